@@ -1,0 +1,1 @@
+"""Audio stage: everything the plan says should be heard."""

@@ -1,0 +1,3 @@
+from cinemesh.audio.server import main
+
+main()

@@ -1,0 +1,1 @@
+"""The `cinemesh` command line."""

@@ -1,0 +1,221 @@
+"""`cinemesh`: run the embedded mesh and generate videos from the terminal.
+
+cinemesh up                         start broker, Ray Serve and every service on 127.0.0.1
+cinemesh generate "PROMPT" -o F     submit, watch per-stage progress, download the MP4
+cinemesh status JOB                 show a job
+cinemesh parse "PROMPT" --json      print the ScenePlan the prompt stage would make
+cinemesh down                       stop the mesh
+cinemesh demo -o F                  up + generate the README example + down
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import grpc
+from cinemesh.mesh.launcher import EmbeddedMesh, MeshInfo
+from cinemesh.v1 import common_pb2, gateway_pb2, gateway_pb2_grpc
+from google.protobuf import json_format
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+DEMO_PROMPT = "A lighthouse on a rocky cliff at golden hour, waves rolling in below, slow pan"
+console = Console(stderr=True)
+
+
+def _state_dir() -> Path:
+    return Path(os.environ.get("CINEMESH_STATE_DIR", ".cinemesh")).resolve()
+
+
+def _connect() -> tuple[gateway_pb2_grpc.JobServiceStub, list[tuple[str, str]], grpc.Channel]:
+    info = MeshInfo.load(_state_dir())
+    address = os.environ.get("CINEMESH_GATEWAY") or (info.gateway_address if info else None)
+    api_key = os.environ.get("CINEMESH_API_KEY") or (info.api_key if info else None)
+    if not address or not api_key:
+        raise SystemExit("no mesh found: run `cinemesh up`, or set CINEMESH_GATEWAY and CINEMESH_API_KEY")
+    channel = grpc.insecure_channel(address)
+    return gateway_pb2_grpc.JobServiceStub(channel), [("authorization", f"Bearer {api_key}")], channel
+
+
+def cmd_up(_: argparse.Namespace) -> int:
+    started = time.monotonic()
+    with console.status("starting broker, Ray Serve and services…"):
+        info = EmbeddedMesh(_state_dir()).start()
+    table = Table(title=f"cinemesh is up ({time.monotonic() - started:.1f} s)")
+    table.add_column("component")
+    table.add_column("listens on")
+    table.add_row("kafka broker (tansu)", info.kafka_bootstrap)
+    table.add_row("ray serve (http)", info.ray_serve_url)
+    table.add_row("gateway http/json", f"http://127.0.0.1:{info.gateway_http_port}")
+    for name, endpoint in info.services.items():
+        table.add_row(name, f"grpc 127.0.0.1:{endpoint.grpc_port}, metrics :{endpoint.metrics_port}/metrics")
+    console.print(table)
+    console.print(f"API key: {info.api_key}\nlogs: {info.state_dir}/logs")
+    return 0
+
+
+def cmd_down(_: argparse.Namespace) -> int:
+    EmbeddedMesh(_state_dir()).stop()
+    console.print("cinemesh is down")
+    return 0
+
+
+def _spec(args: argparse.Namespace) -> common_pb2.GenerationSpec:
+    spec = common_pb2.GenerationSpec(prompt=args.prompt, resolution=args.resolution)
+    if args.duration is not None:
+        spec.duration_seconds = args.duration
+    if args.fps is not None:
+        spec.fps = args.fps
+    if args.seed is not None:
+        spec.seed = args.seed
+    if args.portrait:
+        spec.orientation = common_pb2.ORIENTATION_PORTRAIT
+    return spec
+
+
+def generate(prompt_args: argparse.Namespace) -> int:
+    stub, metadata, channel = _connect()
+    started = time.monotonic()
+    try:
+        submitted = stub.SubmitJob(
+            gateway_pb2.SubmitJobRequest(request_id=str(uuid.uuid4()), spec=_spec(prompt_args)),
+            metadata=metadata,
+            timeout=30,
+        )
+        job = submitted.job
+        console.print(f"job {job.job_id}: {job.credits_reserved} credits reserved")
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            TextColumn("{task.percentage:>5.1f}%"),
+            TextColumn("{task.fields[eta]}"),
+            TimeElapsedColumn(),
+            console=console,
+        ) as bar:
+            task = bar.add_task("queued", total=100, eta="")
+            for update in stub.WatchJob(gateway_pb2.WatchJobRequest(job_id=job.job_id), metadata=metadata):
+                job = update.job
+                stage = common_pb2.Stage.Name(update.current_stage).removeprefix("STAGE_").lower()
+                state = common_pb2.JobState.Name(job.state).removeprefix("JOB_STATE_").lower()
+                eta = f"eta {update.eta_seconds:.0f}s" if update.eta_seconds >= 0 else "eta ?"
+                bar.update(
+                    task,
+                    completed=update.progress_percent,
+                    eta=eta,
+                    description=f"{state}" + (f" ({stage})" if stage != "unspecified" else ""),
+                )
+        if job.state != common_pb2.JOB_STATE_COMPLETED:
+            stage = common_pb2.Stage.Name(job.failure_stage).removeprefix("STAGE_").lower()
+            console.print(
+                f"[red]job {job.job_id} {common_pb2.JobState.Name(job.state)}[/red] at {stage}: {job.failure_reason}"
+            )
+            return 1
+        output = Path(prompt_args.output)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with output.open("wb") as f:
+            for chunk in stub.DownloadJob(gateway_pb2.DownloadJobRequest(job_id=job.job_id), metadata=metadata):
+                f.write(chunk.chunk)
+    except grpc.RpcError as exc:
+        console.print(f"[red]{exc.code().name}[/red]: {exc.details()}")
+        return 2
+    finally:
+        channel.close()
+    console.print(
+        f"wrote {output.resolve()} ({output.stat().st_size} bytes) in {time.monotonic() - started:.1f} s; "
+        f"{job.credits_charged} credits charged"
+    )
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    stub, metadata, channel = _connect()
+    try:
+        job = stub.GetJob(gateway_pb2.GetJobRequest(job_id=args.job_id), metadata=metadata, timeout=10).job
+    except grpc.RpcError as exc:
+        console.print(f"[red]{exc.code().name}[/red]: {exc.details()}")
+        return 2
+    finally:
+        channel.close()
+    print(json_format.MessageToJson(job))
+    return 0
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from cinemesh.prompt.planner import plan
+    from cinemesh.runtime.config import Settings
+    from cinemesh.runtime.errors import CinemeshError
+
+    try:
+        scene_plan = plan(_spec(args), args.tier, args.seed or 0, Settings.from_env("cli").credits_per_second)
+    except CinemeshError as exc:
+        console.print(f"[red]{exc.code.name}[/red]: {exc.message}")
+        return 2
+    print(json_format.MessageToJson(scene_plan) if args.json else scene_plan)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    started = time.monotonic()
+    mesh = EmbeddedMesh(_state_dir())
+    running = MeshInfo.load(_state_dir())
+    owns_mesh = running is None
+    if owns_mesh:
+        with console.status("starting the embedded mesh (broker, Ray Serve, 6 services)…"):
+            mesh.start()
+        console.print(f"mesh up in {time.monotonic() - started:.1f} s")
+    try:
+        args.prompt = DEMO_PROMPT
+        console.print(f"prompt: {DEMO_PROMPT!r}")
+        code = generate(args)
+    finally:
+        if owns_mesh:
+            mesh.stop()
+    console.print(f"total {time.monotonic() - started:.1f} s")
+    return code
+
+
+def _add_spec_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--duration", type=float, help="seconds (default 5)")
+    parser.add_argument("--resolution", default="720p", help="480p, 720p or 1080p (default 720p)")
+    parser.add_argument("--fps", type=int, help="24, 25 or 30 (default 24)")
+    parser.add_argument("--seed", type=int, help="seed for reproducible output")
+    parser.add_argument("--portrait", action="store_true", help="9:16 instead of 16:9")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="cinemesh", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("up", help="start the embedded mesh").set_defaults(run=cmd_up)
+    commands.add_parser("down", help="stop the embedded mesh").set_defaults(run=cmd_down)
+    gen = commands.add_parser("generate", help="generate a video from a prompt")
+    gen.add_argument("prompt")
+    gen.add_argument("-o", "--output", default="out/video.mp4")
+    _add_spec_options(gen)
+    gen.set_defaults(run=generate)
+    status = commands.add_parser("status", help="show a job")
+    status.add_argument("job_id")
+    status.set_defaults(run=cmd_status)
+    parse = commands.add_parser("parse", help="print the ScenePlan of a prompt")
+    parse.add_argument("prompt")
+    parse.add_argument("--tier", choices=("plus", "pro"), default="pro")
+    parse.add_argument("--json", action="store_true", help="proto JSON")
+    _add_spec_options(parse)
+    parse.set_defaults(run=cmd_parse)
+    demo = commands.add_parser("demo", help="up, generate the README example, down")
+    demo.add_argument("-o", "--output", default="out/demo.mp4")
+    _add_spec_options(demo)
+    demo.set_defaults(run=cmd_demo)
+    args = parser.parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

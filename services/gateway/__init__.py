@@ -1,0 +1,1 @@
+"""Gateway: the public jobs API, accounts and credits."""

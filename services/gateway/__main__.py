@@ -1,0 +1,3 @@
+from cinemesh.gateway.server import main
+
+main()

@@ -1,0 +1,267 @@
+"""Jobs domain: submit, read, watch, cancel, download; credits reserved, charged, refunded once."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from cinemesh.runtime import metrics
+from cinemesh.runtime.artifacts import ArtifactStore
+from cinemesh.runtime.bus import Publisher
+from cinemesh.runtime.config import Settings
+from cinemesh.runtime.errors import FailedPrecondition, NotFound, Unauthenticated, Unavailable
+from cinemesh.runtime.jobstore import Account, JobRecord, JobStore, StageRun
+from cinemesh.runtime.specs import TIER_ENUMS, credit_cost, resolve, validate_request_id
+from cinemesh.runtime.stage import STAGE_ENUM
+from cinemesh.runtime.topics import JOBS_SUBMITTED
+from cinemesh.v1 import common_pb2, events_pb2, gateway_pb2
+from google.protobuf.timestamp_pb2 import Timestamp
+
+STATE_ENUM = {
+    "queued": common_pb2.JOB_STATE_QUEUED,
+    "parsing": common_pb2.JOB_STATE_PARSING,
+    "casting": common_pb2.JOB_STATE_CASTING,
+    "rendering": common_pb2.JOB_STATE_RENDERING,
+    "aligning": common_pb2.JOB_STATE_ALIGNING,
+    "completed": common_pb2.JOB_STATE_COMPLETED,
+    "failed": common_pb2.JOB_STATE_FAILED,
+    "cancelled": common_pb2.JOB_STATE_CANCELLED,
+}
+#: Stages in data-flow order with their share of the progress bar; video and
+#: audio run in parallel, so they share one slot (the slower one counts).
+PIPELINE: tuple[tuple[tuple[str, ...], float], ...] = (
+    (("prompt",), 5.0),
+    (("identity",), 5.0),
+    (("video", "audio"), 70.0),
+    (("lipsync",), 20.0),
+)
+WATCH_POLL_SECONDS = 0.25
+
+
+def _ts(value) -> Timestamp | None:  # type: ignore[no-untyped-def]
+    if value is None:
+        return None
+    stamp = Timestamp()
+    stamp.FromDatetime(value)
+    return stamp
+
+
+def seed_for(job_id: str) -> int:
+    return int.from_bytes(hashlib.sha256(job_id.encode()).digest()[:8], "little") >> 1
+
+
+@dataclass(frozen=True)
+class Progress:
+    current_stage: int
+    percent: float
+    eta_seconds: float
+
+
+class JobsApi:
+    """Everything the gateway does, independent of gRPC or HTTP."""
+
+    def __init__(self, settings: Settings, store: JobStore, artifacts: ArtifactStore, publisher: Publisher) -> None:
+        self._settings = settings
+        self._store = store
+        self._artifacts = artifacts
+        self._publisher = publisher
+
+    # auth ---------------------------------------------------------------
+
+    def authenticate(self, authorization: str | None) -> Account:
+        scheme, _, key = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not key.strip():
+            raise Unauthenticated("send 'authorization: Bearer <api key>'; `cinemesh up` prints the local key")
+        account = self._store.account_for_key(key.strip())
+        if account is None:
+            raise Unauthenticated("the API key is not known; check CINEMESH_API_KEY")
+        return account
+
+    # jobs ---------------------------------------------------------------
+
+    def submit(self, account: Account, request: gateway_pb2.SubmitJobRequest) -> gateway_pb2.SubmitJobResponse:
+        validate_request_id(request.request_id)
+        resolved = resolve(request.spec, account.tier)
+        cost = credit_cost(resolved.duration_seconds, account.tier, self._settings.credits_per_second)
+        job_id = str(uuid.uuid4())
+        seed = request.spec.seed if request.spec.HasField("seed") else seed_for(job_id)
+        record, created = self._store.submit_job(
+            job_id=job_id,
+            account_id=account.account_id,
+            request_id=request.request_id or None,
+            tier=account.tier,
+            spec=request.spec.SerializeToString(),
+            seed=seed,
+            duration_seconds=resolved.duration_seconds,
+            credits=cost,
+        )
+        if created:
+            metrics.JOBS_SUBMITTED.labels(account.tier).inc()
+            metrics.CREDITS_RESERVED.labels(account.tier).inc(cost)
+        if record.state == "queued":
+            # Also on a repeated submit: the first publish may have failed, and the
+            # prompt stage ignores a second JobSubmitted for the same job.
+            self._publish_submitted(record)
+        return gateway_pb2.SubmitJobResponse(job=self.to_proto(record), created=created)
+
+    def _publish_submitted(self, record: JobRecord) -> None:
+        spec = common_pb2.GenerationSpec.FromString(record.spec)
+        event = events_pb2.JobSubmitted(
+            job_id=record.job_id,
+            account_id=record.account_id,
+            spec=spec,
+            tier=TIER_ENUMS[record.tier],
+            seed=record.seed,
+        )
+        try:
+            self._publisher.publish(JOBS_SUBMITTED, record.job_id, event, event_id=record.request_id or record.job_id)
+        except Exception as exc:
+            raise Unavailable(
+                f"job {record.job_id} is recorded but could not be queued ({exc}); retry with the same request_id"
+            ) from exc
+
+    def job(self, account: Account, job_id: str) -> JobRecord:
+        record = self._store.get_job(job_id)
+        if record.account_id != account.account_id:
+            raise NotFound(f"job {job_id!r} does not exist")
+        return record
+
+    def get(self, account: Account, job_id: str) -> gateway_pb2.Job:
+        return self.to_proto(self.job(account, job_id))
+
+    def cancel(self, account: Account, job_id: str) -> gateway_pb2.Job:
+        self.job(account, job_id)
+        record = self._store.cancel_job(job_id)
+        metrics.CREDITS_REFUNDED.labels(record.tier).inc(record.credits_reserved)
+        _count_finished(record)
+        return self.to_proto(record)
+
+    def watch(
+        self, account: Account, job_id: str, active: callable = lambda: True
+    ) -> Iterator[gateway_pb2.WatchJobResponse]:  # type: ignore[valid-type]
+        """Yields the job on every change of state or stage until it is terminal."""
+        last = None
+        while active():
+            record = self.job(account, job_id)
+            runs = self._store.stage_runs(job_id)
+            progress = self.progress(record, runs)
+            snapshot = (record.state, tuple((r.stage, r.status, r.attempts) for r in runs), round(progress.percent))
+            if snapshot != last:
+                last = snapshot
+                yield gateway_pb2.WatchJobResponse(
+                    job=self.to_proto(record, runs),
+                    current_stage=progress.current_stage,
+                    progress_percent=progress.percent,
+                    eta_seconds=progress.eta_seconds,
+                )
+            if record.terminal:
+                return
+            time.sleep(WATCH_POLL_SECONDS)
+
+    def progress(self, record: JobRecord, runs: list[StageRun]) -> Progress:
+        """Percent done and ETA from the median measured seconds per video second of each stage."""
+        if record.state == "completed":
+            return Progress(common_pb2.STAGE_UNSPECIFIED, 100.0, 0.0)
+        if record.terminal:
+            return Progress(common_pb2.STAGE_UNSPECIFIED, 0.0, 0.0)
+        by_stage = {run.stage: run for run in runs}
+        now = time.time()
+        percent, eta, current, known = 0.0, 0.0, common_pb2.STAGE_UNSPECIFIED, True
+        for stages, weight in PIPELINE:
+            remaining_slot, fraction_slot = 0.0, 1.0
+            for stage in stages:
+                run = by_stage.get(stage)
+                if run is not None and run.status == "done":
+                    continue
+                rate = self._store.seconds_per_video_second(stage)
+                expected = None if rate is None else rate * record.duration_seconds
+                if run is None:
+                    fraction, remaining = 0.0, expected
+                else:
+                    current = current or STAGE_ENUM[stage]
+                    elapsed = now - run.started_at.timestamp()
+                    fraction = 0.5 if expected is None else min(0.95, elapsed / max(expected, 1e-3))
+                    remaining = None if expected is None else max(0.0, expected - elapsed)
+                fraction_slot = min(fraction_slot, fraction)
+                if remaining is None:
+                    known = False
+                else:
+                    remaining_slot = max(remaining_slot, remaining)
+            percent += weight * fraction_slot
+            eta += remaining_slot
+        return Progress(current, round(percent, 1), eta if known else -1.0)
+
+    def download(self, account: Account, job_id: str) -> Iterator[gateway_pb2.DownloadJobResponse]:
+        record = self.job(account, job_id)
+        if record.state != "completed" or not record.output_uri:
+            raise FailedPrecondition(f"job {job_id} is {record.state}; its MP4 can be downloaded once it is completed")
+        first = True
+        for chunk in self._artifacts.iter_chunks(record.output_uri):
+            if first:
+                yield gateway_pb2.DownloadJobResponse(
+                    chunk=chunk, media_type="video/mp4", total_bytes=record.output_size_bytes or 0
+                )
+                first = False
+            else:
+                yield gateway_pb2.DownloadJobResponse(chunk=chunk)
+
+    def account(self, account: Account) -> gateway_pb2.GetAccountResponse:
+        fresh = self._store.get_account(account.account_id)
+        return gateway_pb2.GetAccountResponse(
+            account_id=fresh.account_id, tier=TIER_ENUMS[fresh.tier], balance_credits=fresh.balance_credits
+        )
+
+    # outcomes (from Kafka) ------------------------------------------------
+
+    def on_completed(self, event: events_pb2.JobCompleted) -> None:
+        if self._store.complete_job(event.job_id, event.output.uri, event.output.size_bytes):
+            record = self._store.get_job(event.job_id)
+            metrics.CREDITS_CHARGED.labels(record.tier).inc(record.credits_charged)
+            _count_finished(record)
+
+    def on_failed(self, event: events_pb2.JobFailed) -> None:
+        stage = common_pb2.Stage.Name(event.stage).removeprefix("STAGE_").lower()
+        if self._store.fail_job(event.job_id, stage, event.reason):
+            record = self._store.get_job(event.job_id)
+            metrics.CREDITS_REFUNDED.labels(record.tier).inc(record.credits_refunded)
+            _count_finished(record)
+
+    # mapping ------------------------------------------------------------
+
+    def to_proto(self, record: JobRecord, runs: list[StageRun] | None = None) -> gateway_pb2.Job:
+        runs = self._store.stage_runs(record.job_id) if runs is None else runs
+        order = list(STAGE_ENUM)
+        return gateway_pb2.Job(
+            job_id=record.job_id,
+            request_id=record.request_id or "",
+            state=STATE_ENUM[record.state],
+            spec=common_pb2.GenerationSpec.FromString(record.spec),
+            tier=TIER_ENUMS[record.tier],
+            credits_reserved=record.credits_reserved,
+            credits_charged=record.credits_charged,
+            credits_refunded=record.credits_refunded,
+            failure_stage=STAGE_ENUM.get(record.failure_stage or "", common_pb2.STAGE_UNSPECIFIED),
+            failure_reason=record.failure_reason or "",
+            stages=[
+                gateway_pb2.StageTiming(
+                    stage=STAGE_ENUM[run.stage],
+                    started_at=_ts(run.started_at),
+                    finished_at=_ts(run.finished_at),
+                    attempts=run.attempts,
+                )
+                for run in sorted(runs, key=lambda r: order.index(r.stage))
+            ],
+            created_at=_ts(record.created_at),
+            finished_at=_ts(record.finished_at),
+            output_size_bytes=record.output_size_bytes or 0,
+        )
+
+
+def _count_finished(record: JobRecord) -> None:
+    metrics.JOBS_FINISHED.labels(record.tier, record.state).inc()
+    if record.finished_at is not None:
+        elapsed = (record.finished_at - record.created_at).total_seconds()
+        metrics.JOB_DURATION_SECONDS.labels(record.tier, record.state).observe(elapsed)

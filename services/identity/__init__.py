@@ -1,0 +1,1 @@
+"""Identity stage: cameos and `@mention` resolution."""

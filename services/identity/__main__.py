@@ -1,0 +1,3 @@
+from cinemesh.identity.server import main
+
+main()

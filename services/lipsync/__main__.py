@@ -1,0 +1,3 @@
+from cinemesh.lipsync.server import main
+
+main()

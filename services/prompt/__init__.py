@@ -1,0 +1,1 @@
+"""Prompt stage: text → ScenePlan."""

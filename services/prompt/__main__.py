@@ -1,0 +1,3 @@
+from cinemesh.prompt.server import main
+
+main()

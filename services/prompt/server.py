@@ -1,0 +1,56 @@
+"""Prompt service: PromptService.ParsePrompt and the `jobs.submitted` consumer."""
+
+from __future__ import annotations
+
+import grpc
+from cinemesh.prompt.planner import plan
+from cinemesh.runtime.app import ServiceApp
+from cinemesh.runtime.bus import Delivery
+from cinemesh.runtime.errors import InvalidArgument
+from cinemesh.runtime.specs import TIER_NAMES
+from cinemesh.runtime.topics import JOBS_SUBMITTED, PLANS_PARSED
+from cinemesh.v1 import events_pb2, prompt_pb2, prompt_pb2_grpc
+
+
+def _tier_name(tier: int) -> str:
+    if tier not in TIER_NAMES:
+        raise InvalidArgument("tier", "must be TIER_PLUS or TIER_PRO")
+    return TIER_NAMES[tier]
+
+
+class PromptServicer(prompt_pb2_grpc.PromptServiceServicer):
+    def __init__(self, rates: dict[str, int]) -> None:
+        self._rates = rates
+
+    def ParsePrompt(
+        self, request: prompt_pb2.ParsePromptRequest, context: grpc.ServicerContext
+    ) -> prompt_pb2.ParsePromptResponse:
+        seed = request.spec.seed if request.spec.HasField("seed") else 0
+        return prompt_pb2.ParsePromptResponse(plan=plan(request.spec, _tier_name(request.tier), seed, self._rates))
+
+
+def main() -> None:
+    app = ServiceApp("prompt")
+    rates = app.settings.credits_per_second
+    app.host.add_service(
+        "cinemesh.v1.PromptService",
+        lambda server: prompt_pb2_grpc.add_PromptServiceServicer_to_server(PromptServicer(rates), server),
+    )
+    runner = app.stage_runner(job_state="parsing")
+
+    def handle(delivery: Delivery) -> None:
+        submitted: events_pb2.JobSubmitted = delivery.message  # type: ignore[assignment]
+
+        def work() -> list:
+            scene_plan = plan(submitted.spec, _tier_name(submitted.tier), submitted.seed, rates)
+            parsed = events_pb2.PlanParsed(job_id=submitted.job_id, account_id=submitted.account_id, plan=scene_plan)
+            return [(PLANS_PARSED, parsed)]
+
+        runner.run(delivery, submitted.spec.duration_seconds, work)
+
+    app.consume([JOBS_SUBMITTED], handle, runner)
+    app.host.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Shared runtime of every cinemesh service: config, bus, gRPC base, stores, metrics."""

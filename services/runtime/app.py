@@ -1,0 +1,51 @@
+"""Wiring shared by every service process: settings, stores, bus, host."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from cinemesh.runtime.artifacts import ArtifactStore
+from cinemesh.runtime.bus import Consumer, Handler, Publisher
+from cinemesh.runtime.config import Settings
+from cinemesh.runtime.jobstore import JobStore
+from cinemesh.runtime.server import ServiceHost, configure_logging
+from cinemesh.runtime.stage import StageRunner
+from cinemesh.runtime.topics import ensure_topics
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+log = logging.getLogger(__name__)
+
+
+class ServiceApp:
+    """The parts one service process is made of, built from its environment."""
+
+    def __init__(self, service: str, settings: Settings | None = None) -> None:
+        configure_logging(service)
+        self.settings = settings or Settings.from_env(service)
+        self.store = JobStore(self.settings.database_url)
+        _create_schema(self.store)
+        self.artifacts = ArtifactStore(self.settings.artifacts_url)
+        ensure_topics(self.settings.kafka_bootstrap, self.settings.kafka_partitions)
+        self.publisher = Publisher(self.settings)
+        self.host = ServiceHost(self.settings)
+
+    def stage_runner(self, job_state: str | None) -> StageRunner:
+        return StageRunner(self.settings.service, self.store, self.publisher, job_state)
+
+    def consume(self, topics: list[str], handler: Handler, runner: StageRunner) -> Consumer:
+        consumer = Consumer(self.settings, topics, handler, self.publisher, runner.report_dead_letter)
+        self.host.add_background(consumer)
+        return consumer
+
+
+def _create_schema(store: JobStore) -> None:
+    # Several services may start at once against a fresh database.
+    for attempt in range(5):
+        try:
+            store.create_schema()
+            return
+        except (OperationalError, ProgrammingError) as exc:
+            log.info("schema creation raced another service (%s); retrying", exc.__class__.__name__)
+            time.sleep(0.2 * (attempt + 1))
+    store.create_schema()

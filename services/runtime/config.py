@@ -1,0 +1,154 @@
+"""Configuration from `CINEMESH_*` environment variables, validated at start-up.
+
+Every service reads the same `Settings`; a missing or malformed value stops the
+process with a message that names the variable and what it accepts.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing or malformed."""
+
+
+def _text(env: Mapping[str, str], name: str, default: str) -> str:
+    value = env.get(name, default).strip()
+    if not value:
+        raise ConfigError(f"{name} must not be empty")
+    return value
+
+
+def _integer(env: Mapping[str, str], name: str, default: int, minimum: int, maximum: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not an integer") from None
+    if not minimum <= value <= maximum:
+        raise ConfigError(f"{name}={value} is out of range [{minimum}, {maximum}]")
+    return value
+
+
+def _number(env: Mapping[str, str], name: str, default: float, minimum: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number") from None
+    if value < minimum:
+        raise ConfigError(f"{name}={value} must be >= {minimum}")
+    return value
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env.get(name, default).strip().lower() or default
+    if value not in choices:
+        raise ConfigError(f"{name}={value!r} is not one of {', '.join(choices)}")
+    return value
+
+
+def _credit_rates(env: Mapping[str, str]) -> dict[str, int]:
+    """`CINEMESH_CREDITS_PER_SECOND="plus=16,pro=40"` → {"plus": 16, "pro": 40}."""
+    name = "CINEMESH_CREDITS_PER_SECOND"
+    raw = env.get(name, "plus=16,pro=40")
+    rates: dict[str, int] = {}
+    for item in raw.split(","):
+        tier, _, rate = item.partition("=")
+        tier = tier.strip().lower()
+        if tier not in ("plus", "pro") or not rate.strip().isdigit():
+            raise ConfigError(f"{name}={raw!r}: expected 'plus=<int>,pro=<int>'")
+        rates[tier] = int(rate)
+    if set(rates) != {"plus", "pro"}:
+        raise ConfigError(f"{name}={raw!r}: both plus and pro need a rate")
+    return rates
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a cinemesh process is configured with."""
+
+    # Name of this service (gateway, prompt, identity, video, audio, lipsync).
+    service: str
+    # Folder for embedded-mode state: SQLite file, artifacts, logs.
+    state_dir: Path
+    # Kafka bootstrap servers, "host:port[,host:port]".
+    kafka_bootstrap: str
+    # "manual": one process owns all partitions of its topics (embedded broker);
+    # "group": consumer-group subscription (real Kafka, several replicas).
+    kafka_assignment: str
+    # Partitions of every topic created up front.
+    kafka_partitions: int
+    # Consumer group of this service (default "cinemesh-<service>").
+    kafka_group: str
+    # Attempts before a record goes to <topic>.dlq.
+    max_attempts: int
+    # Seconds before the first retry; doubles per attempt.
+    retry_backoff_seconds: float
+    # SQLAlchemy URL of the job store.
+    database_url: str
+    # fsspec URL of the artifact store root.
+    artifacts_url: str
+    # gRPC listen address.
+    grpc_host: str
+    grpc_port: int
+    # Prometheus /metrics port.
+    metrics_port: int
+    # Gateway HTTP/JSON port (gateway only).
+    http_port: int
+    # How model work runs: "ray" calls the Ray Serve deployment over HTTP,
+    # "inprocess" runs it inside the stage process (tests, debugging).
+    model_runtime: str
+    # Base URL of the Ray Serve HTTP proxy.
+    ray_serve_url: str
+    # Seconds a stage waits for one model call.
+    model_timeout_seconds: float
+    # Seconds SIGTERM waits for in-flight work before the process exits.
+    shutdown_grace_seconds: float
+    # Credits per second of video by tier.
+    credits_per_second: dict[str, int] = field(default_factory=dict)
+    # H.264 preset of the renders (ultrafast … veryslow).
+    x264_preset: str = "veryfast"
+
+    @classmethod
+    def from_env(cls, service: str, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        state_dir = Path(_text(env, "CINEMESH_STATE_DIR", ".cinemesh")).resolve()
+        database_url = _text(env, "CINEMESH_DATABASE_URL", f"sqlite:///{state_dir / 'cinemesh.db'}")
+        if not database_url.startswith(("sqlite", "postgresql")):
+            raise ConfigError(f"CINEMESH_DATABASE_URL={database_url!r}: expected sqlite:///… or postgresql://…")
+        return cls(
+            service=service,
+            state_dir=state_dir,
+            kafka_bootstrap=_text(env, "CINEMESH_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
+            kafka_assignment=_choice(env, "CINEMESH_KAFKA_ASSIGNMENT", "manual", ("manual", "group")),
+            kafka_partitions=_integer(env, "CINEMESH_KAFKA_PARTITIONS", 4, 1, 1024),
+            kafka_group=_text(env, "CINEMESH_KAFKA_GROUP", f"cinemesh-{service}"),
+            max_attempts=_integer(env, "CINEMESH_MAX_ATTEMPTS", 3, 1, 100),
+            retry_backoff_seconds=_number(env, "CINEMESH_RETRY_BACKOFF_SECONDS", 0.5, 0.0),
+            database_url=database_url,
+            artifacts_url=_text(env, "CINEMESH_ARTIFACTS_URL", (state_dir / "artifacts").as_uri()),
+            grpc_host=_text(env, "CINEMESH_GRPC_HOST", "127.0.0.1"),
+            grpc_port=_integer(env, "CINEMESH_GRPC_PORT", 50051, 0, 65535),
+            metrics_port=_integer(env, "CINEMESH_METRICS_PORT", 9464, 0, 65535),
+            http_port=_integer(env, "CINEMESH_HTTP_PORT", 8080, 0, 65535),
+            model_runtime=_choice(env, "CINEMESH_MODEL_RUNTIME", "ray", ("ray", "inprocess")),
+            ray_serve_url=_text(env, "CINEMESH_RAY_SERVE_URL", "http://127.0.0.1:8000").rstrip("/"),
+            model_timeout_seconds=_number(env, "CINEMESH_MODEL_TIMEOUT_SECONDS", 900.0, 1.0),
+            shutdown_grace_seconds=_number(env, "CINEMESH_SHUTDOWN_GRACE_SECONDS", 10.0, 0.0),
+            credits_per_second=_credit_rates(env),
+            x264_preset=_choice(
+                env,
+                "CINEMESH_X264_PRESET",
+                "veryfast",
+                ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"),
+            ),
+        )

@@ -1,0 +1,68 @@
+"""Domain errors. Services raise these; one interceptor maps them to gRPC codes.
+
+Each error carries a message a person can act on: what was wrong, with which
+field or limit, and what is accepted.
+"""
+
+from __future__ import annotations
+
+import grpc
+
+
+class CinemeshError(Exception):
+    """Base of every domain error; `code` is the gRPC status it maps to."""
+
+    code: grpc.StatusCode = grpc.StatusCode.INTERNAL
+    #: False for errors that fail the same way on every attempt (no retry).
+    retryable: bool = False
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidArgument(CinemeshError):
+    """The request itself is wrong; names the field."""
+
+    code = grpc.StatusCode.INVALID_ARGUMENT
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+
+
+class NotFound(CinemeshError):
+    code = grpc.StatusCode.NOT_FOUND
+
+
+class AlreadyExists(CinemeshError):
+    code = grpc.StatusCode.ALREADY_EXISTS
+
+
+class FailedPrecondition(CinemeshError):
+    """The request is well-formed but the system is not in a state to honour it."""
+
+    code = grpc.StatusCode.FAILED_PRECONDITION
+
+
+class ResourceExhausted(CinemeshError):
+    """Credits or quota are short."""
+
+    code = grpc.StatusCode.RESOURCE_EXHAUSTED
+
+
+class Unauthenticated(CinemeshError):
+    code = grpc.StatusCode.UNAUTHENTICATED
+
+
+class Unavailable(CinemeshError):
+    """A dependency is down or overloaded; safe to retry."""
+
+    code = grpc.StatusCode.UNAVAILABLE
+    retryable = True
+
+
+class MalformedRecord(CinemeshError):
+    """A Kafka record that cannot be decoded; retrying cannot help."""
+
+    code = grpc.StatusCode.INVALID_ARGUMENT

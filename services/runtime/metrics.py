@@ -1,0 +1,104 @@
+"""Every Prometheus metric cinemesh exports, defined once.
+
+Names follow Prometheus conventions (`cinemesh_<what>_<unit>`, `_total`,
+`_seconds`); labels are low-cardinality (stage, topic, outcome, tier) — never a
+job id or a prompt. gRPC metrics use the go-grpc-prometheus names so standard
+dashboards work.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+# Seconds buckets up to 15 minutes: renders take minutes, RPCs milliseconds.
+SECONDS_BUCKETS = (
+    0.005,
+    0.01,
+    0.025,
+    0.05,
+    0.1,
+    0.25,
+    0.5,
+    1,
+    2.5,
+    5,
+    10,
+    20,
+    30,
+    60,
+    120,
+    300,
+    600,
+    900,
+)
+
+GRPC_HANDLED = Counter(
+    "grpc_server_handled_total",
+    "RPCs completed on the server, by status code.",
+    ["grpc_service", "grpc_method", "grpc_type", "grpc_code"],
+)
+GRPC_HANDLING_SECONDS = Histogram(
+    "grpc_server_handling_seconds",
+    "Time to handle an RPC on the server, until the last message is sent.",
+    ["grpc_service", "grpc_method", "grpc_type"],
+    buckets=SECONDS_BUCKETS,
+)
+
+STAGE_RECORDS = Counter(
+    "cinemesh_stage_records_total",
+    "Kafka records a stage finished handling, by outcome (processed, republished, dropped, dead_lettered, waiting).",
+    ["stage", "topic", "outcome"],
+)
+STAGE_PROCESSING_SECONDS = Histogram(
+    "cinemesh_stage_processing_seconds",
+    "Wall time a stage spent on one record, retries included.",
+    ["stage"],
+    buckets=SECONDS_BUCKETS,
+)
+STAGE_ATTEMPT_FAILURES = Counter(
+    "cinemesh_stage_attempt_failures_total",
+    "Failed attempts at a record (each retry counts), by error class.",
+    ["stage", "error"],
+)
+STAGE_INFLIGHT = Gauge(
+    "cinemesh_stage_inflight_records",
+    "Records a stage is working on right now.",
+    ["stage"],
+)
+DLQ_RECORDS = Counter(
+    "cinemesh_dlq_records_total",
+    "Records sent to a dead-letter topic, by original topic.",
+    ["topic"],
+)
+PUBLISHED_RECORDS = Counter(
+    "cinemesh_kafka_published_records_total",
+    "Records published, by topic.",
+    ["topic"],
+)
+CONSUMER_LAG = Gauge(
+    "cinemesh_kafka_consumer_lag_records",
+    "Records between a consumer's position and the end of the partition.",
+    ["stage", "topic"],
+)
+MODEL_CALL_SECONDS = Histogram(
+    "cinemesh_model_call_seconds",
+    "Time of one model call (Ray Serve or in-process), by stage and runtime.",
+    ["stage", "runtime"],
+    buckets=SECONDS_BUCKETS,
+)
+
+JOBS_SUBMITTED = Counter("cinemesh_jobs_submitted_total", "Jobs accepted by the gateway.", ["tier"])
+JOBS_FINISHED = Counter(
+    "cinemesh_jobs_finished_total",
+    "Jobs that reached a terminal state (completed, failed, cancelled).",
+    ["tier", "state"],
+)
+JOB_DURATION_SECONDS = Histogram(
+    "cinemesh_job_duration_seconds",
+    "End-to-end time from submission to a terminal state.",
+    ["tier", "state"],
+    buckets=SECONDS_BUCKETS,
+)
+CREDITS_RESERVED = Counter("cinemesh_credits_reserved_total", "Credits reserved at submission.", ["tier"])
+CREDITS_CHARGED = Counter("cinemesh_credits_charged_total", "Credits charged on completion.", ["tier"])
+CREDITS_REFUNDED = Counter("cinemesh_credits_refunded_total", "Credits refunded on failure or cancellation.", ["tier"])

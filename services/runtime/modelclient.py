@@ -1,0 +1,85 @@
+"""Calls a stage's model (proto in, proto out) in-process or on Ray Serve over HTTP.
+
+The stage front never imports Ray: in production the model runs in a KubeRay
+RayService and the front reaches it through the Serve HTTP proxy, with the
+request and response protobufs as bodies. Domain errors come back as HTTP 422
+with their gRPC code, so a user's mistake stays INVALID_ARGUMENT end to end.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+import requests
+from cinemesh.runtime import errors, metrics
+from cinemesh.runtime.config import Settings
+from google.protobuf.message import Message
+
+Req = TypeVar("Req", bound=Message)
+Resp = TypeVar("Resp", bound=Message)
+
+PROTOBUF = "application/x-protobuf"
+
+_ERRORS_BY_CODE: dict[str, type[errors.CinemeshError]] = {
+    "NOT_FOUND": errors.NotFound,
+    "FAILED_PRECONDITION": errors.FailedPrecondition,
+    "RESOURCE_EXHAUSTED": errors.ResourceExhausted,
+    "UNAVAILABLE": errors.Unavailable,
+}
+
+
+def error_from_payload(code: str, message: str) -> errors.CinemeshError:
+    if code == "INVALID_ARGUMENT":
+        field, _, problem = message.partition(": ")
+        return errors.InvalidArgument(field, problem) if problem else errors.InvalidArgument("request", message)
+    return _ERRORS_BY_CODE.get(code, errors.CinemeshError)(message)
+
+
+class ModelClient(Generic[Req, Resp]):
+    """One way to reach a stage's model, chosen by CINEMESH_MODEL_RUNTIME."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        app: str,
+        response_type: type[Resp],
+        local_model: Callable[[], Callable[[Req], Resp]],
+    ) -> None:
+        self._settings = settings
+        self._app = app
+        self._response_type = response_type
+        self._url = f"{settings.ray_serve_url}/{app}"
+        self._local = local_model() if settings.model_runtime == "inprocess" else None
+        self._session = requests.Session()
+
+    def call(self, request: Req) -> Resp:
+        started = time.monotonic()
+        try:
+            if self._local is not None:
+                return self._local(request)
+            return self._call_serve(request)
+        finally:
+            metrics.MODEL_CALL_SECONDS.labels(self._app, self._settings.model_runtime).observe(
+                time.monotonic() - started
+            )
+
+    def _call_serve(self, request: Req) -> Resp:
+        try:
+            reply = self._session.post(
+                self._url,
+                data=request.SerializeToString(),
+                headers={"content-type": PROTOBUF},
+                timeout=(5, self._settings.model_timeout_seconds),
+            )
+        except requests.RequestException as exc:
+            raise errors.Unavailable(f"Ray Serve app {self._app!r} at {self._url} is unreachable: {exc}") from exc
+        if reply.status_code == 200:
+            return self._response_type.FromString(reply.content)
+        if reply.status_code == 422:
+            payload = reply.json()
+            raise error_from_payload(payload.get("code", ""), payload.get("message", ""))
+        if reply.status_code in (429, 503):
+            raise errors.Unavailable(f"Ray Serve app {self._app!r} is overloaded ({reply.status_code})")
+        raise RuntimeError(f"Ray Serve app {self._app!r} answered {reply.status_code}: {reply.text[:500]}")

@@ -1,0 +1,199 @@
+"""gRPC server base shared by every service.
+
+Health (`grpc.health.v1`, NOT_SERVING while draining), server reflection, one
+interceptor that maps domain errors to gRPC status codes and records the
+`grpc_server_*` metrics, Prometheus `/metrics` on its own port, and a graceful
+SIGTERM: report NOT_SERVING, stop background consumers, finish in-flight RPCs.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent import futures
+from typing import Any, Protocol
+
+import grpc
+from cinemesh.runtime import metrics, tracing
+from cinemesh.runtime.config import Settings
+from cinemesh.runtime.errors import CinemeshError
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+from prometheus_client import start_http_server
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+
+
+class Background(Protocol):
+    """Something that runs beside the gRPC server (a Kafka consumer)."""
+
+    def start(self) -> None: ...
+    def stop(self, grace_seconds: float) -> None: ...
+
+
+def _split(method: str) -> tuple[str, str]:
+    _, service, name = method.split("/")
+    return service, name
+
+
+def _traceparent(context: grpc.ServicerContext) -> str:
+    incoming = dict(context.invocation_metadata() or ()).get("traceparent")
+    return tracing.new_traceparent(incoming if isinstance(incoming, str) else None)
+
+
+class DomainErrorInterceptor(grpc.ServerInterceptor):
+    """Maps CinemeshError to its status code (unexpected errors to INTERNAL) and measures RPCs."""
+
+    def intercept_service(self, continuation, handler_call_details):  # type: ignore[no-untyped-def]
+        handler = continuation(handler_call_details)
+        if handler is None or handler_call_details.method.startswith("/grpc."):
+            return handler
+        service, method = _split(handler_call_details.method)
+        if handler.unary_unary:
+            return grpc.unary_unary_rpc_method_handler(
+                self._unary(handler.unary_unary, service, method),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        if handler.unary_stream:
+            return grpc.unary_stream_rpc_method_handler(
+                self._stream(handler.unary_stream, service, method),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        return handler
+
+    @staticmethod
+    def _finish(service: str, method: str, kind: str, code: grpc.StatusCode, started: float) -> None:
+        metrics.GRPC_HANDLED.labels(service, method, kind, code.name).inc()
+        metrics.GRPC_HANDLING_SECONDS.labels(service, method, kind).observe(time.monotonic() - started)
+
+    def _unary(self, behavior: Callable, service: str, method: str) -> Callable:
+        def wrapper(request: Any, context: grpc.ServicerContext) -> Any:
+            started = time.monotonic()
+            token = tracing.activate(_traceparent(context))
+            code = grpc.StatusCode.OK
+            try:
+                return behavior(request, context)
+            except CinemeshError as exc:
+                code = exc.code
+                context.abort(exc.code, exc.message)
+            except Exception:
+                if context.code() not in (None, grpc.StatusCode.OK):
+                    code = context.code()
+                    raise
+                log.exception("%s/%s failed", service, method)
+                code = grpc.StatusCode.INTERNAL
+                context.abort(code, "internal error; the operator's logs have the details")
+            finally:
+                tracing.deactivate(token)
+                self._finish(service, method, "unary", code, started)
+
+        return wrapper
+
+    def _stream(self, behavior: Callable, service: str, method: str) -> Callable:
+        def wrapper(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
+            started = time.monotonic()
+            code = grpc.StatusCode.OK
+            try:
+                yield from behavior(request, context)
+            except CinemeshError as exc:
+                code = exc.code
+                context.abort(exc.code, exc.message)
+            except Exception:
+                if context.code() not in (None, grpc.StatusCode.OK):
+                    code = context.code()
+                    raise
+                log.exception("%s/%s failed", service, method)
+                code = grpc.StatusCode.INTERNAL
+                context.abort(code, "internal error; the operator's logs have the details")
+            finally:
+                self._finish(service, method, "server_stream", code, started)
+
+        return wrapper
+
+
+class ServiceHost:
+    """Hosts one service: gRPC servicers, health, reflection, metrics and background workers."""
+
+    def __init__(self, settings: Settings, max_workers: int = 16) -> None:
+        self.settings = settings
+        self.server = grpc.server(
+            futures.ThreadPoolExecutor(max_workers=max_workers),
+            interceptors=[DomainErrorInterceptor()],
+            options=[
+                ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+                ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+            ],
+        )
+        self.health = health.HealthServicer(experimental_non_blocking=True)
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
+        self._service_names: list[str] = [health.SERVICE_NAME]
+        self._background: list[Background] = []
+        self._stopped = threading.Event()
+        self.port = 0
+
+    def add_service(self, full_name: str, register: Callable[[grpc.Server], None]) -> None:
+        register(self.server)
+        self._service_names.append(full_name)
+
+    def add_background(self, worker: Background) -> None:
+        self._background.append(worker)
+
+    def start(self) -> None:
+        reflection.enable_server_reflection([*self._service_names, reflection.SERVICE_NAME], self.server)
+        address = f"{self.settings.grpc_host}:{self.settings.grpc_port}"
+        self.port = self.server.add_insecure_port(address)
+        if self.port == 0:
+            raise RuntimeError(f"cannot listen on {address}")
+        start_http_server(self.settings.metrics_port, addr=self.settings.grpc_host)
+        self.server.start()
+        for worker in self._background:
+            worker.start()
+        for name in ["", *self._service_names]:
+            self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        log.info(
+            "%s serving gRPC on %s:%d, metrics on :%d",
+            self.settings.service,
+            self.settings.grpc_host,
+            self.port,
+            self.settings.metrics_port,
+        )
+
+    def stop(self) -> None:
+        if self._stopped.is_set():
+            return
+        self._stopped.set()
+        log.info("%s draining", self.settings.service)
+        self.health.enter_graceful_shutdown()
+        grace = self.settings.shutdown_grace_seconds
+        for worker in self._background:
+            worker.stop(grace)
+        self.server.stop(grace).wait()
+
+    def serve_forever(self) -> None:
+        """Starts, then blocks until SIGTERM/SIGINT and drains."""
+        done = threading.Event()
+
+        def on_signal(signum: int, _frame: object) -> None:
+            log.info("%s received signal %d", self.settings.service, signum)
+            done.set()
+
+        signal.signal(signal.SIGTERM, on_signal)
+        signal.signal(signal.SIGINT, on_signal)
+        self.start()
+        done.wait()
+        self.stop()
+
+
+def configure_logging(service: str) -> None:
+    logging.basicConfig(
+        level=logging.INFO,
+        format=f"%(asctime)s {service} %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("kafka").setLevel(logging.WARNING)

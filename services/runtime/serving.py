@@ -1,0 +1,62 @@
+"""Ray Serve side of a stage's model: one generic deployment for proto-in/proto-out models.
+
+A KubeRay RayService (or the embedded mesh) deploys each model-bearing stage as
+an application built by `build_app`, e.g. `import_path:
+cinemesh.runtime.serving:build_app` with args `{"name": "video", "model":
+"cinemesh.video.model:VideoModel", ...}`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from typing import Any
+
+from cinemesh.runtime.config import Settings
+from cinemesh.runtime.errors import CinemeshError
+from cinemesh.runtime.modelclient import PROTOBUF
+from ray import serve
+from ray.serve import Application
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+
+def _load(path: str) -> Any:
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+@serve.deployment
+class ProtoModel:
+    """Hosts one stage model; bodies are the model's request/response protobufs."""
+
+    def __init__(self, name: str, model: str, env: dict[str, str]) -> None:
+        settings = Settings.from_env(name, env)
+        self._model = _load(model)(settings)
+        self._request_type = self._model.request_type
+
+    async def __call__(self, request: Request) -> Response:
+        body = await request.body()
+        try:
+            message = self._request_type.FromString(body)
+            reply = await asyncio.to_thread(self._model, message)
+        except CinemeshError as exc:
+            return JSONResponse({"code": exc.code.name, "message": exc.message}, status_code=422)
+        return Response(reply.SerializeToString(), media_type=PROTOBUF)
+
+
+def build_app(args: dict[str, Any]) -> Application:
+    """Application builder; args: name, model, env, autoscaling_config, num_cpus, num_gpus."""
+    options: dict[str, Any] = {
+        "name": f"{args['name']}-model",
+        "autoscaling_config": args.get(
+            "autoscaling_config",
+            {"min_replicas": 1, "max_replicas": 2, "target_ongoing_requests": 1},
+        ),
+        "max_ongoing_requests": int(args.get("max_ongoing_requests", 2)),
+        "ray_actor_options": {
+            "num_cpus": float(args.get("num_cpus", 1)),
+            "num_gpus": float(args.get("num_gpus", 0)),
+        },
+    }
+    return ProtoModel.options(**options).bind(args["name"], args["model"], dict(args.get("env", {})))

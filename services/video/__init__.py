@@ -1,0 +1,1 @@
+"""Video stage: frames for every shot of the cast plan."""

@@ -1,0 +1,3 @@
+from cinemesh.video.server import main
+
+main()
