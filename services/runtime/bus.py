@@ -34,6 +34,7 @@ from kafka.structs import OffsetAndMetadata
 log = logging.getLogger(__name__)
 
 CONTENT_TYPE = "application/protobuf"
+LAG_REPORT_SECONDS = 5.0
 Headers = list[tuple[str, bytes]]
 
 
@@ -233,8 +234,12 @@ class Consumer:
         consumer = self._connect()
         self._consumer = consumer
         self.ready.set()
+        next_lag_report = 0.0
         try:
             while not self._stop.is_set():
+                if time.monotonic() >= next_lag_report:
+                    self._report_lag(consumer)
+                    next_lag_report = time.monotonic() + LAG_REPORT_SECONDS
                 batch = consumer.poll(timeout_ms=200, max_records=1)
                 for tp, records in batch.items():
                     for record in records:
@@ -246,6 +251,23 @@ class Consumer:
             raise
         finally:
             consumer.close(autocommit=False)
+
+    def _report_lag(self, consumer: KafkaConsumer) -> None:
+        """Sets cinemesh_kafka_consumer_lag_records per topic (end offset − position, summed)."""
+        assigned = list(consumer.assignment())
+        if not assigned:
+            return
+        try:
+            ends = consumer.end_offsets(assigned)
+            lag: dict[str, int] = {}
+            for tp in assigned:
+                # The embedded broker under-reports end offsets; never report negative lag.
+                lag[tp.topic] = lag.get(tp.topic, 0) + max(0, ends.get(tp, 0) - consumer.position(tp))
+        except Exception as exc:  # noqa: BLE001 - a metric must never stop consumption
+            log.debug("%s: lag not measured: %s", self._stage, exc)
+            return
+        for topic, records in lag.items():
+            metrics.CONSUMER_LAG.labels(self._stage, topic).set(records)
 
     def _handle_in_background(self, consumer: KafkaConsumer, tp: TopicPartition, record) -> None:  # type: ignore[no-untyped-def]
         paused = list(consumer.assignment())

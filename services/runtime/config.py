@@ -6,6 +6,7 @@ process with a message that names the variable and what it accepts.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -44,6 +45,8 @@ def _number(env: Mapping[str, str], name: str, default: float, minimum: float) -
         value = float(raw)
     except ValueError:
         raise ConfigError(f"{name}={raw!r} is not a number") from None
+    if not math.isfinite(value):
+        raise ConfigError(f"{name}={raw!r} is not a finite number")
     if value < minimum:
         raise ConfigError(f"{name}={value} must be >= {minimum}")
     return value
@@ -64,7 +67,7 @@ def _credit_rates(env: Mapping[str, str]) -> dict[str, int]:
     for item in raw.split(","):
         tier, _, rate = item.partition("=")
         tier = tier.strip().lower()
-        if tier not in ("plus", "pro") or not rate.strip().isdigit():
+        if tier not in ("plus", "pro") or not rate.strip().isdecimal():
             raise ConfigError(f"{name}={raw!r}: expected 'plus=<int>,pro=<int>'")
         rates[tier] = int(rate)
     if set(rates) != {"plus", "pro"}:

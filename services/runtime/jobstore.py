@@ -331,7 +331,7 @@ class JobStore:
 
     def advance(self, job_id: str, state: str) -> None:
         """Moves a running job forward to `state`; never backwards, never out of a terminal state."""
-        earlier = [s for s in STATES if _RANK[s] < _RANK[state]]
+        earlier = [s for s in STATES if _RANK[s] < _RANK[state] and s not in TERMINAL]
         with self.engine.begin() as conn:
             conn.execute(
                 jobs.update()

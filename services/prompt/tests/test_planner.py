@@ -1,0 +1,95 @@
+"""The planner: @mentions and the ScenePlan built from a GenerationSpec."""
+
+from __future__ import annotations
+
+import pytest
+from cinemesh.prompt.planner import mentions_of, plan
+from cinemesh.runtime.errors import FailedPrecondition, InvalidArgument
+from cinemesh.v1 import common_pb2
+from hypothesis import given
+from hypothesis import strategies as st
+
+RATES = {"plus": 16, "pro": 40}
+
+
+@pytest.mark.parametrize(
+    ("prompt", "mentions"),
+    [
+        ("@zoe and @adam walk, then @zoe waves", ["zoe", "adam"]),
+        ("@Bob meets @bob", ["Bob", "bob"]),  # handles are case-sensitive
+        ("write to zoe@example.com or @carl", ["carl"]),
+        ("first.last@example.org", []),
+        ("(@ann), @ben. @cy!", ["ann", "ben", "cy"]),
+        ("@9lives @_under @x_1", ["x_1"]),  # a handle starts with a letter
+        ("a lone @ sign", []),
+        ("@" + "a" * 32 + " fits", ["a" * 32]),
+        ("@" + "a" * 33 + " is too long", []),
+        ("no mentions here", []),
+        ("", []),
+    ],
+)
+def test_mentions_of(prompt: str, mentions: list[str]) -> None:
+    assert mentions_of(prompt) == mentions
+
+
+@given(st.lists(st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True), max_size=8))
+def test_mentions_keep_first_appearance_order(handles: list[str]) -> None:
+    prompt = " and ".join(f"@{h}" for h in handles)
+    assert mentions_of(prompt) == list(dict.fromkeys(handles))
+
+
+def spec(**fields: object) -> common_pb2.GenerationSpec:
+    fields.setdefault("prompt", "  @mia flies a kite with @leo and @mia  ")
+    return common_pb2.GenerationSpec(**fields)
+
+
+def test_plan_fields() -> None:
+    result = plan(spec(duration_seconds=4.0, fps=30, resolution="480p"), "plus", 1234, RATES)
+    assert result.prompt == "@mia flies a kite with @leo and @mia"
+    assert (result.format.width, result.format.height) == (854, 480)
+    assert result.format.fps == 30
+    assert result.format.frame_count == 120
+    assert result.duration_seconds == 4.0
+    assert result.seed == 1234
+    assert result.tier == common_pb2.TIER_PLUS
+    assert list(result.mentions) == ["mia", "leo"]
+    assert result.credit_estimate == 64
+
+
+def test_plan_has_one_scene_covering_every_frame() -> None:
+    result = plan(spec(duration_seconds=2.2, fps=25), "pro", 1, RATES)
+    assert result.format.frame_count == 55
+    assert len(result.scenes) == 1
+    scene = result.scenes[0]
+    assert (scene.index, scene.start_frame, scene.end_frame) == (0, 0, 55)
+    assert scene.prompt == result.prompt
+
+
+def test_plan_duration_is_whole_frames_and_credits_follow_it() -> None:
+    result = plan(spec(duration_seconds=1.01, fps=24), "pro", 0, RATES)
+    assert result.format.frame_count == 24
+    assert result.duration_seconds == 1.0
+    assert result.credit_estimate == 40
+
+
+def test_plan_defaults_and_pro_tier() -> None:
+    result = plan(spec(), "pro", 7, RATES)
+    assert (result.format.width, result.format.height, result.format.fps) == (1280, 720, 24)
+    assert result.format.frame_count == 120
+    assert result.duration_seconds == 5.0
+    assert result.tier == common_pb2.TIER_PRO
+    assert result.credit_estimate == 200
+
+
+def test_plan_portrait_1080p_for_pro() -> None:
+    result = plan(
+        spec(resolution="1080p", orientation=common_pb2.ORIENTATION_PORTRAIT, duration_seconds=1.0), "pro", 0, RATES
+    )
+    assert (result.format.width, result.format.height) == (1080, 1920)
+
+
+def test_plan_applies_the_same_validation() -> None:
+    with pytest.raises(InvalidArgument, match=r"^spec\.prompt: "):
+        plan(spec(prompt="   "), "plus", 0, RATES)
+    with pytest.raises(FailedPrecondition, match="plus tier"):
+        plan(spec(resolution="1080p"), "plus", 0, RATES)

@@ -1,0 +1,382 @@
+"""JobStore on SQLite and PostgreSQL: credits move exactly once, states only go forward.
+
+The PostgreSQL half uses CINEMESH_TEST_POSTGRES_URL (default
+postgresql+psycopg://postgres@127.0.0.1:5432/test), one fresh schema per test,
+and is skipped when the server is not reachable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from cinemesh.runtime.errors import FailedPrecondition, NotFound, ResourceExhausted
+from cinemesh.runtime.jobstore import STATES, JobStore, stage_runs
+
+POSTGRES_URL = os.environ.get("CINEMESH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+ACCOUNT = "acct-1"
+
+
+def _postgres_admin() -> sa.Engine:
+    engine = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError as exc:
+        engine.dispose()
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {exc.orig}")
+    return engine
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[JobStore]:
+    if request.param == "sqlite":
+        job_store = JobStore(f"sqlite:///{tmp_path / 'state' / 'cinemesh.db'}")
+        job_store.create_schema()
+        yield job_store
+        job_store.dispose()
+        return
+    admin = _postgres_admin()
+    schema = f"cinemesh_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    job_store = JobStore(f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}")
+    try:
+        job_store.create_schema()
+        yield job_store
+    finally:
+        job_store.dispose()
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def _account(store: JobStore, balance: int = 1000, tier: str = "plus") -> None:
+    store.upsert_account(ACCOUNT, tier, balance, "key-1")
+
+
+def _submit(store: JobStore, credits: int = 80, request_id: str | None = None, job_id: str | None = None):
+    return store.submit_job(
+        job_id=job_id or str(uuid.uuid4()),
+        account_id=ACCOUNT,
+        request_id=request_id,
+        tier="plus",
+        spec=b"\x0a\x04kite",
+        seed=42,
+        duration_seconds=5.0,
+        credits=credits,
+    )
+
+
+def _balance(store: JobStore) -> int:
+    return store.get_account(ACCOUNT).balance_credits
+
+
+def test_schema_lives_where_the_url_points(store: JobStore) -> None:
+    names = set(sa.inspect(store.engine).get_table_names())
+    assert {"accounts", "jobs", "stage_runs", "credit_ledger", "join_parts"} <= names
+
+
+def test_accounts(store: JobStore) -> None:
+    created = store.upsert_account(ACCOUNT, "plus", 500, "key-1")
+    assert (created.account_id, created.tier, created.balance_credits) == (ACCOUNT, "plus", 500)
+    # An upsert changes tier and key but never the balance.
+    updated = store.upsert_account(ACCOUNT, "pro", 9999, "key-2")
+    assert (updated.tier, updated.balance_credits) == ("pro", 500)
+    assert store.account_for_key("key-2") == updated
+    assert store.account_for_key("key-1") is None
+    with pytest.raises(NotFound, match="'nobody'"):
+        store.get_account("nobody")
+
+
+def test_submit_reserves_credits(store: JobStore) -> None:
+    _account(store, balance=1000)
+    job, created = _submit(store, credits=80, request_id="req-1")
+    assert created is True
+    assert job.state == "queued"
+    assert job.request_id == "req-1"
+    assert (job.credits_reserved, job.credits_charged, job.credits_refunded) == (80, 0, 0)
+    assert job.seed == 42
+    assert job.spec == b"\x0a\x04kite"
+    assert job.created_at.tzinfo is not None
+    assert job.finished_at is None
+    assert not job.terminal
+    assert _balance(store) == 920
+    assert store.ledger(job.job_id) == {"reserve": 80}
+
+
+def test_same_request_id_returns_same_job_without_second_debit(store: JobStore) -> None:
+    _account(store, balance=1000)
+    first, created_first = _submit(store, credits=80, request_id="req-1")
+    again, created_again = _submit(store, credits=80, request_id="req-1")
+    assert created_first is True
+    assert created_again is False
+    assert again.job_id == first.job_id
+    assert _balance(store) == 920
+    # A different key, or none at all, is a new job.
+    other, created_other = _submit(store, credits=80, request_id="req-2")
+    anonymous_1, _ = _submit(store, credits=80)
+    anonymous_2, _ = _submit(store, credits=80)
+    assert created_other is True
+    assert len({first.job_id, other.job_id, anonymous_1.job_id, anonymous_2.job_id}) == 4
+    assert anonymous_1.request_id is None
+    assert _balance(store) == 1000 - 4 * 80
+
+
+def test_request_id_race_falls_back_to_the_winner(store: JobStore) -> None:
+    # The lookup before the insert missed (as if a concurrent submit won): the
+    # unique constraint catches it and the winner's job comes back.
+    _account(store, balance=1000)
+    winner, _ = _submit(store, credits=80, request_id="req-race")
+    lookup = store._job_by_request
+    store._job_by_request = lambda account_id, request_id: None  # type: ignore[method-assign]
+    try:
+        with pytest.raises(sa.exc.IntegrityError):
+            # With the fallback lookup also blind, the integrity error surfaces.
+            _submit(store, credits=80, request_id="req-race")
+    finally:
+        store._job_by_request = lookup  # type: ignore[method-assign]
+    assert _balance(store) == 920  # the losing transaction's debit was rolled back
+    seen: list[str] = []
+
+    def blind_once(account_id: str, request_id: str):  # type: ignore[no-untyped-def]
+        seen.append(request_id)
+        return None if len(seen) == 1 else lookup(account_id, request_id)
+
+    store._job_by_request = blind_once  # type: ignore[method-assign]
+    try:
+        job, created = _submit(store, credits=80, request_id="req-race")
+    finally:
+        store._job_by_request = lookup  # type: ignore[method-assign]
+    assert seen == ["req-race", "req-race"]  # the pre-check missed, the fallback found it
+    assert created is False
+    assert job.job_id == winner.job_id
+    assert _balance(store) == 920
+
+
+def test_insufficient_credits(store: JobStore) -> None:
+    _account(store, balance=50)
+    job_id = str(uuid.uuid4())
+    with pytest.raises(ResourceExhausted) as raised:
+        _submit(store, credits=80, job_id=job_id)
+    message = raised.value.message
+    assert "80" in message
+    assert "balance is 50" in message
+    assert _balance(store) == 50
+    with pytest.raises(NotFound):
+        store.get_job(job_id)
+    assert store.ledger(job_id) == {}
+
+
+def test_exact_balance_is_enough(store: JobStore) -> None:
+    _account(store, balance=80)
+    _, created = _submit(store, credits=80)
+    assert created
+    assert _balance(store) == 0
+
+
+def test_complete_job_charges_once(store: JobStore) -> None:
+    _account(store, balance=1000)
+    job, _ = _submit(store, credits=80)
+    assert store.complete_job(job.job_id, "file:///out/final.mp4", 1234) is True
+    assert store.complete_job(job.job_id, "file:///out/other.mp4", 1) is False
+    done = store.get_job(job.job_id)
+    assert done.state == "completed"
+    assert done.terminal
+    assert done.credits_charged == 80
+    assert done.credits_refunded == 0
+    assert done.output_uri == "file:///out/final.mp4"
+    assert done.output_size_bytes == 1234
+    assert done.finished_at is not None
+    assert store.ledger(job.job_id) == {"reserve": 80, "charge": 80}
+    assert _balance(store) == 920
+    # A completed job can no longer fail (and so is never refunded).
+    assert store.fail_job(job.job_id, "video", "late failure") is False
+    assert store.get_job(job.job_id).state == "completed"
+    assert _balance(store) == 920
+
+
+def test_fail_job_refunds_once(store: JobStore) -> None:
+    _account(store, balance=1000)
+    job, _ = _submit(store, credits=80)
+    assert _balance(store) == 920
+    assert store.fail_job(job.job_id, "video", "encoder exploded") is True
+    assert store.fail_job(job.job_id, "audio", "second failure") is False
+    failed = store.get_job(job.job_id)
+    assert failed.state == "failed"
+    assert failed.failure_stage == "video"
+    assert failed.failure_reason == "encoder exploded"
+    assert failed.credits_refunded == 80
+    assert failed.credits_charged == 0
+    assert store.ledger(job.job_id) == {"reserve": 80, "refund": 80}
+    assert _balance(store) == 1000
+    assert store.complete_job(job.job_id, "file:///x", 1) is False
+    assert _balance(store) == 1000
+
+
+def test_fail_unknown_job_is_not_found(store: JobStore) -> None:
+    with pytest.raises(NotFound):
+        store.fail_job("missing", "video", "x")
+
+
+def test_cancel_refunds_and_cancel_of_terminal_job_is_rejected(store: JobStore) -> None:
+    _account(store, balance=1000)
+    job, _ = _submit(store, credits=80)
+    store.advance(job.job_id, "rendering")
+    cancelled = store.cancel_job(job.job_id)
+    assert cancelled.state == "cancelled"
+    assert cancelled.credits_refunded == 80
+    assert _balance(store) == 1000
+    with pytest.raises(FailedPrecondition) as raised:
+        store.cancel_job(job.job_id)
+    assert "already cancelled" in raised.value.message
+    assert _balance(store) == 1000
+    assert store.ledger(job.job_id) == {"reserve": 80, "refund": 80}
+
+    completed, _ = _submit(store, credits=80)
+    store.complete_job(completed.job_id, "file:///x", 1)
+    with pytest.raises(FailedPrecondition, match="already completed"):
+        store.cancel_job(completed.job_id)
+    assert store.get_job(completed.job_id).state == "completed"
+    with pytest.raises(NotFound):
+        store.cancel_job("missing")
+
+
+def test_advance_only_moves_forward(store: JobStore) -> None:
+    _account(store)
+    job, _ = _submit(store)
+    store.advance(job.job_id, "casting")
+    assert store.job_state(job.job_id) == "casting"
+    store.advance(job.job_id, "parsing")  # a late prompt-stage record
+    assert store.job_state(job.job_id) == "casting"
+    store.advance(job.job_id, "casting")  # same state: no-op
+    assert store.job_state(job.job_id) == "casting"
+    store.advance(job.job_id, "aligning")  # skipping states is fine
+    assert store.job_state(job.job_id) == "aligning"
+    store.advance(job.job_id, "rendering")
+    assert store.job_state(job.job_id) == "aligning"
+
+
+@pytest.mark.parametrize("end", ["completed", "failed", "cancelled"])
+def test_advance_never_leaves_a_terminal_state(store: JobStore, end: str) -> None:
+    _account(store)
+    job, _ = _submit(store)
+    if end == "completed":
+        store.complete_job(job.job_id, "file:///x", 1)
+    elif end == "failed":
+        store.fail_job(job.job_id, "video", "boom")
+    else:
+        store.cancel_job(job.job_id)
+    for state in STATES:
+        store.advance(job.job_id, state)
+        assert store.job_state(job.job_id) == end, f"advance({state!r}) moved a {end} job"
+
+
+def test_job_state_of_unknown_job_is_none(store: JobStore) -> None:
+    assert store.job_state("missing") is None
+    with pytest.raises(NotFound):
+        store.get_job("missing")
+
+
+def test_claim_run_then_republish_then_drop_for_cancelled_job(store: JobStore) -> None:
+    _account(store)
+    job, _ = _submit(store)
+    claim = store.claim_stage(job.job_id, "video", 5.0)
+    assert (claim.action, claim.attempt, claim.outputs, claim.job_state) == ("run", 1, [], "queued")
+    outputs = [{"topic": "renders.video", "key": job.job_id, "value": "0a01", "headers": []}]
+    store.finish_stage(job.job_id, "video", outputs)
+    again = store.claim_stage(job.job_id, "video", 5.0)
+    assert again.action == "republish"
+    assert again.outputs == outputs
+    assert again.attempt == 1
+
+    store.cancel_job(job.job_id)
+    # Finished work is still re-published (its records may not have reached the broker) …
+    assert store.claim_stage(job.job_id, "video", 5.0).action == "republish"
+    # … but new work on a cancelled job is dropped.
+    dropped = store.claim_stage(job.job_id, "audio", 5.0)
+    assert (dropped.action, dropped.attempt, dropped.outputs, dropped.job_state) == ("drop", 0, [], "cancelled")
+    assert {run.stage for run in store.stage_runs(job.job_id)} == {"video"}
+
+
+def test_second_claim_of_running_stage_counts_attempts(store: JobStore) -> None:
+    _account(store)
+    job, _ = _submit(store)
+    assert store.claim_stage(job.job_id, "audio", 5.0).attempt == 1
+    second = store.claim_stage(job.job_id, "audio", 5.0)
+    third = store.claim_stage(job.job_id, "audio", 5.0)
+    assert (second.action, second.attempt) == ("run", 2)
+    assert (third.action, third.attempt) == ("run", 3)
+    [run] = store.stage_runs(job.job_id)
+    assert (run.stage, run.status, run.attempts, run.video_seconds) == ("audio", "running", 3, 5.0)
+
+
+def test_failed_stage_is_dropped(store: JobStore) -> None:
+    _account(store)
+    job, _ = _submit(store)
+    store.claim_stage(job.job_id, "identity", 5.0)
+    store.drop_stage(job.job_id, "identity", status="failed")
+    claim = store.claim_stage(job.job_id, "identity", 5.0)
+    assert (claim.action, claim.attempt) == ("drop", 1)
+    [run] = store.stage_runs(job.job_id)
+    assert run.status == "failed"
+    assert run.finished_at is not None
+
+
+def test_stage_runs_record_outputs(store: JobStore) -> None:
+    _account(store)
+    job, _ = _submit(store)
+    store.claim_stage(job.job_id, "prompt", 5.0)
+    store.finish_stage(job.job_id, "prompt", [{"topic": "plans.parsed"}])
+    [run] = store.stage_runs(job.job_id)
+    assert run.status == "done"
+    assert run.outputs == [{"topic": "plans.parsed"}]
+    assert run.started_at.tzinfo is not None
+    assert run.finished_at is not None
+    assert run.finished_at >= run.started_at
+
+
+def test_add_join_part_is_idempotent(store: JobStore) -> None:
+    assert store.add_join_part("job-1", "video", b"v1") == {"video": b"v1"}
+    # A redelivery keeps the first payload.
+    assert store.add_join_part("job-1", "video", b"v2") == {"video": b"v1"}
+    assert store.add_join_part("job-2", "audio", b"other job") == {"audio": b"other job"}
+    assert store.add_join_part("job-1", "audio", b"a1") == {"video": b"v1", "audio": b"a1"}
+    assert store.add_join_part("job-1", "audio", b"a1") == {"video": b"v1", "audio": b"a1"}
+
+
+def test_seconds_per_video_second_is_the_median_of_clean_finished_runs(store: JobStore) -> None:
+    assert store.seconds_per_video_second("video") is None
+    _account(store, balance=10_000)
+    start = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+
+    def run(stage: str, video_seconds: float, wall_seconds: float, *, retried: bool = False, done: bool = True):
+        job, _ = _submit(store, credits=1)
+        store.claim_stage(job.job_id, stage, video_seconds)
+        if retried:
+            store.claim_stage(job.job_id, stage, video_seconds)
+        if done:
+            store.finish_stage(job.job_id, stage, [])
+        with store.engine.begin() as conn:
+            conn.execute(
+                stage_runs.update()
+                .where(stage_runs.c.job_id == job.job_id)
+                .values(started_at=start, finished_at=start + dt.timedelta(seconds=wall_seconds))
+            )
+
+    run("video", 5.0, 10.0)  # 2 s per video second
+    run("video", 10.0, 10.0)  # 1
+    run("video", 2.0, 20.0)  # 10
+    run("video", 5.0, 500.0, retried=True)  # excluded: a retry
+    run("video", 5.0, 500.0, done=False)  # excluded: not finished
+    run("video", 0.0, 500.0)  # excluded: no video seconds
+    run("audio", 5.0, 1.0)  # another stage: 0.2
+    assert store.seconds_per_video_second("video") == pytest.approx(2.0)
+    assert store.seconds_per_video_second("audio") == pytest.approx(0.2)
+    assert store.seconds_per_video_second("lipsync") is None

@@ -1,0 +1,122 @@
+"""Delivery rules on the real broker: DLQ for poison records, crash-restart, cancellation."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import grpc
+import pytest
+from cinemesh.runtime.artifacts import ArtifactStore
+from cinemesh.runtime.topics import JOBS_COMPLETED, PLANS_CAST
+from cinemesh.v1 import common_pb2, gateway_pb2
+from kafka import KafkaProducer
+from support import records_of
+
+pytestmark = pytest.mark.integration
+
+
+def _wait_for(predicate, timeout: float, what: str):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise TimeoutError(what)
+
+
+def test_malformed_record_goes_to_dlq_and_fails_its_job_while_good_jobs_complete(mesh, client, store) -> None:
+    spec = common_pb2.GenerationSpec(prompt="a poisoned job", duration_seconds=1.0)
+    poisoned, _ = store.submit_job(
+        job_id=str(uuid.uuid4()),
+        account_id="local",
+        request_id=None,
+        tier="pro",
+        spec=spec.SerializeToString(),
+        seed=1,
+        duration_seconds=1.0,
+        credits=40,
+    )
+    good = [
+        client.submit(f"Lanterns floating on a lake, take {i}", duration_seconds=1.0, resolution="480p").job.job_id
+        for i in range(2)
+    ]
+    producer = KafkaProducer(bootstrap_servers=mesh.info.kafka_bootstrap)
+    producer.send(
+        PLANS_CAST,
+        key=poisoned.job_id.encode(),
+        value=b"\xff\xfe this is not a protobuf",
+        headers=[("ce_type", b"cinemesh.v1.PlanCast"), ("ce_id", b"poison-1")],
+    ).get(10)
+    producer.close()
+
+    job = client.wait(poisoned.job_id, timeout=60)
+    assert job.state == common_pb2.JOB_STATE_FAILED
+    assert job.failure_stage in (common_pb2.STAGE_VIDEO, common_pb2.STAGE_AUDIO)
+    assert "plans.cast" in job.failure_reason and "not a valid cinemesh.v1.PlanCast" in job.failure_reason
+    assert job.credits_refunded == 40
+
+    dead = _wait_for(
+        lambda: records_of(mesh.info.kafka_bootstrap, f"{PLANS_CAST}.dlq", key=poisoned.job_id), 30, "no DLQ record"
+    )
+    headers = dict(dead[0].headers)
+    assert headers["dlq_error_class"] == b"MalformedRecord"
+    assert b"not a valid cinemesh.v1.PlanCast" in headers["dlq_error_message"]
+    assert headers["dlq_original_topic"] == PLANS_CAST.encode()
+    assert headers["dlq_stage"] in (b"video", b"audio")
+    assert int(headers["dlq_attempts"]) == 1  # a decode error cannot change on retry
+    assert dead[0].value == b"\xff\xfe this is not a protobuf"
+
+    for job_id in good:
+        assert client.wait(job_id).state == common_pb2.JOB_STATE_COMPLETED
+
+
+def test_stage_killed_mid_job_restarts_and_the_job_completes_once(mesh, client, store) -> None:
+    job_id = client.submit(
+        "A tram crossing a bridge in the evening", duration_seconds=4.0, resolution="720p"
+    ).job.job_id
+    _wait_for(
+        lambda: any(r.stage == "video" and r.status == "running" for r in store.stage_runs(job_id)),
+        60,
+        "video stage never started",
+    )
+    mesh.kill_service("video")  # SIGKILL: no drain, offset not committed
+    time.sleep(1.0)
+    mesh.start_service("video")
+
+    job = client.wait(job_id)
+    assert job.state == common_pb2.JOB_STATE_COMPLETED, job.failure_reason
+    runs = {r.stage: r for r in store.stage_runs(job_id)}
+    assert set(runs) == {"prompt", "identity", "video", "audio", "lipsync"}
+    assert all(r.status == "done" for r in runs.values())
+    assert runs["video"].attempts == 2  # the killed attempt and the redelivery
+    assert len(records_of(mesh.info.kafka_bootstrap, JOBS_COMPLETED, key=job_id)) == 1
+    artifacts = ArtifactStore(mesh.info.artifacts_url)
+    assert artifacts.list_keys(f"jobs/{job_id}") == [
+        f"jobs/{job_id}/audio.wav",
+        f"jobs/{job_id}/final.mp4",
+        f"jobs/{job_id}/video.mp4",
+    ]
+    assert store.ledger(job_id) == {"reserve": 160, "charge": 160}
+
+
+def test_cancel_refunds_and_the_stages_drop_the_work(mesh, client, store) -> None:
+    job_id = client.submit("A long train through snowy pines", duration_seconds=6.0, resolution="720p").job.job_id
+    _wait_for(lambda: store.job_state(job_id) == "rendering", 60, "job never reached rendering")
+    cancelled = client.stub.CancelJob(gateway_pb2.CancelJobRequest(job_id=job_id), metadata=client.metadata).job
+    assert cancelled.state == common_pb2.JOB_STATE_CANCELLED
+    assert cancelled.credits_refunded == cancelled.credits_reserved == 240
+
+    # Let the in-flight render finish: its output must be dropped, never assembled.
+    _wait_for(lambda: all(r.status != "running" for r in store.stage_runs(job_id)), 60, "render still running")
+    time.sleep(2.0)
+    assert client.get(job_id).state == common_pb2.JOB_STATE_CANCELLED
+    assert records_of(mesh.info.kafka_bootstrap, JOBS_COMPLETED, key=job_id) == []
+    assert not ArtifactStore(mesh.info.artifacts_url).exists(f"jobs/{job_id}/final.mp4")
+    assert "lipsync" not in {r.stage for r in store.stage_runs(job_id)}
+    assert store.ledger(job_id) == {"reserve": 240, "refund": 240}
+
+    with pytest.raises(grpc.RpcError) as again:
+        client.stub.CancelJob(gateway_pb2.CancelJobRequest(job_id=job_id), metadata=client.metadata)
+    assert again.value.code() == grpc.StatusCode.FAILED_PRECONDITION

@@ -1,0 +1,122 @@
+"""What operators and other clients touch: health, reflection, metrics, HTTP/JSON, consumer groups."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+
+import grpc
+import pytest
+import requests
+from cinemesh.runtime.bus import Consumer, Publisher
+from cinemesh.runtime.config import Settings
+from cinemesh.runtime.topics import JOBS_FAILED
+from cinemesh.v1 import common_pb2, events_pb2
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+
+pytestmark = pytest.mark.integration
+
+SERVICE_NAMES = {
+    "gateway": "cinemesh.v1.JobService",
+    "prompt": "cinemesh.v1.PromptService",
+    "identity": "cinemesh.v1.IdentityService",
+    "video": "cinemesh.v1.VideoService",
+    "audio": "cinemesh.v1.AudioService",
+    "lipsync": "cinemesh.v1.LipSyncService",
+}
+
+
+@pytest.mark.parametrize("service", list(SERVICE_NAMES))
+def test_every_service_answers_health_reflection_and_metrics(mesh, service) -> None:
+    endpoint = mesh.info.services[service]
+    with grpc.insecure_channel(f"127.0.0.1:{endpoint.grpc_port}") as channel:
+        health = health_pb2_grpc.HealthStub(channel)
+        for name in ("", SERVICE_NAMES[service]):
+            reply = health.Check(health_pb2.HealthCheckRequest(service=name), timeout=5)
+            assert reply.status == health_pb2.HealthCheckResponse.SERVING
+        reflection = reflection_pb2_grpc.ServerReflectionStub(channel)
+        request = reflection_pb2.ServerReflectionRequest(list_services="")
+        (reply,) = list(reflection.ServerReflectionInfo(iter([request]), timeout=5))
+        names = {s.name for s in reply.list_services_response.service}
+        assert {SERVICE_NAMES[service], "grpc.health.v1.Health"} <= names
+    body = requests.get(f"http://127.0.0.1:{endpoint.metrics_port}/metrics", timeout=5).text
+    assert "grpc_server_handled_total" in body
+    assert "cinemesh_stage_records_total" in body
+
+
+def test_metrics_count_stage_work_without_job_ids(mesh, client) -> None:
+    job_id = client.submit("Koi circling in a garden pond", duration_seconds=1.0, resolution="480p").job.job_id
+    client.wait(job_id)
+    body = requests.get(f"http://127.0.0.1:{mesh.info.services['video'].metrics_port}/metrics", timeout=5).text
+    processed = [
+        line
+        for line in body.splitlines()
+        if line.startswith("cinemesh_stage_records_total{") and 'outcome="processed"' in line
+    ]
+    assert processed and float(processed[0].rsplit(" ", 1)[1]) >= 1
+    gateway = requests.get(f"http://127.0.0.1:{mesh.info.services['gateway'].metrics_port}/metrics", timeout=5).text
+    assert 'grpc_server_handled_total{grpc_code="OK",grpc_method="SubmitJob"' in gateway
+    assert "cinemesh_credits_charged_total" in gateway
+    assert job_id not in body and job_id not in gateway
+
+
+def test_http_json_front(mesh, client) -> None:
+    base = f"http://127.0.0.1:{mesh.info.gateway_http_port}"
+    auth = {"authorization": f"Bearer {mesh.info.api_key}"}
+    assert requests.get(f"{base}/healthz", timeout=5).json() == {"status": "ok"}
+    assert requests.get(f"{base}/v1/account", timeout=5).status_code == 401
+    bad = requests.post(
+        f"{base}/v1/jobs", headers=auth, timeout=5, data=json.dumps({"spec": {"prompt": "a cat", "resolution": "4k"}})
+    )
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "INVALID_ARGUMENT" and bad.json()["message"].startswith("spec.resolution")
+    created = requests.post(
+        f"{base}/v1/jobs",
+        headers=auth,
+        timeout=30,
+        data=json.dumps(
+            {
+                "requestId": f"http-{uuid.uuid4()}",
+                "spec": {"prompt": "Paper cranes on a windowsill", "durationSeconds": 1, "resolution": "480p"},
+            }
+        ),
+    )
+    assert created.status_code == 200, created.text
+    job_id = created.json()["job"]["jobId"]
+    assert client.wait(job_id).state == common_pb2.JOB_STATE_COMPLETED
+    job = requests.get(f"{base}/v1/jobs/{job_id}", headers=auth, timeout=5).json()
+    assert job["state"] == "JOB_STATE_COMPLETED"
+    video = requests.get(f"{base}/v1/jobs/{job_id}:download", headers=auth, timeout=30)
+    assert video.headers["content-type"] == "video/mp4" and video.content == client.download(job_id)
+    assert requests.get(f"{base}/v1/jobs/nope", headers=auth, timeout=5).status_code == 404
+
+
+def test_group_subscription_mode_consumes_with_a_fresh_group(mesh) -> None:
+    """Production mode (consumer groups); on the embedded broker only with a fresh group id."""
+    settings = Settings.from_env(
+        "probe",
+        {
+            "CINEMESH_STATE_DIR": mesh.info.state_dir,
+            "CINEMESH_KAFKA_BOOTSTRAP": mesh.info.kafka_bootstrap,
+            "CINEMESH_KAFKA_ASSIGNMENT": "group",
+            "CINEMESH_KAFKA_GROUP": f"probe-{uuid.uuid4()}",
+        },
+    )
+    publisher = Publisher(settings)
+    job_id = f"probe-{uuid.uuid4()}"
+    seen = threading.Event()
+
+    def handle(delivery) -> None:  # type: ignore[no-untyped-def]
+        if delivery.job_id == job_id:
+            seen.set()
+
+    consumer = Consumer(settings, [JOBS_FAILED], handle, publisher, lambda *_: None)
+    consumer.start()
+    try:
+        publisher.publish(JOBS_FAILED, job_id, events_pb2.JobFailed(job_id=job_id, reason="probe"))
+        assert seen.wait(60), "group consumer never received the record"
+    finally:
+        consumer.stop(5)
+        publisher.close()

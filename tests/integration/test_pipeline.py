@@ -1,0 +1,115 @@
+"""A prompt goes through all five stages over the real broker and comes back as an MP4."""
+
+from __future__ import annotations
+
+import io
+import uuid
+
+import av
+import grpc
+import pytest
+from cinemesh.runtime import tracing
+from cinemesh.runtime.topics import JOBS_COMPLETED, JOBS_SUBMITTED
+from cinemesh.v1 import common_pb2, events_pb2, gateway_pb2
+from support import records_of
+
+pytestmark = pytest.mark.integration
+
+STAGES = ["prompt", "identity", "video", "audio", "lipsync"]
+
+
+def test_prompt_to_mp4_through_every_stage(mesh, client, store) -> None:
+    balance_before = client.stub.GetAccount(gateway_pb2.GetAccountRequest(), metadata=client.metadata).balance_credits
+    submitted = client.submit(
+        "A paper boat drifting down a rainy street gutter", duration_seconds=2.0, resolution="480p", fps=25
+    )
+    assert submitted.created
+    job_id = submitted.job.job_id
+    assert submitted.job.credits_reserved == 80  # 2 s x 40 credits/s on pro
+
+    job = client.wait(job_id)
+    assert job.state == common_pb2.JOB_STATE_COMPLETED, job.failure_reason
+    assert job.credits_charged == 80 and job.credits_refunded == 0
+    assert [common_pb2.Stage.Name(s.stage) for s in job.stages] == [f"STAGE_{s.upper()}" for s in STAGES]
+    balance_after = client.stub.GetAccount(gateway_pb2.GetAccountRequest(), metadata=client.metadata).balance_credits
+    assert balance_before - balance_after == 80
+
+    data = client.download(job_id)
+    assert len(data) == job.output_size_bytes
+    assert data.find(b"moov") < data.find(b"mdat"), "MP4 is not faststart"
+    with av.open(io.BytesIO(data)) as container:
+        video = container.streams.video[0]
+        audio = container.streams.audio[0]
+        assert video.codec_context.name == "h264" and video.codec_context.pix_fmt == "yuv420p"
+        assert (video.width, video.height) == (854, 480)
+        assert audio.codec_context.name == "aac" and audio.codec_context.sample_rate == 48000
+        assert video.frames == 50
+        frame = 1 / 25
+        assert abs(float(video.duration * video.time_base) - 2.0) <= frame
+        assert abs(float(audio.duration * audio.time_base) - 2.0) <= frame
+        assert abs(container.duration / 1e6 - 2.0) <= frame
+
+    runs = store.stage_runs(job_id)
+    assert sorted(r.stage for r in runs) == sorted(STAGES)
+    assert all(r.status == "done" and r.attempts == 1 for r in runs)
+    completed = records_of(mesh.info.kafka_bootstrap, JOBS_COMPLETED, key=job_id)
+    assert len(completed) == 1
+    headers = dict(completed[0].headers)
+    assert headers["ce_type"] == b"cinemesh.v1.JobCompleted"
+    assert headers["ce_specversion"] == b"1.0" and headers["content-type"] == b"application/protobuf"
+    assert events_pb2.JobCompleted.FromString(completed[0].value).output.sha256
+
+
+def test_trace_context_crosses_every_hop(mesh, client) -> None:
+    root = tracing.new_traceparent()
+    request = gateway_pb2.SubmitJobRequest(
+        spec=common_pb2.GenerationSpec(
+            prompt="Fireflies over a meadow at dusk", duration_seconds=1.0, resolution="480p"
+        )
+    )
+    job_id = client.stub.SubmitJob(request, metadata=[*client.metadata, ("traceparent", root)]).job.job_id
+    assert client.wait(job_id).state == common_pb2.JOB_STATE_COMPLETED
+    trace_id = tracing.trace_id_of(root)
+    for topic in (JOBS_SUBMITTED, JOBS_COMPLETED):
+        (record,) = records_of(mesh.info.kafka_bootstrap, topic, key=job_id)
+        traceparent = dict(record.headers)["traceparent"].decode()
+        assert tracing.trace_id_of(traceparent) == trace_id
+        assert traceparent != root  # a new span per hop
+
+
+def test_submit_is_idempotent_by_request_id(client) -> None:
+    request_id = f"req-{uuid.uuid4()}"
+    balance = client.stub.GetAccount(gateway_pb2.GetAccountRequest(), metadata=client.metadata).balance_credits
+    first = client.submit(
+        "A hot air balloon over a desert canyon", request_id=request_id, duration_seconds=1.0, resolution="480p"
+    )
+    second = client.submit(
+        "A hot air balloon over a desert canyon", request_id=request_id, duration_seconds=1.0, resolution="480p"
+    )
+    assert first.created and not second.created
+    assert first.job.job_id == second.job.job_id
+    after = client.stub.GetAccount(gateway_pb2.GetAccountRequest(), metadata=client.metadata).balance_credits
+    assert balance - after == first.job.credits_reserved
+    assert client.wait(first.job.job_id).state == common_pb2.JOB_STATE_COMPLETED
+
+
+def test_watch_streams_stage_progress_to_completion(client) -> None:
+    job_id = client.submit(
+        "Snow falling on a quiet mountain village", duration_seconds=1.0, resolution="480p"
+    ).job.job_id
+    updates = list(
+        client.stub.WatchJob(gateway_pb2.WatchJobRequest(job_id=job_id), metadata=client.metadata, timeout=180)
+    )
+    assert updates[-1].job.state == common_pb2.JOB_STATE_COMPLETED
+    assert updates[-1].progress_percent == 100.0
+    progress = [u.progress_percent for u in updates]
+    assert progress == sorted(progress), progress
+    assert len(updates) >= 2
+    # Once earlier jobs are measured, the ETA is known (>= 0) while the job runs.
+    assert any(u.eta_seconds >= 0 for u in updates[:-1])
+
+
+def test_unknown_job_is_not_found(client) -> None:
+    with pytest.raises(grpc.RpcError) as caught:
+        client.get("no-such-job")
+    assert caught.value.code() == grpc.StatusCode.NOT_FOUND

@@ -1,0 +1,60 @@
+"""Test helpers shared by the suites: a JobService client and a topic reader."""
+
+from __future__ import annotations
+
+import time
+
+import grpc
+from cinemesh.v1 import common_pb2, gateway_pb2, gateway_pb2_grpc
+from kafka import KafkaConsumer, TopicPartition
+
+
+class Client:
+    """A JobService client bound to one API key."""
+
+    def __init__(self, address: str, api_key: str) -> None:
+        self.channel = grpc.insecure_channel(address)
+        self.stub = gateway_pb2_grpc.JobServiceStub(self.channel)
+        self.metadata = [("authorization", f"Bearer {api_key}")]
+
+    def submit(self, prompt: str = "A red kite over a windy beach", request_id: str = "", **spec: object):
+        request = gateway_pb2.SubmitJobRequest(
+            request_id=request_id, spec=common_pb2.GenerationSpec(prompt=prompt, **spec)
+        )
+        return self.stub.SubmitJob(request, metadata=self.metadata, timeout=30)
+
+    def get(self, job_id: str) -> gateway_pb2.Job:
+        return self.stub.GetJob(gateway_pb2.GetJobRequest(job_id=job_id), metadata=self.metadata, timeout=10).job
+
+    def wait(self, job_id: str, timeout: float = 180.0) -> gateway_pb2.Job:
+        deadline = time.monotonic() + timeout
+        terminal = (common_pb2.JOB_STATE_COMPLETED, common_pb2.JOB_STATE_FAILED, common_pb2.JOB_STATE_CANCELLED)
+        while time.monotonic() < deadline:
+            job = self.get(job_id)
+            if job.state in terminal:
+                return job
+            time.sleep(0.3)
+        raise TimeoutError(f"job {job_id} not terminal after {timeout} s: {self.get(job_id)}")
+
+    def download(self, job_id: str) -> bytes:
+        chunks = self.stub.DownloadJob(gateway_pb2.DownloadJobRequest(job_id=job_id), metadata=self.metadata)
+        return b"".join(c.chunk for c in chunks)
+
+
+def records_of(bootstrap: str, topic: str, key: str | None = None, timeout_ms: int = 1500) -> list:
+    """Every record of `topic` (optionally only those with `key`), read from the start."""
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    try:
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        found = []
+        while True:
+            batch = consumer.poll(timeout_ms=timeout_ms)
+            if not batch:
+                break
+            for records in batch.values():
+                found.extend(r for r in records if key is None or (r.key or b"").decode() == key)
+        return found
+    finally:
+        consumer.close()
