@@ -272,7 +272,9 @@ class JobStore:
                 if debited != 1:
                     balance = conn.execute(
                         sa.select(accounts.c.balance_credits).where(accounts.c.account_id == account_id)
-                    ).scalar_one()
+                    ).scalar()
+                    if balance is None:
+                        raise NotFound(f"account {account_id!r} does not exist")
                     raise ResourceExhausted(
                         f"insufficient credits: this job costs {credits} credits "
                         f"({duration_seconds:g} s on {tier}) but the balance is {balance}"

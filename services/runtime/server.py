@@ -137,6 +137,7 @@ class ServiceHost:
         self._background: list[Background] = []
         self._stopped = threading.Event()
         self.port = 0
+        self.metrics_port = 0
 
     def add_service(self, full_name: str, register: Callable[[grpc.Server], None]) -> None:
         register(self.server)
@@ -151,7 +152,8 @@ class ServiceHost:
         self.port = self.server.add_insecure_port(address)
         if self.port == 0:
             raise RuntimeError(f"cannot listen on {address}")
-        start_http_server(self.settings.metrics_port, addr=self.settings.grpc_host)
+        self._metrics_server, _ = start_http_server(self.settings.metrics_port, addr=self.settings.grpc_host)
+        self.metrics_port = self._metrics_server.server_address[1]
         self.server.start()
         for worker in self._background:
             worker.start()
@@ -162,7 +164,7 @@ class ServiceHost:
             self.settings.service,
             self.settings.grpc_host,
             self.port,
-            self.settings.metrics_port,
+            self.metrics_port,
         )
 
     def stop(self) -> None:
@@ -175,6 +177,7 @@ class ServiceHost:
         for worker in self._background:
             worker.stop(grace)
         self.server.stop(grace).wait()
+        self._metrics_server.shutdown()
 
     def serve_forever(self) -> None:
         """Starts, then blocks until SIGTERM/SIGINT and drains."""

@@ -77,7 +77,7 @@ def resolve(spec: common_pb2.GenerationSpec, tier: str) -> ResolvedSpec:
     width, height = RESOLUTIONS[resolution]
     if spec.orientation == common_pb2.ORIENTATION_PORTRAIT:
         width, height = height, width
-    frame_count = max(1, round(duration * fps))
+    frame_count = max(1, math.floor(duration * fps + 0.5))  # half up, not banker's rounding
     return ResolvedSpec(prompt, width, height, fps, frame_count, resolution)
 
 

@@ -143,7 +143,16 @@ def test_portrait_swaps_width_and_height(resolution: str, landscape: tuple[int, 
 
 @pytest.mark.parametrize(
     ("duration", "fps", "frames"),
-    [(5.0, 24, 120), (5.0, 25, 125), (5.0, 30, 150), (1.0, 30, 30), (2.51, 24, 60), (0.01, 24, 1), (9.99, 30, 300)],
+    [
+        (2.5, 25, 63),
+        (5.0, 24, 120),
+        (5.0, 25, 125),
+        (5.0, 30, 150),
+        (1.0, 30, 30),
+        (2.51, 24, 60),
+        (0.01, 24, 1),
+        (9.99, 30, 300),
+    ],
 )
 def test_frame_count_is_rounded_duration_times_fps(duration: float, fps: int, frames: int) -> None:
     resolved = resolve(spec(duration_seconds=duration, fps=fps), "plus")
@@ -158,7 +167,7 @@ def test_frame_count_is_rounded_duration_times_fps(duration: float, fps: int, fr
 )
 def test_frame_count_property(duration: float, fps: int) -> None:
     resolved = resolve(spec(duration_seconds=duration, fps=fps), "pro")
-    assert resolved.frame_count == max(1, round(duration * fps))
+    assert resolved.frame_count == max(1, math.floor(duration * fps + 0.5))  # half up
     assert abs(resolved.duration_seconds - duration) <= 0.5 / fps + 1e-9
 
 
