@@ -11,6 +11,7 @@ cinemesh demo -o F                  up + generate the README example + down
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -68,6 +69,14 @@ def cmd_down(_: argparse.Namespace) -> int:
 
 def _spec(args: argparse.Namespace) -> common_pb2.GenerationSpec:
     spec = common_pb2.GenerationSpec(prompt=args.prompt, resolution=args.resolution)
+    if getattr(args, "storyboard", None):
+        scenes = json.loads(Path(args.storyboard).read_text())
+        for scene in scenes:
+            entry = spec.storyboard.add(prompt=scene["prompt"])
+            if scene.get("duration") is not None:
+                entry.duration_seconds = float(scene["duration"])
+    if getattr(args, "license_reference", None):
+        spec.license_reference = args.license_reference
     if args.duration is not None:
         spec.duration_seconds = args.duration
     if args.fps is not None:
@@ -186,6 +195,10 @@ def _add_spec_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fps", type=int, help="24, 25 or 30 (default 24)")
     parser.add_argument("--seed", type=int, help="seed for reproducible output")
     parser.add_argument("--portrait", action="store_true", help="9:16 instead of 16:9")
+    parser.add_argument(
+        "--storyboard", metavar="FILE.json", help='scenes as JSON: [{"prompt": "...", "duration": 5}, ...]'
+    )
+    parser.add_argument("--license-reference", help="license for a licensed character (pro only)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -196,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("up", help="start the embedded mesh").set_defaults(run=cmd_up)
     commands.add_parser("down", help="stop the embedded mesh").set_defaults(run=cmd_down)
     gen = commands.add_parser("generate", help="generate a video from a prompt")
-    gen.add_argument("prompt")
+    gen.add_argument("prompt", nargs="?", default="")
     gen.add_argument("-o", "--output", default="out/video.mp4")
     _add_spec_options(gen)
     gen.set_defaults(run=generate)
@@ -204,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     status.add_argument("job_id")
     status.set_defaults(run=cmd_status)
     parse = commands.add_parser("parse", help="print the ScenePlan of a prompt")
-    parse.add_argument("prompt")
+    parse.add_argument("prompt", nargs="?", default="")
     parse.add_argument("--tier", choices=("plus", "pro"), default="pro")
     parse.add_argument("--json", action="store_true", help="proto JSON")
     _add_spec_options(parse)

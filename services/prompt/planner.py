@@ -1,36 +1,572 @@
-"""Turns a GenerationSpec into the ScenePlan every downstream stage renders."""
+"""Turns a GenerationSpec into the ScenePlan every downstream stage renders.
+
+Deterministic: the same spec gives the same plan. Every 5-part field of every
+shot carries the spans it came from, or `inferred=true` with a default chosen
+from what the prompt does say (a night scene gets night lighting, a studio gets
+studio light, a forest sounds like a forest).
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from cinemesh.runtime.specs import TIER_ENUMS, credit_cost, resolve
+from cinemesh.prompt import lexicon as lx
+from cinemesh.prompt import safety
+from cinemesh.prompt.reading import Hit, Person, SceneReading, read_scene
+from cinemesh.runtime.errors import InvalidArgument
+from cinemesh.runtime.specs import TIER_ENUMS, ResolvedSpec, credit_cost, resolve
 from cinemesh.v1 import common_pb2
+from cinemesh.v1 import plan_pb2 as p
 
-# `@handle`: a letter, then letters, digits or underscores; not part of an e-mail address.
-_MENTION = re.compile(r"(?<![\w.])@([A-Za-z][A-Za-z0-9_]{0,31})\b")
+MAX_CHARACTERS_PER_SCENE = 2
+WORDS_PER_SECOND = 2.8
+LINE_GAP_SECONDS = 0.3
+LEAD_IN_SECONDS = 0.4
+_CUT = re.compile(
+    r"(?:^|(?<=[.!?;]\s)|\s)(?:smash |hard |match |then )?cut(?:s)? to\b[:,]?\s*|\bshot \d+\s*[:.-]\s*", re.IGNORECASE
+)
 
 
 def mentions_of(prompt: str) -> list[str]:
     """Handles in order of first appearance, without duplicates."""
     seen: dict[str, None] = {}
-    for match in _MENTION.finditer(prompt):
+    for match in re.finditer(r"(?<![\w@.])@([A-Za-z][A-Za-z0-9_]{0,31})\b", prompt):
         seen.setdefault(match.group(1), None)
     return list(seen)
 
 
-def plan(spec: common_pb2.GenerationSpec, tier: str, seed: int, rates: dict[str, int]) -> common_pb2.ScenePlan:
-    resolved = resolve(spec, tier)
-    fmt = common_pb2.VideoFormat(
-        width=resolved.width, height=resolved.height, fps=resolved.fps, frame_count=resolved.frame_count
+def _source(hits: list[Hit] | None = None, spans: list[tuple[int, int]] | None = None) -> p.Provenance:
+    spans = spans if spans is not None else [h.span for h in hits or []]
+    return p.Provenance(spans=[p.TextSpan(start=s, end=e) for s, e in spans], inferred=not spans)
+
+
+def _inferred() -> p.Provenance:
+    return p.Provenance(inferred=True)
+
+
+def _first(hits: list[Hit]) -> tuple[int, p.Provenance] | None:
+    if not hits:
+        return None
+    value = hits[0].value
+    return value, _source([h for h in hits if h.value == value])
+
+
+def _shift(hits: list[Hit], offset: int) -> list[Hit]:
+    return [Hit(h.value, h.start + offset, h.end + offset) for h in hits]
+
+
+# ---------------------------------------------------------------- characters
+
+
+class Cast:
+    """Characters across the whole plan; resolves references to ids."""
+
+    def __init__(self) -> None:
+        self.characters: list[p.Character] = []
+        self._by_key: dict[str, list[str]] = {}
+        self._recent: list[str] = []
+
+    def _add(self, person: Person) -> str:
+        if person.key.startswith("@"):
+            cid = f"@{person.handle}"
+        else:
+            cid = f"c{sum(1 for c in self.characters if not c.handle) + 1}"
+        gender = person.gender
+        self.characters.append(
+            p.Character(
+                id=cid,
+                handle=person.handle,
+                description=person.description,
+                gender=gender,
+                source=_source(spans=[(person.start, person.end)]),
+            )
+        )
+        self._by_key.setdefault(person.key, []).append(cid)
+        return cid
+
+    def resolve(self, people: list[Person]) -> tuple[list[str], dict[int, str]]:
+        """Ids of the characters a scene's references stand for, and reference position → id."""
+        scene_ids: list[str] = []
+        at: dict[int, str] = {}
+        seen_in_scene: dict[str, list[str]] = {}
+        for person in people:
+            known = self._by_key.get(person.key, [])
+            ids: list[str]
+            if person.key.startswith("@"):
+                ids = known[:1] or [self._add(person)]
+            elif person.count > 1:
+                fresh = seen_in_scene.get(person.key, [])
+                ids = (fresh + known)[: person.count] if person.definite else fresh[: person.count]
+                while len(ids) < person.count:
+                    ids.append(self._add(person))
+            elif known and (person.definite or person.key in seen_in_scene or not seen_in_scene.get(person.key)):
+                # "the fisherman" or a repeated "a fisherman" is the one we know
+                ids = [seen_in_scene.get(person.key, known)[-1]] if person.key in seen_in_scene else [known[-1]]
+                if person.description.lower().startswith(("another", "a second")):
+                    ids = [self._add(person)]
+            else:
+                ids = [self._add(person)]
+            seen_in_scene.setdefault(person.key, [])
+            for cid in ids:
+                if cid not in seen_in_scene[person.key]:
+                    seen_in_scene[person.key].append(cid)
+                if cid not in scene_ids:
+                    scene_ids.append(cid)
+                self._touch(cid)
+            at[person.start] = ids[0]
+        return scene_ids, at
+
+    def _touch(self, cid: str) -> None:
+        if cid in self._recent:
+            self._recent.remove(cid)
+        self._recent.append(cid)
+
+    def by_id(self, cid: str) -> p.Character:
+        return next(c for c in self.characters if c.id == cid)
+
+    def speaker(self, ref: str | None, position: int, at: dict[int, str], scene_ids: list[str]) -> str:
+        """The character a speaker reference ("@Ana", "she", "the old man") means."""
+        if ref:
+            low = ref.lower().strip()
+            if low.startswith("@"):
+                match = [c.id for c in self.characters if c.handle.lower() == low[1:]]
+                if match:
+                    return match[0]
+            pronoun = {"he": "male", "she": "female", "they": ""}.get(low)
+            if pronoun is not None:
+                candidates = [
+                    cid
+                    for cid in reversed(self._ordered_before(position, at, scene_ids))
+                    if not pronoun or self.by_id(cid).gender in (pronoun, "")
+                ]
+                if candidates:
+                    return candidates[0]
+            else:
+                head = low.split()[-1]
+                head = lx.PEOPLE_PLURALS.get(head, head)
+                for cid in reversed(self._ordered_before(position, at, scene_ids)):
+                    if self.by_id(cid).description.lower().split()[-1] in (head, head + "s"):
+                        return cid
+        before = self._ordered_before(position, at, scene_ids)
+        if before:
+            return before[-1]
+        return scene_ids[0] if scene_ids else "narrator"
+
+    def _ordered_before(self, position: int, at: dict[int, str], scene_ids: list[str]) -> list[str]:
+        ordered = [cid for pos, cid in sorted(at.items()) if pos < position]
+        return ordered or list(scene_ids)
+
+
+# ---------------------------------------------------------------- shots
+
+
+@dataclass
+class ShotText:
+    text: str
+    offset: int
+
+
+def _split_shots(text: str) -> list[ShotText]:
+    cuts = list(_CUT.finditer(text))
+    if not cuts:
+        return [ShotText(text, 0)]
+    pieces, start = [], 0
+    for cut in cuts:
+        if text[start : cut.start()].strip():
+            pieces.append(ShotText(text[start : cut.start()], start))
+        start = cut.end()
+    if text[start:].strip():
+        pieces.append(ShotText(text[start:], start))
+    return pieces or [ShotText(text, 0)]
+
+
+def _default_lighting(time: int, location: int, weather: int) -> int:
+    if location == p.LOCATION_STUDIO:
+        return p.LIGHTING_STUDIO
+    if location == p.LOCATION_NEON_CITY:
+        return p.LIGHTING_NEON
+    if time == p.TIME_OF_DAY_NIGHT:
+        return p.LIGHTING_NIGHT
+    if time == p.TIME_OF_DAY_SUNSET:
+        return p.LIGHTING_GOLDEN_HOUR
+    if weather in (p.WEATHER_RAIN, p.WEATHER_SNOW, p.WEATHER_FOG, p.WEATHER_STORM):
+        return p.LIGHTING_OVERCAST
+    return p.LIGHTING_NATURAL
+
+
+def _environment(
+    shot: SceneReading, scene: SceneReading, offset: int, previous: p.Environment | None, thunder: bool
+) -> p.Environment:
+    env = p.Environment()
+
+    def pick(shot_hits: list[Hit], scene_hits: list[Hit], prior: int, default: int) -> tuple[int, p.Provenance]:
+        chosen = _first(_shift(shot_hits, offset)) or _first(scene_hits)
+        if chosen:
+            return chosen
+        return (prior or default), _inferred()
+
+    def put(name: str, chosen: tuple[int, p.Provenance]) -> None:
+        setattr(env, name, chosen[0])
+        getattr(env, f"{name}_source").CopyFrom(chosen[1])
+
+    location_hits = _prefer_prepositional(shot.location, shot.masked)
+    scene_location = _prefer_prepositional(scene.location, scene.masked)
+    put("location", pick(location_hits, scene_location, previous.location if previous else 0, p.LOCATION_FIELD))
+    put(
+        "weather",
+        pick(
+            shot.weather,
+            scene.weather,
+            previous.weather if previous else 0,
+            p.WEATHER_STORM if thunder else p.WEATHER_CLEAR,
+        ),
     )
-    return common_pb2.ScenePlan(
-        prompt=resolved.prompt,
-        format=fmt,
-        duration_seconds=resolved.duration_seconds,
+    put("lighting", pick(shot.lighting, scene.lighting, 0, 0))
+    neon = env.lighting == p.LIGHTING_NEON and not env.lighting_source.inferred
+    if env.location == p.LOCATION_CITY_STREET and neon:
+        env.location = p.LOCATION_NEON_CITY
+    time_default = p.TIME_OF_DAY_NIGHT if env.location == p.LOCATION_NEON_CITY else p.TIME_OF_DAY_DAY
+    put("time_of_day", pick(shot.time_of_day, scene.time_of_day, previous.time_of_day if previous else 0, time_default))
+    if env.lighting == 0:
+        put("lighting", (_default_lighting(env.time_of_day, env.location, env.weather), _inferred()))
+    return env
+
+
+_PREPOSITION = re.compile(
+    r"\b(?:in|on|at|inside|into|through|across|along|over|near|by|onto|within|under|"
+    r"beneath|outside|around|from)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+)?"
+    r"(?:[\w'-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+
+
+def _prefer_prepositional(hits: list[Hit], masked: str) -> list[Hit]:
+    """Locations introduced by a preposition ("in a forest") outrank passing mentions."""
+    if not hits:
+        return hits
+    preferred = [h for h in hits if _PREPOSITION.search(masked[max(0, h.start - 40) : h.start])]
+    first = (preferred or hits)[0]
+    return [first, *[h for h in hits if h is not first and h.value == first.value]]
+
+
+# ---------------------------------------------------------------- audio plan
+
+
+def _acoustics(scene: SceneReading, location: int, index: int) -> p.AcousticEnvironment:
+    if scene.acoustics:
+        best = min(scene.acoustics, key=lambda h: [v for _, v in lx.ACOUSTICS].index(h.value))
+        value, source = best.value, _source([best])
+    else:
+        value = {
+            p.LOCATION_INTERIOR: p.ACOUSTIC_CLASS_ROOM,
+            p.LOCATION_STUDIO: p.ACOUSTIC_CLASS_STUDIO,
+            p.LOCATION_UNDERWATER: p.ACOUSTIC_CLASS_UNDERWATER,
+            p.LOCATION_SPACE: p.ACOUSTIC_CLASS_SMALL_ENCLOSURE,
+        }.get(location, p.ACOUSTIC_CLASS_OUTDOOR)
+        source = _inferred()
+    rt60, highpass, lowpass, level = lx.ACOUSTIC_PARAMETERS[value]
+    return p.AcousticEnvironment(
+        acoustic_class=value,
+        rt60_seconds=rt60,
+        highpass_hz=highpass,
+        lowpass_hz=lowpass,
+        level_db=level,
+        scene_index=index,
+        source=source,
+    )
+
+
+_AMBIENCE_FOR_LOCATION = {
+    p.LOCATION_FOREST: p.AMBIENCE_KIND_FOREST,
+    p.LOCATION_BEACH: p.AMBIENCE_KIND_OCEAN,
+    p.LOCATION_CITY_STREET: p.AMBIENCE_KIND_TRAFFIC,
+    p.LOCATION_NEON_CITY: p.AMBIENCE_KIND_TRAFFIC,
+    p.LOCATION_INTERIOR: p.AMBIENCE_KIND_ROOM_TONE,
+    p.LOCATION_STUDIO: p.AMBIENCE_KIND_ROOM_TONE,
+    p.LOCATION_SPACE: p.AMBIENCE_KIND_SPACESHIP_HUM,
+    p.LOCATION_DESERT: p.AMBIENCE_KIND_WIND,
+    p.LOCATION_MOUNTAINS: p.AMBIENCE_KIND_WIND,
+    p.LOCATION_FIELD: p.AMBIENCE_KIND_WIND,
+}
+
+
+def _ambience(scene: SceneReading, env: p.Environment, index: int) -> list[p.Ambience]:
+    beds: dict[int, p.Ambience] = {}
+    for hit in scene.ambience:
+        bed = beds.setdefault(hit.value, p.Ambience(kind=hit.value, scene_index=index))
+        bed.source.spans.append(p.TextSpan(start=hit.start, end=hit.end))
+    if env.weather in (p.WEATHER_RAIN, p.WEATHER_STORM) and p.AMBIENCE_KIND_RAIN not in beds:
+        beds[p.AMBIENCE_KIND_RAIN] = p.Ambience(kind=p.AMBIENCE_KIND_RAIN, scene_index=index, source=_inferred())
+    implied = _AMBIENCE_FOR_LOCATION.get(env.location)
+    if implied and not beds:
+        beds[implied] = p.Ambience(kind=implied, scene_index=index, source=_inferred())
+    return list(beds.values())
+
+
+_STYLE_MUSIC = {
+    p.VISUAL_STYLE_CINEMATIC: ("epic", "orchestral"),
+    p.VISUAL_STYLE_DOCUMENTARY: ("calm", "ambient"),
+    p.VISUAL_STYLE_HYPER_REALISTIC: ("calm", "ambient"),
+    p.VISUAL_STYLE_ANIME: ("hopeful", "piano"),
+    p.VISUAL_STYLE_NOIR: ("moody", "jazz"),
+    p.VISUAL_STYLE_VINTAGE_FILM: ("nostalgic", "jazz"),
+}
+
+
+def _music(readings: list[SceneReading], style: int) -> p.Music:
+    for reading in readings:
+        if reading.music_none:
+            return p.Music(none=True, source=_source([reading.music_none]))
+    music = p.Music()
+    spans: list[tuple[int, int]] = []
+    for reading in readings:
+        if reading.music_mood and not music.mood:
+            music.mood = reading.music_mood[0]
+            spans.append(reading.music_mood[1:])
+        if reading.music_genre and not music.genre:
+            music.genre = reading.music_genre[0]
+            spans.append(reading.music_genre[1:])
+        if reading.music_tempo and not music.tempo_bpm:
+            music.tempo_bpm = reading.music_tempo[0]
+            spans.append(reading.music_tempo[1:])
+    if not spans:
+        mood, genre = _STYLE_MUSIC.get(style, ("calm", "ambient"))
+        return p.Music(mood=mood, genre=genre, source=_inferred())
+    music.source.CopyFrom(_source(spans=spans))
+    return music
+
+
+# ---------------------------------------------------------------- timing
+
+
+def _line_seconds(text: str, delivery: int) -> float:
+    words = max(1, len(re.findall(r"[\w']+", text)))
+    rate = WORDS_PER_SECOND * (0.85 if delivery == p.DELIVERY_WHISPER else 0.7 if delivery == p.DELIVERY_SING else 1)
+    return max(0.6, words / rate)
+
+
+def _time_dialogue(lines: list[p.DialogueLine], start: float, end: float, index: int) -> None:
+    """Lines one after another from the scene's start; too much speech for the scene is an error."""
+    if not lines:
+        return
+    need = sum(line.end_seconds for line in lines)  # end_seconds holds the length until placed
+    gap = LINE_GAP_SECONDS
+    lead = LEAD_IN_SECONDS
+    room = end - start
+    if need + lead + gap * (len(lines) - 1) > room:
+        lead, gap = 0.1, 0.1
+    if need + lead + gap * max(0, len(lines) - 1) > room + 1e-9:
+        raise InvalidArgument(
+            f"scenes[{index}]",
+            f"its dialogue needs about {need:.1f} s of speech but the scene lasts {room:.1f} s; "
+            "shorten the lines or lengthen the scene",
+        )
+    t = start + lead
+    for line in lines:
+        length = line.end_seconds
+        line.start_seconds = round(t, 3)
+        line.end_seconds = round(t + length, 3)
+        t += length + gap
+
+
+def _time_cues(
+    cues: list[p.SoundCue], relative_times: dict[str, float], start: float, end: float, fps: int, index: int
+) -> None:
+    room = end - start
+    planned = [c for c in cues if c.timing == p.CUE_TIMING_PLANNED]
+    for k, cue in enumerate(planned):
+        cue.time_seconds = start + room * (k + 1) / (len(planned) + 1)
+    for cue in cues:
+        if cue.timing == p.CUE_TIMING_EXPLICIT:
+            if cue.time_seconds >= room:
+                raise InvalidArgument(
+                    f"scenes[{index}]",
+                    f"a sound cue is placed at {cue.time_seconds:g} s but the scene lasts only {room:g} s",
+                )
+            cue.time_seconds = start + cue.time_seconds
+        elif cue.timing == p.CUE_TIMING_RELATIVE and cue.anchor in relative_times:
+            cue.time_seconds = start + relative_times[cue.anchor] * room
+        elif cue.timing == p.CUE_TIMING_RELATIVE:
+            cue.time_seconds = start + min(cue.time_seconds, room)
+        cue.time_seconds = round(cue.time_seconds, 3)
+        cue.frame = min(round(cue.time_seconds * fps), max(0, round(end * fps) - 1))
+
+
+# ---------------------------------------------------------------- plan
+
+
+def plan(spec: common_pb2.GenerationSpec, tier: str, seed: int, rates: dict[str, int]) -> common_pb2.ScenePlan:
+    """The plan for a spec; raises InvalidArgument/FailedPrecondition naming what to fix."""
+    resolved = resolve(spec, tier)
+    fps = resolved.fps
+    scene_texts = [scene.prompt for scene in resolved.scenes]
+    overall = read_scene(resolved.prompt) if resolved.storyboard and resolved.prompt else None
+    scene_plan = common_pb2.ScenePlan(
+        prompt=resolved.prompt or " / ".join(scene_texts),
+        format=common_pb2.VideoFormat(
+            width=resolved.width, height=resolved.height, fps=fps, frame_count=resolved.frame_count
+        ),
+        duration_seconds=resolved.frame_count / fps,
         seed=seed,
         tier=TIER_ENUMS[tier],
-        scenes=[common_pb2.Scene(index=0, prompt=resolved.prompt, start_frame=0, end_frame=resolved.frame_count)],
-        mentions=mentions_of(resolved.prompt),
-        credit_estimate=credit_cost(resolved.duration_seconds, tier, rates),
+        mentions=mentions_of(" ".join([resolved.prompt, *scene_texts])),
+        credit_estimate=credit_cost(resolved.frame_count / fps, tier, rates),
+        safety=safety.verdict(
+            [resolved.prompt, *scene_texts] if overall else scene_texts, tier, spec.license_reference
+        ),
     )
+    _build(scene_plan, resolved, overall)
+    return scene_plan
+
+
+def _build(scene_plan: common_pb2.ScenePlan, resolved: ResolvedSpec, overall: SceneReading | None) -> None:
+    fps = resolved.fps
+    cast = Cast()
+    readings = [read_scene(scene.prompt) for scene in resolved.scenes]
+    global_style = _first(overall.style)[0] if overall and overall.style else 0
+    previous_env: p.Environment | None = None
+    previous_style = global_style
+    for index, (scene, reading) in enumerate(zip(resolved.scenes, readings, strict=True)):
+        scene_ids, at = cast.resolve(reading.people)
+        if len(scene_ids) > MAX_CHARACTERS_PER_SCENE:
+            names = ", ".join(cast.by_id(cid).description for cid in scene_ids)
+            raise InvalidArgument(
+                f"scenes[{index}]" if resolved.storyboard else "spec.prompt",
+                f"scene {index + 1} has {len(scene_ids)} characters ({names}); at most "
+                f"{MAX_CHARACTERS_PER_SCENE} characters fit in one scene",
+            )
+        start_s, end_s = scene.start_frame / fps, scene.end_frame / fps
+        thunder = any(c.event == p.SOUND_EVENT_THUNDER for c in reading.cues)
+        shots = _split_shots(scene.prompt)
+        shot_frames = _divide(scene.start_frame, scene.end_frame, len(shots))
+        scene_env: p.Environment | None = None
+        for shot_text, (f0, f1) in zip(shots, shot_frames, strict=True):
+            shot_reading = read_scene(shot_text.text)
+            env = _environment(shot_reading, reading, shot_text.offset, previous_env, thunder)
+            scene_env = scene_env or env
+            style_hit = _first(_shift(shot_reading.style, shot_text.offset)) or _first(reading.style)
+            if style_hit:
+                style, style_source = style_hit
+                previous_style = style
+            else:
+                style, style_source = (previous_style or p.VISUAL_STYLE_CINEMATIC), _inferred()
+            shot_ids = [
+                at[pos] for pos in sorted(at) if shot_text.offset <= pos < shot_text.offset + len(shot_text.text)
+            ]
+            shot_ids = list(dict.fromkeys(shot_ids)) or list(scene_ids)
+            scene_plan.shots.append(
+                p.Shot(
+                    index=len(scene_plan.shots),
+                    scene_index=index,
+                    start_frame=f0,
+                    end_frame=f1,
+                    subject=_subject(shot_reading, shot_text.offset),
+                    action=_action(shot_reading, shot_text.offset),
+                    camera=_camera(shot_reading, shot_text.offset, bool(shot_ids)),
+                    environment=env,
+                    style=p.Style(style=style, source=style_source),
+                    character_ids=shot_ids,
+                )
+            )
+            if len(scene_plan.shots) > 1:
+                scene_plan.cut_frames.append(f0)
+            previous_env = env
+        assert scene_env is not None
+        scene_plan.scenes.append(
+            common_pb2.Scene(
+                index=index,
+                prompt=scene.prompt,
+                start_frame=scene.start_frame,
+                end_frame=scene.end_frame,
+                character_ids=scene_ids,
+                acoustics=_acoustics(reading, scene_env.location, index),
+            )
+        )
+        lines = [
+            p.DialogueLine(
+                character_id=cast.speaker(speech.speaker_ref, speech.start, at, scene_ids),
+                text=speech.text,
+                delivery=speech.delivery,
+                emotion=speech.emotion,
+                end_seconds=_line_seconds(speech.text, speech.delivery),
+                scene_index=index,
+                source=_source(spans=[(speech.start, speech.end)]),
+            )
+            for speech in reading.speech
+        ]
+        _time_dialogue(lines, start_s, end_s, index)
+        scene_plan.dialogue.extend(lines)
+        cues, relative_times = _cues(reading, index)
+        _time_cues(cues, relative_times, start_s, end_s, fps, index)
+        scene_plan.sound_cues.extend(cues)
+        scene_plan.ambience.extend(_ambience(reading, scene_env, index))
+    scene_plan.characters.extend(cast.characters)
+    ordered = sorted(scene_plan.sound_cues, key=lambda c: (c.time_seconds, c.scene_index))
+    del scene_plan.sound_cues[:]
+    scene_plan.sound_cues.extend(ordered)
+    style = scene_plan.shots[0].style.style if scene_plan.shots else p.VISUAL_STYLE_CINEMATIC
+    scene_plan.music.CopyFrom(_music(([overall] if overall else []) + readings, style))
+
+
+def _divide(start: int, end: int, parts: int) -> list[tuple[int, int]]:
+    bounds = [start + round((end - start) * k / parts) for k in range(parts + 1)]
+    return [(bounds[k], max(bounds[k] + 1, bounds[k + 1])) for k in range(parts)]
+
+
+def _subject(reading: SceneReading, offset: int) -> p.Subject:
+    if reading.subject is None:
+        return p.Subject(text="", source=_inferred())
+    text, start, end = reading.subject
+    return p.Subject(text=text, source=_source(spans=[(start + offset, end + offset)]))
+
+
+def _action(reading: SceneReading, offset: int) -> p.Action:
+    if reading.action is None:
+        return p.Action(text="", kind=p.ACTION_KIND_IDLE, source=_inferred())
+    text, kind, start, end = reading.action
+    return p.Action(text=text, kind=kind, source=_source(spans=[(start + offset, end + offset)]))
+
+
+def _camera(reading: SceneReading, offset: int, has_people: bool) -> p.Camera:
+    camera = p.Camera()
+    if chosen := _first(_shift(reading.shot_size, offset)):
+        camera.shot_size, source = chosen
+        camera.shot_size_source.CopyFrom(source)
+    else:
+        camera.shot_size = p.SHOT_SIZE_MEDIUM if has_people else p.SHOT_SIZE_WIDE
+        camera.shot_size_source.CopyFrom(_inferred())
+    if chosen := _first(_shift(reading.movement, offset)):
+        camera.movement, source = chosen
+        camera.movement_source.CopyFrom(source)
+    else:
+        camera.movement = p.CAMERA_MOVEMENT_STATIC
+        camera.movement_source.CopyFrom(_inferred())
+    return camera
+
+
+def _cues(reading: SceneReading, index: int) -> tuple[list[p.SoundCue], dict[str, float]]:
+    """The scene's cues with their timing kind; relative anchors get a fraction of the scene."""
+    cues: list[p.SoundCue] = []
+    anchors = list(
+        dict.fromkeys(
+            c.anchor for c in reading.cues if c.anchor and c.explicit_seconds is None and c.anchor_seconds is None
+        )
+    )
+    # Relative cues land where their anchoring action is planned: spread through the scene.
+    relative_times = {anchor: (k + 1) / (len(anchors) + 1) for k, anchor in enumerate(anchors)}
+    for cue in reading.cues:
+        base = p.SoundCue(
+            event=cue.event, surface=cue.surface, scene_index=index, source=_source(spans=[(cue.start, cue.end)])
+        )
+        if cue.explicit_seconds is not None:
+            base.timing, base.time_seconds = p.CUE_TIMING_EXPLICIT, cue.explicit_seconds
+        elif cue.anchor:
+            base.timing, base.anchor = p.CUE_TIMING_RELATIVE, cue.anchor
+            if cue.anchor_seconds is not None:
+                # tied to a clause that has its own time ("… at 3 s as the door slams")
+                base.time_seconds = cue.anchor_seconds
+        else:
+            base.timing = p.CUE_TIMING_PLANNED
+        cues.append(base)
+    return cues, relative_times

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import grpc
+from cinemesh.prompt import safety
 from cinemesh.prompt.planner import plan
 from cinemesh.runtime.app import ServiceApp
 from cinemesh.runtime.bus import Delivery
@@ -43,10 +44,12 @@ def main() -> None:
 
         def work() -> list:
             scene_plan = plan(submitted.spec, _tier_name(submitted.tier), submitted.seed, rates)
+            # A blocked plan fails here, before any rendering, and the gateway refunds it.
+            safety.enforce(scene_plan.safety)
             parsed = events_pb2.PlanParsed(job_id=submitted.job_id, account_id=submitted.account_id, plan=scene_plan)
             return [(PLANS_PARSED, parsed)]
 
-        runner.run(delivery, submitted.spec.duration_seconds, work)
+        runner.run(delivery, submitted.spec.duration_seconds or 5.0, work)
 
     app.consume([JOBS_SUBMITTED], handle, runner)
     app.host.serve_forever()

@@ -20,9 +20,21 @@ RESOLUTIONS = {"480p": (854, 480), "720p": (1280, 720), "1080p": (1920, 1080)}
 FRAME_RATES = (24, 25, 30)
 #: Tier → (longest single clip in seconds, largest resolution name).
 TIER_LIMITS = {"plus": (10.0, "720p"), "pro": (20.0, "1080p")}
+#: Tier → (shortest, longest) storyboard sequence in seconds.
+STORYBOARD_LIMITS = {"plus": (0.0, 15.0), "pro": (15.0, 25.0)}
+MAX_STORYBOARD_SCENES = 12
 TIER_NAMES = {common_pb2.TIER_PLUS: "plus", common_pb2.TIER_PRO: "pro"}
 TIER_ENUMS = {name: value for value, name in TIER_NAMES.items()}
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+@dataclass(frozen=True)
+class ResolvedScene:
+    """One scene of a resolved spec: its text and exact frames [start_frame, end_frame)."""
+
+    prompt: str
+    start_frame: int
+    end_frame: int
 
 
 @dataclass(frozen=True)
@@ -35,6 +47,8 @@ class ResolvedSpec:
     fps: int
     frame_count: int
     resolution: str
+    scenes: tuple[ResolvedScene, ...]
+    storyboard: bool
 
     @property
     def duration_seconds(self) -> float:
@@ -46,16 +60,68 @@ def validate_request_id(request_id: str) -> None:
         raise InvalidArgument("request_id", "use 1–128 characters of letters, digits and . _ : - (e.g. a UUID)")
 
 
+def _check_prompt(field: str, text: str, required: bool = True) -> str:
+    if len(text) > MAX_PROMPT_CHARS:
+        raise InvalidArgument(field, f"is {len(text)} characters; the limit is {MAX_PROMPT_CHARS}")
+    if required and not text.strip():
+        raise InvalidArgument(field, "must not be empty; describe the video to generate")
+    return text.strip()
+
+
+def _positive_seconds(field: str, value: float) -> float:
+    if not math.isfinite(value) or value <= 0:
+        raise InvalidArgument(field, f"must be a positive number of seconds (got {value:g})")
+    return value
+
+
+def _frames(seconds: float, fps: int) -> int:
+    return max(1, math.floor(seconds * fps + 0.5))  # half up, not banker's rounding
+
+
+def _storyboard_durations(spec: common_pb2.GenerationSpec) -> list[float]:
+    """Each scene's seconds: given ones as given, the others share what is left (or 5 s each)."""
+    given = {
+        i: _positive_seconds(f"spec.storyboard[{i}].duration_seconds", scene.duration_seconds)
+        for i, scene in enumerate(spec.storyboard)
+        if scene.HasField("duration_seconds")
+    }
+    missing = [i for i in range(len(spec.storyboard)) if i not in given]
+    if spec.HasField("duration_seconds") and missing:
+        total = _positive_seconds("spec.duration_seconds", spec.duration_seconds)
+        left = total - sum(given.values())
+        if left <= 0:
+            raise InvalidArgument(
+                "spec.storyboard",
+                f"the scenes with durations already take {sum(given.values()):g} s of the {total:g} s requested",
+            )
+        share = {i: left / len(missing) for i in missing}
+    else:
+        share = {i: DEFAULT_DURATION_SECONDS for i in missing}
+    durations = [given.get(i, share.get(i, 0.0)) for i in range(len(spec.storyboard))]
+    if spec.HasField("duration_seconds") and not missing:
+        total = _positive_seconds("spec.duration_seconds", spec.duration_seconds)
+        if abs(sum(durations) - total) > 1e-6:
+            raise InvalidArgument(
+                "spec.duration_seconds",
+                f"is {total:g} s but the storyboard scenes add up to {sum(durations):g} s",
+            )
+    return durations
+
+
 def resolve(spec: common_pb2.GenerationSpec, tier: str) -> ResolvedSpec:
     """Checks every field, names the first one that is wrong, and applies the tier's limits."""
-    prompt = spec.prompt.strip()
-    if not prompt:
-        raise InvalidArgument("spec.prompt", "must not be empty; describe the video to generate")
-    if len(spec.prompt) > MAX_PROMPT_CHARS:
-        raise InvalidArgument("spec.prompt", f"is {len(spec.prompt)} characters; the limit is {MAX_PROMPT_CHARS}")
-    duration = spec.duration_seconds if spec.HasField("duration_seconds") else DEFAULT_DURATION_SECONDS
-    if not math.isfinite(duration) or duration <= 0:
-        raise InvalidArgument("spec.duration_seconds", f"must be a positive number of seconds (got {duration:g})")
+    storyboard = len(spec.storyboard) > 0
+    prompt = _check_prompt("spec.prompt", spec.prompt, required=not storyboard)
+    if storyboard:
+        if len(spec.storyboard) > MAX_STORYBOARD_SCENES:
+            raise InvalidArgument(
+                "spec.storyboard", f"has {len(spec.storyboard)} scenes; the limit is {MAX_STORYBOARD_SCENES}"
+            )
+        texts = [_check_prompt(f"spec.storyboard[{i}].prompt", s.prompt) for i, s in enumerate(spec.storyboard)]
+        durations = _storyboard_durations(spec)
+    else:
+        duration = spec.duration_seconds if spec.HasField("duration_seconds") else DEFAULT_DURATION_SECONDS
+        texts, durations = [prompt], [_positive_seconds("spec.duration_seconds", duration)]
     resolution = (spec.resolution or "720p").strip().lower()
     if resolution not in RESOLUTIONS:
         raise InvalidArgument(
@@ -66,19 +132,33 @@ def resolve(spec: common_pb2.GenerationSpec, tier: str) -> ResolvedSpec:
         raise InvalidArgument("spec.fps", f"{fps} is not supported; expected one of 24, 25, 30")
     if tier not in TIER_LIMITS:
         raise FailedPrecondition(f"the account's tier {tier!r} is not one of plus, pro")
+    total = sum(durations)
     max_seconds, max_resolution = TIER_LIMITS[tier]
-    if duration > max_seconds:
+    if storyboard:
+        shortest, longest = STORYBOARD_LIMITS[tier]
+        if not shortest <= total <= longest:
+            window = f"{shortest:g}–{longest:g} s" if shortest else f"at most {longest:g} s"
+            raise FailedPrecondition(
+                f"spec.storyboard: the sequence lasts {total:g} s; storyboard sequences on the {tier} tier run {window}"
+            )
+    elif total > max_seconds:
         raise FailedPrecondition(
-            f"spec.duration_seconds: {duration:g} s exceeds the {tier} tier's limit of "
-            f"{max_seconds:g} s per clip" + ("; upgrade to pro for up to 20 s" if tier == "plus" else "")
+            f"spec.duration_seconds: {total:g} s exceeds the {tier} tier's limit of {max_seconds:g} s per clip"
+            + ("; upgrade to pro for up to 20 s" if tier == "plus" else "")
         )
     if RESOLUTIONS[resolution][1] > RESOLUTIONS[max_resolution][1]:
         raise FailedPrecondition(f"spec.resolution: {resolution} exceeds the {tier} tier's limit of {max_resolution}")
     width, height = RESOLUTIONS[resolution]
     if spec.orientation == common_pb2.ORIENTATION_PORTRAIT:
         width, height = height, width
-    frame_count = max(1, math.floor(duration * fps + 0.5))  # half up, not banker's rounding
-    return ResolvedSpec(prompt, width, height, fps, frame_count, resolution)
+    # Scene boundaries fall on the frame nearest each cumulative time, so cuts never drift.
+    scenes, elapsed, start = [], 0.0, 0
+    for text, seconds in zip(texts, durations, strict=True):
+        elapsed += seconds
+        end = max(start + 1, _frames(elapsed, fps))
+        scenes.append(ResolvedScene(text, start, end))
+        start = end
+    return ResolvedSpec(prompt, width, height, fps, start, resolution, tuple(scenes), storyboard)
 
 
 def credit_cost(duration_seconds: float, tier: str, rates: dict[str, int]) -> int:

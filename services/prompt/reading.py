@@ -1,0 +1,691 @@
+"""Reads one scene's text: every field of the 5-part structure, people, speech and sound, with spans.
+
+Quoted speech is masked (replaced by placeholders of the same length) before the
+lexicons run, so words inside dialogue never become locations or sound events,
+and every span still points into the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from cinemesh.prompt import lexicon as lx
+from cinemesh.v1 import plan_pb2 as p
+
+_FLAGS = re.IGNORECASE
+_QUOTE = re.compile(r"“([^”]{1,1000})”|\"([^\"]{1,1000})\"")
+_SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)|\n+|(?<=q)(?=\s+[A-Z@Q])")
+_MENTION = re.compile(r"(?<![\w@.])@([A-Za-z][A-Za-z0-9_]{0,31})\b")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One lexicon match: the value and where it is."""
+
+    value: int
+    start: int
+    end: int
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return (self.start, self.end)
+
+
+@cache
+def _compiled(table: tuple[tuple[str, int], ...]) -> list[tuple[re.Pattern[str], int]]:
+    return [(re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", _FLAGS), value) for pattern, value in table]
+
+
+def find(table: Iterable[tuple[str, int]], text: str) -> list[Hit]:
+    """Non-overlapping matches of a table in text order; where two overlap, the longer wins."""
+    hits = [
+        Hit(value, m.start(), m.end())
+        for pattern, value in _compiled(tuple(table))
+        for m in pattern.finditer(text)
+        if m.end() > m.start()
+    ]
+    chosen: list[Hit] = []
+    for hit in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
+        if all(hit.end <= c.start or hit.start >= c.end for c in chosen):
+            chosen.append(hit)
+    return sorted(chosen, key=lambda h: h.start)
+
+
+def mask_quotes(text: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """The text with quoted speech blanked out, and the quotes (start, end, words)."""
+    quotes = []
+    masked = list(text)
+    for m in _QUOTE.finditer(text):
+        words = m.group(1) if m.group(1) is not None else m.group(2)
+        quotes.append((m.start(), m.end(), words.strip()))
+        for i in range(m.start(), m.end()):
+            masked[i] = "Q" if i in (m.start(), m.end() - 1) else "_"
+        if re.search(r"[.!?]\W*$", words):
+            masked[m.end() - 1] = "q"  # a closing quote that ends a sentence
+    return "".join(masked), quotes
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence; quotes must already be masked."""
+    bounds, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if text[start : m.start()].strip():
+            bounds.append((start, m.start()))
+        start = m.end()
+    if text[start:].strip():
+        bounds.append((start, len(text)))
+    return bounds
+
+
+def _sentence_of(bounds: list[tuple[int, int]], position: int) -> tuple[int, int]:
+    for start, end in bounds:
+        if start <= position < end or position == end:
+            return start, end
+    return 0, 0
+
+
+@dataclass
+class Person:
+    """A person reference found in the text."""
+
+    key: str  # "@handle" or head noun
+    handle: str
+    description: str
+    gender: str
+    start: int
+    end: int
+    count: int  # people this reference stands for
+    definite: bool  # "the fisherman" / "his wife" refer back
+
+
+@dataclass
+class SpeechRead:
+    speaker_ref: str | None  # "@handle", head noun, or "he"/"she"/"they"
+    text: str
+    delivery: int
+    emotion: str
+    start: int
+    end: int
+
+
+@dataclass
+class CueRead:
+    event: int
+    surface: str
+    explicit_seconds: float | None
+    anchor: str
+    start: int
+    end: int
+    # the explicit time of the clause this cue is tied to ("… at 3 s as the door slams")
+    anchor_seconds: float | None = None
+
+
+@dataclass
+class SceneReading:
+    """Everything one scene's text states, before timing and defaults."""
+
+    text: str
+    masked: str
+    shot_size: list[Hit] = field(default_factory=list)
+    movement: list[Hit] = field(default_factory=list)
+    location: list[Hit] = field(default_factory=list)
+    time_of_day: list[Hit] = field(default_factory=list)
+    weather: list[Hit] = field(default_factory=list)
+    lighting: list[Hit] = field(default_factory=list)
+    style: list[Hit] = field(default_factory=list)
+    subject: tuple[str, int, int] | None = None
+    action: tuple[str, int, int, int] | None = None  # text, kind, start, end
+    people: list[Person] = field(default_factory=list)
+    speech: list[SpeechRead] = field(default_factory=list)
+    cues: list[CueRead] = field(default_factory=list)
+    ambience: list[Hit] = field(default_factory=list)
+    acoustics: list[Hit] = field(default_factory=list)
+    music_none: Hit | None = None
+    music_mood: tuple[str, int, int] | None = None
+    music_genre: tuple[str, int, int] | None = None
+    music_tempo: tuple[float, int, int] | None = None
+
+
+# --------------------------------------------------------------------------- people
+
+_PEOPLE_WORDS = sorted({*lx.PEOPLE, *lx.PEOPLE_PLURALS}, key=len, reverse=True)
+_PEOPLE = re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in _PEOPLE_WORDS) + r")(?![\w-])", _FLAGS)
+_DETERMINERS = {
+    "a",
+    "an",
+    "the",
+    "his",
+    "her",
+    "their",
+    "its",
+    "my",
+    "our",
+    "your",
+    "one",
+    "another",
+    "this",
+    "that",
+    "some",
+    "every",
+    "each",
+    "second",
+}
+_DEFINITE = {"the", "his", "her", "their", "its", "my", "our", "your", "this", "that"}
+_STOP_BEFORE = re.compile(
+    r"^(?:and|or|with|of|to|in|on|at|by|for|from|as|while|who|is|are|was|were|but|"
+    r"then|than|like|near|behind|beside|toward|towards|into|onto|"
+    r"camera|shot|follows|tracks|watches|meets|greets|hugs|says|tells|asks)$",
+    _FLAGS,
+)
+_NOT_A_PERSON = re.compile(
+    r"(?:record|music|dvd|cd|mp3|media|video) player|model (?:train|plane|ship|car)|"
+    r"no man'?s|man-made|snow ?man|spider-?man|batman|superman|iron man|pac-?man|"
+    r"host of|the host city|guard ?rail|coast guard station|player piano|"
+    r"(?:a|the) crowd of \w+|bar host",
+    _FLAGS,
+)
+
+
+def _person_refs(masked: str) -> list[Person]:
+    refs: list[Person] = []
+    blocked = [(m.start(), m.end()) for m in _NOT_A_PERSON.finditer(masked)]
+    for m in _MENTION.finditer(masked):
+        handle = m.group(1)
+        refs.append(Person(f"@{handle.lower()}", handle, f"@{handle}", "", m.start(), m.end(), 1, False))
+    for m in _PEOPLE.finditer(masked):
+        if any(s <= m.start() < e for s, e in blocked):
+            continue
+        word = m.group(1).lower()
+        head = lx.PEOPLE_PLURALS.get(word, word)
+        plural = word in lx.PEOPLE_PLURALS or word == "couple"
+        # walk back over adjectives to the determiner / number
+        before = masked[max(0, m.start() - 60) : m.start()]
+        tokens = re.findall(r"[\w'-]+|[^\w\s]", before)
+        adjectives: list[str] = []
+        determiner = ""
+        count = 2 if plural else 1
+        while tokens and len(adjectives) < 3:
+            token = tokens[-1]
+            low = token.lower()
+            if not re.match(r"[\w'-]+$", token) or _STOP_BEFORE.match(low):
+                break
+            phrase2 = " ".join(t.lower() for t in tokens[-3:])
+            if phrase2 in ("a pair of", "a couple of", "a group of", "a crowd of", "a team of", "a family of"):
+                count = 2 if phrase2 in ("a pair of", "a couple of") else 0  # a group: extras
+                determiner = phrase2
+                break
+            if low in lx.NUMBERS:
+                count = lx.NUMBERS[low]
+                determiner = low
+                break
+            if low in _DETERMINERS:
+                determiner = low
+                break
+            if re.search(lx.CROWD_WORDS, low, _FLAGS) and low in ("many", "several", "some", "dozens", "hundreds"):
+                count = 0
+                break
+            if low.endswith("'s") or low in ("is", "are", "was"):
+                break
+            adjectives.insert(0, token)
+            tokens.pop()
+        if count == 0:
+            continue
+        if plural and determiner in ("the", "some", "their") and head == "person":
+            continue  # "the people": a crowd
+        if head == "person" and plural:
+            continue
+        description = " ".join(
+            [*([determiner] if determiner and determiner not in lx.NUMBERS else []), *adjectives, m.group(1)]
+        )
+        start = m.start() - len(" ".join(adjectives)) - (1 if adjectives else 0)
+        refs.append(
+            Person(
+                head, "", description, lx.PEOPLE.get(head, ""), max(0, start), m.end(), count, determiner in _DEFINITE
+            )
+        )
+    return sorted(refs, key=lambda r: r.start)
+
+
+# --------------------------------------------------------------------------- speech
+
+_VERBS = "|".join(sorted(lx.SPEECH_VERBS, key=len, reverse=True))
+_SPEAKER = r"@\w+|he|she|they|(?:the|a|an|his|her|their|one) (?:[\w-]+ ){0,2}?[\w-]+"
+_BEFORE_QUOTE = re.compile(
+    rf"(?P<spk>{_SPEAKER})\s+(?:(?P<adv1>\w+ly|softly|quietly|loudly)\s+)?(?:(?:leans in|turns|looks up|smiles|"
+    rf"pauses|laughs|sighs|nods)(?: \w+)?,? (?:and )?)?(?P<verb>{_VERBS})(?:\s+(?P<adv2>\w+ly|softly|quietly|"
+    rf"loudly))?(?:\s+(?:to|at|into) [@\w ]{{1,30}}?)?(?:\s*\((?P<paren>[^)]{{1,30}})\))?\s*[,:—-]?\s*$",
+    _FLAGS,
+)
+_HANDLE_COLON = re.compile(r"(?P<spk>@\w+)\s*(?:\((?P<paren>[^)]{1,30})\))?\s*:\s*$", _FLAGS)
+_AFTER_QUOTE = re.compile(
+    rf"^\s*,?\s*(?:(?P<spk>{_SPEAKER})\s+(?:(?P<adv1>\w+ly)\s+)?(?P<verb>{_VERBS})|(?P<verb2>{_VERBS})\s+"
+    rf"(?P<spk2>{_SPEAKER}))(?:\s+(?P<adv2>\w+ly))?",
+    _FLAGS,
+)
+_REPORTED = re.compile(
+    r"(?P<spk>@\w+|\bhe|\bshe|\bthey|\b(?:the|a|an|his|her|their) (?:[\w-]+ ){0,2}?[\w-]+)\s+(?:(?P<adv>\w+ly)\s+)?"
+    r"(?P<verb>says|whispers|shouts|yells|announces|explains|mutters|murmurs|tells (?:him|her|them|us|@\w+|"
+    r"the [\w-]+))\s+(?:that\s+)?(?P<text>(?![Qq_,:\s]*$)[^.!?;Qq_\"“”:,]{3,200})",
+    _FLAGS,
+)
+_EMOTION = re.compile(
+    r"\b(angrily|softly|quietly|nervously|sadly|happily|excitedly|calmly|tearfully|"
+    r"laughing|crying|sobbing|smiling|trembling|urgently|gently|playfully|bitterly|"
+    r"desperately|cheerfully|coldly|warmly|sarcastically|hesitantly|frantically|breathlessly|"
+    r"proudly|shyly|fearfully|anxiously|triumphantly|wistfully|firmly)\b",
+    _FLAGS,
+)
+
+
+def _delivery(verb: str | None, emotion: str, paren: str | None) -> int:
+    words = " ".join(w for w in (verb, emotion, paren) if w).lower()
+    if re.search(r"whisper|murmur|mutter|breath|softly|quietly|hush", words):
+        return p.DELIVERY_WHISPER
+    if re.search(r"shout|yell|scream|exclaim|bellow|holler|roar|cries|calls|loudly", words):
+        return p.DELIVERY_SHOUT
+    if re.search(r"sing|sang|hum|chant", words):
+        return p.DELIVERY_SING
+    return p.DELIVERY_NORMAL if verb is None else lx.SPEECH_VERBS.get(verb.lower(), p.DELIVERY_NORMAL)
+
+
+def _speech(text: str, masked: str, quotes: list[tuple[int, int, str]]) -> list[SpeechRead]:
+    lines: list[SpeechRead] = []
+    bounds = sentences(masked)
+    for qs, qe, words in quotes:
+        if not words:
+            continue
+        s_start, _ = _sentence_of(bounds, qs)
+        before = masked[max(s_start, qs - 160) : qs]
+        # stop at a previous quote in the same sentence
+        last_quote = max(before.rfind("Q"), before.rfind("q"))
+        if last_quote >= 0:
+            before = before[last_quote + 1 :]
+        after = re.split(r"[Qq]", masked[qe : qe + 80])[0]
+        speaker = verb = adv = paren = None
+        if m := _HANDLE_COLON.search(before):
+            speaker, paren = m.group("spk"), m.group("paren")
+            if tail := _AFTER_QUOTE.search(after):
+                verb = tail.group("verb") or tail.group("verb2")
+                adv = tail.group("adv1") or tail.group("adv2")
+        elif m := _BEFORE_QUOTE.search(before):
+            speaker, verb, paren = m.group("spk"), m.group("verb"), m.group("paren")
+            adv = m.group("adv1") or m.group("adv2")
+        elif m := _AFTER_QUOTE.search(after):
+            speaker = m.group("spk") or m.group("spk2")
+            verb = m.group("verb") or m.group("verb2")
+            adv = m.group("adv1") or m.group("adv2")
+        else:
+            verbs = list(re.finditer(rf"\b({_VERBS})\b", before, _FLAGS))
+            if verbs:
+                verb = verbs[-1].group(1)
+        emotion_match = _EMOTION.search(" ".join(x for x in (before[-60:], after[:40]) if x))
+        emotion = adv or (emotion_match.group(1) if emotion_match else "") or (paren or "")
+        lines.append(SpeechRead(speaker, words, _delivery(verb, emotion, paren), emotion.lower(), qs, qe))
+    for m in _REPORTED.finditer(masked):
+        if any(qs <= m.start() < qe for qs, qe, _ in quotes):
+            continue
+        said = m.group("text").strip()
+        after_verb = masked[m.end("verb") : m.end("verb") + 3]
+        if after_verb.strip().startswith(("Q", "q", ":", ",")) or said.lower() in ("nothing", "something"):
+            continue
+        verb_word = m.group("verb").split()[0]
+        lines.append(
+            SpeechRead(
+                m.group("spk"),
+                text[m.start("text") : m.start("text") + len(said)],
+                _delivery(verb_word, m.group("adv") or "", None),
+                (m.group("adv") or "").lower(),
+                m.start(),
+                m.end(),
+            )
+        )
+    return sorted(lines, key=lambda line: line.start)
+
+
+# --------------------------------------------------------------------------- sound cues
+
+_EXPLICIT_TIME = re.compile(
+    r"\bat (?:the )?(?:exactly )?(\d+(?:\.\d+)?)\s*-?\s*(?:s|sec|secs|seconds?)\b(?: mark)?|"
+    r"\b(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds?) in\b|\bafter (\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds?)\b|"
+    r"\bat 0?0?:0?(\d+(?:\.\d+)?)\b|\bat the (\d+(?:\.\d+)?)[ -]second mark\b",
+    _FLAGS,
+)
+_RELATIVE = re.compile(
+    r"\b(?:just as|right as|as soon as|the moment|the instant|as|when|while|once|the second)\s+"
+    r"(?!if\b|well\b|though\b)[^,.;!?]{3,80}",
+    _FLAGS,
+)
+_SURFACE = re.compile(
+    r"\b(?:on|across|over|onto|along|against|through)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}?("
+    + "|".join(sorted(lx.SURFACES, key=len, reverse=True))
+    + r")\b|\b("
+    + "|".join(sorted(lx.SURFACES, key=len, reverse=True))
+    + r")\s+(?:floor|ground|path|street|"
+    r"stairs|steps|tiles|road|sidewalk|courtyard|hallway|deck)\b",
+    _FLAGS,
+)
+
+
+_SUBCLAUSE_BREAK = re.compile(
+    r",|;|\s(?:and|but|then)\s|\s(?=(?:just as|right as|as soon as|the moment|the instant|"
+    r"as|when|while|once)\s)",
+    _FLAGS,
+)
+
+
+def _subclause(clause: str, offset: int) -> tuple[int, int]:
+    """(start, end) of the part of a clause between breaks (commas, "and", "as", "when"…) that holds offset."""
+    start, end = 0, len(clause)
+    for m in _SUBCLAUSE_BREAK.finditer(clause):
+        if m.end() <= offset:
+            start = m.end()
+        elif m.start() > offset:
+            end = m.start()
+            break
+    return start, end
+
+
+def _cues(masked: str) -> list[CueRead]:
+    cues = []
+    bounds = sentences(masked)
+    for hit in find(lx.SOUND_EVENTS, masked):
+        s_start, s_end = _sentence_of(bounds, hit.start)
+        clause = masked[s_start:s_end]
+        offset = hit.start - s_start
+        sub_start, sub_end = _subclause(clause, offset)
+        own = clause[sub_start:sub_end]
+        explicit = None
+        if t := _EXPLICIT_TIME.search(own):
+            explicit = float(next(g for g in t.groups() if g is not None))
+        anchor = ""
+        anchor_seconds = None
+        if explicit is None:
+            for rel in _RELATIVE.finditer(clause):
+                if rel.start() <= offset < rel.end():
+                    # the event is inside "as …": it is tied to what comes before it
+                    before_event = clause[: rel.start()].strip(" ,")
+                    anchor = before_event.split(",")[-1].strip() if before_event else ""
+                    if t := _EXPLICIT_TIME.search(anchor):
+                        anchor_seconds = float(next(g for g in t.groups() if g is not None))
+                else:
+                    anchor = rel.group(0).strip()
+                if anchor:
+                    break
+        surface = ""
+        if sm := _SURFACE.search(own):
+            surface = lx.SURFACES[(sm.group(1) or sm.group(2)).lower()]
+        if hit.value == p.SOUND_EVENT_GLASS_SHATTER and surface == "glass":
+            surface = ""
+        cues.append(CueRead(hit.value, surface, explicit, anchor, hit.start, hit.end, anchor_seconds))
+    return cues
+
+
+# --------------------------------------------------------------------------- subject / action
+
+_LEADING_DIRECTIVE = re.compile(
+    r"^\s*(?:[\w'’ -]{0,60}?\b(?:shot|view|footage|close-?up|closeup|angle|pan|still|portrait|video|clip|scene|"
+    r"image|time-?lapse|sequence|tracking|dolly|zoom|frame|perspective|pov|glimpse|montage|vignette)\s+(?:of|on|"
+    r"across|over|following|around|toward|towards|through|as)\s+|open(?:s|ing)? on\s+)",
+    _FLAGS,
+)
+_SEGMENT_BREAK = re.compile(r"[,;:]|\s(?=(?:as|while|where|when|whilst|and then|then)\s)", _FLAGS)
+_SETTING_START = re.compile(
+    r"^\s*(?:as|while|where|when|whilst|and then|then)?\s*(?:in|on|at|inside|outside|under|beneath|across|along|"
+    r"through|during|after|before|from|over|above|near|by|behind|amid|among|high|deep|far|late|early|"
+    r"once|later|meanwhile|suddenly|slowly|meanwhile|completely|just|only|no|with|without|\w+ing)\b",
+    _FLAGS,
+)
+_NOT_A_SUBJECT = re.compile(
+    r"^(?:the |a |an )?(?:camera|shot|frame|music|score|soundtrack|sound|silence|lens|"
+    r"light|lighting|scene|video|clip|style|look|audio|mood|color|colour|grade|"
+    r"tones?|vibe|aesthetic|focus)\b",
+    _FLAGS,
+)
+_NOUN_END = re.compile(
+    r"\s(?:in|on|at|with|as|while|under|near|by|through|across|beside|inside|against|during|"
+    r"from|over|into|onto|along|beneath|behind|above|below|among|amid|toward|towards|who|"
+    r"which|that|and then|before|after|under)\s|[,;:.!?]",
+    _FLAGS,
+)
+_DIRECTIVE_WORDS = re.compile(
+    r"\b(?:style|look|shot|camera|film|color|colour|grade|graded|tones?|vibe|aesthetic|"
+    r"mood|lens|slow motion|motion|lighting|light|frame|format|aspect|ratio|quality|"
+    r"feel|texture|grain|palette|toned|shot on|and|with|a|an|the|very|soft|warm|cool|"
+    r"moody|dreamy|muted|vivid|high|low|contrast|saturated|desaturated|painterly|\d+k)\b",
+    _FLAGS,
+)
+#: Specific actions outrank generic ones when a sentence has several.
+_ACTION_RANK = [
+    p.ACTION_KIND_PLAY_INSTRUMENT,
+    p.ACTION_KIND_FIGHT,
+    p.ACTION_KIND_DANCE,
+    p.ACTION_KIND_WAVE,
+    p.ACTION_KIND_JUMP,
+    p.ACTION_KIND_SWIM,
+    p.ACTION_KIND_DRIVE,
+    p.ACTION_KIND_OPEN_DOOR,
+    p.ACTION_KIND_TALK,
+    p.ACTION_KIND_RUN,
+    p.ACTION_KIND_LOOK,
+    p.ACTION_KIND_EAT,
+    p.ACTION_KIND_WORK,
+    p.ACTION_KIND_WALK,
+    p.ACTION_KIND_TURN,
+    p.ACTION_KIND_SIT,
+    p.ACTION_KIND_FLY,
+    p.ACTION_KIND_IDLE,
+]
+#: What some people do by definition, when the text names no clearer action.
+_IMPLIED_ACTION = {
+    **dict.fromkeys(("swimmer", "diver", "snorkeler"), p.ACTION_KIND_SWIM),
+    **dict.fromkeys(("jogger", "runner", "sprinter"), p.ACTION_KIND_RUN),
+    **dict.fromkeys(
+        (
+            "drummer",
+            "pianist",
+            "violinist",
+            "guitarist",
+            "trumpeter",
+            "cellist",
+            "saxophonist",
+            "musician",
+            "busker",
+            "harpist",
+            "flutist",
+            "bassist",
+            "accordionist",
+        ),
+        p.ACTION_KIND_PLAY_INSTRUMENT,
+    ),
+    **dict.fromkeys(("dancer", "ballerina"), p.ACTION_KIND_DANCE),
+    **dict.fromkeys(("comedian", "reporter", "presenter", "narrator", "speaker", "host"), p.ACTION_KIND_TALK),
+    **dict.fromkeys(("boxer", "fighter", "wrestler"), p.ACTION_KIND_FIGHT),
+    **dict.fromkeys(("driver", "motorcyclist", "cyclist", "biker", "courier"), p.ACTION_KIND_DRIVE),
+}
+_STRONG = {
+    p.ACTION_KIND_TALK,
+    p.ACTION_KIND_EAT,
+    p.ACTION_KIND_OPEN_DOOR,
+    p.ACTION_KIND_WAVE,
+    p.ACTION_KIND_JUMP,
+    p.ACTION_KIND_DANCE,
+    p.ACTION_KIND_FIGHT,
+    p.ACTION_KIND_PLAY_INSTRUMENT,
+    p.ACTION_KIND_SWIM,
+    p.ACTION_KIND_DRIVE,
+    p.ACTION_KIND_RUN,
+}
+
+
+@dataclass
+class _Candidate:
+    start: int  # absolute offset of the segment
+    text: str  # the segment
+    noun_phrase: str
+    verbs: list[Hit]  # action verbs from the noun phrase to the end of the sentence (absolute)
+    has_person: bool
+
+
+def _directive_only(sentence: str) -> bool:
+    rest = sentence
+    for table in (lx.STYLES, lx.SHOT_SIZES, lx.CAMERA_MOVEMENTS, lx.LIGHTINGS):
+        for hit in find(table, rest):
+            rest = rest[: hit.start] + " " * (hit.end - hit.start) + rest[hit.end :]
+    rest = _DIRECTIVE_WORDS.sub(" ", rest)
+    return len(re.findall(r"[A-Za-z]{3,}", rest)) == 0
+
+
+def _candidates(masked: str) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    for s_start, s_end in sentences(masked):
+        sentence = masked[s_start:s_end]
+        if not re.search(r"[A-Za-z]", sentence) or _directive_only(sentence):
+            continue
+        directive = _LEADING_DIRECTIVE.match(sentence)
+        body_start = directive.end() if directive else 0
+        prefix = re.match(r"^([^:.]{0,70}):\s*(?=\S)", sentence[body_start:])
+        if prefix and not find(lx.ACTIONS, prefix.group(1)):
+            body_start += prefix.end()
+        sentence_verbs = [Hit(h.value, h.start + s_start, h.end + s_start) for h in find(lx.ACTIONS, sentence)]
+        bounds = [body_start] + [m.end() for m in _SEGMENT_BREAK.finditer(sentence) if m.end() > body_start]
+        for k, seg_start in enumerate(bounds):
+            seg_end = bounds[k + 1] if k + 1 < len(bounds) else len(sentence)
+            segment = sentence[seg_start:seg_end]
+            lead = re.match(r"\s*(?:as|while|where|when|whilst|and then|then|and|but|seen as)?\s*", segment, _FLAGS)
+            segment_text = segment[lead.end() :] if lead else segment
+            offset = s_start + seg_start + (lead.end() if lead else 0)
+            if (
+                not segment_text.strip()
+                or segment_text.lstrip().startswith(("Q", "q", "_"))
+                or _SETTING_START.match(segment_text)
+                or _NOT_A_SUBJECT.match(segment_text)
+            ):
+                continue
+            verbs_here = [h for h in sentence_verbs if h.start > offset]
+            first_verb = next((h.start - offset for h in verbs_here if h.start - offset < len(segment_text)), None)
+            noun_end = _NOUN_END.search(segment_text)
+            cut = min(
+                x for x in (first_verb, noun_end.start() if noun_end else None, len(segment_text)) if x is not None
+            )
+            phrase = segment_text[:cut].strip(" ,")
+            if not phrase or len(phrase.split()) > 9:
+                continue
+            person = bool(_PEOPLE.search(phrase) or _MENTION.search(phrase))
+            found.append(_Candidate(offset, segment_text, phrase, verbs_here if first_verb is not None else [], person))
+    return found
+
+
+def _subject_and_action(masked: str) -> tuple[tuple[str, int, int] | None, tuple[str, int, int, int] | None]:
+    candidates = _candidates(masked)
+    if not candidates:
+        return None, None
+    chosen = next((c for c in candidates if c.has_person), None) or next(
+        (c for c in candidates if c.verbs), candidates[0]
+    )
+    start = chosen.start + chosen.text.find(chosen.noun_phrase)
+    subject = (chosen.noun_phrase, start, start + len(chosen.noun_phrase))
+    verbs = chosen.verbs or next((c.verbs for c in candidates if c.verbs and c.start > chosen.start), [])
+    head = re.findall(r"[\w-]+", chosen.noun_phrase.lower())
+    implied = next((_IMPLIED_ACTION[w] for w in reversed(head) if w in _IMPLIED_ACTION), None)
+    if not verbs:
+        if implied is None:
+            return subject, None
+        return subject, ("", implied, start, start)
+    verb = min(verbs, key=lambda h: (_ACTION_RANK.index(h.value), h.start))
+    kind = verb.value
+    if implied is not None and kind not in _STRONG:
+        kind = implied
+    clause_end = re.search(r"[,;.!?]|\s(?:as|while|when)\s", masked[verb.start :])
+    a_end = verb.start + (clause_end.start() if clause_end else len(masked) - verb.start)
+    return subject, (masked[verb.start : a_end].strip(), kind, verb.start, a_end)
+
+
+# --------------------------------------------------------------------------- music
+
+_MUSIC = re.compile(rf"\b(?:{lx.MUSIC_WORDS})s?\b", _FLAGS)
+_TEMPO = re.compile(r"\b(\d{2,3})\s*(?:bpm|beats per minute)\b", _FLAGS)
+_MOOD = re.compile(r"\b(" + "|".join(lx.MOODS) + r")\b", _FLAGS)
+_GENRE = re.compile(
+    r"(?<![\w-])(" + "|".join(re.escape(g) for g in sorted(lx.GENRES, key=len, reverse=True)) + r")(?![\w-])", _FLAGS
+)
+_ALWAYS_MUSICAL = {
+    "jazz",
+    "synthwave",
+    "lo-fi",
+    "lofi",
+    "orchestral",
+    "hip hop",
+    "hip-hop",
+    "techno",
+    "edm",
+    "classical",
+    "bossa nova",
+    "reggae",
+    "chiptune",
+    "8-bit",
+    "dubstep",
+    "drum and bass",
+    "trip-hop",
+    "disco",
+    "big band",
+    "gospel",
+    "r&b",
+    "blues",
+    "funk",
+    "bluegrass",
+    "mariachi",
+    "symphonic",
+}
+
+
+def _music(reading: SceneReading) -> None:
+    masked = reading.masked
+    if m := re.search(rf"(?<![\w-])(?:{lx.NO_MUSIC})(?![\w-])", masked, _FLAGS):
+        reading.music_none = Hit(1, m.start(), m.end())
+        return
+    if m := _TEMPO.search(masked):
+        reading.music_tempo = (float(m.group(1)), m.start(), m.end())
+    music_words = list(_MUSIC.finditer(masked))
+    bounds = sentences(masked)
+    for mw in music_words:
+        s_start, s_end = _sentence_of(bounds, mw.start())
+        window = masked[max(s_start, mw.start() - 60) : min(s_end, mw.end() + 60)]
+        w0 = max(s_start, mw.start() - 60)
+        if reading.music_mood is None and (mood := _MOOD.search(window)):
+            reading.music_mood = (mood.group(1).lower(), w0 + mood.start(), w0 + mood.end())
+        if reading.music_genre is None and (genre := _GENRE.search(window)):
+            reading.music_genre = (genre.group(1).lower(), w0 + genre.start(), w0 + genre.end())
+    if reading.music_genre is None:
+        for genre in _GENRE.finditer(masked):
+            if genre.group(1).lower() in _ALWAYS_MUSICAL:
+                reading.music_genre = (genre.group(1).lower(), genre.start(), genre.end())
+                break
+
+
+# --------------------------------------------------------------------------- entry point
+
+_OCEAN_WAVE_ACTION = re.compile(r"\bwaves? (?:at|to|goodbye|hello|back|her|his|their)\b|\bwaving\b", _FLAGS)
+
+
+def read_scene(text: str) -> SceneReading:
+    masked, quotes = mask_quotes(text)
+    reading = SceneReading(text=text, masked=masked)
+    reading.shot_size = find(lx.SHOT_SIZES, masked)
+    reading.movement = find(lx.CAMERA_MOVEMENTS, masked)
+    reading.location = find(lx.LOCATIONS, masked)
+    reading.time_of_day = find(lx.TIMES_OF_DAY, masked)
+    reading.weather = find(lx.WEATHERS, masked)
+    reading.lighting = find(lx.LIGHTINGS, masked)
+    reading.style = find(lx.STYLES, masked)
+    reading.subject, reading.action = _subject_and_action(masked)
+    reading.people = _person_refs(masked)
+    reading.speech = _speech(text, masked, quotes)
+    reading.cues = _cues(masked)
+    waving = [(m.start(), m.end()) for m in _OCEAN_WAVE_ACTION.finditer(masked)]
+    reading.ambience = [h for h in find(lx.AMBIENCES, masked) if not any(s <= h.start < e for s, e in waving)]
+    reading.acoustics = find(lx.ACOUSTICS, masked)
+    _music(reading)
+    return reading

@@ -1,0 +1,251 @@
+"""Every limit and every safety category, with the exact error a person sees."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from cinemesh.prompt import safety
+from cinemesh.prompt.planner import plan
+from cinemesh.runtime.errors import CinemeshError, FailedPrecondition, InvalidArgument
+from cinemesh.v1 import common_pb2
+from cinemesh.v1 import plan_pb2 as p
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+RATES = {"plus": 16, "pro": 40}
+
+
+def spec(
+    prompt: str = "",
+    duration: float | None = None,
+    storyboard: list[tuple[str, float | None]] | None = None,
+    **fields: object,
+) -> common_pb2.GenerationSpec:
+    s = common_pb2.GenerationSpec(prompt=prompt, **fields)
+    if duration is not None:
+        s.duration_seconds = duration
+    for text, seconds in storyboard or []:
+        scene = s.storyboard.add(prompt=text)
+        if seconds is not None:
+            scene.duration_seconds = seconds
+    return s
+
+
+def error_of(s: common_pb2.GenerationSpec, tier: str = "pro") -> CinemeshError:
+    with pytest.raises(CinemeshError) as caught:
+        plan(s, tier, 1, RATES)
+    return caught.value
+
+
+# ------------------------------------------------------------------ limits
+
+
+def test_empty_prompt() -> None:
+    e = error_of(spec("   "))
+    assert isinstance(e, InvalidArgument)
+    assert e.message == "spec.prompt: must not be empty; describe the video to generate"
+
+
+def test_over_long_prompt() -> None:
+    e = error_of(spec("a" * 4001))
+    assert e.message == "spec.prompt: is 4001 characters; the limit is 4000"
+
+
+def test_plus_single_clip_over_10_s() -> None:
+    e = error_of(spec("a kite on a beach", 10.5), "plus")
+    assert isinstance(e, FailedPrecondition)
+    assert e.message == (
+        "spec.duration_seconds: 10.5 s exceeds the plus tier's limit of 10 s per clip; upgrade to pro for up to 20 s"
+    )
+
+
+def test_pro_single_clip_over_20_s() -> None:
+    e = error_of(spec("a kite on a beach", 21))
+    assert e.message == "spec.duration_seconds: 21 s exceeds the pro tier's limit of 20 s per clip"
+
+
+def test_plus_resolution_over_720p() -> None:
+    e = error_of(spec("a kite", 4, resolution="1080p"), "plus")
+    assert e.message == "spec.resolution: 1080p exceeds the plus tier's limit of 720p"
+
+
+def test_pro_storyboard_shorter_than_15_s() -> None:
+    e = error_of(spec(storyboard=[("a kite rises", 5), ("it falls", 5)]))
+    assert isinstance(e, FailedPrecondition)
+    assert e.message == "spec.storyboard: the sequence lasts 10 s; storyboard sequences on the pro tier run 15–25 s"
+
+
+def test_pro_storyboard_longer_than_25_s() -> None:
+    e = error_of(spec(storyboard=[("a kite rises", 10), ("it falls", 10), ("it lands", 6)]))
+    assert "lasts 26 s" in e.message and "15–25 s" in e.message
+
+
+def test_plus_storyboard_longer_than_15_s() -> None:
+    e = error_of(spec(storyboard=[("a kite rises", 8), ("it falls", 8)]), "plus")
+    assert (
+        e.message == "spec.storyboard: the sequence lasts 16 s; storyboard sequences on the plus tier run at most 15 s"
+    )
+
+
+def test_storyboard_scene_without_prompt() -> None:
+    e = error_of(spec(storyboard=[("a kite rises", 8), ("", 8)]))
+    assert e.message == "spec.storyboard[1].prompt: must not be empty; describe the video to generate"
+
+
+def test_storyboard_scene_with_negative_duration() -> None:
+    e = error_of(spec(storyboard=[("a kite rises", 8), ("it falls", -2)]))
+    assert e.message == "spec.storyboard[1].duration_seconds: must be a positive number of seconds (got -2)"
+
+
+def test_third_character_in_a_scene_is_invalid_argument_naming_the_scene() -> None:
+    e = error_of(
+        spec(
+            storyboard=[
+                ("An old fisherman mends a net.", 8),
+                ("@ana and a young woman greet the fisherman at the pier.", 8),
+            ]
+        )
+    )
+    assert isinstance(e, InvalidArgument)
+    assert e.message == (
+        "scenes[1]: scene 2 has 3 characters (@ana, a young woman, an old fisherman); "
+        "at most 2 characters fit in one scene"
+    )
+
+
+def test_three_characters_in_a_single_prompt() -> None:
+    e = error_of(spec("Three friends share a pizza on a rooftop.", 5))
+    assert e.message.startswith("spec.prompt: scene 1 has 3 characters")
+
+
+def test_dialogue_longer_than_its_scene() -> None:
+    words = " ".join(["word"] * 40)
+    e = error_of(spec(f'A man says, "{words}."', 3))
+    assert e.message.startswith("scenes[0]: its dialogue needs about 14.3 s of speech but the scene lasts 3.0 s")
+
+
+def test_cue_after_the_end_of_its_scene() -> None:
+    e = error_of(spec("A glass shatters at 7 s.", 5))
+    assert e.message == "scenes[0]: a sound cue is placed at 7 s but the scene lasts only 5 s"
+
+
+# ------------------------------------------------------------------ safety
+
+
+@pytest.mark.parametrize(
+    ("prompt", "category", "words"),
+    [
+        ("A nude woman posing on a bed", p.SAFETY_CATEGORY_SEXUAL, "'nude'"),
+        ("An explicit sex scene with a teenager", p.SAFETY_CATEGORY_SEXUAL_MINORS, "'explicit sex'"),
+        ("A graphic decapitation in a dark alley", p.SAFETY_CATEGORY_VIOLENCE_GORE, "'decapitation'"),
+        ("A man attempting suicide on a bridge", p.SAFETY_CATEGORY_SELF_HARM, "'suicide'"),
+        ("A rally chanting racial slurs at immigrants", p.SAFETY_CATEGORY_HATE, "'racial slurs'"),
+        ("Spider-Man swings between skyscrapers", p.SAFETY_CATEGORY_COPYRIGHTED_CHARACTER, "'Spider-Man'"),
+        ("Taylor Swift sings on a rooftop", p.SAFETY_CATEGORY_PUBLIC_FIGURE, "'Taylor Swift'"),
+    ],
+)
+def test_each_safety_category_blocks_with_the_exact_error(prompt: str, category: int, words: str) -> None:
+    scene_plan = plan(spec(prompt, 5), "pro", 1, RATES)
+    assert not scene_plan.safety.allowed
+    assert category in {f.category for f in scene_plan.safety.findings}
+    finding = next(f for f in scene_plan.safety.findings if f.category == category)
+    span = finding.spans[0]
+    assert prompt[span.start : span.end] == finding.text
+    with pytest.raises(InvalidArgument) as caught:
+        safety.enforce(scene_plan.safety)
+    name = p.SafetyCategory.Name(category).removeprefix("SAFETY_CATEGORY_")
+    assert caught.value.message.startswith(f"spec.prompt: blocked by the content policy: {name} (")
+    assert words in caught.value.message
+
+
+def test_dialogue_is_screened_too() -> None:
+    scene_plan = plan(spec('A man shouts, "Heil Hitler!" at a crowd.', 5), "pro", 1, RATES)
+    assert not scene_plan.safety.allowed
+
+
+def test_licensed_character_is_allowed_on_pro_with_a_license_reference() -> None:
+    licensed = plan(spec("Spider-Man swings over the city", 5, license_reference="LIC-2026-0042"), "pro", 1, RATES)
+    assert licensed.safety.allowed and licensed.safety.license_reference == "LIC-2026-0042"
+    on_plus = plan(spec("Spider-Man swings over the city", 5, license_reference="LIC-2026-0042"), "plus", 1, RATES)
+    assert not on_plus.safety.allowed
+    assert "Licensed characters need the pro tier and spec.license_reference." in safety.describe(on_plus.safety)
+
+
+def test_a_cameo_mention_of_a_person_is_not_a_public_figure() -> None:
+    assert plan(spec("@taylor waves from a rooftop", 5), "pro", 1, RATES).safety.allowed
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "A bartender slides a shot glass across the bar",
+        "A killer whale breaches at sunset",
+        "Cut to the kitchen where a chef chops onions",
+        "A bloody mary cocktail on a marble counter",
+        "Paris at night from a bridge over the Seine",
+        "A kid builds a sandcastle on the beach",
+    ],
+)
+def test_tricky_negatives_are_allowed(prompt: str) -> None:
+    assert plan(spec(prompt, 5), "pro", 1, RATES).safety.allowed
+
+
+# ------------------------------------------------------------------ properties
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=4000))
+def test_any_unicode_up_to_the_limit_never_crashes(text: str) -> None:
+    try:
+        scene_plan = plan(spec(text, 5), "pro", 1, RATES)
+    except CinemeshError as exc:
+        assert exc.code.name in ("INVALID_ARGUMENT", "FAILED_PRECONDITION")
+        return
+    assert scene_plan.format.frame_count == 120
+    assert scene_plan.shots[0].start_frame == 0 and scene_plan.shots[-1].end_frame == 120
+    for cue in scene_plan.sound_cues:
+        assert 0 <= cue.frame < 120
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.text(max_size=300), st.text(min_size=1, max_size=3), st.integers(min_value=4001, max_value=6000))
+def test_over_long_prompts_are_invalid_argument(head: str, filler: str, length: int) -> None:
+    text = (head + filler * length)[: max(length, len(head))]
+    e = error_of(spec(text, 5))
+    assert isinstance(e, InvalidArgument) and e.message.startswith("spec.prompt: is ")
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.text(alphabet=" \t\n\r\u00a0\u2003", max_size=50))
+def test_blank_prompts_are_invalid_argument(text: str) -> None:
+    assert isinstance(error_of(spec(text, 5)), InvalidArgument)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.floats(min_value=1.0, max_value=8.0), min_size=2, max_size=4), st.sampled_from([24, 25, 30]))
+def test_storyboard_frames_are_exact_and_contiguous(durations: list[float], fps: int) -> None:
+    total = sum(durations)
+    if not 15 <= total <= 25:
+        return
+    scene_plan = plan(
+        spec(storyboard=[(f"scene {i} on a beach", d) for i, d in enumerate(durations)], fps=fps), "pro", 1, RATES
+    )
+    frames = [(s.start_frame, s.end_frame) for s in scene_plan.scenes]
+    assert frames[0][0] == 0 and frames[-1][1] == scene_plan.format.frame_count
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(frames))
+    assert scene_plan.cut_frames == [s.start_frame for s in scene_plan.shots[1:]]
+    assert abs(scene_plan.format.frame_count - round(total * fps)) <= 1
+
+
+def test_parsing_is_deterministic() -> None:
+    text = 'Close-up of @ana in a neon-lit alley at night. She whispers "we are late" as thunder cracks.'
+    assert plan(spec(text, 6), "pro", 1, RATES) == plan(spec(text, 6), "pro", 1, RATES)
+
+
+def test_every_inferred_field_says_so() -> None:
+    shot = plan(spec("A lighthouse", 5), "pro", 1, RATES).shots[0]
+    assert shot.camera.movement_source.inferred and not shot.camera.movement_source.spans
+    assert shot.environment.time_of_day_source.inferred
+    assert shot.style.source.inferred
+    assert not shot.subject.source.inferred
