@@ -59,7 +59,9 @@ def _name(enum: Any, value: int, prefix: str) -> str:
 
 
 def _scene_values(scene_plan: common_pb2.ScenePlan, index: int) -> dict[str, str]:
-    shot = next(s for s in scene_plan.shots if s.scene_index == index)
+    shots = [s for s in scene_plan.shots if s.scene_index == index]
+    # the scene's main shot: the first one that shows a character doing something
+    shot = next((s for s in shots if s.character_ids and not s.action.source.inferred), shots[0])
     env = shot.environment
     return {
         "shot_size": _name(p.ShotSize, shot.camera.shot_size, "SHOT_SIZE_"),
@@ -81,7 +83,8 @@ def _speaker_matches(scene_plan: common_pb2.ScenePlan, character_id: str, label:
     if character is None:
         return False
     head = label.lower().split()[-1]
-    return head in _words(character.description).split()
+    names = _words(character.description).split() + list(character.aliases)
+    return head in names or head + "s" in names
 
 
 @dataclass

@@ -62,13 +62,30 @@ CAMERA_MOVEMENTS: list[tuple[str, int]] = [
         p.CAMERA_MOVEMENT_HANDHELD,
     ),
     (
-        r"orbit(?:s|ing|al)?(?: shot| camera)?|circles? around|circling(?: around)?|360[ -]degree|arc shot|"
+        r"(?:slow |camera |an |the )orbit(?:s|ing|al)?(?: shot| camera| around \w+)?|orbit(?:al)? shot|"
+        r"camera (?:\w+ )?orbits?|"
+        r"orbit(?:s|ing)? (?:around )?(?:him|her|them|the subject)|circles? around|circling(?: around)?|"
+        r"360[ -]degree|arc shot|"
         r"camera circles|spins around (?:him|her|them)",
         p.CAMERA_MOVEMENT_ORBIT,
     ),
 ]
 
 LOCATIONS: list[tuple[str, int]] = [
+    (
+        r"neon[ -](?:soaked|drenched|washed|lit|bathed) (?:city|street|alley|district|metropolis|downtown|avenue)s?",
+        p.LOCATION_NEON_CITY,
+    ),
+    (
+        r"lounge|(?:roller |ice |skating )?rink|(?:jazz |night|comedy |dance |strip )?club|nightclub|counter|"
+        r"inside|recliner|armchair|sofa|couch|bed ?covers|under (?:the|her|his|their) (?:bed|covers|blankets?)|"
+        r"windowsill|(?<!flat )\bflat\b(?! tire| cap| white| light| lighting)|exhibition hall|hall|catwalk|runway|"
+        r"ramen (?:place|bar|shop)|booth|closet|cramped \w+|stage",
+        p.LOCATION_INTERIOR,
+    ),
+    (r"rain ?forests|forests|woods", p.LOCATION_FOREST),
+    (r"deserts", p.LOCATION_DESERT),
+    (r"piazza|souk|medina|high street|main street|crossroads", p.LOCATION_CITY_STREET),
     (
         r"underwater|under the sea|under water|beneath the (?:waves|surface)|coral reef|sea ?bed|ocean floor|"
         r"sea floor|kelp forest",
@@ -153,11 +170,13 @@ WEATHERS: list[tuple[str, int]] = [
         p.WEATHER_RAIN,
     ),
     (r"snow(?:s|ing|y|fall|flakes|storm|-covered| covered)?|blizzard|flurries|sleet", p.WEATHER_SNOW),
-    (r"fog(?:gy)?|mist(?:y)?|haze|hazy|smog", p.WEATHER_FOG),
+    (r"fog(?:gy)?|fog-?bound|mist(?:y)?|haze|hazy|smog", p.WEATHER_FOG),
     (r"thunder ?storm|storm(?:y)?|lightning|tempest|hurricane|gale", p.WEATHER_STORM),
 ]
 
 LIGHTINGS: list[tuple[str, int]] = [
+    (r"neon[ -](?:soaked|drenched|washed|bathed)", p.LIGHTING_NEON),
+    (r"lit by (?:a )?(?:single |lone |flickering )?candles?|a single candle|candle", p.LIGHTING_CANDLELIGHT),
     (r"natural light(?:ing)?|daylight|sunlight|sunlit|sun-drenched|soft window light|window light", p.LIGHTING_NATURAL),
     (
         r"golden[ -]hour(?: light(?:ing)?)?|golden light|warm golden|golden glow|low sun|warm sunset light",
@@ -183,7 +202,8 @@ LIGHTINGS: list[tuple[str, int]] = [
 
 STYLES: list[tuple[str, int]] = [
     (
-        r"cinematic|epic|blockbuster|anamorphic|movie[ -]like|film look|hollywood|widescreen|letterbox(?:ed)?",
+        r"cinematic|epic|blockbuster|anamorphic|(?:shot on )?35 ?mm(?: film)?|movie[ -]like|film look|hollywood|"
+        r"widescreen|letterbox(?:ed)?",
         p.VISUAL_STYLE_CINEMATIC,
     ),
     (r"documentary|docu[ -]?style|nature doc|bbc earth|observational|reportage|vlog", p.VISUAL_STYLE_DOCUMENTARY),
@@ -195,7 +215,7 @@ STYLES: list[tuple[str, int]] = [
     (r"anime|cel[ -]shaded|studio ghibli|ghibli|manga|cartoon|animated|hand[ -]drawn animation", p.VISUAL_STYLE_ANIME),
     (r"film noir|noir|black[ -]and[ -]white|black & white|monochrome|b&w", p.VISUAL_STYLE_NOIR),
     (
-        r"vintage|16 ?mm|super ?8|35 ?mm|film grain|grainy film|retro|19[0-9]0s|[5-9]0s|vhs|old film|sepia|"
+        r"vintage|16 ?mm|super ?8|film grain|grainy film|retro|19[0-9]0s|[5-9]0s|vhs|old film|sepia|"
         r"home movie|archival|faded film|kodachrome|technicolor",
         p.VISUAL_STYLE_VINTAGE_FILM,
     ),
@@ -203,6 +223,29 @@ STYLES: list[tuple[str, int]] = [
 
 # Main verbs → action kind. The first one after the subject is the shot's action.
 ACTIONS: list[tuple[str, int]] = [
+    (
+        r"(?:plays?|playing|practi[cs]es|practi[cs]ing|performs?|performing|finishes|improvises?) (?:on )?"
+        r"(?:the |a |an |his |her |their )?(?:[\w-]+ ){0,2}(?:guitar|piano|violin|drums?|saxophone|sax|cello|"
+        r"trumpet|flute|harp|ukulele|accordion|banjo|bass|harmonica|keys|organ|solo|melody|tune|song|concerto|"
+        r"chords?|riff|sonata|instrument)s?|fiddles?|bows? (?:the|her|his) (?:violin|cello)",
+        p.ACTION_KIND_PLAY_INSTRUMENT,
+    ),
+    (
+        r"speeds? (?:through|past|down|along)|(?:on|astride) (?:a|his|her) (?:motorbike|motorcycle|bike|scooter)",
+        p.ACTION_KIND_DRIVE,
+    ),
+    (r"lands? on|landing on|flaps?|flapping|swoops?", p.ACTION_KIND_FLY),
+    (r"takes? a (?:big |small )?bite|munch(?:es|ing)|chews?|chewing", p.ACTION_KIND_EAT),
+    (r"clash(?:es)? swords|cross swords|battles?|battling|brawls?", p.ACTION_KIND_FIGHT),
+    (
+        r"fries|frying|coils?|coiling|copies|copying|fits?|fitting|plates?|plating|slices?|slicing|"
+        r"flips? (?:pancakes|burgers|eggs)|flipping|picks? (?:apples|grapes|flowers|berries|tea)|picking|"
+        r"shoots? (?:portraits|photos|pictures|a photo)|photographs?|photographing|films?|filming|"
+        r"hangs? (?:laundry|a picture)|scrubs?|scrubbing|mops?|mopping|irons?|ironing|prunes?|pruning|grinds?|"
+        r"grinding|whisks?|whisking|peels?|peeling|sands?|sanding|solders?|soldering|draws?|drawing|signs?|"
+        r"signing|counts?|counting|unloads?|mixes|mixing|decorates?|decorating|wraps?|wrapping|unwraps?",
+        p.ACTION_KIND_WORK,
+    ),
     (
         r"opens? (?:the|a|his|her|their) (?:front |back |heavy |old |wooden |creaky )?(?:door|gate)|"
         r"push(?:es)? open (?:the|a) door|swings? (?:the )?door open|opening (?:the|a) door",
@@ -544,6 +587,176 @@ PEOPLE: dict[str, str] = {
         )
     },
 }
+PEOPLE.update(
+    dict.fromkeys(
+        (
+            "manager",
+            "critic",
+            "motorcyclist",
+            "sprinter",
+            "trumpeter",
+            "harpist",
+            "watchmaker",
+            "burglar",
+            "guide",
+            "newlywed",
+            "chauffeur",
+            "ranger",
+            "stylist",
+            "editor",
+            "intern",
+            "tenant",
+            "neighbor",
+            "neighbour",
+            "bandit",
+            "cop",
+            "medic",
+            "scout",
+            "wrestler",
+            "snorkeler",
+            "flutist",
+            "bassist",
+            "accordionist",
+        ),
+        "",
+    )
+)
+PEOPLE.update(
+    dict.fromkeys(
+        (
+            "keeper",
+            "sergeant",
+            "recruit",
+            "caver",
+            "birdwatcher",
+            "tenor",
+            "soprano",
+            "carrier",
+            "grandchild",
+            "gunslinger",
+            "anchor",
+            "anchorwoman",
+            "anchorman",
+            "newsreader",
+            "ranger",
+            "lumberjack",
+            "trucker",
+            "astronomer",
+            "sheriff",
+            "deputy",
+            "cadet",
+            "pilgrim",
+            "monk",
+            "sculptor",
+            "weaver",
+            "glassblower",
+            "fishmonger",
+            "bellhop",
+            "porter",
+            "concierge",
+            "valet",
+            "bouncer",
+            "mechanic",
+            "miner",
+            "welder",
+            "plumber",
+            "electrician",
+            "chemist",
+            "botanist",
+            "biologist",
+            "zookeeper",
+            "vet",
+            "veterinarian",
+            "dentist",
+            "pharmacist",
+            "therapist",
+            "mourner",
+            "widow",
+            "orphan",
+            "teen",
+            "skydiver",
+            "paraglider",
+            "kayaker",
+            "rower",
+            "fencer",
+            "archer",
+            "jockey",
+            "matador",
+            "rancher",
+            "herder",
+            "cowhand",
+            "bard",
+            "minstrel",
+            "jester",
+            "heir",
+            "duke",
+            "duchess",
+            "baron",
+            "lord",
+            "lady",
+            "sultan",
+            "pharaoh",
+            "grandson",
+            "granddaughter",
+            "stepmother",
+            "stepfather",
+            "roommate",
+            "classmate",
+            "coworker",
+            "colleague",
+            "boss",
+            "employee",
+            "intern",
+            "apprentice",
+            "mentor",
+            "mourner",
+            "protester",
+            "hitchhiker",
+            "drifter",
+            "vagabond",
+            "hobo",
+            "beggar",
+            "refugee",
+            "immigrant",
+            "soldier",
+            "marine",
+            "general",
+            "admiral",
+            "commander",
+            "lieutenant",
+            "ranger",
+            "sniper",
+            "medic",
+            "surgeon",
+        ),
+        "",
+    )
+)
+PEOPLE.update(
+    {
+        "groom": "male",
+        "priestess": "female",
+        "widow": "female",
+        "grandson": "male",
+        "granddaughter": "female",
+        "anchorwoman": "female",
+        "anchorman": "male",
+        "duchess": "female",
+        "duke": "male",
+        "stepmother": "female",
+        "stepfather": "male",
+        "lord": "male",
+        "tenor": "male",
+        "soprano": "female",
+    }
+)
+# A people word right before one of these is a modifier ("a sailor uniform", "a grandfather clock").
+PEOPLE_MODIFIED = (
+    r"uniform|suit|costume|outfit|hat|cap|clock|bear|cat|dog|duck|hen|bird|whale|lion|elephant|"
+    r"wolf|deer|horse|ship|board|boat|figurine|doll|statue|mannequin|tongue|nature|earth|land|ant|"
+    r"bee|goose|robot|ship|station|school|desk|chair|fish|shark|sauce|language|card|account|"
+    r"seat|glove|badge|car|truck|mask|coat|logo|drone|role|figure|mode|tree|plant|cell|board"
+)
 PEOPLE_PLURALS = {
     "men": "man",
     "women": "woman",
@@ -641,10 +854,34 @@ SPEECH_VERBS: dict[str, int] = {
     "sings": p.DELIVERY_SING,
     "sang": p.DELIVERY_SING,
     "hums": p.DELIVERY_SING,
+    "saying": p.DELIVERY_NORMAL,
+    "asking": p.DELIVERY_NORMAL,
+    "calling": p.DELIVERY_SHOUT,
+    "whispering": p.DELIVERY_WHISPER,
+    "murmuring": p.DELIVERY_WHISPER,
+    "muttering": p.DELIVERY_WHISPER,
+    "shouting": p.DELIVERY_SHOUT,
+    "yelling": p.DELIVERY_SHOUT,
+    "screaming": p.DELIVERY_SHOUT,
+    "singing": p.DELIVERY_SING,
+    "chanting": p.DELIVERY_SING,
+    "snaps": p.DELIVERY_NORMAL,
     "chants": p.DELIVERY_SING,
 }
 
 SOUND_EVENTS: list[tuple[str, int]] = [
+    (r"slams? shut|slammed shut|slam of (?:a|the) door", p.SOUND_EVENT_DOOR_SLAM),
+    (
+        r"flock of (?:\w+ )?birds (?:\w+ )?(?:bursts?|takes? off|scatters?|flies up|erupts?|lifts? off)|"
+        r"birds (?:scatter|take off|burst)\w*|squawk\w*",
+        p.SOUND_EVENT_BIRDS,
+    ),
+    (
+        r"(?:ambulance|car|truck|bus|motorcycle|motorbike|taxi|van|train|police car|fire truck) (?:\w+ )?"
+        r"(?:speeds|roars|races|zooms|rushes|drives|whizzes|thunders|screams) (?:past|by)",
+        p.SOUND_EVENT_CAR_PASS,
+    ),
+    (r"paper rustl\w+|rustling (?:of )?(?:the )?paper|turns? (?:each|every|the) pages?", p.SOUND_EVENT_PAPER_RUSTLE),
     (
         r"(?:glass|window|windowpane|vase|bottle|mirror|plate|cup|mug|wine glass|jar|bowl|dish|tumbler|lamp|"
         r"pane|chandelier|teacup|glasses)e?s? (?:\w+ )?(?:shatters?|smash(?:es)?|breaks?|crash(?:es)?|explodes?|"
@@ -674,7 +911,8 @@ SOUND_EVENTS: list[tuple[str, int]] = [
     ),
     (r"thunder(?:clap)?(?: (?:cracks?|rumbles?|roars?|booms?|claps?|crashes))?|clap of thunder", p.SOUND_EVENT_THUNDER),
     (
-        r"explo(?:sion|des|ding)|blast|detonat\w+|blows up|bomb goes off|kaboom|fireworks? (?:burst|explode|pop)",
+        r"explo(?:sion|des|ding)(?! out of| off the| into (?:a )?(?:sprint|laughter|applause|color|colour))|"
+        r"blast|detonat\w+|blows up|bomb goes off|kaboom|fireworks? (?:burst|explode|pop)",
         p.SOUND_EVENT_EXPLOSION,
     ),
     (
@@ -732,7 +970,7 @@ SOUND_EVENTS: list[tuple[str, int]] = [
         p.SOUND_EVENT_FIRE_CRACKLE,
     ),
     (r"heart ?beats?|heart (?:pounds|pounding|thumps|racing|thuds)|pounding heart", p.SOUND_EVENT_HEARTBEAT),
-    (r"whoosh(?:es|ing)?|swoosh(?:es)?|woosh|zips? past|whizz(?:es)? past|swish(?:es)?", p.SOUND_EVENT_WHOOSH),
+    (r"whoosh(?:es|ing)?|swoosh(?:es)?(?! logo)|woosh|zips? past|whizz(?:es)? past|swish(?:es)?", p.SOUND_EVENT_WHOOSH),
     (
         r"(?:car )?horns? (?:honks?|blares?|beeps?|blasts?)|honks?|honking|beeps? (?:the|his|her) horn|"
         r"horn blares",
@@ -964,12 +1202,12 @@ ACOUSTICS: list[tuple[str, int]] = [
         r"intercom|radio transmission|speakerphone",
         p.ACOUSTIC_CLASS_PHONE,
     ),
+    (r"underwater|under water|beneath the surface|submerged", p.ACOUSTIC_CLASS_UNDERWATER),
     (
         r"behind (?:a|the) (?:closed |locked |shut )?(?:door|wall)|through (?:a|the) (?:closed |locked |thin )?"
         r"(?:door|wall)|muffled|from the next room|next room|other side of the (?:door|wall)",
         p.ACOUSTIC_CLASS_BEHIND_DOOR,
     ),
-    (r"underwater|under water|beneath the surface|submerged", p.ACOUSTIC_CLASS_UNDERWATER),
     (
         r"sound[ -]?(?:dampened|deadened|proofed|proof)|acoustically (?:treated|dead)|vocal booth|recording booth|"
         r"dead room|anechoic|foam-lined|padded (?:room|booth)|treated studio|dry studio|recording studio|"
@@ -1021,6 +1259,7 @@ ACOUSTIC_PARAMETERS: dict[int, tuple[float, float, float, float]] = {
 
 # Safety. Phrases are kept clinical; matching is on whole words.
 SEXUAL = (
+    r"sexuali[sz]\w*|"
     r"nude|nudity|naked|topless|porn\w*|explicit sex\w*|sex scene|having sex|sexual(?:ly)?(?: explicit)?|"
     r"erotic\w*|strip ?tease|stripper|genitals?|orgasm\w*|nsfw|lewd|fetish\w*|x-rated|undress(?:es|ing)? "
     r"(?:seductively|for the camera)|intercourse|lingerie (?:shoot|striptease)"
@@ -1039,12 +1278,15 @@ VIOLENCE_GORE = (
     r"execution-style|mass shooting|shoots? (?:\w+ )?in the head|blood everywhere|pool of blood"
 )
 SELF_HARM = (
+    r"cut(?:s|ting)? (?:his|her|their|my) (?:own )?(?:arms?|wrists?|legs?|skin|thighs?)|"
     r"suicid\w*|kill(?:s|ing|ed)? (?:him|her|them|my|your)sel(?:f|ves)|self[- ]harm\w*|"
     r"cut(?:s|ting)? (?:him|her|them|my)sel(?:f|ves)|(?:cuts|slits?|slitting) (?:his|her|their|my) wrists?|"
     r"hang(?:s|ing)? (?:him|her|them)sel(?:f|ves)|overdos\w+|end(?:s|ing)? (?:his|her|their|my) (?:own )?life|"
     r"takes? (?:his|her|their) own life|jumps? off (?:a|the) (?:bridge|building|roof)(?: to die)?"
 )
 HATE = (
+    r"exterminat\w+|(?:jews|jewish people|muslims|black people|immigrants|refugees|gay people|[a-z]+ people) "
+    r"(?:as|are) (?:rats|vermin|cockroaches|animals|insects|parasites)|"
     r"racial slurs?|ethnic slurs?|homophobic slurs?|slurs? at|white power|white supremac\w+|"
     r"nazi (?:propaganda|rally|salute|flag)s?|heil hitler|\bkkk\b|ku klux|genocide|inferior race|subhuman|"
     r"hate speech|antisemit\w+|ethnic cleansing|race war|gas the|master race|hate rally|"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from cinemesh.prompt import lexicon as lx
 from cinemesh.prompt import safety
-from cinemesh.prompt.reading import Hit, Person, SceneReading, read_scene
+from cinemesh.prompt.reading import Hit, Person, SceneReading, find, read_scene
 from cinemesh.runtime.errors import InvalidArgument
 from cinemesh.runtime.specs import TIER_ENUMS, ResolvedSpec, credit_cost, resolve
 from cinemesh.v1 import common_pb2
@@ -59,6 +59,25 @@ def _shift(hits: list[Hit], offset: int) -> list[Hit]:
 # ---------------------------------------------------------------- characters
 
 
+_GENERIC_PEOPLE = {
+    "man",
+    "woman",
+    "girl",
+    "boy",
+    "lady",
+    "guy",
+    "kid",
+    "child",
+    "person",
+    "gentleman",
+    "teen",
+    "teenager",
+    "baby",
+    "toddler",
+}
+_POSSESSIVES = ("his ", "her ", "their ", "my ", "our ", "your ", "its ")
+
+
 class Cast:
     """Characters across the whole plan; resolves references to ids."""
 
@@ -86,36 +105,72 @@ class Cast:
         return cid
 
     def resolve(self, people: list[Person]) -> tuple[list[str], dict[int, str]]:
-        """Ids of the characters a scene's references stand for, and reference position → id."""
+        """Ids of the characters a scene's references stand for, and reference position → id.
+
+        New people need an indefinite article or a number ("a fisherman", "two friends"); a definite
+        reference ("the man", "his partner") first looks for someone already in the scene: the same
+        head noun, then a member of a group not yet singled out, then anyone of the same gender.
+        """
         scene_ids: list[str] = []
         at: dict[int, str] = {}
-        seen_in_scene: dict[str, list[str]] = {}
+        claimed: dict[str, str] = {}  # head noun → id singled out in this scene
+        unclaimed: list[str] = []  # group members not yet singled out
         for person in people:
             known = self._by_key.get(person.key, [])
             ids: list[str]
             if person.key.startswith("@"):
                 ids = known[:1] or [self._add(person)]
             elif person.count > 1:
-                fresh = seen_in_scene.get(person.key, [])
-                ids = (fresh + known)[: person.count] if person.definite else fresh[: person.count]
-                while len(ids) < person.count:
-                    ids.append(self._add(person))
-            elif known and (person.definite or person.key in seen_in_scene or not seen_in_scene.get(person.key)):
-                # "the fisherman" or a repeated "a fisherman" is the one we know
-                ids = [seen_in_scene.get(person.key, known)[-1]] if person.key in seen_in_scene else [known[-1]]
-                if person.description.lower().startswith(("another", "a second")):
-                    ids = [self._add(person)]
+                in_scene = [cid for cid in scene_ids if cid not in claimed.values()] or list(scene_ids)
+                if (person.definite or len(scene_ids) >= person.count) and len(scene_ids) >= person.count:
+                    ids = in_scene[: person.count] if len(in_scene) >= person.count else scene_ids[: person.count]
+                elif person.definite and len(known) >= person.count:
+                    ids = known[-person.count :]
+                else:
+                    ids = [self._add(person) for _ in range(person.count)]
+                    unclaimed.extend(ids)
+            elif person.key in claimed and not person.description.lower().startswith(("another", "a second")):
+                ids = [claimed[person.key]]
+            elif person.definite or (known and not person.description.lower().startswith(("a ", "an "))):
+                ids = [self._resolve_definite(person, known, scene_ids, unclaimed, claimed)]
+            elif known and person.description.lower().startswith(("a ", "an ")) and person.key in claimed:
+                ids = [claimed[person.key]]
             else:
                 ids = [self._add(person)]
-            seen_in_scene.setdefault(person.key, [])
+            if len(ids) == 1 and person.count == 1 and not person.key.startswith("@"):
+                claimed.setdefault(person.key, ids[0])
+                character = self.by_id(ids[0])
+                head = person.description.split()[-1].lower()
+                if head not in character.description.lower().split() and head not in character.aliases:
+                    character.aliases.append(head)
+                if not character.gender and person.gender:
+                    character.gender = person.gender
+                if ids[0] in unclaimed:
+                    unclaimed.remove(ids[0])
             for cid in ids:
-                if cid not in seen_in_scene[person.key]:
-                    seen_in_scene[person.key].append(cid)
                 if cid not in scene_ids:
                     scene_ids.append(cid)
                 self._touch(cid)
             at[person.start] = ids[0]
         return scene_ids, at
+
+    def _resolve_definite(
+        self, person: Person, known: list[str], scene_ids: list[str], unclaimed: list[str], claimed: dict[str, str]
+    ) -> str:
+        in_scene_known = [cid for cid in known if cid in scene_ids]
+        if in_scene_known:
+            return in_scene_known[-1]
+        if unclaimed:
+            return unclaimed[0]
+        # Only a generic noun re-describes someone ("the girl" for his daughter); a role noun
+        # ("the priest") or a possessive ("their son") brings someone new.
+        generic = person.key in _GENERIC_PEOPLE and not person.description.lower().startswith(_POSSESSIVES)
+        compatible = [cid for cid in scene_ids if generic and person.gender and self.by_id(cid).gender == person.gender]
+        if compatible:
+            return compatible[-1]
+        if known:
+            return known[-1]
+        return self._add(person)
 
     def _touch(self, cid: str) -> None:
         if cid in self._recent:
@@ -125,8 +180,11 @@ class Cast:
     def by_id(self, cid: str) -> p.Character:
         return next(c for c in self.characters if c.id == cid)
 
-    def speaker(self, ref: str | None, position: int, at: dict[int, str], scene_ids: list[str]) -> str:
+    def speaker(
+        self, ref: str | None, position: int, sentence_start: int, at: dict[int, str], scene_ids: list[str]
+    ) -> str:
         """The character a speaker reference ("@Ana", "she", "the old man") means."""
+        before = self._ordered_before(position, at, scene_ids)
         if ref:
             low = ref.lower().strip()
             if low.startswith("@"):
@@ -135,20 +193,22 @@ class Cast:
                     return match[0]
             pronoun = {"he": "male", "she": "female", "they": ""}.get(low)
             if pronoun is not None:
-                candidates = [
-                    cid
-                    for cid in reversed(self._ordered_before(position, at, scene_ids))
-                    if not pronoun or self.by_id(cid).gender in (pronoun, "")
-                ]
+                candidates = [cid for cid in reversed(before) if not pronoun or self.by_id(cid).gender in (pronoun, "")]
                 if candidates:
                     return candidates[0]
             else:
-                head = low.split()[-1]
-                head = lx.PEOPLE_PLURALS.get(head, head)
-                for cid in reversed(self._ordered_before(position, at, scene_ids)):
-                    if self.by_id(cid).description.lower().split()[-1] in (head, head + "s"):
+                head = lx.PEOPLE_PLURALS.get(low.split()[-1], low.split()[-1])
+                for cid in reversed(before):
+                    character = self.by_id(cid)
+                    if (
+                        head in (*character.description.lower().split(), *character.aliases)
+                        or (head + "s") in character.description.lower().split()
+                    ):
                         return cid
-        before = self._ordered_before(position, at, scene_ids)
+        # the sentence's subject: its first person reference
+        in_sentence = [cid for pos, cid in sorted(at.items()) if sentence_start <= pos < position]
+        if in_sentence:
+            return in_sentence[0]
         if before:
             return before[-1]
         return scene_ids[0] if scene_ids else "narrator"
@@ -235,7 +295,7 @@ def _environment(
 
 _PREPOSITION = re.compile(
     r"\b(?:in|on|at|inside|into|through|across|along|over|near|by|onto|within|under|"
-    r"beneath|outside|around|from)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+)?"
+    r"beneath|around|from|of)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+)?"
     r"(?:[\w'-]+\s+){0,3}$",
     re.IGNORECASE,
 )
@@ -243,6 +303,19 @@ _PREPOSITION = re.compile(
 
 def _prefer_prepositional(hits: list[Hit], masked: str) -> list[Hit]:
     """Locations introduced by a preposition ("in a forest") outrank passing mentions."""
+    # "outside a log cabin" places us outdoors, not in the cabin
+    hits = [
+        h
+        for h in hits
+        if not (
+            h.value == p.LOCATION_INTERIOR
+            and re.search(
+                r"\boutside (?:of )?(?:the |a |an |his |her )?(?:[\w'-]+ ){0,2}$",
+                masked[max(0, h.start - 40) : h.start],
+                re.IGNORECASE,
+            )
+        )
+    ]
     if not hits:
         return hits
     preferred = [h for h in hits if _PREPOSITION.search(masked[max(0, h.start - 40) : h.start])]
@@ -485,7 +558,7 @@ def _build(scene_plan: common_pb2.ScenePlan, resolved: ResolvedSpec, overall: Sc
         )
         lines = [
             p.DialogueLine(
-                character_id=cast.speaker(speech.speaker_ref, speech.start, at, scene_ids),
+                character_id=cast.speaker(speech.speaker_ref, speech.start, speech.sentence_start, at, scene_ids),
                 text=speech.text,
                 delivery=speech.delivery,
                 emotion=speech.emotion,
@@ -555,10 +628,17 @@ def _cues(reading: SceneReading, index: int) -> tuple[list[p.SoundCue], dict[str
     )
     # Relative cues land where their anchoring action is planned: spread through the scene.
     relative_times = {anchor: (k + 1) / (len(anchors) + 1) for k, anchor in enumerate(anchors)}
+    timed = {c.event: c.explicit_seconds for c in reading.cues if c.explicit_seconds is not None}
     for cue in reading.cues:
         base = p.SoundCue(
             event=cue.event, surface=cue.surface, scene_index=index, source=_source(spans=[(cue.start, cue.end)])
         )
+        if cue.anchor and cue.anchor_seconds is None and cue.explicit_seconds is None:
+            # "… as the shot rings out": tied to another cue that has its own time
+            tied = [timed[h.value] for h in find(lx.SOUND_EVENTS, cue.anchor) if h.value in timed]
+            if tied:
+                cue.anchor_seconds = tied[0]
+                relative_times.pop(cue.anchor, None)
         if cue.explicit_seconds is not None:
             base.timing, base.time_seconds = p.CUE_TIMING_EXPLICIT, cue.explicit_seconds
         elif cue.anchor:

@@ -109,6 +109,7 @@ class SpeechRead:
     emotion: str
     start: int
     end: int
+    sentence_start: int = 0  # where the sentence holding the line starts
 
 
 @dataclass
@@ -152,7 +153,11 @@ class SceneReading:
 # --------------------------------------------------------------------------- people
 
 _PEOPLE_WORDS = sorted({*lx.PEOPLE, *lx.PEOPLE_PLURALS}, key=len, reverse=True)
-_PEOPLE = re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in _PEOPLE_WORDS) + r")(?![\w-])", _FLAGS)
+_PEOPLE = re.compile(
+    r"(?<![\w-])(" + "|".join(re.escape(w) for w in _PEOPLE_WORDS) + r")(s|es)?(?![\w-])"
+    rf"(?!\s+(?:{lx.PEOPLE_MODIFIED})s?\b)",
+    _FLAGS,
+)
 _DETERMINERS = {
     "a",
     "an",
@@ -173,7 +178,7 @@ _DETERMINERS = {
     "each",
     "second",
 }
-_DEFINITE = {"the", "his", "her", "their", "its", "my", "our", "your", "this", "that"}
+_DEFINITE = {"the", "his", "her", "their", "its", "my", "our", "your", "this", "that", "both"}
 _STOP_BEFORE = re.compile(
     r"^(?:and|or|with|of|to|in|on|at|by|for|from|as|while|who|is|are|was|were|but|"
     r"then|than|like|near|behind|beside|toward|towards|into|onto|"
@@ -198,9 +203,14 @@ def _person_refs(masked: str) -> list[Person]:
     for m in _PEOPLE.finditer(masked):
         if any(s <= m.start() < e for s, e in blocked):
             continue
+        following = masked[m.end() : m.end() + 30]
+        if m.group(2) and following[:1] in ("'", "’"):
+            continue  # "the neighbours' party": whose party, not who is seen
+        if _PEOPLE.match(following.lstrip()) and following[:1] == " ":
+            continue  # "a newlywed couple": the first word describes the second
         word = m.group(1).lower()
         head = lx.PEOPLE_PLURALS.get(word, word)
-        plural = word in lx.PEOPLE_PLURALS or word == "couple"
+        plural = word in lx.PEOPLE_PLURALS or word == "couple" or bool(m.group(2))
         # walk back over adjectives to the determiner / number
         before = masked[max(0, m.start() - 60) : m.start()]
         tokens = re.findall(r"[\w'-]+|[^\w\s]", before)
@@ -220,6 +230,9 @@ def _person_refs(masked: str) -> list[Person]:
             if low in lx.NUMBERS:
                 count = lx.NUMBERS[low]
                 determiner = low
+                break
+            if low == "both":
+                count, determiner = 2, "both"
                 break
             if low in _DETERMINERS:
                 determiner = low
@@ -256,7 +269,7 @@ _SPEAKER = r"@\w+|he|she|they|(?:the|a|an|his|her|their|one) (?:[\w-]+ ){0,2}?[\
 _BEFORE_QUOTE = re.compile(
     rf"(?P<spk>{_SPEAKER})\s+(?:(?P<adv1>\w+ly|softly|quietly|loudly)\s+)?(?:(?:leans in|turns|looks up|smiles|"
     rf"pauses|laughs|sighs|nods)(?: \w+)?,? (?:and )?)?(?P<verb>{_VERBS})(?:\s+(?P<adv2>\w+ly|softly|quietly|"
-    rf"loudly))?(?:\s+(?:to|at|into) [@\w ]{{1,30}}?)?(?:\s*\((?P<paren>[^)]{{1,30}})\))?\s*[,:—-]?\s*$",
+    rf"loudly))?(?:\s+back)?(?:\s+(?:to|at|into) [@\w ]{{1,30}}?)?(?:\s*\((?P<paren>[^)]{{1,30}})\))?\s*[,:—-]?\s*$",
     _FLAGS,
 )
 _HANDLE_COLON = re.compile(r"(?P<spk>@\w+)\s*(?:\((?P<paren>[^)]{1,30})\))?\s*:\s*$", _FLAGS)
@@ -321,13 +334,17 @@ def _speech(text: str, masked: str, quotes: list[tuple[int, int, str]]) -> list[
             verbs = list(re.finditer(rf"\b({_VERBS})\b", before, _FLAGS))
             if verbs:
                 verb = verbs[-1].group(1)
+                subject = re.search(rf"(?:^|[,;:]\s*)(?P<spk>{_SPEAKER})\b", before[: verbs[-1].start()], _FLAGS)
+                speaker = subject.group("spk") if subject else None
         emotion_match = _EMOTION.search(" ".join(x for x in (before[-60:], after[:40]) if x))
         emotion = adv or (emotion_match.group(1) if emotion_match else "") or (paren or "")
-        lines.append(SpeechRead(speaker, words, _delivery(verb, emotion, paren), emotion.lower(), qs, qe))
+        lines.append(SpeechRead(speaker, words, _delivery(verb, emotion, paren), emotion.lower(), qs, qe, s_start))
     for m in _REPORTED.finditer(masked):
         if any(qs <= m.start() < qe for qs, qe, _ in quotes):
             continue
         said = m.group("text").strip()
+        if masked[m.end() : m.end() + 3].lstrip()[:1] in ("Q", "q"):
+            continue  # "whispers back "…"": the words are the quote that follows
         after_verb = masked[m.end("verb") : m.end("verb") + 3]
         if after_verb.strip().startswith(("Q", "q", ":", ",")) or said.lower() in ("nothing", "something"):
             continue
@@ -388,8 +405,13 @@ def _subclause(clause: str, offset: int) -> tuple[int, int]:
     return start, end
 
 
+_CUE_PRIORITY = {"explicit": 0, "relative": 1, "planned": 2}
+_LATER = re.compile(r"\b(?:then|later|afterwards?|after that|until|before|moments later|soon)\b", _FLAGS)
+_SAME_EVENT_WINDOW = 160
+
+
 def _cues(masked: str) -> list[CueRead]:
-    cues = []
+    cues: list[CueRead] = []
     bounds = sentences(masked)
     for hit in find(lx.SOUND_EVENTS, masked):
         s_start, s_end = _sentence_of(bounds, hit.start)
@@ -410,17 +432,60 @@ def _cues(masked: str) -> list[CueRead]:
                     anchor = before_event.split(",")[-1].strip() if before_event else ""
                     if t := _EXPLICIT_TIME.search(anchor):
                         anchor_seconds = float(next(g for g in t.groups() if g is not None))
-                else:
-                    anchor = rel.group(0).strip()
+                elif sub_end <= rel.start() <= sub_end + 2 or (
+                    rel.start() < sub_start and not clause[rel.end() : sub_start].strip(" ,")
+                ):
+                    anchor = rel.group(0).strip()  # "… shatters as he opens the door" / "When …, it explodes"
                 if anchor:
                     break
+        if explicit is None and not anchor:
+            # "At 3 s a glass slips from her hand and shatters": one time for the whole sentence
+            times = list(_EXPLICIT_TIME.finditer(clause))
+            between = clause[times[0].end() : offset] if times else ""
+            if len(times) == 1 and times[0].start() < offset and not _LATER.search(between):
+                explicit = float(next(g for g in times[0].groups() if g is not None))
         surface = ""
         if sm := _SURFACE.search(own):
             surface = lx.SURFACES[(sm.group(1) or sm.group(2)).lower()]
         if hit.value == p.SOUND_EVENT_GLASS_SHATTER and surface == "glass":
             surface = ""
-        cues.append(CueRead(hit.value, surface, explicit, anchor, hit.start, hit.end, anchor_seconds))
+        cue = CueRead(hit.value, surface, explicit, anchor, hit.start, hit.end, anchor_seconds)
+        # The same event named twice close together ("a rifle shot … as the shot rings out") is one sound.
+        twin = next(
+            (
+                c
+                for c in cues
+                if c.event == cue.event
+                and cue.start - c.end < _SAME_EVENT_WINDOW
+                and not (
+                    c.explicit_seconds is not None
+                    and cue.explicit_seconds is not None
+                    and c.explicit_seconds != cue.explicit_seconds
+                )
+            ),
+            None,
+        )
+        if twin is None:
+            cues.append(cue)
+        elif _rank(cue) < _rank(twin):
+            cues[cues.index(twin)] = CueRead(
+                cue.event,
+                cue.surface or twin.surface,
+                cue.explicit_seconds,
+                cue.anchor,
+                twin.start,
+                twin.end,
+                cue.anchor_seconds,
+            )
+        elif not twin.surface and cue.surface:
+            twin.surface = cue.surface
     return cues
+
+
+def _rank(cue: CueRead) -> int:
+    if cue.explicit_seconds is not None:
+        return _CUE_PRIORITY["explicit"]
+    return _CUE_PRIORITY["relative" if cue.anchor else "planned"]
 
 
 # --------------------------------------------------------------------------- subject / action
@@ -520,6 +585,9 @@ _STRONG = {
 }
 
 
+_PRONOUN = re.compile(r"^(?:it|he|she|they|this|that|these|those|we|you|i|him|her|them)$", _FLAGS)
+
+
 @dataclass
 class _Candidate:
     start: int  # absolute offset of the segment
@@ -544,13 +612,18 @@ def _candidates(masked: str) -> list[_Candidate]:
         sentence = masked[s_start:s_end]
         if not re.search(r"[A-Za-z]", sentence) or _directive_only(sentence):
             continue
-        directive = _LEADING_DIRECTIVE.match(sentence)
-        body_start = directive.end() if directive else 0
+        body_start = 0
+        if directive := _LEADING_DIRECTIVE.match(sentence):
+            body_start = directive.end()
         prefix = re.match(r"^([^:.]{0,70}):\s*(?=\S)", sentence[body_start:])
         if prefix and not find(lx.ACTIONS, prefix.group(1)):
             body_start += prefix.end()
+            # "Nature documentary: close-up of the bear…"
+            if directive := _LEADING_DIRECTIVE.match(sentence[body_start:]):
+                body_start += directive.end()
         sentence_verbs = [Hit(h.value, h.start + s_start, h.end + s_start) for h in find(lx.ACTIONS, sentence)]
         bounds = [body_start] + [m.end() for m in _SEGMENT_BREAK.finditer(sentence) if m.end() > body_start]
+        segments = [(b, bounds[k + 1] if k + 1 < len(bounds) else len(sentence)) for k, b in enumerate(bounds)]
         for k, seg_start in enumerate(bounds):
             seg_end = bounds[k + 1] if k + 1 < len(bounds) else len(sentence)
             segment = sentence[seg_start:seg_end]
@@ -564,15 +637,37 @@ def _candidates(masked: str) -> list[_Candidate]:
                 or _NOT_A_SUBJECT.match(segment_text)
             ):
                 continue
-            verbs_here = [h for h in sentence_verbs if h.start > offset]
+            # the predicate runs on into segments that start with a verb ("…, eating a slice")
+            predicate_end = s_start + seg_end
+            for later_start, later_end in segments[k + 1 :]:
+                later = sentence[later_start:later_end]
+                lead_len = len(later) - len(later.lstrip(" ,;:"))
+                later = later[lead_len:]
+                later = re.sub(r"^(?:and|then|and then|before|after)\s+", "", later, flags=_FLAGS)
+                starts_with_verb = any(
+                    s_start + later_start + lead_len
+                    <= h.start
+                    <= s_start
+                    + later_start
+                    + lead_len
+                    + (len(sentence[later_start:later_end].lstrip(" ,;:")) - len(later))
+                    + 1
+                    for h in sentence_verbs
+                )
+                if not starts_with_verb:
+                    break
+                predicate_end = s_start + later_end
+            verbs_here = [h for h in sentence_verbs if offset < h.start < predicate_end]
             first_verb = next((h.start - offset for h in verbs_here if h.start - offset < len(segment_text)), None)
             noun_end = _NOUN_END.search(segment_text)
             cut = min(
                 x for x in (first_verb, noun_end.start() if noun_end else None, len(segment_text)) if x is not None
             )
             phrase = segment_text[:cut].strip(" ,")
-            if not phrase or len(phrase.split()) > 9:
+            if not phrase:
                 continue
+            if len(phrase.split()) > 6:
+                phrase = " ".join(phrase.split()[:6])
             person = bool(_PEOPLE.search(phrase) or _MENTION.search(phrase))
             found.append(_Candidate(offset, segment_text, phrase, verbs_here if first_verb is not None else [], person))
     return found
@@ -598,6 +693,12 @@ def _subject_and_action(masked: str) -> tuple[tuple[str, int, int] | None, tuple
     kind = verb.value
     if implied is not None and kind not in _STRONG:
         kind = implied
+    if (
+        kind == p.ACTION_KIND_FLY
+        and find(lx.LOCATIONS, masked)
+        and any(h.value == p.LOCATION_UNDERWATER for h in find(lx.LOCATIONS, masked))
+    ):
+        kind = p.ACTION_KIND_SWIM  # gliding or floating under water is swimming
     clause_end = re.search(r"[,;.!?]|\s(?:as|while|when)\s", masked[verb.start :])
     a_end = verb.start + (clause_end.start() if clause_end else len(masked) - verb.start)
     return subject, (masked[verb.start : a_end].strip(), kind, verb.start, a_end)
@@ -663,6 +764,12 @@ def _music(reading: SceneReading) -> None:
             if genre.group(1).lower() in _ALWAYS_MUSICAL:
                 reading.music_genre = (genre.group(1).lower(), genre.start(), genre.end())
                 break
+    if reading.music_genre is not None and reading.music_mood is None:
+        g_start = reading.music_genre[1]
+        s_start, s_end = _sentence_of(bounds, g_start)
+        window_start = max(s_start, g_start - 40)
+        if mood := _MOOD.search(masked[window_start : min(s_end, g_start + 40)]):
+            reading.music_mood = (mood.group(1).lower(), window_start + mood.start(), window_start + mood.end())
 
 
 # --------------------------------------------------------------------------- entry point
