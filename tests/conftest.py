@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support import Client
+
 from cinemesh.mesh.launcher import EmbeddedMesh
 from cinemesh.runtime.jobstore import JobStore
-from support import Client
 
 
 @pytest.fixture(scope="session")

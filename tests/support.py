@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 
 import grpc
-from cinemesh.v1 import common_pb2, gateway_pb2, gateway_pb2_grpc
 from kafka import KafkaConsumer, TopicPartition
+
+from cinemesh.v1 import common_pb2, gateway_pb2, gateway_pb2_grpc
 
 
 class Client:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import wave
 
 import numpy as np
+
 from cinemesh.audio.synth import SAMPLE_RATE, soundtrack
 from cinemesh.runtime.artifacts import ArtifactStore
 from cinemesh.runtime.config import Settings

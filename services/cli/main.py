@@ -19,12 +19,13 @@ import uuid
 from pathlib import Path
 
 import grpc
-from cinemesh.mesh.launcher import EmbeddedMesh, MeshInfo
-from cinemesh.v1 import common_pb2, gateway_pb2, gateway_pb2_grpc
 from google.protobuf import json_format
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+
+from cinemesh.mesh.launcher import EmbeddedMesh, MeshInfo
+from cinemesh.v1 import common_pb2, gateway_pb2, gateway_pb2_grpc
 
 DEMO_PROMPT = "A lighthouse on a rocky cliff at golden hour, waves rolling in below, slow pan"
 console = Console(stderr=True)

@@ -18,10 +18,11 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import grpc
+from google.protobuf import json_format
+
 from cinemesh.gateway.jobs import JobsApi
 from cinemesh.runtime.errors import CinemeshError, InvalidArgument
 from cinemesh.v1 import gateway_pb2
-from google.protobuf import json_format
 
 log = logging.getLogger(__name__)
 

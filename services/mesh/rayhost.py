@@ -12,9 +12,10 @@ import signal
 import threading
 
 import ray
+from ray import serve
+
 from cinemesh.runtime.server import configure_logging
 from cinemesh.runtime.serving import build_app
-from ray import serve
 
 #: stage → import path of its model class.
 MODEL_APPS = {

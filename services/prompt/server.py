@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import grpc
+
 from cinemesh.prompt import safety
 from cinemesh.prompt.planner import plan
 from cinemesh.runtime.app import ServiceApp

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import time
 
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
 from cinemesh.runtime.artifacts import ArtifactStore
 from cinemesh.runtime.bus import Consumer, Handler, Publisher
 from cinemesh.runtime.config import Settings
@@ -12,7 +14,6 @@ from cinemesh.runtime.jobstore import JobStore
 from cinemesh.runtime.server import ServiceHost, configure_logging
 from cinemesh.runtime.stage import StageRunner
 from cinemesh.runtime.topics import ensure_topics
-from sqlalchemy.exc import OperationalError, ProgrammingError
 
 log = logging.getLogger(__name__)
 

@@ -17,9 +17,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import fsspec
+from fsspec.implementations.local import LocalFileSystem
+
 from cinemesh.runtime.errors import NotFound
 from cinemesh.v1 import common_pb2
-from fsspec.implementations.local import LocalFileSystem
 
 _CHUNK = 1 << 20
 

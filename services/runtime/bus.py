@@ -23,13 +23,14 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from google.protobuf.message import DecodeError, Message
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.structs import OffsetAndMetadata
+
 from cinemesh.runtime import metrics, tracing
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import CinemeshError, MalformedRecord
 from cinemesh.runtime.topics import MESSAGE_OF, dlq
-from google.protobuf.message import DecodeError, Message
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition
-from kafka.structs import OffsetAndMetadata
 
 log = logging.getLogger(__name__)
 

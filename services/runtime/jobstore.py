@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
-from cinemesh.runtime.errors import FailedPrecondition, NotFound, ResourceExhausted
 from sqlalchemy.exc import IntegrityError
+
+from cinemesh.runtime.errors import FailedPrecondition, NotFound, ResourceExhausted
 
 #: Job states in their forward order; the last three are terminal.
 STATES = ("queued", "parsing", "casting", "rendering", "aligning", "completed", "failed", "cancelled")

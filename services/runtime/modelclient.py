@@ -13,9 +13,10 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 import requests
+from google.protobuf.message import Message
+
 from cinemesh.runtime import errors, metrics
 from cinemesh.runtime.config import Settings
-from google.protobuf.message import Message
 
 Req = TypeVar("Req", bound=Message)
 Resp = TypeVar("Resp", bound=Message)

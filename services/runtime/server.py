@@ -17,12 +17,13 @@ from concurrent import futures
 from typing import Any, Protocol
 
 import grpc
-from cinemesh.runtime import metrics, tracing
-from cinemesh.runtime.config import Settings
-from cinemesh.runtime.errors import CinemeshError
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from prometheus_client import start_http_server
+
+from cinemesh.runtime import metrics, tracing
+from cinemesh.runtime.config import Settings
+from cinemesh.runtime.errors import CinemeshError
 
 log = logging.getLogger(__name__)
 

@@ -12,13 +12,14 @@ import asyncio
 import importlib
 from typing import Any
 
-from cinemesh.runtime.config import Settings
-from cinemesh.runtime.errors import CinemeshError
-from cinemesh.runtime.modelclient import PROTOBUF
 from ray import serve
 from ray.serve import Application
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+
+from cinemesh.runtime.config import Settings
+from cinemesh.runtime.errors import CinemeshError
+from cinemesh.runtime.modelclient import PROTOBUF
 
 
 def _load(path: str) -> Any:

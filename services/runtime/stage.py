@@ -12,13 +12,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from google.protobuf.message import Message
+
 from cinemesh.runtime import metrics
 from cinemesh.runtime.bus import Delivery, OutboundRecord, Publisher
 from cinemesh.runtime.errors import CinemeshError
 from cinemesh.runtime.jobstore import JobStore
 from cinemesh.runtime.topics import JOBS_FAILED
 from cinemesh.v1 import common_pb2, events_pb2
-from google.protobuf.message import Message
 
 log = logging.getLogger(__name__)
 

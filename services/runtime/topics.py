@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from cinemesh.v1 import events_pb2
 from google.protobuf.message import Message
 from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
+
+from cinemesh.v1 import events_pb2
 
 JOBS_SUBMITTED = "jobs.submitted"
 PLANS_PARSED = "plans.parsed"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import av
+
 from cinemesh.runtime.artifacts import ArtifactStore
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import InvalidArgument

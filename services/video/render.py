@@ -14,8 +14,9 @@ import textwrap
 from collections.abc import Iterator
 
 import numpy as np
-from cinemesh.v1 import common_pb2
 from PIL import Image, ImageDraw, ImageFont
+
+from cinemesh.v1 import common_pb2
 
 #: Fraction of the frame width the near layer travels over a scene.
 _PAN = 0.6

@@ -7,11 +7,12 @@ import uuid
 
 import grpc
 import pytest
+from kafka import KafkaProducer
+from support import records_of
+
 from cinemesh.runtime.artifacts import ArtifactStore
 from cinemesh.runtime.topics import JOBS_COMPLETED, PLANS_CAST
 from cinemesh.v1 import common_pb2, gateway_pb2
-from kafka import KafkaProducer
-from support import records_of
 
 pytestmark = pytest.mark.integration
 

@@ -6,8 +6,9 @@ import secrets
 
 import grpc
 import pytest
-from cinemesh.v1 import common_pb2, gateway_pb2, gateway_pb2_grpc
 from support import records_of
+
+from cinemesh.v1 import common_pb2, gateway_pb2, gateway_pb2_grpc
 
 pytestmark = pytest.mark.integration
 

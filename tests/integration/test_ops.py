@@ -9,12 +9,13 @@ import uuid
 import grpc
 import pytest
 import requests
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+
 from cinemesh.runtime.bus import Consumer, Publisher
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.topics import JOBS_FAILED
 from cinemesh.v1 import common_pb2, events_pb2
-from grpc_health.v1 import health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 pytestmark = pytest.mark.integration
 

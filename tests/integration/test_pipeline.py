@@ -8,10 +8,11 @@ import uuid
 import av
 import grpc
 import pytest
+from support import records_of
+
 from cinemesh.runtime import tracing
 from cinemesh.runtime.topics import JOBS_COMPLETED, JOBS_SUBMITTED
 from cinemesh.v1 import common_pb2, events_pb2, gateway_pb2
-from support import records_of
 
 pytestmark = pytest.mark.integration
 

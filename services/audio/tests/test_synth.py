@@ -7,13 +7,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from cinemesh.audio.model import AudioModel
 from cinemesh.audio.synth import PEAK_CEILING, SAMPLE_RATE, normalise, sample_count, soundtrack
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import InvalidArgument
 from cinemesh.v1 import audio_pb2, common_pb2
-from hypothesis import given
-from hypothesis import strategies as st
 
 
 def dbfs(x: float) -> float:

@@ -10,6 +10,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+
 from cinemesh.audio.model import AudioModel, write_wav
 from cinemesh.audio.synth import SAMPLE_RATE, soundtrack
 from cinemesh.lipsync.assemble import assemble, read_wav

@@ -5,13 +5,14 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cinemesh.prompt import safety
 from cinemesh.prompt.planner import plan
 from cinemesh.runtime.errors import CinemeshError, FailedPrecondition, InvalidArgument
 from cinemesh.v1 import common_pb2
 from cinemesh.v1 import plan_pb2 as p
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 RATES = {"plus": 16, "pro": 40}
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from cinemesh.prompt.planner import mentions_of, plan
 from cinemesh.runtime.errors import FailedPrecondition, InvalidArgument
 from cinemesh.v1 import common_pb2
-from hypothesis import given
-from hypothesis import strategies as st
 
 RATES = {"plus": 16, "pro": 40}
 

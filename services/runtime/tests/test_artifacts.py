@@ -9,6 +9,7 @@ from pathlib import Path
 
 import fsspec
 import pytest
+
 from cinemesh.runtime.artifacts import ArtifactStore
 from cinemesh.runtime.errors import NotFound
 

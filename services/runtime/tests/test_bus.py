@@ -8,6 +8,7 @@ import re
 import uuid
 
 import pytest
+
 from cinemesh.runtime import tracing
 from cinemesh.runtime.bus import (
     CONTENT_TYPE,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+
 from cinemesh.runtime.errors import FailedPrecondition, NotFound, ResourceExhausted
 from cinemesh.runtime.jobstore import STATES, JobStore, stage_runs
 

@@ -7,14 +7,15 @@ from pathlib import Path
 
 import grpc
 import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+from prometheus_client import REGISTRY
+
 from cinemesh.prompt.server import PromptServicer
 from cinemesh.runtime import tracing
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.server import ServiceHost
 from cinemesh.v1 import common_pb2, prompt_pb2, prompt_pb2_grpc
-from grpc_health.v1 import health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
-from prometheus_client import REGISTRY
 
 SERVICE = "cinemesh.v1.PromptService"
 PARENT = "00-" + "5e" * 16 + "-" + "7a" * 8 + "-01"

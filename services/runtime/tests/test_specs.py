@@ -5,6 +5,9 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from cinemesh.runtime.errors import FailedPrecondition, InvalidArgument
 from cinemesh.runtime.specs import (
     MAX_PROMPT_CHARS,
@@ -13,8 +16,6 @@ from cinemesh.runtime.specs import (
     validate_request_id,
 )
 from cinemesh.v1 import common_pb2
-from hypothesis import given
-from hypothesis import strategies as st
 
 RATES = {"plus": 16, "pro": 40}
 

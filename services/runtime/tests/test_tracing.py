@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from cinemesh.runtime import tracing
 from hypothesis import given
 from hypothesis import strategies as st
+
+from cinemesh.runtime import tracing
 
 W3C = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
 PARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"

@@ -8,6 +8,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import InvalidArgument
 from cinemesh.v1 import common_pb2, video_pb2
