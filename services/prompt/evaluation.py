@@ -213,7 +213,10 @@ def _score_one(example: dict[str, Any], result: Score) -> None:
         if not label.get("none"):
             ok = ok and (not label.get("mood") or music.mood == label["mood"].lower())
             ok = ok and (not label.get("genre") or _words(music.genre) == _words(label["genre"]))
-            ok = ok and (not label.get("tempo") or abs(music.tempo_bpm - float(label["tempo"])) < 0.5)
+            tempo = label.get("tempo")
+            # a tempo is scored only as beats per minute ("slow" is a mood, not a tempo)
+            if isinstance(tempo, int | float):
+                ok = ok and abs(music.tempo_bpm - float(tempo)) < 0.5
         result.record(
             "music",
             ok,

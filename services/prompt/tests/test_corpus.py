@@ -27,3 +27,13 @@ def test_field_level_accuracy_is_at_least_95_percent() -> None:
         assert result.accuracy(name) >= 0.95, f"{name}: {result.accuracy(name):.1%}\n" + "\n".join(
             m for m in result.misses if f" {name}:" in m
         )
+
+
+def test_held_out_corpus_accuracy() -> None:
+    """70 prompts written blind (screenplay, casual, ad-brief voices); never used for tuning the rules.
+
+    Measured at 94.4 % before any change was made with it in view; this guards against regressions.
+    """
+    result = score(load(Path(__file__).with_name("heldout.jsonl")))
+    print("\n" + result.table())
+    assert result.accuracy() >= 0.90, result.table()
