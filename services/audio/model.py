@@ -1,22 +1,26 @@
-"""The audio stage's model: renders a plan's soundtrack into a 48 kHz stereo WAV."""
+"""The audio stage's model: the plan's soundtrack as a 48 kHz stereo master, stems and timeline."""
 
 from __future__ import annotations
 
 import wave
+from pathlib import Path
 
 import numpy as np
 
-from cinemesh.audio.synth import SAMPLE_RATE, soundtrack
+from cinemesh.audio import soundtrack
+from cinemesh.audio.speech import SAMPLE_RATE, PiperBackend, Speaker
 from cinemesh.runtime.artifacts import ArtifactStore
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import InvalidArgument
-from cinemesh.v1 import audio_pb2
+from cinemesh.v1 import audio_pb2, common_pb2
+
+STEMS = ("dialogue", "effects", "ambience", "music")
 
 
-def write_wav(path: str, audio: np.ndarray) -> None:
-    """(channels, samples) float in [-1, 1] → 16-bit PCM WAV."""
-    pcm = (np.clip(audio, -1, 1) * 32767).astype("<i2").T.copy()
-    with wave.open(path, "wb") as out:
+def write_wav(path: Path | str, audio: np.ndarray) -> None:
+    """(channels, samples) float in [-1, 1] → 16-bit PCM WAV at 48 kHz."""
+    pcm = (np.clip(audio, -1, 1) * 32767).round().astype("<i2").T.copy()
+    with wave.open(str(path), "wb") as out:
         out.setnchannels(audio.shape[0])
         out.setsampwidth(2)
         out.setframerate(SAMPLE_RATE)
@@ -30,6 +34,14 @@ class AudioModel:
 
     def __init__(self, settings: Settings) -> None:
         self._artifacts = ArtifactStore(settings.artifacts_url)
+        self._target_lufs = settings.loudness_target_lufs
+        self._speaker: Speaker | None = None
+
+    @property
+    def speaker(self) -> Speaker:
+        if self._speaker is None:  # the TTS model loads on first use, not at replica start-up
+            self._speaker = Speaker(PiperBackend())
+        return self._speaker
 
     def __call__(self, request: audio_pb2.RenderAudioRequest) -> audio_pb2.RenderAudioResponse:
         fmt = request.plan.format
@@ -37,12 +49,31 @@ class AudioModel:
             raise InvalidArgument("job_id", "must not be empty")
         if fmt.fps == 0 or fmt.frame_count == 0:
             raise InvalidArgument("plan.format", "fps and frame_count must be positive")
-        key = f"jobs/{request.job_id}/audio.wav"
-        audio, _tempo = soundtrack(fmt.frame_count, fmt.fps, request.plan.seed)
-        if not self._artifacts.exists(key):
-            with self._artifacts.writer(key, "audio/wav") as (path, result):
-                write_wav(str(path), audio)
-            ref = result[0]
-        else:
-            ref = self._artifacts.ref_for(key, "audio/wav")
-        return audio_pb2.RenderAudioResponse(audio=ref, sample_rate=SAMPLE_RATE, sample_count=audio.shape[1])
+        if not request.plan.scenes:
+            raise InvalidArgument("plan.scenes", "a plan needs at least one scene")
+        base = f"jobs/{request.job_id}"
+        samples = soundtrack.sample_count(fmt.frame_count, fmt.fps)
+        # A redelivered job whose master already landed is not rendered twice.
+        if self._artifacts.exists(f"{base}/audio.wav") and self._artifacts.exists(f"{base}/audio.timeline.pb"):
+            with self._artifacts.local_copy(self._artifacts.url_for(f"{base}/audio.timeline.pb")) as path:
+                timeline = common_pb2.AudioTimeline.FromString(path.read_bytes())
+            return audio_pb2.RenderAudioResponse(
+                audio=self._artifacts.ref_for(f"{base}/audio.wav", "audio/wav"),
+                sample_rate=SAMPLE_RATE,
+                sample_count=samples,
+                timeline=timeline,
+            )
+        rendered = soundtrack.render(request.plan, self.speaker, self._target_lufs)
+        timeline = rendered.timeline
+        for name in STEMS:
+            with self._artifacts.writer(f"{base}/stems/{name}.wav", "audio/wav") as (path, result):
+                write_wav(path, rendered.stems[name])
+            getattr(timeline, f"{name}_stem").CopyFrom(result[0])
+        with self._artifacts.writer(f"{base}/audio.timeline.pb", "application/protobuf") as (path, _):
+            path.write_bytes(timeline.SerializeToString())
+        # The master is written last: its presence means the whole render landed.
+        with self._artifacts.writer(f"{base}/audio.wav", "audio/wav") as (path, result):
+            write_wav(path, rendered.master)
+        return audio_pb2.RenderAudioResponse(
+            audio=result[0], sample_rate=SAMPLE_RATE, sample_count=rendered.master.shape[1], timeline=timeline
+        )

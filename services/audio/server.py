@@ -42,6 +42,7 @@ def main() -> None:
                 audio=rendered.audio,
                 sample_rate=rendered.sample_rate,
                 sample_count=rendered.sample_count,
+                timeline=rendered.timeline,
             )
             return [(RENDERS_AUDIO, event)]
 

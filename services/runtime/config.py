@@ -37,7 +37,7 @@ def _integer(env: Mapping[str, str], name: str, default: int, minimum: int, maxi
     return value
 
 
-def _number(env: Mapping[str, str], name: str, default: float, minimum: float) -> float:
+def _number(env: Mapping[str, str], name: str, default: float, minimum: float, maximum: float = math.inf) -> float:
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -47,8 +47,9 @@ def _number(env: Mapping[str, str], name: str, default: float, minimum: float) -
         raise ConfigError(f"{name}={raw!r} is not a number") from None
     if not math.isfinite(value):
         raise ConfigError(f"{name}={raw!r} is not a finite number")
-    if value < minimum:
-        raise ConfigError(f"{name}={value} must be >= {minimum}")
+    if not minimum <= value <= maximum:
+        bound = f">= {minimum}" if maximum == math.inf else f"in [{minimum}, {maximum}]"
+        raise ConfigError(f"{name}={value} must be {bound}")
     return value
 
 
@@ -120,6 +121,8 @@ class Settings:
     credits_per_second: dict[str, int] = field(default_factory=dict)
     # H.264 preset of the renders (ultrafast … veryslow).
     x264_preset: str = "veryfast"
+    # Integrated loudness of the audio master (ITU-R BS.1770), LUFS.
+    loudness_target_lufs: float = -16.0
 
     @classmethod
     def from_env(cls, service: str, env: Mapping[str, str] | None = None) -> Settings:
@@ -148,6 +151,7 @@ class Settings:
             model_timeout_seconds=_number(env, "CINEMESH_MODEL_TIMEOUT_SECONDS", 900.0, 1.0),
             shutdown_grace_seconds=_number(env, "CINEMESH_SHUTDOWN_GRACE_SECONDS", 10.0, 0.0),
             credits_per_second=_credit_rates(env),
+            loudness_target_lufs=_number(env, "CINEMESH_LOUDNESS_TARGET_LUFS", -16.0, -40.0, -5.0),
             x264_preset=_choice(
                 env,
                 "CINEMESH_X264_PRESET",

@@ -94,11 +94,17 @@ def test_stage_killed_mid_job_restarts_and_the_job_completes_once(mesh, client, 
     assert runs["video"].attempts == 2  # the killed attempt and the redelivery
     assert len(records_of(mesh.info.kafka_bootstrap, JOBS_COMPLETED, key=job_id)) == 1
     artifacts = ArtifactStore(mesh.info.artifacts_url)
-    assert artifacts.list_keys(f"jobs/{job_id}") == [
-        f"jobs/{job_id}/audio.wav",
-        f"jobs/{job_id}/final.mp4",
-        f"jobs/{job_id}/video.mp4",
+    names = [
+        "audio.timeline.pb",
+        "audio.wav",
+        "final.mp4",
+        "stems/ambience.wav",
+        "stems/dialogue.wav",
+        "stems/effects.wav",
+        "stems/music.wav",
+        "video.mp4",
     ]
+    assert artifacts.list_keys(f"jobs/{job_id}") == [f"jobs/{job_id}/{name}" for name in names]
     assert store.ledger(job_id) == {"reserve": 160, "charge": 160}
 
 

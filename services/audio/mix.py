@@ -1,0 +1,64 @@
+"""Master: loudness-normalised to a target (ITU-R BS.1770 via pyloudnorm) with a true-peak ceiling.
+
+True peak is measured on a 4× oversampled signal; a look-ahead limiter holds it
+under the ceiling, and the loudness gain is re-applied until both the target
+(±0.5 LU) and the ceiling hold.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyloudnorm
+from scipy import ndimage, signal
+
+SAMPLE_RATE = 48_000
+OVERSAMPLE = 4
+CEILING_DBTP = -1.2  # a little under -1 dBTP so codecs have room
+
+
+def true_peak_dbtp(audio: np.ndarray) -> float:
+    """Highest inter-sample peak of (channels, samples) audio, in dBTP."""
+    if audio.size == 0:
+        return -np.inf
+    upsampled = signal.resample_poly(audio, OVERSAMPLE, 1, axis=-1)
+    return float(20 * np.log10(max(np.abs(upsampled).max(), 1e-12)))
+
+
+def integrated_lufs(audio: np.ndarray) -> float:
+    meter = pyloudnorm.Meter(SAMPLE_RATE)
+    if audio.shape[-1] < int(0.45 * SAMPLE_RATE):
+        # shorter than one BS.1770 gating block: fall back to K-weighted energy of the whole clip
+        padded = np.pad(audio, ((0, 0), (0, int(0.45 * SAMPLE_RATE) - audio.shape[-1])))
+        return float(meter.integrated_loudness(padded.T))
+    return float(meter.integrated_loudness(audio.T))
+
+
+def _limit(audio: np.ndarray, ceiling_dbtp: float) -> np.ndarray:
+    ceiling = 10 ** (ceiling_dbtp / 20)
+    upsampled = signal.resample_poly(audio, OVERSAMPLE, 1, axis=-1)
+    peak = np.abs(upsampled).max(axis=0)
+    needed = np.minimum(1.0, ceiling / np.maximum(peak, 1e-12))
+    # back to the base rate (worst case per sample), then a 2 ms look-ahead minimum and a 60 ms release
+    needed = needed[: (len(needed) // OVERSAMPLE) * OVERSAMPLE].reshape(-1, OVERSAMPLE).min(axis=1)
+    needed = np.pad(needed, (0, audio.shape[-1] - len(needed)), constant_values=1.0)
+    lookahead = int(0.002 * SAMPLE_RATE)
+    gain = ndimage.minimum_filter1d(needed, size=2 * lookahead + 1, mode="nearest")
+    release = int(0.06 * SAMPLE_RATE)
+    smoothed = ndimage.uniform_filter1d(gain, size=release, mode="nearest")
+    gain = np.minimum(gain, smoothed)
+    return (audio * gain).astype(np.float32)
+
+
+def master(stems: np.ndarray, target_lufs: float) -> tuple[np.ndarray, float, float]:
+    """(channels, samples) mix → (master, integrated LUFS, true peak dBTP)."""
+    audio = stems.astype(np.float64)
+    if not np.any(audio):
+        return audio.astype(np.float32), -np.inf, -np.inf
+    for _ in range(6):
+        loudness = integrated_lufs(audio)
+        audio = audio * 10 ** ((target_lufs - loudness) / 20)
+        if true_peak_dbtp(audio) > CEILING_DBTP:
+            audio = _limit(audio, CEILING_DBTP).astype(np.float64)
+        if abs(integrated_lufs(audio) - target_lufs) <= 0.5 and true_peak_dbtp(audio) <= -1.0:
+            break
+    return audio.astype(np.float32), integrated_lufs(audio), true_peak_dbtp(audio)

