@@ -5,13 +5,17 @@ BIN    := $(VENV)/bin
 PROTOS := $(wildcard protos/cinemesh/v1/*.proto)
 GEN    := services/v1/__init__.py
 STAMP  := $(VENV)/.installed
+# A real Triton Inference Server for the production-backend tests; pytriton pins numpy < 2,
+# so it lives in its own virtual environment.
+TRITON_VENV  := .triton-venv
+TRITON_STAMP := $(TRITON_VENV)/.installed
 
 .PHONY: run test protos install lint up down clean
 
 run: $(STAMP)
 	$(BIN)/cinemesh demo --output out/demo.mp4
 
-test: $(STAMP)
+test: $(STAMP) $(TRITON_STAMP)
 	$(BIN)/ruff check services tests benchmarks
 	$(BIN)/python -m pytest
 
@@ -35,6 +39,11 @@ $(STAMP): pyproject.toml $(GEN) | $(BIN)/python
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $(STAMP)
 
+$(TRITON_STAMP):
+	$(PYTHON) -m venv $(TRITON_VENV) || python3 -m venv $(TRITON_VENV)
+	$(TRITON_VENV)/bin/pip install -q "nvidia-pytriton==0.7.0" "numpy<2"
+	touch $(TRITON_STAMP)
+
 lint: $(STAMP)
 	$(BIN)/ruff check services tests benchmarks
 
@@ -46,4 +55,4 @@ down:
 
 clean:
 	-$(BIN)/cinemesh down
-	rm -rf build services/v1 .cinemesh out
+	rm -rf build services/v1 .cinemesh out $(TRITON_VENV)

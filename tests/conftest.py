@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,3 +43,67 @@ def client(mesh: EmbeddedMesh) -> Iterator[Client]:
     c = Client(mesh.info.gateway_address, mesh.info.api_key)
     yield c
     c.channel.close()
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def triton_audio_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Triton Inference Server (pytriton, CPU) serving the tiny audio models; yields its gRPC address."""
+    yield from _triton_server(tmp_path_factory, REPO / "tests/triton/tiny_audio_models.py", ["tts", "foley"])
+
+
+def _triton_server(tmp_path_factory: pytest.TempPathFactory, script: Path, models: list[str]) -> Iterator[str]:
+    import subprocess
+
+    import tritonclient.grpc as grpcclient
+
+    from cinemesh.mesh.launcher import free_port
+
+    python = Path(os.environ.get("CINEMESH_TEST_TRITON_PYTHON", REPO / ".triton-venv/bin/python"))
+    if not python.exists():
+        pytest.fail(f"{python} is missing; `make test` builds it (make .triton-venv/.installed)")
+    libdir = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_config_var('LIBDIR'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    grpc_port, http_port, metrics_port = free_port(), free_port(), free_port()
+    log = tmp_path_factory.mktemp("triton") / "triton.log"
+    env = {**os.environ, "LD_LIBRARY_PATH": libdir}  # else its Python backend loads the system libpython
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [
+                str(python),
+                str(script),
+                "--grpc-port",
+                str(grpc_port),
+                "--http-port",
+                str(http_port),
+                "--metrics-port",
+                str(metrics_port),
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+        )
+    url = f"127.0.0.1:{grpc_port}"
+    client = grpcclient.InferenceServerClient(url=url)
+    deadline = time.monotonic() + 120
+    try:
+        while True:
+            try:
+                if all(client.is_model_ready(m) for m in models):
+                    break
+            except Exception:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"Triton did not become ready:\n{log.read_text()[-3000:]}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        os.killpg(process.pid, 15)
+        process.wait(timeout=30)

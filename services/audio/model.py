@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from cinemesh.audio import soundtrack
-from cinemesh.audio.speech import SAMPLE_RATE, PiperBackend, Speaker
+from cinemesh.audio.backends import foley_backend, speech_backend
+from cinemesh.audio.speech import SAMPLE_RATE, Speaker
 from cinemesh.runtime.artifacts import ArtifactStore
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import InvalidArgument
@@ -34,13 +35,15 @@ class AudioModel:
 
     def __init__(self, settings: Settings) -> None:
         self._artifacts = ArtifactStore(settings.artifacts_url)
+        self._settings = settings
         self._target_lufs = settings.loudness_target_lufs
         self._speaker: Speaker | None = None
+        self._foley = foley_backend(settings)
 
     @property
     def speaker(self) -> Speaker:
         if self._speaker is None:  # the TTS model loads on first use, not at replica start-up
-            self._speaker = Speaker(PiperBackend())
+            self._speaker = Speaker(speech_backend(self._settings))
         return self._speaker
 
     def __call__(self, request: audio_pb2.RenderAudioRequest) -> audio_pb2.RenderAudioResponse:
@@ -63,7 +66,7 @@ class AudioModel:
                 sample_count=samples,
                 timeline=timeline,
             )
-        rendered = soundtrack.render(request.plan, self.speaker, self._target_lufs)
+        rendered = soundtrack.render(request.plan, self.speaker, self._target_lufs, self._foley)
         timeline = rendered.timeline
         for name in STEMS:
             with self._artifacts.writer(f"{base}/stems/{name}.wav", "audio/wav") as (path, result):

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cinemesh.audio import acoustics, beds, foley, mix, music
+from cinemesh.audio import acoustics, beds, mix, music
+from cinemesh.audio.backends import FoleyBackend, ProceduralFoley
 from cinemesh.audio.speech import SAMPLE_RATE, Speaker
 from cinemesh.audio.voices import voices_for
 from cinemesh.v1 import common_pb2
@@ -51,7 +52,16 @@ def _scene_of(plan: common_pb2.ScenePlan, index: int) -> common_pb2.Scene:
     return plan.scenes[index] if index < len(plan.scenes) else plan.scenes[-1]
 
 
-def render(plan: common_pb2.ScenePlan, speaker: Speaker, target_lufs: float) -> Soundtrack:
+def _cue_text(plan: common_pb2.ScenePlan, cue) -> str:  # type: ignore[no-untyped-def]
+    """The words of the prompt that asked for the cue ("a glass shatters on the tile floor")."""
+    scene = _scene_of(plan, cue.scene_index)
+    spans = cue.source.spans
+    return scene.prompt[spans[0].start : spans[0].end] if spans else ""
+
+
+def render(
+    plan: common_pb2.ScenePlan, speaker: Speaker, target_lufs: float, effects_backend: FoleyBackend | None = None
+) -> Soundtrack:
     fmt = plan.format
     n = sample_count(fmt.frame_count, fmt.fps)
     seconds = n / SAMPLE_RATE
@@ -93,7 +103,9 @@ def render(plan: common_pb2.ScenePlan, speaker: Speaker, target_lufs: float) -> 
 
     effects = np.zeros(n, np.float32)
     for index, cue in enumerate(plan.sound_cues):
-        clip = foley.render(cue.event, cue.surface, seed * 1000 + index)
+        clip = (effects_backend or ProceduralFoley()).render(
+            cue.event, cue.surface, seed * 1000 + index, _cue_text(plan, cue)
+        )
         room = _scene_of(plan, cue.scene_index).acoustics
         start = round(cue.time_seconds * SAMPLE_RATE)
         _place(effects, acoustics.apply(clip, room, seed + 500 + index), start)

@@ -123,6 +123,14 @@ class Settings:
     x264_preset: str = "veryfast"
     # Integrated loudness of the audio master (ITU-R BS.1770), LUFS.
     loudness_target_lufs: float = -16.0
+    # Speech synthesis: "piper" (embedded neural TTS) or "triton" (a TTS model on Triton).
+    tts_backend: str = "piper"
+    # Sound effects: "procedural" (embedded synthesis) or "triton" (a foley model on Triton).
+    foley_backend: str = "procedural"
+    # Triton Inference Server gRPC address, and the model names of the Triton backends.
+    triton_url: str = "127.0.0.1:8001"
+    tts_triton_model: str = "tts"
+    foley_triton_model: str = "foley"
 
     @classmethod
     def from_env(cls, service: str, env: Mapping[str, str] | None = None) -> Settings:
@@ -152,6 +160,11 @@ class Settings:
             shutdown_grace_seconds=_number(env, "CINEMESH_SHUTDOWN_GRACE_SECONDS", 10.0, 0.0),
             credits_per_second=_credit_rates(env),
             loudness_target_lufs=_number(env, "CINEMESH_LOUDNESS_TARGET_LUFS", -16.0, -40.0, -5.0),
+            tts_backend=_choice(env, "CINEMESH_TTS_BACKEND", "piper", ("piper", "triton")),
+            foley_backend=_choice(env, "CINEMESH_FOLEY_BACKEND", "procedural", ("procedural", "triton")),
+            triton_url=_text(env, "CINEMESH_TRITON_URL", "127.0.0.1:8001"),
+            tts_triton_model=_text(env, "CINEMESH_TTS_TRITON_MODEL", "tts"),
+            foley_triton_model=_text(env, "CINEMESH_FOLEY_TRITON_MODEL", "foley"),
             x264_preset=_choice(
                 env,
                 "CINEMESH_X264_PRESET",
