@@ -51,7 +51,7 @@ REPO = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="session")
 def triton_audio_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Triton Inference Server (pytriton, CPU) serving the tiny audio models; yields its gRPC address."""
-    yield from _triton_server(tmp_path_factory, REPO / "tests/triton/tiny_audio_models.py", ["tts", "foley"])
+    yield from _triton_server(tmp_path_factory, REPO / "tests/triton_servers/tiny_audio_models.py", ["tts", "foley"])
 
 
 def _triton_server(tmp_path_factory: pytest.TempPathFactory, script: Path, models: list[str]) -> Iterator[str]:
@@ -107,3 +107,9 @@ def _triton_server(tmp_path_factory: pytest.TempPathFactory, script: Path, model
     finally:
         os.killpg(process.pid, 15)
         process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def triton_video_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Triton Inference Server (pytriton, CPU) serving the tiny text-to-video model; yields its gRPC address."""
+    yield from _triton_server(tmp_path_factory, REPO / "tests/triton_servers/tiny_video_model.py", ["video"])

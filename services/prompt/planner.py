@@ -83,6 +83,7 @@ class Cast:
 
     def __init__(self) -> None:
         self.characters: list[p.Character] = []
+        self.refs: dict[int, list[str]] = {}  # reference position → every id it stands for (last scene read)
         self._by_key: dict[str, list[str]] = {}
         self._recent: list[str] = []
 
@@ -113,6 +114,7 @@ class Cast:
         """
         scene_ids: list[str] = []
         at: dict[int, str] = {}
+        self.refs: dict[int, list[str]] = {}
         claimed: dict[str, str] = {}  # head noun → id singled out in this scene
         unclaimed: list[str] = []  # group members not yet singled out
         for person in people:
@@ -152,6 +154,7 @@ class Cast:
                     scene_ids.append(cid)
                 self._touch(cid)
             at[person.start] = ids[0]
+            self.refs[person.start] = ids  # a group reference ("two kids") stands for all of them
         return scene_ids, at
 
     def _resolve_definite(
@@ -525,7 +528,10 @@ def _build(scene_plan: common_pb2.ScenePlan, resolved: ResolvedSpec, overall: Sc
             else:
                 style, style_source = (previous_style or p.VISUAL_STYLE_CINEMATIC), _inferred()
             shot_ids = [
-                at[pos] for pos in sorted(at) if shot_text.offset <= pos < shot_text.offset + len(shot_text.text)
+                cid
+                for pos in sorted(cast.refs)
+                if shot_text.offset <= pos < shot_text.offset + len(shot_text.text)
+                for cid in cast.refs[pos]
             ]
             shot_ids = list(dict.fromkeys(shot_ids)) or list(scene_ids)
             scene_plan.shots.append(

@@ -131,6 +131,17 @@ class Settings:
     triton_url: str = "127.0.0.1:8001"
     tts_triton_model: str = "tts"
     foley_triton_model: str = "foley"
+    # Frames: "embedded" (the torch renderer), "diffusers" (a text-to-video model from a local
+    # directory) or "triton" (a video model on Triton).
+    video_backend: str = "embedded"
+    # Local directory of the diffusers pipeline (model_index.json); never downloaded at run time.
+    video_model_dir: str = ""
+    # Denoising steps of the diffusers backend.
+    video_steps: int = 30
+    # Model name of the Triton video backend.
+    video_triton_model: str = "video"
+    # Short side in pixels the diffusers backend generates at before resizing to the plan's size.
+    video_short_side: int = 480
 
     @classmethod
     def from_env(cls, service: str, env: Mapping[str, str] | None = None) -> Settings:
@@ -165,6 +176,11 @@ class Settings:
             triton_url=_text(env, "CINEMESH_TRITON_URL", "127.0.0.1:8001"),
             tts_triton_model=_text(env, "CINEMESH_TTS_TRITON_MODEL", "tts"),
             foley_triton_model=_text(env, "CINEMESH_FOLEY_TRITON_MODEL", "foley"),
+            video_backend=_choice(env, "CINEMESH_VIDEO_BACKEND", "embedded", ("embedded", "diffusers", "triton")),
+            video_model_dir=env.get("CINEMESH_VIDEO_MODEL_DIR", "").strip(),
+            video_steps=_integer(env, "CINEMESH_VIDEO_STEPS", 30, 1, 500),
+            video_triton_model=_text(env, "CINEMESH_VIDEO_TRITON_MODEL", "video"),
+            video_short_side=_integer(env, "CINEMESH_VIDEO_SHORT_SIDE", 480, 32, 2160),
             x264_preset=_choice(
                 env,
                 "CINEMESH_X264_PRESET",

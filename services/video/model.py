@@ -1,16 +1,23 @@
-"""The video stage's model: renders a plan's frames and encodes them (H.264, yuv420p)."""
+"""The video stage's model: renders a plan's frames and encodes them (H.264, yuv420p).
+
+The embedded torch renderer is the default; a diffusers pipeline or a Triton
+model can be configured instead (see backends.py). The embedded renderer also
+returns per-character face tracks and the visible events it drew.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import av
+import numpy as np
 
 from cinemesh.runtime.artifacts import ArtifactStore
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import InvalidArgument
-from cinemesh.v1 import video_pb2
-from cinemesh.video.render import frames
+from cinemesh.v1 import common_pb2, video_pb2
+from cinemesh.video import render
+from cinemesh.video.backends import frame_source
 
 
 def validate_plan(request: video_pb2.RenderVideoRequest) -> None:
@@ -21,13 +28,16 @@ def validate_plan(request: video_pb2.RenderVideoRequest) -> None:
         raise InvalidArgument("plan.format", f"{fmt.width}x{fmt.height} is not an even size of at least 16x16")
     if fmt.fps == 0 or fmt.frame_count == 0:
         raise InvalidArgument("plan.format", "fps and frame_count must be positive")
-    covered = 0
-    for scene in request.plan.scenes:
-        if scene.start_frame != covered or scene.end_frame <= scene.start_frame:
-            raise InvalidArgument(f"plan.scenes[{scene.index}]", "scenes must cover the frames in order without gaps")
-        covered = scene.end_frame
-    if covered != fmt.frame_count:
-        raise InvalidArgument("plan.scenes", f"cover {covered} frames, the format has {fmt.frame_count}")
+    for name, parts in (("plan.scenes", request.plan.scenes), ("plan.shots", request.plan.shots)):
+        if name == "plan.shots" and not parts:
+            continue  # generative backends render scenes; the embedded renderer checks for shots itself
+        covered = 0
+        for k, part in enumerate(parts):
+            if part.start_frame != covered or part.end_frame <= part.start_frame:
+                raise InvalidArgument(f"{name}[{k}]", "must cover the frames in order without gaps")
+            covered = part.end_frame
+        if covered != fmt.frame_count:
+            raise InvalidArgument(name, f"cover {covered} frames, the format has {fmt.frame_count}")
 
 
 class VideoModel:
@@ -38,28 +48,58 @@ class VideoModel:
     def __init__(self, settings: Settings) -> None:
         self._artifacts = ArtifactStore(settings.artifacts_url)
         self._preset = settings.x264_preset
+        self._source = frame_source(settings)
 
     def __call__(self, request: video_pb2.RenderVideoRequest) -> video_pb2.RenderVideoResponse:
         validate_plan(request)
         fmt = request.plan.format
-        key = f"jobs/{request.job_id}/video.mp4"
+        key, tracks_key = f"jobs/{request.job_id}/video.mp4", f"jobs/{request.job_id}/video.tracks.pb"
         # A redelivered job whose render already landed is not rendered twice.
-        if self._artifacts.exists(key):
-            ref = self._artifacts.ref_for(key, "video/mp4")
-            return video_pb2.RenderVideoResponse(video=ref, frame_count=fmt.frame_count)
+        if self._artifacts.exists(key) and self._artifacts.exists(tracks_key):
+            with self._artifacts.local_copy(self._artifacts.url_for(tracks_key)) as path:
+                response = video_pb2.RenderVideoResponse.FromString(path.read_bytes())
+            response.video.CopyFrom(self._artifacts.ref_for(key, "video/mp4"))
+            return response
+        response = video_pb2.RenderVideoResponse(frame_count=fmt.frame_count)
         with self._artifacts.writer(key, "video/mp4") as (path, result):
-            count = self._encode(request, path)
-        return video_pb2.RenderVideoResponse(video=result[0], frame_count=count)
+            count = self._encode(request.plan, path, response)
+        if count != fmt.frame_count:
+            raise RuntimeError(f"rendered {count} frames, the plan has {fmt.frame_count}")
+        with self._artifacts.writer(tracks_key, "application/protobuf") as (path, _):
+            path.write_bytes(response.SerializeToString())
+        response.video.CopyFrom(result[0])
+        return response
 
-    def _encode(self, request: video_pb2.RenderVideoRequest, path: Path) -> int:
-        fmt = request.plan.format
+    def _encode(self, plan: common_pb2.ScenePlan, path: Path, response: video_pb2.RenderVideoResponse) -> int:
+        fmt = plan.format
         count = 0
         with av.open(str(path), "w", format="mp4") as container:
             stream = container.add_stream("libx264", rate=fmt.fps)
             stream.width, stream.height, stream.pix_fmt = fmt.width, fmt.height, "yuv420p"
             stream.options = {"crf": "16", "preset": self._preset}
-            for rgb in frames(request.plan):
-                container.mux(stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")))
+
+            def write(rgb: np.ndarray) -> None:
+                nonlocal count
+                container.mux(stream.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")))
                 count += 1
+
+            if self._source is None:
+                if not plan.shots:
+                    raise InvalidArgument("plan.shots", "the embedded renderer needs the planner's shots")
+                tracks: dict[str, common_pb2.FaceTrack] = {}
+                for _, batch, faces in render.frames(plan):
+                    for rgb in batch.numpy():
+                        write(rgb)
+                    for cid, face_frames in faces.items():
+                        tracks.setdefault(cid, common_pb2.FaceTrack(character_id=cid)).frames.extend(face_frames)
+                response.face_tracks.extend(tracks.values())
+                response.events.extend(
+                    common_pb2.VisibleEvent(cue_index=k, frame=cue.frame, kind=render.visible_kind(cue.event))
+                    for k, cue in enumerate(plan.sound_cues)
+                    if render.visible_kind(cue.event)
+                )
+            else:
+                for rgb in self._source.frames(plan):
+                    write(rgb)
             container.mux(stream.encode(None))
         return count

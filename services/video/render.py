@@ -1,114 +1,358 @@
-"""Embedded frame renderer: a procedural landscape seen by a panning camera.
+"""Embedded frame renderer (torch, CPU or CUDA): a 2.5-D virtual camera over procedural worlds.
 
-Honours the plan's frame size, rate and exact frame count and its scene cuts;
-every scene gets its own palette and terrain from the seed, layered for
-parallax, with the scene's prompt burned in as a caption. Layers are built once
-per scene and each frame only slices and composites them, so cost per frame is
-a few array copies.
+Per shot, the world's layers, the grade and the characters' sprites are built
+once; per frame, each layer is sampled through the camera with a separable
+integer gather (a scale and an offset per layer, so nearer layers move and grow
+more: parallax, not a 2-D zoom), characters are blended only inside their boxes,
+weather particles and cue events are drawn, and the grade is a table lookup.
+Frames are produced in batches. Deterministic for a seed.
 """
 
 from __future__ import annotations
 
 import hashlib
-import textwrap
+import math
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
-import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+import torch
+import torch.nn.functional as F
 
 from cinemesh.v1 import common_pb2
+from cinemesh.v1 import plan_pb2 as p
+from cinemesh.video import characters, world
+from cinemesh.video.look import Look
 
-#: Fraction of the frame width the near layer travels over a scene.
-_PAN = 0.6
+BATCH = 8
+#: Character height as a fraction of the frame height, by shot size (close shots overflow the frame).
+SHOT_HEIGHT = {
+    p.SHOT_SIZE_EXTREME_WIDE: 0.18,
+    p.SHOT_SIZE_WIDE: 0.35,
+    p.SHOT_SIZE_FULL: 0.82,
+    p.SHOT_SIZE_MEDIUM: 1.6,
+    p.SHOT_SIZE_MEDIUM_CLOSE_UP: 2.4,
+    p.SHOT_SIZE_CLOSE_UP: 3.6,
+    p.SHOT_SIZE_EXTREME_CLOSE_UP: 6.0,
+}
+#: Where the face sits vertically (fraction of frame height) for close shots, so it stays in frame.
+FACE_LINE = 0.36
+SPRITE_MAX = 720
+CHARACTER_DEPTH = 3.0
+_VISIBLE = {
+    p.SOUND_EVENT_GLASS_SHATTER: "shatter",
+    p.SOUND_EVENT_THUNDER: "lightning",
+    p.SOUND_EVENT_EXPLOSION: "flash",
+    p.SOUND_EVENT_GUNSHOT: "flash",
+    p.SOUND_EVENT_SPLASH: "splash",
+    p.SOUND_EVENT_DOOR_SLAM: "door",
+    p.SOUND_EVENT_DOOR_CREAK: "door",
+    p.SOUND_EVENT_DOOR_KNOCK: "door",
+}
+EVENT_FRAMES = 12
+RIGID_MOVES = {
+    p.CAMERA_MOVEMENT_UNSPECIFIED,
+    p.CAMERA_MOVEMENT_STATIC,
+    p.CAMERA_MOVEMENT_PAN,
+    p.CAMERA_MOVEMENT_TILT,
+    p.CAMERA_MOVEMENT_HANDHELD,
+}
 
 
-def _rng(seed: int, scene: int) -> np.random.Generator:
-    digest = hashlib.sha256(f"{seed}:{scene}".encode()).digest()
-    return np.random.default_rng(int.from_bytes(digest[:8], "little"))
+def _seed(*parts: object) -> int:
+    return int.from_bytes(hashlib.sha256(":".join(map(str, parts)).encode()).digest()[:8], "little") >> 1
 
 
-def _ridge(width: int, height: int, rng: np.random.Generator, base: float, amplitude: float) -> np.ndarray:
-    """Row index of a terrain silhouette for every column (sum of random sines)."""
-    x = np.arange(width, dtype=np.float32) / height
-    y = np.full(width, base * height, dtype=np.float32)
-    for octave in range(1, 5):
-        y += (amplitude * height / octave) * np.sin(
-            x * rng.uniform(1.5, 3.0) * octave * np.pi + rng.uniform(0, 2 * np.pi)
+@dataclass
+class Camera:
+    """Per-frame layer transforms: for a layer at depth d, scale s(d) and offsets (ox, oy) in frame pixels."""
+
+    movement: int
+    width: int
+    height: int
+    frames: int
+    seed: int
+
+    def transform(self, t: torch.Tensor, depth: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """t: [F] shot progress in 0..1 → (scale [F], ox [F], oy [F]) for a layer at `depth`."""
+        w, h = self.width, self.height
+        inv = 1.0 / depth
+        one, zero = torch.ones_like(t), torch.zeros_like(t)
+        m = self.movement
+        if m == p.CAMERA_MOVEMENT_PAN:  # rotation: every layer shifts the same (no parallax)
+            return one, -0.35 * w * t, zero
+        if m == p.CAMERA_MOVEMENT_TILT:
+            return one, zero, -0.22 * h * t
+        if m == p.CAMERA_MOVEMENT_TRACKING:  # translation: nearer layers move more
+            return one, -1.4 * w * t * inv, zero
+        if m in (p.CAMERA_MOVEMENT_DOLLY_IN, p.CAMERA_MOVEMENT_DOLLY_OUT):
+            z = 0.9 * (t if m == p.CAMERA_MOVEMENT_DOLLY_IN else 1 - t)
+            return depth / (depth - z).clamp(min=0.3), zero, zero
+        if m == p.CAMERA_MOVEMENT_CRANE:
+            return one, zero, 0.9 * h * t * inv
+        if m == p.CAMERA_MOVEMENT_AERIAL:
+            z = 0.6 * t
+            return depth / (depth - z), -0.5 * w * t * inv, 0.5 * h * (1 - t) * inv
+        if m == p.CAMERA_MOVEMENT_ORBIT:  # around the subject: behind it moves one way, in front the other
+            return one, -1.6 * w * torch.sin(t * math.pi * 0.5) * (inv - 1.0 / CHARACTER_DEPTH), zero
+        if m == p.CAMERA_MOVEMENT_HANDHELD:
+            g = torch.Generator().manual_seed(self.seed)
+            knots = torch.randn(2, self.frames // 6 + 3, generator=g)
+            idx = (t * (self.frames - 1) / 6).clamp(0, knots.shape[1] - 2)
+            lo = idx.floor().long()
+            frac = idx - lo
+            shake = knots[:, lo] * (1 - frac) + knots[:, lo + 1] * frac
+            return one, 0.012 * w * shake[0], 0.01 * h * shake[1]
+        return one, zero, zero
+
+
+@dataclass
+class ShotFrames:
+    frames: torch.Tensor  # [F, H, W, 3] uint8
+    faces: dict[str, list[common_pb2.FaceFrame]] = field(default_factory=dict)
+
+
+class ShotRenderer:
+    """Everything built once for a shot; `render(range)` produces its frames in batches."""
+
+    def __init__(self, plan: common_pb2.ScenePlan, shot: p.Shot, device: torch.device) -> None:
+        fmt = plan.format
+        self.plan, self.shot, self.device = plan, shot, device
+        self.w, self.h, self.fps = fmt.width, fmt.height, fmt.fps
+        self.count = shot.end_frame - shot.start_frame
+        scene_seed = _seed(plan.seed, shot.scene_index)
+        self.world = world.build(shot.environment, self.w, self.h, scene_seed)
+        self.camera = Camera(shot.camera.movement, self.w, self.h, self.count, _seed(plan.seed, "cam", shot.index))
+        self.layers = self._flatten_if_rigid(
+            [
+                (layer.rgb.to(device), None if layer.mask is None else layer.mask.to(device), layer.depth)
+                for layer in self.world.layers
+            ]
         )
-    return y
+        self.look = Look(shot.style.style, self.h, self.w, _seed(plan.seed, "grain", shot.index))
+        self.weather = shot.environment.weather
+        self._sprites = self._cast()
+        self.events = [
+            (k, cue)
+            for k, cue in enumerate(plan.sound_cues)
+            if cue.event in _VISIBLE and shot.start_frame <= cue.frame < shot.end_frame
+        ]
+
+    def _flatten_if_rigid(self, layers: list) -> list:  # type: ignore[type-arg]
+        """Moves that do not depend on depth (static, pan, tilt, handheld) see one picture: composite it once."""
+        if self.camera.movement not in RIGID_MOVES:
+            return layers
+        rgb = layers[0][0].clone()
+        for layer_rgb, mask, _ in layers[1:]:
+            rgb = layer_rgb.clone() if mask is None else torch.where(mask[..., None], layer_rgb, rgb)
+        return [(rgb, None, world.NEAR)]
+
+    # ---------------------------------------------------------------- characters
+
+    def _cast(self) -> list[tuple[str, torch.Tensor, list, float, float]]:
+        """(id, sprite rgba [F,4,h,w], face tracks, screen x fraction, sprite height in frame px) per character."""
+        ids = list(self.shot.character_ids)
+        by_id = {c.id: c for c in self.plan.characters}
+        cast = []
+        height_px = SHOT_HEIGHT.get(self.shot.camera.shot_size, 1.6) * self.h
+        sprite_h = int(min(SPRITE_MAX, max(64, height_px))) // 2 * 2
+        times = torch.arange(self.count, dtype=torch.float32) / self.fps
+        for slot, cid in enumerate(ids[:2]):
+            character = by_id.get(cid, p.Character(id=cid))
+            look = characters.appearance_for(character)
+            sprite, tracks = characters.render_figure(look, self.shot.action.kind, times, sprite_h, self.world.light)
+            x = 0.5 if len(ids) == 1 else (0.33 if slot == 0 else 0.67)
+            cast.append((cid, sprite, tracks, x, height_px))
+        return cast
+
+    def _place(
+        self, height_px: float, x_frac: float, scale: torch.Tensor, ox: torch.Tensor, oy: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Top-left (x, y) [F] and height [F] of a character's sprite on screen."""
+        h_screen = height_px * scale
+        feet = self.h * self.world.horizon
+        top = feet - h_screen
+        if height_px > self.h:  # close shots: keep the face on its line instead of the feet on the ground
+            top = self.h * FACE_LINE - 0.11 * h_screen
+        cx = self.w / 2 + (x_frac * self.w - self.w / 2) * scale + ox
+        # whole pixels, so a sprite drawn at screen size is blitted without resampling
+        return (cx - h_screen / 4).round(), (top + oy).round(), h_screen
+
+    # ---------------------------------------------------------------- frames
+
+    def render(self, start: int, stop: int) -> ShotFrames:
+        idx = torch.arange(start, stop, device=self.device)
+        t = idx.float() / max(1, self.count - 1)
+        out = None
+        for rgb, mask, depth in self.layers:
+            s, ox, oy = self.camera.transform(t, depth)
+            lh, lw = rgb.shape[:2]
+            cx, cy = lw / 2, lh / 2
+            ys = torch.arange(self.h, device=self.device, dtype=torch.float32)
+            xs = torch.arange(self.w, device=self.device, dtype=torch.float32)
+            rows = ((ys[None, :] - self.h / 2 - oy[:, None]) / s[:, None] + cy).round().long().clamp(0, lh - 1)
+            cols = ((xs[None, :] - self.w / 2 - ox[:, None]) / s[:, None] + cx).round().long().clamp(0, lw - 1)
+            sampled = rgb[rows[:, :, None], cols[:, None, :]]  # [F, H, W, 3]
+            if out is None or mask is None:
+                out = sampled
+            else:
+                out = torch.where(mask[rows[:, :, None], cols[:, None, :]][..., None], sampled, out)
+        assert out is not None
+        out = out.clone()
+        faces = self._characters(out, idx, t)
+        self._weather(out, idx)
+        self._events(out, idx)
+        return ShotFrames(self.look.apply(out, self.shot.start_frame + start), faces)
+
+    def _characters(self, out: torch.Tensor, idx: torch.Tensor, t: torch.Tensor) -> dict[str, list]:
+        faces: dict[str, list] = {}
+        s, ox, oy = self.camera.transform(t, CHARACTER_DEPTH)
+        for cid, sprite, tracks, x_frac, height_px in self._sprites:
+            x0s, y0s, hs = self._place(height_px, x_frac, s, ox, oy)
+            faces[cid] = []
+            for k, frame in enumerate(idx.tolist()):
+                x0, y0, h_screen = float(x0s[k]), float(y0s[k]), float(hs[k])
+                w_screen = h_screen / 2
+                rgba = sprite[frame]
+                sh, sw = rgba.shape[1:]
+                factor = h_screen / sh
+                # the part of the sprite that lands in the frame
+                fx0, fy0 = max(0, math.floor(x0)), max(0, math.floor(y0))
+                fx1, fy1 = min(self.w, math.ceil(x0 + w_screen)), min(self.h, math.ceil(y0 + h_screen))
+                track = tracks[frame]
+                faces[cid].append(self._face(track, x0, y0, factor, self.shot.start_frame + frame))
+                if fx1 <= fx0 or fy1 <= fy0:
+                    continue
+                sx0, sy0 = (fx0 - x0) / factor, (fy0 - y0) / factor
+                sx1, sy1 = (fx1 - x0) / factor, (fy1 - y0) / factor
+                crop = rgba[:, max(0, int(sy0)) : min(sh, math.ceil(sy1)), max(0, int(sx0)) : min(sw, math.ceil(sx1))]
+                if crop.shape[1] == 0 or crop.shape[2] == 0:
+                    continue
+                if crop.shape[1:] == (fy1 - fy0, fx1 - fx0):
+                    patch = crop  # the sprite was drawn at screen size: no resampling
+                else:
+                    patch = F.interpolate(
+                        crop[None], size=(fy1 - fy0, fx1 - fx0), mode="bilinear", align_corners=False
+                    )[0]
+                alpha = patch[3:4].permute(1, 2, 0)
+                colour = patch[:3].permute(1, 2, 0) * 255
+                region = out[k, fy0:fy1, fx0:fx1].float()
+                out[k, fy0:fy1, fx0:fx1] = (region * (1 - alpha) + colour * alpha).round().clamp(0, 255).to(torch.uint8)
+        return faces
+
+    def _face(
+        self, track: characters.FaceTrack, x0: float, y0: float, factor: float, frame: int
+    ) -> common_pb2.FaceFrame:
+        bx0, by0, bx1, by1 = (v * factor for v in track.box)
+        box = (x0 + bx0, y0 + by0, x0 + bx1, y0 + by1)
+        mx, my = x0 + track.mouth[0] * factor, y0 + track.mouth[1] * factor
+        inside = box[2] > 0 and box[0] < self.w and box[3] > 0 and box[1] < self.h
+        return common_pb2.FaceFrame(
+            frame=frame,
+            visible=bool(track.visible and inside),
+            box_x0=box[0],
+            box_y0=box[1],
+            box_x1=box[2],
+            box_y1=box[3],
+            mouth_x=mx,
+            mouth_y=my,
+            mouth_width=track.mouth_size[0] * factor,
+            mouth_height=track.mouth_size[1] * factor,
+            yaw=track.yaw,
+        )
+
+    def _weather(self, out: torch.Tensor, idx: torch.Tensor) -> None:
+        if self.weather not in (p.WEATHER_RAIN, p.WEATHER_STORM, p.WEATHER_SNOW):
+            return
+        snow = self.weather == p.WEATHER_SNOW
+        g = torch.Generator().manual_seed(_seed(self.plan.seed, "weather", self.shot.index))
+        n = int(self.w * self.h / (900 if snow else 500))
+        x0 = torch.rand(n, generator=g) * self.w
+        y0 = torch.rand(n, generator=g) * self.h
+        speed = (torch.rand(n, generator=g) * 0.5 + 0.75) * self.h * (0.012 if snow else 0.06)
+        drift = self.w * (0.002 if snow else 0.006)
+        length = 2 if snow else max(4, self.h // 60)
+        colour = torch.tensor([240, 240, 245] if snow else [200, 210, 225], dtype=torch.uint8)
+        f = idx.float()[:, None]
+        ys = (y0[None, :] + speed[None, :] * f) % self.h  # [F, n]
+        xs = (x0[None, :] + drift * f + (torch.sin(f * 0.2 + y0[None, :]) * 2 if snow else 0)) % self.w
+        offsets = torch.arange(length, dtype=torch.float32)
+        yy = (ys[..., None] + offsets).clamp(0, self.h - 1).long()  # streaks (rain) or 2-px flakes (snow)
+        xx = (xs[..., None] + offsets * (0.15 if not snow else 1.0)).clamp(0, self.w - 1).long()
+        frame = torch.arange(len(idx))[:, None, None].expand_as(yy)
+        out[frame, yy, xx] = colour
+
+    def _events(self, out: torch.Tensor, idx: torch.Tensor) -> None:
+        for _, cue in self.events:
+            start = cue.frame - self.shot.start_frame
+            kind = _VISIBLE[cue.event]
+            g = torch.Generator().manual_seed(_seed(self.plan.seed, "event", cue.frame, cue.event))
+            cx, cy = self.w * (0.3 + 0.4 * float(torch.rand(1, generator=g))), self.h * 0.6
+            for k, frame in enumerate(idx.tolist()):
+                age = frame - start
+                if not 0 <= age < EVENT_FRAMES:
+                    continue
+                fade = 1 - age / EVENT_FRAMES
+                if kind in ("flash", "lightning"):
+                    lift = int(200 * fade * (1.0 if age < 3 else 0.5))
+                    out[k] = (out[k].to(torch.int16) + lift).clamp(0, 255).to(torch.uint8)
+                    if kind == "lightning" and age < 4:
+                        xs = torch.cumsum(torch.randn(self.h // 2, generator=g) * 3, 0) + cx
+                        ys = torch.arange(self.h // 2)
+                        for dx in range(-2, 3):
+                            out[k, ys, (xs + dx).clamp(0, self.w - 1).long()] = 255
+                else:
+                    if age < 4 and kind != "door":
+                        # the moment of impact: a bright burst around the event, fading over four frames
+                        r = int(self.h * 0.16)
+                        y0, y1 = max(0, int(cy) - r), min(self.h, int(cy) + r)
+                        x0, x1 = max(0, int(cx) - r), min(self.w, int(cx) + r)
+                        yy = torch.arange(y0, y1)[:, None] - cy
+                        xx = torch.arange(x0, x1)[None, :] - cx
+                        disc = ((yy**2 + xx**2) <= r * r).to(torch.int16)[..., None]
+                        lift = int(150 * (1 - age / 4))
+                        region = out[k, y0:y1, x0:x1].to(torch.int16)
+                        out[k, y0:y1, x0:x1] = (region + disc * lift).clamp(0, 255).to(torch.uint8)
+                    n = 260 if kind != "door" else 0
+                    if n:
+                        angles = torch.rand(n, generator=torch.Generator().manual_seed(cue.frame)) * 2 * math.pi
+                        speeds = torch.rand(n, generator=torch.Generator().manual_seed(cue.frame + 1)) * self.h * 0.03
+                        px = (cx + torch.cos(angles) * speeds * (age + 1)).clamp(0, self.w - 2).long()
+                        gravity = 0.004 * self.h * (age + 1) ** 2 if kind == "splash" else 0.0
+                        py = (cy - torch.sin(angles).abs() * speeds * (age + 1) + gravity).clamp(0, self.h - 2).long()
+                        colour = torch.tensor(
+                            [230, 245, 255] if kind == "shatter" else [150, 200, 255], dtype=torch.uint8
+                        )
+                        for dy in (0, 1):
+                            for dx in (0, 1):
+                                out[k, py + dy, px + dx] = colour
+                    if kind == "door":
+                        # a door swings: its visible width shrinks as it turns on its hinge
+                        open_fraction = min(1.0, (age + 1) / 6)
+                        dw = int(self.h * 0.22 * math.cos(open_fraction * math.pi / 2.2))
+                        x0, y0 = int(self.w * 0.72), int(self.h * 0.25)
+                        y1 = int(self.h * 0.8)
+                        out[k, y0:y1, x0 : x0 + int(self.h * 0.24)] = torch.tensor([20, 15, 10], dtype=torch.uint8)
+                        if dw > 0:
+                            out[k, y0:y1, x0 : x0 + dw] = torch.tensor([130, 85, 50], dtype=torch.uint8)
 
 
-def _caption(text: str, width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
-    """RGB and alpha of the caption band (bottom of the frame)."""
-    size = max(12, height // 28)
-    font = ImageFont.load_default(size=size)
-    lines = textwrap.wrap(text, width=max(20, int(width / (size * 0.55))))[:3]
-    band = Image.new("RGBA", (width, height), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(band)
-    line_height = int(size * 1.3)
-    top = height - line_height * len(lines) - size
-    if lines:
-        draw.rectangle([0, top - size // 2, width, height], fill=(0, 0, 0, 110))
-    for i, line in enumerate(lines):
-        draw.text((width // 2, top + i * line_height), line, font=font, fill=(255, 255, 255, 235), anchor="mt")
-    rgba = np.asarray(band, dtype=np.float32) / 255.0
-    return rgba[..., :3], rgba[..., 3:]
+def device() -> torch.device:
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
-class SceneLayers:
-    """A scene's layers, built once: sky, far and near terrain (wider than the frame), caption."""
-
-    def __init__(self, scene: common_pb2.Scene, fmt: common_pb2.VideoFormat, seed: int) -> None:
-        w, h = fmt.width, fmt.height
-        rng = _rng(seed, scene.index)
-        self.width, self.height = w, h
-        self.frames = max(1, scene.end_frame - scene.start_frame)
-        hue = rng.uniform(0, 1)
-        top = np.array(_hsv(hue, 0.55, 0.55), dtype=np.float32)
-        horizon = np.array(_hsv((hue + 0.08) % 1, 0.35, 0.95), dtype=np.float32)
-        t = np.linspace(0, 1, h, dtype=np.float32)[:, None, None]
-        sky = top * (1 - t) + horizon * t
-        self.sky = np.broadcast_to(sky, (h, w, 3)).copy()
-        # sun
-        cy, cx, r = h * rng.uniform(0.2, 0.4), w * rng.uniform(0.2, 0.8), h * 0.07
-        yy, xx = np.mgrid[0:h, 0:w]
-        glow = np.clip(1.2 - np.hypot(yy - cy, xx - cx) / r, 0, 1)[..., None].astype(np.float32)
-        self.sky = self.sky * (1 - glow) + np.array([1.0, 0.95, 0.8], np.float32) * glow
-        self.far = self._terrain(rng, w + int(w * _PAN * 0.4) + 2, 0.55, 0.08, _hsv((hue + 0.5) % 1, 0.3, 0.45))
-        self.near = self._terrain(rng, w + int(w * _PAN) + 2, 0.75, 0.06, _hsv((hue + 0.35) % 1, 0.5, 0.25))
-        self.caption_rgb, self.caption_alpha = _caption(scene.prompt, w, h)
-
-    def _terrain(
-        self, rng: np.random.Generator, width: int, base: float, amplitude: float, color: tuple[float, float, float]
-    ) -> tuple[np.ndarray, np.ndarray]:
-        ridge = _ridge(width, self.height, rng, base, amplitude)
-        rows = np.arange(self.height, dtype=np.float32)[:, None]
-        mask = np.clip(rows - ridge[None, :] + 0.5, 0, 1)[..., None]  # anti-aliased edge
-        shade = (0.75 + 0.25 * (1 - rows / self.height))[..., None]
-        rgb = np.array(color, np.float32) * shade
-        return np.broadcast_to(rgb, (self.height, width, 3)).astype(np.float32), mask.astype(np.float32)
-
-    def frame(self, i: int) -> np.ndarray:
-        progress = i / max(1, self.frames - 1)
-        out = self.sky.copy()
-        for (rgb, mask), travel in ((self.far, _PAN * 0.4), (self.near, _PAN)):
-            x0 = round(progress * travel * self.width)
-            m = mask[:, x0 : x0 + self.width]
-            out = out * (1 - m) + rgb[:, x0 : x0 + self.width] * m
-        out = out * (1 - self.caption_alpha) + self.caption_rgb * self.caption_alpha
-        return (np.clip(out, 0, 1) * 255).astype(np.uint8)
+def frames(
+    plan: common_pb2.ScenePlan, on_device: torch.device | None = None
+) -> Iterator[tuple[int, torch.Tensor, dict[str, list[common_pb2.FaceFrame]]]]:
+    """(first frame index, [B, H, W, 3] uint8 batch, face frames by character) for the whole plan, in order."""
+    dev = on_device or device()
+    for shot in plan.shots:
+        renderer = ShotRenderer(plan, shot, dev)
+        for start in range(0, renderer.count, BATCH):
+            stop = min(renderer.count, start + BATCH)
+            result = renderer.render(start, stop)
+            yield shot.start_frame + start, result.frames.cpu(), result.faces
 
 
-def _hsv(h: float, s: float, v: float) -> tuple[float, float, float]:
-    i = int(h * 6) % 6
-    f = h * 6 - int(h * 6)
-    p, q, t = v * (1 - s), v * (1 - f * s), v * (1 - (1 - f) * s)
-    return [(v, t, p), (q, v, p), (p, v, t), (p, q, v), (t, p, v), (v, p, q)][i]
-
-
-def frames(plan: common_pb2.ScenePlan) -> Iterator[np.ndarray]:
-    """Every frame of the plan in order, as HxWx3 uint8 RGB; exactly frame_count of them."""
-    for scene in plan.scenes:
-        layers = SceneLayers(scene, plan.format, plan.seed)
-        for i in range(scene.end_frame - scene.start_frame):
-            yield layers.frame(i)
+def visible_kind(event: int) -> str:
+    """What the renderer draws for a sound event ("" when it is only heard)."""
+    return _VISIBLE.get(event, "")

@@ -37,7 +37,14 @@ def main() -> None:
 
         def work() -> list:
             rendered = model.call(video_pb2.RenderVideoRequest(job_id=cast.job_id, plan=cast.plan, cast=cast.cast))
-            return [(RENDERS_VIDEO, events_pb2.VideoRendered(job_id=cast.job_id, video=rendered.video, plan=cast.plan))]
+            event = events_pb2.VideoRendered(
+                job_id=cast.job_id,
+                video=rendered.video,
+                plan=cast.plan,
+                face_tracks=rendered.face_tracks,
+                events=rendered.events,
+            )
+            return [(RENDERS_VIDEO, event)]
 
         runner.run(delivery, cast.plan.duration_seconds, work)
 

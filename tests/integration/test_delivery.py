@@ -103,6 +103,7 @@ def test_stage_killed_mid_job_restarts_and_the_job_completes_once(mesh, client, 
         "stems/effects.wav",
         "stems/music.wav",
         "video.mp4",
+        "video.tracks.pb",
     ]
     assert artifacts.list_keys(f"jobs/{job_id}") == [f"jobs/{job_id}/{name}" for name in names]
     assert store.ledger(job_id) == {"reserve": 160, "charge": 160}

@@ -18,7 +18,7 @@ from cinemesh.lipsync.assemble import assemble, read_wav
 from cinemesh.lipsync.model import LipSyncModel
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import FailedPrecondition, InvalidArgument
-from cinemesh.v1 import audio_pb2, common_pb2, lipsync_pb2, video_pb2
+from cinemesh.v1 import audio_pb2, common_pb2, lipsync_pb2, plan_pb2, video_pb2
 from cinemesh.video.model import VideoModel
 
 WIDTH, HEIGHT = 160, 90
@@ -48,6 +48,17 @@ def one_second_plan(fps: int, seed: int = 5) -> common_pb2.ScenePlan:
         duration_seconds=1.0,
         seed=seed,
         scenes=[common_pb2.Scene(index=0, prompt="a lighthouse at night", start_frame=0, end_frame=fps)],
+        shots=[
+            plan_pb2.Shot(
+                index=0,
+                scene_index=0,
+                start_frame=0,
+                end_frame=fps,
+                environment=plan_pb2.Environment(
+                    location=plan_pb2.LOCATION_BEACH, time_of_day=plan_pb2.TIME_OF_DAY_NIGHT
+                ),
+            )
+        ],
     )
 
 

@@ -1,0 +1,388 @@
+"""Procedural environments as depth-ordered layers, built once per shot.
+
+Each location class is its own scene (skyline and market awnings, a hallway with
+doors, a studio backdrop, trees, sea, dunes, peaks, neon signs, stars and a
+planet…), drawn with torch on a canvas larger than the frame so the camera can
+move over it. Time of day sets the sky; lighting and fog are baked into each
+layer's colours here, so they cost nothing per frame.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+
+import torch
+
+from cinemesh.v1 import plan_pb2 as p
+
+#: Layer depths in scene units: the camera's parallax and dolly scale follow 1/depth.
+SKY, FAR, MID, NEAR = 100.0, 10.0, 5.0, 2.5
+#: Canvas margins relative to the frame, so pans, tracks and dollies never run off the edge.
+MARGIN_X, MARGIN_Y = 0.45, 0.3
+
+
+@dataclass
+class Layer:
+    rgb: torch.Tensor  # [H, W, 3] uint8
+    mask: torch.Tensor | None  # [H, W] bool; None = opaque
+    depth: float
+
+
+@dataclass
+class World:
+    layers: list[Layer]  # far to near
+    light: torch.Tensor  # [3] float: what lighting does to characters
+    horizon: float  # ground line as a fraction of the frame height (where feet stand)
+    fog: float  # 0..1
+    neon: bool
+
+
+def _rng(seed: int, salt: str) -> torch.Generator:
+    value = int.from_bytes(hashlib.sha256(f"{seed}:{salt}".encode()).digest()[:8], "little") >> 1
+    return torch.Generator().manual_seed(value)
+
+
+def _u(g: torch.Generator, *shape: int) -> torch.Tensor:
+    return torch.rand(*shape, generator=g)
+
+
+_SKIES = {  # (zenith, horizon) RGB 0..1
+    p.TIME_OF_DAY_DAWN: ((0.35, 0.42, 0.65), (0.98, 0.72, 0.62)),
+    p.TIME_OF_DAY_DAY: ((0.25, 0.5, 0.9), (0.7, 0.85, 0.98)),
+    p.TIME_OF_DAY_SUNSET: ((0.3, 0.25, 0.5), (1.0, 0.55, 0.25)),
+    p.TIME_OF_DAY_DUSK: ((0.08, 0.1, 0.3), (0.45, 0.35, 0.6)),
+    p.TIME_OF_DAY_NIGHT: ((0.01, 0.02, 0.06), (0.06, 0.08, 0.18)),
+}
+_LIGHT = {  # multiplier on lit surfaces (and characters)
+    p.LIGHTING_NATURAL: (1.0, 1.0, 1.0),
+    p.LIGHTING_GOLDEN_HOUR: (1.15, 0.85, 0.55),
+    p.LIGHTING_OVERCAST: (0.78, 0.8, 0.84),
+    p.LIGHTING_NIGHT: (0.35, 0.42, 0.65),
+    p.LIGHTING_NEON: (0.95, 0.35, 0.95),
+    p.LIGHTING_STUDIO: (1.1, 1.1, 1.1),
+    p.LIGHTING_CANDLELIGHT: (1.0, 0.62, 0.3),
+}
+_FOG = {p.WEATHER_FOG: 0.75, p.WEATHER_RAIN: 0.25, p.WEATHER_SNOW: 0.35, p.WEATHER_STORM: 0.35}
+
+
+class Canvas:
+    """Drawing helpers on an [H, W] grid (float coordinates in pixels)."""
+
+    def __init__(self, height: int, width: int) -> None:
+        self.h, self.w = height, width
+        self.y = torch.arange(height, dtype=torch.float32)[:, None].expand(height, width)
+        self.x = torch.arange(width, dtype=torch.float32)[None, :].expand(height, width)
+
+    def gradient(self, top: tuple, bottom: tuple) -> torch.Tensor:
+        t = (self.y / max(1, self.h - 1))[..., None]
+        return torch.tensor(top) * (1 - t) + torch.tensor(bottom) * t
+
+    def ridge(self, g: torch.Tensor) -> torch.Tensor:
+        """Mask below a per-column height profile g [W] (pixels from top)."""
+        return self.y >= g[None, :]
+
+    def rect(self, x0: float, y0: float, x1: float, y1: float) -> torch.Tensor:
+        return (self.x >= x0) & (self.x < x1) & (self.y >= y0) & (self.y < y1)
+
+    def circle(self, cx: float, cy: float, r: float) -> torch.Tensor:
+        return (self.x - cx) ** 2 + (self.y - cy) ** 2 <= r * r
+
+
+def _profile(g: torch.Generator, width: int, base: float, amplitude: float, roughness: int = 5) -> torch.Tensor:
+    x = torch.arange(width, dtype=torch.float32) / width
+    y = torch.full((width,), base)
+    for octave in range(1, roughness + 1):
+        phase, freq = _u(g, 1) * 2 * math.pi, 1.5 + 2.5 * _u(g, 1)
+        y = y + amplitude / octave * torch.sin(2 * math.pi * freq * octave * x + phase)
+    return y
+
+
+def _paint(canvas: Canvas, mask: torch.Tensor, color: tuple, shade: float = 0.15) -> torch.Tensor:
+    """Colour with a vertical shading ramp inside the mask (float [H, W, 3])."""
+    ramp = 1 - shade * (canvas.y / canvas.h)
+    return torch.tensor(color)[None, None, :] * ramp[..., None] * mask[..., None]
+
+
+def build(env: p.Environment, width: int, height: int, seed: int) -> World:
+    """The layers of one shot's environment for a frame of width × height."""
+    lw, lh = int(width * (1 + 2 * MARGIN_X)), int(height * (1 + 2 * MARGIN_Y))
+    canvas = Canvas(lh, lw)
+    g = _rng(seed, f"world:{env.location}")
+    zenith, horizon_color = _SKIES.get(env.time_of_day, _SKIES[p.TIME_OF_DAY_DAY])
+    sky = canvas.gradient(zenith, horizon_color)
+    frame_top = lh * MARGIN_Y  # canvas row where the frame's top sits at rest
+    horizon = frame_top + height * 0.62  # canvas row of the horizon
+    night = env.time_of_day in (p.TIME_OF_DAY_NIGHT, p.TIME_OF_DAY_DUSK)
+    if night:
+        stars = _u(g, lh, lw) > 0.9985
+        sky = torch.where(stars[..., None], torch.tensor([0.9, 0.9, 1.0]), sky)
+    elif env.time_of_day in (p.TIME_OF_DAY_SUNSET, p.TIME_OF_DAY_DAWN, p.TIME_OF_DAY_DAY):
+        sun = canvas.circle(lw * (0.3 + 0.4 * float(_u(g, 1))), horizon - height * 0.25, height * 0.05)
+        sky = torch.where(sun[..., None], torch.tensor([1.0, 0.95, 0.8]), sky)
+    location = env.location
+    layers: list[tuple[torch.Tensor, torch.Tensor | None, float]] = [(sky, None, SKY)]
+    builder = _BUILDERS.get(location, _field)
+    layers += builder(canvas, g, horizon, height, night)
+    light = torch.tensor(_LIGHT.get(env.lighting, (1.0, 1.0, 1.0)))
+    if night and env.lighting == p.LIGHTING_NATURAL:
+        light = torch.tensor(_LIGHT[p.LIGHTING_NIGHT])
+    fog = _FOG.get(env.weather, 0.0)
+    fog_color = torch.tensor(horizon_color) * 0.6 + 0.25
+    out: list[Layer] = []
+    for rgb, mask, depth in layers:
+        lit = rgb if depth == SKY else rgb * light
+        if fog:
+            amount = fog * (1 - math.exp(-depth / 6.0))
+            lit = lit * (1 - amount) + fog_color * amount
+        out.append(Layer((lit.clamp(0, 1) * 255).to(torch.uint8), mask, depth))
+    return World(out, light, 0.62 + 0.25, fog, location == p.LOCATION_NEON_CITY or env.lighting == p.LIGHTING_NEON)
+
+
+# ---------------------------------------------------------------- location builders
+# Each returns [(rgb float [H, W, 3], mask bool [H, W] | None, depth)] from far to near.
+
+
+def _ground(canvas: Canvas, horizon: float, color: tuple, depth: float = NEAR) -> tuple:
+    mask = canvas.y >= horizon
+    return _paint(canvas, mask, color, shade=-0.35), mask, depth
+
+
+def _box(canvas: Canvas, x0: float, y0: float, x1: float, y1: float) -> tuple[slice, slice] | None:
+    """Integer slices of a rectangle clipped to the canvas (None when empty)."""
+    ys, ye = max(0, int(y0)), min(canvas.h, int(y1))
+    xs, xe = max(0, int(x0)), min(canvas.w, int(x1))
+    return (slice(ys, ye), slice(xs, xe)) if ys < ye and xs < xe else None
+
+
+def _buildings(
+    canvas: Canvas,
+    g: torch.Generator,
+    horizon: float,
+    height: int,
+    palette: list[tuple],
+    max_h: float,
+    lit_windows: float,
+    depth: float,
+    neon: bool = False,
+) -> tuple:
+    rgb = torch.zeros(canvas.h, canvas.w, 3)
+    mask = torch.zeros(canvas.h, canvas.w, dtype=torch.bool)
+    lit = _u(g, canvas.h, canvas.w) < lit_windows  # one draw for every window on the layer
+    pitch_x, pitch_y = height * 0.04, height * 0.05
+    x = 0.0
+    while x < canvas.w:
+        bw = height * (0.12 + 0.18 * float(_u(g, 1)))
+        bh = height * max_h * (0.4 + 0.6 * float(_u(g, 1)))
+        box = _box(canvas, x, horizon - bh, x + bw - height * 0.01, horizon + 1)
+        color = palette[int(_u(g, 1) * len(palette)) % len(palette)]
+        if box is not None:
+            ys, xs = box
+            rgb[ys, xs] = torch.tensor(color)
+            mask[ys, xs] = True
+            local_x, local_y = canvas.x[ys, xs] - x, canvas.y[ys, xs] - (horizon - bh)
+            windows = ((local_x % pitch_x) < height * 0.022) & ((local_y % pitch_y) < height * 0.028)
+            windows &= (local_y > height * 0.02) & lit[ys, xs]
+            rgb[ys, xs] = torch.where(windows[..., None], torch.tensor([1.0, 0.85, 0.5]), rgb[ys, xs])
+        if neon and float(_u(g, 1)) < 0.7:
+            sign_color = [(1.0, 0.1, 0.8), (0.1, 0.9, 1.0), (0.6, 0.2, 1.0), (1.0, 0.3, 0.2)][int(_u(g, 1) * 4) % 4]
+            sy = horizon - bh * (0.3 + 0.5 * float(_u(g, 1)))
+            sign = _box(canvas, x + bw * 0.15, sy, x + bw * 0.8, sy + height * 0.04)
+            if sign is not None:
+                rgb[sign] = torch.tensor(sign_color) * 1.6
+        x += bw
+    return rgb, mask, depth
+
+
+def _city(canvas: Canvas, g: torch.Generator, horizon: float, height: int, night: bool) -> list:
+    far = _buildings(canvas, g, horizon, height, [(0.45, 0.5, 0.6), (0.55, 0.55, 0.6)], 0.55, 0.05, FAR)
+    mid = _buildings(
+        canvas,
+        g,
+        horizon + height * 0.05,
+        height,
+        [(0.7, 0.55, 0.45), (0.6, 0.6, 0.55), (0.75, 0.7, 0.6), (0.5, 0.4, 0.35)],
+        0.45,
+        0.3 if night else 0.05,
+        MID,
+    )
+    street = _ground(canvas, horizon + height * 0.05, (0.35, 0.35, 0.37))
+    lane = canvas.rect(0, horizon + height * 0.22, canvas.w, horizon + height * 0.23) & (
+        canvas.x % (height * 0.2) < height * 0.1
+    )
+    street_rgb = torch.where(lane[..., None], torch.tensor([0.9, 0.9, 0.8]), street[0])
+    # market awnings along the street: striped, the nearest layer
+    awnings = torch.zeros(canvas.h, canvas.w, dtype=torch.bool)
+    stripes = (canvas.x % (height * 0.06)) < height * 0.03
+    for k in range(int(canvas.w / (height * 0.5)) + 1):
+        if float(_u(g, 1)) < 0.6:
+            x0 = k * height * 0.5
+            awnings |= canvas.rect(x0, horizon - height * 0.12, x0 + height * 0.35, horizon - height * 0.05)
+    awning_rgb = torch.where(stripes[..., None], torch.tensor([0.85, 0.2, 0.2]), torch.tensor([0.95, 0.9, 0.8]))
+    return [far, mid, (street_rgb, street[1], NEAR), (awning_rgb.expand(canvas.h, canvas.w, 3) * 1.0, awnings, NEAR)]
+
+
+def _neon_city(canvas: Canvas, g: torch.Generator, horizon: float, height: int, night: bool) -> list:
+    far = _buildings(canvas, g, horizon, height, [(0.08, 0.08, 0.14), (0.1, 0.1, 0.16)], 0.7, 0.15, FAR, neon=True)
+    mid = _buildings(
+        canvas, g, horizon + height * 0.04, height, [(0.12, 0.1, 0.16), (0.15, 0.12, 0.2)], 0.5, 0.2, MID, neon=True
+    )
+    street = _ground(canvas, horizon + height * 0.04, (0.08, 0.08, 0.1))
+    # wet street: mirror the mid layer's neon into the ground
+    rows = (2 * (horizon + height * 0.04) - canvas.y).clamp(0, canvas.h - 1).long()
+    reflection = mid[0][rows, torch.arange(canvas.w)[None, :].expand(canvas.h, canvas.w)] * 0.45
+    wet = street[0] + reflection * street[1][..., None]
+    return [far, mid, (wet, street[1], NEAR)]
+
+
+def _interior(canvas: Canvas, g: torch.Generator, horizon: float, height: int, night: bool) -> list:
+    wall_color = [(0.75, 0.68, 0.55), (0.55, 0.62, 0.66), (0.7, 0.6, 0.6)][int(_u(g, 1) * 3) % 3]
+    back = _paint(canvas, torch.ones(canvas.h, canvas.w, dtype=torch.bool), wall_color, shade=0.25)
+    # a hallway of doors receding: door frames and picture frames on the back wall
+    for k in range(int(canvas.w / (height * 0.45)) + 1):
+        x0 = k * height * 0.45 + height * 0.1
+        door = _box(canvas, x0, horizon - height * 0.42, x0 + height * 0.18, horizon)
+        if door is not None:
+            back[door] = torch.tensor([0.42, 0.28, 0.18])
+        frame = _box(canvas, x0 + height * 0.26, horizon - height * 0.38, x0 + height * 0.38, horizon - height * 0.26)
+        if frame is not None:
+            back[frame] = torch.tensor([0.25, 0.35, 0.45])
+    floor_mask = canvas.y >= horizon
+    planks = ((canvas.x + (canvas.y - horizon) * 0.8) % (height * 0.09)) < height * 0.005
+    floor = _paint(canvas, floor_mask, (0.55, 0.38, 0.24), shade=-0.3)
+    floor = torch.where((planks & floor_mask)[..., None], torch.tensor([0.3, 0.2, 0.12]), floor)
+    # a table and a lamp in the foreground
+    table = canvas.rect(canvas.w * 0.1, horizon + height * 0.12, canvas.w * 0.22, horizon + height * 0.3)
+    return [(back, None, MID), (floor, floor_mask, NEAR), (_paint(canvas, table, (0.3, 0.2, 0.15)), table, 1.5)]
+
+
+def _studio(canvas: Canvas, g: torch.Generator, horizon: float, height: int, night: bool) -> list:
+    backdrop = canvas.gradient((0.92, 0.92, 0.93), (0.78, 0.78, 0.8))
+    stands = torch.zeros(canvas.h, canvas.w, dtype=torch.bool)
+    boxes = torch.zeros_like(stands)
+    for cx in (canvas.w * 0.3, canvas.w * 0.7):
+        stands |= canvas.rect(cx - 3, horizon - height * 0.35, cx + 3, horizon + height * 0.2)
+        boxes |= canvas.rect(cx - height * 0.08, horizon - height * 0.5, cx + height * 0.08, horizon - height * 0.33)
+    rgb = torch.where(stands[..., None], torch.tensor([0.15, 0.15, 0.15]), torch.tensor([1.0, 1.0, 0.98]))
+    return [(backdrop, None, MID), (rgb.expand(canvas.h, canvas.w, 3), stands | boxes, NEAR)]
+
+
+def _forest(canvas: Canvas, g: torch.Generator, horizon: float, height: int, night: bool) -> list:
+    def trees(count_scale: float, color: tuple, depth: float, size: float) -> tuple:
+        mask = torch.zeros(canvas.h, canvas.w, dtype=torch.bool)
+        spacing = height * count_scale
+        for k in range(int(canvas.w / spacing) + 2):
+            cx = k * spacing + float(_u(g, 1)) * spacing * 0.5
+            top = horizon - height * size * (0.6 + 0.4 * float(_u(g, 1)))
+            half = (horizon - top) * 0.35
+            box = _box(canvas, cx - half, top, cx + half + 1, horizon)
+            if box is not None:
+                ys, xs = box
+                mask[ys, xs] |= (canvas.x[ys, xs] - cx).abs() < (canvas.y[ys, xs] - top) * 0.35
+            trunk = _box(
+                canvas, cx - height * 0.012, horizon - height * 0.05, cx + height * 0.012, horizon + height * 0.05
+            )
+            if trunk is not None:
+                mask[trunk] = True
+        return _paint(canvas, mask, color, 0.3), mask, depth
+
+    ground = _ground(canvas, horizon, (0.25, 0.3, 0.15))
+    return [
+        trees(0.12, (0.15, 0.3, 0.2), FAR, 0.45),
+        trees(0.2, (0.1, 0.35, 0.15), MID, 0.6),
+        ground,
+        trees(0.55, (0.06, 0.22, 0.08), 1.4, 0.95),
+    ]
+
+
+def _beach(canvas: Canvas, g: torch.Generator, horizon: float, height: int, night: bool) -> list:
+    sea_mask = (canvas.y >= horizon) & (canvas.y < horizon + height * 0.15)
+    waves = torch.sin(canvas.x / (height * 0.03) + canvas.y / (height * 0.01)) > 0.85
+    sea = _paint(canvas, sea_mask, (0.1, 0.4, 0.6), shade=-0.4)
+    sea = torch.where((waves & sea_mask)[..., None], torch.tensor([0.85, 0.92, 0.95]), sea)
+    sand = _ground(canvas, horizon + height * 0.15, (0.92, 0.82, 0.6))
+    return [(sea, sea_mask, FAR), sand]
+
+
+def _desert(canvas: Canvas, g: torch.Generator, horizon: float, height: int, night: bool) -> list:
+    mesa = canvas.ridge(torch.where(_profile(g, canvas.w, 0, 1, 2) > 0.6, horizon - height * 0.2, horizon).float())
+    dunes = canvas.ridge(_profile(g, canvas.w, horizon - height * 0.02, height * 0.05))
+    near = canvas.ridge(_profile(g, canvas.w, horizon + height * 0.08, height * 0.06))
+    return [
+        (_paint(canvas, mesa, (0.7, 0.4, 0.3)), mesa, FAR),
+        (_paint(canvas, dunes, (0.9, 0.72, 0.45)), dunes, MID),
+        (_paint(canvas, near, (0.95, 0.8, 0.55), shade=-0.2), near, NEAR),
+    ]
+
+
+def _mountains(canvas: Canvas, g: torch.Generator, horizon: float, height: int, night: bool) -> list:
+    peaks_line = _profile(g, canvas.w, horizon - height * 0.3, height * 0.18, 7)
+    peaks = canvas.ridge(peaks_line)
+    snow = peaks & (canvas.y < peaks_line[None, :] + height * 0.06)
+    far = torch.where(snow[..., None], torch.tensor([0.95, 0.95, 1.0]), _paint(canvas, peaks, (0.45, 0.5, 0.6)))
+    hills = canvas.ridge(_profile(g, canvas.w, horizon - height * 0.05, height * 0.07))
+    ground = _ground(canvas, horizon + height * 0.05, (0.35, 0.42, 0.25))
+    return [(far, peaks, FAR), (_paint(canvas, hills, (0.25, 0.38, 0.25)), hills, MID), ground]
+
+
+def _space(canvas: Canvas, g: torch.Generator, horizon: float, height: int, night: bool) -> list:
+    planet = canvas.circle(canvas.w * 0.65, horizon - height * 0.1, height * 0.35)
+    bands = torch.sin(canvas.y / (height * 0.03)) * 0.5 + 0.5
+    planet_rgb = (torch.tensor([0.8, 0.55, 0.35]) * (0.6 + 0.4 * bands[..., None])) * planet[..., None]
+    nebula = canvas.gradient((0.0, 0.0, 0.02), (0.08, 0.0, 0.12))
+    stars = _u(g, canvas.h, canvas.w) > 0.997
+    backdrop = torch.where(stars[..., None], torch.tensor([1.0, 1.0, 1.0]), nebula)
+    hull = canvas.ridge(torch.full((canvas.w,), horizon + height * 0.25))
+    hull_rgb = _paint(canvas, hull, (0.55, 0.58, 0.62), shade=-0.2)
+    return [(backdrop, None, SKY), (planet_rgb, planet, FAR), (hull_rgb, hull, NEAR)]
+
+
+def _field(canvas: Canvas, g: torch.Generator, horizon: float, height: int, night: bool) -> list:
+    hills = canvas.ridge(_profile(g, canvas.w, horizon - height * 0.04, height * 0.04))
+    near = canvas.ridge(_profile(g, canvas.w, horizon + height * 0.04, height * 0.03))
+    posts = torch.zeros(canvas.h, canvas.w, dtype=torch.bool)
+    for k in range(int(canvas.w / (height * 0.3)) + 1):
+        x0 = k * height * 0.3
+        box = _box(canvas, x0, horizon + height * 0.1, x0 + height * 0.015, horizon + height * 0.22)
+        if box is not None:
+            posts[box] = True
+    rail = _box(canvas, 0, horizon + height * 0.13, canvas.w, horizon + height * 0.14)
+    if rail is not None:
+        posts[rail] = True
+    return [
+        (_paint(canvas, hills, (0.4, 0.6, 0.3)), hills, FAR),
+        (_paint(canvas, near, (0.35, 0.55, 0.22), -0.3), near, MID),
+        (_paint(canvas, posts, (0.4, 0.3, 0.2)), posts, 1.6),
+    ]
+
+
+def _underwater(canvas: Canvas, g: torch.Generator, horizon: float, height: int, night: bool) -> list:
+    water = canvas.gradient((0.1, 0.5, 0.6), (0.0, 0.15, 0.3))
+    rays = (torch.sin(canvas.x / (height * 0.08) + canvas.y / (height * 0.3)) > 0.9) & (canvas.y < horizon)
+    water = torch.where(rays[..., None], water + 0.15, water)
+    weeds = torch.zeros(canvas.h, canvas.w, dtype=torch.bool)
+    for k in range(int(canvas.w / (height * 0.12)) + 1):
+        cx = k * height * 0.12
+        box = _box(canvas, cx - height * 0.03, horizon - height * 0.3 * float(_u(g, 1)), cx + height * 0.03, canvas.h)
+        if box is not None:
+            ys, xs = box
+            sway = torch.sin(canvas.y[ys, xs] / (height * 0.05)) * height * 0.015
+            weeds[ys, xs] |= (canvas.x[ys, xs] - cx - sway).abs() < height * 0.01
+    floor = _ground(canvas, horizon + height * 0.15, (0.55, 0.5, 0.35))
+    return [(water, None, FAR), (_paint(canvas, weeds, (0.1, 0.45, 0.25)), weeds, MID), floor]
+
+
+_BUILDERS = {
+    p.LOCATION_CITY_STREET: _city,
+    p.LOCATION_NEON_CITY: _neon_city,
+    p.LOCATION_INTERIOR: _interior,
+    p.LOCATION_STUDIO: _studio,
+    p.LOCATION_FOREST: _forest,
+    p.LOCATION_BEACH: _beach,
+    p.LOCATION_DESERT: _desert,
+    p.LOCATION_MOUNTAINS: _mountains,
+    p.LOCATION_SPACE: _space,
+    p.LOCATION_FIELD: _field,
+    p.LOCATION_UNDERWATER: _underwater,
+}
