@@ -65,26 +65,32 @@ class Look:
             self.lut = _lut(levels, levels, levels)
         else:
             self.lut = _lut(base, base, base)
+        # the vignette as an 8-bit fixed-point factor, so applying it is integer arithmetic
+        self._vignette_q = None if self.vignette is None else (self.vignette * 256).round().to(torch.int16)
 
-    def apply(self, frames: torch.Tensor, first_frame: int) -> torch.Tensor:
-        """[F, H, W, 3] uint8 → graded [F, H, W, 3] uint8."""
+    def grade(self, pixels: torch.Tensor) -> torch.Tensor:
+        """Colour grade of [..., 3] uint8 pixels. Per-pixel, so it is applied once per shot to layers and sprites."""
         if self.mono:
             luma = (
-                frames[..., 0].to(torch.int32) * 77
-                + frames[..., 1].to(torch.int32) * 150
-                + frames[..., 2].to(torch.int32) * 29
+                pixels[..., 0].to(torch.int32) * 77
+                + pixels[..., 1].to(torch.int32) * 150
+                + pixels[..., 2].to(torch.int32) * 29
             ) >> 8
-            frames = luma.to(torch.uint8)[..., None].expand(*luma.shape, 3)
+            pixels = luma.to(torch.uint8)[..., None].expand(*luma.shape, 3)
         elif self.posterize:
             # cel look: boost saturation before quantising so flat areas keep their colour
-            f = frames.to(torch.int16)
+            f = pixels.to(torch.int16)
             mean = f.sum(dim=-1, keepdim=True) // 3
-            frames = (mean + (f - mean) * 3 // 2).clamp(0, 255).to(torch.uint8)
-        out = torch.stack([self.lut[c][frames[..., c].long()] for c in range(3)], dim=-1)
+            pixels = (mean + (f - mean) * 3 // 2).clamp(0, 255).to(torch.uint8)
+        return torch.stack([self.lut[c][pixels[..., c].long()] for c in range(3)], dim=-1)
+
+    def finish(self, frames: torch.Tensor, first_frame: int) -> torch.Tensor:
+        """Frame-space touches on graded [F, H, W, 3] uint8 frames: vignette, film grain and flicker, letterbox."""
+        out = frames
         if self.vignette is not None or self.grain is not None:
             work = out.to(torch.int16)
             if self.vignette is not None:
-                work = (work.float() * self.vignette[None, :, :, None]).to(torch.int16)
+                work = (work * self._vignette_q[None, :, :, None]) >> 8
             if self.grain is not None:
                 shift = [int((first_frame + k) * 7919 % self.grain.shape[1]) for k in range(len(out))]
                 grain = torch.stack([torch.roll(self.grain, s, dims=1) for s in shift])

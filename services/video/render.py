@@ -36,7 +36,7 @@ SHOT_HEIGHT = {
 }
 #: Where the face sits vertically (fraction of frame height) for close shots, so it stays in frame.
 FACE_LINE = 0.36
-SPRITE_MAX = 720
+SPRITE_MAX = 480
 CHARACTER_DEPTH = 3.0
 _VISIBLE = {
     p.SOUND_EVENT_GLASS_SHATTER: "shatter",
@@ -122,15 +122,20 @@ class ShotRenderer:
         scene_seed = _seed(plan.seed, shot.scene_index)
         self.world = world.build(shot.environment, self.w, self.h, scene_seed)
         self.camera = Camera(shot.camera.movement, self.w, self.h, self.count, _seed(plan.seed, "cam", shot.index))
+        self.look = Look(shot.style.style, self.h, self.w, _seed(plan.seed, "grain", shot.index))
+        # the grade is per pixel, so it is applied once to the layers, not to every frame
         self.layers = self._flatten_if_rigid(
             [
-                (layer.rgb.to(device), None if layer.mask is None else layer.mask.to(device), layer.depth)
+                (
+                    self.look.grade(layer.rgb).to(device),
+                    None if layer.mask is None else layer.mask.to(device),
+                    layer.depth,
+                )
                 for layer in self.world.layers
             ]
         )
-        self.look = Look(shot.style.style, self.h, self.w, _seed(plan.seed, "grain", shot.index))
         self.weather = shot.environment.weather
-        self._sprites = self._cast()
+        self._cast_list = self._cast()
         self.events = [
             (k, cue)
             for k, cue in enumerate(plan.sound_cues)
@@ -148,21 +153,31 @@ class ShotRenderer:
 
     # ---------------------------------------------------------------- characters
 
-    def _cast(self) -> list[tuple[str, torch.Tensor, list, float, float]]:
-        """(id, sprite rgba [F,4,h,w], face tracks, screen x fraction, sprite height in frame px) per character."""
+    def _cast(self) -> list[tuple[str, characters.Appearance, float, float]]:
+        """(id, appearance, screen x fraction, figure height in frame px) per character in the shot."""
         ids = list(self.shot.character_ids)
         by_id = {c.id: c for c in self.plan.characters}
-        cast = []
         height_px = SHOT_HEIGHT.get(self.shot.camera.shot_size, 1.6) * self.h
+        return [
+            (
+                cid,
+                characters.appearance_for(by_id.get(cid, p.Character(id=cid))),
+                0.5 if len(ids) == 1 else (0.33 if slot == 0 else 0.67),
+                height_px,
+            )
+            for slot, cid in enumerate(ids[:2])
+        ]
+
+    def _sprites(
+        self, appearance: characters.Appearance, height_px: float, idx: torch.Tensor
+    ) -> tuple[torch.Tensor, list[characters.FaceTrack]]:
+        """The figure for this batch's frames, drawn (at most SPRITE_MAX px high) and graded."""
         sprite_h = int(min(SPRITE_MAX, max(64, height_px))) // 2 * 2
-        times = torch.arange(self.count, dtype=torch.float32) / self.fps
-        for slot, cid in enumerate(ids[:2]):
-            character = by_id.get(cid, p.Character(id=cid))
-            look = characters.appearance_for(character)
-            sprite, tracks = characters.render_figure(look, self.shot.action.kind, times, sprite_h, self.world.light)
-            x = 0.5 if len(ids) == 1 else (0.33 if slot == 0 else 0.67)
-            cast.append((cid, sprite, tracks, x, height_px))
-        return cast
+        times = idx.float().cpu() / self.fps
+        sprite, tracks = characters.render_figure(appearance, self.shot.action.kind, times, sprite_h, self.world.light)
+        colour = (sprite[:, :3] * 255).round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1)  # rim light > 1
+        graded = self.look.grade(colour).permute(0, 3, 1, 2).float() / 255
+        return torch.cat([graded, sprite[:, 3:]], dim=1).to(self.device), tracks
 
     def _place(
         self, height_px: float, x_frac: float, scale: torch.Tensor, ox: torch.Tensor, oy: torch.Tensor
@@ -187,6 +202,9 @@ class ShotRenderer:
             s, ox, oy = self.camera.transform(t, depth)
             lh, lw = rgb.shape[:2]
             cx, cy = lw / 2, lh / 2
+            if bool((s == 1).all()):
+                out = self._slice_layer(out, rgb, mask, ox, oy, len(idx))
+                continue
             ys = torch.arange(self.h, device=self.device, dtype=torch.float32)
             xs = torch.arange(self.w, device=self.device, dtype=torch.float32)
             rows = ((ys[None, :] - self.h / 2 - oy[:, None]) / s[:, None] + cy).round().long().clamp(0, lh - 1)
@@ -201,24 +219,48 @@ class ShotRenderer:
         faces = self._characters(out, idx, t)
         self._weather(out, idx)
         self._events(out, idx)
-        return ShotFrames(self.look.apply(out, self.shot.start_frame + start), faces)
+        return ShotFrames(self.look.finish(out, self.shot.start_frame + start), faces)
+
+    def _slice_layer(
+        self,
+        out: torch.Tensor | None,
+        rgb: torch.Tensor,
+        mask: torch.Tensor | None,
+        ox: torch.Tensor,
+        oy: torch.Tensor,
+        count: int,
+    ) -> torch.Tensor:
+        """At scale 1 a layer's view is a rectangle of its canvas: slice it instead of gathering pixels."""
+        lh, lw = rgb.shape[:2]
+        y0s = (lh / 2 - self.h / 2 - oy).round().long().clamp(0, lh - self.h).tolist()
+        x0s = (lw / 2 - self.w / 2 - ox).round().long().clamp(0, lw - self.w).tolist()
+        if out is None:
+            out = torch.empty(count, self.h, self.w, 3, dtype=torch.uint8, device=rgb.device)
+        for k, (y0, x0) in enumerate(zip(y0s, x0s, strict=True)):
+            view = rgb[y0 : y0 + self.h, x0 : x0 + self.w]
+            if mask is None:
+                out[k] = view
+            else:
+                out[k] = torch.where(mask[y0 : y0 + self.h, x0 : x0 + self.w, None], view, out[k])
+        return out
 
     def _characters(self, out: torch.Tensor, idx: torch.Tensor, t: torch.Tensor) -> dict[str, list]:
         faces: dict[str, list] = {}
         s, ox, oy = self.camera.transform(t, CHARACTER_DEPTH)
-        for cid, sprite, tracks, x_frac, height_px in self._sprites:
+        for cid, appearance, x_frac, height_px in self._cast_list:
+            sprite, tracks = self._sprites(appearance, height_px, idx)
             x0s, y0s, hs = self._place(height_px, x_frac, s, ox, oy)
             faces[cid] = []
             for k, frame in enumerate(idx.tolist()):
                 x0, y0, h_screen = float(x0s[k]), float(y0s[k]), float(hs[k])
                 w_screen = h_screen / 2
-                rgba = sprite[frame]
+                rgba = sprite[k]
                 sh, sw = rgba.shape[1:]
                 factor = h_screen / sh
                 # the part of the sprite that lands in the frame
                 fx0, fy0 = max(0, math.floor(x0)), max(0, math.floor(y0))
                 fx1, fy1 = min(self.w, math.ceil(x0 + w_screen)), min(self.h, math.ceil(y0 + h_screen))
-                track = tracks[frame]
+                track = tracks[k]
                 faces[cid].append(self._face(track, x0, y0, factor, self.shot.start_frame + frame))
                 if fx1 <= fx0 or fy1 <= fy0:
                     continue
@@ -260,6 +302,10 @@ class ShotRenderer:
             yaw=track.yaw,
         )
 
+    def _graded(self, rgb: list[int]) -> torch.Tensor:
+        """A drawing colour in the shot's grade (frames are graded as they are built)."""
+        return self.look.grade(torch.tensor(rgb, dtype=torch.uint8))
+
     def _weather(self, out: torch.Tensor, idx: torch.Tensor) -> None:
         if self.weather not in (p.WEATHER_RAIN, p.WEATHER_STORM, p.WEATHER_SNOW):
             return
@@ -271,7 +317,7 @@ class ShotRenderer:
         speed = (torch.rand(n, generator=g) * 0.5 + 0.75) * self.h * (0.012 if snow else 0.06)
         drift = self.w * (0.002 if snow else 0.006)
         length = 2 if snow else max(4, self.h // 60)
-        colour = torch.tensor([240, 240, 245] if snow else [200, 210, 225], dtype=torch.uint8)
+        colour = self._graded([240, 240, 245] if snow else [200, 210, 225])
         f = idx.float()[:, None]
         ys = (y0[None, :] + speed[None, :] * f) % self.h  # [F, n]
         xs = (x0[None, :] + drift * f + (torch.sin(f * 0.2 + y0[None, :]) * 2 if snow else 0)) % self.w
@@ -319,9 +365,7 @@ class ShotRenderer:
                         px = (cx + torch.cos(angles) * speeds * (age + 1)).clamp(0, self.w - 2).long()
                         gravity = 0.004 * self.h * (age + 1) ** 2 if kind == "splash" else 0.0
                         py = (cy - torch.sin(angles).abs() * speeds * (age + 1) + gravity).clamp(0, self.h - 2).long()
-                        colour = torch.tensor(
-                            [230, 245, 255] if kind == "shatter" else [150, 200, 255], dtype=torch.uint8
-                        )
+                        colour = self._graded([230, 245, 255] if kind == "shatter" else [150, 200, 255])
                         for dy in (0, 1):
                             for dx in (0, 1):
                                 out[k, py + dy, px + dx] = colour
@@ -331,9 +375,9 @@ class ShotRenderer:
                         dw = int(self.h * 0.22 * math.cos(open_fraction * math.pi / 2.2))
                         x0, y0 = int(self.w * 0.72), int(self.h * 0.25)
                         y1 = int(self.h * 0.8)
-                        out[k, y0:y1, x0 : x0 + int(self.h * 0.24)] = torch.tensor([20, 15, 10], dtype=torch.uint8)
+                        out[k, y0:y1, x0 : x0 + int(self.h * 0.24)] = self._graded([20, 15, 10])
                         if dw > 0:
-                            out[k, y0:y1, x0 : x0 + dw] = torch.tensor([130, 85, 50], dtype=torch.uint8)
+                            out[k, y0:y1, x0 : x0 + dw] = self._graded([130, 85, 50])
 
 
 def device() -> torch.device:
