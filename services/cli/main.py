@@ -27,7 +27,10 @@ from rich.table import Table
 from cinemesh.mesh.launcher import EmbeddedMesh, MeshInfo
 from cinemesh.v1 import common_pb2, gateway_pb2, gateway_pb2_grpc
 
-DEMO_PROMPT = "A lighthouse on a rocky cliff at golden hour, waves rolling in below, slow pan"
+DEMO_PROMPT = (
+    "Medium shot of an old lighthouse keeper on a beach at golden hour, waves rolling in. "
+    'He says "The storm will pass by morning." A bell tolls at 4 s. Slow pan, cinematic, calm orchestral music.'
+)
 console = Console(stderr=True)
 
 

@@ -198,6 +198,9 @@ class Cast:
             if pronoun is not None:
                 candidates = [cid for cid in reversed(before) if not pronoun or self.by_id(cid).gender in (pronoun, "")]
                 if candidates:
+                    speaker = self.by_id(candidates[0])
+                    if pronoun and not speaker.gender:
+                        speaker.gender = pronoun  # "the keeper … He says": now we know
                     return candidates[0]
             else:
                 head = lx.PEOPLE_PLURALS.get(low.split()[-1], low.split()[-1])
