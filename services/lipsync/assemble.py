@@ -15,7 +15,9 @@ from pathlib import Path
 import av
 import numpy as np
 
+from cinemesh.lipsync.mouths import redraw
 from cinemesh.runtime.errors import FailedPrecondition
+from cinemesh.v1 import common_pb2
 
 AAC_FRAME = 1024
 
@@ -30,8 +32,18 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
     return (pcm.reshape(-1, channels).T.astype(np.float32) / 32768.0), rate
 
 
-def assemble(video_path: Path, audio_path: Path, out_path: Path) -> float:
-    """Muxes the two renders into `out_path`; returns the video duration in seconds."""
+def assemble(
+    video_path: Path,
+    audio_path: Path,
+    out_path: Path,
+    mouths: dict[int, list[tuple[common_pb2.FaceFrame, float, float]]] | None = None,
+    preset: str = "veryfast",
+) -> float:
+    """Muxes the two renders into `out_path`; returns the video duration in seconds.
+
+    With `mouths` (frame → mouths to draw), the frames are decoded, the speaking mouths
+    redrawn and the video re-encoded; without, the H.264 packets are copied as they are.
+    """
     audio, rate = read_wav(audio_path)
     with av.open(str(video_path)) as source:
         vin = source.streams.video[0]
@@ -40,8 +52,7 @@ def assemble(video_path: Path, audio_path: Path, out_path: Path) -> float:
                 f"video render is {vin.codec_context.name}/{vin.codec_context.pix_fmt}; expected h264/yuv420p"
             )
         fps = vin.average_rate
-        packets = [p for p in source.demux(vin) if p.dts is not None]
-        frame_count = len(packets)
+        frame_count = vin.frames
         video_seconds = frame_count / float(fps)
         audio_seconds = audio.shape[1] / rate
         if abs(audio_seconds - video_seconds) > 1 / float(fps):
@@ -50,13 +61,29 @@ def assemble(video_path: Path, audio_path: Path, out_path: Path) -> float:
                 f"({frame_count} frames at {float(fps):g} fps); they must agree within one frame"
             )
         with av.open(str(out_path), "w", format="mp4", options={"movflags": "+faststart"}) as out:
-            vout = out.add_stream_from_template(vin)
+            # every stream is declared before the first packet: that writes the header
+            if mouths:
+                vout = out.add_stream("libx264", rate=fps)
+                vout.width, vout.height, vout.pix_fmt = vin.width, vin.height, "yuv420p"
+                vout.options = {"crf": "16", "preset": preset}
+            else:
+                vout = out.add_stream_from_template(vin)
             aout = out.add_stream("aac", rate=rate, layout="stereo" if audio.shape[0] == 2 else "mono")
             aout.bit_rate = 192_000
-            # The muxer interleaves by time (av_interleaved_write_frame).
-            for packet in packets:
-                packet.stream = vout
-                out.mux(packet)
+            if mouths:
+                for index, frame in enumerate(source.decode(vin)):
+                    rgb = frame.to_ndarray(format="rgb24")
+                    for face, opening, width in mouths.get(index, []):
+                        redraw(rgb, face, opening, width)
+                    out.mux(vout.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")))
+                out.mux(vout.encode(None))
+            else:
+                # The muxer interleaves by time (av_interleaved_write_frame).
+                for packet in source.demux(vin):
+                    if packet.dts is None:
+                        continue
+                    packet.stream = vout
+                    out.mux(packet)
             _encode_audio(out, aout, audio, rate)
     return video_seconds
 

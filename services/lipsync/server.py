@@ -44,7 +44,12 @@ def main() -> None:
 
         def work() -> list:
             request = lipsync_pb2.AssembleOutputRequest(
-                job_id=delivery.job_id, plan=video.plan, video=video.video, audio=audio.audio
+                job_id=delivery.job_id,
+                plan=video.plan,
+                video=video.video,
+                audio=audio.audio,
+                timeline=audio.timeline,
+                face_tracks=video.face_tracks,
             )
             assembled = model.call(request)
             completed = events_pb2.JobCompleted(

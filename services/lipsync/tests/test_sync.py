@@ -1,0 +1,108 @@
+"""Visemes, mouth re-rendering and A/V sync measured on the finished file."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cinemesh.audio.model import AudioModel, write_wav
+from cinemesh.lipsync import visemes
+from cinemesh.lipsync.assemble import read_wav
+from cinemesh.lipsync.model import LipSyncModel
+from cinemesh.prompt.planner import plan
+from cinemesh.runtime.artifacts import ArtifactStore
+from cinemesh.runtime.config import Settings
+from cinemesh.v1 import audio_pb2, common_pb2, lipsync_pb2, video_pb2
+from cinemesh.video.model import VideoModel
+
+FRAME_MS = 1000 / 24
+
+
+def _line(phonemes: list[tuple[str, float, float]]) -> common_pb2.SpokenLine:
+    line = common_pb2.SpokenLine(start_seconds=phonemes[0][1], end_seconds=phonemes[-1][2])
+    for symbol, start, end in phonemes:
+        line.phonemes.add(phoneme=symbol, start_seconds=start, end_seconds=end)
+    return line
+
+
+def test_visemes_follow_the_phonemes_and_silence_closes_the_mouth() -> None:
+    line = _line([("_", 1.0, 1.2), ("m", 1.2, 1.3), ("ɑ", 1.3, 1.6), ("_", 1.6, 2.0)])
+    mouth = visemes.track(line, 24)
+    times = (np.arange(mouth.first, mouth.first + len(mouth.opening)) + 0.5) / 24
+    assert mouth.opening[np.argmin(np.abs(times - 1.45))] > 0.6  # open on the vowel
+    assert mouth.opening[np.argmin(np.abs(times - 1.05))] < 0.1  # closed in the pause
+    assert mouth.opening[-1] < 0.1
+    # no single-frame flicker: the opening never jumps by more than half its range between frames
+    assert np.abs(np.diff(mouth.opening)).max() < 0.5
+
+
+def test_every_ipa_symbol_maps_to_one_of_the_15_visemes() -> None:
+    for symbol in "pbmfvθðtdkɡszʃʒnlhɹaɑæʌeɛəiɪoɔuʊwj_":
+        assert visemes.viseme_of(symbol) in visemes.VISEMES
+    assert visemes.viseme_of("ˈ") is None
+
+
+@pytest.fixture(scope="module")
+def renders(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    state = tmp_path_factory.mktemp("lipsync")
+    settings = Settings.from_env("lipsync", {"CINEMESH_STATE_DIR": str(state)})
+    prompt = (
+        'Medium shot of a fisherman and his daughter talking on a beach at sunset. He says "The tide is '
+        'turning, we should go home now." She replies "Not yet, I want to watch the boats come in." Static.'
+    )
+    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, duration_seconds=8), "pro", 4, {"plus": 16, "pro": 40})
+    scene_plan.format.width, scene_plan.format.height = 640, 360
+    video = VideoModel(settings)(video_pb2.RenderVideoRequest(job_id="sync", plan=scene_plan))
+    audio = AudioModel(settings)(audio_pb2.RenderAudioRequest(job_id="sync", plan=scene_plan))
+    return settings, state, scene_plan, video, audio
+
+
+def _assemble(renders, job_id: str, audio_ref: common_pb2.ArtifactRef) -> lipsync_pb2.AssembleOutputResponse:  # type: ignore[no-untyped-def]
+    settings, _, scene_plan, video, audio = renders
+    request = lipsync_pb2.AssembleOutputRequest(
+        job_id=job_id,
+        plan=scene_plan,
+        video=video.video,
+        audio=audio_ref,
+        timeline=audio.timeline,
+        face_tracks=video.face_tracks,
+    )
+    return LipSyncModel(settings)(request)
+
+
+def test_every_speaking_mouth_is_within_one_frame_of_its_voice(renders) -> None:  # type: ignore[no-untyped-def]
+    response = _assemble(renders, "sync", renders[4].audio)
+    assert len(response.line_sync) == 2
+    for line in response.line_sync:
+        assert line.correlation > 0.3, line
+        assert abs(line.offset_ms) <= FRAME_MS, line
+    print(
+        "\n" + ", ".join(f"{s.character_id}: {s.offset_ms:+.1f} ms (r={s.correlation:.2f})" for s in response.line_sync)
+    )
+
+
+def test_a_shifted_audio_track_is_measured_with_the_right_sign_and_size(renders) -> None:  # type: ignore[no-untyped-def]
+    settings, state, _, _, audio = renders
+    baseline = {s.line_index: s.offset_ms for s in _assemble(renders, "sync", audio.audio).line_sync}
+    samples, rate = read_wav(Path(audio.audio.uri.removeprefix("file://")))
+    shift = int(0.12 * rate)
+    shifted = np.concatenate([np.zeros((samples.shape[0], shift), np.float32), samples[:, :-shift]], axis=1)
+    target = Path(state) / "artifacts/jobs/shifted/audio.wav"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_wav(target, shifted)
+    ref = ArtifactStore(settings.artifacts_url).ref_for("jobs/shifted/audio.wav", "audio/wav")
+    for line in _assemble(renders, "shifted", ref).line_sync:
+        # audio 120 ms late reads as +120 ms (within a frame) on top of the unshifted measurement
+        assert abs(line.offset_ms - baseline[line.line_index] - 120) <= FRAME_MS, (line, baseline)
+        assert line.offset_ms > 60
+
+
+def test_a_redelivered_join_gives_the_same_single_output(renders) -> None:  # type: ignore[no-untyped-def]
+    first = _assemble(renders, "once", renders[4].audio)
+    again = _assemble(renders, "once", renders[4].audio)
+    assert first.output.sha256 == again.output.sha256
+    assert [s.offset_ms for s in first.line_sync] == [s.offset_ms for s in again.line_sync]
+    shutil.rmtree(Path(renders[1]) / "artifacts/jobs/once", ignore_errors=True)
