@@ -173,6 +173,75 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_inspect(args: argparse.Namespace) -> int:
+    from cinemesh.lipsync import measure
+
+    path = Path(args.file)
+    if not path.is_file():
+        console.print(f"[red]NOT_FOUND[/red]: {path} is not a file")
+        return 2
+    from cinemesh.lipsync import provenance
+
+    report = measure.measure(path)
+    verified = provenance.verify(path)
+    data = {
+        "file": str(path),
+        "duration_seconds": round(report.duration_seconds, 3),
+        "streams": report.streams,
+        "loudness": {
+            "integrated_lufs": round(report.integrated_lufs, 2),
+            "true_peak_dbtp": round(report.true_peak_dbtp, 2),
+        },
+        "chapters": report.chapters,
+        "dialogue_sync": [
+            {
+                "line": s.line_index,
+                "character": s.character_id,
+                "offset_ms": round(s.offset_ms, 1),
+                "correlation": round(s.correlation, 2),
+            }
+            for s in report.lines
+        ],
+        "effect_sync": [
+            {"cue": s.cue_index, "visible_frame": s.visible_frame, "offset_ms": round(s.offset_ms, 1)}
+            for s in report.effects
+        ],
+        "provenance": {
+            "present": verified.present,
+            "valid": verified.valid,
+            "trusted": verified.trusted,
+            "signer": verified.signer,
+            "errors": verified.errors,
+            "claim": verified.claim,
+        },
+    }
+    if args.json:
+        print(json.dumps(data, indent=2))
+        return 0
+    console.print(f"[bold]{path}[/bold]: {data['duration_seconds']} s")
+    for stream in report.streams:
+        console.print("  " + ", ".join(f"{k}={v}" for k, v in stream.items() if v is not None))
+    console.print(
+        f"  loudness {data['loudness']['integrated_lufs']} LUFS, true peak {data['loudness']['true_peak_dbtp']} dBTP"
+    )
+    for line in data["dialogue_sync"]:
+        console.print(
+            f"  line {line['line']} ({line['character']}): audio {line['offset_ms']:+.1f} ms "
+            f"(positive = late), r={line['correlation']}"
+        )
+    for effect in data["effect_sync"]:
+        console.print(
+            f"  effect {effect['cue']}: visible at frame {effect['visible_frame']}, sound {effect['offset_ms']:+.1f} ms"
+        )
+    state = "valid" if verified.valid else ("INVALID: " + ", ".join(verified.errors) if verified.present else "none")
+    console.print(
+        f"  C2PA manifest: {state}"
+        + (f", signed by {verified.signer}" if verified.present else "")
+        + ("" if verified.trusted or not verified.present else " (untrusted root)")
+    )
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     started = time.monotonic()
     mesh = EmbeddedMesh(_state_dir())
@@ -226,6 +295,10 @@ def main(argv: list[str] | None = None) -> int:
     parse.add_argument("--json", action="store_true", help="proto JSON")
     _add_spec_options(parse)
     parse.set_defaults(run=cmd_parse)
+    inspect = commands.add_parser("inspect", help="streams, loudness and A/V sync measured on an MP4")
+    inspect.add_argument("file")
+    inspect.add_argument("--json", action="store_true")
+    inspect.set_defaults(run=cmd_inspect)
     demo = commands.add_parser("demo", help="up, generate the README example, down")
     demo.add_argument("-o", "--output", default="out/demo.mp4")
     _add_spec_options(demo)

@@ -16,6 +16,7 @@ import av
 import numpy as np
 
 from cinemesh.lipsync.mouths import redraw
+from cinemesh.lipsync.watermark import Watermark
 from cinemesh.runtime.errors import FailedPrecondition
 from cinemesh.v1 import common_pb2
 
@@ -38,13 +39,24 @@ def assemble(
     out_path: Path,
     mouths: dict[int, list[tuple[common_pb2.FaceFrame, float, float]]] | None = None,
     preset: str = "veryfast",
+    watermark: Watermark | None = None,
+    metadata: dict[str, str] | None = None,
+    chapters: list[tuple[float, float, str]] | None = None,
+    audio_shift_seconds: float = 0.0,
 ) -> float:
     """Muxes the two renders into `out_path`; returns the video duration in seconds.
 
-    With `mouths` (frame → mouths to draw), the frames are decoded, the speaking mouths
-    redrawn and the video re-encoded; without, the H.264 packets are copied as they are.
+    Frames are decoded, speaking mouths (frame → mouths to draw) and the watermark drawn,
+    and the video re-encoded; without either, the H.264 packets are copied as they are.
+    `audio_shift_seconds` delays (> 0) or advances the audio, keeping its length: the sync correction.
     """
     audio, rate = read_wav(audio_path)
+    shift = round(audio_shift_seconds * rate)
+    if shift > 0:
+        audio = np.concatenate([np.zeros((audio.shape[0], shift), np.float32), audio[:, :-shift]], axis=1)
+    elif shift < 0:
+        audio = np.concatenate([audio[:, -shift:], np.zeros((audio.shape[0], -shift), np.float32)], axis=1)
+    redraws = bool(mouths) or watermark is not None
     with av.open(str(video_path)) as source:
         vin = source.streams.video[0]
         if vin.codec_context.name != "h264" or vin.codec_context.pix_fmt != "yuv420p":
@@ -60,9 +72,24 @@ def assemble(
                 f"audio lasts {audio_seconds:.3f} s but video {video_seconds:.3f} s "
                 f"({frame_count} frames at {float(fps):g} fps); they must agree within one frame"
             )
-        with av.open(str(out_path), "w", format="mp4", options={"movflags": "+faststart"}) as out:
+        options = {"movflags": "+faststart+use_metadata_tags"}
+        with av.open(str(out_path), "w", format="mp4", options=options) as out:
+            out.metadata.update(metadata or {})
+            if chapters:
+                out.set_chapters(
+                    [
+                        {
+                            "id": k + 1,
+                            "start": int(start * 1000),
+                            "end": int(end * 1000),
+                            "time_base": Fraction(1, 1000),
+                            "metadata": {"title": title},
+                        }
+                        for k, (start, end, title) in enumerate(chapters)
+                    ]
+                )
             # every stream is declared before the first packet: that writes the header
-            if mouths:
+            if redraws:
                 vout = out.add_stream("libx264", rate=fps)
                 vout.width, vout.height, vout.pix_fmt = vin.width, vin.height, "yuv420p"
                 vout.options = {"crf": "16", "preset": preset}
@@ -70,11 +97,13 @@ def assemble(
                 vout = out.add_stream_from_template(vin)
             aout = out.add_stream("aac", rate=rate, layout="stereo" if audio.shape[0] == 2 else "mono")
             aout.bit_rate = 192_000
-            if mouths:
+            if redraws:
                 for index, frame in enumerate(source.decode(vin)):
                     rgb = frame.to_ndarray(format="rgb24")
-                    for face, opening, width in mouths.get(index, []):
+                    for face, opening, width in (mouths or {}).get(index, []):
                         redraw(rgb, face, opening, width)
+                    if watermark is not None:
+                        watermark.apply(rgb, index, float(fps))
                     out.mux(vout.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")))
                 out.mux(vout.encode(None))
             else:

@@ -50,6 +50,7 @@ def main() -> None:
                 audio=audio.audio,
                 timeline=audio.timeline,
                 face_tracks=video.face_tracks,
+                events=video.events,
             )
             assembled = model.call(request)
             completed = events_pb2.JobCompleted(

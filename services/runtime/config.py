@@ -142,6 +142,14 @@ class Settings:
     video_triton_model: str = "video"
     # Short side in pixels the diffusers backend generates at before resizing to the plan's size.
     video_short_side: int = 480
+    # Visible moving watermark on every delivered video ("" turns it off).
+    watermark_text: str = "AI-generated · cinemesh"
+    # Dialogue A/V offset (ms) beyond which the lipsync stage shifts the audio and measures again.
+    sync_target_ms: float = 30.0
+    # C2PA signing identity: PEM certificate chain (leaf first) and ES256 private key, mounted from a
+    # Secret. Unset: a test identity is generated under the state directory (embedded mode only).
+    c2pa_cert_chain: str = ""
+    c2pa_private_key: str = ""
 
     @classmethod
     def from_env(cls, service: str, env: Mapping[str, str] | None = None) -> Settings:
@@ -181,6 +189,10 @@ class Settings:
             video_steps=_integer(env, "CINEMESH_VIDEO_STEPS", 30, 1, 500),
             video_triton_model=_text(env, "CINEMESH_VIDEO_TRITON_MODEL", "video"),
             video_short_side=_integer(env, "CINEMESH_VIDEO_SHORT_SIDE", 480, 32, 2160),
+            watermark_text=env.get("CINEMESH_WATERMARK_TEXT", "AI-generated · cinemesh").strip(),
+            sync_target_ms=_number(env, "CINEMESH_SYNC_TARGET_MS", 30.0, 1.0, 1000.0),
+            c2pa_cert_chain=env.get("CINEMESH_C2PA_CERT_CHAIN", "").strip(),
+            c2pa_private_key=env.get("CINEMESH_C2PA_PRIVATE_KEY", "").strip(),
             x264_preset=_choice(
                 env,
                 "CINEMESH_X264_PRESET",

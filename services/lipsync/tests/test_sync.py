@@ -94,10 +94,14 @@ def test_a_shifted_audio_track_is_measured_with_the_right_sign_and_size(renders)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_wav(target, shifted)
     ref = ArtifactStore(settings.artifacts_url).ref_for("jobs/shifted/audio.wav", "audio/wav")
-    for line in _assemble(renders, "shifted", ref).line_sync:
+    response = _assemble(renders, "shifted", ref)
+    for line in response.line_sync_before_correction:
         # audio 120 ms late reads as +120 ms (within a frame) on top of the unshifted measurement
         assert abs(line.offset_ms - baseline[line.line_index] - 120) <= FRAME_MS, (line, baseline)
-        assert line.offset_ms > 60
+    # …and the stage corrects it: shifts the audio back and measures again
+    assert abs(response.audio_shift_ms + 120) <= FRAME_MS
+    for line in response.line_sync:
+        assert abs(line.offset_ms) <= FRAME_MS, line
 
 
 def test_a_redelivered_join_gives_the_same_single_output(renders) -> None:  # type: ignore[no-untyped-def]
@@ -106,3 +110,59 @@ def test_a_redelivered_join_gives_the_same_single_output(renders) -> None:  # ty
     assert first.output.sha256 == again.output.sha256
     assert [s.offset_ms for s in first.line_sync] == [s.offset_ms for s in again.line_sync]
     shutil.rmtree(Path(renders[1]) / "artifacts/jobs/once", ignore_errors=True)
+
+
+def test_cinemesh_inspect_measures_a_shifted_file(renders, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A file whose audio was shifted +120 ms after delivery: inspect reads the shift from the file alone."""
+    import json
+
+    import av
+
+    from cinemesh.cli.main import main
+    from cinemesh.lipsync import measure
+    from cinemesh.lipsync.assemble import assemble
+
+    audio = renders[4]
+    delivered = _assemble(renders, "inspected", audio.audio)
+    baseline = {s.line_index: s.offset_ms for s in delivered.line_sync}
+    delivered_path = Path(delivered.output.uri.removeprefix("file://"))
+    with av.open(str(delivered_path)) as source:
+        metadata = {measure.SYNC_TAG: source.metadata[measure.SYNC_TAG]}
+    # the delivered picture, remuxed with its audio 120 ms late
+    shifted = tmp_path / "shifted.mp4"
+    assemble(
+        delivered_path,
+        Path(audio.audio.uri.removeprefix("file://")),
+        shifted,
+        None,
+        "ultrafast",
+        None,
+        metadata,
+        None,
+        0.12,
+    )
+    assert main(["inspect", str(shifted), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["streams"][0]["codec"] == "h264"
+    for line in report["dialogue_sync"]:
+        assert abs(line["offset_ms"] - baseline[line["line"]] - 120) <= FRAME_MS, (line, baseline)
+
+
+def test_the_deliverable_carries_a_valid_c2pa_manifest_with_the_measured_sync(renders) -> None:  # type: ignore[no-untyped-def]
+    from cinemesh.lipsync import provenance
+
+    response = _assemble(renders, "signed", renders[4].audio)
+    path = Path(response.output.uri.removeprefix("file://"))
+    verified = provenance.verify(path)
+    assert verified.present and verified.valid, verified.errors
+    claim = verified.claim
+    assert claim["generator"] == "cinemesh" and claim["seed"] == renders[2].seed
+    assert [round(s["offset_ms"], 1) for s in claim["sync"]] == [round(s.offset_ms, 1) for s in response.line_sync]
+    assert claim["backends"]["video"] == "embedded"
+    # tampering with the media makes validation fail
+    data = bytearray(path.read_bytes())
+    mdat = data.find(b"mdat")
+    data[mdat + 5000] ^= 0xFF
+    tampered = path.with_name("tampered.mp4")
+    tampered.write_bytes(bytes(data))
+    assert not provenance.verify(tampered).valid
