@@ -21,6 +21,7 @@ from cinemesh.v1 import common_pb2, lipsync_pb2
 SYNC_TAG = "cinemesh_sync"
 CONTEXT_FRAMES = 3
 EVENT_WINDOW_FRAMES = 6
+ONSET_WINDOW = 0.15  # seconds each side of the cue where its sound's onset is looked for
 
 
 def sync_metadata(
@@ -92,16 +93,27 @@ def _effect(
         return float(diff[:h, :w].reshape(h // 16, 16, w // 16, 16).mean(axis=(1, 3)).max())
 
     visible = max(window, key=jump)
-    # audio onset: the steepest rise of short-time energy (2.5 ms hops) near the cue
-    a, b = max(0, int((time - 0.25) * rate)), min(len(audio), int((time + 0.25) * rate))
-    segment = np.diff(audio[a:b])  # emphasises transients over the music bed
+    a, b = max(0, int((time - ONSET_WINDOW) * rate)), min(len(audio), int((time + ONSET_WINDOW) * rate))
+    # the earlier of two onsets: on raw energy (low thumps) and on its first difference (transients over music)
+    onsets = [o for o in (_onset(audio[a:b], rate), _onset(np.diff(audio[a:b]), rate)) if o is not None]
+    if not onsets:
+        return None
+    onset = (a / rate) + min(onsets)
+    return lipsync_pb2.EffectSync(cue_index=cue_index, visible_frame=visible, offset_ms=(onset - visible / fps) * 1000)
+
+
+def _onset(signal: np.ndarray, rate: int) -> float | None:
+    """Seconds into `signal` where energy (2.5 ms hops) first stands 12 dB over the quiet before it, for two hops."""
     hop = rate // 400
-    energy = np.array([np.sum(segment[i : i + hop] ** 2) for i in range(0, len(segment) - hop, hop)])
+    energy = np.array([np.sum(signal[i : i + hop] ** 2) for i in range(0, len(signal) - hop, hop)])
     if len(energy) < 3:
         return None
-    rise = np.diff(np.log10(energy + 1e-9))
-    onset = (a + (int(np.argmax(rise)) + 1) * hop) / rate
-    return lipsync_pb2.EffectSync(cue_index=cue_index, visible_frame=visible, offset_ms=(onset - visible / fps) * 1000)
+    # the quiet before it: the first 80 ms of the window (the window starts 150 ms before the cue)
+    baseline = float(np.median(energy[: max(1, int(0.08 * rate / hop))])) + 1e-12
+    loud = energy > baseline * 10**1.2
+    held = np.nonzero(loud[:-1] & loud[1:])[0]
+    index = int(held[0]) if len(held) else int(np.argmax(np.diff(np.log10(energy + 1e-9)))) + 1
+    return index * hop / rate
 
 
 def measure(path: Path) -> FileReport:

@@ -22,7 +22,7 @@ from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import InvalidArgument
 from cinemesh.v1 import lipsync_pb2
 
-MIN_CORRELATION = 0.3  # below this the mouth does not clearly follow the voice: no correction on it
+MIN_CORRELATION = 0.5  # below this the measurement itself is unreliable (e.g. whispers): no correction on it
 
 
 class LipSyncModel:
@@ -54,8 +54,11 @@ class LipSyncModel:
             return response
         plan = request.plan
         fps = plan.format.fps or 24
-        speaking = [(line.character_id, visemes.track(line, fps)) for line in request.timeline.lines]
-        mouths = schedule(list(request.face_tracks), speaking)
+
+        def mouths_for(delay_seconds: float) -> dict:
+            speaking = [(line.character_id, visemes.track(line, fps, delay_seconds)) for line in request.timeline.lines]
+            return schedule(list(request.face_tracks), speaking)
+
         text = self._settings.watermark_text
         watermark = Watermark(text, plan.format.width, plan.format.height) if text else None
         cue_times = {k: cue.time_seconds for k, cue in enumerate(plan.sound_cues)}
@@ -76,27 +79,22 @@ class LipSyncModel:
             self._artifacts.writer(key, "video/mp4") as (path, result),
         ):
 
-            def build(shift_seconds: float) -> measure.FileReport:
+            def build(mouth_delay_seconds: float) -> measure.FileReport:
+                mouths = mouths_for(mouth_delay_seconds)
                 response.duration_seconds = assemble(
-                    video,
-                    audio,
-                    path,
-                    mouths or None,
-                    self._settings.x264_preset,
-                    watermark,
-                    metadata,
-                    chapters,
-                    shift_seconds,
+                    video, audio, path, mouths or None, self._settings.x264_preset, watermark, metadata, chapters
                 )
                 return measure.measure(path)
 
             report = build(0.0)
             clear = [line.offset_ms for line in report.lines if line.correlation >= MIN_CORRELATION]
             if clear and max(abs(o) for o in clear) > self._settings.sync_target_ms:
+                # The mouths are ours to redraw: re-time them to the voice instead of moving the audio,
+                # which would drag every sound effect off its picture.
                 shift_ms = statistics.median(clear)
                 response.line_sync_before_correction.extend(report.lines)
-                response.audio_shift_ms = -shift_ms
-                report = build(-shift_ms / 1000)  # audio late by x → move it x earlier
+                response.mouth_shift_ms = shift_ms
+                report = build(shift_ms / 1000)  # audio late by x → mouths x later
             response.line_sync.extend(report.lines)
             response.effect_sync.extend(report.effects)
             provenance.sign(path, path, self._identity, self._claim(request, response))
@@ -130,7 +128,7 @@ class LipSyncModel:
             "effects_sync": [
                 {"cue_index": s.cue_index, "offset_ms": round(s.offset_ms, 2)} for s in response.effect_sync
             ],
-            "audio_shift_ms": round(response.audio_shift_ms, 2),
+            "mouth_shift_ms": round(response.mouth_shift_ms, 2),
         }
 
 
@@ -140,6 +138,6 @@ def describe(response: lipsync_pb2.AssembleOutputResponse) -> str:
         {
             "lines_ms": [round(s.offset_ms, 1) for s in response.line_sync],
             "effects_ms": [round(s.offset_ms, 1) for s in response.effect_sync],
-            "audio_shift_ms": round(response.audio_shift_ms, 1),
+            "mouth_shift_ms": round(response.mouth_shift_ms, 1),
         }
     )

@@ -76,12 +76,12 @@ class MouthTrack:
     viseme: list[str]
 
 
-def track(line: common_pb2.SpokenLine, fps: int) -> MouthTrack:
-    """The mouth over the frames a line spans, sampled at the video's frame times."""
+def track(line: common_pb2.SpokenLine, fps: int, delay_seconds: float = 0.0) -> MouthTrack:
+    """The mouth over the frames a line spans, sampled at the video's frame times (delayed by `delay_seconds`)."""
     first = int(np.floor(line.start_seconds * fps))
     last = int(np.ceil(line.end_seconds * fps))
     # frame centres, 20 ms ahead: speech energy peaks at syllable onsets, the opening mid-vowel
-    times = (np.arange(first, last + 1) + 0.5) / fps + LEAD
+    times = (np.arange(first, last + 1) + 0.5) / fps + LEAD - delay_seconds
     opening = np.zeros(len(times))
     width = np.full(len(times), VISEMES["sil"][1])
     weight = np.zeros(len(times))
