@@ -55,8 +55,11 @@ class LipSyncModel:
         plan = request.plan
         fps = plan.format.fps or 24
 
-        def mouths_for(delay_seconds: float) -> dict:
-            speaking = [(line.character_id, visemes.track(line, fps, delay_seconds)) for line in request.timeline.lines]
+        def mouths_for(delays_ms: dict[int, float]) -> dict:
+            speaking = [
+                (line.character_id, visemes.track(line, fps, delays_ms.get(line.line_index, 0.0) / 1000))
+                for line in request.timeline.lines
+            ]
             return schedule(list(request.face_tracks), speaking)
 
         text = self._settings.watermark_text
@@ -79,22 +82,26 @@ class LipSyncModel:
             self._artifacts.writer(key, "video/mp4") as (path, result),
         ):
 
-            def build(mouth_delay_seconds: float) -> measure.FileReport:
-                mouths = mouths_for(mouth_delay_seconds)
+            def build(delays_ms: dict[int, float]) -> measure.FileReport:
+                mouths = mouths_for(delays_ms)
                 response.duration_seconds = assemble(
                     video, audio, path, mouths or None, self._settings.x264_preset, watermark, metadata, chapters
                 )
                 return measure.measure(path)
 
-            report = build(0.0)
-            clear = [line.offset_ms for line in report.lines if line.correlation >= MIN_CORRELATION]
-            if clear and max(abs(o) for o in clear) > self._settings.sync_target_ms:
+            report = build({})
+            # each line whose offset was measured reliably and misses the target gets its own correction;
+            # lines measured too unclearly to trust (whispers) follow the median of the reliable ones
+            reliable = {line.line_index: line.offset_ms for line in report.lines if line.correlation >= MIN_CORRELATION}
+            late = {k: v for k, v in reliable.items() if abs(v) > self._settings.sync_target_ms}
+            if late:
+                shift = statistics.median(reliable.values())
+                late.update({line.line_index: shift for line in report.lines if line.line_index not in reliable})
                 # The mouths are ours to redraw: re-time them to the voice instead of moving the audio,
                 # which would drag every sound effect off its picture.
-                shift_ms = statistics.median(clear)
                 response.line_sync_before_correction.extend(report.lines)
-                response.mouth_shift_ms = shift_ms
-                report = build(shift_ms / 1000)  # audio late by x → mouths x later
+                response.mouth_shift_ms = statistics.median(late.values())
+                report = build(late)  # audio late by x → that line's mouth x later
             response.line_sync.extend(report.lines)
             response.effect_sync.extend(report.effects)
             provenance.sign(path, path, self._identity, self._claim(request, response))
