@@ -102,10 +102,9 @@ def render(
         timeline.lines.append(placed)
 
     effects = np.zeros(n, np.float32)
+    effects_backend = effects_backend or ProceduralFoley()
     for index, cue in enumerate(plan.sound_cues):
-        clip = (effects_backend or ProceduralFoley()).render(
-            cue.event, cue.surface, seed * 1000 + index, _cue_text(plan, cue)
-        )
+        clip = effects_backend.render(cue.event, cue.surface, seed * 1000 + index, _cue_text(plan, cue))
         room = _scene_of(plan, cue.scene_index).acoustics
         start = round(cue.time_seconds * SAMPLE_RATE)
         _place(effects, acoustics.apply(clip, room, seed + 500 + index), start)

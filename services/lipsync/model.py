@@ -8,7 +8,6 @@ file is assembled again and measured again, and both measurements are reported.
 from __future__ import annotations
 
 import hashlib
-import json
 import statistics
 from importlib import metadata as package_metadata
 from pathlib import Path
@@ -137,14 +136,3 @@ class LipSyncModel:
             ],
             "mouth_shift_ms": round(response.mouth_shift_ms, 2),
         }
-
-
-def describe(response: lipsync_pb2.AssembleOutputResponse) -> str:
-    """One line for logs: the measured sync figures."""
-    return json.dumps(
-        {
-            "lines_ms": [round(s.offset_ms, 1) for s in response.line_sync],
-            "effects_ms": [round(s.offset_ms, 1) for s in response.effect_sync],
-            "mouth_shift_ms": round(response.mouth_shift_ms, 1),
-        }
-    )

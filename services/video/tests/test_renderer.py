@@ -35,15 +35,18 @@ def make(
     return small(plan(spec, "pro", 5, RATES))
 
 
-@cache
-def frames_of(key: str) -> tuple[np.ndarray, dict]:
-    scene_plan = PLANS[key]
+def _render(scene_plan: common_pb2.ScenePlan) -> tuple[np.ndarray, dict]:
     batches, faces = [], {}
     for _, batch, batch_faces in render.frames(scene_plan, torch.device("cpu")):
         batches.append(batch.numpy())
         for cid, face_frames in batch_faces.items():
             faces.setdefault(cid, []).extend(face_frames)
     return np.concatenate(batches), faces
+
+
+@cache
+def frames_of(key: str) -> tuple[np.ndarray, dict]:
+    return _render(PLANS[key])
 
 
 # Ten plans that together cover every location, time of day, weather, lighting, style, movement and event.
@@ -120,8 +123,7 @@ def _block_jumps(frames: np.ndarray, block: int = 16) -> np.ndarray:
 
 def test_rendering_is_deterministic() -> None:
     key = "neon_rain_track"
-    a = np.concatenate([b.numpy() for _, b, _ in render.frames(PLANS[key], torch.device("cpu"))])
-    assert np.array_equal(a, frames_of(key)[0])
+    assert np.array_equal(_render(PLANS[key])[0], frames_of(key)[0])  # a second, independent render
 
 
 def _shift(a: np.ndarray, b: np.ndarray) -> int:
@@ -135,9 +137,7 @@ def _shift(a: np.ndarray, b: np.ndarray) -> int:
 def _camera(movement: str) -> tuple[int, int, int, int]:
     """(sky/far shift, ground shift, left-half shift, right-half shift) between the first and a later frame."""
     scene_plan = make(f"A wide shot of a city street at noon, {movement}, documentary.", 1.0)
-    frames, _ = (lambda fr: (fr, None))(
-        np.concatenate([b.numpy() for _, b, _ in render.frames(scene_plan, torch.device("cpu"))])
-    )
+    frames, _ = _render(scene_plan)
     a, b = frames[0].astype(float), frames[8].astype(float)
     far = _shift(a[int(H * 0.2) : int(H * 0.35)], b[int(H * 0.2) : int(H * 0.35)])  # skyline (depth 10)
     near = _shift(a[int(H * 0.6) : int(H * 0.75)], b[int(H * 0.6) : int(H * 0.75)])  # street level (depth 2.5)
@@ -186,9 +186,7 @@ def test_every_environment_and_style_pair_is_distinguishable_by_image_statistics
     for location in locations:
         scene_plan = make("A wide shot, static.", 0.25)
         scene_plan.shots[0].environment.location = location
-        env_stats[location] = _stats(
-            np.concatenate([b.numpy() for _, b, _ in render.frames(scene_plan, torch.device("cpu"))])
-        )
+        env_stats[location] = _stats(_render(scene_plan)[0])
     for a, b in itertools.combinations(locations, 2):
         assert np.linalg.norm(env_stats[a] - env_stats[b]) > 0.03, (p.Location.Name(a), p.Location.Name(b))
     styles = [v for v in p.VisualStyle.values() if v]
@@ -196,9 +194,7 @@ def test_every_environment_and_style_pair_is_distinguishable_by_image_statistics
     for style in styles:
         scene_plan = make("A wide shot of a forest at noon, static.", 0.25)
         scene_plan.shots[0].style.style = style
-        style_stats[style] = _stats(
-            np.concatenate([b.numpy() for _, b, _ in render.frames(scene_plan, torch.device("cpu"))])
-        )
+        style_stats[style] = _stats(_render(scene_plan)[0])
     for a, b in itertools.combinations(styles, 2):
         assert np.linalg.norm(style_stats[a] - style_stats[b]) > 0.01, (p.VisualStyle.Name(a), p.VisualStyle.Name(b))
 
@@ -208,11 +204,7 @@ def test_neon_light_tints_the_character() -> None:
     for lighting in (p.LIGHTING_NATURAL, p.LIGHTING_NEON):
         scene_plan = make("Full shot of a woman standing in a photo studio, static.", 0.25)
         scene_plan.shots[0].environment.lighting = lighting
-        frames, faces = (
-            np.concatenate([b.numpy() for _, b, _ in render.frames(scene_plan, torch.device("cpu"))]),
-            None,
-        )
-        _, faces = next(iter([(None, f) for _, _, f in render.frames(scene_plan, torch.device("cpu"))]))
+        frames, faces = _render(scene_plan)
         face = next(iter(faces.values()))[0]
         box = frames[
             0, int(face.box_y1) : int(face.box_y1 + (face.box_y1 - face.box_y0)), int(face.box_x0) : int(face.box_x1)
@@ -221,15 +213,6 @@ def test_neon_light_tints_the_character() -> None:
     natural, neon = lit[p.LIGHTING_NATURAL], lit[p.LIGHTING_NEON]
     # magenta neon: green drops relative to red and blue
     assert neon[1] / (neon[0] + neon[2]) < 0.8 * natural[1] / (natural[0] + natural[2])
-
-
-def _render(scene_plan: common_pb2.ScenePlan) -> tuple[np.ndarray, dict]:
-    batches, faces = [], {}
-    for _, batch, batch_faces in render.frames(scene_plan, torch.device("cpu")):
-        batches.append(batch.numpy())
-        for cid, face_frames in batch_faces.items():
-            faces.setdefault(cid, []).extend(face_frames)
-    return np.concatenate(batches), faces
 
 
 def _descriptor(frame: np.ndarray, plate: np.ndarray, face: common_pb2.FaceFrame) -> np.ndarray:
