@@ -102,3 +102,14 @@ JOB_DURATION_SECONDS = Histogram(
 CREDITS_RESERVED = Counter("cinemesh_credits_reserved_total", "Credits reserved at submission.", ["tier"])
 CREDITS_CHARGED = Counter("cinemesh_credits_charged_total", "Credits charged on completion.", ["tier"])
 CREDITS_REFUNDED = Counter("cinemesh_credits_refunded_total", "Credits refunded on failure or cancellation.", ["tier"])
+
+CAMEO_ENROLLMENTS = Counter(
+    "cinemesh_cameo_enrollments_total",
+    "Enrollment attempts, by outcome: enrolled, or the reason the recording was rejected.",
+    ["outcome"],
+)
+CAMEO_MENTIONS = Counter(
+    "cinemesh_cameo_mentions_total",
+    "@mentions resolved for jobs, by outcome (cast, no_consent, not_found, revoked).",
+    ["outcome"],
+)
