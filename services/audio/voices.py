@@ -37,11 +37,12 @@ _SLOTS = {
 NARRATOR = Voice(-2.0, 0.95, -1.5)
 
 
-#: The embedded voice (Piper `joe`) unshifted, measured over three paragraphs: median F0, syllable rate,
-#: spectral tilt above 1 kHz. A cameo's voice is the shift from these to its own profile.
+#: The embedded voice (Piper `joe`) unshifted, measured like a cameo's (identity's `measure_voice`) over
+#: five lines: median F0 85–93 Hz (short exclamations run higher), 4.1–5.5 syllables/s, tilt −8 … −14 dB/oct.
+#: A cameo's voice is the shift from these to its own profile.
 BASE_MEDIAN_F0_HZ = 90.0
-BASE_SYLLABLES_PER_SECOND = 4.0
-BASE_TILT_DB_PER_OCTAVE = -6.0
+BASE_SYLLABLES_PER_SECOND = 4.5
+BASE_TILT_DB_PER_OCTAVE = -11.0
 
 
 def cameo_voice(profile: common_pb2.VoiceProfile) -> Voice:

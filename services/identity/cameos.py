@@ -328,7 +328,7 @@ class CameoRegistry:
     # resolution ---------------------------------------------------------
 
     def resolve(self, account_id: str, mentions: Sequence[str], job_id: str) -> list[common_pb2.CastMember]:
-        """Cast members for a job's mentions, each consented; records every use. Raises before anything renders."""
+        """Cast members for mentions, each consented; records the use by `job_id` (if any). Raises before rendering."""
         cast = []
         for written in mentions:
             handle = written.lower()
