@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import shutil
 import subprocess
@@ -103,3 +104,26 @@ def crd_schemas() -> dict[tuple[str, str], dict]:
                 schema["properties"]["metadata"] = {"type": "object"}  # checked by the API server, not the CRD
                 schemas[(f"{group}/{version['name']}", kind)] = schema
     return schemas
+
+
+DASHBOARDS = CHART / "dashboards"
+
+
+def dashboard_panels() -> list[tuple[str, dict]]:
+    """(dashboard uid, panel) for every non-row panel of the shipped dashboards."""
+    panels = []
+    for path in sorted(DASHBOARDS.glob("*.json")):
+        dashboard = json.loads(path.read_text())
+        panels += [(dashboard["uid"], p) for p in dashboard["panels"] if p["type"] != "row"]
+    return panels
+
+
+def alert_rules() -> list[dict]:
+    """The alerting rules of the rendered PrometheusRule (all features on)."""
+    (rule,) = by_kind(render("all-features"), "PrometheusRule")
+    return [r for group in rule["spec"]["groups"] for r in group["rules"] if "alert" in r]
+
+
+def instantiate(expr: str, namespace: str, rate_interval: str = "1m") -> str:
+    """A dashboard expression as Grafana would send it for one namespace."""
+    return expr.replace("$namespace", namespace).replace("$__rate_interval", rate_interval)
