@@ -9,6 +9,7 @@ import grpc
 
 from cinemesh.gateway.http import HttpFront
 from cinemesh.gateway.jobs import JobsApi
+from cinemesh.runtime import metrics
 from cinemesh.runtime.app import ServiceApp
 from cinemesh.runtime.auth import authorization_of
 from cinemesh.runtime.bus import Consumer, Delivery
@@ -59,6 +60,7 @@ class JobServicer(gateway_pb2_grpc.JobServiceServicer):
 
 def main() -> None:
     app = ServiceApp("gateway")
+    metrics.init_gateway_series()
     api = JobsApi(app.settings, app.store, app.artifacts, app.publisher)
     app.host.add_service(
         "cinemesh.v1.JobService",
