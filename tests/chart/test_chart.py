@@ -155,6 +155,9 @@ def test_network_policies_admit_only_real_callers() -> None:
     gateway = named(docs, "NetworkPolicy", "cm-cinemesh-gateway")["spec"]["ingress"]
     api_sources = gateway[0]["from"]
     assert {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}} in api_sources
+    # Cameo enrollment is public too; it has no HTTP port.
+    identity = named(docs, "NetworkPolicy", "cm-cinemesh-identity")["spec"]["ingress"]
+    assert identity[0]["from"] == api_sources and identity[0]["ports"] == [{"port": "grpc"}]
     prompt = named(docs, "NetworkPolicy", "cm-cinemesh-prompt")["spec"]["ingress"]
     callers = [peer["podSelector"]["matchLabels"]["app.kubernetes.io/component"] for peer in prompt[0]["from"]]
     assert callers == ["gateway", "test"]
