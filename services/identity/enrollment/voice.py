@@ -19,7 +19,7 @@ RATE = 16_000
 HOP = RATE // 100  # 10 ms analysis frames
 F0_MIN, F0_MAX = 50.0, 400.0
 _LAG_MIN, _LAG_MAX = int(RATE / F0_MAX), int(RATE / F0_MIN) + 1
-_WINDOW = 400  # 25 ms integration window of YIN's difference function
+_WINDOW = 640  # 40 ms integration window of YIN's difference function: two periods at 50 Hz
 # YIN's cumulative-mean-normalised difference must dip below this at the period for a voiced frame.
 _YIN_THRESHOLD = 0.15
 _VOICED_MAX_DIP = 0.3
@@ -60,7 +60,7 @@ def to_16k(samples: np.ndarray, sample_rate: int) -> np.ndarray:
 
 
 def frame_levels_db(audio: np.ndarray) -> np.ndarray:
-    """RMS level of each 10 ms frame (25 ms window), dBFS."""
+    """RMS level of each 10 ms frame (40 ms window), dBFS."""
     frames = _frames(audio, _WINDOW)
     return 10 * np.log10(np.mean(frames.astype(np.float64) ** 2, axis=1) + 1e-12)
 

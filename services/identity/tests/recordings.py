@@ -95,6 +95,11 @@ def build(spec: Spec) -> bytes:
     return out.getvalue()
 
 
+def picture(spec: Spec, yaw: float = 0.0, pitch: float = 0.0) -> np.ndarray:
+    """One RGB frame of the recording `spec` describes, with the head at `yaw`/`pitch` degrees, mouth shut."""
+    return _FrameMaker(spec).frame(yaw, pitch, 0.0, True)
+
+
 def phrase_audio(text: str) -> tuple[np.ndarray, int]:
     """`text` spoken by Piper's bundled voice: mono float32 and its sample rate."""
     voice = _piper()
