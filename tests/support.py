@@ -1,13 +1,54 @@
-"""Test helpers shared by the suites: a JobService client and a topic reader."""
+"""Test helpers shared by the suites: a JobService client, a topic reader, job stores on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
 import grpc
+import pytest
+import sqlalchemy as sa
 from kafka import KafkaConsumer, TopicPartition
 
+from cinemesh.runtime.jobstore import JobStore
 from cinemesh.v1 import common_pb2, gateway_pb2, gateway_pb2_grpc
+
+POSTGRES_URL = os.environ.get("CINEMESH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@contextlib.contextmanager
+def job_store(backend: str, tmp_path: Path) -> Iterator[JobStore]:
+    """A fresh JobStore: a SQLite file, or its own schema on CINEMESH_TEST_POSTGRES_URL (skipped if unreachable)."""
+    if backend == "sqlite":
+        store = JobStore(f"sqlite:///{tmp_path / 'state' / 'cinemesh.db'}")
+        store.create_schema()
+        yield store
+        store.dispose()
+        return
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError as exc:
+        admin.dispose()
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {exc.orig}")
+    schema = f"cinemesh_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    store = JobStore(f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}")
+    try:
+        store.create_schema()
+        yield store
+    finally:
+        store.dispose()
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 class Client:

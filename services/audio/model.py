@@ -66,7 +66,7 @@ class AudioModel:
                 sample_count=samples,
                 timeline=timeline,
             )
-        rendered = soundtrack.render(request.plan, self.speaker, self._target_lufs, self._foley)
+        rendered = soundtrack.render(request.plan, self.speaker, self._target_lufs, self._foley, request.cast)
         timeline = rendered.timeline
         for name in STEMS:
             with self._artifacts.writer(f"{base}/stems/{name}.wav", "audio/wav") as (path, result):

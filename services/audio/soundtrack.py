@@ -10,6 +10,7 @@ lip-sync needs.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,7 +61,11 @@ def _cue_text(plan: common_pb2.ScenePlan, cue) -> str:  # type: ignore[no-untype
 
 
 def render(
-    plan: common_pb2.ScenePlan, speaker: Speaker, target_lufs: float, effects_backend: FoleyBackend | None = None
+    plan: common_pb2.ScenePlan,
+    speaker: Speaker,
+    target_lufs: float,
+    effects_backend: FoleyBackend | None = None,
+    cast: Sequence[common_pb2.CastMember] = (),
 ) -> Soundtrack:
     fmt = plan.format
     n = sample_count(fmt.frame_count, fmt.fps)
@@ -69,7 +74,7 @@ def render(
     timeline = common_pb2.AudioTimeline()
 
     dialogue = np.zeros(n, np.float32)
-    voices = voices_for(list(plan.characters))
+    voices = voices_for(plan.characters, cast)
     for index, line in enumerate(plan.dialogue):
         voice = voices.get(line.character_id, voices["narrator"])
         following = [d.start_seconds for d in plan.dialogue[index + 1 :] if d.start_seconds > line.start_seconds]

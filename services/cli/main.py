@@ -6,6 +6,10 @@ cinemesh status JOB                 show a job
 cinemesh parse "PROMPT" --json      print the ScenePlan the prompt stage would make
 cinemesh down                       stop the mesh
 cinemesh demo -o F                  up + generate the README example + down
+cinemesh cameo start HANDLE         get a live challenge to record for your cameo
+cinemesh cameo enroll ID FILE.mp4   verify the recording and enroll the cameo
+cinemesh cameo share ID --audience  choose who may mention it (only-me, approved, everyone)
+cinemesh cameo uses ID | revoke ID  list the jobs that used it | revoke it
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from cinemesh.mesh.launcher import EmbeddedMesh, MeshInfo
-from cinemesh.v1 import common_pb2, gateway_pb2, gateway_pb2_grpc
+from cinemesh.v1 import common_pb2, gateway_pb2, gateway_pb2_grpc, identity_pb2, identity_pb2_grpc
 
 DEMO_PROMPT = (
     "Medium shot of an old lighthouse keeper on a beach at golden hour, waves rolling in. "
@@ -46,6 +50,77 @@ def _connect() -> tuple[gateway_pb2_grpc.JobServiceStub, list[tuple[str, str]], 
         raise SystemExit("no mesh found: run `cinemesh up`, or set CINEMESH_GATEWAY and CINEMESH_API_KEY")
     channel = grpc.insecure_channel(address)
     return gateway_pb2_grpc.JobServiceStub(channel), [("authorization", f"Bearer {api_key}")], channel
+
+
+def _identity() -> tuple[identity_pb2_grpc.IdentityServiceStub, list[tuple[str, str]]]:
+    info = MeshInfo.load(_state_dir())
+    address = os.environ.get("CINEMESH_IDENTITY") or (
+        f"127.0.0.1:{info.services['identity'].grpc_port}" if info else None
+    )
+    api_key = os.environ.get("CINEMESH_API_KEY") or (info.api_key if info else None)
+    if not address or not api_key:
+        raise SystemExit("no mesh found: run `cinemesh up`, or set CINEMESH_IDENTITY and CINEMESH_API_KEY")
+    channel = grpc.insecure_channel(address, options=[("grpc.max_send_message_length", 16 * 1024 * 1024)])
+    return identity_pb2_grpc.IdentityServiceStub(channel), [("authorization", f"Bearer {api_key}")]
+
+
+_AUDIENCES = {
+    "only-me": identity_pb2.CAMEO_AUDIENCE_ONLY_ME,
+    "approved": identity_pb2.CAMEO_AUDIENCE_APPROVED,
+    "everyone": identity_pb2.CAMEO_AUDIENCE_EVERYONE,
+}
+
+
+def _print_cameo(cameo: identity_pb2.Cameo) -> None:
+    audience = identity_pb2.CameoAudience.Name(cameo.audience).removeprefix("CAMEO_AUDIENCE_").lower()
+    console.print(f"@{cameo.handle} ({cameo.display_name}) id {cameo.cameo_id}: mentionable by {audience}")
+    if cameo.approved_account_ids:
+        console.print(f"approved: {', '.join(cameo.approved_account_ids)}")
+    if cameo.HasField("voice"):
+        console.print(
+            f"voice: median F0 {cameo.voice.median_f0_hz:.0f} Hz, "
+            f"{cameo.voice.speaking_rate_syllables_per_second:.1f} syllables/s"
+        )
+
+
+def cmd_cameo(args: argparse.Namespace) -> int:
+    if args.action == "enroll" and not args.file:
+        raise SystemExit("cameo enroll needs the recording: cinemesh cameo enroll CHALLENGE_ID FILE.mp4")
+    stub, metadata = _identity()
+    try:
+        if args.action == "start":
+            challenge = stub.StartEnrollment(
+                identity_pb2.StartEnrollmentRequest(handle=args.target, display_name=args.name or ""),
+                metadata=metadata,
+                timeout=10,
+            ).challenge
+            moves = ", ".join(identity_pb2.HeadMove.Name(m).removeprefix("HEAD_MOVE_").lower() for m in challenge.moves)
+            console.print(
+                f"challenge {challenge.challenge_id} (valid until {challenge.expires_at.ToDatetime():%H:%M:%S} UTC)\n"
+                f"Record 10–20 s facing the camera: turn your head {moves} (back to the camera between turns), "
+                f'then say: "{challenge.phrase}"'
+            )
+        elif args.action == "enroll":
+            request = identity_pb2.CompleteEnrollmentRequest(
+                challenge_id=args.target, recording=Path(args.file).read_bytes()
+            )
+            _print_cameo(stub.CompleteEnrollment(request, metadata=metadata, timeout=120).cameo)
+        elif args.action == "share":
+            request = identity_pb2.SetCameoConsentRequest(
+                cameo_id=args.target, audience=_AUDIENCES[args.audience], approved_account_ids=args.approve
+            )
+            _print_cameo(stub.SetCameoConsent(request, metadata=metadata, timeout=10).cameo)
+        elif args.action == "uses":
+            uses = stub.ListCameoUses(identity_pb2.ListCameoUsesRequest(cameo_id=args.target), metadata=metadata)
+            for use in uses.uses:
+                console.print(f"{use.used_at.ToDatetime():%Y-%m-%d %H:%M:%S}  job {use.job_id}  by {use.account_id}")
+        else:
+            revoked = stub.RevokeCameo(identity_pb2.RevokeCameoRequest(cameo_id=args.target), metadata=metadata)
+            console.print(f"revoked; {len(revoked.failed_job_ids)} queued job(s) failed and refunded")
+    except grpc.RpcError as exc:
+        console.print(f"[red]{exc.code().name}[/red]: {exc.details()}")
+        return 1
+    return 0
 
 
 def cmd_up(_: argparse.Namespace) -> int:
@@ -303,6 +378,14 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("-o", "--output", default="out/demo.mp4")
     _add_spec_options(demo)
     demo.set_defaults(run=cmd_demo)
+    cameo = commands.add_parser("cameo", help="enroll and control your cameo (@handle)")
+    cameo.add_argument("action", choices=("start", "enroll", "share", "uses", "revoke"))
+    cameo.add_argument("target", help="the handle (start) or the challenge id (enroll) or the cameo id")
+    cameo.add_argument("file", nargs="?", help="the recording (enroll)")
+    cameo.add_argument("--name", help="display name (start)")
+    cameo.add_argument("--audience", choices=tuple(_AUDIENCES), default="only-me", help="who may mention it (share)")
+    cameo.add_argument("--approve", nargs="*", default=[], metavar="ACCOUNT", help="approved accounts (share)")
+    cameo.set_defaults(run=cmd_cameo)
     args = parser.parse_args(argv)
     return int(args.run(args))
 

@@ -12,9 +12,10 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from cinemesh.runtime import metrics
 from cinemesh.runtime.artifacts import ArtifactStore
+from cinemesh.runtime.auth import authenticate
 from cinemesh.runtime.bus import Publisher
 from cinemesh.runtime.config import Settings
-from cinemesh.runtime.errors import FailedPrecondition, NotFound, Unauthenticated, Unavailable
+from cinemesh.runtime.errors import FailedPrecondition, NotFound, Unavailable
 from cinemesh.runtime.jobstore import Account, JobRecord, JobStore, StageRun
 from cinemesh.runtime.specs import TIER_ENUMS, credit_cost, resolve, validate_request_id
 from cinemesh.runtime.stage import STAGE_ENUM
@@ -73,13 +74,7 @@ class JobsApi:
     # auth ---------------------------------------------------------------
 
     def authenticate(self, authorization: str | None) -> Account:
-        scheme, _, key = (authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not key.strip():
-            raise Unauthenticated("send 'authorization: Bearer <api key>'; `cinemesh up` prints the local key")
-        account = self._store.account_for_key(key.strip())
-        if account is None:
-            raise Unauthenticated("the API key is not known; check CINEMESH_API_KEY")
-        return account
+        return authenticate(self._store, authorization)
 
     # jobs ---------------------------------------------------------------
 

@@ -9,18 +9,15 @@ import grpc
 
 from cinemesh.gateway.http import HttpFront
 from cinemesh.gateway.jobs import JobsApi
+from cinemesh.runtime import metrics
 from cinemesh.runtime.app import ServiceApp
+from cinemesh.runtime.auth import authorization_of
 from cinemesh.runtime.bus import Consumer, Delivery
 from cinemesh.runtime.jobstore import Account
 from cinemesh.runtime.topics import JOBS_COMPLETED, JOBS_FAILED
 from cinemesh.v1 import events_pb2, gateway_pb2, gateway_pb2_grpc
 
 log = logging.getLogger(__name__)
-
-
-def _authorization(context: grpc.ServicerContext) -> str | None:
-    value = dict(context.invocation_metadata() or ()).get("authorization")
-    return value if isinstance(value, str) else None
 
 
 class JobServicer(gateway_pb2_grpc.JobServiceServicer):
@@ -30,7 +27,7 @@ class JobServicer(gateway_pb2_grpc.JobServiceServicer):
         self._api = api
 
     def _account(self, context: grpc.ServicerContext) -> Account:
-        return self._api.authenticate(_authorization(context))
+        return self._api.authenticate(authorization_of(context))
 
     def SubmitJob(
         self, request: gateway_pb2.SubmitJobRequest, context: grpc.ServicerContext
@@ -63,6 +60,7 @@ class JobServicer(gateway_pb2_grpc.JobServiceServicer):
 
 def main() -> None:
     app = ServiceApp("gateway")
+    metrics.init_gateway_series()
     api = JobsApi(app.settings, app.store, app.artifacts, app.publisher)
     app.host.add_service(
         "cinemesh.v1.JobService",

@@ -1,33 +1,114 @@
-"""Identity service: IdentityService.ResolveMentions and the `plans.parsed` consumer."""
+"""Identity service: IdentityService (cameos, consent, resolution) and the `plans.parsed` consumer."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import grpc
 
-from cinemesh.identity.casting import CameoRegistry
-from cinemesh.runtime.app import ServiceApp
-from cinemesh.runtime.bus import Delivery
-from cinemesh.runtime.topics import PLANS_CAST, PLANS_PARSED
-from cinemesh.v1 import events_pb2, identity_pb2, identity_pb2_grpc
+from cinemesh.identity import enrollment
+from cinemesh.identity.cameos import CameoRegistry, Likeness
+from cinemesh.identity.vault import Vault
+from cinemesh.runtime.app import ServiceApp, create_schema
+from cinemesh.runtime.auth import authenticate, authorization_of
+from cinemesh.runtime.bus import Delivery, Publisher
+from cinemesh.runtime.jobstore import Account, JobStore
+from cinemesh.runtime.topics import JOBS_FAILED, PLANS_CAST, PLANS_PARSED
+from cinemesh.v1 import common_pb2, events_pb2, identity_pb2, identity_pb2_grpc
+
+
+class LiveEnroller:
+    """The live challenge and its verification, from cinemesh.identity.enrollment."""
+
+    def new_challenge(self) -> tuple[Sequence[str], str]:
+        challenge = enrollment.Challenge.new()
+        return challenge.moves, challenge.phrase
+
+    def verify(self, recording: bytes, moves: Sequence[str], phrase: str) -> Likeness:
+        return enrollment.verify_recording(recording, enrollment.Challenge(moves=tuple(moves), phrase=phrase))
 
 
 class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
-    def __init__(self, registry: CameoRegistry) -> None:
+    """Thin transport: authenticate, delegate to the registry."""
+
+    def __init__(self, registry: CameoRegistry, store: JobStore, publisher: Publisher) -> None:
         self._registry = registry
+        self._store = store
+        self._publisher = publisher
+
+    def _account(self, context: grpc.ServicerContext) -> Account:
+        return authenticate(self._store, authorization_of(context))
+
+    def StartEnrollment(
+        self, request: identity_pb2.StartEnrollmentRequest, context: grpc.ServicerContext
+    ) -> identity_pb2.StartEnrollmentResponse:
+        account = self._account(context)
+        challenge = self._registry.start_enrollment(account.account_id, request.handle, request.display_name)
+        return identity_pb2.StartEnrollmentResponse(challenge=challenge)
+
+    def CompleteEnrollment(
+        self, request: identity_pb2.CompleteEnrollmentRequest, context: grpc.ServicerContext
+    ) -> identity_pb2.CompleteEnrollmentResponse:
+        account = self._account(context)
+        cameo = self._registry.complete_enrollment(account.account_id, request.challenge_id, request.recording)
+        return identity_pb2.CompleteEnrollmentResponse(cameo=cameo)
+
+    def GetCameo(
+        self, request: identity_pb2.GetCameoRequest, context: grpc.ServicerContext
+    ) -> identity_pb2.GetCameoResponse:
+        account = self._account(context)
+        return identity_pb2.GetCameoResponse(cameo=self._registry.get_cameo(account.account_id, request.cameo_id))
+
+    def SetCameoConsent(
+        self, request: identity_pb2.SetCameoConsentRequest, context: grpc.ServicerContext
+    ) -> identity_pb2.SetCameoConsentResponse:
+        account = self._account(context)
+        cameo = self._registry.set_consent(
+            account.account_id, request.cameo_id, request.audience, list(request.approved_account_ids)
+        )
+        return identity_pb2.SetCameoConsentResponse(cameo=cameo)
+
+    def RevokeCameo(
+        self, request: identity_pb2.RevokeCameoRequest, context: grpc.ServicerContext
+    ) -> identity_pb2.RevokeCameoResponse:
+        account = self._account(context)
+        revocation = self._registry.revoke(account.account_id, request.cameo_id)
+        # The gateway fails and refunds each job once (its jobs.failed consumer); stages drop failed jobs' work.
+        for job_id in revocation.unfinished_job_ids:
+            failed = events_pb2.JobFailed(
+                job_id=job_id,
+                stage=common_pb2.STAGE_IDENTITY,
+                reason=f"@{revocation.handle} was revoked by its owner while the job was queued",
+                code=grpc.StatusCode.FAILED_PRECONDITION.name,
+            )
+            self._publisher.publish(JOBS_FAILED, job_id, failed)
+        return identity_pb2.RevokeCameoResponse(failed_job_ids=revocation.unfinished_job_ids)
+
+    def ListCameoUses(
+        self, request: identity_pb2.ListCameoUsesRequest, context: grpc.ServicerContext
+    ) -> identity_pb2.ListCameoUsesResponse:
+        account = self._account(context)
+        return identity_pb2.ListCameoUsesResponse(uses=self._registry.list_uses(account.account_id, request.cameo_id))
 
     def ResolveMentions(
         self, request: identity_pb2.ResolveMentionsRequest, context: grpc.ServicerContext
     ) -> identity_pb2.ResolveMentionsResponse:
-        cast = self._registry.resolve(request.account_id, list(request.mentions))
+        account = self._account(context)
+        cast = self._registry.resolve(account.account_id, list(request.mentions), job_id="")
         return identity_pb2.ResolveMentionsResponse(cast=cast)
 
 
 def main() -> None:
     app = ServiceApp("identity")
-    registry = CameoRegistry()
+    registry = CameoRegistry(
+        app.store, Vault.from_settings(app.settings), LiveEnroller(), app.settings.enrollment_challenge_seconds
+    )
+    create_schema(registry.create_schema)
     app.host.add_service(
         "cinemesh.v1.IdentityService",
-        lambda server: identity_pb2_grpc.add_IdentityServiceServicer_to_server(IdentityServicer(registry), server),
+        lambda server: identity_pb2_grpc.add_IdentityServiceServicer_to_server(
+            IdentityServicer(registry, app.store, app.publisher), server
+        ),
     )
     runner = app.stage_runner(job_state="casting")
 
@@ -35,7 +116,7 @@ def main() -> None:
         parsed: events_pb2.PlanParsed = delivery.message  # type: ignore[assignment]
 
         def work() -> list:
-            cast = registry.resolve(parsed.account_id, list(parsed.plan.mentions))
+            cast = registry.resolve(parsed.account_id, list(parsed.plan.mentions), parsed.job_id)
             return [(PLANS_CAST, events_pb2.PlanCast(job_id=parsed.job_id, plan=parsed.plan, cast=cast))]
 
         runner.run(delivery, parsed.plan.duration_seconds, work)

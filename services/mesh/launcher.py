@@ -78,6 +78,8 @@ class MeshInfo:
     model_runtime: str
     broker_pid: int = 0
     rayhost_pid: int = 0
+    # Ray's metrics export port (ray_serve_* metrics), 0 without Ray.
+    ray_metrics_port: int = 0
     services: dict[str, ServiceEndpoint] = field(default_factory=dict)
 
     @property
@@ -126,6 +128,7 @@ class EmbeddedMesh:
             gateway_http_port=free_port(),
             api_key="cm_" + secrets.token_urlsafe(24),
             model_runtime=self.model_runtime,
+            ray_metrics_port=free_port() if self.model_runtime == "ray" else 0,
             services={name: ServiceEndpoint(free_port(), free_port()) for name in SERVICES},
         )
         self.info = info
@@ -188,6 +191,7 @@ class EmbeddedMesh:
                 "CINEMESH_MODEL_RUNTIME": info.model_runtime,
                 "CINEMESH_RAY_SERVE_URL": info.ray_serve_url,
                 "CINEMESH_RAY_SERVE_PORT": info.ray_serve_url.rsplit(":", 1)[1],
+                "CINEMESH_RAY_METRICS_PORT": str(info.ray_metrics_port),
                 "CINEMESH_GRPC_HOST": "127.0.0.1",
                 "CINEMESH_HTTP_PORT": str(info.gateway_http_port),
             }

@@ -33,7 +33,15 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if k.startswith("CINEMESH_")}
     num_gpus = float(os.environ.get("CINEMESH_NUM_GPUS_PER_REPLICA", "0"))
     # Logical CPUs: replicas mostly wait on encoders and I/O; the OS shares the real cores.
-    ray.init(num_cpus=max(8, os.cpu_count() or 2), include_dashboard=False, log_to_driver=False, namespace="cinemesh")
+    # ray_serve_* metrics (replicas, queues) are served on this port, as a KubeRay pod serves them on 8080.
+    metrics_port = int(os.environ.get("CINEMESH_RAY_METRICS_PORT", "0")) or None
+    ray.init(
+        num_cpus=max(8, os.cpu_count() or 2),
+        include_dashboard=False,
+        log_to_driver=False,
+        namespace="cinemesh",
+        _metrics_export_port=metrics_port,
+    )
     serve.start(http_options={"host": "127.0.0.1", "port": port})
     for name, model in MODEL_APPS.items():
         app = build_app({"name": name, "model": model, "env": env, "num_gpus": num_gpus})

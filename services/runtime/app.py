@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
@@ -25,7 +26,7 @@ class ServiceApp:
         configure_logging(service)
         self.settings = settings or Settings.from_env(service)
         self.store = JobStore(self.settings.database_url)
-        _create_schema(self.store)
+        create_schema(self.store.create_schema)
         self.artifacts = ArtifactStore(self.settings.artifacts_url)
         ensure_topics(self.settings.kafka_bootstrap, self.settings.kafka_partitions)
         self.publisher = Publisher(self.settings)
@@ -40,13 +41,13 @@ class ServiceApp:
         return consumer
 
 
-def _create_schema(store: JobStore) -> None:
-    # Several services may start at once against a fresh database.
+def create_schema(create: Callable[[], None]) -> None:
+    """Runs `create` (a metadata.create_all), retrying while other services create theirs at the same time."""
     for attempt in range(5):
         try:
-            store.create_schema()
+            create()
             return
         except (OperationalError, ProgrammingError) as exc:
             log.info("schema creation raced another service (%s); retrying", exc.__class__.__name__)
             time.sleep(0.2 * (attempt + 1))
-    store.create_schema()
+    create()

@@ -194,6 +194,7 @@ class Consumer:
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{self._stage}-work")
         self._consumer: KafkaConsumer | None = None
         self.ready = threading.Event()
+        metrics.init_consumer_series(self._stage, topics)
 
     def start(self) -> None:
         self._thread.start()
@@ -331,7 +332,13 @@ class Consumer:
                         raise RuntimeError("shutting down mid-retry") from exc
             assert error is not None
             self._dead_letter(record, error, attempt)
-            self._on_dead_letter(job_id, topic, error)
+            # The failure report (jobs.failed) stays in the job's trace, even for a record that did not decode.
+            raw = dict(record.headers or []).get("traceparent")
+            token = tracing.activate(raw.decode(errors="replace") if raw else None)
+            try:
+                self._on_dead_letter(job_id, topic, error)
+            finally:
+                tracing.deactivate(token)
             metrics.STAGE_RECORDS.labels(self._stage, topic, "dead_lettered").inc()
         finally:
             metrics.STAGE_INFLIGHT.labels(self._stage).dec()

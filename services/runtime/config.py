@@ -150,6 +150,11 @@ class Settings:
     # Secret. Unset: a test identity is generated under the state directory (embedded mode only).
     c2pa_cert_chain: str = ""
     c2pa_private_key: str = ""
+    # Key that encrypts cameo vectors at rest: 32 bytes, base64, mounted from a Secret. Unset: a key is
+    # generated under the state directory (embedded mode only).
+    cameo_key: str = ""
+    # Seconds an enrollment challenge stays valid.
+    enrollment_challenge_seconds: float = 300.0
 
     @classmethod
     def from_env(cls, service: str, env: Mapping[str, str] | None = None) -> Settings:
@@ -193,6 +198,8 @@ class Settings:
             sync_target_ms=_number(env, "CINEMESH_SYNC_TARGET_MS", 30.0, 1.0, 1000.0),
             c2pa_cert_chain=env.get("CINEMESH_C2PA_CERT_CHAIN", "").strip(),
             c2pa_private_key=env.get("CINEMESH_C2PA_PRIVATE_KEY", "").strip(),
+            cameo_key=env.get("CINEMESH_CAMEO_KEY", "").strip(),
+            enrollment_challenge_seconds=_number(env, "CINEMESH_ENROLLMENT_CHALLENGE_SECONDS", 300.0, 30.0, 3600.0),
             x264_preset=_choice(
                 env,
                 "CINEMESH_X264_PRESET",

@@ -45,6 +45,12 @@ class FailedPrecondition(CinemeshError):
     code = grpc.StatusCode.FAILED_PRECONDITION
 
 
+class PermissionDenied(CinemeshError):
+    """The caller is known but may not do this (e.g. read another person's cameo)."""
+
+    code = grpc.StatusCode.PERMISSION_DENIED
+
+
 class ResourceExhausted(CinemeshError):
     """Credits or quota are short."""
 

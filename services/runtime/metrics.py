@@ -46,7 +46,7 @@ GRPC_HANDLING_SECONDS = Histogram(
 
 STAGE_RECORDS = Counter(
     "cinemesh_stage_records_total",
-    "Kafka records a stage finished handling, by outcome (processed, republished, dropped, dead_lettered, waiting).",
+    "Kafka records a stage finished handling, by outcome (processed, republished, dropped, job_failed, dead_lettered).",
     ["stage", "topic", "outcome"],
 )
 STAGE_PROCESSING_SECONDS = Histogram(
@@ -86,6 +86,12 @@ MODEL_CALL_SECONDS = Histogram(
     ["stage", "runtime"],
     buckets=SECONDS_BUCKETS,
 )
+MODEL_DEVICE_SECONDS = Counter(
+    "cinemesh_model_device_seconds_total",
+    "Seconds model replicas spent computing, by stage and device (cpu or gpu); counted by the stage front from "
+    "what the replica reports, so it is scraped with the front's metrics.",
+    ["stage", "device"],
+)
 
 JOBS_SUBMITTED = Counter("cinemesh_jobs_submitted_total", "Jobs accepted by the gateway.", ["tier"])
 JOBS_FINISHED = Counter(
@@ -102,3 +108,41 @@ JOB_DURATION_SECONDS = Histogram(
 CREDITS_RESERVED = Counter("cinemesh_credits_reserved_total", "Credits reserved at submission.", ["tier"])
 CREDITS_CHARGED = Counter("cinemesh_credits_charged_total", "Credits charged on completion.", ["tier"])
 CREDITS_REFUNDED = Counter("cinemesh_credits_refunded_total", "Credits refunded on failure or cancellation.", ["tier"])
+
+CAMEO_ENROLLMENTS = Counter(
+    "cinemesh_cameo_enrollments_total",
+    "Enrollment attempts, by outcome: enrolled, or the reason the recording was rejected.",
+    ["outcome"],
+)
+CAMEO_MENTIONS = Counter(
+    "cinemesh_cameo_mentions_total",
+    "@mentions resolved for jobs, by outcome (cast, no_consent, not_found, revoked).",
+    ["outcome"],
+)
+
+#: Outcomes of cinemesh_stage_records_total.
+STAGE_OUTCOMES = ("processed", "republished", "dropped", "job_failed", "dead_lettered")
+TIERS = ("plus", "pro")
+JOB_STATES = ("completed", "failed", "cancelled")
+
+
+def init_consumer_series(stage: str, topics: list[str]) -> None:
+    """Exports a consumer's series at 0 from the start, so rates and ratios exist before the first error."""
+    STAGE_PROCESSING_SECONDS.labels(stage)
+    STAGE_INFLIGHT.labels(stage)
+    for topic in topics:
+        for outcome in STAGE_OUTCOMES:
+            STAGE_RECORDS.labels(stage, topic, outcome)
+        DLQ_RECORDS.labels(topic)
+        CONSUMER_LAG.labels(stage, topic)
+
+
+def init_gateway_series() -> None:
+    """Exports the job and credit series of every tier at 0 (the gateway process only)."""
+    for tier in TIERS:
+        JOBS_SUBMITTED.labels(tier)
+        CREDITS_RESERVED.labels(tier)
+        CREDITS_CHARGED.labels(tier)
+        CREDITS_REFUNDED.labels(tier)
+        for state in JOB_STATES:
+            JOBS_FINISHED.labels(tier, state)

@@ -8,6 +8,7 @@ with their gRPC code, so a user's mistake stays INVALID_ARGUMENT end to end.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
@@ -22,6 +23,9 @@ Req = TypeVar("Req", bound=Message)
 Resp = TypeVar("Resp", bound=Message)
 
 PROTOBUF = "application/x-protobuf"
+#: Response headers of a Serve replica: the device it computed on and for how long.
+DEVICE_HEADER = "x-cinemesh-device"
+DEVICE_SECONDS_HEADER = "x-cinemesh-device-seconds"
 
 _ERRORS_BY_CODE: dict[str, type[errors.CinemeshError]] = {
     "NOT_FOUND": errors.NotFound,
@@ -59,7 +63,9 @@ class ModelClient(Generic[Req, Resp]):
         started = time.monotonic()
         try:
             if self._local is not None:
-                return self._local(request)
+                reply = self._local(request)
+                metrics.MODEL_DEVICE_SECONDS.labels(self._app, _local_device()).inc(time.monotonic() - started)
+                return reply
             return self._call_serve(request)
         finally:
             metrics.MODEL_CALL_SECONDS.labels(self._app, self._settings.model_runtime).observe(
@@ -77,6 +83,7 @@ class ModelClient(Generic[Req, Resp]):
         except requests.RequestException as exc:
             raise errors.Unavailable(f"Ray Serve app {self._app!r} at {self._url} is unreachable: {exc}") from exc
         if reply.status_code == 200:
+            self._count_device_seconds(reply.headers)
             return self._response_type.FromString(reply.content)
         if reply.status_code == 422:
             payload = reply.json()
@@ -84,3 +91,18 @@ class ModelClient(Generic[Req, Resp]):
         if reply.status_code in (429, 503):
             raise errors.Unavailable(f"Ray Serve app {self._app!r} is overloaded ({reply.status_code})")
         raise RuntimeError(f"Ray Serve app {self._app!r} answered {reply.status_code}: {reply.text[:500]}")
+
+    def _count_device_seconds(self, headers: requests.structures.CaseInsensitiveDict) -> None:
+        device = headers.get(DEVICE_HEADER, "")
+        try:
+            seconds = float(headers.get(DEVICE_SECONDS_HEADER, ""))
+        except ValueError:
+            return
+        if device in ("cpu", "gpu") and seconds >= 0:
+            metrics.MODEL_DEVICE_SECONDS.labels(self._app, device).inc(seconds)
+
+
+def _local_device() -> str:
+    """ "gpu" when this process's torch (if the model loaded it) sees CUDA; the device label stays low-cardinality."""
+    torch = sys.modules.get("torch")
+    return "gpu" if torch is not None and torch.cuda.is_available() else "cpu"

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import os
+import time
 from typing import Any
 
+import ray
 from ray import serve
 from ray.serve import Application
 from starlette.requests import Request
@@ -19,7 +22,7 @@ from starlette.responses import JSONResponse, Response
 
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import CinemeshError
-from cinemesh.runtime.modelclient import PROTOBUF
+from cinemesh.runtime.modelclient import DEVICE_HEADER, DEVICE_SECONDS_HEADER, PROTOBUF
 
 
 def _load(path: str) -> Any:
@@ -32,18 +35,25 @@ class ProtoModel:
     """Hosts one stage model; bodies are the model's request/response protobufs."""
 
     def __init__(self, name: str, model: str, env: dict[str, str]) -> None:
-        settings = Settings.from_env(name, env)
+        # The replica's own CINEMESH_* environment (a KubeRay pod's env, Secrets included) under the app's args.
+        process_env = {k: v for k, v in os.environ.items() if k.startswith("CINEMESH_")}
+        settings = Settings.from_env(name, {**process_env, **env})
         self._model = _load(model)(settings)
         self._request_type = self._model.request_type
+        self._device = "gpu" if ray.get_gpu_ids() else "cpu"
 
     async def __call__(self, request: Request) -> Response:
         body = await request.body()
         try:
             message = self._request_type.FromString(body)
+            started = time.monotonic()
             reply = await asyncio.to_thread(self._model, message)
+            busy = time.monotonic() - started
         except CinemeshError as exc:
             return JSONResponse({"code": exc.code.name, "message": exc.message}, status_code=422)
-        return Response(reply.SerializeToString(), media_type=PROTOBUF)
+        # The stage front counts these in cinemesh_model_device_seconds_total (it is the process Prometheus scrapes).
+        headers = {DEVICE_HEADER: self._device, DEVICE_SECONDS_HEADER: f"{busy:.6f}"}
+        return Response(reply.SerializeToString(), media_type=PROTOBUF, headers=headers)
 
 
 def build_app(args: dict[str, Any]) -> Application:

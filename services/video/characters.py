@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import torch
 
+from cinemesh.v1 import common_pb2
 from cinemesh.v1 import plan_pb2 as p
 
 #: The inside of the mouth: a dark red no clothing, hair or skin colour gets close to (see `_clear_of_mouth`),
@@ -117,14 +118,16 @@ def _cloth(hue: float, sat: float, val: float) -> tuple[float, float, float]:
     return round(r, 4), round(g, 4), round(b, 4)
 
 
-def appearance_for(character: p.Character) -> Appearance:
+def appearance_for(character: p.Character, cameo: common_pb2.CastMember | None = None) -> Appearance:
     """A stable look for a character: hashed from its id and description, nudged by words in the description.
 
     Clothing hues are spread over the whole colour wheel (top and a contrasting, darker bottom), so two
     characters almost never share a palette; "a man in a red jacket" gets a red top, "grey-haired" grey hair.
-    Female characters lean to long hair, male to short.
+    Female characters lean to long hair, male to short. A cameo's measured skin, hair and face proportions
+    replace the hashed ones, and its defaults hash from the cameo id alone, so it looks the same in every job.
     """
-    digest = hashlib.sha256(f"{character.id}\x00{character.description}".encode()).digest()
+    seed = f"cameo\x00{cameo.cameo_id}" if cameo and cameo.cameo_id else f"{character.id}\x00{character.description}"
+    digest = hashlib.sha256(seed.encode()).digest()
     u = [int.from_bytes(digest[2 * i : 2 * i + 2], "little") / 65535 for i in range(12)]
     text = character.description.lower()
     top = _cloth(u[0], 0.45 + 0.4 * u[1], 0.5 + 0.4 * u[2])
@@ -152,16 +155,31 @@ def appearance_for(character: p.Character) -> Appearance:
         hair_length = max(hair_length, 0.85)
     elif re.search(r"\b(short(?:[- ]\w+)?[- ]hair|bald|buzz[- ]?cut|crew[- ]cut)", text):
         hair_length = min(hair_length, 0.1)
+    head_ratio, eye_spacing = 1.1 + 0.3 * u[9], 0.30 + 0.15 * u[10]
+    if cameo is not None and cameo.HasField("appearance"):
+        measured = cameo.appearance
+        skin, hair = _unit_rgb(measured.skin), _unit_rgb(measured.hair)
+        # The figure's head includes hair above the brow that the landmark face (brow to chin) leaves out.
+        head_ratio = min(1.4, max(1.1, measured.face_aspect + CAMEO_HAIR_ALLOWANCE))
+        eye_spacing = min(0.45, max(0.30, measured.eye_spacing))
     return Appearance(
         skin=skin,
         hair=hair,
         top=top,
         bottom=bottom,
-        head_ratio=round(1.1 + 0.3 * u[9], 3),
-        eye_spacing=round(0.30 + 0.15 * u[10], 3),
+        head_ratio=round(head_ratio, 3),
+        eye_spacing=round(eye_spacing, 3),
         build=round(0.8 + 0.4 * u[11], 3),
         hair_length=round(hair_length, 3),
     )
+
+
+#: Head height of the drawn figure over the brow-to-chin face a cameo's landmarks measure, as a ratio offset.
+CAMEO_HAIR_ALLOWANCE = 0.2
+
+
+def _unit_rgb(colour: common_pb2.Rgb) -> tuple[float, float, float]:
+    return round(colour.r / 255, 4), round(colour.g / 255, 4), round(colour.b / 255, 4)
 
 
 # ---------------------------------------------------------------------------------------------- pose

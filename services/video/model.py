@@ -7,6 +7,7 @@ returns per-character face tracks and the visible events it drew.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import av
@@ -62,7 +63,7 @@ class VideoModel:
             return response
         response = video_pb2.RenderVideoResponse(frame_count=fmt.frame_count)
         with self._artifacts.writer(key, "video/mp4") as (path, result):
-            count = self._encode(request.plan, path, response)
+            count = self._encode(request.plan, request.cast, path, response)
         if count != fmt.frame_count:
             raise RuntimeError(f"rendered {count} frames, the plan has {fmt.frame_count}")
         with self._artifacts.writer(tracks_key, "application/protobuf") as (path, _):
@@ -70,7 +71,13 @@ class VideoModel:
         response.video.CopyFrom(result[0])
         return response
 
-    def _encode(self, plan: common_pb2.ScenePlan, path: Path, response: video_pb2.RenderVideoResponse) -> int:
+    def _encode(
+        self,
+        plan: common_pb2.ScenePlan,
+        cast: Sequence[common_pb2.CastMember],
+        path: Path,
+        response: video_pb2.RenderVideoResponse,
+    ) -> int:
         fmt = plan.format
         count = 0
         with av.open(str(path), "w", format="mp4") as container:
@@ -87,7 +94,7 @@ class VideoModel:
                 if not plan.shots:
                     raise InvalidArgument("plan.shots", "the embedded renderer needs the planner's shots")
                 tracks: dict[str, common_pb2.FaceTrack] = {}
-                for _, batch, faces in render.frames(plan):
+                for _, batch, faces in render.frames(plan, cast):
                     for rgb in batch.numpy():
                         write(rgb)
                     for cid, face_frames in faces.items():

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import torch
@@ -114,7 +114,14 @@ class ShotFrames:
 class ShotRenderer:
     """Everything built once for a shot; `render(range)` produces its frames in batches."""
 
-    def __init__(self, plan: common_pb2.ScenePlan, shot: p.Shot, device: torch.device) -> None:
+    def __init__(
+        self,
+        plan: common_pb2.ScenePlan,
+        shot: p.Shot,
+        device: torch.device,
+        cameos: Mapping[str, common_pb2.CastMember] | None = None,
+    ) -> None:
+        self.cameos = cameos or {}
         fmt = plan.format
         self.plan, self.shot, self.device = plan, shot, device
         self.w, self.h, self.fps = fmt.width, fmt.height, fmt.fps
@@ -161,11 +168,14 @@ class ShotRenderer:
         return [
             (
                 cid,
-                characters.appearance_for(by_id.get(cid, p.Character(id=cid))),
+                characters.appearance_for(
+                    character, self.cameos.get(character.handle.lower()) if character.handle else None
+                ),
                 0.5 if len(ids) == 1 else (0.33 if slot == 0 else 0.67),
                 height_px,
             )
             for slot, cid in enumerate(ids[:2])
+            for character in [by_id.get(cid, p.Character(id=cid))]
         ]
 
     def _sprites(
@@ -385,12 +395,15 @@ def device() -> torch.device:
 
 
 def frames(
-    plan: common_pb2.ScenePlan, on_device: torch.device | None = None
+    plan: common_pb2.ScenePlan,
+    cast: Sequence[common_pb2.CastMember] = (),
+    on_device: torch.device | None = None,
 ) -> Iterator[tuple[int, torch.Tensor, dict[str, list[common_pb2.FaceFrame]]]]:
     """(first frame index, [B, H, W, 3] uint8 batch, face frames by character) for the whole plan, in order."""
     dev = on_device or device()
+    cameos = {member.handle.lower(): member for member in cast}
     for shot in plan.shots:
-        renderer = ShotRenderer(plan, shot, dev)
+        renderer = ShotRenderer(plan, shot, dev, cameos)
         for start in range(0, renderer.count, BATCH):
             stop = min(renderer.count, start + BATCH)
             result = renderer.render(start, stop)

@@ -10,7 +10,7 @@ import pytest
 
 from cinemesh.audio.speech import PAUSE, SAMPLE_RATE, PiperBackend, Speaker
 from cinemesh.audio.voices import voices_for
-from cinemesh.v1 import plan_pb2
+from cinemesh.v1 import common_pb2, plan_pb2
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +73,22 @@ def test_voices_are_distinct_per_plan_and_stable() -> None:
     voices = voices_for(characters)
     assert len({voices[c.id] for c in characters}) == len(characters)
     assert voices_for(characters) == voices
+
+
+@pytest.mark.parametrize("target_hz", [120.0, 210.0])
+def test_a_cameo_sounds_at_its_owners_pitch(speaker: Speaker, target_hz: float) -> None:
+    character = plan_pb2.Character(id="@astro", handle="astro")
+    cameo = common_pb2.CastMember(
+        handle="astro",
+        cameo_id="c-1",
+        voice=common_pb2.VoiceProfile(
+            median_f0_hz=target_hz, speaking_rate_syllables_per_second=4.0, spectral_tilt_db_per_octave=-6.0
+        ),
+    )
+    voice = voices_for([character], [cameo])["@astro"]
+    text = "I will meet you at the harbour tonight. Bring the lantern and the map. Do not be late."
+    rendered = _median_f0(speaker.speak(text, voice, plan_pb2.DELIVERY_NORMAL, 5).audio)
+    assert abs(rendered - target_hz) / target_hz < 0.10, (rendered, target_hz)
+    # The same cameo keeps its voice whatever else the plan holds.
+    others = [plan_pb2.Character(id="c1", gender="male"), character]
+    assert voices_for(others, [cameo])["@astro"] == voice

@@ -8,54 +8,24 @@ and is skipped when the server is not reachable.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from support import job_store
 
 from cinemesh.runtime.errors import FailedPrecondition, NotFound, ResourceExhausted
 from cinemesh.runtime.jobstore import STATES, JobStore, stage_runs
 
-POSTGRES_URL = os.environ.get("CINEMESH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 ACCOUNT = "acct-1"
-
-
-def _postgres_admin() -> sa.Engine:
-    engine = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-    try:
-        with engine.connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
-    except sa.exc.OperationalError as exc:
-        engine.dispose()
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {exc.orig}")
-    return engine
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[JobStore]:
-    if request.param == "sqlite":
-        job_store = JobStore(f"sqlite:///{tmp_path / 'state' / 'cinemesh.db'}")
-        job_store.create_schema()
-        yield job_store
-        job_store.dispose()
-        return
-    admin = _postgres_admin()
-    schema = f"cinemesh_test_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    job_store = JobStore(f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}")
-    try:
-        job_store.create_schema()
-        yield job_store
-    finally:
-        job_store.dispose()
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with job_store(request.param, tmp_path) as created:
+        yield created
 
 
 def _account(store: JobStore, balance: int = 1000, tier: str = "plus") -> None:

@@ -10,6 +10,7 @@ import math
 import pytest
 import torch
 
+from cinemesh.v1 import common_pb2
 from cinemesh.v1 import plan_pb2 as p
 from cinemesh.video.characters import FACE_AWAY_YAW, MOUTH_RGB, Appearance, appearance_for, render_figure
 
@@ -343,3 +344,25 @@ def test_same_character_keeps_its_colours_across_actions() -> None:
     assert min(s) >= 0.95
     assert max(o) < 0.75
     assert min(s) - max(o) > 0.2
+
+
+def test_a_cameo_looks_like_its_measurements_in_every_job() -> None:
+    cameo = common_pb2.CastMember(
+        handle="astro",
+        cameo_id="cameo-1",
+        appearance=common_pb2.CameoAppearance(
+            skin=common_pb2.Rgb(r=224, g=180, b=150),
+            hair=common_pb2.Rgb(r=60, g=40, b=30),
+            face_aspect=1.05,
+            eye_spacing=0.41,
+        ),
+    )
+    one_job = appearance_for(p.Character(id="@astro", handle="astro", description="a smiling astronaut"), cameo)
+    other_job = appearance_for(p.Character(id="@astro", handle="astro", description="a tired traveller"), cameo)
+    assert one_job == other_job  # the description of a job does not change who the cameo is
+    assert one_job.skin == pytest.approx((224 / 255, 180 / 255, 150 / 255), abs=1e-3)
+    assert one_job.hair == pytest.approx((60 / 255, 40 / 255, 30 / 255), abs=1e-3)
+    assert one_job.head_ratio == pytest.approx(1.25) and one_job.eye_spacing == pytest.approx(0.41)
+    # Colour words in the prompt still dress the cameo.
+    dressed = appearance_for(p.Character(id="@astro", handle="astro", description="in a red jacket"), cameo)
+    assert dressed.top != one_job.top and dressed.skin == one_job.skin

@@ -37,7 +37,7 @@ def make(
 
 def _render(scene_plan: common_pb2.ScenePlan) -> tuple[np.ndarray, dict]:
     batches, faces = [], {}
-    for _, batch, batch_faces in render.frames(scene_plan, torch.device("cpu")):
+    for _, batch, batch_faces in render.frames(scene_plan, on_device=torch.device("cpu")):
         batches.append(batch.numpy())
         for cid, face_frames in batch_faces.items():
             faces.setdefault(cid, []).extend(face_frames)
@@ -290,3 +290,29 @@ def test_face_tracks_match_the_pixels() -> None:
         if mouth.sum(axis=1).mean() < 0.6 * skin.sum(axis=1).mean() and (mouth[:, 0] > mouth[:, 1]).mean() > 0.8:
             hits += 1
     assert face.visible and hits >= 0.95 * len(track), (hits, len(track))
+
+
+def test_a_cameo_is_drawn_with_its_measured_skin() -> None:
+    scene_plan = make("Close-up of @astro talking to the camera in a bright studio, natural style.", 0.5)
+    (character,) = scene_plan.characters
+    cheeks = {}
+    for name, rgb in {"fair": (235, 200, 180), "deep": (110, 70, 50)}.items():
+        cameo = common_pb2.CastMember(
+            handle=character.handle,
+            cameo_id="cameo-1",
+            appearance=common_pb2.CameoAppearance(skin=common_pb2.Rgb(r=rgb[0], g=rgb[1], b=rgb[2]), face_aspect=1.0),
+        )
+        batches, faces = [], {}
+        for _, batch, batch_faces in render.frames(scene_plan, [cameo], on_device=torch.device("cpu")):
+            batches.append(batch.numpy())
+            for cid, face_frames in batch_faces.items():
+                faces.setdefault(cid, []).extend(face_frames)
+        face = faces[character.id][0]
+        # Between the eyes and the mouth, away from both: skin.
+        y = int(face.box_y0 + 0.55 * (face.box_y1 - face.box_y0))
+        x0, x1 = (
+            int(face.box_x0 + 0.15 * (face.box_x1 - face.box_x0)),
+            int(face.box_x0 + 0.3 * (face.box_x1 - face.box_x0)),
+        )
+        cheeks[name] = batches[0][0, y - 1 : y + 2, x0:x1].reshape(-1, 3).mean(axis=0)
+    assert cheeks["fair"].mean() > cheeks["deep"].mean() + 60, cheeks

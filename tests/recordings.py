@@ -28,6 +28,8 @@ from piper.config import SynthesisConfig
 from scipy import signal
 from skimage import data
 
+from cinemesh.audio.pitch import pitch_shift
+
 AUDIO_RATE = 48_000
 # The astronaut photo (512²): the face box dlib finds, where the mouth line and chin are,
 # and an ellipse around the head with its hair. Measured once on the photo.
@@ -55,6 +57,7 @@ class Spec:
     face_at: tuple[float, float] = (0.5, 0.5)  # face centre, fraction of the frame
     brightness: float = 1.0
     spoken: str | None = None  # words actually said; None = the phrase
+    voice_semitones: float = 0.0  # the speaker's pitch relative to the TTS voice (a different person)
     audio: str = "speech"  # "speech", "silence", "noise" or "none" (no audio track)
     mouth_moves: bool = True
     second_face: bool = False
@@ -123,6 +126,7 @@ def _speech_track(spec: Spec) -> np.ndarray:
     if spec.audio != "speech":
         return track
     raw, rate = phrase_audio(spec.spoken or spec.phrase)
+    raw = pitch_shift(raw, spec.voice_semitones)
     speech = signal.resample_poly(raw, AUDIO_RATE, rate).astype(np.float32)
     speech *= 10 ** (-18 / 20) / (np.sqrt(np.mean(speech**2)) + 1e-9)
     start = round(speech_start(spec) * AUDIO_RATE)
