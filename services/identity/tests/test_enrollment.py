@@ -10,6 +10,7 @@ import random
 import cv2
 import numpy as np
 import pytest
+from recordings import Spec, build, picture
 
 from cinemesh.identity.enrollment import (
     VOCABULARY,
@@ -23,7 +24,6 @@ from cinemesh.identity.enrollment import (
 )
 from cinemesh.identity.enrollment.challenge import MAX_MOVES, MAX_WORDS, MIN_MOVES, MIN_WORDS
 from cinemesh.identity.enrollment.verify import LENS_K1_LIMIT, MIN_FACE_PX
-from cinemesh.identity.tests.recordings import Spec, build, picture
 from cinemesh.v1 import identity_pb2
 
 CHALLENGE = Challenge(("left", "up", "right", "down"), "window valley cherry wagon basket")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from recordings import Spec, phrase_audio, picture
 from scipy import signal
 
 from cinemesh.audio.pitch import pitch_shift
@@ -12,7 +13,6 @@ from cinemesh.identity.enrollment import faces, measure_voice
 from cinemesh.identity.enrollment.lens import estimate_distortion
 from cinemesh.identity.enrollment.pose import Pose, head_pose, movements
 from cinemesh.identity.enrollment.speech import recognise
-from cinemesh.identity.tests.recordings import Spec, phrase_audio, picture
 
 SPEC = Spec(("left", "up", "right"), "apple river")
 
