@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 import av
@@ -65,7 +65,7 @@ class Spec:
     barrel_k1: float = 0.0  # radial distortion on coordinates normalised by the half-diagonal
     turn_degrees: float = 30.0
     seed: int = 0
-    room_shift: tuple[float, float] = field(default=(0.0, 0.0))  # moves the room's furniture, fraction of frame
+    room_shift: tuple[float, float] = (0.0, 0.0)  # moves the room's furniture, fraction of the frame
 
     def but(self, **changes: object) -> Spec:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -96,6 +96,11 @@ def build(spec: Spec) -> bytes:
         if audio is not None:
             _encode_audio(container, audio, speech)
     return out.getvalue()
+
+
+def picture(spec: Spec, yaw: float = 0.0, pitch: float = 0.0) -> np.ndarray:
+    """One RGB frame of the recording `spec` describes, with the head at `yaw`/`pitch` degrees, mouth shut."""
+    return _FrameMaker(spec).frame(yaw, pitch, 0.0, True)
 
 
 def phrase_audio(text: str) -> tuple[np.ndarray, int]:
@@ -182,7 +187,7 @@ def _pose_timeline(moves: Sequence[str], count: int, fps: int, degrees: float) -
             amount = 0.0
         yaw_sign, pitch_sign = _MOVE_AXES[moves[slot]]
         # Heads tilt less far than they turn.
-        poses.append((yaw_sign * degrees * amount, pitch_sign * degrees * 0.7 * amount))
+        poses.append((yaw_sign * degrees * amount, pitch_sign * degrees * 0.8 * amount))
     return poses
 
 

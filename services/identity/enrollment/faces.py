@@ -59,8 +59,8 @@ def detect(rgb: np.ndarray, scale: float) -> list[tuple[float, float, float, flo
 
     Only faces at least `DETECTOR_WINDOW_PX / scale` wide can be found.
     """
-    small = rgb if scale >= 1.0 else cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    factor = 1.0 if scale >= 1.0 else scale
+    factor = min(scale, 1.0)
+    small = rgb if factor == 1.0 else cv2.resize(rgb, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
     models = _models()
     with models.lock:
         found = models.detector(small, 0)

@@ -31,7 +31,8 @@ _MODEL = np.array([_MODEL_POINTS[i] for i in _INDICES], np.float64)
 # RETURN_DEGREES: the gap between the two keeps landmark jitter from splitting or inventing moves.
 TURN_DEGREES = 15.0
 RETURN_DEGREES = 8.0
-# Frames in a row beyond TURN_DEGREES before a move counts (at the sampling rate, ~0.25 s).
+# Frames of one excursion beyond TURN_DEGREES in one direction before it counts (at 6 fps, ~1/3 s):
+# one stray frame is jitter.
 MIN_FRAMES = 2
 
 
@@ -80,22 +81,23 @@ def movements(poses: Sequence[Pose | None]) -> list[str]:
     rest_yaw = float(np.median([p.yaw for p in known]))
     rest_pitch = float(np.median([p.pitch for p in known]))
     seen: list[str] = []
-    current: str | None = None  # the move the head is in, until it comes back
-    candidate, run = None, 0
+    # An excursion runs from leaving the frontal pose to coming back to it; within it, frames past
+    # the threshold are counted per direction (not necessarily in a row: a held turn wobbles).
+    beyond: dict[str, int] = {}
+    counted: str | None = None
     for pose in poses:
         if pose is None:
             continue
         offsets = {"yaw": pose.yaw - rest_yaw, "pitch": pose.pitch - rest_pitch}
+        if max(abs(v) for v in offsets.values()) <= RETURN_DEGREES:
+            beyond, counted = {}, None
+            continue
         axis = max(offsets, key=lambda a: abs(offsets[a]))
-        if abs(offsets[axis]) >= TURN_DEGREES:
-            direction = next(m for m, (a, sign) in MOVE_SIGNS.items() if a == axis and sign * offsets[axis] > 0)
-            run = run + 1 if direction == candidate else 1
-            candidate = direction
-            if run >= MIN_FRAMES and direction != current:
-                current = direction
-                seen.append(direction)
-        elif max(abs(v) for v in offsets.values()) <= RETURN_DEGREES:
-            current, candidate, run = None, None, 0
-        else:
-            candidate, run = None, 0
+        if abs(offsets[axis]) < TURN_DEGREES:
+            continue
+        direction = next(m for m, (a, sign) in MOVE_SIGNS.items() if a == axis and sign * offsets[axis] > 0)
+        beyond[direction] = beyond.get(direction, 0) + 1
+        if beyond[direction] >= MIN_FRAMES and direction != counted:
+            seen.append(direction)
+            counted = direction
     return seen

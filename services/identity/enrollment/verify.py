@@ -146,8 +146,8 @@ def verify_recording(data: bytes, challenge: Challenge, timings: dict[str, float
     if tuple(moves_seen) != challenge.moves:
         raise RecordingRejected(
             Reason.MOVES_MISMATCH,
-            f"the head movements asked for were {_describe(challenge.moves)}, in that order, facing the camera "
-            f"again after each; the recording shows {_describe(tuple(moves_seen)) or 'none'}. Directions are your "
+            f"the head movements asked for were {', '.join(challenge.moves)}, in that order, facing the camera "
+            f"again after each; the recording shows {', '.join(moves_seen) or 'none'}. Directions are your "
             "own left and right; turn or tilt about 30° and hold it for half a second",
         )
 
@@ -293,14 +293,15 @@ def _crop_face(observation: _Observation) -> faces.Face:
 
 
 def _frontal(sampled: list[_Observation]) -> list[_Observation]:
-    """Sampled frames within a few degrees of the recording's resting (median) pose."""
+    """Sampled frames within a few degrees of the recording's resting (median) pose; at least the closest few."""
     rest_yaw = float(np.median([o.pose.yaw for o in sampled]))
     rest_pitch = float(np.median([o.pose.pitch for o in sampled]))
-    return [
-        o
-        for o in sampled
-        if abs(o.pose.yaw - rest_yaw) <= FRONTAL_DEGREES and abs(o.pose.pitch - rest_pitch) <= FRONTAL_DEGREES
-    ]
+
+    def turned(o: _Observation) -> float:
+        return max(abs(o.pose.yaw - rest_yaw), abs(o.pose.pitch - rest_pitch))
+
+    frontal = [o for o in sampled if turned(o) <= FRONTAL_DEGREES]
+    return frontal or sorted(sampled, key=turned)[:EMBEDDING_FRAMES]
 
 
 def _spread(items: list[_Observation], count: int) -> list[_Observation]:
@@ -341,7 +342,3 @@ def _mouth_opening(landmarks: np.ndarray) -> float:
     gap = np.linalg.norm(landmarks[[61, 62, 63]] - landmarks[[67, 66, 65]], axis=1).mean()
     eyes = np.linalg.norm(landmarks[36:42].mean(axis=0) - landmarks[42:48].mean(axis=0))
     return float(gap / max(eyes, 1e-6))
-
-
-def _describe(moves: tuple[str, ...]) -> str:
-    return ", ".join(moves)

@@ -19,7 +19,7 @@ RATE = 16_000
 HOP = RATE // 100  # 10 ms analysis frames
 F0_MIN, F0_MAX = 50.0, 400.0
 _LAG_MIN, _LAG_MAX = int(RATE / F0_MAX), int(RATE / F0_MIN) + 1
-_WINDOW = 400  # 25 ms integration window of YIN's difference function
+_WINDOW = 640  # 40 ms integration window of YIN's difference function: two periods at 50 Hz
 # YIN's cumulative-mean-normalised difference must dip below this at the period for a voiced frame.
 _YIN_THRESHOLD = 0.15
 _VOICED_MAX_DIP = 0.3
@@ -60,7 +60,7 @@ def to_16k(samples: np.ndarray, sample_rate: int) -> np.ndarray:
 
 
 def frame_levels_db(audio: np.ndarray) -> np.ndarray:
-    """RMS level of each 10 ms frame (25 ms window), dBFS."""
+    """RMS level of each 10 ms frame (40 ms window), dBFS."""
     frames = _frames(audio, _WINDOW)
     return 10 * np.log10(np.mean(frames.astype(np.float64) ** 2, axis=1) + 1e-12)
 
@@ -104,7 +104,26 @@ def track_pitch(audio: np.ndarray) -> PitchTrack:
         a, b, c = curve[lag - 1], curve[lag], curve[min(lag + 1, _LAG_MAX - 1)]
         shift = 0.5 * (a - c) / (a - 2 * b + c) if (a - 2 * b + c) > 1e-12 else 0.0
         f0[i] = RATE / (lag + float(np.clip(shift, -0.5, 0.5)))
-    return PitchTrack(f0, active)
+    return PitchTrack(_fix_octaves(f0), active)
+
+
+def _fix_octaves(f0: np.ndarray) -> np.ndarray:
+    """Folds octave errors back towards the speaker's typical pitch.
+
+    Where the fundamental is weak (low, creaky or vocoded voices) YIN sometimes locks onto half
+    the period and reads twice the pitch; a frame an octave away from the voice's median is
+    almost always such an error, not a real jump.
+    """
+    voiced = f0 > 0
+    if np.count_nonzero(voiced) < 10:
+        return f0
+    typical = float(np.median(f0[voiced]))
+    fixed = f0.copy()
+    high = voiced & (f0 > 1.7 * typical) & (f0 / 2 >= F0_MIN)
+    low = voiced & (f0 < typical / 1.7) & (f0 * 2 <= F0_MAX)
+    fixed[high] /= 2
+    fixed[low] *= 2
+    return fixed
 
 
 def _first_dip(curve: np.ndarray) -> int | None:
