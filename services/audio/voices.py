@@ -43,6 +43,9 @@ NARRATOR = Voice(-2.0, 0.95, -1.5)
 BASE_MEDIAN_F0_HZ = 90.0
 BASE_SYLLABLES_PER_SECOND = 4.5
 BASE_TILT_DB_PER_OCTAVE = -11.0
+#: A cameo's pace follows its measured syllable rate only within ±15 %: the enrollment phrase is a list of
+#: unrelated words, spoken slower than conversation, so its rate is a weak estimate of how the owner talks.
+MIN_RATE, MAX_RATE = 0.85, 1.15
 
 
 def cameo_voice(profile: common_pb2.VoiceProfile) -> Voice:
@@ -52,7 +55,7 @@ def cameo_voice(profile: common_pb2.VoiceProfile) -> Voice:
     brightness = profile.spectral_tilt_db_per_octave - BASE_TILT_DB_PER_OCTAVE
     return Voice(
         pitch_semitones=round(min(18.0, max(-12.0, pitch)), 3),
-        rate=round(min(1.4, max(0.7, rate)), 3) if rate > 0 else 1.0,
+        rate=round(min(MAX_RATE, max(MIN_RATE, rate)), 3) if rate > 0 else 1.0,
         brightness_db=round(min(6.0, max(-6.0, brightness)), 3) if profile.spectral_tilt_db_per_octave else 0.0,
     )
 
