@@ -12,8 +12,8 @@ import statistics
 from importlib import metadata as package_metadata
 from pathlib import Path
 
-from cinemesh.lipsync import measure, provenance, visemes
-from cinemesh.lipsync.assemble import assemble
+from cinemesh.lipsync import backends, measure, provenance, visemes
+from cinemesh.lipsync.assemble import Redraw, assemble, read_wav
 from cinemesh.lipsync.mouths import schedule
 from cinemesh.lipsync.watermark import Watermark
 from cinemesh.runtime.artifacts import ArtifactStore
@@ -32,6 +32,7 @@ class LipSyncModel:
     def __init__(self, settings: Settings) -> None:
         self._artifacts = ArtifactStore(settings.artifacts_url)
         self._settings = settings
+        self._mouths = backends.mouth_backend(settings)
         if settings.c2pa_cert_chain and settings.c2pa_private_key:
             self._identity = provenance.SigningIdentity.from_files(
                 Path(settings.c2pa_cert_chain), Path(settings.c2pa_private_key)
@@ -54,12 +55,24 @@ class LipSyncModel:
         plan = request.plan
         fps = plan.format.fps or 24
 
-        def mouths_for(delays_ms: dict[int, float]) -> dict:
+        dialogue = None
+        if request.timeline.dialogue_stem.uri:
+            with self._artifacts.local_copy(request.timeline.dialogue_stem.uri) as stem:
+                samples, rate = read_wav(stem)
+            dialogue = (samples.mean(axis=0), rate)
+        speech = backends.Speech(dialogue)
+
+        def mouths_for(delays_ms: dict[int, float]) -> Redraw | None:
             speaking = [
                 (line.character_id, visemes.track(line, fps, delays_ms.get(line.line_index, 0.0) / 1000))
                 for line in request.timeline.lines
             ]
-            return schedule(list(request.face_tracks), speaking)
+            drawn = schedule(list(request.face_tracks), speaking, fps)
+            if not drawn:
+                return None
+            return lambda first, frames: self._mouths.redraw(
+                frames, [drawn.get(first + k, []) for k in range(len(frames))], speech
+            )
 
         text = self._settings.watermark_text
         watermark = Watermark(text, plan.format.width, plan.format.height) if text else None
@@ -82,9 +95,8 @@ class LipSyncModel:
         ):
 
             def build(delays_ms: dict[int, float]) -> measure.FileReport:
-                mouths = mouths_for(delays_ms)
                 response.duration_seconds = assemble(
-                    video, audio, path, mouths or None, self._settings.x264_preset, watermark, metadata, chapters
+                    video, audio, path, mouths_for(delays_ms), self._settings.x264_preset, watermark, metadata, chapters
                 )
                 return measure.measure(path)
 
@@ -125,7 +137,7 @@ class LipSyncModel:
                 "video": settings.video_backend,
                 "tts": settings.tts_backend,
                 "foley": settings.foley_backend,
-                "lipsync": "embedded-visemes",
+                "lipsync": self._mouths.name,
             },
             "sync": [
                 {"line_index": s.line_index, "character_id": s.character_id, "offset_ms": round(s.offset_ms, 2)}
