@@ -3,7 +3,7 @@
 The mouth and the voice are each aligned to a reference of the line, and the line's
 offset is the voice's delay minus the mouth's (positive: the audio is late):
 
-- the mouth: its opening per frame, counted in dark pixels, against the viseme track of
+- the mouth: its opening per frame, counted in mouth-red pixels, against the viseme track of
   the line's phonemes re-timed in 2 ms steps (the track is what a correct mouth shows);
 - the voice: where the mix gets louder in 8 speech bands, hop by hop (5 ms), against
   where the same line gets louder in the dialogue stem (its template, carried in the
@@ -26,11 +26,11 @@ import numpy as np
 from cinemesh.lipsync import visemes
 from cinemesh.v1 import common_pb2
 
-MAX_DELAY = 0.25  # seconds either way that mouth or voice may be off the timeline
-MOUTH_STEP = 0.002
+MAX_DELAY = 0.25  # seconds either way that mouth or voice may be off their references
+MOUTH_STEP = 0.002  # the viseme track is re-timed in these steps (a frame is 33-42 ms)
 HOP = 0.005  # band-level hop
 CONTEXT = 0.3  # seconds of the silence around a line included in the voice's alignment
-FLOOR_DB = 40.0
+FLOOR_DB = 40.0  # a band this far under its peak is silence: its noise must not count as onsets
 BANDS = 8
 BAND_EDGES = np.geomspace(150.0, 6000.0, BANDS + 1)  # the speech bands, log-spaced
 
@@ -42,18 +42,25 @@ class Measured:
 
 
 def mouth_opening(frame: np.ndarray, face: common_pb2.FaceFrame) -> float:
-    """Dark-red pixels around the tracked mouth: how open the mouth is in this frame."""
+    """Mouth-red pixels around the tracked mouth: how open the mouth is in this frame.
+
+    A mouth pixel is darker than the face's skin and far redder than it (green under 45 % of the skin's
+    green-to-red ratio), both relative to this face's own skin: the test holds on a grey noir face at
+    night, where the mouth is barely darker, and on a face lit orange by a sunset, where skin is red too.
+    """
     face_w, face_h = face.box_x1 - face.box_x0, face.box_y1 - face.box_y0
     x0, x1 = int(max(0, face.mouth_x - face_w * 0.3)), int(min(frame.shape[1], face.mouth_x + face_w * 0.3 + 1))
     y0, y1 = int(max(0, face.mouth_y - face_h * 0.16)), int(min(frame.shape[0], face.mouth_y + face_h * 0.16 + 1))
-    patch = frame[y0:y1, x0:x1].astype(np.int16)
+    patch = frame[y0:y1, x0:x1].astype(np.int32)
     if patch.size == 0:
         return 0.0
     r, g, b = patch[..., 0], patch[..., 1], patch[..., 2]
     luma = r + g + b
-    skin = float(np.percentile(luma, 75))  # relative to this face's own skin, whatever its tone
-    dark = (luma < 0.55 * skin) & (r > g + 5) & (r > b)
-    return float(dark.sum()) / max(1.0, face_w * face_h) * 100
+    bright = luma >= np.median(luma)  # the skin: the mouth is the smaller, darker part of the patch
+    skin_r, skin_g = float(np.median(r[bright])) + 1, float(np.median(g[bright])) + 1
+    skin = float(np.percentile(luma, 75))
+    mouth = (r > g + 5) & (r > b) & (g * skin_r < 0.45 * r * skin_g) & (luma < 0.9 * skin)
+    return float(mouth.sum()) / max(1.0, face_w * face_h) * 100
 
 
 def _correlation(a: np.ndarray, b: np.ndarray) -> float:
