@@ -1,8 +1,9 @@
 """Measures a finished MP4: streams, loudness, and A/V sync of every line and visible sound effect.
 
-The lipsync stage embeds what a measurement needs (line spans, mouth tracks, event
-frames) as a `cinemesh_sync` metadata tag, so any copy of the file can be checked
-later, e.g. by `cinemesh inspect`, without the job's records.
+The lipsync stage embeds what a measurement needs (each line's span, phonemes and
+voice template, the mouth tracks, each event's frame, onset and band) as a
+`cinemesh_sync` metadata tag, so any copy of the file can be checked later, e.g. by
+`cinemesh inspect`, without the job's records or stems.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ EVENT_WINDOW_FRAMES = 6
 VISIBLE_RATIO = 3.0  # the event's picture change must be this many times the window's typical change
 ONSET_WINDOW = 0.15  # seconds each side of the cue where its sound's onset is looked for
 BASELINE = 0.08  # the first 80 ms of that window: the mix just before the effect
-ATTACK = 0.05
+ATTACK = 0.01  # the band is chosen on the effect's first 10 ms: a rumble that swells later cannot be timed
 RISE_DB = 12.0
 # The onset is traced back to 6 dB over the quiet: lower, it reaches into AAC's pre-echo (the coder spreads a
 # transient's noise over its 21 ms block); for the same reason no band is above 10 kHz, where pre-echo is worst.
@@ -102,8 +103,9 @@ def effect_band(effects: np.ndarray, rest: np.ndarray, rate: int, onset: float) 
 
     `effects` is the effects stem, `rest` the mix without it (mono). A door slam under speech is lost in the
     broadband loudness but still stands out in its low thud band; a shatter in its highs. Of the bands where
-    the attack stands RISE_DB + 3 dB over the mix just before it, the highest wins: a band-pass at 40-160 Hz
-    rings long enough to put an onset 5-25 ms early. Where none does, the band it rises most in.
+    the attack (its first ATTACK seconds) stands RISE_DB + 3 dB over the mix just before it, the highest wins:
+    a band-pass at 40-160 Hz rings long enough to put an onset 5-25 ms early. Where none does, the band it
+    rises most in.
     """
     a = int(onset * rate)
     attack = slice(a, a + int(ATTACK * rate))

@@ -27,7 +27,8 @@ from cinemesh.lipsync import visemes
 from cinemesh.v1 import common_pb2
 
 MAX_DELAY = 0.25  # seconds either way that mouth or voice may be off their references
-MOUTH_STEP = 0.002  # the viseme track is re-timed in these steps (a frame is 33-42 ms)
+MOUTH_COARSE = 0.01  # the viseme track is re-timed in these steps (a frame is 33-42 ms), then in MOUTH_STEP
+MOUTH_STEP = 0.002
 HOP = 0.005  # band-level hop
 CONTEXT = 0.3  # seconds of the silence around a line included in the voice's alignment
 FLOOR_DB = 40.0  # a band this far under its peak is silence: its noise must not count as onsets
@@ -86,11 +87,17 @@ def _peak(delays: np.ndarray, scores: np.ndarray) -> tuple[float, float]:
 def mouth_delay(opening: np.ndarray, line: common_pb2.SpokenLine, fps: int) -> tuple[float, float]:
     """(seconds the mouth runs behind the line's visemes, correlation), from its per-frame opening.
 
-    `opening` covers the frames the line's mouth is drawn on (visemes.track's span).
+    `opening` covers the frames the line's mouth is drawn on (visemes.track's span). The search is coarse
+    (MOUTH_COARSE) then fine (MOUTH_STEP) around the best: the correlation is smooth at well under a frame.
     """
-    delays = np.arange(-MAX_DELAY, MAX_DELAY + MOUTH_STEP / 2, MOUTH_STEP)
-    scores = np.array([_correlation(opening, visemes.track(line, fps, d).opening) for d in delays])
-    return _peak(delays, scores)
+
+    def scores(delays: np.ndarray) -> np.ndarray:
+        return np.array([_correlation(opening, visemes.track(line, fps, d).opening) for d in delays])
+
+    coarse = np.arange(-MAX_DELAY, MAX_DELAY + MOUTH_COARSE / 2, MOUTH_COARSE)
+    best = float(coarse[int(np.argmax(scores(coarse)))])
+    fine = best + np.arange(-MOUTH_COARSE, MOUTH_COARSE + MOUTH_STEP / 2, MOUTH_STEP)
+    return _peak(fine, scores(fine))
 
 
 def band_levels(audio: np.ndarray, rate: int, start: float, hops: int) -> np.ndarray:
