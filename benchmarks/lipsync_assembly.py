@@ -1,7 +1,8 @@
 """Lipsync + assembly time for a 10 s 720p clip with dialogue, by x264 preset.
 
-Per preset: mouths redrawn, watermark, H.264 + AAC mux, sync measured on the
-finished file (decoded again) and C2PA signing. Baseline in the same run: H.264
+Per preset: mouths redrawn (the embedded viseme backend), watermark, H.264 + AAC
+mux, dialogue and effect sync measured on the finished file (decoded again) and
+C2PA signing. Baseline in the same run: H.264
 encoding of the same frames alone at that preset (goal: ≤ 3 s on 2 cores; the
 encoder is most of it).
 
@@ -76,7 +77,8 @@ def main() -> None:
                 f"{preset}: lipsync + assembly + measurement + signing {total:.2f} s{corrected}; "
                 f"encode-only baseline {encode:.2f} s; ratio {total / encode:.2f}x; "
                 f"size {response.output.size_bytes / 1e6:.2f} MB; "
-                f"sync {[round(s.offset_ms, 1) for s in response.line_sync]} ms"
+                f"dialogue sync {[round(s.offset_ms, 1) for s in response.line_sync]} ms; "
+                f"effect sync {[s.unclear or round(s.offset_ms, 1) for s in response.effect_sync]} ms"
             )
 
 

@@ -113,3 +113,9 @@ def _triton_server(tmp_path_factory: pytest.TempPathFactory, script: Path, model
 def triton_video_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Triton Inference Server (pytriton, CPU) serving the tiny text-to-video model; yields its gRPC address."""
     yield from _triton_server(tmp_path_factory, REPO / "tests/triton_servers/tiny_video_model.py", ["video"])
+
+
+@pytest.fixture(scope="session")
+def triton_lipsync_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Triton Inference Server (pytriton, CPU) serving the tiny audio-driven lip-sync model."""
+    yield from _triton_server(tmp_path_factory, REPO / "tests/triton_servers/tiny_lipsync_model.py", ["lipsync"])

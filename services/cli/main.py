@@ -278,7 +278,9 @@ def cmd_inspect(args: argparse.Namespace) -> int:
             for s in report.lines
         ],
         "effect_sync": [
-            {"cue": s.cue_index, "visible_frame": s.visible_frame, "offset_ms": round(s.offset_ms, 1)}
+            {"cue": s.cue_index, "unclear": s.unclear}
+            if s.unclear
+            else {"cue": s.cue_index, "visible_frame": s.visible_frame, "offset_ms": round(s.offset_ms, 1)}
             for s in report.effects
         ],
         "provenance": {
@@ -305,6 +307,9 @@ def cmd_inspect(args: argparse.Namespace) -> int:
             f"(positive = late), r={line['correlation']}"
         )
     for effect in data["effect_sync"]:
+        if "unclear" in effect:
+            console.print(f"  effect {effect['cue']}: not measurable: {effect['unclear']}")
+            continue
         console.print(
             f"  effect {effect['cue']}: visible at frame {effect['visible_frame']}, sound {effect['offset_ms']:+.1f} ms"
         )

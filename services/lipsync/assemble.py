@@ -9,18 +9,21 @@ and assembly refuses them.
 from __future__ import annotations
 
 import wave
+from collections.abc import Callable, Iterator
 from fractions import Fraction
 from pathlib import Path
 
 import av
 import numpy as np
 
-from cinemesh.lipsync.mouths import redraw
 from cinemesh.lipsync.watermark import Watermark
 from cinemesh.runtime.errors import FailedPrecondition
-from cinemesh.v1 import common_pb2
 
 AAC_FRAME = 1024
+BATCH = 16  # frames decoded before their mouths are redrawn: one model request per batch
+
+#: Redraws in place the mouths of frames [first, first + len(frames)) of the video.
+Redraw = Callable[[int, list[np.ndarray]], None]
 
 
 def read_wav(path: Path) -> tuple[np.ndarray, int]:
@@ -37,7 +40,7 @@ def assemble(
     video_path: Path,
     audio_path: Path,
     out_path: Path,
-    mouths: dict[int, list[tuple[common_pb2.FaceFrame, float, float]]] | None = None,
+    redraw: Redraw | None = None,
     preset: str = "veryfast",
     watermark: Watermark | None = None,
     metadata: dict[str, str] | None = None,
@@ -46,7 +49,7 @@ def assemble(
 ) -> float:
     """Muxes the two renders into `out_path`; returns the video duration in seconds.
 
-    Frames are decoded, speaking mouths (frame → mouths to draw) and the watermark drawn,
+    Frames are decoded in batches, speaking mouths redrawn (`redraw`) and the watermark drawn,
     and the video re-encoded; without either, the H.264 packets are copied as they are.
     `audio_shift_seconds` delays (> 0) or advances the audio, keeping its length: the sync correction.
     """
@@ -56,7 +59,7 @@ def assemble(
         audio = np.concatenate([np.zeros((audio.shape[0], shift), np.float32), audio[:, :-shift]], axis=1)
     elif shift < 0:
         audio = np.concatenate([audio[:, -shift:], np.zeros((audio.shape[0], -shift), np.float32)], axis=1)
-    redraws = bool(mouths) or watermark is not None
+    redraws = redraw is not None or watermark is not None
     with av.open(str(video_path)) as source:
         vin = source.streams.video[0]
         if vin.codec_context.name != "h264" or vin.codec_context.pix_fmt != "yuv420p":
@@ -98,13 +101,15 @@ def assemble(
             aout = out.add_stream("aac", rate=rate, layout="stereo" if audio.shape[0] == 2 else "mono")
             aout.bit_rate = 192_000
             if redraws:
-                for index, frame in enumerate(source.decode(vin)):
-                    rgb = frame.to_ndarray(format="rgb24")
-                    for face, opening, width in (mouths or {}).get(index, []):
-                        redraw(rgb, face, opening, width)
-                    if watermark is not None:
-                        watermark.apply(rgb, index, float(fps))
-                    out.mux(vout.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")))
+                first = 0
+                for batch in _rgb_batches(source.decode(vin)):
+                    if redraw is not None:
+                        redraw(first, batch)
+                    for k, rgb in enumerate(batch):
+                        if watermark is not None:
+                            watermark.apply(rgb, first + k, float(fps))
+                        out.mux(vout.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")))
+                    first += len(batch)
                 out.mux(vout.encode(None))
             else:
                 # The muxer interleaves by time (av_interleaved_write_frame).
@@ -115,6 +120,17 @@ def assemble(
                     out.mux(packet)
             _encode_audio(out, aout, audio, rate)
     return video_seconds
+
+
+def _rgb_batches(frames: Iterator[av.VideoFrame]) -> Iterator[list[np.ndarray]]:
+    batch: list[np.ndarray] = []
+    for frame in frames:
+        batch.append(frame.to_ndarray(format="rgb24"))
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _encode_audio(out: av.container.OutputContainer, stream: av.AudioStream, audio: np.ndarray, rate: int) -> None:

@@ -1,8 +1,9 @@
 """Measures a finished MP4: streams, loudness, and A/V sync of every line and visible sound effect.
 
-The lipsync stage embeds what a measurement needs (line spans, mouth tracks, event
-frames) as a `cinemesh_sync` metadata tag, so any copy of the file can be checked
-later, e.g. by `cinemesh inspect`, without the job's records.
+The lipsync stage embeds what a measurement needs (each line's span, phonemes and
+voice template, the mouth tracks, each event's frame, onset and band) as a
+`cinemesh_sync` metadata tag, so any copy of the file can be checked later, e.g. by
+`cinemesh inspect`, without the job's records or stems.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 import av
 import numpy as np
+from scipy import signal
 
 from cinemesh.lipsync import sync
 from cinemesh.v1 import common_pb2, lipsync_pb2
@@ -21,7 +23,16 @@ from cinemesh.v1 import common_pb2, lipsync_pb2
 SYNC_TAG = "cinemesh_sync"
 CONTEXT_FRAMES = 3
 EVENT_WINDOW_FRAMES = 6
+VISIBLE_RATIO = 3.0  # the event's picture change must be this many times the window's typical change
 ONSET_WINDOW = 0.15  # seconds each side of the cue where its sound's onset is looked for
+BASELINE = 0.08  # the first 80 ms of that window: the mix just before the effect
+ATTACK = 0.01  # the band is chosen on the effect's first 10 ms: a rumble that swells later cannot be timed
+RISE_DB = 12.0
+# The onset is traced back to 6 dB over the quiet: lower, it reaches into AAC's pre-echo (the coder spreads a
+# transient's noise over its 21 ms block); for the same reason no band is above 10 kHz, where pre-echo is worst.
+BACKTRACK_DB = 6.0
+FULL_BAND = (40.0, 10000.0)
+BANDS = ((40.0, 160.0), (160.0, 500.0), (500.0, 1500.0), (1500.0, 4000.0), (4000.0, 10000.0))
 
 
 def sync_metadata(
@@ -30,12 +41,20 @@ def sync_metadata(
     tracks: list[common_pb2.FaceTrack],
     events: list[common_pb2.VisibleEvent],
     cue_times: dict[int, float],
+    bands: dict[int, tuple[float, float]],
+    voices: dict[int, sync.VoiceTemplate],
 ) -> str:
-    """The compact JSON a later measurement of the file needs."""
+    """The compact JSON a later measurement of the file needs.
+
+    `cue_times` are the effects' onsets, `bands` the band (Hz) each effect stands out of the mix in,
+    `voices` each line's loudness template from the dialogue stem.
+    """
     spans: dict[str, set[int]] = {}
     lines = []
     for line in timeline.lines:
-        lines.append([line.line_index, line.character_id, line.start_seconds, line.end_seconds])
+        phonemes = [[p.phoneme, round(p.start_seconds, 4), round(p.end_seconds, 4)] for p in line.phonemes]
+        voice = voices[line.line_index].encode() if line.line_index in voices else None
+        lines.append([line.line_index, line.character_id, line.start_seconds, line.end_seconds, phonemes, voice])
         first, last = int(line.start_seconds * fps) - CONTEXT_FRAMES, int(line.end_seconds * fps) + CONTEXT_FRAMES
         spans.setdefault(line.character_id, set()).update(range(first, last + 1))
     faces = {
@@ -59,7 +78,10 @@ def sync_metadata(
             "fps": fps,
             "lines": lines,
             "faces": faces,
-            "events": [[e.cue_index, e.frame, cue_times.get(e.cue_index, e.frame / fps)] for e in events],
+            "events": [
+                [e.cue_index, e.frame, cue_times.get(e.cue_index, e.frame / fps), *bands.get(e.cue_index, FULL_BAND)]
+                for e in events
+            ],
         },
         separators=(",", ":"),
     )
@@ -76,43 +98,103 @@ class FileReport:
     chapters: list[str] = field(default_factory=list)
 
 
-def _effect(
-    frames: dict[int, np.ndarray], audio: np.ndarray, rate: int, fps: float, cue_index: int, frame: int, time: float
-) -> lipsync_pb2.EffectSync | None:
+def effect_band(effects: np.ndarray, rest: np.ndarray, rate: int, onset: float) -> tuple[float, float]:
+    """The band (Hz) to time the effect's onset in: the highest where its attack clearly rises over the mix.
+
+    `effects` is the effects stem, `rest` the mix without it (mono). A door slam under speech is lost in the
+    broadband loudness but still stands out in its low thud band; a shatter in its highs. Of the bands where
+    the attack (its first ATTACK seconds) stands RISE_DB + 3 dB over the mix just before it, the highest wins:
+    a band-pass at 40-160 Hz rings long enough to put an onset 5-25 ms early. Where none does, the band it
+    rises most in.
+    """
+    a = int(onset * rate)
+    attack = slice(a, a + int(ATTACK * rate))
+    before = rest[max(0, a - int(ONSET_WINDOW * rate)) : a]
+    if a <= 0 or len(before) == 0 or len(effects[attack]) == 0:
+        return FULL_BAND
+
+    def band_power(x: np.ndarray) -> np.ndarray:
+        spectrum = np.abs(np.fft.rfft(x)) ** 2 / len(x)
+        freqs = np.fft.rfftfreq(len(x), 1 / rate)
+        return np.array([spectrum[(freqs >= lo) & (freqs < hi)].sum() + 1e-12 for lo, hi in BANDS])
+
+    rise_db = 10 * np.log10(band_power(effects[attack] + rest[attack]) / band_power(before))
+    clear = np.nonzero(rise_db >= RISE_DB + 3)[0]
+    return BANDS[int(clear[-1])] if len(clear) else BANDS[int(np.argmax(rise_db))]
+
+
+def _visible_frame(frames: dict[int, np.ndarray], frame: int) -> tuple[int | None, str]:
+    """The first frame near `frame` whose picture changes as much as the event's (or why none does).
+
+    A frame's change is the 99th percentile of its 16×16 blocks' mean change from the previous frame:
+    the moving watermark and a talking mouth touch fewer blocks than that, an event far more. The event
+    starts at the first frame changing at least half as much as the most changed one; a flash that
+    saturates changes most when it fades, so the largest change alone would be late.
+    """
     window = [
         k
         for k in range(frame - EVENT_WINDOW_FRAMES, frame + EVENT_WINDOW_FRAMES + 1)
         if k in frames and k - 1 in frames
     ]
     if not window:
-        return None
+        return None, "the event's frames are not in the file"
 
-    def jump(k: int) -> float:  # largest 16×16-block change from the previous frame
+    def change(k: int) -> float:
         diff = np.abs(frames[k].astype(np.int16) - frames[k - 1].astype(np.int16)).mean(axis=-1)
         h, w = diff.shape[0] // 16 * 16, diff.shape[1] // 16 * 16
-        return float(diff[:h, :w].reshape(h // 16, 16, w // 16, 16).mean(axis=(1, 3)).max())
+        return float(np.percentile(diff[:h, :w].reshape(h // 16, 16, w // 16, 16).mean(axis=(1, 3)), 99))
 
-    visible = max(window, key=jump)
+    changes = np.array([change(k) for k in window])
+    if changes.max() < VISIBLE_RATIO * (float(np.median(changes)) + 1.0):
+        return None, f"no picture change stands out within {EVENT_WINDOW_FRAMES} frames of frame {frame}"
+    return window[int(np.argmax(changes >= changes.max() / 2))], ""
+
+
+def _effect(
+    frames: dict[int, np.ndarray], audio: np.ndarray, rate: int, fps: float, event: list
+) -> lipsync_pb2.EffectSync:
+    cue_index, frame, time, lo, hi = event
+    visible, why = _visible_frame(frames, frame)
+    if visible is None:
+        return lipsync_pb2.EffectSync(cue_index=cue_index, unclear=why)
     a, b = max(0, int((time - ONSET_WINDOW) * rate)), min(len(audio), int((time + ONSET_WINDOW) * rate))
-    # the earlier of two onsets: on raw energy (low thumps) and on its first difference (transients over music)
-    onsets = [o for o in (_onset(audio[a:b], rate), _onset(np.diff(audio[a:b]), rate)) if o is not None]
-    if not onsets:
-        return None
-    onset = (a / rate) + min(onsets)
-    return lipsync_pb2.EffectSync(cue_index=cue_index, visible_frame=visible, offset_ms=(onset - visible / fps) * 1000)
+    pad = int(0.05 * rate)  # filter start-up transients stay outside the window
+    lo_pad = min(a, pad)
+    sos = signal.butter(4, (lo, min(hi, rate / 2 * 0.95)), btype="bandpass", fs=rate, output="sos")
+    band = signal.sosfiltfilt(sos, audio[a - lo_pad : b + pad])[lo_pad : lo_pad + b - a]  # zero phase: no delay
+    onset = _onset(band, rate)
+    if onset is None:
+        return lipsync_pb2.EffectSync(
+            cue_index=cue_index,
+            visible_frame=visible,
+            unclear=f"no onset {RISE_DB:g} dB over the mix in {lo:g}-{hi:g} Hz within {ONSET_WINDOW * 1000:g} ms "
+            "of the cue (masked)",
+        )
+    return lipsync_pb2.EffectSync(
+        cue_index=cue_index, visible_frame=visible, offset_ms=(a / rate + onset - visible / fps) * 1000
+    )
 
 
-def _onset(signal: np.ndarray, rate: int) -> float | None:
-    """Seconds into `signal` where energy (2.5 ms hops) first stands 12 dB over the quiet before it, for two hops."""
+def _onset(band: np.ndarray, rate: int) -> float | None:
+    """Seconds into `band` where its energy (2.5 ms hops) starts the first rise of RISE_DB over the quiet before.
+
+    The rise must hold for two hops; the onset is then traced back to where the energy first left the quiet
+    (BACKTRACK_DB over it), so a slow attack (a rumble) is timed from its start, not from where it got loud.
+    """
     hop = rate // 400
-    energy = np.array([np.sum(signal[i : i + hop] ** 2) for i in range(0, len(signal) - hop, hop)])
-    if len(energy) < 3:
+    energy = np.array([np.sum(band[i : i + hop] ** 2) for i in range(0, len(band) - hop, hop)])
+    quiet = energy[: max(1, int(BASELINE * rate / hop))]
+    if len(energy) <= len(quiet) + 2:
         return None
-    # the quiet before it: the first 80 ms of the window (the window starts 150 ms before the cue)
-    baseline = float(np.median(energy[: max(1, int(0.08 * rate / hop))])) + 1e-12
-    loud = energy > baseline * 10**1.2
+    baseline = float(np.median(quiet)) + 1e-12
+    loud = energy > baseline * 10 ** (RISE_DB / 10)
     held = np.nonzero(loud[:-1] & loud[1:])[0]
-    index = int(held[0]) if len(held) else int(np.argmax(np.diff(np.log10(energy + 1e-9)))) + 1
+    held = held[held >= len(quiet) // 2]  # earlier, it is a short sound before the effect (the median ignores it)
+    if not len(held):
+        return None
+    index = int(held[0])
+    while index > 0 and energy[index - 1] > baseline * 10 ** (BACKTRACK_DB / 10):
+        index -= 1
     return index * hop / rate
 
 
@@ -145,11 +227,11 @@ def measure(path: Path) -> FileReport:
         chapters = [c.get("metadata", {}).get("title", "") for c in container.chapters()]
         wanted: set[int] = set()
         if info:
-            for _, _speaker, start, end in info["lines"]:
+            for _, _speaker, start, end, *_ in info["lines"]:
                 wanted.update(
                     range(int(start * info["fps"]) - CONTEXT_FRAMES, int(end * info["fps"]) + CONTEXT_FRAMES + 1)
                 )
-            for _, frame, _ in info["events"]:
+            for _, frame, *_ in info["events"]:
                 wanted.update(range(frame - EVENT_WINDOW_FRAMES - 1, frame + EVENT_WINDOW_FRAMES + 1))
         frames: dict[int, np.ndarray] = {}
         count = 0
@@ -170,10 +252,17 @@ def measure(path: Path) -> FileReport:
     mono = stereo.mean(axis=0)
     timeline = common_pb2.AudioTimeline(
         lines=[
-            common_pb2.SpokenLine(line_index=i, character_id=cid, start_seconds=s, end_seconds=e)
-            for i, cid, s, e in info["lines"]
+            common_pb2.SpokenLine(
+                line_index=i,
+                character_id=cid,
+                start_seconds=s,
+                end_seconds=e,
+                phonemes=[common_pb2.PhonemeTiming(phoneme=p, start_seconds=a, end_seconds=b) for p, a, b in phonemes],
+            )
+            for i, cid, s, e, phonemes, _ in info["lines"]
         ]
     )
+    voices = {i: sync.VoiceTemplate.decode(voice) for i, _, _, _, _, voice in info["lines"] if voice}
     tracks = [
         common_pb2.FaceTrack(
             character_id=cid,
@@ -194,8 +283,7 @@ def measure(path: Path) -> FileReport:
         for cid, entries in info["faces"].items()
     ]
     dense = [frames.get(k, np.zeros((1, 1, 3), np.uint8)) for k in range(count)]
-    spoken = [line for line in timeline.lines if any(t.character_id == line.character_id and t.frames for t in tracks)]
-    for line, m in zip(spoken, sync.measure(dense, mono, rate, fps, timeline, tracks), strict=True):
+    for line, m in sync.measure(dense, mono, rate, fps, timeline, tracks, voices):
         report.lines.append(
             lipsync_pb2.LineSync(
                 line_index=line.line_index,
@@ -204,8 +292,6 @@ def measure(path: Path) -> FileReport:
                 correlation=m.correlation,
             )
         )
-    for cue_index, frame, time in info["events"]:
-        measured = _effect(frames, mono, rate, fps, cue_index, frame, time)
-        if measured is not None:
-            report.effects.append(measured)
+    for event in info["events"]:
+        report.effects.append(_effect(frames, mono, rate, fps, event))
     return report

@@ -10,6 +10,7 @@ resting mouth the video stage drew.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -52,15 +53,27 @@ def redraw(frame: np.ndarray, face: common_pb2.FaceFrame, opening: float, width:
     frame[y0:y1, x0:x1] = np.clip(patch, 0, 255).astype(np.uint8)
 
 
+@dataclass(frozen=True)
+class Mouth:
+    """One speaking mouth to redraw on one frame."""
+
+    face: common_pb2.FaceFrame
+    opening: float  # the viseme shape (embedded backend)
+    width: float
+    speech_seconds: float  # the moment of speech it shows: the frame's centre, less the line's re-timing delay
+
+
 def schedule(
-    tracks: list[common_pb2.FaceTrack], speaking: list[tuple[str, MouthTrack]]
-) -> dict[int, list[tuple[common_pb2.FaceFrame, float, float]]]:
-    """Frame index → the mouths to draw on it (face, opening, width)."""
+    tracks: list[common_pb2.FaceTrack], speaking: list[tuple[str, MouthTrack]], fps: int
+) -> dict[int, list[Mouth]]:
+    """Frame index → the mouths to draw on it."""
     faces = {t.character_id: {f.frame: f for f in t.frames} for t in tracks}
-    plan: dict[int, list[tuple[common_pb2.FaceFrame, float, float]]] = {}
+    plan: dict[int, list[Mouth]] = {}
     for character_id, mouth in speaking:
         for k in range(len(mouth.opening)):
-            face = faces.get(character_id, {}).get(mouth.first + k)
+            index = mouth.first + k
+            face = faces.get(character_id, {}).get(index)
             if face is not None:
-                plan.setdefault(mouth.first + k, []).append((face, float(mouth.opening[k]), float(mouth.width[k])))
+                moment = (index + 0.5) / fps - mouth.delay_seconds
+                plan.setdefault(index, []).append(Mouth(face, float(mouth.opening[k]), float(mouth.width[k]), moment))
     return plan

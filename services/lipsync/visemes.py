@@ -74,6 +74,7 @@ class MouthTrack:
     opening: np.ndarray  # 0..1
     width: np.ndarray  # 0..1
     viseme: list[str]
+    delay_seconds: float = 0.0  # how much later than its voice the mouth was timed (the sync correction)
 
 
 def track(line: common_pb2.SpokenLine, fps: int, delay_seconds: float = 0.0) -> MouthTrack:
@@ -110,4 +111,4 @@ def track(line: common_pb2.SpokenLine, fps: int, delay_seconds: float = 0.0) -> 
     kernel = np.array([0.25, 0.5, 0.25])
     opening = np.convolve(np.pad(opening, 1, mode="edge"), kernel, mode="valid")
     width = np.convolve(np.pad(width, 1, mode="edge"), kernel, mode="valid")
-    return MouthTrack(first, np.clip(opening, 0, 1), np.clip(width, 0, 1), dominant)
+    return MouthTrack(first, np.clip(opening, 0, 1), np.clip(width, 0, 1), dominant, delay_seconds)

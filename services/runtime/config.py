@@ -142,6 +142,10 @@ class Settings:
     video_triton_model: str = "video"
     # Short side in pixels the diffusers backend generates at before resizing to the plan's size.
     video_short_side: int = 480
+    # Mouth re-rendering: "embedded" (drawn from the visemes) or "triton" (an audio-driven lip-sync model).
+    lipsync_backend: str = "embedded"
+    # Model name of the Triton lip-sync backend.
+    lipsync_triton_model: str = "lipsync"
     # Visible moving watermark on every delivered video ("" turns it off).
     watermark_text: str = "AI-generated · cinemesh"
     # Dialogue A/V offset (ms) beyond which the lipsync stage shifts the audio and measures again.
@@ -194,6 +198,8 @@ class Settings:
             video_steps=_integer(env, "CINEMESH_VIDEO_STEPS", 30, 1, 500),
             video_triton_model=_text(env, "CINEMESH_VIDEO_TRITON_MODEL", "video"),
             video_short_side=_integer(env, "CINEMESH_VIDEO_SHORT_SIDE", 480, 32, 2160),
+            lipsync_backend=_choice(env, "CINEMESH_LIPSYNC_BACKEND", "embedded", ("embedded", "triton")),
+            lipsync_triton_model=_text(env, "CINEMESH_LIPSYNC_TRITON_MODEL", "lipsync"),
             watermark_text=env.get("CINEMESH_WATERMARK_TEXT", "AI-generated · cinemesh").strip(),
             sync_target_ms=_number(env, "CINEMESH_SYNC_TARGET_MS", 30.0, 1.0, 1000.0),
             c2pa_cert_chain=env.get("CINEMESH_C2PA_CERT_CHAIN", "").strip(),

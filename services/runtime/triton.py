@@ -12,6 +12,7 @@ import numpy as np
 from cinemesh.runtime.errors import Unavailable
 
 _DTYPES = {
+    np.dtype(np.uint8): "UINT8",
     np.dtype(np.float32): "FP32",
     np.dtype(np.int32): "INT32",
     np.dtype(np.int64): "INT64",
