@@ -21,6 +21,7 @@ import grpc
 from google.protobuf import json_format
 
 from cinemesh.gateway.jobs import JobsApi
+from cinemesh.runtime import tracing
 from cinemesh.runtime.errors import CinemeshError, InvalidArgument
 from cinemesh.v1 import gateway_pb2
 
@@ -84,6 +85,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._send_json(status, {"code": exc.code.name, "message": exc.message})
 
     def _dispatch(self, method: str) -> None:
+        # The caller's W3C trace context carries on into the job's Kafka records, as over gRPC.
+        token = tracing.activate(tracing.new_traceparent(self.headers.get("traceparent")))
         try:
             if self.path == "/healthz":
                 self._send_json(HTTPStatus.OK, {"status": "ok"})
@@ -128,6 +131,8 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception:
             log.exception("HTTP %s %s failed", method, self.path)
             self._send_json(HTTPStatus.INTERNAL_SERVER_ERROR, {"code": "INTERNAL", "message": "internal error"})
+        finally:
+            tracing.deactivate(token)
 
     def _body(self) -> str:
         length = int(self.headers.get("content-length") or 0)

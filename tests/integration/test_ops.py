@@ -11,10 +11,12 @@ import pytest
 import requests
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+from support import records_of
 
+from cinemesh.runtime import tracing
 from cinemesh.runtime.bus import Consumer, Publisher
 from cinemesh.runtime.config import Settings
-from cinemesh.runtime.topics import JOBS_FAILED
+from cinemesh.runtime.topics import JOBS_FAILED, JOBS_SUBMITTED
 from cinemesh.v1 import common_pb2, events_pb2
 
 pytestmark = pytest.mark.integration
@@ -73,9 +75,10 @@ def test_http_json_front(mesh, client) -> None:
     )
     assert bad.status_code == 400
     assert bad.json()["code"] == "INVALID_ARGUMENT" and bad.json()["message"].startswith("spec.resolution")
+    root = tracing.new_traceparent()
     created = requests.post(
         f"{base}/v1/jobs",
-        headers=auth,
+        headers={**auth, "traceparent": root},
         timeout=30,
         data=json.dumps(
             {
@@ -87,6 +90,8 @@ def test_http_json_front(mesh, client) -> None:
     assert created.status_code == 200, created.text
     job_id = created.json()["job"]["jobId"]
     assert client.wait(job_id).state == common_pb2.JOB_STATE_COMPLETED
+    (submitted,) = records_of(mesh.info.kafka_bootstrap, JOBS_SUBMITTED, key=job_id)
+    assert tracing.trace_id_of(dict(submitted.headers)["traceparent"].decode()) == tracing.trace_id_of(root)
     job = requests.get(f"{base}/v1/jobs/{job_id}", headers=auth, timeout=5).json()
     assert job["state"] == "JOB_STATE_COMPLETED"
     video = requests.get(f"{base}/v1/jobs/{job_id}:download", headers=auth, timeout=30)
