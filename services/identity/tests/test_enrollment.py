@@ -262,6 +262,38 @@ def test_identity_matches_the_same_face_elsewhere(enrolled: Enrollment) -> None:
     assert min(other_distances) > max(same_distances)
 
 
+def _lfw_frame(face: np.ndarray) -> np.ndarray:
+    """A 25×25 grey face crop enlarged to a 200 px face on a grey canvas, as RGB."""
+    grey = (face * 255).astype(np.uint8) if face.max() <= 1 else face.astype(np.uint8)
+    canvas = np.full((400, 400), 128, np.uint8)
+    canvas[100:300, 100:300] = cv2.resize(grey, (200, 200), interpolation=cv2.INTER_CUBIC)
+    return np.repeat(canvas[..., None], 3, axis=2)
+
+
+def test_identity_rejects_real_other_people(enrolled: Enrollment) -> None:
+    """Other people for real: the 100 faces of scikit-image's LFW subset (Labeled Faces in the Wild).
+
+    They are 25×25 grey crops, so the control is the astronaut put through the same loss (her face
+    cropped, greyed, shrunk to 25×25 and enlarged the same way): she must still match herself, or
+    the rejections would only show that blur is far from everything.
+    """
+    from skimage import data
+
+    photo = cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2GRAY)
+    crop = photo[127 - 55 : 127 + 55, 222 - 55 : 222 + 55]  # her face, framed like an LFW crop
+    (control,) = embed_faces([_lfw_frame(cv2.resize(crop, (25, 25), interpolation=cv2.INTER_AREA))])
+    assert control is not None
+    control_distance = face_distance(enrolled.face_embedding, control)
+    vectors = [v for v in embed_faces([_lfw_frame(face) for face in data.lfw_subset()[:100]]) if v is not None]
+    distances = sorted(face_distance(enrolled.face_embedding, v) for v in vectors)
+    print(
+        f"\nLFW subset: {len(vectors)} of 100 faces found; distance to the enrolled astronaut min {distances[0]:.3f}, "
+        f"median {distances[len(distances) // 2]:.3f}; the astronaut degraded the same way: {control_distance:.3f}"
+    )
+    assert control_distance < 0.6
+    assert len(vectors) >= 80 and distances[0] >= 0.6
+
+
 def _turned_frame() -> np.ndarray:
     return picture(VALID.but(width=960, height=540, face_px=220, brightness=0.9, room_shift=(0.1, 0.05)), yaw=15.0)
 
