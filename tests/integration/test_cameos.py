@@ -17,6 +17,7 @@ import pytest
 from recordings import Spec, build
 from support import Client
 
+from cinemesh.cli import main as cli
 from cinemesh.identity.enrollment import measure_voice
 from cinemesh.runtime.artifacts import ArtifactStore
 from cinemesh.v1 import common_pb2, identity_pb2, identity_pb2_grpc
@@ -142,6 +143,18 @@ def test_consent_matrix_through_the_job_path(mesh, store, people, cameo) -> None
             rendered,
             cameo.voice.median_f0_hz,
         )
+
+
+def test_the_cli_lists_uses_and_reports_errors(mesh, people, cameo, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("CINEMESH_STATE_DIR", str(mesh.info.state_dir))
+    monkeypatch.setenv("CINEMESH_API_KEY", "key-owner")
+    assert cli.main(["cameo", "uses", cameo.cameo_id]) == 0
+    listed = capsys.readouterr().err
+    uses = people["owner"][1].ListCameoUses(identity_pb2.ListCameoUsesRequest(cameo_id=cameo.cameo_id)).uses
+    assert uses and all(use.job_id in listed for use in uses)
+    monkeypatch.setenv("CINEMESH_API_KEY", "key-friend")
+    assert cli.main(["cameo", "start", "astro"]) == 1
+    assert "ALREADY_EXISTS" in capsys.readouterr().err
 
 
 def test_revocation_fails_queued_jobs_and_refunds_them(mesh, store, people, cameo) -> None:
