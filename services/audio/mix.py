@@ -8,29 +8,12 @@ under the ceiling, and the loudness gain is re-applied until both the target
 from __future__ import annotations
 
 import numpy as np
-import pyloudnorm
 from scipy import ndimage, signal
 
+from cinemesh.runtime.loudness import OVERSAMPLE, integrated_lufs, true_peak_dbtp
+
 SAMPLE_RATE = 48_000
-OVERSAMPLE = 4
 CEILING_DBTP = -1.2  # a little under -1 dBTP so codecs have room
-
-
-def true_peak_dbtp(audio: np.ndarray) -> float:
-    """Highest inter-sample peak of (channels, samples) audio, in dBTP."""
-    if audio.size == 0:
-        return -np.inf
-    upsampled = signal.resample_poly(audio, OVERSAMPLE, 1, axis=-1)
-    return float(20 * np.log10(max(np.abs(upsampled).max(), 1e-12)))
-
-
-def integrated_lufs(audio: np.ndarray) -> float:
-    meter = pyloudnorm.Meter(SAMPLE_RATE)
-    if audio.shape[-1] < int(0.45 * SAMPLE_RATE):
-        # shorter than one BS.1770 gating block: fall back to K-weighted energy of the whole clip
-        padded = np.pad(audio, ((0, 0), (0, int(0.45 * SAMPLE_RATE) - audio.shape[-1])))
-        return float(meter.integrated_loudness(padded.T))
-    return float(meter.integrated_loudness(audio.T))
 
 
 def _limit(audio: np.ndarray, ceiling_dbtp: float) -> np.ndarray:

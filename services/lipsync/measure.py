@@ -18,6 +18,7 @@ import numpy as np
 from scipy import signal
 
 from cinemesh.lipsync import sync
+from cinemesh.runtime import loudness
 from cinemesh.v1 import common_pb2, lipsync_pb2
 
 SYNC_TAG = "cinemesh_sync"
@@ -243,9 +244,9 @@ def measure(path: Path) -> FileReport:
         chunks = [f.to_ndarray() for f in container.decode(audio=0)]
         rate = container.streams.audio[0].codec_context.sample_rate if container.streams.audio else 48_000
     stereo = np.concatenate(chunks, axis=1) if chunks else np.zeros((2, 1), np.float32)
-    from cinemesh.audio import mix  # loudness is the audio stage's measure; reuse it
-
-    report = FileReport(streams, duration, mix.integrated_lufs(stereo), mix.true_peak_dbtp(stereo), chapters=chapters)
+    report = FileReport(
+        streams, duration, loudness.integrated_lufs(stereo, rate), loudness.true_peak_dbtp(stereo), chapters=chapters
+    )
     if not info:
         return report
     fps = info["fps"]
