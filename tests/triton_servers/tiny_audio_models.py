@@ -13,14 +13,12 @@ TTS or text-to-audio foley model is deployed with:
 
 from __future__ import annotations
 
-import argparse
 import hashlib
-import logging
 
 import numpy as np
+from local_triton import local_triton
 from pytriton.decorators import batch
 from pytriton.model_config import ModelConfig, Tensor
-from pytriton.triton import Triton, TritonConfig
 
 TTS_RATE = 16_000
 FOLEY_RATE = 48_000
@@ -115,20 +113,7 @@ def foley(PROMPT: np.ndarray, DURATION: np.ndarray, SEED: np.ndarray) -> dict[st
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--grpc-port", type=int, required=True)
-    parser.add_argument("--http-port", type=int, required=True)
-    parser.add_argument("--metrics-port", type=int, required=True)
-    args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO)
-    config = TritonConfig(
-        grpc_port=args.grpc_port,
-        http_port=args.http_port,
-        metrics_port=args.metrics_port,
-        grpc_address="127.0.0.1",
-        http_address="127.0.0.1",
-    )
-    with Triton(config=config) as triton:
+    with local_triton() as triton:
         triton.bind(
             model_name="tts",
             infer_func=tts,

@@ -19,13 +19,10 @@ over with the crop's own skin and the new mouth drawn in its place.
 
 from __future__ import annotations
 
-import argparse
-import logging
-
 import numpy as np
+from local_triton import local_triton
 from pytriton.decorators import batch
 from pytriton.model_config import ModelConfig, Tensor
-from pytriton.triton import Triton, TritonConfig
 
 SIZE = 96
 MOUTH = (48.0, 67.0)  # (x, y) of the mouth centre in the aligned crop
@@ -85,20 +82,7 @@ def lipsync(FACE: np.ndarray, MEL: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--grpc-port", type=int, required=True)
-    parser.add_argument("--http-port", type=int, required=True)
-    parser.add_argument("--metrics-port", type=int, required=True)
-    args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO)
-    config = TritonConfig(
-        grpc_port=args.grpc_port,
-        http_port=args.http_port,
-        metrics_port=args.metrics_port,
-        grpc_address="127.0.0.1",
-        http_address="127.0.0.1",
-    )
-    with Triton(config=config) as triton:
+    with local_triton() as triton:
         triton.bind(
             model_name="lipsync",
             infer_func=lipsync,

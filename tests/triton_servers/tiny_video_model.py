@@ -13,13 +13,11 @@ text-to-video model is deployed with (no batching; one clip per request):
 
 from __future__ import annotations
 
-import argparse
 import hashlib
-import logging
 
 import numpy as np
+from local_triton import local_triton
 from pytriton.model_config import ModelConfig, Tensor
-from pytriton.triton import Triton, TritonConfig
 
 BLOBS = 4
 _rng = np.random.default_rng(4321)
@@ -85,20 +83,7 @@ def video(requests: list) -> list[dict[str, np.ndarray]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--grpc-port", type=int, required=True)
-    parser.add_argument("--http-port", type=int, required=True)
-    parser.add_argument("--metrics-port", type=int, required=True)
-    args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO)
-    config = TritonConfig(
-        grpc_port=args.grpc_port,
-        http_port=args.http_port,
-        metrics_port=args.metrics_port,
-        grpc_address="127.0.0.1",
-        http_address="127.0.0.1",
-    )
-    with Triton(config=config) as triton:
+    with local_triton() as triton:
         triton.bind(
             model_name="video",
             infer_func=video,
