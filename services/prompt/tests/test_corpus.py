@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cinemesh.prompt.evaluation import load, score
+from prompt_scoring import load, score
 
 CORPUS = Path(__file__).with_name("corpus.jsonl")
 

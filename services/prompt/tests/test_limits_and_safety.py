@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from cinemesh.prompt import safety
@@ -227,8 +227,7 @@ def test_blank_prompts_are_invalid_argument(text: str) -> None:
 @given(st.lists(st.floats(min_value=1.0, max_value=8.0), min_size=2, max_size=4), st.sampled_from([24, 25, 30]))
 def test_storyboard_frames_are_exact_and_contiguous(durations: list[float], fps: int) -> None:
     total = sum(durations)
-    if not 15 <= total <= 25:
-        return
+    assume(15 <= total <= 25)
     scene_plan = plan(
         spec(storyboard=[(f"scene {i} on a beach", d) for i, d in enumerate(durations)], fps=fps), "pro", 1, RATES
     )

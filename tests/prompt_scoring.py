@@ -2,7 +2,7 @@
 
 Each corpus line holds a prompt (or storyboard), tier, duration and the fields a
 careful reader expects; fields the prompt leaves open are not labelled and not
-scored. Used by the accuracy test and `benchmarks/prompt_planner.py`.
+scored. Test support: used by the accuracy test and `benchmarks/prompt_planner.py`.
 """
 
 from __future__ import annotations
