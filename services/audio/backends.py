@@ -44,11 +44,12 @@ class TritonSpeech:
         self._model = model
         self.sample_rate = 0
 
-    def synthesize(self, text: str, length_scale: float) -> tuple[np.ndarray, list[tuple[str, int]]]:
+    def synthesize(self, text: str, length_scale: float, seed: int) -> tuple[np.ndarray, list[tuple[str, int]]]:
         out = self._model.infer(
             {
                 "TEXT": np.array([[text.encode()]], dtype=object),
                 "LENGTH_SCALE": np.array([[length_scale]], dtype=np.float32),
+                "SEED": np.array([[seed]], dtype=np.int64),
             },
             ["AUDIO", "PHONEMES", "SAMPLES", "SAMPLE_RATE"],
         )

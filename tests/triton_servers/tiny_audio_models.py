@@ -5,7 +5,8 @@ nothing from cinemesh. The weights are random, built from a seed at start-up:
 nothing is downloaded. The models honour the same tensor contracts a production
 TTS or text-to-audio foley model is deployed with:
 
-  tts:   TEXT (bytes), LENGTH_SCALE (fp32) → AUDIO (fp32), PHONEMES (bytes), SAMPLES (int32), SAMPLE_RATE (int32)
+  tts:   TEXT (bytes), LENGTH_SCALE (fp32), SEED (int64)
+         → AUDIO (fp32), PHONEMES (bytes), SAMPLES (int32), SAMPLE_RATE (int32)
   foley: PROMPT (bytes), DURATION (fp32), SEED (int64) → AUDIO (fp32, 48 kHz)
 
     python tiny_audio_models.py --grpc-port 8001 --http-port 8000 --metrics-port 8002
@@ -63,7 +64,8 @@ def _speak(text: str, length_scale: float) -> tuple[np.ndarray, list[str], list[
 
 
 @batch
-def tts(TEXT: np.ndarray, LENGTH_SCALE: np.ndarray) -> dict[str, np.ndarray]:
+def tts(TEXT: np.ndarray, LENGTH_SCALE: np.ndarray, SEED: np.ndarray) -> dict[str, np.ndarray]:
+    # The tiny voice has no sampling, so SEED changes nothing; it is part of the contract.
     results = [_speak(t[0].decode(), float(s[0])) for t, s in zip(TEXT, LENGTH_SCALE, strict=True)]
     width = max(len(r[0]) for r in results)
     count = max(len(r[1]) for r in results)
@@ -120,6 +122,7 @@ def main() -> None:
             inputs=[
                 Tensor(name="TEXT", dtype=bytes, shape=(1,)),
                 Tensor(name="LENGTH_SCALE", dtype=np.float32, shape=(1,)),
+                Tensor(name="SEED", dtype=np.int64, shape=(1,)),
             ],
             outputs=[
                 Tensor(name="AUDIO", dtype=np.float32, shape=(-1,)),
