@@ -136,14 +136,14 @@ def test_consent_matrix_through_the_job_path(mesh, store, people, cameo) -> None
     uses = owner.ListCameoUses(identity_pb2.ListCameoUsesRequest(cameo_id=cameo.cameo_id)).uses
     assert {u.job_id for u in uses} == used_by_jobs
     assert {u.account_id for u in uses} == {"acct-owner", "acct-friend", "acct-stranger"}
-    # The cameo speaks in its owner's voice, whoever mentions it. One 2 s line is a noisy pitch sample (Piper
-    # samples its prosody; a fresh CI run once read a single job 27 % high), so the check is the typical job.
-    rendered = sorted(_dialogue_f0(mesh, job_id) for job_id in used_by_jobs)
+    # The cameo speaks in its owner's voice, whoever mentions it. The jobs are seeded, so each reads the same on
+    # every run; how far a single short line can read on other seeds is measured by benchmarks/voice_pitch.py.
+    rendered = [_dialogue_f0(mesh, job_id) for job_id in sorted(used_by_jobs)]
     print(
         f"\nenrolled median F0 {cameo.voice.median_f0_hz:.1f} Hz; rendered per job: {[round(f, 1) for f in rendered]}"
     )
-    typical = rendered[len(rendered) // 2]
-    assert abs(typical - cameo.voice.median_f0_hz) / cameo.voice.median_f0_hz < 0.10, (rendered, cameo.voice)
+    for f0 in rendered:
+        assert abs(f0 - cameo.voice.median_f0_hz) / cameo.voice.median_f0_hz < 0.10, (rendered, cameo.voice)
 
 
 def test_the_cli_lists_uses_and_reports_errors(mesh, people, cameo, monkeypatch, capsys) -> None:

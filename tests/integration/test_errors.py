@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 
 import grpc
 import pytest
@@ -82,13 +83,24 @@ def test_short_balance_is_resource_exhausted_with_balance_and_cost(plus_client) 
     assert account.balance_credits == 100
 
 
-def test_download_before_completion_is_failed_precondition(client) -> None:
-    job_id = client.submit("A slow sunrise over rice terraces", duration_seconds=1.0, resolution="480p").job.job_id
+def test_download_before_completion_is_failed_precondition(mesh, client, store) -> None:
+    # A job that is certainly not finished: written to the store the way Submit writes it, never published.
+    account = store.account_for_key(mesh.info.api_key)
+    job_id = str(uuid.uuid4())
+    store.submit_job(
+        job_id=job_id,
+        account_id=account.account_id,
+        request_id=None,
+        tier="pro",
+        spec=b"",
+        seed=1,
+        duration_seconds=1.0,
+        credits=10,
+    )
     error = _error(client.download, job_id)
-    if error.code() != grpc.StatusCode.FAILED_PRECONDITION:  # pragma: no cover - only if the job already finished
-        pytest.skip("job finished before the download attempt")
+    assert error.code() == grpc.StatusCode.FAILED_PRECONDITION, error.details()
     assert "completed" in error.details()
-    client.wait(job_id)
+    assert store.cancel_job(job_id).credits_refunded == 10
 
 
 def test_mention_without_cameo_fails_job_at_identity_and_refunds(mesh, client, store) -> None:
