@@ -12,7 +12,7 @@ import statistics
 from importlib import metadata as package_metadata
 from pathlib import Path
 
-from cinemesh.lipsync import backends, measure, provenance, sync, visemes
+from cinemesh.lipsync import backends, dev_signing, measure, provenance, sync, visemes
 from cinemesh.lipsync.assemble import Redraw, assemble, read_wav
 from cinemesh.lipsync.mouths import schedule
 from cinemesh.lipsync.watermark import Watermark
@@ -41,7 +41,7 @@ class LipSyncModel:
                 Path(settings.c2pa_cert_chain), Path(settings.c2pa_private_key)
             )
         else:
-            self._identity = provenance.test_identity(settings.state_dir / "c2pa")
+            self._identity = dev_signing.throwaway_identity(settings.state_dir / "c2pa")
 
     def __call__(self, request: lipsync_pb2.AssembleOutputRequest) -> lipsync_pb2.AssembleOutputResponse:
         if not request.job_id:

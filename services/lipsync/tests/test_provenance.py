@@ -10,7 +10,7 @@ import c2pa
 import numpy as np
 import pytest
 
-from cinemesh.lipsync import provenance
+from cinemesh.lipsync import dev_signing, provenance
 from cinemesh.lipsync.provenance import SigningIdentity, sign, verify
 from cinemesh.runtime.config import ConfigError
 
@@ -63,7 +63,7 @@ def _boxes(data: bytes) -> dict[bytes, tuple[int, int]]:
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, SigningIdentity]:
     root = tmp_path_factory.mktemp("provenance")
-    identity = provenance.test_identity(root / "keys")
+    identity = dev_signing.throwaway_identity(root / "keys")
     unsigned = _mp4(root / "unsigned.mp4")
     signed = root / "signed.mp4"
     sign(unsigned, signed, identity, CLAIM)
@@ -138,14 +138,14 @@ def test_file_that_is_not_mp4_is_reported_unreadable(tmp_path: Path) -> None:
 
 
 def test_identity_files_load_back(tmp_path: Path) -> None:
-    identity = provenance.test_identity(tmp_path)
+    identity = dev_signing.throwaway_identity(tmp_path)
     assert SigningIdentity.from_files(tmp_path / "chain.pem", tmp_path / "key.pem") == identity
     assert (tmp_path / "key.pem").stat().st_mode & 0o077 == 0
 
 
 def test_key_from_another_identity_is_refused(files: tuple[Path, Path, SigningIdentity], tmp_path: Path) -> None:
     _, _, identity = files
-    other = provenance.test_identity(tmp_path)
+    other = dev_signing.throwaway_identity(tmp_path)
     with pytest.raises(ConfigError, match="does not match the first certificate"):
         SigningIdentity(certificate_chain_pem=identity.certificate_chain_pem, private_key_pem=other.private_key_pem)
 
