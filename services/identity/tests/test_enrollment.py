@@ -27,7 +27,7 @@ from cinemesh.identity.enrollment.verify import LENS_K1_LIMIT, MIN_FACE_PX
 from cinemesh.v1 import identity_pb2
 
 CHALLENGE = Challenge(("left", "up", "right", "down"), "window valley cherry wagon basket")
-OTHER_CHALLENGE = Challenge(("down", "left", "up"), "muffin tractor butter morning")
+OTHER_CHALLENGE = Challenge(("down", "left", "up"), "muffin tractor carpet morning")
 VALID = Spec(CHALLENGE.moves, CHALLENGE.phrase)
 
 

@@ -66,7 +66,7 @@ def test_lens_estimate_without_straight_edges_is_not_trusted() -> None:
 
 
 def test_the_grammar_hears_the_phrase_and_only_the_phrase() -> None:
-    phrase, other = "window valley cherry wagon basket", "muffin tractor butter morning"
+    phrase, other = "window valley cherry wagon basket", "muffin tractor carpet morning"
     said, rate = phrase_audio(phrase)
     audio = np.concatenate([np.zeros(rate // 2, np.float32), said, np.zeros(rate // 2, np.float32)])
     audio_16k = signal.resample_poly(audio, 16_000, rate).astype(np.float32)
