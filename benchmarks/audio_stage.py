@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from report import figure
 
 from cinemesh.audio import soundtrack
 from cinemesh.audio.model import write_wav
@@ -66,6 +67,7 @@ def main() -> None:
         f"({seconds / render:.1f}x faster than real time; goal >= 5x)"
     )
     print(f"baseline (write 20 s of 48 kHz stereo PCM): {write * 1000:.1f} ms; render/baseline {render / write:.0f}x")
+    figure("audio render, 20 s scene with 4 lines and 6 effects", f"{seconds / render:.1f}x faster than real time")
     print(
         f"master: {track.timeline.integrated_lufs:.2f} LUFS, true peak {track.timeline.true_peak_dbtp:.2f} dBTP, "
         f"peak sample {20 * np.log10(np.abs(track.master).max()):.2f} dBFS"

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import av
+from report import figure
 
 from cinemesh.audio.model import AudioModel
 from cinemesh.lipsync.model import LipSyncModel
@@ -80,6 +81,7 @@ def main() -> None:
                 f"dialogue sync {[round(s.offset_ms, 1) for s in response.line_sync]} ms; "
                 f"effect sync {[s.unclear or round(s.offset_ms, 1) for s in response.effect_sync]} ms"
             )
+            figure(f"lipsync + assembly of 10 s 720p, {preset}", f"{total:.1f} s; {total / encode:.2f}x encode only")
 
 
 if __name__ == "__main__":

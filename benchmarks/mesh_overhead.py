@@ -17,6 +17,8 @@ import time
 import uuid
 from pathlib import Path
 
+from report import figure
+
 from cinemesh.audio.model import AudioModel
 from cinemesh.lipsync.model import LipSyncModel
 from cinemesh.mesh.launcher import EmbeddedMesh
@@ -80,6 +82,11 @@ def main() -> None:
     print(f"through the mesh:  {', '.join(f'{t:.2f}' for t in meshed)} s  median {mesh_median:.2f} s")
     print(f"mesh start-up: {startup:.1f} s")
     print(f"ratio mesh/direct: {mesh_median / base:.2f}x  (overhead {mesh_median - base:+.2f} s per job)")
+    figure(
+        f"{args.duration:g} s {args.resolution} job through the mesh",
+        f"{mesh_median:.1f} s; {mesh_median / base:.2f}x direct",
+    )
+    figure("embedded mesh start-up", f"{startup:.1f} s")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from report import figure
+
 from cinemesh.prompt.planner import plan
 from cinemesh.runtime.errors import CinemeshError
 
@@ -60,10 +62,12 @@ def main() -> None:
     print(f"prompts: {len(specs)} x {args.repeat} runs on one core")
     print(f"planner latency: p50 {p50:.2f} ms, p99 {p99:.2f} ms, max {max(planner_ms):.2f} ms (goal p99 < 50 ms)")
     print(f"baseline (word tokenising): p50 {base50:.3f} ms; planner/baseline p50 ratio {p50 / base50:.0f}x")
+    figure("parse latency on one core", f"p50 {p50:.1f} ms, p99 {p99:.1f} ms (goal p99 < 50 ms)")
     for corpus in CORPORA:
         if corpus.exists():
             result = score(load(corpus))
             print(f"\naccuracy on {corpus.name} ({len(load(corpus))} prompts)\n{result.table()}")
+            figure(f"field accuracy, {corpus.name}", f"{100 * result.accuracy():.1f} % of {len(load(corpus))} prompts")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ import time
 import av
 import numpy as np
 import torch
+from report import figure
 
 from cinemesh.prompt.planner import plan
 from cinemesh.v1 import common_pb2
@@ -63,6 +64,7 @@ def main() -> None:
             f"RTF {seconds / args.seconds:.2f} (goal at 720p: <= 1.0); encode baseline {encode:.2f} s "
             f"({n / encode:.1f} fps); render/encode {seconds / encode:.2f}x"
         )
+        figure(f"video render {resolution}", f"{n / seconds:.1f} fps; {seconds / encode:.2f}x an H.264 encode")
     spec = common_pb2.GenerationSpec(prompt=PROMPT, duration_seconds=3, resolution="720p")
     scene_plan = plan(spec, "pro", 3, {"plus": 16, "pro": 40})
     profile = cProfile.Profile()
