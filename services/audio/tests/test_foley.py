@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import librosa
 import numpy as np
 import pytest
 
 from cinemesh.audio import foley
 from cinemesh.audio.foley import SAMPLE_RATE
 from cinemesh.v1 import plan_pb2
-
-librosa = pytest.importorskip("librosa")
 
 EVENTS = [value for name, value in plan_pb2.SoundEvent.items() if value != plan_pb2.SOUND_EVENT_UNSPECIFIED]
 FRAME_S = 1 / 24  # the mixer must land every cue within one 24-fps frame of its beat
