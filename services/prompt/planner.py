@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from cinemesh.prompt import lexicon as lx
 from cinemesh.prompt import safety
-from cinemesh.prompt.reading import Hit, Person, SceneReading, find, read_scene
+from cinemesh.prompt.reading import CueRead, Hit, Person, SceneReading, find, read_scene
 from cinemesh.runtime.errors import InvalidArgument
 from cinemesh.runtime.specs import TIER_ENUMS, ResolvedSpec, credit_cost, resolve
 from cinemesh.v1 import common_pb2
@@ -450,26 +450,41 @@ def _time_dialogue(lines: list[p.DialogueLine], start: float, end: float, index:
 
 
 def _time_cues(
-    cues: list[p.SoundCue], relative_times: dict[str, float], start: float, end: float, fps: int, index: int
-) -> None:
+    cues: list[p.SoundCue],
+    relative_times: dict[str, float],
+    start: float,
+    end: float,
+    fps: int,
+    notes: list[str],
+) -> list[p.SoundCue]:
+    """Cues placed in the scene [start, end); a stated time past its end is left out with a note.
+
+    A time equal to the scene's length ("at 6 seconds" in a 6 s clip, "at the end") lands on its last frame.
+    """
     room = end - start
     planned = [c for c in cues if c.timing == p.CUE_TIMING_PLANNED]
     for k, cue in enumerate(planned):
         cue.time_seconds = start + room * (k + 1) / (len(planned) + 1)
+    placed: list[p.SoundCue] = []
     for cue in cues:
         if cue.timing == p.CUE_TIMING_EXPLICIT:
-            if cue.time_seconds >= room:
-                raise InvalidArgument(
-                    f"scenes[{index}]",
-                    f"a sound cue is placed at {cue.time_seconds:g} s but the scene lasts only {room:g} s",
+            if cue.time_seconds > room + 1e-9:
+                notes.append(
+                    f"the sound {cue.text!r} is timed at {cue.time_seconds:g} s but the clip lasts {room:g} s; "
+                    "it was not placed"
                 )
+                continue
             cue.time_seconds = start + cue.time_seconds
+        elif cue.timing == p.CUE_TIMING_RELATIVE and cue.anchor in _FRACTIONS:
+            cue.time_seconds = start + _FRACTIONS[cue.anchor] * room
         elif cue.timing == p.CUE_TIMING_RELATIVE and cue.anchor in relative_times:
             cue.time_seconds = start + relative_times[cue.anchor] * room
         elif cue.timing == p.CUE_TIMING_RELATIVE:
             cue.time_seconds = start + min(cue.time_seconds, room)
         cue.time_seconds = round(cue.time_seconds, 3)
         cue.frame = min(round(cue.time_seconds * fps), max(0, round(end * fps) - 1))
+        placed.append(cue)
+    return placed
 
 
 # ---------------------------------------------------------------- plan
@@ -502,6 +517,7 @@ def plan(spec: common_pb2.GenerationSpec, tier: str, seed: int, rates: dict[str,
 def _build(scene_plan: common_pb2.ScenePlan, resolved: ResolvedSpec, overall: SceneReading | None) -> None:
     fps = resolved.fps
     cast = Cast()
+    notes: list[str] = list(resolved.notes)
     readings = [read_scene(scene.prompt) for scene in resolved.scenes]
     global_style = _first(overall.style)[0] if overall and overall.style else 0
     previous_env: p.Environment | None = None
@@ -580,13 +596,13 @@ def _build(scene_plan: common_pb2.ScenePlan, resolved: ResolvedSpec, overall: Sc
         _time_dialogue(lines, start_s, end_s, index)
         scene_plan.dialogue.extend(lines)
         cues, relative_times = _cues(reading, index)
-        _time_cues(cues, relative_times, start_s, end_s, fps, index)
-        scene_plan.sound_cues.extend(cues)
+        scene_plan.sound_cues.extend(_time_cues(cues, relative_times, start_s, end_s, fps, notes))
         scene_plan.ambience.extend(_ambience(reading, scene_env, index))
     scene_plan.characters.extend(cast.characters)
     ordered = sorted(scene_plan.sound_cues, key=lambda c: (c.time_seconds, c.scene_index))
     del scene_plan.sound_cues[:]
     scene_plan.sound_cues.extend(ordered)
+    scene_plan.notes.extend(notes)
     style = scene_plan.shots[0].style.style if scene_plan.shots else p.VISUAL_STYLE_CINEMATIC
     scene_plan.music.CopyFrom(_music(([overall] if overall else []) + readings, style))
 
@@ -627,35 +643,96 @@ def _camera(reading: SceneReading, offset: int, has_people: bool) -> p.Camera:
     return camera
 
 
+#: Anchors that stand for a point of the scene rather than another event.
+_FRACTIONS = {"start": 0.0, "halfway": 0.5, "end": 1.0}
+
+
 def _cues(reading: SceneReading, index: int) -> tuple[list[p.SoundCue], dict[str, float]]:
-    """The scene's cues with their timing kind; relative anchors get a fraction of the scene."""
+    """Every described sound as a cue with its timing kind; relative anchors get a fraction of the scene.
+
+    The open-vocabulary reading (reading.sounds) says what each sound is and when; the 28 hand-made
+    events the procedural foley renders are recognised in the same words and set as `event`.
+    """
     cues: list[p.SoundCue] = []
+    legacy = list(reading.cues)
+    for sound in reading.sounds:
+        cue = p.SoundCue(
+            text=sound.text,
+            source_object=sound.source,
+            material=sound.material,
+            sound_action=sound.action,
+            audioset_label=sound.label,
+            audioset_mid=sound.mid,
+            every_seconds=sound.every_seconds,
+            repeat_count=sound.count,
+            scene_index=index,
+            source=_source(spans=[(sound.start, sound.end)]),
+        )
+        twin = next((c for c in legacy if c.start < sound.end and sound.start < c.end), None)
+        if twin is not None:
+            legacy.remove(twin)
+            cue.event, cue.surface = twin.event, twin.surface
+        elif hits := find(lx.SOUND_EVENTS, reading.masked[sound.start : sound.end]):
+            cue.event = hits[0].value
+        if sound.time is not None and sound.time.seconds is not None:
+            cue.timing, cue.time_seconds = p.CUE_TIMING_EXPLICIT, sound.time.seconds
+        elif sound.time is not None and sound.time.fraction is not None:
+            fraction = sound.time.fraction
+            cue.timing, cue.anchor = p.CUE_TIMING_RELATIVE, {0.0: "start", 0.5: "halfway"}.get(fraction, "end")
+        elif twin is not None and twin.explicit_seconds is not None:
+            cue.timing, cue.time_seconds = p.CUE_TIMING_EXPLICIT, twin.explicit_seconds
+        elif twin is not None and twin.anchor:
+            cue.timing, cue.anchor = p.CUE_TIMING_RELATIVE, twin.anchor
+            if twin.anchor_seconds is not None:
+                cue.time_seconds = twin.anchor_seconds
+        elif sound.anchor:
+            cue.timing, cue.anchor = p.CUE_TIMING_RELATIVE, sound.anchor
+        else:
+            cue.timing = p.CUE_TIMING_PLANNED
+        cues.append(cue)
+    for cue in _legacy_cues(reading, legacy, index):
+        cues.append(cue)
     anchors = list(
         dict.fromkeys(
-            c.anchor for c in reading.cues if c.anchor and c.explicit_seconds is None and c.anchor_seconds is None
+            c.anchor for c in cues if c.timing == p.CUE_TIMING_RELATIVE and not c.time_seconds and c.anchor
         )
     )
-    # Relative cues land where their anchoring action is planned: spread through the scene.
+    anchors = [a for a in anchors if a not in _FRACTIONS]
+    # Relative cues land where their anchoring action is planned: spread through the scene, unless
+    # the anchor names another cue that has its own time ("… as the door slams at 3 s").
     relative_times = {anchor: (k + 1) / (len(anchors) + 1) for k, anchor in enumerate(anchors)}
-    timed = {c.event: c.explicit_seconds for c in reading.cues if c.explicit_seconds is not None}
-    for cue in reading.cues:
+    for cue in cues:
+        if cue.timing != p.CUE_TIMING_RELATIVE or cue.anchor in _FRACTIONS or cue.time_seconds:
+            continue
+        tied = [
+            other.time_seconds
+            for other in cues
+            if other.timing == p.CUE_TIMING_EXPLICIT and other.text and other.text.lower() in cue.anchor.lower()
+        ]
+        if tied:
+            cue.time_seconds = tied[0]
+            relative_times.pop(cue.anchor, None)
+    return cues, relative_times
+
+
+def _legacy_cues(reading: SceneReading, legacy: list[CueRead], index: int) -> list[p.SoundCue]:
+    """Hand-made events the parse did not see as sounds (a noun phrase the grammar missed)."""
+    cues = []
+    for cue in legacy:
         base = p.SoundCue(
-            event=cue.event, surface=cue.surface, scene_index=index, source=_source(spans=[(cue.start, cue.end)])
+            event=cue.event,
+            surface=cue.surface,
+            text=reading.masked[cue.start : cue.end],
+            scene_index=index,
+            source=_source(spans=[(cue.start, cue.end)]),
         )
-        if cue.anchor and cue.anchor_seconds is None and cue.explicit_seconds is None:
-            # "… as the shot rings out": tied to another cue that has its own time
-            tied = [timed[h.value] for h in find(lx.SOUND_EVENTS, cue.anchor) if h.value in timed]
-            if tied:
-                cue.anchor_seconds = tied[0]
-                relative_times.pop(cue.anchor, None)
         if cue.explicit_seconds is not None:
             base.timing, base.time_seconds = p.CUE_TIMING_EXPLICIT, cue.explicit_seconds
         elif cue.anchor:
             base.timing, base.anchor = p.CUE_TIMING_RELATIVE, cue.anchor
             if cue.anchor_seconds is not None:
-                # tied to a clause that has its own time ("… at 3 s as the door slams")
                 base.time_seconds = cue.anchor_seconds
         else:
             base.timing = p.CUE_TIMING_PLANNED
         cues.append(base)
-    return cues, relative_times
+    return cues

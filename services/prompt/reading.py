@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from cinemesh.prompt import lexicon as lx
+from cinemesh.prompt.sounds import SoundRead, read_sounds
 from cinemesh.v1 import plan_pb2 as p
 
 _FLAGS = re.IGNORECASE
@@ -142,6 +143,7 @@ class SceneReading:
     people: list[Person] = field(default_factory=list)
     speech: list[SpeechRead] = field(default_factory=list)
     cues: list[CueRead] = field(default_factory=list)
+    sounds: list[SoundRead] = field(default_factory=list)  # every described sound, open vocabulary
     ambience: list[Hit] = field(default_factory=list)
     acoustics: list[Hit] = field(default_factory=list)
     music_none: Hit | None = None
@@ -178,6 +180,7 @@ _DETERMINERS = {
     "each",
     "second",
 }
+_PEOPLE_NOUNS = frozenset({*lx.PEOPLE, *lx.PEOPLE_PLURALS})
 _DEFINITE = {"the", "his", "her", "their", "its", "my", "our", "your", "this", "that", "both"}
 _STOP_BEFORE = re.compile(
     r"^(?:and|or|with|of|to|in|on|at|by|for|from|as|while|who|is|are|was|were|but|"
@@ -246,6 +249,9 @@ def _person_refs(masked: str) -> list[Person]:
             tokens.pop()
         if count == 0:
             continue
+        counted = determiner in lx.NUMBERS or determiner in ("both", "a pair of", "a couple of")
+        if plural and not counted and word not in ("couple", "twins", "parents"):
+            continue  # "the players", "people", "the band": a group is background, not characters
         if plural and determiner in ("the", "some", "their") and head == "person":
             continue  # "the people": a crowd
         if head == "person" and plural:
@@ -699,7 +705,8 @@ def _subject_and_action(masked: str) -> tuple[tuple[str, int, int] | None, tuple
         and any(h.value == p.LOCATION_UNDERWATER for h in find(lx.LOCATIONS, masked))
     ):
         kind = p.ACTION_KIND_SWIM  # gliding or floating under water is swimming
-    clause_end = re.search(r"[,;.!?]|\s(?:as|while|when)\s", masked[verb.start :])
+    # a masked quote ends the action too: its placeholder must never reach the plan
+    clause_end = re.search(r"[,;.!?]|\s(?:as|while|when)\s|Q_|_[Qq]", masked[verb.start :])
     a_end = verb.start + (clause_end.start() if clause_end else len(masked) - verb.start)
     return subject, (masked[verb.start : a_end].strip(), kind, verb.start, a_end)
 
@@ -791,6 +798,7 @@ def read_scene(text: str) -> SceneReading:
     reading.people = _person_refs(masked)
     reading.speech = _speech(text, masked, quotes)
     reading.cues = _cues(masked)
+    reading.sounds = read_sounds(masked, _PEOPLE_NOUNS)
     waving = [(m.start(), m.end()) for m in _OCEAN_WAVE_ACTION.finditer(masked)]
     reading.ambience = [h for h in find(lx.AMBIENCES, masked) if not any(s <= h.start < e for s, e in waving)]
     reading.acoustics = find(lx.ACOUSTICS, masked)

