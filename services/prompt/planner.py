@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from cinemesh.prompt import lexicon as lx
 from cinemesh.prompt import safety
+from cinemesh.prompt.sounds import vocabulary
 from cinemesh.prompt.reading import CueRead, Hit, Person, SceneReading, find, read_scene
 from cinemesh.runtime.errors import InvalidArgument
 from cinemesh.runtime.specs import TIER_ENUMS, ResolvedSpec, credit_cost, resolve
@@ -718,11 +719,18 @@ def _cues(reading: SceneReading, index: int) -> tuple[list[p.SoundCue], dict[str
 def _legacy_cues(reading: SceneReading, legacy: list[CueRead], index: int) -> list[p.SoundCue]:
     """Hand-made events the parse did not see as sounds (a noun phrase the grammar missed)."""
     cues = []
+    known = vocabulary().legacy_events
     for cue in legacy:
+        source, material, action, label = known[p.SoundEvent.Name(cue.event).removeprefix("SOUND_EVENT_")]
         base = p.SoundCue(
             event=cue.event,
             surface=cue.surface,
             text=reading.masked[cue.start : cue.end],
+            source_object=source,
+            material=cue.surface or material,
+            sound_action=action,
+            audioset_label=label,
+            audioset_mid=vocabulary().audioset.get(label, ""),
             scene_index=index,
             source=_source(spans=[(cue.start, cue.end)]),
         )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from cinemesh.prompt import lexicon as lx
-from cinemesh.prompt.sounds import SoundRead, read_sounds
+from cinemesh.prompt.sounds import SoundRead, nlp, read_sounds
 from cinemesh.v1 import plan_pb2 as p
 
 _FLAGS = re.IGNORECASE
@@ -711,6 +711,52 @@ def _subject_and_action(masked: str) -> tuple[tuple[str, int, int] | None, tuple
     return subject, (masked[verb.start : a_end].strip(), kind, verb.start, a_end)
 
 
+# --------------------------------------------------------------------------- subject from the parse
+
+#: A subject the word rules found that is no acting entity: a camera phrase, a slugline, a brief's preamble.
+_NOT_AN_ACTOR = re.compile(
+    r"^(?:(?:EXT|INT)\b|pov\b|you\b|you'?re\b|ur\b|u\b|i\b|it\b|its\b|he\b|she\b|they\b|we\b|ppl\b|"
+    r"\d+\s*s\b|(?:[\w-]+\s+){0,3}(?:shot|ad|spot|video|clip|brief|commercial|angle|close[ -]?up)\b)",
+    _FLAGS,
+)
+_POV = re.compile(r"\bpov\b\W*(?:you(?:'re| are)|ur|u r|i'?m|i am)\s+(?P<rest>[^,.;]{1,60})", _FLAGS)
+_POV_STOP = frozenset("of on in at with who and to from for by into over through the a an".split())
+_META = frozenset(
+    "shot camera video clip ad spot brief frame scene angle sound music pov close-up closeup view footage".split()
+)
+
+
+def parsed_subject(masked: str) -> tuple[str, int, int] | None:
+    """The main acting entity from the parse: "pov: you're a beekeeper" → beekeeper, else the first
+    subject noun of a verb that is no camera or brief word ("Static medium shot. A plate falls" → plate)."""
+    if pov := _POV.search(masked):
+        rest = pov.group("rest")
+        if article := re.match(r"(?:a|an|the)\s+", rest, _FLAGS):
+            # the role noun: the last word before a preposition or a verb ("a young beekeeper opening a hive")
+            words = list(re.finditer(r"[\w'-]+", rest[article.end() :]))
+            kept = []
+            for word in words:
+                if word.group(0).lower() in _POV_STOP or word.group(0).lower().endswith("ing"):
+                    break
+                kept.append(word)
+            if kept:
+                start = pov.start("rest") + article.end() + kept[-1].start()
+                return kept[-1].group(0), start, start + len(kept[-1].group(0))
+        ride = re.match(r"(?:on|in|riding)\s+(?:a|an|the)\s+([\w-]+)", rest, _FLAGS)
+        if ride:
+            start = pov.start("rest") + ride.start(1)
+            return f"{ride.group(1)} rider", start, start + len(ride.group(1))
+    doc = nlp()(masked)
+    for token in doc:
+        if token.dep_ in ("nsubj", "nsubjpass") and token.pos_ in ("NOUN", "PROPN") and token.lower_ not in _META:
+            if token.text.isupper() and len(token.text) <= 4:
+                continue  # "EXT", "INT"
+            words = [t for t in token.subtree if t.dep_ in ("compound", "amod") and t.i < token.i] + [token]
+            first = words[0]
+            return masked[first.idx : token.idx + len(token.text)], first.idx, token.idx + len(token.text)
+    return None
+
+
 # --------------------------------------------------------------------------- music
 
 _MUSIC = re.compile(rf"\b(?:{lx.MUSIC_WORDS})s?\b", _FLAGS)
@@ -795,6 +841,8 @@ def read_scene(text: str) -> SceneReading:
     reading.lighting = find(lx.LIGHTINGS, masked)
     reading.style = find(lx.STYLES, masked)
     reading.subject, reading.action = _subject_and_action(masked)
+    if reading.subject is None or _NOT_AN_ACTOR.match(reading.subject[0]) or _POV.search(masked):
+        reading.subject = parsed_subject(masked) or reading.subject
     reading.people = _person_refs(masked)
     reading.speech = _speech(text, masked, quotes)
     reading.cues = _cues(masked)

@@ -35,10 +35,11 @@ class Vocabulary:
     weak_verbs: dict[str, tuple[str, str]]
     phrasal: dict[str, tuple[str, str]]
     nouns: dict[str, tuple[str, str]]
-    sources: dict[str, tuple[str, str]]
+    sources: dict[str, tuple[str, str, str]]  # material ("" for voices), AudioSet name, action ("" if the verb's)
     source_verbs: dict[str, str]
     materials: dict[str, str]
     audioset: dict[str, str]  # display name → machine id
+    legacy_events: dict[str, tuple[str, str, str, str]]  # SoundEvent name → source, material, action, class
 
 
 @cache
@@ -50,15 +51,17 @@ def vocabulary() -> Vocabulary:
     def pairs(name: str) -> dict[str, tuple[str, str]]:
         return {k: (v[0], v[1]) for k, v in raw[name].items()}
 
+    sources = {k: (v[0] or "", v[1], v[2] if len(v) > 2 else "") for k, v in raw["sources"].items()}
     return Vocabulary(
         pairs("verbs"),
         pairs("weak_verbs"),
         pairs("phrasal"),
         pairs("nouns"),
-        pairs("sources"),
+        sources,
         dict(raw["source_verbs"]),
         dict(raw["materials"]),
         audioset,
+        {k: (v[0], v[1], v[2], v[3]) for k, v in raw["legacy_events"].items()},
     )
 
 
@@ -125,6 +128,8 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
             found.append(_Mention(token, *vocab.verbs[lemma], strong=True, noun=False))
         elif token.pos_ in ("NOUN", "PROPN") and lemma in vocab.nouns:
             found.append(_Mention(token, *vocab.nouns[lemma], strong=True, noun=True))
+        elif token.pos_ == "NOUN" and (verb := _gerund(token.lower_)) in vocab.verbs:
+            found.append(_Mention(token, *vocab.verbs[verb], strong=True, noun=True))  # "the buzzing", "crowing"
     # a noun that is the subject or object of a sound verb is that verb's source, not a sound of its own
     verbs = {m.token.i for m in found if not m.noun}
     return [
@@ -133,6 +138,14 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
         if not (m.noun and m.token.dep_ in ("nsubj", "nsubjpass", "dobj", "compound") and m.token.head.i in verbs)
         and not (m.noun and m.token.lemma_.lower() in ("sound", "noise") and _of_object(m.token) is None)
     ]
+
+
+def _gerund(word: str) -> str:
+    """The verb an -ing noun names ("buzzing" → "buzz", "crowing" → "crow"), or ""."""
+    if not word.endswith("ing") or len(word) < 6:
+        return ""
+    stem = word[:-3]
+    return stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else stem
 
 
 def _mistagged_verb(token: Any, vocab: Vocabulary) -> bool:
@@ -193,7 +206,8 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
     """What makes the sound: a thing that acts, else the thing acted on or struck, else who acts."""
     token = mention.token
     if mention.noun:
-        return _of_object(token) or _compound(token)
+        itself = token if token.lemma_.lower() in _vocab_sources() else None
+        return _of_object(token) or itself or _compound(token)
     subject = _subject(token)
     objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass") and c.idx not in timed]
     preps = [
@@ -210,6 +224,10 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
     if preps and mention.action in ("impact", "scrape") and not _is_person(preps[0], people):
         return preps[0]
     return subject
+
+
+def _vocab_sources() -> dict[str, tuple[str, str, str]]:
+    return vocabulary().sources
 
 
 def _compound(token: Any) -> Any | None:
@@ -236,6 +254,15 @@ def _material(source: Any | None, mention: _Mention, vocab: Vocabulary) -> str:
                     if mod.dep_ in ("amod", "compound") and (found := vocab.materials.get(mod.lower_)):
                         return found
     return ""
+
+
+def _action(source: Any | None, mention: _Mention, vocab: Vocabulary) -> str:
+    """How the sound is made: a bell rings and a cymbal plays music whatever the verb, but anything can break."""
+    if source is not None and mention.action != "break":
+        entry = vocab.sources.get(source.lemma_.lower())
+        if entry and entry[2]:
+            return entry[2]
+    return mention.action
 
 
 def _label(source: Any | None, mention: _Mention, vocab: Vocabulary) -> str:
@@ -273,6 +300,7 @@ def read_sounds(masked: str, people: frozenset[str]) -> list[SoundRead]:
     vocab = vocabulary()
     doc = nlp()(masked)
     found: list[SoundRead] = []
+    last_thing: Any | None = None  # what "it" / "they" stands for: the last non-person thing named
     for sentence in doc.sents:
         base = sentence.start_char
         mentions = _mentions(sentence, vocab)
@@ -286,6 +314,8 @@ def read_sounds(masked: str, people: frozenset[str]) -> list[SoundRead]:
         timed = {base + i for t in times for i in range(t.start, t.end)}
         for mention in mentions:
             source = _source_of(mention, people, timed)
+            if source is not None and source.lower_ in ("it", "they", "its") and last_thing is not None:
+                source = last_thing
             start, end = _text(sentence, mention, source, times, base)
             label = _label(source, mention, vocab)
             reads.append(
@@ -297,7 +327,7 @@ def read_sounds(masked: str, people: frozenset[str]) -> list[SoundRead]:
                         end=end,
                         source=(_compound_text(source) if source is not None else ""),
                         material=_material(source, mention, vocab),
-                        action=mention.action,
+                        action=_action(source, mention, vocab),
                         label=label,
                         mid=vocab.audioset.get(label, ""),
                         strong=mention.strong,
@@ -306,6 +336,10 @@ def read_sounds(masked: str, people: frozenset[str]) -> list[SoundRead]:
             )
         _attach(absolute, reads, sentence.text, base, kind="time")
         _attach(repeats, reads, sentence.text, base, kind="repeat")
+        for token in sentence:
+            if token.dep_ in ("nsubj", "nsubjpass", "dobj") and token.pos_ == "NOUN" and not _is_person(token, people):
+                last_thing = token
+        _share_clause_time(reads, sentence.text, base)
         for mention, read in reads:
             if not read.strong and read.time is None:
                 continue  # "she drops her bag": motion, not a described sound, unless it is timed
@@ -377,6 +411,27 @@ def _in_group(
         return None
     middle = base + (phrase.start + phrase.end) / 2
     return min(candidates, key=lambda r: (not r[1].strong, abs(r[0].token.idx - middle)))
+
+
+_LATER = re.compile(r"\b(?:then|later|afterwards?|after that|until|before|moments later|soon|again)\b", re.IGNORECASE)
+
+
+def _share_clause_time(reads: list[tuple[_Mention, SoundRead]], sentence: str, base: int) -> None:
+    """"At 4 seconds the bat cracks and everyone stands up cheering": one time for every sound of the clause."""
+    clauses = [m.start() for m in re.finditer(";", sentence)]
+    for _, read in reads:
+        if read.time is not None or not read.strong:
+            continue
+        position = read.start - base
+        lo = max([c for c in clauses if c < position], default=-1) + 1
+        hi = min([c for c in clauses if c >= position], default=len(sentence))
+        timed = {id(r.time): r.time for _, r in reads if r.time is not None and lo <= r.start - base < hi}
+        if len(timed) != 1:
+            continue
+        phrase = next(iter(timed.values()))
+        low, high = sorted((phrase.start, position))
+        if not _LATER.search(sentence[low:high]) and not _anchor(sentence, position, read.end - base):
+            read.time = phrase
 
 
 def _anchor(sentence: str, start: int, end: int) -> str:

@@ -115,7 +115,12 @@ _PATTERNS: list[tuple[str, str]] = [
         rf"\b(?P<n>{_NUMBER})\s*-?\s*{_SECONDS}\s+(?:in(?:to)?\b(?:\s+(?:the|this|it|our)\b(?:\s+(?:video|clip|"
         rf"shot|scene|film|spot|ad|reel)\b)?)?|after\s+(?:the\s+)?(?:start|beginning)\b)",
     ),
-    ("in", rf"\b(?:after|after\s+about|after\s+exactly|around)\s+(?P<n>{_NUMBER})\s*{_SECONDS}(?!\s+(?:of|later))"),
+    (
+        "in",
+        rf"\b(?:after|after\s+about|after\s+exactly|around|in)\s+(?P<n>{_NUMBER})\s*{_SECONDS}(?!\s+(?:of|later|long))",
+    ),
+    # "at sec 4", "at second 4"; "… at 2 seconds and again at 6": the unit carries over
+    ("at", r"\bat\s+sec(?:ond)?\.?\s+(?P<n>\d+(?:\.\d+)?)\b|\bagain\s+at\s+(?P<n2>\d+(?:\.\d+)?)\b(?!\s*(?:am|pm|:))"),
     ("half", r"\b(?:half-?way|mid-?way)(?:\s+(?:through|into|in))?(?:\s+(?:the|it)\b(?:\s+\w+)?)?|\bin the middle\b"),
     (
         "end",
