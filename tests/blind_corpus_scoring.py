@@ -140,10 +140,9 @@ def _score_one(example: dict[str, Any], result: BlindScore, tier: str) -> None:
             used.add(ci)
     for li, label in enumerate(timed_labels):
         if li not in matched:
-            result.misses.append(
-                f"{eid} cue missed: {label['text']!r} at {label['time_s']} "
-                f"(plan: {[(_new(c, 'text'), c.time_seconds) for c in cues]}; notes {list(_new(scene_plan, 'notes', []))})"
-            )
+            planned = [(_new(c, "text"), c.time_seconds) for c in cues]
+            notes = list(_new(scene_plan, "notes", []))
+            result.misses.append(f"{eid} cue missed: {label['text']!r} at {label['time_s']} (plan: {planned}; {notes})")
             continue
         result.found += 1
         cue = cues[matched[li]]

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from cinemesh.prompt import lexicon as lx
 from cinemesh.prompt import safety
-from cinemesh.prompt.sounds import vocabulary
 from cinemesh.prompt.reading import CueRead, Hit, Person, SceneReading, find, read_scene
+from cinemesh.prompt.sounds import vocabulary
 from cinemesh.runtime.errors import InvalidArgument
 from cinemesh.runtime.specs import TIER_ENUMS, ResolvedSpec, credit_cost, resolve
 from cinemesh.v1 import common_pb2
@@ -87,6 +87,7 @@ class Cast:
         self.refs: dict[int, list[str]] = {}  # reference position → every id it stands for (last scene read)
         self._by_key: dict[str, list[str]] = {}
         self._recent: list[str] = []
+        self.extras: dict[str, p.Character] = {}  # people drawn as background, by the id they had
 
     def _add(self, person: Person) -> str:
         if person.key.startswith("@"):
@@ -176,13 +177,25 @@ class Cast:
             return known[-1]
         return self._add(person)
 
+    def demote(self, ids: set[str], keep_characters: set[str]) -> None:
+        """Background extras of a scene are out of its references, and out of the cast unless an earlier
+        scene already made them characters."""
+        self.extras.update({c.id: c for c in self.characters if c.id in ids and c.id not in keep_characters})
+        self.characters = [c for c in self.characters if c.id not in ids or c.id in keep_characters]
+        ids = ids - keep_characters
+        self.refs = {pos: [cid for cid in refs if cid not in ids] for pos, refs in self.refs.items()}
+        self.refs = {pos: refs for pos, refs in self.refs.items() if refs}
+        for key, refs in self._by_key.items():
+            self._by_key[key] = [cid for cid in refs if cid not in ids]
+        self._recent = [cid for cid in self._recent if cid not in ids]
+
     def _touch(self, cid: str) -> None:
         if cid in self._recent:
             self._recent.remove(cid)
         self._recent.append(cid)
 
     def by_id(self, cid: str) -> p.Character:
-        return next(c for c in self.characters if c.id == cid)
+        return next((c for c in self.characters if c.id == cid), None) or self.extras[cid]
 
     def speaker(
         self, ref: str | None, position: int, sentence_start: int, at: dict[int, str], scene_ids: list[str]
@@ -524,14 +537,11 @@ def _build(scene_plan: common_pb2.ScenePlan, resolved: ResolvedSpec, overall: Sc
     previous_env: p.Environment | None = None
     previous_style = global_style
     for index, (scene, reading) in enumerate(zip(resolved.scenes, readings, strict=True)):
+        known = {c.id for c in cast.characters}
         scene_ids, at = cast.resolve(reading.people)
-        if len(scene_ids) > MAX_CHARACTERS_PER_SCENE:
-            names = ", ".join(cast.by_id(cid).description for cid in scene_ids)
-            raise InvalidArgument(
-                f"scenes[{index}]" if resolved.storyboard else "spec.prompt",
-                f"scene {index + 1} has {len(scene_ids)} characters ({names}); at most "
-                f"{MAX_CHARACTERS_PER_SCENE} characters fit in one scene",
-            )
+        field = f"scenes[{index}]" if resolved.storyboard else "spec.prompt"
+        background = _extras(cast, scene_ids, reading, at, notes, index, known, field)
+        scene_ids = [cid for cid in scene_ids if cid not in background]
         start_s, end_s = scene.start_frame / fps, scene.end_frame / fps
         thunder = any(c.event == p.SOUND_EVENT_THUNDER for c in reading.cues)
         shots = _split_shots(scene.prompt)
@@ -594,6 +604,13 @@ def _build(scene_plan: common_pb2.ScenePlan, resolved: ResolvedSpec, overall: Sc
             )
             for speech in reading.speech
         ]
+        if speaking_extras := [line for line in lines if line.character_id in background]:
+            names = ", ".join(sorted({cast.by_id(line.character_id).description for line in speaking_extras}))
+            raise InvalidArgument(
+                field,
+                f"scene {index + 1} has more than {MAX_CHARACTERS_PER_SCENE} characters who speak or act "
+                f"({names} besides the first two); at most {MAX_CHARACTERS_PER_SCENE} fit in one scene",
+            )
         _time_dialogue(lines, start_s, end_s, index)
         scene_plan.dialogue.extend(lines)
         cues, relative_times = _cues(reading, index)
@@ -606,6 +623,45 @@ def _build(scene_plan: common_pb2.ScenePlan, resolved: ResolvedSpec, overall: Sc
     scene_plan.notes.extend(notes)
     style = scene_plan.shots[0].style.style if scene_plan.shots else p.VISUAL_STYLE_CINEMATIC
     scene_plan.music.CopyFrom(_music(([overall] if overall else []) + readings, style))
+
+
+def _extras(
+    cast: Cast,
+    scene_ids: list[str],
+    reading: SceneReading,
+    at: dict[int, str],
+    notes: list[str],
+    index: int,
+    known: set[str],
+    field: str,
+) -> set[str]:
+    """People past the two a scene can animate become background extras, with a note; a speaker never does.
+
+    "Three friends walk along the beach" is a valid prompt: the first two are characters, the third is
+    drawn as background. Only if an extra speaks is the scene refused (see the dialogue check in _build).
+    """
+    if len(scene_ids) <= MAX_CHARACTERS_PER_SCENE:
+        return set()
+    speakers = {cast.speaker(s.speaker_ref, s.start, s.sentence_start, at, scene_ids) for s in reading.speech}
+    # cameos first (someone asked for them by name), then whoever speaks, then order of appearance
+    keep = [cid for cid in scene_ids if cid.startswith("@")]
+    keep += [cid for cid in scene_ids if cid in speakers and cid not in keep]
+    keep = keep[:MAX_CHARACTERS_PER_SCENE]
+    keep += [cid for cid in scene_ids if cid not in keep][: MAX_CHARACTERS_PER_SCENE - len(keep)]
+    extras = [cid for cid in scene_ids if cid not in keep]
+    names = ", ".join(cast.by_id(cid).description for cid in extras)
+    if any(cid.startswith("@") for cid in extras):
+        raise InvalidArgument(
+            field,
+            f"scene {index + 1} casts {sum(1 for c in scene_ids if c.startswith('@'))} cameos; at most "
+            f"{MAX_CHARACTERS_PER_SCENE} characters fit in one scene",
+        )
+    notes.append(
+        f"scene {index + 1} names {len(scene_ids)} people; at most {MAX_CHARACTERS_PER_SCENE} are animated as "
+        f"characters, so {names} {'is' if len(extras) == 1 else 'are'} drawn as background"
+    )
+    cast.demote(set(extras), keep_characters=known)
+    return set(extras)
 
 
 def _divide(start: int, end: int, parts: int) -> list[tuple[int, int]]:
@@ -693,10 +749,9 @@ def _cues(reading: SceneReading, index: int) -> tuple[list[p.SoundCue], dict[str
         cues.append(cue)
     for cue in _legacy_cues(reading, legacy, index):
         cues.append(cue)
+    cues = _one_per_event(cues)
     anchors = list(
-        dict.fromkeys(
-            c.anchor for c in cues if c.timing == p.CUE_TIMING_RELATIVE and not c.time_seconds and c.anchor
-        )
+        dict.fromkeys(c.anchor for c in cues if c.timing == p.CUE_TIMING_RELATIVE and not c.time_seconds and c.anchor)
     )
     anchors = [a for a in anchors if a not in _FRACTIONS]
     # Relative cues land where their anchoring action is planned: spread through the scene, unless
@@ -714,6 +769,34 @@ def _cues(reading: SceneReading, index: int) -> tuple[list[p.SoundCue], dict[str
             cue.time_seconds = tied[0]
             relative_times.pop(cue.anchor, None)
     return cues, relative_times
+
+
+_SAME_EVENT_WINDOW = 160
+_TIMING_RANK = {p.CUE_TIMING_EXPLICIT: 0, p.CUE_TIMING_RELATIVE: 1, p.CUE_TIMING_PLANNED: 2}
+
+
+def _one_per_event(cues: list[p.SoundCue]) -> list[p.SoundCue]:
+    """The same hand-made event named twice close together ("a rifle shot … as the shot rings out",
+    "a huge splash as he hits the water") is one sound, kept with its most definite timing."""
+    kept: list[p.SoundCue] = []
+    for cue in sorted(cues, key=lambda c: c.source.spans[0].start if c.source.spans else 0):
+        position = cue.source.spans[0].start if cue.source.spans else 0
+        twin = next(
+            (
+                k
+                for k in kept
+                if cue.event
+                and k.event == cue.event
+                and position - k.source.spans[0].end < _SAME_EVENT_WINDOW
+                and not (k.timing == cue.timing == p.CUE_TIMING_EXPLICIT and k.time_seconds != cue.time_seconds)
+            ),
+            None,
+        )
+        if twin is None:
+            kept.append(cue)
+        elif _TIMING_RANK[cue.timing] < _TIMING_RANK[twin.timing]:
+            kept[kept.index(twin)] = cue
+    return kept
 
 
 def _legacy_cues(reading: SceneReading, legacy: list[CueRead], index: int) -> list[p.SoundCue]:

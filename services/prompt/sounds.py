@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ DATA = Path(__file__).with_name("data")
 _PERSON_PRONOUNS = {"he", "she", "they", "i", "we", "you", "someone", "somebody", "everyone", "it"}
 _RELATIVE = re.compile(
     r"\b(?:just as|right as|as soon as|the moment|the instant|as|when|while|once|right after|just after|"
-    r"immediately after|after|right before|just before|before|on)\s+(?!well\b|if\b|though\b|\d)[^,.;:!?]{3,80}",
+    r"immediately after|after|right before|just before|before)\s+(?!well\b|if\b|though\b|\d)[^,.;:!?]{3,80}",
     re.IGNORECASE,
 )
 _QUOTE_MASK = re.compile(r"Q_*[Qq]")
@@ -126,7 +126,7 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
                 found.append(_Mention(token, *vocab.phrasal["blow"], strong=True, noun=False))
         elif _mistagged_verb(token, vocab):
             found.append(_Mention(token, *vocab.verbs[lemma], strong=True, noun=False))
-        elif token.pos_ in ("NOUN", "PROPN") and lemma in vocab.nouns:
+        elif token.pos_ in ("NOUN", "PROPN") and lemma in vocab.nouns and not _in_hyphenated(token):
             found.append(_Mention(token, *vocab.nouns[lemma], strong=True, noun=True))
         elif token.pos_ == "NOUN" and (verb := _gerund(token.lower_)) in vocab.verbs:
             found.append(_Mention(token, *vocab.verbs[verb], strong=True, noun=True))  # "the buzzing", "crowing"
@@ -136,8 +136,23 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
         m
         for m in found
         if not (m.noun and m.token.dep_ in ("nsubj", "nsubjpass", "dobj", "compound") and m.token.head.i in verbs)
-        and not (m.noun and m.token.lemma_.lower() in ("sound", "noise") and _of_object(m.token) is None)
+        and not (
+            m.noun
+            and m.token.lemma_.lower() in ("sound", "noise")
+            and _of_object(m.token) is None
+            and m.token.head.lemma_.lower() not in ("make", "with", "hear")  # "make big noise", "with a noise"
+        )
     ]
+
+
+def _describes(noun: Any, verb: Any) -> bool:
+    """Whether a sound noun only describes another sound: "goes off with a deep explosion", "a crack of thunder"."""
+    if noun.i == verb.i:
+        return False
+    head = noun.head
+    if head.i == verb.i:
+        return noun.dep_ in ("dobj", "attr", "compound", "npadvmod")
+    return head.dep_ == "prep" and head.lower_ in ("with", "of") and head.head.i == verb.i
 
 
 def _gerund(word: str) -> str:
@@ -148,12 +163,20 @@ def _gerund(word: str) -> str:
     return stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else stem
 
 
+def _in_hyphenated(token: Any) -> bool:
+    """ "buzzer-beater", "thunder-like": part of another word, not a sound."""
+    doc = token.doc
+    after = token.i + 1 < len(doc) and doc[token.i + 1].text == "-"
+    before = token.i > 0 and doc[token.i - 1].text == "-"
+    return after or before
+
+
 def _mistagged_verb(token: Any, vocab: Vocabulary) -> bool:
     """The small model tags some third-person verbs as plural nouns ("a horse neighs", "thunder rumbles")."""
     if token.tag_ != "NNS" or token.lemma_.lower() not in vocab.verbs:
         return False
-    has_subject = any(c.dep_ in ("nsubj", "compound") for c in token.children)
-    return token.dep_ in ("ROOT", "conj") and (has_subject or token.dep_ == "conj")
+    has_subject = any(c.dep_ in ("nsubj", "compound") and c.i == token.i - 1 for c in token.children)
+    return has_subject or token.dep_ == "conj"
 
 
 def _verb_above(token: Any) -> Any | None:
@@ -291,8 +314,13 @@ def _text(sentence: Any, mention: _Mention, source: Any | None, times: list[Time
         subject = _subject(token)
         if subject is not None and subject.left_edge.i < start_token.i:
             start_token = subject.left_edge
-    end_token = max(tokens, key=lambda t: t.i)
-    return start_token.idx, end_token.idx + len(end_token.text)
+    end_token = max((t for t in tokens if t.i < sentence.end), key=lambda t: t.i)
+    end = end_token.idx + len(end_token.text)
+    # a time phrase at the end of the words is the cue's timing, not its description
+    for phrase in times:
+        if base + phrase.start < end <= base + phrase.end + 1 and base + phrase.start > start_token.idx:
+            end = base + phrase.start
+    return start_token.idx, end
 
 
 def read_sounds(masked: str, people: frozenset[str]) -> list[SoundRead]:
@@ -334,13 +362,18 @@ def read_sounds(masked: str, people: frozenset[str]) -> list[SoundRead]:
                     ),
                 )
             )
+        # "goes off with a deep explosion", "a crack of thunder": a noun that describes another sound is that sound
+        reads = [(m, r) for m, r in reads if not (m.noun and any(_describes(m.token, o.token) for o, _ in reads))]
         _attach(absolute, reads, sentence.text, base, kind="time")
         _attach(repeats, reads, sentence.text, base, kind="repeat")
         for token in sentence:
             if token.dep_ in ("nsubj", "nsubjpass", "dobj") and token.pos_ == "NOUN" and not _is_person(token, people):
                 last_thing = token
         _share_clause_time(reads, sentence.text, base)
-        for mention, read in reads:
+        for _, read in sorted(reads, key=lambda r: r[1].start):
+            if read.time is not None and read.time.later is not None:
+                _resolve_later(read, [r for _, r in reads if r.start < read.start] + found)
+        for _, read in reads:
             if not read.strong and read.time is None:
                 continue  # "she drops her bag": motion, not a described sound, unless it is timed
             if read.time is None:
@@ -349,45 +382,68 @@ def read_sounds(masked: str, people: frozenset[str]) -> list[SoundRead]:
     return found
 
 
+def _resolve_later(read: SoundRead, before: list[SoundRead]) -> None:
+    """ "A bell rings at 4 s and a gull screams a second and a half later": 5.5 s, from the sound before it."""
+    assert read.time is not None and read.time.later is not None
+    timed = [r for r in before if r.time is not None and r.time.seconds is not None]
+    if not timed:
+        read.anchor, read.time = read.time.text, None
+        return
+    previous = max(timed, key=lambda r: r.start)
+    assert previous.time is not None and previous.time.seconds is not None
+    read.time = replace(read.time, seconds=previous.time.seconds + read.time.later)
+
+
 def _compound_text(token: Any) -> str:
     parts = [c.lower_ for c in token.children if c.dep_ == "compound" and c.i < token.i]
     return " ".join([*parts, token.lemma_.lower() if token.pos_ == "NOUN" else token.lower_])
 
 
+_SEGMENT_BREAK = re.compile(r"[,;:—]|\s(?:and|then|but|while|whereas)\s", re.IGNORECASE)
+
+
 def _attach(
     times: list[TimePhrase], reads: list[tuple[_Mention, SoundRead]], sentence: str, base: int, kind: str
 ) -> None:
-    """Ties each time phrase to the sound it is grammatically attached to, else to the nearest untimed one.
+    """Ties each time phrase to the sound it times.
 
-    Only sounds in the same clause run (between semicolons) compete: "…; halfway through a dog barks".
+    First the sound in the same segment (between commas, semicolons, "and", "then"): "falls and smashes
+    at 4 s" times the smash, "At 2 s a door creaks open, and at 4 s it slams" keeps them apart. A time
+    alone in its segment ("At 3 s, the glass shatters") times the next segment's sound if it leads, else
+    the previous one's; "… and again at 6" repeats the sound before it. Only then the parse decides.
     """
     if not reads:
         return
-    doc = reads[0][0].token.doc
+    breaks = [m.end() for m in _SEGMENT_BREAK.finditer(sentence)]
 
-    def clause(position: int) -> int:
-        return sentence.count(";", 0, max(0, position - base))
+    def segment(position: int) -> int:
+        return sum(1 for b in breaks if b <= position)
+
+    def free(read: SoundRead) -> bool:
+        return read.time is None if kind == "time" else not (read.count or read.every_seconds)
+
+    def at(read: tuple[_Mention, SoundRead]) -> int:
+        return int(read[0].token.idx) - base
 
     for phrase in times:
-        here = clause(base + phrase.start)
-        reads_here = [r for r in reads if clause(r[1].start) == here] or reads
-        first = doc.char_span(base + phrase.start, base + phrase.end, alignment_mode="expand")
-        chosen = None
-        if first is not None and len(first):
-            governor = first.root.head
-            steps = 0
-            while chosen is None and steps < 6:
-                chosen = _in_group(governor, reads_here, phrase, base, kind)
-                if governor.head.i == governor.i:
-                    break
-                governor = governor.head
-                steps += 1
-        if chosen is None:
-            free = [r for r in reads_here if (r[1].time is None if kind == "time" else not (r[1].count or r[1].every_seconds))]
-            if not free:
+        k = segment(phrase.start)
+        here = [r for r in reads if segment(at(r)) == k and free(r[1])]
+        if not here:
+            seg_start = max([b for b in breaks if b <= phrase.start], default=0)
+            leads = not sentence[seg_start : phrase.start].strip(" ,;:")
+            here = [r for r in reads if segment(at(r)) == (k + 1 if leads else k - 1) and free(r[1])]
+        if not here and kind == "time" and re.search(r"\bagain\s*$", sentence[: phrase.start]):
+            earlier = [r for r in reads if at(r) < phrase.start and r[1].time is not None]
+            if earlier:
+                mention, original = earlier[-1]
+                again = replace(original, time=phrase, start=base + phrase.start, end=base + phrase.end)
+                reads.append((mention, again))
                 continue
-            middle = base + (phrase.start + phrase.end) / 2
-            chosen = min(free, key=lambda r: (not r[1].strong, abs((r[1].start + r[1].end) / 2 - middle)))
+        chosen = min(here, key=lambda r: (not r[1].strong, abs(at(r) - phrase.start))) if here else None
+        if chosen is None:
+            chosen = _by_grammar(phrase, reads, base, kind)
+        if chosen is None:
+            continue
         read = chosen[1]
         if kind == "time":
             read.time = phrase
@@ -395,6 +451,24 @@ def _attach(
             read.count = phrase.count
         else:
             read.every_seconds = phrase.every_seconds or 0.0
+
+
+def _by_grammar(
+    phrase: TimePhrase, reads: list[tuple[_Mention, SoundRead]], base: int, kind: str
+) -> tuple[_Mention, SoundRead] | None:
+    """The sound whose verb (or coordination group) the time phrase hangs on in the parse."""
+    doc = reads[0][0].token.doc
+    span = doc.char_span(base + phrase.start, base + phrase.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    governor = span.root.head
+    for _ in range(6):
+        if chosen := _in_group(governor, reads, phrase, base, kind):
+            return chosen
+        if governor.head.i == governor.i:
+            break
+        governor = governor.head
+    return None
 
 
 def _in_group(
@@ -417,7 +491,7 @@ _LATER = re.compile(r"\b(?:then|later|afterwards?|after that|until|before|moment
 
 
 def _share_clause_time(reads: list[tuple[_Mention, SoundRead]], sentence: str, base: int) -> None:
-    """"At 4 seconds the bat cracks and everyone stands up cheering": one time for every sound of the clause."""
+    """ "At 4 seconds the bat cracks and everyone stands up cheering": one time for every sound of the clause."""
     clauses = [m.start() for m in re.finditer(";", sentence)]
     for _, read in reads:
         if read.time is not None or not read.strong:

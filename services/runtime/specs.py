@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from cinemesh.runtime.errors import FailedPrecondition, InvalidArgument
-from cinemesh.runtime.timephrases import latest_stated_second
+from cinemesh.runtime.timephrases import latest_stated_second, stated_duration
 from cinemesh.v1 import common_pb2
 
 MAX_PROMPT_CHARS = 4000
@@ -163,14 +163,18 @@ def resolve(spec: common_pb2.GenerationSpec, tier: str) -> ResolvedSpec:
         _check_stated_times("spec.prompt", prompt, duration)
         texts, durations = [prompt], [duration]
     else:
-        duration = content_seconds(prompt)
+        asked = stated_duration(prompt)
+        duration = asked or content_seconds(prompt)
         longest = TIER_LIMITS[tier][0] if tier in TIER_LIMITS else duration
         if duration > longest:
+            what = " asks for" if asked else "'s timed content needs"
             notes.append(
-                f"the prompt's timed content needs {duration:g} s but the {tier} tier allows {longest:g} s per clip; "
+                f"the prompt{what} {duration:g} s but the {tier} tier allows {longest:g} s per clip; "
                 f"the clip lasts {longest:g} s"
             )
             duration = longest
+        elif asked:
+            notes.append(f"the clip lasts {duration:g} s as the prompt asks")
         elif duration > DEFAULT_DURATION_SECONDS:
             notes.append(f"no duration was given; the clip lasts {duration:g} s to fit what the prompt times")
         texts, durations = [prompt], [duration]

@@ -40,9 +40,7 @@ _UNITS = {
 _COUNTS = {"once": 1, "twice": 2, "thrice": 3}
 _WORD = "|".join(sorted((w for w in _UNITS if w not in ("a", "an")), key=len, reverse=True))
 # "4", "4.5", "four", "four and a half", "two point five", "twenty-two", "half a"
-_NUMBER = (
-    rf"(?:\d+(?:\.\d+)?|(?:{_WORD})(?:[ -](?:{_WORD}))?(?: point (?:{_WORD}))?(?: and a half)?|half an?|an? half)"
-)
+_NUMBER = rf"(?:\d+(?:\.\d+)?|(?:{_WORD})(?:[ -](?:{_WORD}))?(?: point (?:{_WORD}))?(?: and a half)?|half an?|an? half)"
 _SECONDS = r"(?:s|sec|secs|second|seconds|-second|‑second)\b"
 _HEDGE = r"(?:(?:exactly|precisely|just|about|around|roughly|approximately|approx\.?|~|right|only|the)\s+)*"
 _CLOCK = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:\.\d+)?"
@@ -59,6 +57,7 @@ class TimePhrase:
     fraction: float | None = None  # "halfway through" 0.5, "at the end" 1.0, "at the start" 0.0
     every_seconds: float | None = None  # "every second" 1.0
     count: int | None = None  # "twice" 2, "three times" 3
+    later: float | None = None  # "a second and a half later": after the sound before it
 
     @property
     def absolute(self) -> bool:
@@ -129,13 +128,29 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "start",
-        r"\b(?:at|from)\s+the\s+(?:very\s+)?(?:start|beginning|top)\b(?:\s+of\s+(?:the\s+)?(?:video|clip|shot|scene))?"
+        r"\b(?:at|from)\s+the\s+(?:very\s+)?(?:start|beginning)\b(?:\s+of\s+(?:the\s+)?(?:video|clip|shot|scene))?"
         r"|\bright away\b|\bimmediately\b|\bopens? (?:with|on) the sound\b",
+    ),
+    # "in the second 3", "from the first second", "in the third second"
+    ("at", r"\b(?:in|at|from|on)\s+the\s+second\s+(?P<n>\d+(?:\.\d+)?)\b"),
+    (
+        "ordinal",
+        r"\b(?:in|at|from|on|during)\s+the\s+(?P<o>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+second\b",
+    ),
+    (
+        "later",
+        rf"\b(?P<n>{_NUMBER})\s*{_SECONDS}\s+(?:later|after(?:wards?)?\b(?!\s+(?:the\s+)?(?:start|beginning)))|"
+        r"\b(?:a\s+beat|a\s+moment|moments|a\s+split\s+second)\s+later\b|"
+        r"\b(?:a|one)\s+second(?P<half>\s+and\s+a\s+half)?\s+(?:later|after(?:wards?)?)\b",
     ),
     ("count", rf"\b(?P<n>{_NUMBER}|several|a few|\d+)\s+times\b|\b(?P<c>twice|thrice)\b"),
 ]
 _COMPILED = [(kind, re.compile(pattern, _FLAGS)) for kind, pattern in _PATTERNS]
 _FEW = {"several": 3, "a few": 3}
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8}
+_ORDINALS.update({"ninth": 9, "tenth": 10})
+#: How long "a beat later" is when the prompt gives no number.
+BEAT_SECONDS = 1.0
 
 
 def find_times(text: str) -> list[TimePhrase]:
@@ -172,6 +187,12 @@ def _meaning(kind: str, m: re.Match[str]) -> TimePhrase | None:
         n = _group(m, "n", "n2", "n3", "n4", "n5", "n6")
         value = number(n) if n else None
         return None if value is None else TimePhrase(**base, seconds=value)
+    if kind == "ordinal":
+        return TimePhrase(**base, seconds=float(_ORDINALS[m.group("o").lower()]))
+    if kind == "later":
+        n = _group(m, "n")
+        value = number(n) if n else BEAT_SECONDS + (0.5 if _group(m, "half") else 0.0)
+        return None if value is None else TimePhrase(**base, later=value)
     if kind == "half":
         return TimePhrase(**base, fraction=0.5)
     if kind == "end":
@@ -183,6 +204,25 @@ def _meaning(kind: str, m: re.Match[str]) -> TimePhrase | None:
     n = (_group(m, "n") or "").lower()
     value = _FEW.get(n) or number(n)
     return TimePhrase(**base, count=int(value)) if value and value >= 1 else None
+
+
+_CLIP_WORDS = r"(?:video|clip|ad|spot|film|reel|short|commercial|teaser|loop|sequence|story|piece|vid|promo)"
+_DURATION = re.compile(
+    rf"\b(?P<n>{_NUMBER})\s*-?\s*(?:s|sec|secs|second|seconds)\b(?:[ -]long)?\s+{_CLIP_WORDS}\b|"
+    rf"\b{_CLIP_WORDS}\s+(?:of|lasting|for)\s+(?P<n2>{_NUMBER})\s*(?:s|sec|secs|seconds?)\b|"
+    rf"\b(?P<n3>{_NUMBER})\s*(?:s|sec|secs|seconds?)\s+(?:total|long|in total|max)\b|"
+    rf"(?:^|[.:,]\s+)(?P<n4>\d+)\s*(?:s|sec|secs|seconds?)\s*(?=[.,]|$)",
+    _FLAGS,
+)
+
+
+def stated_duration(text: str) -> float | None:
+    """The clip length a prompt asks for in words ("make 12 second video", "30s spot", "Nine seconds total")."""
+    for m in _DURATION.finditer(text):
+        value = number(_group(m, "n", "n2", "n3", "n4") or "")
+        if value:
+            return value
+    return None
 
 
 def latest_stated_second(text: str) -> float | None:
