@@ -720,9 +720,47 @@ _NOT_AN_ACTOR = re.compile(
     _FLAGS,
 )
 _POV = re.compile(r"\bpov\b\W*(?:you(?:'re| are)|ur|u r|i'?m|i am)\s+(?P<rest>[^,.;]{1,60})", _FLAGS)
-_POV_STOP = frozenset(["of", "on", "in", "at", "with", "who", "and", "to", "from", "for", "by", "into", "over", "through", "the", "a", "an"])
+_POV_STOP = frozenset(
+    [
+        "of",
+        "on",
+        "in",
+        "at",
+        "with",
+        "who",
+        "and",
+        "to",
+        "from",
+        "for",
+        "by",
+        "into",
+        "over",
+        "through",
+        "the",
+        "a",
+        "an",
+    ]
+)
 _META = frozenset(
-    ["shot", "camera", "video", "clip", "ad", "spot", "brief", "frame", "scene", "angle", "sound", "music", "pov", "close-up", "closeup", "view", "footage"]
+    [
+        "shot",
+        "camera",
+        "video",
+        "clip",
+        "ad",
+        "spot",
+        "brief",
+        "frame",
+        "scene",
+        "angle",
+        "sound",
+        "music",
+        "pov",
+        "close-up",
+        "closeup",
+        "view",
+        "footage",
+    ]
 )
 
 
