@@ -57,7 +57,7 @@ def endpoint() -> Iterator[tuple[Endpoint, str]]:
     state = Endpoint()
 
     class Handler(BaseHTTPRequestHandler):
-
+        def do_POST(self) -> None:
             length = int(self.headers["Content-Length"])
             state.requests.append(json.loads(self.rfile.read(length)))
             state.headers.append(dict(self.headers))
