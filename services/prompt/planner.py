@@ -613,6 +613,9 @@ def _build(scene_plan: common_pb2.ScenePlan, resolved: ResolvedSpec, overall: Sc
             )
         _time_dialogue(lines, start_s, end_s, index)
         scene_plan.dialogue.extend(lines)
+        for phrase in reading.untied_times:
+            when = f" ({phrase.seconds:g} s)" if phrase.seconds is not None else ""
+            notes.append(f"the prompt says {phrase.text!r}{when} but no sound could be tied to it; nothing was placed")
         cues, relative_times = _cues(reading, index)
         scene_plan.sound_cues.extend(_time_cues(cues, relative_times, start_s, end_s, fps, notes))
         scene_plan.ambience.extend(_ambience(reading, scene_env, index))

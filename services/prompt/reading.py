@@ -14,6 +14,7 @@ from functools import cache
 
 from cinemesh.prompt import lexicon as lx
 from cinemesh.prompt.sounds import SoundRead, nlp, read_sounds
+from cinemesh.runtime.timephrases import TimePhrase
 from cinemesh.v1 import plan_pb2 as p
 
 _FLAGS = re.IGNORECASE
@@ -144,6 +145,7 @@ class SceneReading:
     speech: list[SpeechRead] = field(default_factory=list)
     cues: list[CueRead] = field(default_factory=list)
     sounds: list[SoundRead] = field(default_factory=list)  # every described sound, open vocabulary
+    untied_times: list[TimePhrase] = field(default_factory=list)  # "at 3 s" with no sound to tie it to
     ambience: list[Hit] = field(default_factory=list)
     acoustics: list[Hit] = field(default_factory=list)
     music_none: Hit | None = None
@@ -789,8 +791,7 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
         if token.dep_ in ("nsubj", "nsubjpass") and token.pos_ in ("NOUN", "PROPN") and token.lower_ not in _META:
             if token.text.isupper() and len(token.text) <= 4:
                 continue  # "EXT", "INT"
-            words = [t for t in token.subtree if t.dep_ in ("compound", "amod") and t.i < token.i] + [token]
-            first = words[0]
+            first = token.left_edge if token.i - token.left_edge.i <= 4 else token  # "A ceramic plate"
             return masked[first.idx : token.idx + len(token.text)], first.idx, token.idx + len(token.text)
     return None
 
@@ -879,12 +880,15 @@ def read_scene(text: str) -> SceneReading:
     reading.lighting = find(lx.LIGHTINGS, masked)
     reading.style = find(lx.STYLES, masked)
     reading.subject, reading.action = _subject_and_action(masked)
+    parsed = parsed_subject(masked)
     if reading.subject is None or _NOT_AN_ACTOR.match(reading.subject[0]) or _POV.search(masked):
-        reading.subject = parsed_subject(masked) or reading.subject
+        reading.subject = parsed or reading.subject
+    elif parsed and parsed[1] == reading.subject[1] and parsed[2] > reading.subject[2]:
+        reading.subject = parsed  # "A ceramic plate": the words cut it before "plate" (a verb in the table)
     reading.people = _person_refs(masked)
     reading.speech = _speech(text, masked, quotes)
     reading.cues = _cues(masked)
-    reading.sounds = read_sounds(masked, _PEOPLE_NOUNS)
+    reading.sounds, reading.untied_times = read_sounds(masked, _PEOPLE_NOUNS)
     waving = [(m.start(), m.end()) for m in _OCEAN_WAVE_ACTION.finditer(masked)]
     reading.ambience = [h for h in find(lx.AMBIENCES, masked) if not any(s <= h.start < e for s, e in waving)]
     reading.acoustics = find(lx.ACOUSTICS, masked)

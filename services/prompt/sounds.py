@@ -124,8 +124,8 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
                 found.append(_Mention(token, *vocab.weak_verbs[lemma], strong=False, noun=False))
             elif lemma == "blow" and any(c.lemma_.lower() == "whistle" for c in token.children):
                 found.append(_Mention(token, *vocab.phrasal["blow"], strong=True, noun=False))
-        elif _mistagged_verb(token, vocab):
-            found.append(_Mention(token, *vocab.verbs[lemma], strong=True, noun=False))
+        elif verb := _mistagged_verb(token, vocab):
+            found.append(_Mention(token, *vocab.verbs[verb], strong=True, noun=False))
         elif token.pos_ in ("NOUN", "PROPN") and lemma in vocab.nouns and not _in_hyphenated(token):
             found.append(_Mention(token, *vocab.nouns[lemma], strong=True, noun=True))
         elif token.pos_ == "NOUN" and (verb := _gerund(token.lower_)) in vocab.verbs:
@@ -171,12 +171,18 @@ def _in_hyphenated(token: Any) -> bool:
     return after or before
 
 
-def _mistagged_verb(token: Any, vocab: Vocabulary) -> bool:
-    """The small model tags some third-person verbs as plural nouns ("a horse neighs", "thunder rumbles")."""
-    if token.tag_ != "NNS" or token.lemma_.lower() not in vocab.verbs:
-        return False
+def _mistagged_verb(token: Any, vocab: Vocabulary) -> str:
+    """The verb a token tagged as a noun really is, or "": the small model tags some third-person verbs
+    as nouns ("a horse neighs", "thunder rumbles", "the door baas"); one with a subject before it is a verb."""
+    if token.tag_ not in ("NN", "NNS"):
+        return ""
+    word = token.lower_
+    lemma = next(
+        (c for c in (token.lemma_.lower(), word[:-1], word[:-2], word[:-3] + "y") if c in vocab.verbs and c),
+        "",
+    )
     has_subject = any(c.dep_ in ("nsubj", "compound") and c.i == token.i - 1 for c in token.children)
-    return has_subject or token.dep_ == "conj"
+    return lemma if lemma and (has_subject or token.dep_ == "conj") else ""
 
 
 def _verb_above(token: Any) -> Any | None:
@@ -210,7 +216,8 @@ def _subject(verb: Any) -> Any | None:
         verb = above
     while True:
         for child in verb.children:
-            if child.dep_ in ("nsubj", "nsubjpass") or (verb.pos_ == "NOUN" and child.dep_ == "compound"):
+            # a compound right before a verb is its subject when the parser got confused ("the sonar pings")
+            if child.dep_ in ("nsubj", "nsubjpass") or (child.dep_ == "compound" and child.i < verb.i):
                 return child
         if verb.dep_ in ("conj", "xcomp", "advcl", "relcl") and verb.head.i != verb.i:
             if verb.dep_ == "relcl":
@@ -323,11 +330,13 @@ def _text(sentence: Any, mention: _Mention, source: Any | None, times: list[Time
     return start_token.idx, end
 
 
-def read_sounds(masked: str, people: frozenset[str]) -> list[SoundRead]:
-    """Every described sound in a scene's text (quotes masked), each with its own time phrase if it has one."""
+def read_sounds(masked: str, people: frozenset[str]) -> tuple[list[SoundRead], list[TimePhrase]]:
+    """Every described sound in a scene's text (quotes masked), each with its own time phrase if it has one,
+    and the time phrases no sound could be tied to (the planner says so in the plan's notes)."""
     vocab = vocabulary()
     doc = nlp()(masked)
     found: list[SoundRead] = []
+    untied: list[TimePhrase] = []
     last_thing: Any | None = None  # what "it" / "they" stands for: the last non-person thing named
     for sentence in doc.sents:
         base = sentence.start_char
@@ -364,6 +373,7 @@ def read_sounds(masked: str, people: frozenset[str]) -> list[SoundRead]:
             )
         # "goes off with a deep explosion", "a crack of thunder": a noun that describes another sound is that sound
         reads = [(m, r) for m, r in reads if not (m.noun and any(_describes(m.token, o.token) for o, _ in reads))]
+        untied += [replace(t, start=base + t.start, end=base + t.end) for t in absolute if t.later is None]
         _attach(absolute, reads, sentence.text, base, kind="time")
         _attach(repeats, reads, sentence.text, base, kind="repeat")
         for token in sentence:
@@ -373,13 +383,15 @@ def read_sounds(masked: str, people: frozenset[str]) -> list[SoundRead]:
         for _, read in sorted(reads, key=lambda r: r[1].start):
             if read.time is not None and read.time.later is not None:
                 _resolve_later(read, [r for _, r in reads if r.start < read.start] + found)
-        for _, read in reads:
+        for mention, read in reads:
             if not read.strong and read.time is None:
                 continue  # "she drops her bag": motion, not a described sound, unless it is timed
             if read.time is None:
-                read.anchor = _anchor(sentence.text, read.start - base, read.end - base)
+                read.anchor = _anchor(sentence.text, read.start - base, read.end - base, _token_end(mention) - base)
             found.append(read)
-    return found
+    tied = {(r.time.text, r.time.start) for r in found if r.time is not None}
+    tied_text = {r.time.text for r in found if r.time is not None}
+    return found, [t for t in untied if t.text not in tied_text and (t.text, t.start) not in tied]
 
 
 def _resolve_later(read: SoundRead, before: list[SoundRead]) -> None:
@@ -504,18 +516,26 @@ def _share_clause_time(reads: list[tuple[_Mention, SoundRead]], sentence: str, b
             continue
         phrase = next(iter(timed.values()))
         low, high = sorted((phrase.start, position))
-        if not _LATER.search(sentence[low:high]) and not _anchor(sentence, position, read.end - base):
+        if not _LATER.search(sentence[low:high]) and not _anchor(sentence, position, read.end - base, position):
             read.time = phrase
 
 
-def _anchor(sentence: str, start: int, end: int) -> str:
-    """The phrase an untimed sound is tied to ("as the door opens", "right after the line"), or ""."""
+def _token_end(mention: _Mention) -> int:
+    return int(mention.token.idx + len(mention.token.text))
+
+
+def _anchor(sentence: str, start: int, end: int, token_end: int) -> str:
+    """The phrase an untimed sound is tied to ("as the door opens", "right after the line"), or "".
+
+    start/end bound the sound's words, token_end is where its verb or noun ends (all sentence offsets)."""
     for rel in _RELATIVE.finditer(sentence):
         if rel.start() <= start < rel.end():
             before = sentence[: rel.start()].strip(" ,")
             return before.split(",")[-1].strip() if before else ""
         if rel.start() >= end - 1 and not sentence[end : rel.start()].strip(" ,"):
             return rel.group(0).strip()
+        if token_end <= rel.start() <= end:
+            return rel.group(0).strip()  # "a bell rings right after the line": inside its own words
         if rel.end() <= start and not sentence[rel.end() : start].strip(" ,"):
             return rel.group(0).strip()
     return ""
