@@ -40,11 +40,29 @@ class Vocabulary:
     materials: dict[str, str]
     audioset: dict[str, str]  # display name → machine id
     legacy_events: dict[str, tuple[str, str, str, str]]  # SoundEvent name → source, material, action, class
+    action_materials: dict[str, str]  # material when the source gives none, by action
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a key given twice (the second would silently win)."""
+
+
+def _mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        if key in seen:
+            raise ValueError(f"{key_node.start_mark}: {key!r} is defined twice")
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 
 
 @cache
 def vocabulary() -> Vocabulary:
-    raw: dict[str, Any] = yaml.safe_load((DATA / "sounds.yaml").read_text())
+    raw: dict[str, Any] = yaml.load((DATA / "sounds.yaml").read_text(), Loader=_StrictLoader)  # noqa: S506 (safe loader)
     with (DATA / "audioset_class_labels_indices.csv").open(newline="") as f:
         audioset = {row["display_name"]: row["mid"] for row in csv.DictReader(f)}
 
@@ -62,6 +80,7 @@ def vocabulary() -> Vocabulary:
         dict(raw["materials"]),
         audioset,
         {k: (v[0], v[1], v[2], v[3]) for k, v in raw["legacy_events"].items()},
+        dict(raw["action_materials"]),
     )
 
 
@@ -266,6 +285,40 @@ def _vocab_sources() -> dict[str, tuple[str, str, str]]:
     return vocabulary().sources
 
 
+def _known_source(
+    source: Any | None, mention: _Mention, sentence: Any, people: frozenset[str], timed: set[int], vocab: Vocabulary
+) -> Any | None:
+    """A thing the sound table knows beats a person, a sound word or nothing as the source.
+
+    "The waiter drops a glass" sounds of glass, "the drummer hits a cymbal crash" of the cymbal, "two
+    long blasts" of the whistle named earlier in the sentence: the nearest known source wins, first
+    among the words of the sound's own clause.
+    """
+    if source is not None and source.lemma_.lower() in vocab.sources:
+        return source
+    weak = (
+        source is None
+        or _is_person(source, people)
+        or source.pos_ not in ("NOUN", "PROPN")
+        or (source.lemma_.lower() in vocab.nouns and source.lemma_.lower() not in vocab.sources)
+    )
+    candidates = [
+        t
+        for t in sentence
+        if t.pos_ in ("NOUN", "PROPN")
+        and t.lemma_.lower() in vocab.sources
+        and t.idx not in timed
+        and not _is_person(t, people)
+        and t.i != mention.token.i
+    ]
+    own = [t for t in candidates if t in set(mention.token.subtree)]
+    if own and (weak or source is None or source not in set(mention.token.subtree)):
+        return min(own, key=lambda t: abs(t.i - mention.token.i))
+    if weak and candidates:
+        return min(candidates, key=lambda t: abs(t.i - mention.token.i))
+    return source
+
+
 def _compound(token: Any) -> Any | None:
     for child in token.children:
         if child.dep_ in ("compound", "amod", "nmod") and child.pos_ in ("NOUN", "PROPN"):
@@ -273,13 +326,15 @@ def _compound(token: Any) -> Any | None:
     return None
 
 
-def _material(source: Any | None, mention: _Mention, vocab: Vocabulary) -> str:
+def _material(source: Any | None, mention: _Mention, vocab: Vocabulary, action: str) -> str:
+    """What sounds: stated ("a ceramic plate"), else the source's usual material, else the surface struck,
+    else the usual material of sounds made that way."""
     if source is not None:
         for child in source.children:
             if child.dep_ in ("amod", "compound", "nmod") and (found := vocab.materials.get(child.lower_)):
                 return found
         if entry := vocab.sources.get(source.lemma_.lower()):
-            return entry[0]
+            return entry[0]  # "" for a voice: animals and people have no material
         if found := vocab.materials.get(source.lemma_.lower()):
             return found
     # "… on the stone floor": the surface's material when the source does not have one
@@ -289,7 +344,7 @@ def _material(source: Any | None, mention: _Mention, vocab: Vocabulary) -> str:
                 for mod in pobj.children:
                     if mod.dep_ in ("amod", "compound") and (found := vocab.materials.get(mod.lower_)):
                         return found
-    return ""
+    return vocab.action_materials.get(action, "")
 
 
 def _action(source: Any | None, mention: _Mention, vocab: Vocabulary) -> str:
@@ -359,6 +414,7 @@ def read_sounds(masked: str, people: frozenset[str]) -> tuple[list[SoundRead], l
             source = _source_of(mention, people, timed)
             if source is not None and source.lower_ in ("it", "they", "its") and last_thing is not None:
                 source = last_thing
+            source = _known_source(source, mention, sentence, people, timed, vocab)
             start, end = _text(sentence, mention, source, times, base)
             label = _label(source, mention, vocab)
             reads.append(
@@ -369,7 +425,7 @@ def read_sounds(masked: str, people: frozenset[str]) -> tuple[list[SoundRead], l
                         start=start,
                         end=end,
                         source=(_compound_text(source) if source is not None else ""),
-                        material=_material(source, mention, vocab),
+                        material=_material(source, mention, vocab, _action(source, mention, vocab)),
                         action=_action(source, mention, vocab),
                         label=label,
                         mid=vocab.audioset.get(label, ""),
