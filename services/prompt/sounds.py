@@ -41,6 +41,7 @@ class Vocabulary:
     audioset: dict[str, str]  # display name → machine id
     legacy_events: dict[str, tuple[str, str, str, str]]  # SoundEvent name → source, material, action, class
     action_materials: dict[str, str]  # material when the source gives none, by action
+    silent_verbs: frozenset[str]  # events that make no sound even when timed ("smiles at 3 s")
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -62,7 +63,7 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _m
 
 @cache
 def vocabulary() -> Vocabulary:
-    raw: dict[str, Any] = yaml.load((DATA / "sounds.yaml").read_text(), Loader=_StrictLoader)  # noqa: S506 (safe loader)
+    raw: dict[str, Any] = yaml.load((DATA / "sounds.yaml").read_text(), Loader=_StrictLoader)
     with (DATA / "audioset_class_labels_indices.csv").open(newline="") as f:
         audioset = {row["display_name"]: row["mid"] for row in csv.DictReader(f)}
 
@@ -81,6 +82,7 @@ def vocabulary() -> Vocabulary:
         audioset,
         {k: (v[0], v[1], v[2], v[3]) for k, v in raw["legacy_events"].items()},
         dict(raw["action_materials"]),
+        frozenset(raw["silent_verbs"]),
     )
 
 
@@ -206,7 +208,7 @@ def _mistagged_verb(token: Any, vocab: Vocabulary) -> str:
         (c for c in (token.lemma_.lower(), word[:-1], word[:-2], word[:-3] + "y") if c in vocab.verbs and c),
         "",
     )
-    has_subject = any(c.dep_ in ("nsubj", "compound") and c.i == token.i - 1 for c in token.children)
+    has_subject = any(c.dep_ in ("nsubj", "compound", "amod") and c.i == token.i - 1 for c in token.children)
     return lemma if lemma and (has_subject or token.dep_ == "conj") else ""
 
 
@@ -242,7 +244,7 @@ def _subject(verb: Any) -> Any | None:
     while True:
         for child in verb.children:
             # a compound right before a verb is its subject when the parser got confused ("the sonar pings")
-            if child.dep_ in ("nsubj", "nsubjpass") or (child.dep_ == "compound" and child.i < verb.i):
+            if child.dep_ in ("nsubj", "nsubjpass") or (child.dep_ in ("compound", "amod") and child.i == verb.i - 1):
                 return child
         if verb.dep_ in ("conj", "xcomp", "advcl", "relcl") and verb.head.i != verb.i:
             if verb.dep_ == "relcl":
@@ -362,7 +364,8 @@ def _label(source: Any | None, mention: _Mention, vocab: Vocabulary) -> str:
         key = source.lemma_.lower()
         if pair := vocab.source_verbs.get(f"{key} {lemma}"):
             return pair
-        if not mention.strong and (entry := vocab.sources.get(key)) and entry[1]:
+        generic = not mention.strong or mention.action == "other"
+        if generic and (entry := vocab.sources.get(key)) and entry[1]:
             return entry[1]
     return mention.label
 
@@ -411,32 +414,20 @@ def read_sounds(masked: str, people: frozenset[str]) -> tuple[list[SoundRead], l
         reads: list[tuple[_Mention, SoundRead]] = []
         timed = {base + i for t in times for i in range(t.start, t.end)}
         for mention in mentions:
-            source = _source_of(mention, people, timed)
-            if source is not None and source.lower_ in ("it", "they", "its") and last_thing is not None:
-                source = last_thing
-            source = _known_source(source, mention, sentence, people, timed, vocab)
-            start, end = _text(sentence, mention, source, times, base)
-            label = _label(source, mention, vocab)
-            reads.append(
-                (
-                    mention,
-                    SoundRead(
-                        text=_QUOTE_MASK.sub("", masked[start:end]).strip(" ,;"),
-                        start=start,
-                        end=end,
-                        source=(_compound_text(source) if source is not None else ""),
-                        material=_material(source, mention, vocab, _action(source, mention, vocab)),
-                        action=_action(source, mention, vocab),
-                        label=label,
-                        mid=vocab.audioset.get(label, ""),
-                        strong=mention.strong,
-                    ),
-                )
-            )
+            reads.append((mention, _read(mention, sentence, masked, people, timed, times, last_thing)))
         # "goes off with a deep explosion", "a crack of thunder": a noun that describes another sound is that sound
         reads = [(m, r) for m, r in reads if not (m.noun and any(_describes(m.token, o.token) for o, _ in reads))]
         untied += [replace(t, start=base + t.start, end=base + t.end) for t in absolute if t.later is None]
         _attach(absolute, reads, sentence.text, base, kind="time")
+        tied_now = {id(r.time) for _, r in reads if r.time is not None}
+        for phrase in absolute:
+            if id(phrase) in tied_now or phrase.later is not None:
+                continue
+            if verb := _timed_event(phrase, sentence, base, {m.token.i for m, _ in reads}, vocab):
+                mention = _Mention(verb, "other", "Sound effect", strong=True, noun=False)
+                read = _read(mention, sentence, masked, people, timed, times, last_thing)
+                read.time = phrase
+                reads.append((mention, read))
         _attach(repeats, reads, sentence.text, base, kind="repeat")
         for token in sentence:
             if token.dep_ in ("nsubj", "nsubjpass", "dobj") and token.pos_ == "NOUN" and not _is_person(token, people):
@@ -454,6 +445,56 @@ def read_sounds(masked: str, people: frozenset[str]) -> tuple[list[SoundRead], l
     tied = {(r.time.text, r.time.start) for r in found if r.time is not None}
     tied_text = {r.time.text for r in found if r.time is not None}
     return found, [t for t in untied if t.text not in tied_text and (t.text, t.start) not in tied]
+
+
+def _read(
+    mention: _Mention,
+    sentence: Any,
+    masked: str,
+    people: frozenset[str],
+    timed: set[int],
+    times: list[TimePhrase],
+    last_thing: Any | None,
+) -> SoundRead:
+    """The described sound a mention stands for: its words, source, material, action and class."""
+    vocab = vocabulary()
+    source = _source_of(mention, people, timed)
+    if source is not None and source.lower_ in ("it", "they", "its") and last_thing is not None:
+        source = last_thing
+    source = _known_source(source, mention, sentence, people, timed, vocab)
+    start, end = _text(sentence, mention, source, times, sentence.start_char)
+    action = _action(source, mention, vocab)
+    label = _label(source, mention, vocab)
+    return SoundRead(
+        text=_QUOTE_MASK.sub("", masked[start:end]).strip(" ,;"),
+        start=start,
+        end=end,
+        source=(_compound_text(source) if source is not None else ""),
+        material=_material(source, mention, vocab, action),
+        action=action,
+        label=label,
+        mid=vocab.audioset.get(label, ""),
+        strong=mention.strong,
+    )
+
+
+def _timed_event(phrase: TimePhrase, sentence: Any, base: int, taken: set[int], vocab: Vocabulary) -> Any | None:
+    """The verb a time phrase no sound word could take is timing ("at 7 s the log falls", "a toucan answers
+    at 7 s"): in a prompt for a video with sound, an event given a time is an event to be heard, unless
+    the verb is a silent one ("smiles", "looks"). The nearest such verb of the phrase's own clause, or None."""
+    breaks = [0, *(m.end() for m in _SEGMENT_BREAK.finditer(sentence.text)), len(sentence.text) + 1]
+    lo = max(b for b in breaks if b <= phrase.start)
+    hi = min(b for b in breaks if b > phrase.start)
+    verbs = [
+        t
+        for t in sentence
+        if (t.pos_ == "VERB" or _mistagged_verb(t, vocab) or (t.tag_ in ("NN", "NNS") and t.dep_ == "ROOT"))
+        and lo <= t.idx - base < hi
+        and t.i not in taken
+        and t.lemma_.lower() not in vocab.silent_verbs
+        and not (phrase.start <= t.idx - base < phrase.end)
+    ]
+    return min(verbs, key=lambda t: abs(t.idx - base - phrase.start)) if verbs else None
 
 
 def _resolve_later(read: SoundRead, before: list[SoundRead]) -> None:
@@ -481,14 +522,17 @@ def _attach(
 ) -> None:
     """Ties each time phrase to the sound it times.
 
-    First the sound in the same segment (between commas, semicolons, "and", "then"): "falls and smashes
-    at 4 s" times the smash, "At 2 s a door creaks open, and at 4 s it slams" keeps them apart. A time
-    alone in its segment ("At 3 s, the glass shatters") times the next segment's sound if it leads, else
-    the previous one's; "… and again at 6" repeats the sound before it. Only then the parse decides.
+    First every phrase with a sound in its own segment (between commas, semicolons, "and", "then"):
+    "falls and smashes at 4 s" times the smash, "At 2 s a door creaks open, and at 4 s it slams" keeps
+    them apart. Then a phrase alone in its segment ("At 3 s, the glass shatters") times the next
+    segment's sound if it leads, else the previous one's; "… and again at 6" repeats the sound before
+    it; last, the parse decides, but never for a sound whose segment has a time of its own.
     """
     if not reads:
         return
     breaks = [m.end() for m in _SEGMENT_BREAK.finditer(sentence)]
+    # a break right after another (", and") opens no segment of its own
+    breaks = [b for k, b in enumerate(breaks) if k + 1 == len(breaks) or sentence[b : breaks[k + 1]].strip(" ,;:—")]
 
     def segment(position: int) -> int:
         return sum(1 for b in breaks if b <= position)
@@ -499,32 +543,43 @@ def _attach(
     def at(read: tuple[_Mention, SoundRead]) -> int:
         return int(read[0].token.idx) - base
 
-    for phrase in times:
-        k = segment(phrase.start)
-        here = [r for r in reads if segment(at(r)) == k and free(r[1])]
-        if not here:
-            seg_start = max([b for b in breaks if b <= phrase.start], default=0)
-            leads = not sentence[seg_start : phrase.start].strip(" ,;:")
-            here = [r for r in reads if segment(at(r)) == (k + 1 if leads else k - 1) and free(r[1])]
-        if not here and kind == "time" and re.search(r"\bagain\s*$", sentence[: phrase.start]):
-            earlier = [r for r in reads if at(r) < phrase.start and r[1].time is not None]
-            if earlier:
-                mention, original = earlier[-1]
-                again = replace(original, time=phrase, start=base + phrase.start, end=base + phrase.end)
-                reads.append((mention, again))
-                continue
-        chosen = min(here, key=lambda r: (not r[1].strong, abs(at(r) - phrase.start))) if here else None
-        if chosen is None:
-            chosen = _by_grammar(phrase, reads, base, kind)
-        if chosen is None:
-            continue
-        read = chosen[1]
+    def tie(read: SoundRead, phrase: TimePhrase) -> None:
         if kind == "time":
             read.time = phrase
         elif phrase.count is not None:
             read.count = phrase.count
         else:
             read.every_seconds = phrase.every_seconds or 0.0
+
+    timed_segments = {segment(t.start) for t in times}
+    left: list[TimePhrase] = []
+    for phrase in times:
+        here = [r for r in reads if segment(at(r)) == segment(phrase.start) and free(r[1])]
+        if here:
+            tie(min(here, key=lambda r: (not r[1].strong, abs(at(r) - phrase.start)))[1], phrase)
+        else:
+            left.append(phrase)
+    for phrase in left:
+        k = segment(phrase.start)
+        seg_start = max([b for b in breaks if b <= phrase.start], default=0)
+        leads = not sentence[seg_start : phrase.start].strip(" ,;:")
+        neighbour = k + 1 if leads else k - 1
+        here = [] if neighbour in timed_segments else [r for r in reads if segment(at(r)) == neighbour and free(r[1])]
+        if not here and kind == "time" and re.search(r"\bagain\s*$", sentence[: phrase.start]):
+            earlier = [r for r in reads if at(r) < phrase.start and r[1].time is not None]
+            if earlier:
+                mention, original = earlier[-1]
+                reads.append(
+                    (mention, replace(original, time=phrase, start=base + phrase.start, end=base + phrase.end))
+                )
+                continue
+        chosen = min(here, key=lambda r: (not r[1].strong, abs(at(r) - phrase.start))) if here else None
+        if chosen is None:
+            grammar = _by_grammar(phrase, reads, base, kind)
+            if grammar is not None and segment(at(grammar)) not in timed_segments - {k}:
+                chosen = grammar
+        if chosen is not None:
+            tie(chosen[1], phrase)
 
 
 def _by_grammar(

@@ -18,9 +18,9 @@ from cinemesh.runtime.config import ConfigError, Settings
 from cinemesh.v1 import common_pb2
 
 RATES = {"plus": 16, "pro": 40}
-PROMPT = "A balloon pops at 2 seconds. At 4 seconds the little robot goes bzzrt."
+PROMPT = "A balloon pops at 2 seconds. At 4 seconds, bzzrt from the little robot."
 ROBOT = {
-    "text": "the little robot goes bzzrt",
+    "text": "bzzrt from the little robot",
     "time_seconds": 4.0,
     "source_object": "robot",
     "material": "plastic",
@@ -111,10 +111,10 @@ def test_a_good_answer_fills_what_the_rules_missed(endpoint: tuple[Endpoint, str
     state.content = json.dumps({"subject": "balloon", "sound_cues": [BALLOON, ROBOT]})
     scene_plan = _plan(url)
     rules = _rules()
-    assert [c.time_seconds for c in rules.sound_cues] == [2.0]  # the rules do not hear "bzzrt"
+    assert [c.time_seconds for c in rules.sound_cues] == [2.0]  # the rules hear no "bzzrt" (a note says so)
     assert [(c.time_seconds, c.text) for c in scene_plan.sound_cues] == [
         (2.0, rules.sound_cues[0].text),
-        (4.0, "the little robot goes bzzrt"),
+        (4.0, "bzzrt from the little robot"),
     ]
     robot = scene_plan.sound_cues[1]
     assert (robot.frame, robot.source_object, robot.sound_action, robot.audioset_label) == (
