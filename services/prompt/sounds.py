@@ -242,10 +242,16 @@ def _subject(verb: Any) -> Any | None:
     if verb.pos_ == "NOUN" and verb.dep_ == "conj" and (above := _verb_above(verb)) is not None:
         verb = above
     while True:
-        for child in verb.children:
-            # a compound right before a verb is its subject when the parser got confused ("the sonar pings")
-            if child.dep_ in ("nsubj", "nsubjpass") or (child.dep_ in ("compound", "amod") and child.i == verb.i - 1):
-                return child
+        # a compound right before a verb is its subject when the parser got confused ("the sonar pings");
+        # of several subjects the nearest before the verb ("a bell rings … and a gull screams")
+        subjects = [
+            c
+            for c in verb.children
+            if c.dep_ in ("nsubj", "nsubjpass") or (c.dep_ in ("compound", "amod") and c.i == verb.i - 1)
+        ]
+        if subjects:
+            before = [c for c in subjects if c.i < verb.i]
+            return max(before, key=lambda c: c.i) if before else subjects[0]
         if verb.dep_ in ("conj", "xcomp", "advcl", "relcl") and verb.head.i != verb.i:
             if verb.dep_ == "relcl":
                 return verb.head
@@ -380,7 +386,7 @@ def _text(sentence: Any, mention: _Mention, source: Any | None, times: list[Time
             continue
         tokens.extend(t for t in child.subtree if t.idx - base not in timed)
     start_token = min(tokens, key=lambda t: t.i)
-    if source is not None and source.i < token.i:
+    if source is not None and sentence.start <= source.i < token.i:
         start_token = source.left_edge if source.left_edge.i < start_token.i else start_token
         subject = _subject(token)
         if subject is not None and subject.left_edge.i < start_token.i:
@@ -494,6 +500,16 @@ def _timed_event(phrase: TimePhrase, sentence: Any, base: int, taken: set[int], 
         and t.lemma_.lower() not in vocab.silent_verbs
         and not (phrase.start <= t.idx - base < phrase.end)
     ]
+    if not verbs:  # "Whistle at 0:07", "the sheep in 3 second": a thing named with a time is heard then
+        verbs = [
+            t
+            for t in sentence
+            if t.pos_ in ("NOUN", "PROPN")
+            and lo <= t.idx - base < hi
+            and t.i not in taken
+            and not (phrase.start <= t.idx - base < phrase.end)
+            and t.lemma_.lower() in vocab.sources
+        ]
     return min(verbs, key=lambda t: abs(t.idx - base - phrase.start)) if verbs else None
 
 
@@ -514,6 +530,7 @@ def _compound_text(token: Any) -> str:
     return " ".join([*parts, token.lemma_.lower() if token.pos_ == "NOUN" else token.lower_])
 
 
+_REPEAT_JOINS = {"", "and", "again", "and again", "then", "then again", "and then again"}
 _SEGMENT_BREAK = re.compile(r"[,;:—]|\s(?:and|then|but|while|whereas)\s", re.IGNORECASE)
 
 
@@ -565,7 +582,11 @@ def _attach(
         leads = not sentence[seg_start : phrase.start].strip(" ,;:")
         neighbour = k + 1 if leads else k - 1
         here = [] if neighbour in timed_segments else [r for r in reads if segment(at(r)) == neighbour and free(r[1])]
-        if not here and kind == "time" and re.search(r"\bagain\s*$", sentence[: phrase.start]):
+        # "at 2 secs and again at 6", "coughs at 1 second and at 3 seconds": the same sound once more
+        previous = [t for t in times if t.end <= phrase.start]
+        joined = bool(previous) and sentence[previous[-1].end : phrase.start].strip(" ,").lower() in _REPEAT_JOINS
+        repeated = joined or phrase.text.lower().startswith("again")
+        if not here and kind == "time" and repeated:
             earlier = [r for r in reads if at(r) < phrase.start and r[1].time is not None]
             if earlier:
                 mention, original = earlier[-1]

@@ -206,7 +206,7 @@ def _meaning(kind: str, m: re.Match[str]) -> TimePhrase | None:
     return TimePhrase(**base, count=int(value)) if value and value >= 1 else None
 
 
-_CLIP_WORDS = r"(?:video|clip|ad|spot|film|reel|short|commercial|teaser|loop|sequence|story|piece|vid|promo)"
+_CLIP_WORDS = r"(?:video|clip|ad|spot|film|reel|short|commercial|teaser|loop|sequence|story|piece|vid|promo|shot)"
 _DURATION = re.compile(
     rf"\b(?P<n>{_NUMBER})\s*-?\s*(?:s|sec|secs|second|seconds)\b(?:[ -]long)?\s+{_CLIP_WORDS}\b|"
     rf"\b{_CLIP_WORDS}\s+(?:of|lasting|for)\s+(?P<n2>{_NUMBER})\s*(?:s|sec|secs|seconds?)\b|"
