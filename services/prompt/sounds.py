@@ -239,6 +239,9 @@ def _group(token: Any) -> int:
 
 
 def _subject(verb: Any) -> Any | None:
+    own = [c for c in verb.children if c.dep_ in ("nsubj", "compound", "amod") and c.i == verb.i - 1]
+    if verb.pos_ == "NOUN" and own:
+        return own[0]  # a mis-tagged verb with its subject right before it ("the flock bleats")
     if verb.pos_ == "NOUN" and verb.dep_ == "conj" and (above := _verb_above(verb)) is not None:
         verb = above
     while True:
@@ -258,6 +261,37 @@ def _subject(verb: Any) -> Any | None:
             verb = verb.head
             continue
         return None
+
+
+_GROUPS = frozenset(
+    [
+        "crowd",
+        "people",
+        "everyone",
+        "everybody",
+        "kids",
+        "children",
+        "fans",
+        "audience",
+        "spectators",
+        "players",
+        "guests",
+        "friends",
+        "students",
+        "passengers",
+        "riders",
+        "team",
+        "supporters",
+        "villagers",
+        "tourists",
+        "shoppers",
+        "diners",
+    ]
+)
+
+
+def _is_group(token: Any) -> bool:
+    return token.lower_ in _GROUPS or token.lemma_.lower() in _GROUPS
 
 
 def _is_person(token: Any, people: frozenset[str]) -> bool:
@@ -304,6 +338,8 @@ def _known_source(
     """
     if source is not None and source.lemma_.lower() in vocab.sources:
         return source
+    if source is not None and mention.action == "vocalisation" and _is_person(source, people):
+        return source  # "the woman screams": she is the source
     weak = (
         source is None
         or _is_person(source, people)
@@ -356,7 +392,10 @@ def _material(source: Any | None, mention: _Mention, vocab: Vocabulary, action: 
 
 
 def _action(source: Any | None, mention: _Mention, vocab: Vocabulary) -> str:
-    """How the sound is made: a bell rings and a cymbal plays music whatever the verb, but anything can break."""
+    """How the sound is made: a bell rings and a cymbal plays music whatever the verb, but anything can break;
+    many voices at once ("the crowd roars", "everyone screams", "the kids cheer") are a crowd."""
+    if source is not None and mention.action in ("vocalisation", "impact", "other") and _is_group(source):
+        return "crowd"
     if source is not None and mention.action != "break":
         entry = vocab.sources.get(source.lemma_.lower())
         if entry and entry[2]:
@@ -386,11 +425,15 @@ def _text(sentence: Any, mention: _Mention, source: Any | None, times: list[Time
             continue
         tokens.extend(t for t in child.subtree if t.idx - base not in timed)
     start_token = min(tokens, key=lambda t: t.i)
-    if source is not None and sentence.start <= source.i < token.i:
-        start_token = source.left_edge if source.left_edge.i < start_token.i else start_token
-        subject = _subject(token)
-        if subject is not None and subject.left_edge.i < start_token.i:
-            start_token = subject.left_edge
+    # from the subject ("A ceramic plate falls and smashes"), or the source if it is named between them;
+    # never back past the subject into another clause
+    subject = _subject(token)
+    edges = [subject] if subject is not None else []
+    if source is not None and (subject is None or source.i >= subject.i):
+        edges.append(source)
+    for edge in edges:
+        if edge.i < token.i and sentence.start <= edge.left_edge.i < start_token.i:
+            start_token = edge.left_edge
     end_token = max((t for t in tokens if t.i < sentence.end), key=lambda t: t.i)
     end = end_token.idx + len(end_token.text)
     # a time phrase at the end of the words is the cue's timing, not its description
@@ -649,7 +692,7 @@ def _share_clause_time(reads: list[tuple[_Mention, SoundRead]], sentence: str, b
         position = read.start - base
         lo = max([c for c in clauses if c < position], default=-1) + 1
         hi = min([c for c in clauses if c >= position], default=len(sentence))
-        timed = {id(r.time): r.time for _, r in reads if r.time is not None and lo <= r.start - base < hi}
+        timed = {id(r.time): r.time for _, r in reads if r.time is not None and lo <= r.time.start < hi}
         if len(timed) != 1:
             continue
         phrase = next(iter(timed.values()))
