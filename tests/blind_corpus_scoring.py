@@ -156,8 +156,10 @@ def _score_one(example: dict[str, Any], result: BlindScore, tier: str) -> None:
             ok = any(abs(_new(c, "every_seconds", 0.0) - label["every_s"]) < 0.05 for c in cues)
             _record(result, "count_every", ok, eid, f"every {label['every_s']} s not in plan")
     if example["location"]:
-        spans = [s for shot in scene_plan.shots[:1] for s in shot.environment.location_source.spans]
-        texts = [example["prompt"][s.start : s.end] for s in spans]
+        env = scene_plan.shots[0].environment
+        spans = list(env.location_source.spans)
+        # the place as written where the plan has one (added with this corpus), else the location's words
+        texts = [_new(env, "place")] + [example["prompt"][s.start : s.end] for s in spans]
         ok = any(_contains(t, example["location"]) or _contains(example["location"], t) for t in texts if t)
         _record(result, "location", ok, eid, f"{example['location']!r} vs {texts}")
     people = len(scene_plan.characters)

@@ -51,6 +51,9 @@ MUSIC_WORDS: str = _DATA["MUSIC_WORDS"]
 NO_MUSIC: str = _DATA["NO_MUSIC"]
 MOODS: tuple[str, ...] = tuple(_DATA["MOODS"])
 GENRES: tuple[str, ...] = tuple(_DATA["GENRES"])
+PLACES: frozenset[str] = frozenset(_DATA["PLACES"])
+VEHICLE_PLACES: frozenset[str] = frozenset(_DATA["VEHICLE_PLACES"])
+IMPLIED_PLACES: dict[str, str] = _DATA["IMPLIED_PLACES"]
 #: (rt60 seconds, high-pass Hz, low-pass Hz, level dB) per acoustic class.
 ACOUSTIC_PARAMETERS: dict[int, tuple[float, float, float, float]] = {
     p.AcousticClass.Value(k): (float(v[0]), float(v[1]), float(v[2]), float(v[3]))

@@ -310,6 +310,17 @@ def _environment(
     put("time_of_day", pick(shot.time_of_day, scene.time_of_day, previous.time_of_day if previous else 0, time_default))
     if env.lighting == 0:
         put("lighting", (_default_lighting(env.time_of_day, env.location, env.weather), _inferred()))
+    if shot.place is not None:
+        text, start, end = shot.place
+        env.place = text
+        env.place_source.CopyFrom(_source(spans=[(start + offset, end + offset)]))
+    elif scene.place is not None:
+        text, start, end = scene.place
+        env.place = text
+        env.place_source.CopyFrom(_source(spans=[(start, end)]))
+    elif previous is not None:
+        env.place = previous.place
+        env.place_source.CopyFrom(_inferred())
     return env
 
 

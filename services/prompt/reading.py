@@ -146,6 +146,7 @@ class SceneReading:
     cues: list[CueRead] = field(default_factory=list)
     sounds: list[SoundRead] = field(default_factory=list)  # every described sound, open vocabulary
     untied_times: list[TimePhrase] = field(default_factory=list)  # "at 3 s" with no sound to tie it to
+    place: tuple[str, int, int] | None = None  # the place as written ("kitchen"), with its span
     ambience: list[Hit] = field(default_factory=list)
     acoustics: list[Hit] = field(default_factory=list)
     music_none: Hit | None = None
@@ -796,6 +797,75 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
     return None
 
 
+# --------------------------------------------------------------------------- place
+
+_SLUGLINE = re.compile(r"\b(?:INT|EXT|INT\./EXT)\.?\s+(?P<place>[A-Z][A-Z'’ ]+?[A-Z])\s*(?:[-–—.,]|\n|$)")
+_LOCATIVE = frozenset(
+    [
+        "in",
+        "at",
+        "inside",
+        "on",
+        "into",
+        "through",
+        "across",
+        "over",
+        "near",
+        "by",
+        "along",
+        "under",
+        "from",
+        "of",
+        "onto",
+        "within",
+        "outside",
+    ]
+)
+
+
+def place_of(masked: str) -> tuple[str, int, int] | None:
+    """The place the prompt puts the action in, as written: a screenplay's slugline ("INT. CHURCH - DAY"),
+    else the first place noun after a locative preposition ("in a cozy kitchen"), else the first one named."""
+    if slug := _SLUGLINE.search(masked):
+        words = slug.group("place").strip()
+        return words.lower(), slug.start("place"), slug.start("place") + len(words)
+    found: list[tuple[bool, int, str, int, int]] = []
+    for token in parse(masked):
+        if token.pos_ not in ("NOUN", "PROPN"):
+            continue
+        lemma = token.lemma_.lower()
+        compound = [c for c in token.children if c.dep_ == "compound" and c.i == token.i - 1]
+        two = f"{compound[0].lower_} {lemma}" if compound else ""
+        if two in lx.PLACES:
+            start = compound[0].idx
+        elif lemma in lx.PLACES or token.lower_ in lx.PLACES:
+            start = token.idx
+        else:
+            continue
+        end = token.idx + len(token.text)
+        locative = token.dep_ == "pobj" and token.head.lower_ in _LOCATIVE
+        if locative or (lemma not in lx.VEHICLE_PLACES and two not in lx.VEHICLE_PLACES):
+            found.append((not locative, token.i, masked[start:end], start, end))
+    if found:
+        _, _, text, start, end = min(found)
+        return text, start, end
+    return _implied_place(masked)
+
+
+def _implied_place(masked: str) -> tuple[str, int, int] | None:
+    """No place named: the one what is named implies ("opens the fridge" → kitchen), spanning that word."""
+    for token in parse(masked):
+        compound = [c for c in token.children if c.dep_ == "compound" and c.i == token.i - 1]
+        for key, start in (
+            (f"{compound[0].lower_} {token.lemma_.lower()}" if compound else "", compound[0].idx if compound else 0),
+            (token.lemma_.lower(), token.idx),
+            (token.lower_, token.idx),
+        ):
+            if key and key in lx.IMPLIED_PLACES:
+                return lx.IMPLIED_PLACES[key], start, token.idx + len(token.text)
+    return None
+
+
 # --------------------------------------------------------------------------- music
 
 _MUSIC = re.compile(rf"\b(?:{lx.MUSIC_WORDS})s?\b", _FLAGS)
@@ -889,6 +959,7 @@ def read_scene(text: str) -> SceneReading:
     reading.speech = _speech(text, masked, quotes)
     reading.cues = _cues(masked)
     reading.sounds, reading.untied_times = read_sounds(masked, _PEOPLE_NOUNS)
+    reading.place = place_of(masked)
     waving = [(m.start(), m.end()) for m in _OCEAN_WAVE_ACTION.finditer(masked)]
     reading.ambience = [h for h in find(lx.AMBIENCES, masked) if not any(s <= h.start < e for s, e in waving)]
     reading.acoustics = find(lx.ACOUSTICS, masked)
