@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from cinemesh.prompt import lexicon as lx
-from cinemesh.prompt.sounds import SoundRead, parse, read_sounds
+from cinemesh.prompt.sounds import SoundRead, parse, predicate, read_sounds, subject_of
 from cinemesh.runtime.timephrases import TimePhrase
 from cinemesh.v1 import plan_pb2 as p
 
@@ -722,7 +722,8 @@ _NOT_AN_ACTOR = re.compile(
     r"\d+\s*s\b|(?:[\w-]+\s+){0,3}(?:shot|ad|spot|video|clip|brief|commercial|angle|close[ -]?up)\b)",
     _FLAGS,
 )
-_POV = re.compile(r"\bpov\b\W*(?:you(?:'re| are)|ur|u r|i'?m|i am)\s+(?P<rest>[^,.;]{1,60})", _FLAGS)
+_POV = re.compile(r"\bpov\b\W*(?P<you>you(?:'re| are)?|ur|u r|i'?m|i am)\s+(?P<rest>[^,.;]{1,60})", _FLAGS)
+_SLUG_WORD = re.compile(r"^(?:INT|EXT|DAY|NIGHT|[A-Z]{1,4})$|^\d")  # slugline words, "6s", "4K"
 _POV_STOP = frozenset(
     [
         "of",
@@ -783,17 +784,31 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
             if kept:
                 start = pov.start("rest") + article.end() + kept[-1].start()
                 return kept[-1].group(0), start, start + len(kept[-1].group(0))
-        ride = re.match(r"(?:on|in|riding)\s+(?:a|an|the)\s+([\w-]+)", rest, _FLAGS)
+        ride = re.match(
+            r"(?:on|riding|at the (?:top|front|back) of)\s+(?:a|an|the)\s+(?P<ride>(?:roller )?[\w-]+)", rest, _FLAGS
+        )
         if ride:
-            start = pov.start("rest") + ride.start(1)
-            return f"{ride.group(1)} rider", start, start + len(ride.group(1))
+            start = pov.start("rest") + ride.start("ride")
+            return f"{ride.group('ride')} rider", start, start + len(ride.group("ride"))
+        # "you're skiing" → skier; anyone else the viewer is, is a person
+        first = re.match(r"(?:just\s+)?([\w-]+)", rest)
+        agent = lx.POV_AGENTS.get(first.group(1).lower(), "person") if first else "person"
+        return agent, pov.start("you"), pov.end("you")
     doc = parse(masked)
-    for token in doc:
-        if token.dep_ in ("nsubj", "nsubjpass") and token.pos_ in ("NOUN", "PROPN") and token.lower_ not in _META:
-            if token.text.isupper() and len(token.text) <= 4:
-                continue  # "EXT", "INT"
-            first = token.left_edge if token.i - token.left_edge.i <= 4 else token  # "A ceramic plate"
-            return masked[first.idx : token.idx + len(token.text)], first.idx, token.idx + len(token.text)
+    # the subject of the first verb (the parse's own confusions included: "A black horse gallops"), else
+    # the first thing named in a sentence without a verb ("A pot of pasta on the stove.")
+    subjects = [
+        subject
+        for token in doc
+        if token.pos_ in ("VERB", "AUX") or predicate(token)
+        if (subject := subject_of(token)) is not None
+    ]
+    nouns = [t for t in doc if t.dep_ in ("ROOT", "nsubj", "nsubjpass")]
+    for token in [*subjects, *nouns]:
+        if token.pos_ not in ("NOUN", "PROPN") or token.lower_ in _META or _SLUG_WORD.match(token.text):
+            continue
+        first = token.left_edge if token.i - token.left_edge.i <= 4 else token  # "A ceramic plate"
+        return masked[first.idx : token.idx + len(token.text)], first.idx, token.idx + len(token.text)
     return None
 
 

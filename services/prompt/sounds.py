@@ -238,7 +238,8 @@ def _group(token: Any) -> int:
     return int(token.i)
 
 
-def _subject(verb: Any) -> Any | None:
+def subject_of(verb: Any) -> Any | None:
+    """The subject of a verb, through coordination and the parser's confusions (shared with the shot's subject)."""
     own = [c for c in verb.children if c.dep_ in ("nsubj", "compound", "amod") and c.i == verb.i - 1]
     if verb.pos_ == "NOUN" and own:
         return own[0]  # a mis-tagged verb with its subject right before it ("the flock bleats")
@@ -305,7 +306,7 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
     if mention.noun:
         itself = token if token.lemma_.lower() in _vocab_sources() else None
         return _of_object(token) or itself or _compound(token)
-    subject = _subject(token)
+    subject = subject_of(token)
     objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass") and c.idx not in timed]
     preps = [
         g
@@ -427,7 +428,7 @@ def _text(sentence: Any, mention: _Mention, source: Any | None, times: list[Time
     start_token = min(tokens, key=lambda t: t.i)
     # from the subject ("A ceramic plate falls and smashes"), or the source if it is named between them;
     # never back past the subject into another clause
-    subject = _subject(token)
+    subject = subject_of(token)
     edges = [subject] if subject is not None else []
     if source is not None and (subject is None or source.i >= subject.i):
         edges.append(source)
@@ -720,3 +721,10 @@ def _anchor(sentence: str, start: int, end: int, token_end: int) -> str:
         if rel.end() <= start and not sentence[rel.end() : start].strip(" ,"):
             return rel.group(0).strip()
     return ""
+
+
+def predicate(token: Any) -> bool:
+    """Whether a token tagged as a noun is really a verb with its subject ("the horse gallops")."""
+    return token.tag_ == "NNS" and any(
+        c.dep_ in ("nsubj", "compound", "amod") and c.i == token.i - 1 for c in token.children
+    )
