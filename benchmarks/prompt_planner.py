@@ -1,4 +1,4 @@
-"""Prompt planner: parse latency over the labelled corpus on one core, and its accuracy.
+"""Prompt planner: parse latency over the labelled corpora on one core, and its accuracy.
 
 Baseline measured in the same run: tokenising each prompt into words with one
 regular expression (the least any parser must do), so the ratio says how much
@@ -23,10 +23,14 @@ from cinemesh.prompt.sounds import parse
 from cinemesh.runtime.errors import CinemeshError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+import blind_corpus_scoring as blind  # test support: the blind13 corpus's scorer (aggregates only)
 from prompt_scoring import RATES, load, score, spec_of  # test support: the labelled corpora's scorer
+
+from cinemesh.v1 import common_pb2
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = [ROOT / "services/prompt/tests/corpus.jsonl", ROOT / "services/prompt/tests/heldout.jsonl"]
+BLIND = [ROOT / "services/prompt/tests/blind13/tuning.jsonl", ROOT / "services/prompt/tests/blind13/heldout.jsonl"]
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -41,6 +45,8 @@ def main() -> None:
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     examples = load(CORPORA[0])
     specs = [(spec_of(e), e.get("tier", "pro")) for e in examples]
+    # prompts as people write them (the blind13 tuning set), submitted alone on the pro tier
+    specs += [(common_pb2.GenerationSpec(prompt=e["prompt"]), "pro") for e in blind.load(BLIND[0])]
     for spec, tier in specs:  # warm caches (compiled patterns)
         with contextlib.suppress(CinemeshError):
             plan(spec, tier, 1, RATES)
@@ -66,6 +72,8 @@ def main() -> None:
         if corpus.exists():
             result = score(load(corpus))
             print(f"\naccuracy on {corpus.name} ({len(load(corpus))} prompts)\n{result.table()}")
+    for corpus in BLIND:
+        print(f"\nblind13 {corpus.name}\n{blind.score(blind.load(corpus)).table()}")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from cinemesh.runtime.timephrases import TimePhrase, find_times
+from cinemesh.runtime.timephrases import TimePhrase, find_times, number
 
 DATA = Path(__file__).with_name("data")
 _PERSON_PRONOUNS = {"he", "she", "they", "i", "we", "you", "someone", "somebody", "everyone", "it"}
@@ -487,14 +487,33 @@ def read_sounds(masked: str, people: frozenset[str]) -> tuple[list[SoundRead], l
             if read.time is not None and read.time.later is not None:
                 _resolve_later(read, [r for _, r in reads if r.start < read.start] + found)
         for mention, read in reads:
-            if not read.strong and read.time is None:
-                continue  # "she drops her bag": motion, not a described sound, unless it is timed
+            if not read.strong and read.time is None and not (read.every_seconds or read.count):
+                continue  # "she drops her bag": motion, not a described sound, unless it is timed or repeated
             if read.time is None:
                 read.anchor = _anchor(sentence.text, read.start - base, read.end - base, _token_end(mention) - base)
             found.append(read)
     tied = {(r.time.text, r.time.start) for r in found if r.time is not None}
     tied_text = {r.time.text for r in found if r.time is not None}
     return found, [t for t in untied if t.text not in tied_text and (t.text, t.start) not in tied]
+
+
+def _counted(mention: _Mention) -> int:
+    """How many times a sound noun says it sounds: "two long blasts", "four clicks", "pop pop pop"."""
+    token = mention.token
+    if not mention.noun:
+        return 0
+    for child in token.children:
+        if child.dep_ == "nummod":
+            value = number(child.text)
+            if value and value >= 2:
+                return int(value)
+    doc, run = token.doc, 1
+    while token.i + run < len(doc) and doc[token.i + run].lower_ == token.lower_:
+        run += 1
+    back = 1
+    while token.i - back >= 0 and doc[token.i - back].lower_ == token.lower_:
+        back += 1
+    return run + back - 1 if run + back - 1 >= 2 else 0
 
 
 def _read(
@@ -525,6 +544,7 @@ def _read(
         label=label,
         mid=vocab.audioset.get(label, ""),
         strong=mention.strong,
+        count=_counted(mention),
     )
 
 
@@ -625,7 +645,12 @@ def _attach(
         seg_start = max([b for b in breaks if b <= phrase.start], default=0)
         leads = not sentence[seg_start : phrase.start].strip(" ,;:")
         neighbour = k + 1 if leads else k - 1
-        here = [] if neighbour in timed_segments else [r for r in reads if segment(at(r)) == neighbour and free(r[1])]
+        # only a time looks next door: "twice" or "every second" belongs to its own clause's sound
+        here = (
+            []
+            if neighbour in timed_segments or kind != "time"
+            else [r for r in reads if segment(at(r)) == neighbour and free(r[1])]
+        )
         # "at 2 secs and again at 6", "coughs at 1 second and at 3 seconds": the same sound once more
         previous = [t for t in times if t.end <= phrase.start]
         joined = bool(previous) and sentence[previous[-1].end : phrase.start].strip(" ,").lower() in _REPEAT_JOINS
