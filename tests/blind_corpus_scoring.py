@@ -179,7 +179,7 @@ def _fields(result: BlindScore, eid: str, label: dict[str, Any], cue: Any) -> No
         _record(result, "source", ok, eid, f"{label['source']!r} vs {source!r}")
     if label["material"]:
         _record(result, "material", material == label["material"], eid, f"{label['material']} vs {material}")
-    _record(result, "action", action == label["action"], eid, f"{label['action']} vs {action}")
+    _record(result, "action", action == label["action"], eid, f"{label['action']} vs {action} ({label['text']!r})")
     count = label["count"] or 1
     ok = max(1, repeat_count) == count and (label["every_s"] is None or abs(every_seconds - label["every_s"]) < 0.05)
     _record(result, "count_every", ok, eid, f"count {count}/every {label['every_s']} vs {repeat_count}")

@@ -42,6 +42,7 @@ class Vocabulary:
     legacy_events: dict[str, tuple[str, str, str, str]]  # SoundEvent name → source, material, action, class
     action_materials: dict[str, str]  # material when the source gives none, by action
     silent_verbs: frozenset[str]  # events that make no sound even when timed ("smiles at 3 s")
+    air_horns: frozenset[str]  # what a horn is blown on ("ship horn": whistle, metal), else it is electronic
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -83,6 +84,7 @@ def vocabulary() -> Vocabulary:
         {k: (v[0], v[1], v[2], v[3]) for k, v in raw["legacy_events"].items()},
         dict(raw["action_materials"]),
         frozenset(raw["silent_verbs"]),
+        frozenset(raw["air_horns"]),
     )
 
 
@@ -497,6 +499,24 @@ def read_sounds(masked: str, people: frozenset[str]) -> tuple[list[SoundRead], l
     return found, [t for t in untied if t.text not in tied_text and (t.text, t.start) not in tied]
 
 
+def _described_by(mention: _Mention, vocab: Vocabulary) -> tuple[str, str] | None:
+    """The (action, class) of a sound noun that says what a verb sounds like: "… with a solid thunk"."""
+    if mention.noun:
+        return None
+    for child in mention.token.children:
+        if child.dep_ == "prep" and child.lower_ == "with":
+            for noun in child.children:
+                if noun.dep_ == "pobj" and (entry := vocab.nouns.get(noun.lemma_.lower())) and entry[0] != "other":
+                    return entry
+    return None
+
+
+def _air_horn(horn: Any, sentence: Any, vocab: Vocabulary) -> bool:
+    """Whether a horn is blown air: its own modifiers, or a vessel in the same sentence ("the ship's horn")."""
+    near = [c.lower_ for c in horn.children] + [t.lemma_.lower() for t in sentence if t.pos_ in ("NOUN", "PROPN")]
+    return any(word in vocab.air_horns for word in near)
+
+
 def _counted(mention: _Mention) -> int:
     """How many times a sound noun says it sounds: "two long blasts", "four clicks", "pop pop pop"."""
     token = mention.token
@@ -534,12 +554,17 @@ def _read(
     start, end = _text(sentence, mention, source, times, sentence.start_char)
     action = _action(source, mention, vocab)
     label = _label(source, mention, vocab)
+    material = _material(source, mention, vocab, action)
+    if described := _described_by(mention, vocab):
+        action, label = described  # "closes with a gentle pop", "slams down with a splash": the sound itself
+    if source is not None and source.lemma_.lower() == "horn" and _air_horn(source, sentence, vocab):
+        action, material = "whistle", "metal"
     return SoundRead(
         text=_QUOTE_MASK.sub("", masked[start:end]).strip(" ,;"),
         start=start,
         end=end,
         source=(_compound_text(source) if source is not None else ""),
-        material=_material(source, mention, vocab, action),
+        material=material,
         action=action,
         label=label,
         mid=vocab.audioset.get(label, ""),
@@ -590,6 +615,8 @@ def _resolve_later(read: SoundRead, before: list[SoundRead]) -> None:
 
 
 def _compound_text(token: Any) -> str:
+    if token.lower_ in ("everyone", "everybody", "people", "ppl"):
+        return "crowd"  # many voices at once are one source
     parts = [c.lower_ for c in token.children if c.dep_ == "compound" and c.i < token.i]
     return " ".join([*parts, token.lemma_.lower() if token.pos_ == "NOUN" else token.lower_])
 
