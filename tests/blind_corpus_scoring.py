@@ -178,7 +178,8 @@ def _fields(result: BlindScore, eid: str, label: dict[str, Any], cue: Any) -> No
         ok = _contains(source, label["source"]) or (bool(source) and _contains(label["source"], source))
         _record(result, "source", ok, eid, f"{label['source']!r} vs {source!r}")
     if label["material"]:
-        _record(result, "material", material == label["material"], eid, f"{label['material']} vs {material}")
+        detail = f"{label['material']} vs {material} ({label['source']!r} vs {source!r})"
+        _record(result, "material", material == label["material"], eid, detail)
     _record(result, "action", action == label["action"], eid, f"{label['action']} vs {action} ({label['text']!r})")
     count = label["count"] or 1
     ok = max(1, repeat_count) == count and (label["every_s"] is None or abs(every_seconds - label["every_s"]) < 0.05)
