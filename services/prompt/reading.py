@@ -719,7 +719,9 @@ def _subject_and_action(masked: str) -> tuple[tuple[str, int, int] | None, tuple
 #: A subject the word rules found that is no acting entity: a camera phrase, a slugline, a brief's preamble.
 _NOT_AN_ACTOR = re.compile(
     r"^(?:(?:EXT|INT)\b|pov\b|you\b|you'?re\b|ur\b|u\b|i\b|it\b|its\b|he\b|she\b|they\b|we\b|ppl\b|"
-    r"\d+\s*s\b|(?:[\w-]+\s+){0,3}(?:shot|ad|spot|video|clip|brief|commercial|angle|close[ -]?up)\b)",
+    r"\d+\s*s\b|(?:the|a|an)$|['\"‘’“]|emergency$|"
+    r"(?:[\w-]+\s+){0,3}(?:shot|ad|spot|video|clip|brief|commercial|angle|close[ -]?up|bumper|pre-?roll|product|"
+    r"promo|brand|tagline|super)\b)",
     _FLAGS,
 )
 _POV = re.compile(r"\bpov\b\W*(?P<you>you(?:'re| are)?|ur|u r|i'?m|i am)\s+(?P<rest>[^,.;]{1,60})", _FLAGS)
