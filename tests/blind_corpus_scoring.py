@@ -176,7 +176,7 @@ def _fields(result: BlindScore, eid: str, label: dict[str, Any], cue: Any) -> No
     repeat_count, every_seconds = _new(cue, "repeat_count", 0), _new(cue, "every_seconds", 0.0)
     if label["source"]:
         ok = _contains(source, label["source"]) or (bool(source) and _contains(label["source"], source))
-        _record(result, "source", ok, eid, f"{label['source']!r} vs {source!r}")
+        _record(result, "source", ok, eid, f"{label['source']!r} vs {source!r} ({label['text']!r} / {cue.text!r})")
     if label["material"]:
         detail = f"{label['material']} vs {material} ({label['source']!r} vs {source!r})"
         _record(result, "material", material == label["material"], eid, detail)

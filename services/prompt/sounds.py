@@ -482,8 +482,15 @@ def read_sounds(masked: str, people: frozenset[str]) -> tuple[list[SoundRead], l
                 reads.append((mention, read))
         _attach(repeats, reads, sentence.text, base, kind="repeat")
         for token in sentence:
-            if token.dep_ in ("nsubj", "nsubjpass", "dobj") and token.pos_ == "NOUN" and not _is_person(token, people):
-                last_thing = token
+            # the thing "it" will stand for: a subject or object, or the subject the parse hid in a compound
+            if predicate(token):
+                thing = subject_of(token)
+            elif token.dep_ in ("nsubj", "nsubjpass", "dobj"):
+                thing = token
+            else:
+                continue
+            if thing is not None and thing.pos_ == "NOUN" and not _is_person(thing, people):
+                last_thing = thing
         _share_clause_time(reads, sentence.text, base)
         for _, read in sorted(reads, key=lambda r: r[1].start):
             if read.time is not None and read.time.later is not None:
