@@ -200,12 +200,31 @@ _NOT_A_PERSON = re.compile(
 )
 
 
+_SCREENPLAY_NAME = re.compile(
+    r"(?m)^\s*(?!(?:INT|EXT|VO|OS|CUT|FADE|SUPER|POV|SFX|TITLE|CARD)\b)([A-Z][A-Z'-]{2,})(?=\s*(?:\(|:))"
+)
+
+
 def _person_refs(masked: str) -> list[Person]:
     refs: list[Person] = []
     blocked = [(m.start(), m.end()) for m in _NOT_A_PERSON.finditer(masked)]
     for m in _MENTION.finditer(masked):
         handle = m.group(1)
         refs.append(Person(f"@{handle.lower()}", handle, f"@{handle}", "", m.start(), m.end(), 1, False))
+    for m in _SCREENPLAY_NAME.finditer(masked):
+        # a screenplay names its characters in capitals ("MARCUS (40s) bangs…", "JON: …"); the first one
+        # introduces them, later ones refer back
+        name = m.group(1)
+        if name.lower() in lx.PEOPLE:
+            continue
+        # "CAPTAIN REYES (50s) leans in. … REYES: …": the name is the captain already in the scene
+        titled = re.search(rf"\b([A-Z]+)\s+{re.escape(name)}\b", masked)
+        if titled and titled.group(1).lower() in lx.PEOPLE:
+            title = titled.group(1).lower()
+            refs.append(Person(title, "", titled.group(0).title(), "", m.start(1), m.end(1), 1, True))
+            continue
+        known = any(r.key == name.lower() for r in refs)
+        refs.append(Person(name.lower(), "", name.title(), "", m.start(1), m.end(1), 1, known))
     for m in _PEOPLE.finditer(masked):
         if any(s <= m.start() < e for s, e in blocked):
             continue
