@@ -21,6 +21,7 @@ from typing import Any
 import jsonschema
 import requests
 
+from cinemesh.prompt.planner import approximate
 from cinemesh.prompt.sounds import vocabulary
 from cinemesh.v1 import common_pb2
 from cinemesh.v1 import plan_pb2 as p
@@ -145,7 +146,8 @@ def _merge_cue(scene_plan: common_pb2.ScenePlan, drafted: dict[str, Any]) -> int
     fps = scene_plan.format.fps
     frame = min(round(time * fps), scene_plan.format.frame_count - 1)
     scene = next((s for s in scene_plan.scenes if s.start_frame <= frame < s.end_frame), scene_plan.scenes[-1])
-    scene_plan.sound_cues.append(
+    cue = scene_plan.sound_cues.add()
+    cue.CopyFrom(
         p.SoundCue(
             text=drafted["text"].strip(),
             time_seconds=round(time, 3),
@@ -158,4 +160,5 @@ def _merge_cue(scene_plan: common_pb2.ScenePlan, drafted: dict[str, Any]) -> int
             **fields,
         )
     )
+    approximate(cue)
     return 1

@@ -764,6 +764,8 @@ def _cues(reading: SceneReading, index: int) -> tuple[list[p.SoundCue], dict[str
     for cue in _legacy_cues(reading, legacy, index):
         cues.append(cue)
     cues = _one_per_event(cues)
+    for cue in cues:
+        approximate(cue)
     anchors = list(
         dict.fromkeys(c.anchor for c in cues if c.timing == p.CUE_TIMING_RELATIVE and not c.time_seconds and c.anchor)
     )
@@ -811,6 +813,14 @@ def _one_per_event(cues: list[p.SoundCue]) -> list[p.SoundCue]:
         elif _TIMING_RANK[cue.timing] < _TIMING_RANK[twin.timing]:
             kept[kept.index(twin)] = cue
     return kept
+
+
+def approximate(cue: p.SoundCue) -> None:
+    """A cue none of the hand-made events names gets the nearest one, flagged, so no renderer fails on it."""
+    if cue.event == p.SOUND_EVENT_UNSPECIFIED:
+        name = vocabulary().foley_fallback.get(cue.sound_action, vocabulary().foley_fallback["other"])
+        cue.event = p.SoundEvent.Value(f"SOUND_EVENT_{name}")
+        cue.event_approximate = True
 
 
 def _legacy_cues(reading: SceneReading, legacy: list[CueRead], index: int) -> list[p.SoundCue]:

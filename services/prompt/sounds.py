@@ -43,6 +43,7 @@ class Vocabulary:
     action_materials: dict[str, str]  # material when the source gives none, by action
     silent_verbs: frozenset[str]  # events that make no sound even when timed ("smiles at 3 s")
     air_horns: frozenset[str]  # what a horn is blown on ("ship horn": whistle, metal), else it is electronic
+    foley_fallback: dict[str, str]  # action → nearest hand-made SoundEvent name, for events-only renderers
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -85,6 +86,7 @@ def vocabulary() -> Vocabulary:
         dict(raw["action_materials"]),
         frozenset(raw["silent_verbs"]),
         frozenset(raw["air_horns"]),
+        dict(raw["foley_fallback"]),
     )
 
 

@@ -13,6 +13,7 @@ from cinemesh.prompt.sounds import vocabulary
 from cinemesh.runtime.errors import InvalidArgument
 from cinemesh.runtime.timephrases import find_times
 from cinemesh.v1 import common_pb2
+from cinemesh.v1 import plan_pb2 as p
 
 RATES = {"plus": 16, "pro": 40}
 FRAME = 1 / 24
@@ -166,3 +167,14 @@ def test_a_sound_at_n_seconds_is_a_cue_at_n_or_a_note_says_why_not(thing: str, v
 def test_a_cue_past_an_explicit_duration_is_refused_at_validation() -> None:
     with pytest.raises(InvalidArgument, match="a sound is timed at 7 s but the clip lasts 5 s"):
         _plan("A door slams at 7 seconds.", 5)
+
+
+def test_every_cue_has_an_event_an_events_only_renderer_can_sound() -> None:
+    """Open-vocabulary cues carry the nearest hand-made event, flagged, so the procedural foley never fails."""
+    for prompt, _, _ in ISSUE_PROMPTS:
+        for cue in _plan(prompt).sound_cues:
+            assert cue.event != p.SOUND_EVENT_UNSPECIFIED
+    balloon = _plan(ISSUE_PROMPTS[4][0]).sound_cues[0]
+    assert balloon.event_approximate and balloon.event == p.SOUND_EVENT_HEARTBEAT
+    thunder = _plan("Thunder rumbles at 2 seconds.").sound_cues[0]
+    assert (thunder.event, thunder.event_approximate) == (p.SOUND_EVENT_THUNDER, False)
