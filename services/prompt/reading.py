@@ -994,7 +994,8 @@ def read_scene(text: str) -> SceneReading:
     reading.people = _person_refs(masked)
     reading.speech = _speech(text, masked, quotes)
     reading.cues = _cues(masked)
-    reading.sounds, reading.untied_times = read_sounds(masked, _PEOPLE_NOUNS)
+    camera = [*reading.shot_size, *reading.movement, *reading.style]
+    reading.sounds, reading.untied_times = read_sounds(masked, _PEOPLE_NOUNS, tuple(h.span for h in camera))
     reading.place = place_of(masked)
     waving = [(m.start(), m.end()) for m in _OCEAN_WAVE_ACTION.finditer(masked)]
     reading.ambience = [h for h in find(lx.AMBIENCES, masked) if not any(s <= h.start < e for s, e in waving)]

@@ -44,6 +44,7 @@ class Vocabulary:
     silent_verbs: frozenset[str]  # events that make no sound even when timed ("smiles at 3 s")
     air_horns: frozenset[str]  # what a horn is blown on ("ship horn": whistle, metal), else it is electronic
     foley_fallback: dict[str, str]  # action → nearest hand-made SoundEvent name, for events-only renderers
+    not_sounds: re.Pattern[str]  # phrases whose sound words make no sound ("the crack of dawn")
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -87,6 +88,7 @@ def vocabulary() -> Vocabulary:
         frozenset(raw["silent_verbs"]),
         frozenset(raw["air_horns"]),
         dict(raw["foley_fallback"]),
+        re.compile(r"(?<![\w-])(?:" + "|".join(raw["not_sounds"]) + r")(?![\w-])", re.IGNORECASE),
     )
 
 
@@ -157,7 +159,13 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
                 found.append(_Mention(token, *vocab.phrasal["blow"], strong=True, noun=False))
         elif verb := _mistagged_verb(token, vocab):
             found.append(_Mention(token, *vocab.verbs[verb], strong=True, noun=False))
-        elif token.pos_ in ("NOUN", "PROPN") and lemma in vocab.nouns and not _in_hyphenated(token):
+        elif (
+            token.pos_ in ("NOUN", "PROPN")
+            and lemma in vocab.nouns
+            and not _in_hyphenated(token)
+            # "an alarm clock", "a bell tower": a word naming another thing; "the alarm", "a church bell" sound
+            and not (token.dep_ == "compound" and token.head.pos_ == "NOUN" and not predicate(token.head))
+        ):
             found.append(_Mention(token, *vocab.nouns[lemma], strong=True, noun=True))
         elif token.pos_ == "NOUN" and (verb := _gerund(token.lower_)) in vocab.verbs:
             found.append(_Mention(token, *vocab.verbs[verb], strong=True, noun=True))  # "the buzzing", "crowing"
@@ -448,17 +456,21 @@ def _text(sentence: Any, mention: _Mention, source: Any | None, times: list[Time
     return start_token.idx, end
 
 
-def read_sounds(masked: str, people: frozenset[str]) -> tuple[list[SoundRead], list[TimePhrase]]:
+def read_sounds(
+    masked: str, people: frozenset[str], quiet: tuple[tuple[int, int], ...] = ()
+) -> tuple[list[SoundRead], list[TimePhrase]]:
     """Every described sound in a scene's text (quotes masked), each with its own time phrase if it has one,
-    and the time phrases no sound could be tied to (the planner says so in the plan's notes)."""
+    and the time phrases no sound could be tied to (the planner says so in the plan's notes). Words inside
+    `quiet` spans (camera and style phrases: "drone shot", "crane up") are never sounds."""
     vocab = vocabulary()
     doc = parse(masked)
+    quiet = (*quiet, *((m.start(), m.end()) for m in vocab.not_sounds.finditer(masked)))
     found: list[SoundRead] = []
     untied: list[TimePhrase] = []
     last_thing: Any | None = None  # what "it" / "they" stands for: the last non-person thing named
     for sentence in doc.sents:
         base = sentence.start_char
-        mentions = _mentions(sentence, vocab)
+        mentions = [m for m in _mentions(sentence, vocab) if not any(a <= m.token.idx < b for a, b in quiet)]
         # in one coordination group a real sound outranks motion ("falls and smashes" is the smash)
         strong_groups = {_group(m.token) for m in mentions if m.strong}
         mentions = [m for m in mentions if m.strong or _group(m.token) not in strong_groups]

@@ -178,3 +178,20 @@ def test_every_cue_has_an_event_an_events_only_renderer_can_sound() -> None:
     assert balloon.event_approximate and balloon.event == p.SOUND_EVENT_HEARTBEAT
     thunder = _plan("Thunder rumbles at 2 seconds.").sound_cues[0]
     assert (thunder.event, thunder.event_approximate) == (p.SOUND_EVENT_THUNDER, False)
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Drone shot over a desert at midday, clear sky, cinematic.",
+        "A hiker in a foggy forest at dawn, crane up, vintage 16mm film grain.",
+        "A fisherman sets out at the crack of dawn, wide shot.",
+        "Morning sun pours through the blinds of a quiet bedroom.",
+        "A chef dices a bell pepper, close-up, natural light.",
+        "A sprinter explodes out of the blocks on an empty track.",
+        "She breaks into a smile as the train pulls away, medium shot.",
+        "A woman walks through a neon street in the rain, tracking shot.",
+    ],
+)
+def test_words_that_make_no_sound_make_no_cue(prompt: str) -> None:
+    assert [c.text for c in _plan(prompt, 5).sound_cues] == []
