@@ -502,7 +502,7 @@ def read_sounds(
         # in one coordination group a real sound outranks motion ("falls and smashes" is the smash)
         strong_groups = {_group(m.token) for m in mentions if m.strong}
         mentions = [m for m in mentions if m.strong or _group(m.token) not in strong_groups]
-        times = [t for t in find_times(sentence.text)]
+        times = find_times(sentence.text)
         absolute = [t for t in times if t.count is None and t.every_seconds is None]
         repeats = [t for t in times if t.count is not None or t.every_seconds is not None]
         reads: list[tuple[_Mention, SoundRead]] = []

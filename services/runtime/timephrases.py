@@ -59,10 +59,6 @@ class TimePhrase:
     count: int | None = None  # "twice" 2, "three times" 3
     later: float | None = None  # "a second and a half later": after the sound before it
 
-    @property
-    def absolute(self) -> bool:
-        return self.seconds is not None
-
 
 def number(text: str) -> float | None:
     """A number written in digits or words ("4", "two point five", "four and a half", "half a")."""
