@@ -63,10 +63,13 @@ def endpoint() -> Iterator[tuple[Endpoint, str]]:
             state.headers.append(dict(self.headers))
             time.sleep(state.delay)
             body = json.dumps({"choices": [{"index": 0, "message": {"role": "assistant", "content": state.content}}]})
-            self.send_response(state.status)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(body.encode())
+            try:
+                self.send_response(state.status)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(body.encode())
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up first: what the timeout case is about
 
         def log_message(self, *args: object) -> None:
             pass
