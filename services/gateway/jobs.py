@@ -101,7 +101,7 @@ class JobsApi:
             # Also on a repeated submit: the first publish may have failed, and the
             # prompt stage ignores a second JobSubmitted for the same job.
             self._publish_submitted(record)
-        return gateway_pb2.SubmitJobResponse(job=self.to_proto(record), created=created)
+        return gateway_pb2.SubmitJobResponse(job=self.to_proto(record), created=created, notes=resolved.notes)
 
     def _publish_submitted(self, record: JobRecord) -> None:
         spec = common_pb2.GenerationSpec.FromString(record.spec)

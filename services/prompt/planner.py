@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from cinemesh.prompt import lexicon as lx
 from cinemesh.prompt import safety
-from cinemesh.prompt.reading import Hit, Person, SceneReading, find, read_scene
+from cinemesh.prompt.reading import CueRead, Hit, Person, SceneReading, find, read_scene
+from cinemesh.prompt.sounds import vocabulary
 from cinemesh.runtime.errors import InvalidArgument
 from cinemesh.runtime.specs import TIER_ENUMS, ResolvedSpec, credit_cost, resolve
 from cinemesh.v1 import common_pb2
@@ -86,6 +87,7 @@ class Cast:
         self.refs: dict[int, list[str]] = {}  # reference position → every id it stands for (last scene read)
         self._by_key: dict[str, list[str]] = {}
         self._recent: list[str] = []
+        self.extras: dict[str, p.Character] = {}  # people drawn as background, by the id they had
 
     def _add(self, person: Person) -> str:
         if person.key.startswith("@"):
@@ -175,13 +177,25 @@ class Cast:
             return known[-1]
         return self._add(person)
 
+    def demote(self, ids: set[str], keep_characters: set[str]) -> None:
+        """Background extras of a scene are out of its references, and out of the cast unless an earlier
+        scene already made them characters."""
+        self.extras.update({c.id: c for c in self.characters if c.id in ids and c.id not in keep_characters})
+        self.characters = [c for c in self.characters if c.id not in ids or c.id in keep_characters]
+        ids = ids - keep_characters
+        self.refs = {pos: [cid for cid in refs if cid not in ids] for pos, refs in self.refs.items()}
+        self.refs = {pos: refs for pos, refs in self.refs.items() if refs}
+        for key, refs in self._by_key.items():
+            self._by_key[key] = [cid for cid in refs if cid not in ids]
+        self._recent = [cid for cid in self._recent if cid not in ids]
+
     def _touch(self, cid: str) -> None:
         if cid in self._recent:
             self._recent.remove(cid)
         self._recent.append(cid)
 
     def by_id(self, cid: str) -> p.Character:
-        return next(c for c in self.characters if c.id == cid)
+        return next((c for c in self.characters if c.id == cid), None) or self.extras[cid]
 
     def speaker(
         self, ref: str | None, position: int, sentence_start: int, at: dict[int, str], scene_ids: list[str]
@@ -296,6 +310,17 @@ def _environment(
     put("time_of_day", pick(shot.time_of_day, scene.time_of_day, previous.time_of_day if previous else 0, time_default))
     if env.lighting == 0:
         put("lighting", (_default_lighting(env.time_of_day, env.location, env.weather), _inferred()))
+    if shot.place is not None:
+        text, start, end = shot.place
+        env.place = text
+        env.place_source.CopyFrom(_source(spans=[(start + offset, end + offset)]))
+    elif scene.place is not None:
+        text, start, end = scene.place
+        env.place = text
+        env.place_source.CopyFrom(_source(spans=[(start, end)]))
+    elif previous is not None:
+        env.place = previous.place
+        env.place_source.CopyFrom(_inferred())
     return env
 
 
@@ -450,26 +475,41 @@ def _time_dialogue(lines: list[p.DialogueLine], start: float, end: float, index:
 
 
 def _time_cues(
-    cues: list[p.SoundCue], relative_times: dict[str, float], start: float, end: float, fps: int, index: int
-) -> None:
+    cues: list[p.SoundCue],
+    relative_times: dict[str, float],
+    start: float,
+    end: float,
+    fps: int,
+    notes: list[str],
+) -> list[p.SoundCue]:
+    """Cues placed in the scene [start, end); a stated time past its end is left out with a note.
+
+    A time equal to the scene's length ("at 6 seconds" in a 6 s clip, "at the end") lands on its last frame.
+    """
     room = end - start
     planned = [c for c in cues if c.timing == p.CUE_TIMING_PLANNED]
     for k, cue in enumerate(planned):
         cue.time_seconds = start + room * (k + 1) / (len(planned) + 1)
+    placed: list[p.SoundCue] = []
     for cue in cues:
         if cue.timing == p.CUE_TIMING_EXPLICIT:
-            if cue.time_seconds >= room:
-                raise InvalidArgument(
-                    f"scenes[{index}]",
-                    f"a sound cue is placed at {cue.time_seconds:g} s but the scene lasts only {room:g} s",
+            if cue.time_seconds > room + 1e-9:
+                notes.append(
+                    f"the sound {cue.text!r} is timed at {cue.time_seconds:g} s but the clip lasts {room:g} s; "
+                    "it was not placed"
                 )
+                continue
             cue.time_seconds = start + cue.time_seconds
+        elif cue.timing == p.CUE_TIMING_RELATIVE and cue.anchor in _FRACTIONS:
+            cue.time_seconds = start + _FRACTIONS[cue.anchor] * room
         elif cue.timing == p.CUE_TIMING_RELATIVE and cue.anchor in relative_times:
             cue.time_seconds = start + relative_times[cue.anchor] * room
         elif cue.timing == p.CUE_TIMING_RELATIVE:
             cue.time_seconds = start + min(cue.time_seconds, room)
         cue.time_seconds = round(cue.time_seconds, 3)
         cue.frame = min(round(cue.time_seconds * fps), max(0, round(end * fps) - 1))
+        placed.append(cue)
+    return placed
 
 
 # ---------------------------------------------------------------- plan
@@ -502,19 +542,17 @@ def plan(spec: common_pb2.GenerationSpec, tier: str, seed: int, rates: dict[str,
 def _build(scene_plan: common_pb2.ScenePlan, resolved: ResolvedSpec, overall: SceneReading | None) -> None:
     fps = resolved.fps
     cast = Cast()
+    notes: list[str] = list(resolved.notes)
     readings = [read_scene(scene.prompt) for scene in resolved.scenes]
     global_style = _first(overall.style)[0] if overall and overall.style else 0
     previous_env: p.Environment | None = None
     previous_style = global_style
     for index, (scene, reading) in enumerate(zip(resolved.scenes, readings, strict=True)):
+        known = {c.id for c in cast.characters}
         scene_ids, at = cast.resolve(reading.people)
-        if len(scene_ids) > MAX_CHARACTERS_PER_SCENE:
-            names = ", ".join(cast.by_id(cid).description for cid in scene_ids)
-            raise InvalidArgument(
-                f"scenes[{index}]" if resolved.storyboard else "spec.prompt",
-                f"scene {index + 1} has {len(scene_ids)} characters ({names}); at most "
-                f"{MAX_CHARACTERS_PER_SCENE} characters fit in one scene",
-            )
+        field = f"scenes[{index}]" if resolved.storyboard else "spec.prompt"
+        background = _extras(cast, scene_ids, reading, at, notes, index, known, field)
+        scene_ids = [cid for cid in scene_ids if cid not in background]
         start_s, end_s = scene.start_frame / fps, scene.end_frame / fps
         thunder = any(c.event == p.SOUND_EVENT_THUNDER for c in reading.cues)
         shots = _split_shots(scene.prompt)
@@ -577,18 +615,67 @@ def _build(scene_plan: common_pb2.ScenePlan, resolved: ResolvedSpec, overall: Sc
             )
             for speech in reading.speech
         ]
+        if speaking_extras := [line for line in lines if line.character_id in background]:
+            names = ", ".join(sorted({cast.by_id(line.character_id).description for line in speaking_extras}))
+            raise InvalidArgument(
+                field,
+                f"scene {index + 1} has more than {MAX_CHARACTERS_PER_SCENE} characters who speak or act "
+                f"({names} besides the first two); at most {MAX_CHARACTERS_PER_SCENE} fit in one scene",
+            )
         _time_dialogue(lines, start_s, end_s, index)
         scene_plan.dialogue.extend(lines)
+        for phrase in reading.untied_times:
+            when = f" ({phrase.seconds:g} s)" if phrase.seconds is not None else ""
+            notes.append(f"the prompt says {phrase.text!r}{when} but no sound could be tied to it; nothing was placed")
         cues, relative_times = _cues(reading, index)
-        _time_cues(cues, relative_times, start_s, end_s, fps, index)
-        scene_plan.sound_cues.extend(cues)
+        scene_plan.sound_cues.extend(_time_cues(cues, relative_times, start_s, end_s, fps, notes))
         scene_plan.ambience.extend(_ambience(reading, scene_env, index))
     scene_plan.characters.extend(cast.characters)
     ordered = sorted(scene_plan.sound_cues, key=lambda c: (c.time_seconds, c.scene_index))
     del scene_plan.sound_cues[:]
     scene_plan.sound_cues.extend(ordered)
+    scene_plan.notes.extend(notes)
     style = scene_plan.shots[0].style.style if scene_plan.shots else p.VISUAL_STYLE_CINEMATIC
     scene_plan.music.CopyFrom(_music(([overall] if overall else []) + readings, style))
+
+
+def _extras(
+    cast: Cast,
+    scene_ids: list[str],
+    reading: SceneReading,
+    at: dict[int, str],
+    notes: list[str],
+    index: int,
+    known: set[str],
+    field: str,
+) -> set[str]:
+    """People past the two a scene can animate become background extras, with a note; a speaker never does.
+
+    "Three friends walk along the beach" is a valid prompt: the first two are characters, the third is
+    drawn as background. Only if an extra speaks is the scene refused (see the dialogue check in _build).
+    """
+    if len(scene_ids) <= MAX_CHARACTERS_PER_SCENE:
+        return set()
+    speakers = {cast.speaker(s.speaker_ref, s.start, s.sentence_start, at, scene_ids) for s in reading.speech}
+    # cameos first (someone asked for them by name), then whoever speaks, then order of appearance
+    keep = [cid for cid in scene_ids if cid.startswith("@")]
+    keep += [cid for cid in scene_ids if cid in speakers and cid not in keep]
+    keep = keep[:MAX_CHARACTERS_PER_SCENE]
+    keep += [cid for cid in scene_ids if cid not in keep][: MAX_CHARACTERS_PER_SCENE - len(keep)]
+    extras = [cid for cid in scene_ids if cid not in keep]
+    names = ", ".join(cast.by_id(cid).description for cid in extras)
+    if any(cid.startswith("@") for cid in extras):
+        raise InvalidArgument(
+            field,
+            f"scene {index + 1} casts {sum(1 for c in scene_ids if c.startswith('@'))} cameos; at most "
+            f"{MAX_CHARACTERS_PER_SCENE} characters fit in one scene",
+        )
+    notes.append(
+        f"scene {index + 1} names {len(scene_ids)} people; at most {MAX_CHARACTERS_PER_SCENE} are animated as "
+        f"characters, so {names} {'is' if len(extras) == 1 else 'are'} drawn as background"
+    )
+    cast.demote(set(extras), keep_characters=known)
+    return set(extras)
 
 
 def _divide(start: int, end: int, parts: int) -> list[tuple[int, int]]:
@@ -627,35 +714,140 @@ def _camera(reading: SceneReading, offset: int, has_people: bool) -> p.Camera:
     return camera
 
 
+#: Anchors that stand for a point of the scene rather than another event.
+_FRACTIONS = {"start": 0.0, "halfway": 0.5, "end": 1.0}
+
+
 def _cues(reading: SceneReading, index: int) -> tuple[list[p.SoundCue], dict[str, float]]:
-    """The scene's cues with their timing kind; relative anchors get a fraction of the scene."""
+    """Every described sound as a cue with its timing kind; relative anchors get a fraction of the scene.
+
+    The open-vocabulary reading (reading.sounds) says what each sound is and when; the 28 hand-made
+    events the procedural foley renders are recognised in the same words and set as `event`.
+    """
     cues: list[p.SoundCue] = []
+    legacy = list(reading.cues)
+    for sound in reading.sounds:
+        cue = p.SoundCue(
+            text=sound.text,
+            source_object=sound.source,
+            material=sound.material,
+            sound_action=sound.action,
+            audioset_label=sound.label,
+            audioset_mid=sound.mid,
+            every_seconds=sound.every_seconds,
+            repeat_count=sound.count,
+            scene_index=index,
+            source=_source(spans=[(sound.start, sound.end)]),
+        )
+        twin = next((c for c in legacy if c.start < sound.end and sound.start < c.end), None)
+        if twin is not None:
+            legacy.remove(twin)
+            cue.event, cue.surface = twin.event, twin.surface
+        elif hits := find(lx.SOUND_EVENTS, reading.masked[sound.start : sound.end]):
+            cue.event = hits[0].value
+        if sound.time is not None and sound.time.seconds is not None:
+            cue.timing, cue.time_seconds = p.CUE_TIMING_EXPLICIT, sound.time.seconds
+        elif sound.time is not None and sound.time.fraction is not None:
+            fraction = sound.time.fraction
+            cue.timing, cue.anchor = p.CUE_TIMING_RELATIVE, {0.0: "start", 0.5: "halfway"}.get(fraction, "end")
+        elif twin is not None and twin.explicit_seconds is not None:
+            cue.timing, cue.time_seconds = p.CUE_TIMING_EXPLICIT, twin.explicit_seconds
+        elif twin is not None and twin.anchor:
+            cue.timing, cue.anchor = p.CUE_TIMING_RELATIVE, twin.anchor
+            if twin.anchor_seconds is not None:
+                cue.time_seconds = twin.anchor_seconds
+        elif sound.anchor:
+            cue.timing, cue.anchor = p.CUE_TIMING_RELATIVE, sound.anchor
+        else:
+            cue.timing = p.CUE_TIMING_PLANNED
+        cues.append(cue)
+    for cue in _legacy_cues(reading, legacy, index):
+        cues.append(cue)
+    cues = _one_per_event(cues)
+    for cue in cues:
+        approximate(cue)
     anchors = list(
-        dict.fromkeys(
-            c.anchor for c in reading.cues if c.anchor and c.explicit_seconds is None and c.anchor_seconds is None
-        )
+        dict.fromkeys(c.anchor for c in cues if c.timing == p.CUE_TIMING_RELATIVE and not c.time_seconds and c.anchor)
     )
-    # Relative cues land where their anchoring action is planned: spread through the scene.
+    anchors = [a for a in anchors if a not in _FRACTIONS]
+    # Relative cues land where their anchoring action is planned: spread through the scene, unless
+    # the anchor names another cue that has its own time ("… as the door slams at 3 s").
     relative_times = {anchor: (k + 1) / (len(anchors) + 1) for k, anchor in enumerate(anchors)}
-    timed = {c.event: c.explicit_seconds for c in reading.cues if c.explicit_seconds is not None}
-    for cue in reading.cues:
-        base = p.SoundCue(
-            event=cue.event, surface=cue.surface, scene_index=index, source=_source(spans=[(cue.start, cue.end)])
+    for cue in cues:
+        if cue.timing != p.CUE_TIMING_RELATIVE or cue.anchor in _FRACTIONS or cue.time_seconds:
+            continue
+        tied = [
+            other.time_seconds
+            for other in cues
+            if other.timing == p.CUE_TIMING_EXPLICIT and other.text and other.text.lower() in cue.anchor.lower()
+        ]
+        if tied:
+            cue.time_seconds = tied[0]
+            relative_times.pop(cue.anchor, None)
+    return cues, relative_times
+
+
+_SAME_EVENT_WINDOW = 160
+_TIMING_RANK = {p.CUE_TIMING_EXPLICIT: 0, p.CUE_TIMING_RELATIVE: 1, p.CUE_TIMING_PLANNED: 2}
+
+
+def _one_per_event(cues: list[p.SoundCue]) -> list[p.SoundCue]:
+    """The same hand-made event named twice close together ("a rifle shot … as the shot rings out",
+    "a huge splash as he hits the water") is one sound, kept with its most definite timing."""
+    kept: list[p.SoundCue] = []
+    for cue in sorted(cues, key=lambda c: c.source.spans[0].start if c.source.spans else 0):
+        position = cue.source.spans[0].start if cue.source.spans else 0
+        twin = next(
+            (
+                k
+                for k in kept
+                if cue.event
+                and k.event == cue.event
+                and position - k.source.spans[0].end < _SAME_EVENT_WINDOW
+                and not (k.timing == cue.timing == p.CUE_TIMING_EXPLICIT and k.time_seconds != cue.time_seconds)
+            ),
+            None,
         )
-        if cue.anchor and cue.anchor_seconds is None and cue.explicit_seconds is None:
-            # "… as the shot rings out": tied to another cue that has its own time
-            tied = [timed[h.value] for h in find(lx.SOUND_EVENTS, cue.anchor) if h.value in timed]
-            if tied:
-                cue.anchor_seconds = tied[0]
-                relative_times.pop(cue.anchor, None)
+        if twin is None:
+            kept.append(cue)
+        elif _TIMING_RANK[cue.timing] < _TIMING_RANK[twin.timing]:
+            kept[kept.index(twin)] = cue
+    return kept
+
+
+def approximate(cue: p.SoundCue) -> None:
+    """A cue none of the hand-made events names gets the nearest one, flagged, so no renderer fails on it."""
+    if cue.event == p.SOUND_EVENT_UNSPECIFIED:
+        name = vocabulary().foley_fallback.get(cue.sound_action, vocabulary().foley_fallback["other"])
+        cue.event = p.SoundEvent.Value(f"SOUND_EVENT_{name}")
+        cue.event_approximate = True
+
+
+def _legacy_cues(reading: SceneReading, legacy: list[CueRead], index: int) -> list[p.SoundCue]:
+    """Hand-made events the parse did not see as sounds (a noun phrase the grammar missed)."""
+    cues = []
+    known = vocabulary().legacy_events
+    for cue in legacy:
+        source, material, action, label = known[p.SoundEvent.Name(cue.event).removeprefix("SOUND_EVENT_")]
+        base = p.SoundCue(
+            event=cue.event,
+            surface=cue.surface,
+            text=reading.masked[cue.start : cue.end],
+            source_object=source,
+            material=cue.surface or material,
+            sound_action=action,
+            audioset_label=label,
+            audioset_mid=vocabulary().audioset.get(label, ""),
+            scene_index=index,
+            source=_source(spans=[(cue.start, cue.end)]),
+        )
         if cue.explicit_seconds is not None:
             base.timing, base.time_seconds = p.CUE_TIMING_EXPLICIT, cue.explicit_seconds
         elif cue.anchor:
             base.timing, base.anchor = p.CUE_TIMING_RELATIVE, cue.anchor
             if cue.anchor_seconds is not None:
-                # tied to a clause that has its own time ("… at 3 s as the door slams")
                 base.time_seconds = cue.anchor_seconds
         else:
             base.timing = p.CUE_TIMING_PLANNED
         cues.append(base)
-    return cues, relative_times
+    return cues

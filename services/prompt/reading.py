@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from cinemesh.prompt import lexicon as lx
+from cinemesh.prompt.sounds import SoundRead, parse, predicate, read_sounds, subject_of
+from cinemesh.runtime.timephrases import TimePhrase
 from cinemesh.v1 import plan_pb2 as p
 
 _FLAGS = re.IGNORECASE
@@ -142,6 +144,9 @@ class SceneReading:
     people: list[Person] = field(default_factory=list)
     speech: list[SpeechRead] = field(default_factory=list)
     cues: list[CueRead] = field(default_factory=list)
+    sounds: list[SoundRead] = field(default_factory=list)  # every described sound, open vocabulary
+    untied_times: list[TimePhrase] = field(default_factory=list)  # "at 3 s" with no sound to tie it to
+    place: tuple[str, int, int] | None = None  # the place as written ("kitchen"), with its span
     ambience: list[Hit] = field(default_factory=list)
     acoustics: list[Hit] = field(default_factory=list)
     music_none: Hit | None = None
@@ -178,6 +183,7 @@ _DETERMINERS = {
     "each",
     "second",
 }
+_PEOPLE_NOUNS = frozenset({*lx.PEOPLE, *lx.PEOPLE_PLURALS})
 _DEFINITE = {"the", "his", "her", "their", "its", "my", "our", "your", "this", "that", "both"}
 _STOP_BEFORE = re.compile(
     r"^(?:and|or|with|of|to|in|on|at|by|for|from|as|while|who|is|are|was|were|but|"
@@ -194,12 +200,31 @@ _NOT_A_PERSON = re.compile(
 )
 
 
+_SCREENPLAY_NAME = re.compile(
+    r"(?m)^\s*(?!(?:INT|EXT|VO|OS|CUT|FADE|SUPER|POV|SFX|TITLE|CARD)\b)([A-Z][A-Z'-]{2,})(?=\s*(?:\(|:))"
+)
+
+
 def _person_refs(masked: str) -> list[Person]:
     refs: list[Person] = []
     blocked = [(m.start(), m.end()) for m in _NOT_A_PERSON.finditer(masked)]
     for m in _MENTION.finditer(masked):
         handle = m.group(1)
         refs.append(Person(f"@{handle.lower()}", handle, f"@{handle}", "", m.start(), m.end(), 1, False))
+    for m in _SCREENPLAY_NAME.finditer(masked):
+        # a screenplay names its characters in capitals ("MARCUS (40s) bangs…", "JON: …"); the first one
+        # introduces them, later ones refer back
+        name = m.group(1)
+        if name.lower() in lx.PEOPLE:
+            continue
+        # "CAPTAIN REYES (50s) leans in. … REYES: …": the name is the captain already in the scene
+        titled = re.search(rf"\b([A-Z]+)\s+{re.escape(name)}\b", masked)
+        if titled and titled.group(1).lower() in lx.PEOPLE:
+            title = titled.group(1).lower()
+            refs.append(Person(title, "", titled.group(0).title(), "", m.start(1), m.end(1), 1, True))
+            continue
+        known = any(r.key == name.lower() for r in refs)
+        refs.append(Person(name.lower(), "", name.title(), "", m.start(1), m.end(1), 1, known))
     for m in _PEOPLE.finditer(masked):
         if any(s <= m.start() < e for s, e in blocked):
             continue
@@ -246,6 +271,9 @@ def _person_refs(masked: str) -> list[Person]:
             tokens.pop()
         if count == 0:
             continue
+        counted = determiner in lx.NUMBERS or determiner in ("both", "a pair of", "a couple of")
+        if plural and not counted and word not in ("couple", "twins", "parents"):
+            continue  # "the players", "people", "the band": a group is background, not characters
         if plural and determiner in ("the", "some", "their") and head == "person":
             continue  # "the people": a crowd
         if head == "person" and plural:
@@ -699,9 +727,179 @@ def _subject_and_action(masked: str) -> tuple[tuple[str, int, int] | None, tuple
         and any(h.value == p.LOCATION_UNDERWATER for h in find(lx.LOCATIONS, masked))
     ):
         kind = p.ACTION_KIND_SWIM  # gliding or floating under water is swimming
-    clause_end = re.search(r"[,;.!?]|\s(?:as|while|when)\s", masked[verb.start :])
+    # a masked quote ends the action too: its placeholder must never reach the plan
+    clause_end = re.search(r"[,;.!?]|\s(?:as|while|when)\s|Q_|_[Qq]", masked[verb.start :])
     a_end = verb.start + (clause_end.start() if clause_end else len(masked) - verb.start)
     return subject, (masked[verb.start : a_end].strip(), kind, verb.start, a_end)
+
+
+# --------------------------------------------------------------------------- subject from the parse
+
+#: A subject the word rules found that is no acting entity: a camera phrase, a slugline, a brief's preamble.
+_NOT_AN_ACTOR = re.compile(
+    r"^(?:(?:EXT|INT)\b|pov\b|you\b|you'?re\b|ur\b|u\b|i\b|it\b|its\b|he\b|she\b|they\b|we\b|ppl\b|"
+    r"\d+\s*s\b|(?:the|a|an)$|['\"‘’“]|emergency$|"
+    r"(?:[\w-]+\s+){0,3}(?:shot|ad|spot|video|clip|brief|commercial|angle|close[ -]?up|bumper|pre-?roll|product|"
+    r"promo|brand|tagline|super)\b)",
+    _FLAGS,
+)
+_POV = re.compile(r"\bpov\b\W*(?P<you>you(?:'re| are)?|ur|u r|i'?m|i am)\s+(?P<rest>[^,.;]{1,60})", _FLAGS)
+_SLUG_WORD = re.compile(r"^(?:INT|EXT|DAY|NIGHT|[A-Z]{1,4})$|^\d")  # slugline words, "6s", "4K"
+_POV_STOP = frozenset(
+    [
+        "of",
+        "on",
+        "in",
+        "at",
+        "with",
+        "who",
+        "and",
+        "to",
+        "from",
+        "for",
+        "by",
+        "into",
+        "over",
+        "through",
+        "the",
+        "a",
+        "an",
+    ]
+)
+_META = frozenset(
+    [
+        "shot",
+        "camera",
+        "video",
+        "clip",
+        "ad",
+        "spot",
+        "brief",
+        "frame",
+        "scene",
+        "angle",
+        "sound",
+        "music",
+        "pov",
+        "close-up",
+        "closeup",
+        "view",
+        "footage",
+    ]
+)
+
+
+def parsed_subject(masked: str) -> tuple[str, int, int] | None:
+    """The main acting entity from the parse: "pov: you're a beekeeper" → beekeeper, else the first
+    subject noun of a verb that is no camera or brief word ("Static medium shot. A plate falls" → plate)."""
+    if pov := _POV.search(masked):
+        rest = pov.group("rest")
+        if article := re.match(r"(?:a|an|the)\s+", rest, _FLAGS):
+            # the role noun: the last word before a preposition or a verb ("a young beekeeper opening a hive")
+            words = list(re.finditer(r"[\w'-]+", rest[article.end() :]))
+            kept = []
+            for word in words:
+                if word.group(0).lower() in _POV_STOP or word.group(0).lower().endswith("ing"):
+                    break
+                kept.append(word)
+            if kept:
+                start = pov.start("rest") + article.end() + kept[-1].start()
+                return kept[-1].group(0), start, start + len(kept[-1].group(0))
+        ride = re.match(
+            r"(?:on|riding|at the (?:top|front|back) of)\s+(?:a|an|the)\s+(?P<ride>(?:roller )?[\w-]+)", rest, _FLAGS
+        )
+        if ride:
+            start = pov.start("rest") + ride.start("ride")
+            return f"{ride.group('ride')} rider", start, start + len(ride.group("ride"))
+        # "you're skiing" → skier; anyone else the viewer is, is a person
+        first = re.match(r"(?:just\s+)?([\w-]+)", rest)
+        agent = lx.POV_AGENTS.get(first.group(1).lower(), "person") if first else "person"
+        return agent, pov.start("you"), pov.end("you")
+    doc = parse(masked)
+    # the subject of the first verb (the parse's own confusions included: "A black horse gallops"), else
+    # the first thing named in a sentence without a verb ("A pot of pasta on the stove.")
+    subjects = [
+        subject
+        for token in doc
+        if token.pos_ in ("VERB", "AUX") or predicate(token)
+        if (subject := subject_of(token)) is not None
+    ]
+    nouns = [t for t in doc if t.dep_ in ("ROOT", "nsubj", "nsubjpass")]
+    for token in [*subjects, *nouns]:
+        if token.pos_ not in ("NOUN", "PROPN") or token.lower_ in _META or _SLUG_WORD.match(token.text):
+            continue
+        first = token.left_edge if token.i - token.left_edge.i <= 4 else token  # "A ceramic plate"
+        return masked[first.idx : token.idx + len(token.text)], first.idx, token.idx + len(token.text)
+    return None
+
+
+# --------------------------------------------------------------------------- place
+
+_SLUGLINE = re.compile(r"\b(?:INT|EXT|INT\./EXT)\.?\s+(?P<place>[A-Z][A-Z'’ ]+?[A-Z])\s*(?:[-–—.,]|\n|$)")
+_LOCATIVE = frozenset(
+    [
+        "in",
+        "at",
+        "inside",
+        "on",
+        "into",
+        "through",
+        "across",
+        "over",
+        "near",
+        "by",
+        "along",
+        "under",
+        "from",
+        "of",
+        "onto",
+        "within",
+        "outside",
+    ]
+)
+
+
+def place_of(masked: str) -> tuple[str, int, int] | None:
+    """The place the prompt puts the action in, as written: a screenplay's slugline ("INT. CHURCH - DAY"),
+    else the first place noun after a locative preposition ("in a cozy kitchen"), else the first one named."""
+    if slug := _SLUGLINE.search(masked):
+        words = slug.group("place").strip()
+        return words.lower(), slug.start("place"), slug.start("place") + len(words)
+    found: list[tuple[bool, int, str, int, int]] = []
+    for token in parse(masked):
+        if token.pos_ not in ("NOUN", "PROPN"):
+            continue
+        lemma = token.lemma_.lower()
+        compound = [c for c in token.children if c.dep_ == "compound" and c.i == token.i - 1]
+        two = f"{compound[0].lower_} {lemma}" if compound else ""
+        if two in lx.PLACES:
+            start = compound[0].idx
+        elif lemma in lx.PLACES or token.lower_ in lx.PLACES:
+            start = token.idx
+        else:
+            continue
+        end = token.idx + len(token.text)
+        locative = token.dep_ == "pobj" and token.head.lower_ in _LOCATIVE
+        if locative or (lemma not in lx.VEHICLE_PLACES and two not in lx.VEHICLE_PLACES):
+            found.append((not locative, token.i, masked[start:end], start, end))
+    if found:
+        _, _, text, start, end = min(found)
+        return text, start, end
+    return _implied_place(masked)
+
+
+def _implied_place(masked: str) -> tuple[str, int, int] | None:
+    """No place named: the one what is named implies ("opens the fridge" → kitchen), spanning that word."""
+    for token in parse(masked):
+        compound = [c for c in token.children if c.dep_ == "compound" and c.i == token.i - 1]
+        for key, start in (
+            (f"{compound[0].lower_} {token.lemma_.lower()}" if compound else "", compound[0].idx if compound else 0),
+            (token.lemma_.lower(), token.idx),
+            (token.lower_, token.idx),
+        ):
+            if key and key in lx.IMPLIED_PLACES:
+                return lx.IMPLIED_PLACES[key], start, token.idx + len(token.text)
+    return None
 
 
 # --------------------------------------------------------------------------- music
@@ -788,9 +986,17 @@ def read_scene(text: str) -> SceneReading:
     reading.lighting = find(lx.LIGHTINGS, masked)
     reading.style = find(lx.STYLES, masked)
     reading.subject, reading.action = _subject_and_action(masked)
+    parsed = parsed_subject(masked)
+    if reading.subject is None or _NOT_AN_ACTOR.match(reading.subject[0]) or _POV.search(masked):
+        reading.subject = parsed or reading.subject
+    elif parsed and parsed[1] == reading.subject[1] and parsed[2] > reading.subject[2]:
+        reading.subject = parsed  # "A ceramic plate": the words cut it before "plate" (a verb in the table)
     reading.people = _person_refs(masked)
     reading.speech = _speech(text, masked, quotes)
     reading.cues = _cues(masked)
+    camera = [*reading.shot_size, *reading.movement, *reading.style]
+    reading.sounds, reading.untied_times = read_sounds(masked, _PEOPLE_NOUNS, tuple(h.span for h in camera))
+    reading.place = place_of(masked)
     waving = [(m.start(), m.end()) for m in _OCEAN_WAVE_ACTION.finditer(masked)]
     reading.ambience = [h for h in find(lx.AMBIENCES, masked) if not any(s <= h.start < e for s, e in waving)]
     reading.acoustics = find(lx.ACOUSTICS, masked)

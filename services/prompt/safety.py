@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import re
 
-from cinemesh.prompt import lexicon as lx
+from cinemesh.prompt import policy
 from cinemesh.runtime.errors import InvalidArgument
 from cinemesh.v1 import plan_pb2
 
 _FLAGS = re.IGNORECASE
 _CATEGORIES = [
-    (plan_pb2.SAFETY_CATEGORY_VIOLENCE_GORE, lx.VIOLENCE_GORE),
-    (plan_pb2.SAFETY_CATEGORY_SELF_HARM, lx.SELF_HARM),
-    (plan_pb2.SAFETY_CATEGORY_HATE, lx.HATE),
-    (plan_pb2.SAFETY_CATEGORY_COPYRIGHTED_CHARACTER, lx.COPYRIGHTED),
-    (plan_pb2.SAFETY_CATEGORY_PUBLIC_FIGURE, lx.PUBLIC_FIGURES),
+    (plan_pb2.SAFETY_CATEGORY_VIOLENCE_GORE, policy.VIOLENCE_GORE),
+    (plan_pb2.SAFETY_CATEGORY_SELF_HARM, policy.SELF_HARM),
+    (plan_pb2.SAFETY_CATEGORY_HATE, policy.HATE),
+    (plan_pb2.SAFETY_CATEGORY_COPYRIGHTED_CHARACTER, policy.COPYRIGHTED),
+    (plan_pb2.SAFETY_CATEGORY_PUBLIC_FIGURE, policy.PUBLIC_FIGURES),
 ]
-_SEXUAL = re.compile(rf"(?<![\w-])(?:{lx.SEXUAL})(?![\w-])", _FLAGS)
-_MINORS = re.compile(rf"(?<![\w-])(?:{lx.MINORS})(?![\w-])", _FLAGS)
+_SEXUAL = re.compile(rf"(?<![\w-])(?:{policy.SEXUAL})(?![\w-])", _FLAGS)
+_MINORS = re.compile(rf"(?<![\w-])(?:{policy.MINORS})(?![\w-])", _FLAGS)
 _COMPILED = [(category, re.compile(rf"(?<![\w@-])(?:{pattern})(?![\w-])", _FLAGS)) for category, pattern in _CATEGORIES]
 
 

@@ -76,6 +76,23 @@ def _credit_rates(env: Mapping[str, str]) -> dict[str, int]:
     return rates
 
 
+def _planner(env: Mapping[str, str]) -> dict[str, object]:
+    """The planner backend's settings; the openai-compatible one needs its endpoint and model, fail fast."""
+    backend = _choice(env, "CINEMESH_PLANNER_BACKEND", "rules", ("rules", "openai-compatible"))
+    settings: dict[str, object] = {
+        "planner_backend": backend,
+        "planner_base_url": env.get("CINEMESH_PLANNER_BASE_URL", "").strip().rstrip("/"),
+        "planner_model": env.get("CINEMESH_PLANNER_MODEL", "").strip(),
+        "planner_api_key": env.get("CINEMESH_PLANNER_API_KEY", "").strip(),
+        "planner_timeout_seconds": _number(env, "CINEMESH_PLANNER_TIMEOUT_SECONDS", 20.0, 0.1, 600.0),
+    }
+    if backend == "openai-compatible":
+        for name in ("CINEMESH_PLANNER_BASE_URL", "CINEMESH_PLANNER_MODEL"):
+            if not env.get(name, "").strip():
+                raise ConfigError(f"{name} must be set when CINEMESH_PLANNER_BACKEND=openai-compatible")
+    return settings
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a cinemesh process is configured with."""
@@ -159,6 +176,15 @@ class Settings:
     cameo_key: str = ""
     # Seconds an enrollment challenge stays valid.
     enrollment_challenge_seconds: float = 300.0
+    # Prompt planning: "rules" (the embedded parser) or "openai-compatible" (a chat-completions endpoint
+    # such as vLLM or SGLang answering with structured output; the rules validate it and fill its gaps).
+    planner_backend: str = "rules"
+    # Base URL of the chat-completions endpoint (…/v1), the model it serves, and its API key ("" if none).
+    planner_base_url: str = ""
+    planner_model: str = ""
+    planner_api_key: str = ""
+    # Seconds one planning call may take before the rules plan alone.
+    planner_timeout_seconds: float = 20.0
 
     @classmethod
     def from_env(cls, service: str, env: Mapping[str, str] | None = None) -> Settings:
@@ -206,6 +232,7 @@ class Settings:
             c2pa_private_key=env.get("CINEMESH_C2PA_PRIVATE_KEY", "").strip(),
             cameo_key=env.get("CINEMESH_CAMEO_KEY", "").strip(),
             enrollment_challenge_seconds=_number(env, "CINEMESH_ENROLLMENT_CHALLENGE_SECONDS", 300.0, 30.0, 3600.0),
+            **_planner(env),
             x264_preset=_choice(
                 env,
                 "CINEMESH_X264_PRESET",

