@@ -79,9 +79,9 @@ def main() -> None:
     for corpus in BLIND:
         result = blind.score(blind.load(corpus))
         print(f"\nblind13 {corpus.name}\n{result.table()}")
-        figure(f"timed-cue recall, blind13 {corpus.stem}", f"{100 * result.recall():.1f} %")
-        figure(f"cue time within one frame, blind13 {corpus.stem}", f"{100 * result.frame_rate():.1f} % of those found")
-        figure(f"subject correct, blind13 {corpus.stem}", f"{100 * result.subject_rate():.1f} %")
+        figure(f"timed-cue recall, blind13 {corpus.stem}", f"{100 * result.recall:.1f} %")
+        figure(f"cue time within one frame, blind13 {corpus.stem}", f"{100 * result.frame_rate:.1f} % of those found")
+        figure(f"subject correct, blind13 {corpus.stem}", f"{100 * result.subject_rate:.1f} %")
 
 
 if __name__ == "__main__":
