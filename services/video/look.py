@@ -88,14 +88,15 @@ class Look:
         """Frame-space touches on graded [F, H, W, 3] uint8 frames: vignette, film grain and flicker, letterbox."""
         out = frames
         if self.vignette is not None or self.grain is not None:
-            work = out.to(torch.int16)
+            # int32: a bright pixel times a vignette weight near 256 overflows int16 and wrapped to black
+            work = out.to(torch.int32)
             if self.vignette is not None:
                 work = (work * self._vignette_q[None, :, :, None]) >> 8
             if self.grain is not None:
                 shift = [int((first_frame + k) * 7919 % self.grain.shape[1]) for k in range(len(out))]
                 grain = torch.stack([torch.roll(self.grain, s, dims=1) for s in shift])
                 flicker = torch.tensor(
-                    [(((first_frame + k) * 2654435761) % 9) - 4 for k in range(len(out))], dtype=torch.int16
+                    [(((first_frame + k) * 2654435761) % 9) - 4 for k in range(len(out))], dtype=torch.int32
                 )
                 work = work + grain[..., None] + flicker[:, None, None, None]
             out = work.clamp(0, 255).to(torch.uint8)

@@ -316,3 +316,15 @@ def test_a_cameo_is_drawn_with_its_measured_skin() -> None:
         )
         cheeks[name] = batches[0][0, y - 1 : y + 2, x0:x1].reshape(-1, 3).mean(axis=0)
     assert cheeks["fair"].mean() > cheeks["deep"].mean() + 60, cheeks
+
+
+@pytest.mark.parametrize("style", [p.VISUAL_STYLE_NOIR, p.VISUAL_STYLE_VINTAGE_FILM])
+def test_a_vignetted_look_keeps_a_white_frame_bright(style: int) -> None:
+    # A flash (or a bright sky) at the centre of a vignetted frame wrapped around to black in int16.
+    from cinemesh.video.look import Look
+
+    white = torch.full((2, 90, 160, 3), 255, dtype=torch.uint8)
+    finished = Look(style, 90, 160, seed=1).finish(white, first_frame=0)
+    centre = finished[:, 35:55, 60:100].float()
+    assert centre.mean() > 200, centre.mean()
+    assert finished.float().mean(dim=(1, 2, 3)).min() > 100
