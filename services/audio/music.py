@@ -162,27 +162,6 @@ def render(music: plan_pb2.Music, samples: int, seed: int, cuts: list[float]) ->
     return MusicBed(stereo, tempo, beats)
 
 
-def duck(music: np.ndarray, dialogue: np.ndarray, depth_db: float = 10.0) -> np.ndarray:
-    """Lowers the music under speech: a smoothed envelope follower on the dialogue stem."""
-    if music.shape[-1] == 0 or not np.any(dialogue):
-        return music
-    window = int(0.05 * SAMPLE_RATE)
-    envelope = np.sqrt(np.convolve(dialogue**2, np.ones(window) / window, mode="same"))
-    active = (envelope > 10 ** (-45 / 20)).astype(np.float64)
-    # 80 ms attack, 400 ms release, as a one-pole smoother over a decimated envelope
-    step = 480
-    coarse = active[::step]
-    smoothed = np.empty_like(coarse)
-    level = 0.0
-    for i, target in enumerate(coarse):
-        coefficient = 0.5 if target > level else 0.11
-        level += coefficient * (target - level)
-        smoothed[i] = level
-    gain_db = -depth_db * np.repeat(smoothed, step)[: music.shape[-1]]
-    gain = 10 ** (np.pad(gain_db, (0, max(0, music.shape[-1] - len(gain_db)))) / 20)
-    return (music * gain).astype(np.float32)
-
-
 def _freq(midi: np.ndarray | float) -> np.ndarray | float:
     return 440.0 * 2 ** ((np.asarray(midi) - 69) / 12)
 

@@ -17,16 +17,22 @@ import numpy as np
 
 from cinemesh.audio import acoustics, beds, mix, music
 from cinemesh.audio.backends import FoleyBackend, ProceduralFoley
+from cinemesh.audio.levels import effect_levels
 from cinemesh.audio.speech import SAMPLE_RATE, Speaker
 from cinemesh.audio.voices import voices_for
+from cinemesh.runtime import loudness
 from cinemesh.v1 import common_pb2
 
 log = logging.getLogger(__name__)
 
 LINE_GAP_SECONDS = 0.08
 MAX_SPEEDUP = 1.3
-# Stem gains into the master (before loudness normalisation).
+# Stem gains into the master (before loudness normalisation); each effect then gets its own level.
 DIALOGUE_GAIN, EFFECTS_GAIN, AMBIENCE_GAIN, MUSIC_GAIN = 1.0, 0.6, 0.18, 0.3
+# How far music dips under speech, and music and ambience under an effect.
+DIALOGUE_DUCK_DB, EFFECT_DUCK_DB = 10.0, 8.0
+# Master passes to bring every effect to its level through the limiter, and the shortfall that is let stand.
+LEVEL_PASSES, LEVEL_TOLERANCE_DB = 3, 0.5
 CROSSFADE_SECONDS = 0.25
 
 
@@ -106,17 +112,6 @@ def render(
             )
         timeline.lines.append(placed)
 
-    effects = np.zeros(n, np.float32)
-    effects_backend = effects_backend or ProceduralFoley()
-    for index, cue in enumerate(plan.sound_cues):
-        clip = effects_backend.render(cue.event, cue.surface, seed * 1000 + index, _cue_text(plan, cue))
-        room = _scene_of(plan, cue.scene_index).acoustics
-        start = round(cue.time_seconds * SAMPLE_RATE)
-        _place(effects, acoustics.apply(clip, room, seed + 500 + index), start)
-        timeline.effects.add(
-            cue_index=index, onset_seconds=start / SAMPLE_RATE, duration_seconds=min(len(clip), n - start) / SAMPLE_RATE
-        )
-
     ambience = np.zeros((2, n), np.float32)
     for bed in plan.ambience:
         scene = _scene_of(plan, bed.scene_index)
@@ -133,20 +128,76 @@ def render(
 
     cuts = [frame / fmt.fps for frame in plan.cut_frames]
     bed_music = music.render(plan.music, n, seed, cuts)
-    ducked = music.duck(bed_music.audio, dialogue)
+    music_under_speech = mix.duck(bed_music.audio, dialogue, DIALOGUE_DUCK_DB)
     timeline.beat_seconds.extend(bed_music.beats)
     timeline.tempo_bpm = bed_music.tempo_bpm
 
-    stems = {
-        "dialogue": np.stack([dialogue, dialogue]) * DIALOGUE_GAIN,
-        "effects": np.stack([effects, effects]) * EFFECTS_GAIN,
-        "ambience": ambience * AMBIENCE_GAIN,
-        "music": ducked * MUSIC_GAIN,
-    }
-    mixed = sum(stems.values())
-    master, lufs, peak = mix.master(mixed, target_lufs)
+    bed = dialogue * DIALOGUE_GAIN + (ambience * AMBIENCE_GAIN + music_under_speech * MUSIC_GAIN).mean(axis=0)
+    placed = _effects(plan, effects_backend or ProceduralFoley(), bed, n, timeline)
+    # The master's limiter can shave an effect's peak below its level: raise what fell short and master again.
+    for _ in range(LEVEL_PASSES):
+        effects = np.zeros(n, np.float32)
+        for effect in placed:
+            _place(effects, effect.clip, effect.start)
+        stems = {
+            "dialogue": np.stack([dialogue, dialogue]) * DIALOGUE_GAIN,
+            "effects": np.stack([effects, effects]),
+            "ambience": mix.duck(ambience, effects, EFFECT_DUCK_DB) * AMBIENCE_GAIN,
+            "music": mix.duck(music_under_speech, effects, EFFECT_DUCK_DB) * MUSIC_GAIN,
+        }
+        mixed = sum(stems.values())
+        master, lufs, peak = mix.master(mixed, target_lufs)
+        short = [
+            (e, e.target_db - loudness.rise_db(master.mean(axis=0), SAMPLE_RATE, e.start / SAMPLE_RATE)) for e in placed
+        ]
+        if all(deficit <= LEVEL_TOLERANCE_DB for _, deficit in short):
+            break
+        for effect, deficit in short:
+            if deficit > LEVEL_TOLERANCE_DB:
+                effect.clip = effect.clip * np.float32(10 ** (min(deficit, 6.0) / 20))
     timeline.integrated_lufs = lufs if np.isfinite(lufs) else -70.0
     timeline.true_peak_dbtp = peak if np.isfinite(peak) else -70.0
     # The stems are delivered at the master's gain so they sum to (about) the master.
     scale = float(np.abs(master).max() / max(np.abs(mixed).max(), 1e-9)) if np.any(mixed) else 1.0
     return Soundtrack(master, {k: (v * scale).astype(np.float32) for k, v in stems.items()}, timeline)
+
+
+@dataclass
+class _PlacedEffect:
+    start: int  # onset sample
+    clip: np.ndarray  # mono, at its level
+    target_db: float  # its rise over the mix before it
+
+
+def _effects(
+    plan: common_pb2.ScenePlan,
+    backend: FoleyBackend,
+    bed: np.ndarray,
+    n: int,
+    timeline: common_pb2.AudioTimeline,
+) -> list[_PlacedEffect]:
+    """Each cue's sound, in its scene's room, onset on its cue sample, at its kind's level over what plays
+    before it (`bed` plus the effects before it)."""
+    effects = np.zeros(n, np.float32)
+    placed: list[_PlacedEffect] = []
+    levels = effect_levels()
+    seed = plan.seed
+    for index in sorted(range(len(plan.sound_cues)), key=lambda i: plan.sound_cues[i].time_seconds):
+        cue = plan.sound_cues[index]
+        text = _cue_text(plan, cue)
+        clip = backend.render(cue.event, cue.surface, seed * 1000 + index, text)
+        room = _scene_of(plan, cue.scene_index).acoustics
+        wet = acoustics.apply(clip, room, seed + 500 + index) * EFFECTS_GAIN
+        start = round(cue.time_seconds * SAMPLE_RATE)
+        target = levels.target_db(cue, text)
+        leveled = (wet * levels.gain(wet, bed + effects, start, target)).astype(np.float32)
+        _place(effects, leveled, start)
+        placed.append(_PlacedEffect(start, leveled, target))
+        timeline.effects.add(
+            cue_index=index, onset_seconds=start / SAMPLE_RATE, duration_seconds=min(len(clip), n - start) / SAMPLE_RATE
+        )
+    # the timeline lists effects in cue order, as the plan does
+    ordered = sorted(timeline.effects, key=lambda e: e.cue_index)
+    del timeline.effects[:]
+    timeline.effects.extend(ordered)
+    return placed

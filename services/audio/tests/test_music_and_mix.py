@@ -58,7 +58,7 @@ def test_music_ducks_under_dialogue() -> None:
     bed = np.ones((2, 3 * SR), np.float32) * 0.1
     dialogue = np.zeros(3 * SR, np.float32)
     dialogue[SR : 2 * SR] = 0.3 * np.sin(2 * np.pi * 200 * np.arange(SR) / SR)
-    ducked = music.duck(bed, dialogue, depth_db=10)
+    ducked = mix.duck(bed, dialogue, depth_db=10)
     quiet = 20 * np.log10(np.abs(ducked[0, int(1.5 * SR)]) / 0.1)
     assert -11 < quiet < -8
     assert np.abs(ducked[0, int(0.2 * SR)]) == pytest.approx(0.1)
