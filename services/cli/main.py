@@ -21,6 +21,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import grpc
 from google.protobuf import json_format
@@ -292,6 +293,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
             "claim": verified.claim,
         },
     }
+    if args.independent:
+        data["independent"] = {"effect_sync": _independent_effects(path, report)}
     if args.json:
         print(json.dumps(data, indent=2))
         return 0
@@ -313,6 +316,13 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         console.print(
             f"  effect {effect['cue']}: visible at frame {effect['visible_frame']}, sound {effect['offset_ms']:+.1f} ms"
         )
+    for effect in data.get("independent", {}).get("effect_sync", []):
+        own = effect["generator_offset_ms"]
+        console.print(
+            f"  independent: event at frame {effect['visible_frame']}, sound {effect['offset_ms']:+.1f} ms"
+            + ("" if own is None else f" (generator: {own:+.1f} ms)")
+            + (" [red]DISAGREES by more than a frame[/red]" if effect["disagrees"] else "")
+        )
     state = "valid" if verified.valid else ("INVALID: " + ", ".join(verified.errors) if verified.present else "none")
     console.print(
         f"  C2PA manifest: {state}"
@@ -320,6 +330,29 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         + ("" if verified.trusted or not verified.present else " (untrusted root)")
     )
     return 0
+
+
+def _independent_effects(path: Path, report: Any) -> list[dict[str, Any]]:
+    """Effect sync from the file's pictures and sound alone, next to the generator's figure for the same event
+    (the embedded measurement whose picture event is within two frames), flagged when they differ by a frame."""
+    from cinemesh.lipsync import independent
+
+    frame_ms = 1000 / max(1.0, next((s["fps"] for s in report.streams if s["type"] == "video"), 24.0))
+    rows = []
+    for effect in independent.measure_effects(path):
+        own = next(
+            (e.offset_ms for e in report.effects if not e.unclear and abs(e.visible_frame - effect.visible_frame) <= 2),
+            None,
+        )
+        rows.append(
+            {
+                "visible_frame": effect.visible_frame,
+                "offset_ms": round(effect.offset_ms, 1),
+                "generator_offset_ms": None if own is None else round(own, 1),
+                "disagrees": None if own is None else abs(own - effect.offset_ms) > frame_ms,
+            }
+        )
+    return rows
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -378,6 +411,11 @@ def main(argv: list[str] | None = None) -> int:
     inspect = commands.add_parser("inspect", help="streams, loudness and A/V sync measured on an MP4")
     inspect.add_argument("file")
     inspect.add_argument("--json", action="store_true")
+    inspect.add_argument(
+        "--independent",
+        action="store_true",
+        help="also find each effect from the pictures and sound alone (no embedded metadata) and flag disagreement",
+    )
     inspect.set_defaults(run=cmd_inspect)
     demo = commands.add_parser("demo", help="up, generate the README example, down")
     demo.add_argument("-o", "--output", default="out/demo.mp4")

@@ -164,8 +164,8 @@ def _effect(
     lo_pad = min(a, pad)
     sos = signal.butter(4, (lo, min(hi, rate / 2 * 0.95)), btype="bandpass", fs=rate, output="sos")
     band = signal.sosfiltfilt(sos, audio[a - lo_pad : b + pad])[lo_pad : lo_pad + b - a]  # zero phase: no delay
-    onset = _onset(band, rate)
-    if onset is None:
+    start = onset(band, rate)
+    if start is None:
         return lipsync_pb2.EffectSync(
             cue_index=cue_index,
             visible_frame=visible,
@@ -173,11 +173,11 @@ def _effect(
             "of the cue (masked)",
         )
     return lipsync_pb2.EffectSync(
-        cue_index=cue_index, visible_frame=visible, offset_ms=(a / rate + onset - visible / fps) * 1000
+        cue_index=cue_index, visible_frame=visible, offset_ms=(a / rate + start - visible / fps) * 1000
     )
 
 
-def _onset(band: np.ndarray, rate: int) -> float | None:
+def onset(band: np.ndarray, rate: int) -> float | None:
     """Seconds into `band` where the effect's attack starts: of the rises of RISE_DB over the quiet, the loudest.
 
     A rise must hold for two hops. The effect's band was chosen because its attack stands out there, so the

@@ -81,9 +81,9 @@ def test_an_effect_under_speech_is_timed_in_the_band_it_stands_out_in() -> None:
     start = int((onset - measure.ONSET_WINDOW) * rate)
     window = (thud + speech)[start : start + int(2 * measure.ONSET_WINDOW * rate)]
     filtered = signal.sosfiltfilt(signal.butter(4, band, "bandpass", fs=rate, output="sos"), window)
-    found = measure._onset(filtered, rate)
+    found = measure.onset(filtered, rate)
     assert found is not None and abs(found - measure.ONSET_WINDOW) < 0.01  # the low band's filter smears ~5 ms
-    broadband = measure._onset(window, rate)
+    broadband = measure.onset(window, rate)
     assert broadband is None or abs(broadband - measure.ONSET_WINDOW) > 0.01
 
 

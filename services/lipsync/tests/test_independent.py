@@ -1,0 +1,81 @@
+"""`cinemesh inspect --independent`: effect sync found from a file's pictures and sound alone.
+
+The delivered file is remuxed with its audio shifted by −120 … +120 ms and without any metadata; the
+independent measurement must read each shift back within a frame, for every visible effect.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import av
+import pytest
+
+from cinemesh.audio.model import AudioModel
+from cinemesh.cli.main import main
+from cinemesh.lipsync import independent, measure
+from cinemesh.lipsync.assemble import assemble
+from cinemesh.lipsync.model import LipSyncModel
+from cinemesh.prompt.planner import plan
+from cinemesh.runtime.config import Settings
+from cinemesh.v1 import audio_pb2, common_pb2, lipsync_pb2, video_pb2
+from cinemesh.video.model import VideoModel
+
+FRAME_MS = 1000 / 24
+SHIFTS_MS = (-120, -80, -40, 0, 40, 80, 120)
+PROMPT = (
+    "In a dim hallway at night, a door slams at 1.5 seconds, a glass shatters on the floor at 3 seconds "
+    "and thunder cracks at 4.5 seconds."
+)
+
+
+@pytest.fixture(scope="module")
+def delivered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, int]:
+    """(the delivered MP4, its audio WAV, how many effects its own metadata says are visible)."""
+    state = tmp_path_factory.mktemp("independent")
+    settings = Settings.from_env("lipsync", {"CINEMESH_STATE_DIR": str(state)})
+    scene_plan = plan(common_pb2.GenerationSpec(prompt=PROMPT, duration_seconds=6), "pro", 11, {"plus": 16, "pro": 40})
+    scene_plan.format.width, scene_plan.format.height = 640, 360
+    video = VideoModel(settings)(video_pb2.RenderVideoRequest(job_id="ind", plan=scene_plan))
+    audio = AudioModel(settings)(audio_pb2.RenderAudioRequest(job_id="ind", plan=scene_plan))
+    done = LipSyncModel(settings)(
+        lipsync_pb2.AssembleOutputRequest(
+            job_id="ind",
+            plan=scene_plan,
+            video=video.video,
+            audio=audio.audio,
+            timeline=audio.timeline,
+            face_tracks=video.face_tracks,
+            events=video.events,
+        )
+    )
+    measured = [e for e in done.effect_sync if not e.unclear]
+    return Path(done.output.uri.removeprefix("file://")), Path(audio.audio.uri.removeprefix("file://")), len(measured)
+
+
+def _stripped(delivered: tuple[Path, Path, int], target: Path, shift_ms: int) -> Path:
+    video, wav, _ = delivered
+    assemble(video, wav, target, None, "ultrafast", None, None, None, shift_ms / 1000)
+    with av.open(str(target)) as container:
+        assert measure.SYNC_TAG not in container.metadata
+    return target
+
+
+@pytest.mark.parametrize("shift_ms", SHIFTS_MS)
+def test_every_visible_effect_reads_its_shift_back_within_a_frame(delivered, tmp_path, shift_ms: int) -> None:  # type: ignore[no-untyped-def]
+    found = independent.measure_effects(_stripped(delivered, tmp_path / "shifted.mp4", shift_ms))
+    # at least every effect the generator's own measurement could time (it may find one that could not)
+    assert len(found) >= delivered[2] >= 2, found
+    for effect in found:
+        assert abs(effect.offset_ms - shift_ms) <= FRAME_MS, (shift_ms, effect)
+
+
+def test_inspect_independent_reports_both_figures_and_flags_disagreement(delivered, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["inspect", str(delivered[0]), "--independent", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    independent_effects = report["independent"]["effect_sync"]
+    compared = [e for e in independent_effects if e["generator_offset_ms"] is not None]
+    assert len(compared) == delivered[2], independent_effects
+    for effect in compared:
+        assert effect["disagrees"] is False, effect
