@@ -20,7 +20,7 @@ import torch.nn.functional as F
 
 from cinemesh.v1 import common_pb2
 from cinemesh.v1 import plan_pb2 as p
-from cinemesh.video import characters, world
+from cinemesh.video import characters, events, world
 from cinemesh.video.look import Look
 
 BATCH = 8
@@ -44,11 +44,10 @@ _VISIBLE = {
     p.SOUND_EVENT_EXPLOSION: "flash",
     p.SOUND_EVENT_GUNSHOT: "flash",
     p.SOUND_EVENT_SPLASH: "splash",
-    p.SOUND_EVENT_DOOR_SLAM: "door",
-    p.SOUND_EVENT_DOOR_CREAK: "door",
-    p.SOUND_EVENT_DOOR_KNOCK: "door",
+    p.SOUND_EVENT_DOOR_SLAM: "slam",
+    p.SOUND_EVENT_DOOR_CREAK: "creak",
+    p.SOUND_EVENT_DOOR_KNOCK: "knock",
 }
-EVENT_FRAMES = 12
 RIGID_MOVES = {
     p.CAMERA_MOVEMENT_UNSPECIFIED,
     p.CAMERA_MOVEMENT_STATIC,
@@ -143,9 +142,14 @@ class ShotRenderer:
         )
         self.weather = shot.environment.weather
         self._cast_list = self._cast()
-        self.events = [
-            (k, cue)
-            for k, cue in enumerate(plan.sound_cues)
+        self._drawers = [
+            (
+                events.drawer(
+                    _VISIBLE[cue.event], self.w, self.h, self._graded, _seed(plan.seed, "event", cue.frame, cue.event)
+                ),
+                cue.frame - shot.start_frame,
+            )
+            for cue in plan.sound_cues
             if cue.event in _VISIBLE and shot.start_frame <= cue.frame < shot.end_frame
         ]
 
@@ -338,56 +342,11 @@ class ShotRenderer:
         out[frame, yy, xx] = colour
 
     def _events(self, out: torch.Tensor, idx: torch.Tensor) -> None:
-        for _, cue in self.events:
-            start = cue.frame - self.shot.start_frame
-            kind = _VISIBLE[cue.event]
-            g = torch.Generator().manual_seed(_seed(self.plan.seed, "event", cue.frame, cue.event))
-            cx, cy = self.w * (0.3 + 0.4 * float(torch.rand(1, generator=g))), self.h * 0.6
+        """Each visible event's simulation, drawn on every frame of the shot: its objects are there before
+        the cue frame and after it."""
+        for drawer, cue_frame in self._drawers:
             for k, frame in enumerate(idx.tolist()):
-                age = frame - start
-                if not 0 <= age < EVENT_FRAMES:
-                    continue
-                fade = 1 - age / EVENT_FRAMES
-                if kind in ("flash", "lightning"):
-                    lift = int(200 * fade * (1.0 if age < 3 else 0.5))
-                    out[k] = (out[k].to(torch.int16) + lift).clamp(0, 255).to(torch.uint8)
-                    if kind == "lightning" and age < 4:
-                        xs = torch.cumsum(torch.randn(self.h // 2, generator=g) * 3, 0) + cx
-                        ys = torch.arange(self.h // 2)
-                        for dx in range(-2, 3):
-                            out[k, ys, (xs + dx).clamp(0, self.w - 1).long()] = 255
-                else:
-                    if age < 4 and kind != "door":
-                        # the moment of impact: a bright burst around the event, fading over four frames
-                        r = int(self.h * 0.16)
-                        y0, y1 = max(0, int(cy) - r), min(self.h, int(cy) + r)
-                        x0, x1 = max(0, int(cx) - r), min(self.w, int(cx) + r)
-                        yy = torch.arange(y0, y1)[:, None] - cy
-                        xx = torch.arange(x0, x1)[None, :] - cx
-                        disc = ((yy**2 + xx**2) <= r * r).to(torch.int16)[..., None]
-                        lift = int(150 * (1 - age / 4))
-                        region = out[k, y0:y1, x0:x1].to(torch.int16)
-                        out[k, y0:y1, x0:x1] = (region + disc * lift).clamp(0, 255).to(torch.uint8)
-                    n = 260 if kind != "door" else 0
-                    if n:
-                        angles = torch.rand(n, generator=torch.Generator().manual_seed(cue.frame)) * 2 * math.pi
-                        speeds = torch.rand(n, generator=torch.Generator().manual_seed(cue.frame + 1)) * self.h * 0.03
-                        px = (cx + torch.cos(angles) * speeds * (age + 1)).clamp(0, self.w - 2).long()
-                        gravity = 0.004 * self.h * (age + 1) ** 2 if kind == "splash" else 0.0
-                        py = (cy - torch.sin(angles).abs() * speeds * (age + 1) + gravity).clamp(0, self.h - 2).long()
-                        colour = self._graded([230, 245, 255] if kind == "shatter" else [150, 200, 255])
-                        for dy in (0, 1):
-                            for dx in (0, 1):
-                                out[k, py + dy, px + dx] = colour
-                    if kind == "door":
-                        # a door swings: its visible width shrinks as it turns on its hinge
-                        open_fraction = min(1.0, (age + 1) / 6)
-                        dw = int(self.h * 0.22 * math.cos(open_fraction * math.pi / 2.2))
-                        x0, y0 = int(self.w * 0.72), int(self.h * 0.25)
-                        y1 = int(self.h * 0.8)
-                        out[k, y0:y1, x0 : x0 + int(self.h * 0.24)] = self._graded([20, 15, 10])
-                        if dw > 0:
-                            out[k, y0:y1, x0 : x0 + dw] = self._graded([130, 85, 50])
+                drawer.draw(out[k], frame - cue_frame)
 
 
 def device() -> torch.device:

@@ -12,7 +12,7 @@ import torch
 from cinemesh.prompt.planner import plan
 from cinemesh.v1 import common_pb2
 from cinemesh.v1 import plan_pb2 as p
-from cinemesh.video import render
+from cinemesh.video import events, render
 
 RATES = {"plus": 16, "pro": 40}
 W, H = 320, 180
@@ -328,3 +328,59 @@ def test_a_vignetted_look_keeps_a_white_frame_bright(style: int) -> None:
     centre = finished[:, 35:55, 60:100].float()
     assert centre.mean() > 200, centre.mean()
     assert finished.float().mean(dim=(1, 2, 3)).min() > 100
+
+
+# One prompt per visible sound event, the cue at 2 s (frame 48) of a 4 s static shot with no one in it.
+EVENT_PROMPTS = {
+    p.SOUND_EVENT_GLASS_SHATTER: "A glass shatters at 2 seconds.",
+    p.SOUND_EVENT_THUNDER: "Thunder cracks at 2 seconds.",
+    p.SOUND_EVENT_EXPLOSION: "An explosion at 2 seconds.",
+    p.SOUND_EVENT_GUNSHOT: "A gunshot at 2 seconds.",
+    p.SOUND_EVENT_SPLASH: "A splash at 2 seconds.",
+    p.SOUND_EVENT_DOOR_SLAM: "A door slams at 2 seconds.",
+    p.SOUND_EVENT_DOOR_KNOCK: "A knock on the door at 2 seconds.",
+    p.SOUND_EVENT_DOOR_CREAK: "A door creaks open at 2 seconds.",
+}
+CUE_FRAME = 48
+
+
+@cache
+def event_frames(event: int) -> np.ndarray:
+    scene_plan = make(f"An empty hallway, static camera. {EVENT_PROMPTS[event]}", 4.0)
+    assert [c.event for c in scene_plan.sound_cues] == [event] and scene_plan.sound_cues[0].frame == CUE_FRAME
+    return _render(scene_plan)[0]
+
+
+@pytest.mark.parametrize("event", [e for e in EVENT_PROMPTS if e != p.SOUND_EVENT_DOOR_CREAK])
+def test_an_impact_is_the_largest_change_of_the_shot_and_lands_on_its_cue_frame(event: int) -> None:
+    jumps = _block_jumps(event_frames(event))  # jumps[k - 1]: the change into frame k
+    assert abs(int(np.argmax(jumps)) + 1 - CUE_FRAME) <= 1, (p.SoundEvent.Name(event), np.round(jumps, 1))
+
+
+@pytest.mark.parametrize("event", list(EVENT_PROMPTS))
+def test_nothing_pops_in_or_out(event: int) -> None:
+    """Away from the impact (the cue frame and the few frames of its glint, flash or dust), no frame's change
+    stands out of the frames around it: an object that appeared or vanished in one frame would (the old door
+    vanished 12 frames after its slam, a change of 117 among changes of 14), a door swinging does not."""
+    jumps = _block_jumps(event_frames(event))
+    for k in range(1, len(jumps) + 1):
+        if CUE_FRAME - 1 <= k <= CUE_FRAME + 4:
+            continue
+        around = np.delete(jumps[max(0, k - 4) : k + 3], min(3, k - 1))
+        assert jumps[k - 1] <= 3 * float(np.median(around)) + 10, (p.SoundEvent.Name(event), k, np.round(jumps, 1))
+
+
+def test_a_slammed_door_closes_on_the_slam_and_a_creaking_one_opens_from_the_creak() -> None:
+    def door_width(frame: np.ndarray) -> int:
+        """Columns of the door's frame opening that show the panel (lighter than the dark room behind)."""
+        y = int(H * 0.5)
+        x0, x1 = int(W * 0.72), int(W * 0.72) + int(H * 0.24)
+        return int((frame[y, x0:x1].astype(int).sum(axis=-1) > 120).sum())
+
+    slam, creak = event_frames(p.SOUND_EVENT_DOOR_SLAM), event_frames(p.SOUND_EVENT_DOOR_CREAK)
+    closed = door_width(slam[-1])
+    assert door_width(slam[CUE_FRAME - 10]) < closed / 2  # open before
+    widths = [door_width(f) for f in slam[CUE_FRAME - 8 : CUE_FRAME]]
+    assert widths == sorted(widths)  # closing, never opening
+    assert door_width(slam[CUE_FRAME + len(events.SLAM_SHAKE)]) == closed  # shut on the slam and stays shut
+    assert door_width(creak[CUE_FRAME - 1]) == closed and door_width(creak[-1]) < closed / 2

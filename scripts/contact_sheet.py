@@ -1,0 +1,72 @@
+"""Contact sheets of rendered shots, to look at: frames around each visible event, and evenly spaced ones.
+
+    .venv/bin/python scripts/contact_sheet.py OUT_DIR "prompt one" "prompt two" ... [--height 720]
+
+Renders each prompt's picture with the embedded renderer (no mesh, no audio) and writes one PNG per
+prompt: a row of evenly spaced frames, then for each visible event the frames from 8 before its cue
+to 8 after, each labelled with its frame number.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image, ImageDraw
+
+from cinemesh.prompt.planner import plan
+from cinemesh.v1 import common_pb2
+from cinemesh.video import render
+
+RATES = {"plus": 16, "pro": 40}
+THUMB_W = 320
+
+
+def _frames(prompt: str, height: int, seed: int) -> tuple[common_pb2.ScenePlan, np.ndarray]:
+    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, seed=seed), "pro", seed, RATES)
+    scene_plan.format.height, scene_plan.format.width = height, height * 16 // 9
+    batches = [b.numpy() for _, b, _ in render.frames(scene_plan, on_device=torch.device("cpu"))]
+    return scene_plan, np.concatenate(batches)
+
+
+def _row(frames: np.ndarray, indices: list[int]) -> Image.Image:
+    h = frames.shape[1] * THUMB_W // frames.shape[2]
+    row = Image.new("RGB", (THUMB_W * len(indices), h + 16), "black")
+    draw = ImageDraw.Draw(row)
+    for column, k in enumerate(indices):
+        row.paste(Image.fromarray(frames[k]).resize((THUMB_W, h)), (column * THUMB_W, 16))
+        draw.text((column * THUMB_W + 4, 2), f"frame {k}", fill="white")
+    return row
+
+
+def sheet(prompt: str, height: int, seed: int) -> Image.Image:
+    scene_plan, frames = _frames(prompt, height, seed)
+    count = len(frames)
+    rows = [_row(frames, [round(i * (count - 1) / 7) for i in range(8)])]
+    for cue in scene_plan.sound_cues:
+        if render.visible_kind(cue.event):
+            around = [k for k in range(cue.frame - 8, cue.frame + 9, 2) if 0 <= k < count]
+            rows.append(_row(frames, around))
+    out = Image.new("RGB", (max(r.width for r in rows), sum(r.height for r in rows) + 24), "black")
+    ImageDraw.Draw(out).text((4, 4), prompt[:200], fill="white")
+    y = 24
+    for r in rows:
+        out.paste(r, (0, y))
+        y += r.height
+    return out
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out", type=Path)
+    parser.add_argument("prompts", nargs="+")
+    parser.add_argument("--height", type=int, default=720)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    for index, prompt in enumerate(args.prompts):
+        path = args.out / f"sheet{index:02d}.png"
+        sheet(prompt, args.height, args.seed).save(path)
+        print(path)

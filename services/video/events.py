@@ -1,0 +1,242 @@
+"""Visible events as short simulations that end on the cue frame and leave their objects in the scene.
+
+A door swings shut to the slam frame and stays shut; a glass falls off its shelf under gravity, hits the
+floor on the cue frame and its shards scatter and settle; a stone drops into a pool on the cue frame and
+the water throws droplets and rings. Every object that takes part is in the picture before its event
+and stays after it (or its pieces do), so nothing appears or vanishes between two frames; the largest
+change of the picture is the impact itself, on the cue frame. Light events (a muzzle flash, lightning)
+have no object: they flare on the cue frame and fade.
+
+Each drawer is built once per shot from its cue and draws into one frame given the frame's `age`
+(frames since the cue: negative before it).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+
+Colour = Callable[[list[int]], torch.Tensor]  # an sRGB triple → the shot's graded colour
+# The frames a door takes to swing shut, and a glass or a stone to fall.
+SWING_FRAMES, FALL_FRAMES = 8, 9
+FLASH_FRAMES = 12
+# A slam shakes the picture: pixels of horizontal shift on the cue frame and the frames after it.
+SLAM_SHAKE = (4, 2, 1)
+SHARDS, DROPLETS = 48, 160
+# Dust motes a slam knocks out of the door jamb, and the frames they take to settle out of sight.
+DUST, DUST_FRAMES = 220, 10
+
+
+def _blend_disc(frame: torch.Tensor, cx: float, cy: float, r: int, lift: int) -> None:
+    """Brightens a disc of radius r: the glint of an impact."""
+    h, w = frame.shape[:2]
+    y0, y1, x0, x1 = max(0, int(cy) - r), min(h, int(cy) + r), max(0, int(cx) - r), min(w, int(cx) + r)
+    if y0 >= y1 or x0 >= x1:
+        return
+    yy = torch.arange(y0, y1)[:, None] - cy
+    xx = torch.arange(x0, x1)[None, :] - cx
+    disc = ((yy**2 + xx**2) <= r * r).to(torch.int16)[..., None]
+    region = frame[y0:y1, x0:x1].to(torch.int16)
+    frame[y0:y1, x0:x1] = (region + disc * lift).clamp(0, 255).to(torch.uint8)
+
+
+def _dots(frame: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor, colour: torch.Tensor, size: int = 2) -> None:
+    h, w = frame.shape[:2]
+    px, py = xs.round().long().clamp(0, w - size), ys.round().long().clamp(0, h - size)
+    for dy in range(size):
+        for dx in range(size):
+            frame[py + dy, px + dx] = colour
+
+
+@dataclass
+class Door:
+    """A door in the right third of the picture, hinged on its left edge.
+
+    slam: open until SWING_FRAMES before the cue, then swings shut, accelerating, and closes on the cue
+    frame, which shakes the picture; creak: closed, swings open slowly from the cue; knock: stays shut and
+    jolts on the cue.
+    """
+
+    kind: str  # "slam", "creak" or "knock"
+    w: int
+    h: int
+    colour: Colour
+    open_angle: float = math.radians(75)
+
+    def angle(self, age: int) -> float:
+        if self.kind == "slam":
+            if age >= 0:
+                return 0.0
+            u = max(0.0, (age + SWING_FRAMES) / SWING_FRAMES)
+            return self.open_angle * (1 - u * u)
+        if self.kind == "creak":
+            u = min(1.0, max(0.0, age / (3 * SWING_FRAMES)))
+            return self.open_angle * (1 - math.cos(u * math.pi)) / 2
+        return 0.0
+
+    def draw(self, frame: torch.Tensor, age: int) -> None:
+        x0, y0, y1 = int(self.w * 0.72), int(self.h * 0.25), int(self.h * 0.8)
+        width = int(self.h * 0.24)
+        jolt = 2 if self.kind == "knock" and 0 <= age < 2 else 0
+        frame[y0 - 4 : y1, x0 - 4 : x0 + width + 4] = self.colour([70, 50, 35])  # the frame
+        frame[y0:y1, x0 : x0 + width] = self.colour([20, 15, 10])  # the dark room behind it
+        angle = self.angle(age)
+        visible = max(1, int(width * math.cos(angle)))
+        # the free edge swings toward the camera: it looks taller the further the door is open
+        grow = int(self.h * 0.05 * math.sin(angle))
+        panel = self.colour([130, 85, 50])
+        frame[y0 - grow : y1 + grow, x0 + jolt : x0 + jolt + visible] = panel
+        frame[y0 - grow : y1 + grow, x0 + jolt + max(0, visible - 3) : x0 + jolt + visible] = self.colour([90, 60, 35])
+        knob_x, knob_y = x0 + jolt + int(visible * 0.85), (y0 + y1) // 2
+        frame[knob_y - 3 : knob_y + 3, knob_x - 3 : knob_x + 3] = self.colour([200, 170, 60])
+        if self.kind == "slam" and 0 <= age < DUST_FRAMES:
+            # dust knocked out of the jamb, thickest on the slam frame, drifting down as it thins
+            g = torch.Generator().manual_seed(x0)
+            ys = y0 + torch.rand(DUST, generator=g) * (y1 - y0) + age * self.h * 0.004
+            xs = x0 + width + (torch.rand(DUST, generator=g) - 0.3) * self.h * 0.08
+            keep = torch.rand(DUST, generator=g) < 1 - age / DUST_FRAMES
+            _dots(frame, xs[keep], ys[keep], self.colour([225, 215, 195]), size=3)
+        if self.kind == "slam" and 0 <= age < len(SLAM_SHAKE):
+            frame[:] = torch.roll(frame, SLAM_SHAKE[age], dims=1)
+
+
+@dataclass
+class Shatter:
+    """A glass on a shelf: it tips off, falls under gravity, hits the floor on the cue frame, and its shards
+    fly out, bounce and settle on the floor, where they stay."""
+
+    w: int
+    h: int
+    cx: float
+    colour: Colour
+    seed: int
+
+    def __post_init__(self) -> None:
+        self.shelf_y, self.floor_y = self.h * 0.5, self.h * 0.86
+        g = torch.Generator().manual_seed(self.seed)
+        angles = torch.rand(SHARDS, generator=g) * math.pi  # upward half-plane
+        speed = (torch.rand(SHARDS, generator=g) * 0.7 + 0.3) * self.h * 0.035
+        self.vx, self.vy = torch.cos(angles) * speed * 1.6, -torch.sin(angles) * speed
+        self.gravity = self.h * 0.006
+        # where each shard comes to rest: at its first touch of the floor it stops (glass does not bounce far)
+        flight = (-2 * self.vy / self.gravity).clamp(min=1.0)
+        self.rest_x = self.cx + self.vx * flight
+
+    def draw(self, frame: torch.Tensor, age: int) -> None:
+        glass = self.colour([200, 225, 240])
+        shelf_x0, shelf_x1 = int(self.cx - self.w * 0.12), int(self.cx + self.w * 0.02)
+        frame[int(self.shelf_y) : int(self.shelf_y) + max(2, self.h // 60), shelf_x0:shelf_x1] = self.colour(
+            [110, 75, 45]
+        )
+        size = max(4, int(self.h * 0.05))
+        if age < 0:
+            # resting on the shelf's edge until it falls, then y = y0 + ½·g·t², landing on the cue frame
+            u = max(0.0, (age + FALL_FRAMES) / FALL_FRAMES)
+            bottom = self.shelf_y + (self.floor_y - self.shelf_y) * u * u
+            x = self.cx + u * self.w * 0.01
+            frame[int(bottom) - size : int(bottom), int(x) - size // 2 : int(x) + size // 2 + 1] = glass
+            return
+        t = float(age)
+        flying = t < (-2 * self.vy / self.gravity)
+        xs = torch.where(flying, self.cx + self.vx * t, self.rest_x)
+        ys = torch.where(flying, self.floor_y + self.vy * t + 0.5 * self.gravity * t * t, torch.tensor(self.floor_y))
+        _dots(frame, xs, ys.clamp(max=self.floor_y), glass, size=max(2, size // 3))
+        if age < 4:
+            _blend_disc(frame, self.cx, self.floor_y - size, int(self.h * 0.16), int(150 * (1 - age / 4)))
+
+
+@dataclass
+class Splash:
+    """A stone drops into a pool from above the picture and meets the water on the cue frame: droplets
+    rise and fall back, rings spread and fade; the pool is there before and after."""
+
+    w: int
+    h: int
+    cx: float
+    colour: Colour
+    seed: int
+
+    def __post_init__(self) -> None:
+        self.surface = self.h * 0.78
+        g = torch.Generator().manual_seed(self.seed)
+        angles = torch.rand(DROPLETS, generator=g) * math.pi
+        speed = (torch.rand(DROPLETS, generator=g) * 0.8 + 0.2) * self.h * 0.04
+        self.vx, self.vy = torch.cos(angles) * speed * 0.6, -torch.sin(angles) * speed
+        self.gravity = self.h * 0.006
+
+    def draw(self, frame: torch.Tensor, age: int) -> None:
+        rx, ry = self.w * 0.16, self.h * 0.05
+        y0, y1 = int(self.surface - ry), int(self.surface + ry) + 1
+        x0, x1 = max(0, int(self.cx - rx)), min(self.w, int(self.cx + rx) + 1)
+        yy = torch.arange(y0, y1)[:, None] - self.surface
+        xx = torch.arange(x0, x1)[None, :] - self.cx
+        pool = ((xx / rx) ** 2 + (yy / ry) ** 2) <= 1
+        region = frame[y0:y1, x0:x1]
+        region[pool] = self.colour([40, 90, 130])
+        if age >= 0:
+            # rings: ellipses spreading from the impact, fading over a second
+            for ring in range(3):
+                radius = (age - ring * 4) * self.h * 0.012
+                if radius <= 0 or age > 30:
+                    continue
+                edge = ((xx / (radius * 3)) ** 2 + (yy / radius) ** 2 - 1).abs() < 0.25
+                region[edge & pool] = self.colour([150, 200, 230])
+        size = max(4, int(self.h * 0.04))
+        if age < 2:
+            # the stone falls from above the picture; below the surface it is hidden by the water
+            u = (age + FALL_FRAMES) / FALL_FRAMES
+            bottom = -size + (self.surface + size) * u * u
+            top, bottom_row = int(bottom) - size, min(int(bottom), int(self.surface))
+            if u >= 0 and bottom_row > max(0, top):
+                frame[max(0, top) : bottom_row, int(self.cx) - size // 2 : int(self.cx) + size // 2] = self.colour(
+                    [90, 85, 80]
+                )
+        if age >= 0:
+            t = float(age + 1)
+            ys = self.surface + self.vy * t + 0.5 * self.gravity * t * t
+            up = ys < self.surface  # a droplet that falls back into the water rejoins it
+            _dots(frame, (self.cx + self.vx * t)[up], ys[up], self.colour([150, 200, 255]))
+        if 0 <= age < 4:
+            _blend_disc(frame, self.cx, self.surface, int(self.h * 0.12), int(120 * (1 - age / 4)))
+
+
+@dataclass
+class Flash:
+    """Light with no object: a muzzle flash or an explosion's flare (flash), or lightning with its bolt."""
+
+    kind: str  # "flash" or "lightning"
+    w: int
+    h: int
+    cx: float
+    seed: int
+
+    def draw(self, frame: torch.Tensor, age: int) -> None:
+        if not 0 <= age < FLASH_FRAMES:
+            return
+        fade = 1 - age / FLASH_FRAMES
+        lift = int(200 * fade * (1.0 if age < 3 else 0.5))
+        frame[:] = (frame.to(torch.int16) + lift).clamp(0, 255).to(torch.uint8)
+        if self.kind == "lightning" and age < 4:
+            g = torch.Generator().manual_seed(self.seed)
+            xs = torch.cumsum(torch.randn(self.h // 2, generator=g) * 3, 0) + self.cx
+            ys = torch.arange(self.h // 2)
+            for dx in range(-2, 3):
+                frame[ys, (xs + dx).clamp(0, self.w - 1).long()] = 255
+
+
+Drawer = Door | Shatter | Splash | Flash
+
+
+def drawer(kind: str, w: int, h: int, colour: Colour, seed: int) -> Drawer:
+    """The simulation for one visible kind (see render._VISIBLE), placed by the cue's seed."""
+    cx = w * (0.3 + 0.4 * float(torch.rand(1, generator=torch.Generator().manual_seed(seed))))
+    if kind in ("slam", "creak", "knock"):
+        return Door(kind, w, h, colour)
+    if kind == "shatter":
+        return Shatter(w, h, cx, colour, seed)
+    if kind == "splash":
+        return Splash(w, h, cx, colour, seed)
+    return Flash(kind, w, h, cx, seed)
