@@ -294,7 +294,10 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         },
     }
     if args.independent:
-        data["independent"] = {"effect_sync": _independent_effects(path, report)}
+        data["independent"] = {
+            "dialogue_sync": _independent_lines(path, report),
+            "effect_sync": _independent_effects(path, report),
+        }
     if args.json:
         print(json.dumps(data, indent=2))
         return 0
@@ -316,6 +319,14 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         console.print(
             f"  effect {effect['cue']}: visible at frame {effect['visible_frame']}, sound {effect['offset_ms']:+.1f} ms"
         )
+    for face in data.get("independent", {}).get("dialogue_sync", []):
+        own = face["generator_offset_ms"]
+        shown = "unclear" if face["offset_ms"] is None else f"audio {face['offset_ms']:+.1f} ms"
+        console.print(
+            f"  independent: face at {face['box']}: {shown}, r={face['correlation']}"
+            + ("" if own is None else f" (generator: {own:+.1f} ms)")
+            + (" [red]DISAGREES by more than a frame[/red]" if face["disagrees"] else "")
+        )
     for effect in data.get("independent", {}).get("effect_sync", []):
         own = effect["generator_offset_ms"]
         console.print(
@@ -332,12 +343,43 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _frame_ms(report: Any) -> float:
+    return 1000 / max(1.0, next((s["fps"] for s in report.streams if s["type"] == "video"), 24.0))
+
+
+def _independent_lines(path: Path, report: Any) -> list[dict[str, Any]]:
+    """Lip sync per face from the pictures and sound alone, next to the generator's own figure for the lines
+    of the speaker whose tracked mouth is inside that face (their mean), flagged when they differ by a frame."""
+    import numpy as np
+
+    from cinemesh.lipsync import independent
+
+    rows = []
+    for face in independent.measure_lines(path):
+        x0, y0, x1, y1 = face.box
+        speakers = {cid for cid, (x, y) in report.mouths.items() if x0 <= x <= x1 and y0 <= y <= y1}
+        offsets = [line.offset_ms for line in report.lines if line.character_id in speakers]
+        own = float(np.mean(offsets)) if offsets else None
+        rows.append(
+            {
+                "box": list(face.box),
+                "offset_ms": None if face.offset_ms is None else round(face.offset_ms, 1),
+                "correlation": round(face.correlation, 2),
+                "generator_offset_ms": None if own is None else round(own, 1),
+                "disagrees": None
+                if own is None or face.offset_ms is None
+                else abs(own - face.offset_ms) > _frame_ms(report),
+            }
+        )
+    return rows
+
+
 def _independent_effects(path: Path, report: Any) -> list[dict[str, Any]]:
     """Effect sync from the file's pictures and sound alone, next to the generator's figure for the same event
     (the embedded measurement whose picture event is within two frames), flagged when they differ by a frame."""
     from cinemesh.lipsync import independent
 
-    frame_ms = 1000 / max(1.0, next((s["fps"] for s in report.streams if s["type"] == "video"), 24.0))
+    frame_ms = _frame_ms(report)
     rows = []
     for effect in independent.measure_effects(path):
         own = next(
@@ -414,7 +456,7 @@ def main(argv: list[str] | None = None) -> int:
     inspect.add_argument(
         "--independent",
         action="store_true",
-        help="also find each effect from the pictures and sound alone (no embedded metadata) and flag disagreement",
+        help="also measure lip and effect sync from the pictures and sound alone (no metadata); flag disagreement",
     )
     inspect.set_defaults(run=cmd_inspect)
     demo = commands.add_parser("demo", help="up, generate the README example, down")

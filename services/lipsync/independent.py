@@ -1,30 +1,53 @@
-"""Effect sync measured on any MP4 from its pictures and sound alone: no metadata, no plan, no stems.
+"""A/V sync measured on any MP4 from its pictures and sound alone: no metadata, no plan, no stems.
 
-`measure.measure` times each effect against what the generator embedded (the cue's frame, its onset and
-the band it stands out in), so it can only check files cinemesh made and trusts what they say. This
-finds the events itself: a frame whose picture changes far more than the frames around it (an impact,
-a flash, a slam) is an event when the sound, in one of five bands, rises RISE_DB over the mix within
-SEARCH seconds of it; the offset is that onset minus the frame's time (positive: the sound is late).
-A picture change with no such sound (a cut, a camera move) is not an effect and is not reported.
+`measure.measure` times lines and effects against what the generator embedded (phonemes, mouth tracks,
+each cue's frame, onset and band), so it can only check files cinemesh made and trusts what they say.
+This finds everything itself:
+
+- effects: a frame whose picture changes far more than the frames around it (an impact, a flash, a
+  slam) is an event when a sound starts within SEARCH seconds of it; the offset is that onset minus
+  the frame's time. A picture change with no such sound (a cut, a camera move) is not an effect.
+- lips: faces found by dlib's HOG detector, the mouth placed by its 68 landmarks; how much the mouth
+  opens, frame by frame, rises where syllables start. Those rises are cross-correlated with where the
+  mix gets louder in the speech bands; a mouth starts to open MOUTH_LEAD before its sound
+  (coarticulation), so the offset is the best lag minus that lead.
+
+Offsets are positive when the sound is late.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
 import av
+import dlib
 import numpy as np
 from scipy import signal
 
-from cinemesh.lipsync import measure
+from cinemesh.lipsync import measure, sync
 from cinemesh.runtime import loudness
+from cinemesh.runtime.face_models import model_path
+from cinemesh.v1 import common_pb2
 
 SEARCH = 0.3  # seconds either side of a picture event where its sound's onset is looked for
 NEIGHBOURHOOD = 12  # frames either side whose typical change a picture event must stand out of
 MERGE_FRAMES = 6  # picture changes closer than this are one event (a flash and its fade)
 BLOCK = 16
 ATTACK_SPAN = 0.03  # seconds after an onset in which the whole mix must jump
+DETECT_EVERY = 4  # frames between face detections: faces move little in four frames
+MOUTH_LEAD = 0.05  # seconds a mouth starts to open before its sound (coarticulation)
+MAX_LAG = 0.3  # seconds either way searched for the mouth-to-voice lag
+EFFECT_BODY = 0.25  # seconds of an effect's sound after its onset that no voice is timed by
+MIN_CORRELATION = 0.25  # under this the mouth does not follow the voice clearly enough to time
+
+
+@dataclass(frozen=True)
+class IndependentLine:
+    box: tuple[int, int, int, int]  # the face, x0, y0, x1, y1 in pixels
+    offset_ms: float | None  # voice minus mouth: positive when the sound is late; None when unclear
+    correlation: float  # of the mouth's opening rises with the voice's onsets at the best lag
 
 
 @dataclass(frozen=True)
@@ -93,17 +116,120 @@ def sound_onset(audio: np.ndarray, rate: int, around: float) -> float | None:
     return min(onsets, default=None)
 
 
-def measure_effects(path: Path) -> list[IndependentEffect]:
-    """Every picture event in the file that a sound starts with, and how far apart the two are."""
-    changes, fps = picture_changes(path)
+def read_audio(path: Path) -> tuple[np.ndarray, int] | None:
+    """(mono samples, rate) of the file's first audio stream, or None when it has none."""
     with av.open(str(path)) as container:
         if not container.streams.audio:
-            return []
+            return None
         rate = container.streams.audio[0].codec_context.sample_rate
-        audio = np.concatenate([f.to_ndarray() for f in container.decode(audio=0)], axis=1).mean(axis=0)
+        return np.concatenate([f.to_ndarray() for f in container.decode(audio=0)], axis=1).mean(axis=0), rate
+
+
+def measure_effects(path: Path) -> list[IndependentEffect]:
+    """Every picture event in the file that a sound starts with, and how far apart the two are."""
+    sound = read_audio(path)
+    if sound is None:
+        return []
+    audio, rate = sound
+    changes, fps = picture_changes(path)
     found = []
     for frame in picture_events(changes):
         onset = sound_onset(audio, rate, frame / fps)
         if onset is not None:
             found.append(IndependentEffect(frame, onset, (onset - frame / fps) * 1000))
+    return found
+
+
+def _faces(path: Path) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(median box, median mouth centre) of each face dlib finds on at least two sampled frames."""
+    detector = dlib.get_frontal_face_detector()
+    predictor = dlib.shape_predictor(str(model_path("shape_predictor_68_face_landmarks.dat")))
+    seen: list[list[tuple[np.ndarray, np.ndarray]]] = []
+    with av.open(str(path)) as container:
+        for index, frame in enumerate(container.decode(video=0)):
+            if index % DETECT_EVERY:
+                continue
+            rgb = frame.to_ndarray(format="rgb24")
+            for rect in detector(rgb, 1):
+                box = np.array([rect.left(), rect.top(), rect.right(), rect.bottom()], np.float64)
+                shape = predictor(rgb, rect)
+                mouth = np.array([[shape.part(j).x, shape.part(j).y] for j in range(48, 68)], np.float64).mean(axis=0)
+                width = box[2] - box[0]
+                same = next(
+                    (c for c in seen if np.abs(np.median([b for b, _ in c], axis=0) - box)[:2].max() < width / 2), None
+                )
+                if same is None:
+                    seen.append([(box, mouth)])
+                else:
+                    same.append((box, mouth))
+    return [(np.median([b for b, _ in c], axis=0), np.median([m for _, m in c], axis=0)) for c in seen if len(c) >= 2]
+
+
+def _centre(sightings: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    return np.median([box for box, _ in sightings], axis=0)
+
+
+def _openings(path: Path, faces: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, float]:
+    """([frames, faces] how open each mouth is, fps), read as in `sync.mouth_opening`."""
+    tracked = [
+        common_pb2.FaceFrame(
+            mouth_x=mouth[0], mouth_y=mouth[1], box_x0=box[0], box_y0=box[1], box_x1=box[2], box_y1=box[3]
+        )
+        for box, mouth in faces
+    ]
+    rows = []
+    with av.open(str(path)) as container:
+        fps = float(container.streams.video[0].average_rate)
+        for frame in container.decode(video=0):
+            rgb = frame.to_ndarray(format="rgb24")
+            rows.append([sync.mouth_opening(rgb, face) for face in tracked])
+    return np.array(rows, np.float64).reshape(len(rows), len(tracked)), fps
+
+
+def _speaking(opening: np.ndarray, fps: float) -> np.ndarray:
+    """Frames where this mouth talks, and MAX_LAG around them: the rest of the soundtrack (other speakers,
+    effects, music) is not this mouth's to follow."""
+    quiet = float(np.median(opening))
+    moving = opening > quiet + 0.25 * (float(opening.max()) - quiet)
+    reach = int(np.ceil(MAX_LAG * fps)) + 1
+    return np.convolve(moving.astype(float), np.ones(2 * reach + 1), mode="same") > 0
+
+
+def _voice_onsets(
+    audio: np.ndarray, rate: int, fps: float, frames: int, lag: float, effects: list[float]
+) -> np.ndarray:
+    """Per frame: how much the mix rose in the speech bands over that frame's span, `lag` seconds later.
+
+    The onsets of the effects found in the file (and their first EFFECT_BODY seconds) are not a voice's:
+    they are left out, or a glass breaking under a line would pull the line's lag to itself.
+    """
+    hops = round((frames / fps + 2 * MAX_LAG) / sync.HOP) + 2
+    onsets = sync.rises(sync.band_levels(audio, rate, -MAX_LAG, hops)).sum(axis=1)
+    for onset in effects:
+        first = max(0, round((onset + MAX_LAG) / sync.HOP) - 2)
+        onsets[first : first + round(EFFECT_BODY / sync.HOP) + 2] = 0.0
+    edges = np.round((np.arange(frames + 1) / fps + lag + MAX_LAG) / sync.HOP).astype(int)
+    return np.array([onsets[a : max(a + 1, b)].mean() for a, b in itertools.pairwise(edges)])
+
+
+def measure_lines(path: Path) -> list[IndependentLine]:
+    """One lip-sync figure per face found: its mouth against the voice, over the whole file."""
+    sound = read_audio(path)
+    faces = _faces(path) if sound is not None else []
+    if sound is None or not faces:
+        return []
+    audio, rate = sound
+    openings, fps = _openings(path, faces)
+    lags = np.arange(-MAX_LAG, MAX_LAG + sync.HOP / 2, sync.HOP)
+    effects = [effect.onset_seconds for effect in measure_effects(path)]
+    voices = [_voice_onsets(audio, rate, fps, len(openings), lag, effects) for lag in lags]
+    found = []
+    for column, (box, _) in enumerate(faces):
+        opening = openings[:, column]
+        rises = np.maximum(0.0, np.diff(opening, prepend=opening[:1]))
+        span = _speaking(opening, fps)
+        scores = np.array([sync.correlation(rises[span], voice[span]) for voice in voices])
+        lag, score = sync.peak(lags, scores)
+        offset = (lag - MOUTH_LEAD) * 1000 if score >= MIN_CORRELATION else None
+        found.append(IndependentLine(tuple(int(v) for v in box), offset, score))  # type: ignore[arg-type]
     return found

@@ -64,7 +64,7 @@ def mouth_opening(frame: np.ndarray, face: common_pb2.FaceFrame) -> float:
     return float(mouth.sum()) / max(1.0, face_w * face_h) * 100
 
 
-def _correlation(a: np.ndarray, b: np.ndarray) -> float:
+def correlation(a: np.ndarray, b: np.ndarray) -> float:
     """Pearson correlation of two equally shaped arrays (0 when either is constant)."""
     sa, sb = a.std(), b.std()
     if sa == 0 or sb == 0:
@@ -72,7 +72,7 @@ def _correlation(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.mean((a - a.mean()) * (b - b.mean())) / (sa * sb))
 
 
-def _peak(delays: np.ndarray, scores: np.ndarray) -> tuple[float, float]:
+def peak(delays: np.ndarray, scores: np.ndarray) -> tuple[float, float]:
     """(delay, score) at the best score, refined between grid points by a parabola through its neighbours."""
     best = int(np.argmax(scores))
     delay = float(delays[best])
@@ -92,12 +92,12 @@ def mouth_delay(opening: np.ndarray, line: common_pb2.SpokenLine, fps: int) -> t
     """
 
     def scores(delays: np.ndarray) -> np.ndarray:
-        return np.array([_correlation(opening, visemes.track(line, fps, d).opening) for d in delays])
+        return np.array([correlation(opening, visemes.track(line, fps, d).opening) for d in delays])
 
     coarse = np.arange(-MAX_DELAY, MAX_DELAY + MOUTH_COARSE / 2, MOUTH_COARSE)
     best = float(coarse[int(np.argmax(scores(coarse)))])
     fine = best + np.arange(-MOUTH_COARSE, MOUTH_COARSE + MOUTH_STEP / 2, MOUTH_STEP)
-    return _peak(fine, scores(fine))
+    return peak(fine, scores(fine))
 
 
 def band_levels(audio: np.ndarray, rate: int, start: float, hops: int) -> np.ndarray:
@@ -163,8 +163,8 @@ def voice_delay(audio: np.ndarray, rate: int, template: VoiceTemplate) -> tuple[
     ref = rises(template.levels)
     shifts = np.arange(-lags, lags + 1)
     # a voice late by d sounds at t what the template has at t − d
-    scores = np.array([_correlation(mix, ref[lags - k : lags - k + hops]) for k in shifts])
-    return _peak(shifts * HOP, scores)
+    scores = np.array([correlation(mix, ref[lags - k : lags - k + hops]) for k in shifts])
+    return peak(shifts * HOP, scores)
 
 
 def measure_line(

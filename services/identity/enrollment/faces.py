@@ -1,22 +1,20 @@
 """Faces in pictures: dlib's HOG detector, its 68-point landmarks and its ResNet identity embedding.
 
-The models come from the face_recognition_models wheel. They are located on disk
-without importing that package: its __init__ imports pkg_resources, which current
-setuptools no longer ships.
+The models come from the face_recognition_models wheel (`cinemesh.runtime.face_models`).
 """
 
 from __future__ import annotations
 
 import functools
-import importlib.util
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 import cv2
 import dlib
 import numpy as np
+
+from cinemesh.runtime.face_models import model_path
 
 # The HOG detector's window is 80 px: a face must be at least that wide in the picture it searches.
 DETECTOR_WINDOW_PX = 80
@@ -38,13 +36,9 @@ class Face:
 
 class _Models:
     def __init__(self) -> None:
-        spec = importlib.util.find_spec("face_recognition_models")
-        if spec is None or not spec.submodule_search_locations:
-            raise RuntimeError("face_recognition_models is not installed: it carries dlib's face models")
-        folder = Path(next(iter(spec.submodule_search_locations))) / "models"
         self.detector = dlib.get_frontal_face_detector()
-        self.predictor = dlib.shape_predictor(str(folder / "shape_predictor_68_face_landmarks.dat"))
-        self.encoder = dlib.face_recognition_model_v1(str(folder / "dlib_face_recognition_resnet_model_v1.dat"))
+        self.predictor = dlib.shape_predictor(str(model_path("shape_predictor_68_face_landmarks.dat")))
+        self.encoder = dlib.face_recognition_model_v1(str(model_path("dlib_face_recognition_resnet_model_v1.dat")))
         # dlib's objects are not documented as thread-safe; one caller at a time.
         self.lock = threading.Lock()
 
