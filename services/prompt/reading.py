@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from cinemesh.prompt import lexicon as lx
-from cinemesh.prompt.sounds import SoundRead, parse, predicate, read_sounds, subject_of
+from cinemesh.prompt.sounds import SoundRead, parse, predicate, read_sounds, subject_of, vocabulary
 from cinemesh.runtime.timephrases import TimePhrase
 from cinemesh.v1 import plan_pb2 as p
 
@@ -245,9 +245,9 @@ def _person_refs(masked: str) -> list[Person]:
         while tokens and len(adjectives) < 3:
             token = tokens[-1]
             low = token.lower()
-            if not re.match(r"[\w'-]+$", token) or _STOP_BEFORE.match(low):
-                break
             phrase2 = " ".join(t.lower() for t in tokens[-3:])
+            if not re.match(r"[\w'-]+$", token) or (_STOP_BEFORE.match(low) and low != "of"):
+                break
             if phrase2 in ("a pair of", "a couple of", "a group of", "a crowd of", "a team of", "a family of"):
                 count = 2 if phrase2 in ("a pair of", "a couple of") else 0  # a group: extras
                 determiner = phrase2
@@ -265,7 +265,7 @@ def _person_refs(masked: str) -> list[Person]:
             if re.search(lx.CROWD_WORDS, low, _FLAGS) and low in ("many", "several", "some", "dozens", "hundreds"):
                 count = 0
                 break
-            if low.endswith("'s") or low in ("is", "are", "was"):
+            if low == "of" or low.endswith("'s") or low in ("is", "are", "was"):
                 break
             adjectives.insert(0, token)
             tokens.pop()
@@ -287,7 +287,64 @@ def _person_refs(masked: str) -> list[Person]:
                 head, "", description, lx.PEOPLE.get(head, ""), max(0, start), m.end(), count, determiner in _DEFINITE
             )
         )
+    refs.extend(_unnamed_people(masked, refs))
     return sorted(refs, key=lambda r: r.start)
+
+
+_BODY_PART = re.compile(
+    r"\b(?:a|an|one|the)\s+(?:[\w-]+\s+)?(" + "|".join(lx.ACTING_BODY_PARTS) + r")\b"
+    rf"(?!\s*(?:'s|of)\b)(?!\s+(?:{lx.PEOPLE_MODIFIED})s?\b)",  # "a hand plane" is a tool
+    _FLAGS,
+)
+_LONE_PRONOUN = re.compile(r"\b(he|she)\b", _FLAGS)
+
+
+def _unnamed_people(masked: str, refs: list[Person]) -> list[Person]:
+    """Someone on screen whom no people noun names: the viewer of a pov caption ("pov: you're at a concert"),
+    else a hand or finger acting alone ("a hand slaps it quiet"), else a lone "he" / "she"."""
+    if pov := _POV.search(masked):
+        rest = pov.group("rest")
+        role = re.match(r"(?:a|an|the)\s+((?:[\w'-]+\s+){0,2}?[\w'-]+)(?=\s|$)", rest, _FLAGS)
+        role_end = pov.start("rest") + (role.end() if role else 0)
+        if any(pov.start() <= r.start <= role_end and r.count == 1 for r in refs):
+            return []  # "pov: you're a barber": the viewer is named
+        noun = _pov_role_noun(rest)
+        if noun and noun not in lx.PEOPLE and vocabulary().sources.get(noun, ("x",))[0] == "":
+            return []  # an animal's pov ("pov: you're a cat") shows no person
+        return [Person("you", "", "you", "", pov.start("you"), pov.end("you"), 1, False)]
+    if refs:
+        return []
+    if part := _BODY_PART.search(masked):
+        return [Person(part.group(1).lower(), "", part.group(0), "", part.start(), part.end(), 1, False)]
+    if (lone := _LONE_PRONOUN.search(masked)) and not _animal_before(masked, lone.start()):
+        gender = "male" if lone.group(1).lower() == "he" else "female"
+        return [Person("person", "", "someone", gender, lone.start(), lone.end(), 1, False)]
+    return []
+
+
+def _animal_before(masked: str, position: int) -> bool:
+    """Whether an animal is named before a position ("a dog … he is bark": he is the dog)."""
+    sources = vocabulary().sources
+    return any(
+        t.idx < position
+        and t.pos_ == "NOUN"
+        and t.lemma_.lower() not in lx.PEOPLE
+        and sources.get(t.lemma_.lower(), ("x",))[0] == ""
+        for t in parse(masked)
+    )
+
+
+def _pov_role_noun(rest: str) -> str:
+    """The role noun of a pov caption's rest ("a young beekeeper opening a hive" → beekeeper), or ""."""
+    article = re.match(r"(?:a|an|the)\s+", rest, _FLAGS)
+    if not article:
+        return ""
+    kept = ""
+    for word in re.findall(r"[\w'-]+", rest[article.end() :]):
+        if word.lower() in _POV_STOP or word.lower().endswith("ing"):
+            break
+        kept = word.lower()
+    return kept
 
 
 # --------------------------------------------------------------------------- speech

@@ -347,7 +347,12 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
         itself = token if token.lemma_.lower() in _vocab_sources() else None
         return _of_object(token) or itself or _compound(token)
     subject = subject_of(token)
-    objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass") and c.idx not in timed]
+    # a quoted line ("shouts "Stroke!"") is what is said, not what sounds
+    objects = [
+        c
+        for c in token.children
+        if c.dep_ in ("dobj", "nsubjpass") and c.idx not in timed and not _QUOTE_MASK.search(c.text)
+    ]
     preps = [
         g
         for c in token.children
