@@ -45,6 +45,7 @@ class Vocabulary:
     air_horns: frozenset[str]  # what a horn is blown on ("ship horn": whistle, metal), else it is electronic
     foley_fallback: dict[str, str]  # action → nearest hand-made SoundEvent name, for events-only renderers
     not_sounds: re.Pattern[str]  # phrases whose sound words make no sound ("the crack of dawn")
+    speech_verbs: frozenset[str]  # verbs that say a line ("shouts", "calls"): timed, they are speech
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -89,6 +90,7 @@ def vocabulary() -> Vocabulary:
         frozenset(raw["air_horns"]),
         dict(raw["foley_fallback"]),
         re.compile(r"(?<![\w-])(?:" + "|".join(raw["not_sounds"]) + r")(?![\w-])", re.IGNORECASE),
+        frozenset(raw["speech_verbs"]),
     )
 
 
@@ -238,6 +240,11 @@ def _says_a_line(token: Any, vocab: Vocabulary) -> bool:
     return any(_QUOTE_MASK.search(t.text) or t.text.startswith("Q_") for t in sentence if t.i > token.i)
 
 
+def _quoted_after(token: Any) -> bool:
+    """Whether a quoted line follows a verb in its sentence ("yells "out!"")."""
+    return any(_QUOTE_MASK.search(t.text) or t.text.startswith("Q_") for t in token.sent if t.i > token.i)
+
+
 def _mistagged_verb(token: Any, vocab: Vocabulary) -> str:
     """The verb a token tagged as a noun really is, or "": the small model tags some third-person verbs
     as nouns ("a horse neighs", "thunder rumbles", "the door baas"); one with a subject before it is a verb."""
@@ -384,7 +391,7 @@ def _known_source(
     """
     if source is not None and source.lemma_.lower() in vocab.sources:
         return source
-    if source is not None and mention.action == "vocalisation" and _is_person(source, people):
+    if source is not None and mention.action in ("vocalisation", "speech") and _is_person(source, people):
         return source  # "the woman screams": she is the source
     weak = (
         source is None
@@ -523,7 +530,16 @@ def read_sounds(
             if id(phrase) in tied_now or phrase.later is not None:
                 continue
             if verb := _timed_event(phrase, sentence, base, {m.token.i for m, _ in reads}, vocab):
-                mention = _Mention(verb, "other", "Sound effect", strong=True, noun=False)
+                # a timed verb that says a line ("the coxswain shouts "Stroke!" at 3 s") is speech
+                speaker = subject_of(verb)
+                speaks = verb.lemma_.lower() in vocab.speech_verbs or (
+                    _quoted_after(verb) and speaker is not None and _is_person(speaker, people)
+                )
+                mention = (
+                    _Mention(verb, "speech", "Speech", strong=True, noun=False)
+                    if speaks
+                    else _Mention(verb, "other", "Sound effect", strong=True, noun=False)
+                )
                 read = _read(mention, sentence, masked, people, timed, times, last_thing)
                 read.time = phrase
                 reads.append((mention, read))
