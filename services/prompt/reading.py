@@ -870,7 +870,12 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
             return f"{ride.group('ride')} rider", start, start + len(ride.group("ride"))
         # "you're skiing" → skier; anyone else the viewer is, is a person
         first = re.match(r"(?:just\s+)?([\w-]+)", rest)
-        agent = lx.POV_AGENTS.get(first.group(1).lower(), "person") if first else "person"
+        agent = lx.POV_AGENTS.get(first.group(1).lower(), "") if first else ""
+        if not agent:
+            # "pov: you're sitting in a stadium" → fan: the first thing or place that tells the role
+            words = re.findall(r"[a-z]+", masked[pov.end("you") :].lower())
+            pairs = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+            agent = next((lx.POV_SCENE_ROLES[w] for w in [*pairs, *words] if w in lx.POV_SCENE_ROLES), "person")
         return agent, pov.start("you"), pov.end("you")
     doc = parse(masked)
     # the subject of the first verb (the parse's own confusions included: "A black horse gallops"), else
@@ -1048,6 +1053,8 @@ def read_scene(text: str) -> SceneReading:
         reading.subject = parsed or reading.subject
     elif parsed and parsed[1] == reading.subject[1] and parsed[2] > reading.subject[2]:
         reading.subject = parsed  # "A ceramic plate": the words cut it before "plate" (a verb in the table)
+    if reading.subject is not None and reading.subject[0].lower() in ("someone", "somebody"):
+        reading.subject = ("person", *reading.subject[1:])  # an unnamed person is a person
     reading.people = _person_refs(masked)
     reading.speech = _speech(text, masked, quotes)
     reading.cues = _cues(masked)
