@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 
 from cinemesh.prompt import lexicon as lx
 from cinemesh.prompt.sounds import SoundRead, parse, predicate, read_sounds, subject_of, vocabulary
@@ -795,7 +796,7 @@ def _subject_and_action(masked: str) -> tuple[tuple[str, int, int] | None, tuple
 #: A subject the word rules found that is no acting entity: a camera phrase, a slugline, a brief's preamble.
 _NOT_AN_ACTOR = re.compile(
     r"^(?:(?:EXT|INT)\b|pov\b|you\b|you'?re\b|ur\b|u\b|i\b|it\b|its\b|he\b|she\b|they\b|we\b|ppl\b|"
-    r"\d+\s*s\b|(?:the|a|an)$|['\"‘’“]|emergency$|"
+    r"\d|(?:[\w-]+\s+){0,2}seconds?\b|is\b|no\b|(?:the|a|an)$|['\"‘’“]|emergency$|"
     r"(?:[\w-]+\s+){0,3}(?:shot|ad|spot|video|clip|brief|commercial|angle|close[ -]?up|bumper|pre-?roll|product|"
     r"promo|brand|tagline|super)\b)",
     _FLAGS,
@@ -874,7 +875,7 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
         if not agent:
             # "pov: you're sitting in a stadium" → fan: the first thing or place that tells the role
             words = re.findall(r"[a-z]+", masked[pov.end("you") :].lower())
-            pairs = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+            pairs = [f"{a} {b}" for a, b in pairwise(words)]
             agent = next((lx.POV_SCENE_ROLES[w] for w in [*pairs, *words] if w in lx.POV_SCENE_ROLES), "person")
         return agent, pov.start("you"), pov.end("you")
     doc = parse(masked)
@@ -1037,6 +1038,9 @@ def _music(reading: SceneReading) -> None:
 _OCEAN_WAVE_ACTION = re.compile(r"\bwaves? (?:at|to|goodbye|hello|back|her|his|their)\b|\bwaving\b", _FLAGS)
 
 
+_POSSESSOR = re.compile(r"^(?:(?:a|an|the)\s+)?(?:[\w-]+\s+)?([A-Za-z][\w-]+)['’]s\s+\w", _FLAGS)
+
+
 def read_scene(text: str) -> SceneReading:
     masked, quotes = mask_quotes(text)
     reading = SceneReading(text=text, masked=masked)
@@ -1053,6 +1057,10 @@ def read_scene(text: str) -> SceneReading:
         reading.subject = parsed or reading.subject
     elif parsed and parsed[1] == reading.subject[1] and parsed[2] > reading.subject[2]:
         reading.subject = parsed  # "A ceramic plate": the words cut it before "plate" (a verb in the table)
+    if reading.subject is not None and (owner := _POSSESSOR.match(reading.subject[0])):
+        # "A ship's bell rings": the ship is what the shot is of; its bell is a part
+        start = reading.subject[1] + owner.start(1)
+        reading.subject = (owner.group(1), start, start + len(owner.group(1)))
     if reading.subject is not None and reading.subject[0].lower() in ("someone", "somebody"):
         reading.subject = ("person", *reading.subject[1:])  # an unnamed person is a person
     reading.people = _person_refs(masked)
