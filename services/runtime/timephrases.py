@@ -99,7 +99,7 @@ _PATTERNS: list[tuple[str, str]] = [
     # at 4 seconds / at exactly three seconds / at the 2 second mark / at second 3 / at t=3s / @3s
     (
         "at",
-        rf"\b(?:at|by|around|from)\s+{_HEDGE}(?:the\s+)?(?:(?P<n>{_NUMBER})\s*-?\s*{_SECONDS}(?:\s*mark)?|"
+        rf"\b(?:at|by|around|from|on)\s+{_HEDGE}(?:the\s+)?(?:(?P<n>{_NUMBER})\s*-?\s*{_SECONDS}(?:\s*mark)?|"
         rf"second\s+(?P<n2>\d+(?:\.\d+)?)\b|(?P<n3>\d+(?:\.\d+)?)\s*s?\s+mark\b)|"
         rf"\bat\s+t\s*=\s*(?P<n4>\d+(?:\.\d+)?)\s*s?\b|(?<!\w)@\s?(?P<n5>\d+(?:\.\d+)?)\s*{_SECONDS}|"
         rf"\((?P<n6>\d+(?:\.\d+)?)\s*{_SECONDS}\)",
@@ -127,6 +127,11 @@ _PATTERNS: list[tuple[str, str]] = [
         r"\b(?:at|from)\s+the\s+(?:very\s+)?(?:start|beginning)\b(?:\s+of\s+(?:the\s+)?(?:video|clip|shot|scene))?"
         r"|\bright away\b|\bimmediately\b|\bopens? (?:with|on) the sound\b",
     ),
+    # "in the 5 second" (a learner's "in the fifth second")
+    ("at", r"\bin\s+the\s+(?P<n>\d+(?:\.\d+)?)\s*(?:sec|second)\b"),
+    # "at exactly 1, 2 and 3 seconds": the first time, then how many times in all
+    ("at", rf"\bat\s+{_HEDGE}(?P<n>\d+(?:\.\d+)?)(?=(?:\s*,\s*\d+(?:\.\d+)?)*,?\s+and\s+\d+(?:\.\d+)?\s*{_SECONDS})"),
+    ("list", rf"(?<=\d)(?P<rest>(?:\s*,\s*\d+(?:\.\d+)?)*,?\s+and\s+\d+(?:\.\d+)?\s*{_SECONDS})"),
     # "in the second 3", "from the first second", "in the third second"
     ("at", r"\b(?:in|at|from|on)\s+the\s+second\s+(?P<n>\d+(?:\.\d+)?)\b"),
     (
@@ -161,7 +166,26 @@ def find_times(text: str) -> list[TimePhrase]:
     for phrase in sorted(found, key=lambda t: (-(t.end - t.start), t.start)):
         if all(phrase.end <= c.start or phrase.start >= c.end for c in chosen):
             chosen.append(phrase)
+    # "… meows at 4", "liftoff at four": once a time with a unit is stated, a bare "at N" ending a clause
+    # carries the same unit
+    first_unit = min((c.start for c in chosen if c.count is None and c.fraction is None), default=None)
+    if first_unit is not None:
+        for m in _BARE_AT.finditer(text):
+            value = number(m.group("n"))
+            bare = TimePhrase(m.start(), m.end(), m.group(0), seconds=value)
+            if (
+                value is not None
+                and m.start() > first_unit
+                and all(bare.end <= c.start or bare.start >= c.end for c in chosen)
+            ):
+                chosen.append(bare)
     return sorted(chosen, key=lambda t: t.start)
+
+
+_BARE_AT = re.compile(
+    rf"\b(?:at|by)\s+(?P<n>\d{{1,2}}(?:\.\d+)?|{_WORD})(?=\s*(?:[,.;!?)]|$)|\s+(?:and|then|n|too|as|while|when|with|lol)\b)",
+    _FLAGS,
+)
 
 
 def _group(m: re.Match[str], *names: str) -> str | None:
@@ -195,6 +219,8 @@ def _meaning(kind: str, m: re.Match[str]) -> TimePhrase | None:
         return TimePhrase(**base, fraction=1.0)
     if kind == "start":
         return TimePhrase(**base, fraction=0.0)
+    if kind == "list":
+        return TimePhrase(**base, count=1 + len(re.findall(r"\d+(?:\.\d+)?", m.group("rest"))))
     if c := _group(m, "c"):
         return TimePhrase(**base, count=_COUNTS[c.lower()])
     n = (_group(m, "n") or "").lower()
