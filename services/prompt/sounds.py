@@ -726,6 +726,7 @@ def _attach(
             read.time = phrase
         elif phrase.count is not None:
             read.count = phrase.count
+            read.every_seconds = phrase.every_seconds or read.every_seconds  # "at 1, 2 and 3 s": both
         else:
             read.every_seconds = phrase.every_seconds or 0.0
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 _FLAGS = re.IGNORECASE
 _UNITS = {
@@ -48,7 +49,8 @@ _CLOCK = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:\.\d+)?"
 
 @dataclass(frozen=True)
 class TimePhrase:
-    """One time expression: where it is and what it says (exactly one of the meanings is set)."""
+    """One time expression: where it is and what it says (one meaning is set; a list's rest, ", 2 and 3
+    seconds", sets a count and, evenly spaced, how often)."""
 
     start: int
     end: int
@@ -188,6 +190,11 @@ _BARE_AT = re.compile(
 )
 
 
+def text_before(m: re.Match[str]) -> str:
+    """The text a match follows (for a phrase that continues the one before it)."""
+    return m.string[: m.start()]
+
+
 def _group(m: re.Match[str], *names: str) -> str | None:
     groups = m.groupdict()
     return next((groups[n] for n in names if groups.get(n)), None)
@@ -220,7 +227,12 @@ def _meaning(kind: str, m: re.Match[str]) -> TimePhrase | None:
     if kind == "start":
         return TimePhrase(**base, fraction=0.0)
     if kind == "list":
-        return TimePhrase(**base, count=1 + len(re.findall(r"\d+(?:\.\d+)?", m.group("rest"))))
+        # the rest of "at 1, 2 and 3 seconds": how many times, and how often when evenly spaced
+        first = float(re.findall(r"\d+(?:\.\d+)?", text_before(m))[-1])
+        values = [first, *(float(v) for v in re.findall(r"\d+(?:\.\d+)?", m.group("rest")))]
+        steps = {round(b - a, 3) for a, b in pairwise(values)}
+        every = steps.pop() if len(steps) == 1 and min(steps) > 0 else None
+        return TimePhrase(**base, count=len(values), every_seconds=every)
     if c := _group(m, "c"):
         return TimePhrase(**base, count=_COUNTS[c.lower()])
     n = (_group(m, "n") or "").lower()
