@@ -45,6 +45,7 @@ class Vocabulary:
     air_horns: frozenset[str]  # what a horn is blown on ("ship horn": whistle, metal), else it is electronic
     foley_fallback: dict[str, str]  # action → nearest hand-made SoundEvent name, for events-only renderers
     not_sounds: re.Pattern[str]  # phrases whose sound words make no sound ("the crack of dawn")
+    word_materials: dict[str, str]  # sound words that say the material ("clap" → flesh, "beep" → electronic)
     speech_verbs: frozenset[str]  # verbs that say a line ("shouts", "calls"): timed, they are speech
 
 
@@ -90,6 +91,7 @@ def vocabulary() -> Vocabulary:
         frozenset(raw["air_horns"]),
         dict(raw["foley_fallback"]),
         re.compile(r"(?<![\w-])(?:" + "|".join(raw["not_sounds"]) + r")(?![\w-])", re.IGNORECASE),
+        dict(raw["word_materials"]),
         frozenset(raw["speech_verbs"]),
     )
 
@@ -426,10 +428,16 @@ def _compound(token: Any) -> Any | None:
 def _material(source: Any | None, mention: _Mention, vocab: Vocabulary, action: str) -> str:
     """What sounds: stated ("a ceramic plate"), else the source's usual material, else the surface struck,
     else the usual material of sounds made that way."""
-    if source is not None:
+    # what a source is of ("a wooden door", "a garage door"); an electronic thing is electronics wherever
+    # it is ("a car alarm")
+    if source is not None and vocab.sources.get(source.lemma_.lower(), ("",))[0] != "electronic":
         for child in source.children:
             if child.dep_ in ("amod", "compound", "nmod") and (found := vocab.materials.get(child.lower_)):
                 return found
+    # the sound word says what sounds: "the crowd claps" is hands, "the bucket splashes" water
+    if found := vocab.word_materials.get(mention.token.lemma_.lower()):
+        return found
+    if source is not None:
         if entry := vocab.sources.get(source.lemma_.lower()):
             return entry[0]  # "" for a voice: animals and people have no material
         if found := vocab.materials.get(source.lemma_.lower()):
@@ -621,6 +629,10 @@ def _read(
     if source is not None and source.lower_ in ("it", "they", "its") and last_thing is not None:
         source = last_thing
     source = _known_source(source, mention, sentence, people, timed, vocab)
+    if source is not None and _sound_word(source, vocab):
+        # "a heron takes off with a harsh croak", "the buzzing": the sound's own words name no source;
+        # who does the deed makes it
+        source = _actor(mention, vocab, timed) or source
     start, end = _text(sentence, mention, source, times, sentence.start_char)
     action = _action(source, mention, vocab)
     label = _label(source, mention, vocab)
@@ -641,6 +653,39 @@ def _read(
         strong=mention.strong,
         count=_counted(mention),
     )
+
+
+def _is_thing(token: Any | None, vocab: Vocabulary, timed: set[int]) -> bool:
+    """Whether a token can make a sound: a noun naming a thing or a being, not a sound word ("a splash",
+    "the buzzing"), a describing word ("a harsh croak") or a time."""
+    if token is None or token.pos_ not in ("NOUN", "PROPN") or token.idx in timed or _QUOTE_MASK.search(token.text):
+        return False
+    lemma = token.lemma_.lower()
+    if lemma in vocab.sources or lemma in _PERSON_PRONOUNS:
+        return True
+    return lemma not in vocab.nouns and lemma not in ("sound", "noise") and _gerund(token.lower_) not in vocab.verbs
+
+
+def _sound_word(token: Any, vocab: Vocabulary) -> bool:
+    """Whether a would-be source is a word about the sound, not a thing: "harsh", "the buzzing", "a splash"."""
+    lemma = token.lemma_.lower()
+    if lemma in vocab.sources:
+        return False
+    if token.pos_ in ("ADJ", "NUM", "ADV"):
+        return True
+    return token.pos_ == "NOUN" and (lemma in vocab.nouns or _gerund(token.lower_) in vocab.verbs)
+
+
+def _actor(mention: _Mention, vocab: Vocabulary, timed: set[int]) -> Any | None:
+    """Who or what does the deed a sound comes with: the subject of the sound's verb, or of the verb a
+    sound noun hangs on ("takes off with a croak", "dives in with a splash")."""
+    verb = mention.token if not mention.noun else _verb_above(mention.token)
+    if verb is None:
+        return None
+    subject = subject_of(verb)
+    if subject is None or subject.lower_ in ("it", "they", "its", "there") or not _is_thing(subject, vocab, timed):
+        return None
+    return subject
 
 
 def _timed_event(phrase: TimePhrase, sentence: Any, base: int, taken: set[int], vocab: Vocabulary) -> Any | None:
