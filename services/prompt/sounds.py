@@ -46,6 +46,10 @@ class Vocabulary:
     foley_fallback: dict[str, str]  # action → nearest hand-made SoundEvent name, for events-only renderers
     not_sounds: re.Pattern[str]  # phrases whose sound words make no sound ("the crack of dawn")
     word_materials: dict[str, str]  # sound words that say the material ("clap" → flesh, "beep" → electronic)
+    machine_actions: frozenset[str]  # source actions of machines, which a deed done to them does not take
+    deed_actions: frozenset[str]  # verb actions that are a deed done to a thing (impact, scrape), kept
+    voice_like_actions: frozenset[str]  # verb actions that stand for a voice when a being makes them
+    device_like_actions: frozenset[str]  # verb actions that stand for electronics when a device makes them
     speech_verbs: frozenset[str]  # verbs that say a line ("shouts", "calls"): timed, they are speech
 
 
@@ -92,6 +96,10 @@ def vocabulary() -> Vocabulary:
         dict(raw["foley_fallback"]),
         re.compile(r"(?<![\w-])(?:" + "|".join(raw["not_sounds"]) + r")(?![\w-])", re.IGNORECASE),
         dict(raw["word_materials"]),
+        frozenset(raw["machine_actions"]),
+        frozenset(raw["deed_actions"]),
+        frozenset(raw["voice_like_actions"]),
+        frozenset(raw["device_like_actions"]),
         frozenset(raw["speech_verbs"]),
     )
 
@@ -452,16 +460,30 @@ def _material(source: Any | None, mention: _Mention, vocab: Vocabulary, action: 
     return vocab.action_materials.get(action, "")
 
 
-def _action(source: Any | None, mention: _Mention, vocab: Vocabulary) -> str:
+def _action(source: Any | None, mention: _Mention, vocab: Vocabulary, people: frozenset[str]) -> str:
     """How the sound is made: a bell rings and a cymbal plays music whatever the verb, but anything can break;
-    many voices at once ("the crowd roars", "everyone screams", "the kids cheer") are a crowd."""
-    if source is not None and mention.action in ("vocalisation", "impact", "other") and _is_group(source):
+    many voices at once ("the crowd roars", "everyone screams", "the kids cheer") are a crowd; a machine's
+    own action (a motor, a click) names any verb but a deed done to it ("the blender roars" is its motor,
+    "the robot vacuum bumps the leg" an impact)."""
+    verb = mention.action
+    if source is None:
+        return verb
+    if verb in vocab.voice_like_actions and _is_group(source):
         return "crowd"
-    if source is not None and mention.action != "break":
-        entry = vocab.sources.get(source.lemma_.lower())
-        if entry and entry[2]:
-            return entry[2]
-    return mention.action
+    entry = vocab.sources.get(source.lemma_.lower())
+    own = entry[2] if entry else ""
+    if own and verb != "break" and not (own in vocab.machine_actions and verb in vocab.deed_actions):
+        return own
+    if entry and entry[0] == "electronic" and verb in vocab.device_like_actions:
+        return "electronic"  # "the walkie-talkie chirps", "the speaker chimes": a device's sound is electronics
+    living = (_is_person(source, people) and source.lower_ != "it") or (
+        entry is not None and entry[0] == "" and not own
+    )
+    if living and verb in vocab.voice_like_actions and verb not in ("speech", "crowd"):
+        return "vocalisation"  # "the players groan" is a voice, not a creak
+    if verb == "break" and entry is not None and entry[0] in ("paper", "fabric"):
+        return "rustle"  # "the paper rips", "shirts snap"
+    return verb
 
 
 def _label(source: Any | None, mention: _Mention, vocab: Vocabulary) -> str:
@@ -634,7 +656,7 @@ def _read(
         # who does the deed makes it
         source = _actor(mention, vocab, timed) or source
     start, end = _text(sentence, mention, source, times, sentence.start_char)
-    action = _action(source, mention, vocab)
+    action = _action(source, mention, vocab, people)
     label = _label(source, mention, vocab)
     material = _material(source, mention, vocab, action)
     if described := _described_by(mention, vocab):
