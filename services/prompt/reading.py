@@ -319,7 +319,8 @@ def _unnamed_people(masked: str, refs: list[Person]) -> list[Person]:
         return [Person(part.group(1).lower(), "", part.group(0), "", part.start(), part.end(), 1, False)]
     if (lone := _LONE_PRONOUN.search(masked)) and not _animal_before(masked, lone.start()):
         gender = "male" if lone.group(1).lower() == "he" else "female"
-        return [Person("person", "", "someone", gender, lone.start(), lone.end(), 1, False)]
+        # definite: in a storyboard "she" is the girl of an earlier scene when there is one
+        return [Person("person", "", "someone", gender, lone.start(), lone.end(), 1, True)]
     return []
 
 
