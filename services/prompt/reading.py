@@ -760,11 +760,15 @@ def _candidates(masked: str) -> list[_Candidate]:
     return found
 
 
+_GROUP = re.compile(rf"^(?:(?:the|some|many|all|other)\s+)?(?:[\w-]+\s+)?(?:{lx.CROWD_WORDS})s?\b", _FLAGS)
+
+
 def _subject_and_action(masked: str) -> tuple[tuple[str, int, int] | None, tuple[str, int, int, int] | None]:
     candidates = _candidates(masked)
     if not candidates:
         return None, None
-    chosen = next((c for c in candidates if c.has_person), None) or next(
+    # a person outranks a thing, but a group is background ("A robot marches … Kids giggle.")
+    chosen = next((c for c in candidates if c.has_person and not _GROUP.match(c.noun_phrase)), None) or next(
         (c for c in candidates if c.verbs), candidates[0]
     )
     start = chosen.start + chosen.text.find(chosen.noun_phrase)
