@@ -901,6 +901,34 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
     return None
 
 
+def acting_subject(masked: str) -> tuple[str, int, int] | None:
+    """The subject of the first verb that is a thing acting: no place or weather ("sand dunes rolling",
+    "a thunderstorm rolls in" set the scene), no camera or brief word, no group."""
+    for token in parse(masked):
+        verb = token.pos_ in ("VERB", "AUX") or (predicate(token) and token.dep_ != "pobj")  # "of sand dunes"
+        if not verb or (subject := subject_of(token)) is None:
+            continue
+        lemma = subject.lemma_.lower()
+        if (
+            subject.pos_ not in ("NOUN", "PROPN")
+            or (subject.dep_ not in ("nsubj", "nsubjpass") and not predicate(token))  # "sand dunes" is no verb
+            or subject.lower_ in _META
+            or _SLUG_WORD.match(subject.text)
+            or lemma in lx.PLACES
+            or find(lx.WEATHERS, subject.text)
+            or find(lx.SHOT_SIZES, masked[subject.left_edge.idx : subject.idx + len(subject.text)])
+            or _GROUP.match(subject.text)
+            or token.lemma_.lower() in vocabulary().silent_verbs
+        ):
+            continue
+        first = subject.left_edge if subject.i - subject.left_edge.i <= 4 else subject
+        text = masked[first.idx : subject.idx + len(subject.text)]
+        if _NOT_AN_ACTOR.match(text):
+            continue
+        return text, first.idx, subject.idx + len(subject.text)
+    return None
+
+
 # --------------------------------------------------------------------------- place
 
 _SLUGLINE = re.compile(r"\b(?:INT|EXT|INT\./EXT)\.?\s+(?P<place>[A-Z][A-Z'’ ]+?[A-Z])\s*(?:[-–—.,]|\n|$)")
@@ -1062,6 +1090,15 @@ def read_scene(text: str) -> SceneReading:
         reading.subject = parsed or reading.subject
     elif parsed and parsed[1] == reading.subject[1] and parsed[2] > reading.subject[2]:
         reading.subject = parsed  # "A ceramic plate": the words cut it before "plate" (a verb in the table)
+    elif (
+        (acting := acting_subject(masked))
+        and acting[1] < reading.subject[1]
+        and not _PEOPLE.search(reading.subject[0])
+        and not _MENTION.search(reading.subject[0])
+    ):
+        # "A sea lion barks … Cars wait.": a thing that acts earlier, by the parse, outranks one whose verb
+        # only happens to be in the action table
+        reading.subject = acting
     if reading.subject is not None and (owner := _POSSESSOR.match(reading.subject[0])):
         # "A ship's bell rings": the ship is what the shot is of; its bell is a part
         start = reading.subject[1] + owner.start(1)

@@ -22,7 +22,6 @@ MET_FIELDS = ("characters", "count_every")
 UNMET_FIELDS = ("source", "material", "action", "location")
 #: measured with this commit, rounded down to a whole percent
 FLOORS = {"source": 0.59, "material": 0.63, "action": 0.70, "location": 0.88}
-SUBJECT_FLOOR = 0.86
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +50,6 @@ def test_meets_the_field_goal(tuning: BlindScore, name: str) -> None:
     assert tuning.rate(name) >= FIELD_GOAL, f"{name}\n{tuning.table()}"
 
 
-@pytest.mark.xfail(strict=True, reason="goal not reached yet: see the measured floor below")
 def test_meets_the_subject_goal(tuning: BlindScore) -> None:
     assert tuning.subject_rate >= 0.90, tuning.table()
 
@@ -64,6 +62,5 @@ def test_meets_the_field_goal_not_reached_yet(tuning: BlindScore, name: str) -> 
 
 def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
     table = tuning.table()
-    assert tuning.subject_rate >= SUBJECT_FLOOR, table
     for name, floor in FLOORS.items():
         assert tuning.rate(name) >= floor, f"{name}\n{table}"
