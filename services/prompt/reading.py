@@ -966,16 +966,28 @@ def place_of(masked: str) -> tuple[str, int, int] | None:
         if token.pos_ not in ("NOUN", "PROPN"):
             continue
         lemma = token.lemma_.lower()
-        compound = [c for c in token.children if c.dep_ == "compound" and c.i == token.i - 1]
-        two = f"{compound[0].lower_} {lemma}" if compound else ""
+        before = token.doc[token.i - 1] if token.i > 0 else None
+        two = f"{before.lower_} {lemma}" if before is not None else ""  # "driving range", "bus stop"
         if two in lx.PLACES:
-            start = compound[0].idx
+            start = before.idx  # type: ignore[union-attr]
+        elif (
+            token.dep_ == "compound"
+            and token.head.pos_ in ("NOUN", "PROPN")
+            and not {token.head.lower_, token.head.head.lower_} & (_META | {"spot", "promo", "commercial"})
+        ):
+            continue  # "ice cream", "street light": a place word naming another thing ("a zoo spot" is one)
         elif lemma in lx.PLACES or token.lower_ in lx.PLACES:
             start = token.idx
         else:
             continue
         end = token.idx + len(token.text)
-        locative = token.dep_ == "pobj" and token.head.lower_ in _LOCATIVE
+        # "a video of the ship": "of" after a camera or brief word says what is shown, not where
+        preposition = token.head
+        locative = (
+            token.dep_ == "pobj"
+            and preposition.lower_ in _LOCATIVE
+            and not (preposition.lower_ == "of" and preposition.head.lower_ in _META)
+        )
         if locative or (lemma not in lx.VEHICLE_PLACES and two not in lx.VEHICLE_PLACES):
             found.append((not locative, token.i, masked[start:end], start, end))
     if found:
