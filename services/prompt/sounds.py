@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from cinemesh.prompt import lexicon as lx
 from cinemesh.runtime.timephrases import TimePhrase, find_times, number
 
 DATA = Path(__file__).with_name("data")
@@ -648,8 +649,8 @@ def _read(
     """The described sound a mention stands for: its words, source, material, action and class."""
     vocab = vocabulary()
     source = _source_of(mention, people, timed)
-    if source is not None and source.lower_ in ("it", "they", "its") and last_thing is not None:
-        source = last_thing
+    if source is not None and source.lower_ in ("it", "they", "its"):
+        source = _antecedent(source, people, timed) or last_thing or source
     source = _known_source(source, mention, sentence, people, timed, vocab)
     if source is not None and _sound_word(source, vocab):
         # "a heron takes off with a harsh croak", "the buzzing": the sound's own words name no source;
@@ -675,6 +676,25 @@ def _read(
         strong=mention.strong,
         count=_counted(mention),
     )
+
+
+def _antecedent(pronoun: Any, people: frozenset[str], timed: set[int]) -> Any | None:
+    """What "it" stands for within its own sentence: the nearest thing named before it as a subject or
+    object ("a kettle on the stove … starts whistling", "Big Ben when it chimes"), or None."""
+    before = list(reversed(list(pronoun.sent[: pronoun.i - pronoun.sent.start])))
+    # a subject or object first ("he dips the glass in water and it hisses": the glass), then anything named
+    for roles in (("nsubj", "nsubjpass", "dobj"), ("pobj", "ROOT", "appos", "conj")):
+        for token in before:
+            if (
+                token.pos_ in ("NOUN", "PROPN")
+                and token.dep_ in roles
+                and token.idx not in timed
+                and not _is_person(token, people)
+                and token.lemma_.lower() not in lx.PLACES
+                and token.lower_ not in ("clip", "video", "shot", "second", "seconds", "sec", "secs", "s")
+            ):
+                return token
+    return None
 
 
 def _is_thing(token: Any | None, vocab: Vocabulary, timed: set[int]) -> bool:
