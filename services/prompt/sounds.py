@@ -473,15 +473,19 @@ def _action(source: Any | None, mention: _Mention, vocab: Vocabulary, people: fr
         return "crowd"
     entry = vocab.sources.get(source.lemma_.lower())
     own = entry[2] if entry else ""
-    if own and verb != "break" and not (own in vocab.machine_actions and verb in vocab.deed_actions):
+    unbreakable = own in ("explosion", "vocalisation")  # "thunder cracks" is thunder, not a break
+    machine_deed = own in vocab.machine_actions and verb in vocab.deed_actions
+    if own and (verb != "break" or unbreakable) and not machine_deed:
         return own
     if entry and entry[0] == "electronic" and verb in vocab.device_like_actions:
         return "electronic"  # "the walkie-talkie chirps", "the speaker chimes": a device's sound is electronics
-    living = (_is_person(source, people) and source.lower_ != "it") or (
-        entry is not None and entry[0] == "" and not own
-    )
-    if living and verb in vocab.voice_like_actions and verb not in ("speech", "crowd"):
-        return "vocalisation"  # "the players groan" is a voice, not a creak
+    person = _is_person(source, people) and source.lower_ != "it"
+    animal = not person and entry is not None and entry[0] == "" and not own
+    if (person or animal) and verb in vocab.voice_like_actions and verb not in ("speech", "crowd"):
+        # "the players groan" is a voice, not a creak; an animal's unnamed sound is its voice, a person's a deed
+        return "vocalisation" if animal or verb != "other" else "impact"
+    if verb == "other" and source.pos_ in ("NOUN", "PROPN"):
+        return "impact"  # "the log falls at 7 s": a thing heard at a time with no sound word is knocked
     if verb == "break" and entry is not None and entry[0] in ("paper", "fabric"):
         return "rustle"  # "the paper rips", "shirts snap"
     return verb
