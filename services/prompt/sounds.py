@@ -47,6 +47,7 @@ class Vocabulary:
     foley_fallback: dict[str, str]  # action → nearest hand-made SoundEvent name, for events-only renderers
     not_sounds: re.Pattern[str]  # phrases whose sound words make no sound ("the crack of dawn")
     word_materials: dict[str, str]  # sound words that say the material ("clap" → flesh, "beep" → electronic)
+    resonant_targets: frozenset[str]  # things that sound when struck, louder than the striker (anvil, pins)
     machine_actions: frozenset[str]  # source actions of machines, which a deed done to them does not take
     deed_actions: frozenset[str]  # verb actions that are a deed done to a thing (impact, scrape), kept
     voice_like_actions: frozenset[str]  # verb actions that stand for a voice when a being makes them
@@ -97,6 +98,7 @@ def vocabulary() -> Vocabulary:
         dict(raw["foley_fallback"]),
         re.compile(r"(?<![\w-])(?:" + "|".join(raw["not_sounds"]) + r")(?![\w-])", re.IGNORECASE),
         dict(raw["word_materials"]),
+        frozenset(raw["resonant_targets"]),
         frozenset(raw["machine_actions"]),
         frozenset(raw["deed_actions"]),
         frozenset(raw["voice_like_actions"]),
@@ -660,6 +662,8 @@ def _read(
         # "a heron takes off with a harsh croak", "the buzzing": the sound's own words name no source;
         # who does the deed makes it
         source = _actor(mention, vocab, timed) or source
+    if (target := _resonant_target(mention, vocab)) is not None:
+        source = target  # "the hammer hits the anvil", "the ball crashes into the pins": what rings is struck
     start, end = _text(sentence, mention, source, times, sentence.start_char)
     action = _action(source, mention, vocab, people)
     label = _label(source, mention, vocab)
@@ -680,6 +684,22 @@ def _read(
         strong=mention.strong,
         count=_counted(mention),
     )
+
+
+def _resonant_target(mention: _Mention, vocab: Vocabulary) -> Any | None:
+    """A struck thing that sounds louder than what strikes it (resonant_targets), as the object of an impact
+    verb or after "into" / "on" / "against" / "off" ("hits the crossbar", "clips the net")."""
+    verb = mention.token if not mention.noun else _verb_above(mention.token)
+    if verb is None or mention.action != "impact":
+        return None
+    for child in verb.children:
+        if child.dep_ == "dobj" and child.lemma_.lower() in vocab.resonant_targets:
+            return child
+        if child.dep_ == "prep" and child.lower_ in ("into", "on", "onto", "against", "off", "at"):
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and pobj.lemma_.lower() in vocab.resonant_targets:
+                    return pobj
+    return None
 
 
 def _antecedent(pronoun: Any, people: frozenset[str], timed: set[int]) -> Any | None:
