@@ -853,7 +853,9 @@ def _attach(
         k = segment(phrase.start)
         seg_start = max([b for b in breaks if b <= phrase.start], default=0)
         leads = not sentence[seg_start : phrase.start].strip(" ,;:")
-        neighbour = k + 1 if leads else k - 1
+        # "…, and a dog barks once, four seconds in.": a phrase alone at the sentence's end times the sound before
+        last = not sentence[phrase.end :].strip(" .!?;:,")
+        neighbour = k + 1 if leads and not last else k - 1
         # only a time looks next door: "twice" or "every second" belongs to its own clause's sound
         here = (
             []
