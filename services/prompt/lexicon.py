@@ -55,6 +55,8 @@ PLACES: frozenset[str] = frozenset(_DATA["PLACES"])
 VEHICLE_PLACES: frozenset[str] = frozenset(_DATA["VEHICLE_PLACES"])
 IMPLIED_PLACES: dict[str, str] = _DATA["IMPLIED_PLACES"]
 POV_AGENTS: dict[str, str] = _DATA["POV_AGENTS"]
+POV_SCENE_ROLES: dict[str, str] = _DATA["POV_SCENE_ROLES"]
+ACTING_BODY_PARTS: tuple[str, ...] = tuple(_DATA["ACTING_BODY_PARTS"])
 #: (rt60 seconds, high-pass Hz, low-pass Hz, level dB) per acoustic class.
 ACOUSTIC_PARAMETERS: dict[int, tuple[float, float, float, float]] = {
     p.AcousticClass.Value(k): (float(v[0]), float(v[1]), float(v[2]), float(v[3]))

@@ -549,7 +549,9 @@ def _build(scene_plan: common_pb2.ScenePlan, resolved: ResolvedSpec, overall: Sc
     previous_style = global_style
     for index, (scene, reading) in enumerate(zip(resolved.scenes, readings, strict=True)):
         known = {c.id for c in cast.characters}
-        scene_ids, at = cast.resolve(reading.people)
+        # a lone "she" in a later scene is someone an earlier scene introduced, not a new person
+        people = [r for r in reading.people if not (r.description == "someone" and r.definite and cast.characters)]
+        scene_ids, at = cast.resolve(people)
         field = f"scenes[{index}]" if resolved.storyboard else "spec.prompt"
         background = _extras(cast, scene_ids, reading, at, notes, index, known, field)
         scene_ids = [cid for cid in scene_ids if cid not in background]

@@ -11,9 +11,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 
 from cinemesh.prompt import lexicon as lx
-from cinemesh.prompt.sounds import SoundRead, parse, predicate, read_sounds, subject_of
+from cinemesh.prompt.sounds import SoundRead, parse, predicate, read_sounds, subject_of, vocabulary
 from cinemesh.runtime.timephrases import TimePhrase
 from cinemesh.v1 import plan_pb2 as p
 
@@ -245,9 +246,9 @@ def _person_refs(masked: str) -> list[Person]:
         while tokens and len(adjectives) < 3:
             token = tokens[-1]
             low = token.lower()
-            if not re.match(r"[\w'-]+$", token) or _STOP_BEFORE.match(low):
-                break
             phrase2 = " ".join(t.lower() for t in tokens[-3:])
+            if not re.match(r"[\w'-]+$", token) or (_STOP_BEFORE.match(low) and low != "of"):
+                break
             if phrase2 in ("a pair of", "a couple of", "a group of", "a crowd of", "a team of", "a family of"):
                 count = 2 if phrase2 in ("a pair of", "a couple of") else 0  # a group: extras
                 determiner = phrase2
@@ -265,7 +266,7 @@ def _person_refs(masked: str) -> list[Person]:
             if re.search(lx.CROWD_WORDS, low, _FLAGS) and low in ("many", "several", "some", "dozens", "hundreds"):
                 count = 0
                 break
-            if low.endswith("'s") or low in ("is", "are", "was"):
+            if low == "of" or low.endswith("'s") or low in ("is", "are", "was"):
                 break
             adjectives.insert(0, token)
             tokens.pop()
@@ -287,7 +288,65 @@ def _person_refs(masked: str) -> list[Person]:
                 head, "", description, lx.PEOPLE.get(head, ""), max(0, start), m.end(), count, determiner in _DEFINITE
             )
         )
+    refs.extend(_unnamed_people(masked, refs))
     return sorted(refs, key=lambda r: r.start)
+
+
+_BODY_PART = re.compile(
+    r"\b(?:a|an|one|the)\s+(?:[\w-]+\s+)?(" + "|".join(lx.ACTING_BODY_PARTS) + r")\b"
+    rf"(?!\s*(?:'s|of)\b)(?!\s+(?:{lx.PEOPLE_MODIFIED})s?\b)",  # "a hand plane" is a tool
+    _FLAGS,
+)
+_LONE_PRONOUN = re.compile(r"\b(he|she)\b", _FLAGS)
+
+
+def _unnamed_people(masked: str, refs: list[Person]) -> list[Person]:
+    """Someone on screen whom no people noun names: the viewer of a pov caption ("pov: you're at a concert"),
+    else a hand or finger acting alone ("a hand slaps it quiet"), else a lone "he" / "she"."""
+    if pov := _POV.search(masked):
+        rest = pov.group("rest")
+        role = re.match(r"(?:a|an|the)\s+((?:[\w'-]+\s+){0,2}?[\w'-]+)(?=\s|$)", rest, _FLAGS)
+        role_end = pov.start("rest") + (role.end() if role else 0)
+        if any(pov.start() <= r.start <= role_end and r.count == 1 for r in refs):
+            return []  # "pov: you're a barber": the viewer is named
+        noun = _pov_role_noun(rest)
+        if noun and noun not in lx.PEOPLE and vocabulary().sources.get(noun, ("x",))[0] == "":
+            return []  # an animal's pov ("pov: you're a cat") shows no person
+        return [Person("you", "", "you", "", pov.start("you"), pov.end("you"), 1, False)]
+    if refs:
+        return []
+    if part := _BODY_PART.search(masked):
+        return [Person(part.group(1).lower(), "", part.group(0), "", part.start(), part.end(), 1, False)]
+    if (lone := _LONE_PRONOUN.search(masked)) and not _animal_before(masked, lone.start()):
+        gender = "male" if lone.group(1).lower() == "he" else "female"
+        # definite: in a storyboard "she" is the girl of an earlier scene when there is one
+        return [Person("person", "", "someone", gender, lone.start(), lone.end(), 1, True)]
+    return []
+
+
+def _animal_before(masked: str, position: int) -> bool:
+    """Whether an animal is named before a position ("a dog … he is bark": he is the dog)."""
+    sources = vocabulary().sources
+    return any(
+        t.idx < position
+        and t.pos_ == "NOUN"
+        and t.lemma_.lower() not in lx.PEOPLE
+        and sources.get(t.lemma_.lower(), ("x",))[0] == ""
+        for t in parse(masked)
+    )
+
+
+def _pov_role_noun(rest: str) -> str:
+    """The role noun of a pov caption's rest ("a young beekeeper opening a hive" → beekeeper), or ""."""
+    article = re.match(r"(?:a|an|the)\s+", rest, _FLAGS)
+    if not article:
+        return ""
+    kept = ""
+    for word in re.findall(r"[\w'-]+", rest[article.end() :]):
+        if word.lower() in _POV_STOP or word.lower().endswith("ing"):
+            break
+        kept = word.lower()
+    return kept
 
 
 # --------------------------------------------------------------------------- speech
@@ -701,11 +760,15 @@ def _candidates(masked: str) -> list[_Candidate]:
     return found
 
 
+_GROUP = re.compile(rf"^(?:(?:the|some|many|all|other)\s+)?(?:[\w-]+\s+)?(?:{lx.CROWD_WORDS})s?\b", _FLAGS)
+
+
 def _subject_and_action(masked: str) -> tuple[tuple[str, int, int] | None, tuple[str, int, int, int] | None]:
     candidates = _candidates(masked)
     if not candidates:
         return None, None
-    chosen = next((c for c in candidates if c.has_person), None) or next(
+    # a person outranks a thing, but a group is background ("A robot marches … Kids giggle.")
+    chosen = next((c for c in candidates if c.has_person and not _GROUP.match(c.noun_phrase)), None) or next(
         (c for c in candidates if c.verbs), candidates[0]
     )
     start = chosen.start + chosen.text.find(chosen.noun_phrase)
@@ -738,7 +801,7 @@ def _subject_and_action(masked: str) -> tuple[tuple[str, int, int] | None, tuple
 #: A subject the word rules found that is no acting entity: a camera phrase, a slugline, a brief's preamble.
 _NOT_AN_ACTOR = re.compile(
     r"^(?:(?:EXT|INT)\b|pov\b|you\b|you'?re\b|ur\b|u\b|i\b|it\b|its\b|he\b|she\b|they\b|we\b|ppl\b|"
-    r"\d+\s*s\b|(?:the|a|an)$|['\"‘’“]|emergency$|"
+    r"\d|(?:[\w-]+\s+){0,2}seconds?\b|is\b|no\b|(?:the|a|an)$|['\"‘’“]|emergency$|"
     r"(?:[\w-]+\s+){0,3}(?:shot|ad|spot|video|clip|brief|commercial|angle|close[ -]?up|bumper|pre-?roll|product|"
     r"promo|brand|tagline|super)\b)",
     _FLAGS,
@@ -813,7 +876,12 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
             return f"{ride.group('ride')} rider", start, start + len(ride.group("ride"))
         # "you're skiing" → skier; anyone else the viewer is, is a person
         first = re.match(r"(?:just\s+)?([\w-]+)", rest)
-        agent = lx.POV_AGENTS.get(first.group(1).lower(), "person") if first else "person"
+        agent = lx.POV_AGENTS.get(first.group(1).lower(), "") if first else ""
+        if not agent:
+            # "pov: you're sitting in a stadium" → fan: the first thing or place that tells the role
+            words = re.findall(r"[a-z]+", masked[pov.end("you") :].lower())
+            pairs = [f"{a} {b}" for a, b in pairwise(words)]
+            agent = next((lx.POV_SCENE_ROLES[w] for w in [*pairs, *words] if w in lx.POV_SCENE_ROLES), "person")
         return agent, pov.start("you"), pov.end("you")
     doc = parse(masked)
     # the subject of the first verb (the parse's own confusions included: "A black horse gallops"), else
@@ -830,6 +898,36 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
             continue
         first = token.left_edge if token.i - token.left_edge.i <= 4 else token  # "A ceramic plate"
         return masked[first.idx : token.idx + len(token.text)], first.idx, token.idx + len(token.text)
+    return None
+
+
+def acting_subject(masked: str) -> tuple[str, int, int] | None:
+    """The subject of the first verb that is a thing acting: no place or weather ("sand dunes rolling",
+    "a thunderstorm rolls in" set the scene), no camera or brief word, no group."""
+    # the tables are matched once on the whole text (matching them per word costs milliseconds)
+    scenery = [h.span for h in (*find(lx.WEATHERS, masked), *find(lx.SHOT_SIZES, masked))]
+    silent = vocabulary().silent_verbs
+    for token in parse(masked):
+        verb = token.pos_ in ("VERB", "AUX") or (predicate(token) and token.dep_ != "pobj")  # "of sand dunes"
+        if not verb or (subject := subject_of(token)) is None:
+            continue
+        lemma = subject.lemma_.lower()
+        if (
+            subject.pos_ not in ("NOUN", "PROPN")
+            or (subject.dep_ not in ("nsubj", "nsubjpass") and not predicate(token))  # "sand dunes" is no verb
+            or subject.lower_ in _META
+            or _SLUG_WORD.match(subject.text)
+            or lemma in lx.PLACES
+            or any(start <= subject.idx < end for start, end in scenery)
+            or _GROUP.match(subject.text)
+            or token.lemma_.lower() in silent
+        ):
+            continue
+        first = subject.left_edge if subject.i - subject.left_edge.i <= 4 else subject
+        text = masked[first.idx : subject.idx + len(subject.text)]
+        if _NOT_AN_ACTOR.match(text):
+            continue
+        return text, first.idx, subject.idx + len(subject.text)
     return None
 
 
@@ -870,16 +968,28 @@ def place_of(masked: str) -> tuple[str, int, int] | None:
         if token.pos_ not in ("NOUN", "PROPN"):
             continue
         lemma = token.lemma_.lower()
-        compound = [c for c in token.children if c.dep_ == "compound" and c.i == token.i - 1]
-        two = f"{compound[0].lower_} {lemma}" if compound else ""
+        before = token.doc[token.i - 1] if token.i > 0 else None
+        two = f"{before.lower_} {lemma}" if before is not None else ""  # "driving range", "bus stop"
         if two in lx.PLACES:
-            start = compound[0].idx
+            start = before.idx  # type: ignore[union-attr]
+        elif (
+            token.dep_ == "compound"
+            and token.head.pos_ in ("NOUN", "PROPN")
+            and not {token.head.lower_, token.head.head.lower_} & (_META | {"spot", "promo", "commercial"})
+        ):
+            continue  # "ice cream", "street light": a place word naming another thing ("a zoo spot" is one)
         elif lemma in lx.PLACES or token.lower_ in lx.PLACES:
             start = token.idx
         else:
             continue
         end = token.idx + len(token.text)
-        locative = token.dep_ == "pobj" and token.head.lower_ in _LOCATIVE
+        # "a video of the ship": "of" after a camera or brief word says what is shown, not where
+        preposition = token.head
+        locative = (
+            token.dep_ == "pobj"
+            and preposition.lower_ in _LOCATIVE
+            and not (preposition.lower_ == "of" and preposition.head.lower_ in _META)
+        )
         if locative or (lemma not in lx.VEHICLE_PLACES and two not in lx.VEHICLE_PLACES):
             found.append((not locative, token.i, masked[start:end], start, end))
     if found:
@@ -975,6 +1085,9 @@ def _music(reading: SceneReading) -> None:
 _OCEAN_WAVE_ACTION = re.compile(r"\bwaves? (?:at|to|goodbye|hello|back|her|his|their)\b|\bwaving\b", _FLAGS)
 
 
+_POSSESSOR = re.compile(r"^(?:(?:a|an|the)\s+)?(?:[\w-]+\s+)?([A-Za-z][\w-]+)['’]s\s+\w", _FLAGS)
+
+
 def read_scene(text: str) -> SceneReading:
     masked, quotes = mask_quotes(text)
     reading = SceneReading(text=text, masked=masked)
@@ -991,6 +1104,21 @@ def read_scene(text: str) -> SceneReading:
         reading.subject = parsed or reading.subject
     elif parsed and parsed[1] == reading.subject[1] and parsed[2] > reading.subject[2]:
         reading.subject = parsed  # "A ceramic plate": the words cut it before "plate" (a verb in the table)
+    elif (
+        (acting := acting_subject(masked))
+        and acting[1] < reading.subject[1]
+        and not _PEOPLE.search(reading.subject[0])
+        and not _MENTION.search(reading.subject[0])
+    ):
+        # "A sea lion barks … Cars wait.": a thing that acts earlier, by the parse, outranks one whose verb
+        # only happens to be in the action table
+        reading.subject = acting
+    if reading.subject is not None and (owner := _POSSESSOR.match(reading.subject[0])):
+        # "A ship's bell rings": the ship is what the shot is of; its bell is a part
+        start = reading.subject[1] + owner.start(1)
+        reading.subject = (owner.group(1), start, start + len(owner.group(1)))
+    if reading.subject is not None and reading.subject[0].lower() in ("someone", "somebody"):
+        reading.subject = ("person", *reading.subject[1:])  # an unnamed person is a person
     reading.people = _person_refs(masked)
     reading.speech = _speech(text, masked, quotes)
     reading.cues = _cues(masked)

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from cinemesh.prompt import lexicon as lx
 from cinemesh.runtime.timephrases import TimePhrase, find_times, number
 
 DATA = Path(__file__).with_name("data")
@@ -45,6 +46,13 @@ class Vocabulary:
     air_horns: frozenset[str]  # what a horn is blown on ("ship horn": whistle, metal), else it is electronic
     foley_fallback: dict[str, str]  # action → nearest hand-made SoundEvent name, for events-only renderers
     not_sounds: re.Pattern[str]  # phrases whose sound words make no sound ("the crack of dawn")
+    word_materials: dict[str, str]  # sound words that say the material ("clap" → flesh, "beep" → electronic)
+    resonant_targets: frozenset[str]  # things that sound when struck, louder than the striker (anvil, pins)
+    machine_actions: frozenset[str]  # source actions of machines, which a deed done to them does not take
+    deed_actions: frozenset[str]  # verb actions that are a deed done to a thing (impact, scrape), kept
+    voice_like_actions: frozenset[str]  # verb actions that stand for a voice when a being makes them
+    device_like_actions: frozenset[str]  # verb actions that stand for electronics when a device makes them
+    speech_verbs: frozenset[str]  # verbs that say a line ("shouts", "calls"): timed, they are speech
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -89,6 +97,13 @@ def vocabulary() -> Vocabulary:
         frozenset(raw["air_horns"]),
         dict(raw["foley_fallback"]),
         re.compile(r"(?<![\w-])(?:" + "|".join(raw["not_sounds"]) + r")(?![\w-])", re.IGNORECASE),
+        dict(raw["word_materials"]),
+        frozenset(raw["resonant_targets"]),
+        frozenset(raw["machine_actions"]),
+        frozenset(raw["deed_actions"]),
+        frozenset(raw["voice_like_actions"]),
+        frozenset(raw["device_like_actions"]),
+        frozenset(raw["speech_verbs"]),
     )
 
 
@@ -238,6 +253,11 @@ def _says_a_line(token: Any, vocab: Vocabulary) -> bool:
     return any(_QUOTE_MASK.search(t.text) or t.text.startswith("Q_") for t in sentence if t.i > token.i)
 
 
+def _quoted_after(token: Any) -> bool:
+    """Whether a quoted line follows a verb in its sentence ("yells "out!"")."""
+    return any(_QUOTE_MASK.search(t.text) or t.text.startswith("Q_") for t in token.sent if t.i > token.i)
+
+
 def _mistagged_verb(token: Any, vocab: Vocabulary) -> str:
     """The verb a token tagged as a noun really is, or "": the small model tags some third-person verbs
     as nouns ("a horse neighs", "thunder rumbles", "the door baas"); one with a subject before it is a verb."""
@@ -347,7 +367,12 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
         itself = token if token.lemma_.lower() in _vocab_sources() else None
         return _of_object(token) or itself or _compound(token)
     subject = subject_of(token)
-    objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass") and c.idx not in timed]
+    # a quoted line ("shouts "Stroke!"") is what is said, not what sounds
+    objects = [
+        c
+        for c in token.children
+        if c.dep_ in ("dobj", "nsubjpass") and c.idx not in timed and not _QUOTE_MASK.search(c.text)
+    ]
     preps = [
         g
         for c in token.children
@@ -379,7 +404,7 @@ def _known_source(
     """
     if source is not None and source.lemma_.lower() in vocab.sources:
         return source
-    if source is not None and mention.action == "vocalisation" and _is_person(source, people):
+    if source is not None and mention.action in ("vocalisation", "speech") and _is_person(source, people):
         return source  # "the woman screams": she is the source
     weak = (
         source is None
@@ -414,10 +439,16 @@ def _compound(token: Any) -> Any | None:
 def _material(source: Any | None, mention: _Mention, vocab: Vocabulary, action: str) -> str:
     """What sounds: stated ("a ceramic plate"), else the source's usual material, else the surface struck,
     else the usual material of sounds made that way."""
-    if source is not None:
+    # what a source is of ("a wooden door", "a garage door"); an electronic thing is electronics wherever
+    # it is ("a car alarm")
+    if source is not None and vocab.sources.get(source.lemma_.lower(), ("",))[0] != "electronic":
         for child in source.children:
             if child.dep_ in ("amod", "compound", "nmod") and (found := vocab.materials.get(child.lower_)):
                 return found
+    # the sound word says what sounds: "the crowd claps" is hands, "the bucket splashes" water
+    if found := vocab.word_materials.get(mention.token.lemma_.lower()):
+        return found
+    if source is not None:
         if entry := vocab.sources.get(source.lemma_.lower()):
             return entry[0]  # "" for a voice: animals and people have no material
         if found := vocab.materials.get(source.lemma_.lower()):
@@ -432,16 +463,34 @@ def _material(source: Any | None, mention: _Mention, vocab: Vocabulary, action: 
     return vocab.action_materials.get(action, "")
 
 
-def _action(source: Any | None, mention: _Mention, vocab: Vocabulary) -> str:
+def _action(source: Any | None, mention: _Mention, vocab: Vocabulary, people: frozenset[str]) -> str:
     """How the sound is made: a bell rings and a cymbal plays music whatever the verb, but anything can break;
-    many voices at once ("the crowd roars", "everyone screams", "the kids cheer") are a crowd."""
-    if source is not None and mention.action in ("vocalisation", "impact", "other") and _is_group(source):
+    many voices at once ("the crowd roars", "everyone screams", "the kids cheer") are a crowd; a machine's
+    own action (a motor, a click) names any verb but a deed done to it ("the blender roars" is its motor,
+    "the robot vacuum bumps the leg" an impact)."""
+    verb = mention.action
+    if source is None:
+        return verb
+    if verb in vocab.voice_like_actions and _is_group(source):
         return "crowd"
-    if source is not None and mention.action != "break":
-        entry = vocab.sources.get(source.lemma_.lower())
-        if entry and entry[2]:
-            return entry[2]
-    return mention.action
+    entry = vocab.sources.get(source.lemma_.lower())
+    own = entry[2] if entry else ""
+    unbreakable = own in ("explosion", "vocalisation")  # "thunder cracks" is thunder, not a break
+    machine_deed = own in vocab.machine_actions and verb in vocab.deed_actions
+    if own and (verb != "break" or unbreakable) and not machine_deed:
+        return own
+    if entry and entry[0] == "electronic" and verb in vocab.device_like_actions:
+        return "electronic"  # "the walkie-talkie chirps", "the speaker chimes": a device's sound is electronics
+    person = _is_person(source, people) and source.lower_ != "it"
+    animal = not person and entry is not None and entry[0] == "" and not own
+    if (person or animal) and verb in vocab.voice_like_actions and verb not in ("speech", "crowd"):
+        # "the players groan" is a voice, not a creak; an animal's unnamed sound is its voice, a person's a deed
+        return "vocalisation" if animal or verb != "other" else "impact"
+    if verb == "other" and source.pos_ in ("NOUN", "PROPN"):
+        return "impact"  # "the log falls at 7 s": a thing heard at a time with no sound word is knocked
+    if verb == "break" and entry is not None and entry[0] in ("paper", "fabric"):
+        return "rustle"  # "the paper rips", "shirts snap"
+    return verb
 
 
 def _label(source: Any | None, mention: _Mention, vocab: Vocabulary) -> str:
@@ -518,7 +567,16 @@ def read_sounds(
             if id(phrase) in tied_now or phrase.later is not None:
                 continue
             if verb := _timed_event(phrase, sentence, base, {m.token.i for m, _ in reads}, vocab):
-                mention = _Mention(verb, "other", "Sound effect", strong=True, noun=False)
+                # a timed verb that says a line ("the coxswain shouts "Stroke!" at 3 s") is speech
+                speaker = subject_of(verb)
+                speaks = verb.lemma_.lower() in vocab.speech_verbs or (
+                    _quoted_after(verb) and speaker is not None and _is_person(speaker, people)
+                )
+                mention = (
+                    _Mention(verb, "speech", "Speech", strong=True, noun=False)
+                    if speaks
+                    else _Mention(verb, "other", "Sound effect", strong=True, noun=False)
+                )
                 read = _read(mention, sentence, masked, people, timed, times, last_thing)
                 read.time = phrase
                 reads.append((mention, read))
@@ -597,11 +655,17 @@ def _read(
     """The described sound a mention stands for: its words, source, material, action and class."""
     vocab = vocabulary()
     source = _source_of(mention, people, timed)
-    if source is not None and source.lower_ in ("it", "they", "its") and last_thing is not None:
-        source = last_thing
+    if source is not None and source.lower_ in ("it", "they", "its"):
+        source = _antecedent(source, people, timed) or last_thing or source
     source = _known_source(source, mention, sentence, people, timed, vocab)
+    if source is not None and _sound_word(source, vocab):
+        # "a heron takes off with a harsh croak", "the buzzing": the sound's own words name no source;
+        # who does the deed makes it
+        source = _actor(mention, vocab, timed) or source
+    if (target := _resonant_target(mention, vocab)) is not None:
+        source = target  # "the hammer hits the anvil", "the ball crashes into the pins": what rings is struck
     start, end = _text(sentence, mention, source, times, sentence.start_char)
-    action = _action(source, mention, vocab)
+    action = _action(source, mention, vocab, people)
     label = _label(source, mention, vocab)
     material = _material(source, mention, vocab, action)
     if described := _described_by(mention, vocab):
@@ -620,6 +684,74 @@ def _read(
         strong=mention.strong,
         count=_counted(mention),
     )
+
+
+def _resonant_target(mention: _Mention, vocab: Vocabulary) -> Any | None:
+    """A struck thing that sounds louder than what strikes it (resonant_targets), as the object of an impact
+    verb or after "into" / "on" / "against" / "off" ("hits the crossbar", "clips the net")."""
+    verb = mention.token if not mention.noun else _verb_above(mention.token)
+    if verb is None or mention.action != "impact":
+        return None
+    for child in verb.children:
+        if child.dep_ == "dobj" and child.lemma_.lower() in vocab.resonant_targets:
+            return child
+        if child.dep_ == "prep" and child.lower_ in ("into", "on", "onto", "against", "off", "at"):
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and pobj.lemma_.lower() in vocab.resonant_targets:
+                    return pobj
+    return None
+
+
+def _antecedent(pronoun: Any, people: frozenset[str], timed: set[int]) -> Any | None:
+    """What "it" stands for within its own sentence: the nearest thing named before it as a subject or
+    object ("a kettle on the stove … starts whistling", "Big Ben when it chimes"), or None."""
+    before = list(reversed(list(pronoun.sent[: pronoun.i - pronoun.sent.start])))
+    # a subject or object first ("he dips the glass in water and it hisses": the glass), then anything named
+    for roles in (("nsubj", "nsubjpass", "dobj"), ("pobj", "ROOT", "appos", "conj")):
+        for token in before:
+            if (
+                token.pos_ in ("NOUN", "PROPN")
+                and token.dep_ in roles
+                and token.idx not in timed
+                and not _is_person(token, people)
+                and token.lemma_.lower() not in lx.PLACES
+                and token.lower_ not in ("clip", "video", "shot", "second", "seconds", "sec", "secs", "s")
+            ):
+                return token
+    return None
+
+
+def _is_thing(token: Any | None, vocab: Vocabulary, timed: set[int]) -> bool:
+    """Whether a token can make a sound: a noun naming a thing or a being, not a sound word ("a splash",
+    "the buzzing"), a describing word ("a harsh croak") or a time."""
+    if token is None or token.pos_ not in ("NOUN", "PROPN") or token.idx in timed or _QUOTE_MASK.search(token.text):
+        return False
+    lemma = token.lemma_.lower()
+    if lemma in vocab.sources or lemma in _PERSON_PRONOUNS:
+        return True
+    return lemma not in vocab.nouns and lemma not in ("sound", "noise") and _gerund(token.lower_) not in vocab.verbs
+
+
+def _sound_word(token: Any, vocab: Vocabulary) -> bool:
+    """Whether a would-be source is a word about the sound, not a thing: "harsh", "the buzzing", "a splash"."""
+    lemma = token.lemma_.lower()
+    if lemma in vocab.sources:
+        return False
+    if token.pos_ in ("ADJ", "NUM", "ADV"):
+        return True
+    return token.pos_ == "NOUN" and (lemma in vocab.nouns or _gerund(token.lower_) in vocab.verbs)
+
+
+def _actor(mention: _Mention, vocab: Vocabulary, timed: set[int]) -> Any | None:
+    """Who or what does the deed a sound comes with: the subject of the sound's verb, or of the verb a
+    sound noun hangs on ("takes off with a croak", "dives in with a splash")."""
+    verb = mention.token if not mention.noun else _verb_above(mention.token)
+    if verb is None:
+        return None
+    subject = subject_of(verb)
+    if subject is None or subject.lower_ in ("it", "they", "its", "there") or not _is_thing(subject, vocab, timed):
+        return None
+    return subject
 
 
 def _timed_event(phrase: TimePhrase, sentence: Any, base: int, taken: set[int], vocab: Vocabulary) -> Any | None:
@@ -705,6 +837,7 @@ def _attach(
             read.time = phrase
         elif phrase.count is not None:
             read.count = phrase.count
+            read.every_seconds = phrase.every_seconds or read.every_seconds  # "at 1, 2 and 3 s": both
         else:
             read.every_seconds = phrase.every_seconds or 0.0
 
@@ -720,7 +853,9 @@ def _attach(
         k = segment(phrase.start)
         seg_start = max([b for b in breaks if b <= phrase.start], default=0)
         leads = not sentence[seg_start : phrase.start].strip(" ,;:")
-        neighbour = k + 1 if leads else k - 1
+        # "…, and a dog barks once, four seconds in.": a phrase alone at the sentence's end times the sound before
+        last = not sentence[phrase.end :].strip(" .!?;:,")
+        neighbour = k + 1 if leads and not last else k - 1
         # only a time looks next door: "twice" or "every second" belongs to its own clause's sound
         here = (
             []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 _FLAGS = re.IGNORECASE
 _UNITS = {
@@ -48,7 +49,8 @@ _CLOCK = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:\.\d+)?"
 
 @dataclass(frozen=True)
 class TimePhrase:
-    """One time expression: where it is and what it says (exactly one of the meanings is set)."""
+    """One time expression: where it is and what it says (one meaning is set; a list's rest, ", 2 and 3
+    seconds", sets a count and, evenly spaced, how often)."""
 
     start: int
     end: int
@@ -99,7 +101,7 @@ _PATTERNS: list[tuple[str, str]] = [
     # at 4 seconds / at exactly three seconds / at the 2 second mark / at second 3 / at t=3s / @3s
     (
         "at",
-        rf"\b(?:at|by|around|from)\s+{_HEDGE}(?:the\s+)?(?:(?P<n>{_NUMBER})\s*-?\s*{_SECONDS}(?:\s*mark)?|"
+        rf"\b(?:at|by|around|from|on)\s+{_HEDGE}(?:the\s+)?(?:(?P<n>{_NUMBER})\s*-?\s*{_SECONDS}(?:\s*mark)?|"
         rf"second\s+(?P<n2>\d+(?:\.\d+)?)\b|(?P<n3>\d+(?:\.\d+)?)\s*s?\s+mark\b)|"
         rf"\bat\s+t\s*=\s*(?P<n4>\d+(?:\.\d+)?)\s*s?\b|(?<!\w)@\s?(?P<n5>\d+(?:\.\d+)?)\s*{_SECONDS}|"
         rf"\((?P<n6>\d+(?:\.\d+)?)\s*{_SECONDS}\)",
@@ -127,6 +129,11 @@ _PATTERNS: list[tuple[str, str]] = [
         r"\b(?:at|from)\s+the\s+(?:very\s+)?(?:start|beginning)\b(?:\s+of\s+(?:the\s+)?(?:video|clip|shot|scene))?"
         r"|\bright away\b|\bimmediately\b|\bopens? (?:with|on) the sound\b",
     ),
+    # "in the 5 second" (a learner's "in the fifth second")
+    ("at", r"\bin\s+the\s+(?P<n>\d+(?:\.\d+)?)\s*(?:sec|second)\b"),
+    # "at exactly 1, 2 and 3 seconds": the first time, then how many times in all
+    ("at", rf"\bat\s+{_HEDGE}(?P<n>\d+(?:\.\d+)?)(?=(?:\s*,\s*\d+(?:\.\d+)?)*,?\s+and\s+\d+(?:\.\d+)?\s*{_SECONDS})"),
+    ("list", rf"(?<=\d)(?P<rest>(?:\s*,\s*\d+(?:\.\d+)?)*,?\s+and\s+\d+(?:\.\d+)?\s*{_SECONDS})"),
     # "in the second 3", "from the first second", "in the third second"
     ("at", r"\b(?:in|at|from|on)\s+the\s+second\s+(?P<n>\d+(?:\.\d+)?)\b"),
     (
@@ -161,7 +168,31 @@ def find_times(text: str) -> list[TimePhrase]:
     for phrase in sorted(found, key=lambda t: (-(t.end - t.start), t.start)):
         if all(phrase.end <= c.start or phrase.start >= c.end for c in chosen):
             chosen.append(phrase)
+    # "… meows at 4", "liftoff at four": once a time with a unit is stated, a bare "at N" ending a clause
+    # carries the same unit
+    first_unit = min((c.start for c in chosen if c.count is None and c.fraction is None), default=None)
+    if first_unit is not None:
+        for m in _BARE_AT.finditer(text):
+            value = number(m.group("n"))
+            bare = TimePhrase(m.start(), m.end(), m.group(0), seconds=value)
+            if (
+                value is not None
+                and m.start() > first_unit
+                and all(bare.end <= c.start or bare.start >= c.end for c in chosen)
+            ):
+                chosen.append(bare)
     return sorted(chosen, key=lambda t: t.start)
+
+
+_BARE_AT = re.compile(
+    rf"\b(?:at|by)\s+(?P<n>\d{{1,2}}(?:\.\d+)?|{_WORD})(?=\s*(?:[,.;!?)]|$)|\s+(?:and|then|n|too|as|while|when|with|lol)\b)",
+    _FLAGS,
+)
+
+
+def text_before(m: re.Match[str]) -> str:
+    """The text a match follows (for a phrase that continues the one before it)."""
+    return m.string[: m.start()]
 
 
 def _group(m: re.Match[str], *names: str) -> str | None:
@@ -195,6 +226,13 @@ def _meaning(kind: str, m: re.Match[str]) -> TimePhrase | None:
         return TimePhrase(**base, fraction=1.0)
     if kind == "start":
         return TimePhrase(**base, fraction=0.0)
+    if kind == "list":
+        # the rest of "at 1, 2 and 3 seconds": how many times, and how often when evenly spaced
+        first = float(re.findall(r"\d+(?:\.\d+)?", text_before(m))[-1])
+        values = [first, *(float(v) for v in re.findall(r"\d+(?:\.\d+)?", m.group("rest")))]
+        steps = {round(b - a, 3) for a, b in pairwise(values)}
+        every = steps.pop() if len(steps) == 1 and min(steps) > 0 else None
+        return TimePhrase(**base, count=len(values), every_seconds=every)
     if c := _group(m, "c"):
         return TimePhrase(**base, count=_COUNTS[c.lower()])
     n = (_group(m, "n") or "").lower()
