@@ -64,3 +64,49 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
     table = tuning.table()
     for name, floor in FLOORS.items():
         assert tuning.rate(name) >= floor, f"{name}\n{table}"
+
+
+# blind13b: 130 prompts by another writer who never saw the code or the other corpora (blind13b/README.md).
+# Scored blind twice, aggregates only: with the rules of 43d0249 (recall 85.5 %, subject 80.8 %, source 53 %,
+# material 42 %, action 57 %, location 94 %, characters 78 %) and with the rules tuned on blind13 (recall
+# 86.2 %, subject 83.1 %, source 55 %, material 46 %, action 59 %, location 92 %, characters 88 %): tuning
+# on one writer's prompts carried over little to another's. Since then it is tuning data too.
+BLIND13B = Path(__file__).with_name("blind13b") / "blind13b.jsonl"
+#: measured with this commit, rounded down to a whole percent
+BLIND13B_FLOORS = {
+    "recall": 0.86,
+    "subject": 0.83,
+    "source": 0.54,
+    "material": 0.46,
+    "action": 0.58,
+    "location": 0.92,
+    "characters": 0.87,
+    "count_every": 0.94,
+}
+
+
+@pytest.fixture(scope="module")
+def blind13b() -> BlindScore:
+    return score(load(BLIND13B))
+
+
+def _measures(result: BlindScore) -> dict[str, float]:
+    fields = {name: result.rate(name) for name in (*MET_FIELDS, *UNMET_FIELDS)}
+    return {"recall": result.recall, "subject": result.subject_rate, **fields}
+
+
+def test_blind13b_refuses_nothing_and_times_what_it_finds_to_the_frame(blind13b: BlindScore) -> None:
+    assert blind13b.refused == 0 and blind13b.frame_rate >= 0.98, blind13b.table()
+
+
+def test_blind13b_does_not_fall_below_what_it_measures(blind13b: BlindScore) -> None:
+    measured = _measures(blind13b)
+    for name, floor in BLIND13B_FLOORS.items():
+        assert measured[name] >= floor, f"{name}\n{blind13b.table()}"
+
+
+@pytest.mark.xfail(strict=True, reason="the goals are not reached on blind13b: see its floors")
+def test_blind13b_meets_the_goals(blind13b: BlindScore) -> None:
+    measured = _measures(blind13b)
+    assert measured["recall"] >= 0.95 and measured["subject"] >= 0.90, blind13b.table()
+    assert all(measured[name] >= FIELD_GOAL for name in (*MET_FIELDS, *UNMET_FIELDS)), blind13b.table()
