@@ -184,7 +184,8 @@ class ShotRenderer:
             return (self.look.grade(lit).float() / 255).to(rgb.device)
 
         location = self.shot.environment.location
-        water = {p.LOCATION_BEACH: 0.74, p.LOCATION_UNDERWATER: 0.6}.get(location)
+        # boats ride the beach's sea band (it runs from the skyline 0.15 frame heights down); fish swim mid-water
+        water = {p.LOCATION_BEACH: self.world.skyline + 0.06, p.LOCATION_UNDERWATER: 0.6}.get(location)
         person_px = SHOT_HEIGHT.get(self.shot.camera.shot_size, 1.6) * self.h
         return subjects.SubjectDrawing(
             noun,
@@ -196,6 +197,7 @@ class ShotRenderer:
             colour,
             self.device,
             _seed(self.plan.seed, "subject", self.shot.index),
+            self.look.letterbox,
         )
 
     # ---------------------------------------------------------------- characters

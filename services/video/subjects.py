@@ -212,10 +212,15 @@ class SubjectDrawing:
         colour: torch.Tensor,
         device: torch.device,
         seed: int,
+        letterbox: int = 0,
     ) -> None:
         """`colour` maps straight RGB 0..1 [N, 3] to the shot's lit and graded RGB 0..1.
-        `ground` and `water` are frame-height fractions of the floor line and the water line."""
+        `ground` and `water` are frame-height fractions of the floor line and the water line;
+        `letterbox` the rows of bars at the top and bottom, which the subject stays between."""
         self.noun, self.w, self.h, self.device = noun, frame_w, frame_h, device
+        self.letterbox = letterbox
+        if noun.motion == "fly":  # seen against the sky, farther off than things on the ground
+            size_px *= 0.6
         base = sprite(noun).to(device)
         rng = np.random.default_rng(seed)
         direction = -1 if rng.random() < 0.5 else 1
@@ -224,7 +229,7 @@ class SubjectDrawing:
             self.instances = [
                 Instance(
                     (k + 0.5 + 0.3 * rng.random()) / count,
-                    ground - 0.1 - 0.06 * (k % 2),
+                    ground - 0.03 * (k % 2),  # two ranks, the back one smaller
                     0.75 + 0.25 * (k % 2),
                     rng.random(),
                     1 if k % 2 else -1,
@@ -236,7 +241,7 @@ class SubjectDrawing:
             if noun.motion in ("swim", "sail") and water is not None:
                 line = water
             elif noun.motion == "fly":
-                line = 0.45
+                line = 0.5
             start = 0.5 if noun.motion in ("still", "fall") else 0.5 - 0.22 * direction
             self.instances = [Instance(start, line, 1.0, 0.0, direction)]
         scale = size_px / max(base.shape[1:])
@@ -319,7 +324,7 @@ class SubjectDrawing:
                 cy = bottom - self.sprites[1].shape[1] * s * squash / 2
                 # always whole on screen: the camera follows a subject that would leave the frame
                 x0 = min(max(0, round(cx - w_px / 2)), max(0, self.w - w_px))
-                y0 = min(max(0, round(cy - h_px / 2)), max(0, self.h - h_px))
+                y0 = min(max(self.letterbox, round(cy - h_px / 2)), max(0, self.h - self.letterbox - h_px))
                 self._blend(out[k], rgba, x0, y0)
 
     def _blend(self, frame: torch.Tensor, rgba: torch.Tensor, x0: int, y0: int) -> None:

@@ -39,6 +39,7 @@ class World:
     horizon: float  # ground line as a fraction of the frame height (where feet stand)
     fog: float  # 0..1
     neon: bool
+    skyline: float = 0.62  # where the layers' horizon line shows in the frame at rest (frame-height fraction)
 
 
 def _rng(seed: int, salt: str) -> torch.Generator:
@@ -144,7 +145,8 @@ def build(env: p.Environment, width: int, height: int, seed: int, scenery: subje
             amount = fog * (1 - math.exp(-depth / 6.0))
             lit = lit * (1 - amount) + fog_color * amount
         out.append(Layer((lit.clamp(0, 1) * 255).to(torch.uint8), mask, depth))
-    return World(out, light, 0.62 + 0.25, fog, location == p.LOCATION_NEON_CITY or env.lighting == p.LIGHTING_NEON)
+    neon = location == p.LOCATION_NEON_CITY or env.lighting == p.LIGHTING_NEON
+    return World(out, light, 0.62 + 0.25, fog, neon, (horizon - (lh - height) / 2) / height)
 
 
 # ---------------------------------------------------------------- location builders
@@ -317,11 +319,12 @@ def _species_forest(canvas: Canvas, g: torch.Generator, horizon: float, height: 
             x += spacing
         return rgb, mask, depth
 
+    # near trees stand apart at the sides of the view, so the far rows and the sky show between them
     return [
-        row(height * 0.1, 0.28, 0.0, FAR),
-        row(height * 0.22, 0.5, 0.03, MID),
+        row(height * 0.09, 0.26, 0.0, FAR),
+        row(height * 0.2, 0.42, 0.04, MID),
         _ground(canvas, horizon, (0.25, 0.3, 0.15)),
-        row(height * 0.7, 1.1, 0.3, 1.4),
+        row(height * 1.3, 0.8, 0.34, 1.4),
     ]
 
 
