@@ -254,6 +254,8 @@ class SubjectDrawing:
             d: drawn.flip(-1) if noun.faces in ("left", "right") and (d > 0) == (noun.faces == "left") else drawn
             for d in (-1, 1)
         }
+        # blend-ready copies of the sprites drawn at their prepared size, by (direction, turn step)
+        self._ready: dict[tuple[int, int], tuple[torch.Tensor, torch.Tensor]] = {}
         self.turning = noun.motion in ("roll", "sail", "fall")
         if self.turning:
             self.turns = {
@@ -308,15 +310,19 @@ class SubjectDrawing:
         for k, (sec, prog) in enumerate(zip(seconds, progress, strict=True)):
             for inst in self.instances:
                 x, y, angle, squash = self._pose(inst, sec, prog)
-                rgba = self.sprites[inst.direction]
-                if self.turning and angle:
-                    step = round(angle / (2 * math.pi) * ANGLES) % ANGLES
-                    rgba = self.turns[inst.direction][step]
+                step = round(angle / (2 * math.pi) * ANGLES) % ANGLES if self.turning and angle else -1
+                rgba = self.sprites[inst.direction] if step < 0 else self.turns[inst.direction][step]
                 s = float(scale[k]) * inst.scale
                 sh, sw = rgba.shape[1:]
                 h_px, w_px = max(2, round(sh * s * squash)), max(2, round(sw * s))
                 if (h_px, w_px) != (sh, sw):
-                    rgba = F.interpolate(rgba[None], size=(h_px, w_px), mode="bilinear", align_corners=False)[0]
+                    resized = F.interpolate(rgba[None], size=(h_px, w_px), mode="bilinear", align_corners=False)[0]
+                    ready = _premultiplied(resized)
+                else:
+                    key = (inst.direction, step)
+                    if key not in self._ready:
+                        self._ready[key] = _premultiplied(rgba)
+                    ready = self._ready[key]
                 cx = self.w / 2 + (x - self.w / 2) * float(scale[k]) + (float(ox[k]) if anchored else 0.0)
                 bottom = self.h / 2 + (y - self.h / 2) * float(scale[k]) + float(oy[k])
                 # placed by its centre, half its upright height above where it stands, so a rotated
@@ -325,38 +331,41 @@ class SubjectDrawing:
                 # always whole on screen: the camera follows a subject that would leave the frame
                 x0 = min(max(0, round(cx - w_px / 2)), max(0, self.w - w_px))
                 y0 = min(max(self.letterbox, round(cy - h_px / 2)), max(0, self.h - self.letterbox - h_px))
-                self._blend(out[k], rgba, x0, y0)
+                self._blend(out[k], ready, x0, y0)
 
-    def _blend(self, frame: torch.Tensor, rgba: torch.Tensor, x0: int, y0: int) -> None:
-        h, w = min(rgba.shape[1], self.h - y0), min(rgba.shape[2], self.w - x0)
-        patch = rgba[:, :h, :w]
-        alpha = patch[3:4].permute(1, 2, 0)
+    def _blend(self, frame: torch.Tensor, ready: tuple[torch.Tensor, torch.Tensor], x0: int, y0: int) -> None:
+        premultiplied, clear = ready
+        h, w = min(clear.shape[0], self.h - y0), min(clear.shape[1], self.w - x0)
         region = frame[y0 : y0 + h, x0 : x0 + w].float()
-        colour = patch[:3].permute(1, 2, 0) * 255
-        frame[y0 : y0 + h, x0 : x0 + w] = (region * (1 - alpha) + colour * alpha).round().clamp(0, 255).to(torch.uint8)
+        region.mul_(clear[:h, :w]).add_(premultiplied[:h, :w]).clamp_(max=255)
+        frame[y0 : y0 + h, x0 : x0 + w] = region.to(torch.uint8)
 
 
-def composite(
-    rgb: torch.Tensor, mask: torch.Tensor | None, rgba: torch.Tensor, x0: int, y0: int
-) -> tuple[torch.Tensor, torch.Tensor | None]:
-    """Paint a prop (rgba [4, h, w], straight colour) onto a world layer (float rgb [H, W, 3] and
-    its bool mask, None = opaque) with its top-left at canvas (x0, y0); returns the new (rgb, mask)."""
+def _premultiplied(rgba: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """A sprite ready to blend over uint8 pixels in two passes: (colour × alpha × 255 + ½ [h, w, 3]
+    — the ½ rounds when the sum is truncated —, 1 − alpha [h, w, 1])."""
+    hwc = rgba.permute(1, 2, 0)
+    alpha = hwc[..., 3:]
+    return (hwc[..., :3] * alpha * 255 + 0.5).contiguous(), (1 - alpha).contiguous()
+
+
+def composite(rgb: torch.Tensor, mask: torch.Tensor | None, rgba: torch.Tensor, x0: int, y0: int) -> None:
+    """Paint a prop (rgba [4, h, w], straight colour) in place onto a world layer (float rgb [H, W, 3]
+    and its bool mask, None = opaque) with its top-left at canvas (x0, y0). In place, because a
+    forest paints dozens of trees onto one canvas."""
     height, width = rgb.shape[:2]
     ys, xs = max(0, y0), max(0, x0)
     ye, xe = min(height, y0 + rgba.shape[1]), min(width, x0 + rgba.shape[2])
     if ys >= ye or xs >= xe:
-        return rgb, mask
-    rgb = rgb.clone()
+        return
     patch = rgba[:, ys - y0 : ye - y0, xs - x0 : xe - x0]
     alpha = patch[3][..., None]
     colour = patch[:3].permute(1, 2, 0)
     under = rgb[ys:ye, xs:xe]
     if mask is not None:  # where the layer was empty there is nothing to blend the edge with
         under = torch.where(mask[ys:ye, xs:xe, None], under, colour)
-        mask = mask.clone()
         mask[ys:ye, xs:xe] |= patch[3] > 0.35
     rgb[ys:ye, xs:xe] = under * (1 - alpha) + colour * alpha
-    return rgb, mask
 
 
 def prop_sprite(noun: Noun, height_px: float) -> torch.Tensor:

@@ -310,12 +310,12 @@ def _species_forest(canvas: Canvas, g: torch.Generator, horizon: float, height: 
 
     def row(spacing: float, size: float, base: float, depth: float) -> tuple:
         rgb = torch.zeros(canvas.h, canvas.w, 3)
-        mask: torch.Tensor | None = torch.zeros(canvas.h, canvas.w, dtype=torch.bool)
+        mask = torch.zeros(canvas.h, canvas.w, dtype=torch.bool)
         x = -spacing * float(_u(g, 1))
         while x < canvas.w + spacing:
             drawn = subjects.prop_sprite(tree, height * size * (0.75 + 0.4 * float(_u(g, 1))))
             x0 = int(x + spacing * 0.4 * float(_u(g, 1)))
-            rgb, mask = subjects.composite(rgb, mask, drawn, x0, int(horizon + height * base) - drawn.shape[1])
+            subjects.composite(rgb, mask, drawn, x0, int(horizon + height * base) - drawn.shape[1])
             x += spacing
         return rgb, mask, depth
 
@@ -333,6 +333,7 @@ def _with_props(
 ) -> list:
     """Paint the place's props into the layer of their depth (a new layer where the world has none)."""
     layers = list(layers)
+    copied: set[int] = set()  # builders may hand out shared or expanded tensors: paint on a copy
     for prop in props:
         depth = _PROP_DEPTH[prop.layer]
         drawn = subjects.prop_sprite(prop.noun, prop.height * height)
@@ -341,12 +342,14 @@ def _with_props(
         at = next((k for k, layer in enumerate(layers) if layer[2] == depth), None)
         if at is None:  # depths run far to near: the new layer goes before the first nearer one
             at = next((k for k, layer in enumerate(layers) if layer[2] < depth), len(layers))
-            layers.insert(
-                at, (torch.zeros(canvas.h, canvas.w, 3), torch.zeros(canvas.h, canvas.w, dtype=torch.bool), depth)
-            )
-        rgb, mask, _ = layers[at]
-        rgb, mask = subjects.composite(rgb, mask, drawn, x0, y0)
-        layers[at] = (rgb, mask, depth)
+            empty = torch.zeros(canvas.h, canvas.w, dtype=torch.bool)
+            layers.insert(at, (torch.zeros(canvas.h, canvas.w, 3), empty, depth))
+            copied = {k + (k >= at) for k in copied} | {at}
+        if at not in copied:
+            rgb, mask, _ = layers[at]
+            layers[at] = (rgb.clone(), None if mask is None else mask.clone(), depth)
+            copied.add(at)
+        subjects.composite(layers[at][0], layers[at][1], drawn, x0, y0)
     return layers
 
 
