@@ -198,6 +198,7 @@ class ShotRenderer:
             self.device,
             _seed(self.plan.seed, "subject", self.shot.index),
             self.look.letterbox,
+            self.shot.camera.movement in (p.CAMERA_MOVEMENT_TRACKING, p.CAMERA_MOVEMENT_PAN),
         )
 
     # ---------------------------------------------------------------- characters

@@ -213,17 +213,21 @@ class SubjectDrawing:
         device: torch.device,
         seed: int,
         letterbox: int = 0,
+        followed: bool = False,
     ) -> None:
         """`colour` maps straight RGB 0..1 [N, 3] to the shot's lit and graded RGB 0..1.
         `ground` and `water` are frame-height fractions of the floor line and the water line;
-        `letterbox` the rows of bars at the top and bottom, which the subject stays between."""
+        `letterbox` the rows of bars at the top and bottom, which the subject stays between;
+        `followed`: the camera travels right with the subject (tracking, pan), so it heads right
+        and covers less of the frame."""
         self.noun, self.w, self.h, self.device = noun, frame_w, frame_h, device
         self.letterbox = letterbox
+        self.followed = followed
         if noun.motion == "fly":  # seen against the sky, farther off than things on the ground
             size_px *= 0.6
         base = sprite(noun).to(device)
         rng = np.random.default_rng(seed)
-        direction = -1 if rng.random() < 0.5 else 1
+        direction = 1 if followed or rng.random() < 0.5 else -1
         if noun.family == "crowd":  # a crowd is a row of people across the frame behind the action
             count = 7
             self.instances = [
@@ -242,7 +246,7 @@ class SubjectDrawing:
                 line = water
             elif noun.motion == "fly":
                 line = 0.5
-            start = 0.5 if noun.motion in ("still", "fall") else 0.5 - 0.22 * direction
+            start = 0.5 if noun.motion in ("still", "fall") or followed else 0.5 - 0.22 * direction
             self.instances = [Instance(start, line, 1.0, 0.0, direction)]
         scale = size_px / max(base.shape[1:])
         h, w = max(2, round(base.shape[1] * scale)), max(2, round(base.shape[2] * scale))
@@ -274,7 +278,7 @@ class SubjectDrawing:
         if self.noun.family == "crowd":
             x += inst.direction * 0.06 * self.w * progress
         else:
-            x += inst.direction * travel.get(motion, 0.0) * self.w * progress
+            x += inst.direction * travel.get(motion, 0.0) * self.w * progress * (0.3 if self.followed else 1.0)
         if motion in ("walk", "trot"):
             rate, lift = (2.0, 0.03) if motion == "walk" else (3.0, 0.07)
             y -= abs(math.sin(math.pi * rate * t)) * lift * size
