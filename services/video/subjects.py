@@ -96,8 +96,10 @@ def _atlas() -> tuple[torch.Tensor, dict[str, list[int]]]:
     return rgba, index["sprites"]
 
 
+@cache
 def sprite(noun: Noun) -> torch.Tensor:
-    """The noun's drawing: float RGBA [4, h, w] in 0..1, straight (not premultiplied) colour."""
+    """The noun's drawing: float RGBA [4, h, w] in 0..1, straight (not premultiplied) colour. Cached:
+    a forest draws the same tree dozens of times. Callers must not modify it."""
     rgba, boxes = _atlas()
     x, y, w, h = boxes[noun.key]
     return rgba[y : y + h, x : x + w].permute(2, 0, 1).float() / 255

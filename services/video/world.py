@@ -311,9 +311,11 @@ def _species_forest(canvas: Canvas, g: torch.Generator, horizon: float, height: 
     def row(spacing: float, size: float, base: float, depth: float) -> tuple:
         rgb = torch.zeros(canvas.h, canvas.w, 3)
         mask = torch.zeros(canvas.h, canvas.w, dtype=torch.bool)
+        # three sizes per row, drawn once each: resampling every tree would cost more than painting it
+        sizes = [subjects.prop_sprite(tree, height * size * scale) for scale in (0.75, 0.95, 1.15)]
         x = -spacing * float(_u(g, 1))
         while x < canvas.w + spacing:
-            drawn = subjects.prop_sprite(tree, height * size * (0.75 + 0.4 * float(_u(g, 1))))
+            drawn = sizes[int(_u(g, 1) * len(sizes)) % len(sizes)]
             x0 = int(x + spacing * 0.4 * float(_u(g, 1)))
             subjects.composite(rgb, mask, drawn, x0, int(horizon + height * base) - drawn.shape[1])
             x += spacing
