@@ -29,7 +29,6 @@ PERSON_M = 1.75
 MIN_SCREEN, MAX_SCREEN = 0.08, 0.8
 #: Angles the rotating motions are pre-drawn at (roll, rock, tumble), per full turn.
 ANGLES = 24
-LAYERS = ("far", "mid", "near")
 _WORD = re.compile(r"[a-z][a-z'-]*")
 #: Longest vocabulary entry in words ("statue of liberty").
 MAX_WORDS = 4
