@@ -20,7 +20,7 @@ import torch.nn.functional as F
 
 from cinemesh.v1 import common_pb2
 from cinemesh.v1 import plan_pb2 as p
-from cinemesh.video import characters, events, world
+from cinemesh.video import characters, events, subjects, world
 from cinemesh.video.look import Look
 
 BATCH = 8
@@ -126,9 +126,13 @@ class ShotRenderer:
         self.w, self.h, self.fps = fmt.width, fmt.height, fmt.fps
         self.count = shot.end_frame - shot.start_frame
         scene_seed = _seed(plan.seed, shot.scene_index)
-        self.world = world.build(shot.environment, self.w, self.h, scene_seed)
+        # humans are drawn by `characters`; any other subject is a sprite from the vocabulary
+        self.subject = None if shot.character_ids else subjects.resolve(shot.subject.text)
+        scenery = subjects.scenery(self._place_phrases(), skip=self.subject)
+        self.world = world.build(shot.environment, self.w, self.h, scene_seed, scenery)
         self.camera = Camera(shot.camera.movement, self.w, self.h, self.count, _seed(plan.seed, "cam", shot.index))
         self.look = Look(shot.style.style, self.h, self.w, _seed(plan.seed, "grain", shot.index))
+        self.drawing = None if self.subject is None else self._subject_drawing(self.subject)
         # the grade is per pixel, so it is applied once to the layers, not to every frame
         self.layers = self._flatten_if_rigid(
             [
@@ -161,6 +165,45 @@ class ShotRenderer:
         for layer_rgb, mask, _ in layers[1:]:
             rgb = layer_rgb.clone() if mask is None else torch.where(mask[..., None], layer_rgb, rgb)
         return [(rgb, None, world.NEAR)]
+
+    # ---------------------------------------------------------------- subject and place
+
+    def _place_phrases(self) -> list[str]:
+        """The place with the two words written before it ("snowy birch forest", "farmhouse
+        kitchen"), and the subject ("the lighthouse keeper"): the words that name scenery."""
+        env = self.shot.environment
+        place = env.place
+        scenes = [scene for scene in self.plan.scenes if scene.index == self.shot.scene_index]
+        if scenes and env.place_source.spans:
+            span = env.place_source.spans[0]
+            before = scenes[0].prompt[: span.start].split()[-2:]
+            place = " ".join([*before, scenes[0].prompt[span.start : span.end]])
+        return [place, self.shot.subject.text]
+
+    def _subject_drawing(self, noun: subjects.Noun) -> subjects.SubjectDrawing:
+        light = self.world.light
+
+        def colour(rgb: torch.Tensor) -> torch.Tensor:  # lit like the world, then graded like the layers
+            lit = (rgb.cpu() * light * 255).round().clamp(0, 255).to(torch.uint8)
+            return (self.look.grade(lit).float() / 255).to(rgb.device)
+
+        location = self.shot.environment.location
+        # boats ride the beach's sea band (it runs from the skyline 0.15 frame heights down); fish swim mid-water
+        water = {p.LOCATION_BEACH: self.world.skyline + 0.06, p.LOCATION_UNDERWATER: 0.6}.get(location)
+        person_px = SHOT_HEIGHT.get(self.shot.camera.shot_size, 1.6) * self.h
+        return subjects.SubjectDrawing(
+            noun,
+            subjects.screen_size(noun, person_px, self.h),
+            self.w,
+            self.h,
+            self.world.horizon,
+            water,
+            colour,
+            self.device,
+            _seed(self.plan.seed, "subject", self.shot.index),
+            self.look.letterbox,
+            self.shot.camera.movement in (p.CAMERA_MOVEMENT_TRACKING, p.CAMERA_MOVEMENT_PAN),
+        )
 
     # ---------------------------------------------------------------- characters
 
@@ -231,6 +274,9 @@ class ShotRenderer:
         assert out is not None
         out = out.clone()
         faces = self._characters(out, idx, t)
+        if self.drawing is not None:
+            seconds = (idx.float() / self.fps).tolist()
+            self.drawing.draw(out, seconds, t.tolist(), self.camera.transform(t, CHARACTER_DEPTH))
         self._weather(out, idx)
         self._events(out, idx)
         return ShotFrames(self.look.finish(out, self.shot.start_frame + start), faces)

@@ -16,9 +16,11 @@ from dataclasses import dataclass
 import torch
 
 from cinemesh.v1 import plan_pb2 as p
+from cinemesh.video import subjects
 
 #: Layer depths in scene units: the camera's parallax and dolly scale follow 1/depth.
 SKY, FAR, MID, NEAR = 100.0, 10.0, 5.0, 2.5
+_PROP_DEPTH = {"far": FAR, "mid": MID, "near": NEAR}
 #: Canvas margins relative to the frame, so pans, tracks and dollies never run off the edge.
 MARGIN_X, MARGIN_Y = 0.45, 0.3
 
@@ -37,6 +39,7 @@ class World:
     horizon: float  # ground line as a fraction of the frame height (where feet stand)
     fog: float  # 0..1
     neon: bool
+    skyline: float = 0.62  # where the layers' horizon line shows in the frame at rest (frame-height fraction)
 
 
 def _rng(seed: int, salt: str) -> torch.Generator:
@@ -105,8 +108,9 @@ def _paint(canvas: Canvas, mask: torch.Tensor, color: tuple, shade: float = 0.15
     return torch.tensor(color)[None, None, :] * ramp[..., None] * mask[..., None]
 
 
-def build(env: p.Environment, width: int, height: int, seed: int) -> World:
-    """The layers of one shot's environment for a frame of width × height."""
+def build(env: p.Environment, width: int, height: int, seed: int, scenery: subjects.Scenery | None = None) -> World:
+    """The layers of one shot's environment for a frame of width × height, with the props and
+    tree species its place names (`scenery`)."""
     lw, lh = int(width * (1 + 2 * MARGIN_X)), int(height * (1 + 2 * MARGIN_Y))
     canvas = Canvas(lh, lw)
     g = _rng(seed, f"world:{env.location}")
@@ -123,8 +127,12 @@ def build(env: p.Environment, width: int, height: int, seed: int) -> World:
         sky = torch.where(sun[..., None], torch.tensor([1.0, 0.95, 0.8]), sky)
     location = env.location
     layers: list[tuple[torch.Tensor, torch.Tensor | None, float]] = [(sky, None, SKY)]
-    builder = _BUILDERS.get(location, _field)
-    layers += builder(canvas, g, horizon, height, night)
+    scenery = scenery or subjects.Scenery()
+    if location == p.LOCATION_FOREST and scenery.trees is not None:
+        layers += _species_forest(canvas, g, horizon, height, scenery.trees)
+    else:
+        layers += _BUILDERS.get(location, _field)(canvas, g, horizon, height, night)
+    layers = _with_props(layers, canvas, scenery.props, width * MARGIN_X, horizon, width, height)
     light = torch.tensor(_LIGHT.get(env.lighting, (1.0, 1.0, 1.0)))
     if night and env.lighting == p.LIGHTING_NATURAL:
         light = torch.tensor(_LIGHT[p.LIGHTING_NIGHT])
@@ -137,7 +145,8 @@ def build(env: p.Environment, width: int, height: int, seed: int) -> World:
             amount = fog * (1 - math.exp(-depth / 6.0))
             lit = lit * (1 - amount) + fog_color * amount
         out.append(Layer((lit.clamp(0, 1) * 255).to(torch.uint8), mask, depth))
-    return World(out, light, 0.62 + 0.25, fog, location == p.LOCATION_NEON_CITY or env.lighting == p.LIGHTING_NEON)
+    neon = location == p.LOCATION_NEON_CITY or env.lighting == p.LIGHTING_NEON
+    return World(out, light, 0.62 + 0.25, fog, neon, (horizon - (lh - height) / 2) / height)
 
 
 # ---------------------------------------------------------------- location builders
@@ -294,6 +303,56 @@ def _forest(canvas: Canvas, g: torch.Generator, horizon: float, height: int, nig
         ground,
         trees(0.55, (0.06, 0.22, 0.08), 1.4, 0.95),
     ]
+
+
+def _species_forest(canvas: Canvas, g: torch.Generator, horizon: float, height: int, tree: subjects.Noun) -> list:
+    """A forest of one named species (birch, palm…): rows of its sprite, small and dense far away."""
+
+    def row(spacing: float, size: float, base: float, depth: float) -> tuple:
+        rgb = torch.zeros(canvas.h, canvas.w, 3)
+        mask = torch.zeros(canvas.h, canvas.w, dtype=torch.bool)
+        # three sizes per row, drawn once each: resampling every tree would cost more than painting it
+        sizes = [subjects.prop_sprite(tree, height * size * scale) for scale in (0.75, 0.95, 1.15)]
+        x = -spacing * float(_u(g, 1))
+        while x < canvas.w + spacing:
+            drawn = sizes[int(_u(g, 1) * len(sizes)) % len(sizes)]
+            x0 = int(x + spacing * 0.4 * float(_u(g, 1)))
+            subjects.composite(rgb, mask, drawn, x0, int(horizon + height * base) - drawn.shape[1])
+            x += spacing
+        return rgb, mask, depth
+
+    # near trees stand apart at the sides of the view, so the far rows and the sky show between them
+    return [
+        row(height * 0.09, 0.26, 0.0, FAR),
+        row(height * 0.2, 0.42, 0.04, MID),
+        _ground(canvas, horizon, (0.25, 0.3, 0.15)),
+        row(height * 1.3, 0.8, 0.34, 1.4),
+    ]
+
+
+def _with_props(
+    layers: list, canvas: Canvas, props: list[subjects.Prop], left: float, horizon: float, width: int, height: int
+) -> list:
+    """Paint the place's props into the layer of their depth (a new layer where the world has none)."""
+    layers = list(layers)
+    copied: set[int] = set()  # builders may hand out shared or expanded tensors: paint on a copy
+    for prop in props:
+        depth = _PROP_DEPTH[prop.layer]
+        drawn = subjects.prop_sprite(prop.noun, prop.height * height)
+        x0 = int(left + prop.x * width - drawn.shape[2] / 2)
+        y0 = int(horizon + prop.base * height - drawn.shape[1])
+        at = next((k for k, layer in enumerate(layers) if layer[2] == depth), None)
+        if at is None:  # depths run far to near: the new layer goes before the first nearer one
+            at = next((k for k, layer in enumerate(layers) if layer[2] < depth), len(layers))
+            empty = torch.zeros(canvas.h, canvas.w, dtype=torch.bool)
+            layers.insert(at, (torch.zeros(canvas.h, canvas.w, 3), empty, depth))
+            copied = {k + (k >= at) for k in copied} | {at}
+        if at not in copied:
+            rgb, mask, _ = layers[at]
+            layers[at] = (rgb.clone(), None if mask is None else mask.clone(), depth)
+            copied.add(at)
+        subjects.composite(layers[at][0], layers[at][1], drawn, x0, y0)
+    return layers
 
 
 def _beach(canvas: Canvas, g: torch.Generator, horizon: float, height: int, night: bool) -> list:

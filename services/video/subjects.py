@@ -1,0 +1,381 @@
+"""Non-human subjects and scenery props: nouns resolved to twemoji sprites and moved through a shot.
+
+The vocabulary (data/subjects.yaml: noun -> sprite, family, motion, size, facing) and the sprite
+atlas (data/sprites/atlas.png + atlas.json, rasterised once by scripts/build_sprite_atlas.py) are
+read once per process. A shot's subject is drawn like a character: its sprite is scaled, lit,
+graded and (for rolling, rocking or falling things) rotated once per shot, and per frame it is
+only blended inside its box, so a subject costs about as much as its own pixels.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+import yaml
+from PIL import Image
+
+DATA = Path(__file__).resolve().parent / "data"
+#: Metres a standing person is tall: a subject's size is compared with it to scale it on screen.
+PERSON_M = 1.75
+#: On-screen size (longest side, in frame heights) a subject may take, so it stays whole in frame.
+MIN_SCREEN, MAX_SCREEN = 0.08, 0.8
+#: Angles the rotating motions are pre-drawn at (roll, rock, tumble), per full turn.
+ANGLES = 24
+_WORD = re.compile(r"[a-z][a-z'-]*")
+#: Longest vocabulary entry in words ("statue of liberty").
+MAX_WORDS = 4
+
+
+@dataclass(frozen=True)
+class Noun:
+    name: str
+    key: str  # atlas sprite key
+    family: str
+    motion: str
+    size: float  # metres, longest side
+    faces: str  # left, right or none
+
+
+@dataclass(frozen=True)
+class Prop:
+    noun: Noun
+    layer: str  # far, mid or near
+    x: float  # frame widths from the frame's left edge at rest
+    base: float  # frame heights below the horizon
+    height: float  # frame heights
+
+
+@dataclass
+class Scenery:
+    """What a shot's place adds to its world: props, and the species a forest's trees are."""
+
+    props: list[Prop] = field(default_factory=list)
+    trees: Noun | None = None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    nouns: dict[str, Noun]  # every name and alias
+    places: dict[str, list[Prop]]
+    trees: dict[str, Noun]
+
+
+def sprite_key(entry: dict) -> str:
+    """Atlas key of an entry's drawing (scripts/build_sprite_atlas.py writes the atlas under these)."""
+    return entry["sprite"] + (f"+{entry['tint']}" if entry.get("tint") else "")
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    data = yaml.safe_load((DATA / "subjects.yaml").read_text())
+    nouns: dict[str, Noun] = {}
+    for name, entry in data["nouns"].items():
+        noun = Noun(name, sprite_key(entry), entry["family"], entry["motion"], float(entry["size"]), entry["faces"])
+        for alias in [name, *entry.get("aliases", [])]:
+            nouns[alias] = noun
+    places = {
+        word: [Prop(nouns[e["noun"]], e["layer"], e["x"], e["base"], e["height"]) for e in entries]
+        for word, entries in data["places"].items()
+    }
+    return Vocabulary(nouns, places, {word: nouns[name] for word, name in data["trees"].items()})
+
+
+@cache
+def _atlas() -> tuple[torch.Tensor, dict[str, list[int]]]:
+    index = json.loads((DATA / "sprites" / "atlas.json").read_text())
+    rgba = torch.from_numpy(np.asarray(Image.open(DATA / "sprites" / "atlas.png").convert("RGBA")).copy())
+    return rgba, index["sprites"]
+
+
+@cache
+def sprite(noun: Noun) -> torch.Tensor:
+    """The noun's drawing: float RGBA [4, h, w] in 0..1, straight (not premultiplied) colour. Cached:
+    a forest draws the same tree dozens of times. Callers must not modify it."""
+    rgba, boxes = _atlas()
+    x, y, w, h = boxes[noun.key]
+    return rgba[y : y + h, x : x + w].permute(2, 0, 1).float() / 255
+
+
+def _singulars(word: str) -> list[str]:
+    """The word and the singulars a regular plural could come from (foxes -> fox, berries -> berry)."""
+    forms = [word]
+    if word.endswith("ies"):
+        forms.append(word[:-3] + "y")
+    if word.endswith("ves"):
+        forms += [word[:-3] + "f", word[:-3] + "fe"]
+    if word.endswith("es"):
+        forms.append(word[:-2])
+    if word.endswith("s") and not word.endswith("ss"):
+        forms.append(word[:-1])
+    if word.endswith("men"):
+        forms.append(word[:-3] + "man")
+    return forms
+
+
+def _match(words: list[str], start: int, plural: bool) -> tuple[Noun, int] | None:
+    """The longest entry starting at words[start] (its last word may be a plural): (noun, words used)."""
+    nouns = vocabulary().nouns
+    for n in range(min(MAX_WORDS, len(words) - start), 0, -1):
+        head = " ".join(words[start : start + n - 1])
+        for last in _singulars(words[start + n - 1]) if plural else [words[start + n - 1]]:
+            noun = nouns.get(f"{head} {last}".strip())
+            if noun is not None:
+                return noun, n
+    return None
+
+
+def resolve(text: str) -> Noun | None:
+    """The thing a noun phrase names: its first vocabulary noun, carried on through nouns written
+    right after it ("orange cat" -> cat, "fire truck" -> fire truck), but not through inflected
+    words, which are usually the verb ("an eagle flies" -> eagle, not fly)."""
+    words = _WORD.findall(text.lower())
+    for start in range(len(words)):
+        found = _match(words, start, plural=True)
+        if found is None:
+            continue
+        noun, used = found
+        at = start + used
+        while at < len(words) and (following := _match(words, at, plural=False)) is not None:
+            noun, used = following
+            at += used
+        return noun
+    return None
+
+
+def scenery(phrases: list[str], skip: Noun | None = None) -> Scenery:
+    """Props for the place words in `phrases` (the place, the words before it, the subject);
+    `skip` is a noun already drawn as the shot's subject."""
+    vocab = vocabulary()
+    result = Scenery()
+    seen: set[str] = set()
+    for phrase in phrases:
+        for word in _WORD.findall(phrase.lower()):
+            for form in _singulars(word):
+                if form in vocab.trees and result.trees is None:
+                    result.trees = vocab.trees[form]
+                if form in vocab.places and form not in seen:
+                    seen.add(form)
+                    result.props += [prop for prop in vocab.places[form] if prop.noun != skip]
+    return result
+
+
+# ---------------------------------------------------------------- drawing a subject
+
+
+def screen_size(noun: Noun, person_px: float, frame_h: int) -> float:
+    """Longest side on screen in px: a person's framing scaled by the square root of the size
+    ratio, so a plate in a wide shot is still seen and a ship still fits."""
+    px = person_px * math.sqrt(noun.size / PERSON_M)
+    return min(MAX_SCREEN * frame_h, max(MIN_SCREEN * frame_h, px))
+
+
+def _rotated(rgba: torch.Tensor, angle: float) -> torch.Tensor:
+    """rgba [4, h, w] turned by `angle` radians about its centre on a canvas of its diagonal."""
+    h, w = rgba.shape[1:]
+    side = math.ceil(math.hypot(h, w)) // 2 * 2 + 2
+    padded = F.pad(rgba, ((side - w) // 2, side - w - (side - w) // 2, (side - h) // 2, side - h - (side - h) // 2))
+    c, s = math.cos(angle), math.sin(angle)
+    theta = torch.tensor([[c, -s, 0.0], [s, c, 0.0]], dtype=rgba.dtype, device=rgba.device)
+    grid = F.affine_grid(theta[None], [1, 4, side, side], align_corners=False)
+    return F.grid_sample(padded[None], grid, mode="bilinear", align_corners=False)[0]
+
+
+@dataclass
+class Instance:
+    """One drawn copy of the subject (a crowd has several): where it starts and how it differs."""
+
+    x: float  # frame widths
+    base: float  # frame heights: where its bottom stands
+    scale: float
+    phase: float
+    direction: int  # +1 right, -1 left
+
+
+class SubjectDrawing:
+    """A shot's subject, prepared once: sprites at screen size (lit and graded), rotated copies."""
+
+    def __init__(
+        self,
+        noun: Noun,
+        size_px: float,
+        frame_w: int,
+        frame_h: int,
+        ground: float,
+        water: float | None,
+        colour: torch.Tensor,
+        device: torch.device,
+        seed: int,
+        letterbox: int = 0,
+        followed: bool = False,
+    ) -> None:
+        """`colour` maps straight RGB 0..1 [N, 3] to the shot's lit and graded RGB 0..1.
+        `ground` and `water` are frame-height fractions of the floor line and the water line;
+        `letterbox` the rows of bars at the top and bottom, which the subject stays between;
+        `followed`: the camera travels right with the subject (tracking, pan), so it heads right
+        and covers less of the frame."""
+        self.noun, self.w, self.h, self.device = noun, frame_w, frame_h, device
+        self.letterbox = letterbox
+        self.followed = followed
+        if noun.motion == "fly":  # seen against the sky, farther off than things on the ground
+            size_px *= 0.6
+        base = sprite(noun).to(device)
+        rng = np.random.default_rng(seed)
+        direction = 1 if followed or rng.random() < 0.5 else -1
+        if noun.family == "crowd":  # a crowd is a row of people across the frame behind the action
+            count = 7
+            self.instances = [
+                Instance(
+                    (k + 0.5 + 0.3 * rng.random()) / count,
+                    ground - 0.03 * (k % 2),  # two ranks, the back one smaller
+                    0.75 + 0.25 * (k % 2),
+                    rng.random(),
+                    1 if k % 2 else -1,
+                )
+                for k in range(count)
+            ]
+        else:
+            line = ground
+            if noun.motion in ("swim", "sail") and water is not None:
+                line = water
+            elif noun.motion == "fly":
+                line = 0.5
+            start = 0.5 if noun.motion in ("still", "fall") or followed else 0.5 - 0.22 * direction
+            self.instances = [Instance(start, line, 1.0, 0.0, direction)]
+        scale = size_px / max(base.shape[1:])
+        h, w = max(2, round(base.shape[1] * scale)), max(2, round(base.shape[2] * scale))
+        drawn = F.interpolate(base[None], size=(h, w), mode="bilinear", align_corners=False, antialias=True)[0]
+        rgb = colour(drawn[:3].permute(1, 2, 0).reshape(-1, 3)).reshape(h, w, 3).permute(2, 0, 1)
+        drawn = torch.cat([rgb, drawn[3:]], dim=0)
+        # drawings that face one way are mirrored to face where they go
+        self.sprites = {
+            d: drawn.flip(-1) if noun.faces in ("left", "right") and (d > 0) == (noun.faces == "left") else drawn
+            for d in (-1, 1)
+        }
+        # blend-ready copies of the sprites drawn at their prepared size, by (direction, turn step)
+        self._ready: dict[tuple[int, int], tuple[torch.Tensor, torch.Tensor]] = {}
+        self.turning = noun.motion in ("roll", "sail", "fall")
+        if self.turning:
+            self.turns = {
+                d: [_rotated(s, 2 * math.pi * k / ANGLES) for k in range(ANGLES)] for d, s in self.sprites.items()
+            }
+
+    def _pose(self, inst: Instance, seconds: float, progress: float) -> tuple[float, float, float, float]:
+        """(centre x px, bottom y px, angle rad, vertical squash) of an instance at a moment."""
+        motion = self.noun.motion
+        size = max(self.sprites[1].shape[1:]) * inst.scale
+        x = inst.x * self.w
+        y = inst.base * self.h
+        t = seconds + inst.phase * 3
+        angle, squash = 0.0, 1.0
+        travel = {"walk": 0.3, "trot": 0.4, "fly": 0.5, "swim": 0.4, "roll": 0.45, "drive": 0.5, "sail": 0.12}
+        if self.noun.family == "crowd":
+            x += inst.direction * 0.06 * self.w * progress
+        else:
+            x += inst.direction * travel.get(motion, 0.0) * self.w * progress * (0.3 if self.followed else 1.0)
+        if motion in ("walk", "trot"):
+            rate, lift = (2.0, 0.03) if motion == "walk" else (3.0, 0.07)
+            y -= abs(math.sin(math.pi * rate * t)) * lift * size
+        elif motion == "fly":
+            y += math.sin(2 * math.pi * 0.6 * t) * 0.05 * self.h
+            squash = 1.0 - 0.12 * (0.5 + 0.5 * math.sin(2 * math.pi * 3 * t))  # wing beats
+        elif motion == "swim":
+            y += math.sin(2 * math.pi * 0.8 * t) * 0.02 * self.h
+        elif motion == "sail":
+            y += math.sin(2 * math.pi * 0.4 * t) * 0.01 * self.h
+            angle = math.radians(4) * math.sin(2 * math.pi * 0.3 * t)
+        elif motion == "roll":
+            angle = inst.direction * travel["roll"] * self.w * progress / (size / 2)
+        elif motion == "drive":
+            y -= abs(math.sin(2 * math.pi * 5 * t)) * 0.006 * size
+        elif motion == "fall":
+            drop = min(1.0, progress / 0.6) ** 2  # free fall, then it lies where it landed
+            y = 0.1 * self.h + size + (y - 0.1 * self.h - size) * drop
+            angle = inst.direction * math.radians(60) * drop
+        return x, y, angle, squash
+
+    def draw(
+        self,
+        out: torch.Tensor,
+        seconds: list[float],
+        progress: list[float],
+        camera: tuple[torch.Tensor, torch.Tensor, torch.Tensor],
+    ) -> None:
+        """Blend the subject into frames `out` [F, H, W, 3] uint8; `camera`: (scale, ox, oy) [F] at its depth.
+        Things that stay put move with the world; travellers are followed (no horizontal offset)."""
+        scale, ox, oy = camera
+        anchored = self.noun.motion in ("still", "fall")
+        for k, (sec, prog) in enumerate(zip(seconds, progress, strict=True)):
+            for inst in self.instances:
+                x, y, angle, squash = self._pose(inst, sec, prog)
+                step = round(angle / (2 * math.pi) * ANGLES) % ANGLES if self.turning and angle else -1
+                rgba = self.sprites[inst.direction] if step < 0 else self.turns[inst.direction][step]
+                s = float(scale[k]) * inst.scale
+                sh, sw = rgba.shape[1:]
+                h_px, w_px = max(2, round(sh * s * squash)), max(2, round(sw * s))
+                if (h_px, w_px) != (sh, sw):
+                    resized = F.interpolate(rgba[None], size=(h_px, w_px), mode="bilinear", align_corners=False)[0]
+                    ready = _premultiplied(resized)
+                else:
+                    key = (inst.direction, step)
+                    if key not in self._ready:
+                        self._ready[key] = _premultiplied(rgba)
+                    ready = self._ready[key]
+                cx = self.w / 2 + (x - self.w / 2) * float(scale[k]) + (float(ox[k]) if anchored else 0.0)
+                bottom = self.h / 2 + (y - self.h / 2) * float(scale[k]) + float(oy[k])
+                # placed by its centre, half its upright height above where it stands, so a rotated
+                # copy (drawn on a larger square) turns about the same point
+                cy = bottom - self.sprites[1].shape[1] * s * squash / 2
+                # always whole on screen: the camera follows a subject that would leave the frame
+                x0 = min(max(0, round(cx - w_px / 2)), max(0, self.w - w_px))
+                y0 = min(max(self.letterbox, round(cy - h_px / 2)), max(0, self.h - self.letterbox - h_px))
+                self._blend(out[k], ready, x0, y0)
+
+    def _blend(self, frame: torch.Tensor, ready: tuple[torch.Tensor, torch.Tensor], x0: int, y0: int) -> None:
+        premultiplied, clear = ready
+        h, w = min(clear.shape[0], self.h - y0), min(clear.shape[1], self.w - x0)
+        region = frame[y0 : y0 + h, x0 : x0 + w].float()
+        region.mul_(clear[:h, :w]).add_(premultiplied[:h, :w]).clamp_(max=255)
+        frame[y0 : y0 + h, x0 : x0 + w] = region.to(torch.uint8)
+
+
+def _premultiplied(rgba: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """A sprite ready to blend over uint8 pixels in two passes: (colour × alpha × 255 + ½ [h, w, 3]
+    — the ½ rounds when the sum is truncated —, 1 − alpha [h, w, 1])."""
+    hwc = rgba.permute(1, 2, 0)
+    alpha = hwc[..., 3:]
+    return (hwc[..., :3] * alpha * 255 + 0.5).contiguous(), (1 - alpha).contiguous()
+
+
+def composite(rgb: torch.Tensor, mask: torch.Tensor | None, rgba: torch.Tensor, x0: int, y0: int) -> None:
+    """Paint a prop (rgba [4, h, w], straight colour) in place onto a world layer (float rgb [H, W, 3]
+    and its bool mask, None = opaque) with its top-left at canvas (x0, y0). In place, because a
+    forest paints dozens of trees onto one canvas."""
+    height, width = rgb.shape[:2]
+    ys, xs = max(0, y0), max(0, x0)
+    ye, xe = min(height, y0 + rgba.shape[1]), min(width, x0 + rgba.shape[2])
+    if ys >= ye or xs >= xe:
+        return
+    patch = rgba[:, ys - y0 : ye - y0, xs - x0 : xe - x0]
+    alpha = patch[3][..., None]
+    colour = patch[:3].permute(1, 2, 0)
+    under = rgb[ys:ye, xs:xe]
+    if mask is not None:  # where the layer was empty there is nothing to blend the edge with
+        under = torch.where(mask[ys:ye, xs:xe, None], under, colour)
+        mask[ys:ye, xs:xe] |= patch[3] > 0.35
+    rgb[ys:ye, xs:xe] = under * (1 - alpha) + colour * alpha
+
+
+def prop_sprite(noun: Noun, height_px: float) -> torch.Tensor:
+    """A prop's drawing at `height_px` tall (float RGBA [4, h, w])."""
+    base = sprite(noun)
+    scale = height_px / base.shape[1]
+    size = (max(2, round(base.shape[1] * scale)), max(2, round(base.shape[2] * scale)))
+    return F.interpolate(base[None], size=size, mode="bilinear", align_corners=False, antialias=True)[0]

@@ -1,0 +1,131 @@
+"""Non-human subjects: the vocabulary and atlas, resolving a subject's words, and drawing it in every frame."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import numpy as np
+import pytest
+import torch
+import yaml
+
+from cinemesh.prompt.planner import plan
+from cinemesh.v1 import common_pb2
+from cinemesh.video import render, subjects, world
+
+RATES = {"plus": 16, "pro": 40}
+W, H = 320, 180
+FAMILIES = {"animal", "vehicle", "household", "food", "tool", "furniture", "building", "landmark", "plant", "crowd"}
+
+
+def _plan(prompt: str, seconds: float = 1.0) -> common_pb2.ScenePlan:
+    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, duration_seconds=seconds), "pro", 3, RATES)
+    scene_plan.format.width, scene_plan.format.height = W, H
+    return scene_plan
+
+
+def test_vocabulary_has_250_nouns_across_the_families_each_with_a_sprite_in_the_atlas() -> None:
+    entries = yaml.safe_load((subjects.DATA / "subjects.yaml").read_text())["nouns"]
+    families = Counter(entry["family"] for entry in entries.values())
+    assert len(entries) >= 250 and set(families) >= FAMILIES, families
+    # distinct drawings, not only distinct names
+    assert len({subjects.sprite_key(entry) for entry in entries.values()}) >= 250
+    index = json.loads((subjects.DATA / "sprites" / "atlas.json").read_text())["sprites"]
+    assert {subjects.sprite_key(entry) for entry in entries.values()} <= set(index)
+    assert (subjects.DATA / "sprites" / "atlas.png").stat().st_size < 4_000_000
+    assert (subjects.DATA / "sprites" / "LICENSE-twemoji.txt").exists()
+    for noun in {"lighthouse", "windmill", "bridge", "church", "castle", "birch", "pine", "palm", "stove"}:
+        drawn = subjects.sprite(subjects.vocabulary().nouns[noun])
+        assert drawn.shape[0] == 4 and float(drawn[3].mean()) > 0.1, noun  # something is drawn
+
+
+@pytest.mark.parametrize(
+    ("text", "noun"),
+    [
+        ("fox", "fox"),
+        ("A red fox trots", "fox"),
+        ("foxes", "fox"),
+        ("the wolves", "wolf"),
+        ("A ceramic plate", "plate"),
+        ("a lighthouse", "lighthouse"),
+        ("an eagle flies over the mountains", "eagle"),  # "flies" is the verb, not the insect
+        ("two police cars", "police car"),
+        ("an orange cat", "cat"),
+        ("a slice of pizza", "pizza"),
+        ("birch trees", "birch"),
+        ("an old fisherman", None),
+    ],
+)
+def test_subject_text_resolves_to_its_head_noun(text: str, noun: str | None) -> None:
+    found = subjects.resolve(text)
+    assert (found.name if found else None) == noun
+
+
+def test_place_words_bring_their_props_and_tree_species() -> None:
+    kitchen = subjects.scenery(["quiet farmhouse kitchen"])
+    names = {prop.noun.name for prop in kitchen.props}
+    assert {"barn", "counter", "stove", "shelves"} <= names
+    forest = subjects.scenery(["snowy birch forest", "A red fox trots"])
+    assert forest.trees is not None and forest.trees.name == "birch"
+    assert {p.noun.name for p in subjects.scenery(["beach", "The lighthouse keeper"]).props} == {"lighthouse"}
+    # a noun drawn as the subject is not drawn again behind it
+    lighthouse = subjects.vocabulary().nouns["lighthouse"]
+    assert not subjects.scenery(["lighthouse"], skip=lighthouse).props
+
+
+def test_props_are_painted_into_the_world_layers() -> None:
+    env = _plan("A fisherman on a beach").shots[0].environment
+    bare = world.build(env, W, H, 1)
+    with_lighthouse = world.build(env, W, H, 1, subjects.scenery(["lighthouse"]))
+    assert len(bare.layers) == len(with_lighthouse.layers)  # painted into the far layer, not one more to sample
+    changed = sum(int((a.rgb != b.rgb).any(-1).sum()) for a, b in zip(bare.layers, with_lighthouse.layers, strict=True))
+    assert changed > 0.02 * W * H
+
+
+def test_a_human_subject_stays_a_character_and_its_place_word_becomes_scenery() -> None:
+    scene_plan = _plan("The lighthouse keeper walks on a beach")
+    renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
+    assert renderer.subject is None and renderer.drawing is None and renderer._cast_list
+
+
+def _subject_pixels(prompt: str) -> tuple[np.ndarray, render.ShotRenderer]:
+    """Per frame, the pixels the subject changes [F, H, W] (a render with it against one without)."""
+    scene_plan = _plan(prompt)
+    shot = scene_plan.shots[0]
+    with_subject = render.ShotRenderer(scene_plan, shot, torch.device("cpu"))
+    without = render.ShotRenderer(scene_plan, shot, torch.device("cpu"))
+    without.drawing = None
+    a = with_subject.render(0, with_subject.count).frames.numpy().astype(np.int16)
+    b = without.render(0, without.count).frames.numpy().astype(np.int16)
+    return np.abs(a - b).max(axis=-1) > 12, with_subject
+
+
+@pytest.mark.parametrize(
+    ("prompt", "noun"),
+    [
+        ("A red fox trots through a snowy birch forest at dawn", "fox"),
+        ("A ceramic plate falls off the table in a quiet farmhouse kitchen", "plate"),
+        ("a sailboat on a stormy sea", "sailboat"),
+        ("an eagle flies over the mountains", "eagle"),
+        ("a red ball rolls across a park, slow pan", "ball"),
+        ("a car drives down a desert road, tracking shot", "car"),
+        ("a crowd of people in a city street, dolly in", "crowd"),
+    ],
+)
+def test_the_subject_is_on_screen_in_every_frame_and_never_pops(prompt: str, noun: str) -> None:
+    changed, renderer = _subject_pixels(prompt)
+    counts = changed.sum(axis=(1, 2))
+    assert renderer.subject is not None and renderer.subject.name == noun
+    drawing = renderer.drawing
+    assert drawing is not None
+    area = float(drawing.sprites[1][3].sum()) * sum(i.scale**2 for i in drawing.instances)
+    # the whole drawing shows in every frame (minus where it happens to match the background)
+    assert counts.min() > 0.35 * area, (counts.min(), area)
+    # no frame-to-frame jump in how much of it shows: it moves, it does not appear or vanish
+    ratios = counts[1:] / counts[:-1]
+    assert ratios.min() > 0.6 and ratios.max() < 1.6, ratios
+    if renderer.subject.motion in ("walk", "trot", "drive", "roll"):
+        # feet (wheels) on the ground line in every frame: not floating, not sunk
+        lowest = np.array([np.nonzero(frame.any(axis=1))[0].max() for frame in changed]) / H
+        assert np.abs(lowest - renderer.world.horizon).max() < 0.04, lowest
