@@ -46,7 +46,7 @@ def sheet(prompt: str, height: int, seed: int) -> Image.Image:
     count = len(frames)
     rows = [_row(frames, [round(i * (count - 1) / 7) for i in range(8)])]
     for cue in scene_plan.sound_cues:
-        if render.visible_kind(cue.event):
+        if render.visible_kind(cue):
             around = [k for k in range(cue.frame - 8, cue.frame + 9, 2) if 0 <= k < count]
             rows.append(_row(frames, around))
     out = Image.new("RGB", (max(r.width for r in rows), sum(r.height for r in rows) + 24), "black")

@@ -32,9 +32,7 @@ from cinemesh.runtime.face_models import model_path
 from cinemesh.v1 import common_pb2
 
 SEARCH = 0.3  # seconds either side of a picture event where its sound's onset is looked for
-NEIGHBOURHOOD = 12  # frames either side whose typical change a picture event must stand out of
-MERGE_FRAMES = 6  # picture changes closer than this are one event (a flash and its fade)
-BLOCK = 16
+MERGE_FRAMES = 6  # picture changes closer than this are one event (a fall and its landing, a flash and its fade)
 ATTACK_SPAN = 0.03  # seconds after an onset in which the whole mix must jump
 DETECT_EVERY = 4  # frames between face detections: faces move little in four frames
 MOUTH_LEAD = 0.05  # seconds a mouth starts to open before its sound (coarticulation)
@@ -58,32 +56,29 @@ class IndependentEffect:
 
 
 def picture_changes(path: Path) -> tuple[np.ndarray, float]:
-    """(per-frame change, fps): the 99th percentile of 16×16 blocks' mean change from the previous frame."""
+    """(per-frame change from the previous frame, as `measure.picture_change` reads it; fps)."""
     changes = [0.0]
     previous = None
     with av.open(str(path)) as container:
         fps = float(container.streams.video[0].average_rate)
         for frame in container.decode(video=0):
-            rgb = frame.to_ndarray(format="rgb24").astype(np.int16)
+            rgb = frame.to_ndarray(format="rgb24")
             if previous is not None:
-                diff = np.abs(rgb - previous).mean(axis=-1)
-                h, w = diff.shape[0] // BLOCK * BLOCK, diff.shape[1] // BLOCK * BLOCK
-                blocks = diff[:h, :w].reshape(h // BLOCK, BLOCK, w // BLOCK, BLOCK).mean(axis=(1, 3))
-                changes.append(float(np.percentile(blocks, 99)))
+                changes.append(measure.picture_change(previous, rgb))
             previous = rgb
     return np.array(changes), fps
 
 
 def picture_events(changes: np.ndarray) -> list[int]:
-    """Frames where a picture event starts: its change stands VISIBLE_RATIO over the frames around it."""
-    events: list[int] = []
+    """Frames of picture events: the largest change within MERGE_FRAMES either side, standing VISIBLE_RATIO
+    over the file's typical change (an object falling or a door swinging before its impact is not the
+    event: the impact changes the picture most)."""
+    typical = float(np.median(changes[1:])) + 1.0
+    events = []
     for k in range(1, len(changes)):
-        around = changes[max(1, k - NEIGHBOURHOOD) : k + NEIGHBOURHOOD + 1]
-        if changes[k] < measure.VISIBLE_RATIO * (float(np.median(around)) + 1.0):
-            continue
-        if events and k - events[-1] <= MERGE_FRAMES:
-            continue
-        events.append(k)
+        around = changes[max(1, k - MERGE_FRAMES) : k + MERGE_FRAMES + 1]
+        if changes[k] >= measure.VISIBLE_RATIO * typical and changes[k] == around.max():
+            events.append(k)
     return events
 
 

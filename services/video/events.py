@@ -1,10 +1,12 @@
 """Visible events as short simulations that end on the cue frame and leave their objects in the scene.
 
-A door swings shut to the slam frame and stays shut; a glass falls off its shelf under gravity, hits the
-floor on the cue frame and its shards scatter and settle; a stone drops into a pool on the cue frame and
-the water throws droplets and rings. Every object that takes part is in the picture before its event
-and stays after it (or its pieces do), so nothing appears or vanishes between two frames; the largest
-change of the picture is the impact itself, on the cue frame. Light events (a muzzle flash, lightning)
+A door swings shut to the slam frame and stays shut; a plate (or whatever breaks) falls off its shelf under
+gravity, hits the floor on the cue frame and its pieces scatter and settle; a dropped book lands and a ball
+bounces on; a balloon bursts into scraps; a cork leaves its bottle; a stone drops into a pool on the cue
+frame and the water throws droplets and rings. Objects are drawn from the subject atlas where it has them.
+Every object that takes part is in the picture before its event and stays after it (or its pieces do), so
+nothing appears or vanishes between two frames; the largest change of the picture is the impact itself, on
+the cue frame. Light events (a muzzle flash, lightning)
 have no object: they flare on the cue frame and fade.
 
 Each drawer is built once per shot from its cue and draws into one frame given the frame's `age`
@@ -26,6 +28,8 @@ FLASH_FRAMES = 12
 # A slam shakes the picture: pixels of horizontal shift on the cue frame and the frames after it.
 SLAM_SHAKE = (4, 2, 1)
 SHARDS, DROPLETS = 48, 160
+# The glint of a breaking impact: its brightness lift on the cue frame, and the frames it fades over.
+GLINT, GLINT_FRAMES = 200, 6
 # Dust motes a slam knocks out of the door jamb, and the frames they take to settle out of sight.
 DUST, DUST_FRAMES = 220, 10
 
@@ -49,6 +53,16 @@ def _dots(frame: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor, colour: torch
     for dy in range(size):
         for dx in range(size):
             frame[py + dy, px + dx] = colour
+
+
+def _pieces(
+    frame: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor, colours: torch.Tensor, colour: Colour, size: int
+) -> None:
+    """Pieces of a broken object, each in its own colour (one of the object's)."""
+    rounded = colours.round().int()
+    for rgb in {tuple(c) for c in rounded.tolist()}:
+        same = (rounded == torch.tensor(rgb)).all(dim=1)
+        _dots(frame, xs[same], ys[same], colour(list(rgb)), size=size)
 
 
 @dataclass
@@ -103,49 +117,151 @@ class Door:
             frame[:] = torch.roll(frame, SLAM_SHAKE[age], dims=1)
 
 
-@dataclass
-class Shatter:
-    """A glass on a shelf: it tips off, falls under gravity, hits the floor on the cue frame, and its shards
-    fly out, bounce and settle on the floor, where they stay."""
+def _shelf(frame: torch.Tensor, cx: float, y: float, w: int, h: int, colour: Colour) -> None:
+    x0, x1 = int(cx - w * 0.12), int(cx + w * 0.03)
+    frame[int(y) : int(y) + max(2, h // 60), max(0, x0) : max(0, x1)] = colour([110, 75, 45])
 
+
+@dataclass
+class Fall:
+    """An object on a shelf that falls under gravity and hits the floor on the cue frame.
+
+    break: it shatters, and pieces in its own colours fly out, settle on the floor and stay; drop: it
+    lands, bounces (a ball bounces on, lower each time) and stays where it lands. `drawing` is the
+    object's sprite (premultiplied colour [h, w, 3] and 1 − alpha [h, w, 1]); without one, a glass.
+    """
+
+    kind: str  # "break" or "drop"
     w: int
     h: int
     cx: float
     colour: Colour
     seed: int
+    drawing: tuple[torch.Tensor, torch.Tensor] | None = None
+    bouncy: bool = False
+    indoors: bool = True  # off a shelf; outdoors it drops into the picture from above
 
     def __post_init__(self) -> None:
-        self.shelf_y, self.floor_y = self.h * 0.5, self.h * 0.86
+        self.shelf_y, self.floor_y = (self.h * 0.5 if self.indoors else -self.h * 0.02), self.h * 0.86
         g = torch.Generator().manual_seed(self.seed)
         angles = torch.rand(SHARDS, generator=g) * math.pi  # upward half-plane
         speed = (torch.rand(SHARDS, generator=g) * 0.7 + 0.3) * self.h * 0.035
         self.vx, self.vy = torch.cos(angles) * speed * 1.6, -torch.sin(angles) * speed
         self.gravity = self.h * 0.006
-        # where each shard comes to rest: at its first touch of the floor it stops (glass does not bounce far)
+        # each shard stops where it first touches the floor (glass and crockery do not bounce far)
         flight = (-2 * self.vy / self.gravity).clamp(min=1.0)
         self.rest_x = self.cx + self.vx * flight
+        if self.drawing is None:
+            self.pieces = torch.tensor([200, 225, 240], dtype=torch.float32).expand(SHARDS, 3)
+        else:
+            premultiplied, clear = self.drawing
+            opaque = clear[..., 0] < 0.5
+            colours = (premultiplied[opaque] / (1 - clear[opaque]).clamp(min=0.5)).clamp(0, 255)
+            pick = torch.randint(0, max(1, len(colours)), (SHARDS,), generator=g)
+            self.pieces = colours[pick] if len(colours) else torch.full((SHARDS, 3), 200.0)
+
+    def _object(self, frame: torch.Tensor, x: float, bottom: float) -> None:
+        if self.drawing is None:
+            size = max(4, int(self.h * 0.05))
+            frame[int(bottom) - size : int(bottom), int(x) - size // 2 : int(x) + size // 2 + 1] = self.colour(
+                [200, 225, 240]
+            )
+            return
+        premultiplied, clear = self.drawing
+        sh, sw = clear.shape[:2]
+        x0, y0 = int(x - sw / 2), int(bottom - sh)
+        ys, xs = max(0, y0), max(0, x0)
+        ye, xe = min(self.h, y0 + sh), min(self.w, x0 + sw)
+        if ys >= ye or xs >= xe:
+            return
+        region = frame[ys:ye, xs:xe].float()
+        region.mul_(clear[ys - y0 : ye - y0, xs - x0 : xe - x0]).add_(
+            premultiplied[ys - y0 : ye - y0, xs - x0 : xe - x0]
+        )
+        frame[ys:ye, xs:xe] = region.clamp_(max=255).to(torch.uint8)
+
+    def _bounce(self, age: int) -> float:
+        """Height above the floor, in pixels, `age` frames after landing: each bounce half as high."""
+        if not self.bouncy:
+            return self.h * 0.02 * max(0.0, math.sin(math.pi * age / 4)) if age < 4 else 0.0
+        height, period, t = (self.floor_y - self.shelf_y) * 0.5, 2 * FALL_FRAMES * 0.7, float(age)
+        while height > 1 and t >= period:
+            t -= period
+            height, period = height / 2, period / math.sqrt(2)
+        return 0.0 if height <= 1 else height * 4 * (t / period) * (1 - t / period)
 
     def draw(self, frame: torch.Tensor, age: int) -> None:
-        glass = self.colour([200, 225, 240])
-        shelf_x0, shelf_x1 = int(self.cx - self.w * 0.12), int(self.cx + self.w * 0.02)
-        frame[int(self.shelf_y) : int(self.shelf_y) + max(2, self.h // 60), shelf_x0:shelf_x1] = self.colour(
-            [110, 75, 45]
-        )
-        size = max(4, int(self.h * 0.05))
+        if self.indoors:
+            _shelf(frame, self.cx, self.shelf_y, self.w, self.h, self.colour)
         if age < 0:
             # resting on the shelf's edge until it falls, then y = y0 + ½·g·t², landing on the cue frame
             u = max(0.0, (age + FALL_FRAMES) / FALL_FRAMES)
-            bottom = self.shelf_y + (self.floor_y - self.shelf_y) * u * u
-            x = self.cx + u * self.w * 0.01
-            frame[int(bottom) - size : int(bottom), int(x) - size // 2 : int(x) + size // 2 + 1] = glass
+            self._object(frame, self.cx + u * self.w * 0.01, self.shelf_y + (self.floor_y - self.shelf_y) * u * u)
+            return
+        if self.kind == "drop":
+            self._object(
+                frame, self.cx + self.w * 0.01 + min(age, 30) * self.w * 0.002, self.floor_y - self._bounce(age)
+            )
+            if age < 3:
+                g = torch.Generator().manual_seed(self.seed + age)
+                xs = self.cx + (torch.rand(DUST // 2, generator=g) - 0.5) * self.h * 0.2
+                ys = self.floor_y - torch.rand(DUST // 2, generator=g) * self.h * 0.04 * (age + 1)
+                _dots(frame, xs, ys, self.colour([225, 215, 195]), size=3)
             return
         t = float(age)
         flying = t < (-2 * self.vy / self.gravity)
         xs = torch.where(flying, self.cx + self.vx * t, self.rest_x)
         ys = torch.where(flying, self.floor_y + self.vy * t + 0.5 * self.gravity * t * t, torch.tensor(self.floor_y))
-        _dots(frame, xs, ys.clamp(max=self.floor_y), glass, size=max(2, size // 3))
-        if age < 4:
-            _blend_disc(frame, self.cx, self.floor_y - size, int(self.h * 0.16), int(150 * (1 - age / 4)))
+        size = max(2, int(self.h * 0.017))
+        _pieces(frame, xs, ys.clamp(max=self.floor_y), self.pieces, self.colour, size)
+        if age < GLINT_FRAMES:
+            _blend_disc(frame, self.cx, self.floor_y - size, int(self.h * 0.16), int(GLINT * (1 - age / GLINT_FRAMES)))
+
+
+@dataclass
+class Burst:
+    """A balloon (or anything that pops) floating in place, bobbing; on the cue frame it bursts: a flash and
+    scraps in its colours that flutter down to the floor and stay. A cork flies out of its bottle instead."""
+
+    kind: str  # "burst" or "cork"
+    w: int
+    h: int
+    cx: float
+    colour: Colour
+    seed: int
+    drawing: tuple[torch.Tensor, torch.Tensor] | None = None
+
+    def __post_init__(self) -> None:
+        self.fall = Fall("break", self.w, self.h, self.cx, self.colour, self.seed, self.drawing)
+        self.centre_y = self.h * (0.45 if self.kind == "burst" else 0.7)
+
+    def draw(self, frame: torch.Tensor, age: int) -> None:
+        bob = self.h * 0.01 * math.sin(age * 0.3)
+        if self.kind == "cork":
+            # the bottle stands; its cork leaves the neck on the cue and arcs up and away
+            self.fall._object(frame, self.cx, self.h * 0.86)
+            neck = self.h * 0.86 - (self.fall.drawing[1].shape[0] if self.fall.drawing else self.h * 0.05)
+            t = max(0, age)
+            x, y = self.cx + t * self.w * 0.01, neck - t * self.h * 0.05 + 0.5 * self.h * 0.004 * t * t
+            size = max(3, int(self.h * 0.02))
+            if y < self.h * 0.86:
+                frame[max(0, int(y) - size) : max(0, int(y)), int(x) - size : int(x) + size] = self.colour(
+                    [150, 110, 60]
+                )
+            if 0 <= age < 3:
+                _blend_disc(frame, self.cx, neck, int(self.h * 0.06), int(150 * (1 - age / 3)))
+            return
+        if age < 0:
+            height = self.fall.drawing[1].shape[0] if self.fall.drawing else self.h * 0.05
+            self.fall._object(frame, self.cx, self.centre_y + height / 2 + bob)
+            return
+        # the scraps fly out from where the balloon was and flutter down (half gravity) to the floor
+        t = float(age)
+        xs = self.cx + self.fall.vx * t * 0.6
+        ys = self.centre_y + self.fall.vy * t * 0.5 + 0.25 * self.fall.gravity * t * t
+        _pieces(frame, xs, ys.clamp(max=self.h * 0.86), self.fall.pieces, self.colour, max(2, int(self.h * 0.015)))
+        if age < 3:
+            _blend_disc(frame, self.cx, self.centre_y, int(self.h * 0.12), int(170 * (1 - age / 3)))
 
 
 @dataclass
@@ -216,8 +332,8 @@ class Flash:
     def draw(self, frame: torch.Tensor, age: int) -> None:
         if not 0 <= age < FLASH_FRAMES:
             return
-        fade = 1 - age / FLASH_FRAMES
-        lift = int(200 * fade * (1.0 if age < 3 else 0.5))
+        # full on the cue frame, then a smooth fade: no later frame changes as much as the flare itself
+        lift = int(200 * (1 - age / FLASH_FRAMES) ** 2)
         frame[:] = (frame.to(torch.int16) + lift).clamp(0, 255).to(torch.uint8)
         if self.kind == "lightning" and age < 4:
             g = torch.Generator().manual_seed(self.seed)
@@ -227,16 +343,29 @@ class Flash:
                 frame[ys, (xs + dx).clamp(0, self.w - 1).long()] = 255
 
 
-Drawer = Door | Shatter | Splash | Flash
+Drawer = Door | Fall | Burst | Splash | Flash
 
 
-def drawer(kind: str, w: int, h: int, colour: Colour, seed: int) -> Drawer:
-    """The simulation for one visible kind (see render._VISIBLE), placed by the cue's seed."""
+def drawer(
+    kind: str,
+    w: int,
+    h: int,
+    colour: Colour,
+    seed: int,
+    drawing: tuple[torch.Tensor, torch.Tensor] | None = None,
+    indoors: bool = True,
+) -> Drawer:
+    """The simulation for one visible kind (see render.visible_kind), placed by the cue's seed; `drawing` is
+    the sounding object's sprite where the atlas has one; `indoors`, what falls falls off a shelf."""
     cx = w * (0.3 + 0.4 * float(torch.rand(1, generator=torch.Generator().manual_seed(seed))))
     if kind in ("slam", "creak", "knock"):
         return Door(kind, w, h, colour)
-    if kind == "shatter":
-        return Shatter(w, h, cx, colour, seed)
+    if kind in ("shatter", "drop", "bounce"):
+        return Fall(
+            "break" if kind == "shatter" else "drop", w, h, cx, colour, seed, drawing, kind == "bounce", indoors
+        )
+    if kind in ("burst", "cork"):
+        return Burst(kind, w, h, cx, colour, seed, drawing)
     if kind == "splash":
         return Splash(w, h, cx, colour, seed)
     return Flash(kind, w, h, cx, seed)

@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 import torch
 import torch.nn.functional as F
+import yaml
 
 from cinemesh.v1 import common_pb2
 from cinemesh.v1 import plan_pb2 as p
@@ -38,6 +42,9 @@ SHOT_HEIGHT = {
 FACE_LINE = 0.36
 SPRITE_MAX = 480
 CHARACTER_DEPTH = 3.0
+# Events whose object is drawn from the atlas, and the largest that object is drawn (frame heights).
+OBJECT_KINDS = {"shatter", "drop", "bounce", "burst", "cork"}
+OBJECT_MAX = 0.2
 _VISIBLE = {
     p.SOUND_EVENT_GLASS_SHATTER: "shatter",
     p.SOUND_EVENT_THUNDER: "lightning",
@@ -146,16 +153,14 @@ class ShotRenderer:
         )
         self.weather = shot.environment.weather
         self._cast_list = self._cast()
+        self._event_nouns: list[subjects.Noun] = []
         self._drawers = [
-            (
-                events.drawer(
-                    _VISIBLE[cue.event], self.w, self.h, self._graded, _seed(plan.seed, "event", cue.frame, cue.event)
-                ),
-                cue.frame - shot.start_frame,
-            )
+            (self._event_drawer(cue, kind), cue.frame - shot.start_frame)
             for cue in plan.sound_cues
-            if cue.event in _VISIBLE and shot.start_frame <= cue.frame < shot.end_frame
+            if (kind := visible_kind(cue)) and shot.start_frame <= cue.frame < shot.end_frame
         ]
+        if self.subject is not None and any(noun == self.subject for noun in self._event_nouns):
+            self.drawing = None  # the subject is the event's object: the event draws it, before and after
 
     def _flatten_if_rigid(self, layers: list) -> list:  # type: ignore[type-arg]
         """Moves that do not depend on depth (static, pan, tilt, handheld) see one picture: composite it once."""
@@ -180,7 +185,21 @@ class ShotRenderer:
             place = " ".join([*before, scenes[0].prompt[span.start : span.end]])
         return [place, self.shot.subject.text]
 
-    def _subject_drawing(self, noun: subjects.Noun) -> subjects.SubjectDrawing:
+    def _event_drawer(self, cue: p.SoundCue, kind: str) -> events.Drawer:
+        """The cue's simulation; what falls, breaks or bursts is the sounding object's sprite where the atlas
+        has it (else the shot's subject's: "the melon falls … it smashes"), lit and graded like the subject."""
+        seed = _seed(self.plan.seed, "event", cue.frame, cue.event)
+        noun = subjects.resolve(cue.source_object) or self.subject
+        indoors = self.shot.environment.location in (p.LOCATION_INTERIOR, p.LOCATION_STUDIO)
+        if kind not in OBJECT_KINDS or noun is None:
+            return events.drawer(kind, self.w, self.h, self._graded, seed, indoors=indoors)
+        self._event_nouns.append(noun)
+        person_px = SHOT_HEIGHT.get(self.shot.camera.shot_size, 1.6) * self.h
+        size = min(subjects.screen_size(noun, person_px, self.h), OBJECT_MAX * self.h)
+        ready = self._subject_drawing(noun, size).blend_ready()
+        return events.drawer(kind, self.w, self.h, self._graded, seed, ready, indoors)
+
+    def _subject_drawing(self, noun: subjects.Noun, size_px: float | None = None) -> subjects.SubjectDrawing:
         light = self.world.light
 
         def colour(rgb: torch.Tensor) -> torch.Tensor:  # lit like the world, then graded like the layers
@@ -193,7 +212,7 @@ class ShotRenderer:
         person_px = SHOT_HEIGHT.get(self.shot.camera.shot_size, 1.6) * self.h
         return subjects.SubjectDrawing(
             noun,
-            subjects.screen_size(noun, person_px, self.h),
+            size_px or subjects.screen_size(noun, person_px, self.h),
             self.w,
             self.h,
             self.world.horizon,
@@ -415,6 +434,21 @@ def frames(
             yield shot.start_frame + start, result.frames.cpu(), result.faces
 
 
-def visible_kind(event: int) -> str:
-    """What the renderer draws for a sound event ("" when it is only heard)."""
-    return _VISIBLE.get(event, "")
+@cache
+def _event_table() -> dict:  # type: ignore[type-arg]
+    return yaml.safe_load((Path(__file__).resolve().parent / "data" / "events.yaml").read_text())
+
+
+def visible_kind(cue: p.SoundCue) -> str:
+    """What the renderer draws for a sound cue ("" when it is only heard; see data/events.yaml)."""
+    if not cue.event_approximate and cue.event in _VISIBLE:
+        return _VISIBLE[cue.event]
+    table = _event_table()
+    words = re.findall(r"[a-z]+", f"{cue.text} {cue.source_object}".lower())
+    kind = next((table["words"][w] for w in words if w in table["words"]), "") or table["actions"].get(
+        cue.sound_action, ""
+    )
+    if kind == "drop":
+        noun = subjects.resolve(cue.source_object)
+        return "" if noun is None or noun.family not in table["droppable"] else "drop"
+    return kind

@@ -267,6 +267,10 @@ class SubjectDrawing:
                 d: [_rotated(s, 2 * math.pi * k / ANGLES) for k in range(ANGLES)] for d, s in self.sprites.items()
             }
 
+    def blend_ready(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """The drawing as it faces right, ready to blend over uint8 pixels (see `_premultiplied`)."""
+        return _premultiplied(self.sprites[1])
+
     def _pose(self, inst: Instance, seconds: float, progress: float) -> tuple[float, float, float, float]:
         """(centre x px, bottom y px, angle rad, vertical squash) of an instance at a moment."""
         motion = self.noun.motion
