@@ -24,6 +24,7 @@ from cinemesh.v1 import common_pb2, lipsync_pb2
 SYNC_TAG = "cinemesh_sync"
 CONTEXT_FRAMES = 3
 EVENT_WINDOW_FRAMES = 6
+QUIET_FRAMES = 24  # frames either side whose quieter half is the picture's level before and after an event
 VISIBLE_RATIO = 3.0  # the event's picture change must be this many times the window's typical change
 ONSET_WINDOW = 0.15  # seconds each side of the cue where its sound's onset is looked for
 BASELINE = 0.08  # the first 80 ms of that window: the mix just before the effect
@@ -132,18 +133,17 @@ def _visible_frame(frames: dict[int, np.ndarray], frame: int) -> tuple[int | Non
 
     A frame's change is the 99th percentile of its 16×16 blocks' mean change from the previous frame: the
     moving watermark and a talking mouth touch fewer blocks than that, an event far more. An object falls
-    before it lands and a door swings before it slams, so the window's quieter half is the baseline the
-    impact must stand VISIBLE_RATIO times over; the impact itself, its flash or its break, is the largest.
+    before it lands and a door swings before it slams, so the baseline the impact must stand VISIBLE_RATIO
+    times over is the quieter half of the second around it; the impact itself, its flash or its break, is
+    the largest change within EVENT_WINDOW_FRAMES of the cue.
     """
-    window = [
-        k
-        for k in range(frame - EVENT_WINDOW_FRAMES, frame + EVENT_WINDOW_FRAMES + 1)
-        if k in frames and k - 1 in frames
-    ]
+    around = [k for k in range(frame - QUIET_FRAMES, frame + QUIET_FRAMES + 1) if k in frames and k - 1 in frames]
+    window = [k for k in around if abs(k - frame) <= EVENT_WINDOW_FRAMES]
     if not window:
         return None, "the event's frames are not in the file"
-    changes = np.array([picture_change(frames[k - 1], frames[k]) for k in window])
-    if changes.max() < VISIBLE_RATIO * (float(np.percentile(changes, 25)) + 1.0):
+    change = {k: picture_change(frames[k - 1], frames[k]) for k in around}
+    changes = np.array([change[k] for k in window])
+    if changes.max() < VISIBLE_RATIO * (float(np.percentile(list(change.values()), 25)) + 1.0):
         return None, f"no picture change stands out within {EVENT_WINDOW_FRAMES} frames of frame {frame}"
     return window[int(np.argmax(changes))], ""
 
@@ -243,7 +243,7 @@ def measure(path: Path) -> FileReport:
                     range(int(start * info["fps"]) - CONTEXT_FRAMES, int(end * info["fps"]) + CONTEXT_FRAMES + 1)
                 )
             for _, frame, *_ in info["events"]:
-                wanted.update(range(frame - EVENT_WINDOW_FRAMES - 1, frame + EVENT_WINDOW_FRAMES + 1))
+                wanted.update(range(frame - QUIET_FRAMES - 1, frame + QUIET_FRAMES + 1))
         frames: dict[int, np.ndarray] = {}
         count = 0
         for index, frame in enumerate(container.decode(video=0)):
