@@ -68,6 +68,15 @@ _LIGHT = {  # multiplier on lit surfaces (and characters)
     p.LIGHTING_CANDLELIGHT: (1.0, 0.62, 0.3),
 }
 _FOG = {p.WEATHER_FOG: 0.75, p.WEATHER_RAIN: 0.25, p.WEATHER_SNOW: 0.35, p.WEATHER_STORM: 0.35}
+# Skies under cloud (zenith, horizon, cloud colour) and how much light comes through: a storm is dark and
+# low, rain and overcast grey, snow and fog pale. No sun shows through any of them.
+_CLOUDED = {
+    p.WEATHER_STORM: ((0.16, 0.18, 0.22), (0.36, 0.38, 0.42), (0.1, 0.11, 0.14), 0.6),
+    p.WEATHER_RAIN: ((0.38, 0.41, 0.46), (0.6, 0.62, 0.66), (0.3, 0.32, 0.36), 0.78),
+    p.WEATHER_SNOW: ((0.66, 0.68, 0.72), (0.84, 0.85, 0.87), (0.74, 0.75, 0.78), 0.92),
+    p.WEATHER_FOG: ((0.7, 0.72, 0.74), (0.82, 0.83, 0.84), (0.76, 0.77, 0.78), 0.9),
+}
+_OVERCAST_SKY = ((0.5, 0.53, 0.58), (0.72, 0.74, 0.77), (0.6, 0.62, 0.66), 0.85)
 
 
 class Canvas:
@@ -115,11 +124,20 @@ def build(env: p.Environment, width: int, height: int, seed: int, scenery: subje
     canvas = Canvas(lh, lw)
     g = _rng(seed, f"world:{env.location}")
     zenith, horizon_color = _SKIES.get(env.time_of_day, _SKIES[p.TIME_OF_DAY_DAY])
-    sky = canvas.gradient(zenith, horizon_color)
     frame_top = lh * MARGIN_Y  # canvas row where the frame's top sits at rest
     horizon = frame_top + height * 0.62  # canvas row of the horizon
     night = env.time_of_day in (p.TIME_OF_DAY_NIGHT, p.TIME_OF_DAY_DUSK)
-    if night:
+    clouded = _CLOUDED.get(env.weather) or (_OVERCAST_SKY if env.lighting == p.LIGHTING_OVERCAST else None)
+    dimmed = 1.0
+    if clouded is not None:
+        cloud_top, cloud_horizon, cloud_colour, dimmed = clouded
+        if night:  # a clouded night is the night sky's darkness with the clouds' grey in it
+            cloud_top, cloud_horizon = (tuple(0.3 * c for c in colour) for colour in (cloud_top, cloud_horizon))
+        zenith, horizon_color = cloud_top, cloud_horizon
+    sky = canvas.gradient(zenith, horizon_color)
+    if clouded is not None:
+        sky = _clouds(canvas, g, sky, horizon, height, torch.tensor(cloud_colour) * (0.3 if night else 1.0))
+    elif night:
         stars = _u(g, lh, lw) > 0.9985
         sky = torch.where(stars[..., None], torch.tensor([0.9, 0.9, 1.0]), sky)
     elif env.time_of_day in (p.TIME_OF_DAY_SUNSET, p.TIME_OF_DAY_DAWN, p.TIME_OF_DAY_DAY):
@@ -136,6 +154,8 @@ def build(env: p.Environment, width: int, height: int, seed: int, scenery: subje
     light = torch.tensor(_LIGHT.get(env.lighting, (1.0, 1.0, 1.0)))
     if night and env.lighting == p.LIGHTING_NATURAL:
         light = torch.tensor(_LIGHT[p.LIGHTING_NIGHT])
+    if env.lighting != p.LIGHTING_OVERCAST:  # overcast light is already the dimmed light
+        light = light * dimmed
     fog = _FOG.get(env.weather, 0.0)
     fog_color = torch.tensor(horizon_color) * 0.6 + 0.25
     out: list[Layer] = []
@@ -151,6 +171,19 @@ def build(env: p.Environment, width: int, height: int, seed: int, scenery: subje
 
 # ---------------------------------------------------------------- location builders
 # Each returns [(rgb float [H, W, 3], mask bool [H, W] | None, depth)] from far to near.
+
+
+def _clouds(
+    canvas: Canvas, g: torch.Generator, sky: torch.Tensor, horizon: float, height: int, colour: torch.Tensor
+) -> torch.Tensor:
+    """Banks of cloud across the sky: overlapping soft ellipses, denser and lower toward the horizon."""
+    cover = torch.zeros(canvas.h, canvas.w)
+    for _ in range(int(14 * canvas.w / max(1, height))):
+        cx, cy = float(_u(g, 1)) * canvas.w, horizon - float(_u(g, 1)) ** 0.7 * height * 0.6
+        rx, ry = height * (0.25 + 0.35 * float(_u(g, 1))), height * (0.05 + 0.06 * float(_u(g, 1)))
+        blob = 1 - ((canvas.x - cx) / rx) ** 2 - ((canvas.y - cy) / ry) ** 2
+        cover = torch.maximum(cover, blob.clamp(0, 1).sqrt() * (0.55 + 0.4 * float(_u(g, 1))))
+    return sky * (1 - cover[..., None]) + colour * cover[..., None]
 
 
 def _ground(canvas: Canvas, horizon: float, color: tuple, depth: float = NEAR) -> tuple:

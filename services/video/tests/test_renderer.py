@@ -385,3 +385,20 @@ def test_a_slammed_door_closes_on_the_slam_and_a_creaking_one_opens_from_the_cre
     assert widths == sorted(widths)  # closing, never opening
     assert door_width(slam[CUE_FRAME + len(events.SLAM_SHAKE)]) == closed  # shut on the slam and stays shut
     assert door_width(creak[CUE_FRAME - 1]) == closed and door_width(creak[-1]) < closed / 2
+
+
+def test_storm_rain_and_overcast_skies_are_clouded_and_darker_than_clear() -> None:
+    """A stormy sky is dark grey with no sun; rain and overcast are grey; a clear day is blue and bright."""
+
+    def sky(prompt: str) -> np.ndarray:
+        frames, _ = _render(make(prompt, 0.5))
+        return frames[0][int(H * 0.15) : int(H * 0.35)].reshape(-1, 3).astype(float)
+
+    clear = sky("A wide shot of an empty field on a clear sunny day, static.")
+    storm = sky("A wide shot of an empty field in a thunderstorm, static.")
+    overcast = sky("A wide shot of an empty field under an overcast sky, static.")
+    assert storm.mean() < overcast.mean() < clear.mean()
+    # grey: the channels sit far closer together than in a clear blue sky
+    spread = {name: float(np.ptp(pixels.mean(axis=0))) for name, pixels in (("clear", clear), ("storm", storm))}
+    spread["overcast"] = float(np.ptp(overcast.mean(axis=0)))
+    assert max(spread["storm"], spread["overcast"]) < 0.5 * spread["clear"], spread
