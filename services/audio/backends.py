@@ -27,14 +27,18 @@ _ONSET_DB = -30.0
 class FoleyBackend(Protocol):
     """A cue → a mono 48 kHz clip whose onset is sample 0."""
 
-    def render(self, event: int, surface: str, seed: int, description: str) -> np.ndarray: ...
+    def render(self, cue: plan_pb2.SoundCue, seed: int, description: str) -> np.ndarray: ...
 
 
 class ProceduralFoley:
-    """The embedded default: every event synthesised in code."""
+    """The embedded default, synthesised in code: a cue whose event the planner named, by that event; one it
+    only approximated (a wave crash, a dropped wrench), by its action and material where those are struck
+    sounds, so it is not heard as the nearest hand-made event (a heartbeat)."""
 
-    def render(self, event: int, surface: str, seed: int, description: str) -> np.ndarray:
-        return foley.render(event, surface, seed)
+    def render(self, cue: plan_pb2.SoundCue, seed: int, description: str) -> np.ndarray:
+        if cue.event_approximate and cue.sound_action in foley.STRUCK_ACTIONS:
+            return foley.struck(cue.sound_action, cue.material, seed)
+        return foley.render(cue.event, cue.surface, seed)
 
 
 class TritonSpeech:
@@ -74,9 +78,9 @@ class TritonFoley:
     def __init__(self, model: TritonModel) -> None:
         self._model = model
 
-    def render(self, event: int, surface: str, seed: int, description: str) -> np.ndarray:
-        name = plan_pb2.SoundEvent.Name(event).removeprefix("SOUND_EVENT_").lower().replace("_", " ")
-        prompt = description or (f"{name} on {surface}" if surface else name)
+    def render(self, cue: plan_pb2.SoundCue, seed: int, description: str) -> np.ndarray:
+        name = plan_pb2.SoundEvent.Name(cue.event).removeprefix("SOUND_EVENT_").lower().replace("_", " ")
+        prompt = description or cue.text or (f"{name} on {cue.surface}" if cue.surface else name)
         out = self._model.infer(
             {
                 "PROMPT": np.array([[prompt.encode()]], dtype=object),

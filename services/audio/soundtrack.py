@@ -185,7 +185,7 @@ def _effects(
     for index in sorted(range(len(plan.sound_cues)), key=lambda i: plan.sound_cues[i].time_seconds):
         cue = plan.sound_cues[index]
         text = _cue_text(plan, cue)
-        clip = backend.render(cue.event, cue.surface, seed * 1000 + index, text)
+        clip = backend.render(cue, seed * 1000 + index, text)
         room = _scene_of(plan, cue.scene_index).acoustics
         wet = acoustics.apply(clip, room, seed + 500 + index) * EFFECTS_GAIN
         start = round(cue.time_seconds * SAMPLE_RATE)

@@ -44,7 +44,9 @@ def test_slower_speech_is_longer(triton_audio_url: str) -> None:
 
 def test_triton_foley_clip_starts_on_its_onset(triton_audio_url: str) -> None:
     model = TritonModel(triton_audio_url, "foley", 30)
-    clip = TritonFoley(model).render(plan_pb2.SOUND_EVENT_GLASS_SHATTER, "tile", 3, "a glass shatters on the tile")
+    clip = TritonFoley(model).render(
+        plan_pb2.SoundCue(event=plan_pb2.SOUND_EVENT_GLASS_SHATTER, surface="tile"), 3, "a glass shatters on the tile"
+    )
     assert np.abs(clip[:48]).max() >= 10 ** (-30 / 20) * np.abs(clip).max()
     raw = model.infer(
         {
@@ -55,7 +57,7 @@ def test_triton_foley_clip_starts_on_its_onset(triton_audio_url: str) -> None:
         ["AUDIO"],
     )
     assert len(raw["AUDIO"].reshape(-1)) - len(clip) == pytest.approx(0.03 * SAMPLE_RATE, abs=2)  # its lead-in
-    other = TritonFoley(model).render(plan_pb2.SOUND_EVENT_DOG_BARK, "", 3, "a dog barks")
+    other = TritonFoley(model).render(plan_pb2.SoundCue(event=plan_pb2.SOUND_EVENT_DOG_BARK), 3, "a dog barks")
     assert not np.array_equal(clip[: len(other)], other[: len(clip)])
 
 

@@ -113,3 +113,49 @@ def test_bell_has_a_strong_partial_and_a_long_decay(seed: int) -> None:
 def test_a_bad_event_is_rejected(event: int) -> None:
     with pytest.raises(ValueError, match="sound event"):
         foley.render(event, "", 1)
+
+
+MATERIALS = ("metal", "glass", "ceramic", "wood", "stone", "plastic", "rubber", "flesh", "paper", "")
+
+
+@pytest.mark.parametrize("material", MATERIALS)
+@pytest.mark.parametrize("action", foley.STRUCK_ACTIONS)
+def test_every_struck_sound_is_clean_seeded_and_starts_on_sample_0(action: str, material: str) -> None:
+    clip = foley.struck(action, material, 7)
+    np.testing.assert_array_equal(clip, foley.struck(action, material, 7))
+    peak = float(np.abs(clip).max())
+    assert clip.dtype == np.float32 and np.isfinite(clip).all() and -12.0 <= dbfs(peak) <= 0.0
+    assert dbfs(float(np.abs(clip[: int(0.005 * SAMPLE_RATE)]).max())) - dbfs(peak) > -20.0
+    assert abs(float(clip[-1])) < 1e-3 * peak
+
+
+def _ring_seconds(clip: np.ndarray) -> float:
+    """Seconds until the clip's 10 ms envelope falls 40 dB under its peak."""
+    window = int(0.01 * SAMPLE_RATE)
+    envelope = np.sqrt(np.convolve(clip.astype(float) ** 2, np.ones(window) / window, mode="same"))
+    return float(np.nonzero(envelope > envelope.max() * 10 ** (-40 / 20))[0][-1] / SAMPLE_RATE)
+
+
+def test_materials_sound_like_themselves() -> None:
+    """Metal rings long and glass bright; wood and stone knock short; a break scatters past its first hit."""
+    centroid = {
+        m: spectral_centroid(foley.struck("impact", m, 5)) for m in ("metal", "glass", "wood", "stone", "flesh")
+    }
+    assert centroid["glass"] > centroid["metal"] > centroid["wood"] > centroid["flesh"]
+    ring = {m: _ring_seconds(foley.struck("impact", m, 5)) for m in ("metal", "glass", "wood", "stone")}
+    assert ring["metal"] > 3 * ring["wood"] and ring["glass"] > 3 * ring["stone"]
+    assert _ring_seconds(foley.struck("ring", "metal", 5)) > 2 * ring["metal"]
+    assert _ring_seconds(foley.struck("break", "ceramic", 5)) > _ring_seconds(foley.struck("impact", "ceramic", 5))
+
+
+def test_an_approximated_cue_is_struck_and_a_named_one_keeps_its_event() -> None:
+    from cinemesh.audio.backends import ProceduralFoley
+
+    wave = plan_pb2.SoundCue(
+        event=plan_pb2.SOUND_EVENT_HEARTBEAT, event_approximate=True, sound_action="impact", material="stone"
+    )
+    np.testing.assert_array_equal(ProceduralFoley().render(wave, 3, ""), foley.struck("impact", "stone", 3))
+    slam = plan_pb2.SoundCue(event=plan_pb2.SOUND_EVENT_DOOR_SLAM, sound_action="impact", material="wood")
+    np.testing.assert_array_equal(
+        ProceduralFoley().render(slam, 3, ""), foley.render(plan_pb2.SOUND_EVENT_DOOR_SLAM, "", 3)
+    )
