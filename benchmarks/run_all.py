@@ -32,6 +32,7 @@ BENCHMARKS: list[tuple[str, list[str], str]] = [
     ("prompt_planner", ["--repeat", "5"], "parse latency on one core and accuracy on the labelled corpora"),
     ("video_render", ["--seconds", "10"], "embedded renderer speed at 720p and 1080p"),
     ("audio_stage", ["--runs", "3"], "audio stage real-time factor and effect onset accuracy"),
+    ("effect_levels", [], "how far timed effects stand over the mix on the blind depiction set, vs a flat mix"),
     ("voice_pitch", ["--seeds", "8"], "how close a cameo's rendered pitch comes to its owner's, short and long lines"),
     ("lipsync_assembly", [], "lipsync, mux, measurement and signing time by x264 preset"),
     ("sync_accuracy", ["--seeds", "4"], "A/V offsets and unclear effects on the dialogue corpus, many seeds"),
