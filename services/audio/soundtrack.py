@@ -147,19 +147,40 @@ def render(
         }
         mixed = sum(stems.values())
         master, lufs, peak = mix.master(mixed, target_lufs)
+        mono = master.mean(axis=0)
         short = [
-            (e, e.target_db - loudness.rise_db(master.mean(axis=0), SAMPLE_RATE, e.start / SAMPLE_RATE)) for e in placed
+            (effect, deficit)
+            for effect in placed
+            if (deficit := effect.target_db - loudness.rise_db(mono, SAMPLE_RATE, effect.start / SAMPLE_RATE))
+            > LEVEL_TOLERANCE_DB
         ]
-        if all(deficit <= LEVEL_TOLERANCE_DB for _, deficit in short):
+        if not short:
             break
         for effect, deficit in short:
-            if deficit > LEVEL_TOLERANCE_DB:
+            if _peak_after(master, effect.start) < mix.CEILING_DBTP - LEVEL_TOLERANCE_DB:
                 effect.clip = effect.clip * np.float32(10 ** (min(deficit, 6.0) / 20))
+            else:
+                # at the ceiling more gain would only flatten the mix under it: make it denser instead, as
+                # foley is compressed to cut through (its peak stays, what follows the peak comes up)
+                effect.clip = _saturated(effect.clip, 10 ** (min(deficit, 6.0) / 20))
     timeline.integrated_lufs = lufs if np.isfinite(lufs) else -70.0
     timeline.true_peak_dbtp = peak if np.isfinite(peak) else -70.0
     # The stems are delivered at the master's gain so they sum to (about) the master.
     scale = float(np.abs(master).max() / max(np.abs(mixed).max(), 1e-9)) if np.any(mixed) else 1.0
     return Soundtrack(master, {k: (v * scale).astype(np.float32) for k, v in stems.items()}, timeline)
+
+
+def _saturated(clip: np.ndarray, drive: float) -> np.ndarray:
+    """The clip through a tanh soft clipper driven `drive` times into it, at its own peak."""
+    peak = float(np.abs(clip).max())
+    if peak == 0 or drive <= 1:
+        return clip
+    return (np.tanh(drive * clip / peak) / np.tanh(drive) * peak).astype(np.float32)
+
+
+def _peak_after(master: np.ndarray, start: int) -> float:
+    """True peak (dBTP) of the master in the effect's first RISE_AFTER_SECONDS."""
+    return loudness.true_peak_dbtp(master[:, start : start + int(loudness.RISE_AFTER_SECONDS * SAMPLE_RATE)])
 
 
 @dataclass

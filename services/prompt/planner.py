@@ -506,8 +506,10 @@ def _time_cues(
             cue.time_seconds = start + relative_times[cue.anchor] * room
         elif cue.timing == p.CUE_TIMING_RELATIVE:
             cue.time_seconds = start + min(cue.time_seconds, room)
-        cue.time_seconds = round(cue.time_seconds, 3)
-        cue.frame = min(round(cue.time_seconds * fps), max(0, round(end * fps) - 1))
+        last_frame = max(0, round(end * fps) - 1)
+        # a sound at the scene's very end starts on its last frame, where it is seen and (briefly) heard
+        cue.time_seconds = min(round(cue.time_seconds, 3), last_frame / fps)
+        cue.frame = min(round(cue.time_seconds * fps), last_frame)
         placed.append(cue)
     return placed
 

@@ -176,8 +176,9 @@ def test_content_longer_than_the_tier_is_clamped_and_the_late_sound_noted() -> N
 def test_a_cue_at_the_very_end_lands_on_the_last_frame() -> None:
     scene_plan = plan(spec("A cymbal crashes at 6 seconds.", 6), "pro", 1, RATES)
     (cue,) = scene_plan.sound_cues
-    assert cue.time_seconds == 6.0
+    # its sound starts on the last frame too: timed at 6.0 s it would start on the clip's last sample, unheard
     assert cue.frame == scene_plan.format.frame_count - 1
+    assert cue.time_seconds == pytest.approx(cue.frame / scene_plan.format.fps)
 
 
 # ------------------------------------------------------------------ safety
