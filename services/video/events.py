@@ -32,6 +32,7 @@ SHARDS, DROPLETS = 48, 160
 GLINT, GLINT_FRAMES = 200, 6
 # Dust motes a slam knocks out of the door jamb, and the frames they take to settle out of sight.
 DUST, DUST_FRAMES = 220, 10
+SPARKS = 180
 
 
 def _blend_disc(frame: torch.Tensor, cx: float, cy: float, r: int, lift: int) -> None:
@@ -321,26 +322,58 @@ class Splash:
 
 @dataclass
 class Flash:
-    """Light with no object: a muzzle flash or an explosion's flare (flash), or lightning with its bolt."""
+    """Light with no object. flash: a muzzle flash or an explosion lights the whole picture; lightning: a
+    forked bolt from the top of the picture to the ground, the sky lit behind it; firework: a burst of
+    coloured sparks high in the sky that spread, fall and fade. All flare on the cue frame and fade."""
 
-    kind: str  # "flash" or "lightning"
+    kind: str  # "flash", "lightning" or "firework"
     w: int
     h: int
     cx: float
     seed: int
 
+    def __post_init__(self) -> None:
+        g = torch.Generator().manual_seed(self.seed)
+        if self.kind == "lightning":
+            # a main channel that wanders down to the ground line, and two forks off it
+            steps = int(self.h * 0.8)
+            self.bolt = [
+                (torch.arange(steps).float(), torch.cumsum(torch.randn(steps, generator=g) * 2.2, 0) + self.cx)
+            ]
+            for _ in range(2):
+                start = int(torch.randint(steps // 5, steps // 2, (1,), generator=g))
+                length = int(steps * 0.3)
+                drift = torch.cumsum(torch.randn(length, generator=g) * 2 + (1.5 if _ else -1.5), 0)
+                self.bolt.append((torch.arange(start, start + length).float(), self.bolt[0][1][start] + drift))
+        elif self.kind == "firework":
+            angles = torch.rand(SPARKS, generator=g) * 2 * math.pi
+            self.speed = (torch.rand(SPARKS, generator=g) * 0.5 + 0.5) * self.h * 0.02
+            self.vx, self.vy = torch.cos(angles) * self.speed, torch.sin(angles) * self.speed
+            palette = torch.tensor([[255, 80, 80], [255, 210, 60], [120, 220, 255], [200, 120, 255]], dtype=torch.uint8)
+            self.sparks = palette[torch.randint(0, len(palette), (SPARKS,), generator=g)]
+
     def draw(self, frame: torch.Tensor, age: int) -> None:
-        if not 0 <= age < FLASH_FRAMES:
+        if not 0 <= age < FLASH_FRAMES * (3 if self.kind == "firework" else 1):
             return
-        # full on the cue frame, then a smooth fade: no later frame changes as much as the flare itself
-        lift = int(200 * (1 - age / FLASH_FRAMES) ** 2)
+        fade = 1 - age / FLASH_FRAMES
+        if self.kind == "firework":
+            # sparks fly out from the burst, sag under gravity and dim over three flash lengths
+            t, cy = float(age + 1), self.h * 0.3
+            xs, ys = self.cx + self.vx * t, cy + self.vy * t + self.h * 0.0012 * t * t
+            dim = max(0.0, 1 - age / (3 * FLASH_FRAMES))
+            _dots(frame, xs, ys, (self.sparks.float() * dim).to(torch.uint8), size=max(2, self.h // 180))
+            if age < GLINT_FRAMES:  # the burst's core: brightest on the cue frame, fading smoothly
+                _blend_disc(frame, self.cx, cy, int(self.h * 0.08), int(GLINT * (1 - age / GLINT_FRAMES)))
+            return
+        # the lit sky: full for a flash, half for lightning so the bolt shows against it; a smooth fade,
+        # so no later frame changes as much as the flare itself
+        lift = int((200 if self.kind == "flash" else 110) * fade**2)
         frame[:] = (frame.to(torch.int16) + lift).clamp(0, 255).to(torch.uint8)
-        if self.kind == "lightning" and age < 4:
-            g = torch.Generator().manual_seed(self.seed)
-            xs = torch.cumsum(torch.randn(self.h // 2, generator=g) * 3, 0) + self.cx
-            ys = torch.arange(self.h // 2)
-            for dx in range(-2, 3):
-                frame[ys, (xs + dx).clamp(0, self.w - 1).long()] = 255
+        if self.kind == "lightning" and age < 5:
+            width = max(2, self.h // 120)
+            for ys, xs in self.bolt:
+                for dx in range(-width, width + 1):
+                    frame[ys.long().clamp(0, self.h - 1), (xs + dx).clamp(0, self.w - 1).long()] = 255
 
 
 Drawer = Door | Fall | Burst | Splash | Flash

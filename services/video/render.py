@@ -45,6 +45,7 @@ CHARACTER_DEPTH = 3.0
 # Events whose object is drawn from the atlas, and the largest that object is drawn (frame heights).
 OBJECT_KINDS = {"shatter", "drop", "bounce", "burst", "cork"}
 OBJECT_MAX = 0.2
+DOOR_KINDS = {"slam", "creak", "knock"}
 _VISIBLE = {
     p.SOUND_EVENT_GLASS_SHATTER: "shatter",
     p.SOUND_EVENT_THUNDER: "lightning",
@@ -440,14 +441,18 @@ def _event_table() -> dict:  # type: ignore[type-arg]
 
 
 def visible_kind(cue: p.SoundCue) -> str:
-    """What the renderer draws for a sound cue ("" when it is only heard; see data/events.yaml)."""
-    if not cue.event_approximate and cue.event in _VISIBLE:
-        return _VISIBLE[cue.event]
+    """What the renderer draws for a sound cue ("" when it is only heard; see data/events.yaml).
+
+    An event the planner named exactly keeps its drawing, unless that drawing is a generic one (a flash, a
+    splash) and the cue's words name something more particular ("fireworks" explode, a "wave" splashes).
+    """
     table = _event_table()
     words = re.findall(r"[a-z]+", f"{cue.text} {cue.source_object}".lower())
-    kind = next((table["words"][w] for w in words if w in table["words"]), "") or table["actions"].get(
-        cue.sound_action, ""
-    )
+    named = next((table["words"][w] for w in words if w in table["words"]), "")
+    if not cue.event_approximate and cue.event in _VISIBLE:
+        exact = _VISIBLE[cue.event]
+        return named if named and exact in table["generic"] and named not in DOOR_KINDS else exact
+    kind = named or table["actions"].get(cue.sound_action, "")
     if kind == "drop":
         noun = subjects.resolve(cue.source_object)
         return "" if noun is None or noun.family not in table["droppable"] else "drop"

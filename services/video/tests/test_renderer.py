@@ -342,6 +342,13 @@ EVENT_PROMPTS = {
     p.SOUND_EVENT_DOOR_KNOCK: "A knock on the door at 2 seconds.",
     p.SOUND_EVENT_DOOR_CREAK: "A door creaks open at 2 seconds.",
 }
+# Cues the renderer draws by their words, not a hand-made event: (prompt, what it draws).
+WORD_EVENTS = {
+    "firework": "Fireworks burst over the harbor at 2 seconds.",
+    "burst": "A red balloon pops at 2 seconds.",
+    "drop": "A wrench drops onto the floor at 2 seconds.",
+    "shatter": "A vase falls and smashes at 2 seconds.",
+}
 CUE_FRAME = 48
 
 
@@ -352,10 +359,29 @@ def event_frames(event: int) -> np.ndarray:
     return _render(scene_plan)[0]
 
 
+@cache
+def word_event_frames(kind: str) -> np.ndarray:
+    scene_plan = make(f"An empty hallway, static camera. {WORD_EVENTS[kind]}", 4.0)
+    (cue,) = [c for c in scene_plan.sound_cues if render.visible_kind(c)]
+    assert render.visible_kind(cue) == kind and cue.frame == CUE_FRAME, (render.visible_kind(cue), cue)
+    return _render(scene_plan)[0]
+
+
 @pytest.mark.parametrize("event", [e for e in EVENT_PROMPTS if e != p.SOUND_EVENT_DOOR_CREAK])
 def test_an_impact_is_the_largest_change_of_the_shot_and_lands_on_its_cue_frame(event: int) -> None:
     jumps = _block_jumps(event_frames(event))  # jumps[k - 1]: the change into frame k
     assert abs(int(np.argmax(jumps)) + 1 - CUE_FRAME) <= 1, (p.SoundEvent.Name(event), np.round(jumps, 1))
+
+
+@pytest.mark.parametrize("kind", list(WORD_EVENTS))
+def test_an_event_drawn_from_its_words_lands_on_its_cue_frame_and_nothing_pops(kind: str) -> None:
+    jumps = _block_jumps(word_event_frames(kind))
+    assert abs(int(np.argmax(jumps)) + 1 - CUE_FRAME) <= 1, (kind, np.round(jumps, 1))
+    for k in range(1, len(jumps) + 1):
+        if CUE_FRAME - 1 <= k <= CUE_FRAME + 4:
+            continue
+        around = np.delete(jumps[max(0, k - 4) : k + 3], min(3, k - 1))
+        assert jumps[k - 1] <= 3 * float(np.median(around)) + 10, (kind, k, np.round(jumps, 1))
 
 
 @pytest.mark.parametrize("event", list(EVENT_PROMPTS))
