@@ -76,6 +76,8 @@ _CLOUDED = {
     p.WEATHER_SNOW: ((0.66, 0.68, 0.72), (0.84, 0.85, 0.87), (0.74, 0.75, 0.78), 0.92),
     p.WEATHER_FOG: ((0.7, 0.72, 0.74), (0.82, 0.83, 0.84), (0.76, 0.77, 0.78), 0.9),
 }
+# Interior places drawn as a hallway of doors; any other named interior is a room with windows.
+CORRIDORS = {"hallway", "corridor", "hall", "passage", "passageway", "lobby", "foyer"}
 _OVERCAST_SKY = ((0.5, 0.53, 0.58), (0.72, 0.74, 0.77), (0.6, 0.62, 0.66), 0.85)
 
 
@@ -148,6 +150,8 @@ def build(env: p.Environment, width: int, height: int, seed: int, scenery: subje
     scenery = scenery or subjects.Scenery()
     if location == p.LOCATION_FOREST and scenery.trees is not None:
         layers += _species_forest(canvas, g, horizon, height, scenery.trees)
+    elif location == p.LOCATION_INTERIOR and env.place and not CORRIDORS & set(env.place.lower().split()):
+        layers += _room(canvas, g, horizon, height, night)
     else:
         layers += _BUILDERS.get(location, _field)(canvas, g, horizon, height, night)
     layers = _with_props(layers, canvas, scenery.props, width * MARGIN_X, horizon, width, height)
@@ -297,6 +301,39 @@ def _interior(canvas: Canvas, g: torch.Generator, horizon: float, height: int, n
     # a table and a lamp in the foreground
     table = canvas.rect(canvas.w * 0.1, horizon + height * 0.12, canvas.w * 0.22, horizon + height * 0.3)
     return [(back, None, MID), (floor, floor_mask, NEAR), (_paint(canvas, table, (0.3, 0.2, 0.15)), table, 1.5)]
+
+
+def _room(canvas: Canvas, g: torch.Generator, horizon: float, height: int, night: bool) -> list:
+    """A room that is not a corridor (a kitchen, a bar, a bedroom): a papered wall with a wainscot and
+    windows onto the sky, a skirting board and a plank floor; the place's own props furnish it."""
+    wall_color = [(0.86, 0.8, 0.66), (0.7, 0.78, 0.74), (0.82, 0.7, 0.66)][int(_u(g, 1) * 3) % 3]
+    back = _paint(canvas, torch.ones(canvas.h, canvas.w, dtype=torch.bool), wall_color, shade=0.2)
+    wainscot = (canvas.y >= horizon - height * 0.16) & (canvas.y < horizon)
+    back = torch.where(wainscot[..., None], torch.tensor(wall_color) * 0.72, back)
+    back = torch.where(
+        ((canvas.y - (horizon - height * 0.16)).abs() < height * 0.006)[..., None],
+        torch.tensor([0.45, 0.35, 0.25]),
+        back,
+    )
+    outside = torch.tensor([0.05, 0.07, 0.18] if night else [0.62, 0.8, 0.95])
+    spacing = height * 0.9
+    for k in range(int(canvas.w / spacing) + 1):
+        x0 = k * spacing + height * 0.3
+        frame = _box(canvas, x0 - height * 0.015, horizon - height * 0.49, x0 + height * 0.265, horizon - height * 0.22)
+        glass = _box(canvas, x0, horizon - height * 0.475, x0 + height * 0.25, horizon - height * 0.235)
+        if frame is not None and glass is not None:
+            back[frame] = torch.tensor([0.95, 0.95, 0.92])
+            back[glass] = outside
+            mullion = _box(
+                canvas, x0 + height * 0.12, horizon - height * 0.475, x0 + height * 0.13, horizon - height * 0.235
+            )
+            if mullion is not None:
+                back[mullion] = torch.tensor([0.95, 0.95, 0.92])
+    floor_mask = canvas.y >= horizon
+    planks = ((canvas.x + (canvas.y - horizon) * 0.8) % (height * 0.09)) < height * 0.005
+    floor = _paint(canvas, floor_mask, (0.6, 0.45, 0.3), shade=-0.3)
+    floor = torch.where((planks & floor_mask)[..., None], torch.tensor([0.35, 0.25, 0.15]), floor)
+    return [(back, None, MID), (floor, floor_mask, NEAR)]
 
 
 def _studio(canvas: Canvas, g: torch.Generator, horizon: float, height: int, night: bool) -> list:
