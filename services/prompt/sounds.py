@@ -780,7 +780,46 @@ def _timed_event(phrase: TimePhrase, sentence: Any, base: int, taken: set[int], 
             and not (phrase.start <= t.idx - base < phrase.end)
             and t.lemma_.lower() in vocab.sources
         ]
+    if not verbs:
+        verbs = _fallback_event(phrase, sentence, base, taken, vocab, breaks)
     return min(verbs, key=lambda t: abs(t.idx - base - phrase.start)) if verbs else None
+
+
+def _fallback_event(
+    phrase: TimePhrase, sentence: Any, base: int, taken: set[int], vocab: Vocabulary, breaks: list[int]
+) -> list[Any]:
+    """A stated time is a promise of a sound: a missing cue is worse than an imprecise one. When the
+    phrase's own segment names no known verb or sound source ("At 0:04 a soft piano", "a jab at 2s",
+    "At ten seconds, the captain says …"), any event word of the segment will do, and a phrase alone in
+    its segment looks at the segment it leads (or ends)."""
+    lo = max(b for b in breaks if b <= phrase.start)
+    hi = min(b for b in breaks if b > phrase.start)
+    alone = not (sentence.text[lo : phrase.start].strip(" ,;:—") or sentence.text[phrase.end : hi].strip(" ,;:—.!?"))
+    spans = [(lo, hi)]
+    if alone:
+        leads = not sentence.text[lo : phrase.start].strip(" ,;:—")
+        later = [b for b in breaks if b > hi]
+        earlier = [b for b in breaks if b < lo]
+        if leads and later and sentence.text[hi:].strip(" .!?"):
+            spans.append((hi, min(later)))
+        elif earlier:
+            spans.append((max(earlier), lo))
+
+    def usable(t: Any, a: int, b: int) -> bool:
+        return (
+            a <= t.idx - base < b
+            and t.i not in taken
+            and not (phrase.start <= t.idx - base < phrase.end)
+            and t.lemma_.lower() not in vocab.silent_verbs
+            and not t.is_stop
+        )
+
+    for a, b in spans:
+        for kinds in (("VERB",), ("NOUN", "PROPN")):
+            found = [t for t in sentence if t.pos_ in kinds and usable(t, a, b)]
+            if found:
+                return found
+    return []
 
 
 def _resolve_later(read: SoundRead, before: list[SoundRead]) -> None:
