@@ -962,13 +962,20 @@ _LATER = re.compile(r"\b(?:then|later|afterwards?|after that|until|before|moment
 def _share_clause_time(reads: list[tuple[_Mention, SoundRead]], sentence: str, base: int) -> None:
     """ "At 4 seconds the bat cracks and everyone stands up cheering": one time for every sound of the clause."""
     clauses = [m.start() for m in re.finditer(";", sentence)]
+    commas = [m.start() for m in re.finditer(r"[,;:—]", sentence)]
     for _, read in reads:
         if read.time is not None or not read.strong:
             continue
         position = read.start - base
-        lo = max([c for c in clauses if c < position], default=-1) + 1
-        hi = min([c for c in clauses if c >= position], default=len(sentence))
-        timed = {id(r.time): r.time for _, r in reads if r.time is not None and lo <= r.time.start < hi}
+        timed: dict[int, TimePhrase] = {}
+        # the narrowest clause first: "…, whistle blows at 3s, the ball smacks the crossbar at 5s and everyone
+        # gasps" gives the gasp 5 s although the sentence states two times
+        for marks in (commas, clauses):
+            lo = max([c for c in marks if c < position], default=-1) + 1
+            hi = min([c for c in marks if c >= position], default=len(sentence))
+            timed = {id(r.time): r.time for _, r in reads if r.time is not None and lo <= r.time.start < hi}
+            if timed:
+                break
         if len(timed) != 1:
             continue
         phrase = next(iter(timed.values()))

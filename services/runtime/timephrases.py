@@ -43,7 +43,7 @@ _WORD = "|".join(sorted((w for w in _UNITS if w not in ("a", "an")), key=len, re
 # "4", "4.5", "four", "four and a half", "two point five", "twenty-two", "half a"
 _NUMBER = rf"(?:\d+(?:\.\d+)?|(?:{_WORD})(?:[ -](?:{_WORD}))?(?: point (?:{_WORD}))?(?: and a half)?|half an?|an? half)"
 _SECONDS = r"(?:s|sec|secs|second|seconds|-second|‑second)\b"
-_HEDGE = r"(?:(?:exactly|precisely|just|about|around|roughly|approximately|approx\.?|~|right|only|the)\s+)*"
+_HEDGE = r"(?:(?:exactly|precisely|just|about|around|roughly|approximately|approx\.?|~|right|only|the|like|maybe)\s+)*"
 _CLOCK = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:\.\d+)?"
 
 
@@ -126,7 +126,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "start",
-        r"\b(?:at|from)\s+the\s+(?:very\s+)?(?:start|beginning)\b(?:\s+of\s+(?:the\s+)?(?:video|clip|shot|scene))?"
+        r"\b(?:at|from|in)\s+the\s+(?:very\s+)?(?:start|beginning)\b(?:\s+of\s+(?:the\s+)?(?:video|clip|shot|scene))?"
         r"|\bright away\b|\bimmediately\b|\bopens? (?:with|on) the sound\b",
     ),
     # "in the 5 second" (a learner's "in the fifth second")
