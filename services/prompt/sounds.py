@@ -107,6 +107,35 @@ def vocabulary() -> Vocabulary:
     )
 
 
+@dataclass(frozen=True)
+class Things:
+    """Broad fallbacks (things.yaml) for things the hand-made sound table does not know."""
+
+    materials: dict[str, str]  # usual material of an everyday thing ("piano" → wood)
+    actions: dict[str, str]  # a thing's own kind of sound ("piano" → music, "grinder" → motor)
+    voice: dict[str, str]  # material → action for a voice verb said of a thing ("the engine roars")
+
+
+@cache
+def things() -> Things:
+    raw: dict[str, Any] = yaml.load((DATA / "things.yaml").read_text(), Loader=_StrictLoader)
+    return Things(dict(raw["thing_materials"]), dict(raw["thing_actions"]), dict(raw["voice_on_things"]))
+
+
+def _thing_keys(token: Any) -> list[str]:
+    """The words to look a thing up by: its lemma, its text, then its head word's parts ("trash can" → can,
+    "bowling pins" → pin, "walkie-talkie")."""
+    keys = [token.lemma_.lower(), token.lower_]
+    keys += [part for part in re.split(r"[-\s]", token.lemma_.lower()) if part]
+    return keys
+
+
+def _thing(token: Any | None, table: dict[str, str]) -> str:
+    if token is None:
+        return ""
+    return next((table[k] for k in _thing_keys(token) if k in table), "")
+
+
 _UNITS = frozenset({"s", "sec", "secs"})
 
 
@@ -347,6 +376,9 @@ _GROUPS = frozenset(
         "tourists",
         "shoppers",
         "diners",
+        "class",
+        "ppl",
+        "crew",
     ]
 )
 
@@ -453,6 +485,10 @@ def _material(source: Any | None, mention: _Mention, vocab: Vocabulary, action: 
             return entry[0]  # "" for a voice: animals and people have no material
         if found := vocab.materials.get(source.lemma_.lower()):
             return found
+        if found := _thing(source, things().materials):
+            return found  # a broad default: "piano" wood, "trash can" metal
+    elif mention.noun and (found := _thing(mention.token, things().materials)):
+        return found  # "At 0:04 a soft piano": the sound's own noun is the thing
     # "… on the stone floor": the surface's material when the source does not have one
     for child in mention.token.children:
         if child.dep_ == "prep":
@@ -470,11 +506,21 @@ def _action(source: Any | None, mention: _Mention, vocab: Vocabulary, people: fr
     "the robot vacuum bumps the leg" an impact)."""
     verb = mention.action
     if source is None:
+        if verb in ("other", "impact") and mention.noun and (own := _thing(mention.token, things().actions)):
+            return own  # "a soft piano" at a time is the piano playing
         return verb
     if verb in vocab.voice_like_actions and _is_group(source):
         return "crowd"
     entry = vocab.sources.get(source.lemma_.lower())
     own = entry[2] if entry else ""
+    if not own and (entry is None or entry[0]):
+        own = _thing(source, things().actions)  # an instrument plays music, a grinder is its motor
+    thing = (entry is not None and bool(entry[0])) or (entry is None and bool(_thing(source, things().materials)))
+    if verb == "vocalisation" and thing and not own and not _is_person(source, people):
+        # "the steam wand screams", "air brakes hiss": a thing has no voice; its material says what sounds
+        material = entry[0] if entry else _thing(source, things().materials)
+        if found := things().voice.get(material):
+            return found
     unbreakable = own in ("explosion", "vocalisation")  # "thunder cracks" is thunder, not a break
     machine_deed = own in vocab.machine_actions and verb in vocab.deed_actions
     if own and (verb != "break" or unbreakable) and not machine_deed:
