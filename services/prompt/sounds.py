@@ -392,6 +392,9 @@ def _is_person(token: Any, people: frozenset[str]) -> bool:
     return lemma in _PERSON_PRONOUNS or lemma in people or token.text.startswith("@")
 
 
+_BREATH = frozenset({"whistle", "wind"})  # sounds a person makes with breath (README: human whistles, blowing)
+
+
 def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> Any | None:
     """What makes the sound: a thing that acts, else the thing acted on or struck, else who acts."""
     token = mention.token
@@ -414,6 +417,13 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
     ]
     if subject is not None and not _is_person(subject, people) and subject.lemma_.lower() not in ("there", "it"):
         return subject
+    if (
+        mention.action in _BREATH
+        and subject is not None
+        and _is_person(subject, people)
+        and not any(o.lemma_.lower() in _vocab_sources() for o in objects)
+    ):
+        return subject  # "the farmer whistles", "a kid blows out the candles": the breath sounds, not the candles
     if objects and not _is_person(objects[0], people):
         return objects[0]
     if preps and mention.action in ("impact", "scrape") and not _is_person(preps[0], people):
@@ -436,7 +446,7 @@ def _known_source(
     """
     if source is not None and source.lemma_.lower() in vocab.sources:
         return source
-    if source is not None and mention.action in ("vocalisation", "speech") and _is_person(source, people):
+    if source is not None and mention.action in ("vocalisation", "speech", *_BREATH) and _is_person(source, people):
         return source  # "the woman screams": she is the source
     weak = (
         source is None
@@ -701,7 +711,7 @@ def _read(
     """The described sound a mention stands for: its words, source, material, action and class."""
     vocab = vocabulary()
     source = _source_of(mention, people, timed)
-    if source is not None and source.lower_ in ("it", "they", "its"):
+    if source is not None and source.lower_ in ("it", "they", "its", "one", "ones"):  # "the first one falls"
         source = _antecedent(source, people, timed) or last_thing or source
     source = _known_source(source, mention, sentence, people, timed, vocab)
     if source is not None and _sound_word(source, vocab):
