@@ -823,7 +823,7 @@ def _timed_event(phrase: TimePhrase, sentence: Any, base: int, taken: set[int], 
         if (t.pos_ == "VERB" or _mistagged_verb(t, vocab) or (t.tag_ in ("NN", "NNS") and t.dep_ == "ROOT"))
         and lo <= t.idx - base < hi
         and t.i not in taken
-        and t.lemma_.lower() not in vocab.silent_verbs
+        and _not_silent(t, vocab)
         and not (phrase.start <= t.idx - base < phrase.end)
     ]
     if not verbs:  # "Whistle at 0:07", "the sheep in 3 second": a thing named with a time is heard then
@@ -839,6 +839,12 @@ def _timed_event(phrase: TimePhrase, sentence: Any, base: int, taken: set[int], 
     if not verbs:
         verbs = _fallback_event(phrase, sentence, base, taken, vocab, breaks)
     return min(verbs, key=lambda t: abs(t.idx - base - phrase.start)) if verbs else None
+
+
+def _not_silent(token: Any, vocab: Vocabulary) -> bool:
+    """A timed verb is heard unless it is a silent one; "says" at a stated time is a spoken line, heard."""
+    lemma = token.lemma_.lower()
+    return lemma not in vocab.silent_verbs or lemma in vocab.speech_verbs
 
 
 def _fallback_event(
@@ -866,7 +872,7 @@ def _fallback_event(
             a <= t.idx - base < b
             and t.i not in taken
             and not (phrase.start <= t.idx - base < phrase.end)
-            and t.lemma_.lower() not in vocab.silent_verbs
+            and _not_silent(t, vocab)
             and not t.is_stop
         )
 
