@@ -824,6 +824,33 @@ _POV_STOP = frozenset(
         "into",
         "over",
         "through",
+        # any preposition ends the role noun ("a mechanic under a car", "a kid behind the couch")
+        "under",
+        "behind",
+        "beside",
+        "near",
+        "inside",
+        "outside",
+        "above",
+        "below",
+        "beneath",
+        "between",
+        "across",
+        "among",
+        "around",
+        "along",
+        "against",
+        "onto",
+        "off",
+        "up",
+        "down",
+        "after",
+        "before",
+        "during",
+        "while",
+        "as",
+        "like",
+        "trying",
         "the",
         "a",
         "an",
@@ -1117,6 +1144,8 @@ def read_scene(text: str) -> SceneReading:
         # "A ship's bell rings": the ship is what the shot is of; its bell is a part
         start = reading.subject[1] + owner.start(1)
         reading.subject = (owner.group(1), start, start + len(owner.group(1)))
+    if reading.subject is not None and _PRONOUN.match(reading.subject[0]) and (named := acting_subject(masked)):
+        reading.subject = named  # "…, then it jumps": a pronoun names nothing; the thing that acts does
     if reading.subject is not None and reading.subject[0].lower() in ("someone", "somebody"):
         reading.subject = ("person", *reading.subject[1:])  # an unnamed person is a person
     reading.people = _person_refs(masked)
