@@ -1024,7 +1024,7 @@ _LATER = re.compile(r"\b(?:then|later|afterwards?|after that|until|before|moment
 def _share_clause_time(reads: list[tuple[_Mention, SoundRead]], sentence: str, base: int) -> None:
     """ "At 4 seconds the bat cracks and everyone stands up cheering": one time for every sound of the clause."""
     clauses = [m.start() for m in re.finditer(";", sentence)]
-    commas = [m.start() for m in re.finditer(r"[,;:—]", sentence)]
+    commas = [m.start() for m in re.finditer(r"[,;—]|:(?!\d)", sentence)]  # not the colon of "0:02"
     for _, read in reads:
         if read.time is not None or not read.strong:
             continue
@@ -1038,12 +1038,26 @@ def _share_clause_time(reads: list[tuple[_Mention, SoundRead]], sentence: str, b
             timed = {id(r.time): r.time for _, r in reads if r.time is not None and lo <= r.time.start < hi}
             if timed:
                 break
+        if marks is clauses and any(
+            t.start > position and _in_other_comma_clause(t, reads, commas, base) for t in timed.values()
+        ):
+            continue  # "muffled chatter, someone taps the glass at 3s": a clause of its own before it is untimed
         if len(timed) != 1:
             continue
         phrase = next(iter(timed.values()))
         low, high = sorted((phrase.start, position))
         if not _LATER.search(sentence[low:high]) and not _anchor(sentence, position, read.end - base, position):
             read.time = phrase
+
+
+def _in_other_comma_clause(
+    phrase: TimePhrase, reads: list[tuple[_Mention, SoundRead]], commas: list[int], base: int
+) -> bool:
+    """Whether a time phrase's own comma clause holds a sound of its own (so it times that sound alone),
+    rather than standing alone as in "At 4 s, the bat cracks and everyone cheers"."""
+    lo = max([c for c in commas if c < phrase.start], default=-1) + 1
+    hi = min([c for c in commas if c >= phrase.start], default=1 << 30)
+    return any(lo <= r.start - base < hi and r.time is phrase for _, r in reads)
 
 
 def _token_end(mention: _Mention) -> int:

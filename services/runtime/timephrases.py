@@ -146,7 +146,7 @@ _PATTERNS: list[tuple[str, str]] = [
         r"\b(?:a\s+beat|a\s+moment|moments|a\s+split\s+second)\s+later\b|"
         r"\b(?:a|one)\s+second(?P<half>\s+and\s+a\s+half)?\s+(?:later|after(?:wards?)?)\b",
     ),
-    ("count", rf"\b(?P<n>{_NUMBER}|several|a few|\d+)\s+times\b|\b(?P<c>twice|thrice)\b"),
+    ("count", rf"\b(?P<n>{_NUMBER}|several|a few|\d+)\s+times?\b(?!\s+(?:of|to|for|when)\b)|\b(?P<c>twice|thrice)\b"),
 ]
 _COMPILED = [(kind, re.compile(pattern, _FLAGS)) for kind, pattern in _PATTERNS]
 _FEW = {"several": 3, "a few": 3}
