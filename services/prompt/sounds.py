@@ -539,6 +539,8 @@ def _action(source: Any | None, mention: _Mention, vocab: Vocabulary, people: fr
         return "electronic"  # "the walkie-talkie chirps", "the speaker chimes": a device's sound is electronics
     person = _is_person(source, people) and source.lower_ != "it"
     animal = not person and entry is not None and entry[0] == "" and not own
+    if person and verb in _BREATH:
+        return verb  # "the farmer whistles": breath, not a voice
     if (person or animal) and verb in vocab.voice_like_actions and verb not in ("speech", "crowd"):
         # "the players groan" is a voice, not a creak; an animal's unnamed sound is its voice, a person's a deed
         return "vocalisation" if animal or verb != "other" else "impact"
@@ -724,6 +726,9 @@ def _read(
     action = _action(source, mention, vocab, people)
     label = _label(source, mention, vocab)
     material = _material(source, mention, vocab, action)
+    if not material and source is not None and _is_person(source, people) and not _is_group(source):
+        # a person's breath is air ("the farmer whistles"), a body that hits something is flesh ("the kid falls")
+        material = "air" if action in _BREATH else "flesh" if action == "impact" else ""
     if described := _described_by(mention, vocab):
         action, label = described  # "closes with a gentle pop", "slams down with a splash": the sound itself
     if source is not None and source.lemma_.lower() == "horn" and _air_horn(source, sentence, vocab):
