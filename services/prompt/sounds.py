@@ -114,12 +114,18 @@ class Things:
     materials: dict[str, str]  # usual material of an everyday thing ("piano" → wood)
     actions: dict[str, str]  # a thing's own kind of sound ("piano" → music, "grinder" → motor)
     voice: dict[str, str]  # material → action for a voice verb said of a thing ("the engine roars")
+    collections: frozenset[str]  # arrangements that sound of what they hold ("a pyramid of cans")
 
 
 @cache
 def things() -> Things:
     raw: dict[str, Any] = yaml.load((DATA / "things.yaml").read_text(), Loader=_StrictLoader)
-    return Things(dict(raw["thing_materials"]), dict(raw["thing_actions"]), dict(raw["voice_on_things"]))
+    return Things(
+        dict(raw["thing_materials"]),
+        dict(raw["thing_actions"]),
+        dict(raw["voice_on_things"]),
+        frozenset(raw["collections"]),
+    )
 
 
 def _thing_keys(token: Any) -> list[str]:
@@ -720,6 +726,8 @@ def _read(
         # "a heron takes off with a harsh croak", "the buzzing": the sound's own words name no source;
         # who does the deed makes it
         source = _actor(mention, vocab, timed) or source
+    if source is not None and source.lemma_.lower() in things().collections and (held := _of_object(source)):
+        source = held  # "a pyramid of cans collapses": the cans sound
     if (target := _resonant_target(mention, vocab)) is not None:
         source = target  # "the hammer hits the anvil", "the ball crashes into the pins": what rings is struck
     start, end = _text(sentence, mention, source, times, sentence.start_char)
