@@ -432,6 +432,12 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
         return subject  # "the farmer whistles", "a kid blows out the candles": the breath sounds, not the candles
     if objects and not _is_person(objects[0], people):
         return objects[0]
+    if (
+        subject is not None
+        and subject.lower_ in ("it", "they")
+        and not (preps and preps[0].lemma_.lower() in vocabulary().resonant_targets)
+    ):
+        return subject  # "it pounces into the snow": what "it" stands for lands; soft snow does not ring
     if preps and mention.action in ("impact", "scrape") and not _is_person(preps[0], people):
         return preps[0]
     return subject
