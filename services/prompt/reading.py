@@ -206,9 +206,16 @@ _SCREENPLAY_NAME = re.compile(
 )
 
 
+#: A voice marked off screen ("COOK (O.S.):", "RADIO (V.O.):", "Mom (off-screen):") is heard, not seen.
+_OFF_SCREEN = re.compile(
+    r"\b[A-Za-z][\w'-]*(?:\s+[A-Z][\w'-]*)?\s*\((?:O\.?\s?S\.?|V\.?\s?O\.?|off[- ]?screen|off[- ]?camera|offscreen)\)",
+    _FLAGS,
+)
+
+
 def _person_refs(masked: str) -> list[Person]:
     refs: list[Person] = []
-    blocked = [(m.start(), m.end()) for m in _NOT_A_PERSON.finditer(masked)]
+    blocked = [(m.start(), m.end()) for m in (*_NOT_A_PERSON.finditer(masked), *_OFF_SCREEN.finditer(masked))]
     for m in _MENTION.finditer(masked):
         handle = m.group(1)
         refs.append(Person(f"@{handle.lower()}", handle, f"@{handle}", "", m.start(), m.end(), 1, False))
@@ -216,7 +223,7 @@ def _person_refs(masked: str) -> list[Person]:
         # a screenplay names its characters in capitals ("MARCUS (40s) bangs…", "JON: …"); the first one
         # introduces them, later ones refer back
         name = m.group(1)
-        if name.lower() in lx.PEOPLE:
+        if name.lower() in lx.PEOPLE or any(s <= m.start(1) < e for s, e in blocked):
             continue
         # "CAPTAIN REYES (50s) leans in. … REYES: …": the name is the captain already in the scene
         titled = re.search(rf"\b([A-Z]+)\s+{re.escape(name)}\b", masked)
