@@ -14,7 +14,7 @@ from functools import cache
 from itertools import pairwise
 
 from cinemesh.prompt import lexicon as lx
-from cinemesh.prompt.sounds import SoundRead, parse, predicate, read_sounds, subject_of, vocabulary
+from cinemesh.prompt.sounds import SoundRead, parse, predicate, read_sounds, subject_of, things, vocabulary
 from cinemesh.runtime.timephrases import TimePhrase
 from cinemesh.v1 import plan_pb2 as p
 
@@ -317,7 +317,8 @@ def _unnamed_people(masked: str, refs: list[Person]) -> list[Person]:
         if any(pov.start() <= r.start <= role_end and r.count == 1 for r in refs):
             return []  # "pov: you're a barber": the viewer is named
         noun = _pov_role_noun(rest)
-        if noun and noun not in lx.PEOPLE and vocabulary().sources.get(noun, ("x",))[0] == "":
+        animal = vocabulary().sources.get(noun, ("x",))[0] == "" or noun in things().animals
+        if noun and noun not in lx.PEOPLE and animal:
             return []  # an animal's pov ("pov: you're a cat") shows no person
         return [Person("you", "", "you", "", pov.start("you"), pov.end("you"), 1, False)]
     if refs:

@@ -115,6 +115,7 @@ class Things:
     actions: dict[str, str]  # a thing's own kind of sound ("piano" → music, "grinder" → motor)
     voice: dict[str, str]  # material → action for a voice verb said of a thing ("the engine roars")
     collections: frozenset[str]  # arrangements that sound of what they hold ("a pyramid of cans")
+    animals: frozenset[str]  # beings whose sounds are voices and whose pov shows no person
 
 
 @cache
@@ -125,6 +126,7 @@ def things() -> Things:
         dict(raw["thing_actions"]),
         dict(raw["voice_on_things"]),
         frozenset(raw["collections"]),
+        frozenset(raw["animals"]),
     )
 
 
