@@ -936,6 +936,35 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
     return None
 
 
+#: A prompt that opens by saying what the clip is of: "Video of the motorcycle", "Five seconds of a boxer".
+_FRAMED = re.compile(
+    r"^\W*(?:(?:a|an|the|make|please|can you|can u|i want)\s+)*(?:[\w-]+\s+){0,2}?"
+    r"(?:video|vid|clip|film|footage|shot|seconds?|secs?|minutes?)\s+(?:of|with|showing|about)\s+"
+    r"(?:(?:a|an|the|some|my|his|her|our|this|two|three)\s+)?(?P<np>\w)",
+    _FLAGS,
+)
+
+
+def _framed_subject(masked: str) -> tuple[str, int, int] | None:
+    """The thing a prompt says its clip is of, unless that is a place ("Eleven seconds of a snowy forest")."""
+    m = _FRAMED.match(masked)
+    if m is None:
+        return None
+    start = m.start("np")
+    for chunk in parse(masked).noun_chunks:
+        if chunk.start_char > start + 40:
+            break
+        if chunk.start_char <= start < chunk.end_char or start <= chunk.start_char:
+            root = chunk.root
+            if root.pos_ not in ("NOUN", "PROPN") or root.lemma_.lower() in lx.PLACES or root.lower_ in _META:
+                return None
+            # the words that name it ("a golden retriever"), without the article or a count
+            first = next((t for t in chunk if t.pos_ in ("NOUN", "PROPN", "ADJ") and t.i <= root.i), root)
+            begin, end = first.idx, root.idx + len(root.text)
+            return masked[begin:end], begin, end
+    return None
+
+
 def acting_subject(masked: str) -> tuple[str, int, int] | None:
     """The subject of the first verb that is a thing acting: no place or weather ("sand dunes rolling",
     "a thunderstorm rolls in" set the scene), no camera or brief word, no group."""
@@ -1148,6 +1177,8 @@ def read_scene(text: str) -> SceneReading:
         # "A sea lion barks … Cars wait.": a thing that acts earlier, by the parse, outranks one whose verb
         # only happens to be in the action table
         reading.subject = acting
+    if (framed := _framed_subject(masked)) is not None:
+        reading.subject = framed  # "Video of the motorcycle …", "Five seconds of a boxer skipping rope"
     if reading.subject is not None and (owner := _POSSESSOR.match(reading.subject[0])):
         # "A ship's bell rings": the ship is what the shot is of; its bell is a part
         start = reading.subject[1] + owner.start(1)
