@@ -945,6 +945,51 @@ _FRAMED = re.compile(
 )
 
 
+#: A screenplay's character introduced in capitals in an action line ("ROSA mists", "A SECURITY GUARD walks"),
+#: not a speaker's cue ("COOK (O.S.):", "SAL:").
+_CAPS_ACTOR = re.compile(
+    r"(?m)(?:^|[.!?]\s+)(?:(?:A|An|The|THE)\s+)?(?P<name>[A-Z][A-Z'-]{2,}(?:\s+[A-Z][A-Z'-]{2,})?)\b"
+    r"(?!\s*(?:\((?!\d)|:|[-–—]|\.))"  # an age "(30s)" may follow
+)
+_NOT_A_NAME = frozenset(
+    [
+        "INT",
+        "EXT",
+        "DAY",
+        "NIGHT",
+        "MORNING",
+        "EVENING",
+        "DAWN",
+        "DUSK",
+        "CONTINUOUS",
+        "LATER",
+        "CUT",
+        "FADE",
+        "SUPER",
+        "TITLE",
+        "CARD",
+        "SFX",
+        "POV",
+        "VO",
+        "OS",
+        "END",
+        "CLOSE",
+        "WIDE",
+    ]
+)
+
+
+def _screenplay_actor(masked: str) -> tuple[str, int, int] | None:
+    """In a screenplay (a slugline opens it) the first character named in capitals in an action line."""
+    if not (slug := _SLUGLINE.search(masked)):
+        return None
+    for m in _CAPS_ACTOR.finditer(masked, slug.end()):
+        name = m.group("name")
+        if not any(word in _NOT_A_NAME for word in name.split()) and not name.isdigit():
+            return name, m.start("name"), m.end("name")
+    return None
+
+
 def _framed_subject(masked: str) -> tuple[str, int, int] | None:
     """The thing a prompt says its clip is of, unless that is a place ("Eleven seconds of a snowy forest")."""
     m = _FRAMED.match(masked)
@@ -1177,6 +1222,8 @@ def read_scene(text: str) -> SceneReading:
         # "A sea lion barks … Cars wait.": a thing that acts earlier, by the parse, outranks one whose verb
         # only happens to be in the action table
         reading.subject = acting
+    if (cast := _screenplay_actor(masked)) is not None:
+        reading.subject = cast  # "INT. GREENHOUSE\nROSA mists the orchids.": the first name in capitals acts
     if (framed := _framed_subject(masked)) is not None:
         reading.subject = framed  # "Video of the motorcycle …", "Five seconds of a boxer skipping rope"
     if reading.subject is not None and (owner := _POSSESSOR.match(reading.subject[0])):
