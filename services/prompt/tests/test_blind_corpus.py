@@ -78,7 +78,7 @@ BLIND13B_FLOORS = {
     "subject": 0.90,
     "source": 0.60,
     "material": 0.51,
-    "action": 0.61,
+    "action": 0.60,
     "location": 0.92,
     "characters": 0.92,
     "count_every": 0.96,
