@@ -1063,6 +1063,11 @@ def _share_clause_time(reads: list[tuple[_Mention, SoundRead]], sentence: str, b
             t.start > position and _in_other_comma_clause(t, reads, commas, base) for t in timed.values()
         ):
             continue  # "muffled chatter, someone taps the glass at 3s": a clause of its own before it is untimed
+        if any(
+            t.start > position and any(r.time is t and r.start - base >= t.end for _, r in reads)
+            for t in timed.values()
+        ):
+            continue  # "the boy kicks the ball and at 2 seconds the window breaks": the time leads its own sound
         if len(timed) != 1:
             continue
         phrase = next(iter(timed.values()))
