@@ -241,6 +241,9 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
             found.append(_Mention(token, *vocab.nouns[lemma], strong=True, noun=True))
         elif token.pos_ == "NOUN" and (verb := _gerund(token.lower_)) in vocab.verbs:
             found.append(_Mention(token, *vocab.verbs[verb], strong=True, noun=True))  # "the buzzing", "crowing"
+        elif token.pos_ == "NOUN" and things().actions.get(lemma) == "music":
+            # "… except a soft piano": an instrument named is heard when a time is tied to it (weak: only then)
+            found.append(_Mention(token, "music", "Music", strong=False, noun=True))
     # a noun that is the subject or object of a sound verb is that verb's source, not a sound of its own
     verbs = {m.token.i for m in found if not m.noun}
     return [
