@@ -463,7 +463,11 @@ def _known_source(
     """
     if source is not None and source.lemma_.lower() in vocab.sources:
         return source
-    if source is not None and mention.action in ("vocalisation", "speech", *_BREATH) and _is_person(source, people):
+    if (
+        source is not None
+        and mention.action in ("vocalisation", "speech", *_BREATH)
+        and (_is_person(source, people) or _is_group(source))
+    ):
         return source  # "the woman screams": she is the source
     weak = (
         source is None
