@@ -734,7 +734,14 @@ def _read(
     """The described sound a mention stands for: its words, source, material, action and class."""
     vocab = vocabulary()
     source = _source_of(mention, people, timed)
-    if source is not None and source.lower_ in ("it", "they", "its", "one", "ones"):  # "the first one falls"
+    if (
+        source is not None
+        and source.lower_ in ("they", "he", "she")
+        and mention.action in ("vocalisation", "speech", "crowd")
+        and (someone := _person_antecedent(source, people))
+    ):
+        source = someone  # "friends around a campfire … they clink bottles and cheer": the friends cheer
+    elif source is not None and source.lower_ in ("it", "they", "its", "one", "ones"):  # "the first one falls"
         source = _antecedent(source, people, timed) or last_thing or source
     source = _known_source(source, mention, sentence, people, timed, vocab)
     if source is not None and _sound_word(source, vocab):
@@ -802,6 +809,14 @@ def _antecedent(pronoun: Any, people: frozenset[str], timed: set[int]) -> Any | 
                 and token.lower_ not in ("clip", "video", "shot", "second", "seconds", "sec", "secs", "s")
             ):
                 return token
+    return None
+
+
+def _person_antecedent(pronoun: Any, people: frozenset[str]) -> Any | None:
+    """The nearest person or group named before a pronoun in the prompt ("… friends … they cheer")."""
+    for token in reversed(pronoun.doc[: pronoun.i]):
+        if token.pos_ in ("NOUN", "PROPN") and (_is_group(token) or token.lemma_.lower() in people):
+            return token
     return None
 
 
