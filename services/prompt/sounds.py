@@ -924,7 +924,16 @@ def _fallback_event(
             found = [t for t in sentence if t.pos_ in kinds and usable(t, a, b)]
             if found:
                 return found
-    return []
+    # last: any word of its own segment ("at four seconds the second one"): the time still yields a cue
+    lo_, hi_ = spans[0]
+    return [
+        t
+        for t in sentence
+        if t.pos_ in ("NUM", "PRON", "ADJ", "NOUN", "PROPN")
+        and lo_ <= t.idx - base < hi_
+        and t.i not in taken
+        and not (phrase.start <= t.idx - base < phrase.end)
+    ]
 
 
 def _resolve_later(read: SoundRead, before: list[SoundRead]) -> None:
