@@ -185,7 +185,7 @@ def find_times(text: str) -> list[TimePhrase]:
 
 
 _BARE_AT = re.compile(
-    rf"\b(?:at|by)\s+(?P<n>\d{{1,2}}(?:\.\d+)?|{_WORD})(?=\s*(?:[,.;!?)]|$)|\s+(?:and|then|n|too|as|while|when|with|lol)\b)",
+    rf"\b(?:at|by)\s+(?P<n>\d{{1,2}}(?:\.\d+)?|{_WORD})(?=\s*(?:[,.;!?)]|$)|\s+(?:and|then|n|too|as|while|when|with|lol|the|a|an)\b)",
     _FLAGS,
 )
 
