@@ -660,6 +660,21 @@ def read_sounds(
                 read.time = phrase
                 reads.append((mention, read))
         _attach(repeats, reads, sentence.text, base, kind="repeat")
+        # "hits the table at 2 second and says 'This is not acceptable!'": a line said in the same breath as a
+        # timed sound is spoken then
+        timed_groups = {_group(m.token): r.time for m, r in reads if r.time is not None and not m.noun}
+        for token in sentence:
+            if (
+                token.pos_ == "VERB"
+                and token.lemma_.lower() in vocab.speech_verbs
+                and token.dep_ == "conj"
+                and token.i not in {m.token.i for m, _ in reads}
+                and (time := timed_groups.get(_group(token))) is not None
+            ):
+                mention = _Mention(token, "speech", "Speech", strong=True, noun=False)
+                read = _read(mention, sentence, masked, people, timed, times, last_thing)
+                read.time = time
+                reads.append((mention, read))
         for token in sentence:
             # the thing "it" will stand for: a subject or object, or the subject the parse hid in a compound
             if predicate(token):
