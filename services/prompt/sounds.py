@@ -987,7 +987,8 @@ def _attach(
     """
     if not reads:
         return
-    breaks = [m.end() for m in _SEGMENT_BREAK.finditer(sentence)]
+    # an "and" inside a time phrase ("a second and a half later") breaks nothing
+    breaks = [m.end() for m in _SEGMENT_BREAK.finditer(sentence) if not any(t.start < m.start() < t.end for t in times)]
     # a break right after another (", and") opens no segment of its own
     breaks = [b for k, b in enumerate(breaks) if k + 1 == len(breaks) or sentence[b : breaks[k + 1]].strip(" ,;:—")]
 
