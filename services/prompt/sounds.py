@@ -771,9 +771,12 @@ def _read(
     action = _action(source, mention, vocab, people)
     label = _label(source, mention, vocab)
     material = _material(source, mention, vocab, action)
-    if not material and source is not None and _is_person(source, people) and not _is_group(source):
+    if source is not None and _is_person(source, people) and not _is_group(source):
         # a person's breath is air ("the farmer whistles"), a body that hits something is flesh ("the kid falls")
-        material = "air" if action in _BREATH else "flesh" if action == "impact" else ""
+        if action in _BREATH:
+            material = "air"
+        elif not material and action == "impact":
+            material = "flesh"
     if described := _described_by(mention, vocab):
         action, label = described  # "closes with a gentle pop", "slams down with a splash": the sound itself
     if source is not None and source.lemma_.lower() == "horn" and _air_horn(source, sentence, vocab):
