@@ -683,7 +683,7 @@ def read_sounds(
                 thing = token
             else:
                 continue
-            if thing is not None and thing.pos_ == "NOUN" and not _is_person(thing, people):
+            if thing is not None and thing.pos_ == "NOUN" and not _is_person(thing, people) and thing.idx not in timed:
                 last_thing = thing
         _share_clause_time(reads, sentence.text, base)
         for _, read in sorted(reads, key=lambda r: r[1].start):
@@ -756,6 +756,13 @@ def _read(
         and (someone := _person_antecedent(source, people))
     ):
         source = someone  # "friends around a campfire … they clink bottles and cheer": the friends cheer
+    elif (
+        source is not None
+        and source.lower_ in ("it", "they")
+        and mention.action == "vocalisation"
+        and (animal := _animal_antecedent(source, vocab))
+    ):
+        source = animal  # "a fox … it yips twice": a voice is a being's
     elif source is not None and source.lower_ in ("it", "they", "its", "one", "ones"):  # "the first one falls"
         source = _antecedent(source, people, timed) or last_thing or source
     source = _known_source(source, mention, sentence, people, timed, vocab)
@@ -827,6 +834,19 @@ def _antecedent(pronoun: Any, people: frozenset[str], timed: set[int]) -> Any | 
                 and token.lower_ not in ("clip", "video", "shot", "second", "seconds", "sec", "secs", "s")
             ):
                 return token
+    return None
+
+
+def _animal_antecedent(pronoun: Any, vocab: Vocabulary) -> Any | None:
+    """The nearest animal named before a pronoun in the prompt ("a heron … it croaks")."""
+    for token in reversed(pronoun.doc[: pronoun.i]):
+        lemma = token.lemma_.lower()
+        if (
+            token.pos_ in ("NOUN", "PROPN")
+            and (lemma in things().animals or vocab.sources.get(lemma, ("x",))[0] == "")
+            and lemma not in vocab.nouns
+        ):
+            return token
     return None
 
 
