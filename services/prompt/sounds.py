@@ -135,6 +135,8 @@ def _thing_keys(token: Any) -> list[str]:
     "bowling pins" → pin, "walkie-talkie")."""
     keys = [token.lemma_.lower(), token.lower_]
     keys += [part for part in re.split(r"[-\s]", token.lemma_.lower()) if part]
+    # "engine sputter", "lamp motor": when the head is no thing, the word naming it may be
+    keys += [c.lemma_.lower() for c in token.children if c.dep_ == "compound"]
     return keys
 
 
