@@ -515,6 +515,8 @@ def _material(source: Any | None, mention: _Mention, vocab: Vocabulary, action: 
         return found
     if source is not None:
         if entry := vocab.sources.get(source.lemma_.lower()):
+            if not entry[0] and source.lemma_.lower() not in things().animals:
+                return things().materials.get(source.lemma_.lower(), "")  # an egg, a cork: a thing after all
             return entry[0]  # "" for a voice: animals and people have no material
         if found := vocab.materials.get(source.lemma_.lower()):
             return found
