@@ -77,7 +77,7 @@ BLIND13B_FLOORS = {
     "recall": 0.98,
     "subject": 0.90,
     "source": 0.63,
-    "material": 0.56,
+    "material": 0.57,
     "action": 0.65,
     "location": 0.92,
     "characters": 0.92,
