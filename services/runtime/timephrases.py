@@ -271,11 +271,12 @@ _MINUTES = {"half a": 30.0, "one": 60.0, "a": 60.0, "two": 120.0}
 
 def stated_duration(text: str) -> float | None:
     """The clip length a prompt asks for in words ("make 12 second video", "30s spot", "Nine seconds total")."""
+    latest = latest_stated_second(text) or 0.0
     for m in _DURATION.finditer(text):
         value = number(_group(m, "n", "n2", "n3", "n4", "n5") or "")
-        if value:
+        # a bare "…, 8 sec." or "15s airline spot" is a length only when no stated time lies past it
+        if value and (value >= latest or not _group(m, "n4", "n5")):
             return value
-    latest = latest_stated_second(text) or 0.0
     for m in _LOOSE_DURATION.finditer(text):
         minutes = _group(m, "m")
         value = _MINUTES[minutes.lower()] if minutes else number(_group(m, "n", "n2", "n3", "n4", "n5") or "")
