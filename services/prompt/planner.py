@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from cinemesh.prompt import lexicon as lx
 from cinemesh.prompt import safety
@@ -474,6 +475,10 @@ def _time_dialogue(lines: list[p.DialogueLine], start: float, end: float, index:
         t += length + gap
 
 
+#: How far a sound the planner places keeps from a time the prompt states (seconds).
+_CLEAR_OF_STATED = 0.75
+
+
 def _time_cues(
     cues: list[p.SoundCue],
     relative_times: dict[str, float],
@@ -488,8 +493,16 @@ def _time_cues(
     """
     room = end - start
     planned = [c for c in cues if c.timing == p.CUE_TIMING_PLANNED]
+    stated = [c.time_seconds for c in cues if c.timing == p.CUE_TIMING_EXPLICIT and c.time_seconds <= room]
+    taken = [0.0, room, *stated]
     for k, cue in enumerate(planned):
-        cue.time_seconds = start + room * (k + 1) / (len(planned) + 1)
+        at = room * (k + 1) / (len(planned) + 1)
+        if any(abs(at - t) < _CLEAR_OF_STATED for t in stated):
+            # an unplaced sound on top of a stated one would mask it: the middle of the widest free gap instead
+            low, high = max(pairwise(sorted(taken)), key=lambda gap: gap[1] - gap[0])
+            at = (low + high) / 2
+        taken.append(at)
+        cue.time_seconds = start + at
     placed: list[p.SoundCue] = []
     for cue in cues:
         if cue.timing == p.CUE_TIMING_EXPLICIT:

@@ -14,7 +14,7 @@ from functools import cache
 from itertools import pairwise
 
 from cinemesh.prompt import lexicon as lx
-from cinemesh.prompt.sounds import SoundRead, parse, predicate, read_sounds, subject_of, vocabulary
+from cinemesh.prompt.sounds import SoundRead, parse, predicate, read_sounds, subject_of, things, vocabulary
 from cinemesh.runtime.timephrases import TimePhrase
 from cinemesh.v1 import plan_pb2 as p
 
@@ -206,9 +206,16 @@ _SCREENPLAY_NAME = re.compile(
 )
 
 
+#: A voice marked off screen ("COOK (O.S.):", "RADIO (V.O.):", "Mom (off-screen):") is heard, not seen.
+_OFF_SCREEN = re.compile(
+    r"\b[A-Za-z][\w'-]*(?:\s+[A-Z][\w'-]*)?\s*\((?:O\.?\s?S\.?|V\.?\s?O\.?|off[- ]?screen|off[- ]?camera|offscreen)\)",
+    _FLAGS,
+)
+
+
 def _person_refs(masked: str) -> list[Person]:
     refs: list[Person] = []
-    blocked = [(m.start(), m.end()) for m in _NOT_A_PERSON.finditer(masked)]
+    blocked = [(m.start(), m.end()) for m in (*_NOT_A_PERSON.finditer(masked), *_OFF_SCREEN.finditer(masked))]
     for m in _MENTION.finditer(masked):
         handle = m.group(1)
         refs.append(Person(f"@{handle.lower()}", handle, f"@{handle}", "", m.start(), m.end(), 1, False))
@@ -216,7 +223,7 @@ def _person_refs(masked: str) -> list[Person]:
         # a screenplay names its characters in capitals ("MARCUS (40s) bangs…", "JON: …"); the first one
         # introduces them, later ones refer back
         name = m.group(1)
-        if name.lower() in lx.PEOPLE:
+        if name.lower() in lx.PEOPLE or any(s <= m.start(1) < e for s, e in blocked):
             continue
         # "CAPTAIN REYES (50s) leans in. … REYES: …": the name is the captain already in the scene
         titled = re.search(rf"\b([A-Z]+)\s+{re.escape(name)}\b", masked)
@@ -310,7 +317,8 @@ def _unnamed_people(masked: str, refs: list[Person]) -> list[Person]:
         if any(pov.start() <= r.start <= role_end and r.count == 1 for r in refs):
             return []  # "pov: you're a barber": the viewer is named
         noun = _pov_role_noun(rest)
-        if noun and noun not in lx.PEOPLE and vocabulary().sources.get(noun, ("x",))[0] == "":
+        animal = vocabulary().sources.get(noun, ("x",))[0] == "" or noun in things().animals
+        if noun and noun not in lx.PEOPLE and animal:
             return []  # an animal's pov ("pov: you're a cat") shows no person
         return [Person("you", "", "you", "", pov.start("you"), pov.end("you"), 1, False)]
     if refs:
@@ -824,6 +832,33 @@ _POV_STOP = frozenset(
         "into",
         "over",
         "through",
+        # any preposition ends the role noun ("a mechanic under a car", "a kid behind the couch")
+        "under",
+        "behind",
+        "beside",
+        "near",
+        "inside",
+        "outside",
+        "above",
+        "below",
+        "beneath",
+        "between",
+        "across",
+        "among",
+        "around",
+        "along",
+        "against",
+        "onto",
+        "off",
+        "up",
+        "down",
+        "after",
+        "before",
+        "during",
+        "while",
+        "as",
+        "like",
+        "trying",
         "the",
         "a",
         "an",
@@ -898,6 +933,80 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
             continue
         first = token.left_edge if token.i - token.left_edge.i <= 4 else token  # "A ceramic plate"
         return masked[first.idx : token.idx + len(token.text)], first.idx, token.idx + len(token.text)
+    return None
+
+
+#: A prompt that opens by saying what the clip is of: "Video of the motorcycle", "Five seconds of a boxer".
+_FRAMED = re.compile(
+    r"^\W*(?:(?:a|an|the|make|please|can you|can u|i want)\s+)*(?:[\w-]+\s+){0,2}?"
+    r"(?:video|vid|clip|film|footage|shot|seconds?|secs?|minutes?)\s+(?:of|with|showing|about)\s+"
+    r"(?:(?:a|an|the|some|my|his|her|our|this|two|three)\s+)?(?P<np>\w)",
+    _FLAGS,
+)
+
+
+#: A screenplay's character introduced in capitals in an action line ("ROSA mists", "A SECURITY GUARD walks"),
+#: not a speaker's cue ("COOK (O.S.):", "SAL:").
+_CAPS_ACTOR = re.compile(
+    r"(?m)(?:^|[.!?]\s+)(?:(?:A|An|The|THE)\s+)?(?P<name>[A-Z][A-Z'-]{2,}(?:\s+[A-Z][A-Z'-]{2,})?)\b"
+    r"(?!\s*(?:\((?!\d)|:|[-–—]|\.))"  # an age "(30s)" may follow
+)
+_NOT_A_NAME = frozenset(
+    [
+        "INT",
+        "EXT",
+        "DAY",
+        "NIGHT",
+        "MORNING",
+        "EVENING",
+        "DAWN",
+        "DUSK",
+        "CONTINUOUS",
+        "LATER",
+        "CUT",
+        "FADE",
+        "SUPER",
+        "TITLE",
+        "CARD",
+        "SFX",
+        "POV",
+        "VO",
+        "OS",
+        "END",
+        "CLOSE",
+        "WIDE",
+    ]
+)
+
+
+def _screenplay_actor(masked: str) -> tuple[str, int, int] | None:
+    """In a screenplay (a slugline opens it) the first character named in capitals in an action line."""
+    if not (slug := _SLUGLINE.search(masked)):
+        return None
+    for m in _CAPS_ACTOR.finditer(masked, slug.end()):
+        name = m.group("name")
+        if not any(word in _NOT_A_NAME for word in name.split()) and not name.isdigit():
+            return name, m.start("name"), m.end("name")
+    return None
+
+
+def _framed_subject(masked: str) -> tuple[str, int, int] | None:
+    """The thing a prompt says its clip is of, unless that is a place ("Eleven seconds of a snowy forest")."""
+    m = _FRAMED.match(masked)
+    if m is None:
+        return None
+    start = m.start("np")
+    for chunk in parse(masked).noun_chunks:
+        if chunk.start_char > start + 40:
+            break
+        if chunk.start_char <= start < chunk.end_char or start <= chunk.start_char:
+            root = chunk.root
+            if root.pos_ not in ("NOUN", "PROPN") or root.lemma_.lower() in lx.PLACES or root.lower_ in _META:
+                return None
+            # the words that name it ("a golden retriever"), without the article or a count
+            first = next((t for t in chunk if t.pos_ in ("NOUN", "PROPN", "ADJ") and t.i <= root.i), root)
+            begin, end = first.idx, root.idx + len(root.text)
+            return masked[begin:end], begin, end
     return None
 
 
@@ -1113,10 +1222,16 @@ def read_scene(text: str) -> SceneReading:
         # "A sea lion barks … Cars wait.": a thing that acts earlier, by the parse, outranks one whose verb
         # only happens to be in the action table
         reading.subject = acting
+    if (cast := _screenplay_actor(masked)) is not None:
+        reading.subject = cast  # "INT. GREENHOUSE\nROSA mists the orchids.": the first name in capitals acts
+    if (framed := _framed_subject(masked)) is not None:
+        reading.subject = framed  # "Video of the motorcycle …", "Five seconds of a boxer skipping rope"
     if reading.subject is not None and (owner := _POSSESSOR.match(reading.subject[0])):
         # "A ship's bell rings": the ship is what the shot is of; its bell is a part
         start = reading.subject[1] + owner.start(1)
         reading.subject = (owner.group(1), start, start + len(owner.group(1)))
+    if reading.subject is not None and _PRONOUN.match(reading.subject[0]) and (named := acting_subject(masked)):
+        reading.subject = named  # "…, then it jumps": a pronoun names nothing; the thing that acts does
     if reading.subject is not None and reading.subject[0].lower() in ("someone", "somebody"):
         reading.subject = ("person", *reading.subject[1:])  # an unnamed person is a person
     reading.people = _person_refs(masked)

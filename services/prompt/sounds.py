@@ -107,6 +107,45 @@ def vocabulary() -> Vocabulary:
     )
 
 
+@dataclass(frozen=True)
+class Things:
+    """Broad fallbacks (things.yaml) for things the hand-made sound table does not know."""
+
+    materials: dict[str, str]  # usual material of an everyday thing ("piano" → wood)
+    actions: dict[str, str]  # a thing's own kind of sound ("piano" → music, "grinder" → motor)
+    voice: dict[str, str]  # material → action for a voice verb said of a thing ("the engine roars")
+    collections: frozenset[str]  # arrangements that sound of what they hold ("a pyramid of cans")
+    animals: frozenset[str]  # beings whose sounds are voices and whose pov shows no person
+
+
+@cache
+def things() -> Things:
+    raw: dict[str, Any] = yaml.load((DATA / "things.yaml").read_text(), Loader=_StrictLoader)
+    return Things(
+        dict(raw["thing_materials"]),
+        dict(raw["thing_actions"]),
+        dict(raw["voice_on_things"]),
+        frozenset(raw["collections"]),
+        frozenset(raw["animals"]),
+    )
+
+
+def _thing_keys(token: Any) -> list[str]:
+    """The words to look a thing up by: its lemma, its text, then its head word's parts ("trash can" → can,
+    "bowling pins" → pin, "walkie-talkie")."""
+    keys = [token.lemma_.lower(), token.lower_]
+    keys += [part for part in re.split(r"[-\s]", token.lemma_.lower()) if part]
+    # "engine sputter", "lamp motor": when the head is no thing, the word naming it may be
+    keys += [c.lemma_.lower() for c in token.children if c.dep_ == "compound"]
+    return keys
+
+
+def _thing(token: Any | None, table: dict[str, str]) -> str:
+    if token is None:
+        return ""
+    return next((table[k] for k in _thing_keys(token) if k in table), "")
+
+
 _UNITS = frozenset({"s", "sec", "secs"})
 
 
@@ -204,6 +243,9 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
             found.append(_Mention(token, *vocab.nouns[lemma], strong=True, noun=True))
         elif token.pos_ == "NOUN" and (verb := _gerund(token.lower_)) in vocab.verbs:
             found.append(_Mention(token, *vocab.verbs[verb], strong=True, noun=True))  # "the buzzing", "crowing"
+        elif token.pos_ == "NOUN" and things().actions.get(lemma) == "music":
+            # "… except a soft piano": an instrument named is heard when a time is tied to it (weak: only then)
+            found.append(_Mention(token, "music", "Music", strong=False, noun=True))
     # a noun that is the subject or object of a sound verb is that verb's source, not a sound of its own
     verbs = {m.token.i for m in found if not m.noun}
     return [
@@ -347,6 +389,9 @@ _GROUPS = frozenset(
         "tourists",
         "shoppers",
         "diners",
+        "class",
+        "ppl",
+        "crew",
     ]
 )
 
@@ -358,6 +403,9 @@ def _is_group(token: Any) -> bool:
 def _is_person(token: Any, people: frozenset[str]) -> bool:
     lemma = token.lemma_.lower()
     return lemma in _PERSON_PRONOUNS or lemma in people or token.text.startswith("@")
+
+
+_BREATH = frozenset({"whistle", "wind"})  # sounds a person makes with breath (README: human whistles, blowing)
 
 
 def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> Any | None:
@@ -382,8 +430,21 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
     ]
     if subject is not None and not _is_person(subject, people) and subject.lemma_.lower() not in ("there", "it"):
         return subject
+    if (
+        mention.action in _BREATH
+        and subject is not None
+        and _is_person(subject, people)
+        and not any(o.lemma_.lower() in _vocab_sources() for o in objects)
+    ):
+        return subject  # "the farmer whistles", "a kid blows out the candles": the breath sounds, not the candles
     if objects and not _is_person(objects[0], people):
         return objects[0]
+    if (
+        subject is not None
+        and subject.lower_ in ("it", "they")
+        and not (preps and preps[0].lemma_.lower() in vocabulary().resonant_targets)
+    ):
+        return subject  # "it pounces into the snow": what "it" stands for lands; soft snow does not ring
     if preps and mention.action in ("impact", "scrape") and not _is_person(preps[0], people):
         return preps[0]
     return subject
@@ -404,7 +465,11 @@ def _known_source(
     """
     if source is not None and source.lemma_.lower() in vocab.sources:
         return source
-    if source is not None and mention.action in ("vocalisation", "speech") and _is_person(source, people):
+    if (
+        source is not None
+        and mention.action in ("vocalisation", "speech", *_BREATH)
+        and (_is_person(source, people) or _is_group(source))
+    ):
         return source  # "the woman screams": she is the source
     weak = (
         source is None
@@ -450,9 +515,15 @@ def _material(source: Any | None, mention: _Mention, vocab: Vocabulary, action: 
         return found
     if source is not None:
         if entry := vocab.sources.get(source.lemma_.lower()):
+            if not entry[0] and source.lemma_.lower() not in things().animals:
+                return things().materials.get(source.lemma_.lower(), "")  # an egg, a cork: a thing after all
             return entry[0]  # "" for a voice: animals and people have no material
         if found := vocab.materials.get(source.lemma_.lower()):
             return found
+        if found := _thing(source, things().materials):
+            return found  # a broad default: "piano" wood, "trash can" metal
+    elif mention.noun and (found := _thing(mention.token, things().materials)):
+        return found  # "At 0:04 a soft piano": the sound's own noun is the thing
     # "… on the stone floor": the surface's material when the source does not have one
     for child in mention.token.children:
         if child.dep_ == "prep":
@@ -470,11 +541,21 @@ def _action(source: Any | None, mention: _Mention, vocab: Vocabulary, people: fr
     "the robot vacuum bumps the leg" an impact)."""
     verb = mention.action
     if source is None:
+        if verb in ("other", "impact") and mention.noun and (own := _thing(mention.token, things().actions)):
+            return own  # "a soft piano" at a time is the piano playing
         return verb
     if verb in vocab.voice_like_actions and _is_group(source):
         return "crowd"
     entry = vocab.sources.get(source.lemma_.lower())
     own = entry[2] if entry else ""
+    if not own and (entry is None or entry[0]):
+        own = _thing(source, things().actions)  # an instrument plays music, a grinder is its motor
+    thing = (entry is not None and bool(entry[0])) or (entry is None and bool(_thing(source, things().materials)))
+    if verb == "vocalisation" and thing and not own and not _is_person(source, people):
+        # "the steam wand screams", "air brakes hiss": a thing has no voice; its material says what sounds
+        material = entry[0] if entry else _thing(source, things().materials)
+        if found := things().voice.get(material):
+            return found
     unbreakable = own in ("explosion", "vocalisation")  # "thunder cracks" is thunder, not a break
     machine_deed = own in vocab.machine_actions and verb in vocab.deed_actions
     if own and (verb != "break" or unbreakable) and not machine_deed:
@@ -483,6 +564,8 @@ def _action(source: Any | None, mention: _Mention, vocab: Vocabulary, people: fr
         return "electronic"  # "the walkie-talkie chirps", "the speaker chimes": a device's sound is electronics
     person = _is_person(source, people) and source.lower_ != "it"
     animal = not person and entry is not None and entry[0] == "" and not own
+    if person and verb in _BREATH:
+        return verb  # "the farmer whistles": breath, not a voice
     if (person or animal) and verb in vocab.voice_like_actions and verb not in ("speech", "crowd"):
         # "the players groan" is a voice, not a creak; an animal's unnamed sound is its voice, a person's a deed
         return "vocalisation" if animal or verb != "other" else "impact"
@@ -581,6 +664,21 @@ def read_sounds(
                 read.time = phrase
                 reads.append((mention, read))
         _attach(repeats, reads, sentence.text, base, kind="repeat")
+        # "hits the table at 2 second and says 'This is not acceptable!'": a line said in the same breath as a
+        # timed sound is spoken then
+        timed_groups = {_group(m.token): r.time for m, r in reads if r.time is not None and not m.noun}
+        for token in sentence:
+            if (
+                token.pos_ == "VERB"
+                and token.lemma_.lower() in vocab.speech_verbs
+                and token.dep_ == "conj"
+                and token.i not in {m.token.i for m, _ in reads}
+                and (time := timed_groups.get(_group(token))) is not None
+            ):
+                mention = _Mention(token, "speech", "Speech", strong=True, noun=False)
+                read = _read(mention, sentence, masked, people, timed, times, last_thing)
+                read.time = time
+                reads.append((mention, read))
         for token in sentence:
             # the thing "it" will stand for: a subject or object, or the subject the parse hid in a compound
             if predicate(token):
@@ -589,7 +687,7 @@ def read_sounds(
                 thing = token
             else:
                 continue
-            if thing is not None and thing.pos_ == "NOUN" and not _is_person(thing, people):
+            if thing is not None and thing.pos_ == "NOUN" and not _is_person(thing, people) and thing.idx not in timed:
                 last_thing = thing
         _share_clause_time(reads, sentence.text, base)
         for _, read in sorted(reads, key=lambda r: r[1].start):
@@ -655,19 +753,41 @@ def _read(
     """The described sound a mention stands for: its words, source, material, action and class."""
     vocab = vocabulary()
     source = _source_of(mention, people, timed)
-    if source is not None and source.lower_ in ("it", "they", "its"):
+    if (
+        source is not None
+        and source.lower_ in ("they", "he", "she")
+        and mention.action in ("vocalisation", "speech", "crowd")
+        and (someone := _person_antecedent(source, people))
+    ):
+        source = someone  # "friends around a campfire … they clink bottles and cheer": the friends cheer
+    elif (
+        source is not None
+        and source.lower_ in ("it", "they")
+        and mention.action == "vocalisation"
+        and (animal := _animal_antecedent(source, vocab))
+    ):
+        source = animal  # "a fox … it yips twice": a voice is a being's
+    elif source is not None and source.lower_ in ("it", "they", "its", "one", "ones"):  # "the first one falls"
         source = _antecedent(source, people, timed) or last_thing or source
     source = _known_source(source, mention, sentence, people, timed, vocab)
     if source is not None and _sound_word(source, vocab):
         # "a heron takes off with a harsh croak", "the buzzing": the sound's own words name no source;
         # who does the deed makes it
         source = _actor(mention, vocab, timed) or source
+    if source is not None and source.lemma_.lower() in things().collections and (held := _of_object(source)):
+        source = held  # "a pyramid of cans collapses": the cans sound
     if (target := _resonant_target(mention, vocab)) is not None:
         source = target  # "the hammer hits the anvil", "the ball crashes into the pins": what rings is struck
     start, end = _text(sentence, mention, source, times, sentence.start_char)
     action = _action(source, mention, vocab, people)
     label = _label(source, mention, vocab)
     material = _material(source, mention, vocab, action)
+    if source is not None and _is_person(source, people) and not _is_group(source):
+        # a person's breath is air ("the farmer whistles"), a body that hits something is flesh ("the kid falls")
+        if action in _BREATH:
+            material = "air"
+        elif not material and action == "impact":
+            material = "flesh"
     if described := _described_by(mention, vocab):
         action, label = described  # "closes with a gentle pop", "slams down with a splash": the sound itself
     if source is not None and source.lemma_.lower() == "horn" and _air_horn(source, sentence, vocab):
@@ -721,6 +841,27 @@ def _antecedent(pronoun: Any, people: frozenset[str], timed: set[int]) -> Any | 
     return None
 
 
+def _animal_antecedent(pronoun: Any, vocab: Vocabulary) -> Any | None:
+    """The nearest animal named before a pronoun in the prompt ("a heron … it croaks")."""
+    for token in reversed(pronoun.doc[: pronoun.i]):
+        lemma = token.lemma_.lower()
+        if (
+            token.pos_ in ("NOUN", "PROPN")
+            and (lemma in things().animals or vocab.sources.get(lemma, ("x",))[0] == "")
+            and lemma not in vocab.nouns
+        ):
+            return token
+    return None
+
+
+def _person_antecedent(pronoun: Any, people: frozenset[str]) -> Any | None:
+    """The nearest person or group named before a pronoun in the prompt ("… friends … they cheer")."""
+    for token in reversed(pronoun.doc[: pronoun.i]):
+        if token.pos_ in ("NOUN", "PROPN") and (_is_group(token) or token.lemma_.lower() in people):
+            return token
+    return None
+
+
 def _is_thing(token: Any | None, vocab: Vocabulary, timed: set[int]) -> bool:
     """Whether a token can make a sound: a noun naming a thing or a being, not a sound word ("a splash",
     "the buzzing"), a describing word ("a harsh croak") or a time."""
@@ -767,7 +908,7 @@ def _timed_event(phrase: TimePhrase, sentence: Any, base: int, taken: set[int], 
         if (t.pos_ == "VERB" or _mistagged_verb(t, vocab) or (t.tag_ in ("NN", "NNS") and t.dep_ == "ROOT"))
         and lo <= t.idx - base < hi
         and t.i not in taken
-        and t.lemma_.lower() not in vocab.silent_verbs
+        and _not_silent(t, vocab)
         and not (phrase.start <= t.idx - base < phrase.end)
     ]
     if not verbs:  # "Whistle at 0:07", "the sheep in 3 second": a thing named with a time is heard then
@@ -780,7 +921,61 @@ def _timed_event(phrase: TimePhrase, sentence: Any, base: int, taken: set[int], 
             and not (phrase.start <= t.idx - base < phrase.end)
             and t.lemma_.lower() in vocab.sources
         ]
+    if not verbs:
+        verbs = _fallback_event(phrase, sentence, base, taken, vocab, breaks)
     return min(verbs, key=lambda t: abs(t.idx - base - phrase.start)) if verbs else None
+
+
+def _not_silent(token: Any, vocab: Vocabulary) -> bool:
+    """A timed verb is heard unless it is a silent one; "says" at a stated time is a spoken line, heard."""
+    lemma = token.lemma_.lower()
+    return lemma not in vocab.silent_verbs or lemma in vocab.speech_verbs
+
+
+def _fallback_event(
+    phrase: TimePhrase, sentence: Any, base: int, taken: set[int], vocab: Vocabulary, breaks: list[int]
+) -> list[Any]:
+    """A stated time is a promise of a sound: a missing cue is worse than an imprecise one. When the
+    phrase's own segment names no known verb or sound source ("At 0:04 a soft piano", "a jab at 2s",
+    "At ten seconds, the captain says …"), any event word of the segment will do, and a phrase alone in
+    its segment looks at the segment it leads (or ends)."""
+    lo = max(b for b in breaks if b <= phrase.start)
+    hi = min(b for b in breaks if b > phrase.start)
+    alone = not (sentence.text[lo : phrase.start].strip(" ,;:—") or sentence.text[phrase.end : hi].strip(" ,;:—.!?"))
+    spans = [(lo, hi)]
+    if alone:
+        leads = not sentence.text[lo : phrase.start].strip(" ,;:—")
+        later = [b for b in breaks if b > hi]
+        earlier = [b for b in breaks if b < lo]
+        if leads and later and sentence.text[hi:].strip(" .!?"):
+            spans.append((hi, min(later)))
+        elif earlier:
+            spans.append((max(earlier), lo))
+
+    def usable(t: Any, a: int, b: int) -> bool:
+        return (
+            a <= t.idx - base < b
+            and t.i not in taken
+            and not (phrase.start <= t.idx - base < phrase.end)
+            and _not_silent(t, vocab)
+            and not t.is_stop
+        )
+
+    for a, b in spans:
+        for kinds in (("VERB",), ("NOUN", "PROPN")):
+            found = [t for t in sentence if t.pos_ in kinds and usable(t, a, b)]
+            if found:
+                return found
+    # last: any word of its own segment ("at four seconds the second one"): the time still yields a cue
+    lo_, hi_ = spans[0]
+    return [
+        t
+        for t in sentence
+        if t.pos_ in ("NUM", "PRON", "ADJ", "NOUN", "PROPN")
+        and lo_ <= t.idx - base < hi_
+        and t.i not in taken
+        and not (phrase.start <= t.idx - base < phrase.end)
+    ]
 
 
 def _resolve_later(read: SoundRead, before: list[SoundRead]) -> None:
@@ -819,7 +1014,8 @@ def _attach(
     """
     if not reads:
         return
-    breaks = [m.end() for m in _SEGMENT_BREAK.finditer(sentence)]
+    # an "and" inside a time phrase ("a second and a half later") breaks nothing
+    breaks = [m.end() for m in _SEGMENT_BREAK.finditer(sentence) if not any(t.start < m.start() < t.end for t in times)]
     # a break right after another (", and") opens no segment of its own
     breaks = [b for k, b in enumerate(breaks) if k + 1 == len(breaks) or sentence[b : breaks[k + 1]].strip(" ,;:—")]
 
@@ -923,19 +1119,45 @@ _LATER = re.compile(r"\b(?:then|later|afterwards?|after that|until|before|moment
 def _share_clause_time(reads: list[tuple[_Mention, SoundRead]], sentence: str, base: int) -> None:
     """ "At 4 seconds the bat cracks and everyone stands up cheering": one time for every sound of the clause."""
     clauses = [m.start() for m in re.finditer(";", sentence)]
+    commas = [m.start() for m in re.finditer(r"[,;—]|:(?!\d)", sentence)]  # not the colon of "0:02"
     for _, read in reads:
         if read.time is not None or not read.strong:
             continue
         position = read.start - base
-        lo = max([c for c in clauses if c < position], default=-1) + 1
-        hi = min([c for c in clauses if c >= position], default=len(sentence))
-        timed = {id(r.time): r.time for _, r in reads if r.time is not None and lo <= r.time.start < hi}
+        timed: dict[int, TimePhrase] = {}
+        # the narrowest clause first: "…, whistle blows at 3s, the ball smacks the crossbar at 5s and everyone
+        # gasps" gives the gasp 5 s although the sentence states two times
+        for marks in (commas, clauses):
+            lo = max([c for c in marks if c < position], default=-1) + 1
+            hi = min([c for c in marks if c >= position], default=len(sentence))
+            timed = {id(r.time): r.time for _, r in reads if r.time is not None and lo <= r.time.start < hi}
+            if timed:
+                break
+        if marks is clauses and any(
+            t.start > position and _in_other_comma_clause(t, reads, commas, base) for t in timed.values()
+        ):
+            continue  # "muffled chatter, someone taps the glass at 3s": a clause of its own before it is untimed
+        if any(
+            t.start > position and any(r.time is t and r.start - base >= t.end for _, r in reads)
+            for t in timed.values()
+        ):
+            continue  # "the boy kicks the ball and at 2 seconds the window breaks": the time leads its own sound
         if len(timed) != 1:
             continue
         phrase = next(iter(timed.values()))
         low, high = sorted((phrase.start, position))
         if not _LATER.search(sentence[low:high]) and not _anchor(sentence, position, read.end - base, position):
             read.time = phrase
+
+
+def _in_other_comma_clause(
+    phrase: TimePhrase, reads: list[tuple[_Mention, SoundRead]], commas: list[int], base: int
+) -> bool:
+    """Whether a time phrase's own comma clause holds a sound of its own (so it times that sound alone),
+    rather than standing alone as in "At 4 s, the bat cracks and everyone cheers"."""
+    lo = max([c for c in commas if c < phrase.start], default=-1) + 1
+    hi = min([c for c in commas if c >= phrase.start], default=1 << 30)
+    return any(lo <= r.start - base < hi and r.time is phrase for _, r in reads)
 
 
 def _token_end(mention: _Mention) -> int:

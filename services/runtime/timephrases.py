@@ -43,7 +43,7 @@ _WORD = "|".join(sorted((w for w in _UNITS if w not in ("a", "an")), key=len, re
 # "4", "4.5", "four", "four and a half", "two point five", "twenty-two", "half a"
 _NUMBER = rf"(?:\d+(?:\.\d+)?|(?:{_WORD})(?:[ -](?:{_WORD}))?(?: point (?:{_WORD}))?(?: and a half)?|half an?|an? half)"
 _SECONDS = r"(?:s|sec|secs|second|seconds|-second|‑second)\b"
-_HEDGE = r"(?:(?:exactly|precisely|just|about|around|roughly|approximately|approx\.?|~|right|only|the)\s+)*"
+_HEDGE = r"(?:(?:exactly|precisely|just|about|around|roughly|approximately|approx\.?|~|right|only|the|like|maybe)\s+)*"
 _CLOCK = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:\.\d+)?"
 
 
@@ -126,7 +126,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "start",
-        r"\b(?:at|from)\s+the\s+(?:very\s+)?(?:start|beginning)\b(?:\s+of\s+(?:the\s+)?(?:video|clip|shot|scene))?"
+        r"\b(?:at|from|in)\s+the\s+(?:very\s+)?(?:start|beginning)\b(?:\s+of\s+(?:the\s+)?(?:video|clip|shot|scene))?"
         r"|\bright away\b|\bimmediately\b|\bopens? (?:with|on) the sound\b",
     ),
     # "in the 5 second" (a learner's "in the fifth second")
@@ -146,7 +146,7 @@ _PATTERNS: list[tuple[str, str]] = [
         r"\b(?:a\s+beat|a\s+moment|moments|a\s+split\s+second)\s+later\b|"
         r"\b(?:a|one)\s+second(?P<half>\s+and\s+a\s+half)?\s+(?:later|after(?:wards?)?)\b",
     ),
-    ("count", rf"\b(?P<n>{_NUMBER}|several|a few|\d+)\s+times\b|\b(?P<c>twice|thrice)\b"),
+    ("count", rf"\b(?P<n>{_NUMBER}|several|a few|\d+)\s+times?\b(?!\s+(?:of|to|for|when)\b)|\b(?P<c>twice|thrice)\b"),
 ]
 _COMPILED = [(kind, re.compile(pattern, _FLAGS)) for kind, pattern in _PATTERNS]
 _FEW = {"several": 3, "a few": 3}
@@ -185,7 +185,7 @@ def find_times(text: str) -> list[TimePhrase]:
 
 
 _BARE_AT = re.compile(
-    rf"\b(?:at|by)\s+(?P<n>\d{{1,2}}(?:\.\d+)?|{_WORD})(?=\s*(?:[,.;!?)]|$)|\s+(?:and|then|n|too|as|while|when|with|lol)\b)",
+    rf"\b(?:at|by)\s+(?P<n>\d{{1,2}}(?:\.\d+)?|{_WORD})(?=\s*(?:[,.;!?)]|$)|\s+(?:and|then|n|too|as|while|when|with|lol|the|a|an)\b)",
     _FLAGS,
 )
 
@@ -240,21 +240,47 @@ def _meaning(kind: str, m: re.Match[str]) -> TimePhrase | None:
     return TimePhrase(**base, count=int(value)) if value and value >= 1 else None
 
 
-_CLIP_WORDS = r"(?:video|clip|ad|spot|film|reel|short|commercial|teaser|loop|sequence|story|piece|vid|promo|shot)"
+_CLIP_WORDS = (
+    r"(?:video|clip|ad|spot|film|reel|short|commercial|teaser|loop|sequence|story|piece|vid|promo|shot|scene|"
+    r"bumper|cut|hero|pre-?roll|cinemagraph|asmr|trailer|intro|montage|animation|gif|edit|sting|social|brand|mood)"
+)
+_UNIT = r"(?:s|sec|secs|second|seconds)\b"
 _DURATION = re.compile(
-    rf"\b(?P<n>{_NUMBER})\s*-?\s*(?:s|sec|secs|second|seconds)\b(?:[ -]long)?\s+{_CLIP_WORDS}\b|"
-    rf"\b{_CLIP_WORDS}\s+(?:of|lasting|for)\s+(?P<n2>{_NUMBER})\s*(?:s|sec|secs|seconds?)\b|"
-    rf"\b(?P<n3>{_NUMBER})\s*(?:s|sec|secs|seconds?)\s+(?:total|long|in total|max)\b|"
-    rf"(?:^|[.:,]\s+)(?P<n4>\d+)\s*(?:s|sec|secs|seconds?)\s*(?=[.,]|$)",
+    rf"\b(?P<n>{_NUMBER})\s*-?\s*{_UNIT}(?:[ -]long)?\s+{_CLIP_WORDS}\b|"
+    rf"(?:^|[.:]\s+)(?P<n5>{_NUMBER})\s*-?\s*{_UNIT}\s+[\w-]+\s+{_CLIP_WORDS}\b|"  # "15s airline spot"
+    rf"\b{_CLIP_WORDS}\s+(?:of|lasting|for)\s+(?P<n2>{_NUMBER})\s*{_UNIT}|"
+    rf"\b(?P<n3>{_NUMBER})\s*{_UNIT}\s+(?:total|long|in total|in all|max)\b|"
+    rf"(?:^|(?<!\d)[.:,!?\"”)]\s*)(?P<n4>{_NUMBER})\s*{_UNIT}\s*(?=[.,:!)]|$|(?:please|pls|plz|for|enough)\b)",
     _FLAGS,
 )
+# Looser forms a writer uses for the clip's length ("Length 10 seconds", "the video is 8 seconds", "Make it 6
+# seconds", "Eleven seconds of a quiet forest", "Beer commercial :15", "(6 sec)"); trusted only when no stated
+# time lies past them, since the same words can time an event.
+_LOOSE_DURATION = re.compile(
+    rf"\b(?:length|duration|runtime|total|make it|(?:video|clip|it) (?:is|runs|lasts)|is|runs|lasts|"
+    rf"make (?:a |the )?video)\s*(?:is\s+|of\s+|:\s*|about\s+)?(?P<n>{_NUMBER})\s*{_UNIT}|"
+    rf"(?:^|[.!?]\s+)(?P<n2>{_NUMBER})\s*{_UNIT}\s+of\b|"
+    rf"(?:^|[.!?]\s+)(?P<m>half a|one|a|two)\s+minutes?\s+of\b|"
+    rf"(?:{_CLIP_WORDS}s?|\w+)\s+:(?P<n3>\d{{2}})\b(?!:)|"
+    rf"\bfor\s+(?P<n5>{_NUMBER})\s*{_UNIT}\s*[.!]?\s*$|"  # "…, for twelve seconds." ending the prompt
+    rf"\((?P<n4>\d+(?:\.\d+)?)\s*(?:sec|secs|second|seconds)\)",  # "(30s)" after a name is an age
+    _FLAGS,
+)
+_MINUTES = {"half a": 30.0, "one": 60.0, "a": 60.0, "two": 120.0}
 
 
 def stated_duration(text: str) -> float | None:
     """The clip length a prompt asks for in words ("make 12 second video", "30s spot", "Nine seconds total")."""
+    latest = latest_stated_second(text) or 0.0
     for m in _DURATION.finditer(text):
-        value = number(_group(m, "n", "n2", "n3", "n4") or "")
-        if value:
+        value = number(_group(m, "n", "n2", "n3", "n4", "n5") or "")
+        # a bare "…, 8 sec." or "15s airline spot" is a length only when no stated time lies past it
+        if value and (value >= latest or not _group(m, "n4", "n5")):
+            return value
+    for m in _LOOSE_DURATION.finditer(text):
+        minutes = _group(m, "m")
+        value = _MINUTES[minutes.lower()] if minutes else number(_group(m, "n", "n2", "n3", "n4", "n5") or "")
+        if value and value >= latest:
             return value
     return None
 

@@ -18,7 +18,8 @@ from cinemesh.runtime.config import ConfigError, Settings
 from cinemesh.v1 import common_pb2
 
 RATES = {"plus": 16, "pro": 40}
-PROMPT = "A balloon pops at 2 seconds. At 4 seconds, bzzrt from the little robot."
+# the rules time the balloon; the robot's "bzzrt" has no time and no sound word they know, so only the draft times it
+PROMPT = "A balloon pops at 2 seconds. Then bzzrt from the little robot."
 ROBOT = {
     "text": "bzzrt from the little robot",
     "time_seconds": 4.0,
