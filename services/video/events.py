@@ -25,14 +25,15 @@ Colour = Callable[[list[int]], torch.Tensor]  # an sRGB triple → the shot's gr
 # The frames a door takes to swing shut, and a glass or a stone to fall.
 SWING_FRAMES, FALL_FRAMES = 8, 9
 FLASH_FRAMES = 12
-# A slam shakes the picture: pixels of horizontal shift on the cue frame and the frames after it.
-SLAM_SHAKE = (4, 2, 1)
+# A slam shakes the picture: horizontal shift, in frame heights, on the cue frame and the frames after it.
+SLAM_SHAKE = (1 / 60, 1 / 120, 1 / 240)
 SHARDS, DROPLETS = 48, 160
 # The glint of a breaking impact: its brightness lift on the cue frame, and the frames it fades over.
 GLINT, GLINT_FRAMES = 200, 6
 # Dust motes a slam knocks out of the door jamb, and the frames they take to settle out of sight.
 DUST, DUST_FRAMES = 220, 10
 SPARKS = 180
+BOLT_FRAMES = 8
 
 
 def _blend_disc(frame: torch.Tensor, cx: float, cy: float, r: int, lift: int) -> None:
@@ -115,7 +116,7 @@ class Door:
             keep = torch.rand(DUST, generator=g) < 1 - age / DUST_FRAMES
             _dots(frame, xs[keep], ys[keep], self.colour([225, 215, 195]), size=3)
         if self.kind == "slam" and 0 <= age < len(SLAM_SHAKE):
-            frame[:] = torch.roll(frame, SLAM_SHAKE[age], dims=1)
+            frame[:] = torch.roll(frame, max(1, round(SLAM_SHAKE[age] * self.h)), dims=1)
 
 
 def _shelf(frame: torch.Tensor, cx: float, y: float, w: int, h: int, colour: Colour) -> None:
@@ -369,11 +370,13 @@ class Flash:
         # so no later frame changes as much as the flare itself
         lift = int((200 if self.kind == "flash" else 110) * fade**2)
         frame[:] = (frame.to(torch.int16) + lift).clamp(0, 255).to(torch.uint8)
-        if self.kind == "lightning" and age < 5:
-            width = max(2, self.h // 120)
+        if self.kind == "lightning" and age < BOLT_FRAMES:
+            # the bolt is white on the strike and dims into the sky over BOLT_FRAMES: it never just vanishes
+            width, glow = max(2, self.h // 120), int(255 * (1 - age / BOLT_FRAMES))
             for ys, xs in self.bolt:
                 for dx in range(-width, width + 1):
-                    frame[ys.long().clamp(0, self.h - 1), (xs + dx).clamp(0, self.w - 1).long()] = 255
+                    rows, cols = ys.long().clamp(0, self.h - 1), (xs + dx).clamp(0, self.w - 1).long()
+                    frame[rows, cols] = (frame[rows, cols].to(torch.int16) + glow).clamp(0, 255).to(torch.uint8)
 
 
 Drawer = Door | Fall | Burst | Splash | Flash

@@ -153,6 +153,7 @@ class ShotRenderer:
             ]
         )
         self.weather = shot.environment.weather
+        self._indoors = shot.environment.location in (p.LOCATION_INTERIOR, p.LOCATION_STUDIO)
         self._cast_list = self._cast()
         self._event_nouns: list[subjects.Noun] = []
         self._drawers = [
@@ -191,14 +192,13 @@ class ShotRenderer:
         has it (else the shot's subject's: "the melon falls … it smashes"), lit and graded like the subject."""
         seed = _seed(self.plan.seed, "event", cue.frame, cue.event)
         noun = subjects.resolve(cue.source_object) or self.subject
-        indoors = self.shot.environment.location in (p.LOCATION_INTERIOR, p.LOCATION_STUDIO)
         if kind not in OBJECT_KINDS or noun is None:
-            return events.drawer(kind, self.w, self.h, self._graded, seed, indoors=indoors)
+            return events.drawer(kind, self.w, self.h, self._graded, seed, indoors=self._indoors)
         self._event_nouns.append(noun)
         person_px = SHOT_HEIGHT.get(self.shot.camera.shot_size, 1.6) * self.h
         size = min(subjects.screen_size(noun, person_px, self.h), OBJECT_MAX * self.h)
         ready = self._subject_drawing(noun, size).blend_ready()
-        return events.drawer(kind, self.w, self.h, self._graded, seed, ready, indoors)
+        return events.drawer(kind, self.w, self.h, self._graded, seed, ready, self._indoors)
 
     def _subject_drawing(self, noun: subjects.Noun, size_px: float | None = None) -> subjects.SubjectDrawing:
         light = self.world.light
@@ -387,8 +387,8 @@ class ShotRenderer:
         return self.look.grade(torch.tensor(rgb, dtype=torch.uint8))
 
     def _weather(self, out: torch.Tensor, idx: torch.Tensor) -> None:
-        if self.weather not in (p.WEATHER_RAIN, p.WEATHER_STORM, p.WEATHER_SNOW):
-            return
+        if self.weather not in (p.WEATHER_RAIN, p.WEATHER_STORM, p.WEATHER_SNOW) or self._indoors:
+            return  # indoors the storm is heard, and seen in the windows' grey light, not rained across the room
         snow = self.weather == p.WEATHER_SNOW
         g = torch.Generator().manual_seed(_seed(self.plan.seed, "weather", self.shot.index))
         n = int(self.w * self.h / (900 if snow else 500))

@@ -110,3 +110,46 @@ def test_blind13b_meets_the_goals(blind13b: BlindScore) -> None:
     measured = _measures(blind13b)
     assert measured["recall"] >= 0.95 and measured["subject"] >= 0.90, blind13b.table()
     assert all(measured[name] >= FIELD_GOAL for name in (*MET_FIELDS, *UNMET_FIELDS)), blind13b.table()
+
+
+# blind13c: 130 prompts by a third writer, in other users' voices, who never saw the code or the other corpora
+# (blind13c/README.md). Nobody tuning the rules has read it. Scored blind twice, aggregates only: with the
+# rules tuned on blind13 (recall 90.2 %, subject 83.1 %, source 55 %, material 46 %, action 61 %, location
+# 90 %, characters 85 %, count/every 97 %) and with the rules generalised on blind13 + blind13b (recall 96.3 %,
+# within a frame 100 %, subject 83.8 %, source 57 %, material 48 %, action 62 %, location 90 %, characters
+# 88 %, count/every 98 %): timed-cue recall meets its goal on prompts no one tuned on; the rest do not.
+BLIND13C = Path(__file__).with_name("blind13c") / "blind13c.jsonl"
+#: measured blind with this commit, rounded down to a whole percent
+BLIND13C_FLOORS = {
+    "recall": 0.96,
+    "subject": 0.83,
+    "source": 0.57,
+    "material": 0.48,
+    "action": 0.61,
+    "location": 0.90,
+    "characters": 0.88,
+    "count_every": 0.97,
+}
+
+
+@pytest.fixture(scope="module")
+def blind13c() -> BlindScore:
+    return score(load(BLIND13C))
+
+
+def test_blind13c_meets_the_timing_goals_and_refuses_nothing(blind13c: BlindScore) -> None:
+    table = blind13c.table()
+    assert blind13c.refused == 0 and blind13c.recall >= 0.95 and blind13c.frame_rate >= 0.98, table
+
+
+def test_blind13c_does_not_fall_below_what_it_measured(blind13c: BlindScore) -> None:
+    measured = _measures(blind13c)
+    for name, floor in BLIND13C_FLOORS.items():
+        assert measured[name] >= floor, f"{name}\n{blind13c.table()}"
+
+
+@pytest.mark.xfail(strict=True, reason="the subject and field goals are not reached on blind13c: see its floors")
+def test_blind13c_meets_the_subject_and_field_goals(blind13c: BlindScore) -> None:
+    measured = _measures(blind13c)
+    assert measured["subject"] >= 0.90, blind13c.table()
+    assert all(measured[name] >= FIELD_GOAL for name in (*MET_FIELDS, *UNMET_FIELDS)), blind13c.table()
