@@ -32,7 +32,13 @@ from cinemesh.v1 import common_pb2
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = [ROOT / "services/prompt/tests/corpus.jsonl", ROOT / "services/prompt/tests/heldout.jsonl"]
-BLIND = [ROOT / "services/prompt/tests/blind13/tuning.jsonl", ROOT / "services/prompt/tests/blind13/heldout.jsonl"]
+# (name, file): blind13 and blind13b were written blind but have been tuned on since; blind13c has not
+BLIND = [
+    ("blind13 (tuned on)", ROOT / "services/prompt/tests/blind13/tuning.jsonl"),
+    ("blind13 heldout (tuned on since)", ROOT / "services/prompt/tests/blind13/heldout.jsonl"),
+    ("blind13b (tuned on since)", ROOT / "services/prompt/tests/blind13b/blind13b.jsonl"),
+    ("blind13c (never tuned on)", ROOT / "services/prompt/tests/blind13c/blind13c.jsonl"),
+]
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -48,7 +54,7 @@ def main() -> None:
     examples = load(CORPORA[0])
     specs = [(spec_of(e), e.get("tier", "pro")) for e in examples]
     # prompts as people write them (the blind13 tuning set), submitted alone on the pro tier
-    specs += [(common_pb2.GenerationSpec(prompt=e["prompt"]), "pro") for e in blind.load(BLIND[0])]
+    specs += [(common_pb2.GenerationSpec(prompt=e["prompt"]), "pro") for e in blind.load(BLIND[0][1])]
     for spec, tier in specs:  # warm caches (compiled patterns)
         with contextlib.suppress(CinemeshError):
             plan(spec, tier, 1, RATES)
@@ -76,12 +82,14 @@ def main() -> None:
             result = score(load(corpus))
             print(f"\naccuracy on {corpus.name} ({len(load(corpus))} prompts)\n{result.table()}")
             figure(f"field accuracy, {corpus.name}", f"{100 * result.accuracy():.1f} % of {len(load(corpus))} prompts")
-    for corpus in BLIND:
+    for name, corpus in BLIND:
         result = blind.score(blind.load(corpus))
-        print(f"\nblind13 {corpus.name}\n{result.table()}")
-        figure(f"timed-cue recall, blind13 {corpus.stem}", f"{100 * result.recall:.1f} %")
-        figure(f"cue time within one frame, blind13 {corpus.stem}", f"{100 * result.frame_rate:.1f} % of those found")
-        figure(f"subject correct, blind13 {corpus.stem}", f"{100 * result.subject_rate:.1f} %")
+        print(f"\n{name}: {corpus.name}\n{result.table()}")
+        figure(f"timed-cue recall, {name}", f"{100 * result.recall:.1f} %")
+        figure(f"cue time within one frame, {name}", f"{100 * result.frame_rate:.1f} % of those found")
+        figure(f"subject correct, {name}", f"{100 * result.subject_rate:.1f} %")
+        fields = ", ".join(f"{f} {100 * result.rate(f):.0f} %" for f in ("source", "material", "action", "location"))
+        figure(f"per-field accuracy, {name}", fields)
 
 
 if __name__ == "__main__":
