@@ -101,9 +101,9 @@ class VideoModel:
                         tracks.setdefault(cid, common_pb2.FaceTrack(character_id=cid)).frames.extend(face_frames)
                 response.face_tracks.extend(tracks.values())
                 response.events.extend(
-                    common_pb2.VisibleEvent(cue_index=k, frame=cue.frame, kind=render.visible_kind(cue))
+                    common_pb2.VisibleEvent(cue_index=k, frame=cue.frame, kind=kind)
                     for k, cue in enumerate(plan.sound_cues)
-                    if render.visible_kind(cue)
+                    if (kind := render.visible_kind(cue))
                 )
             else:
                 for rgb in self._source.frames(plan):

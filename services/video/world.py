@@ -294,13 +294,20 @@ def _interior(canvas: Canvas, g: torch.Generator, horizon: float, height: int, n
         frame = _box(canvas, x0 + height * 0.26, horizon - height * 0.38, x0 + height * 0.38, horizon - height * 0.26)
         if frame is not None:
             back[frame] = torch.tensor([0.25, 0.35, 0.45])
-    floor_mask = canvas.y >= horizon
-    planks = ((canvas.x + (canvas.y - horizon) * 0.8) % (height * 0.09)) < height * 0.005
-    floor = _paint(canvas, floor_mask, (0.55, 0.38, 0.24), shade=-0.3)
-    floor = torch.where((planks & floor_mask)[..., None], torch.tensor([0.3, 0.2, 0.12]), floor)
+    floor, floor_mask = _plank_floor(canvas, horizon, height, (0.55, 0.38, 0.24), (0.3, 0.2, 0.12))
     # a table and a lamp in the foreground
     table = canvas.rect(canvas.w * 0.1, horizon + height * 0.12, canvas.w * 0.22, horizon + height * 0.3)
     return [(back, None, MID), (floor, floor_mask, NEAR), (_paint(canvas, table, (0.3, 0.2, 0.15)), table, 1.5)]
+
+
+def _plank_floor(
+    canvas: Canvas, horizon: float, height: int, wood: tuple, seam: tuple
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """(rgb, mask) of a plank floor from the horizon down, its seams receding on a slant."""
+    mask = canvas.y >= horizon
+    planks = ((canvas.x + (canvas.y - horizon) * 0.8) % (height * 0.09)) < height * 0.005
+    floor = _paint(canvas, mask, wood, shade=-0.3)
+    return torch.where((planks & mask)[..., None], torch.tensor(seam), floor), mask
 
 
 def _room(canvas: Canvas, g: torch.Generator, horizon: float, height: int, night: bool) -> list:
@@ -329,10 +336,7 @@ def _room(canvas: Canvas, g: torch.Generator, horizon: float, height: int, night
             )
             if mullion is not None:
                 back[mullion] = torch.tensor([0.95, 0.95, 0.92])
-    floor_mask = canvas.y >= horizon
-    planks = ((canvas.x + (canvas.y - horizon) * 0.8) % (height * 0.09)) < height * 0.005
-    floor = _paint(canvas, floor_mask, (0.6, 0.45, 0.3), shade=-0.3)
-    floor = torch.where((planks & floor_mask)[..., None], torch.tensor([0.35, 0.25, 0.15]), floor)
+    floor, floor_mask = _plank_floor(canvas, horizon, height, (0.6, 0.45, 0.3), (0.35, 0.25, 0.15))
     return [(back, None, MID), (floor, floor_mask, NEAR)]
 
 
