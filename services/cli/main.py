@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 import time
@@ -349,15 +350,20 @@ def _frame_ms(report: Any) -> float:
 
 def _independent_lines(path: Path, report: Any) -> list[dict[str, Any]]:
     """Lip sync per face from the pictures and sound alone, next to the generator's own figure for the lines
-    of the speaker whose tracked mouth is inside that face (their mean), flagged when they differ by a frame."""
+    of the speaker whose tracked mouth is at that face's mouth (their mean), flagged when they differ by a frame."""
     import numpy as np
 
     from cinemesh.lipsync import independent
 
     rows = []
     for face in independent.measure_lines(path):
-        x0, y0, x1, y1 = face.box
-        speakers = {cid for cid, (x, y) in report.mouths.items() if x0 <= x <= x1 and y0 <= y <= y1}
+        # the speaker whose tracked mouth is, frame by frame, within half a face width of this face's
+        reach = (face.box[2] - face.box[0]) / 2
+        speakers = {
+            cid
+            for cid, track in report.mouths.items()
+            if track and np.median([math.dist(xy, face.mouth_at(k)) for k, xy in track.items()]) <= reach
+        }
         offsets = [line.offset_ms for line in report.lines if line.character_id in speakers]
         own = float(np.mean(offsets)) if offsets else None
         rows.append(

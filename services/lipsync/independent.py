@@ -41,11 +41,33 @@ EFFECT_BODY = 0.25  # seconds of an effect's sound after its onset that no voice
 MIN_CORRELATION = 0.25  # under this the mouth does not follow the voice clearly enough to time
 
 
+@dataclass
+class _Track:
+    """One face followed over the file: where dlib saw it (frame index, box x0 y0 x1 y1, mouth x y)."""
+
+    frames: list[int]
+    boxes: list[np.ndarray]
+    mouths: list[np.ndarray]
+
+    def at(self, frame: int) -> common_pb2.FaceFrame:
+        """The face on any frame, its box and mouth interpolated between sightings (a pan moves it)."""
+        box = [float(np.interp(frame, self.frames, [b[k] for b in self.boxes])) for k in range(4)]
+        mouth = [float(np.interp(frame, self.frames, [m[k] for m in self.mouths])) for k in range(2)]
+        return common_pb2.FaceFrame(
+            mouth_x=mouth[0], mouth_y=mouth[1], box_x0=box[0], box_y0=box[1], box_x1=box[2], box_y1=box[3]
+        )
+
+
 @dataclass(frozen=True)
 class IndependentLine:
-    box: tuple[int, int, int, int]  # the face, x0, y0, x1, y1 in pixels
+    box: tuple[int, int, int, int]  # the face, x0, y0, x1, y1 in pixels (median over its sightings)
     offset_ms: float | None  # voice minus mouth: positive when the sound is late; None when unclear
     correlation: float  # of the mouth's opening rises with the voice's onsets at the best lag
+    seen: _Track  # where it was seen, for matching it to a speaker frame by frame
+
+    def mouth_at(self, frame: int) -> tuple[float, float]:
+        face = self.seen.at(frame)
+        return face.mouth_x, face.mouth_y
 
 
 @dataclass(frozen=True)
@@ -135,11 +157,12 @@ def measure_effects(path: Path) -> list[IndependentEffect]:
     return found
 
 
-def _faces(path: Path) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(median box, median mouth centre) of each face dlib finds on at least two sampled frames."""
+def _faces(path: Path) -> list[_Track]:
+    """Each face dlib finds on at least two sampled frames, followed from sighting to sighting: a detection
+    joins the face last seen within half a face width of it."""
     detector = dlib.get_frontal_face_detector()
     predictor = dlib.shape_predictor(str(model_path("shape_predictor_68_face_landmarks.dat")))
-    seen: list[list[tuple[np.ndarray, np.ndarray]]] = []
+    tracks: list[_Track] = []
     with av.open(str(path)) as container:
         for index, frame in enumerate(container.decode(video=0)):
             if index % DETECT_EVERY:
@@ -149,36 +172,28 @@ def _faces(path: Path) -> list[tuple[np.ndarray, np.ndarray]]:
                 box = np.array([rect.left(), rect.top(), rect.right(), rect.bottom()], np.float64)
                 shape = predictor(rgb, rect)
                 mouth = np.array([[shape.part(j).x, shape.part(j).y] for j in range(48, 68)], np.float64).mean(axis=0)
-                width = box[2] - box[0]
-                same = next(
-                    (c for c in seen if np.abs(np.median([b for b, _ in c], axis=0) - box)[:2].max() < width / 2), None
-                )
-                if same is None:
-                    seen.append([(box, mouth)])
+                near = [t for t in tracks if np.abs(t.boxes[-1] - box)[:2].max() < (box[2] - box[0]) / 2]
+                if near:
+                    track = min(near, key=lambda t: float(np.abs(t.boxes[-1] - box)[:2].sum()))
+                    if track.frames[-1] == index:  # a second face in the same place on one frame: not this one
+                        continue
+                    track.frames.append(index)
+                    track.boxes.append(box)
+                    track.mouths.append(mouth)
                 else:
-                    same.append((box, mouth))
-    return [(np.median([b for b, _ in c], axis=0), np.median([m for _, m in c], axis=0)) for c in seen if len(c) >= 2]
+                    tracks.append(_Track([index], [box], [mouth]))
+    return [t for t in tracks if len(t.frames) >= 2]
 
 
-def _centre(sightings: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
-    return np.median([box for box, _ in sightings], axis=0)
-
-
-def _openings(path: Path, faces: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, float]:
+def _openings(path: Path, faces: list[_Track]) -> tuple[np.ndarray, float]:
     """([frames, faces] how open each mouth is, fps), read as in `sync.mouth_opening`."""
-    tracked = [
-        common_pb2.FaceFrame(
-            mouth_x=mouth[0], mouth_y=mouth[1], box_x0=box[0], box_y0=box[1], box_x1=box[2], box_y1=box[3]
-        )
-        for box, mouth in faces
-    ]
     rows = []
     with av.open(str(path)) as container:
         fps = float(container.streams.video[0].average_rate)
-        for frame in container.decode(video=0):
+        for index, frame in enumerate(container.decode(video=0)):
             rgb = frame.to_ndarray(format="rgb24")
-            rows.append([sync.mouth_opening(rgb, face) for face in tracked])
-    return np.array(rows, np.float64).reshape(len(rows), len(tracked)), fps
+            rows.append([sync.mouth_opening(rgb, face.at(index)) for face in faces])
+    return np.array(rows, np.float64).reshape(len(rows), len(faces)), fps
 
 
 def _speaking(opening: np.ndarray, fps: float) -> np.ndarray:
@@ -219,12 +234,13 @@ def measure_lines(path: Path) -> list[IndependentLine]:
     effects = [effect.onset_seconds for effect in measure_effects(path)]
     voices = [_voice_onsets(audio, rate, fps, len(openings), lag, effects) for lag in lags]
     found = []
-    for column, (box, _) in enumerate(faces):
+    for column, face in enumerate(faces):
+        box = np.median(face.boxes, axis=0)
         opening = openings[:, column]
         rises = np.maximum(0.0, np.diff(opening, prepend=opening[:1]))
         span = _speaking(opening, fps)
         scores = np.array([sync.correlation(rises[span], voice[span]) for voice in voices])
         lag, score = sync.peak(lags, scores)
         offset = (lag - MOUTH_LEAD) * 1000 if score >= MIN_CORRELATION else None
-        found.append(IndependentLine(tuple(int(v) for v in box), offset, score))  # type: ignore[arg-type]
+        found.append(IndependentLine(tuple(int(v) for v in box), offset, score, face))  # type: ignore[arg-type]
     return found

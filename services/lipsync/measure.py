@@ -99,8 +99,8 @@ class FileReport:
     lines: list[lipsync_pb2.LineSync] = field(default_factory=list)
     effects: list[lipsync_pb2.EffectSync] = field(default_factory=list)
     chapters: list[str] = field(default_factory=list)
-    # where each speaker's mouth is (x, y pixels, median over the embedded track), by character id
-    mouths: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # where each speaker's mouth is while it speaks: character id → frame → (x, y) pixels
+    mouths: dict[str, dict[int, tuple[float, float]]] = field(default_factory=dict)
 
 
 def effect_band(effects: np.ndarray, rest: np.ndarray, rate: int, onset: float) -> tuple[float, float]:
@@ -274,11 +274,7 @@ def measure(path: Path) -> FileReport:
         ]
     )
     voices = {i: sync.VoiceTemplate.decode(voice) for i, _, _, _, _, voice in info["lines"] if voice}
-    report.mouths = {
-        cid: (float(np.median([f[1] for f in entries])), float(np.median([f[2] for f in entries])))
-        for cid, entries in info["faces"].items()
-        if entries
-    }
+    report.mouths = {cid: {f[0]: (f[1], f[2]) for f in entries} for cid, entries in info["faces"].items()}
     tracks = [
         common_pb2.FaceTrack(
             character_id=cid,

@@ -122,3 +122,17 @@ def test_inspect_independent_reports_the_effects_next_to_the_generators(delivere
     assert len(compared) == delivered[2], independent_effects
     for effect in compared:
         assert effect["disagrees"] is False, effect
+
+
+def test_a_face_seen_across_a_pan_is_one_track_placed_between_its_sightings() -> None:
+    """A slow pan moves a face 60 px between two sightings: frames between them read it where it has got to."""
+    import numpy as np
+
+    track = independent._Track(
+        [0, 8],
+        [np.array([100.0, 50, 200, 150]), np.array([160.0, 50, 260, 150])],
+        [np.array([150.0, 120]), np.array([210.0, 120])],
+    )
+    middle = track.at(4)
+    assert (middle.box_x0, middle.box_x1, middle.mouth_x, middle.mouth_y) == (130.0, 230.0, 180.0, 120.0)
+    assert track.at(20).mouth_x == 210.0  # after the last sighting it stays where it was last seen
