@@ -1,6 +1,6 @@
 """`cinemesh`: run the embedded mesh and generate videos from the terminal.
 
-cinemesh up                         start broker, Ray Serve and every service on 127.0.0.1
+cinemesh up [--replicas video=2]    start broker, Ray Serve and every service on 127.0.0.1
 cinemesh generate "PROMPT" -o F     submit, watch per-stage progress, download the MP4
 cinemesh status JOB                 show a job
 cinemesh parse "PROMPT" --json      print the ScenePlan the prompt stage would make
@@ -10,6 +10,8 @@ cinemesh cameo start HANDLE         get a live challenge to record for your came
 cinemesh cameo enroll ID FILE.mp4   verify the recording and enroll the cameo
 cinemesh cameo share ID --audience  choose who may mention it (only-me, approved, everyone)
 cinemesh cameo uses ID | revoke ID  list the jobs that used it | revoke it
+cinemesh dlq list [--topic T]       dead-lettered records (TOPIC:PARTITION:OFFSET, job, stage, error)
+cinemesh dlq replay ID | --all      re-open the failed job and run it again from the stage that failed
 """
 
 from __future__ import annotations
@@ -30,7 +32,11 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cinemesh.mesh.launcher import EmbeddedMesh, MeshInfo
+from cinemesh.cli.dlq import read_dead_letters, replay
+from cinemesh.mesh.launcher import EmbeddedMesh, MeshInfo, parse_replicas
+from cinemesh.runtime.bus import Publisher
+from cinemesh.runtime.config import Settings
+from cinemesh.runtime.jobstore import JobStore
 from cinemesh.v1 import common_pb2, gateway_pb2, gateway_pb2_grpc, identity_pb2, identity_pb2_grpc
 
 DEMO_PROMPT = (
@@ -125,10 +131,14 @@ def cmd_cameo(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_up(_: argparse.Namespace) -> int:
+def cmd_up(args: argparse.Namespace) -> int:
+    try:
+        replicas = parse_replicas(args.replicas or os.environ.get("CINEMESH_REPLICAS", ""))
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from None
     started = time.monotonic()
     with console.status("starting broker, Ray Serve and services…"):
-        info = EmbeddedMesh(_state_dir()).start()
+        info = EmbeddedMesh(_state_dir(), replicas=replicas).start()
     table = Table(title=f"cinemesh is up ({time.monotonic() - started:.1f} s)")
     table.add_column("component")
     table.add_column("listens on")
@@ -139,6 +149,43 @@ def cmd_up(_: argparse.Namespace) -> int:
         table.add_row(name, f"grpc 127.0.0.1:{endpoint.grpc_port}, metrics :{endpoint.metrics_port}/metrics")
     console.print(table)
     console.print(f"API key: {info.api_key}\nlogs: {info.state_dir}/logs")
+    return 0
+
+
+def _operator_settings() -> Settings:
+    """The mesh's broker and database (from mesh.json), or the CINEMESH_* environment of a deployment."""
+    env = dict(os.environ)
+    info = MeshInfo.load(_state_dir())
+    if info is not None:
+        env.setdefault("CINEMESH_KAFKA_BOOTSTRAP", info.kafka_bootstrap)
+        env.setdefault("CINEMESH_DATABASE_URL", info.database_url)
+    return Settings.from_env("cli", env)
+
+
+def cmd_dlq(args: argparse.Namespace) -> int:
+    settings = _operator_settings()
+    letters = read_dead_letters(settings.kafka_bootstrap, args.topic)
+    if args.action == "list":
+        table = Table(title=f"{len(letters)} dead-lettered record(s)")
+        for column in ("id", "job", "stage", "attempts", "error"):
+            table.add_column(column)
+        for letter in letters:
+            error = f"{letter.error_class}: {letter.error_message[:120]}"
+            table.add_row(letter.record_id, letter.job_id, letter.stage, str(letter.attempts), error)
+        console.print(table)
+        return 0
+    if not args.all and not args.id:
+        raise SystemExit("dlq replay needs a record id (TOPIC:PARTITION:OFFSET, see `cinemesh dlq list`) or --all")
+    chosen = letters if args.all else [letter for letter in letters if letter.record_id == args.id]
+    if not chosen:
+        raise SystemExit(f"no dead-lettered record {args.id!r}; `cinemesh dlq list` shows what there is")
+    store, publisher = JobStore(settings.database_url), Publisher(settings)
+    try:
+        for letter in chosen:
+            console.print(replay(store, publisher, letter))
+    finally:
+        publisher.close()
+        store.dispose()
     return 0
 
 
@@ -440,7 +487,12 @@ def main(argv: list[str] | None = None) -> int:
         prog="cinemesh", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("up", help="start the embedded mesh").set_defaults(run=cmd_up)
+    up = commands.add_parser("up", help="start the embedded mesh")
+    up.add_argument(
+        "--replicas",
+        help="processes per stage in consumer-group mode, e.g. video=2,audio=2 (default: CINEMESH_REPLICAS, or one)",
+    )
+    up.set_defaults(run=cmd_up)
     commands.add_parser("down", help="stop the embedded mesh").set_defaults(run=cmd_down)
     gen = commands.add_parser("generate", help="generate a video from a prompt")
     gen.add_argument("prompt", nargs="?", default="")
@@ -469,6 +521,12 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("-o", "--output", default="out/demo.mp4")
     _add_spec_options(demo)
     demo.set_defaults(run=cmd_demo)
+    dead = commands.add_parser("dlq", help="list dead-lettered records, replay their jobs")
+    dead.add_argument("action", choices=("list", "replay"))
+    dead.add_argument("id", nargs="?", help="TOPIC:PARTITION:OFFSET of the record to replay")
+    dead.add_argument("--all", action="store_true", help="replay every dead-lettered record")
+    dead.add_argument("--topic", help="only records dead-lettered from this topic (e.g. plans.cast)")
+    dead.set_defaults(run=cmd_dlq)
     cameo = commands.add_parser("cameo", help="enroll and control your cameo (@handle)")
     cameo.add_argument("action", choices=("start", "enroll", "share", "uses", "revoke"))
     cameo.add_argument("target", help="the handle (start) or the challenge id (enroll) or the cameo id")

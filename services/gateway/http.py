@@ -61,6 +61,9 @@ class HttpFront:
         self._server.shutdown()
         self._server.server_close()
 
+    def healthy(self) -> bool:
+        return not self._thread.ident or self._thread.is_alive()
+
 
 class _Handler(BaseHTTPRequestHandler):
     api: JobsApi

@@ -10,16 +10,17 @@ from dataclasses import dataclass
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from cinemesh.gateway.redrive import submitted_record
 from cinemesh.runtime import metrics
 from cinemesh.runtime.artifacts import ArtifactStore
 from cinemesh.runtime.auth import authenticate
 from cinemesh.runtime.bus import Publisher
 from cinemesh.runtime.config import Settings
-from cinemesh.runtime.errors import FailedPrecondition, NotFound, Unavailable
+from cinemesh.runtime.errors import FailedPrecondition, NotFound
 from cinemesh.runtime.jobstore import Account, JobRecord, JobStore, StageRun
+from cinemesh.runtime.outbox import OutboxRelay
 from cinemesh.runtime.specs import TIER_ENUMS, credit_cost, resolve, validate_request_id
 from cinemesh.runtime.stage import STAGE_ENUM
-from cinemesh.runtime.topics import JOBS_SUBMITTED
 from cinemesh.v1 import common_pb2, events_pb2, gateway_pb2
 
 STATE_ENUM = {
@@ -70,6 +71,7 @@ class JobsApi:
         self._store = store
         self._artifacts = artifacts
         self._publisher = publisher
+        self._relay = OutboxRelay(store, publisher)
 
     # auth ---------------------------------------------------------------
 
@@ -84,6 +86,9 @@ class JobsApi:
         cost = credit_cost(resolved.duration_seconds, account.tier, self._settings.credits_per_second)
         job_id = str(uuid.uuid4())
         seed = request.spec.seed if request.spec.HasField("seed") else seed_for(job_id)
+        submitted = submitted_record(
+            self._publisher, job_id, account.account_id, request.spec, account.tier, seed, request.request_id or job_id
+        )
         record, created = self._store.submit_job(
             job_id=job_id,
             account_id=account.account_id,
@@ -93,31 +98,16 @@ class JobsApi:
             seed=seed,
             duration_seconds=resolved.duration_seconds,
             credits=cost,
+            outbound=[submitted.to_json()],
         )
         if created:
             metrics.JOBS_SUBMITTED.labels(account.tier).inc()
             metrics.CREDITS_RESERVED.labels(account.tier).inc(cost)
         if record.state == "queued":
-            # Also on a repeated submit: the first publish may have failed, and the
-            # prompt stage ignores a second JobSubmitted for the same job.
-            self._publish_submitted(record)
+            # The job, its reservation and its JobSubmitted record were committed together; publishing now is
+            # only the fast path: if the broker is down, the reconciler's outbox sweep publishes it later.
+            self._relay.flush_job(record.job_id)
         return gateway_pb2.SubmitJobResponse(job=self.to_proto(record), created=created, notes=resolved.notes)
-
-    def _publish_submitted(self, record: JobRecord) -> None:
-        spec = common_pb2.GenerationSpec.FromString(record.spec)
-        event = events_pb2.JobSubmitted(
-            job_id=record.job_id,
-            account_id=record.account_id,
-            spec=spec,
-            tier=TIER_ENUMS[record.tier],
-            seed=record.seed,
-        )
-        try:
-            self._publisher.publish(JOBS_SUBMITTED, record.job_id, event, event_id=record.request_id or record.job_id)
-        except Exception as exc:
-            raise Unavailable(
-                f"job {record.job_id} is recorded but could not be queued ({exc}); retry with the same request_id"
-            ) from exc
 
     def job(self, account: Account, job_id: str) -> JobRecord:
         record = self._store.get_job(job_id)
@@ -132,7 +122,7 @@ class JobsApi:
         self.job(account, job_id)
         record = self._store.cancel_job(job_id)
         metrics.CREDITS_REFUNDED.labels(record.tier).inc(record.credits_reserved)
-        _count_finished(record)
+        count_finished(record)
         return self.to_proto(record)
 
     def watch(
@@ -216,14 +206,14 @@ class JobsApi:
         if self._store.complete_job(event.job_id, event.output.uri, event.output.size_bytes):
             record = self._store.get_job(event.job_id)
             metrics.CREDITS_CHARGED.labels(record.tier).inc(record.credits_charged)
-            _count_finished(record)
+            count_finished(record)
 
     def on_failed(self, event: events_pb2.JobFailed) -> None:
         stage = common_pb2.Stage.Name(event.stage).removeprefix("STAGE_").lower()
         if self._store.fail_job(event.job_id, stage, event.reason):
             record = self._store.get_job(event.job_id)
             metrics.CREDITS_REFUNDED.labels(record.tier).inc(record.credits_refunded)
-            _count_finished(record)
+            count_finished(record)
 
     # mapping ------------------------------------------------------------
 
@@ -256,7 +246,7 @@ class JobsApi:
         )
 
 
-def _count_finished(record: JobRecord) -> None:
+def count_finished(record: JobRecord) -> None:
     metrics.JOBS_FINISHED.labels(record.tier, record.state).inc()
     if record.finished_at is not None:
         elapsed = (record.finished_at - record.created_at).total_seconds()

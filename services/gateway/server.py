@@ -9,10 +9,12 @@ import grpc
 
 from cinemesh.gateway.http import HttpFront
 from cinemesh.gateway.jobs import JobsApi
+from cinemesh.gateway.reconciler import Reconciler
 from cinemesh.runtime import metrics
 from cinemesh.runtime.app import ServiceApp
 from cinemesh.runtime.auth import authorization_of
-from cinemesh.runtime.bus import Consumer, Delivery
+from cinemesh.runtime.bus import Delivery
+from cinemesh.runtime.consumer import Consumer
 from cinemesh.runtime.jobstore import Account
 from cinemesh.runtime.topics import JOBS_COMPLETED, JOBS_FAILED
 from cinemesh.v1 import events_pb2, gateway_pb2, gateway_pb2_grpc
@@ -78,6 +80,7 @@ def main() -> None:
         log.error("outcome record of job %s on %s was dead-lettered: %s", job_id, topic, error)
 
     app.host.add_background(Consumer(app.settings, [JOBS_COMPLETED, JOBS_FAILED], handle, app.publisher, dead_letter))
+    app.host.add_background(Reconciler(app.settings, app.store, app.publisher))
     app.host.serve_forever()
 
 

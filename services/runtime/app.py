@@ -9,9 +9,11 @@ from collections.abc import Callable
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from cinemesh.runtime.artifacts import ArtifactStore
-from cinemesh.runtime.bus import Consumer, Handler, Publisher
+from cinemesh.runtime.bus import Publisher
 from cinemesh.runtime.config import Settings
+from cinemesh.runtime.consumer import Consumer
 from cinemesh.runtime.jobstore import JobStore
+from cinemesh.runtime.processing import Handler
 from cinemesh.runtime.server import ServiceHost, configure_logging
 from cinemesh.runtime.stage import StageRunner
 from cinemesh.runtime.topics import ensure_topics
@@ -33,7 +35,7 @@ class ServiceApp:
         self.host = ServiceHost(self.settings)
 
     def stage_runner(self, job_state: str | None) -> StageRunner:
-        return StageRunner(self.settings.service, self.store, self.publisher, job_state)
+        return StageRunner(self.settings.service, self.store, self.publisher, job_state, self.settings.lease_seconds)
 
     def consume(self, topics: list[str], handler: Handler, runner: StageRunner) -> Consumer:
         consumer = Consumer(self.settings, topics, handler, self.publisher, runner.report_dead_letter)

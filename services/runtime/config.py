@@ -110,9 +110,9 @@ class Settings:
     kafka_partitions: int
     # Consumer group of this service (default "cinemesh-<service>").
     kafka_group: str
-    # Attempts before a record goes to <topic>.dlq.
+    # Attempts at a record whose error has an unknown cause before it goes to <topic>.dlq.
     max_attempts: int
-    # Seconds before the first retry; doubles per attempt.
+    # Seconds before the first retry; doubles per attempt (full jitter) up to retry_max_delay_seconds.
     retry_backoff_seconds: float
     # SQLAlchemy URL of the job store.
     database_url: str
@@ -136,6 +136,20 @@ class Settings:
     shutdown_grace_seconds: float
     # Credits per second of video by tier.
     credits_per_second: dict[str, int] = field(default_factory=dict)
+    # Longest wait between two retries of one record.
+    retry_max_delay_seconds: float = 30.0
+    # How long transient causes (a dependency down, a database blip, an unwritable artifact store) are
+    # retried, from the first failure, before the record is dead-lettered.
+    retry_horizon_seconds: float = 300.0
+    # Records one process works on at once (at most one per partition, so each partition stays in order).
+    consumer_concurrency: int = 1
+    # Seconds a stage's claim on a job stays valid without a heartbeat; heartbeats come every third of it.
+    lease_seconds: float = 30.0
+    # Reconciler: how often it looks, after how many seconds without progress it re-drives a job, and how
+    # many re-drives a job gets before it fails with a refund.
+    reconcile_interval_seconds: float = 5.0
+    stall_seconds: float = 180.0
+    max_redrives: int = 3
     # H.264 preset of the renders (ultrafast … veryslow).
     x264_preset: str = "veryfast"
     # Integrated loudness of the audio master (ITU-R BS.1770), LUFS.
@@ -213,6 +227,13 @@ class Settings:
             model_timeout_seconds=_number(env, "CINEMESH_MODEL_TIMEOUT_SECONDS", 900.0, 1.0),
             shutdown_grace_seconds=_number(env, "CINEMESH_SHUTDOWN_GRACE_SECONDS", 10.0, 0.0),
             credits_per_second=_credit_rates(env),
+            retry_max_delay_seconds=_number(env, "CINEMESH_RETRY_MAX_DELAY_SECONDS", 30.0, 0.0),
+            retry_horizon_seconds=_number(env, "CINEMESH_RETRY_HORIZON_SECONDS", 300.0, 0.0),
+            consumer_concurrency=_integer(env, "CINEMESH_CONSUMER_CONCURRENCY", 1, 1, 64),
+            lease_seconds=_number(env, "CINEMESH_LEASE_SECONDS", 30.0, 1.0, 3600.0),
+            reconcile_interval_seconds=_number(env, "CINEMESH_RECONCILE_INTERVAL_SECONDS", 5.0, 0.1, 3600.0),
+            stall_seconds=_number(env, "CINEMESH_STALL_SECONDS", 180.0, 1.0),
+            max_redrives=_integer(env, "CINEMESH_MAX_REDRIVES", 3, 0, 100),
             loudness_target_lufs=_number(env, "CINEMESH_LOUDNESS_TARGET_LUFS", -16.0, -40.0, -5.0),
             tts_backend=_choice(env, "CINEMESH_TTS_BACKEND", "piper", ("piper", "triton")),
             foley_backend=_choice(env, "CINEMESH_FOLEY_BACKEND", "procedural", ("procedural", "triton")),

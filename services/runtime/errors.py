@@ -68,6 +68,10 @@ class Unavailable(CinemeshError):
     retryable = True
 
 
+class LeaseHeld(Unavailable):
+    """Another replica holds the lease on this stage work; try again once it finished or its lease expired."""
+
+
 class MalformedRecord(CinemeshError):
     """A Kafka record that cannot be decoded; retrying cannot help."""
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from cinemesh.runtime.errors import FailedPrecondition, NotFound, ResourceExhausted
+from cinemesh.runtime.errors import FailedPrecondition, LeaseHeld, NotFound, ResourceExhausted
 
 #: Job states in their forward order; the last three are terminal.
 STATES = ("queued", "parsing", "casting", "rendering", "aligning", "completed", "failed", "cancelled")
@@ -58,6 +59,10 @@ jobs = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("finished_at", sa.DateTime(timezone=True)),
+    # Times the reconciler re-published the job's records after it made no progress.
+    sa.Column("redrives", sa.Integer, nullable=False, default=0),
+    # Times an operator replayed the job from the DLQ (each replay reserves credits again).
+    sa.Column("replays", sa.Integer, nullable=False, default=0),
     sa.UniqueConstraint("account_id", "request_id", name="uq_jobs_account_request"),
 )
 
@@ -75,6 +80,11 @@ stage_runs = sa.Table(
     sa.Column("finished_at", sa.DateTime(timezone=True)),
     sa.Column("video_seconds", sa.Float, nullable=False, default=0.0),
     sa.Column("outputs", sa.Text),
+    # The lease of a running row: which process works on it, when it last said so, and until when
+    # nobody else may take it over.
+    sa.Column("owner", sa.String(128)),
+    sa.Column("heartbeat_at", sa.DateTime(timezone=True)),
+    sa.Column("lease_expires_at", sa.DateTime(timezone=True)),
 )
 
 # Exactly-once credit movements: one row per (job, kind).
@@ -82,7 +92,8 @@ credit_ledger = sa.Table(
     "credit_ledger",
     metadata,
     sa.Column("job_id", sa.String(64), primary_key=True),
-    sa.Column("kind", sa.String(8), primary_key=True),  # reserve | charge | refund
+    # reserve | charge | refund; a DLQ replay's round n > 1 reserves and refunds as "reserve.n" / "refund.n".
+    sa.Column("kind", sa.String(16), primary_key=True),
     sa.Column("account_id", sa.String(64), nullable=False),
     sa.Column("credits", sa.BigInteger, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -95,6 +106,29 @@ join_parts = sa.Table(
     sa.Column("job_id", sa.String(64), primary_key=True),
     sa.Column("part", sa.String(16), primary_key=True),
     sa.Column("payload", sa.LargeBinary, nullable=False),
+)
+
+
+# Transactional outbox: records written in the same transaction as the state change they announce,
+# published by a relay afterwards (at least once; every consumer is idempotent).
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("job_id", sa.String(64), nullable=False),
+    sa.Column("record", sa.Text, nullable=False),  # OutboundRecord.to_json()
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("published_at", sa.DateTime(timezone=True)),
+    sa.Index("ix_outbox_pending", "published_at", "id"),
+)
+
+#: Columns added after the first release: (table, column DDL) added to an older database at start-up.
+_ADDED_COLUMNS = (
+    ("jobs", "redrives INTEGER NOT NULL DEFAULT 0"),
+    ("jobs", "replays INTEGER NOT NULL DEFAULT 0"),
+    ("stage_runs", "owner VARCHAR(128)"),
+    ("stage_runs", "heartbeat_at TIMESTAMP WITH TIME ZONE"),
+    ("stage_runs", "lease_expires_at TIMESTAMP WITH TIME ZONE"),
 )
 
 
@@ -139,6 +173,8 @@ class JobRecord:
     created_at: dt.datetime
     updated_at: dt.datetime
     finished_at: dt.datetime | None
+    redrives: int = 0
+    replays: int = 0
 
     @property
     def terminal(self) -> bool:
@@ -155,6 +191,9 @@ class StageRun:
     finished_at: dt.datetime | None
     video_seconds: float
     outputs: list[dict[str, str]]
+    owner: str | None = None
+    heartbeat_at: dt.datetime | None = None
+    lease_expires_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -167,19 +206,45 @@ class StageClaim:
     job_state: str | None
 
 
+@dataclass(frozen=True)
+class PendingRecord:
+    """An outbox row not yet published."""
+
+    outbox_id: int
+    job_id: str
+    record: dict[str, str]
+    created_at: dt.datetime
+
+
 def _job(row: sa.Row) -> JobRecord:
     values = dict(row._mapping)
     for key in ("created_at", "updated_at", "finished_at"):
         values[key] = _aware(values[key])
+    values["redrives"] = values.get("redrives") or 0
+    values["replays"] = values.get("replays") or 0
     return JobRecord(**values)
 
 
 def _stage_run(row: sa.Row) -> StageRun:
     values = dict(row._mapping)
-    values["started_at"] = _aware(values["started_at"])
-    values["finished_at"] = _aware(values["finished_at"])
+    for key in ("started_at", "finished_at", "heartbeat_at", "lease_expires_at"):
+        values[key] = _aware(values[key])
     values["outputs"] = json.loads(values["outputs"] or "[]")
     return StageRun(**values)
+
+
+def _kind(kind: str, replay_round: int) -> str:
+    """Ledger kind of a credit movement in a job's n-th run (a DLQ replay starts a new round)."""
+    return kind if replay_round <= 1 else f"{kind}.{replay_round}"
+
+
+def _queue(conn: sa.Connection, job_id: str, records: list[dict[str, str]], now: dt.datetime) -> list[int]:
+    """Adds records to the outbox inside the caller's transaction; returns their ids."""
+    ids = []
+    for record in records:
+        result = conn.execute(outbox.insert().values(job_id=job_id, record=json.dumps(record), created_at=now))
+        ids.append(int(result.inserted_primary_key[0]))
+    return ids
 
 
 class JobStore:
@@ -195,6 +260,19 @@ class JobStore:
 
     def create_schema(self) -> None:
         metadata.create_all(self.engine)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """Brings a database created by an earlier release up to this schema (columns are only ever added)."""
+        inspector = sa.inspect(self.engine)
+        for table, ddl in _ADDED_COLUMNS:
+            column = ddl.split()[0]
+            if column in {c["name"] for c in inspector.get_columns(table)}:
+                continue
+            if self.engine.dialect.name == "sqlite":
+                ddl = ddl.replace("TIMESTAMP WITH TIME ZONE", "DATETIME")
+            with self.engine.begin() as conn:
+                conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {ddl}"))
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -255,8 +333,12 @@ class JobStore:
         seed: int,
         duration_seconds: float,
         credits: int,
+        outbound: list[dict[str, str]] | None = None,
     ) -> tuple[JobRecord, bool]:
-        """Creates a queued job and reserves its credits, or returns the job of the same request."""
+        """Creates a queued job, reserves its credits and queues `outbound` in one transaction.
+
+        Returns the job and True, or the job of the same request and False.
+        """
         if request_id:
             existing = self._job_by_request(account_id, request_id)
             if existing is not None:
@@ -306,6 +388,7 @@ class JobStore:
                         created_at=now,
                     )
                 )
+                _queue(conn, job_id, outbound or [], now)
         except IntegrityError:
             # A concurrent Submit with the same request_id won the race.
             existing = self._job_by_request(account_id, request_id) if request_id else None
@@ -408,7 +491,7 @@ class JobStore:
             conn.execute(
                 credit_ledger.insert().values(
                     job_id=job_id,
-                    kind="refund",
+                    kind=_kind("refund", (job.replays or 0) + 1),
                     account_id=job.account_id,
                     credits=job.credits_reserved,
                     created_at=now,
@@ -434,8 +517,15 @@ class JobStore:
 
     # stage runs ---------------------------------------------------------
 
-    def claim_stage(self, job_id: str, stage: str, video_seconds: float) -> StageClaim:
-        """Decides what a stage does with a (possibly redelivered) record of `job_id`."""
+    def claim_stage(
+        self, job_id: str, stage: str, video_seconds: float, owner: str, lease_seconds: float
+    ) -> StageClaim:
+        """Decides what `owner` does with a (possibly redelivered) record of `job_id`, taking the lease to run it.
+
+        A running row whose lease has not expired belongs to its owner: another
+        process gets LeaseHeld (retryable) and tries again later, by when the
+        work is done (re-publish) or its owner is gone (take over).
+        """
         now = utcnow()
         with self.engine.begin() as conn:
             state = conn.execute(sa.select(jobs.c.state).where(jobs.c.job_id == job_id)).scalar()
@@ -446,6 +536,7 @@ class JobStore:
                 return StageClaim("republish", run.attempts, json.loads(run.outputs or "[]"), state)
             if state in TERMINAL or (run is not None and run.status == "failed"):
                 return StageClaim("drop", run.attempts if run else 0, [], state)
+            lease = {"owner": owner, "heartbeat_at": now, "lease_expires_at": now + dt.timedelta(seconds=lease_seconds)}
             if run is None:
                 try:
                     conn.execute(
@@ -456,34 +547,134 @@ class JobStore:
                             attempts=1,
                             started_at=now,
                             video_seconds=video_seconds,
+                            **lease,
                         )
                     )
                 except IntegrityError:
-                    raise FailedPrecondition(f"{stage} work on job {job_id} raced another replica") from None
+                    raise LeaseHeld(f"{stage} work on job {job_id} was just claimed by another replica") from None
                 return StageClaim("run", 1, [], state)
-            conn.execute(
+            expires = _aware(run.lease_expires_at)
+            if run.status == "running" and run.owner not in (None, owner) and expires is not None and expires > now:
+                raise LeaseHeld(
+                    f"{stage} work on job {job_id} is held by {run.owner} until {expires.isoformat(timespec='seconds')}"
+                )
+            taken = conn.execute(
                 stage_runs.update()
-                .where(stage_runs.c.job_id == job_id, stage_runs.c.stage == stage)
-                .values(attempts=stage_runs.c.attempts + 1, status="running")
-            )
+                .where(
+                    stage_runs.c.job_id == job_id,
+                    stage_runs.c.stage == stage,
+                    stage_runs.c.attempts == run.attempts,
+                )
+                .values(attempts=stage_runs.c.attempts + 1, status="running", **lease)
+            ).rowcount
+            if taken != 1:
+                raise LeaseHeld(f"{stage} work on job {job_id} was just taken over by another replica")
             return StageClaim("run", run.attempts + 1, [], state)
 
-    def finish_stage(self, job_id: str, stage: str, outputs: list[dict[str, str]]) -> None:
+    def renew_lease(self, job_id: str, stage: str, owner: str, lease_seconds: float) -> bool:
+        """Extends `owner`'s lease; False if the row is no longer running under this owner."""
+        now = utcnow()
         with self.engine.begin() as conn:
-            conn.execute(
-                stage_runs.update()
-                .where(stage_runs.c.job_id == job_id, stage_runs.c.stage == stage)
-                .values(status="done", finished_at=utcnow(), outputs=json.dumps(outputs))
+            return (
+                conn.execute(
+                    stage_runs.update()
+                    .where(
+                        stage_runs.c.job_id == job_id,
+                        stage_runs.c.stage == stage,
+                        stage_runs.c.owner == owner,
+                        stage_runs.c.status == "running",
+                    )
+                    .values(heartbeat_at=now, lease_expires_at=now + dt.timedelta(seconds=lease_seconds))
+                ).rowcount
+                == 1
             )
 
-    def drop_stage(self, job_id: str, stage: str, status: str = "dropped") -> None:
-        """Ends a stage run without output: "dropped" (job cancelled) or "failed"."""
+    def finish_stage(self, job_id: str, stage: str, owner: str, outputs: list[dict[str, str]]) -> bool:
+        """Stores the stage's outputs and queues them in the outbox, in one transaction, if `owner` still holds it.
+
+        False when the lease was lost (another process took the work over): its result counts, not this one.
+        """
+        now = utcnow()
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                stage_runs.update()
+                .where(
+                    stage_runs.c.job_id == job_id,
+                    stage_runs.c.stage == stage,
+                    stage_runs.c.owner == owner,
+                    stage_runs.c.status == "running",
+                )
+                .values(status="done", finished_at=now, outputs=json.dumps(outputs), lease_expires_at=None)
+            ).rowcount
+            if done != 1:
+                return False
+            _queue(conn, job_id, outputs, now)
+        return True
+
+    def drop_stage(
+        self, job_id: str, stage: str, status: str = "dropped", outbound: list[dict[str, str]] | None = None
+    ) -> None:
+        """Ends a stage run without output: "dropped" (job cancelled) or "failed" (with `outbound`, its report)."""
+        now = utcnow()
         with self.engine.begin() as conn:
             conn.execute(
                 stage_runs.update()
                 .where(stage_runs.c.job_id == job_id, stage_runs.c.stage == stage)
-                .values(status=status, finished_at=utcnow())
+                .values(status=status, finished_at=now, lease_expires_at=None)
             )
+            _queue(conn, job_id, outbound or [], now)
+
+    # outbox ---------------------------------------------------------------
+
+    def publish_pending(
+        self,
+        send: Callable[[dict[str, str]], None],
+        job_id: str | None = None,
+        older_than_seconds: float = 0.0,
+        limit: int = 200,
+    ) -> int:
+        """Sends pending outbox records in order and marks them published; returns how many were sent.
+
+        On PostgreSQL the rows are locked (SKIP LOCKED), so relays in several processes do not send the
+        same row at once. A failed send stops the batch; what was sent stays marked.
+        """
+        cutoff = utcnow() - dt.timedelta(seconds=older_than_seconds)
+        query = (
+            sa.select(outbox.c.id, outbox.c.record)
+            .where(outbox.c.published_at.is_(None), outbox.c.created_at <= cutoff)
+            .order_by(outbox.c.id)
+            .limit(limit)
+        )
+        if job_id is not None:
+            query = query.where(outbox.c.job_id == job_id)
+        if self.engine.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        sent = 0
+        with self.engine.begin() as conn:
+            rows = conn.execute(query).all()
+            try:
+                for outbox_id, record in rows:
+                    send(json.loads(record))
+                    conn.execute(outbox.update().where(outbox.c.id == outbox_id).values(published_at=utcnow()))
+                    sent += 1
+            except Exception:
+                if not sent:
+                    raise
+        return sent
+
+    def outbox_pending(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(sa.func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
+            ).scalar_one()
+
+    def prune_outbox(self, older_than_seconds: float) -> int:
+        """Deletes published records older than the given age."""
+        cutoff = utcnow() - dt.timedelta(seconds=older_than_seconds)
+        with self.engine.begin() as conn:
+            return conn.execute(
+                outbox.delete().where(outbox.c.published_at.is_not(None), outbox.c.published_at < cutoff)
+            ).rowcount
 
     def stage_runs(self, job_id: str) -> list[StageRun]:
         with self.engine.connect() as conn:
@@ -508,8 +699,13 @@ class JobStore:
     # joins --------------------------------------------------------------
 
     def add_join_part(self, job_id: str, part: str, payload: bytes) -> dict[str, bytes]:
-        """Records one input of a join (idempotently) and returns every part seen so far."""
+        """Records one input of a join (idempotently) and returns every part seen so far.
+
+        The job's row is locked first (PostgreSQL; SQLite has one writer at a time), so two replicas adding
+        the two parts at once are serialised: the second always sees the first, under READ COMMITTED too.
+        """
         with self.engine.begin() as conn:
+            conn.execute(sa.select(jobs.c.job_id).where(jobs.c.job_id == job_id).with_for_update()).first()
             exists = conn.execute(
                 sa.select(join_parts.c.part).where(join_parts.c.job_id == job_id, join_parts.c.part == part)
             ).first()
@@ -519,6 +715,105 @@ class JobStore:
                 sa.select(join_parts.c.part, join_parts.c.payload).where(join_parts.c.job_id == job_id)
             ).all()
         return {name: payload for name, payload in rows}
+
+    # reconciliation -------------------------------------------------------
+
+    def stalled_jobs(self, stall_seconds: float, limit: int = 100) -> list[JobRecord]:
+        """Unfinished jobs with no progress for `stall_seconds`: no state change, no heartbeat, no stage finished."""
+        cutoff = utcnow() - dt.timedelta(seconds=stall_seconds)
+        recent = (
+            sa.select(stage_runs.c.job_id)
+            .where(
+                sa.or_(
+                    stage_runs.c.started_at > cutoff,
+                    stage_runs.c.finished_at > cutoff,
+                    stage_runs.c.heartbeat_at > cutoff,
+                )
+            )
+            .scalar_subquery()
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(jobs)
+                .where(jobs.c.state.not_in(TERMINAL), jobs.c.updated_at < cutoff, jobs.c.job_id.not_in(recent))
+                .order_by(jobs.c.updated_at)
+                .limit(limit)
+            ).all()
+        return [_job(row) for row in rows]
+
+    def redrive(self, job: JobRecord, records: list[dict[str, str]]) -> bool:
+        """Queues `records` again for a stalled job and counts the re-drive, once per stall (False if raced)."""
+        now = utcnow()
+        with self.engine.begin() as conn:
+            moved = conn.execute(
+                jobs.update()
+                .where(
+                    jobs.c.job_id == job.job_id,
+                    jobs.c.state.not_in(TERMINAL),
+                    jobs.c.updated_at == job.updated_at,
+                )
+                .values(redrives=jobs.c.redrives + 1, updated_at=now)
+            ).rowcount
+            if moved != 1:
+                return False
+            _queue(conn, job.job_id, records, now)
+        return True
+
+    def reopen_for_replay(self, job_id: str, stage: str) -> JobRecord:
+        """Re-opens a job that failed at `stage` so a replayed record runs it again: reserves its credits anew.
+
+        The failed stage run is reset, so the replayed record is claimed as a fresh attempt.
+        """
+        now = utcnow()
+        with self.engine.begin() as conn:
+            job = conn.execute(sa.select(jobs).where(jobs.c.job_id == job_id).with_for_update()).first()
+            if job is None:
+                raise NotFound(f"job {job_id!r} does not exist")
+            if job.state != "failed":
+                if job.state not in TERMINAL:
+                    return _job(job)  # still running: the replayed record is simply another delivery
+                raise FailedPrecondition(f"job {job_id} is {job.state}; only failed jobs can be replayed")
+            replay_round = (job.replays or 0) + 2
+            debited = conn.execute(
+                accounts.update()
+                .where(accounts.c.account_id == job.account_id)
+                .where(accounts.c.balance_credits >= job.credits_reserved)
+                .values(balance_credits=accounts.c.balance_credits - job.credits_reserved)
+            ).rowcount
+            if debited != 1:
+                raise ResourceExhausted(
+                    f"replaying job {job_id} reserves {job.credits_reserved} credits again; the balance is too low"
+                )
+            conn.execute(
+                credit_ledger.insert().values(
+                    job_id=job_id,
+                    kind=_kind("reserve", replay_round),
+                    account_id=job.account_id,
+                    credits=job.credits_reserved,
+                    created_at=now,
+                )
+            )
+            resumed = "queued" if stage in ("gateway", "prompt") else "parsing"
+            conn.execute(
+                jobs.update()
+                .where(jobs.c.job_id == job_id)
+                .values(
+                    state=resumed,
+                    replays=jobs.c.replays + 1,
+                    redrives=0,
+                    credits_refunded=0,
+                    failure_stage=None,
+                    failure_reason=None,
+                    finished_at=None,
+                    updated_at=now,
+                )
+            )
+            conn.execute(
+                stage_runs.update()
+                .where(stage_runs.c.job_id == job_id, stage_runs.c.status.in_(("failed", "running")))
+                .values(status="running", owner=None, lease_expires_at=None)
+            )
+            return _job(conn.execute(sa.select(jobs).where(jobs.c.job_id == job_id)).one())
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

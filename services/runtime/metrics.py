@@ -80,6 +80,20 @@ CONSUMER_LAG = Gauge(
     "Records between a consumer's position and the end of the partition.",
     ["stage", "topic"],
 )
+CONSUMER_REBALANCES = Counter(
+    "cinemesh_kafka_consumer_rebalances_total",
+    "Partition changes seen by a stage's consumer (revoked, assigned, lost).",
+    ["stage", "change"],
+)
+OUTBOX_PENDING = Gauge(
+    "cinemesh_outbox_pending_records",
+    "Outbox records written but not yet published (as seen by the reconciler).",
+)
+JOBS_REDRIVEN = Counter(
+    "cinemesh_jobs_redriven_total",
+    "Jobs the reconciler re-drove after they made no progress, by outcome (redriven, failed).",
+    ["outcome"],
+)
 MODEL_CALL_SECONDS = Histogram(
     "cinemesh_model_call_seconds",
     "Time of one model call (Ray Serve or in-process), by stage and runtime.",
@@ -139,6 +153,8 @@ def init_consumer_series(stage: str, topics: list[str]) -> None:
 
 def init_gateway_series() -> None:
     """Exports the job and credit series of every tier at 0 (the gateway process only)."""
+    for outcome in ("redriven", "failed"):
+        JOBS_REDRIVEN.labels(outcome)
     for tier in TIERS:
         JOBS_SUBMITTED.labels(tier)
         CREDITS_RESERVED.labels(tier)

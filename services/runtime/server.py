@@ -30,11 +30,16 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 
 
+#: Seconds between two looks at the background workers' health.
+WATCHDOG_SECONDS = 1.0
+
+
 class Background(Protocol):
-    """Something that runs beside the gRPC server (a Kafka consumer)."""
+    """Something that runs beside the gRPC server (a Kafka consumer, the reconciler)."""
 
     def start(self) -> None: ...
     def stop(self, grace_seconds: float) -> None: ...
+    def healthy(self) -> bool: ...
 
 
 def _split(method: str) -> tuple[str, str]:
@@ -158,8 +163,8 @@ class ServiceHost:
         self.server.start()
         for worker in self._background:
             worker.start()
-        for name in ["", *self._service_names]:
-            self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        self._set_health(health_pb2.HealthCheckResponse.SERVING)
+        threading.Thread(target=self._watch_background, name="health-watchdog", daemon=True).start()
         log.info(
             "%s serving gRPC on %s:%d, metrics on :%d",
             self.settings.service,
@@ -167,6 +172,19 @@ class ServiceHost:
             self.port,
             self.metrics_port,
         )
+
+    def _set_health(self, status: int) -> None:
+        for name in ["", *self._service_names]:
+            self.health.set(name, status)
+
+    def _watch_background(self) -> None:
+        """A background worker that died (its thread crashed) makes the process NOT_SERVING, so a probe restarts it."""
+        while not self._stopped.wait(WATCHDOG_SECONDS):
+            dead = [type(worker).__name__ for worker in self._background if not worker.healthy()]
+            if dead:
+                log.error("%s: background worker(s) %s died; reporting NOT_SERVING", self.settings.service, dead)
+                self._set_health(health_pb2.HealthCheckResponse.NOT_SERVING)
+                return
 
     def stop(self) -> None:
         if self._stopped.is_set():

@@ -1,16 +1,24 @@
-"""Stage work under the delivery rules: once per (job, stage), cancellable, failures reported.
+"""Stage work under the delivery rules: once per (job, stage), leased, cancellable, failures reported.
 
 Every stage's consumer handler calls `StageRunner.run`: it claims the (job,
-stage) pair in the job store, does the work, stores the records it will
-publish, publishes them, and only then lets the consumer commit. A redelivered
-record of finished work re-publishes the stored records instead of rendering
-again; work for a cancelled or already failed job is dropped.
+stage) pair in the job store under a lease, does the work while a heartbeat
+keeps the lease alive, stores its outputs and queues them in the outbox in one
+transaction, and lets the relay publish them; only then does the consumer
+commit. A redelivered record of finished work re-publishes the stored records
+instead of rendering again; work for a cancelled or already failed job is
+dropped; a record whose work another live replica holds waits (LeaseHeld).
 """
 
 from __future__ import annotations
 
+import contextvars
 import logging
-from collections.abc import Callable
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from google.protobuf.message import Message
 
@@ -18,6 +26,7 @@ from cinemesh.runtime import metrics
 from cinemesh.runtime.bus import Delivery, OutboundRecord, Publisher
 from cinemesh.runtime.errors import CinemeshError
 from cinemesh.runtime.jobstore import JobStore
+from cinemesh.runtime.outbox import OutboxRelay
 from cinemesh.runtime.topics import JOBS_FAILED
 from cinemesh.v1 import common_pb2, events_pb2
 
@@ -35,19 +44,68 @@ STAGE_ENUM = {
     "lipsync": common_pb2.STAGE_LIPSYNC,
 }
 
+#: Set while a job's work runs; a model call watches it and abandons its request when the job is cancelled.
+JOB_CANCELLED: contextvars.ContextVar[threading.Event | None] = contextvars.ContextVar("job_cancelled", default=None)
+
+
+def process_identity(service: str) -> str:
+    """Who holds a lease: service, host, pid and a nonce (a restarted pid is another owner)."""
+    return f"{service}@{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class LeaseKeeper:
+    """Heartbeats a stage lease while work runs, and notices when the job is cancelled meanwhile."""
+
+    def __init__(self, store: JobStore, job_id: str, stage: str, owner: str, lease_seconds: float) -> None:
+        self._store = store
+        self._job_id = job_id
+        self._stage = stage
+        self._owner = owner
+        self._lease_seconds = lease_seconds
+        self._done = threading.Event()
+        self.cancelled = threading.Event()
+        self.lost = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"lease-{job_id[:8]}-{stage}", daemon=True)
+
+    def _beat(self) -> None:
+        while not self._done.wait(self._lease_seconds / 3):
+            try:
+                if self._store.job_state(self._job_id) == "cancelled":
+                    self.cancelled.set()
+                if not self._store.renew_lease(self._job_id, self._stage, self._owner, self._lease_seconds):
+                    self.lost.set()
+                    return
+            except Exception as exc:  # a database blip: the next beat tries again before the lease runs out
+                log.warning("%s: lease heartbeat for %s failed: %s", self._stage, self._job_id, exc)
+
+    @contextmanager
+    def held(self) -> Iterator[LeaseKeeper]:
+        token = JOB_CANCELLED.set(self.cancelled)
+        self._thread.start()
+        try:
+            yield self
+        finally:
+            self._done.set()
+            JOB_CANCELLED.reset(token)
+
 
 class StageRunner:
     """Runs one stage's work for a delivery exactly once per job, as far as effects go."""
 
-    def __init__(self, stage: str, store: JobStore, publisher: Publisher, job_state: str | None) -> None:
+    def __init__(
+        self, stage: str, store: JobStore, publisher: Publisher, job_state: str | None, lease_seconds: float = 30.0
+    ) -> None:
         self.stage = stage
         self.store = store
         self.publisher = publisher
         self.job_state = job_state
+        self.lease_seconds = lease_seconds
+        self.owner = process_identity(stage)
+        self.relay = OutboxRelay(store, publisher)
 
     def run(self, delivery: Delivery, video_seconds: float, work: Callable[[], Outputs]) -> None:
         job_id = delivery.job_id
-        claim = self.store.claim_stage(job_id, self.stage, video_seconds)
+        claim = self.store.claim_stage(job_id, self.stage, video_seconds, self.owner, self.lease_seconds)
         if claim.action == "drop":
             log.info("%s: dropping %s (job is %s)", self.stage, job_id, claim.job_state)
             metrics.STAGE_RECORDS.labels(self.stage, delivery.topic, "dropped").inc()
@@ -60,25 +118,29 @@ class StageRunner:
             return
         if self.job_state:
             self.store.advance(job_id, self.job_state)
-        try:
-            outputs = work()
-        except CinemeshError as exc:
-            if exc.retryable:
-                raise
-            # The job itself is wrong (e.g. a mention without a cameo): fail the job,
-            # keep the record out of the DLQ, which is for records that cannot be handled.
-            self.store.drop_stage(job_id, self.stage, status="failed")
-            self._publish_failure(job_id, f"{self.stage} stage rejected the job: {exc.message}", exc.code.name)
-            metrics.STAGE_RECORDS.labels(self.stage, delivery.topic, "job_failed").inc()
-            return
+        with LeaseKeeper(self.store, job_id, self.stage, self.owner, self.lease_seconds).held():
+            try:
+                outputs = work()
+            except CinemeshError as exc:
+                if exc.retryable:
+                    raise
+                # The job itself is wrong (e.g. a mention without a cameo): fail the job,
+                # keep the record out of the DLQ, which is for records that cannot be handled.
+                self._fail(job_id, f"{self.stage} stage rejected the job: {exc.message}", exc.code.name)
+                metrics.STAGE_RECORDS.labels(self.stage, delivery.topic, "job_failed").inc()
+                return
         if self.store.job_state(job_id) in ("cancelled", "failed"):
             self.store.drop_stage(job_id, self.stage)
             metrics.STAGE_RECORDS.labels(self.stage, delivery.topic, "dropped").inc()
             return
         records = [self.publisher.record(topic, job_id, message) for topic, message in outputs]
-        self.store.finish_stage(job_id, self.stage, [r.to_json() for r in records])
-        for record in records:
-            self.publisher.send(record)
+        if not self.store.finish_stage(job_id, self.stage, self.owner, [r.to_json() for r in records]):
+            log.warning(
+                "%s: lost the lease on %s while working; the replica that took it over publishes", self.stage, job_id
+            )
+            metrics.STAGE_RECORDS.labels(self.stage, delivery.topic, "dropped").inc()
+            return
+        self.relay.flush_job(job_id)
         metrics.STAGE_RECORDS.labels(self.stage, delivery.topic, "processed").inc()
 
     def report_dead_letter(self, job_id: str | None, topic: str, error: Exception) -> None:
@@ -86,8 +148,11 @@ class StageRunner:
         if not job_id:
             return
         code = error.code.name if isinstance(error, CinemeshError) else "INTERNAL"
-        self._publish_failure(job_id, f"{self.stage} stage could not process its {topic} record: {error}", code)
+        self._fail(job_id, f"{self.stage} stage could not process its {topic} record: {error}", code)
 
-    def _publish_failure(self, job_id: str, reason: str, code: str) -> None:
+    def _fail(self, job_id: str, reason: str, code: str) -> None:
+        """Marks the stage run failed and queues the job's failure report in the same transaction."""
         failed = events_pb2.JobFailed(job_id=job_id, stage=STAGE_ENUM[self.stage], reason=reason[:2000], code=code)
-        self.publisher.publish(JOBS_FAILED, job_id, failed)
+        record = self.publisher.record(JOBS_FAILED, job_id, failed)
+        self.store.drop_stage(job_id, self.stage, status="failed", outbound=[record.to_json()])
+        self.relay.flush_job(job_id)

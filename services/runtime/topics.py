@@ -30,6 +30,18 @@ MESSAGE_OF: dict[str, type[Message]] = {
     JOBS_FAILED: events_pb2.JobFailed,
 }
 
+#: topic → the stages that consume it ("gateway" takes the outcomes). The reconciler re-publishes a job's
+#: stored record while one of its consumers has not finished with it.
+CONSUMERS: dict[str, tuple[str, ...]] = {
+    JOBS_SUBMITTED: ("prompt",),
+    PLANS_PARSED: ("identity",),
+    PLANS_CAST: ("video", "audio"),
+    RENDERS_VIDEO: ("lipsync",),
+    RENDERS_AUDIO: ("lipsync",),
+    JOBS_COMPLETED: ("gateway",),
+    JOBS_FAILED: ("gateway",),
+}
+
 log = logging.getLogger(__name__)
 
 

@@ -14,8 +14,9 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from support import records_of
 
 from cinemesh.runtime import tracing
-from cinemesh.runtime.bus import Consumer, Publisher
+from cinemesh.runtime.bus import Publisher
 from cinemesh.runtime.config import Settings
+from cinemesh.runtime.consumer import Consumer
 from cinemesh.runtime.topics import JOBS_FAILED, JOBS_SUBMITTED
 from cinemesh.v1 import common_pb2, events_pb2
 

@@ -16,10 +16,12 @@ import pytest
 import sqlalchemy as sa
 from support import job_store
 
-from cinemesh.runtime.errors import FailedPrecondition, NotFound, ResourceExhausted
-from cinemesh.runtime.jobstore import STATES, JobStore, stage_runs
+from cinemesh.runtime.errors import FailedPrecondition, LeaseHeld, NotFound, ResourceExhausted
+from cinemesh.runtime.jobstore import STATES, JobStore, jobs, stage_runs
 
 ACCOUNT = "acct-1"
+OWNER = "video@host:1:abc"
+LEASE = 30.0
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -258,20 +260,20 @@ def test_job_state_of_unknown_job_is_none(store: JobStore) -> None:
 def test_claim_run_then_republish_then_drop_for_cancelled_job(store: JobStore) -> None:
     _account(store)
     job, _ = _submit(store)
-    claim = store.claim_stage(job.job_id, "video", 5.0)
+    claim = store.claim_stage(job.job_id, "video", 5.0, OWNER, LEASE)
     assert (claim.action, claim.attempt, claim.outputs, claim.job_state) == ("run", 1, [], "queued")
     outputs = [{"topic": "renders.video", "key": job.job_id, "value": "0a01", "headers": []}]
-    store.finish_stage(job.job_id, "video", outputs)
-    again = store.claim_stage(job.job_id, "video", 5.0)
+    store.finish_stage(job.job_id, "video", OWNER, outputs)
+    again = store.claim_stage(job.job_id, "video", 5.0, OWNER, LEASE)
     assert again.action == "republish"
     assert again.outputs == outputs
     assert again.attempt == 1
 
     store.cancel_job(job.job_id)
     # Finished work is still re-published (its records may not have reached the broker) …
-    assert store.claim_stage(job.job_id, "video", 5.0).action == "republish"
+    assert store.claim_stage(job.job_id, "video", 5.0, OWNER, LEASE).action == "republish"
     # … but new work on a cancelled job is dropped.
-    dropped = store.claim_stage(job.job_id, "audio", 5.0)
+    dropped = store.claim_stage(job.job_id, "audio", 5.0, OWNER, LEASE)
     assert (dropped.action, dropped.attempt, dropped.outputs, dropped.job_state) == ("drop", 0, [], "cancelled")
     assert {run.stage for run in store.stage_runs(job.job_id)} == {"video"}
 
@@ -279,9 +281,9 @@ def test_claim_run_then_republish_then_drop_for_cancelled_job(store: JobStore) -
 def test_second_claim_of_running_stage_counts_attempts(store: JobStore) -> None:
     _account(store)
     job, _ = _submit(store)
-    assert store.claim_stage(job.job_id, "audio", 5.0).attempt == 1
-    second = store.claim_stage(job.job_id, "audio", 5.0)
-    third = store.claim_stage(job.job_id, "audio", 5.0)
+    assert store.claim_stage(job.job_id, "audio", 5.0, OWNER, LEASE).attempt == 1
+    second = store.claim_stage(job.job_id, "audio", 5.0, OWNER, LEASE)
+    third = store.claim_stage(job.job_id, "audio", 5.0, OWNER, LEASE)
     assert (second.action, second.attempt) == ("run", 2)
     assert (third.action, third.attempt) == ("run", 3)
     [run] = store.stage_runs(job.job_id)
@@ -291,9 +293,9 @@ def test_second_claim_of_running_stage_counts_attempts(store: JobStore) -> None:
 def test_failed_stage_is_dropped(store: JobStore) -> None:
     _account(store)
     job, _ = _submit(store)
-    store.claim_stage(job.job_id, "identity", 5.0)
+    store.claim_stage(job.job_id, "identity", 5.0, OWNER, LEASE)
     store.drop_stage(job.job_id, "identity", status="failed")
-    claim = store.claim_stage(job.job_id, "identity", 5.0)
+    claim = store.claim_stage(job.job_id, "identity", 5.0, OWNER, LEASE)
     assert (claim.action, claim.attempt) == ("drop", 1)
     [run] = store.stage_runs(job.job_id)
     assert run.status == "failed"
@@ -303,8 +305,8 @@ def test_failed_stage_is_dropped(store: JobStore) -> None:
 def test_stage_runs_record_outputs(store: JobStore) -> None:
     _account(store)
     job, _ = _submit(store)
-    store.claim_stage(job.job_id, "prompt", 5.0)
-    store.finish_stage(job.job_id, "prompt", [{"topic": "plans.parsed"}])
+    store.claim_stage(job.job_id, "prompt", 5.0, OWNER, LEASE)
+    store.finish_stage(job.job_id, "prompt", OWNER, [{"topic": "plans.parsed"}])
     [run] = store.stage_runs(job.job_id)
     assert run.status == "done"
     assert run.outputs == [{"topic": "plans.parsed"}]
@@ -329,11 +331,11 @@ def test_seconds_per_video_second_is_the_median_of_clean_finished_runs(store: Jo
 
     def run(stage: str, video_seconds: float, wall_seconds: float, *, retried: bool = False, done: bool = True):
         job, _ = _submit(store, credits=1)
-        store.claim_stage(job.job_id, stage, video_seconds)
+        store.claim_stage(job.job_id, stage, video_seconds, OWNER, LEASE)
         if retried:
-            store.claim_stage(job.job_id, stage, video_seconds)
+            store.claim_stage(job.job_id, stage, video_seconds, OWNER, LEASE)
         if done:
-            store.finish_stage(job.job_id, stage, [])
+            store.finish_stage(job.job_id, stage, OWNER, [])
         with store.engine.begin() as conn:
             conn.execute(
                 stage_runs.update()
@@ -351,3 +353,186 @@ def test_seconds_per_video_second_is_the_median_of_clean_finished_runs(store: Jo
     assert store.seconds_per_video_second("video") == pytest.approx(2.0)
     assert store.seconds_per_video_second("audio") == pytest.approx(0.2)
     assert store.seconds_per_video_second("lipsync") is None
+
+
+# leases -----------------------------------------------------------------
+
+
+def _expire_lease(store: JobStore, job_id: str, stage: str) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(
+            stage_runs.update()
+            .where(stage_runs.c.job_id == job_id, stage_runs.c.stage == stage)
+            .values(lease_expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
+        )
+
+
+def test_a_live_lease_keeps_other_replicas_out_until_it_expires(store: JobStore) -> None:
+    _account(store)
+    job, _ = _submit(store)
+    assert store.claim_stage(job.job_id, "video", 5.0, OWNER, LEASE).action == "run"
+    with pytest.raises(LeaseHeld, match="held by video@host:1:abc"):
+        store.claim_stage(job.job_id, "video", 5.0, "video@other:2:def", LEASE)
+    assert store.renew_lease(job.job_id, "video", OWNER, LEASE)
+    assert not store.renew_lease(job.job_id, "video", "video@other:2:def", LEASE)
+
+    _expire_lease(store, job.job_id, "video")
+    taken = store.claim_stage(job.job_id, "video", 5.0, "video@other:2:def", LEASE)
+    assert (taken.action, taken.attempt) == ("run", 2)
+    [run] = store.stage_runs(job.job_id)
+    assert run.owner == "video@other:2:def"
+    assert run.lease_expires_at > dt.datetime.now(dt.UTC)
+    # The first owner lost the lease: it can neither renew nor finish, so only one result counts.
+    assert not store.renew_lease(job.job_id, "video", OWNER, LEASE)
+    assert not store.finish_stage(job.job_id, "video", OWNER, [{"topic": "renders.video"}])
+    assert store.finish_stage(job.job_id, "video", "video@other:2:def", [{"topic": "renders.video", "n": "2"}])
+    assert store.claim_stage(job.job_id, "video", 5.0, OWNER, LEASE).outputs == [{"topic": "renders.video", "n": "2"}]
+
+
+# outbox -----------------------------------------------------------------
+
+
+def _pending(store: JobStore) -> list[dict[str, str]]:
+    sent: list[dict[str, str]] = []
+    store.publish_pending(sent.append)
+    return sent
+
+
+def test_submit_queues_its_record_in_the_same_transaction(store: JobStore) -> None:
+    _account(store, balance=100)
+    record = {"topic": "jobs.submitted", "key": "k", "value": "00", "headers": []}
+    store.submit_job(
+        job_id="job-a", account_id=ACCOUNT, request_id=None, tier="plus", spec=b"", seed=1,
+        duration_seconds=1.0, credits=80, outbound=[record],
+    )  # fmt: skip
+    with pytest.raises(ResourceExhausted):  # nothing is queued for a job that was refused
+        store.submit_job(
+            job_id="job-b", account_id=ACCOUNT, request_id=None, tier="plus", spec=b"", seed=1,
+            duration_seconds=1.0, credits=80, outbound=[record | {"key": "refused"}],
+        )  # fmt: skip
+    assert store.outbox_pending() == 1
+    assert _pending(store) == [record]
+    assert store.outbox_pending() == 0
+    assert _pending(store) == []  # published once
+
+
+def test_finished_stage_outputs_are_queued_and_a_failed_send_keeps_them(store: JobStore) -> None:
+    _account(store)
+    job, _ = _submit(store)
+    store.claim_stage(job.job_id, "prompt", 5.0, OWNER, LEASE)
+    outputs = [{"topic": "plans.parsed", "n": str(i)} for i in range(3)]
+    assert store.finish_stage(job.job_id, "prompt", OWNER, outputs)
+    sent: list[dict[str, str]] = []
+
+    def flaky(record: dict[str, str]) -> None:
+        if record["n"] == "1":
+            raise ConnectionError("broker down")
+        sent.append(record)
+
+    assert store.publish_pending(flaky, job_id=job.job_id) == 1  # stops at the failure, keeps what was sent
+    assert store.outbox_pending() == 2
+    assert store.publish_pending(sent.append, job_id="another-job") == 0
+    assert store.publish_pending(sent.append, older_than_seconds=3600) == 0  # the sweep waits for stale rows
+    assert store.publish_pending(sent.append) == 2
+    assert [r["n"] for r in sent] == ["0", "1", "2"]
+
+
+# reconciliation ---------------------------------------------------------
+
+
+def _age(store: JobStore, job_id: str, seconds: float) -> None:
+    past = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=seconds)
+    with store.engine.begin() as conn:
+        conn.execute(jobs.update().where(jobs.c.job_id == job_id).values(updated_at=past))
+        conn.execute(
+            stage_runs.update()
+            .where(stage_runs.c.job_id == job_id)
+            .values(started_at=past, finished_at=past, heartbeat_at=past)
+        )
+
+
+def test_stalled_jobs_are_those_without_progress_and_a_redrive_counts_once(store: JobStore) -> None:
+    _account(store)
+    stuck, _ = _submit(store)
+    moving, _ = _submit(store)
+    done, _ = _submit(store)
+    store.complete_job(done.job_id, "file:///x", 1)
+    for job in (stuck, moving, done):
+        _age(store, job.job_id, 600)
+    store.claim_stage(moving.job_id, "video", 5.0, OWNER, LEASE)  # a fresh heartbeat is progress
+    assert [job.job_id for job in store.stalled_jobs(300)] == [stuck.job_id]
+    assert store.stalled_jobs(900) == []
+
+    [job] = store.stalled_jobs(300)
+    assert store.redrive(job, [{"topic": "jobs.submitted"}])
+    assert not store.redrive(job, [{"topic": "jobs.submitted"}])  # another reconciler raced: counted once
+    assert store.get_job(stuck.job_id).redrives == 1
+    assert store.stalled_jobs(300) == []  # the re-drive itself is progress
+    assert _pending(store) == [{"topic": "jobs.submitted"}]
+
+
+def test_replay_reopens_a_failed_job_and_reserves_again(store: JobStore) -> None:
+    _account(store, balance=200)
+    job, _ = _submit(store, credits=80)
+    store.claim_stage(job.job_id, "video", 5.0, OWNER, LEASE)
+    store.drop_stage(job.job_id, "video", status="failed")
+    store.fail_job(job.job_id, "video", "model unreachable")
+    assert _balance(store) == 200
+
+    reopened = store.reopen_for_replay(job.job_id, "video")
+    assert (reopened.state, reopened.replays, reopened.credits_refunded) == ("parsing", 1, 0)
+    assert _balance(store) == 120
+    claim = store.claim_stage(job.job_id, "video", 5.0, "video@other:2:def", LEASE)
+    assert (claim.action, claim.attempt) == ("run", 2)
+
+    store.fail_job(job.job_id, "video", "still unreachable")  # a second failure refunds the second reservation
+    assert _balance(store) == 200
+    assert store.ledger(job.job_id) == {"reserve": 80, "refund": 80, "reserve.2": 80, "refund.2": 80}
+    store.reopen_for_replay(job.job_id, "video")
+    assert store.complete_job(job.job_id, "file:///out.mp4", 10)
+    assert _balance(store) == 120
+    assert store.ledger(job.job_id)["charge"] == 80
+
+    with pytest.raises(FailedPrecondition, match="only failed jobs can be replayed"):
+        store.reopen_for_replay(job.job_id, "video")
+
+
+def test_replay_needs_the_credits_again(store: JobStore) -> None:
+    _account(store, balance=80)
+    job, _ = _submit(store, credits=80)
+    store.fail_job(job.job_id, "video", "boom")
+    store.upsert_account(ACCOUNT, "plus", 0, "key-1")
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE accounts SET balance_credits = 10"))
+    with pytest.raises(ResourceExhausted, match="reserves 80 credits again"):
+        store.reopen_for_replay(job.job_id, "video")
+    assert store.get_job(job.job_id).state == "failed"
+
+
+def test_join_parts_added_at_once_by_two_replicas_always_meet(store: JobStore) -> None:
+    """Two replicas add the two halves concurrently: exactly one of them sees both (never neither)."""
+    import threading
+
+    _account(store, balance=10_000)
+    for _ in range(15):
+        job, _ = _submit(store, credits=1)
+        barrier = threading.Barrier(2)
+        seen: dict[str, int] = {}
+
+        def add(
+            part: str, job_id: str = job.job_id, barrier: threading.Barrier = barrier, seen: dict[str, int] = seen
+        ) -> None:
+            barrier.wait()
+            for _ in range(20):
+                try:
+                    seen[part] = len(store.add_join_part(job_id, part, part.encode()))
+                    return
+                except sa.exc.OperationalError:  # SQLite's busy snapshot: the consumer retries it as transient
+                    continue
+
+        threads = [threading.Thread(target=add, args=(part,)) for part in ("video", "audio")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(seen.values()) == [1, 2]

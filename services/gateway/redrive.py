@@ -1,0 +1,48 @@
+"""Re-driving a job from what the job store holds: its JobSubmitted record and every stage's stored outputs."""
+
+from __future__ import annotations
+
+from cinemesh.runtime.bus import OutboundRecord, Publisher
+from cinemesh.runtime.jobstore import JobRecord, JobStore
+from cinemesh.runtime.specs import TIER_ENUMS
+from cinemesh.runtime.topics import CONSUMERS, JOBS_SUBMITTED
+from cinemesh.v1 import common_pb2, events_pb2
+
+
+def submitted_record(
+    publisher: Publisher,
+    job_id: str,
+    account_id: str,
+    spec: common_pb2.GenerationSpec,
+    tier: str,
+    seed: int,
+    event_id: str,
+) -> OutboundRecord:
+    """The JobSubmitted record that starts (or, re-driven, restarts) a job."""
+    event = events_pb2.JobSubmitted(job_id=job_id, account_id=account_id, spec=spec, tier=TIER_ENUMS[tier], seed=seed)
+    return publisher.record(JOBS_SUBMITTED, job_id, event, event_id=event_id)
+
+
+def frontier(store: JobStore, publisher: Publisher, job: JobRecord) -> list[dict[str, str]]:
+    """The job's stored records that a consuming stage has not finished with, first stage first.
+
+    Re-publishing them moves the job on from wherever it stopped; the stages are idempotent, so what is
+    done is re-published, never rendered again.
+    """
+    runs = {run.stage: run for run in store.stage_runs(job.job_id)}
+    done = {stage for stage, run in runs.items() if run.status == "done"}
+
+    def pending(topic: str) -> bool:
+        return not set(CONSUMERS[topic]) <= done
+
+    records = []
+    if pending(JOBS_SUBMITTED):
+        spec = common_pb2.GenerationSpec.FromString(job.spec)
+        submitted = submitted_record(
+            publisher, job.job_id, job.account_id, spec, job.tier, job.seed, job.request_id or job.job_id
+        )
+        records.append(submitted.to_json())
+    for run in runs.values():
+        if run.status == "done":
+            records += [record for record in run.outputs if pending(record["topic"])]
+    return records

@@ -1,0 +1,351 @@
+"""The poll loop: fetches records, hands them to a RecordProcessor, commits what is done.
+
+Delivery rules it keeps:
+
+- Auto-commit is off. A record's offset is committed only after the processor
+  returned (its output durably written, or the record dead-lettered), and a
+  partition's offsets are committed in order.
+- Up to `concurrency` records are in flight per process, at most one per
+  partition, so each partition is processed in order while several partitions
+  run side by side.
+- Nothing fetched is dropped. Whatever `poll()` returns is queued per partition;
+  a partition with queued or running work is paused so fetching stays bounded,
+  and every partition is paused while the process is at capacity. Polling never
+  stops, so a long render never exceeds `max.poll.interval.ms`.
+- Rebalances (group mode) go through `_Rebalance`, a ConsumerRebalanceListener:
+  on revoke, finished work is committed, queued records are given back (the new
+  owner fetches them from the committed offset) and running work is abandoned
+  to its stage lease, which keeps the new owner from rendering it twice; on
+  assign, new partitions are paused at once if the process is busy.
+- If this thread dies, `healthy()` turns false and the host reports NOT_SERVING.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from kafka import KafkaConsumer, TopicPartition
+from kafka import errors as kafka_errors
+from kafka.consumer.fetcher import ConsumerRecord
+from kafka.consumer.subscription_state import AsyncConsumerRebalanceListener
+from kafka.structs import OffsetAndMetadata
+
+from cinemesh.runtime import metrics
+from cinemesh.runtime.bus import Publisher
+from cinemesh.runtime.config import Settings
+from cinemesh.runtime.processing import DeadLetterer, DeadLetterHook, Handler, RecordProcessor
+from cinemesh.runtime.retry import RetryPolicy
+
+log = logging.getLogger(__name__)
+
+LAG_REPORT_SECONDS = 5.0
+POLL_TIMEOUT_MS = 100
+#: How long a partition waits before a record whose processing raised is fetched again.
+REDELIVERY_PAUSE_SECONDS = 1.0
+
+Offsets = dict[TopicPartition, OffsetAndMetadata]
+
+
+@dataclass
+class _Partition:
+    """Records fetched from one partition and not yet committed."""
+
+    queue: deque[ConsumerRecord] = field(default_factory=deque)
+    running: tuple[ConsumerRecord, Future] | None = None
+    #: Offset to commit next (last finished record + 1), None when nothing new finished.
+    finished: int | None = None
+    #: monotonic time before which the partition fetches nothing (after a failed record).
+    cooling_until: float = 0.0
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.queue) or self.running is not None
+
+
+class WorkTracker:
+    """Thread-safe bookkeeping of fetched, running and finished records per partition."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._parts: dict[TopicPartition, _Partition] = {}
+        self._abandoned: set[Future] = set()
+
+    def add(self, tp: TopicPartition, records: list[ConsumerRecord]) -> None:
+        with self._lock:
+            self._parts.setdefault(tp, _Partition()).queue.extend(records)
+
+    def in_flight(self) -> int:
+        with self._lock:
+            self._abandoned = {f for f in self._abandoned if not f.done()}
+            return len(self._abandoned) + sum(1 for p in self._parts.values() if p.running is not None)
+
+    def busy(self) -> set[TopicPartition]:
+        now = time.monotonic()
+        with self._lock:
+            return {tp for tp, p in self._parts.items() if p.busy or p.cooling_until > now}
+
+    def start_next(self, capacity: int, submit) -> None:  # type: ignore[no-untyped-def]
+        """Starts the head record of idle partitions while fewer than `capacity` records run."""
+        with self._lock:
+            self._abandoned = {f for f in self._abandoned if not f.done()}
+            running = len(self._abandoned) + sum(1 for p in self._parts.values() if p.running is not None)
+            for part in self._parts.values():
+                if running >= capacity:
+                    return
+                if part.running is None and part.queue:
+                    record = part.queue.popleft()
+                    part.running = (record, submit(record))
+                    running += 1
+
+    def collect(self) -> tuple[Offsets, list[tuple[TopicPartition, ConsumerRecord, BaseException]]]:
+        """Takes finished records: offsets to commit, and records whose processing raised."""
+        offsets: Offsets = {}
+        failed: list[tuple[TopicPartition, ConsumerRecord, BaseException]] = []
+        with self._lock:
+            for tp, part in self._parts.items():
+                if part.running is not None and part.running[1].done():
+                    record, future = part.running
+                    part.running = None
+                    error = future.exception()
+                    if error is None:
+                        part.finished = record.offset + 1
+                    else:
+                        # Later records were fetched after this one: fetch them again after the seek.
+                        part.queue.clear()
+                        part.cooling_until = time.monotonic() + REDELIVERY_PAUSE_SECONDS
+                        failed.append((tp, record, error))
+                if part.finished is not None:
+                    offsets[tp] = OffsetAndMetadata(part.finished, "", -1)
+                    part.finished = None
+        return offsets, failed
+
+    def revoke(self, partitions: set[TopicPartition]) -> Offsets:
+        """Forgets revoked partitions: returns their finished offsets, drops queued records, abandons running ones."""
+        offsets: Offsets = {}
+        with self._lock:
+            for tp in partitions:
+                part = self._parts.pop(tp, None)
+                if part is None:
+                    continue
+                if part.running is not None:
+                    record, future = part.running
+                    if future.done() and future.exception() is None:
+                        part.finished = record.offset + 1
+                    elif not future.done():
+                        self._abandoned.add(future)
+                if part.finished is not None:
+                    offsets[tp] = OffsetAndMetadata(part.finished, "", -1)
+        return offsets
+
+    def requeue_finished(self, offsets: Offsets) -> None:
+        """Puts back offsets whose commit failed, so the next commit carries them."""
+        with self._lock:
+            for tp, meta in offsets.items():
+                part = self._parts.get(tp)
+                if part is not None and (part.finished is None or part.finished < meta.offset):
+                    part.finished = meta.offset
+
+
+class _Rebalance(AsyncConsumerRebalanceListener):
+    """Group-mode rebalances: commit what is done, give back the rest, re-pause when busy."""
+
+    def __init__(self, owner: Consumer) -> None:
+        self._owner = owner
+
+    async def on_partitions_revoked(self, revoked) -> None:  # type: ignore[no-untyped-def]
+        owner = self._owner
+        offsets = owner.tracker.revoke(set(revoked))
+        metrics.CONSUMER_REBALANCES.labels(owner.stage, "revoked").inc()
+        if offsets and owner.kafka is not None:
+            try:
+                # The listener runs on kafka-python's IO thread: await the commit there instead of blocking it.
+                await owner.kafka._coordinator._commit_offsets_sync_async(offsets, timeout_ms=5000)
+            except Exception as exc:  # the new owner redelivers; the stage re-publishes stored output
+                log.warning("%s: commit on revoke failed (%s); the records will be redelivered", owner.stage, exc)
+        log.info("%s: partitions revoked: %s", owner.stage, sorted(str(tp) for tp in revoked))
+
+    async def on_partitions_assigned(self, assigned) -> None:  # type: ignore[no-untyped-def]
+        owner = self._owner
+        metrics.CONSUMER_REBALANCES.labels(owner.stage, "assigned").inc()
+        if owner.kafka is not None and owner.tracker.in_flight() >= owner.concurrency:
+            owner.kafka.pause(*assigned)
+        log.info("%s: partitions assigned: %s", owner.stage, sorted(str(tp) for tp in assigned))
+
+    async def on_partitions_lost(self, lost) -> None:  # type: ignore[no-untyped-def]
+        # Evicted from the group: a commit would be refused; the new owners redeliver.
+        self._owner.tracker.revoke(set(lost))
+        metrics.CONSUMER_REBALANCES.labels(self._owner.stage, "lost").inc()
+        log.warning("%s: partitions lost: %s", self._owner.stage, sorted(str(tp) for tp in lost))
+
+
+class Consumer:
+    """Consumes `topics` for one stage and runs `handler` on each record under the delivery rules."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        topics: list[str],
+        handler: Handler,
+        publisher: Publisher,
+        on_dead_letter: DeadLetterHook,
+        stage: str | None = None,
+    ) -> None:
+        self._settings = settings
+        self._topics = topics
+        self.stage = stage or settings.service
+        self.concurrency = settings.consumer_concurrency
+        self._stop = threading.Event()
+        self._processor = RecordProcessor(
+            self.stage,
+            handler,
+            RetryPolicy(
+                max_attempts=settings.max_attempts,
+                base_delay_seconds=settings.retry_backoff_seconds,
+                max_delay_seconds=settings.retry_max_delay_seconds,
+                horizon_seconds=settings.retry_horizon_seconds,
+            ),
+            DeadLetterer(publisher, self.stage),
+            on_dead_letter,
+            self._stop,
+        )
+        self.tracker = WorkTracker()
+        self._thread = threading.Thread(target=self._run, name=f"{self.stage}-consumer", daemon=True)
+        self._workers = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix=f"{self.stage}-work")
+        self.kafka: KafkaConsumer | None = None
+        self.ready = threading.Event()
+        metrics.init_consumer_series(self.stage, topics)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, grace_seconds: float) -> None:
+        self._stop.set()
+        self._thread.join(timeout=grace_seconds + 5)
+
+    def healthy(self) -> bool:
+        """False once the poll loop has died (not when it was asked to stop)."""
+        return self._stop.is_set() or not self._thread.ident or self._thread.is_alive()
+
+    # ------------------------------------------------------------------
+
+    def _connect(self) -> KafkaConsumer:
+        settings = self._settings
+        consumer = KafkaConsumer(
+            bootstrap_servers=settings.kafka_bootstrap,
+            group_id=settings.kafka_group,
+            client_id=f"cinemesh-{self.stage}",
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            session_timeout_ms=6000,
+            heartbeat_interval_ms=1000,
+            max_poll_interval_ms=30000,
+        )
+        if settings.kafka_assignment == "manual":
+            # One process owns every partition and resumes from the group's committed offsets.
+            partitions = [
+                TopicPartition(topic, p)
+                for topic in self._topics
+                for p in sorted(consumer.partitions_for_topic(topic) or [])
+            ]
+            if not partitions:
+                raise RuntimeError(f"topics {self._topics} have no partitions; create them first")
+            consumer.assign(partitions)
+        else:
+            consumer.subscribe(self._topics, listener=_Rebalance(self))
+        return consumer
+
+    def _run(self) -> None:
+        consumer = self._connect()
+        self.kafka = consumer
+        self.ready.set()
+        next_lag_report = 0.0
+        try:
+            while not self._stop.is_set():
+                if time.monotonic() >= next_lag_report:
+                    self._report_lag(consumer)
+                    next_lag_report = time.monotonic() + LAG_REPORT_SECONDS
+                self._poll_once(consumer)
+            self._drain(consumer)
+        except Exception:
+            log.exception("%s consumer loop crashed", self.stage)
+            raise
+        finally:
+            consumer.close(autocommit=False)
+
+    def _poll_once(self, consumer: KafkaConsumer) -> None:
+        batch = consumer.poll(timeout_ms=POLL_TIMEOUT_MS)
+        for tp, records in batch.items():
+            self.tracker.add(tp, records)
+        self._settle(consumer)
+
+    def _settle(self, consumer: KafkaConsumer) -> None:
+        """Commits finished records, rewinds failed ones, starts queued ones, adjusts pausing."""
+        offsets, failed = self.tracker.collect()
+        self._commit(consumer, offsets)
+        for tp, record, error in failed:
+            log.error("%s: giving %s@%d back for redelivery: %s", self.stage, tp, record.offset, error)
+            if tp in consumer.assignment():
+                consumer.seek(tp, record.offset)
+        if not self._stop.is_set():
+            self.tracker.start_next(
+                self.concurrency, lambda record: self._workers.submit(self._processor.process, record)
+            )
+        self._flow_control(consumer)
+
+    def _commit(self, consumer: KafkaConsumer, offsets: Offsets) -> None:
+        owned = {tp: meta for tp, meta in offsets.items() if tp in consumer.assignment()}
+        if not owned:
+            return
+        try:
+            consumer.commit(owned)
+        except (kafka_errors.CommitFailedError, kafka_errors.IllegalStateError) as exc:
+            # A rebalance took the partition: its new owner redelivers, the stage re-publishes stored output.
+            log.warning("%s: commit refused (%s); those records will be redelivered", self.stage, exc)
+        except kafka_errors.KafkaError as exc:
+            log.warning("%s: commit failed (%s); retrying with the next commit", self.stage, exc)
+            self.tracker.requeue_finished(owned)
+
+    def _flow_control(self, consumer: KafkaConsumer) -> None:
+        assigned = consumer.assignment()
+        if not assigned:
+            return
+        at_capacity = self.tracker.in_flight() >= self.concurrency or self._stop.is_set()
+        hold = set(assigned) if at_capacity else self.tracker.busy() & assigned
+        try:
+            consumer.pause(*hold)
+            consumer.resume(*(assigned - hold))
+        except (KeyError, kafka_errors.IllegalStateError):
+            pass  # the assignment changed under us; the next round pauses against the new one
+
+    def _drain(self, consumer: KafkaConsumer) -> None:
+        """Lets running records finish within the grace period, still polling to keep group membership."""
+        deadline = time.monotonic() + self._settings.shutdown_grace_seconds
+        while self.tracker.in_flight() and time.monotonic() < deadline:
+            consumer.poll(timeout_ms=POLL_TIMEOUT_MS)  # all partitions are paused: returns nothing
+            self._settle(consumer)
+        offsets, _ = self.tracker.collect()
+        self._commit(consumer, offsets)
+        if self.tracker.in_flight():
+            log.warning("%s: leaving running records uncommitted at shutdown; they will be redelivered", self.stage)
+
+    def _report_lag(self, consumer: KafkaConsumer) -> None:
+        """Sets cinemesh_kafka_consumer_lag_records per topic (end offset − position, summed)."""
+        assigned = list(consumer.assignment())
+        if not assigned:
+            return
+        try:
+            ends = consumer.end_offsets(assigned)
+            lag: dict[str, int] = {}
+            for tp in assigned:
+                # The embedded broker under-reports end offsets; never report negative lag.
+                lag[tp.topic] = lag.get(tp.topic, 0) + max(0, ends.get(tp, 0) - consumer.position(tp))
+        except Exception as exc:  # a metric must never stop consumption
+            log.debug("%s: lag not measured: %s", self.stage, exc)
+            return
+        for topic, records in lag.items():
+            metrics.CONSUMER_LAG.labels(self.stage, topic).set(records)
