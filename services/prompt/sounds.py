@@ -445,7 +445,7 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
         subject = None  # "two seconds in it barks": a time is no source
     if subject is not None and not _is_person(subject, people) and subject.lemma_.lower() not in ("there", "it"):
         return subject
-    if subject is not None and subject.lower_ == "it" and _antecedent(subject, people, timed) is not None:
+    if subject is not None and subject.lower_ == "it" and antecedent(subject, people, timed) is not None:
         return subject  # "… throws a snowball, it hits the tree": what "it" stands for acts (resolved later)
     if (
         mention.action in _BREATH
@@ -794,7 +794,7 @@ def _read(
     ):
         source = animal  # "a fox … it yips twice": a voice is a being's
     elif source is not None and source.lower_ in ("it", "they", "its", "one", "ones"):  # "the first one falls"
-        source = _antecedent(source, people, timed) or last_thing or source
+        source = antecedent(source, people, timed) or last_thing or source
     if written is not None and source is not None and source.i == written.i:
         written = None  # not resolved: "it" is still only a word
     source = _known_source(source, mention, sentence, people, timed, vocab, written)
@@ -867,7 +867,7 @@ def _resonant_target(mention: _Mention, vocab: Vocabulary) -> Any | None:
     return None
 
 
-def _antecedent(pronoun: Any, people: frozenset[str], timed: set[int]) -> Any | None:
+def antecedent(pronoun: Any, people: frozenset[str], timed: set[int]) -> Any | None:
     """What "it" stands for: in its own sentence the nearest thing named before it as a subject or object
     ("a kettle on the stove … starts whistling", "Big Ben when it chimes"), else the first thing named in
     the nearest sentence before that names one ("DAD fumbles with a blender. At 2 seconds it roars to
@@ -883,25 +883,28 @@ def _antecedent(pronoun: Any, people: frozenset[str], timed: set[int]) -> Any | 
             and (token.dep_ in roles or (not roles and predicate(token.head) and token.dep_ == "compound"))
             and token.idx not in timed
             and not (binder is not None and token.i == binder.i)
-            and not (earlier and pronoun.lower_ in ("it", "its") and token.tag_ in ("NNS", "NNPS") and not _held(token))
+            and not (earlier and pronoun.lower_ in ("it", "its") and token.tag_ in ("NNS", "NNPS") and not held(token))
             and not _is_person(token, people)
             and not _is_group(token)
-            and token.lemma_.lower() not in lx.PLACES
+            # a place is not "it", unless it makes sounds of its own (a tram, a boat: vehicles are both)
+            and (token.lemma_.lower() not in lx.PLACES or token.lemma_.lower() in vocabulary().sources)
             and token.lower_ not in _NOT_ANTECEDENTS
             and _is_thing(token, vocabulary(), timed)
         )
 
     own = list(reversed(list(doc[pronoun.sent.start : pronoun.i])))
-    # a subject or object first ("he dips the glass in water and it hisses": the glass), then anything named
+    # a subject or object first ("he dips the glass in water and it hisses": the glass), then anything named;
+    # of those, one no other is part of ("Lisbon's yellow tram climbing a hill, its bell": the tram)
     for roles in (_ACTING, _NAMED):
-        for token in own:
-            if fits(token, roles) and not token.text.isupper():
-                return _held(token) or token
+        found = [t for t in own if fits(t, roles) and not t.text.isupper()]
+        outer = [t for t in found if not any(o.i != t.i and o in t.ancestors for o in found)]
+        if outer:
+            return held(outer[0]) or outer[0]
     for sentence in reversed([s for s in doc.sents if s.start < pronoun.sent.start]):
         for roles in (_ACTING, (), _NAMED):
             for token in sentence:
                 if fits(token, roles, earlier=True) and not token.text.isupper():  # not a slugline's or a name
-                    return _held(token) or token
+                    return held(token) or token
     return None
 
 
@@ -909,7 +912,7 @@ _ACTING = ("nsubj", "nsubjpass", "dobj")
 _NAMED = ("pobj", "ROOT", "appos", "conj")
 
 
-def _held(token: Any) -> Any | None:
+def held(token: Any) -> Any | None:
     """What a collection holds ("a row of toy soldiers": the soldiers), or None."""
     if token.lemma_.lower() not in things().collections:
         return None
@@ -922,6 +925,7 @@ def _held(token: Any) -> Any | None:
 
 _NOT_ANTECEDENTS = frozenset(
     {"clip", "video", "shot", "second", "seconds", "sec", "secs", "s", "min", "minute", "minutes", "frame", "camera"}
+    | {"ad", "spot", "brief", "commercial", "promo", "scene", "view", "footage", "product", "card", "voiceover"}
 )
 
 
