@@ -75,7 +75,10 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # blind13c (blind13c/README.md), which nobody tuning the rules has read, with the rules tuned on blind13: recall
 # 90.2 %, subject 83.1 %, source 55 %, material 46 %, action 61 %, location 90 %, characters 85 %, count/every
 # 97 %; with the rules generalised on blind13 + blind13b: recall 96.3 %, within a frame 100 %, subject 83.8 %,
-# source 57 %, material 48 %, action 62 %, location 90 %, characters 88 %, count/every 98 %.
+# source 57 %, material 48 %, action 62 %, location 90 %, characters 88 %, count/every 98 %; with the rules of
+# branch prompt-fields (pronouns across sentences, a sound's deed's source, brittle falls, whole subjects), scored
+# once at its end: recall 96.3 %, within a frame 100 %, subject 86.9 %, source 58.0 % (56.7 % with the scorer's
+# old plural folding), material 48.2 %, action 61.1 %, location 90.2 %, characters 88.5 %, count/every 97.6 %.
 #: corpus → its measures with this commit, rounded down to a whole percent
 OTHER_WRITERS = {
     "blind13b": {
@@ -90,7 +93,7 @@ OTHER_WRITERS = {
     },
     "blind13c": {
         "recall": 0.96,
-        "subject": 0.83,
+        "subject": 0.86,
         "source": 0.57,
         "material": 0.48,
         "action": 0.61,
