@@ -37,14 +37,27 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9']+", text.lower().replace("’", "'"))
 
 
-def _stem(word: str) -> str:
-    return re.sub(r"(?:es|s)$", "", word) if len(word) > 3 else word
+def _stems(word: str) -> set[str]:
+    """A word and what it is the plural of, if it is one: "glasses" → glass, "bottles" → bottle, "cubes" → cube,
+    "flies" → fly. Every reading is kept, since spelling alone cannot tell "bottl-es" from "glass-es"; two words
+    match when their readings share one, which treats both sides alike (the earlier single reading stripped
+    "es" or "s" whichever came first, so "bottles" ≠ "bottle", "glass" ≠ "glasses", "ice cubes" ≠ "ice cube")."""
+    if len(word) <= 3:
+        return {word}
+    stems = {word}
+    if word.endswith("s"):
+        stems.add(word[:-1])
+    if word.endswith("es"):
+        stems.add(word[:-2])
+    if word.endswith("ies"):
+        stems.add(word[:-3] + "y")
+    return stems
 
 
 def _contains(haystack: str, needle: str) -> bool:
     """Whether every word of needle is in haystack (plurals folded)."""
-    hay = {_stem(w) for w in _words(haystack)}
-    return bool(_words(needle)) and all(_stem(w) in hay for w in _words(needle))
+    hay = [_stems(w) for w in _words(haystack)]
+    return bool(_words(needle)) and all(any(_stems(w) & h for h in hay) for w in _words(needle))
 
 
 @dataclass

@@ -14,7 +14,17 @@ from functools import cache
 from itertools import pairwise
 
 from cinemesh.prompt import lexicon as lx
-from cinemesh.prompt.sounds import SoundRead, parse, predicate, read_sounds, subject_of, things, vocabulary
+from cinemesh.prompt.sounds import (
+    SoundRead,
+    antecedent,
+    held,
+    parse,
+    predicate,
+    read_sounds,
+    subject_of,
+    things,
+    vocabulary,
+)
 from cinemesh.runtime.timephrases import TimePhrase
 from cinemesh.v1 import plan_pb2 as p
 
@@ -901,8 +911,10 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
                     break
                 kept.append(word)
             if kept:
-                start = pov.start("rest") + article.end() + kept[-1].start()
-                return kept[-1].group(0), start, start + len(kept[-1].group(0))
+                # the whole role, not its last word: "a mail carrier", "a young beekeeper"
+                start = pov.start("rest") + article.end() + kept[0].start()
+                end = pov.start("rest") + article.end() + kept[-1].end()
+                return masked[start:end], start, end
         ride = re.match(
             r"(?:on|riding|at the (?:top|front|back) of)\s+(?:a|an|the)\s+(?P<ride>(?:roller )?[\w-]+)", rest, _FLAGS
         )
@@ -1197,6 +1209,48 @@ _OCEAN_WAVE_ACTION = re.compile(r"\bwaves? (?:at|to|goodbye|hello|back|her|his|t
 _POSSESSOR = re.compile(r"^(?:(?:a|an|the)\s+)?(?:[\w-]+\s+)?([A-Za-z][\w-]+)['’]s\s+\w", _FLAGS)
 
 
+def _whole_subject(subject: tuple[str, int, int], masked: str) -> tuple[str, int, int]:
+    """The subject as the whole thing it names, by the parse: a compound's head ("ceiling" of "ceiling fans"),
+    what a collection holds ("a string of firecrackers"), what "its" stands for ("its bell": the tram's)."""
+    _, start, end = subject
+    doc = parse(masked)
+    tokens = [t for t in doc if start <= t.idx < end and t.text.strip()]
+    if not tokens:
+        return subject
+    first, last = tokens[0], tokens[-1]
+    if first.lower_ in ("its", "their") and (thing := antecedent(first, frozenset(), set())) is not None:
+        return _noun_phrase(thing, masked)
+    head = last.head
+    if (
+        last.dep_ == "compound"
+        and head.i == last.i + 1
+        and head.tag_ in ("NN", "NNS", "NNP", "NNPS")
+        and not head.lower_.endswith("ing")  # "a beekeeper opening a hive"
+        and not _verb_like(head)
+    ):
+        last = head  # "Breeze ceiling fans"
+    if (contents := held(last)) is not None:
+        last = contents  # "a string of firecrackers"
+    new_end = last.idx + len(last.text)
+    return (masked[start:new_end], start, new_end) if new_end > end else subject
+
+
+def _verb_like(token: object) -> bool:
+    """Whether a plural noun after a compound is a mis-tagged verb ("the horse gallops"), not a head ("ceiling
+    fans"): it is one the sound tables know as a verb."""
+    if not predicate(token):
+        return False
+    vocab, word = vocabulary(), token.lower_  # type: ignore[attr-defined]
+    return any(w in vocab.verbs or w in vocab.weak_verbs for w in (word, word[:-1], word[:-2]))
+
+
+def _noun_phrase(token: object, masked: str) -> tuple[str, int, int]:
+    """A noun with its modifiers before it ("Lisbon's yellow tram")."""
+    first = token.left_edge if token.i - token.left_edge.i <= 4 else token  # type: ignore[attr-defined]
+    start, end = first.idx, token.idx + len(token.text)  # type: ignore[attr-defined]
+    return masked[start:end], start, end
+
+
 def read_scene(text: str) -> SceneReading:
     masked, quotes = mask_quotes(text)
     reading = SceneReading(text=text, masked=masked)
@@ -1232,6 +1286,8 @@ def read_scene(text: str) -> SceneReading:
         reading.subject = (owner.group(1), start, start + len(owner.group(1)))
     if reading.subject is not None and _PRONOUN.match(reading.subject[0]) and (named := acting_subject(masked)):
         reading.subject = named  # "…, then it jumps": a pronoun names nothing; the thing that acts does
+    if reading.subject is not None:
+        reading.subject = _whole_subject(reading.subject, masked)
     if reading.subject is not None and reading.subject[0].lower() in ("someone", "somebody"):
         reading.subject = ("person", *reading.subject[1:])  # an unnamed person is a person
     reading.people = _person_refs(masked)

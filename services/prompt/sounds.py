@@ -53,6 +53,8 @@ class Vocabulary:
     voice_like_actions: frozenset[str]  # verb actions that stand for a voice when a being makes them
     device_like_actions: frozenset[str]  # verb actions that stand for electronics when a device makes them
     speech_verbs: frozenset[str]  # verbs that say a line ("shouts", "calls"): timed, they are speech
+    falls: frozenset[str]  # verbs of falling: a brittle thing that falls breaks, anything else is knocked
+    brittle_materials: frozenset[str]  # materials that break when they fall (glass, ceramic)
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -104,6 +106,8 @@ def vocabulary() -> Vocabulary:
         frozenset(raw["voice_like_actions"]),
         frozenset(raw["device_like_actions"]),
         frozenset(raw["speech_verbs"]),
+        frozenset(raw["falls"]),
+        frozenset(raw["brittle_materials"]),
     )
 
 
@@ -413,7 +417,16 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
     token = mention.token
     if mention.noun:
         itself = token if token.lemma_.lower() in _vocab_sources() else None
-        return _of_object(token) or itself or _compound(token)
+        if (found := _of_object(token) or itself) is not None:
+            return found
+        # "a heron takes off with a harsh croak", "her laptop plays a startup chime": the sound of a deed is
+        # made by whoever does it (or what it is done to), not by a word describing the sound
+        if (verb := _carrier(token)) is not None:
+            deed = _Mention(verb, mention.action, mention.label, mention.strong, noun=False)
+            found = _source_of(deed, people, timed | {token.idx})
+            if found is not None and found.i != token.i and found.pos_ in ("NOUN", "PROPN", "PRON"):
+                return found
+        return _compound(token)
     subject = subject_of(token)
     # a quoted line ("shouts "Stroke!"") is what is said, not what sounds
     objects = [
@@ -428,8 +441,12 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
         for g in c.children
         if g.dep_ == "pobj" and g.idx not in timed
     ]
+    if subject is not None and subject.idx in timed:
+        subject = None  # "two seconds in it barks": a time is no source
     if subject is not None and not _is_person(subject, people) and subject.lemma_.lower() not in ("there", "it"):
         return subject
+    if subject is not None and subject.lower_ == "it" and antecedent(subject, people, timed) is not None:
+        return subject  # "… throws a snowball, it hits the tree": what "it" stands for acts (resolved later)
     if (
         mention.action in _BREATH
         and subject is not None
@@ -455,13 +472,20 @@ def _vocab_sources() -> dict[str, tuple[str, str, str]]:
 
 
 def _known_source(
-    source: Any | None, mention: _Mention, sentence: Any, people: frozenset[str], timed: set[int], vocab: Vocabulary
+    source: Any | None,
+    mention: _Mention,
+    sentence: Any,
+    people: frozenset[str],
+    timed: set[int],
+    vocab: Vocabulary,
+    written: Any | None = None,
 ) -> Any | None:
     """A thing the sound table knows beats a person, a sound word or nothing as the source.
 
     "The waiter drops a glass" sounds of glass, "the drummer hits a cymbal crash" of the cymbal, "two
     long blasts" of the whistle named earlier in the sentence: the nearest known source wins, first
-    among the words of the sound's own clause.
+    among the words of the sound's own clause. `written` is the pronoun the source was written as ("he
+    drops his thermos and it clangs off the beams": "it", in the clause, is the thermos, not the beams).
     """
     if source is not None and source.lemma_.lower() in vocab.sources:
         return source
@@ -487,7 +511,8 @@ def _known_source(
         and t.i != mention.token.i
     ]
     own = [t for t in candidates if t in set(mention.token.subtree)]
-    if own and (weak or source is None or source not in set(mention.token.subtree)):
+    here = source if written is None else written
+    if own and (weak or source is None or here not in set(mention.token.subtree)):
         return min(own, key=lambda t: abs(t.i - mention.token.i))
     if weak and candidates:
         return min(candidates, key=lambda t: abs(t.i - mention.token.i))
@@ -753,6 +778,7 @@ def _read(
     """The described sound a mention stands for: its words, source, material, action and class."""
     vocab = vocabulary()
     source = _source_of(mention, people, timed)
+    written = source if source is not None and source.pos_ == "PRON" else None
     if (
         source is not None
         and source.lower_ in ("they", "he", "she")
@@ -768,8 +794,10 @@ def _read(
     ):
         source = animal  # "a fox … it yips twice": a voice is a being's
     elif source is not None and source.lower_ in ("it", "they", "its", "one", "ones"):  # "the first one falls"
-        source = _antecedent(source, people, timed) or last_thing or source
-    source = _known_source(source, mention, sentence, people, timed, vocab)
+        source = antecedent(source, people, timed) or last_thing or source
+    if written is not None and source is not None and source.i == written.i:
+        written = None  # not resolved: "it" is still only a word
+    source = _known_source(source, mention, sentence, people, timed, vocab, written)
     if source is not None and _sound_word(source, vocab):
         # "a heron takes off with a harsh croak", "the buzzing": the sound's own words name no source;
         # who does the deed makes it
@@ -790,6 +818,7 @@ def _read(
             material = "flesh"
     if described := _described_by(mention, vocab):
         action, label = described  # "closes with a gentle pop", "slams down with a splash": the sound itself
+    action = _fall(mention, action, material, described is not None, vocab)
     if source is not None and source.lemma_.lower() == "horn" and _air_horn(source, sentence, vocab):
         action, material = "whistle", "metal"
     return SoundRead(
@@ -804,6 +833,22 @@ def _read(
         strong=mention.strong,
         count=_counted(mention),
     )
+
+
+def _fall(mention: _Mention, action: str, material: str, described: bool, vocab: Vocabulary) -> str:
+    """A fall breaks what is brittle and knocks anything else (data: falls, brittle_materials): "drops a ceramic
+    mug" breaks it, "a pyramid of cans collapses" and "falls into the hedge with a crunch" are knocks. A word
+    describing the sound ("with a crack") of a deed that is a knock ("slaps down the domino") is that knock
+    unless what sounds is brittle."""
+    if action not in ("impact", "break"):
+        return action
+    verb = mention.token if not mention.noun else _carrier(mention.token) or _verb_above(mention.token)
+    brittle = material in vocab.brittle_materials
+    if verb is not None and verb.lemma_.lower() in vocab.falls:
+        return "break" if brittle else "impact"
+    if described and action == "break" and mention.action == "impact" and material and not brittle:
+        return "impact"
+    return action
 
 
 def _resonant_target(mention: _Mention, vocab: Vocabulary) -> Any | None:
@@ -822,22 +867,76 @@ def _resonant_target(mention: _Mention, vocab: Vocabulary) -> Any | None:
     return None
 
 
-def _antecedent(pronoun: Any, people: frozenset[str], timed: set[int]) -> Any | None:
-    """What "it" stands for within its own sentence: the nearest thing named before it as a subject or
-    object ("a kettle on the stove … starts whistling", "Big Ben when it chimes"), or None."""
-    before = list(reversed(list(pronoun.sent[: pronoun.i - pronoun.sent.start])))
-    # a subject or object first ("he dips the glass in water and it hisses": the glass), then anything named
-    for roles in (("nsubj", "nsubjpass", "dobj"), ("pobj", "ROOT", "appos", "conj")):
-        for token in before:
-            if (
-                token.pos_ in ("NOUN", "PROPN")
-                and token.dep_ in roles
-                and token.idx not in timed
-                and not _is_person(token, people)
-                and token.lemma_.lower() not in lx.PLACES
-                and token.lower_ not in ("clip", "video", "shot", "second", "seconds", "sec", "secs", "s")
-            ):
-                return token
+def antecedent(pronoun: Any, people: frozenset[str], timed: set[int]) -> Any | None:
+    """What "it" stands for: in its own sentence the nearest thing named before it as a subject or object
+    ("a kettle on the stove … starts whistling", "Big Ben when it chimes"), else the first thing named in
+    the nearest sentence before that names one ("DAD fumbles with a blender. At 2 seconds it roars to
+    life"), or None. "It" is one thing, so not a plural named earlier ("Frogs chorus."); an object pronoun is never its
+    own clause's subject ("A dog watches it"); a collection stands for what it holds ("a pair of skaters …
+    one falls")."""
+    doc = pronoun.doc
+    binder = subject_of(pronoun.head) if pronoun.dep_ in ("dobj", "pobj") else None
+
+    def fits(token: Any, roles: tuple[str, ...], earlier: bool = False) -> bool:
+        return (
+            token.pos_ in ("NOUN", "PROPN")
+            and (token.dep_ in roles or (not roles and predicate(token.head) and token.dep_ == "compound"))
+            and token.idx not in timed
+            and not (binder is not None and token.i == binder.i)
+            and not (earlier and pronoun.lower_ in ("it", "its") and token.tag_ in ("NNS", "NNPS") and not held(token))
+            and not _is_person(token, people)
+            and not _is_group(token)
+            # a place is not "it", unless it makes sounds of its own (a tram, a boat: vehicles are both)
+            and (token.lemma_.lower() not in lx.PLACES or token.lemma_.lower() in vocabulary().sources)
+            and token.lower_ not in _NOT_ANTECEDENTS
+            and _is_thing(token, vocabulary(), timed)
+        )
+
+    own = list(reversed(list(doc[pronoun.sent.start : pronoun.i])))
+    # a subject or object first ("he dips the glass in water and it hisses": the glass), then anything named;
+    # of those, one no other is part of ("Lisbon's yellow tram climbing a hill, its bell": the tram)
+    for roles in (_ACTING, _NAMED):
+        found = [t for t in own if fits(t, roles) and not t.text.isupper()]
+        outer = [t for t in found if not any(o.i != t.i and o in t.ancestors for o in found)]
+        if outer:
+            return held(outer[0]) or outer[0]
+    for sentence in reversed([s for s in doc.sents if s.start < pronoun.sent.start]):
+        for roles in (_ACTING, (), _NAMED):
+            for token in sentence:
+                if fits(token, roles, earlier=True) and not token.text.isupper():  # not a slugline's or a name
+                    return held(token) or token
+    return None
+
+
+_ACTING = ("nsubj", "nsubjpass", "dobj")
+_NAMED = ("pobj", "ROOT", "appos", "conj")
+
+
+def held(token: Any) -> Any | None:
+    """What a collection holds ("a row of toy soldiers": the soldiers), or None."""
+    if token.lemma_.lower() not in things().collections:
+        return None
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            nouns = [t for t in child.subtree if t.pos_ in ("NOUN", "PROPN") and t.tag_ in ("NNS", "NNPS")]
+            return nouns[0] if nouns else None
+    return None
+
+
+_NOT_ANTECEDENTS = frozenset(
+    {"clip", "video", "shot", "second", "seconds", "sec", "secs", "s", "min", "minute", "minutes", "frame", "camera"}
+    | {"ad", "spot", "brief", "commercial", "promo", "scene", "view", "footage", "product", "card", "voiceover"}
+)
+
+
+def _carrier(token: Any) -> Any | None:
+    """The verb a sound noun is the sound of: its object ("plays a startup chime") or "with" it ("lands with
+    a thud"), or None."""
+    head = token.head
+    if token.dep_ == "dobj" and head.pos_ == "VERB":
+        return head
+    if token.dep_ == "pobj" and head.lower_ == "with" and head.head.pos_ == "VERB":
+        return head.head
     return None
 
 

@@ -21,7 +21,7 @@ FIELD_GOAL = 0.95
 MET_FIELDS = ("characters", "count_every")
 UNMET_FIELDS = ("source", "material", "action", "location")
 #: measured with this commit, rounded down to a whole percent
-FLOORS = {"source": 0.66, "material": 0.70, "action": 0.77, "location": 0.90}
+FLOORS = {"source": 0.67, "material": 0.71, "action": 0.78, "location": 0.90}
 
 
 @pytest.fixture(scope="module")
@@ -75,22 +75,25 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # blind13c (blind13c/README.md), which nobody tuning the rules has read, with the rules tuned on blind13: recall
 # 90.2 %, subject 83.1 %, source 55 %, material 46 %, action 61 %, location 90 %, characters 85 %, count/every
 # 97 %; with the rules generalised on blind13 + blind13b: recall 96.3 %, within a frame 100 %, subject 83.8 %,
-# source 57 %, material 48 %, action 62 %, location 90 %, characters 88 %, count/every 98 %.
+# source 57 %, material 48 %, action 62 %, location 90 %, characters 88 %, count/every 98 %; with the rules of
+# branch prompt-fields (pronouns across sentences, a sound's deed's source, brittle falls, whole subjects), scored
+# once at its end: recall 96.3 %, within a frame 100 %, subject 86.9 %, source 58.0 % (56.7 % with the scorer's
+# old plural folding), material 48.2 %, action 61.1 %, location 90.2 %, characters 88.5 %, count/every 97.6 %.
 #: corpus → its measures with this commit, rounded down to a whole percent
 OTHER_WRITERS = {
     "blind13b": {
         "recall": 0.98,
         "subject": 0.90,
-        "source": 0.63,
+        "source": 0.66,
         "material": 0.57,
-        "action": 0.65,
+        "action": 0.67,
         "location": 0.92,
         "characters": 0.92,
         "count_every": 0.96,
     },
     "blind13c": {
         "recall": 0.96,
-        "subject": 0.83,
+        "subject": 0.86,
         "source": 0.57,
         "material": 0.48,
         "action": 0.61,
