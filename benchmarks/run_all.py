@@ -43,6 +43,11 @@ BENCHMARKS: list[tuple[str, list[str], str]] = [
         "false reject and false accept rates of each cameo verification check",
     ),
     ("mesh_overhead", ["--runs", "3", "--duration", "4", "--resolution", "720p"], "mesh vs direct, and start-up"),
+    (
+        "soak",
+        ["--jobs", "200", "--faults", "random"],
+        "200 jobs on group mode, 2 replicas per stage and PostgreSQL under the fault matrix vs no faults",
+    ),
 ]
 
 

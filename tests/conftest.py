@@ -17,7 +17,12 @@ from cinemesh.runtime.jobstore import JobStore
 @pytest.fixture(scope="session")
 def mesh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedMesh]:
     state_dir: Path = tmp_path_factory.mktemp("mesh")
-    mesh = EmbeddedMesh(state_dir, model_runtime=os.environ.get("CINEMESH_TEST_MODEL_RUNTIME", "ray"))
+    mesh = EmbeddedMesh(
+        state_dir,
+        model_runtime=os.environ.get("CINEMESH_TEST_MODEL_RUNTIME", "ray"),
+        # Outages in the tests last seconds, not minutes: transient causes are retried for 20 s.
+        extra_env={"CINEMESH_RETRY_HORIZON_SECONDS": "20"},
+    )
     try:
         mesh.start(timeout=240)
     except Exception:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
+import subprocess
 import time
 import uuid
 from collections.abc import Iterator
@@ -22,14 +24,8 @@ POSTGRES_URL = os.environ.get("CINEMESH_TEST_POSTGRES_URL", "postgresql+psycopg:
 
 
 @contextlib.contextmanager
-def job_store(backend: str, tmp_path: Path) -> Iterator[JobStore]:
-    """A fresh JobStore: a SQLite file, or its own schema on CINEMESH_TEST_POSTGRES_URL (skipped if unreachable)."""
-    if backend == "sqlite":
-        store = JobStore(f"sqlite:///{tmp_path / 'state' / 'cinemesh.db'}")
-        store.create_schema()
-        yield store
-        store.dispose()
-        return
+def postgres_schema() -> Iterator[str]:
+    """A database URL whose search_path is a fresh schema on CINEMESH_TEST_POSTGRES_URL (skipped if unreachable)."""
     admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
     try:
         with admin.connect() as conn:
@@ -44,15 +40,30 @@ def job_store(backend: str, tmp_path: Path) -> Iterator[JobStore]:
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     separator = "&" if "?" in POSTGRES_URL else "?"
-    store = JobStore(f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}")
     try:
-        store.create_schema()
-        yield store
+        yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
     finally:
-        store.dispose()
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@contextlib.contextmanager
+def job_store(backend: str, tmp_path: Path) -> Iterator[JobStore]:
+    """A fresh JobStore: a SQLite file, or its own schema on CINEMESH_TEST_POSTGRES_URL (skipped if unreachable)."""
+    if backend == "sqlite":
+        store = JobStore(f"sqlite:///{tmp_path / 'state' / 'cinemesh.db'}")
+        store.create_schema()
+        yield store
+        store.dispose()
+        return
+    with postgres_schema() as url:
+        store = JobStore(url)
+        try:
+            store.create_schema()
+            yield store
+        finally:
+            store.dispose()
 
 
 class Client:
@@ -106,3 +117,19 @@ def records_of(bootstrap: str, topic: str, key: str | None = None, timeout_ms: i
         return found
     finally:
         consumer.close()
+
+
+@contextlib.contextmanager
+def unwritable(path: Path) -> Iterator[None]:
+    """Makes every file and folder under `path` unwritable, for root too (the immutable attribute)."""
+    if os.geteuid() == 0 and shutil.which("chattr"):
+        lock, unlock = ["chattr", "-R", "+i", str(path)], ["chattr", "-R", "-i", str(path)]
+    else:
+        lock, unlock = ["chmod", "-R", "a-w", str(path)], ["chmod", "-R", "u+w", str(path)]
+    subprocess.run(lock, check=True)
+    try:
+        with pytest.raises(OSError):
+            (path / "probe").write_bytes(b"x")
+        yield
+    finally:
+        subprocess.run(unlock, check=True)

@@ -298,8 +298,26 @@ class EmbeddedMesh:
     def start_service(self, name: str, timeout: float = 60.0) -> None:
         assert self.info is not None
         self.info.services[name].pid = self._spawn_service(name)
-        self.info.save()
+        self._save()
         self.wait_healthy(name, time.monotonic() + timeout)
+
+    def restart_rayhost(self, timeout: float = 180.0) -> None:
+        """Stops Ray Serve (every replica with it) and starts it again; stages retry their calls meanwhile."""
+        assert self.info is not None
+        _terminate([self.info.rayhost_pid], grace=30)
+        self.info.rayhost_pid = self._spawn(
+            "rayhost", [sys.executable, "-m", "cinemesh.mesh.rayhost"], self._env("rayhost")
+        )
+        self._save()
+        self._wait_for_serve(time.monotonic() + timeout)
+
+    def _save(self) -> None:
+        """Saves mesh.json, keeping the broker pid the supervisor may have written since."""
+        assert self.info is not None
+        current = MeshInfo.load(self.state_dir)
+        if current is not None:
+            self.info.broker_pid = current.broker_pid
+        self.info.save()
 
     def kill_service(self, name: str, sig: int = signal.SIGKILL) -> None:
         assert self.info is not None

@@ -88,8 +88,13 @@ class ModelClient(Generic[Req, Resp]):
         if reply.status_code == 422:
             payload = reply.json()
             raise error_from_payload(payload.get("code", ""), payload.get("message", ""))
-        if reply.status_code in (429, 503):
-            raise errors.Unavailable(f"Ray Serve app {self._app!r} is overloaded ({reply.status_code})")
+        if reply.status_code == 404:
+            # Only the Serve proxy answers 404 (the app answers 422): the app is not deployed (yet), e.g. while
+            # Ray Serve restarts.
+            raise errors.Unavailable(f"Ray Serve has no app at {self._url} (yet): {reply.text[:200]}")
+        if reply.status_code == 429 or reply.status_code >= 500:
+            # Overloaded, restarting, or a dependency of the replica is down: retried until the horizon.
+            raise errors.Unavailable(f"Ray Serve app {self._app!r} answered {reply.status_code}: {reply.text[:500]}")
         raise RuntimeError(f"Ray Serve app {self._app!r} answered {reply.status_code}: {reply.text[:500]}")
 
     def _count_device_seconds(self, headers: requests.structures.CaseInsensitiveDict) -> None:

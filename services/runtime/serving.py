@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse, Response
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import CinemeshError
 from cinemesh.runtime.modelclient import DEVICE_HEADER, DEVICE_SECONDS_HEADER, PROTOBUF
+from cinemesh.runtime.retry import Cause, classify
 
 
 def _load(path: str) -> Any:
@@ -50,7 +51,13 @@ class ProtoModel:
             reply = await asyncio.to_thread(self._model, message)
             busy = time.monotonic() - started
         except CinemeshError as exc:
-            return JSONResponse({"code": exc.code.name, "message": exc.message}, status_code=422)
+            status = 503 if exc.retryable else 422
+            return JSONResponse({"code": exc.code.name, "message": exc.message}, status_code=status)
+        except Exception as exc:
+            if classify(exc) is not Cause.TRANSIENT:
+                raise
+            # A full or read-only artifact store, a database blip: the caller retries it until it clears.
+            return JSONResponse({"code": "UNAVAILABLE", "message": f"{type(exc).__name__}: {exc}"}, status_code=503)
         # The stage front counts these in cinemesh_model_device_seconds_total (it is the process Prometheus scrapes).
         headers = {DEVICE_HEADER: self._device, DEVICE_SECONDS_HEADER: f"{busy:.6f}"}
         return Response(reply.SerializeToString(), media_type=PROTOBUF, headers=headers)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import time
 import uuid
+from pathlib import Path
 
 import grpc
 import pytest
 from kafka import KafkaProducer
-from support import records_of
+from support import records_of, unwritable
 
+from cinemesh.cli.dlq import read_dead_letters
+from cinemesh.cli.main import main as cli_main
 from cinemesh.runtime.artifacts import ArtifactStore
 from cinemesh.runtime.topics import JOBS_COMPLETED, PLANS_CAST
 from cinemesh.v1 import common_pb2, gateway_pb2
@@ -129,3 +132,27 @@ def test_cancel_refunds_and_the_stages_drop_the_work(mesh, client, store) -> Non
     with pytest.raises(grpc.RpcError) as again:
         client.stub.CancelJob(gateway_pb2.CancelJobRequest(job_id=job_id), metadata=client.metadata)
     assert again.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+
+
+def test_a_job_failed_by_a_long_outage_completes_after_a_dlq_replay(mesh, client, store, monkeypatch) -> None:
+    """The artifact store stays unwritable past the retry horizon: the job fails with a refund and its record
+    is dead-lettered; once the store is back, `cinemesh dlq replay` re-opens the job and it completes."""
+    artifacts = Path(mesh.info.artifacts_url.removeprefix("file://"))
+    with unwritable(artifacts):
+        job_id = client.submit("A kettle starts whistling at 0.5 s", duration_seconds=1.0, resolution="480p").job.job_id
+        failed = client.wait(job_id, timeout=120)
+    assert failed.state == common_pb2.JOB_STATE_FAILED
+    assert "Errno" in failed.failure_reason, failed.failure_reason
+    assert failed.credits_refunded == failed.credits_reserved == 40
+    letters = [letter for letter in read_dead_letters(mesh.info.kafka_bootstrap) if letter.job_id == job_id]
+    assert letters and letters[0].stage in ("video", "audio")
+
+    monkeypatch.setenv("CINEMESH_STATE_DIR", mesh.info.state_dir)
+    assert cli_main(["dlq", "replay", letters[0].record_id]) == 0
+    job = client.wait(job_id, timeout=120)
+    assert job.state == common_pb2.JOB_STATE_COMPLETED, job.failure_reason
+    assert store.ledger(job_id) == {"reserve": 40, "refund": 40, "reserve.2": 40, "charge": 40}
+    assert len(records_of(mesh.info.kafka_bootstrap, JOBS_COMPLETED, key=job_id)) == 1
+    # A second replay of the same record changes nothing: the job is no longer failed.
+    assert cli_main(["dlq", "replay", letters[0].record_id]) == 0
+    assert store.ledger(job_id) == {"reserve": 40, "refund": 40, "reserve.2": 40, "charge": 40}
