@@ -69,7 +69,14 @@ class Unavailable(CinemeshError):
 
 
 class LeaseHeld(Unavailable):
-    """Another replica holds the lease on this stage work; try again once it finished or its lease expired."""
+    """Another replica holds the lease on this stage work; try again once it finished or its lease expired.
+
+    Retried without a horizon: a lease ends when its owner finishes or stops heartbeating.
+    """
+
+    def __init__(self, message: str, retry_after_seconds: float = 1.0) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
 
 
 class MalformedRecord(CinemeshError):

@@ -555,8 +555,10 @@ class JobStore:
                 return StageClaim("run", 1, [], state)
             expires = _aware(run.lease_expires_at)
             if run.status == "running" and run.owner not in (None, owner) and expires is not None and expires > now:
+                until = expires.isoformat(timespec="seconds")
                 raise LeaseHeld(
-                    f"{stage} work on job {job_id} is held by {run.owner} until {expires.isoformat(timespec='seconds')}"
+                    f"{stage} work on job {job_id} is held by {run.owner} until {until}",
+                    retry_after_seconds=(expires - now).total_seconds(),
                 )
             taken = conn.execute(
                 stage_runs.update()

@@ -19,6 +19,7 @@ from kafka.consumer.fetcher import ConsumerRecord
 
 from cinemesh.runtime import metrics, tracing
 from cinemesh.runtime.bus import Delivery, Headers, OutboundRecord, Publisher, decode
+from cinemesh.runtime.errors import LeaseHeld
 from cinemesh.runtime.retry import RetryPolicy, classify
 from cinemesh.runtime.topics import dlq
 
@@ -102,6 +103,15 @@ class RecordProcessor:
                 finally:
                     tracing.deactivate(token)
                 return
+            except LeaseHeld as held:
+                # Not a failure: another replica works on it. Its lease ends when it finishes or dies.
+                first_failure, attempt = 0.0, attempt - 1
+                delay = self._policy.wait_for_lease(held)
+                log.info("%s: %s; waiting %.1f s", self._stage, held.message, delay)
+                if self._stopping.wait(delay):
+                    raise ShuttingDown(
+                        f"stopping while waiting for a lease on {record.topic}@{record.offset}"
+                    ) from held
             except Exception as exc:
                 cause = classify(exc)
                 first_failure = first_failure or time.monotonic()

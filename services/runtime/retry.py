@@ -21,7 +21,7 @@ import requests
 import sqlalchemy.exc
 from kafka import errors as kafka_errors
 
-from cinemesh.runtime.errors import CinemeshError
+from cinemesh.runtime.errors import CinemeshError, LeaseHeld
 
 #: OS errors of a storage or network dependency that clear up without a code change.
 _TRANSIENT_ERRNOS = {
@@ -94,6 +94,10 @@ class RetryPolicy:
         """Full-jitter backoff before attempt `attempt + 1` (attempt counts from 1)."""
         ceiling = min(self.max_delay_seconds, self.base_delay_seconds * 2 ** (attempt - 1))
         return self.rng.uniform(0.0, ceiling)
+
+    def wait_for_lease(self, held: LeaseHeld) -> float:
+        """Until the other owner's lease would expire (a finished owner ends it sooner), with a little jitter."""
+        return min(self.max_delay_seconds, max(0.0, held.retry_after_seconds)) + self.rng.uniform(0.0, 0.5)
 
     def next_delay(self, cause: Cause, attempt: int, failing_for_seconds: float) -> float | None:
         """Seconds to wait before trying again, or None to give up now."""

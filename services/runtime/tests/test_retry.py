@@ -78,3 +78,10 @@ def test_permanent_causes_never_retry_and_unknown_ones_retry_max_attempts() -> N
     assert policy.next_delay(Cause.PERMANENT, attempt=1, failing_for_seconds=0.0) is None
     assert policy.next_delay(Cause.UNKNOWN, attempt=2, failing_for_seconds=1.0) is not None
     assert policy.next_delay(Cause.UNKNOWN, attempt=3, failing_for_seconds=1.0) is None
+
+
+def test_a_held_lease_is_waited_out_until_it_would_expire() -> None:
+    policy = RetryPolicy(max_delay_seconds=30.0, rng=random.Random(3))
+    assert 4.0 <= policy.wait_for_lease(LeaseHeld("held", retry_after_seconds=4.0)) <= 4.5
+    assert policy.wait_for_lease(LeaseHeld("held", retry_after_seconds=600.0)) <= 30.5  # looks again at least so often
+    assert policy.wait_for_lease(LeaseHeld("held", retry_after_seconds=-2.0)) <= 0.5  # already expired: at once
