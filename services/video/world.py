@@ -126,7 +126,7 @@ def build(env: p.Environment, width: int, height: int, seed: int, scenery: subje
     canvas = Canvas(lh, lw)
     g = _rng(seed, f"world:{env.location}")
     zenith, horizon_color = _SKIES.get(env.time_of_day, _SKIES[p.TIME_OF_DAY_DAY])
-    frame_top = lh * MARGIN_Y  # canvas row where the frame's top sits at rest
+    frame_top = (lh - height) / 2  # canvas row where the frame's top sits at rest
     horizon = frame_top + height * 0.62  # canvas row of the horizon
     night = env.time_of_day in (p.TIME_OF_DAY_NIGHT, p.TIME_OF_DAY_DUSK)
     clouded = _CLOUDED.get(env.weather) or (_OVERCAST_SKY if env.lighting == p.LIGHTING_OVERCAST else None)
@@ -266,7 +266,20 @@ def _city(canvas: Canvas, g: torch.Generator, horizon: float, height: int, night
             x0 = k * height * 0.5
             awnings |= canvas.rect(x0, horizon - height * 0.12, x0 + height * 0.35, horizon - height * 0.05)
     awning_rgb = torch.where(stripes[..., None], torch.tensor([0.85, 0.2, 0.2]), torch.tensor([0.95, 0.9, 0.8]))
-    return [far, mid, (street_rgb, street[1], NEAR), (awning_rgb.expand(canvas.h, canvas.w, 3) * 1.0, awnings, NEAR)]
+    # street lamps at uneven spacing along the kerb, standing from the street's near edge into the sky
+    lamps = torch.zeros(canvas.h, canvas.w, dtype=torch.bool)
+    x = float(_u(g, 1)) * height * 0.4
+    while x < canvas.w:
+        lamps |= canvas.rect(x, horizon - height * 0.3, x + height * 0.012, horizon + height * 0.2)
+        lamps |= canvas.rect(x - height * 0.03, horizon - height * 0.31, x + height * 0.04, horizon - height * 0.29)
+        x += height * (0.35 + 0.6 * float(_u(g, 1)))
+    return [
+        far,
+        mid,
+        (street_rgb, street[1], NEAR),
+        (awning_rgb.expand(canvas.h, canvas.w, 3) * 1.0, awnings, NEAR),
+        (torch.tensor([0.18, 0.19, 0.2]).expand(canvas.h, canvas.w, 3), lamps, NEAR),
+    ]
 
 
 def _neon_city(canvas: Canvas, g: torch.Generator, horizon: float, height: int, night: bool) -> list:
