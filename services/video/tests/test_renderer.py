@@ -349,6 +349,7 @@ WORD_EVENTS = {
     "burst": "A red balloon pops at 2 seconds.",
     "drop": "A wrench drops onto the floor at 2 seconds.",
     "shatter": "A vase falls and smashes at 2 seconds.",
+    "wave": "A huge wave crashes against the rocks at 2 seconds.",
 }
 CUE_FRAME = 48
 
