@@ -55,7 +55,8 @@ class Drawn:
 
 @cache
 def table() -> dict[str, Kind]:
-    data = yaml.safe_load((DATA / "places.yaml").read_text())
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser where built: the table is long
+    data = yaml.load((DATA / "places.yaml").read_text(), Loader=loader)
     kinds = {}
     for name, entry in data["kinds"].items():
         kinds[name] = Kind(

@@ -141,6 +141,8 @@ class ShotRenderer:
         self.subject = None if shot.character_ids else subjects.resolve(shot.subject.text)
         phrases = self._place_phrases()
         self.place = places.resolve(phrases[0], self._scene_prompt())
+        if self.place is not None and self.place.generic and not self.place.elements:
+            self.place = None  # a broad word with nothing of its own: the location's world is the better picture
         if self.place is not None:  # the place draws itself: its own words add no stock props
             named = set(self.place.words)
             phrases = [" ".join(w for w in phrase.split() if w.lower() not in named) for phrase in phrases]
@@ -167,6 +169,10 @@ class ShotRenderer:
             else self.world.indoors
         )
         self._glass = self._glass_at_rest()
+        self._glass_box = ((0, self.h), (0, self.w))
+        if self._glass is not None and bool(self._glass.any()):
+            rows, cols = self._glass.any(dim=1).nonzero()[:, 0], self._glass.any(dim=0).nonzero()[:, 0]
+            self._glass_box = ((int(rows[0]), int(rows[-1]) + 1), (int(cols[0]), int(cols[-1]) + 1))
         self._fog_veil: torch.Tensor | None = None
         self._fog_colour = torch.zeros(3)
         self._cast_list = self._cast()
@@ -439,16 +445,20 @@ class ShotRenderer:
         colour = self._graded([240, 240, 245] if snow else [200, 210, 225])
         f = idx.float()[:, None]
         frame_of = torch.arange(len(idx), device=out.device)
-        area = self.w * self.h
+        left, top, span_w, span_h = 0, 0, self.w, self.h
+        if self._indoors:  # only what falls past the glass shows: fall only over the windows
+            rows, cols = self._glass_box
+            top, span_h, left, span_w = rows[0], rows[1] - rows[0], cols[0], cols[1] - cols[0]
+        area = span_w * span_h
         for per_flake_area, fall, drift_rate, length, size_frac in bands:
-            n = int(area / per_flake_area)
-            x0 = torch.rand(n, generator=g) * self.w
-            y0 = torch.rand(n, generator=g) * self.h
+            n = max(1, int(area / per_flake_area))
+            x0 = left + torch.rand(n, generator=g) * span_w
+            y0 = top + torch.rand(n, generator=g) * span_h
             speed = (torch.rand(n, generator=g) * 0.5 + 0.75) * self.h * fall
             drift = self.w * drift_rate
-            ys = (y0[None, :] + speed[None, :] * f) % self.h  # [F, n]
+            ys = top + (y0[None, :] - top + speed[None, :] * f) % span_h  # [F, n]
             sway = torch.sin(f * 0.15 + y0[None, :]) * self.h * 0.004 * size_frac if snow else 0
-            xs = (x0[None, :] + drift * f + sway) % self.w
+            xs = left + (x0[None, :] - left + drift * f + sway) % span_w
             if snow:  # a round flake a few pixels across
                 size = max(2, round(self.h * size_frac / 360))
                 offsets = torch.arange(size, dtype=torch.float32)

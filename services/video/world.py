@@ -314,13 +314,8 @@ def _city(canvas: Canvas, g: torch.Generator, horizon: float, height: int, night
         lamps |= canvas.rect(x, horizon - height * 0.3, x + height * 0.012, horizon + height * 0.2)
         lamps |= canvas.rect(x - height * 0.03, horizon - height * 0.31, x + height * 0.04, horizon - height * 0.29)
         x += height * (0.35 + 0.6 * float(_u(g, 1)))
-    return [
-        far,
-        mid,
-        (street_rgb, street[1], NEAR),
-        (awning_rgb.expand(canvas.h, canvas.w, 3) * 1.0, awnings, NEAR),
-        (torch.tensor([0.18, 0.19, 0.2]).expand(canvas.h, canvas.w, 3), lamps, NEAR),
-    ]
+    fixtures = torch.where(lamps[..., None], torch.tensor([0.18, 0.19, 0.2]), awning_rgb)
+    return [far, mid, (street_rgb, street[1], NEAR), (fixtures, awnings | lamps, NEAR)]
 
 
 def _neon_city(canvas: Canvas, g: torch.Generator, horizon: float, height: int, night: bool) -> list:
