@@ -34,6 +34,9 @@ GLINT, GLINT_FRAMES = 200, 6
 DUST, DUST_FRAMES = 220, 10
 SPARKS = 180
 BOLT_FRAMES = 8
+# A breaker rolls in and rises over WAVE_FRAMES before it breaks on the cue; its spray, and the frames its
+# foam takes to thin away.
+WAVE_FRAMES, SPRAY, FOAM, FOAM_FRAMES = 20, 320, 900, 40
 
 
 def _blend_disc(frame: torch.Tensor, cx: float, cy: float, r: int, lift: int) -> None:
@@ -379,7 +382,80 @@ class Flash:
                     frame[rows, cols] = (frame[rows, cols].to(torch.int16) + glow).clamp(0, 255).to(torch.uint8)
 
 
-Drawer = Door | Fall | Burst | Splash | Flash
+@dataclass
+class Wave:
+    """A breaker: a swell on the water line that rolls in, rises and curls over the WAVE_FRAMES before the
+    cue and breaks on the cue frame against whatever stands there: a plume of spray thrown high that falls
+    back, and foam that spreads along the water and thins away. The swell is there from the first frame."""
+
+    w: int
+    h: int
+    cx: float
+    colour: Colour
+    seed: int
+    surface: float  # the water line where it breaks, in pixels from the top
+
+    def __post_init__(self) -> None:
+        g = torch.Generator().manual_seed(self.seed)
+        angles = -math.pi / 2 + (torch.rand(SPRAY, generator=g) - 0.5) * 1.4
+        speed = (torch.rand(SPRAY, generator=g) * 0.75 + 0.25) * self.h * 0.05
+        self.vx, self.vy = torch.cos(angles) * speed * 0.8, torch.sin(angles) * speed
+        self.gravity = self.h * 0.0045
+        self.spray_x = self.cx + (torch.rand(SPRAY, generator=g) - 0.5) * self.h * 0.2
+        self.foam_x = self.cx + (torch.rand(FOAM, generator=g) - 0.5) * self.w * 0.45
+        self.foam_y = self.surface - torch.rand(FOAM, generator=g) ** 2 * self.h * 0.05
+        self.foam_life = torch.rand(FOAM, generator=g)  # a foam dot lasts this fraction of FOAM_FRAMES
+        self.water, self.dark = self.colour([30, 95, 135]), self.colour([20, 65, 100])
+        self.white = self.colour([238, 246, 250])
+
+    def _swell(self, frame: torch.Tensor, x: float, height: float, curl: float) -> None:
+        """A mound of water with a white crest, steeper on its leading (right) side."""
+        if height < 1:
+            return
+        half = self.h * 0.22
+        x0, x1 = max(0, int(x - half * 1.6)), min(self.w, int(x + half) + 1)
+        y0, y1 = max(0, int(self.surface - height * 1.2)), min(self.h, int(self.surface) + 2)
+        if x0 >= x1 or y0 >= y1:
+            return
+        xs = torch.arange(x0, x1, dtype=torch.float32)[None, :] - x
+        ys = torch.arange(y0, y1, dtype=torch.float32)[:, None]
+        spread = torch.where(xs < 0, half * 1.6, half * (1 - 0.6 * curl))
+        top = self.surface - height * torch.exp(-((xs / spread) ** 2) * 3)
+        body = ys >= top
+        crest = body & (ys < top + max(2.0, height * 0.18)) & (xs > -half * 0.5)
+        region = frame[y0:y1, x0:x1]
+        region[body] = self.water
+        region[body & (ys > top + height * 0.45)] = self.dark
+        region[crest] = self.white
+
+    def draw(self, frame: torch.Tensor, age: int) -> None:
+        u = min(1.0, max(0.0, (age + WAVE_FRAMES) / WAVE_FRAMES))
+        peak = self.h * 0.16
+        if age < 0:
+            self._swell(frame, self.cx - self.w * 0.3 * (1 - u), self.h * 0.025 + (peak - self.h * 0.025) * u * u, u)
+            return
+        # the broken wave sinks back into the water over a few frames
+        if age < 8:
+            self._swell(frame, self.cx, peak * 0.5 * (1 - age / 8), 1.0)
+        alive = self.foam_life * FOAM_FRAMES > age
+        spread = 1 + age / FOAM_FRAMES
+        _dots(
+            frame,
+            (self.cx + (self.foam_x - self.cx) * spread)[alive],
+            self.foam_y[alive],
+            self.white,
+            size=max(2, self.h // 160),
+        )
+        t = float(age + 1)
+        xs = self.spray_x + self.vx * t
+        ys = self.surface - self.h * 0.04 + self.vy * t + 0.5 * self.gravity * t * t
+        up = ys < self.surface
+        _dots(frame, xs[up], ys[up], self.white, size=max(2, self.h // 110))
+        if age < 4:
+            _blend_disc(frame, self.cx, self.surface - self.h * 0.08, int(self.h * 0.13), int(160 * (1 - age / 4)))
+
+
+Drawer = Door | Fall | Burst | Splash | Flash | Wave
 
 
 def drawer(
@@ -390,10 +466,15 @@ def drawer(
     seed: int,
     drawing: tuple[torch.Tensor, torch.Tensor] | None = None,
     indoors: bool = True,
+    surface: float | None = None,
+    at: float | None = None,
 ) -> Drawer:
     """The simulation for one visible kind (see render.visible_kind), placed by the cue's seed; `drawing` is
-    the sounding object's sprite where the atlas has one; `indoors`, what falls falls off a shelf."""
+    the sounding object's sprite where the atlas has one; `indoors`, what falls falls off a shelf; `surface`,
+    the frame-height fraction of the water line a wave breaks on; `at`, the frame-width fraction where it does."""
     cx = w * (0.3 + 0.4 * float(torch.rand(1, generator=torch.Generator().manual_seed(seed))))
+    if at is not None:
+        cx = w * at
     if kind in ("slam", "creak", "knock"):
         return Door(kind, w, h, colour)
     if kind in ("shatter", "drop", "bounce"):
@@ -404,4 +485,6 @@ def drawer(
         return Burst(kind, w, h, cx, colour, seed, drawing)
     if kind == "splash":
         return Splash(w, h, cx, colour, seed)
+    if kind == "wave":
+        return Wave(w, h, cx, colour, seed, h * (surface if surface is not None else 0.78))
     return Flash(kind, w, h, cx, seed)

@@ -24,7 +24,7 @@ import yaml
 
 from cinemesh.v1 import common_pb2
 from cinemesh.v1 import plan_pb2 as p
-from cinemesh.video import characters, events, subjects, world
+from cinemesh.video import characters, events, places, subjects, world
 from cinemesh.video.look import Look
 
 BATCH = 8
@@ -56,6 +56,9 @@ _VISIBLE = {
     p.SOUND_EVENT_DOOR_CREAK: "creak",
     p.SOUND_EVENT_DOOR_KNOCK: "knock",
 }
+# Snow's depth bands: (frame pixels per flake, fall per frame and sideways drift in frame heights/widths,
+# unused streak length, flake size in pixels at 360 rows): far flakes small and slow, near ones big and fast.
+WEATHER_SNOW_BANDS = ((700, 0.004, 0.001, 0, 3), (1800, 0.008, 0.002, 0, 5), (6000, 0.016, 0.004, 0, 9))
 RIGID_MOVES = {
     p.CAMERA_MOVEMENT_UNSPECIFIED,
     p.CAMERA_MOVEMENT_STATIC,
@@ -136,8 +139,15 @@ class ShotRenderer:
         scene_seed = _seed(plan.seed, shot.scene_index)
         # humans are drawn by `characters`; any other subject is a sprite from the vocabulary
         self.subject = None if shot.character_ids else subjects.resolve(shot.subject.text)
-        scenery = subjects.scenery(self._place_phrases(), skip=self.subject)
-        self.world = world.build(shot.environment, self.w, self.h, scene_seed, scenery)
+        phrases = self._place_phrases()
+        self.place = places.resolve(phrases[0], self._scene_prompt())
+        if self.place is not None and self.place.generic and not self.place.elements:
+            self.place = None  # a broad word with nothing of its own: the location's world is the better picture
+        if self.place is not None:  # the place draws itself: its own words add no stock props
+            named = set(self.place.words)
+            phrases = [" ".join(w for w in phrase.split() if w.lower() not in named) for phrase in phrases]
+        scenery = subjects.scenery(phrases, skip=self.subject)
+        self.world = world.build(shot.environment, self.w, self.h, scene_seed, scenery, self.place)
         self.camera = Camera(shot.camera.movement, self.w, self.h, self.count, _seed(plan.seed, "cam", shot.index))
         self.look = Look(shot.style.style, self.h, self.w, _seed(plan.seed, "grain", shot.index))
         self.drawing = None if self.subject is None else self._subject_drawing(self.subject)
@@ -153,7 +163,18 @@ class ShotRenderer:
             ]
         )
         self.weather = shot.environment.weather
-        self._indoors = shot.environment.location in (p.LOCATION_INTERIOR, p.LOCATION_STUDIO)
+        self._indoors = (
+            shot.environment.location in (p.LOCATION_INTERIOR, p.LOCATION_STUDIO)
+            if self.world.indoors is None
+            else self.world.indoors
+        )
+        self._glass = self._glass_at_rest()
+        self._glass_box = ((0, self.h), (0, self.w))
+        if self._glass is not None and bool(self._glass.any()):
+            rows, cols = self._glass.any(dim=1).nonzero()[:, 0], self._glass.any(dim=0).nonzero()[:, 0]
+            self._glass_box = ((int(rows[0]), int(rows[-1]) + 1), (int(cols[0]), int(cols[-1]) + 1))
+        self._fog_veil: torch.Tensor | None = None
+        self._fog_colour = torch.zeros(3)
         self._cast_list = self._cast()
         self._event_nouns: list[subjects.Noun] = []
         self._drawers = [
@@ -175,6 +196,19 @@ class ShotRenderer:
 
     # ---------------------------------------------------------------- subject and place
 
+    def _scene_prompt(self) -> str:
+        scenes = [scene for scene in self.plan.scenes if scene.index == self.shot.scene_index]
+        return scenes[0].prompt if scenes else ""
+
+    def _glass_at_rest(self) -> torch.Tensor | None:
+        """The frame's window panes [H, W] bool as the camera sees them at rest, where the weather outside
+        falls past an interior's windows."""
+        glass = self.world.glass
+        if glass is None:
+            return None
+        y0, x0 = (glass.shape[0] - self.h) // 2, (glass.shape[1] - self.w) // 2
+        return glass[y0 : y0 + self.h, x0 : x0 + self.w].to(self.device)
+
     def _place_phrases(self) -> list[str]:
         """The place with the two words written before it ("snowy birch forest", "farmhouse
         kitchen"), and the subject ("the lighthouse keeper"): the words that name scenery."""
@@ -193,7 +227,12 @@ class ShotRenderer:
         seed = _seed(self.plan.seed, "event", cue.frame, cue.event)
         noun = subjects.resolve(cue.source_object) or self.subject
         if kind not in OBJECT_KINDS or noun is None:
-            return events.drawer(kind, self.w, self.h, self._graded, seed, indoors=self._indoors)
+            # a wave breaks on the near edge of the place's water (the sea band's foot when there is none)
+            surf = self.world.water + 0.05 if self.world.water is not None else self.world.skyline + 0.13
+            at = None
+            if self.place is not None and self.place.surf is not None:
+                at, surf = self.place.surf[0], self.world.skyline + self.place.surf[1]
+            return events.drawer(kind, self.w, self.h, self._graded, seed, indoors=self._indoors, surface=surf, at=at)
         self._event_nouns.append(noun)
         person_px = SHOT_HEIGHT.get(self.shot.camera.shot_size, 1.6) * self.h
         size = min(subjects.screen_size(noun, person_px, self.h), OBJECT_MAX * self.h)
@@ -210,10 +249,15 @@ class ShotRenderer:
         location = self.shot.environment.location
         # boats ride the beach's sea band (it runs from the skyline 0.15 frame heights down); fish swim mid-water
         water = {p.LOCATION_BEACH: self.world.skyline + 0.06, p.LOCATION_UNDERWATER: 0.6}.get(location)
+        if self.place is not None:
+            water = self.world.water
         person_px = SHOT_HEIGHT.get(self.shot.camera.shot_size, 1.6) * self.h
+        size = size_px or subjects.screen_size(noun, person_px, self.h)
+        if noun.motion not in ("fly", "swim", "sail"):  # whole between the top bar and where it stands
+            size = min(size, self.world.horizon * self.h - self.look.letterbox - 0.02 * self.h)
         return subjects.SubjectDrawing(
             noun,
-            size_px or subjects.screen_size(noun, person_px, self.h),
+            max(size, subjects.MIN_SCREEN * self.h),
             self.w,
             self.h,
             self.world.horizon,
@@ -293,6 +337,8 @@ class ShotRenderer:
                 out = torch.where(mask[rows[:, :, None], cols[:, None, :]][..., None], sampled, out)
         assert out is not None
         out = out.clone()
+        if self.weather == p.WEATHER_FOG:  # the haze lies between the world and whoever is near the camera
+            self._fog(out, idx)
         faces = self._characters(out, idx, t)
         if self.drawing is not None:
             seconds = (idx.float() / self.fps).tolist()
@@ -387,25 +433,76 @@ class ShotRenderer:
         return self.look.grade(torch.tensor(rgb, dtype=torch.uint8))
 
     def _weather(self, out: torch.Tensor, idx: torch.Tensor) -> None:
-        if self.weather not in (p.WEATHER_RAIN, p.WEATHER_STORM, p.WEATHER_SNOW) or self._indoors:
+        """Rain streaks or snowflakes over the picture (indoors, only past the windows)."""
+        if self.weather not in (p.WEATHER_RAIN, p.WEATHER_STORM, p.WEATHER_SNOW):
+            return
+        if self._indoors and self._glass is None:
             return  # indoors the storm is heard, and seen in the windows' grey light, not rained across the room
         snow = self.weather == p.WEATHER_SNOW
         g = torch.Generator().manual_seed(_seed(self.plan.seed, "weather", self.shot.index))
-        n = int(self.w * self.h / (900 if snow else 500))
-        x0 = torch.rand(n, generator=g) * self.w
-        y0 = torch.rand(n, generator=g) * self.h
-        speed = (torch.rand(n, generator=g) * 0.5 + 0.75) * self.h * (0.012 if snow else 0.06)
-        drift = self.w * (0.002 if snow else 0.006)
-        length = 2 if snow else max(4, self.h // 60)
+        # snow falls in three depths: far flakes small and slow, near ones large, fast and few (parallax)
+        bands = WEATHER_SNOW_BANDS if snow else ((500, 0.06, 0.006, max(4, self.h // 60), 1),)
         colour = self._graded([240, 240, 245] if snow else [200, 210, 225])
         f = idx.float()[:, None]
-        ys = (y0[None, :] + speed[None, :] * f) % self.h  # [F, n]
-        xs = (x0[None, :] + drift * f + (torch.sin(f * 0.2 + y0[None, :]) * 2 if snow else 0)) % self.w
-        offsets = torch.arange(length, dtype=torch.float32)
-        yy = (ys[..., None] + offsets).clamp(0, self.h - 1).long()  # streaks (rain) or 2-px flakes (snow)
-        xx = (xs[..., None] + offsets * (0.15 if not snow else 1.0)).clamp(0, self.w - 1).long()
-        frame = torch.arange(len(idx))[:, None, None].expand_as(yy)
-        out[frame, yy, xx] = colour
+        frame_of = torch.arange(len(idx), device=out.device)
+        left, top, span_w, span_h = 0, 0, self.w, self.h
+        if self._indoors:  # only what falls past the glass shows: fall only over the windows
+            rows, cols = self._glass_box
+            top, span_h, left, span_w = rows[0], rows[1] - rows[0], cols[0], cols[1] - cols[0]
+        area = span_w * span_h
+        for per_flake_area, fall, drift_rate, length, size_frac in bands:
+            n = max(1, int(area / per_flake_area))
+            x0 = left + torch.rand(n, generator=g) * span_w
+            y0 = top + torch.rand(n, generator=g) * span_h
+            speed = (torch.rand(n, generator=g) * 0.5 + 0.75) * self.h * fall
+            drift = self.w * drift_rate
+            ys = top + (y0[None, :] - top + speed[None, :] * f) % span_h  # [F, n]
+            sway = torch.sin(f * 0.15 + y0[None, :]) * self.h * 0.004 * size_frac if snow else 0
+            xs = left + (x0[None, :] - left + drift * f + sway) % span_w
+            if snow:  # a round flake a few pixels across
+                size = max(2, round(self.h * size_frac / 360))
+                offsets = torch.arange(size, dtype=torch.float32)
+                oy, ox = torch.meshgrid(offsets, offsets, indexing="ij")
+                corner = ((oy - (size - 1) / 2) ** 2 + (ox - (size - 1) / 2) ** 2) <= (size / 2) ** 2 + 0.5
+                oy, ox = oy[corner], ox[corner]
+            else:  # a streak slanting with the wind
+                oy = torch.arange(length, dtype=torch.float32)
+                ox = oy * 0.15
+            yy = (ys[..., None] + oy).clamp(0, self.h - 1).long()
+            xx = (xs[..., None] + ox).clamp(0, self.w - 1).long()
+            frame = frame_of[:, None, None].expand_as(yy)
+            if self._indoors:  # only what falls past the glass shows
+                seen = self._glass[yy.to(out.device), xx.to(out.device)]
+                out[frame[seen], yy.to(out.device)[seen], xx.to(out.device)[seen]] = colour
+            else:
+                out[frame, yy, xx] = colour
+
+    def _fog(self, out: torch.Tensor, idx: torch.Tensor) -> None:
+        """Banks of mist drifting across the picture, thickest along the horizon: the far world fades into
+        them and near things stand out. Indoors, the fog presses against the windows."""
+        if self._fog_veil is None:
+            g = torch.Generator().manual_seed(_seed(self.plan.seed, "fog", self.shot.index))
+            wide = self.w * 2
+            # soft low-frequency cloud: a coarse random field, smoothly upsampled
+            coarse = torch.rand(1, 1, 6, 24, generator=g)
+            field = F.interpolate(coarse, size=(self.h, wide), mode="bicubic", align_corners=False)[0, 0].clamp(0, 1)
+            rows = torch.arange(self.h, dtype=torch.float32)[:, None] / self.h
+            line = self.world.skyline
+            band = torch.exp(-(((rows - line) / 0.13) ** 2)) * 0.6 + 0.1
+            density = band * (0.25 + 0.9 * field)
+            if self._indoors:
+                density = 0.75 + 0.2 * field
+            self._fog_veil = density.clamp(0, 0.85).to(out.device)
+            self._fog_colour = self._graded([214, 218, 222]).float().to(out.device)
+        shift = (idx.float() * self.w * 0.0015).long() % self.w  # drifts slowly with the wind
+        for k, dx in enumerate(shift.tolist()):
+            alpha = self._fog_veil[:, dx : dx + self.w][..., None]
+            if self._indoors:
+                if self._glass is None:
+                    return
+                alpha = alpha * self._glass[..., None]
+            frame = out[k].float()
+            out[k] = (frame + (self._fog_colour - frame) * alpha).round().to(torch.uint8)
 
     def _events(self, out: torch.Tensor, idx: torch.Tensor) -> None:
         """Each visible event's simulation, drawn on every frame of the shot: its objects are there before

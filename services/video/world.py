@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import torch
 
 from cinemesh.v1 import plan_pb2 as p
-from cinemesh.video import subjects
+from cinemesh.video import places, subjects
 
 #: Layer depths in scene units: the camera's parallax and dolly scale follow 1/depth.
 SKY, FAR, MID, NEAR = 100.0, 10.0, 5.0, 2.5
@@ -40,6 +40,9 @@ class World:
     fog: float  # 0..1
     neon: bool
     skyline: float = 0.62  # where the layers' horizon line shows in the frame at rest (frame-height fraction)
+    glass: torch.Tensor | None = None  # [H, W] bool on the canvas: windows, where the weather outside shows
+    water: float | None = None  # frame-height fraction where boats float (None: the location's own)
+    indoors: bool | None = None  # the named place is inside (None: as the location says)
 
 
 def _rng(seed: int, salt: str) -> torch.Generator:
@@ -67,7 +70,7 @@ _LIGHT = {  # multiplier on lit surfaces (and characters)
     p.LIGHTING_STUDIO: (1.1, 1.1, 1.1),
     p.LIGHTING_CANDLELIGHT: (1.0, 0.62, 0.3),
 }
-_FOG = {p.WEATHER_FOG: 0.75, p.WEATHER_RAIN: 0.25, p.WEATHER_SNOW: 0.35, p.WEATHER_STORM: 0.35}
+_FOG = {p.WEATHER_FOG: 0.6, p.WEATHER_RAIN: 0.25, p.WEATHER_SNOW: 0.35, p.WEATHER_STORM: 0.35}
 # Skies under cloud (zenith, horizon, cloud colour) and how much light comes through: a storm is dark and
 # low, rain and overcast grey, snow and fog pale. No sun shows through any of them.
 _CLOUDED = {
@@ -119,14 +122,21 @@ def _paint(canvas: Canvas, mask: torch.Tensor, color: tuple, shade: float = 0.15
     return torch.tensor(color)[None, None, :] * ramp[..., None] * mask[..., None]
 
 
-def build(env: p.Environment, width: int, height: int, seed: int, scenery: subjects.Scenery | None = None) -> World:
+def build(
+    env: p.Environment,
+    width: int,
+    height: int,
+    seed: int,
+    scenery: subjects.Scenery | None = None,
+    place: places.Kind | None = None,
+) -> World:
     """The layers of one shot's environment for a frame of width × height, with the props and
-    tree species its place names (`scenery`)."""
+    tree species its place names (`scenery`), drawn as the named place kind (`place`) where there is one."""
     lw, lh = int(width * (1 + 2 * MARGIN_X)), int(height * (1 + 2 * MARGIN_Y))
     canvas = Canvas(lh, lw)
     g = _rng(seed, f"world:{env.location}")
     zenith, horizon_color = _SKIES.get(env.time_of_day, _SKIES[p.TIME_OF_DAY_DAY])
-    frame_top = lh * MARGIN_Y  # canvas row where the frame's top sits at rest
+    frame_top = (lh - height) / 2  # canvas row where the frame's top sits at rest
     horizon = frame_top + height * 0.62  # canvas row of the horizon
     night = env.time_of_day in (p.TIME_OF_DAY_NIGHT, p.TIME_OF_DAY_DUSK)
     clouded = _CLOUDED.get(env.weather) or (_OVERCAST_SKY if env.lighting == p.LIGHTING_OVERCAST else None)
@@ -148,12 +158,29 @@ def build(env: p.Environment, width: int, height: int, seed: int, scenery: subje
     location = env.location
     layers: list[tuple[torch.Tensor, torch.Tensor | None, float]] = [(sky, None, SKY)]
     scenery = scenery or subjects.Scenery()
-    if location == p.LOCATION_FOREST and scenery.trees is not None:
+    glass = None
+    if place is not None:
+        base = _BASES.get(place.base)
+        if place.base == "forest" and scenery.trees is not None:
+            layers += _species_forest(canvas, g, horizon, height, scenery.trees)
+        elif base is not None:
+            layers += base(canvas, g, horizon, height, night)
+        if env.weather == p.WEATHER_SNOW and not place.indoors:
+            layers = _snowed(layers, canvas, horizon, height)
+        snowy = env.weather == p.WEATHER_SNOW and not place.indoors
+        painter = places.Painter(lh, lw, width * MARGIN_X, horizon, width, height, sky, g, night, snowy)
+        drawn = places.draw(place, painter)
+        layers += drawn.layers
+        glass = drawn.glass
+        layers.sort(key=lambda layer: -layer[2])  # far to near (the sort is stable: a base's order holds)
+    elif location == p.LOCATION_FOREST and scenery.trees is not None:
         layers += _species_forest(canvas, g, horizon, height, scenery.trees)
     elif location == p.LOCATION_INTERIOR and env.place and not CORRIDORS & set(env.place.lower().split()):
         layers += _room(canvas, g, horizon, height, night)
     else:
         layers += _BUILDERS.get(location, _field)(canvas, g, horizon, height, night)
+    if place is None and env.weather == p.WEATHER_SNOW and location not in (p.LOCATION_INTERIOR, p.LOCATION_STUDIO):
+        layers = _snowed(layers, canvas, horizon, height)
     layers = _with_props(layers, canvas, scenery.props, width * MARGIN_X, horizon, width, height)
     light = torch.tensor(_LIGHT.get(env.lighting, (1.0, 1.0, 1.0)))
     if night and env.lighting == p.LIGHTING_NATURAL:
@@ -170,11 +197,25 @@ def build(env: p.Environment, width: int, height: int, seed: int, scenery: subje
             lit = lit * (1 - amount) + fog_color * amount
         out.append(Layer((lit.clamp(0, 1) * 255).to(torch.uint8), mask, depth))
     neon = location == p.LOCATION_NEON_CITY or env.lighting == p.LIGHTING_NEON
-    return World(out, light, 0.62 + 0.25, fog, neon, (horizon - (lh - height) / 2) / height)
+    skyline = (horizon - frame_top) / height
+    if place is None:
+        return World(out, light, 0.62 + 0.25, fog, neon, skyline)
+    feet = 0.87 if place.feet is None else skyline + place.feet
+    water = None if place.water is None else skyline + place.water
+    return World(out, light, feet, fog, neon, skyline, glass, water, place.indoors)
 
 
 # ---------------------------------------------------------------- location builders
 # Each returns [(rgb float [H, W, 3], mask bool [H, W] | None, depth)] from far to near.
+
+
+def _snowed(layers: list, canvas: Canvas, horizon: float, height: int) -> list:
+    """Snow lying on the open ground of a stock world: its middle and near layers whiten below the horizon."""
+    lying = (canvas.y >= horizon + height * 0.02)[..., None]
+    return [
+        (torch.where(lying, rgb * 0.3 + 0.68, rgb) if depth in (MID, NEAR) else rgb, mask, depth)
+        for rgb, mask, depth in layers
+    ]
 
 
 def _clouds(
@@ -266,7 +307,15 @@ def _city(canvas: Canvas, g: torch.Generator, horizon: float, height: int, night
             x0 = k * height * 0.5
             awnings |= canvas.rect(x0, horizon - height * 0.12, x0 + height * 0.35, horizon - height * 0.05)
     awning_rgb = torch.where(stripes[..., None], torch.tensor([0.85, 0.2, 0.2]), torch.tensor([0.95, 0.9, 0.8]))
-    return [far, mid, (street_rgb, street[1], NEAR), (awning_rgb.expand(canvas.h, canvas.w, 3) * 1.0, awnings, NEAR)]
+    # street lamps at uneven spacing along the kerb, standing from the street's near edge into the sky
+    lamps = torch.zeros(canvas.h, canvas.w, dtype=torch.bool)
+    x = float(_u(g, 1)) * height * 0.4
+    while x < canvas.w:
+        lamps |= canvas.rect(x, horizon - height * 0.3, x + height * 0.012, horizon + height * 0.2)
+        lamps |= canvas.rect(x - height * 0.03, horizon - height * 0.31, x + height * 0.04, horizon - height * 0.29)
+        x += height * (0.35 + 0.6 * float(_u(g, 1)))
+    fixtures = torch.where(lamps[..., None], torch.tensor([0.18, 0.19, 0.2]), awning_rgb)
+    return [far, mid, (street_rgb, street[1], NEAR), (fixtures, awnings | lamps, NEAR)]
 
 
 def _neon_city(canvas: Canvas, g: torch.Generator, horizon: float, height: int, night: bool) -> list:
@@ -505,6 +554,15 @@ def _underwater(canvas: Canvas, g: torch.Generator, horizon: float, height: int,
     floor = _ground(canvas, horizon + height * 0.15, (0.55, 0.5, 0.35))
     return [(water, None, FAR), (_paint(canvas, weeds, (0.1, 0.45, 0.25)), weeds, MID), floor]
 
+
+_BASES = {
+    "field": _field,
+    "beach": _beach,
+    "city": _city,
+    "desert": _desert,
+    "mountains": _mountains,
+    "forest": _forest,
+}
 
 _BUILDERS = {
     p.LOCATION_CITY_STREET: _city,

@@ -140,8 +140,9 @@ def _camera(movement: str) -> tuple[int, int, int, int]:
     scene_plan = make(f"A wide shot of a city street at noon, {movement}, documentary.", 1.0)
     frames, _ = _render(scene_plan)
     a, b = frames[0].astype(float), frames[8].astype(float)
-    far = _shift(a[int(H * 0.2) : int(H * 0.35)], b[int(H * 0.2) : int(H * 0.35)])  # skyline (depth 10)
-    near = _shift(a[int(H * 0.6) : int(H * 0.75)], b[int(H * 0.6) : int(H * 0.75)])  # street level (depth 2.5)
+    # the horizon sits at 0.62 of the frame: above the nearer buildings only the far skyline shows
+    far = _shift(a[int(H * 0.08) : int(H * 0.2)], b[int(H * 0.08) : int(H * 0.2)])  # skyline (depth 10)
+    near = _shift(a[int(H * 0.75) : int(H * 0.9)], b[int(H * 0.75) : int(H * 0.9)])  # street level (depth 2.5)
     left = _shift(a[:, : W // 2], b[:, : W // 2])
     right = _shift(a[:, W // 2 :], b[:, W // 2 :])
     return far, near, left, right
@@ -348,6 +349,7 @@ WORD_EVENTS = {
     "burst": "A red balloon pops at 2 seconds.",
     "drop": "A wrench drops onto the floor at 2 seconds.",
     "shatter": "A vase falls and smashes at 2 seconds.",
+    "wave": "A huge wave crashes against the rocks at 2 seconds.",
 }
 CUE_FRAME = 48
 
