@@ -41,7 +41,6 @@ PIPELINE: tuple[tuple[tuple[str, ...], float], ...] = (
     (("video", "audio"), 70.0),
     (("lipsync",), 20.0),
 )
-WATCH_POLL_SECONDS = 0.25
 
 
 def _ts(value) -> Timestamp | None:  # type: ignore[no-untyped-def]
@@ -125,30 +124,26 @@ class JobsApi:
         count_finished(record)
         return self.to_proto(record)
 
-    def watch(
-        self, account: Account, job_id: str, active: callable = lambda: True
-    ) -> Iterator[gateway_pb2.WatchJobResponse]:  # type: ignore[valid-type]
-        """Yields the job on every change of state or stage until it is terminal."""
-        last = None
-        while active():
-            record = self.job(account, job_id)
-            runs = self._store.stage_runs(job_id)
-            progress = self.progress(record, runs)
-            snapshot = (record.state, tuple((r.stage, r.status, r.attempts) for r in runs), round(progress.percent))
-            if snapshot != last:
-                last = snapshot
-                yield gateway_pb2.WatchJobResponse(
-                    job=self.to_proto(record, runs),
-                    current_stage=progress.current_stage,
-                    progress_percent=progress.percent,
-                    eta_seconds=progress.eta_seconds,
-                )
-            if record.terminal:
-                return
-            time.sleep(WATCH_POLL_SECONDS)
+    def watch_update(
+        self, record: JobRecord, runs: list[StageRun], rates: dict[str, float | None] | None = None
+    ) -> tuple[tuple, gateway_pb2.WatchJobResponse]:
+        """What a watcher is sent about a job, and the key that says whether it changed since the last one."""
+        progress = self.progress(record, runs, rates)
+        key = (record.state, tuple((r.stage, r.status, r.attempts) for r in runs), round(progress.percent))
+        return key, gateway_pb2.WatchJobResponse(
+            job=self.to_proto(record, runs),
+            current_stage=progress.current_stage,
+            progress_percent=progress.percent,
+            eta_seconds=progress.eta_seconds,
+        )
 
-    def progress(self, record: JobRecord, runs: list[StageRun]) -> Progress:
-        """Percent done and ETA from the median measured seconds per video second of each stage."""
+    def progress(
+        self, record: JobRecord, runs: list[StageRun], rates: dict[str, float | None] | None = None
+    ) -> Progress:
+        """Percent done and ETA from the median measured seconds per video second of each stage.
+
+        `rates` (stage → seconds per video second) lets a caller that reports on many jobs measure them once.
+        """
         if record.state == "completed":
             return Progress(common_pb2.STAGE_UNSPECIFIED, 100.0, 0.0)
         if record.terminal:
@@ -162,7 +157,11 @@ class JobsApi:
                 run = by_stage.get(stage)
                 if run is not None and run.status == "done":
                     continue
-                rate = self._store.seconds_per_video_second(stage)
+                rate = (
+                    rates[stage]
+                    if rates is not None and stage in rates
+                    else self._store.seconds_per_video_second(stage)
+                )
                 expected = None if rate is None else rate * record.duration_seconds
                 if run is None:
                     fraction, remaining = 0.0, expected

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 
 import grpc
 
 from cinemesh.gateway.http import HttpFront
 from cinemesh.gateway.jobs import JobsApi
 from cinemesh.gateway.reconciler import Reconciler
+from cinemesh.gateway.watch import JobWatchHub
 from cinemesh.runtime import metrics
 from cinemesh.runtime.app import ServiceApp
 from cinemesh.runtime.auth import authorization_of
@@ -23,51 +25,62 @@ log = logging.getLogger(__name__)
 
 
 class JobServicer(gateway_pb2_grpc.JobServiceServicer):
-    """Thin transport: authenticate, delegate to JobsApi."""
+    """Thin transport on the asyncio server: authenticate, delegate to JobsApi off the event loop."""
 
-    def __init__(self, api: JobsApi) -> None:
+    def __init__(self, api: JobsApi, hub: JobWatchHub) -> None:
         self._api = api
+        self._hub = hub
 
-    def _account(self, context: grpc.ServicerContext) -> Account:
-        return self._api.authenticate(authorization_of(context))
+    async def _account(self, context: grpc.aio.ServicerContext) -> Account:
+        return await asyncio.to_thread(self._api.authenticate, authorization_of(context))
 
-    def SubmitJob(
-        self, request: gateway_pb2.SubmitJobRequest, context: grpc.ServicerContext
+    async def SubmitJob(
+        self, request: gateway_pb2.SubmitJobRequest, context: grpc.aio.ServicerContext
     ) -> gateway_pb2.SubmitJobResponse:
-        return self._api.submit(self._account(context), request)
+        return await asyncio.to_thread(self._api.submit, await self._account(context), request)
 
-    def GetJob(self, request: gateway_pb2.GetJobRequest, context: grpc.ServicerContext) -> gateway_pb2.GetJobResponse:
-        return gateway_pb2.GetJobResponse(job=self._api.get(self._account(context), request.job_id))
+    async def GetJob(
+        self, request: gateway_pb2.GetJobRequest, context: grpc.aio.ServicerContext
+    ) -> gateway_pb2.GetJobResponse:
+        job = await asyncio.to_thread(self._api.get, await self._account(context), request.job_id)
+        return gateway_pb2.GetJobResponse(job=job)
 
-    def WatchJob(
-        self, request: gateway_pb2.WatchJobRequest, context: grpc.ServicerContext
-    ) -> Iterator[gateway_pb2.WatchJobResponse]:
-        yield from self._api.watch(self._account(context), request.job_id, context.is_active)
+    async def WatchJob(
+        self, request: gateway_pb2.WatchJobRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[gateway_pb2.WatchJobResponse]:
+        async for update in self._hub.watch(await self._account(context), request.job_id):
+            yield update
 
-    def CancelJob(
-        self, request: gateway_pb2.CancelJobRequest, context: grpc.ServicerContext
+    async def CancelJob(
+        self, request: gateway_pb2.CancelJobRequest, context: grpc.aio.ServicerContext
     ) -> gateway_pb2.CancelJobResponse:
-        return gateway_pb2.CancelJobResponse(job=self._api.cancel(self._account(context), request.job_id))
+        job = await asyncio.to_thread(self._api.cancel, await self._account(context), request.job_id)
+        return gateway_pb2.CancelJobResponse(job=job)
 
-    def DownloadJob(
-        self, request: gateway_pb2.DownloadJobRequest, context: grpc.ServicerContext
-    ) -> Iterator[gateway_pb2.DownloadJobResponse]:
-        yield from self._api.download(self._account(context), request.job_id)
+    async def DownloadJob(
+        self, request: gateway_pb2.DownloadJobRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[gateway_pb2.DownloadJobResponse]:
+        # A generator: its checks (the job exists, is completed) run on the first next(), off the loop.
+        chunks = self._api.download(await self._account(context), request.job_id)
+        while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
+            yield chunk
 
-    def GetAccount(
-        self, request: gateway_pb2.GetAccountRequest, context: grpc.ServicerContext
+    async def GetAccount(
+        self, request: gateway_pb2.GetAccountRequest, context: grpc.aio.ServicerContext
     ) -> gateway_pb2.GetAccountResponse:
-        return self._api.account(self._account(context))
+        return await asyncio.to_thread(self._api.account, await self._account(context))
 
 
 def main() -> None:
-    app = ServiceApp("gateway")
+    app = ServiceApp("gateway", asynchronous=True)
     metrics.init_gateway_series()
     api = JobsApi(app.settings, app.store, app.artifacts, app.publisher)
+    hub = JobWatchHub(api, app.store)
     app.host.add_service(
         "cinemesh.v1.JobService",
-        lambda server: gateway_pb2_grpc.add_JobServiceServicer_to_server(JobServicer(api), server),
+        lambda server: gateway_pb2_grpc.add_JobServiceServicer_to_server(JobServicer(api, hub), server),
     )
+    app.host.add_background(hub)
     app.host.add_background(HttpFront(api, app.settings.grpc_host, app.settings.http_port))
 
     def handle(delivery: Delivery) -> None:

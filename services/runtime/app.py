@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from cinemesh.runtime.aioserver import AioServiceHost
 from cinemesh.runtime.artifacts import ArtifactStore
 from cinemesh.runtime.bus import Publisher
 from cinemesh.runtime.config import Settings
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 class ServiceApp:
     """The parts one service process is made of, built from its environment."""
 
-    def __init__(self, service: str, settings: Settings | None = None) -> None:
+    def __init__(self, service: str, settings: Settings | None = None, asynchronous: bool = False) -> None:
         configure_logging(service)
         self.settings = settings or Settings.from_env(service)
         self.store = JobStore(self.settings.database_url)
@@ -32,7 +33,10 @@ class ServiceApp:
         self.artifacts = ArtifactStore(self.settings.artifacts_url)
         ensure_topics(self.settings.kafka_bootstrap, self.settings.kafka_partitions)
         self.publisher = Publisher(self.settings)
-        self.host = ServiceHost(self.settings)
+        # The gateway serves long-lived streams (WatchJob) on the asyncio host; the stages use the threaded one.
+        self.host: ServiceHost | AioServiceHost = (
+            AioServiceHost(self.settings) if asynchronous else ServiceHost(self.settings)
+        )
 
     def stage_runner(self, job_state: str | None) -> StageRunner:
         return StageRunner(self.settings.service, self.store, self.publisher, job_state, self.settings.lease_seconds)

@@ -411,6 +411,12 @@ class JobStore:
             raise NotFound(f"job {job_id!r} does not exist")
         return _job(row)
 
+    def get_jobs(self, job_ids: list[str]) -> dict[str, JobRecord]:
+        """Several jobs in one query (unknown ids are left out)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(jobs).where(jobs.c.job_id.in_(job_ids))).all()
+        return {row.job_id: _job(row) for row in rows}
+
     def job_state(self, job_id: str) -> str | None:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(jobs.c.state).where(jobs.c.job_id == job_id)).scalar()
@@ -684,6 +690,17 @@ class JobStore:
                 sa.select(stage_runs).where(stage_runs.c.job_id == job_id).order_by(stage_runs.c.started_at)
             ).all()
         return [_stage_run(row) for row in rows]
+
+    def stage_runs_of(self, job_ids: list[str]) -> dict[str, list[StageRun]]:
+        """The stage runs of several jobs in one query, each job's in start order."""
+        found: dict[str, list[StageRun]] = {job_id: [] for job_id in job_ids}
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(stage_runs).where(stage_runs.c.job_id.in_(job_ids)).order_by(stage_runs.c.started_at)
+            ).all()
+        for row in rows:
+            found[row.job_id].append(_stage_run(row))
+        return found
 
     def seconds_per_video_second(self, stage: str, sample: int = 50) -> float | None:
         """Median wall seconds a stage spent per second of video over its recent finished runs."""

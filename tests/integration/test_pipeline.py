@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import time
 import uuid
 
 import av
 import grpc
 import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 from support import records_of
 
 from cinemesh.runtime import tracing
@@ -114,3 +116,35 @@ def test_unknown_job_is_not_found(client) -> None:
     with pytest.raises(grpc.RpcError) as caught:
         client.get("no-such-job")
     assert caught.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_many_watchers_leave_health_and_other_calls_unaffected(mesh, client) -> None:
+    """300 open WatchJob streams (the gateway used to spend one of 16 threads on each) while health checks
+    and GetAccount keep answering within the 5 s deadline they used to miss with 20 watchers, and every
+    watcher sees the job complete."""
+    job_id = client.submit("A kite over a windy beach, watched", duration_seconds=1.0, resolution="480p").job.job_id
+    watchers = 300
+    calls = [
+        client.stub.WatchJob(gateway_pb2.WatchJobRequest(job_id=job_id), metadata=client.metadata, timeout=180)
+        for _ in range(watchers)
+    ]
+    health = health_pb2_grpc.HealthStub(client.channel)
+    try:
+        started = time.monotonic()
+        slowest = 0.0
+        for _ in range(20):
+            before = time.monotonic()
+            assert (
+                health.Check(health_pb2.HealthCheckRequest(), timeout=5).status
+                == health_pb2.HealthCheckResponse.SERVING
+            )
+            client.stub.GetAccount(gateway_pb2.GetAccountRequest(), metadata=client.metadata, timeout=5)
+            slowest = max(slowest, time.monotonic() - before)
+            time.sleep(0.1)
+        print(f"{watchers} watchers: slowest health check + GetAccount {slowest * 1000:.0f} ms")
+        finals = [list(call)[-1] for call in calls]
+    finally:
+        for call in calls:
+            call.cancel()
+    assert all(update.job.state == common_pb2.JOB_STATE_COMPLETED for update in finals)
+    assert time.monotonic() - started < 180
