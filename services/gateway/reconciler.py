@@ -7,9 +7,11 @@ gateway of the embedded mesh. Every `reconcile_interval_seconds` it
 1. publishes outbox records that have waited too long (their writer crashed
    after the commit, or the broker was down);
 2. re-drives jobs without progress for `stall_seconds` — no state change, no
-   lease heartbeat, no stage finished — by queueing again every stored record
-   whose consuming stage has not finished with it (the job's frontier). The
-   stages are idempotent, so a re-drive never renders twice what is done;
+   lease heartbeat, no stage finished — whose next stage did nothing in that
+   time either (a busy stage means the job waits in a backlog), by queueing
+   again every stored record whose consuming stage has not finished with it
+   (the job's frontier). The stages are idempotent, so a re-drive never renders
+   twice what is done;
 3. fails a job, with a refund, once it has been re-driven `max_redrives` times.
 
 A lost broker, a stage that died without redelivery, a gateway that missed an
@@ -26,7 +28,7 @@ import time
 import sqlalchemy as sa
 
 from cinemesh.gateway.jobs import count_finished
-from cinemesh.gateway.redrive import frontier
+from cinemesh.gateway.redrive import frontier, waiting_on
 from cinemesh.runtime import metrics
 from cinemesh.runtime.bus import Publisher
 from cinemesh.runtime.config import Settings
@@ -112,13 +114,23 @@ class Reconciler:
         if sent:
             log.info("outbox sweep published %d record(s)", sent)
         metrics.OUTBOX_PENDING.set(self._store.outbox_pending())
-        for job in self._store.stalled_jobs(self._settings.stall_seconds):
-            self._redrive(job)
+        stalled = self._store.stalled_jobs(self._settings.stall_seconds)
+        if stalled:
+            # A job whose next stage is busy with other jobs is waiting in a backlog, not stalled: re-driving it
+            # would only add duplicates to the queue. A stage that did nothing for the whole stall window while
+            # the job waited for it lost the job's record (or is down).
+            busy = self._store.stages_active_since(self._settings.stall_seconds)
+            for job in stalled:
+                self._redrive(job, busy)
         if time.monotonic() >= self._next_prune:
             self._store.prune_outbox(OUTBOX_RETENTION_SECONDS)
             self._next_prune = time.monotonic() + 60.0
 
-    def _redrive(self, job: JobRecord) -> None:
+    def _redrive(self, job: JobRecord, busy: set[str]) -> None:
+        records = frontier(self._store, self._publisher, job)
+        done = {run.stage for run in self._store.stage_runs(job.job_id) if run.status == "done"}
+        if waiting_on(records, done) <= busy and records:
+            return
         if job.redrives >= self._settings.max_redrives:
             reason = (
                 f"no progress for {self._settings.stall_seconds:g} s after {job.redrives} re-drive(s); credits refunded"
@@ -130,7 +142,6 @@ class Reconciler:
                 count_finished(failed)
                 log.error("job %s failed: %s", job.job_id, reason)
             return
-        records = frontier(self._store, self._publisher, job)
         if self._store.redrive(job, records):
             metrics.JOBS_REDRIVEN.labels("redriven").inc()
             log.warning(

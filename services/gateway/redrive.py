@@ -31,12 +31,8 @@ def frontier(store: JobStore, publisher: Publisher, job: JobRecord) -> list[dict
     """
     runs = {run.stage: run for run in store.stage_runs(job.job_id)}
     done = {stage for stage, run in runs.items() if run.status == "done"}
-
-    def pending(topic: str) -> bool:
-        return not set(CONSUMERS[topic]) <= done
-
     records = []
-    if pending(JOBS_SUBMITTED):
+    if not set(CONSUMERS[JOBS_SUBMITTED]) <= done:
         spec = common_pb2.GenerationSpec.FromString(job.spec)
         submitted = submitted_record(
             publisher, job.job_id, job.account_id, spec, job.tier, job.seed, job.request_id or job.job_id
@@ -44,5 +40,10 @@ def frontier(store: JobStore, publisher: Publisher, job: JobRecord) -> list[dict
         records.append(submitted.to_json())
     for run in runs.values():
         if run.status == "done":
-            records += [record for record in run.outputs if pending(record["topic"])]
+            records += [record for record in run.outputs if not set(CONSUMERS[record["topic"]]) <= done]
     return records
+
+
+def waiting_on(records: list[dict[str, str]], done: set[str]) -> set[str]:
+    """The stages (or "gateway") that the frontier `records` wait for."""
+    return {stage for record in records for stage in CONSUMERS[record["topic"]] if stage not in done}

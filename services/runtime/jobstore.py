@@ -760,6 +760,23 @@ class JobStore:
             ).all()
         return [_job(row) for row in rows]
 
+    def stages_active_since(self, seconds: float) -> set[str]:
+        """Stages that started, heart-beat or finished any work in the last `seconds`."""
+        cutoff = utcnow() - dt.timedelta(seconds=seconds)
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(stage_runs.c.stage)
+                .where(
+                    sa.or_(
+                        stage_runs.c.started_at > cutoff,
+                        stage_runs.c.finished_at > cutoff,
+                        stage_runs.c.heartbeat_at > cutoff,
+                    )
+                )
+                .distinct()
+            ).all()
+        return {row.stage for row in rows}
+
     def redrive(self, job: JobRecord, records: list[dict[str, str]]) -> bool:
         """Queues `records` again for a stalled job and counts the re-drive, once per stall (False if raced)."""
         now = utcnow()

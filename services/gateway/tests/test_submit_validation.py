@@ -9,6 +9,7 @@ import pytest
 from support import job_store
 
 from cinemesh.gateway.jobs import JobsApi
+from cinemesh.runtime.bus import OutboundRecord, make_record
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import InvalidArgument
 from cinemesh.runtime.jobstore import Account
@@ -33,11 +34,16 @@ def test_a_cue_after_the_explicit_duration_is_invalid_argument_before_credits() 
 
 
 class _Publisher:
+    """Builds records as the real publisher does; the broker is never reached."""
+
     def __init__(self) -> None:
         self.records: list[str] = []
 
-    def publish(self, topic: str, key: str, message: Any, event_id: str = "") -> None:
-        self.records.append(key)
+    def record(self, topic: str, key: str, message: Any, event_id: str | None = None) -> OutboundRecord:
+        return make_record(topic, key, message, "/cinemesh/test", event_id)
+
+    def send(self, record: OutboundRecord, timeout: float = 30.0) -> None:
+        self.records.append(record.key)
 
 
 def test_a_prompt_without_a_duration_is_charged_for_the_length_it_times_and_says_so(tmp_path: Path) -> None:
