@@ -43,6 +43,7 @@ BENCHMARKS: list[tuple[str, list[str], str]] = [
         "false reject and false accept rates of each cameo verification check",
     ),
     ("mesh_overhead", ["--runs", "3", "--duration", "4", "--resolution", "720p"], "mesh vs direct, and start-up"),
+    ("watchers", ["--watchers", "500", "--calls", "200"], "SubmitJob and health p99 with 500 open WatchJob streams"),
     (
         "soak",
         ["--jobs", "200", "--faults", "random"],

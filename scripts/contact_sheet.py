@@ -1,15 +1,19 @@
 """Contact sheets of rendered shots, to look at: frames around each visible event, and evenly spaced ones.
 
     .venv/bin/python scripts/contact_sheet.py OUT_DIR "prompt one" "prompt two" ... [--height 720]
+    .venv/bin/python scripts/contact_sheet.py OUT_DIR --review benchmarks/data/depict14.jsonl
 
 Renders each prompt's picture with the embedded renderer (no mesh, no audio) and writes one PNG per
 prompt: a row of evenly spaced frames, then for each visible event the frames from 8 before its cue
-to 8 after, each labelled with its frame number.
+to 8 after, each labelled with its frame number. `--review` writes the grids a blind depiction review
+marks, one `<id>.png` per line of a labelled JSONL file: first, middle and last frame above; 4 frames
+before the event, the event frame and 6 after below.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 import numpy as np
@@ -58,14 +62,34 @@ def sheet(prompt: str, height: int, seed: int) -> Image.Image:
     return out
 
 
+def review_grid(prompt: str, event_time_s: float, height: int, seed: int) -> Image.Image:
+    scene_plan, frames = _frames(prompt, height, seed)
+    count, fps = len(frames), scene_plan.format.fps or 24
+    cues = [cue.frame for cue in scene_plan.sound_cues if render.visible_kind(cue)]
+    event = min(cues, key=lambda f: abs(f - event_time_s * fps)) if cues else round(event_time_s * fps)
+    clamp = lambda k: max(0, min(count - 1, k))  # noqa: E731
+    rows = [_row(frames, [0, count // 2, count - 1]), _row(frames, [clamp(event - 4), clamp(event), clamp(event + 6)])]
+    out = Image.new("RGB", (rows[0].width, sum(r.height for r in rows)), "black")
+    out.paste(rows[0], (0, 0))
+    out.paste(rows[1], (0, rows[0].height))
+    return out
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("out", type=Path)
-    parser.add_argument("prompts", nargs="+")
+    parser.add_argument("prompts", nargs="*")
+    parser.add_argument("--review", type=Path, help="labelled JSONL (id, prompt, event_time_s): review grids")
     parser.add_argument("--height", type=int, default=720)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.review:
+        for line in args.review.read_text().splitlines():
+            item = json.loads(line)
+            path = args.out / f"{item['id']}.png"
+            review_grid(item["prompt"], float(item["event_time_s"]), args.height, args.seed).save(path)
+            print(path)
     for index, prompt in enumerate(args.prompts):
         path = args.out / f"sheet{index:02d}.png"
         sheet(prompt, args.height, args.seed).save(path)

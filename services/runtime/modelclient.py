@@ -8,15 +8,21 @@ with their gRPC code, so a user's mistake stays INVALID_ARGUMENT end to end.
 
 from __future__ import annotations
 
+import contextlib
+import http.client
+import json
+import socket
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Generic, TypeVar
+from urllib.parse import urlsplit
 
-import requests
 from google.protobuf.message import Message
 
-from cinemesh.runtime import errors, metrics
+from cinemesh.runtime import cancellation, errors, metrics
 from cinemesh.runtime.config import Settings
 
 Req = TypeVar("Req", bound=Message)
@@ -26,6 +32,8 @@ PROTOBUF = "application/x-protobuf"
 #: Response headers of a Serve replica: the device it computed on and for how long.
 DEVICE_HEADER = "x-cinemesh-device"
 DEVICE_SECONDS_HEADER = "x-cinemesh-device-seconds"
+#: How often a model call looks whether its job was cancelled.
+CANCEL_POLL_SECONDS = 0.25
 
 _ERRORS_BY_CODE: dict[str, type[errors.CinemeshError]] = {
     "NOT_FOUND": errors.NotFound,
@@ -57,7 +65,7 @@ class ModelClient(Generic[Req, Resp]):
         self._response_type = response_type
         self._url = f"{settings.ray_serve_url}/{app}"
         self._local = local_model() if settings.model_runtime == "inprocess" else None
-        self._session = requests.Session()
+        self._calls = ThreadPoolExecutor(thread_name_prefix=f"{app}-call")
 
     def call(self, request: Req) -> Resp:
         started = time.monotonic()
@@ -73,38 +81,77 @@ class ModelClient(Generic[Req, Resp]):
             )
 
     def _call_serve(self, request: Req) -> Resp:
-        try:
-            reply = self._session.post(
-                self._url,
-                data=request.SerializeToString(),
-                headers={"content-type": PROTOBUF},
-                timeout=(5, self._settings.model_timeout_seconds),
-            )
-        except requests.RequestException as exc:
-            raise errors.Unavailable(f"Ray Serve app {self._app!r} at {self._url} is unreachable: {exc}") from exc
-        if reply.status_code == 200:
+        reply = self._post(request.SerializeToString())
+        if reply.status == 200:
             self._count_device_seconds(reply.headers)
-            return self._response_type.FromString(reply.content)
-        if reply.status_code == 422:
-            payload = reply.json()
+            return self._response_type.FromString(reply.body)
+        text = reply.body[:500].decode(errors="replace")
+        if reply.status == 422:
+            payload = json.loads(reply.body)
             raise error_from_payload(payload.get("code", ""), payload.get("message", ""))
-        if reply.status_code == 404:
+        if reply.status == 404:
             # Only the Serve proxy answers 404 (the app answers 422): the app is not deployed (yet), e.g. while
             # Ray Serve restarts.
-            raise errors.Unavailable(f"Ray Serve has no app at {self._url} (yet): {reply.text[:200]}")
-        if reply.status_code == 429 or reply.status_code >= 500:
+            raise errors.Unavailable(f"Ray Serve has no app at {self._url} (yet): {text[:200]}")
+        if reply.status == 429 or reply.status >= 500:
             # Overloaded, restarting, or a dependency of the replica is down: retried until the horizon.
-            raise errors.Unavailable(f"Ray Serve app {self._app!r} answered {reply.status_code}: {reply.text[:500]}")
-        raise RuntimeError(f"Ray Serve app {self._app!r} answered {reply.status_code}: {reply.text[:500]}")
+            raise errors.Unavailable(f"Ray Serve app {self._app!r} answered {reply.status}: {text}")
+        raise RuntimeError(f"Ray Serve app {self._app!r} answered {reply.status}: {text}")
 
-    def _count_device_seconds(self, headers: requests.structures.CaseInsensitiveDict) -> None:
-        device = headers.get(DEVICE_HEADER, "")
+    def _post(self, body: bytes) -> _Reply:
+        """POSTs on a connection of its own; if the job is cancelled meanwhile, closes it, and Serve cancels the
+        request in the replica."""
+        url = urlsplit(self._url)
+        connection = http.client.HTTPConnection(url.hostname, url.port, timeout=self._settings.model_timeout_seconds)
+        cancelled = cancellation.current()
+
+        def exchange() -> _Reply:
+            try:
+                connection.request("POST", url.path, body=body, headers={"content-type": PROTOBUF})
+                response = connection.getresponse()
+                return _Reply(response.status, dict(response.getheaders()), response.read())
+            except (OSError, http.client.HTTPException) as exc:
+                if cancelled is not None and cancelled.is_set():
+                    raise cancellation.WorkCancelled("the job was cancelled; its model request was abandoned") from exc
+                raise errors.Unavailable(f"Ray Serve app {self._app!r} at {self._url} is unreachable: {exc}") from exc
+
         try:
-            seconds = float(headers.get(DEVICE_SECONDS_HEADER, ""))
+            if cancelled is None:
+                return exchange()
+            call = self._calls.submit(exchange)
+            while True:
+                try:
+                    return call.result(timeout=CANCEL_POLL_SECONDS)
+                except TimeoutError:
+                    if cancelled.is_set():
+                        _abort(connection)
+        finally:
+            connection.close()
+
+    def _count_device_seconds(self, headers: dict[str, str]) -> None:
+        lowered = {name.lower(): value for name, value in headers.items()}
+        device = lowered.get(DEVICE_HEADER, "")
+        try:
+            seconds = float(lowered.get(DEVICE_SECONDS_HEADER, ""))
         except ValueError:
             return
         if device in ("cpu", "gpu") and seconds >= 0:
             metrics.MODEL_DEVICE_SECONDS.labels(self._app, device).inc(seconds)
+
+
+@dataclass(frozen=True)
+class _Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def _abort(connection: http.client.HTTPConnection) -> None:
+    """Shuts the socket under a request in flight: the reading thread wakes, and the server sees the client go."""
+    sock = connection.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 def _local_device() -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import os
+import threading
 import time
 from typing import Any
 
@@ -20,6 +21,7 @@ from ray.serve import Application
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from cinemesh.runtime import cancellation
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import CinemeshError
 from cinemesh.runtime.modelclient import DEVICE_HEADER, DEVICE_SECONDS_HEADER, PROTOBUF
@@ -48,7 +50,17 @@ class ProtoModel:
         try:
             message = self._request_type.FromString(body)
             started = time.monotonic()
-            reply = await asyncio.to_thread(self._model, message)
+            cancelled = threading.Event()
+            with cancellation.cancellable(cancelled):  # the model's thread gets a copy of this context
+                work = asyncio.ensure_future(asyncio.to_thread(self._model, message))
+            try:
+                reply = await asyncio.shield(work)
+            except asyncio.CancelledError:
+                # The caller went away (its job was cancelled): tell the model to stop between frames. Its
+                # WorkCancelled is expected, so it is collected here instead of logged as never retrieved.
+                cancelled.set()
+                work.add_done_callback(lambda done: done.cancelled() or done.exception())
+                raise
             busy = time.monotonic() - started
         except CinemeshError as exc:
             status = 503 if exc.retryable else 422

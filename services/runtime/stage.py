@@ -11,18 +11,18 @@ dropped; a record whose work another live replica holds waits (LeaseHeld).
 
 from __future__ import annotations
 
-import contextvars
 import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from google.protobuf.message import Message
 
-from cinemesh.runtime import metrics
+from cinemesh.runtime import cancellation, metrics
 from cinemesh.runtime.bus import Delivery, OutboundRecord, Publisher
 from cinemesh.runtime.errors import CinemeshError
 from cinemesh.runtime.jobstore import JobStore
@@ -44,8 +44,8 @@ STAGE_ENUM = {
     "lipsync": common_pb2.STAGE_LIPSYNC,
 }
 
-#: Set while a job's work runs; a model call watches it and abandons its request when the job is cancelled.
-JOB_CANCELLED: contextvars.ContextVar[threading.Event | None] = contextvars.ContextVar("job_cancelled", default=None)
+#: How often a running job is checked for cancellation.
+CANCEL_CHECK_SECONDS = 1.0
 
 
 def process_identity(service: str) -> str:
@@ -68,25 +68,28 @@ class LeaseKeeper:
         self._thread = threading.Thread(target=self._beat, name=f"lease-{job_id[:8]}-{stage}", daemon=True)
 
     def _beat(self) -> None:
-        while not self._done.wait(self._lease_seconds / 3):
+        renew_every = self._lease_seconds / 3
+        next_renewal = time.monotonic() + renew_every
+        while not self._done.wait(min(CANCEL_CHECK_SECONDS, renew_every)):
             try:
-                if self._store.job_state(self._job_id) == "cancelled":
+                if not self.cancelled.is_set() and self._store.job_state(self._job_id) == "cancelled":
                     self.cancelled.set()
-                if not self._store.renew_lease(self._job_id, self._stage, self._owner, self._lease_seconds):
-                    self.lost.set()
-                    return
+                if time.monotonic() >= next_renewal:
+                    if not self._store.renew_lease(self._job_id, self._stage, self._owner, self._lease_seconds):
+                        self.lost.set()
+                        return
+                    next_renewal = time.monotonic() + renew_every
             except Exception as exc:  # a database blip: the next beat tries again before the lease runs out
                 log.warning("%s: lease heartbeat for %s failed: %s", self._stage, self._job_id, exc)
 
     @contextmanager
     def held(self) -> Iterator[LeaseKeeper]:
-        token = JOB_CANCELLED.set(self.cancelled)
         self._thread.start()
         try:
-            yield self
+            with cancellation.cancellable(self.cancelled):
+                yield self
         finally:
             self._done.set()
-            JOB_CANCELLED.reset(token)
 
 
 class StageRunner:
@@ -121,6 +124,11 @@ class StageRunner:
         with LeaseKeeper(self.store, job_id, self.stage, self.owner, self.lease_seconds).held():
             try:
                 outputs = work()
+            except cancellation.WorkCancelled:
+                log.info("%s: %s was cancelled; its work stopped", self.stage, job_id)
+                self.store.drop_stage(job_id, self.stage)
+                metrics.STAGE_RECORDS.labels(self.stage, delivery.topic, "dropped").inc()
+                return
             except CinemeshError as exc:
                 if exc.retryable:
                     raise

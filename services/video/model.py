@@ -13,6 +13,7 @@ from pathlib import Path
 import av
 import numpy as np
 
+from cinemesh.runtime import cancellation
 from cinemesh.runtime.artifacts import ArtifactStore
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import InvalidArgument
@@ -95,6 +96,7 @@ class VideoModel:
                     raise InvalidArgument("plan.shots", "the embedded renderer needs the planner's shots")
                 tracks: dict[str, common_pb2.FaceTrack] = {}
                 for _, batch, faces in render.frames(plan, cast):
+                    cancellation.raise_if_cancelled()
                     for rgb in batch.numpy():
                         write(rgb)
                     for cid, face_frames in faces.items():
@@ -107,6 +109,7 @@ class VideoModel:
                 )
             else:
                 for rgb in self._source.frames(plan):
+                    cancellation.raise_if_cancelled()
                     write(rgb)
             container.mux(stream.encode(None))
         return count

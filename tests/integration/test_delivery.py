@@ -113,21 +113,38 @@ def test_stage_killed_mid_job_restarts_and_the_job_completes_once(mesh, client, 
     assert store.ledger(job_id) == {"reserve": 160, "charge": 160}
 
 
-def test_cancel_refunds_and_the_stages_drop_the_work(mesh, client, store) -> None:
-    job_id = client.submit("A long train through snowy pines", duration_seconds=6.0, resolution="720p").job.job_id
-    _wait_for(lambda: store.job_state(job_id) == "rendering", 60, "job never reached rendering")
+def test_cancel_refunds_stops_the_render_and_the_stages_drop_the_work(mesh, client, store) -> None:
+    """Cancelling mid-render refunds at once and stops the render in its Ray Serve replica: the video stage
+    closes its model request, Serve cancels it, and the renderer stops between frames, long before the
+    20 s 1080p clip would have been finished."""
+    job_id = client.submit("A long train through snowy pines", duration_seconds=20.0, resolution="1080p").job.job_id
+    _wait_for(
+        lambda: any(r.stage == "video" and r.status == "running" for r in store.stage_runs(job_id)),
+        90,
+        "video stage never started",
+    )
+    time.sleep(2.0)
     cancelled = client.stub.CancelJob(gateway_pb2.CancelJobRequest(job_id=job_id), metadata=client.metadata).job
+    cancelled_at = time.monotonic()
     assert cancelled.state == common_pb2.JOB_STATE_CANCELLED
-    assert cancelled.credits_refunded == cancelled.credits_reserved == 240
+    assert cancelled.credits_refunded == cancelled.credits_reserved == 800
 
-    # Let the in-flight render finish: its output must be dropped, never assembled.
-    _wait_for(lambda: all(r.status != "running" for r in store.stage_runs(job_id)), 60, "render still running")
+    _wait_for(
+        lambda: all(r.status != "running" for r in store.stage_runs(job_id) if r.stage == "video"),
+        60,
+        "video render still running",
+    )
+    stopped_after = time.monotonic() - cancelled_at
+    print(f"video render stopped {stopped_after:.1f} s after the cancel")
+    assert stopped_after < 8.0
+    _wait_for(lambda: all(r.status != "running" for r in store.stage_runs(job_id)), 60, "audio still running")
     time.sleep(2.0)
     assert client.get(job_id).state == common_pb2.JOB_STATE_CANCELLED
     assert records_of(mesh.info.kafka_bootstrap, JOBS_COMPLETED, key=job_id) == []
     assert not ArtifactStore(mesh.info.artifacts_url).exists(f"jobs/{job_id}/final.mp4")
+    assert not ArtifactStore(mesh.info.artifacts_url).exists(f"jobs/{job_id}/video.mp4")
     assert "lipsync" not in {r.stage for r in store.stage_runs(job_id)}
-    assert store.ledger(job_id) == {"reserve": 240, "refund": 240}
+    assert store.ledger(job_id) == {"reserve": 800, "refund": 800}
 
     with pytest.raises(grpc.RpcError) as again:
         client.stub.CancelJob(gateway_pb2.CancelJobRequest(job_id=job_id), metadata=client.metadata)
