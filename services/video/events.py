@@ -446,13 +446,12 @@ class Wave:
             self.white,
             size=max(2, self.h // 160),
         )
-        t = float(age + 1)
+        # The plume is already thrown up on the cue frame (water does not flash like a glint of glass).
+        t = float(age + 3)
         xs = self.spray_x + self.vx * t
         ys = self.surface - self.h * 0.04 + self.vy * t + 0.5 * self.gravity * t * t
         up = ys < self.surface
         _dots(frame, xs[up], ys[up], self.white, size=max(2, self.h // 110))
-        if age < 4:
-            _blend_disc(frame, self.cx, self.surface - self.h * 0.08, int(self.h * 0.13), int(160 * (1 - age / 4)))
 
 
 Drawer = Door | Fall | Burst | Splash | Flash | Wave

@@ -475,6 +475,15 @@ class Painter:
             self.rect({"layer": layer, "x": [-9, 9], "y": [y, y + 0.006], "colour": "#55585c"})
 
 
+def wave_crests(xx: torch.Tensor, yy: torch.Tensor, height: int) -> torch.Tensor:
+    """Where the sea shows white: short broken crests in rows, spaced wider towards the viewer (yy is the
+    distance below the horizon)."""
+    depth = yy.clamp(min=0) / (height * 0.15)
+    row = torch.floor(torch.sqrt(depth) * 9)  # rows crowd near the horizon
+    line = (torch.sqrt(depth) * 9 - row) < 0.18 + 0.1 * depth
+    return line & (torch.sin(xx / (height * (0.01 + 0.03 * depth)) + row * 2.3) > 0.45)
+
+
 def _texture(
     name: str, xx: torch.Tensor, yy: torch.Tensor, pitch: float, height: int, g: torch.Generator
 ) -> torch.Tensor:
@@ -496,7 +505,7 @@ def _texture(
     if name == "boards":  # a deck or pier seen from the side: boards running across, their ends staggered
         return ((yy % pitch) < line) | (((xx + torch.floor(yy / pitch) * pitch * 2.3) % (pitch * 9)) < line)
     if name == "waves":
-        return torch.sin(xx / (height * 0.03) + yy / (height * 0.01)) > 0.85
+        return wave_crests(xx, yy, height)
     if name == "windows":
         return ((xx % pitch) < pitch * 0.5) & ((yy % (pitch * 1.3)) < pitch * 0.6) & (yy > pitch * 0.5)
     if name == "wheat":

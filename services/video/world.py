@@ -480,7 +480,7 @@ def _with_props(
 
 def _beach(canvas: Canvas, g: torch.Generator, horizon: float, height: int, night: bool) -> list:
     sea_mask = (canvas.y >= horizon) & (canvas.y < horizon + height * 0.15)
-    waves = torch.sin(canvas.x / (height * 0.03) + canvas.y / (height * 0.01)) > 0.85
+    waves = places.wave_crests(canvas.x, canvas.y - horizon, height)
     sea = _paint(canvas, sea_mask, (0.1, 0.4, 0.6), shade=-0.4)
     sea = torch.where((waves & sea_mask)[..., None], torch.tensor([0.85, 0.92, 0.95]), sea)
     sand = _ground(canvas, horizon + height * 0.15, (0.92, 0.82, 0.6))
