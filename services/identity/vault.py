@@ -35,7 +35,7 @@ class Vault:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Vault:
-        """The configured key, or (embedded mode) one generated once under the state directory."""
+        """The configured key, or (embedded mode only) one generated once under the state directory."""
         if settings.cameo_key:
             try:
                 return cls(base64.b64decode(settings.cameo_key, validate=True))
@@ -43,6 +43,12 @@ class Vault:
                 raise ConfigError(
                     f"CINEMESH_CAMEO_KEY: not base64 ({exc}); make one with `openssl rand -base64 32`"
                 ) from None
+        if settings.deployment == "cluster":
+            # A key per pod would make every cameo sealed by another replica, or before a restart, unreadable.
+            raise ConfigError(
+                "CINEMESH_CAMEO_KEY must be set in a cluster (CINEMESH_DEPLOYMENT=cluster): mount 32 random bytes, "
+                "base64, from a Secret (`openssl rand -base64 32`; the chart's secrets.cameoKey)"
+            )
         path = settings.state_dir / "cameo.key"
         if not path.exists():
             with contextlib.suppress(FileExistsError):  # another replica made it first

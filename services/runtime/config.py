@@ -186,8 +186,11 @@ class Settings:
     c2pa_cert_chain: str = ""
     c2pa_private_key: str = ""
     # Key that encrypts cameo vectors at rest: 32 bytes, base64, mounted from a Secret. Unset: a key is
-    # generated under the state directory (embedded mode only).
+    # generated under the state directory (embedded mode only; a cluster refuses to start without it).
     cameo_key: str = ""
+    # "embedded" (one machine, `cinemesh up`: keys may be generated under the state directory) or "cluster"
+    # (the Helm chart: every key comes from a Secret, and a missing one stops the pod).
+    deployment: str = "embedded"
     # Seconds an enrollment challenge stays valid.
     enrollment_challenge_seconds: float = 300.0
     # Prompt planning: "rules" (the embedded parser) or "openai-compatible" (a chat-completions endpoint
@@ -252,6 +255,7 @@ class Settings:
             c2pa_cert_chain=env.get("CINEMESH_C2PA_CERT_CHAIN", "").strip(),
             c2pa_private_key=env.get("CINEMESH_C2PA_PRIVATE_KEY", "").strip(),
             cameo_key=env.get("CINEMESH_CAMEO_KEY", "").strip(),
+            deployment=_choice(env, "CINEMESH_DEPLOYMENT", "embedded", ("embedded", "cluster")),
             enrollment_challenge_seconds=_number(env, "CINEMESH_ENROLLMENT_CHALLENGE_SECONDS", 300.0, 30.0, 3600.0),
             **_planner(env),
             x264_preset=_choice(

@@ -18,12 +18,14 @@ VALUES = Path(__file__).resolve().parent / "values"
 CRDS = Path(__file__).resolve().parent / "crds"
 TOOLS = REPO / ".tools" / "bin"
 
-#: name → extra values files; "defaults" renders the chart as shipped.
+#: The values every install must give (the cameo key's Secret).
+REQUIRED = VALUES / "required.yaml"
+#: name → values files; "defaults" renders the chart as shipped, with only its required value.
 VALUE_SETS: dict[str, list[Path]] = {
-    "defaults": [],
-    "all-features": [VALUES / "all-features.yaml"],
-    "external": [VALUES / "external.yaml"],
-    "no-kuberay": [VALUES / "no-kuberay.yaml"],
+    "defaults": [REQUIRED],
+    "all-features": [REQUIRED, VALUES / "all-features.yaml"],
+    "external": [REQUIRED, VALUES / "external.yaml"],
+    "no-kuberay": [REQUIRED, VALUES / "no-kuberay.yaml"],
 }
 SERVICES = ("gateway", "prompt", "identity", "video", "audio", "lipsync")
 

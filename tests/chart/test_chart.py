@@ -12,7 +12,19 @@ import jsonschema
 import kubernetes_validate
 import pytest
 import yaml
-from chart.chartkit import CHART, REPO, SERVICES, VALUE_SETS, by_kind, crd_schemas, helm, named, render, tool
+from chart.chartkit import (
+    CHART,
+    REPO,
+    REQUIRED,
+    SERVICES,
+    VALUE_SETS,
+    by_kind,
+    crd_schemas,
+    helm,
+    named,
+    render,
+    tool,
+)
 
 from cinemesh.mesh.rayhost import MODEL_APPS
 
@@ -93,11 +105,32 @@ def test_schema_breaking_values_fail_lint_readably(sets: list[str], message: str
     assert message in output, output
 
 
+def test_the_chart_refuses_to_render_without_the_cameo_key() -> None:
+    result = helm("template", "cm", str(CHART), check=False)
+    assert result.returncode != 0
+    assert "secrets.cameoKey is required" in result.stderr
+
+
+def test_every_pod_runs_in_cluster_mode_with_the_cameo_key_from_its_secret() -> None:
+    services = [
+        d
+        for d in by_kind(render("defaults"), "Deployment")
+        if d["metadata"]["name"].removeprefix("cm-cinemesh-") in SERVICES
+    ]
+    assert len(services) == len(SERVICES)
+    for deployment in services:
+        env = {e["name"]: e for c in deployment["spec"]["template"]["spec"]["containers"] for e in c.get("env", [])}
+        assert env["CINEMESH_DEPLOYMENT"]["value"] == "cluster", deployment["metadata"]["name"]
+        assert env["CINEMESH_CAMEO_KEY"]["valueFrom"]["secretKeyRef"]["name"] == "cinemesh-cameo-key"
+
+
 def test_consumer_min_above_partition_cap_fails_with_its_name() -> None:
     result = helm(
         "template",
         "cm",
         str(CHART),
+        "-f",
+        str(REQUIRED),
         "--set",
         "keda.enabled=true",
         "--set",
@@ -292,7 +325,7 @@ def test_monitoring_objects_select_the_services() -> None:
 
 
 def test_notes_render() -> None:
-    result = helm("install", "cm", str(CHART), "--dry-run=client", "--namespace", "media")
+    result = helm("install", "cm", str(CHART), "-f", str(REQUIRED), "--dry-run=client", "--namespace", "media")
     assert "helm test cm" in result.stdout
     assert "secrets.c2pa is empty" in result.stdout
 

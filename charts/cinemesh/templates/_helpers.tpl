@@ -112,6 +112,8 @@ app.kubernetes.io/component: {{ index . 1 }}
 
 {{/* Env shared by service containers and Ray pods: bus, stores, secrets. */}}
 {{- define "cinemesh.commonEnv" -}}
+- name: CINEMESH_DEPLOYMENT
+  value: cluster
 - name: CINEMESH_STATE_DIR
   value: /tmp/cinemesh
 - name: HOME

@@ -251,3 +251,18 @@ def test_vault_key_from_settings(tmp_path: Path) -> None:
         )
     with pytest.raises(ConfigError, match="not base64"):
         Vault.from_settings(Settings.from_env("identity", {**env, "CINEMESH_CAMEO_KEY": "***"}))
+
+
+def test_a_cluster_pod_without_the_cameo_key_refuses_to_start(tmp_path: Path) -> None:
+    """No per-pod fallback in a cluster: a key of its own would make other replicas' cameos unreadable."""
+    from cinemesh.runtime.config import ConfigError, Settings
+
+    env = {"CINEMESH_STATE_DIR": str(tmp_path), "CINEMESH_DEPLOYMENT": "cluster"}
+    with pytest.raises(ConfigError, match="CINEMESH_CAMEO_KEY must be set in a cluster"):
+        Vault.from_settings(Settings.from_env("identity", env))
+    assert not (tmp_path / "cameo.key").exists()
+    configured = {**env, "CINEMESH_CAMEO_KEY": base64.b64encode(b"k" * 32).decode()}
+    assert (
+        Vault.from_settings(Settings.from_env("identity", configured)).open(Vault(b"k" * 32).seal(b"v", "c"), "c")
+        == b"v"
+    )
