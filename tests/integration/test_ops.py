@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import uuid
+from pathlib import Path
 
 import grpc
 import pytest
@@ -127,3 +128,23 @@ def test_group_subscription_mode_consumes_with_a_fresh_group(mesh) -> None:
     finally:
         consumer.stop(5)
         publisher.close()
+
+
+def test_no_secret_reaches_a_log(mesh, client) -> None:
+    """After jobs have run, no service log (stages, gateway, Ray host, broker, supervisor) holds the API key,
+    the cameo key or the C2PA signing key."""
+    client.wait(client.submit("A lantern on a quiet pier", duration_seconds=1.0, resolution="480p").job.job_id)
+    state = Path(mesh.info.state_dir)
+    secrets = {"API key": mesh.info.api_key}
+    if (state / "cameo.key").exists():
+        secrets["cameo key"] = (state / "cameo.key").read_text().strip()
+    c2pa_key = state / "c2pa" / "key.pem"
+    assert c2pa_key.exists(), "the embedded mesh signs with a throwaway C2PA identity under its state dir"
+    body = "".join(line for line in c2pa_key.read_text().splitlines() if not line.startswith("-----"))
+    secrets["C2PA key"] = body[:48]  # any long stretch of the key would be a leak
+    logs = sorted((state / "logs").glob("*.log"))
+    assert len(logs) >= 8
+    for log in logs:
+        text = log.read_text(errors="replace")
+        for name, secret in secrets.items():
+            assert secret not in text, f"{log.name} contains the {name}"
