@@ -4,6 +4,7 @@ POST /v1/jobs                   SubmitJobRequest → SubmitJobResponse
 GET  /v1/jobs/{id}              → Job
 POST /v1/jobs/{id}:cancel       → Job
 GET  /v1/jobs/{id}:download     → video/mp4, streamed from the artifact store
+GET  /v1/jobs/{id}/events       → text/event-stream of WatchJobResponse until the job is terminal
 GET  /v1/account                → GetAccountResponse
 GET  /healthz                   → {"status": "ok"}
 GET  /v1/openapi.json, /docs    → the OpenAPI 3.1 document, generated from this module and the protos
@@ -17,6 +18,7 @@ exception handler turn a CinemeshError into its status. Every error body is
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Generator
 from http import HTTPStatus
 from typing import Annotated, Any
@@ -37,6 +39,7 @@ from starlette.types import Message as AsgiMessage
 
 from cinemesh.gateway.jobs import JobsApi
 from cinemesh.gateway.openapi import REF_PREFIX, proto_schemas
+from cinemesh.gateway.watch import JobWatchHub
 from cinemesh.runtime import tracing
 from cinemesh.runtime.errors import CinemeshError, InvalidArgument
 from cinemesh.runtime.jobstore import Account
@@ -44,6 +47,8 @@ from cinemesh.v1 import gateway_pb2
 
 #: Largest request body accepted (a SubmitJobRequest with a long storyboard is a few KiB).
 MAX_BODY_BYTES = 64 * 1024
+#: An SSE comment this often keeps an idle progress stream open through proxies.
+HEARTBEAT_SECONDS = 15.0
 HTTP_STATUS = {
     grpc.StatusCode.INVALID_ARGUMENT: HTTPStatus.BAD_REQUEST,
     grpc.StatusCode.FAILED_PRECONDITION: HTTPStatus.BAD_REQUEST,
@@ -196,7 +201,12 @@ def _jobs(request: Request) -> JobsApi:
     return request.app.state.jobs  # type: ignore[no-any-return]
 
 
+def _hub(request: Request) -> JobWatchHub:
+    return request.app.state.hub  # type: ignore[no-any-return]
+
+
 Jobs = Annotated[JobsApi, Depends(_jobs)]
+Hub = Annotated[JobWatchHub, Depends(_hub)]
 
 
 Bearer = Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
@@ -281,6 +291,35 @@ async def download_job(job_id: JobId, jobs: Jobs, caller: Caller) -> StreamingRe
 
 
 @router.get(
+    "/v1/jobs/{job_id}/events",
+    tags=["jobs"],
+    summary="Follow a job's progress (server-sent events) until it is terminal",
+    description=(
+        "Each `progress` event carries a WatchJobResponse in JSON with every field present: the job (with its "
+        "`state`), `currentStage`, `progressPercent` and `etaSeconds` (< 0 while unknown). One comes at once, "
+        f"then one on every change of state, stage or whole percent; a comment every {HEARTBEAT_SECONDS:g} s "
+        "keeps a quiet stream open. The stream ends after the event with a terminal state."
+    ),
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "The stream of `progress` events.",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        },
+        **_ERRORS,
+    },
+)
+async def job_events(job_id: JobId, hub: Hub, caller: Caller) -> StreamingResponse:
+    updates = hub.watch(caller, job_id)
+    first = await anext(updates)  # NOT_FOUND surfaces here, before the stream starts
+    return StreamingResponse(
+        _sse(first, updates),
+        media_type="text/event-stream",
+        headers={"cache-control": "no-cache", "x-accel-buffering": "no"},
+    )
+
+
+@router.get(
     "/v1/jobs/{job_id}",
     tags=["jobs"],
     summary="Read a job",
@@ -320,7 +359,7 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     return _error(HTTPStatus.INTERNAL_SERVER_ERROR, "INTERNAL", "internal error; the operator's logs have the details")
 
 
-def create_app(jobs: JobsApi, timeout_seconds: float) -> FastAPI:
+def create_app(jobs: JobsApi, hub: JobWatchHub, timeout_seconds: float) -> FastAPI:
     """The HTTP front's ASGI application; a request body must arrive within `timeout_seconds`."""
     app = FastAPI(
         title="cinemesh",
@@ -338,6 +377,7 @@ def create_app(jobs: JobsApi, timeout_seconds: float) -> FastAPI:
         },
     )
     app.state.jobs = jobs
+    app.state.hub = hub
     app.include_router(router)
     app.add_middleware(RequestGuard, max_bytes=MAX_BODY_BYTES, timeout=timeout_seconds)
     app.add_middleware(TraceContext)
@@ -352,6 +392,7 @@ def create_app(jobs: JobsApi, timeout_seconds: float) -> FastAPI:
                     gateway_pb2.SubmitJobRequest.DESCRIPTOR,
                     gateway_pb2.SubmitJobResponse.DESCRIPTOR,
                     gateway_pb2.Job.DESCRIPTOR,
+                    gateway_pb2.WatchJobResponse.DESCRIPTOR,
                     gateway_pb2.GetAccountResponse.DESCRIPTOR,
                 )
             )
@@ -373,3 +414,33 @@ async def _stream_chunks(
             item = await run_in_threadpool(next, chunks, None)
     finally:
         chunks.close()  # closes the artifact file of a client that left
+
+
+def _event(update: gateway_pb2.WatchJobResponse) -> str:
+    data = json_format.MessageToDict(update, always_print_fields_with_no_presence=True)
+    return f"event: progress\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
+
+
+async def _sse(
+    first: gateway_pb2.WatchJobResponse, updates: AsyncIterator[gateway_pb2.WatchJobResponse]
+) -> AsyncIterator[str]:
+    """Server-sent events of the hub's updates, with a heartbeat comment while none comes.
+
+    The next update is awaited in a task of its own, so that a heartbeat does not cancel the watch; the
+    hub's stream ends after the terminal update.
+    """
+    yield _event(first)
+    pending = asyncio.ensure_future(anext(updates, None))
+    try:
+        while True:
+            done, _ = await asyncio.wait({pending}, timeout=HEARTBEAT_SECONDS)
+            if not done:
+                yield ": heartbeat\n\n"
+                continue
+            update = pending.result()
+            if update is None:
+                return
+            yield _event(update)
+            pending = asyncio.ensure_future(anext(updates, None))
+    finally:
+        pending.cancel()  # a client that left: the hub forgets its watcher

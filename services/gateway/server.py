@@ -83,7 +83,7 @@ def main() -> None:
     )
     app.host.add_background(hub)
     settings = app.settings
-    front = create_app(api, settings.http_timeout_seconds)
+    front = create_app(api, hub, settings.http_timeout_seconds)
     app.host.add_background(
         HttpFront(
             front,

@@ -1,4 +1,4 @@
-"""The gateway's HTTP front on the real mesh: timeouts, bounded bodies, streamed downloads, OpenAPI, fuzzing."""
+"""The gateway's HTTP front on the real mesh: progress events, timeouts, bounded bodies, streamed downloads, fuzzing."""
 
 from __future__ import annotations
 
@@ -52,6 +52,51 @@ def completed_job(client) -> str:  # type: ignore[no-untyped-def]
     job_id = client.submit("A lighthouse beam sweeping a foggy bay", duration_seconds=1.0, resolution="480p").job.job_id
     assert client.wait(job_id).state == common_pb2.JOB_STATE_COMPLETED
     return job_id
+
+
+def _events(response: requests.Response) -> list[dict]:
+    """The `progress` events of a server-sent event stream, read to its end."""
+    events, name, data = [], None, []
+    for line in response.iter_lines(decode_unicode=True):
+        if line.startswith("event:"):
+            name = line.removeprefix("event:").strip()
+        elif line.startswith("data:"):
+            data.append(line.removeprefix("data:").strip())
+        elif line == "" and data:
+            assert name == "progress"
+            events.append(json.loads("\n".join(data)))
+            name, data = None, []
+    return events
+
+
+def test_events_stream_the_progress_of_a_job_until_it_completes(mesh) -> None:
+    base, auth = _base(mesh), _auth(mesh)
+    created = requests.post(
+        f"{base}/v1/jobs",
+        headers=auth,
+        timeout=30,
+        json={"spec": {"prompt": "Fireflies over a meadow at dusk", "durationSeconds": 1, "resolution": "480p"}},
+    )
+    assert created.status_code == 200, created.text
+    job_id = created.json()["job"]["jobId"]
+    with requests.get(f"{base}/v1/jobs/{job_id}/events", headers=auth, stream=True, timeout=(5, 180)) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        events = _events(response)  # returns only when the server ends the stream
+    for event in events:
+        assert {"job", "currentStage", "progressPercent", "etaSeconds"} <= event.keys()
+        assert event["job"]["jobId"] == job_id
+    states = [event["job"]["state"] for event in events]
+    assert states[-1] == "JOB_STATE_COMPLETED" and "JOB_STATE_COMPLETED" not in states[:-1]
+    assert events[-1]["progressPercent"] == 100.0
+    assert len(events) >= 2, states
+    assert any(event["currentStage"] != "STAGE_UNSPECIFIED" for event in events[:-1]), events
+    # A finished job's stream is its terminal state, and ends at once.
+    with requests.get(f"{base}/v1/jobs/{job_id}/events", headers=auth, stream=True, timeout=10) as again:
+        assert [event["job"]["state"] for event in _events(again)] == ["JOB_STATE_COMPLETED"]
+    unknown = requests.get(f"{base}/v1/jobs/{uuid.uuid4()}/events", headers=auth, timeout=10)
+    assert unknown.status_code == 404 and unknown.json()["code"] == "NOT_FOUND"
+    assert requests.get(f"{base}/v1/jobs/{job_id}/events", timeout=10).status_code == 401
 
 
 def _slowloris(port: int, head: bytes, drip: bytes) -> tuple[bytes, float]:
@@ -151,6 +196,7 @@ def test_openapi_document_describes_what_the_front_answers(mesh, completed_job) 
         "/v1/jobs/{job_id}",
         "/v1/jobs/{job_id}:cancel",
         "/v1/jobs/{job_id}:download",
+        "/v1/jobs/{job_id}/events",
     }
     docs = requests.get(f"{base}/docs", timeout=10)
     assert docs.status_code == 200 and "/v1/openapi.json" in docs.text
@@ -162,6 +208,8 @@ def test_openapi_document_describes_what_the_front_answers(mesh, completed_job) 
     check("Job", requests.get(f"{base}/v1/jobs/{completed_job}", headers=auth, timeout=10).json())
     check("GetAccountResponse", requests.get(f"{base}/v1/account", headers=auth, timeout=10).json())
     check("Error", requests.get(f"{base}/v1/jobs/nope", headers=auth, timeout=10).json())
+    with requests.get(f"{base}/v1/jobs/{completed_job}/events", headers=auth, stream=True, timeout=10) as events:
+        check("WatchJobResponse", _events(events)[0])
 
 
 # Fuzzing ------------------------------------------------------------------------------------------------------
