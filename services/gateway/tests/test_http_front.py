@@ -1,9 +1,11 @@
-"""Progress events of the HTTP front on a real job store and watch hub: a client that leaves is forgotten."""
+"""The HTTP front on a real job store, artifact store and watch hub: streamed downloads, progress events."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
+import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,18 +26,19 @@ AUTH = {"authorization": "Bearer key"}
 
 
 @pytest.fixture
-def front(tmp_path: Path) -> Iterator[tuple[JobStore, JobWatchHub, str]]:
+def front(tmp_path: Path) -> Iterator[tuple[JobStore, JobWatchHub, str, ArtifactStore]]:
     with job_store("sqlite", tmp_path) as store:
         store.upsert_account("acct", "pro", 1000, "key")
         settings = Settings.from_env("gateway", {"CINEMESH_STATE_DIR": str(tmp_path)})
+        artifacts = ArtifactStore((tmp_path / "artifacts").as_uri())
         # No job is submitted over this front, so nothing is published.
-        api = JobsApi(settings, store, ArtifactStore((tmp_path / "artifacts").as_uri()), publisher=None)  # type: ignore[arg-type]
+        api = JobsApi(settings, store, artifacts, publisher=None)  # type: ignore[arg-type]
         hub = JobWatchHub(api, store, poll_seconds=0.05)
         http = HttpFront(create_app(api, hub, 2.0), "127.0.0.1", 0, 2.0, 1.0)
         hub.start()
         http.start()
         try:
-            yield store, hub, f"http://127.0.0.1:{http.port}"
+            yield store, hub, f"http://127.0.0.1:{http.port}", artifacts
         finally:
             http.stop(1.0)
             hub.stop(1.0)
@@ -67,7 +70,7 @@ def _wait_for(condition, timeout: float = 5.0) -> None:  # type: ignore[no-untyp
 
 
 def test_a_client_that_leaves_is_forgotten_by_the_hub(front) -> None:  # type: ignore[no-untyped-def]
-    store, hub, base = front
+    store, hub, base, _ = front
     _job(store, "job-1")
     streams = [requests.get(f"{base}/v1/jobs/job-1/events", headers=AUTH, stream=True, timeout=5) for _ in range(5)]
     readers = [stream.iter_lines(decode_unicode=True) for stream in streams]  # a reader dropped closes its stream
@@ -80,7 +83,7 @@ def test_a_client_that_leaves_is_forgotten_by_the_hub(front) -> None:  # type: i
 
 
 def test_the_stream_ends_with_the_job_s_terminal_state(front) -> None:  # type: ignore[no-untyped-def]
-    store, hub, base = front
+    store, hub, base, _ = front
     _job(store, "job-2")
     with requests.get(f"{base}/v1/jobs/job-2/events", headers=AUTH, stream=True, timeout=5) as stream:
         lines = stream.iter_lines(decode_unicode=True)
@@ -91,3 +94,28 @@ def test_the_stream_ends_with_the_job_s_terminal_state(front) -> None:  # type: 
         assert last["job"]["state"] == "JOB_STATE_CANCELLED"
         assert list(lines) == []  # the server ended the stream
     _wait_for(lambda: hub.watching() == 0)
+
+
+def test_a_large_download_is_streamed_not_held_in_memory(front) -> None:  # type: ignore[no-untyped-def]
+    store, _, base, artifacts = front
+    _job(store, "job-3")
+    size = 24 * 1024 * 1024
+    with artifacts.writer("jobs/job-3/final.mp4", "video/mp4") as (path, refs):
+        path.write_bytes(hashlib.sha256(b"seed").digest() * (size // 32))
+    store.complete_job("job-3", refs[0].uri, size)
+    digest = hashlib.sha256()
+    tracemalloc.start()  # counts the gateway's allocations too: the front runs in this process
+    try:
+        with requests.get(f"{base}/v1/jobs/job-3:download", headers=AUTH, stream=True, timeout=30) as response:
+            assert response.status_code == 200 and int(response.headers["content-length"]) == size
+            for chunk in response.iter_content(64 * 1024):
+                digest.update(chunk)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert digest.hexdigest() == refs[0].sha256
+    print(f"peak traced memory {peak / 2**20:.1f} MiB while sending {size / 2**20:.0f} MiB")
+    assert peak < size / 4
+    _job(store, "job-4")
+    queued = requests.get(f"{base}/v1/jobs/job-4:download", headers=AUTH, timeout=5)
+    assert queued.status_code == 400 and queued.json()["code"] == "FAILED_PRECONDITION"
