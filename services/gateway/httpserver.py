@@ -2,11 +2,13 @@
 
 uvicorn times out only idle kept-alive connections: a client that opens a
 connection and then sends its request line and headers a byte at a time
-(slowloris), or nothing at all, would hold it forever. `_GuardedH11Protocol`
-gives the head of every request a deadline, counted from the connection (the
-first request) or from the first byte of the next one, and answers malformed
-requests (a negative content-length, a bad request line) with a JSON error
-body like every other error of the front.
+(slowloris), or nothing at all, would hold it forever, and so would one that
+asks for a download and never reads it. `_GuardedH11Protocol` gives the head
+of every request a deadline, counted from the connection (the first request)
+or from the first byte of the next one; it drops a connection whose client
+leaves the send buffer full for as long; and it answers malformed requests (a
+negative content-length, a bad request line) with a JSON error body like every
+other error of the front.
 """
 
 from __future__ import annotations
@@ -42,14 +44,16 @@ def _raw_response(status: HTTPStatus, code: str, message: str) -> bytes:
 
 
 class _GuardedH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol with a deadline on each request head and JSON answers to malformed requests."""
+    """uvicorn's h11 protocol with deadlines on request heads and on reading responses, and JSON 400s."""
 
-    #: Seconds a client has to send a request's line and headers; set per front by `_protocol`.
-    head_timeout: float = 10.0
+    #: Seconds a client has to send a request's line and headers, and to make room in a full send buffer;
+    #: set per front by `_protocol`.
+    timeout: float = 10.0
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._head_timer: asyncio.TimerHandle | None = None
+        self._write_timer: asyncio.TimerHandle | None = None
         self._protocol_error = "malformed request"
         next_event = self.conn.next_event
 
@@ -66,7 +70,7 @@ class _GuardedH11Protocol(H11Protocol):
         return self.cycle is None or self.cycle.response_complete
 
     def _arm_head_timer(self) -> None:
-        self._head_timer = self.loop.call_later(self.head_timeout, self._head_timed_out)
+        self._head_timer = self.loop.call_later(self.timeout, self._head_timed_out)
 
     def _disarm_head_timer(self) -> None:
         if self._head_timer is not None:
@@ -86,18 +90,39 @@ class _GuardedH11Protocol(H11Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm_head_timer()
+        self._disarm_write_timer()
         super().connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        """The transport's buffer is full: the client has to read some of it within the timeout."""
+        super().pause_writing()
+        if self._write_timer is None:
+            self._write_timer = self.loop.call_later(self.timeout, self._write_timed_out)
+
+    def resume_writing(self) -> None:
+        self._disarm_write_timer()
+        super().resume_writing()
+
+    def _disarm_write_timer(self) -> None:
+        if self._write_timer is not None:
+            self._write_timer.cancel()
+            self._write_timer = None
+
+    def _write_timed_out(self) -> None:
+        self._write_timer = None
+        log.info("HTTP client %s read nothing of its response for %g s; dropping it", self.client, self.timeout)
+        self.transport.abort()  # close() would wait for the buffer to drain, which it never does
 
     def _head_timed_out(self) -> None:
         self._head_timer = None
         if self.transport.is_closing() or not self._awaiting_head():
             return
-        log.info("HTTP client %s sent no complete request head within %g s; closing", self.client, self.head_timeout)
+        log.info("HTTP client %s sent no complete request head within %g s; closing", self.client, self.timeout)
         self.transport.write(
             _raw_response(
                 HTTPStatus.REQUEST_TIMEOUT,
                 "DEADLINE_EXCEEDED",
-                f"the request line and headers did not arrive within {self.head_timeout:g} s",
+                f"the request line and headers did not arrive within {self.timeout:g} s",
             )
         )
         self.transport.close()
@@ -110,8 +135,8 @@ class _GuardedH11Protocol(H11Protocol):
         self.transport.close()
 
 
-def _protocol(head_timeout: float) -> type[H11Protocol]:
-    return type("GuardedH11Protocol", (_GuardedH11Protocol,), {"head_timeout": head_timeout})
+def _protocol(timeout: float) -> type[H11Protocol]:
+    return type("GuardedH11Protocol", (_GuardedH11Protocol,), {"timeout": timeout})
 
 
 class HttpFront:

@@ -190,8 +190,8 @@ class Settings:
     cameo_key: str = ""
     # Seconds an enrollment challenge stays valid.
     enrollment_challenge_seconds: float = 300.0
-    # Gateway HTTP front: seconds a client has to send a request's head, and again its body; a client that
-    # dribbles either (slowloris) is cut off then.
+    # Gateway HTTP front: seconds a client has to send a request's head, again its body, and to read from a
+    # full send buffer; a client that dribbles (slowloris) or stops reading is cut off then.
     http_timeout_seconds: float = 10.0
     # Prompt planning: "rules" (the embedded parser) or "openai-compatible" (a chat-completions endpoint
     # such as vLLM or SGLang answering with structured output; the rules validate it and fill its gaps).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import socket
 import time
 import tracemalloc
 from collections.abc import Iterator
@@ -96,13 +97,19 @@ def test_the_stream_ends_with_the_job_s_terminal_state(front) -> None:  # type: 
     _wait_for(lambda: hub.watching() == 0)
 
 
+def _completed(store: JobStore, artifacts: ArtifactStore, job_id: str, size: int) -> str:
+    """A completed job whose output is `size` bytes; their SHA-256."""
+    _job(store, job_id)
+    with artifacts.writer(f"jobs/{job_id}/final.mp4", "video/mp4") as (path, refs):
+        path.write_bytes(hashlib.sha256(job_id.encode()).digest() * (size // 32))
+    store.complete_job(job_id, refs[0].uri, size)
+    return refs[0].sha256
+
+
 def test_a_large_download_is_streamed_not_held_in_memory(front) -> None:  # type: ignore[no-untyped-def]
     store, _, base, artifacts = front
-    _job(store, "job-3")
     size = 24 * 1024 * 1024
-    with artifacts.writer("jobs/job-3/final.mp4", "video/mp4") as (path, refs):
-        path.write_bytes(hashlib.sha256(b"seed").digest() * (size // 32))
-    store.complete_job("job-3", refs[0].uri, size)
+    sha256 = _completed(store, artifacts, "job-3", size)
     digest = hashlib.sha256()
     tracemalloc.start()  # counts the gateway's allocations too: the front runs in this process
     try:
@@ -113,9 +120,51 @@ def test_a_large_download_is_streamed_not_held_in_memory(front) -> None:  # type
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert digest.hexdigest() == refs[0].sha256
+    assert digest.hexdigest() == sha256
     print(f"peak traced memory {peak / 2**20:.1f} MiB while sending {size / 2**20:.0f} MiB")
     assert peak < size / 4
     _job(store, "job-4")
     queued = requests.get(f"{base}/v1/jobs/job-4:download", headers=AUTH, timeout=5)
     assert queued.status_code == 400 and queued.json()["code"] == "FAILED_PRECONDITION"
+
+
+def _download(base: str, job_id: str, stall: float, pause: float, read_size: int, limit: int) -> int:
+    """Asks for a download through a small receive window, reads nothing for `stall` seconds, then
+    `read_size` bytes every `pause` seconds; how many bytes came before the server closed (or `limit`)."""
+    host, port = base.removeprefix("http://").split(":")
+    request = f"GET /v1/jobs/{job_id}:download HTTP/1.1\r\nhost: x\r\nauthorization: Bearer key\r\n\r\n"
+    received = 0
+    with socket.socket() as conn:
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
+        conn.connect((host, int(port)))
+        conn.settimeout(10)
+        conn.sendall(request.encode())
+        time.sleep(stall)
+        while received < limit:
+            try:
+                chunk = conn.recv(read_size)
+            except ConnectionResetError:
+                break
+            if not chunk:
+                break
+            received += len(chunk)
+            time.sleep(pause)
+    return received
+
+
+def test_a_client_that_stops_reading_a_download_is_dropped(front) -> None:  # type: ignore[no-untyped-def]
+    store, _, base, artifacts = front
+    size = 24 * 1024 * 1024
+    _completed(store, artifacts, "job-5", size)
+    # Reads nothing for 4 s, past the front's 2 s timeout with a full send buffer, then reads as fast as it can.
+    received = _download(base, "job-5", stall=4.0, pause=0.0, read_size=1024 * 1024, limit=size)
+    print(f"a stalled reader got {received / 2**20:.1f} MiB of {size / 2**20:.0f} MiB before it was dropped")
+    assert received < size
+
+
+def test_a_slow_but_steady_reader_gets_the_whole_download(front) -> None:  # type: ignore[no-untyped-def]
+    store, _, base, artifacts = front
+    size = 2 * 1024 * 1024
+    _completed(store, artifacts, "job-6", size)
+    # 64 KiB every 0.1 s: the send buffer never stays full for the 2 s timeout.
+    assert _download(base, "job-6", stall=0.0, pause=0.1, read_size=64 * 1024, limit=size) >= size
