@@ -194,6 +194,7 @@ _ERROR_SCHEMA = {
     },
 }
 _bearer = HTTPBearer(auto_error=False, description="An API key: `authorization: Bearer <key>`.")
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
 JobId = Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,64}$", description="The job's id.")]
 
 
@@ -207,9 +208,6 @@ def _hub(request: Request) -> JobWatchHub:
 
 Jobs = Annotated[JobsApi, Depends(_jobs)]
 Hub = Annotated[JobWatchHub, Depends(_hub)]
-
-
-Bearer = Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
 
 
 async def _caller(jobs: Jobs, credentials: Bearer) -> Account:

@@ -14,6 +14,7 @@ import pytest
 import requests
 from support import job_store
 
+from cinemesh.gateway import http
 from cinemesh.gateway.http import create_app
 from cinemesh.gateway.httpserver import HttpFront
 from cinemesh.gateway.jobs import JobsApi
@@ -83,17 +84,23 @@ def test_a_client_that_leaves_is_forgotten_by_the_hub(front) -> None:  # type: i
     _wait_for(lambda: hub.watching() == 0)
 
 
-def test_the_stream_ends_with_the_job_s_terminal_state(front) -> None:  # type: ignore[no-untyped-def]
+def test_a_quiet_stream_gets_heartbeats_and_ends_with_the_terminal_state(front, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     store, hub, base, _ = front
+    monkeypatch.setattr(http, "HEARTBEAT_SECONDS", 0.2)
     _job(store, "job-2")
     with requests.get(f"{base}/v1/jobs/job-2/events", headers=AUTH, stream=True, timeout=5) as stream:
         lines = stream.iter_lines(decode_unicode=True)
         first = _next_event(lines)
         assert first["job"]["state"] == "JOB_STATE_QUEUED" and first["progressPercent"] == 0
+        # A queued job does not change: heartbeats keep the stream open, and the watch goes on.
+        heartbeats = 0
+        while heartbeats < 3:
+            heartbeats += next(lines) == ": heartbeat"
+        assert hub.watching() == 1
         assert requests.post(f"{base}/v1/jobs/job-2:cancel", headers=AUTH, timeout=5).status_code == 200
         last = _next_event(lines)
         assert last["job"]["state"] == "JOB_STATE_CANCELLED"
-        assert list(lines) == []  # the server ended the stream
+        assert [line for line in lines if line and line != ": heartbeat"] == []  # the server ended the stream
     _wait_for(lambda: hub.watching() == 0)
 
 
