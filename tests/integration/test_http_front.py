@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import selectors
 import socket
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -97,6 +99,59 @@ def test_events_stream_the_progress_of_a_job_until_it_completes(mesh) -> None:
     unknown = requests.get(f"{base}/v1/jobs/{uuid.uuid4()}/events", headers=auth, timeout=10)
     assert unknown.status_code == 404 and unknown.json()["code"] == "NOT_FOUND"
     assert requests.get(f"{base}/v1/jobs/{job_id}/events", timeout=10).status_code == 401
+
+
+def _threads_of(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("Threads:")).split()[1])
+
+
+def test_hundreds_of_event_streams_cost_no_thread_each_and_all_see_the_job_complete(mesh, client) -> None:
+    watchers = 300
+    port, key = mesh.info.gateway_http_port, mesh.info.api_key
+    gateway_pid = mesh.info.services["gateway"].pid
+    threads_before = _threads_of(gateway_pid)
+    job_id = client.submit("Gulls over a harbour at noon", duration_seconds=1.0, resolution="480p").job.job_id
+    request = f"GET /v1/jobs/{job_id}/events HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {key}\r\n\r\n".encode()
+    selector = selectors.DefaultSelector()
+    received: dict[socket.socket, bytes] = {}
+    for _ in range(watchers):
+        conn = socket.create_connection(("127.0.0.1", port), timeout=10)
+        conn.sendall(request)
+        conn.setblocking(False)
+        selector.register(conn, selectors.EVENT_READ)
+        received[conn] = b""
+    threads_peak, slowest = 0, 0.0
+    open_streams = set(received)
+    deadline = time.monotonic() + 180
+    try:
+        while open_streams and time.monotonic() < deadline:
+            for selected, _ in selector.select(timeout=0.5):
+                conn = selected.fileobj
+                assert isinstance(conn, socket.socket)
+                chunk = conn.recv(65536)
+                received[conn] += chunk
+                if not chunk or received[conn].endswith(b"0\r\n\r\n"):  # the end of the chunked stream
+                    selector.unregister(conn)
+                    open_streams.discard(conn)
+            threads_peak = max(threads_peak, _threads_of(gateway_pid))
+            started = time.monotonic()
+            assert requests.get(f"http://127.0.0.1:{port}/v1/account", headers=_auth(mesh), timeout=10).ok
+            slowest = max(slowest, time.monotonic() - started)
+    finally:
+        for conn in received:
+            conn.close()
+    print(
+        f"{watchers} event streams: gateway threads {threads_before} before, {threads_peak} at most while they "
+        f"were open; slowest GET /v1/account {slowest * 1000:.0f} ms"
+    )
+    assert not open_streams, f"{len(open_streams)} streams still open"
+    for answer in received.values():
+        assert answer.startswith(b"HTTP/1.1 200 "), answer[:200]
+        assert b'"state":"JOB_STATE_COMPLETED"' in answer
+    # The thread pools warm up (anyio's 40 workers, the loop's executor); a thread per stream would add 300.
+    assert threads_peak - threads_before < watchers / 4
+    assert slowest < 2.0
 
 
 def _slowloris(port: int, head: bytes, drip: bytes) -> tuple[bytes, float]:
