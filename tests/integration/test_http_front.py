@@ -89,6 +89,7 @@ def test_events_stream_the_progress_of_a_job_until_it_completes(mesh) -> None:
         assert {"job", "currentStage", "progressPercent", "etaSeconds"} <= event.keys()
         assert event["job"]["jobId"] == job_id
     states = [event["job"]["state"] for event in events]
+    print(f"{len(events)} progress events:", [(e["currentStage"], e["progressPercent"]) for e in events])
     assert states[-1] == "JOB_STATE_COMPLETED" and "JOB_STATE_COMPLETED" not in states[:-1]
     assert events[-1]["progressPercent"] == 100.0
     assert len(events) >= 2, states
