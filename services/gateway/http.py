@@ -1,150 +1,444 @@
-"""HTTP/JSON front of JobService (proto3 JSON mapping), for clients without gRPC.
+"""HTTP/JSON front of JobService (proto3 JSON mapping) on FastAPI, for clients without gRPC.
 
-POST /v1/jobs                  SubmitJobRequest → SubmitJobResponse
-GET  /v1/jobs/{id}             → Job
-POST /v1/jobs/{id}:cancel      → Job
-GET  /v1/jobs/{id}:download    → video/mp4
-GET  /v1/account               → GetAccountResponse
-GET  /healthz                  → 200 "ok"
+POST /v1/jobs                   SubmitJobRequest → SubmitJobResponse
+GET  /v1/jobs/{id}              → Job
+POST /v1/jobs/{id}:cancel       → Job
+GET  /v1/jobs/{id}:download     → video/mp4, streamed from the artifact store
+GET  /v1/jobs/{id}/events       → text/event-stream of WatchJobResponse until the job is terminal
+GET  /v1/account                → GetAccountResponse
+GET  /healthz                   → {"status": "ok"}
+GET  /v1/openapi.json, /docs    → the OpenAPI 3.1 document, generated from this module and the protos
+
+Routes stay thin: authenticate, call JobsApi on the thread pool, and let one
+exception handler turn a CinemeshError into its status. Every error body is
+{"code": <gRPC status name>, "message": <what to do>}. The socket-level edges
+(a request head's deadline, malformed requests) are in `httpserver`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
-import logging
-import re
-import threading
+from collections.abc import AsyncIterator, Generator
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Annotated, Any
 
 import grpc
+from fastapi import APIRouter, Depends, FastAPI, Path, Request, Security
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from google.protobuf import json_format
+from google.protobuf.message import Message
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Message as AsgiMessage
 
 from cinemesh.gateway.jobs import JobsApi
+from cinemesh.gateway.openapi import REF_PREFIX, proto_schemas
+from cinemesh.gateway.watch import JobWatchHub
 from cinemesh.runtime import tracing
 from cinemesh.runtime.errors import CinemeshError, InvalidArgument
+from cinemesh.runtime.jobstore import Account
 from cinemesh.v1 import gateway_pb2
 
-log = logging.getLogger(__name__)
-
+#: Largest request body accepted (a SubmitJobRequest with a long storyboard is a few KiB).
+MAX_BODY_BYTES = 64 * 1024
+#: An SSE comment this often keeps an idle progress stream open through proxies.
+HEARTBEAT_SECONDS = 15.0
 HTTP_STATUS = {
     grpc.StatusCode.INVALID_ARGUMENT: HTTPStatus.BAD_REQUEST,
     grpc.StatusCode.FAILED_PRECONDITION: HTTPStatus.BAD_REQUEST,
     grpc.StatusCode.NOT_FOUND: HTTPStatus.NOT_FOUND,
     grpc.StatusCode.ALREADY_EXISTS: HTTPStatus.CONFLICT,
+    grpc.StatusCode.PERMISSION_DENIED: HTTPStatus.FORBIDDEN,
     grpc.StatusCode.RESOURCE_EXHAUSTED: HTTPStatus.TOO_MANY_REQUESTS,
     grpc.StatusCode.UNAUTHENTICATED: HTTPStatus.UNAUTHORIZED,
     grpc.StatusCode.UNAVAILABLE: HTTPStatus.SERVICE_UNAVAILABLE,
 }
-_JOB = re.compile(r"^/v1/jobs/([A-Za-z0-9-]{1,64})(:cancel|:download)?$")
-MAX_BODY = 64 * 1024
+#: The code named in the body of errors that the HTTP layer itself raises.
+_HTTP_CODES = {
+    HTTPStatus.NOT_FOUND: "NOT_FOUND",
+    HTTPStatus.METHOD_NOT_ALLOWED: "UNIMPLEMENTED",
+    HTTPStatus.REQUEST_TIMEOUT: "DEADLINE_EXCEEDED",
+}
 
 
-class HttpFront:
-    """Serves the JSON API on its own thread beside the gRPC server."""
-
-    def __init__(self, api: JobsApi, host: str, port: int) -> None:
-        api_ref = api
-
-        class Handler(_Handler):
-            api = api_ref
-
-        self._server = ThreadingHTTPServer((host, port), Handler)
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, name="http-front", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self, grace_seconds: float) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def healthy(self) -> bool:
-        return not self._thread.ident or self._thread.is_alive()
+def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"code": code, "message": message}, status_code=status, headers=headers)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    api: JobsApi
-    protocol_version = "HTTP/1.1"
+def _rejection(status: HTTPStatus, code: str, message: str) -> JSONResponse:
+    """An answer before the body was read: the connection closes, so unread body bytes cannot pose as a request."""
+    return _error(status, code, message, {"connection": "close"})
 
-    def log_message(self, format: str, *args: object) -> None:
-        log.debug("http %s", format % args)
 
-    def _send_json(self, status: int, payload: dict) -> None:
-        body = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+class _BodyTimeout(Exception):
+    """The request body did not arrive in time."""
 
-    def _send_message(self, message) -> None:  # type: ignore[no-untyped-def]
-        self._send_json(HTTPStatus.OK, json_format.MessageToDict(message))
 
-    def _error(self, exc: CinemeshError) -> None:
-        status = HTTP_STATUS.get(exc.code, HTTPStatus.INTERNAL_SERVER_ERROR)
-        self._send_json(status, {"code": exc.code.name, "message": exc.message})
+class RequestGuard:
+    """Bounds every request body: a length up front, at most `max_bytes`, all of it within `timeout` seconds.
 
-    def _dispatch(self, method: str) -> None:
-        # The caller's W3C trace context carries on into the job's Kafka records, as over gRPC.
-        token = tracing.activate(tracing.new_traceparent(self.headers.get("traceparent")))
+    A body must say its length (`content-length`; no chunked uploads), so an oversized one is refused
+    before a byte of it is read. The deadline covers the whole body, however slowly it trickles in.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int, timeout: float) -> None:
+        self._app = app
+        self._max_bytes = max_bytes
+        self._timeout = timeout
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        length = headers.get("content-length")
+        rejection = None
+        if "transfer-encoding" in headers:
+            rejection = _rejection(
+                HTTPStatus.LENGTH_REQUIRED,
+                "INVALID_ARGUMENT",
+                "send the body with a content-length header; chunked request bodies are not accepted",
+            )
+        elif length is not None and not (length.isascii() and length.isdigit()):
+            # uvicorn's h11 refuses these before the app runs; this keeps the app safe behind another server
+            rejection = _rejection(
+                HTTPStatus.BAD_REQUEST, "INVALID_ARGUMENT", f"content-length {length!r} is not a byte count"
+            )
+        elif length is not None and int(length) > self._max_bytes:
+            rejection = _rejection(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                "INVALID_ARGUMENT",
+                f"the body is {int(length)} bytes; the limit is {self._max_bytes}",
+            )
+        if rejection is not None:
+            await rejection(scope, receive, send)
+            return
+        deadline = asyncio.get_running_loop().time() + self._timeout
+        body_done = False
+        started = False
+
+        async def guarded_receive() -> AsgiMessage:
+            nonlocal body_done
+            if body_done:  # later receives wait for a disconnect (a stream's), with no deadline
+                return await receive()
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                raise _BodyTimeout from None
+            body_done = message["type"] != "http.request" or not message.get("more_body", False)
+            return message
+
+        async def tracked_send(message: AsgiMessage) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
         try:
-            if self.path == "/healthz":
-                self._send_json(HTTPStatus.OK, {"status": "ok"})
-                return
-            account = self.api.authenticate(self.headers.get("authorization"))
-            if method == "POST" and self.path == "/v1/jobs":
-                request = gateway_pb2.SubmitJobRequest()
-                try:
-                    json_format.Parse(self._body(), request)
-                except json_format.ParseError as exc:
-                    raise InvalidArgument("body", f"not a SubmitJobRequest in JSON: {exc}") from None
-                self._send_message(self.api.submit(account, request))
-                return
-            if method == "GET" and self.path == "/v1/account":
-                self._send_message(self.api.account(account))
-                return
-            match = _JOB.match(self.path)
-            if match is None:
-                self._send_json(
-                    HTTPStatus.NOT_FOUND, {"code": "NOT_FOUND", "message": f"no route {method} {self.path}"}
+            await self._app(scope, guarded_receive, tracked_send)
+        except _BodyTimeout:
+            if not started:
+                timeout = _rejection(
+                    HTTPStatus.REQUEST_TIMEOUT,
+                    "DEADLINE_EXCEEDED",
+                    f"the request body did not arrive within {self._timeout:g} s",
                 )
-                return
-            job_id, action = match.groups()
-            if method == "GET" and action is None:
-                self._send_message(self.api.get(account, job_id))
-            elif method == "POST" and action == ":cancel":
-                self._send_message(self.api.cancel(account, job_id))
-            elif method == "GET" and action == ":download":
-                chunks = list(self.api.download(account, job_id))
-                data = b"".join(c.chunk for c in chunks)
-                self.send_response(HTTPStatus.OK)
-                self.send_header("content-type", "video/mp4")
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-            else:
-                self._send_json(
-                    HTTPStatus.METHOD_NOT_ALLOWED, {"code": "UNIMPLEMENTED", "message": f"{method} {self.path}"}
-                )
-        except CinemeshError as exc:
-            self._error(exc)
-        except Exception:
-            log.exception("HTTP %s %s failed", method, self.path)
-            self._send_json(HTTPStatus.INTERNAL_SERVER_ERROR, {"code": "INTERNAL", "message": "internal error"})
+                await timeout(scope, receive, send)
+
+
+class TraceContext:
+    """The caller's W3C trace context carries on into the job's Kafka records, as over gRPC."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self._app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+        token = tracing.activate(tracing.new_traceparent(Headers(scope=scope).get("traceparent")))
+        try:
+            await self._app(scope, receive, send)
         finally:
             tracing.deactivate(token)
 
-    def _body(self) -> str:
-        length = int(self.headers.get("content-length") or 0)
-        if length > MAX_BODY:
-            raise InvalidArgument("body", f"is {length} bytes; the limit is {MAX_BODY}")
-        return self.rfile.read(length).decode("utf-8", errors="replace")
 
-    def do_GET(self) -> None:
-        self._dispatch("GET")
+def _json(message: Message) -> JSONResponse:
+    return JSONResponse(json_format.MessageToDict(message))
 
-    def do_POST(self) -> None:
-        self._dispatch("POST")
+
+def _schema(name: str) -> dict[str, Any]:
+    return {"$ref": REF_PREFIX + name}
+
+
+def _json_content(name: str, description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _schema(name)}}}
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    "4XX": _json_content("Error", "The request was refused; `message` says why and what is accepted."),
+    "5XX": _json_content("Error", "The gateway or a dependency failed; retry later."),
+}
+_ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["code", "message"],
+    "properties": {
+        "code": {"type": "string", "description": "the gRPC status name, e.g. INVALID_ARGUMENT or NOT_FOUND"},
+        "message": {"type": "string", "description": "what was wrong, with the field or limit, and what to do"},
+    },
+}
+_bearer = HTTPBearer(auto_error=False, description="An API key: `authorization: Bearer <key>`.")
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
+JobId = Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,64}$", description="The job's id.")]
+
+
+def _jobs(request: Request) -> JobsApi:
+    return request.app.state.jobs  # type: ignore[no-any-return]
+
+
+def _hub(request: Request) -> JobWatchHub:
+    return request.app.state.hub  # type: ignore[no-any-return]
+
+
+Jobs = Annotated[JobsApi, Depends(_jobs)]
+Hub = Annotated[JobWatchHub, Depends(_hub)]
+
+
+async def _caller(jobs: Jobs, credentials: Bearer) -> Account:
+    authorization = f"Bearer {credentials.credentials}" if credentials else None
+    return await run_in_threadpool(jobs.authenticate, authorization)
+
+
+Caller = Annotated[Account, Security(_caller)]
+router = APIRouter()
+
+
+@router.get("/healthz", tags=["ops"], responses={200: {"description": "The HTTP front is up."}})
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.post(
+    "/v1/jobs",
+    tags=["jobs"],
+    summary="Submit a job (idempotent by requestId)",
+    responses={200: _json_content("SubmitJobResponse", "The job, new or the one of an earlier requestId."), **_ERRORS},
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _schema("SubmitJobRequest")}}}
+    },
+)
+async def submit_job(request: Request, jobs: Jobs, caller: Caller) -> Response:
+    if "content-length" not in request.headers:
+        raise HTTPException(HTTPStatus.LENGTH_REQUIRED, "send the JSON body with a content-length header")
+    body = await request.body()
+    submit = gateway_pb2.SubmitJobRequest()
+    try:
+        json_format.Parse(body.decode("utf-8"), submit)
+    except (json_format.ParseError, UnicodeDecodeError) as exc:
+        raise InvalidArgument("body", f"not a SubmitJobRequest in UTF-8 JSON: {exc}") from None
+    return _json(await run_in_threadpool(jobs.submit, caller, submit))
+
+
+@router.get(
+    "/v1/account",
+    tags=["account"],
+    summary="Read the caller's account: tier and credit balance",
+    responses={200: _json_content("GetAccountResponse", "The account."), **_ERRORS},
+)
+async def get_account(jobs: Jobs, caller: Caller) -> Response:
+    return _json(await run_in_threadpool(jobs.account, caller))
+
+
+# The `:cancel` and `:download` routes come before `/v1/jobs/{job_id}`, whose parameter would match them too.
+@router.post(
+    "/v1/jobs/{job_id}:cancel",
+    tags=["jobs"],
+    summary="Cancel a queued or running job and refund its credits",
+    responses={200: _json_content("Job", "The job, now cancelled."), **_ERRORS},
+)
+async def cancel_job(job_id: JobId, jobs: Jobs, caller: Caller) -> Response:
+    return _json(await run_in_threadpool(jobs.cancel, caller, job_id))
+
+
+@router.get(
+    "/v1/jobs/{job_id}:download",
+    tags=["jobs"],
+    summary="Download the MP4 of a completed job",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "The MP4, streamed in chunks from the artifact store.",
+            "content": {"video/mp4": {"schema": {"type": "string", "contentMediaType": "video/mp4"}}},
+        },
+        **_ERRORS,
+    },
+)
+async def download_job(job_id: JobId, jobs: Jobs, caller: Caller) -> StreamingResponse:
+    chunks = jobs.download(caller, job_id)
+    # The generator's checks (the job exists, is the caller's, is completed) run on its first chunk: here,
+    # before the status line is sent, so that they still become an error status.
+    first = await run_in_threadpool(next, chunks, None)
+    headers = {"content-length": str(first.total_bytes)} if first is not None and first.total_bytes else None
+    return StreamingResponse(_stream_chunks(first, chunks), media_type="video/mp4", headers=headers)
+
+
+@router.get(
+    "/v1/jobs/{job_id}/events",
+    tags=["jobs"],
+    summary="Follow a job's progress (server-sent events) until it is terminal",
+    description=(
+        "Each `progress` event carries a WatchJobResponse in JSON with every field present: the job (with its "
+        "`state`), `currentStage`, `progressPercent` and `etaSeconds` (< 0 while unknown). One comes at once, "
+        f"then one on every change of state, stage or whole percent; a comment every {HEARTBEAT_SECONDS:g} s "
+        "keeps a quiet stream open. The stream ends after the event with a terminal state."
+    ),
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "The stream of `progress` events.",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        },
+        **_ERRORS,
+    },
+)
+async def job_events(job_id: JobId, hub: Hub, caller: Caller) -> StreamingResponse:
+    updates = hub.watch(caller, job_id)
+    first = await anext(updates)  # NOT_FOUND surfaces here, before the stream starts
+    return StreamingResponse(
+        _sse(first, updates),
+        media_type="text/event-stream",
+        headers={"cache-control": "no-cache", "x-accel-buffering": "no"},
+    )
+
+
+@router.get(
+    "/v1/jobs/{job_id}",
+    tags=["jobs"],
+    summary="Read a job",
+    responses={200: _json_content("Job", "The job."), **_ERRORS},
+)
+async def get_job(job_id: JobId, jobs: Jobs, caller: Caller) -> Response:
+    return _json(await run_in_threadpool(jobs.get, caller, job_id))
+
+
+async def _domain_error(request: Request, exc: Exception) -> Response:
+    """The one place where a domain error becomes an HTTP status."""
+    assert isinstance(exc, CinemeshError)
+    return _error(HTTP_STATUS.get(exc.code, HTTPStatus.INTERNAL_SERVER_ERROR), exc.code.name, exc.message)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Errors of the HTTP layer itself: no such route, a method the route does not take, no content-length."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == HTTPStatus.NOT_FOUND:
+        message = f"no route {request.method} {request.url.path}"
+    elif exc.status_code == HTTPStatus.METHOD_NOT_ALLOWED:
+        allowed = Headers(exc.headers).get("allow", "")
+        message = f"{request.method} is not served on {request.url.path}; it takes {allowed}"
+    else:
+        message = str(exc.detail)
+    return _error(exc.status_code, _HTTP_CODES.get(exc.status_code, "INVALID_ARGUMENT"), message, exc.headers)
+
+
+async def _invalid_request(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    problems = "; ".join(f"{'.'.join(map(str, error['loc'][1:]))}: {error['msg']}" for error in exc.errors())
+    return _error(HTTPStatus.BAD_REQUEST, "INVALID_ARGUMENT", problems)
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    # Starlette re-raises the exception after this answer, and uvicorn logs its traceback.
+    return _error(HTTPStatus.INTERNAL_SERVER_ERROR, "INTERNAL", "internal error; the operator's logs have the details")
+
+
+def create_app(jobs: JobsApi, hub: JobWatchHub, timeout_seconds: float) -> FastAPI:
+    """The HTTP front's ASGI application; a request body must arrive within `timeout_seconds`."""
+    app = FastAPI(
+        title="cinemesh",
+        version="1",
+        summary="Prompt-to-MP4 jobs over HTTP/JSON: the proto3 JSON mapping of cinemesh.v1.JobService.",
+        openapi_url="/v1/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+        redirect_slashes=False,  # an API answers `/v1/jobs/` with a 404, not a redirect built from the Host header
+        exception_handlers={
+            CinemeshError: _domain_error,
+            HTTPException: _http_error,
+            RequestValidationError: _invalid_request,
+            Exception: _unexpected,
+        },
+    )
+    app.state.jobs = jobs
+    app.state.hub = hub
+    app.include_router(router)
+    app.add_middleware(RequestGuard, max_bytes=MAX_BODY_BYTES, timeout=timeout_seconds)
+    app.add_middleware(TraceContext)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            schemas["Error"] = _ERROR_SCHEMA
+            schemas.update(
+                proto_schemas(
+                    gateway_pb2.SubmitJobRequest.DESCRIPTOR,
+                    gateway_pb2.SubmitJobResponse.DESCRIPTOR,
+                    gateway_pb2.Job.DESCRIPTOR,
+                    gateway_pb2.WatchJobResponse.DESCRIPTOR,
+                    gateway_pb2.GetAccountResponse.DESCRIPTOR,
+                )
+            )
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+async def _stream_chunks(
+    first: gateway_pb2.DownloadJobResponse | None, chunks: Generator[gateway_pb2.DownloadJobResponse, None, None]
+) -> AsyncIterator[bytes]:
+    """The download's chunks, each read from the artifact store on the thread pool."""
+    try:
+        item = first
+        while item is not None:
+            yield item.chunk
+            item = await run_in_threadpool(next, chunks, None)
+    finally:
+        chunks.close()  # closes the artifact file of a client that left
+
+
+def _event(update: gateway_pb2.WatchJobResponse) -> str:
+    data = json_format.MessageToDict(update, always_print_fields_with_no_presence=True)
+    return f"event: progress\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
+
+
+async def _sse(
+    first: gateway_pb2.WatchJobResponse, updates: AsyncIterator[gateway_pb2.WatchJobResponse]
+) -> AsyncIterator[str]:
+    """Server-sent events of the hub's updates, with a heartbeat comment while none comes.
+
+    The next update is awaited in a task of its own, so that a heartbeat does not cancel the watch; the
+    hub's stream ends after the terminal update.
+    """
+    yield _event(first)
+    pending = asyncio.ensure_future(anext(updates, None))
+    try:
+        while True:
+            done, _ = await asyncio.wait({pending}, timeout=HEARTBEAT_SECONDS)
+            if not done:
+                yield ": heartbeat\n\n"
+                continue
+            update = pending.result()
+            if update is None:
+                return
+            yield _event(update)
+            pending = asyncio.ensure_future(anext(updates, None))
+    finally:
+        pending.cancel()  # a client that left: the hub forgets its watcher

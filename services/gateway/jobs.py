@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -179,7 +179,7 @@ class JobsApi:
             eta += remaining_slot
         return Progress(current, round(percent, 1), eta if known else -1.0)
 
-    def download(self, account: Account, job_id: str) -> Iterator[gateway_pb2.DownloadJobResponse]:
+    def download(self, account: Account, job_id: str) -> Generator[gateway_pb2.DownloadJobResponse, None, None]:
         record = self.job(account, job_id)
         if record.state != "completed" or not record.output_uri:
             raise FailedPrecondition(f"job {job_id} is {record.state}; its MP4 can be downloaded once it is completed")

@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator
 
 import grpc
 
-from cinemesh.gateway.http import HttpFront
+from cinemesh.gateway.http import create_app
+from cinemesh.gateway.httpserver import HttpFront
 from cinemesh.gateway.jobs import JobsApi
 from cinemesh.gateway.reconciler import Reconciler
 from cinemesh.gateway.watch import JobWatchHub
@@ -81,7 +82,17 @@ def main() -> None:
         lambda server: gateway_pb2_grpc.add_JobServiceServicer_to_server(JobServicer(api, hub), server),
     )
     app.host.add_background(hub)
-    app.host.add_background(HttpFront(api, app.settings.grpc_host, app.settings.http_port))
+    settings = app.settings
+    front = create_app(api, hub, settings.http_timeout_seconds)
+    app.host.add_background(
+        HttpFront(
+            front,
+            settings.grpc_host,
+            settings.http_port,
+            settings.http_timeout_seconds,
+            settings.shutdown_grace_seconds,
+        )
+    )
 
     def handle(delivery: Delivery) -> None:
         if isinstance(delivery.message, events_pb2.JobCompleted):

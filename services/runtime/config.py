@@ -193,6 +193,9 @@ class Settings:
     deployment: str = "embedded"
     # Seconds an enrollment challenge stays valid.
     enrollment_challenge_seconds: float = 300.0
+    # Gateway HTTP front: seconds a client has to send a request's head, again its body, and to read from a
+    # full send buffer; a client that dribbles (slowloris) or stops reading is cut off then.
+    http_timeout_seconds: float = 10.0
     # Prompt planning: "rules" (the embedded parser) or "openai-compatible" (a chat-completions endpoint
     # such as vLLM or SGLang answering with structured output; the rules validate it and fill its gaps).
     planner_backend: str = "rules"
@@ -225,6 +228,7 @@ class Settings:
             grpc_port=_integer(env, "CINEMESH_GRPC_PORT", 50051, 0, 65535),
             metrics_port=_integer(env, "CINEMESH_METRICS_PORT", 9464, 0, 65535),
             http_port=_integer(env, "CINEMESH_HTTP_PORT", 8080, 0, 65535),
+            http_timeout_seconds=_number(env, "CINEMESH_HTTP_TIMEOUT_SECONDS", 10.0, 0.5, 600.0),
             model_runtime=_choice(env, "CINEMESH_MODEL_RUNTIME", "ray", ("ray", "inprocess")),
             ray_serve_url=_text(env, "CINEMESH_RAY_SERVE_URL", "http://127.0.0.1:8000").rstrip("/"),
             model_timeout_seconds=_number(env, "CINEMESH_MODEL_TIMEOUT_SECONDS", 900.0, 1.0),
