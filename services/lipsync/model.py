@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import statistics
+from functools import reduce
 from importlib import metadata as package_metadata
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from cinemesh.lipsync import backends, dev_signing, measure, provenance, sync, v
 from cinemesh.lipsync.assemble import Redraw, assemble, read_wav
 from cinemesh.lipsync.mouths import schedule
 from cinemesh.lipsync.watermark import Watermark
-from cinemesh.runtime.artifacts import ArtifactStore
+from cinemesh.runtime.artifacts import AUDIO_RENDER, STEM_RENDER, VIDEO_RENDER, ArtifactStore, job_key
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import InvalidArgument
 from cinemesh.v1 import lipsync_pb2
@@ -25,6 +26,14 @@ from cinemesh.v1 import lipsync_pb2
 # against its stem correlate 0.25-0.6 at the right lag on the dialogue corpus (whispers lowest), under 0.15 at
 # wrong ones.
 MIN_CORRELATION = 0.2
+#: The renders AssembleOutput opens: (request field, where the video or audio stage stores it for the same job).
+#: A reference anywhere else is refused, so a caller cannot make the stage read another job's files or any other.
+INPUTS: tuple[tuple[str, str], ...] = (
+    ("video", VIDEO_RENDER),
+    ("audio", AUDIO_RENDER),
+    ("timeline.dialogue_stem", STEM_RENDER.format("dialogue")),
+    ("timeline.effects_stem", STEM_RENDER.format("effects")),
+)
 
 
 class LipSyncModel:
@@ -44,11 +53,10 @@ class LipSyncModel:
             self._identity = dev_signing.throwaway_identity(settings.state_dir / "c2pa")
 
     def __call__(self, request: lipsync_pb2.AssembleOutputRequest) -> lipsync_pb2.AssembleOutputResponse:
-        if not request.job_id:
-            raise InvalidArgument("job_id", "must not be empty")
+        key, report_key = job_key(request.job_id, "final.mp4"), job_key(request.job_id, "final.sync.pb")
         if not request.video.uri or not request.audio.uri:
             raise InvalidArgument("video/audio", "both renders must be given")
-        key, report_key = f"jobs/{request.job_id}/final.mp4", f"jobs/{request.job_id}/final.sync.pb"
+        self._check_inputs(request)
         # A redelivered join whose deliverable already landed is not assembled twice.
         if self._artifacts.exists(key) and self._artifacts.exists(report_key):
             with self._artifacts.local_copy(self._artifacts.url_for(report_key)) as path:
@@ -135,6 +143,18 @@ class LipSyncModel:
         with self._artifacts.writer(report_key, "application/protobuf") as (path, _):
             path.write_bytes(response.SerializeToString())
         return response
+
+    def _check_inputs(self, request: lipsync_pb2.AssembleOutputRequest) -> None:
+        """Every render the request names is the one its stage stored for this job (INVALID_ARGUMENT otherwise)."""
+        for field, name in INPUTS:
+            uri: str = reduce(getattr, field.split("."), request).uri
+            expected = self._artifacts.url_for(job_key(request.job_id, name))
+            if uri and uri != expected:
+                raise InvalidArgument(
+                    f"{field}.uri",
+                    f"{uri[:200]!r} is not this job's render; AssembleOutput reads only what the stages stored "
+                    f"for job {request.job_id} ({expected})",
+                )
 
     def _effect_bands(
         self, request: lipsync_pb2.AssembleOutputRequest, cue_times: dict[int, float]
