@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import struct
 import uuid
 import wave
@@ -16,6 +17,7 @@ from support import for_job
 from cinemesh.audio.model import AudioModel, write_wav
 from cinemesh.audio.soundtrack import sample_count
 from cinemesh.audio.speech import SAMPLE_RATE
+from cinemesh.lipsync import provenance
 from cinemesh.lipsync.assemble import assemble, read_wav
 from cinemesh.lipsync.model import LipSyncModel
 from cinemesh.runtime.artifacts import ArtifactStore
@@ -286,3 +288,26 @@ def test_every_stage_model_refuses_a_job_id_that_is_no_uuid(renders: Renders, jo
             model(renders.settings)(request)  # type: ignore[operator]
         assert refused.value.field == "job_id" and "UUID" in refused.value.message
     assert sorted(state.rglob("*")) == before
+
+
+@pytest.mark.parametrize("embed", [False, True])
+def test_the_prompt_is_in_the_file_only_when_the_person_opted_in(renders: Renders, embed: bool) -> None:
+    """Privacy: by default no word of the prompt is in the MP4 or its C2PA manifest, which names the plan's hash."""
+    join = lipsync_pb2.AssembleOutputRequest(
+        job_id=renders.job_id, plan=renders.plan, video=renders.video, audio=renders.audio
+    )
+    request = for_job(join, ArtifactStore(renders.settings.artifacts_url), str(uuid.uuid4()))
+    request.plan.embed_prompt = embed
+    path = Path(LipSyncModel(renders.settings)(request).output.uri.removeprefix("file://"))
+    with av.open(str(path)) as container:
+        title = container.metadata.get("title")
+        chapters = [c.get("metadata", {}).get("title", "") for c in container.chapters()]
+    claim = provenance.verify(path).claim
+    assert claim["plan_sha256"] == hashlib.sha256(request.plan.SerializeToString(deterministic=True)).hexdigest()
+    if embed:
+        assert title == renders.plan.prompt and claim["prompt"] == renders.plan.prompt
+        assert chapters == [f"Scene 1: {renders.plan.prompt}"]
+    else:
+        assert title is None and "prompt" not in claim
+        assert chapters == ["Scene 1"]
+        assert b"lighthouse" not in path.read_bytes()
