@@ -1,4 +1,5 @@
-"""Test helpers shared by the suites: a JobService client, a topic reader, job stores on SQLite and PostgreSQL."""
+"""Test helpers shared by the suites: a JobService client, a topic reader, job stores on SQLite and PostgreSQL,
+and one job's renders handed to another."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ import pytest
 import sqlalchemy as sa
 from kafka import KafkaConsumer, TopicPartition
 
+from cinemesh.runtime.artifacts import ArtifactStore, job_key
 from cinemesh.runtime.jobstore import JobStore
-from cinemesh.v1 import common_pb2, gateway_pb2, gateway_pb2_grpc
+from cinemesh.v1 import common_pb2, gateway_pb2, gateway_pb2_grpc, lipsync_pb2
 
 POSTGRES_URL = os.environ.get("CINEMESH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -133,3 +135,27 @@ def unwritable(path: Path) -> Iterator[None]:
         yield
     finally:
         subprocess.run(unlock, check=True)
+
+
+def for_job(
+    request: lipsync_pb2.AssembleOutputRequest, artifacts: ArtifactStore, job_id: str
+) -> lipsync_pb2.AssembleOutputRequest:
+    """The same join for another job: each render it names is copied to where that job's stages store it.
+
+    AssembleOutput reads only a job's own renders, so a test that assembles one render as several jobs copies it.
+    """
+    moved = lipsync_pb2.AssembleOutputRequest()
+    moved.CopyFrom(request)
+    moved.job_id = job_id
+    stems = [f.name for f in moved.timeline.DESCRIPTOR.fields if f.message_type is common_pb2.ArtifactRef.DESCRIPTOR]
+    source = f"{artifacts.root_url}/jobs/{request.job_id}/"
+    for ref in (moved.video, moved.audio, *(getattr(moved.timeline, name) for name in stems)):
+        if not ref.uri:
+            continue
+        with (
+            artifacts.local_copy(ref.uri) as path,
+            artifacts.writer(job_key(job_id, ref.uri.removeprefix(source)), ref.media_type) as (target, result),
+        ):
+            shutil.copyfile(path, target)
+        ref.CopyFrom(result[0])
+    return moved

@@ -10,9 +10,10 @@ import numpy as np
 from cinemesh.audio import soundtrack
 from cinemesh.audio.backends import foley_backend, speech_backend
 from cinemesh.audio.speech import SAMPLE_RATE, Speaker
-from cinemesh.runtime.artifacts import ArtifactStore
+from cinemesh.runtime.artifacts import AUDIO_RENDER, STEM_RENDER, ArtifactStore, job_key
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import InvalidArgument
+from cinemesh.runtime.ids import checked_uuid
 from cinemesh.v1 import audio_pb2, common_pb2
 
 STEMS = ("dialogue", "effects", "ambience", "music")
@@ -48,20 +49,19 @@ class AudioModel:
 
     def __call__(self, request: audio_pb2.RenderAudioRequest) -> audio_pb2.RenderAudioResponse:
         fmt = request.plan.format
-        if not request.job_id:
-            raise InvalidArgument("job_id", "must not be empty")
+        checked_uuid("job_id", request.job_id)
         if fmt.fps == 0 or fmt.frame_count == 0:
             raise InvalidArgument("plan.format", "fps and frame_count must be positive")
         if not request.plan.scenes:
             raise InvalidArgument("plan.scenes", "a plan needs at least one scene")
-        base = f"jobs/{request.job_id}"
+        master_key, timeline_key = job_key(request.job_id, AUDIO_RENDER), job_key(request.job_id, "audio.timeline.pb")
         samples = soundtrack.sample_count(fmt.frame_count, fmt.fps)
         # A redelivered job whose master already landed is not rendered twice.
-        if self._artifacts.exists(f"{base}/audio.wav") and self._artifacts.exists(f"{base}/audio.timeline.pb"):
-            with self._artifacts.local_copy(self._artifacts.url_for(f"{base}/audio.timeline.pb")) as path:
+        if self._artifacts.exists(master_key) and self._artifacts.exists(timeline_key):
+            with self._artifacts.local_copy(self._artifacts.url_for(timeline_key)) as path:
                 timeline = common_pb2.AudioTimeline.FromString(path.read_bytes())
             return audio_pb2.RenderAudioResponse(
-                audio=self._artifacts.ref_for(f"{base}/audio.wav", "audio/wav"),
+                audio=self._artifacts.ref_for(master_key, "audio/wav"),
                 sample_rate=SAMPLE_RATE,
                 sample_count=samples,
                 timeline=timeline,
@@ -69,13 +69,14 @@ class AudioModel:
         rendered = soundtrack.render(request.plan, self.speaker, self._target_lufs, self._foley, request.cast)
         timeline = rendered.timeline
         for name in STEMS:
-            with self._artifacts.writer(f"{base}/stems/{name}.wav", "audio/wav") as (path, result):
+            stem_key = job_key(request.job_id, STEM_RENDER.format(name))
+            with self._artifacts.writer(stem_key, "audio/wav") as (path, result):
                 write_wav(path, rendered.stems[name])
             getattr(timeline, f"{name}_stem").CopyFrom(result[0])
-        with self._artifacts.writer(f"{base}/audio.timeline.pb", "application/protobuf") as (path, _):
+        with self._artifacts.writer(timeline_key, "application/protobuf") as (path, _):
             path.write_bytes(timeline.SerializeToString())
         # The master is written last: its presence means the whole render landed.
-        with self._artifacts.writer(f"{base}/audio.wav", "audio/wav") as (path, result):
+        with self._artifacts.writer(master_key, "audio/wav") as (path, result):
             write_wav(path, rendered.master)
         return audio_pb2.RenderAudioResponse(
             audio=result[0], sample_rate=SAMPLE_RATE, sample_count=rendered.master.shape[1], timeline=timeline

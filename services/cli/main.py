@@ -196,7 +196,7 @@ def cmd_down(_: argparse.Namespace) -> int:
 
 
 def _spec(args: argparse.Namespace) -> common_pb2.GenerationSpec:
-    spec = common_pb2.GenerationSpec(prompt=args.prompt, resolution=args.resolution)
+    spec = common_pb2.GenerationSpec(prompt=args.prompt, resolution=args.resolution, embed_prompt=args.embed_prompt)
     if getattr(args, "storyboard", None):
         scenes = json.loads(Path(args.storyboard).read_text())
         for scene in scenes:
@@ -480,6 +480,11 @@ def _add_spec_options(parser: argparse.ArgumentParser) -> None:
         "--storyboard", metavar="FILE.json", help='scenes as JSON: [{"prompt": "...", "duration": 5}, ...]'
     )
     parser.add_argument("--license-reference", help="license for a licensed character (pro only)")
+    parser.add_argument(
+        "--embed-prompt",
+        action="store_true",
+        help="write the prompt into the MP4's title and chapters and its C2PA manifest (default: kept out)",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,6 +17,7 @@ from cinemesh.runtime.auth import authenticate
 from cinemesh.runtime.bus import Publisher
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import FailedPrecondition, NotFound
+from cinemesh.runtime.ids import checked_uuid
 from cinemesh.runtime.jobstore import Account, JobRecord, JobStore, StageRun
 from cinemesh.runtime.outbox import OutboxRelay
 from cinemesh.runtime.specs import TIER_ENUMS, credit_cost, resolve, validate_request_id
@@ -109,7 +110,8 @@ class JobsApi:
         return gateway_pb2.SubmitJobResponse(job=self.to_proto(record), created=created, notes=resolved.notes)
 
     def job(self, account: Account, job_id: str) -> JobRecord:
-        record = self._store.get_job(job_id)
+        """The account's job; INVALID_ARGUMENT for an id that is no UUID, NOT_FOUND for another account's."""
+        record = self._store.get_job(checked_uuid("job_id", job_id))
         if record.account_id != account.account_id:
             raise NotFound(f"job {job_id!r} does not exist")
         return record

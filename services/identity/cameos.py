@@ -28,8 +28,8 @@ from cinemesh.runtime.errors import (
     FailedPrecondition,
     InvalidArgument,
     NotFound,
-    PermissionDenied,
 )
+from cinemesh.runtime.ids import checked_uuid
 from cinemesh.runtime.jobstore import TERMINAL, JobStore, utcnow
 from cinemesh.v1 import common_pb2, identity_pb2
 
@@ -215,7 +215,8 @@ class CameoRegistry:
     def _claim_challenge(self, account_id: str, challenge_id: str) -> sa.Row:
         now = utcnow()
         with self._engine.begin() as conn:
-            row = conn.execute(sa.select(challenges).where(challenges.c.challenge_id == challenge_id)).first()
+            query = sa.select(challenges).where(challenges.c.challenge_id == checked_uuid("challenge_id", challenge_id))
+            row = conn.execute(query).first()
             if row is None or row.account_id != account_id:
                 raise NotFound(f"challenge {challenge_id!r} was not issued to you; call StartEnrollment")
             if row.used_at is not None:
@@ -269,12 +270,11 @@ class CameoRegistry:
     # owner's reads and controls -----------------------------------------
 
     def _owned(self, conn: sa.Connection, account_id: str, cameo_id: str, *, lock: bool = False) -> sa.Row:
-        query = sa.select(cameos).where(cameos.c.cameo_id == cameo_id)
+        query = sa.select(cameos).where(cameos.c.cameo_id == checked_uuid("cameo_id", cameo_id))
         row = conn.execute(query.with_for_update() if lock else query).first()
-        if row is None:
-            raise NotFound(f"cameo {cameo_id!r} does not exist")
-        if row.owner_account_id != account_id:
-            raise PermissionDenied(f"cameo {cameo_id!r} belongs to another account; only its owner can manage it")
+        # Another account's cameo is answered as a missing one: a caller learns nothing of ids it does not own.
+        if row is None or row.owner_account_id != account_id:
+            raise NotFound(f"cameo {cameo_id!r} does not exist among your cameos")
         return row
 
     def get_cameo(self, account_id: str, cameo_id: str) -> identity_pb2.Cameo:

@@ -549,6 +549,7 @@ def plan(spec: common_pb2.GenerationSpec, tier: str, seed: int, rates: dict[str,
         safety=safety.verdict(
             [resolved.prompt, *scene_texts] if overall else scene_texts, tier, spec.license_reference
         ),
+        embed_prompt=spec.embed_prompt,
     )
     _build(scene_plan, resolved, overall)
     return scene_plan

@@ -3,6 +3,12 @@
 A local folder by default (`file://…`), any fsspec URL otherwise (s3://, gs://,
 memory://). Writes are atomic: a reader never sees a half-written object, so a
 stage killed mid-write leaves nothing that looks finished.
+
+Keys are confined to the root: a key is a relative, normalised POSIX path (no
+`..`, `.` or empty parts, no leading `/`, no backslash or NUL), a URI must name
+this store's root, and on a local store a key whose real path leaves the root
+through a symbolic link is refused. Anything else is INVALID_ARGUMENT, so
+nothing outside the root is ever read or written.
 """
 
 from __future__ import annotations
@@ -19,10 +25,15 @@ from pathlib import Path
 import fsspec
 from fsspec.implementations.local import LocalFileSystem
 
-from cinemesh.runtime.errors import NotFound
+from cinemesh.runtime.errors import InvalidArgument, NotFound
+from cinemesh.runtime.ids import checked_uuid
 from cinemesh.v1 import common_pb2
 
 _CHUNK = 1 << 20
+#: Where the stages store a job's renders, under `jobs/<job id>/`: AssembleOutput reads these and nothing else.
+VIDEO_RENDER = "video.mp4"
+AUDIO_RENDER = "audio.wav"
+STEM_RENDER = "stems/{}.wav"
 
 
 def _sha256_of(path: Path) -> str:
@@ -31,6 +42,23 @@ def _sha256_of(path: Path) -> str:
         while chunk := f.read(_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def checked_key(key: str, field: str = "artifact key") -> str:
+    """`key` when it is a relative, normalised path inside a store; else INVALID_ARGUMENT naming `field`."""
+    parts = key.split("/")
+    if key.startswith("/") or "\\" in key or "\x00" in key or any(part in ("", ".", "..") for part in parts):
+        raise InvalidArgument(
+            field,
+            f"{key[:200]!r} is not a path inside the artifact store; use a relative path such as "
+            "jobs/<job id>/video.mp4, without '..', '.', empty parts, backslashes or a leading '/'",
+        )
+    return key
+
+
+def job_key(job_id: str, name: str) -> str:
+    """The key of one of a job's objects; the job id must be a UUID (it names the job's folder)."""
+    return f"jobs/{checked_uuid('job_id', job_id)}/{name}"
 
 
 class ArtifactStore:
@@ -42,14 +70,24 @@ class ArtifactStore:
         self._local = isinstance(self._fs, LocalFileSystem)
         if self._local:
             Path(self._root).mkdir(parents=True, exist_ok=True)
+            self._real_root = os.path.realpath(self._root)
 
     def url_for(self, key: str) -> str:
-        return f"{self.root_url}/{key}"
+        return f"{self.root_url}/{checked_key(key)}"
+
+    def _target(self, key: str, field: str = "artifact key") -> str:
+        """The filesystem path of a key, confined to the root (links included, on a local store)."""
+        path = f"{self._root}/{checked_key(key, field)}"
+        if self._local:
+            real = os.path.realpath(path)  # resolves every link that exists on the way, even for a new object
+            if real != self._real_root and not real.startswith(self._real_root + os.sep):
+                raise InvalidArgument(field, f"{key[:200]!r} leads out of the artifact store through a symbolic link")
+        return path
 
     def _path_of(self, uri: str) -> str:
         if not uri.startswith(self.root_url + "/"):
-            raise NotFound(f"artifact {uri!r} is not in this store ({self.root_url})")
-        return f"{self._root}/{uri[len(self.root_url) + 1 :]}"
+            raise InvalidArgument("artifact uri", f"{uri[:200]!r} is not in this store ({self.root_url})")
+        return self._target(uri[len(self.root_url) + 1 :], "artifact uri")
 
     @contextlib.contextmanager
     def writer(self, key: str, media_type: str) -> Iterator[tuple[Path, list[common_pb2.ArtifactRef]]]:
@@ -57,6 +95,7 @@ class ArtifactStore:
 
         The second item is filled with the resulting ArtifactRef after the block.
         """
+        self._target(key)  # refused before anything is rendered
         scratch = Path(tempfile.mkdtemp(prefix="cinemesh-"))
         local = scratch / Path(key).name
         result: list[common_pb2.ArtifactRef] = []
@@ -68,7 +107,7 @@ class ArtifactStore:
                 size_bytes=local.stat().st_size,
                 sha256=_sha256_of(local),
             )
-            target = f"{self._root}/{key}"
+            target = self._target(key)
             if self._local:
                 Path(target).parent.mkdir(parents=True, exist_ok=True)
                 partial = f"{target}.partial-{uuid.uuid4().hex}"
@@ -81,12 +120,11 @@ class ArtifactStore:
             shutil.rmtree(scratch, ignore_errors=True)
 
     def exists(self, key: str) -> bool:
-        return bool(self._fs.exists(f"{self._root}/{key}"))
+        return bool(self._fs.exists(self._target(key)))
 
     def ref_for(self, key: str, media_type: str) -> common_pb2.ArtifactRef:
         """The reference of an object already in the store."""
-        path = f"{self._root}/{key}"
-        if not self._fs.exists(path):
+        if not self._fs.exists(self._target(key)):
             raise NotFound(f"artifact {self.url_for(key)!r} does not exist")
         with self.local_copy(self.url_for(key)) as local:
             return common_pb2.ArtifactRef(
@@ -122,7 +160,7 @@ class ArtifactStore:
                 yield chunk
 
     def list_keys(self, prefix: str) -> list[str]:
-        base = f"{self._root}/{prefix}".rstrip("/")
+        base = self._target(prefix.rstrip("/"), "artifact prefix")
         if not self._fs.exists(base):
             return []
         found = self._fs.find(base)

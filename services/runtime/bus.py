@@ -20,6 +20,7 @@ from kafka import KafkaProducer
 from cinemesh.runtime import metrics, tracing
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import MalformedRecord
+from cinemesh.runtime.ids import is_uuid
 from cinemesh.runtime.topics import MESSAGE_OF
 
 log = logging.getLogger(__name__)
@@ -175,6 +176,8 @@ def decode(
     except DecodeError as exc:
         raise MalformedRecord(f"{where}: value is not a valid {expected_type}: {exc}") from None
     job_id = key.decode(errors="replace")
+    if not is_uuid(job_id):
+        raise MalformedRecord(f"{where}: key {job_id[:80]!r} is not a job id (the UUID the gateway issued)")
     body_job = getattr(message, "job_id", job_id)
     if body_job != job_id:
         raise MalformedRecord(f"{where}: key {job_id!r} does not match the body's job_id {body_job!r}")

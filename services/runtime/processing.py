@@ -20,6 +20,7 @@ from kafka.consumer.fetcher import ConsumerRecord
 from cinemesh.runtime import metrics, tracing
 from cinemesh.runtime.bus import Delivery, Headers, OutboundRecord, Publisher, decode
 from cinemesh.runtime.errors import LeaseHeld
+from cinemesh.runtime.ids import is_uuid
 from cinemesh.runtime.retry import RetryPolicy, classify
 from cinemesh.runtime.topics import dlq
 
@@ -139,8 +140,9 @@ class RecordProcessor:
         raw = dict(record.headers or []).get("traceparent")
         token = tracing.activate(raw.decode(errors="replace") if raw else None)
         try:
-            job_id = record.key.decode(errors="replace") if record.key else None
-            self._on_dead_letter(job_id, record.topic, error)
+            # A key that is no job id names no job to fail: the record only goes to the DLQ.
+            key = (record.key or b"").decode(errors="replace")
+            self._on_dead_letter(key if is_uuid(key) else None, record.topic, error)
         finally:
             tracing.deactivate(token)
         metrics.STAGE_RECORDS.labels(self._stage, record.topic, "dead_lettered").inc()

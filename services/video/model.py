@@ -14,9 +14,10 @@ import av
 import numpy as np
 
 from cinemesh.runtime import cancellation
-from cinemesh.runtime.artifacts import ArtifactStore
+from cinemesh.runtime.artifacts import VIDEO_RENDER, ArtifactStore, job_key
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import InvalidArgument
+from cinemesh.runtime.ids import checked_uuid
 from cinemesh.v1 import common_pb2, video_pb2
 from cinemesh.video import render
 from cinemesh.video.backends import frame_source
@@ -24,8 +25,7 @@ from cinemesh.video.backends import frame_source
 
 def validate_plan(request: video_pb2.RenderVideoRequest) -> None:
     fmt = request.plan.format
-    if not request.job_id:
-        raise InvalidArgument("job_id", "must not be empty")
+    checked_uuid("job_id", request.job_id)
     if fmt.width < 16 or fmt.height < 16 or fmt.width % 2 or fmt.height % 2:
         raise InvalidArgument("plan.format", f"{fmt.width}x{fmt.height} is not an even size of at least 16x16")
     if fmt.fps == 0 or fmt.frame_count == 0:
@@ -55,7 +55,7 @@ class VideoModel:
     def __call__(self, request: video_pb2.RenderVideoRequest) -> video_pb2.RenderVideoResponse:
         validate_plan(request)
         fmt = request.plan.format
-        key, tracks_key = f"jobs/{request.job_id}/video.mp4", f"jobs/{request.job_id}/video.tracks.pb"
+        key, tracks_key = job_key(request.job_id, VIDEO_RENDER), job_key(request.job_id, "video.tracks.pb")
         # A redelivered job whose render already landed is not rendered twice.
         if self._artifacts.exists(key) and self._artifacts.exists(tracks_key):
             with self._artifacts.local_copy(self._artifacts.url_for(tracks_key)) as path:

@@ -9,6 +9,7 @@ at identity with FAILED_PRECONDITION, refunded, before anything renders.
 from __future__ import annotations
 
 import time
+import uuid
 import wave
 
 import grpc
@@ -115,7 +116,7 @@ def test_enrollment_over_grpc_keeps_the_vectors_with_the_owner(mesh, people, cam
     assert owner.GetCameo(identity_pb2.GetCameoRequest(cameo_id=cameo.cameo_id)).cameo.face_embedding
     with pytest.raises(grpc.RpcError) as denied:
         friend.GetCameo(identity_pb2.GetCameoRequest(cameo_id=cameo.cameo_id))
-    assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert denied.value.code() == grpc.StatusCode.NOT_FOUND  # another account's cameo is not there for it
     # A bad recording gets its own precise error, and the challenge is spent.
     challenge = owner.StartEnrollment(identity_pb2.StartEnrollmentRequest(handle="astro_two")).challenge
     with pytest.raises(grpc.RpcError) as rejected:
@@ -126,6 +127,29 @@ def test_enrollment_over_grpc_keeps_the_vectors_with_the_owner(mesh, people, cam
     with pytest.raises(grpc.RpcError) as unauthenticated:
         Identity(_identity_address(mesh), "wrong-key").GetCameo(identity_pb2.GetCameoRequest(cameo_id=cameo.cameo_id))
     assert unauthenticated.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_another_account_gets_not_found_for_a_cameo_and_its_uses(people, cameo) -> None:
+    """Issue 16: a stranger learns nothing of another account's cameo, not even that its id exists."""
+    owner, stranger = people["owner"][1], people["stranger"][1]
+    missing = str(uuid.uuid4())
+    for call in (
+        lambda cameo_id: stranger.GetCameo(identity_pb2.GetCameoRequest(cameo_id=cameo_id)),
+        lambda cameo_id: stranger.ListCameoUses(identity_pb2.ListCameoUsesRequest(cameo_id=cameo_id)),
+        lambda cameo_id: stranger.SetCameoConsent(
+            identity_pb2.SetCameoConsentRequest(cameo_id=cameo_id, audience=identity_pb2.CAMEO_AUDIENCE_EVERYONE)
+        ),
+        lambda cameo_id: stranger.RevokeCameo(identity_pb2.RevokeCameoRequest(cameo_id=cameo_id)),
+    ):
+        with pytest.raises(grpc.RpcError) as theirs:
+            call(cameo.cameo_id)
+        with pytest.raises(grpc.RpcError) as absent:
+            call(missing)
+        assert theirs.value.code() == absent.value.code() == grpc.StatusCode.NOT_FOUND
+        assert theirs.value.details().replace(cameo.cameo_id, missing) == absent.value.details()
+    # The owner's cameo is as it was: not widened, not revoked.
+    kept = owner.GetCameo(identity_pb2.GetCameoRequest(cameo_id=cameo.cameo_id)).cameo
+    assert kept.audience == identity_pb2.CAMEO_AUDIENCE_ONLY_ME and len(kept.face_embedding) == 128
 
 
 def test_consent_matrix_through_the_job_path(mesh, store, people, cameo) -> None:

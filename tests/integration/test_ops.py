@@ -98,7 +98,8 @@ def test_http_json_front(mesh, client) -> None:
     assert job["state"] == "JOB_STATE_COMPLETED"
     video = requests.get(f"{base}/v1/jobs/{job_id}:download", headers=auth, timeout=30)
     assert video.headers["content-type"] == "video/mp4" and video.content == client.download(job_id)
-    assert requests.get(f"{base}/v1/jobs/nope", headers=auth, timeout=5).status_code == 404
+    assert requests.get(f"{base}/v1/jobs/{uuid.uuid4()}", headers=auth, timeout=5).status_code == 404
+    assert requests.get(f"{base}/v1/jobs/nope", headers=auth, timeout=5).status_code == 400  # no job id (UUID)
 
 
 def test_group_subscription_mode_consumes_with_a_fresh_group(mesh) -> None:

@@ -114,7 +114,7 @@ def test_watch_streams_stage_progress_to_completion(client) -> None:
 
 def test_unknown_job_is_not_found(client) -> None:
     with pytest.raises(grpc.RpcError) as caught:
-        client.get("no-such-job")
+        client.get(str(uuid.uuid4()))
     assert caught.value.code() == grpc.StatusCode.NOT_FOUND
 
 

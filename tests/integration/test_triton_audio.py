@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 
 import librosa
 import numpy as np
@@ -81,7 +82,7 @@ def test_the_audio_stage_renders_a_plan_through_triton_backends(triton_audio_url
         "A dog barks at 6 s. Calm piano music."
     )
     scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, duration_seconds=8), "pro", 2, {"plus": 16, "pro": 40})
-    response = AudioModel(settings)(audio_pb2.RenderAudioRequest(job_id="triton-job", plan=scene_plan))
+    response = AudioModel(settings)(audio_pb2.RenderAudioRequest(job_id=str(uuid.uuid4()), plan=scene_plan))
     assert response.sample_count == soundtrack.sample_count(scene_plan.format.frame_count, scene_plan.format.fps)
     line = response.timeline.lines[0]
     assert line.phonemes[0].start_seconds == pytest.approx(scene_plan.dialogue[0].start_seconds)

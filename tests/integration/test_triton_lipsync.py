@@ -6,18 +6,21 @@ The model re-renders each face crop's mouth from the log-mel window of the speec
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import av
 import numpy as np
 import pytest
+from support import for_job
 
 from cinemesh.audio.model import AudioModel
 from cinemesh.lipsync import backends, provenance, sync
 from cinemesh.lipsync.model import LipSyncModel
 from cinemesh.lipsync.mouths import Mouth
 from cinemesh.prompt.planner import plan
+from cinemesh.runtime.artifacts import ArtifactStore
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import FailedPrecondition, Unavailable
 from cinemesh.runtime.triton import TritonModel
@@ -35,14 +38,16 @@ PROMPT = (
 
 @dataclass(frozen=True)
 class Renders:
+    job_id: str
     state: Path
     plan: common_pb2.ScenePlan
     video: video_pb2.RenderVideoResponse
     audio: audio_pb2.RenderAudioResponse
 
-    def request(self, job_id: str) -> lipsync_pb2.AssembleOutputRequest:
-        return lipsync_pb2.AssembleOutputRequest(
-            job_id=job_id,
+    def request(self) -> lipsync_pb2.AssembleOutputRequest:
+        """The join as a job of its own (AssembleOutput reads only a job's own renders)."""
+        join = lipsync_pb2.AssembleOutputRequest(
+            job_id=self.job_id,
             plan=self.plan,
             video=self.video.video,
             audio=self.audio.audio,
@@ -50,6 +55,8 @@ class Renders:
             face_tracks=self.video.face_tracks,
             events=self.video.events,
         )
+        artifacts = ArtifactStore(Settings.from_env("lipsync", {"CINEMESH_STATE_DIR": str(self.state)}).artifacts_url)
+        return for_job(join, artifacts, str(uuid.uuid4()))
 
     def settings(self, url: str) -> Settings:
         return Settings.from_env(
@@ -72,9 +79,10 @@ def renders(tmp_path_factory: pytest.TempPathFactory) -> Renders:
     settings = Settings.from_env("lipsync", {"CINEMESH_STATE_DIR": str(state)})
     scene_plan = plan(common_pb2.GenerationSpec(prompt=PROMPT, duration_seconds=8), "pro", 4, {"plus": 16, "pro": 40})
     scene_plan.format.width, scene_plan.format.height = 640, 360
-    video = VideoModel(settings)(video_pb2.RenderVideoRequest(job_id="tl", plan=scene_plan))
-    audio = AudioModel(settings)(audio_pb2.RenderAudioRequest(job_id="tl", plan=scene_plan))
-    return Renders(state, scene_plan, video, audio)
+    job_id = str(uuid.uuid4())
+    video = VideoModel(settings)(video_pb2.RenderVideoRequest(job_id=job_id, plan=scene_plan))
+    audio = AudioModel(settings)(audio_pb2.RenderAudioRequest(job_id=job_id, plan=scene_plan))
+    return Renders(job_id, state, scene_plan, video, audio)
 
 
 def _decode(path: Path) -> tuple[list[np.ndarray], np.ndarray, int]:
@@ -87,8 +95,9 @@ def _decode(path: Path) -> tuple[list[np.ndarray], np.ndarray, int]:
 
 
 def test_the_stage_renders_mouths_that_follow_the_speech(triton_lipsync_url: str, renders: Renders) -> None:
-    response = LipSyncModel(renders.settings(triton_lipsync_url))(renders.request("triton"))
-    frames, audio, rate = _decode(renders.final("triton"))
+    request = renders.request()
+    response = LipSyncModel(renders.settings(triton_lipsync_url))(request)
+    frames, audio, rate = _decode(renders.final(request.job_id))
     fps = renders.plan.format.fps
     faces = {t.character_id: {f.frame: f for f in t.frames} for t in renders.video.face_tracks}
     report = []
@@ -102,7 +111,7 @@ def test_the_stage_renders_mouths_that_follow_the_speech(triton_lipsync_url: str
         assert r > 0.5, (line.line_index, r)
     for line in response.line_sync:
         assert abs(line.offset_ms) <= FRAME_MS, line
-    claim = provenance.verify(renders.final("triton")).claim
+    claim = provenance.verify(renders.final(request.job_id)).claim
     assert claim["backends"]["lipsync"] == "triton:lipsync"
     print(
         f"\nmouth-vs-envelope correlation per line: {report}; stage-measured offsets (ms): "
@@ -147,12 +156,14 @@ def test_a_model_breaking_its_contract_fails_cleanly(
 
     real = TritonModel.infer
     monkeypatch.setattr(TritonModel, "infer", truncated)
+    request = renders.request()
     with pytest.raises(FailedPrecondition, match=r"lip-sync model .lipsync. returned SYNCED uint8 \(\d+, 48, 96"):
-        LipSyncModel(renders.settings(triton_lipsync_url))(renders.request("broken"))
-    assert not renders.final("broken").exists()  # nothing half-written is published
+        LipSyncModel(renders.settings(triton_lipsync_url))(request)
+    assert not renders.final(request.job_id).exists()  # nothing half-written is published
 
 
 def test_an_unreachable_triton_is_unavailable(renders: Renders) -> None:
+    request = renders.request()
     with pytest.raises(Unavailable, match="Triton model 'lipsync'"):
-        LipSyncModel(renders.settings("127.0.0.1:1"))(renders.request("down"))
-    assert not renders.final("down").exists()
+        LipSyncModel(renders.settings("127.0.0.1:1"))(request)
+    assert not renders.final(request.job_id).exists()

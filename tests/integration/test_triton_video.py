@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 
 import numpy as np
 import pytest
@@ -88,7 +89,7 @@ def test_the_video_stage_renders_a_clip_through_the_triton_backend(triton_video_
         },
     )
     scene_plan = two_scene_plan()
-    response = VideoModel(settings)(video_pb2.RenderVideoRequest(job_id="triton-job", plan=scene_plan))
+    response = VideoModel(settings)(video_pb2.RenderVideoRequest(job_id=str(uuid.uuid4()), plan=scene_plan))
     with av.open(response.video.uri.removeprefix("file://")) as container:
         decoded = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
     assert len(decoded) == scene_plan.format.frame_count

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,6 @@ from cinemesh.runtime.errors import (
     FailedPrecondition,
     InvalidArgument,
     NotFound,
-    PermissionDenied,
 )
 from cinemesh.runtime.jobstore import JobStore
 from cinemesh.v1 import common_pb2, identity_pb2
@@ -156,10 +156,13 @@ def test_only_the_owner_reads_or_manages_a_cameo(registry: CameoRegistry) -> Non
         lambda: registry.revoke(FRIEND, cameo.cameo_id),
         lambda: registry.list_uses(FRIEND, cameo.cameo_id),
     ):
-        with pytest.raises(PermissionDenied, match="only its owner"):
+        with pytest.raises(NotFound, match="does not exist among your cameos"):
             call()
     with pytest.raises(NotFound):
-        registry.get_cameo(OWNER, "no-such-cameo")
+        registry.get_cameo(OWNER, str(uuid.uuid4()))
+    for bad in ("no-such-cameo", "../../etc/passwd", ""):
+        with pytest.raises(InvalidArgument, match="cameo_id"):
+            registry.get_cameo(OWNER, bad)
     with pytest.raises(InvalidArgument, match="audience"):
         registry.set_consent(OWNER, cameo.cameo_id, identity_pb2.CAMEO_AUDIENCE_UNSPECIFIED, [])
     with pytest.raises(NotFound, match="nobody"):

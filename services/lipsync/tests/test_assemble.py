@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import struct
+import uuid
 import wave
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,12 +12,15 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from support import for_job
 
 from cinemesh.audio.model import AudioModel, write_wav
 from cinemesh.audio.soundtrack import sample_count
 from cinemesh.audio.speech import SAMPLE_RATE
+from cinemesh.lipsync import provenance
 from cinemesh.lipsync.assemble import assemble, read_wav
 from cinemesh.lipsync.model import LipSyncModel
+from cinemesh.runtime.artifacts import ArtifactStore
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import FailedPrecondition, InvalidArgument
 from cinemesh.v1 import audio_pb2, common_pb2, lipsync_pb2, plan_pb2, video_pb2
@@ -33,6 +38,7 @@ def _tone(frames: int, fps: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Renders:
+    job_id: str
     settings: Settings
     plan: common_pb2.ScenePlan
     video: common_pb2.ArtifactRef
@@ -65,11 +71,11 @@ def one_second_plan(fps: int, seed: int = 5) -> common_pb2.ScenePlan:
 def make_renders(state_dir: Path, fps: int) -> Renders:
     settings = Settings.from_env("lipsync", {"CINEMESH_STATE_DIR": str(state_dir)})
     plan = one_second_plan(fps)
-    job_id = f"job-{fps}"
+    job_id = str(uuid.uuid4())
     video = VideoModel(settings)(video_pb2.RenderVideoRequest(job_id=job_id, plan=plan)).video
     audio = AudioModel(settings)(audio_pb2.RenderAudioRequest(job_id=job_id, plan=plan)).audio
     jobs = state_dir / "artifacts" / "jobs" / job_id
-    return Renders(settings, plan, video, audio, jobs / "video.mp4", jobs / "audio.wav")
+    return Renders(job_id, settings, plan, video, audio, jobs / "video.mp4", jobs / "audio.wav")
 
 
 @pytest.fixture(scope="module", params=[24, 30])
@@ -207,10 +213,10 @@ def test_read_wav_round_trip(tmp_path: Path) -> None:
 def test_lipsync_model_stores_the_final_mp4(renders: Renders) -> None:
     model = LipSyncModel(renders.settings)
     request = lipsync_pb2.AssembleOutputRequest(
-        job_id="job-final", plan=renders.plan, video=renders.video, audio=renders.audio
+        job_id=renders.job_id, plan=renders.plan, video=renders.video, audio=renders.audio
     )
     response = model(request)
-    final = renders.settings.state_dir / "artifacts" / "jobs" / "job-final" / "final.mp4"
+    final = renders.settings.state_dir / "artifacts" / "jobs" / renders.job_id / "final.mp4"
     assert response.output.uri == final.as_uri()
     assert response.output.media_type == "video/mp4"
     assert response.output.size_bytes == final.stat().st_size
@@ -224,8 +230,84 @@ def test_lipsync_model_stores_the_final_mp4(renders: Renders) -> None:
 @pytest.mark.parametrize("missing", ["job_id", "video", "audio"])
 def test_lipsync_model_rejects_incomplete_requests(renders: Renders, missing: str) -> None:
     request = lipsync_pb2.AssembleOutputRequest(
-        job_id="job-x", plan=renders.plan, video=renders.video, audio=renders.audio
+        job_id=renders.job_id, plan=renders.plan, video=renders.video, audio=renders.audio
     )
     request.ClearField(missing)
     with pytest.raises(InvalidArgument):
         LipSyncModel(renders.settings)(request)
+
+
+@pytest.mark.parametrize(
+    ("field", "uri"),
+    [
+        ("video", "file:///etc/passwd"),
+        ("audio", "{root}/jobs/{job}/../../../../etc/passwd"),
+        ("audio", "{root}/jobs/{other}/audio.wav"),
+        ("video", "{root}/jobs/{job}/audio.wav"),
+        ("timeline.dialogue_stem", "{root}/jobs/{other}/stems/dialogue.wav"),
+        ("timeline.effects_stem", "{root}/../outside/stems/effects.wav"),
+    ],
+)
+def test_lipsync_model_reads_only_the_renders_its_job_stored(renders: Renders, field: str, uri: str) -> None:
+    """Another job's render, a path climbing out of the store, or a file elsewhere: refused before any read."""
+    other = str(uuid.uuid4())
+    job = str(uuid.uuid4())
+    request = for_job(
+        lipsync_pb2.AssembleOutputRequest(
+            job_id=renders.job_id, plan=renders.plan, video=renders.video, audio=renders.audio
+        ),
+        ArtifactStore(renders.settings.artifacts_url),
+        job,
+    )
+    ref = request
+    for part in field.split("."):
+        ref = getattr(ref, part)
+    ref.uri = uri.format(root=renders.settings.artifacts_url, job=job, other=other)
+    with pytest.raises(InvalidArgument) as refused:
+        LipSyncModel(renders.settings)(request)
+    assert refused.value.field == f"{field}.uri" and "this job's render" in refused.value.message
+    assert not (renders.settings.state_dir / "artifacts" / "jobs" / job / "final.mp4").exists()
+
+
+@pytest.mark.parametrize("job_id", ["../../../../tmp/x", "job-1", "", str(uuid.UUID(int=7)).replace("-", "")])
+def test_every_stage_model_refuses_a_job_id_that_is_no_uuid(renders: Renders, job_id: str) -> None:
+    """The traversal of issue 16: a job id of ../../../../tmp/x once made the video stage write /tmp/x/video.mp4."""
+    state = renders.settings.state_dir
+    before = sorted(state.rglob("*"))
+    for request, model in (
+        (video_pb2.RenderVideoRequest(job_id=job_id, plan=renders.plan), VideoModel),
+        (audio_pb2.RenderAudioRequest(job_id=job_id, plan=renders.plan), AudioModel),
+        (
+            lipsync_pb2.AssembleOutputRequest(
+                job_id=job_id, plan=renders.plan, video=renders.video, audio=renders.audio
+            ),
+            LipSyncModel,
+        ),
+    ):
+        with pytest.raises(InvalidArgument) as refused:
+            model(renders.settings)(request)  # type: ignore[operator]
+        assert refused.value.field == "job_id" and "UUID" in refused.value.message
+    assert sorted(state.rglob("*")) == before
+
+
+@pytest.mark.parametrize("embed", [False, True])
+def test_the_prompt_is_in_the_file_only_when_the_person_opted_in(renders: Renders, embed: bool) -> None:
+    """Privacy: by default no word of the prompt is in the MP4 or its C2PA manifest, which names the plan's hash."""
+    join = lipsync_pb2.AssembleOutputRequest(
+        job_id=renders.job_id, plan=renders.plan, video=renders.video, audio=renders.audio
+    )
+    request = for_job(join, ArtifactStore(renders.settings.artifacts_url), str(uuid.uuid4()))
+    request.plan.embed_prompt = embed
+    path = Path(LipSyncModel(renders.settings)(request).output.uri.removeprefix("file://"))
+    with av.open(str(path)) as container:
+        title = container.metadata.get("title")
+        chapters = [c.get("metadata", {}).get("title", "") for c in container.chapters()]
+    claim = provenance.verify(path).claim
+    assert claim["plan_sha256"] == hashlib.sha256(request.plan.SerializeToString(deterministic=True)).hexdigest()
+    if embed:
+        assert title == renders.plan.prompt and claim["prompt"] == renders.plan.prompt
+        assert chapters == [f"Scene 1: {renders.plan.prompt}"]
+    else:
+        assert title is None and "prompt" not in claim
+        assert chapters == ["Scene 1"]
+        assert b"lighthouse" not in path.read_bytes()

@@ -8,6 +8,7 @@ visible effect.
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import av
@@ -45,11 +46,12 @@ def _deliver(prompt: str, state: Path) -> tuple[Path, Path, int]:
     # 480p: dlib's detector finds faces from 80 px (40 px with its 2× upsampling); at 360p a mouth is too
     # few pixels for its opening to follow the voice
     scene_plan.format.width, scene_plan.format.height = 854, 480
-    video = VideoModel(settings)(video_pb2.RenderVideoRequest(job_id="ind", plan=scene_plan))
-    audio = AudioModel(settings)(audio_pb2.RenderAudioRequest(job_id="ind", plan=scene_plan))
+    job_id = str(uuid.uuid4())
+    video = VideoModel(settings)(video_pb2.RenderVideoRequest(job_id=job_id, plan=scene_plan))
+    audio = AudioModel(settings)(audio_pb2.RenderAudioRequest(job_id=job_id, plan=scene_plan))
     done = LipSyncModel(settings)(
         lipsync_pb2.AssembleOutputRequest(
-            job_id="ind",
+            job_id=job_id,
             plan=scene_plan,
             video=video.video,
             audio=audio.audio,

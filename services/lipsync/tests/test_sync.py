@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import shutil
+import uuid
 from pathlib import Path
 
 import numpy as np
 import pytest
+from support import for_job
 
 from cinemesh.audio.model import AudioModel, write_wav
 from cinemesh.lipsync import sync, visemes
 from cinemesh.lipsync.assemble import read_wav
 from cinemesh.lipsync.model import MIN_CORRELATION, LipSyncModel
 from cinemesh.prompt.planner import plan
-from cinemesh.runtime.artifacts import ArtifactStore
+from cinemesh.runtime.artifacts import ArtifactStore, job_key
 from cinemesh.runtime.config import Settings
 from cinemesh.v1 import audio_pb2, common_pb2, lipsync_pb2, video_pb2
 from cinemesh.video.model import VideoModel
@@ -97,26 +99,32 @@ def renders(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
     )
     scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, duration_seconds=8), "pro", 4, {"plus": 16, "pro": 40})
     scene_plan.format.width, scene_plan.format.height = 640, 360
-    video = VideoModel(settings)(video_pb2.RenderVideoRequest(job_id="sync", plan=scene_plan))
-    audio = AudioModel(settings)(audio_pb2.RenderAudioRequest(job_id="sync", plan=scene_plan))
-    return settings, state, scene_plan, video, audio
-
-
-def _assemble(renders, job_id: str, audio_ref: common_pb2.ArtifactRef) -> lipsync_pb2.AssembleOutputResponse:  # type: ignore[no-untyped-def]
-    settings, _, scene_plan, video, audio = renders
+    job_id = str(uuid.uuid4())
+    video = VideoModel(settings)(video_pb2.RenderVideoRequest(job_id=job_id, plan=scene_plan))
+    audio = AudioModel(settings)(audio_pb2.RenderAudioRequest(job_id=job_id, plan=scene_plan))
     request = lipsync_pb2.AssembleOutputRequest(
         job_id=job_id,
         plan=scene_plan,
         video=video.video,
-        audio=audio_ref,
+        audio=audio.audio,
         timeline=audio.timeline,
         face_tracks=video.face_tracks,
     )
-    return LipSyncModel(settings)(request)
+    return settings, state, scene_plan, video, audio, request
+
+
+def _join(renders) -> lipsync_pb2.AssembleOutputRequest:  # type: ignore[no-untyped-def]
+    """The renders' join as a job of its own (AssembleOutput reads only the job's own renders)."""
+    settings, *_, request = renders
+    return for_job(request, ArtifactStore(settings.artifacts_url), str(uuid.uuid4()))
+
+
+def _assemble(renders, request: lipsync_pb2.AssembleOutputRequest) -> lipsync_pb2.AssembleOutputResponse:  # type: ignore[no-untyped-def]
+    return LipSyncModel(renders[0])(request)
 
 
 def test_every_speaking_mouth_is_within_one_frame_of_its_voice(renders) -> None:  # type: ignore[no-untyped-def]
-    response = _assemble(renders, "sync", renders[4].audio)
+    response = _assemble(renders, renders[5])
     assert len(response.line_sync) == 2
     for line in response.line_sync:
         assert line.correlation >= MIN_CORRELATION, line
@@ -127,16 +135,17 @@ def test_every_speaking_mouth_is_within_one_frame_of_its_voice(renders) -> None:
 
 
 def test_a_shifted_audio_track_is_measured_with_the_right_sign_and_size(renders) -> None:  # type: ignore[no-untyped-def]
-    settings, state, _, _, audio = renders
-    baseline = {s.line_index: s.offset_ms for s in _assemble(renders, "sync", audio.audio).line_sync}
+    settings, _, _, _, audio, request = renders
+    baseline = {s.line_index: s.offset_ms for s in _assemble(renders, request).line_sync}
     samples, rate = read_wav(Path(audio.audio.uri.removeprefix("file://")))
     shift = int(0.12 * rate)
     shifted = np.concatenate([np.zeros((samples.shape[0], shift), np.float32), samples[:, :-shift]], axis=1)
-    target = Path(state) / "artifacts/jobs/shifted/audio.wav"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_wav(target, shifted)
-    ref = ArtifactStore(settings.artifacts_url).ref_for("jobs/shifted/audio.wav", "audio/wav")
-    response = _assemble(renders, "shifted", ref)
+    late = _join(renders)
+    artifacts = ArtifactStore(settings.artifacts_url)
+    with artifacts.writer(job_key(late.job_id, "audio.wav"), "audio/wav") as (path, result):
+        write_wav(path, shifted)
+    late.audio.CopyFrom(result[0])
+    response = _assemble(renders, late)
     for line in response.line_sync_before_correction:
         # audio 120 ms late reads as +120 ms (within a frame) on top of the unshifted measurement
         assert abs(line.offset_ms - baseline[line.line_index] - 120) <= FRAME_MS, (line, baseline)
@@ -147,11 +156,12 @@ def test_a_shifted_audio_track_is_measured_with_the_right_sign_and_size(renders)
 
 
 def test_a_redelivered_join_gives_the_same_single_output(renders) -> None:  # type: ignore[no-untyped-def]
-    first = _assemble(renders, "once", renders[4].audio)
-    again = _assemble(renders, "once", renders[4].audio)
+    once = _join(renders)
+    first = _assemble(renders, once)
+    again = _assemble(renders, once)
     assert first.output.sha256 == again.output.sha256
     assert [s.offset_ms for s in first.line_sync] == [s.offset_ms for s in again.line_sync]
-    shutil.rmtree(Path(renders[1]) / "artifacts/jobs/once", ignore_errors=True)
+    shutil.rmtree(Path(renders[1]) / "artifacts/jobs" / once.job_id, ignore_errors=True)
 
 
 def test_cinemesh_inspect_measures_a_shifted_file(renders, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -165,7 +175,7 @@ def test_cinemesh_inspect_measures_a_shifted_file(renders, tmp_path, capsys) -> 
     from cinemesh.lipsync.assemble import assemble
 
     audio = renders[4]
-    delivered = _assemble(renders, "inspected", audio.audio)
+    delivered = _assemble(renders, _join(renders))
     baseline = {s.line_index: s.offset_ms for s in delivered.line_sync}
     delivered_path = Path(delivered.output.uri.removeprefix("file://"))
     with av.open(str(delivered_path)) as source:
@@ -193,7 +203,7 @@ def test_cinemesh_inspect_measures_a_shifted_file(renders, tmp_path, capsys) -> 
 def test_the_deliverable_carries_a_valid_c2pa_manifest_with_the_measured_sync(renders) -> None:  # type: ignore[no-untyped-def]
     from cinemesh.lipsync import provenance
 
-    response = _assemble(renders, "signed", renders[4].audio)
+    response = _assemble(renders, _join(renders))
     path = Path(response.output.uri.removeprefix("file://"))
     verified = provenance.verify(path)
     assert verified.present and verified.valid, verified.errors

@@ -55,6 +55,11 @@ def test_plan_fields() -> None:
     assert result.tier == common_pb2.TIER_PLUS
     assert list(result.mentions) == ["mia", "leo"]
     assert result.credit_estimate == 64
+    assert not result.embed_prompt  # the prompt stays out of the deliverable unless the person opts in
+
+
+def test_the_prompt_opt_in_travels_with_the_plan() -> None:
+    assert plan(spec(duration_seconds=2.0, embed_prompt=True), "plus", 1, RATES).embed_prompt
 
 
 def test_plan_has_one_scene_covering_every_frame() -> None:

@@ -11,7 +11,7 @@ import fsspec
 import pytest
 
 from cinemesh.runtime.artifacts import ArtifactStore
-from cinemesh.runtime.errors import NotFound
+from cinemesh.runtime.errors import InvalidArgument, NotFound
 
 PAYLOAD = bytes(range(256)) * 40  # 10 KiB
 
@@ -141,16 +141,80 @@ def test_missing_object_is_not_found(store: ArtifactStore) -> None:
     "foreign",
     ["file:///etc/passwd", "s3://bucket/jobs/j1/video.mp4", "memory://elsewhere/jobs/j1/video.mp4", ""],
 )
-def test_foreign_uri_is_not_found(store: ArtifactStore, foreign: str) -> None:
+def test_foreign_uri_is_invalid_argument(store: ArtifactStore, foreign: str) -> None:
     put(store, "jobs/j1/video.mp4")
-    with pytest.raises(NotFound, match="is not in this store"), store.local_copy(foreign):
+    with pytest.raises(InvalidArgument, match="is not in this store"), store.local_copy(foreign):
         pass
-    with pytest.raises(NotFound, match="is not in this store"):
+    with pytest.raises(InvalidArgument, match="is not in this store"):
         list(store.iter_chunks(foreign))
 
 
 def test_sibling_root_with_shared_prefix_is_foreign(store: ArtifactStore) -> None:
     put(store, "jobs/j1/video.mp4")
     sibling = store.root_url + "-other/jobs/j1/video.mp4"
-    with pytest.raises(NotFound, match="is not in this store"), store.local_copy(sibling):
+    with pytest.raises(InvalidArgument, match="is not in this store"), store.local_copy(sibling):
         pass
+
+
+OUT_OF_ROOT_KEYS = [
+    "../outside.bin",
+    "jobs/../../outside.bin",
+    "jobs/j1/../../../outside.bin",
+    "/etc/passwd",
+    "jobs//j1/video.mp4",
+    "jobs/./j1/video.mp4",
+    "jobs/j1/",
+    "",
+    "jobs\\..\\outside.bin",
+    "jobs/j1/video.mp4\x00.txt",
+]
+
+
+@pytest.mark.parametrize("key", OUT_OF_ROOT_KEYS)
+def test_a_key_that_is_not_a_normalised_relative_path_is_refused(store: ArtifactStore, key: str) -> None:
+    with pytest.raises(InvalidArgument, match="is not a path inside the artifact store"):
+        put(store, key)
+    for refused in (store.exists, store.url_for, lambda k: store.ref_for(k, "video/mp4")):
+        with pytest.raises(InvalidArgument):
+            refused(key)
+    assert store.list_keys("jobs") == []
+
+
+@pytest.mark.parametrize("key", ["../outside.bin", "jobs/../../outside.bin", "jobs/j1/../../../outside.bin"])
+def test_a_uri_that_climbs_out_of_the_root_is_refused(store: ArtifactStore, key: str) -> None:
+    uri = f"{store.root_url}/{key}"
+    with pytest.raises(InvalidArgument, match="artifact uri"), store.local_copy(uri):
+        pass
+    with pytest.raises(InvalidArgument, match="artifact uri"):
+        list(store.iter_chunks(uri))
+
+
+def test_links_out_of_a_local_root_are_not_followed(tmp_path: Path) -> None:
+    root, outside = tmp_path / "artifacts", tmp_path / "outside"
+    store = ArtifactStore(root.as_uri())
+    outside.mkdir()
+    secret = outside / "secret.txt"
+    secret.write_bytes(b"not yours")
+    (root / "jobs").mkdir()
+    (root / "jobs" / "j1").symlink_to(outside, target_is_directory=True)
+    (root / "jobs" / "j2").mkdir()
+    (root / "jobs" / "j2" / "video.mp4").symlink_to(secret)
+    with pytest.raises(InvalidArgument, match="symbolic link"):
+        put(store, "jobs/j1/video.mp4")
+    with pytest.raises(InvalidArgument, match="symbolic link"), store.local_copy(store.url_for("jobs/j2/video.mp4")):
+        pass
+    with pytest.raises(InvalidArgument, match="symbolic link"):
+        list(store.iter_chunks(store.url_for("jobs/j1/secret.txt")))
+    with pytest.raises(InvalidArgument, match="symbolic link"):
+        store.ref_for("jobs/j2/video.mp4", "video/mp4")
+    assert sorted(p.name for p in outside.iterdir()) == ["secret.txt"]
+    assert secret.read_bytes() == b"not yours"
+
+
+def test_a_root_reached_through_a_link_still_works(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "linked").symlink_to(tmp_path / "real", target_is_directory=True)
+    store = ArtifactStore((tmp_path / "linked").as_uri())
+    ref = put(store, "jobs/j1/video.mp4")
+    assert b"".join(store.iter_chunks(ref.uri)) == PAYLOAD
+    assert (tmp_path / "real" / "jobs" / "j1" / "video.mp4").read_bytes() == PAYLOAD

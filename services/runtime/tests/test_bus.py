@@ -32,9 +32,12 @@ from cinemesh.v1 import common_pb2, events_pb2
 
 W3C = re.compile(r"^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")
 SOURCE = "/cinemesh/test"
+JOB_1 = "6b1f0c52-3d1e-4c8e-9a7b-0f2d9c1e5a01"
+JOB_2 = "6b1f0c52-3d1e-4c8e-9a7b-0f2d9c1e5a02"
+JOB_9 = "6b1f0c52-3d1e-4c8e-9a7b-0f2d9c1e5a09"
 
 
-def submitted(job_id: str = "job-1") -> events_pb2.JobSubmitted:
+def submitted(job_id: str = JOB_1) -> events_pb2.JobSubmitted:
     return events_pb2.JobSubmitted(
         job_id=job_id,
         account_id="acct",
@@ -44,7 +47,7 @@ def submitted(job_id: str = "job-1") -> events_pb2.JobSubmitted:
     )
 
 
-def good_record(job_id: str = "job-1") -> OutboundRecord:
+def good_record(job_id: str = JOB_1) -> OutboundRecord:
     return make_record(JOBS_SUBMITTED, job_id, submitted(job_id), SOURCE)
 
 
@@ -57,11 +60,11 @@ def decode_record(record: OutboundRecord, **overrides: object) -> object:
 def test_make_record_round_trips_through_decode() -> None:
     record = good_record()
     assert record.topic == JOBS_SUBMITTED
-    assert record.key == "job-1"
+    assert record.key == JOB_1
     delivery = decode_record(record)
     assert delivery.topic == JOBS_SUBMITTED  # type: ignore[attr-defined]
     assert (delivery.partition, delivery.offset) == (3, 17)  # type: ignore[attr-defined]
-    assert delivery.job_id == "job-1"  # type: ignore[attr-defined]
+    assert delivery.job_id == JOB_1  # type: ignore[attr-defined]
     assert delivery.message == submitted()  # type: ignore[attr-defined]
     assert isinstance(delivery.message, events_pb2.JobSubmitted)  # type: ignore[attr-defined]
     assert delivery.headers["ce_type"] == b"cinemesh.v1.JobSubmitted"  # type: ignore[attr-defined]
@@ -70,7 +73,7 @@ def test_make_record_round_trips_through_decode() -> None:
 
 def test_cloudevent_headers() -> None:
     before = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
-    record = make_record(JOBS_SUBMITTED, "job-1", submitted(), SOURCE, event_id="evt-1")
+    record = make_record(JOBS_SUBMITTED, JOB_1, submitted(), SOURCE, event_id="evt-1")
     headers = dict(record.headers)
     assert [name for name, _ in record.headers] == [
         "ce_specversion",
@@ -122,7 +125,7 @@ def test_headers_use_the_message_type_name() -> None:
 
 def test_make_record_refuses_the_wrong_message_type() -> None:
     with pytest.raises(TypeError) as raised:
-        make_record(PLANS_PARSED, "job-1", submitted(), SOURCE)
+        make_record(PLANS_PARSED, JOB_1, submitted(), SOURCE)
     assert "plans.parsed" in str(raised.value)
     assert "PlanParsed" in str(raised.value)
     assert "JobSubmitted" in str(raised.value)
@@ -173,16 +176,25 @@ def test_missing_key_is_malformed(key: bytes | None) -> None:
 
 def test_key_body_mismatch_is_malformed() -> None:
     with pytest.raises(MalformedRecord) as raised:
-        decode_record(good_record("job-1"), key=b"job-2")
+        decode_record(good_record(JOB_1), key=JOB_2.encode())
     message = raised.value.message
-    assert "key 'job-2'" in message
-    assert "job_id 'job-1'" in message
+    assert f"key {JOB_2!r}" in message
+    assert f"job_id {JOB_1!r}" in message
+
+
+@pytest.mark.parametrize(
+    "key", [b"job-1", b"../../../../tmp/x", JOB_1.upper().encode(), JOB_1.replace("-", "").encode()]
+)
+def test_a_key_that_is_no_canonical_job_id_is_malformed(key: bytes) -> None:
+    with pytest.raises(MalformedRecord) as raised:
+        decode_record(good_record(), key=key)
+    assert "is not a job id" in raised.value.message
 
 
 def test_unknown_topic_is_malformed() -> None:
     record = good_record()
     with pytest.raises(MalformedRecord, match="no message type is registered for topic nope"):
-        decode("nope", 0, 0, b"job-1", record.value, record.headers)
+        decode("nope", 0, 0, JOB_1.encode(), record.value, record.headers)
 
 
 def test_malformed_record_is_not_retryable() -> None:
@@ -191,11 +203,11 @@ def test_malformed_record_is_not_retryable() -> None:
 
 @pytest.mark.parametrize("topic", sorted(MESSAGE_OF))
 def test_every_topic_round_trips(topic: str) -> None:
-    message = MESSAGE_OF[topic](job_id="job-9")
-    record = make_record(topic, "job-9", message, SOURCE)
-    delivery = decode(topic, 0, 0, b"job-9", record.value, record.headers)
+    message = MESSAGE_OF[topic](job_id=JOB_9)
+    record = make_record(topic, JOB_9, message, SOURCE)
+    delivery = decode(topic, 0, 0, JOB_9.encode(), record.value, record.headers)
     assert delivery.message == message
-    assert delivery.job_id == "job-9"
+    assert delivery.job_id == JOB_9
 
 
 def test_topics_and_dead_letter_topics() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -179,7 +180,7 @@ def test_the_video_stage_renders_a_clip_through_the_diffusers_backend(model_dir:
         },
     )
     scene_plan = two_scene_plan()
-    response = VideoModel(settings)(video_pb2.RenderVideoRequest(job_id="diffusers-job", plan=scene_plan))
+    response = VideoModel(settings)(video_pb2.RenderVideoRequest(job_id=str(uuid.uuid4()), plan=scene_plan))
     with av.open(response.video.uri.removeprefix("file://")) as container:
         stream = container.streams.video[0]
         decoded = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
