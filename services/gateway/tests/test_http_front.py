@@ -25,6 +25,12 @@ from cinemesh.runtime.jobstore import JobStore
 from cinemesh.v1 import common_pb2
 
 AUTH = {"authorization": "Bearer key"}
+JOB_01 = "5eed0000-0000-4000-8000-000000000001"
+JOB_02 = "5eed0000-0000-4000-8000-000000000002"
+JOB_03 = "5eed0000-0000-4000-8000-000000000003"
+JOB_04 = "5eed0000-0000-4000-8000-000000000004"
+JOB_05 = "5eed0000-0000-4000-8000-000000000005"
+JOB_06 = "5eed0000-0000-4000-8000-000000000006"
 
 
 @pytest.fixture
@@ -73,8 +79,8 @@ def _wait_for(condition, timeout: float = 5.0) -> None:  # type: ignore[no-untyp
 
 def test_a_client_that_leaves_is_forgotten_by_the_hub(front) -> None:  # type: ignore[no-untyped-def]
     store, hub, base, _ = front
-    _job(store, "5eed0000-0000-4000-8000-000000000001")
-    streams = [requests.get(f"{base}/v1/jobs/5eed0000-0000-4000-8000-000000000001/events", headers=AUTH, stream=True, timeout=5) for _ in range(5)]
+    _job(store, JOB_01)
+    streams = [requests.get(f"{base}/v1/jobs/{JOB_01}/events", headers=AUTH, stream=True, timeout=5) for _ in range(5)]
     readers = [stream.iter_lines(decode_unicode=True) for stream in streams]  # a reader dropped closes its stream
     for reader in readers:
         assert _next_event(reader)["job"]["state"] == "JOB_STATE_QUEUED"
@@ -87,8 +93,8 @@ def test_a_client_that_leaves_is_forgotten_by_the_hub(front) -> None:  # type: i
 def test_a_quiet_stream_gets_heartbeats_and_ends_with_the_terminal_state(front, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     store, hub, base, _ = front
     monkeypatch.setattr(http, "HEARTBEAT_SECONDS", 0.2)
-    _job(store, "5eed0000-0000-4000-8000-000000000002")
-    with requests.get(f"{base}/v1/jobs/5eed0000-0000-4000-8000-000000000002/events", headers=AUTH, stream=True, timeout=5) as stream:
+    _job(store, JOB_02)
+    with requests.get(f"{base}/v1/jobs/{JOB_02}/events", headers=AUTH, stream=True, timeout=5) as stream:
         lines = stream.iter_lines(decode_unicode=True)
         first = _next_event(lines)
         assert first["job"]["state"] == "JOB_STATE_QUEUED" and first["progressPercent"] == 0
@@ -97,7 +103,7 @@ def test_a_quiet_stream_gets_heartbeats_and_ends_with_the_terminal_state(front, 
         while heartbeats < 3:
             heartbeats += next(lines) == ": heartbeat"
         assert hub.watching() == 1
-        assert requests.post(f"{base}/v1/jobs/5eed0000-0000-4000-8000-000000000002:cancel", headers=AUTH, timeout=5).status_code == 200
+        assert requests.post(f"{base}/v1/jobs/{JOB_02}:cancel", headers=AUTH, timeout=5).status_code == 200
         last = _next_event(lines)
         assert last["job"]["state"] == "JOB_STATE_CANCELLED"
         assert [line for line in lines if line and line != ": heartbeat"] == []  # the server ended the stream
@@ -116,11 +122,11 @@ def _completed(store: JobStore, artifacts: ArtifactStore, job_id: str, size: int
 def test_a_large_download_is_streamed_not_held_in_memory(front) -> None:  # type: ignore[no-untyped-def]
     store, _, base, artifacts = front
     size = 24 * 1024 * 1024
-    sha256 = _completed(store, artifacts, "5eed0000-0000-4000-8000-000000000003", size)
+    sha256 = _completed(store, artifacts, JOB_03, size)
     digest = hashlib.sha256()
     tracemalloc.start()  # counts the gateway's allocations too: the front runs in this process
     try:
-        with requests.get(f"{base}/v1/jobs/5eed0000-0000-4000-8000-000000000003:download", headers=AUTH, stream=True, timeout=30) as response:
+        with requests.get(f"{base}/v1/jobs/{JOB_03}:download", headers=AUTH, stream=True, timeout=30) as response:
             assert response.status_code == 200 and int(response.headers["content-length"]) == size
             for chunk in response.iter_content(64 * 1024):
                 digest.update(chunk)
@@ -130,8 +136,8 @@ def test_a_large_download_is_streamed_not_held_in_memory(front) -> None:  # type
     assert digest.hexdigest() == sha256
     print(f"peak traced memory {peak / 2**20:.1f} MiB while sending {size / 2**20:.0f} MiB")
     assert peak < size / 4
-    _job(store, "5eed0000-0000-4000-8000-000000000004")
-    queued = requests.get(f"{base}/v1/jobs/5eed0000-0000-4000-8000-000000000004:download", headers=AUTH, timeout=5)
+    _job(store, JOB_04)
+    queued = requests.get(f"{base}/v1/jobs/{JOB_04}:download", headers=AUTH, timeout=5)
     assert queued.status_code == 400 and queued.json()["code"] == "FAILED_PRECONDITION"
 
 
@@ -162,9 +168,9 @@ def _download(base: str, job_id: str, stall: float, pause: float, read_size: int
 def test_a_client_that_stops_reading_a_download_is_dropped(front) -> None:  # type: ignore[no-untyped-def]
     store, _, base, artifacts = front
     size = 24 * 1024 * 1024
-    _completed(store, artifacts, "5eed0000-0000-4000-8000-000000000005", size)
+    _completed(store, artifacts, JOB_05, size)
     # Reads nothing for 4 s, past the front's 2 s timeout with a full send buffer, then reads as fast as it can.
-    received = _download(base, "5eed0000-0000-4000-8000-000000000005", stall=4.0, pause=0.0, read_size=1024 * 1024, limit=size)
+    received = _download(base, JOB_05, stall=4.0, pause=0.0, read_size=1024 * 1024, limit=size)
     print(f"a stalled reader got {received / 2**20:.1f} MiB of {size / 2**20:.0f} MiB before it was dropped")
     assert received < size
 
@@ -172,6 +178,6 @@ def test_a_client_that_stops_reading_a_download_is_dropped(front) -> None:  # ty
 def test_a_slow_but_steady_reader_gets_the_whole_download(front) -> None:  # type: ignore[no-untyped-def]
     store, _, base, artifacts = front
     size = 2 * 1024 * 1024
-    _completed(store, artifacts, "5eed0000-0000-4000-8000-000000000006", size)
+    _completed(store, artifacts, JOB_06, size)
     # 64 KiB every 0.1 s: the send buffer never stays full for the 2 s timeout.
-    assert _download(base, "5eed0000-0000-4000-8000-000000000006", stall=0.0, pause=0.1, read_size=64 * 1024, limit=size) >= size
+    assert _download(base, JOB_06, stall=0.0, pause=0.1, read_size=64 * 1024, limit=size) >= size
