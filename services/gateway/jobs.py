@@ -13,7 +13,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from cinemesh.gateway.redrive import submitted_record
 from cinemesh.runtime import metrics
 from cinemesh.runtime.artifacts import ArtifactStore
-from cinemesh.runtime.auth import authenticate
+from cinemesh.runtime.auth import Keyring, require
 from cinemesh.runtime.bus import Publisher
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import FailedPrecondition, NotFound
@@ -65,8 +65,11 @@ class Progress:
 class JobsApi:
     """Everything the gateway does, independent of gRPC or HTTP."""
 
-    def __init__(self, settings: Settings, store: JobStore, artifacts: ArtifactStore, publisher: Publisher) -> None:
+    def __init__(
+        self, settings: Settings, store: JobStore, artifacts: ArtifactStore, publisher: Publisher, keyring: Keyring
+    ) -> None:
         self._settings = settings
+        self._keyring = keyring
         self._store = store
         self._artifacts = artifacts
         self._publisher = publisher
@@ -75,11 +78,13 @@ class JobsApi:
     # auth ---------------------------------------------------------------
 
     def authenticate(self, authorization: str | None) -> Account:
-        return authenticate(self._store, authorization)
+        """The caller's account; each method below checks the scope it needs of the key."""
+        return self._keyring.authenticate(authorization)
 
     # jobs ---------------------------------------------------------------
 
     def submit(self, account: Account, request: gateway_pb2.SubmitJobRequest) -> gateway_pb2.SubmitJobResponse:
+        require(account, "jobs:write")
         validate_request_id(request.request_id)
         resolved = resolve(request.spec, account.tier)
         cost = credit_cost(resolved.duration_seconds, account.tier, self._settings.credits_per_second)
@@ -108,7 +113,9 @@ class JobsApi:
             self._relay.flush_job(record.job_id)
         return gateway_pb2.SubmitJobResponse(job=self.to_proto(record), created=created, notes=resolved.notes)
 
-    def job(self, account: Account, job_id: str) -> JobRecord:
+    def job(self, account: Account, job_id: str, scope: str = "jobs:read") -> JobRecord:
+        """The account's job (NOT_FOUND for another account's), once the key has `scope`."""
+        require(account, scope)
         record = self._store.get_job(job_id)
         if record.account_id != account.account_id:
             raise NotFound(f"job {job_id!r} does not exist")
@@ -118,7 +125,7 @@ class JobsApi:
         return self.to_proto(self.job(account, job_id))
 
     def cancel(self, account: Account, job_id: str) -> gateway_pb2.Job:
-        self.job(account, job_id)
+        self.job(account, job_id, scope="jobs:write")
         record = self._store.cancel_job(job_id)
         metrics.CREDITS_REFUNDED.labels(record.tier).inc(record.credits_reserved)
         count_finished(record)
@@ -194,6 +201,7 @@ class JobsApi:
                 yield gateway_pb2.DownloadJobResponse(chunk=chunk)
 
     def account(self, account: Account) -> gateway_pb2.GetAccountResponse:
+        require(account, "jobs:read")
         fresh = self._store.get_account(account.account_id)
         return gateway_pb2.GetAccountResponse(
             account_id=fresh.account_id, tier=TIER_ENUMS[fresh.tier], balance_credits=fresh.balance_credits

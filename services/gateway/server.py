@@ -14,7 +14,7 @@ from cinemesh.gateway.reconciler import Reconciler
 from cinemesh.gateway.watch import JobWatchHub
 from cinemesh.runtime import metrics
 from cinemesh.runtime.app import ServiceApp
-from cinemesh.runtime.auth import authorization_of
+from cinemesh.runtime.auth import Keyring, authorization_of
 from cinemesh.runtime.bus import Delivery
 from cinemesh.runtime.consumer import Consumer
 from cinemesh.runtime.jobstore import Account
@@ -74,7 +74,7 @@ class JobServicer(gateway_pb2_grpc.JobServiceServicer):
 def main() -> None:
     app = ServiceApp("gateway", asynchronous=True)
     metrics.init_gateway_series()
-    api = JobsApi(app.settings, app.store, app.artifacts, app.publisher)
+    api = JobsApi(app.settings, app.store, app.artifacts, app.publisher, Keyring.from_settings(app.store, app.settings))
     hub = JobWatchHub(api, app.store)
     app.host.add_service(
         "cinemesh.v1.JobService",

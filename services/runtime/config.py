@@ -188,6 +188,9 @@ class Settings:
     # Key that encrypts cameo vectors at rest: 32 bytes, base64, mounted from a Secret. Unset: a key is
     # generated under the state directory (embedded mode only).
     cameo_key: str = ""
+    # Server pepper of API-key digests (HMAC-SHA256): at least 32 bytes, base64, mounted from a Secret. Unset: a
+    # pepper is generated under the state directory (embedded mode only).
+    key_pepper: str = ""
     # Seconds an enrollment challenge stays valid.
     enrollment_challenge_seconds: float = 300.0
     # Prompt planning: "rules" (the embedded parser) or "openai-compatible" (a chat-completions endpoint
@@ -252,6 +255,7 @@ class Settings:
             c2pa_cert_chain=env.get("CINEMESH_C2PA_CERT_CHAIN", "").strip(),
             c2pa_private_key=env.get("CINEMESH_C2PA_PRIVATE_KEY", "").strip(),
             cameo_key=env.get("CINEMESH_CAMEO_KEY", "").strip(),
+            key_pepper=env.get("CINEMESH_KEY_PEPPER", "").strip(),
             enrollment_challenge_seconds=_number(env, "CINEMESH_ENROLLMENT_CHALLENGE_SECONDS", 300.0, 30.0, 3600.0),
             **_planner(env),
             x264_preset=_choice(

@@ -9,7 +9,6 @@ and racing replicas cannot repeat it.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,8 +32,21 @@ accounts = sa.Table(
     sa.Column("account_id", sa.String(64), primary_key=True),
     sa.Column("tier", sa.String(8), nullable=False),
     sa.Column("balance_credits", sa.BigInteger, nullable=False),
-    sa.Column("api_key_sha256", sa.String(64), nullable=False, unique=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# API keys, several per account. A key reads `cm_<key_id>_<secret>`: the row is found by its public id, and
+# only the HMAC-SHA256 of the whole key under the server pepper is stored (the key itself is shown once).
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    sa.Column("key_id", sa.String(32), primary_key=True),
+    sa.Column("account_id", sa.String(64), sa.ForeignKey("accounts.account_id"), nullable=False, index=True),
+    sa.Column("digest", sa.String(64), nullable=False),
+    sa.Column("scopes", sa.String(128), nullable=False),  # space-separated
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True)),
+    sa.Column("revoked_at", sa.DateTime(timezone=True)),
 )
 
 jobs = sa.Table(
@@ -142,15 +154,34 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
     return value.replace(tzinfo=dt.UTC)
 
 
-def hash_api_key(api_key: str) -> str:
-    return hashlib.sha256(api_key.encode()).hexdigest()
-
-
 @dataclass(frozen=True)
 class Account:
     account_id: str
     tier: str
     balance_credits: int
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """An API key's row, without its digest."""
+
+    key_id: str
+    account_id: str
+    scopes: frozenset[str]
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+def _api_key(row: sa.Row) -> ApiKey:
+    return ApiKey(
+        key_id=row.key_id,
+        account_id=row.account_id,
+        scopes=frozenset(row.scopes.split()),
+        created_at=_aware(row.created_at),  # type: ignore[arg-type]
+        expires_at=_aware(row.expires_at),
+        revoked_at=_aware(row.revoked_at),
+    )
 
 
 @dataclass(frozen=True)
@@ -279,25 +310,18 @@ class JobStore:
 
     # accounts -----------------------------------------------------------
 
-    def upsert_account(self, account_id: str, tier: str, balance: int, api_key: str) -> Account:
+    def upsert_account(self, account_id: str, tier: str, balance: int) -> Account:
+        """Creates the account with `balance` credits, or sets the tier of an existing one (never its balance)."""
         with self.engine.begin() as conn:
             found = conn.execute(sa.select(accounts).where(accounts.c.account_id == account_id)).first()
             if found is None:
                 conn.execute(
                     accounts.insert().values(
-                        account_id=account_id,
-                        tier=tier,
-                        balance_credits=balance,
-                        api_key_sha256=hash_api_key(api_key),
-                        created_at=utcnow(),
+                        account_id=account_id, tier=tier, balance_credits=balance, created_at=utcnow()
                     )
                 )
             else:
-                conn.execute(
-                    accounts.update()
-                    .where(accounts.c.account_id == account_id)
-                    .values(tier=tier, api_key_sha256=hash_api_key(api_key))
-                )
+                conn.execute(accounts.update().where(accounts.c.account_id == account_id).values(tier=tier))
         return self.get_account(account_id)
 
     def get_account(self, account_id: str) -> Account:
@@ -311,14 +335,48 @@ class JobStore:
             raise NotFound(f"account {account_id!r} does not exist")
         return Account(*row)
 
-    def account_for_key(self, api_key: str) -> Account | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                sa.select(accounts.c.account_id, accounts.c.tier, accounts.c.balance_credits).where(
-                    accounts.c.api_key_sha256 == hash_api_key(api_key)
+    # API keys -----------------------------------------------------------
+
+    def add_api_key(self, key: ApiKey, digest: str) -> None:
+        self.get_account(key.account_id)
+        with self.engine.begin() as conn:
+            conn.execute(
+                api_keys.insert().values(
+                    key_id=key.key_id,
+                    account_id=key.account_id,
+                    digest=digest,
+                    scopes=" ".join(sorted(key.scopes)),
+                    created_at=key.created_at,
+                    expires_at=key.expires_at,
+                    revoked_at=key.revoked_at,
                 )
-            ).first()
-        return None if row is None else Account(*row)
+            )
+
+    def api_key(self, key_id: str) -> tuple[ApiKey, str] | None:
+        """The key with this public id and its stored digest, or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(api_keys).where(api_keys.c.key_id == key_id)).first()
+        return None if row is None else (_api_key(row), row.digest)
+
+    def api_keys_of(self, account_id: str) -> list[ApiKey]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(api_keys).where(api_keys.c.account_id == account_id).order_by(api_keys.c.created_at)
+            ).all()
+        return [_api_key(row) for row in rows]
+
+    def revoke_api_key(self, key_id: str) -> ApiKey:
+        """Revokes the key (a revoked key stays revoked, with its first revocation time)."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                api_keys.update()
+                .where(api_keys.c.key_id == key_id, api_keys.c.revoked_at.is_(None))
+                .values(revoked_at=utcnow())
+            )
+        found = self.api_key(key_id)
+        if found is None:
+            raise NotFound(f"API key {key_id!r} does not exist")
+        return found[0]
 
     # jobs ---------------------------------------------------------------
 

@@ -31,7 +31,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[JobStore]:
 
 
 def _account(store: JobStore, balance: int = 1000, tier: str = "plus") -> None:
-    store.upsert_account(ACCOUNT, tier, balance, "key-1")
+    store.upsert_account(ACCOUNT, tier, balance)
 
 
 def _submit(store: JobStore, credits: int = 80, request_id: str | None = None, job_id: str | None = None):
@@ -57,13 +57,11 @@ def test_schema_lives_where_the_url_points(store: JobStore) -> None:
 
 
 def test_accounts(store: JobStore) -> None:
-    created = store.upsert_account(ACCOUNT, "plus", 500, "key-1")
+    created = store.upsert_account(ACCOUNT, "plus", 500)
     assert (created.account_id, created.tier, created.balance_credits) == (ACCOUNT, "plus", 500)
-    # An upsert changes tier and key but never the balance.
-    updated = store.upsert_account(ACCOUNT, "pro", 9999, "key-2")
+    # An upsert changes the tier but never the balance.
+    updated = store.upsert_account(ACCOUNT, "pro", 9999)
     assert (updated.tier, updated.balance_credits) == ("pro", 500)
-    assert store.account_for_key("key-2") == updated
-    assert store.account_for_key("key-1") is None
     with pytest.raises(NotFound, match="'nobody'"):
         store.get_account("nobody")
 
@@ -501,7 +499,7 @@ def test_replay_needs_the_credits_again(store: JobStore) -> None:
     _account(store, balance=80)
     job, _ = _submit(store, credits=80)
     store.fail_job(job.job_id, "video", "boom")
-    store.upsert_account(ACCOUNT, "plus", 0, "key-1")
+    store.upsert_account(ACCOUNT, "plus", 0)
     with store.engine.begin() as conn:
         conn.execute(sa.text("UPDATE accounts SET balance_credits = 10"))
     with pytest.raises(ResourceExhausted, match="reserves 80 credits again"):
