@@ -23,7 +23,7 @@ from pathlib import Path
 import grpc
 
 from cinemesh.runtime.config import ConfigError, Settings
-from cinemesh.runtime.errors import InvalidArgument, PermissionDenied, Unauthenticated
+from cinemesh.runtime.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, Unauthenticated
 from cinemesh.runtime.jobstore import Account, ApiKey, JobStore, utcnow
 
 #: What a key may do: submit and cancel jobs, read them, use cameos, reach the admin API.
@@ -111,6 +111,17 @@ class Keyring:
         record = ApiKey(key_id, account_id, parse_scopes(scopes), utcnow(), expires_at, None)
         self._store.add_api_key(record, self._digest(secret))
         return record, secret
+
+    def rotate(self, key_id: str) -> tuple[ApiKey, str, ApiKey]:
+        """A new key with the old one's account, scopes and expiry; the old one is revoked."""
+        found = self._store.api_key(key_id)
+        if found is None:
+            raise NotFound(f"API key {key_id!r} does not exist")
+        old = found[0]
+        if old.revoked_at is not None:
+            raise FailedPrecondition(f"API key {key_id} is revoked; create a new key instead")
+        new, secret = self.issue(old.account_id, old.scopes, old.expires_at)
+        return new, secret, self._store.revoke_api_key(key_id)
 
     def authenticate(self, authorization: str | None) -> Principal:
         """The principal of an `authorization: Bearer <api key>` header or gRPC metadata value."""

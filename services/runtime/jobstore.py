@@ -17,7 +17,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from cinemesh.runtime.errors import FailedPrecondition, LeaseHeld, NotFound, ResourceExhausted
+from cinemesh.runtime.errors import AlreadyExists, FailedPrecondition, LeaseHeld, NotFound, ResourceExhausted
 
 #: Job states in their forward order; the last three are terminal.
 STATES = ("queued", "parsing", "casting", "rendering", "aligning", "completed", "failed", "cancelled")
@@ -47,6 +47,19 @@ api_keys = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("expires_at", sa.DateTime(timezone=True)),
     sa.Column("revoked_at", sa.DateTime(timezone=True)),
+)
+
+# Every admin action: who (the key and its account), what, on what, and the details.
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("actor_account_id", sa.String(64), nullable=False),
+    sa.Column("actor_key_id", sa.String(32), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("target", sa.String(64), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),  # JSON
 )
 
 jobs = sa.Table(
@@ -159,6 +172,16 @@ class Account:
     account_id: str
     tier: str
     balance_credits: int
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: dt.datetime
+    actor_account_id: str
+    actor_key_id: str
+    action: str
+    target: str
+    detail: dict[str, object]
 
 
 @dataclass(frozen=True)
@@ -334,6 +357,71 @@ class JobStore:
         if row is None:
             raise NotFound(f"account {account_id!r} does not exist")
         return Account(*row)
+
+    def create_account(self, account_id: str, tier: str, balance: int) -> Account:
+        """A new account; ALREADY_EXISTS if the id is taken."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    accounts.insert().values(
+                        account_id=account_id, tier=tier, balance_credits=balance, created_at=utcnow()
+                    )
+                )
+        except IntegrityError:
+            raise AlreadyExists(f"account {account_id!r} already exists") from None
+        return self.get_account(account_id)
+
+    def list_accounts(self) -> list[Account]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(accounts.c.account_id, accounts.c.tier, accounts.c.balance_credits).order_by(
+                    accounts.c.account_id
+                )
+            ).all()
+        return [Account(*row) for row in rows]
+
+    def set_tier(self, account_id: str, tier: str) -> Account:
+        with self.engine.begin() as conn:
+            conn.execute(accounts.update().where(accounts.c.account_id == account_id).values(tier=tier))
+        return self.get_account(account_id)
+
+    def grant_credits(self, account_id: str, credits: int) -> Account:
+        with self.engine.begin() as conn:
+            conn.execute(
+                accounts.update()
+                .where(accounts.c.account_id == account_id)
+                .values(balance_credits=accounts.c.balance_credits + credits)
+            )
+        return self.get_account(account_id)
+
+    def audit(self, actor_account_id: str, actor_key_id: str, action: str, target: str, detail: dict) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                audit_log.insert().values(
+                    at=utcnow(),
+                    actor_account_id=actor_account_id,
+                    actor_key_id=actor_key_id,
+                    action=action,
+                    target=target,
+                    detail=json.dumps(detail, sort_keys=True),
+                )
+            )
+
+    def audit_entries(self, limit: int = 100) -> list[AuditEntry]:
+        """The latest audit entries, newest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)).all()
+        return [
+            AuditEntry(
+                _aware(row.at),  # type: ignore[arg-type]
+                row.actor_account_id,
+                row.actor_key_id,
+                row.action,
+                row.target,
+                json.loads(row.detail),
+            )
+            for row in rows
+        ]
 
     # API keys -----------------------------------------------------------
 
