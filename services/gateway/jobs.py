@@ -16,9 +16,10 @@ from cinemesh.runtime.artifacts import ArtifactStore
 from cinemesh.runtime.auth import Keyring, require
 from cinemesh.runtime.bus import Publisher
 from cinemesh.runtime.config import Settings
-from cinemesh.runtime.errors import FailedPrecondition, NotFound
+from cinemesh.runtime.errors import FailedPrecondition, NotFound, RateLimited
 from cinemesh.runtime.jobstore import Account, JobRecord, JobStore, StageRun
 from cinemesh.runtime.outbox import OutboxRelay
+from cinemesh.runtime.ratelimit import RateLimiter
 from cinemesh.runtime.specs import TIER_ENUMS, credit_cost, resolve, validate_request_id
 from cinemesh.runtime.stage import STAGE_ENUM
 from cinemesh.v1 import common_pb2, events_pb2, gateway_pb2
@@ -70,6 +71,9 @@ class JobsApi:
     ) -> None:
         self._settings = settings
         self._keyring = keyring
+        self._limiter = (
+            RateLimiter(settings.rate_limit_rps, settings.rate_limit_burst) if settings.rate_limit_rps > 0 else None
+        )
         self._store = store
         self._artifacts = artifacts
         self._publisher = publisher
@@ -77,9 +81,23 @@ class JobsApi:
 
     # auth ---------------------------------------------------------------
 
-    def authenticate(self, authorization: str | None) -> Account:
-        """The caller's account; each method below checks the scope it needs of the key."""
-        return self._keyring.authenticate(authorization)
+    def authenticate(self, authorization: str | None, *, metered: bool = True) -> Account:
+        """The caller's account; each method below checks the scope it needs of the key.
+
+        A metered request takes a token from the key's bucket, or is RateLimited. WatchJob is not metered: one
+        stream follows a job for its whole life, where polling GetJob instead would be.
+        """
+        principal = self._keyring.authenticate(authorization)
+        if metered and self._limiter is not None:
+            wait = self._limiter.take(principal.key_id)
+            if wait > 0:
+                metrics.RATE_LIMITED.labels("requests_per_second", principal.tier).inc()
+                raise RateLimited(
+                    f"API key {principal.key_id} is over its {self._settings.rate_limit_rps:g} requests per second "
+                    f"(burst {self._settings.rate_limit_burst}); retry in {wait:.1f} s",
+                    wait,
+                )
+        return principal
 
     # jobs ---------------------------------------------------------------
 
@@ -93,17 +111,22 @@ class JobsApi:
         submitted = submitted_record(
             self._publisher, job_id, account.account_id, request.spec, account.tier, seed, request.request_id or job_id
         )
-        record, created = self._store.submit_job(
-            job_id=job_id,
-            account_id=account.account_id,
-            request_id=request.request_id or None,
-            tier=account.tier,
-            spec=request.spec.SerializeToString(),
-            seed=seed,
-            duration_seconds=resolved.duration_seconds,
-            credits=cost,
-            outbound=[submitted.to_json()],
-        )
+        try:
+            record, created = self._store.submit_job(
+                job_id=job_id,
+                account_id=account.account_id,
+                request_id=request.request_id or None,
+                tier=account.tier,
+                spec=request.spec.SerializeToString(),
+                seed=seed,
+                duration_seconds=resolved.duration_seconds,
+                credits=cost,
+                outbound=[submitted.to_json()],
+                max_active=self._settings.max_active_jobs,
+            )
+        except RateLimited:
+            metrics.RATE_LIMITED.labels("active_jobs", account.tier).inc()
+            raise
         if created:
             metrics.JOBS_SUBMITTED.labels(account.tier).inc()
             metrics.CREDITS_RESERVED.labels(account.tier).inc(cost)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import AsyncIterator
 
@@ -32,8 +33,10 @@ class JobServicer(gateway_pb2_grpc.JobServiceServicer):
         self._api = api
         self._hub = hub
 
-    async def _account(self, context: grpc.aio.ServicerContext) -> Account:
-        return await asyncio.to_thread(self._api.authenticate, authorization_of(context))
+    async def _account(self, context: grpc.aio.ServicerContext, metered: bool = True) -> Account:
+        return await asyncio.to_thread(
+            functools.partial(self._api.authenticate, authorization_of(context), metered=metered)
+        )
 
     async def SubmitJob(
         self, request: gateway_pb2.SubmitJobRequest, context: grpc.aio.ServicerContext
@@ -49,7 +52,7 @@ class JobServicer(gateway_pb2_grpc.JobServiceServicer):
     async def WatchJob(
         self, request: gateway_pb2.WatchJobRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[gateway_pb2.WatchJobResponse]:
-        async for update in self._hub.watch(await self._account(context), request.job_id):
+        async for update in self._hub.watch(await self._account(context, metered=False), request.job_id):
             yield update
 
     async def CancelJob(

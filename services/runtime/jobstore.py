@@ -17,12 +17,21 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from cinemesh.runtime.errors import AlreadyExists, FailedPrecondition, LeaseHeld, NotFound, ResourceExhausted
+from cinemesh.runtime.errors import (
+    AlreadyExists,
+    FailedPrecondition,
+    LeaseHeld,
+    NotFound,
+    RateLimited,
+    ResourceExhausted,
+)
 
 #: Job states in their forward order; the last three are terminal.
 STATES = ("queued", "parsing", "casting", "rendering", "aligning", "completed", "failed", "cancelled")
 TERMINAL = ("completed", "failed", "cancelled")
 _RANK = {state: rank for rank, state in enumerate(STATES)}
+#: The retry hint of a Submit refused for the account's cap on active jobs (a 1-10 s clip renders in about this).
+ACTIVE_JOBS_RETRY_SECONDS = 10.0
 
 metadata = sa.MetaData()
 
@@ -480,10 +489,13 @@ class JobStore:
         duration_seconds: float,
         credits: int,
         outbound: list[dict[str, str]] | None = None,
+        max_active: int = 0,
     ) -> tuple[JobRecord, bool]:
         """Creates a queued job, reserves its credits and queues `outbound` in one transaction.
 
-        Returns the job and True, or the job of the same request and False.
+        Returns the job and True, or the job of the same request and False. With `max_active` > 0, an account
+        that already has that many jobs queued or running gets RateLimited; the count is taken after the debit
+        has locked the account's row, so concurrent submits of one account cannot both slip under the cap.
         """
         if request_id:
             existing = self._job_by_request(account_id, request_id)
@@ -508,6 +520,18 @@ class JobStore:
                         f"insufficient credits: this job costs {credits} credits "
                         f"({duration_seconds:g} s on {tier}) but the balance is {balance}"
                     )
+                if max_active:
+                    active = conn.execute(
+                        sa.select(sa.func.count())
+                        .select_from(jobs)
+                        .where(jobs.c.account_id == account_id, jobs.c.state.not_in(TERMINAL))
+                    ).scalar_one()
+                    if active >= max_active:
+                        raise RateLimited(
+                            f"account {account_id!r} has {active} jobs queued or running, the most it may have at "
+                            "once (CINEMESH_MAX_ACTIVE_JOBS); submit again when one finishes",
+                            ACTIVE_JOBS_RETRY_SECONDS,
+                        )
                 conn.execute(
                     jobs.insert().values(
                         job_id=job_id,

@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 from support import job_store
 
-from cinemesh.runtime.errors import FailedPrecondition, LeaseHeld, NotFound, ResourceExhausted
+from cinemesh.runtime.errors import FailedPrecondition, LeaseHeld, NotFound, RateLimited, ResourceExhausted
 from cinemesh.runtime.jobstore import STATES, JobStore, jobs, stage_runs
 
 ACCOUNT = "acct-1"
@@ -34,7 +34,9 @@ def _account(store: JobStore, balance: int = 1000, tier: str = "plus") -> None:
     store.upsert_account(ACCOUNT, tier, balance)
 
 
-def _submit(store: JobStore, credits: int = 80, request_id: str | None = None, job_id: str | None = None):
+def _submit(
+    store: JobStore, credits: int = 80, request_id: str | None = None, job_id: str | None = None, max_active: int = 0
+):
     return store.submit_job(
         job_id=job_id or str(uuid.uuid4()),
         account_id=ACCOUNT,
@@ -44,6 +46,7 @@ def _submit(store: JobStore, credits: int = 80, request_id: str | None = None, j
         seed=42,
         duration_seconds=5.0,
         credits=credits,
+        max_active=max_active,
     )
 
 
@@ -80,6 +83,18 @@ def test_submit_reserves_credits(store: JobStore) -> None:
     assert not job.terminal
     assert _balance(store) == 920
     assert store.ledger(job.job_id) == {"reserve": 80}
+
+
+def test_the_cap_on_active_jobs_refuses_one_more_without_a_debit(store: JobStore) -> None:
+    _account(store, balance=1000)
+    first, _ = _submit(store, credits=10)
+    _submit(store, credits=10, max_active=2)
+    with pytest.raises(RateLimited, match="has 2 jobs queued or running") as refused:
+        _submit(store, credits=10, max_active=2)
+    assert refused.value.retry_after_seconds > 0
+    assert _balance(store) == 980
+    store.cancel_job(first.job_id)  # a terminal job no longer counts
+    _submit(store, credits=10, max_active=2)
 
 
 def test_same_request_id_returns_same_job_without_second_debit(store: JobStore) -> None:
