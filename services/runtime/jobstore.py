@@ -324,6 +324,7 @@ class JobStore:
     def create_schema(self) -> None:
         metadata.create_all(self.engine)
         self._add_missing_columns()
+        self._drop_single_key_column()
 
     def _add_missing_columns(self) -> None:
         """Brings a database created by an earlier release up to this schema (columns are only ever added)."""
@@ -336,6 +337,31 @@ class JobStore:
                 ddl = ddl.replace("TIMESTAMP WITH TIME ZONE", "DATETIME")
             with self.engine.begin() as conn:
                 conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {ddl}"))
+
+    def _drop_single_key_column(self) -> None:
+        """Drops `accounts.api_key_sha256` (one unsalted key per account, before the api_keys table).
+
+        Its digests cannot become peppered HMACs without the keys, so those keys stop working: an admin issues
+        new ones (`cinemesh admin key create`; `cinemesh up` issues the local account a new key each start).
+        SQLite cannot drop a UNIQUE column, so there the table is rebuilt in one transaction.
+        """
+        if "api_key_sha256" not in {c["name"] for c in sa.inspect(self.engine).get_columns("accounts")}:
+            return
+        if self.engine.dialect.name != "sqlite":
+            with self.engine.begin() as conn:
+                conn.execute(sa.text("ALTER TABLE accounts DROP COLUMN IF EXISTS api_key_sha256"))
+            return
+        rebuilt = accounts.to_metadata(sa.MetaData(), name="accounts_rebuilt")
+        create = str(sa.schema.CreateTable(rebuilt).compile(self.engine)).strip()
+        columns = ", ".join(column.name for column in accounts.columns)
+        raw = self.engine.raw_connection()
+        try:
+            raw.driver_connection.executescript(  # type: ignore[union-attr]
+                f"BEGIN; {create}; INSERT INTO accounts_rebuilt ({columns}) SELECT {columns} FROM accounts; "
+                "DROP TABLE accounts; ALTER TABLE accounts_rebuilt RENAME TO accounts; COMMIT;"
+            )
+        finally:
+            raw.close()
 
     def dispose(self) -> None:
         self.engine.dispose()

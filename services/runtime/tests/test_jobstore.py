@@ -7,6 +7,7 @@ and is skipped when the server is not reachable.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from support import job_store
+from support import job_store, postgres_schema
 
 from cinemesh.runtime.errors import FailedPrecondition, LeaseHeld, NotFound, RateLimited, ResourceExhausted
 from cinemesh.runtime.jobstore import STATES, JobStore, jobs, stage_runs
@@ -56,7 +57,43 @@ def _balance(store: JobStore) -> int:
 
 def test_schema_lives_where_the_url_points(store: JobStore) -> None:
     names = set(sa.inspect(store.engine).get_table_names())
-    assert {"accounts", "jobs", "stage_runs", "credit_ledger", "join_parts"} <= names
+    assert {"accounts", "api_keys", "audit_log", "jobs", "stage_runs", "credit_ledger", "join_parts"} <= names
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_single_key_column_of_an_earlier_release_is_dropped_and_accounts_kept(backend: str, tmp_path: Path) -> None:
+    with contextlib.ExitStack() as stack:
+        url = f"sqlite:///{tmp_path / 'old.db'}" if backend == "sqlite" else stack.enter_context(postgres_schema())
+        old = JobStore(url)
+        stack.callback(old.dispose)
+        with old.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "CREATE TABLE accounts (account_id VARCHAR(64) PRIMARY KEY, tier VARCHAR(8) NOT NULL, "
+                    "balance_credits BIGINT NOT NULL, api_key_sha256 VARCHAR(64) NOT NULL UNIQUE, "
+                    "created_at TIMESTAMP WITH TIME ZONE NOT NULL)"
+                )
+            )
+            conn.execute(
+                sa.text("INSERT INTO accounts VALUES ('old', 'plus', 70, :digest, CURRENT_TIMESTAMP)"),
+                {"digest": "ab" * 32},
+            )
+        old.create_schema()
+        old.create_schema()  # a second start finds nothing left to do
+        assert "api_key_sha256" not in {c["name"] for c in sa.inspect(old.engine).get_columns("accounts")}
+        assert old.get_account("old").balance_credits == 70
+        assert old.create_account("new", "pro", 5).tier == "pro"
+        job, _ = old.submit_job(
+            job_id="j1",
+            account_id="old",
+            request_id=None,
+            tier="plus",
+            spec=b"",
+            seed=1,
+            duration_seconds=1.0,
+            credits=7,
+        )
+        assert old.get_account("old").balance_credits == 63 and job.state == "queued"
 
 
 def test_accounts(store: JobStore) -> None:
