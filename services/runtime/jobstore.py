@@ -184,16 +184,6 @@ class Account:
 
 
 @dataclass(frozen=True)
-class AuditEntry:
-    at: dt.datetime
-    actor_account_id: str
-    actor_key_id: str
-    action: str
-    target: str
-    detail: dict[str, object]
-
-
-@dataclass(frozen=True)
 class ApiKey:
     """An API key's row, without its digest."""
 
@@ -441,22 +431,6 @@ class JobStore:
                     detail=json.dumps(detail, sort_keys=True),
                 )
             )
-
-    def audit_entries(self, limit: int = 100) -> list[AuditEntry]:
-        """The latest audit entries, newest first."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)).all()
-        return [
-            AuditEntry(
-                _aware(row.at),  # type: ignore[arg-type]
-                row.actor_account_id,
-                row.actor_key_id,
-                row.action,
-                row.target,
-                json.loads(row.detail),
-            )
-            for row in rows
-        ]
 
     # API keys -----------------------------------------------------------
 

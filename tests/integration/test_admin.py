@@ -6,9 +6,11 @@ import secrets
 
 import grpc
 import pytest
+import sqlalchemy as sa
 from support import Client
 
 from cinemesh.cli import main as cli
+from cinemesh.runtime.jobstore import audit_log
 from cinemesh.v1 import admin_pb2, admin_pb2_grpc, common_pb2, gateway_pb2
 
 pytestmark = pytest.mark.integration
@@ -47,7 +49,13 @@ def test_an_admin_creates_an_account_and_a_key_the_gateway_accepts(mesh, admin, 
     client.channel.close()
     keys = stub.ListApiKeys(admin_pb2.ListApiKeysRequest(account_id=account_id), metadata=metadata).keys
     assert [key.key_id for key in keys] == [created.key.key_id, rotated.key.key_id]
-    audited = [(e.action, e.target) for e in store.audit_entries() if e.target == account_id]
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(audit_log.c.action, audit_log.c.target)
+            .where(audit_log.c.target == account_id)
+            .order_by(audit_log.c.id.desc())
+        )
+        audited = [tuple(row) for row in rows]
     assert audited == [
         ("key.rotate", account_id),
         ("key.create", account_id),
