@@ -75,6 +75,9 @@ def main() -> None:
                 "CINEMESH_RETRY_HORIZON_SECONDS": "180",
                 "CINEMESH_RETRY_MAX_DELAY_SECONDS": "4",
                 "CINEMESH_X264_PRESET": "ultrafast",
+                # The soak submits every job at once from one key: it measures the mesh, not the limits.
+                "CINEMESH_RATE_LIMIT_RPS": "0",
+                "CINEMESH_MAX_ACTIVE_JOBS": "0",
             },
         )
         info = mesh.start(timeout=300)

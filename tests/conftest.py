@@ -11,6 +11,7 @@ import pytest
 from support import Client
 
 from cinemesh.mesh.launcher import EmbeddedMesh
+from cinemesh.runtime.auth import Keyring, load_pepper
 from cinemesh.runtime.jobstore import JobStore
 
 
@@ -40,6 +41,13 @@ def store(mesh: EmbeddedMesh) -> Iterator[JobStore]:
     job_store = JobStore(mesh.info.database_url)
     yield job_store
     job_store.dispose()
+
+
+@pytest.fixture(scope="session")
+def keyring(mesh: EmbeddedMesh, store: JobStore) -> Keyring:
+    """Issues API keys the mesh accepts (with the pepper it generated under its state directory)."""
+    assert mesh.info is not None
+    return Keyring(store, load_pepper("", Path(mesh.info.state_dir)))
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,8 @@ cinemesh cameo share ID --audience  choose who may mention it (only-me, approved
 cinemesh cameo uses ID | revoke ID  list the jobs that used it | revoke it
 cinemesh dlq list [--topic T]       dead-lettered records (TOPIC:PARTITION:OFFSET, job, stage, error)
 cinemesh dlq replay ID | --all      re-open the failed job and run it again from the stage that failed
+cinemesh admin account create|list|set-tier|grant-credits   manage accounts (needs an admin key)
+cinemesh admin key create|list|revoke|rotate                 manage API keys; a new key is printed once
 """
 
 from __future__ import annotations
@@ -32,12 +34,13 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from cinemesh.cli import admin
 from cinemesh.cli.dlq import read_dead_letters, replay
 from cinemesh.mesh.launcher import EmbeddedMesh, MeshInfo, parse_replicas
 from cinemesh.runtime.bus import Publisher
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.jobstore import JobStore
-from cinemesh.v1 import common_pb2, gateway_pb2, gateway_pb2_grpc, identity_pb2, identity_pb2_grpc
+from cinemesh.v1 import admin_pb2_grpc, common_pb2, gateway_pb2, gateway_pb2_grpc, identity_pb2, identity_pb2_grpc
 
 DEMO_PROMPT = (
     "Medium shot of an old lighthouse keeper on a beach at golden hour, waves rolling in. "
@@ -128,6 +131,18 @@ def cmd_cameo(args: argparse.Namespace) -> int:
     except grpc.RpcError as exc:
         console.print(f"[red]{exc.code().name}[/red]: {exc.details()}")
         return 1
+    return 0
+
+
+def cmd_admin(args: argparse.Namespace) -> int:
+    _, metadata, channel = _connect()
+    try:
+        admin.run(args, admin_pb2_grpc.AdminServiceStub(channel), metadata, console)
+    except grpc.RpcError as exc:
+        console.print(f"[red]{exc.code().name}[/red]: {exc.details()}")
+        return 1
+    finally:
+        channel.close()
     return 0
 
 
@@ -540,6 +555,7 @@ def main(argv: list[str] | None = None) -> int:
     cameo.add_argument("--audience", choices=tuple(_AUDIENCES), default="only-me", help="who may mention it (share)")
     cameo.add_argument("--approve", nargs="*", default=[], metavar="ACCOUNT", help="approved accounts (share)")
     cameo.set_defaults(run=cmd_cameo)
+    admin.add_parser(commands).set_defaults(run=cmd_admin)
     args = parser.parse_args(argv)
     return int(args.run(args))
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 from collections.abc import AsyncIterator, Generator
 from http import HTTPStatus
 from typing import Annotated, Any
@@ -41,7 +42,7 @@ from cinemesh.gateway.jobs import JobsApi
 from cinemesh.gateway.openapi import REF_PREFIX, proto_schemas
 from cinemesh.gateway.watch import JobWatchHub
 from cinemesh.runtime import tracing
-from cinemesh.runtime.errors import CinemeshError, InvalidArgument
+from cinemesh.runtime.errors import CinemeshError, InvalidArgument, RateLimited
 from cinemesh.runtime.jobstore import Account
 from cinemesh.v1 import gateway_pb2
 
@@ -330,7 +331,9 @@ async def get_job(job_id: JobId, jobs: Jobs, caller: Caller) -> Response:
 async def _domain_error(request: Request, exc: Exception) -> Response:
     """The one place where a domain error becomes an HTTP status."""
     assert isinstance(exc, CinemeshError)
-    return _error(HTTP_STATUS.get(exc.code, HTTPStatus.INTERNAL_SERVER_ERROR), exc.code.name, exc.message)
+    # Over a rate or concurrency limit: 429 says when the same request will succeed.
+    headers = {"retry-after": str(math.ceil(exc.retry_after_seconds))} if isinstance(exc, RateLimited) else None
+    return _error(HTTP_STATUS.get(exc.code, HTTPStatus.INTERNAL_SERVER_ERROR), exc.code.name, exc.message, headers)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -13,13 +13,14 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from cinemesh.gateway.redrive import submitted_record
 from cinemesh.runtime import metrics
 from cinemesh.runtime.artifacts import ArtifactStore
-from cinemesh.runtime.auth import authenticate
+from cinemesh.runtime.auth import Keyring, require
 from cinemesh.runtime.bus import Publisher
 from cinemesh.runtime.config import Settings
-from cinemesh.runtime.errors import FailedPrecondition, NotFound
+from cinemesh.runtime.errors import FailedPrecondition, NotFound, RateLimited
 from cinemesh.runtime.ids import checked_uuid
 from cinemesh.runtime.jobstore import Account, JobRecord, JobStore, StageRun
 from cinemesh.runtime.outbox import OutboxRelay
+from cinemesh.runtime.ratelimit import RateLimiter
 from cinemesh.runtime.specs import TIER_ENUMS, credit_cost, resolve, validate_request_id
 from cinemesh.runtime.stage import STAGE_ENUM
 from cinemesh.v1 import common_pb2, events_pb2, gateway_pb2
@@ -66,8 +67,14 @@ class Progress:
 class JobsApi:
     """Everything the gateway does, independent of gRPC or HTTP."""
 
-    def __init__(self, settings: Settings, store: JobStore, artifacts: ArtifactStore, publisher: Publisher) -> None:
+    def __init__(
+        self, settings: Settings, store: JobStore, artifacts: ArtifactStore, publisher: Publisher, keyring: Keyring
+    ) -> None:
         self._settings = settings
+        self._keyring = keyring
+        self._limiter = (
+            RateLimiter(settings.rate_limit_rps, settings.rate_limit_burst) if settings.rate_limit_rps > 0 else None
+        )
         self._store = store
         self._artifacts = artifacts
         self._publisher = publisher
@@ -75,12 +82,28 @@ class JobsApi:
 
     # auth ---------------------------------------------------------------
 
-    def authenticate(self, authorization: str | None) -> Account:
-        return authenticate(self._store, authorization)
+    def authenticate(self, authorization: str | None, *, metered: bool = True) -> Account:
+        """The caller's account; each method below checks the scope it needs of the key.
+
+        A metered request takes a token from the key's bucket, or is RateLimited. WatchJob is not metered: one
+        stream follows a job for its whole life, where polling GetJob instead would be.
+        """
+        principal = self._keyring.authenticate(authorization)
+        if metered and self._limiter is not None:
+            wait = self._limiter.take(principal.key_id)
+            if wait > 0:
+                metrics.RATE_LIMITED.labels("requests_per_second", principal.tier).inc()
+                raise RateLimited(
+                    f"API key {principal.key_id} is over its {self._settings.rate_limit_rps:g} requests per second "
+                    f"(burst {self._settings.rate_limit_burst}); retry in {wait:.1f} s",
+                    wait,
+                )
+        return principal
 
     # jobs ---------------------------------------------------------------
 
     def submit(self, account: Account, request: gateway_pb2.SubmitJobRequest) -> gateway_pb2.SubmitJobResponse:
+        require(account, "jobs:write")
         validate_request_id(request.request_id)
         resolved = resolve(request.spec, account.tier)
         cost = credit_cost(resolved.duration_seconds, account.tier, self._settings.credits_per_second)
@@ -89,17 +112,22 @@ class JobsApi:
         submitted = submitted_record(
             self._publisher, job_id, account.account_id, request.spec, account.tier, seed, request.request_id or job_id
         )
-        record, created = self._store.submit_job(
-            job_id=job_id,
-            account_id=account.account_id,
-            request_id=request.request_id or None,
-            tier=account.tier,
-            spec=request.spec.SerializeToString(),
-            seed=seed,
-            duration_seconds=resolved.duration_seconds,
-            credits=cost,
-            outbound=[submitted.to_json()],
-        )
+        try:
+            record, created = self._store.submit_job(
+                job_id=job_id,
+                account_id=account.account_id,
+                request_id=request.request_id or None,
+                tier=account.tier,
+                spec=request.spec.SerializeToString(),
+                seed=seed,
+                duration_seconds=resolved.duration_seconds,
+                credits=cost,
+                outbound=[submitted.to_json()],
+                max_active=self._settings.max_active_jobs,
+            )
+        except RateLimited:
+            metrics.RATE_LIMITED.labels("active_jobs", account.tier).inc()
+            raise
         if created:
             metrics.JOBS_SUBMITTED.labels(account.tier).inc()
             metrics.CREDITS_RESERVED.labels(account.tier).inc(cost)
@@ -109,8 +137,10 @@ class JobsApi:
             self._relay.flush_job(record.job_id)
         return gateway_pb2.SubmitJobResponse(job=self.to_proto(record), created=created, notes=resolved.notes)
 
-    def job(self, account: Account, job_id: str) -> JobRecord:
-        """The account's job; INVALID_ARGUMENT for an id that is no UUID, NOT_FOUND for another account's."""
+    def job(self, account: Account, job_id: str, scope: str = "jobs:read") -> JobRecord:
+        """The account's job, once the key has `scope`: INVALID_ARGUMENT for an id that is no UUID, NOT_FOUND for
+        another account's."""
+        require(account, scope)
         record = self._store.get_job(checked_uuid("job_id", job_id))
         if record.account_id != account.account_id:
             raise NotFound(f"job {job_id!r} does not exist")
@@ -120,7 +150,7 @@ class JobsApi:
         return self.to_proto(self.job(account, job_id))
 
     def cancel(self, account: Account, job_id: str) -> gateway_pb2.Job:
-        self.job(account, job_id)
+        self.job(account, job_id, scope="jobs:write")
         record = self._store.cancel_job(job_id)
         metrics.CREDITS_REFUNDED.labels(record.tier).inc(record.credits_reserved)
         count_finished(record)
@@ -196,6 +226,7 @@ class JobsApi:
                 yield gateway_pb2.DownloadJobResponse(chunk=chunk)
 
     def account(self, account: Account) -> gateway_pb2.GetAccountResponse:
+        require(account, "jobs:read")
         fresh = self._store.get_account(account.account_id)
         return gateway_pb2.GetAccountResponse(
             account_id=fresh.account_id, tier=TIER_ENUMS[fresh.tier], balance_credits=fresh.balance_credits

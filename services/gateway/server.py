@@ -1,13 +1,15 @@
-"""Gateway service: JobService over gRPC and HTTP/JSON, and the job-outcome consumer."""
+"""Gateway service: JobService over gRPC and HTTP/JSON, AdminService over gRPC, and the job-outcome consumer."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import AsyncIterator
 
 import grpc
 
+from cinemesh.gateway.admin import AdminApi
 from cinemesh.gateway.http import create_app
 from cinemesh.gateway.httpserver import HttpFront
 from cinemesh.gateway.jobs import JobsApi
@@ -15,12 +17,12 @@ from cinemesh.gateway.reconciler import Reconciler
 from cinemesh.gateway.watch import JobWatchHub
 from cinemesh.runtime import metrics
 from cinemesh.runtime.app import ServiceApp
-from cinemesh.runtime.auth import authorization_of
+from cinemesh.runtime.auth import Keyring, Principal, authorization_of
 from cinemesh.runtime.bus import Delivery
 from cinemesh.runtime.consumer import Consumer
 from cinemesh.runtime.jobstore import Account
 from cinemesh.runtime.topics import JOBS_COMPLETED, JOBS_FAILED
-from cinemesh.v1 import events_pb2, gateway_pb2, gateway_pb2_grpc
+from cinemesh.v1 import admin_pb2, admin_pb2_grpc, events_pb2, gateway_pb2, gateway_pb2_grpc
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +34,10 @@ class JobServicer(gateway_pb2_grpc.JobServiceServicer):
         self._api = api
         self._hub = hub
 
-    async def _account(self, context: grpc.aio.ServicerContext) -> Account:
-        return await asyncio.to_thread(self._api.authenticate, authorization_of(context))
+    async def _account(self, context: grpc.aio.ServicerContext, metered: bool = True) -> Account:
+        return await asyncio.to_thread(
+            functools.partial(self._api.authenticate, authorization_of(context), metered=metered)
+        )
 
     async def SubmitJob(
         self, request: gateway_pb2.SubmitJobRequest, context: grpc.aio.ServicerContext
@@ -49,7 +53,7 @@ class JobServicer(gateway_pb2_grpc.JobServiceServicer):
     async def WatchJob(
         self, request: gateway_pb2.WatchJobRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[gateway_pb2.WatchJobResponse]:
-        async for update in self._hub.watch(await self._account(context), request.job_id):
+        async for update in self._hub.watch(await self._account(context, metered=False), request.job_id):
             yield update
 
     async def CancelJob(
@@ -72,14 +76,77 @@ class JobServicer(gateway_pb2_grpc.JobServiceServicer):
         return await asyncio.to_thread(self._api.account, await self._account(context))
 
 
+class AdminServicer(admin_pb2_grpc.AdminServiceServicer):
+    """Thin transport for AdminService: authenticate an admin key, delegate to AdminApi off the event loop."""
+
+    def __init__(self, api: AdminApi) -> None:
+        self._api = api
+
+    async def _caller(self, context: grpc.aio.ServicerContext) -> Principal:
+        return await asyncio.to_thread(self._api.authenticate, authorization_of(context))
+
+    async def CreateAccount(
+        self, request: admin_pb2.CreateAccountRequest, context: grpc.aio.ServicerContext
+    ) -> admin_pb2.CreateAccountResponse:
+        account = await asyncio.to_thread(self._api.create_account, await self._caller(context), request)
+        return admin_pb2.CreateAccountResponse(account=account)
+
+    async def ListAccounts(
+        self, request: admin_pb2.ListAccountsRequest, context: grpc.aio.ServicerContext
+    ) -> admin_pb2.ListAccountsResponse:
+        accounts = await asyncio.to_thread(self._api.list_accounts, await self._caller(context))
+        return admin_pb2.ListAccountsResponse(accounts=accounts)
+
+    async def SetAccountTier(
+        self, request: admin_pb2.SetAccountTierRequest, context: grpc.aio.ServicerContext
+    ) -> admin_pb2.SetAccountTierResponse:
+        account = await asyncio.to_thread(self._api.set_tier, await self._caller(context), request)
+        return admin_pb2.SetAccountTierResponse(account=account)
+
+    async def GrantCredits(
+        self, request: admin_pb2.GrantCreditsRequest, context: grpc.aio.ServicerContext
+    ) -> admin_pb2.GrantCreditsResponse:
+        account = await asyncio.to_thread(self._api.grant_credits, await self._caller(context), request)
+        return admin_pb2.GrantCreditsResponse(account=account)
+
+    async def CreateApiKey(
+        self, request: admin_pb2.CreateApiKeyRequest, context: grpc.aio.ServicerContext
+    ) -> admin_pb2.CreateApiKeyResponse:
+        return await asyncio.to_thread(self._api.create_key, await self._caller(context), request)
+
+    async def ListApiKeys(
+        self, request: admin_pb2.ListApiKeysRequest, context: grpc.aio.ServicerContext
+    ) -> admin_pb2.ListApiKeysResponse:
+        keys = await asyncio.to_thread(self._api.list_keys, await self._caller(context), request.account_id)
+        return admin_pb2.ListApiKeysResponse(keys=keys)
+
+    async def RevokeApiKey(
+        self, request: admin_pb2.RevokeApiKeyRequest, context: grpc.aio.ServicerContext
+    ) -> admin_pb2.RevokeApiKeyResponse:
+        key = await asyncio.to_thread(self._api.revoke_key, await self._caller(context), request.key_id)
+        return admin_pb2.RevokeApiKeyResponse(key=key)
+
+    async def RotateApiKey(
+        self, request: admin_pb2.RotateApiKeyRequest, context: grpc.aio.ServicerContext
+    ) -> admin_pb2.RotateApiKeyResponse:
+        return await asyncio.to_thread(self._api.rotate_key, await self._caller(context), request.key_id)
+
+
 def main() -> None:
     app = ServiceApp("gateway", asynchronous=True)
     metrics.init_gateway_series()
-    api = JobsApi(app.settings, app.store, app.artifacts, app.publisher)
+    keyring = Keyring.from_settings(app.store, app.settings)
+    api = JobsApi(app.settings, app.store, app.artifacts, app.publisher, keyring)
     hub = JobWatchHub(api, app.store)
     app.host.add_service(
         "cinemesh.v1.JobService",
         lambda server: gateway_pb2_grpc.add_JobServiceServicer_to_server(JobServicer(api, hub), server),
+    )
+    app.host.add_service(
+        "cinemesh.v1.AdminService",
+        lambda server: admin_pb2_grpc.add_AdminServiceServicer_to_server(
+            AdminServicer(AdminApi(app.store, keyring)), server
+        ),
     )
     app.host.add_background(hub)
     settings = app.settings

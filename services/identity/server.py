@@ -10,9 +10,9 @@ from cinemesh.identity import enrollment
 from cinemesh.identity.cameos import CameoRegistry, Likeness
 from cinemesh.identity.vault import Vault
 from cinemesh.runtime.app import ServiceApp, create_schema
-from cinemesh.runtime.auth import authenticate, authorization_of
+from cinemesh.runtime.auth import Keyring, authorization_of, require
 from cinemesh.runtime.bus import Delivery, Publisher
-from cinemesh.runtime.jobstore import Account, JobStore
+from cinemesh.runtime.jobstore import Account
 from cinemesh.runtime.topics import JOBS_FAILED, PLANS_CAST, PLANS_PARSED
 from cinemesh.v1 import common_pb2, events_pb2, identity_pb2, identity_pb2_grpc
 
@@ -31,13 +31,15 @@ class LiveEnroller:
 class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
     """Thin transport: authenticate, delegate to the registry."""
 
-    def __init__(self, registry: CameoRegistry, store: JobStore, publisher: Publisher) -> None:
+    def __init__(self, registry: CameoRegistry, keyring: Keyring, publisher: Publisher) -> None:
         self._registry = registry
-        self._store = store
+        self._keyring = keyring
         self._publisher = publisher
 
     def _account(self, context: grpc.ServicerContext) -> Account:
-        return authenticate(self._store, authorization_of(context))
+        account = self._keyring.authenticate(authorization_of(context))
+        require(account, "cameos")
+        return account
 
     def StartEnrollment(
         self, request: identity_pb2.StartEnrollmentRequest, context: grpc.ServicerContext
@@ -107,7 +109,7 @@ def main() -> None:
     app.host.add_service(
         "cinemesh.v1.IdentityService",
         lambda server: identity_pb2_grpc.add_IdentityServiceServicer_to_server(
-            IdentityServicer(registry, app.store, app.publisher), server
+            IdentityServicer(registry, Keyring.from_settings(app.store, app.settings), app.publisher), server
         ),
     )
     runner = app.stage_runner(job_state="casting")

@@ -11,11 +11,11 @@ import base64
 import binascii
 import contextlib
 import os
-from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from cinemesh.runtime.auth import write_private
 from cinemesh.runtime.config import ConfigError, Settings
 
 _NONCE_BYTES = 12
@@ -52,7 +52,7 @@ class Vault:
         path = settings.state_dir / "cameo.key"
         if not path.exists():
             with contextlib.suppress(FileExistsError):  # another replica made it first
-                _write_private(path, base64.b64encode(AESGCM.generate_key(bit_length=256)))
+                write_private(path, base64.b64encode(AESGCM.generate_key(bit_length=256)))
         return cls(base64.b64decode(path.read_bytes()))
 
     def seal(self, plaintext: bytes, bound_to: str) -> bytes:
@@ -64,10 +64,3 @@ class Vault:
             return self._aead.decrypt(sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:], bound_to.encode())
         except InvalidTag:
             raise VaultError(f"the vectors of {bound_to} do not open with the configured CINEMESH_CAMEO_KEY") from None
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)

@@ -31,6 +31,7 @@ import grpc
 import requests
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from cinemesh.runtime.auth import SCOPES, Keyring, load_pepper
 from cinemesh.runtime.jobstore import JobStore
 from cinemesh.runtime.topics import ensure_topics
 
@@ -210,7 +211,7 @@ class EmbeddedMesh:
             database_url=self.extra_env.get("CINEMESH_DATABASE_URL", f"sqlite:///{self.state_dir / 'cinemesh.db'}"),
             artifacts_url=(self.state_dir / "artifacts").as_uri(),
             gateway_http_port=free_port(),
-            api_key="cm_" + secrets.token_urlsafe(24),
+            api_key="",  # issued below, once the job store exists
             model_runtime=self.model_runtime,
             ray_metrics_port=free_port() if self.model_runtime == "ray" else 0,
             services={name: ServiceEndpoint(free_port(), free_port()) for name in instance_names(self.replicas)},
@@ -228,7 +229,9 @@ class EmbeddedMesh:
         )
         store = JobStore(info.database_url)
         store.create_schema()
-        store.upsert_account(LOCAL_ACCOUNT, "pro", LOCAL_BALANCE, info.api_key)
+        store.upsert_account(LOCAL_ACCOUNT, "pro", LOCAL_BALANCE)
+        pepper = load_pepper(self.extra_env.get("CINEMESH_KEY_PEPPER", ""), self.state_dir)
+        _, info.api_key = Keyring(store, pepper).issue(LOCAL_ACCOUNT, SCOPES)
         store.dispose()
         if self.model_runtime == "ray":
             info.rayhost_pid = self._spawn(

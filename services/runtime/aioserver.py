@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import signal
 import threading
 import time
@@ -27,7 +28,7 @@ from prometheus_client import start_http_server
 
 from cinemesh.runtime import metrics, tracing
 from cinemesh.runtime.config import Settings
-from cinemesh.runtime.errors import CinemeshError
+from cinemesh.runtime.errors import CinemeshError, RateLimited
 from cinemesh.runtime.server import MAX_MESSAGE_BYTES, WATCHDOG_SECONDS, Background
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,13 @@ def _split(method: str) -> tuple[str, str]:
 def _traceparent(context: grpc.aio.ServicerContext) -> str:
     incoming = dict(context.invocation_metadata() or ()).get("traceparent")
     return tracing.new_traceparent(incoming if isinstance(incoming, str) else None)
+
+
+def _trailers(error: CinemeshError) -> tuple[tuple[str, str], ...]:
+    """`retry-after` (whole seconds, rounded up) for a rate-limited call, like HTTP's Retry-After."""
+    if isinstance(error, RateLimited):
+        return (("retry-after", str(max(1, math.ceil(error.retry_after_seconds)))),)
+    return ()
 
 
 class AioDomainErrorInterceptor(grpc.aio.ServerInterceptor):
@@ -80,7 +88,7 @@ class AioDomainErrorInterceptor(grpc.aio.ServerInterceptor):
                 return await behavior(request, context)
             except CinemeshError as exc:
                 code = exc.code
-                await context.abort(exc.code, exc.message)
+                await context.abort(exc.code, exc.message, _trailers(exc))
             except Exception:
                 if context.code() not in (None, grpc.StatusCode.OK):
                     code = context.code()
@@ -104,7 +112,7 @@ class AioDomainErrorInterceptor(grpc.aio.ServerInterceptor):
                     yield response
             except CinemeshError as exc:
                 code = exc.code
-                await context.abort(exc.code, exc.message)
+                await context.abort(exc.code, exc.message, _trailers(exc))
             except asyncio.CancelledError:
                 code = grpc.StatusCode.CANCELLED
                 raise

@@ -191,6 +191,15 @@ class Settings:
     # "embedded" (one machine, `cinemesh up`: keys may be generated under the state directory) or "cluster"
     # (the Helm chart: every key comes from a Secret, and a missing one stops the pod).
     deployment: str = "embedded"
+    # Server pepper of API-key digests (HMAC-SHA256): at least 32 bytes, base64, mounted from a Secret. Unset: a
+    # pepper is generated under the state directory (embedded mode only).
+    key_pepper: str = ""
+    # Requests per second each API key may make of the gateway, and how many it may save up for a burst
+    # (0 turns the limit off). Over it: RESOURCE_EXHAUSTED with a retry-after hint.
+    rate_limit_rps: float = 20.0
+    rate_limit_burst: int = 40
+    # Jobs an account may have queued or running at once (0: no cap). Over it, Submit is RESOURCE_EXHAUSTED.
+    max_active_jobs: int = 20
     # Seconds an enrollment challenge stays valid.
     enrollment_challenge_seconds: float = 300.0
     # Gateway HTTP front: seconds a client has to send a request's head, again its body, and to read from a
@@ -260,6 +269,10 @@ class Settings:
             c2pa_private_key=env.get("CINEMESH_C2PA_PRIVATE_KEY", "").strip(),
             cameo_key=env.get("CINEMESH_CAMEO_KEY", "").strip(),
             deployment=_choice(env, "CINEMESH_DEPLOYMENT", "embedded", ("embedded", "cluster")),
+            key_pepper=env.get("CINEMESH_KEY_PEPPER", "").strip(),
+            rate_limit_rps=_number(env, "CINEMESH_RATE_LIMIT_RPS", 20.0, 0.0, 100_000.0),
+            rate_limit_burst=_integer(env, "CINEMESH_RATE_LIMIT_BURST", 40, 1, 1_000_000),
+            max_active_jobs=_integer(env, "CINEMESH_MAX_ACTIVE_JOBS", 20, 0, 1_000_000),
             enrollment_challenge_seconds=_number(env, "CINEMESH_ENROLLMENT_CHALLENGE_SECONDS", 300.0, 30.0, 3600.0),
             **_planner(env),
             x264_preset=_choice(

@@ -83,3 +83,14 @@ class MalformedRecord(CinemeshError):
     """A Kafka record that cannot be decoded; retrying cannot help."""
 
     code = grpc.StatusCode.INVALID_ARGUMENT
+
+
+class RateLimited(ResourceExhausted):
+    """Over a rate or concurrency limit; the same request succeeds after `retry_after_seconds`.
+
+    Sent to gRPC clients with a `retry-after` trailer (whole seconds, rounded up).
+    """
+
+    def __init__(self, message: str, retry_after_seconds: float) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds

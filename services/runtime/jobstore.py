@@ -9,7 +9,6 @@ and racing replicas cannot repeat it.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,12 +17,21 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from cinemesh.runtime.errors import FailedPrecondition, LeaseHeld, NotFound, ResourceExhausted
+from cinemesh.runtime.errors import (
+    AlreadyExists,
+    FailedPrecondition,
+    LeaseHeld,
+    NotFound,
+    RateLimited,
+    ResourceExhausted,
+)
 
 #: Job states in their forward order; the last three are terminal.
 STATES = ("queued", "parsing", "casting", "rendering", "aligning", "completed", "failed", "cancelled")
 TERMINAL = ("completed", "failed", "cancelled")
 _RANK = {state: rank for rank, state in enumerate(STATES)}
+#: The retry hint of a Submit refused for the account's cap on active jobs (a 1-10 s clip renders in about this).
+ACTIVE_JOBS_RETRY_SECONDS = 10.0
 
 metadata = sa.MetaData()
 
@@ -33,8 +41,34 @@ accounts = sa.Table(
     sa.Column("account_id", sa.String(64), primary_key=True),
     sa.Column("tier", sa.String(8), nullable=False),
     sa.Column("balance_credits", sa.BigInteger, nullable=False),
-    sa.Column("api_key_sha256", sa.String(64), nullable=False, unique=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# API keys, several per account. A key reads `cm_<key_id>_<secret>`: the row is found by its public id, and
+# only the HMAC-SHA256 of the whole key under the server pepper is stored (the key itself is shown once).
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    sa.Column("key_id", sa.String(32), primary_key=True),
+    sa.Column("account_id", sa.String(64), sa.ForeignKey("accounts.account_id"), nullable=False, index=True),
+    sa.Column("digest", sa.String(64), nullable=False),
+    sa.Column("scopes", sa.String(128), nullable=False),  # space-separated
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True)),
+    sa.Column("revoked_at", sa.DateTime(timezone=True)),
+)
+
+# Every admin action: who (the key and its account), what, on what, and the details.
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("actor_account_id", sa.String(64), nullable=False),
+    sa.Column("actor_key_id", sa.String(32), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("target", sa.String(64), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),  # JSON
 )
 
 jobs = sa.Table(
@@ -142,15 +176,34 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
     return value.replace(tzinfo=dt.UTC)
 
 
-def hash_api_key(api_key: str) -> str:
-    return hashlib.sha256(api_key.encode()).hexdigest()
-
-
 @dataclass(frozen=True)
 class Account:
     account_id: str
     tier: str
     balance_credits: int
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """An API key's row, without its digest."""
+
+    key_id: str
+    account_id: str
+    scopes: frozenset[str]
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+def _api_key(row: sa.Row) -> ApiKey:
+    return ApiKey(
+        key_id=row.key_id,
+        account_id=row.account_id,
+        scopes=frozenset(row.scopes.split()),
+        created_at=_aware(row.created_at),  # type: ignore[arg-type]
+        expires_at=_aware(row.expires_at),
+        revoked_at=_aware(row.revoked_at),
+    )
 
 
 @dataclass(frozen=True)
@@ -261,6 +314,7 @@ class JobStore:
     def create_schema(self) -> None:
         metadata.create_all(self.engine)
         self._add_missing_columns()
+        self._drop_single_key_column()
 
     def _add_missing_columns(self) -> None:
         """Brings a database created by an earlier release up to this schema (columns are only ever added)."""
@@ -274,30 +328,48 @@ class JobStore:
             with self.engine.begin() as conn:
                 conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {ddl}"))
 
+    def _drop_single_key_column(self) -> None:
+        """Drops `accounts.api_key_sha256` (one unsalted key per account, before the api_keys table).
+
+        Its digests cannot become peppered HMACs without the keys, so those keys stop working: an admin issues
+        new ones (`cinemesh admin key create`; `cinemesh up` issues the local account a new key each start).
+        SQLite cannot drop a UNIQUE column, so there the table is rebuilt in one transaction.
+        """
+        if "api_key_sha256" not in {c["name"] for c in sa.inspect(self.engine).get_columns("accounts")}:
+            return
+        if self.engine.dialect.name != "sqlite":
+            with self.engine.begin() as conn:
+                conn.execute(sa.text("ALTER TABLE accounts DROP COLUMN IF EXISTS api_key_sha256"))
+            return
+        rebuilt = accounts.to_metadata(sa.MetaData(), name="accounts_rebuilt")
+        create = str(sa.schema.CreateTable(rebuilt).compile(self.engine)).strip()
+        columns = ", ".join(column.name for column in accounts.columns)
+        raw = self.engine.raw_connection()
+        try:
+            raw.driver_connection.executescript(  # type: ignore[union-attr]
+                f"BEGIN; {create}; INSERT INTO accounts_rebuilt ({columns}) SELECT {columns} FROM accounts; "
+                "DROP TABLE accounts; ALTER TABLE accounts_rebuilt RENAME TO accounts; COMMIT;"
+            )
+        finally:
+            raw.close()
+
     def dispose(self) -> None:
         self.engine.dispose()
 
     # accounts -----------------------------------------------------------
 
-    def upsert_account(self, account_id: str, tier: str, balance: int, api_key: str) -> Account:
+    def upsert_account(self, account_id: str, tier: str, balance: int) -> Account:
+        """Creates the account with `balance` credits, or sets the tier of an existing one (never its balance)."""
         with self.engine.begin() as conn:
             found = conn.execute(sa.select(accounts).where(accounts.c.account_id == account_id)).first()
             if found is None:
                 conn.execute(
                     accounts.insert().values(
-                        account_id=account_id,
-                        tier=tier,
-                        balance_credits=balance,
-                        api_key_sha256=hash_api_key(api_key),
-                        created_at=utcnow(),
+                        account_id=account_id, tier=tier, balance_credits=balance, created_at=utcnow()
                     )
                 )
             else:
-                conn.execute(
-                    accounts.update()
-                    .where(accounts.c.account_id == account_id)
-                    .values(tier=tier, api_key_sha256=hash_api_key(api_key))
-                )
+                conn.execute(accounts.update().where(accounts.c.account_id == account_id).values(tier=tier))
         return self.get_account(account_id)
 
     def get_account(self, account_id: str) -> Account:
@@ -311,14 +383,97 @@ class JobStore:
             raise NotFound(f"account {account_id!r} does not exist")
         return Account(*row)
 
-    def account_for_key(self, api_key: str) -> Account | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                sa.select(accounts.c.account_id, accounts.c.tier, accounts.c.balance_credits).where(
-                    accounts.c.api_key_sha256 == hash_api_key(api_key)
+    def create_account(self, account_id: str, tier: str, balance: int) -> Account:
+        """A new account; ALREADY_EXISTS if the id is taken."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    accounts.insert().values(
+                        account_id=account_id, tier=tier, balance_credits=balance, created_at=utcnow()
+                    )
                 )
-            ).first()
-        return None if row is None else Account(*row)
+        except IntegrityError:
+            raise AlreadyExists(f"account {account_id!r} already exists") from None
+        return self.get_account(account_id)
+
+    def list_accounts(self) -> list[Account]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(accounts.c.account_id, accounts.c.tier, accounts.c.balance_credits).order_by(
+                    accounts.c.account_id
+                )
+            ).all()
+        return [Account(*row) for row in rows]
+
+    def set_tier(self, account_id: str, tier: str) -> Account:
+        with self.engine.begin() as conn:
+            conn.execute(accounts.update().where(accounts.c.account_id == account_id).values(tier=tier))
+        return self.get_account(account_id)
+
+    def grant_credits(self, account_id: str, credits: int) -> Account:
+        with self.engine.begin() as conn:
+            conn.execute(
+                accounts.update()
+                .where(accounts.c.account_id == account_id)
+                .values(balance_credits=accounts.c.balance_credits + credits)
+            )
+        return self.get_account(account_id)
+
+    def audit(self, actor_account_id: str, actor_key_id: str, action: str, target: str, detail: dict) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                audit_log.insert().values(
+                    at=utcnow(),
+                    actor_account_id=actor_account_id,
+                    actor_key_id=actor_key_id,
+                    action=action,
+                    target=target,
+                    detail=json.dumps(detail, sort_keys=True),
+                )
+            )
+
+    # API keys -----------------------------------------------------------
+
+    def add_api_key(self, key: ApiKey, digest: str) -> None:
+        self.get_account(key.account_id)
+        with self.engine.begin() as conn:
+            conn.execute(
+                api_keys.insert().values(
+                    key_id=key.key_id,
+                    account_id=key.account_id,
+                    digest=digest,
+                    scopes=" ".join(sorted(key.scopes)),
+                    created_at=key.created_at,
+                    expires_at=key.expires_at,
+                    revoked_at=key.revoked_at,
+                )
+            )
+
+    def api_key(self, key_id: str) -> tuple[ApiKey, str] | None:
+        """The key with this public id and its stored digest, or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(api_keys).where(api_keys.c.key_id == key_id)).first()
+        return None if row is None else (_api_key(row), row.digest)
+
+    def api_keys_of(self, account_id: str) -> list[ApiKey]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(api_keys).where(api_keys.c.account_id == account_id).order_by(api_keys.c.created_at)
+            ).all()
+        return [_api_key(row) for row in rows]
+
+    def revoke_api_key(self, key_id: str) -> ApiKey:
+        """Revokes the key (a revoked key stays revoked, with its first revocation time)."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                api_keys.update()
+                .where(api_keys.c.key_id == key_id, api_keys.c.revoked_at.is_(None))
+                .values(revoked_at=utcnow())
+            )
+        found = self.api_key(key_id)
+        if found is None:
+            raise NotFound(f"API key {key_id!r} does not exist")
+        return found[0]
 
     # jobs ---------------------------------------------------------------
 
@@ -334,10 +489,13 @@ class JobStore:
         duration_seconds: float,
         credits: int,
         outbound: list[dict[str, str]] | None = None,
+        max_active: int = 0,
     ) -> tuple[JobRecord, bool]:
         """Creates a queued job, reserves its credits and queues `outbound` in one transaction.
 
-        Returns the job and True, or the job of the same request and False.
+        Returns the job and True, or the job of the same request and False. With `max_active` > 0, an account
+        that already has that many jobs queued or running gets RateLimited; the count is taken after the debit
+        has locked the account's row, so concurrent submits of one account cannot both slip under the cap.
         """
         if request_id:
             existing = self._job_by_request(account_id, request_id)
@@ -362,6 +520,18 @@ class JobStore:
                         f"insufficient credits: this job costs {credits} credits "
                         f"({duration_seconds:g} s on {tier}) but the balance is {balance}"
                     )
+                if max_active:
+                    active = conn.execute(
+                        sa.select(sa.func.count())
+                        .select_from(jobs)
+                        .where(jobs.c.account_id == account_id, jobs.c.state.not_in(TERMINAL))
+                    ).scalar_one()
+                    if active >= max_active:
+                        raise RateLimited(
+                            f"account {account_id!r} has {active} jobs queued or running, the most it may have at "
+                            "once (CINEMESH_MAX_ACTIVE_JOBS); submit again when one finishes",
+                            ACTIVE_JOBS_RETRY_SECONDS,
+                        )
                 conn.execute(
                     jobs.insert().values(
                         job_id=job_id,

@@ -151,11 +151,20 @@ def init_consumer_series(stage: str, topics: list[str]) -> None:
         CONSUMER_LAG.labels(stage, topic)
 
 
+RATE_LIMITED = Counter(
+    "cinemesh_rate_limited_total",
+    "Gateway requests refused with RESOURCE_EXHAUSTED for a limit (requests_per_second, active_jobs), by tier.",
+    ["limit", "tier"],
+)
+
+
 def init_gateway_series() -> None:
     """Exports the job and credit series of every tier at 0 (the gateway process only)."""
     for outcome in ("redriven", "failed"):
         JOBS_REDRIVEN.labels(outcome)
     for tier in TIERS:
+        for limit in ("requests_per_second", "active_jobs"):
+            RATE_LIMITED.labels(limit, tier)
         JOBS_SUBMITTED.labels(tier)
         CREDITS_RESERVED.labels(tier)
         CREDITS_CHARGED.labels(tier)

@@ -280,6 +280,10 @@ def test_external_endpoints_and_secrets() -> None:
     }
     assert env["CINEMESH_ARTIFACTS_URL"]["value"] == "s3://acme-cinemesh/artifacts"
     assert env["CINEMESH_CAMEO_KEY"]["valueFrom"]["secretKeyRef"]["name"] == "cinemesh-cameo-key"
+    assert env["CINEMESH_KEY_PEPPER"]["valueFrom"]["secretKeyRef"] == {
+        "name": "cinemesh-key-pepper",
+        "key": "key-pepper",
+    }
     assert env["CINEMESH_C2PA_PRIVATE_KEY"]["value"] == "/etc/cinemesh/c2pa/key.pem"
     assert container["envFrom"] == [{"secretRef": {"name": "cinemesh-s3"}}]
     assert {"name": "c2pa", "mountPath": "/etc/cinemesh/c2pa", "readOnly": True} in container["volumeMounts"]

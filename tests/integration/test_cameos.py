@@ -81,14 +81,12 @@ def _identity_address(mesh) -> str:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def people(mesh, store) -> dict[str, tuple[Client, Identity]]:
+def people(mesh, store, keyring) -> dict[str, tuple[Client, Identity]]:
     clients = {}
     for name in ACCOUNTS:
-        store.upsert_account(f"acct-{name}", "pro", 100_000, f"key-{name}")
-        clients[name] = (
-            Client(mesh.info.gateway_address, f"key-{name}"),
-            Identity(_identity_address(mesh), f"key-{name}"),
-        )
+        store.upsert_account(f"acct-{name}", "pro", 100_000)
+        _, key = keyring.issue(f"acct-{name}", ["jobs:write", "jobs:read", "cameos"])
+        clients[name] = (Client(mesh.info.gateway_address, key), Identity(_identity_address(mesh), key))
     return clients
 
 
@@ -193,12 +191,12 @@ def test_consent_matrix_through_the_job_path(mesh, store, people, cameo) -> None
 
 def test_the_cli_lists_uses_and_reports_errors(mesh, people, cameo, monkeypatch, capsys) -> None:
     monkeypatch.setenv("CINEMESH_STATE_DIR", str(mesh.info.state_dir))
-    monkeypatch.setenv("CINEMESH_API_KEY", "key-owner")
+    monkeypatch.setenv("CINEMESH_API_KEY", people["owner"][0].metadata[0][1].removeprefix("Bearer "))
     assert cli.main(["cameo", "uses", cameo.cameo_id]) == 0
     listed = capsys.readouterr().err
     uses = people["owner"][1].ListCameoUses(identity_pb2.ListCameoUsesRequest(cameo_id=cameo.cameo_id)).uses
     assert uses and all(use.job_id in listed for use in uses)
-    monkeypatch.setenv("CINEMESH_API_KEY", "key-friend")
+    monkeypatch.setenv("CINEMESH_API_KEY", people["friend"][0].metadata[0][1].removeprefix("Bearer "))
     assert cli.main(["cameo", "start", "astro"]) == 1
     assert "ALREADY_EXISTS" in capsys.readouterr().err
 

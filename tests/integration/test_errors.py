@@ -55,12 +55,12 @@ def test_missing_or_wrong_api_key_is_unauthenticated(mesh) -> None:
 
 
 @pytest.fixture()
-def plus_client(mesh, store):
+def plus_client(mesh, store, keyring):
     from support import Client
 
-    key = secrets.token_hex(8)
-    store.upsert_account(f"plus-{key}", "plus", 100, key)
-    client = Client(mesh.info.gateway_address, key)
+    account = f"plus-{secrets.token_hex(8)}"
+    store.upsert_account(account, "plus", 100)
+    client = Client(mesh.info.gateway_address, keyring.issue(account, ["jobs:write", "jobs:read"])[1])
     yield client
     client.channel.close()
 
@@ -83,9 +83,9 @@ def test_short_balance_is_resource_exhausted_with_balance_and_cost(plus_client) 
     assert account.balance_credits == 100
 
 
-def test_download_before_completion_is_failed_precondition(mesh, client, store) -> None:
+def test_download_before_completion_is_failed_precondition(client, store, keyring) -> None:
     # A job that is certainly not finished: written to the store the way Submit writes it, never published.
-    account = store.account_for_key(mesh.info.api_key)
+    account = keyring.authenticate(client.metadata[0][1])
     job_id = str(uuid.uuid4())
     store.submit_job(
         job_id=job_id,

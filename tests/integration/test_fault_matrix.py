@@ -53,6 +53,8 @@ def production_mesh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Embedd
                 "CINEMESH_RETRY_HORIZON_SECONDS": "180",
                 "CINEMESH_RETRY_MAX_DELAY_SECONDS": "4",
                 "CINEMESH_X264_PRESET": "ultrafast",
+                # Jobs pile up while faults hold them back; the matrix tests recovery, not the cap.
+                "CINEMESH_MAX_ACTIVE_JOBS": str(JOBS),
             },
         )
         try:

@@ -168,6 +168,13 @@ app.kubernetes.io/component: {{ index . 1 }}
       name: {{ .Values.secrets.cameoKey }}
       key: {{ .Values.secrets.cameoKeyKey }}
 {{- end }}
+{{- if .Values.secrets.keyPepper }}
+- name: CINEMESH_KEY_PEPPER
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.secrets.keyPepper }}
+      key: {{ .Values.secrets.keyPepperKey }}
+{{- end }}
 {{- range $name, $value := .Values.config.extraEnv }}
 - name: {{ $name }}
   value: {{ $value | quote }}

@@ -35,7 +35,7 @@ class RecordingPublisher:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[JobStore]:
     with job_store(request.param, tmp_path) as created:
-        created.upsert_account("acct", "pro", 1000, "key")
+        created.upsert_account("acct", "pro", 1000)
         yield created
 
 

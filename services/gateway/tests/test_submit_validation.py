@@ -9,10 +9,10 @@ import pytest
 from support import job_store
 
 from cinemesh.gateway.jobs import JobsApi
+from cinemesh.runtime.auth import Keyring, Principal
 from cinemesh.runtime.bus import OutboundRecord, make_record
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import InvalidArgument
-from cinemesh.runtime.jobstore import Account
 from cinemesh.v1 import common_pb2, gateway_pb2
 
 
@@ -24,8 +24,9 @@ class _Untouchable:
 
 
 def test_a_cue_after_the_explicit_duration_is_invalid_argument_before_credits() -> None:
-    api = JobsApi(Settings.from_env("gateway", {}), _Untouchable(), _Untouchable(), _Untouchable())  # type: ignore[arg-type]
-    account = Account(account_id="a1", tier="pro", balance_credits=1000)
+    untouchable: Any = _Untouchable()
+    api = JobsApi(Settings.from_env("gateway", {}), untouchable, untouchable, untouchable, untouchable)
+    account = Principal("a1", "pro", 1000, key_id="k1", scopes=frozenset({"jobs:write"}))
     request = gateway_pb2.SubmitJobRequest(
         spec=common_pb2.GenerationSpec(prompt="Church bells toll twice at 6 seconds.", duration_seconds=5)
     )
@@ -48,8 +49,10 @@ class _Publisher:
 
 def test_a_prompt_without_a_duration_is_charged_for_the_length_it_times_and_says_so(tmp_path: Path) -> None:
     with job_store("sqlite", tmp_path) as store:
-        account = store.upsert_account("a1", "pro", 10_000, "key-1")
-        api = JobsApi(Settings.from_env("gateway", {}), store, _Untouchable(), _Publisher())  # type: ignore[arg-type]
+        store.upsert_account("a1", "pro", 10_000)
+        keyring = Keyring(store, b"p" * 32)
+        account = keyring.authenticate("Bearer " + keyring.issue("a1", ["jobs:write"])[1])
+        api = JobsApi(Settings.from_env("gateway", {}), store, _Untouchable(), _Publisher(), keyring)  # type: ignore[arg-type]
         request = gateway_pb2.SubmitJobRequest(
             spec=common_pb2.GenerationSpec(prompt="Fireworks explode over the harbor at 6 seconds.")
         )

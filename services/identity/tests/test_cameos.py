@@ -64,7 +64,7 @@ class ScriptedEnroller:
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[JobStore]:
     with job_store(request.param, tmp_path) as created:
         for account in (OWNER, FRIEND, STRANGER):
-            created.upsert_account(account, "pro", 1000, f"key-{account}")
+            created.upsert_account(account, "pro", 1000)
         yield created
 
 

@@ -7,6 +7,7 @@ and is skipped when the server is not reachable.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
 from collections.abc import Iterator
@@ -14,9 +15,9 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from support import job_store
+from support import job_store, postgres_schema
 
-from cinemesh.runtime.errors import FailedPrecondition, LeaseHeld, NotFound, ResourceExhausted
+from cinemesh.runtime.errors import FailedPrecondition, LeaseHeld, NotFound, RateLimited, ResourceExhausted
 from cinemesh.runtime.jobstore import STATES, JobStore, jobs, stage_runs
 
 ACCOUNT = "acct-1"
@@ -31,10 +32,12 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[JobStore]:
 
 
 def _account(store: JobStore, balance: int = 1000, tier: str = "plus") -> None:
-    store.upsert_account(ACCOUNT, tier, balance, "key-1")
+    store.upsert_account(ACCOUNT, tier, balance)
 
 
-def _submit(store: JobStore, credits: int = 80, request_id: str | None = None, job_id: str | None = None):
+def _submit(
+    store: JobStore, credits: int = 80, request_id: str | None = None, job_id: str | None = None, max_active: int = 0
+):
     return store.submit_job(
         job_id=job_id or str(uuid.uuid4()),
         account_id=ACCOUNT,
@@ -44,6 +47,7 @@ def _submit(store: JobStore, credits: int = 80, request_id: str | None = None, j
         seed=42,
         duration_seconds=5.0,
         credits=credits,
+        max_active=max_active,
     )
 
 
@@ -53,17 +57,51 @@ def _balance(store: JobStore) -> int:
 
 def test_schema_lives_where_the_url_points(store: JobStore) -> None:
     names = set(sa.inspect(store.engine).get_table_names())
-    assert {"accounts", "jobs", "stage_runs", "credit_ledger", "join_parts"} <= names
+    assert {"accounts", "api_keys", "audit_log", "jobs", "stage_runs", "credit_ledger", "join_parts"} <= names
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_single_key_column_of_an_earlier_release_is_dropped_and_accounts_kept(backend: str, tmp_path: Path) -> None:
+    with contextlib.ExitStack() as stack:
+        url = f"sqlite:///{tmp_path / 'old.db'}" if backend == "sqlite" else stack.enter_context(postgres_schema())
+        old = JobStore(url)
+        stack.callback(old.dispose)
+        with old.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "CREATE TABLE accounts (account_id VARCHAR(64) PRIMARY KEY, tier VARCHAR(8) NOT NULL, "
+                    "balance_credits BIGINT NOT NULL, api_key_sha256 VARCHAR(64) NOT NULL UNIQUE, "
+                    "created_at TIMESTAMP WITH TIME ZONE NOT NULL)"
+                )
+            )
+            conn.execute(
+                sa.text("INSERT INTO accounts VALUES ('old', 'plus', 70, :digest, CURRENT_TIMESTAMP)"),
+                {"digest": "ab" * 32},
+            )
+        old.create_schema()
+        old.create_schema()  # a second start finds nothing left to do
+        assert "api_key_sha256" not in {c["name"] for c in sa.inspect(old.engine).get_columns("accounts")}
+        assert old.get_account("old").balance_credits == 70
+        assert old.create_account("new", "pro", 5).tier == "pro"
+        job, _ = old.submit_job(
+            job_id="j1",
+            account_id="old",
+            request_id=None,
+            tier="plus",
+            spec=b"",
+            seed=1,
+            duration_seconds=1.0,
+            credits=7,
+        )
+        assert old.get_account("old").balance_credits == 63 and job.state == "queued"
 
 
 def test_accounts(store: JobStore) -> None:
-    created = store.upsert_account(ACCOUNT, "plus", 500, "key-1")
+    created = store.upsert_account(ACCOUNT, "plus", 500)
     assert (created.account_id, created.tier, created.balance_credits) == (ACCOUNT, "plus", 500)
-    # An upsert changes tier and key but never the balance.
-    updated = store.upsert_account(ACCOUNT, "pro", 9999, "key-2")
+    # An upsert changes the tier but never the balance.
+    updated = store.upsert_account(ACCOUNT, "pro", 9999)
     assert (updated.tier, updated.balance_credits) == ("pro", 500)
-    assert store.account_for_key("key-2") == updated
-    assert store.account_for_key("key-1") is None
     with pytest.raises(NotFound, match="'nobody'"):
         store.get_account("nobody")
 
@@ -82,6 +120,18 @@ def test_submit_reserves_credits(store: JobStore) -> None:
     assert not job.terminal
     assert _balance(store) == 920
     assert store.ledger(job.job_id) == {"reserve": 80}
+
+
+def test_the_cap_on_active_jobs_refuses_one_more_without_a_debit(store: JobStore) -> None:
+    _account(store, balance=1000)
+    first, _ = _submit(store, credits=10)
+    _submit(store, credits=10, max_active=2)
+    with pytest.raises(RateLimited, match="has 2 jobs queued or running") as refused:
+        _submit(store, credits=10, max_active=2)
+    assert refused.value.retry_after_seconds > 0
+    assert _balance(store) == 980
+    store.cancel_job(first.job_id)  # a terminal job no longer counts
+    _submit(store, credits=10, max_active=2)
 
 
 def test_same_request_id_returns_same_job_without_second_debit(store: JobStore) -> None:
@@ -501,7 +551,7 @@ def test_replay_needs_the_credits_again(store: JobStore) -> None:
     _account(store, balance=80)
     job, _ = _submit(store, credits=80)
     store.fail_job(job.job_id, "video", "boom")
-    store.upsert_account(ACCOUNT, "plus", 0, "key-1")
+    store.upsert_account(ACCOUNT, "plus", 0)
     with store.engine.begin() as conn:
         conn.execute(sa.text("UPDATE accounts SET balance_credits = 10"))
     with pytest.raises(ResourceExhausted, match="reserves 80 credits again"):
