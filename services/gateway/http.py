@@ -18,6 +18,7 @@ exception handler turn a CinemeshError into its status. Every error body is
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import math
 from collections.abc import AsyncIterator, Generator
@@ -216,7 +217,14 @@ async def _caller(jobs: Jobs, credentials: Bearer) -> Account:
     return await run_in_threadpool(jobs.authenticate, authorization)
 
 
+async def _watcher(jobs: Jobs, credentials: Bearer) -> Account:
+    """As `_caller`, but not metered: one event stream follows a job for its whole life (as gRPC WatchJob)."""
+    authorization = f"Bearer {credentials.credentials}" if credentials else None
+    return await run_in_threadpool(functools.partial(jobs.authenticate, authorization, metered=False))
+
+
 Caller = Annotated[Account, Security(_caller)]
+Watcher = Annotated[Account, Security(_watcher)]
 router = APIRouter()
 
 
@@ -308,7 +316,7 @@ async def download_job(job_id: JobId, jobs: Jobs, caller: Caller) -> StreamingRe
         **_ERRORS,
     },
 )
-async def job_events(job_id: JobId, hub: Hub, caller: Caller) -> StreamingResponse:
+async def job_events(job_id: JobId, hub: Hub, caller: Watcher) -> StreamingResponse:
     updates = hub.watch(caller, job_id)
     first = await anext(updates)  # NOT_FOUND surfaces here, before the stream starts
     return StreamingResponse(

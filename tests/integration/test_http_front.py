@@ -312,11 +312,11 @@ _FRAMING = st.sampled_from(["exact", "none", "-5", "1x", "70000", "chunked"])
 
 
 @pytest.fixture(scope="module")
-def broke_key(store) -> str:  # type: ignore[no-untyped-def]
+def broke_key(store, keyring) -> str:  # type: ignore[no-untyped-def]
     """An account with no credits: a fuzzed body that happens to be a valid job is refused, not rendered."""
-    key = f"fuzz-{uuid.uuid4()}"
-    store.upsert_account(f"fuzz-{key}", "plus", 0, key)
-    return key
+    account = f"fuzz-{uuid.uuid4()}"
+    store.upsert_account(account, "plus", 0)
+    return keyring.issue(account, ["jobs:write", "jobs:read"])[1]
 
 
 def test_fuzzed_requests_get_no_5xx_and_no_hang(mesh, broke_key) -> None:

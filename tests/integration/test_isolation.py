@@ -213,10 +213,11 @@ def test_every_cameo_rpc_refuses_an_id_that_is_no_cameo_id(mesh, bad_ids) -> Non
 
 
 @pytest.fixture(scope="module")
-def stranger(mesh, store) -> Iterator[Client]:  # type: ignore[no-untyped-def]
-    """A second account, made in the job store as the launcher makes the first."""
-    key = secrets.token_hex(16)
-    store.upsert_account(f"stranger-{key[:8]}", "pro", 10_000, key)
+def stranger(mesh, store, keyring) -> Iterator[Client]:  # type: ignore[no-untyped-def]
+    """A second account, made in the job store as the launcher makes the first, with a key of every scope."""
+    account = f"stranger-{secrets.token_hex(4)}"
+    store.upsert_account(account, "pro", 10_000)
+    key = keyring.issue(account, ["jobs:write", "jobs:read", "cameos"])[1]
     other = Client(mesh.info.gateway_address, key)
     yield other
     other.channel.close()

@@ -20,11 +20,13 @@ from cinemesh.gateway.httpserver import HttpFront
 from cinemesh.gateway.jobs import JobsApi
 from cinemesh.gateway.watch import JobWatchHub
 from cinemesh.runtime.artifacts import ArtifactStore
+from cinemesh.runtime.auth import Keyring
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.jobstore import JobStore
 from cinemesh.v1 import common_pb2
 
-AUTH = {"authorization": "Bearer key"}
+#: The authorization header of the account the fixture makes (its key is issued per test).
+AUTH: dict[str, str] = {}
 JOB_01 = "5eed0000-0000-4000-8000-000000000001"
 JOB_02 = "5eed0000-0000-4000-8000-000000000002"
 JOB_03 = "5eed0000-0000-4000-8000-000000000003"
@@ -36,11 +38,13 @@ JOB_06 = "5eed0000-0000-4000-8000-000000000006"
 @pytest.fixture
 def front(tmp_path: Path) -> Iterator[tuple[JobStore, JobWatchHub, str, ArtifactStore]]:
     with job_store("sqlite", tmp_path) as store:
-        store.upsert_account("acct", "pro", 1000, "key")
+        store.upsert_account("acct", "pro", 1000)
+        keyring = Keyring(store, b"p" * 32)
+        AUTH["authorization"] = "Bearer " + keyring.issue("acct", ["jobs:read", "jobs:write"])[1]
         settings = Settings.from_env("gateway", {"CINEMESH_STATE_DIR": str(tmp_path)})
         artifacts = ArtifactStore((tmp_path / "artifacts").as_uri())
         # No job is submitted over this front, so nothing is published.
-        api = JobsApi(settings, store, artifacts, publisher=None)  # type: ignore[arg-type]
+        api = JobsApi(settings, store, artifacts, None, keyring)  # type: ignore[arg-type]
         hub = JobWatchHub(api, store, poll_seconds=0.05)
         http = HttpFront(create_app(api, hub, 2.0), "127.0.0.1", 0, 2.0, 1.0)
         hub.start()
@@ -145,7 +149,7 @@ def _download(base: str, job_id: str, stall: float, pause: float, read_size: int
     """Asks for a download through a small receive window, reads nothing for `stall` seconds, then
     `read_size` bytes every `pause` seconds; how many bytes came before the server closed (or `limit`)."""
     host, port = base.removeprefix("http://").split(":")
-    request = f"GET /v1/jobs/{job_id}:download HTTP/1.1\r\nhost: x\r\nauthorization: Bearer key\r\n\r\n"
+    request = f"GET /v1/jobs/{job_id}:download HTTP/1.1\r\nhost: x\r\nauthorization: {AUTH['authorization']}\r\n\r\n"
     received = 0
     with socket.socket() as conn:
         conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
@@ -160,6 +164,8 @@ def _download(base: str, job_id: str, stall: float, pause: float, read_size: int
                 break
             if not chunk:
                 break
+            if not received:
+                assert chunk.startswith(b"HTTP/1.1 200"), chunk[:200]  # the download itself, not an error
             received += len(chunk)
             time.sleep(pause)
     return received
