@@ -36,12 +36,18 @@ JOB_06 = "5eed0000-0000-4000-8000-000000000006"
 
 
 @pytest.fixture
-def front(tmp_path: Path) -> Iterator[tuple[JobStore, JobWatchHub, str, ArtifactStore]]:
+def limits() -> dict[str, str]:
+    """The gateway's rate-limit settings for `front` (its defaults unless a test overrides this fixture)."""
+    return {}
+
+
+@pytest.fixture
+def front(tmp_path: Path, limits: dict[str, str]) -> Iterator[tuple[JobStore, JobWatchHub, str, ArtifactStore]]:
     with job_store("sqlite", tmp_path) as store:
         store.upsert_account("acct", "pro", 1000)
         keyring = Keyring(store, b"p" * 32)
         AUTH["authorization"] = "Bearer " + keyring.issue("acct", ["jobs:read", "jobs:write"])[1]
-        settings = Settings.from_env("gateway", {"CINEMESH_STATE_DIR": str(tmp_path)})
+        settings = Settings.from_env("gateway", {"CINEMESH_STATE_DIR": str(tmp_path), **limits})
         artifacts = ArtifactStore((tmp_path / "artifacts").as_uri())
         # No job is submitted over this front, so nothing is published.
         api = JobsApi(settings, store, artifacts, None, keyring)  # type: ignore[arg-type]
@@ -187,3 +193,14 @@ def test_a_slow_but_steady_reader_gets_the_whole_download(front) -> None:  # typ
     _completed(store, artifacts, JOB_06, size)
     # 64 KiB every 0.1 s: the send buffer never stays full for the 2 s timeout.
     assert _download(base, JOB_06, stall=0.0, pause=0.1, read_size=64 * 1024, limit=size) >= size
+
+
+@pytest.mark.parametrize(
+    "limits", [{"CINEMESH_RATE_LIMIT_RPS": "0.05", "CINEMESH_RATE_LIMIT_BURST": "2"}], ids=["one-per-20s"]
+)
+def test_a_key_over_its_rate_gets_429_with_retry_after(front) -> None:  # type: ignore[no-untyped-def]
+    _, _, base, _ = front
+    replies = [requests.get(f"{base}/v1/account", headers=AUTH, timeout=5) for _ in range(3)]
+    assert [reply.status_code for reply in replies] == [200, 200, 429]
+    assert replies[2].json()["code"] == "RESOURCE_EXHAUSTED"
+    assert 1 <= int(replies[2].headers["retry-after"]) <= 20
