@@ -114,7 +114,7 @@ def test_group_subscription_mode_consumes_with_a_fresh_group(mesh) -> None:
         },
     )
     publisher = Publisher(settings)
-    job_id = f"probe-{uuid.uuid4()}"
+    job_id = str(uuid.uuid4())  # a record's key must be a job id
     seen = threading.Event()
 
     def handle(delivery) -> None:  # type: ignore[no-untyped-def]

@@ -80,9 +80,10 @@ def test_members_join_and_leave_while_records_flow_and_none_is_lost(bootstrap: s
         started.start()
         return started
 
+    job_ids = [str(uuid.uuid4()) for _ in range(RECORDS)]  # a record's key must be a job id
+
     def produce() -> None:
-        for i in range(RECORDS):
-            job_id = f"{group}-{i}"
+        for job_id in job_ids:
             publisher.publish(JOBS_FAILED, job_id, events_pb2.JobFailed(job_id=job_id, reason="rebalance test"))
             time.sleep(0.04)
 
@@ -96,7 +97,7 @@ def test_members_join_and_leave_while_records_flow_and_none_is_lost(bootstrap: s
     third = consumer("third")  # joins while the group is rebalancing
     producer.join()
     deadline = time.monotonic() + 90
-    expected = {f"{group}-{i}" for i in range(RECORDS)}
+    expected = set(job_ids)
     while time.monotonic() < deadline and not expected <= set(handled):
         time.sleep(0.5)
     second.stop(5.0)
