@@ -14,9 +14,10 @@ Delivery rules it keeps:
   stops, so a long render never exceeds `max.poll.interval.ms`.
 - Rebalances (group mode) go through `_Rebalance`, a ConsumerRebalanceListener:
   on revoke, finished work is committed, queued records are given back (the new
-  owner fetches them from the committed offset) and running work is abandoned
-  to its stage lease, which keeps the new owner from rendering it twice; on
-  assign, new partitions are paused at once if the process is busy.
+  owner fetches them from the committed offset; a partition that comes back to
+  this consumer is rewound to them) and running work is abandoned to its stage
+  lease, which keeps the new owner from rendering it twice; on assign, new
+  partitions are paused at once if the process is busy.
 - If this thread dies, `healthy()` turns false and the host reports NOT_SERVING.
 """
 
@@ -124,14 +125,22 @@ class WorkTracker:
                     part.finished = None
         return offsets, failed
 
-    def revoke(self, partitions: set[TopicPartition]) -> Offsets:
-        """Forgets revoked partitions: returns their finished offsets, drops queued records, abandons running ones."""
+    def revoke(self, partitions: set[TopicPartition]) -> tuple[Offsets, dict[TopicPartition, int]]:
+        """Forgets revoked partitions, abandoning running records to their leases.
+
+        Returns the finished offsets to commit, and for each partition with queued (never started) records the
+        offset of the first: if the rebalance gives the partition back to this consumer, its fetch position is
+        kept (kafka-python preserves it), so it must be rewound there or those records would be skipped.
+        """
         offsets: Offsets = {}
+        rewind: dict[TopicPartition, int] = {}
         with self._lock:
             for tp in partitions:
                 part = self._parts.pop(tp, None)
                 if part is None:
                     continue
+                if part.queue:
+                    rewind[tp] = part.queue[0].offset
                 if part.running is not None:
                     record, future = part.running
                     if future.done() and future.exception() is None:
@@ -140,7 +149,7 @@ class WorkTracker:
                         self._abandoned.add(future)
                 if part.finished is not None:
                     offsets[tp] = OffsetAndMetadata(part.finished, "", -1)
-        return offsets
+        return offsets, rewind
 
     def requeue_finished(self, offsets: Offsets) -> None:
         """Puts back offsets whose commit failed, so the next commit carries them."""
@@ -156,10 +165,12 @@ class _Rebalance(AsyncConsumerRebalanceListener):
 
     def __init__(self, owner: Consumer) -> None:
         self._owner = owner
+        #: Where partitions given back on the last revoke must be fetched from, should they come back.
+        self._rewind: dict[TopicPartition, int] = {}
 
     async def on_partitions_revoked(self, revoked) -> None:  # type: ignore[no-untyped-def]
         owner = self._owner
-        offsets = owner.tracker.revoke(set(revoked))
+        offsets, self._rewind = owner.tracker.revoke(set(revoked))
         metrics.CONSUMER_REBALANCES.labels(owner.stage, "revoked").inc()
         if offsets and owner.kafka is not None:
             try:
@@ -172,13 +183,17 @@ class _Rebalance(AsyncConsumerRebalanceListener):
     async def on_partitions_assigned(self, assigned) -> None:  # type: ignore[no-untyped-def]
         owner = self._owner
         metrics.CONSUMER_REBALANCES.labels(owner.stage, "assigned").inc()
-        if owner.kafka is not None and owner.tracker.in_flight() >= owner.concurrency:
-            owner.kafka.pause(*assigned)
+        rewind, self._rewind = self._rewind, {}
+        if owner.kafka is not None:
+            for tp in set(assigned) & set(rewind):
+                owner.kafka.seek(tp, rewind[tp])  # kept across the rebalance: fetch its given-back records again
+            if owner.tracker.in_flight() >= owner.concurrency:
+                owner.kafka.pause(*assigned)
         log.info("%s: partitions assigned: %s", owner.stage, sorted(str(tp) for tp in assigned))
 
     async def on_partitions_lost(self, lost) -> None:  # type: ignore[no-untyped-def]
         # Evicted from the group: a commit would be refused; the new owners redeliver.
-        self._owner.tracker.revoke(set(lost))
+        _, self._rewind = self._owner.tracker.revoke(set(lost))
         metrics.CONSUMER_REBALANCES.labels(self._owner.stage, "lost").inc()
         log.warning("%s: partitions lost: %s", self._owner.stage, sorted(str(tp) for tp in lost))
 

@@ -57,6 +57,15 @@ def _settings(bootstrap: str, group: str, state: Path, name: str) -> Settings:
     )
 
 
+def _wait_for_partitions(member: Consumer, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if member.kafka is not None and member.kafka.assignment():
+            return
+        time.sleep(0.2)
+    raise TimeoutError(f"{member.stage} got no partitions from the group coordinator in {timeout:g} s")
+
+
 def test_members_join_and_leave_while_records_flow_and_none_is_lost(bootstrap: str, tmp_path: Path) -> None:
     group = f"rebalance-{uuid.uuid4().hex[:8]}"
     handled: dict[str, list[str]] = defaultdict(list)  # job id → members that handled it
@@ -89,6 +98,8 @@ def test_members_join_and_leave_while_records_flow_and_none_is_lost(bootstrap: s
 
     producer = threading.Thread(target=produce)
     first = consumer("first")
+    # The group forms before the records flow (on a loaded machine the first join alone can take seconds).
+    _wait_for_partitions(first, timeout=60)
     producer.start()
     time.sleep(3.0)
     second = consumer("second")  # joins: partitions are split
