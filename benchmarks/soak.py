@@ -21,14 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from faults import Faults, tally
+from faults import FAULT_ENV, REPLICAS, Faults, tally
 from report import figure
 from support import Client, postgres_schema
 
 from cinemesh.mesh.launcher import LOCAL_ACCOUNT, LOCAL_BALANCE, EmbeddedMesh
 from cinemesh.runtime.jobstore import JobStore
 
-REPLICAS = {"prompt": 2, "video": 2, "audio": 2, "lipsync": 2}
 PROMPTS = [
     "A paper boat drifting down a rain gutter",
     "A lighthouse beam sweeping over a calm sea at night, a bell tolls at 0.5 s",
@@ -68,13 +67,7 @@ def main() -> None:
             replicas=REPLICAS,
             extra_env={
                 "CINEMESH_DATABASE_URL": database_url,
-                "CINEMESH_LEASE_SECONDS": "6",
-                "CINEMESH_STALL_SECONDS": "30",
-                "CINEMESH_RECONCILE_INTERVAL_SECONDS": "2",
-                "CINEMESH_MAX_REDRIVES": "6",
-                "CINEMESH_RETRY_HORIZON_SECONDS": "180",
-                "CINEMESH_RETRY_MAX_DELAY_SECONDS": "4",
-                "CINEMESH_X264_PRESET": "ultrafast",
+                **FAULT_ENV,
                 # The soak submits every job at once from one key: it measures the mesh, not the limits.
                 "CINEMESH_RATE_LIMIT_RPS": "0",
                 "CINEMESH_MAX_ACTIVE_JOBS": "0",

@@ -20,6 +20,19 @@ from cinemesh.mesh.launcher import EmbeddedMesh, instance_names, service_of
 from cinemesh.runtime.artifacts import ArtifactStore
 from cinemesh.runtime.jobstore import JobRecord, JobStore, credit_ledger
 
+#: The production configuration the fault matrix runs: every model stage and the prompt stage twice, in group mode.
+REPLICAS = {"prompt": 2, "video": 2, "audio": 2, "lipsync": 2}
+#: Faults here last seconds: leases, stall detection and retries are scaled to match.
+FAULT_ENV = {
+    "CINEMESH_LEASE_SECONDS": "6",
+    "CINEMESH_STALL_SECONDS": "30",
+    "CINEMESH_RECONCILE_INTERVAL_SECONDS": "2",
+    "CINEMESH_MAX_REDRIVES": "6",
+    "CINEMESH_RETRY_HORIZON_SECONDS": "180",
+    "CINEMESH_RETRY_MAX_DELAY_SECONDS": "4",
+    "CINEMESH_X264_PRESET": "ultrafast",
+}
+
 #: The faults in the order they are injected; after the plan, replicas keep being killed until the end.
 PLAN = ("kill", "artifacts", "kill", "ray", "kill", "broker", "kill", "kill")
 

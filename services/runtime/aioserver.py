@@ -26,23 +26,20 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from prometheus_client import start_http_server
 
-from cinemesh.runtime import metrics, tracing
+from cinemesh.runtime import tracing
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import CinemeshError, RateLimited
-from cinemesh.runtime.server import MAX_MESSAGE_BYTES, WATCHDOG_SECONDS, Background
+from cinemesh.runtime.server import (
+    MAX_MESSAGE_BYTES,
+    WATCHDOG_SECONDS,
+    Background,
+    DomainErrorInterceptor,
+    _split,
+    _traceparent,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-def _split(method: str) -> tuple[str, str]:
-    _, service, name = method.split("/")
-    return service, name
-
-
-def _traceparent(context: grpc.aio.ServicerContext) -> str:
-    incoming = dict(context.invocation_metadata() or ()).get("traceparent")
-    return tracing.new_traceparent(incoming if isinstance(incoming, str) else None)
 
 
 def _trailers(error: CinemeshError) -> tuple[tuple[str, str], ...]:
@@ -74,11 +71,6 @@ class AioDomainErrorInterceptor(grpc.aio.ServerInterceptor):
             )
         return handler
 
-    @staticmethod
-    def _finish(service: str, method: str, kind: str, code: grpc.StatusCode, started: float) -> None:
-        metrics.GRPC_HANDLED.labels(service, method, kind, code.name).inc()
-        metrics.GRPC_HANDLING_SECONDS.labels(service, method, kind).observe(time.monotonic() - started)
-
     def _unary(self, behavior: Callable[..., Awaitable[Any]], service: str, method: str) -> Callable:
         async def wrapper(request: Any, context: grpc.aio.ServicerContext) -> Any:
             started = time.monotonic()
@@ -98,7 +90,7 @@ class AioDomainErrorInterceptor(grpc.aio.ServerInterceptor):
                 await context.abort(code, "internal error; the operator's logs have the details")
             finally:
                 tracing.deactivate(token)
-                self._finish(service, method, "unary", code, started)
+                DomainErrorInterceptor.finish(service, method, "unary", code, started)
 
         return wrapper
 
@@ -125,7 +117,7 @@ class AioDomainErrorInterceptor(grpc.aio.ServerInterceptor):
                 await context.abort(code, "internal error; the operator's logs have the details")
             finally:
                 tracing.deactivate(token)
-                self._finish(service, method, "server_stream", code, started)
+                DomainErrorInterceptor.finish(service, method, "server_stream", code, started)
 
         return wrapper
 

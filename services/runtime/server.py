@@ -47,7 +47,7 @@ def _split(method: str) -> tuple[str, str]:
     return service, name
 
 
-def _traceparent(context: grpc.ServicerContext) -> str:
+def _traceparent(context: grpc.ServicerContext | grpc.aio.ServicerContext) -> str:
     incoming = dict(context.invocation_metadata() or ()).get("traceparent")
     return tracing.new_traceparent(incoming if isinstance(incoming, str) else None)
 
@@ -75,7 +75,7 @@ class DomainErrorInterceptor(grpc.ServerInterceptor):
         return handler
 
     @staticmethod
-    def _finish(service: str, method: str, kind: str, code: grpc.StatusCode, started: float) -> None:
+    def finish(service: str, method: str, kind: str, code: grpc.StatusCode, started: float) -> None:
         metrics.GRPC_HANDLED.labels(service, method, kind, code.name).inc()
         metrics.GRPC_HANDLING_SECONDS.labels(service, method, kind).observe(time.monotonic() - started)
 
@@ -98,7 +98,7 @@ class DomainErrorInterceptor(grpc.ServerInterceptor):
                 context.abort(code, "internal error; the operator's logs have the details")
             finally:
                 tracing.deactivate(token)
-                self._finish(service, method, "unary", code, started)
+                self.finish(service, method, "unary", code, started)
 
         return wrapper
 
@@ -119,7 +119,7 @@ class DomainErrorInterceptor(grpc.ServerInterceptor):
                 code = grpc.StatusCode.INTERNAL
                 context.abort(code, "internal error; the operator's logs have the details")
             finally:
-                self._finish(service, method, "server_stream", code, started)
+                self.finish(service, method, "server_stream", code, started)
 
         return wrapper
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from faults import Faults, tally
+from faults import FAULT_ENV, REPLICAS, Faults, tally
 from support import Client, postgres_schema
 
 from cinemesh.mesh.launcher import LOCAL_ACCOUNT, LOCAL_BALANCE, EmbeddedMesh
@@ -25,7 +25,6 @@ from cinemesh.runtime.jobstore import JobStore
 pytestmark = pytest.mark.integration
 
 JOBS = 30
-REPLICAS = {"prompt": 2, "video": 2, "audio": 2, "lipsync": 2}
 PROMPTS = [
     "A paper boat drifting down a rain gutter",
     "A lighthouse beam sweeping over a calm sea at night, a bell tolls at 0.5 s",
@@ -45,14 +44,7 @@ def production_mesh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Embedd
             replicas=REPLICAS,
             extra_env={
                 "CINEMESH_DATABASE_URL": database_url,
-                # Faults here last seconds: leases, stall detection and retries are scaled to match.
-                "CINEMESH_LEASE_SECONDS": "6",
-                "CINEMESH_STALL_SECONDS": "30",
-                "CINEMESH_RECONCILE_INTERVAL_SECONDS": "2",
-                "CINEMESH_MAX_REDRIVES": "6",
-                "CINEMESH_RETRY_HORIZON_SECONDS": "180",
-                "CINEMESH_RETRY_MAX_DELAY_SECONDS": "4",
-                "CINEMESH_X264_PRESET": "ultrafast",
+                **FAULT_ENV,
                 # Jobs pile up while faults hold them back; the matrix tests recovery, not the cap.
                 "CINEMESH_MAX_ACTIVE_JOBS": str(JOBS),
             },
