@@ -15,6 +15,7 @@ from kafka import KafkaConsumer, TopicPartition
 
 from cinemesh.gateway.redrive import frontier
 from cinemesh.runtime.bus import Publisher
+from cinemesh.runtime.config import KafkaSecurity
 from cinemesh.runtime.errors import CinemeshError
 from cinemesh.runtime.jobstore import JobStore
 from cinemesh.runtime.outbox import OutboxRelay
@@ -32,10 +33,17 @@ class DeadLetter:
     attempts: int
 
 
-def read_dead_letters(bootstrap: str, topic: str | None = None) -> list[DeadLetter]:
+def read_dead_letters(
+    bootstrap: str, topic: str | None = None, security: KafkaSecurity | None = None
+) -> list[DeadLetter]:
     """Every record in the DLQ topics (or in `topic`'s DLQ), oldest first per partition."""
     topics = [dlq(topic)] if topic else [dlq(t) for t in MESSAGE_OF]
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    consumer = KafkaConsumer(
+        bootstrap_servers=bootstrap,
+        enable_auto_commit=False,
+        group_id=None,
+        **(security or KafkaSecurity()).client_kwargs(),
+    )
     try:
         partitions = [TopicPartition(t, p) for t in topics for p in sorted(consumer.partitions_for_topic(t) or [])]
         if not partitions:

@@ -252,6 +252,7 @@ class Consumer:
         settings = self._settings
         consumer = KafkaConsumer(
             bootstrap_servers=settings.kafka_bootstrap,
+            **settings.kafka_security.client_kwargs(),
             group_id=settings.kafka_group,
             client_id=f"cinemesh-{self.stage}",
             enable_auto_commit=False,

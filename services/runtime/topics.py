@@ -9,6 +9,7 @@ from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
+from cinemesh.runtime.config import KafkaSecurity
 from cinemesh.v1 import events_pb2
 
 JOBS_SUBMITTED = "jobs.submitted"
@@ -53,9 +54,11 @@ def all_topics() -> list[str]:
     return [*MESSAGE_OF, *(dlq(t) for t in MESSAGE_OF)]
 
 
-def ensure_topics(bootstrap: str, partitions: int) -> None:
+def ensure_topics(bootstrap: str, partitions: int, security: KafkaSecurity | None = None) -> None:
     """Creates every topic (and its DLQ) up front; existing topics are left as they are."""
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="cinemesh-admin")
+    admin = KafkaAdminClient(
+        bootstrap_servers=bootstrap, client_id="cinemesh-admin", **(security or KafkaSecurity()).client_kwargs()
+    )
     try:
         existing = set(admin.list_topics())
         missing = [t for t in all_topics() if t not in existing]

@@ -46,7 +46,7 @@ def test_bad_request_id_is_invalid_argument(client) -> None:
 
 
 def test_missing_or_wrong_api_key_is_unauthenticated(mesh) -> None:
-    with grpc.insecure_channel(mesh.info.gateway_address) as channel:
+    with mesh.info.channel("gateway") as channel:
         stub = gateway_pb2_grpc.JobServiceStub(channel)
         request = gateway_pb2.SubmitJobRequest(spec=common_pb2.GenerationSpec(prompt="a cat"))
         assert _error(stub.SubmitJob, request).code() == grpc.StatusCode.UNAUTHENTICATED

@@ -85,7 +85,8 @@ def _assert_confined(mesh, outside: Path, *kept: str) -> None:  # type: ignore[n
 
 
 def _channel(mesh, service: str) -> grpc.Channel:  # type: ignore[no-untyped-def]
-    return grpc.insecure_channel(f"127.0.0.1:{mesh.info.services[service].grpc_port}")
+    """A channel to `service` with the gateway's service credential (stage RPCs are internal to the mesh)."""
+    return mesh.info.channel(service, as_service="gateway")
 
 
 # confinement -----------------------------------------------------------------

@@ -7,7 +7,6 @@ import threading
 import uuid
 from pathlib import Path
 
-import grpc
 import pytest
 import requests
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -36,7 +35,7 @@ SERVICE_NAMES = {
 @pytest.mark.parametrize("service", list(SERVICE_NAMES))
 def test_every_service_answers_health_reflection_and_metrics(mesh, service) -> None:
     endpoint = mesh.info.services[service]
-    with grpc.insecure_channel(f"127.0.0.1:{endpoint.grpc_port}") as channel:
+    with mesh.info.channel(service) as channel:
         health = health_pb2_grpc.HealthStub(channel)
         for name in ("", SERVICE_NAMES[service]):
             reply = health.Check(health_pb2.HealthCheckRequest(service=name), timeout=5)
