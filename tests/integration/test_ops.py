@@ -132,7 +132,7 @@ def test_group_subscription_mode_consumes_with_a_fresh_group(mesh) -> None:
 
 def test_no_secret_reaches_a_log(mesh, client) -> None:
     """After jobs have run, no service log (stages, gateway, Ray host, broker, supervisor) holds the API key,
-    the cameo key or the C2PA signing key."""
+    the cameo key, the C2PA signing key, the service token or a service's TLS key."""
     client.wait(client.submit("A lantern on a quiet pier", duration_seconds=1.0, resolution="480p").job.job_id)
     state = Path(mesh.info.state_dir)
     secrets = {"API key": mesh.info.api_key}
@@ -142,6 +142,11 @@ def test_no_secret_reaches_a_log(mesh, client) -> None:
     assert c2pa_key.exists(), "the embedded mesh signs with a throwaway C2PA identity under its state dir"
     body = "".join(line for line in c2pa_key.read_text().splitlines() if not line.startswith("-----"))
     secrets["C2PA key"] = body[:48]  # any long stretch of the key would be a leak
+    if mesh.info.service_token():
+        secrets["service token"] = mesh.info.service_token()
+    for key in sorted((state / "tls").glob("*.key")):
+        pem = "".join(line for line in key.read_text().splitlines() if not line.startswith("-----"))
+        secrets[f"TLS key {key.name}"] = pem[:48]
     logs = sorted((state / "logs").glob("*.log"))
     assert len(logs) >= 8
     for log in logs:
