@@ -10,6 +10,8 @@ configured everything stays plain text (a laptop).
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,8 @@ from typing import Any
 import grpc
 
 from cinemesh.runtime.config import TlsFiles
+
+log = logging.getLogger(__name__)
 
 #: Metadata key of the service token (internal RPCs without an mTLS identity).
 SERVICE_TOKEN_METADATA = "x-cinemesh-service-token"
@@ -27,16 +31,59 @@ def _read(path: str) -> bytes:
     return Path(path).read_bytes()
 
 
+class _RenewedCertificates:
+    """Gives gRPC the certificate files again whenever they change on disk (cert-manager renews them in place in the
+    mounted Secret), so a renewed certificate serves the next connection without a restart."""
+
+    def __init__(self, files: TlsFiles, with_ca: bool) -> None:
+        self._paths = [Path(p) for p in (files.cert_file, files.key_file, files.ca_file if with_ca else "") if p]
+        self._files = files
+        self._with_ca = with_ca
+        self._seen: tuple[tuple[int, int], ...] = ()
+        self._seen = self._stamp()
+        self._lock = threading.Lock()
+
+    def _stamp(self) -> tuple[tuple[int, int], ...]:
+        stamps = []
+        for path in self._paths:
+            try:
+                stat = path.stat()
+            except FileNotFoundError:  # between the removal and the rename of an atomic Secret update
+                return self._seen
+            stamps.append((stat.st_mtime_ns, stat.st_size))
+        return tuple(stamps)
+
+    def configuration(self) -> grpc.ServerCertificateConfiguration:
+        return grpc.ssl_server_certificate_configuration(
+            [(_read(self._files.key_file), _read(self._files.cert_file))],
+            root_certificates=_read(self._files.ca_file) if self._with_ca else None,
+        )
+
+    def __call__(self) -> grpc.ServerCertificateConfiguration | None:
+        """Called by gRPC before every handshake: a new configuration when the files changed, else None."""
+        with self._lock:
+            stamp = self._stamp()
+            if stamp == self._seen:
+                return None
+            try:
+                configuration = self.configuration()
+            except (OSError, ValueError):
+                log.warning("TLS files changed but cannot be read yet; serving the previous certificate")
+                return None
+            self._seen = stamp
+            log.info("TLS certificate files changed; new connections get the renewed certificate")
+            return configuration
+
+
 def server_credentials(files: TlsFiles, require_client_certificate: bool) -> grpc.ServerCredentials:
-    """TLS with the configured certificate; with `require_client_certificate` (and a CA) clients must present a
-    certificate the CA signed, or the handshake fails."""
+    """TLS with the configured certificate (re-read when its files change); with `require_client_certificate` (and a
+    CA) clients must present a certificate the CA signed, or the handshake fails."""
     if not files.serves_tls:
         raise ValueError("server credentials need CINEMESH_TLS_CERT_FILE and CINEMESH_TLS_KEY_FILE")
     require = require_client_certificate and bool(files.ca_file)
-    return grpc.ssl_server_credentials(
-        [(_read(files.key_file), _read(files.cert_file))],
-        root_certificates=_read(files.ca_file) if require else None,
-        require_client_auth=require,
+    certificates = _RenewedCertificates(files, with_ca=require)
+    return grpc.dynamic_ssl_server_credentials(
+        certificates.configuration(), certificates, require_client_authentication=require
     )
 
 

@@ -298,3 +298,36 @@ def test_asyncio_host_internal_server_demands_mtls(tmp_path: Path, pki: Path) ->
             assert parse(channel).plan.prompt == "a kite"
     finally:
         host.stop()
+
+
+def test_a_renewed_certificate_serves_new_connections_without_a_restart(tmp_path: Path) -> None:
+    """cert-manager renews a certificate in place in its mounted Secret: the server uses it from the next handshake."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    write_mesh_pki(old, ("prompt", "gateway"))
+    write_mesh_pki(new, ("prompt", "gateway"))  # another CA: a client trusting only it needs the renewed files
+    live = tmp_path / "live"
+    live.mkdir()
+    for name in ("prompt.pem", "prompt.key", "ca.pem"):
+        (live / name).write_bytes((old / name).read_bytes())
+    host = prompt_host(
+        settings_for(
+            tmp_path,
+            CINEMESH_TLS_CERT_FILE=str(live / "prompt.pem"),
+            CINEMESH_TLS_KEY_FILE=str(live / "prompt.key"),
+            CINEMESH_TLS_CA_FILE=str(live / "ca.pem"),
+        )
+    )
+    address = f"127.0.0.1:{host.port}"
+    try:
+        with open_channel(address, files(old, "gateway")) as channel:
+            assert parse(channel).plan.prompt == "a kite"
+        with open_channel(address, files(new, "gateway")) as channel:
+            assert code_of(lambda: healthy(channel)) == grpc.StatusCode.UNAVAILABLE, "not renewed yet"
+        for name in ("prompt.pem", "prompt.key", "ca.pem"):
+            (live / name).write_bytes((new / name).read_bytes())
+        with open_channel(address, files(new, "gateway")) as channel:
+            assert parse(channel).plan.prompt == "a kite"
+        with open_channel(address, files(old, "gateway")) as channel:
+            assert code_of(lambda: healthy(channel)) == grpc.StatusCode.UNAVAILABLE, "the old CA is no longer trusted"
+    finally:
+        host.stop()
