@@ -337,6 +337,21 @@ def test_notes_render() -> None:
     result = helm("install", "cm", str(CHART), "-f", str(REQUIRED), "--dry-run=client", "--namespace", "media")
     assert "helm test cm" in result.stdout
     assert "secrets.c2pa is empty" in result.stdout
+    assert "tls.enabled is false" in result.stdout and "answer nobody" in result.stdout
+    tls = helm(
+        "install",
+        "cm",
+        str(CHART),
+        "-f",
+        str(VALUE_SETS["all-features"][1]),
+        "-f",
+        str(REQUIRED),
+        "--dry-run=client",
+        "--namespace",
+        "media",
+    )
+    assert "curl --cacert ca.pem --connect-to cm-cinemesh-gateway:8080:127.0.0.1:8080" in tls.stdout
+    assert "tls.enabled is false" not in tls.stdout and "answer nobody" not in tls.stdout
 
 
 # --- documentation ------------------------------------------------------------------------------
