@@ -1,8 +1,8 @@
 """The embedded mesh on TLS (`cinemesh up --tls`): a job end to end, plain text refused, service identity.
 
 Its own mesh, started as `cinemesh up --tls` starts it: a throwaway CA under the state directory, a
-certificate per service, mTLS between them, HTTPS on the gateway's HTTP front. (The whole suite can
-also run on TLS: CINEMESH_TEST_TLS=1 starts the shared `mesh` fixture this way.)
+certificate per service, mTLS between them, HTTPS on the gateway's HTTP front. (CINEMESH_TEST_TLS=1
+starts the shared `mesh` fixture this way too, e.g. to run all of test_pipeline.py on TLS.)
 """
 
 from __future__ import annotations
