@@ -55,6 +55,10 @@ class Outcome:
     state: int
     queue_wait: float
     end_to_end: float
+    #: stage → seconds its input waited before the stage started it
+    stage_waits: dict[str, float]
+    #: when the video stage (the slowest) started the job, epoch seconds
+    video_started: float
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -62,8 +66,12 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def queue_wait(store: JobStore, job_id: str) -> tuple[float, float]:
-    """(seconds the job's records waited before their stages started them, submission to last stage's end)."""
+STAGES = ("prompt", "identity", "video", "audio", "lipsync")
+
+
+def queue_wait(store: JobStore, job_id: str) -> tuple[dict[str, float], float, float]:
+    """Stage → seconds the job's record waited before the stage started it; submission to the last stage's end;
+    when the video stage started it."""
     job = store.get_job(job_id)
     runs = {run.stage: run for run in store.stage_runs(job_id)}
     finished = {stage: run.finished_at for stage, run in runs.items()}
@@ -74,13 +82,14 @@ def queue_wait(store: JobStore, job_id: str) -> tuple[float, float]:
         "audio": finished.get("identity"),
         "lipsync": max(filter(None, (finished.get("video"), finished.get("audio"))), default=None),
     }
-    waited = sum(
-        max(0.0, (runs[stage].started_at - since).total_seconds())
+    waited = {
+        stage: max(0.0, (runs[stage].started_at - since).total_seconds())
         for stage, since in ready.items()
         if stage in runs and since is not None
-    )
+    }
     end = max((t for t in finished.values() if t is not None), default=job.created_at)
-    return waited, (end - job.created_at).total_seconds()
+    video = runs.get("video")
+    return waited, (end - job.created_at).total_seconds(), video.started_at.timestamp() if video else 0.0
 
 
 def run_round(address: str, keys: dict[str, str], store: JobStore, label: str, per_group: int) -> list[Outcome]:
@@ -126,8 +135,8 @@ def run_round(address: str, keys: dict[str, str], store: JobStore, label: str, p
                 time.sleep(0.5)
     outcomes = []
     for (group, _), job_id in submitted.items():
-        waited, end_to_end = queue_wait(store, job_id)
-        outcomes.append(Outcome(group, job_id, states[job_id], waited, end_to_end))
+        waited, end_to_end, video_started = queue_wait(store, job_id)
+        outcomes.append(Outcome(group, job_id, states[job_id], sum(waited.values()), end_to_end, waited, video_started))
     return outcomes
 
 
@@ -136,6 +145,7 @@ def summary(outcomes: list[Outcome], group: str) -> dict[str, float]:
     waits = [o.queue_wait for o in mine]
     ends = [o.end_to_end for o in mine]
     return {
+        **{f"mean_{stage}": statistics.fmean(o.stage_waits.get(stage, 0.0) for o in mine) for stage in STAGES},
         "completed": sum(1 for o in mine if o.state == common_pb2.JOB_STATE_COMPLETED),
         "count": len(mine),
         "wait_p50": statistics.median(waits),
@@ -181,8 +191,12 @@ def main() -> None:
         for group, s in by_group.items():
             print(
                 f"{name:8s} {group:8s}: {s['completed']}/{s['count']} completed; queue wait p50 {s['wait_p50']:.1f} s "
-                f"p95 {s['wait_p95']:.1f} s; end to end p50 {s['e2e_p50']:.1f} s p95 {s['e2e_p95']:.1f} s"
+                f"p95 {s['wait_p95']:.1f} s; end to end p50 {s['e2e_p50']:.1f} s p95 {s['e2e_p95']:.1f} s; "
+                "mean wait per stage: " + ", ".join(f"{stage} {s['mean_' + stage]:.1f} s" for stage in STAGES)
             )
+    for name, outcomes in rounds.items():
+        order = "".join("P" if o.group == "pro" else "s" for o in sorted(outcomes, key=lambda o: o.video_started))
+        print(f"{name:8s} order the video stage started the jobs in (P pro, s standard): {order}")
     base, lanes = stats["baseline"], stats["lanes"]
     ratio = lanes["pro"]["wait_p95"] / max(lanes["standard"]["wait_p95"], 1e-9)
     base_ratio = base["pro"]["wait_p95"] / max(base["standard"]["wait_p95"], 1e-9)

@@ -14,10 +14,12 @@ Delivery rules it keeps:
   (`lanes.py`). The wait from publication to start is exported per stage and
   tier (`cinemesh_queue_wait_seconds`).
 - Nothing fetched is dropped. Whatever `poll()` returns is queued per partition;
-  a partition with queued or running work is paused so fetching stays bounded,
-  and every standard partition is paused while the process is at capacity (idle
-  pro partitions keep fetching, so a pro record is queued, and picked, by the time
-  a slot frees). Polling never stops, so a long render never exceeds
+  a partition with queued or running work is paused so fetching stays bounded.
+  A consumer of one lane also pauses every partition while the process is at
+  capacity; a consumer of lanes keeps fetching into its idle partitions even
+  then (one batch each at most), so when a slot frees the picker sees the head of
+  every partition: a pro record published meanwhile, and the standard records its
+  starvation guard counts. Polling never stops, so a long render never exceeds
   `max.poll.interval.ms`.
 - Rebalances (group mode) go through `_Rebalance`, a ConsumerRebalanceListener:
   on revoke, finished work is committed, queued records are given back (the new
@@ -228,6 +230,7 @@ class Consumer:
     ) -> None:
         self._settings = settings
         self._topics = with_lanes(topics)
+        self._laned = any(lane_of(topic) == PRO_LANE for topic in self._topics)
         self.stage = stage or settings.service
         self.concurrency = settings.consumer_concurrency
         self._stop = threading.Event()
@@ -351,14 +354,10 @@ class Consumer:
         assigned = consumer.assignment()
         if not assigned:
             return
-        busy = self.tracker.busy() & assigned
-        if self._stop.is_set():
-            hold = set(assigned)
-        elif self.tracker.in_flight() >= self.concurrency:
-            # Full: fetch only into idle pro partitions, so the next free slot finds pro records queued.
-            hold = {tp for tp in assigned if tp in busy or lane_of(tp.topic) != PRO_LANE}
-        else:
-            hold = busy
+        # A consumer of lanes lets idle partitions fetch even while full, so the next free slot is picked among
+        # every lane's waiting records (the pro record published meanwhile, the standard ones the guard counts).
+        full = self.tracker.in_flight() >= self.concurrency and not self._laned
+        hold = set(assigned) if full or self._stop.is_set() else self.tracker.busy() & assigned
         try:
             consumer.pause(*hold)
             consumer.resume(*(assigned - hold))

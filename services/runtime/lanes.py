@@ -26,9 +26,9 @@ class LanePolicy:
     """The starvation guard's two limits; 0 turns a limit off."""
 
     #: Pro records started in a row, while a standard record waits, before one standard record starts.
-    max_consecutive_pro: int = 4
+    max_consecutive_pro: int = 8
     #: Seconds since publication after which a waiting standard record starts before any pro record.
-    max_standard_wait_seconds: float = 120.0
+    max_standard_wait_seconds: float = 600.0
 
     def __post_init__(self) -> None:
         if self.max_consecutive_pro < 0 or self.max_standard_wait_seconds < 0:

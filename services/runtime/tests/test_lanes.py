@@ -203,9 +203,14 @@ class FakeKafka:
         self.paused -= set(partitions)
 
 
-def test_a_full_consumer_keeps_fetching_idle_pro_partitions_only() -> None:
+def _consumer(topics: list[str]) -> Consumer:
     settings = Settings.from_env("video", {"CINEMESH_CONSUMER_CONCURRENCY": "1"})
-    consumer = Consumer(settings, [PLANS_CAST], handler=lambda d: None, publisher=None, on_dead_letter=lambda *a: None)  # type: ignore[arg-type]
+    return Consumer(settings, topics, handler=lambda d: None, publisher=None, on_dead_letter=lambda *a: None)  # type: ignore[arg-type]
+
+
+def test_a_full_consumer_of_lanes_keeps_fetching_its_idle_partitions() -> None:
+    """So the picker sees a pro record published while the stage was busy, and the guard the waiting standard ones."""
+    consumer = _consumer([PLANS_CAST])
     assert consumer._topics == [PLANS_CAST, "plans.cast.pro"]
     std0, std1 = TopicPartition(PLANS_CAST, 0), TopicPartition(PLANS_CAST, 1)
     pro0, pro1 = TopicPartition("plans.cast.pro", 0), TopicPartition("plans.cast.pro", 1)
@@ -215,5 +220,17 @@ def test_a_full_consumer_keeps_fetching_idle_pro_partitions_only() -> None:
     consumer.tracker.add(pro1, [record("plans.cast.pro", 1, 0, 2.0), record("plans.cast.pro", 1, 1, 2.0)])
     consumer.tracker.start_next(1, lambda r: Future())
     consumer._flow_control(kafka)  # type: ignore[arg-type]
-    assert kafka.paused == {std0, std1, pro1}  # pro0 is idle: it keeps fetching
+    assert kafka.paused == {std0, pro1}  # std1 and pro0 are idle: they keep fetching
+    consumer._workers.shutdown(wait=False)
+
+
+def test_a_full_consumer_of_one_lane_pauses_every_partition() -> None:
+    consumer = _consumer([JOBS_COMPLETED])
+    assert consumer._topics == [JOBS_COMPLETED]
+    busy, idle = TopicPartition(JOBS_COMPLETED, 0), TopicPartition(JOBS_COMPLETED, 1)
+    kafka = FakeKafka({busy, idle})
+    consumer.tracker.add(busy, [record(JOBS_COMPLETED, 0, 0, 1.0)])
+    consumer.tracker.start_next(1, lambda r: Future())
+    consumer._flow_control(kafka)  # type: ignore[arg-type]
+    assert kafka.paused == {busy, idle}
     consumer._workers.shutdown(wait=False)
