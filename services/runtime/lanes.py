@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
-from cinemesh.runtime.topics import PRO_LANE, STANDARD_LANE
+from cinemesh.runtime.topics import PRO_LANE
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,3 @@ class LanePicker:
             return True
         waited = self._clock() - standard.published_at
         return bool(policy.max_standard_wait_seconds) and waited >= policy.max_standard_wait_seconds
-
-
-__all__ = ["PRO_LANE", "STANDARD_LANE", "Candidate", "LanePicker", "LanePolicy"]
