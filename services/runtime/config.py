@@ -271,6 +271,10 @@ class Settings:
     retry_horizon_seconds: float = 300.0
     # Records one process works on at once (at most one per partition, so each partition stays in order).
     consumer_concurrency: int = 1
+    # Priority lanes' starvation guard: a standard record starts after this many pro records started in a row
+    # while it waited, or once it has waited this many seconds since publication (0 turns either off).
+    priority_max_consecutive_pro: int = 8
+    priority_max_standard_wait_seconds: float = 600.0
     # Seconds a stage's claim on a job stays valid without a heartbeat; heartbeats come every third of it.
     lease_seconds: float = 30.0
     # Reconciler: how often it looks, after how many seconds without progress it re-drives a job, and how
@@ -385,6 +389,10 @@ class Settings:
             retry_max_delay_seconds=_number(env, "CINEMESH_RETRY_MAX_DELAY_SECONDS", 30.0, 0.0),
             retry_horizon_seconds=_number(env, "CINEMESH_RETRY_HORIZON_SECONDS", 300.0, 0.0),
             consumer_concurrency=_integer(env, "CINEMESH_CONSUMER_CONCURRENCY", 1, 1, 64),
+            priority_max_consecutive_pro=_integer(env, "CINEMESH_PRIORITY_MAX_CONSECUTIVE_PRO", 8, 0, 1_000_000),
+            priority_max_standard_wait_seconds=_number(
+                env, "CINEMESH_PRIORITY_MAX_STANDARD_WAIT_SECONDS", 600.0, 0.0, 86_400.0
+            ),
             lease_seconds=_number(env, "CINEMESH_LEASE_SECONDS", 30.0, 1.0, 3600.0),
             reconcile_interval_seconds=_number(env, "CINEMESH_RECONCILE_INTERVAL_SECONDS", 5.0, 0.1, 3600.0),
             stall_seconds=_number(env, "CINEMESH_STALL_SECONDS", 180.0, 1.0),

@@ -27,6 +27,7 @@ from chart.chartkit import (
 )
 
 from cinemesh.mesh.rayhost import MODEL_APPS
+from cinemesh.runtime.topics import RENDERS_AUDIO, RENDERS_VIDEO, with_lanes
 
 KUBERNETES_VERSION = "1.37.0"
 CUSTOM_GROUPS = ("ray.io/", "keda.sh/", "monitoring.coreos.com/", "cert-manager.io/")
@@ -222,7 +223,8 @@ def test_keda_scales_consumers_on_lag_capped_by_partitions() -> None:
             assert trigger["type"] == "kafka"
             assert trigger["metadata"]["consumerGroup"] == name.replace("cm-cinemesh-", "cinemesh-")
     lipsync_topics = [t["metadata"]["topic"] for t in scaled["cm-cinemesh-lipsync"]["spec"]["triggers"]]
-    assert lipsync_topics == ["renders.video", "renders.audio"]
+    # The pro lanes scale the consumers too: the same topics the lipsync stage reads (topics.with_lanes).
+    assert lipsync_topics == with_lanes([RENDERS_VIDEO, RENDERS_AUDIO])
     # KEDA owns the replica count; no HPA of ours competes with it.
     assert not by_kind(docs, "HorizontalPodAutoscaler")
     assert all("replicas" not in d["spec"] for d in by_kind(docs, "Deployment") if "cinemesh" in d["metadata"]["name"])

@@ -17,7 +17,7 @@ from cinemesh.runtime import tracing
 from cinemesh.runtime.bus import Publisher
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.consumer import Consumer
-from cinemesh.runtime.topics import JOBS_FAILED, JOBS_SUBMITTED
+from cinemesh.runtime.topics import JOBS_FAILED, JOBS_SUBMITTED, PRO_LANE, lane_topic
 from cinemesh.v1 import common_pb2, events_pb2
 
 pytestmark = pytest.mark.integration
@@ -91,7 +91,7 @@ def test_http_json_front(mesh, client) -> None:
     assert created.status_code == 200, created.text
     job_id = created.json()["job"]["jobId"]
     assert client.wait(job_id).state == common_pb2.JOB_STATE_COMPLETED
-    (submitted,) = records_of(mesh.info.kafka_bootstrap, JOBS_SUBMITTED, key=job_id)
+    (submitted,) = records_of(mesh.info.kafka_bootstrap, lane_topic(JOBS_SUBMITTED, PRO_LANE), key=job_id)  # pro
     assert tracing.trace_id_of(dict(submitted.headers)["traceparent"].decode()) == tracing.trace_id_of(root)
     job = requests.get(f"{base}/v1/jobs/{job_id}", headers=auth, timeout=5).json()
     assert job["state"] == "JOB_STATE_COMPLETED"

@@ -12,7 +12,7 @@ from pipeline_checks import assert_prompt_to_mp4
 from support import records_of
 
 from cinemesh.runtime import tracing
-from cinemesh.runtime.topics import JOBS_COMPLETED, JOBS_SUBMITTED
+from cinemesh.runtime.topics import JOBS_COMPLETED, JOBS_SUBMITTED, PRO_LANE, lane_topic
 from cinemesh.v1 import common_pb2, gateway_pb2
 
 pytestmark = pytest.mark.integration
@@ -32,7 +32,8 @@ def test_trace_context_crosses_every_hop(mesh, client) -> None:
     job_id = client.stub.SubmitJob(request, metadata=[*client.metadata, ("traceparent", root)]).job.job_id
     assert client.wait(job_id).state == common_pb2.JOB_STATE_COMPLETED
     trace_id = tracing.trace_id_of(root)
-    for topic in (JOBS_SUBMITTED, JOBS_COMPLETED):
+    # The local account is pro: its JobSubmitted record rides the pro lane.
+    for topic in (lane_topic(JOBS_SUBMITTED, PRO_LANE), JOBS_COMPLETED):
         (record,) = records_of(mesh.info.kafka_bootstrap, topic, key=job_id)
         traceparent = dict(record.headers)["traceparent"].decode()
         assert tracing.trace_id_of(traceparent) == trace_id

@@ -27,9 +27,10 @@ gateway prompt identity video audio lipsync
 video audio lipsync
 {{- end }}
 
-{{/* Topics each service consumes (space-separated); KEDA scales on their lag. */}}
+{{/* Topics each service consumes (space-separated), each stage input with its pro lane (<topic>.pro, see
+services/runtime/topics.py); KEDA scales on their lag. The services create the topics at start-up. */}}
 {{- define "cinemesh.topicsOf" -}}
-{{- $topics := dict "gateway" "jobs.completed jobs.failed" "prompt" "jobs.submitted" "identity" "plans.parsed" "video" "plans.cast" "audio" "plans.cast" "lipsync" "renders.video renders.audio" -}}
+{{- $topics := dict "gateway" "jobs.completed jobs.failed" "prompt" "jobs.submitted jobs.submitted.pro" "identity" "plans.parsed plans.parsed.pro" "video" "plans.cast plans.cast.pro" "audio" "plans.cast plans.cast.pro" "lipsync" "renders.video renders.audio renders.video.pro renders.audio.pro" -}}
 {{- get $topics . -}}
 {{- end }}
 
