@@ -199,11 +199,12 @@ _bearer = HTTPBearer(auto_error=False, description="An API key: `authorization: 
 Bearer = Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
 # Documented as the canonical UUID the server issues; checked by the domain (cinemesh.runtime.ids), whose
 # INVALID_ARGUMENT says what an id looks like.
+_UUID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 JobId = Annotated[
     str,
     Path(
         description="The job's id, as SubmitJob returned it.",
-        json_schema_extra={"format": "uuid", "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},
+        json_schema_extra={"format": "uuid", "pattern": _UUID_PATTERN},
     ),
 ]
 
