@@ -5,6 +5,8 @@ chart gives it installs, and `all` (what `make install` and CI install) is every
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 import yaml
@@ -142,3 +144,24 @@ def test_every_image_of_the_chart_is_a_dockerfile_target(targets: dict[str, Targ
     }
     assert {_target_of(image, targets).name for image in images} == {*SERVICES}
     assert json.dumps(sorted(images)).count("-gateway:") == 1  # the helm test pod runs the gateway's image
+
+
+def test_the_cli_starts_on_the_base_install(targets: dict[str, Target]) -> None:
+    """`cinemesh admin …`, `generate` and `status` run from the gateway's install: the CLI loads nothing else
+    until a command needs it (`up` the embedded extra, `parse` the prompt extra, `inspect` lipsync)."""
+    script = (
+        "import sys, cinemesh.cli.main; "
+        "print(' '.join(sorted({name.split('.')[0] for name in sys.modules} - set(sys.stdlib_module_names))))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120)
+    base = resolve(targets["gateway"].extras).distributions
+    # Modules of no distribution (the interpreter's own, Cython runtimes, the editable finder) are left out, and
+    # what is loaded here only because it is installed here: grpc probes for grpc_tools, setuptools' .pth hook
+    # (and cinemesh itself).
+    probed_if_present = {"grpc_tools", "_distutils_hack", "cinemesh"}
+    outside = {
+        top
+        for top in set(loaded.stdout.split()) - probed_if_present
+        if distributions_of(top) and not distributions_of(top) & base
+    }
+    assert not outside, f"the CLI loads modules of distributions outside the base install: {sorted(outside)}"
