@@ -26,6 +26,7 @@ from cinemesh.identity.vault import Vault
 from cinemesh.runtime import metrics
 from cinemesh.runtime.errors import (
     AlreadyExists,
+    CinemeshError,
     FailedPrecondition,
     InvalidArgument,
     NotFound,
@@ -252,7 +253,11 @@ class CameoRegistry:
         if not recording:
             raise InvalidArgument("recording", "is empty; upload the 10–20 s MP4 or WebM you recorded")
         # Before the challenge is claimed: an upload over the size cap can be exported smaller and sent again.
-        self._enroller.check_upload(recording)
+        try:
+            self._enroller.check_upload(recording)
+        except CinemeshError as exc:
+            metrics.CAMEO_ENROLLMENTS.labels(getattr(exc, "reason", "rejected")).inc()
+            raise
         challenge = self._claim_challenge(account_id, challenge_id)
         digest = hashlib.sha256(recording).hexdigest()
         with self._engine.connect() as conn:

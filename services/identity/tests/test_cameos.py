@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from prometheus_client import REGISTRY
 from support import job_store
 
 from cinemesh.identity.cameos import CameoRegistry, ChallengeLimit, cameos, challenges
@@ -135,11 +136,17 @@ def test_challenge_is_single_use_bound_to_its_account_and_expires(registry: Came
         registry.complete_enrollment(OWNER, late.challenge_id, recording)
 
 
+def _sample(name: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
 def test_an_upload_over_the_size_cap_is_refused_before_its_challenge_is_spent(registry: CameoRegistry) -> None:
     challenge = registry.start_enrollment(OWNER, "astro", "")
     too_large = f"take {challenge.phrase} ".encode() + b"x" * MAX_UPLOAD_BYTES
+    refused_before = _sample("cinemesh_cameo_enrollments_total", outcome="rejected")
     with pytest.raises(ResourceExhausted, match=f"over {MAX_UPLOAD_BYTES} bytes"):
         registry.complete_enrollment(OWNER, challenge.challenge_id, too_large)
+    assert _sample("cinemesh_cameo_enrollments_total", outcome="rejected") == refused_before + 1
     # The same take, exported smaller, still answers the challenge.
     cameo = registry.complete_enrollment(OWNER, challenge.challenge_id, f"take {challenge.phrase}".encode())
     assert cameo.handle == "astro"
@@ -186,7 +193,9 @@ def test_expired_challenges_are_purged_a_lifetime_after_they_expire(registry: Ca
     _expire(store, just_expired.challenge_id, seconds_ago=10)
     _expire(store, long_expired.challenge_id, seconds_ago=301)
     _expire(store, used.challenge_id, seconds_ago=400)
+    purged_before = _sample("cinemesh_enrollment_challenges_purged_total")
     assert registry.purge_expired_challenges() == 2
+    assert _sample("cinemesh_enrollment_challenges_purged_total") == purged_before + 2
     assert _challenge_ids(store) == {live.challenge_id, just_expired.challenge_id}
     # Within the grace a late upload is told why it cannot be used.
     with pytest.raises(FailedPrecondition, match="expired"):
