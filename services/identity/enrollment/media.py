@@ -28,7 +28,7 @@ class UploadLimits:
     """The caps on a reference recording, checked before and while it decodes."""
 
     #: Bytes of the uploaded file.
-    max_bytes: int = 15 * 1024 * 1024
+    max_bytes: int = 12 * 1024 * 1024
     #: Seconds of sound or picture decoded; past it decoding stops.
     max_decoded_seconds: float = 25.0
     #: The largest picture, in either orientation (a 1080x1920 portrait fits 1920x1080).
@@ -40,7 +40,8 @@ class UploadLimits:
         if len(data) > self.max_bytes:
             raise RecordingTooLarge(
                 f"the upload is {_mebibytes(len(data))}; at most {_mebibytes(self.max_bytes)} is accepted: "
-                f"record at {self.max_height}p or lower, or export the recording again at a lower bit rate"
+                f"record at {min(self.max_width, self.max_height)}p or lower, or export the recording again at a "
+                "lower bit rate"
             )
 
     def check_picture(self, width: int, height: int, where: str) -> None:
