@@ -21,6 +21,8 @@ from cinemesh.identity.enrollment import (
     media,
     verify_recording,
 )
+from cinemesh.identity.server import LiveEnroller
+from cinemesh.runtime.config import Settings
 
 AUDIO_RATE = 16_000
 FPS = 12
@@ -134,3 +136,18 @@ def test_a_picture_that_grows_after_the_header_is_caught_while_decoding() -> Non
     assert rejected.reason == Reason.RESOLUTION_TOO_HIGH
     assert "640x480" in rejected.message and rejected.message.startswith("recording: the frame at ")
     assert all(frame.rgb.shape[:2] == (120, 160) for frame in kept)
+
+
+def test_the_identity_service_reads_its_caps_from_the_settings(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    env = {
+        "CINEMESH_STATE_DIR": str(tmp_path),
+        "CINEMESH_CAMEO_MAX_UPLOAD_BYTES": str(1024 * 1024),
+        "CINEMESH_CAMEO_MAX_RESOLUTION": "320x240",
+    }
+    enroller = LiveEnroller.from_settings(Settings.from_env("identity", env))
+    enroller.check_upload(b"\x00" * 1024 * 1024)
+    with pytest.raises(RecordingTooLarge, match=r"at most 1\.0 MiB"):
+        enroller.check_upload(b"\x00" * (1024 * 1024 + 1))
+    challenge = Challenge(("left", "up", "right"), "window valley cherry wagon")
+    rejected = _rejection(enroller.verify, clip(640, 360, 12.0), challenge.moves, challenge.phrase)
+    assert rejected.reason == Reason.RESOLUTION_TOO_HIGH and "at most 320x240" in rejected.message
