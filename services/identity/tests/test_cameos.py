@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from prometheus_client import REGISTRY
 from support import job_store
 
 from cinemesh.identity.cameos import CameoRegistry, ChallengeLimit, cameos, challenges
+from cinemesh.identity.server import ChallengeJanitor
 from cinemesh.identity.vault import Vault, VaultError
 from cinemesh.runtime.errors import (
     AlreadyExists,
@@ -349,3 +351,19 @@ def test_a_cluster_pod_without_the_cameo_key_refuses_to_start(tmp_path: Path) ->
         Vault.from_settings(Settings.from_env("identity", configured)).open(Vault(b"k" * 32).seal(b"v", "c"), "c")
         == b"v"
     )
+
+
+def test_the_janitor_purges_expired_challenges_in_the_background(registry: CameoRegistry, store: JobStore) -> None:
+    stale = registry.start_enrollment(OWNER, "astro", "")
+    _expire(store, stale.challenge_id, seconds_ago=400)
+    janitor = ChallengeJanitor(registry, interval_seconds=0.05)
+    janitor.start()
+    try:
+        deadline = time.monotonic() + 10
+        while stale.challenge_id in _challenge_ids(store) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert janitor.healthy()
+    finally:
+        janitor.stop(2.0)
+    assert stale.challenge_id not in _challenge_ids(store)
+    assert janitor.healthy()  # stopped on purpose
