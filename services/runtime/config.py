@@ -60,6 +60,24 @@ def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str,
     return value
 
 
+#: A cameo upload travels in one gRPC message (16 MiB at most): leave room for the rest of the request.
+_MAX_CAMEO_UPLOAD_BYTES = 16 * 1024 * 1024 - 64 * 1024
+
+
+def _resolution(env: Mapping[str, str], name: str, default: tuple[int, int]) -> tuple[int, int]:
+    """`"1920x1080"` → (1920, 1080); each side 64–8192 pixels."""
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    width, separator, height = raw.partition("x")
+    if not separator or not width.isdecimal() or not height.isdecimal():
+        raise ConfigError(f"{name}={raw!r}: expected WIDTHxHEIGHT in pixels, e.g. 1920x1080")
+    size = (int(width), int(height))
+    if not all(64 <= side <= 8192 for side in size):
+        raise ConfigError(f"{name}={raw!r}: each side must be 64–8192 pixels")
+    return size
+
+
 def _credit_rates(env: Mapping[str, str]) -> dict[str, int]:
     """`CINEMESH_CREDITS_PER_SECOND="plus=16,pro=40"` → {"plus": 16, "pro": 40}."""
     name = "CINEMESH_CREDITS_PER_SECOND"
@@ -346,6 +364,14 @@ class Settings:
     planner_api_key: str = ""
     # Seconds one planning call may take before the rules plan alone.
     planner_timeout_seconds: float = 20.0
+    # Cameo reference uploads: the largest file (bytes; under the 16 MiB gRPC message cap), the most seconds
+    # decoded (decoding stops there, whatever the header says) and the largest picture, WxH in either orientation.
+    cameo_max_upload_bytes: int = 12 * 1024 * 1024
+    cameo_max_decoded_seconds: float = 25.0
+    cameo_max_resolution: tuple[int, int] = (1920, 1080)
+    # Enrollment challenges each account may start per hour, and how many at once (a token bucket per account).
+    enrollment_challenges_per_hour: float = 12.0
+    enrollment_challenge_burst: int = 3
     # gRPC (and the gateway's HTTP front) over TLS: this service's certificate and key, and the CA that signed
     # its peers' certificates (PEM files, from a Secret). With all three, services speak mTLS: a server of internal
     # RPCs only admits clients with a certificate from that CA, and clients present theirs. Unset: plain text.
@@ -422,6 +448,14 @@ class Settings:
             max_active_jobs=_integer(env, "CINEMESH_MAX_ACTIVE_JOBS", 20, 0, 1_000_000),
             enrollment_challenge_seconds=_number(env, "CINEMESH_ENROLLMENT_CHALLENGE_SECONDS", 300.0, 30.0, 3600.0),
             **_planner(env),
+            cameo_max_upload_bytes=_integer(
+                env, "CINEMESH_CAMEO_MAX_UPLOAD_BYTES", 12 * 1024 * 1024, 64 * 1024, _MAX_CAMEO_UPLOAD_BYTES
+            ),
+            # At least the 20 s an enrollment recording may last.
+            cameo_max_decoded_seconds=_number(env, "CINEMESH_CAMEO_MAX_DECODED_SECONDS", 25.0, 20.0, 120.0),
+            cameo_max_resolution=_resolution(env, "CINEMESH_CAMEO_MAX_RESOLUTION", (1920, 1080)),
+            enrollment_challenges_per_hour=_number(env, "CINEMESH_ENROLLMENT_CHALLENGES_PER_HOUR", 12.0, 0.0, 3600.0),
+            enrollment_challenge_burst=_integer(env, "CINEMESH_ENROLLMENT_CHALLENGE_BURST", 3, 1, 1000),
             tls=TlsFiles.from_env(env),
             service_token=_service_token(env),
             health_port=_integer(env, "CINEMESH_HEALTH_PORT", 0, 0, 65535),

@@ -135,6 +135,15 @@ CAMEO_ENROLLMENTS = Counter(
     "Enrollment attempts, by outcome: enrolled, or the reason the recording was rejected.",
     ["outcome"],
 )
+ENROLLMENT_CHALLENGES = Counter(
+    "cinemesh_enrollment_challenges_total",
+    "StartEnrollment requests, by outcome: issued, or rate_limited (the account's per-hour bucket is empty).",
+    ["outcome"],
+)
+ENROLLMENT_CHALLENGES_PURGED = Counter(
+    "cinemesh_enrollment_challenges_purged_total",
+    "Expired enrollment challenges deleted from the job store.",
+)
 CAMEO_MENTIONS = Counter(
     "cinemesh_cameo_mentions_total",
     "@mentions resolved for jobs, by outcome (cast, no_consent, not_found, revoked).",
@@ -162,7 +171,7 @@ def init_consumer_series(stage: str, topics: list[str]) -> None:
 
 RATE_LIMITED = Counter(
     "cinemesh_rate_limited_total",
-    "Gateway requests refused with RESOURCE_EXHAUSTED for a limit (requests_per_second, active_jobs), by tier.",
+    "Requests refused with RESOURCE_EXHAUSTED for a limit (requests_per_second, active_jobs), by tier.",
     ["limit", "tier"],
 )
 

@@ -60,8 +60,11 @@ app.kubernetes.io/component: {{ index . 1 }}
 
 {{/* Values ------------------------------------------------------------------ */}}
 
+{{- /* The image of one component: (list $root "gateway"|"prompt"|…|"ray"|"test") → <repository>-<target>:<tag>. */}}
 {{- define "cinemesh.image" -}}
-{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- $root := index . 0 -}}
+{{- $target := index $root.Values.image.targets (index . 1) | required (printf "image.targets.%s is required: the Dockerfile target of that component" (index . 1)) -}}
+{{- printf "%s-%s:%s" $root.Values.image.repository $target (default $root.Chart.AppVersion $root.Values.image.tag) }}
 {{- end }}
 
 {{- define "cinemesh.serviceAccountName" -}}
