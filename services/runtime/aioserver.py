@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import signal
 import threading
 import time
@@ -29,7 +28,7 @@ from prometheus_client import start_http_server
 from cinemesh.runtime import tracing
 from cinemesh.runtime.access import AioServiceIdentityInterceptor, ServiceCredentialCheck
 from cinemesh.runtime.config import Settings
-from cinemesh.runtime.errors import CinemeshError, RateLimited
+from cinemesh.runtime.errors import CinemeshError
 from cinemesh.runtime.server import (
     MAX_MESSAGE_BYTES,
     WATCHDOG_SECONDS,
@@ -37,19 +36,13 @@ from cinemesh.runtime.server import (
     DomainErrorInterceptor,
     _split,
     _traceparent,
+    error_trailers,
     listen,
     listen_for_probes,
 )
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-def _trailers(error: CinemeshError) -> tuple[tuple[str, str], ...]:
-    """`retry-after` (whole seconds, rounded up) for a rate-limited call, like HTTP's Retry-After."""
-    if isinstance(error, RateLimited):
-        return (("retry-after", str(max(1, math.ceil(error.retry_after_seconds)))),)
-    return ()
 
 
 class AioDomainErrorInterceptor(grpc.aio.ServerInterceptor):
@@ -83,7 +76,7 @@ class AioDomainErrorInterceptor(grpc.aio.ServerInterceptor):
                 return await behavior(request, context)
             except CinemeshError as exc:
                 code = exc.code
-                await context.abort(exc.code, exc.message, _trailers(exc))
+                await context.abort(exc.code, exc.message, error_trailers(exc))
             except Exception:
                 if context.code() not in (None, grpc.StatusCode.OK):
                     code = context.code()
@@ -107,7 +100,7 @@ class AioDomainErrorInterceptor(grpc.aio.ServerInterceptor):
                     yield response
             except CinemeshError as exc:
                 code = exc.code
-                await context.abort(exc.code, exc.message, _trailers(exc))
+                await context.abort(exc.code, exc.message, error_trailers(exc))
             except asyncio.CancelledError:
                 code = grpc.StatusCode.CANCELLED
                 raise

@@ -9,6 +9,7 @@ SIGTERM: report NOT_SERVING, stop background consumers, finish in-flight RPCs.
 from __future__ import annotations
 
 import logging
+import math
 import signal
 import threading
 import time
@@ -24,7 +25,7 @@ from prometheus_client import start_http_server
 from cinemesh.runtime import metrics, tracing
 from cinemesh.runtime.access import AccessPolicy, ServiceCredentialCheck, ServiceIdentityInterceptor
 from cinemesh.runtime.config import Settings
-from cinemesh.runtime.errors import CinemeshError
+from cinemesh.runtime.errors import CinemeshError, RateLimited
 from cinemesh.runtime.tls import server_credentials
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,13 @@ class Background(Protocol):
     def start(self) -> None: ...
     def stop(self, grace_seconds: float) -> None: ...
     def healthy(self) -> bool: ...
+
+
+def error_trailers(error: CinemeshError) -> tuple[tuple[str, str], ...]:
+    """`retry-after` (whole seconds, rounded up) for a rate-limited call, like HTTP's Retry-After."""
+    if isinstance(error, RateLimited):
+        return (("retry-after", str(max(1, math.ceil(error.retry_after_seconds)))),)
+    return ()
 
 
 def _split(method: str) -> tuple[str, str]:
@@ -90,6 +98,7 @@ class DomainErrorInterceptor(grpc.ServerInterceptor):
                 return behavior(request, context)
             except CinemeshError as exc:
                 code = exc.code
+                context.set_trailing_metadata(error_trailers(exc))
                 context.abort(exc.code, exc.message)
             except Exception:
                 if context.code() not in (None, grpc.StatusCode.OK):
@@ -112,6 +121,7 @@ class DomainErrorInterceptor(grpc.ServerInterceptor):
                 yield from behavior(request, context)
             except CinemeshError as exc:
                 code = exc.code
+                context.set_trailing_metadata(error_trailers(exc))
                 context.abort(exc.code, exc.message)
             except Exception:
                 if context.code() not in (None, grpc.StatusCode.OK):

@@ -60,6 +60,7 @@ def test_a_burst_over_the_bucket_is_refused_while_another_account_is_not(mesh, t
     assert len(refused) >= burst - DEFAULTS.rate_limit_burst - 2 * DEFAULTS.rate_limit_rps
     assert "requests per second" in refused[0].details()
     assert int(dict(refused[0].trailing_metadata())["retry-after"]) >= 1
+    assert int(dict(refused[0].trailing_metadata())["retry-after"]) >= 1
     # The other account's key has a bucket of its own: its job goes in.
     assert other.submit("a lighthouse at dusk", duration_seconds=1.0).created
     assert _rejections(mesh, "requests_per_second") - before == len(refused)
@@ -118,6 +119,7 @@ def test_identity_rpcs_and_enrollment_challenges_are_rate_limited(mesh, store, k
             start(metadata, "eager_more")
         assert refused.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
         assert f"{DEFAULTS.enrollment_challenges_per_hour:g} an hour are issued" in refused.value.details()
+        assert int(dict(refused.value.trailing_metadata())["retry-after"]) >= 1
     assert start(other, "other_one").challenge.challenge_id
     refused_now = _counter(mesh, "identity", 'cinemesh_enrollment_challenges_total{outcome="rate_limited"}')
     assert refused_now - challenges_refused == 2
@@ -131,6 +133,7 @@ def test_identity_rpcs_and_enrollment_challenges_are_rate_limited(mesh, store, k
     assert set(codes) == {grpc.StatusCode.NOT_FOUND, grpc.StatusCode.RESOURCE_EXHAUSTED}
     refused = [call for call in calls if call.code() == grpc.StatusCode.RESOURCE_EXHAUSTED]
     assert "requests per second" in refused[0].details()
+    assert int(dict(refused[0].trailing_metadata())["retry-after"]) >= 1
     assert len(refused) >= burst - DEFAULTS.rate_limit_burst - 2 * DEFAULTS.rate_limit_rps
     assert _rejections(mesh, "requests_per_second", service="identity") - before == len(refused)
     # Another key has its own bucket.
