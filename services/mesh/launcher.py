@@ -13,8 +13,9 @@ records in memory only: the reconciler re-drives the jobs it lost).
 
 Internal RPCs need a service credential here too. With `tls` (`cinemesh up --tls`) a
 throwaway CA issues each service a certificate under `<state>/tls/` and every gRPC hop
-and the HTTP front run on (m)TLS; without it the launcher generates a service token
-(`<state>/service.token`, mode 0600) that every service accepts.
+and the HTTP front run on (m)TLS. Every start also generates a service token
+(`<state>/service.token`, mode 0600): internal RPCs accept it without TLS, and the Ray
+Serve model apps, whose HTTP proxy has no mTLS, require it in both modes.
 """
 
 from __future__ import annotations
@@ -196,9 +197,9 @@ class MeshInfo:
         return TlsFiles(str(self.tls_dir / f"{name}.pem"), str(self.tls_dir / f"{name}.key"), self.ca_file)
 
     def service_token(self) -> str:
-        """The token internal RPCs accept in a mesh without TLS ("" with TLS)."""
+        """The token internal calls carry: gRPC accepts it without TLS, the Ray Serve models always require it."""
         path = Path(self.state_dir) / "service.token"
-        return path.read_text().strip() if not self.tls and path.exists() else ""
+        return path.read_text().strip() if path.exists() else ""
 
     def channel(self, service: str, as_service: str | None = None, options: ChannelOptions = ()) -> grpc.Channel:
         """A channel to one of the mesh's services: as the CLI (a client without service identity), or with
@@ -302,13 +303,12 @@ class EmbeddedMesh:
         return info
 
     def _issue_service_credentials(self, info: MeshInfo) -> None:
-        """A fresh CA and a certificate per service (TLS), or a fresh service token (plain text), for this start."""
+        """A fresh service token and, with TLS, a fresh CA and a certificate per service, for this start."""
         token = Path(info.state_dir) / "service.token"
         token.unlink(missing_ok=True)
+        write_private(token, secrets.token_urlsafe(32).encode())
         if info.tls:
             write_mesh_pki(info.tls_dir, (*SERVICES, CLIENT_CERT))
-        else:
-            write_private(token, secrets.token_urlsafe(32).encode())
 
     def stop(self) -> None:
         info = self.info or MeshInfo.load(self.state_dir)
@@ -354,8 +354,7 @@ class EmbeddedMesh:
                 env["CINEMESH_TLS_CERT_FILE"] = files.cert_file
                 env["CINEMESH_TLS_KEY_FILE"] = files.key_file
                 env["CINEMESH_TLS_CA_FILE"] = files.ca_file
-            else:
-                env["CINEMESH_SERVICE_TOKEN"] = info.service_token()
+        env["CINEMESH_SERVICE_TOKEN"] = info.service_token()
         if info.group_suffix:
             env["CINEMESH_KAFKA_GROUP"] = f"cinemesh-{service_of(name)}-{info.group_suffix}"
         env.update(self.extra_env)

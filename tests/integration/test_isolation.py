@@ -23,7 +23,8 @@ from support import Client
 from cinemesh.lipsync import provenance
 from cinemesh.mesh.launcher import LOCAL_ACCOUNT
 from cinemesh.runtime.ids import is_uuid
-from cinemesh.runtime.tls import open_channel
+from cinemesh.runtime.modelclient import PROTOBUF
+from cinemesh.runtime.tls import SERVICE_TOKEN_METADATA, open_channel
 from cinemesh.v1 import (
     audio_pb2,
     audio_pb2_grpc,
@@ -146,6 +147,23 @@ def test_every_stage_rpc_refuses_an_id_that_is_no_job_id(mesh, bad_ids, outside)
             assert error.code() == grpc.StatusCode.INVALID_ARGUMENT, (name, bad, error.details())
             assert error.details().startswith("job_id: "), error.details()
     _assert_confined(mesh, outside)
+
+
+def test_serve_models_need_the_service_token(mesh) -> None:
+    """Ray Serve's HTTP proxy has no mTLS, so the model apps check the service token themselves (in both modes):
+    without it, or with a wrong one, 401 UNAUTHENTICATED before the model reads the body; with it the model
+    answers (here 422: an empty request names no job)."""
+    if mesh.info.model_runtime != "ray":
+        pytest.skip("the models run in the stage processes: there is no Serve hop")
+    for app in ("video", "audio", "lipsync"):
+        url = f"{mesh.info.ray_serve_url}/{app}"
+        for token in ({}, {SERVICE_TOKEN_METADATA: secrets.token_urlsafe(32)}):
+            reply = requests.post(url, data=b"", headers={"content-type": PROTOBUF, **token}, timeout=60)
+            assert reply.status_code == 401, (app, reply.status_code, reply.text)
+            assert reply.json()["code"] == "UNAUTHENTICATED"
+        token = {SERVICE_TOKEN_METADATA: mesh.info.service_token()}
+        reply = requests.post(url, data=b"", headers={"content-type": PROTOBUF, **token}, timeout=60)
+        assert reply.status_code == 422 and reply.json()["code"] == "INVALID_ARGUMENT", (app, reply.text)
 
 
 def test_stage_rpcs_need_a_service_credential(mesh) -> None:
