@@ -18,8 +18,11 @@ What bounds the ratio: the p95 of 8 jobs is the slowest of them, and the jobs ar
 a time per stage (the default concurrency), the last pro job waits behind the 7 pro jobs before it and the
 last standard job behind at most 15, so no start order gets pro's p95 below about 7/15 of standard's; the
 starvation guard (one standard record after `CINEMESH_PRIORITY_MAX_CONSECUTIVE_PRO` pro ones) adds to it.
-With k records at a time the bound is (⌈8/k⌉ − 1)/(⌈16/k⌉ − 1): 1/3 needs k = 4 (`--concurrency 4`) and the
-pro jobs spread over the 4 partitions of their lane. The median is where the lanes show best.
+With k records at a time the bound is (⌈8/k⌉ − 1)/(⌈16/k⌉ − 1): 1/3 needs k = 4 and the pro jobs spread over
+the 4 partitions of their lane. They are not: a pro record queued behind a running record of its own
+partition cannot start (partitions stay in order), so a free slot goes to a standard record; measured here
+with `--concurrency 4` the video stage started PPssPPsPPssPssPs (p95 ratio 0.86, p50 0.51). More partitions
+per lane than records in flight would close that gap. The median is where the lanes show best.
 
     .venv/bin/python benchmarks/priority.py [--jobs 8] [--concurrency 1]
 """
