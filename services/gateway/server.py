@@ -13,10 +13,12 @@ from cinemesh.gateway.admin import AdminApi
 from cinemesh.gateway.http import create_app
 from cinemesh.gateway.httpserver import HttpFront
 from cinemesh.gateway.jobs import JobsApi
-from cinemesh.gateway.reconciler import Reconciler
+from cinemesh.gateway.reconciler import Leadership, Reconciler
 from cinemesh.gateway.watch import JobWatchHub
+from cinemesh.gateway.webhooks import DISPATCHER_LOCK_KEY, WebhookDispatcher, WebhooksApi
+from cinemesh.gateway.webhookstore import WebhookStore
 from cinemesh.runtime import metrics
-from cinemesh.runtime.app import ServiceApp
+from cinemesh.runtime.app import ServiceApp, create_schema
 from cinemesh.runtime.auth import Keyring, Principal, authorization_of
 from cinemesh.runtime.bus import Delivery
 from cinemesh.runtime.consumer import Consumer
@@ -151,6 +153,13 @@ def main() -> None:
     app.host.add_background(hub)
     settings = app.settings
     front = create_app(api, hub, settings.http_timeout_seconds)
+    metrics.init_billing_series()
+    webhook_store = WebhookStore(app.store)
+    create_schema(webhook_store.create_schema)
+    front.state.webhooks = WebhooksApi(webhook_store)
+    app.host.add_background(
+        WebhookDispatcher(settings, webhook_store, Leadership(app.store, DISPATCHER_LOCK_KEY))
+    )
     app.host.add_background(
         HttpFront(
             front,

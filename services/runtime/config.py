@@ -93,6 +93,20 @@ def _planner(env: Mapping[str, str]) -> dict[str, object]:
     return settings
 
 
+def _billing(env: Mapping[str, str]) -> dict[str, object]:
+    """The USD price table's override and the webhook delivery loop's timing."""
+    return {
+        "price_table": env.get("CINEMESH_PRICE_TABLE", "").strip(),
+        "webhook_interval_seconds": _number(env, "CINEMESH_WEBHOOK_INTERVAL_SECONDS", 1.0, 0.05, 600.0),
+        "webhook_timeout_seconds": _number(env, "CINEMESH_WEBHOOK_TIMEOUT_SECONDS", 10.0, 0.1, 120.0),
+        "webhook_backoff_seconds": _number(env, "CINEMESH_WEBHOOK_BACKOFF_SECONDS", 5.0, 0.01, 3600.0),
+        "webhook_max_delay_seconds": _number(env, "CINEMESH_WEBHOOK_MAX_DELAY_SECONDS", 3600.0, 0.01, 86400.0),
+        "webhook_retry_horizon_seconds": _number(
+            env, "CINEMESH_WEBHOOK_RETRY_HORIZON_SECONDS", 86400.0, 0.1, 7 * 86400.0
+        ),
+    }
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a cinemesh process is configured with."""
@@ -214,6 +228,16 @@ class Settings:
     planner_api_key: str = ""
     # Seconds one planning call may take before the rules plan alone.
     planner_timeout_seconds: float = 20.0
+    # USD price table of "usd" accounts: a YAML file's path or the YAML itself ("" : the built-in table,
+    # services/gateway/data/prices.yaml).
+    price_table: str = ""
+    # Webhook deliveries: how often the delivery loop looks for due ones, how long one POST may take, the first
+    # retry delay (doubling per attempt up to the max delay), and how long a failing delivery is retried.
+    webhook_interval_seconds: float = 1.0
+    webhook_timeout_seconds: float = 10.0
+    webhook_backoff_seconds: float = 5.0
+    webhook_max_delay_seconds: float = 3600.0
+    webhook_retry_horizon_seconds: float = 86400.0
 
     @classmethod
     def from_env(cls, service: str, env: Mapping[str, str] | None = None) -> Settings:
@@ -275,6 +299,7 @@ class Settings:
             max_active_jobs=_integer(env, "CINEMESH_MAX_ACTIVE_JOBS", 20, 0, 1_000_000),
             enrollment_challenge_seconds=_number(env, "CINEMESH_ENROLLMENT_CHALLENGE_SECONDS", 300.0, 30.0, 3600.0),
             **_planner(env),
+            **_billing(env),
             x264_preset=_choice(
                 env,
                 "CINEMESH_X264_PRESET",
