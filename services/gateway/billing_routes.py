@@ -222,7 +222,10 @@ async def export_usage(
     format: Annotated[Literal["json", "csv"], Query()] = "json",
 ) -> Response:
     until = parse_instant("end", end) if end else dt.datetime.now(dt.UTC)
-    since = parse_instant("start", start) if start else until - dt.timedelta(days=DEFAULT_USAGE_DAYS)
+    try:
+        since = parse_instant("start", start) if start else until - dt.timedelta(days=DEFAULT_USAGE_DAYS)
+    except OverflowError:
+        raise InvalidArgument("end", "is too early for the default 30-day range; give start as well") from None
     if since >= until:
         raise InvalidArgument("start", "must be before end")
     if until - since > dt.timedelta(days=MAX_USAGE_DAYS):

@@ -202,7 +202,8 @@ class WebhookDispatcher:
 
     def stop(self, grace_seconds: float) -> None:
         self._stop.set()
-        self._thread.join(timeout=grace_seconds + 5)
+        if self._thread.ident:
+            self._thread.join(timeout=grace_seconds + 5)
         self._pool.shutdown(wait=False, cancel_futures=True)
         self._leadership.release()
 
