@@ -65,10 +65,6 @@ def _unix(value: dt.datetime | None) -> int | None:
     return None if value is None else int(value.timestamp())
 
 
-def _hint(secret: str) -> str:
-    return f"whsec_…{secret[-4:]}"
-
-
 def _endpoint_json(endpoint: Endpoint, secret: str | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": endpoint.endpoint_id,
@@ -78,7 +74,7 @@ def _endpoint_json(endpoint: Endpoint, secret: str | None = None) -> dict[str, A
         "name": endpoint.name,
         "url": endpoint.url,
         "event_types": list(endpoint.event_types),
-        "signing_secret_hint": _hint(endpoint.secret),
+        "signing_secret_hint": endpoint.secret_hint,
     }
     if secret is not None:
         body["signing_secret"] = secret

@@ -264,9 +264,7 @@ class JobsApi:
         before = self._store.account_billing(account_id)
         self._store.set_account_billing(account_id, billing)
         key_id = admin.key_id if isinstance(admin, Principal) else ""
-        self._store.audit(
-            admin.account_id, key_id, "account.set_billing", account_id, {"from": before, "to": billing}
-        )
+        self._store.audit(admin.account_id, key_id, "account.set_billing", account_id, {"from": before, "to": billing})
 
     # outcomes (from Kafka) ------------------------------------------------
 

@@ -19,7 +19,7 @@ from cinemesh.gateway.webhooks import DISPATCHER_LOCK_KEY, WebhookDispatcher, We
 from cinemesh.gateway.webhookstore import WebhookStore
 from cinemesh.runtime import metrics
 from cinemesh.runtime.app import ServiceApp, create_schema
-from cinemesh.runtime.auth import Keyring, Principal, authorization_of
+from cinemesh.runtime.auth import Keyring, Principal, authorization_of, load_pepper
 from cinemesh.runtime.bus import Delivery
 from cinemesh.runtime.consumer import Consumer
 from cinemesh.runtime.jobstore import Account
@@ -156,9 +156,11 @@ def main() -> None:
     metrics.init_billing_series()
     webhook_store = WebhookStore(app.store)
     create_schema(webhook_store.create_schema)
-    front.state.webhooks = WebhooksApi(webhook_store)
+    # Webhook signing secrets derive from the API-key pepper (never stored); one dispatcher delivers at a time.
+    pepper = load_pepper(settings.key_pepper, settings.state_dir)
+    front.state.webhooks = WebhooksApi(webhook_store, pepper)
     app.host.add_background(
-        WebhookDispatcher(settings, webhook_store, Leadership(app.store, DISPATCHER_LOCK_KEY))
+        WebhookDispatcher(settings, webhook_store, Leadership(app.store, DISPATCHER_LOCK_KEY), pepper)
     )
     app.host.add_background(
         HttpFront(

@@ -1,7 +1,9 @@
 """Webhooks: endpoints per account, `video.*` events signed per Standard Webhooks, retried deliveries.
 
 An endpoint is registered with a URL and the event types it wants (`video.completed`, `video.failed`,
-`video.cancelled`); its signing secret (`whsec_<base64 of 32 bytes>`) is shown once, at creation.
+`video.cancelled`); its signing secret (`whsec_<base64 of 32 bytes>`) is shown once, at creation. The secret is
+not stored: it is HMAC-SHA256 of the endpoint's id and a random nonce under the server pepper
+(`CINEMESH_KEY_PEPPER`, as API-key digests), so whoever reads the database cannot sign events.
 
 Every delivery is a POST of the event's JSON with the Standard Webhooks headers:
 
@@ -62,8 +64,10 @@ MAX_URL_CHARS = 2000
 USER_AGENT = "cinemesh-webhooks/1"
 
 
-def new_secret() -> str:
-    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+def endpoint_secret(pepper: bytes, endpoint_id: str, nonce: str) -> str:
+    """The endpoint's signing secret, derived (never stored) from the server pepper, its id and its nonce."""
+    derived = hmac.new(pepper, f"cinemesh webhook secret:{endpoint_id}:{nonce}".encode(), hashlib.sha256).digest()
+    return "whsec_" + base64.b64encode(derived).decode()
 
 
 def sign(secret: str, event_id: str, timestamp: int, body: str) -> str:
@@ -126,8 +130,9 @@ class CreatedEndpoint:
 class WebhooksApi:
     """Endpoints and delivery logs of the caller's account (the HTTP routes call this)."""
 
-    def __init__(self, store: WebhookStore) -> None:
+    def __init__(self, store: WebhookStore, pepper: bytes) -> None:
         self._store = store
+        self._pepper = pepper
 
     def create(self, account: Account, name: str, url: str, event_types: list[str] | None) -> CreatedEndpoint:
         require(account, "jobs:write")
@@ -143,14 +148,16 @@ class WebhooksApi:
                 f"{', '.join(map(repr, unknown))} not offered; choose from {', '.join(EVENT_TYPES.values())}",
             )
         now = utcnow()
-        secret = new_secret()
+        endpoint_id, nonce = "we_" + secrets.token_hex(12), secrets.token_hex(16)
+        secret = endpoint_secret(self._pepper, endpoint_id, nonce)
         endpoint = Endpoint(
-            endpoint_id="we_" + secrets.token_hex(12),
+            endpoint_id=endpoint_id,
             account_id=account.account_id,
             name=name,
             url=url,
             event_types=tuple(chosen),
-            secret=secret,
+            secret_nonce=nonce,
+            secret_hint=f"whsec_…{secret[-4:]}",
             created_at=now,
             updated_at=now,
             deleted_at=None,
@@ -188,8 +195,9 @@ def _check_url(url: str) -> None:
 class WebhookDispatcher:
     """Finds events and delivers them; a Background of the gateway's host, acting only while it leads."""
 
-    def __init__(self, settings: Settings, store: WebhookStore, leadership: Leadership) -> None:
+    def __init__(self, settings: Settings, store: WebhookStore, leadership: Leadership, pepper: bytes) -> None:
         self._settings = settings
+        self._pepper = pepper
         self._store = store
         self._leadership = leadership
         self._session = requests.Session()
@@ -275,7 +283,11 @@ class WebhookDispatcher:
             response = self._session.post(
                 endpoint.url,
                 data=delivery.payload.encode(),
-                headers=signed_headers(endpoint.secret, delivery.event_id, delivery.payload),
+                headers=signed_headers(
+                    endpoint_secret(self._pepper, endpoint.endpoint_id, endpoint.secret_nonce),
+                    delivery.event_id,
+                    delivery.payload,
+                ),
                 timeout=self._settings.webhook_timeout_seconds,
                 allow_redirects=False,
             )

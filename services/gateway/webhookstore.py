@@ -27,8 +27,10 @@ webhook_endpoints = sa.Table(
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("url", sa.Text, nullable=False),
     sa.Column("event_types", sa.String(200), nullable=False),  # space-separated
-    # The signing secret (`whsec_<base64>`): shown once at creation, kept to sign every delivery.
-    sa.Column("secret", sa.String(100), nullable=False),
+    # The signing secret is never stored: it is derived from the server pepper, the endpoint id and this random
+    # nonce (`webhooks.endpoint_secret`), so a copy of the database cannot forge deliveries. The hint is its end.
+    sa.Column("secret_nonce", sa.String(32), nullable=False),
+    sa.Column("secret_hint", sa.String(16), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     # Deleted endpoints stay (soft delete) so that their delivery log can still be read.
@@ -77,7 +79,8 @@ class Endpoint:
     name: str
     url: str
     event_types: tuple[str, ...]
-    secret: str
+    secret_nonce: str
+    secret_hint: str
     created_at: dt.datetime
     updated_at: dt.datetime
     deleted_at: dt.datetime | None
@@ -148,7 +151,8 @@ class WebhookStore:
                     name=endpoint.name,
                     url=endpoint.url,
                     event_types=" ".join(endpoint.event_types),
-                    secret=endpoint.secret,
+                    secret_nonce=endpoint.secret_nonce,
+                    secret_hint=endpoint.secret_hint,
                     created_at=endpoint.created_at,
                     updated_at=endpoint.updated_at,
                 )

@@ -21,6 +21,7 @@ from pathlib import Path
 import openai
 import pytest
 import requests
+import sqlalchemy as sa
 from support import job_store
 
 from cinemesh.gateway.http import create_app
@@ -29,7 +30,7 @@ from cinemesh.gateway.jobs import JobsApi
 from cinemesh.gateway.reconciler import Leadership
 from cinemesh.gateway.watch import JobWatchHub
 from cinemesh.gateway.webhooks import DISPATCHER_LOCK_KEY, WebhookDispatcher, WebhooksApi, sign
-from cinemesh.gateway.webhookstore import WebhookStore
+from cinemesh.gateway.webhookstore import WebhookStore, webhook_endpoints
 from cinemesh.runtime.artifacts import ArtifactStore
 from cinemesh.runtime.auth import Keyring, Principal
 from cinemesh.runtime.bus import OutboundRecord, Publisher
@@ -37,6 +38,7 @@ from cinemesh.runtime.config import Settings
 from cinemesh.runtime.jobstore import JobStore
 from cinemesh.v1 import common_pb2, events_pb2, gateway_pb2
 
+PEPPER = b"p" * 32
 #: Fast retries for the tests: the first after 0.1 s, doubling, at most 0.4 s apart.
 FAST_RETRIES = {
     "CINEMESH_WEBHOOK_INTERVAL_SECONDS": "0.05",
@@ -132,15 +134,15 @@ def _gateway(store: JobStore, tmp_path: Path, env: dict[str, str]) -> Iterator[G
     settings = Settings.from_env(
         "gateway", {"CINEMESH_STATE_DIR": str(tmp_path), "CINEMESH_RATE_LIMIT_RPS": "0", **FAST_RETRIES, **env}
     )
-    keyring = Keyring(store, b"p" * 32)
+    keyring = Keyring(store, PEPPER)
     jobs = JobsApi(settings, store, ArtifactStore((tmp_path / "a").as_uri()), NullPublisher(settings), keyring)
     webhook_store = WebhookStore(store)
     webhook_store.create_schema()
     hub = JobWatchHub(jobs, store, poll_seconds=0.05)
     app = create_app(jobs, hub, 5.0)
-    app.state.webhooks = WebhooksApi(webhook_store)
+    app.state.webhooks = WebhooksApi(webhook_store, PEPPER)
     front = HttpFront(app, "127.0.0.1", 0, 5.0, 1.0)
-    dispatcher = WebhookDispatcher(settings, webhook_store, Leadership(store, DISPATCHER_LOCK_KEY))
+    dispatcher = WebhookDispatcher(settings, webhook_store, Leadership(store, DISPATCHER_LOCK_KEY), PEPPER)
     front.start()
     try:
         yield Gateway(store, jobs, dispatcher, f"http://127.0.0.1:{front.port}", keyring)
@@ -184,6 +186,9 @@ def test_events_are_signed_so_the_sdk_verifies_them(gateway: Gateway, receiver: 
     client = gateway.sdk(key)
     created = client.webhooks.create(name="ci", url=receiver.url, event_types=["video.completed", "video.failed"])
     assert created.signing_secret.startswith("whsec_") and created.object == "webhook_endpoint"
+    with gateway.store.engine.connect() as conn:  # the secret is derived when signing, never stored
+        stored = [str(value) for row in conn.execute(sa.select(webhook_endpoints)) for value in row]
+    assert stored and not any(created.signing_secret[6:14] in value for value in stored)
     completed, failed, cancelled = gateway.submit(key), gateway.submit(key), gateway.submit(key)
     gateway.complete(completed)
     gateway.jobs.on_failed(events_pb2.JobFailed(job_id=failed, stage=common_pb2.STAGE_PROMPT, reason="blocked"))
@@ -242,7 +247,7 @@ def test_retries_stop_after_the_horizon(store: JobStore, tmp_path: Path, receive
         endpoint = gateway.sdk(key).webhooks.create(name="broken", url=receiver.url, event_types=["video.completed"])
         gateway.complete(gateway.submit(key))
         gateway.dispatcher.start()
-        api = WebhooksApi(WebhookStore(store))
+        api = WebhooksApi(WebhookStore(store), PEPPER)
         _until(lambda: [d.status for d in api.deliveries(gateway.caller(key), endpoint.id, 10)] == ["failed"])
         failed = api.deliveries(gateway.caller(key), endpoint.id, 10)[0]
         assert failed.last_status_code == 500 and failed.attempts >= 2 and failed.next_attempt_at is None
