@@ -158,7 +158,7 @@ def main() -> None:
     create_schema(webhook_store.create_schema)
     # Webhook signing secrets derive from the API-key pepper (never stored); one dispatcher delivers at a time.
     pepper = load_pepper(settings.key_pepper, settings.state_dir)
-    front.state.webhooks = WebhooksApi(webhook_store, pepper)
+    front.state.webhooks = WebhooksApi(webhook_store, pepper, settings.webhook_allow_private_urls)
     app.host.add_background(
         WebhookDispatcher(settings, webhook_store, Leadership(app.store, DISPATCHER_LOCK_KEY), pepper)
     )

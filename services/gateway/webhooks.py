@@ -27,9 +27,11 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 import secrets
+import socket
 import threading
 import time
 import urllib.parse
@@ -130,16 +132,17 @@ class CreatedEndpoint:
 class WebhooksApi:
     """Endpoints and delivery logs of the caller's account (the HTTP routes call this)."""
 
-    def __init__(self, store: WebhookStore, pepper: bytes) -> None:
+    def __init__(self, store: WebhookStore, pepper: bytes, allow_private_urls: bool = False) -> None:
         self._store = store
         self._pepper = pepper
+        self._allow_private_urls = allow_private_urls
 
     def create(self, account: Account, name: str, url: str, event_types: list[str] | None) -> CreatedEndpoint:
         require(account, "jobs:write")
         name = name.strip()
         if not 1 <= len(name) <= MAX_NAME_CHARS:
             raise InvalidArgument("name", f"give the endpoint a name of 1-{MAX_NAME_CHARS} characters")
-        _check_url(url)
+        _check_url(url, self._allow_private_urls)
         chosen = list(dict.fromkeys(event_types)) if event_types else list(EVENT_TYPES.values())
         unknown = [kind for kind in chosen if kind not in EVENT_TYPES.values()]
         if unknown:
@@ -184,12 +187,32 @@ class WebhooksApi:
         return self._store.deliveries_of(endpoint_id, limit)
 
 
-def _check_url(url: str) -> None:
+def _check_url(url: str, allow_private: bool) -> None:
     parts = urllib.parse.urlsplit(url)
     if len(url) > MAX_URL_CHARS or parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidArgument("url", f"{url[:100]!r} is not an http(s) URL of at most {MAX_URL_CHARS} characters")
     if parts.username or parts.password:
         raise InvalidArgument("url", "credentials in the URL are not accepted; verify the signature instead")
+    try:
+        literal = ipaddress.ip_address(parts.hostname)
+    except ValueError:
+        return  # a host name: checked when it is resolved, at each delivery
+    if not allow_private and not literal.is_global:
+        raise InvalidArgument("url", f"{parts.hostname} is not a public address; webhooks go to public receivers")
+
+
+def private_address_of(url: str) -> str | None:
+    """The first non-public address the URL's host resolves to (loopback, private, link-local, reserved), if any."""
+    parts = urllib.parse.urlsplit(url)
+    try:
+        found = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+    except (socket.gaierror, UnicodeError):
+        return None  # unresolvable: the POST itself fails and is retried
+    for *_, sockaddr in found:
+        address = ipaddress.ip_address(sockaddr[0])
+        if not address.is_global:
+            return str(address)
+    return None
 
 
 class WebhookDispatcher:
@@ -276,6 +299,16 @@ class WebhookDispatcher:
                 delivery, status="abandoned", at=now, next_attempt_at=None, status_code=None, error="endpoint deleted"
             )
             metrics.WEBHOOK_DELIVERIES.labels("abandoned").inc()
+            return
+        private = None if self._settings.webhook_allow_private_urls else private_address_of(endpoint.url)
+        if private is not None:
+            error = (
+                f"refused: {urllib.parse.urlsplit(endpoint.url).hostname} resolves to {private}, not a public address"
+            )
+            self._store.record_attempt(
+                delivery, status="failed", at=now, next_attempt_at=None, status_code=None, error=error
+            )
+            metrics.WEBHOOK_DELIVERIES.labels("failed").inc()
             return
         started = time.monotonic()
         status_code: int | None = None

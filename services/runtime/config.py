@@ -94,8 +94,13 @@ def _planner(env: Mapping[str, str]) -> dict[str, object]:
 
 
 def _billing(env: Mapping[str, str]) -> dict[str, object]:
-    """The USD price table's override and the webhook delivery loop's timing."""
+    """The USD price table's override and the webhook delivery loop's timing and reach."""
+    in_cluster = env.get("CINEMESH_DEPLOYMENT", "embedded").strip().lower() == "cluster"
+    allow_private = _choice(
+        env, "CINEMESH_WEBHOOK_ALLOW_PRIVATE_URLS", "false" if in_cluster else "true", ("true", "false")
+    )
     return {
+        "webhook_allow_private_urls": allow_private == "true",
         "price_table": env.get("CINEMESH_PRICE_TABLE", "").strip(),
         "webhook_interval_seconds": _number(env, "CINEMESH_WEBHOOK_INTERVAL_SECONDS", 1.0, 0.05, 600.0),
         "webhook_timeout_seconds": _number(env, "CINEMESH_WEBHOOK_TIMEOUT_SECONDS", 10.0, 0.1, 120.0),
@@ -238,6 +243,9 @@ class Settings:
     webhook_backoff_seconds: float = 5.0
     webhook_max_delay_seconds: float = 3600.0
     webhook_retry_horizon_seconds: float = 86400.0
+    # Whether webhooks may be sent to loopback, private, link-local or reserved addresses (the cluster's own
+    # services among them): yes on one machine (embedded), no in a cluster unless set.
+    webhook_allow_private_urls: bool = True
 
     @classmethod
     def from_env(cls, service: str, env: Mapping[str, str] | None = None) -> Settings:

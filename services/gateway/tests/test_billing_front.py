@@ -140,7 +140,7 @@ def _gateway(store: JobStore, tmp_path: Path, env: dict[str, str]) -> Iterator[G
     webhook_store.create_schema()
     hub = JobWatchHub(jobs, store, poll_seconds=0.05)
     app = create_app(jobs, hub, 5.0)
-    app.state.webhooks = WebhooksApi(webhook_store, PEPPER)
+    app.state.webhooks = WebhooksApi(webhook_store, PEPPER, settings.webhook_allow_private_urls)
     front = HttpFront(app, "127.0.0.1", 0, 5.0, 1.0)
     dispatcher = WebhookDispatcher(settings, webhook_store, Leadership(store, DISPATCHER_LOCK_KEY), PEPPER)
     front.start()
@@ -348,3 +348,24 @@ def test_the_usage_export_sums_to_what_the_jobs_recorded(gateway: Gateway) -> No
         refused = requests.get(usage, params=params, headers=auth, timeout=5)
         assert refused.status_code == 400, (params, refused.text)
     assert requests.get(usage, timeout=5).status_code == 401
+
+
+def test_a_cluster_gateway_sends_no_webhook_to_a_private_address(
+    store: JobStore, tmp_path: Path, receiver: Receiver
+) -> None:
+    receiver.start()
+    with _gateway(store, tmp_path, {"CINEMESH_DEPLOYMENT": "cluster", "CINEMESH_KEY_PEPPER": "cA" * 22}) as gateway:
+        key = gateway.key("acct")
+        client = gateway.sdk(key)
+        for literal in ("127.0.0.1", "10.1.2.3", "169.254.169.254", "[::1]"):
+            with pytest.raises(openai.BadRequestError, match="not a public address"):
+                client.webhooks.create(name="in", url=f"http://{literal}/hooks", event_types=["video.completed"])
+        # A host name is resolved when delivering: `localhost` is refused then, for good.
+        endpoint = client.webhooks.create(
+            name="local", url=f"http://localhost:{receiver.port}/hooks", event_types=["video.completed"]
+        )
+        gateway.complete(gateway.submit(key))
+        assert gateway.dispatcher.run_once() == 1
+        (refused,) = WebhooksApi(WebhookStore(store), PEPPER).deliveries(gateway.caller(key), endpoint.id, 10)
+        assert refused.status == "failed" and "not a public address" in (refused.last_error or "")
+        assert receiver.received == []
