@@ -22,7 +22,8 @@ def mesh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedMesh]:
         state_dir,
         model_runtime=os.environ.get("CINEMESH_TEST_MODEL_RUNTIME", "ray"),
         # Outages in the tests last seconds, not minutes: transient causes are retried for 20 s.
-        extra_env={"CINEMESH_RETRY_HORIZON_SECONDS": "20"},
+        # Webhook retries start after 0.5 s, so a receiver that was down gets its event within seconds.
+        extra_env={"CINEMESH_RETRY_HORIZON_SECONDS": "20", "CINEMESH_WEBHOOK_BACKOFF_SECONDS": "0.5"},
     )
     try:
         mesh.start(timeout=240)

@@ -24,6 +24,7 @@ import requests
 import sqlalchemy as sa
 from support import job_store
 
+from cinemesh.cli import main as cli
 from cinemesh.gateway.http import create_app
 from cinemesh.gateway.httpserver import HttpFront
 from cinemesh.gateway.jobs import JobsApi
@@ -369,3 +370,34 @@ def test_a_cluster_gateway_sends_no_webhook_to_a_private_address(
         (refused,) = WebhooksApi(WebhookStore(store), PEPPER).deliveries(gateway.caller(key), endpoint.id, 10)
         assert refused.status == "failed" and "not a public address" in (refused.last_error or "")
         assert receiver.received == []
+
+
+def test_the_cli_manages_endpoints_and_exports_usage(
+    gateway: Gateway, receiver: Receiver, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = gateway.key("acct")
+    monkeypatch.setenv("CINEMESH_HTTP_URL", gateway.base_url)
+    monkeypatch.setenv("CINEMESH_API_KEY", key)
+    assert cli.main(["webhooks", "create", receiver.url, "--name", "cli", "--event", "video.completed"]) == 0
+    secret = capsys.readouterr().out.strip()
+    assert secret.startswith("whsec_")
+    cli.main(["webhooks", "list"])
+    (listed,) = capsys.readouterr().out.splitlines()
+    endpoint_id = listed.split()[0]
+    receiver.start()
+    job_id = gateway.submit(key)
+    gateway.complete(job_id)
+    gateway.dispatcher.run_once()
+    cli.main(["webhooks", "deliveries", endpoint_id])
+    (entry,) = capsys.readouterr().out.splitlines()
+    assert f"video.completed  {job_id}  delivered  1 attempt(s)  200" in entry
+    ((_, body),) = [(r.headers, r.body) for r in receiver.received]
+    gateway.sdk(key).webhooks.unwrap(body, receiver.received[0].headers, secret=secret)
+    cli.main(["usage"])
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [(row["job_id"], row["state"], row["credits"]) for row in rows] == [(job_id, "completed", "80")]
+    cli.main(["webhooks", "delete", endpoint_id])
+    cli.main(["webhooks", "list"])
+    assert capsys.readouterr().out == ""
+    with pytest.raises(SystemExit, match="HTTP 404"):
+        cli.main(["webhooks", "delete", endpoint_id])
