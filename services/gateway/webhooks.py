@@ -56,6 +56,8 @@ EVENT_TYPES = {"completed": "video.completed", "failed": "video.failed", "cancel
 DISPATCHER_LOCK_KEY = 0x63696E7765626B68  # "cinwebkh"
 #: The event scan re-reads this far behind its cursor, for jobs whose end committed after a later one's.
 SCAN_OVERLAP = dt.timedelta(seconds=120)
+#: Settled deliveries stay in the log this long, then they are deleted.
+LOG_RETENTION = dt.timedelta(days=30)
 #: Deliveries POSTed at once (one slow receiver does not hold up the others).
 SENDERS = 8
 #: Characters of a receiver's answer or error kept in the delivery log.
@@ -227,6 +229,7 @@ class WebhookDispatcher:
         self._pool = ThreadPoolExecutor(SENDERS, thread_name_prefix="webhook-send")
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="webhooks", daemon=True)
+        self._next_prune = 0.0
 
     def start(self) -> None:
         self._thread.start()
@@ -255,6 +258,9 @@ class WebhookDispatcher:
         due = self._store.due(utcnow())
         list(self._pool.map(lambda item: self._attempt(*item), due))
         metrics.WEBHOOK_PENDING.set(self._store.pending_count())
+        if time.monotonic() >= self._next_prune:
+            self._store.prune(utcnow() - LOG_RETENTION)
+            self._next_prune = time.monotonic() + 3600.0
         return len(due)
 
     def scan(self) -> int:

@@ -211,6 +211,10 @@ def test_events_are_signed_so_the_sdk_verifies_them(gateway: Gateway, receiver: 
         client.webhooks.unwrap(receiver.received[0].body, receiver.received[0].headers, secret=other.signing_secret)
     # A second round finds nothing new: each event is delivered once per endpoint.
     assert gateway.dispatcher.run_once() == 0 and len(receiver.received) == 2
+    # Settled deliveries leave the log after the retention; a pending one never does.
+    webhook_store = WebhookStore(gateway.store)
+    assert webhook_store.prune(dt.datetime.now(dt.UTC) - dt.timedelta(days=1)) == 0
+    assert webhook_store.prune(dt.datetime.now(dt.UTC) + dt.timedelta(days=1)) == 2
 
 
 def test_a_receiver_that_is_down_gets_the_event_later(gateway: Gateway, receiver: Receiver) -> None:
