@@ -57,6 +57,91 @@ class EndpointCreate(BaseModel):
     )
 
 
+class WebhookEndpointOut(BaseModel):
+    """A webhook endpoint, as the `openai` SDK's `WebhookEndpoint` types it."""
+
+    id: str
+    object: Literal["webhook_endpoint"]
+    created_at: int
+    updated_at: int
+    name: str
+    url: str
+    event_types: list[str]
+    signing_secret_hint: str
+    signing_secret: str | None = Field(default=None, description="Only in the answer that created the endpoint.")
+
+
+class WebhookEndpointList(BaseModel):
+    object: Literal["list"]
+    data: list[WebhookEndpointOut]
+    first_id: str | None
+    last_id: str | None
+    has_more: bool
+
+
+class DeletedWebhookEndpoint(BaseModel):
+    id: str
+    deleted: bool
+    object: Literal["webhook_endpoint.deleted"]
+
+
+class WebhookDeliveryOut(BaseModel):
+    """One event's delivery to one endpoint; times are Unix seconds."""
+
+    id: str = Field(description="The event id: the `webhook-id` header of every attempt.")
+    object: Literal["webhook_delivery"]
+    endpoint_id: str
+    type: str
+    video_id: str
+    status: Literal["pending", "delivered", "failed", "abandoned"]
+    attempts: int
+    last_status_code: int | None
+    last_error: str | None
+    created_at: int
+    last_attempt_at: int | None
+    next_attempt_at: int | None
+    delivered_at: int | None
+
+
+class WebhookDeliveryList(BaseModel):
+    object: Literal["list"]
+    data: list[WebhookDeliveryOut]
+    first_id: str | None
+    last_id: str | None
+    has_more: bool
+
+
+class UsageRowOut(BaseModel):
+    job_id: str
+    state: Literal["completed", "failed", "cancelled"]
+    tier: str
+    resolution: str
+    seconds: float
+    billing: Literal["credits", "usd"]
+    credits: int
+    price_micros: int = Field(description="USD micro-dollars (10^-6 USD); 0 unless completed and billed in USD.")
+    price_usd: str
+    created_at: str
+    finished_at: str
+
+
+class UsageOut(BaseModel):
+    object: Literal["usage"]
+    account_id: str
+    start: str
+    end: str
+    total_seconds: float
+    total_credits: int
+    total_price_micros: int
+    total_usd: str
+    data: list[UsageRowOut]
+
+
+class BillingOut(BaseModel):
+    account_id: str
+    billing: Literal["credits", "usd"]
+
+
 class BillingChange(BaseModel):
     billing: Literal["credits", "usd"] = Field(description="credits: prepaid credits; usd: billed per second in USD.")
 
@@ -109,17 +194,23 @@ def _list(data: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _json_schema(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": {"type": "object"}}}}
+def _answer(model: type[BaseModel], description: str) -> dict[int | str, dict[str, Any]]:
+    return {200: {"model": model, "description": description}, **_ERRORS}
+
+
+_CREATED = _answer(WebhookEndpointOut, "The endpoint with `signing_secret`, shown this once.")
+_ENDPOINTS = _answer(WebhookEndpointList, "A list of endpoints (without their secrets).")
+_DELIVERIES = _answer(WebhookDeliveryList, "A list of deliveries, newest first.")
+_DELETED = _answer(DeletedWebhookEndpoint, "The endpoint is deleted.")
 
 
 @router.post(
     "/v1/webhook_endpoints",
     tags=["webhooks"],
     summary="Register a webhook endpoint; its signing secret is in this answer only",
-    responses={200: _json_schema("The endpoint with `signing_secret`."), **_ERRORS},
+    responses=_CREATED,
 )
-@router.post("/v1/webhooks", tags=["webhooks"], summary="Register a webhook endpoint (alias)", responses=_ERRORS)
+@router.post("/v1/webhooks", tags=["webhooks"], summary="Register a webhook endpoint (alias)", responses=_CREATED)
 async def create_endpoint(body: EndpointCreate, api: Webhooks, caller: Caller) -> JSONResponse:
     event_types = list(body.event_types) if body.event_types else None
     created = await run_in_threadpool(api.create, caller, body.name, body.url, event_types)
@@ -130,9 +221,9 @@ async def create_endpoint(body: EndpointCreate, api: Webhooks, caller: Caller) -
     "/v1/webhook_endpoints",
     tags=["webhooks"],
     summary="List the account's webhook endpoints, newest first",
-    responses={200: _json_schema("A list of endpoints (without their secrets)."), **_ERRORS},
+    responses=_ENDPOINTS,
 )
-@router.get("/v1/webhooks", tags=["webhooks"], summary="List webhook endpoints (alias)", responses=_ERRORS)
+@router.get("/v1/webhooks", tags=["webhooks"], summary="List webhook endpoints (alias)", responses=_ENDPOINTS)
 async def list_endpoints(api: Webhooks, caller: Caller) -> JSONResponse:
     endpoints = await run_in_threadpool(api.list, caller)
     return JSONResponse(_list([_endpoint_json(endpoint) for endpoint in endpoints]))
@@ -142,10 +233,10 @@ async def list_endpoints(api: Webhooks, caller: Caller) -> JSONResponse:
     "/v1/webhook_endpoints/{endpoint_id}/deliveries",
     tags=["webhooks"],
     summary="The endpoint's delivery log: every event, its attempts and outcome, newest first",
-    responses={200: _json_schema("A list of deliveries."), **_ERRORS},
+    responses=_DELIVERIES,
 )
 @router.get(
-    "/v1/webhooks/{endpoint_id}/deliveries", tags=["webhooks"], summary="Delivery log (alias)", responses=_ERRORS
+    "/v1/webhooks/{endpoint_id}/deliveries", tags=["webhooks"], summary="Delivery log (alias)", responses=_DELIVERIES
 )
 async def list_deliveries(
     endpoint_id: EndpointId, api: Webhooks, caller: Caller, limit: Annotated[int, Query(ge=1, le=1000)] = 100
@@ -158,7 +249,7 @@ async def list_deliveries(
     "/v1/webhook_endpoints/{endpoint_id}",
     tags=["webhooks"],
     summary="Read a webhook endpoint",
-    responses={200: _json_schema("The endpoint (without its secret)."), **_ERRORS},
+    responses=_answer(WebhookEndpointOut, "The endpoint (without its secret)."),
 )
 async def get_endpoint(endpoint_id: EndpointId, api: Webhooks, caller: Caller) -> JSONResponse:
     return JSONResponse(_endpoint_json(await run_in_threadpool(api.get, caller, endpoint_id)))
@@ -168,9 +259,9 @@ async def get_endpoint(endpoint_id: EndpointId, api: Webhooks, caller: Caller) -
     "/v1/webhook_endpoints/{endpoint_id}",
     tags=["webhooks"],
     summary="Delete a webhook endpoint; its pending deliveries are abandoned, its log stays readable",
-    responses={200: _json_schema("`{id, deleted: true, object: webhook_endpoint.deleted}`."), **_ERRORS},
+    responses=_DELETED,
 )
-@router.delete("/v1/webhooks/{endpoint_id}", tags=["webhooks"], summary="Delete (alias)", responses=_ERRORS)
+@router.delete("/v1/webhooks/{endpoint_id}", tags=["webhooks"], summary="Delete (alias)", responses=_DELETED)
 async def delete_endpoint(endpoint_id: EndpointId, api: Webhooks, caller: Caller) -> JSONResponse:
     await run_in_threadpool(api.delete, caller, endpoint_id)
     return JSONResponse({"id": endpoint_id, "deleted": True, "object": "webhook_endpoint.deleted"})
@@ -205,7 +296,8 @@ def parse_instant(field: str, value: str) -> dt.datetime:
     responses={
         200: {
             "description": "JSON with totals and `data` rows, or CSV with a header row.",
-            "content": {"application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": {"type": "string"}}},
+            "model": UsageOut,
+            "content": {"text/csv": {"schema": {"type": "string"}}},
         },
         **_ERRORS,
     },
@@ -240,7 +332,7 @@ async def export_usage(
     "/v1/admin/accounts/{account_id}/billing",
     tags=["admin"],
     summary="Set how an account pays for the jobs it submits from now on: credits or usd (admin scope)",
-    responses={200: _json_schema("`{account_id, billing}`."), **_ERRORS},
+    responses=_answer(BillingOut, "The account's billing mode now."),
 )
 async def set_billing(account_id: AccountId, body: BillingChange, jobs: Jobs, caller: Caller) -> JSONResponse:
     await run_in_threadpool(jobs.set_billing, caller, account_id, body.billing)

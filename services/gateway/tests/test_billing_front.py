@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import jsonschema
 import openai
 import pytest
 import requests
@@ -173,6 +174,15 @@ def receiver() -> Iterator[Receiver]:
     created.stop()
 
 
+def _conforms(gateway: Gateway, schema: str, body: object) -> None:
+    """`body` matches the named schema of the front's own OpenAPI document."""
+    document = requests.get(f"{gateway.base_url}/v1/openapi.json", timeout=5).json()
+    validator = jsonschema.Draft202012Validator(
+        {"$ref": f"#/components/schemas/{schema}", "components": document["components"]}
+    )
+    validator.validate(body)
+
+
 def _until(condition: Callable[[], bool], timeout: float = 15.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -231,6 +241,9 @@ def test_a_receiver_that_is_down_gets_the_event_later(gateway: Gateway, receiver
         return requests.get(log_url, headers=auth, timeout=5).json()["data"]  # type: ignore[no-any-return]
 
     _until(lambda: bool(log()) and log()[0]["attempts"] >= 2)
+    _conforms(gateway, "WebhookDeliveryList", requests.get(log_url, headers=auth, timeout=5).json())
+    listed = requests.get(f"{gateway.base_url}/v1/webhook_endpoints", headers=auth, timeout=5).json()
+    _conforms(gateway, "WebhookEndpointList", listed)
     pending = log()[0]
     assert pending["status"] == "pending" and "ConnectionError" in pending["last_error"]
     receiver.start()
@@ -338,6 +351,7 @@ def test_the_usage_export_sums_to_what_the_jobs_recorded(gateway: Gateway) -> No
 
     usage = f"{gateway.base_url}/v1/usage"
     exported = requests.get(usage, headers=auth, timeout=5).json()
+    _conforms(gateway, "UsageOut", exported)
     assert {row["job_id"]: row["price_micros"] for row in exported["data"]} == recorded
     assert exported["total_price_micros"] == sum(recorded.values()) and exported["total_usd"] == "1.200000"
     answer = requests.get(
