@@ -54,16 +54,16 @@ class PriceTable:
         where = "CINEMESH_PRICE_TABLE"
         if not source:
             text, where = DEFAULT_TABLE.read_text(), str(DEFAULT_TABLE)
-        elif "\n" not in source and not source.lstrip().startswith("{") and Path(source).is_file():
+        elif "\n" not in source and len(source) < 4096 and Path(source).is_file():
             text, where = Path(source).read_text(), f"CINEMESH_PRICE_TABLE ({source})"
-        elif "\n" not in source and not source.lstrip().startswith("{"):
-            raise ConfigError(f"CINEMESH_PRICE_TABLE={source!r}: no such file (give a YAML file's path or YAML)")
         else:
             text = source
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             raise ConfigError(f"{where}: not YAML: {exc}") from None
+        if text is source and not isinstance(data, dict):
+            raise ConfigError(f"CINEMESH_PRICE_TABLE={source[:200]!r}: neither a YAML file's path nor a YAML table")
         return cls.parse(data, where)
 
     @classmethod

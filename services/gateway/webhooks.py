@@ -45,7 +45,7 @@ from cinemesh.gateway.webhookstore import Delivery, Endpoint, FinishedJob, Webho
 from cinemesh.runtime import metrics
 from cinemesh.runtime.auth import require
 from cinemesh.runtime.config import Settings
-from cinemesh.runtime.errors import InvalidArgument
+from cinemesh.runtime.errors import FailedPrecondition, InvalidArgument
 from cinemesh.runtime.jobstore import Account, utcnow
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,8 @@ LOG_RETENTION = dt.timedelta(days=30)
 SENDERS = 8
 #: Characters of a receiver's answer or error kept in the delivery log.
 ERROR_CHARS = 300
+#: Live endpoints one account may have.
+MAX_ENDPOINTS_PER_ACCOUNT = 20
 MAX_NAME_CHARS = 200
 MAX_URL_CHARS = 2000
 #: The ways a webhook endpoint is reached; the SDK's routes (`/v1/webhook_endpoints`) plus the issue's alias.
@@ -151,6 +153,10 @@ class WebhooksApi:
             raise InvalidArgument(
                 "event_types",
                 f"{', '.join(map(repr, unknown))} not offered; choose from {', '.join(EVENT_TYPES.values())}",
+            )
+        if len(self._store.endpoints_of(account.account_id)) >= MAX_ENDPOINTS_PER_ACCOUNT:
+            raise FailedPrecondition(
+                f"the account has {MAX_ENDPOINTS_PER_ACCOUNT} webhook endpoints, the most it may have; delete one first"
             )
         now = utcnow()
         endpoint_id, nonce = "we_" + secrets.token_hex(12), secrets.token_hex(16)

@@ -31,7 +31,13 @@ from cinemesh.gateway.httpserver import HttpFront
 from cinemesh.gateway.jobs import JobsApi
 from cinemesh.gateway.reconciler import Leadership
 from cinemesh.gateway.watch import JobWatchHub
-from cinemesh.gateway.webhooks import DISPATCHER_LOCK_KEY, WebhookDispatcher, WebhooksApi, sign
+from cinemesh.gateway.webhooks import (
+    DISPATCHER_LOCK_KEY,
+    MAX_ENDPOINTS_PER_ACCOUNT,
+    WebhookDispatcher,
+    WebhooksApi,
+    sign,
+)
 from cinemesh.gateway.webhookstore import WebhookStore, webhook_endpoints
 from cinemesh.runtime.artifacts import ArtifactStore
 from cinemesh.runtime.auth import Keyring, Principal
@@ -295,6 +301,10 @@ def test_endpoints_are_per_account_and_deleting_one_stops_its_deliveries(gateway
     with pytest.raises(openai.BadRequestError):
         client.webhooks.create(name="bad", url=receiver.url, event_types=["batch.completed"])
     assert client.webhooks.retrieve(endpoint.id).signing_secret_hint == f"whsec_…{endpoint.signing_secret[-4:]}"
+    for index in range(MAX_ENDPOINTS_PER_ACCOUNT):
+        other.webhooks.create(name=f"n{index}", url=receiver.url, event_types=["video.failed"])
+    with pytest.raises(openai.BadRequestError, match="the most it may have"):
+        other.webhooks.create(name="one too many", url=receiver.url, event_types=["video.failed"])
     gateway.complete(gateway.submit(key))
     gateway.dispatcher.scan()  # queued while the receiver is down ...
     deleted = client.webhooks.delete(endpoint.id)
@@ -332,7 +342,7 @@ def test_one_dispatcher_leads_on_postgresql(store: JobStore) -> None:
         assert first.held()
         assert second.held() is (store.engine.dialect.name != "postgresql")
         first.release()
-        assert second.held()
+        _until(second.held, timeout=10)  # PostgreSQL frees the lock once the old session's backend has ended
     finally:
         first.release()
         second.release()

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from support import job_store
 
 from cinemesh.gateway.jobs import JobsApi
@@ -109,7 +110,7 @@ def test_a_table_can_be_replaced_by_a_file_or_yaml_and_a_bad_one_is_refused(tmp_
     path.write_text(text)
     assert PriceTable.load(str(path)).per_second("plus", "720p", True) == 40_000
     assert PriceTable.load(text).per_second("pro", "1080p", False) == 2_000_001
-    with pytest.raises(ConfigError, match="no such file"):
+    with pytest.raises(ConfigError, match="neither a YAML file's path nor a YAML table"):
         PriceTable.load(str(tmp_path / "missing.yaml"))
     with pytest.raises(ConfigError, match=r"pro\.1080p is missing"):
         PriceTable.load(text.replace("    1080p: {silent: '2.000001', dialogue: 3}\n", ""))
@@ -198,3 +199,41 @@ def test_only_an_admin_switches_billing_and_the_switch_is_audited(store: JobStor
     assert store.account_billing("app") == "usd"
     job = _submit(api, _caller(store, "app"), 3.0)
     assert job.credits_reserved == 0 and store.get_job(job.job_id).billing == "usd"
+
+
+def test_billing_settings_are_read_and_checked_at_start_up(tmp_path: Path) -> None:
+    defaults = Settings.from_env("gateway", {})
+    assert (defaults.price_table, defaults.webhook_retry_horizon_seconds, defaults.webhook_allow_private_urls) == (
+        "",
+        86400.0,
+        True,
+    )
+    assert Settings.from_env("gateway", {"CINEMESH_DEPLOYMENT": "cluster"}).webhook_allow_private_urls is False
+    with pytest.raises(ConfigError, match="CINEMESH_WEBHOOK_BACKOFF_SECONDS"):
+        Settings.from_env("gateway", {"CINEMESH_WEBHOOK_BACKOFF_SECONDS": "soon"})
+    with pytest.raises(ConfigError, match="CINEMESH_WEBHOOK_ALLOW_PRIVATE_URLS"):
+        Settings.from_env("gateway", {"CINEMESH_WEBHOOK_ALLOW_PRIVATE_URLS": "maybe"})
+    # A malformed price table stops the gateway where it is loaded: when the jobs API is built.
+    settings = Settings.from_env("gateway", {"CINEMESH_PRICE_TABLE": "usd_per_second: {plus: {}}\n"})
+    with pytest.raises(ConfigError, match=r"plus\.480p is missing"):
+        JobsApi(settings, None, None, None, None)  # type: ignore[arg-type]
+
+
+def test_an_earlier_database_gains_the_billing_columns(store: JobStore) -> None:
+    record, _ = store.submit_job(
+        job_id=str(uuid.uuid4()),
+        account_id="app",
+        request_id=None,
+        tier="plus",
+        spec=b"",
+        seed=1,
+        duration_seconds=1.0,
+        credits=16,
+    )
+    with store.engine.begin() as conn:
+        for table, column in (("jobs", "price_micros"), ("jobs", "billing"), ("accounts", "billing")):
+            conn.execute(sa.text(f"ALTER TABLE {table} DROP COLUMN {column}"))
+    store.create_schema()
+    upgraded = store.get_job(record.job_id)
+    assert (upgraded.billing, upgraded.price_micros) == ("credits", 0)
+    assert store.account_billing("app") == "credits" and store.account_billing("api") == "credits"
