@@ -58,6 +58,8 @@ DISPATCHER_LOCK_KEY = 0x63696E7765626B68  # "cinwebkh"
 SCAN_OVERLAP = dt.timedelta(seconds=120)
 #: Settled deliveries stay in the log this long, then they are deleted.
 LOG_RETENTION = dt.timedelta(days=30)
+#: Due deliveries one round takes on.
+DUE_BATCH = 50
 #: Deliveries POSTed at once (one slow receiver does not hold up the others).
 SENDERS = 8
 #: Characters of a receiver's answer or error kept in the delivery log.
@@ -251,17 +253,19 @@ class WebhookDispatcher:
         return self._stop.is_set() or not self._thread.ident or self._thread.is_alive()
 
     def _run(self) -> None:
-        while not self._stop.wait(self._settings.webhook_interval_seconds):
+        backlog = False
+        while not self._stop.wait(0.0 if backlog else self._settings.webhook_interval_seconds):
+            backlog = False
             try:
                 if self._leadership.held():
-                    self.run_once()
+                    backlog = self.run_once() >= DUE_BATCH  # a full batch: more are due, go on at once
             except Exception as exc:  # the database is away: try again next round
                 log.warning("webhook round failed: %s", exc)
 
     def run_once(self) -> int:
         """One round: queue new events, send what is due; returns how many deliveries were attempted."""
         self.scan()
-        due = self._store.due(utcnow())
+        due = self._store.due(utcnow(), DUE_BATCH)
         list(self._pool.map(lambda item: self._attempt(*item), due))
         metrics.WEBHOOK_PENDING.set(self._store.pending_count())
         if time.monotonic() >= self._next_prune:
@@ -274,12 +278,16 @@ class WebhookDispatcher:
         cursor = self._store.cursor()
         since = utcnow() - SCAN_OVERLAP if cursor is None else cursor - SCAN_OVERLAP
         finished = self._store.finished_since(since)
+        endpoints = self._store.live_endpoints_of({job.account_id for job in finished})
         now = utcnow()
         deliveries = []
         for job in finished:
             event_type = EVENT_TYPES[job.state]
             body = event_body(job)
-            for endpoint in self._store.endpoints_for_event(job.account_id, event_type, job.finished_at):
+            # Endpoints subscribed to the event that existed when the job ended.
+            for endpoint in endpoints[job.account_id]:
+                if event_type not in endpoint.event_types or endpoint.created_at > job.finished_at:
+                    continue
                 deliveries.append(
                     Delivery(
                         event_id=event_id_of(job),
