@@ -58,6 +58,8 @@ DISPATCHER_LOCK_KEY = 0x63696E7765626B68  # "cinwebkh"
 SCAN_OVERLAP = dt.timedelta(seconds=120)
 #: Settled deliveries stay in the log this long, then they are deleted.
 LOG_RETENTION = dt.timedelta(days=30)
+#: Ended jobs one scan reads (after the cursor, and again behind it).
+SCAN_BATCH = 500
 #: Due deliveries one round takes on.
 DUE_BATCH = 50
 #: Deliveries POSTed at once (one slow receiver does not hold up the others).
@@ -274,10 +276,16 @@ class WebhookDispatcher:
         return len(due)
 
     def scan(self) -> int:
-        """Turns jobs that ended since the cursor into deliveries for the endpoints subscribed then."""
-        cursor = self._store.cursor()
-        since = utcnow() - SCAN_OVERLAP if cursor is None else cursor - SCAN_OVERLAP
-        finished = self._store.finished_since(since)
+        """Turns jobs that ended since the cursor into deliveries for the endpoints subscribed then.
+
+        The cursor is the latest end seen. Each round reads what ended after it (a batch at a time), and also
+        looks back SCAN_OVERLAP behind it for jobs without a delivery yet: an end whose transaction committed
+        after a later one's, or one left behind at a batch boundary.
+        """
+        cursor = self._store.cursor() or utcnow() - SCAN_OVERLAP  # a first start announces no older ends
+        fresh = self._store.finished_after(cursor, SCAN_BATCH)
+        late = self._store.finished_unannounced(cursor - SCAN_OVERLAP, cursor, SCAN_BATCH)
+        finished = late + fresh
         endpoints = self._store.live_endpoints_of({job.account_id for job in finished})
         now = utcnow()
         deliveries = []
@@ -306,11 +314,7 @@ class WebhookDispatcher:
                         delivered_at=None,
                     )
                 )
-        newest = max((job.finished_at for job in finished), default=None)
-        moved = newest if newest is not None and (cursor is None or newest > cursor) else cursor
-        if moved is None:
-            moved = since + SCAN_OVERLAP  # nothing has finished yet: start from now
-        return self._store.enqueue(deliveries, moved)
+        return self._store.enqueue(deliveries, max((job.finished_at for job in fresh), default=cursor))
 
     def _attempt(self, delivery: Delivery, endpoint: Endpoint | None) -> None:
         now = utcnow()

@@ -57,6 +57,7 @@ webhook_deliveries = sa.Table(
     sa.Column("delivered_at", sa.DateTime(timezone=True)),
     sa.Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
     sa.Index("ix_webhook_deliveries_endpoint", "endpoint_id", "created_at"),
+    sa.Index("ix_webhook_deliveries_job", "job_id"),
 )
 
 # How far the event scan has read `jobs.finished_at` (one row).
@@ -216,9 +217,17 @@ class WebhookStore:
             ).scalar()
         return _aware(value)
 
-    def finished_since(self, since: dt.datetime | None, limit: int = 500) -> list[FinishedJob]:
-        """Terminal jobs that finished at or after `since` (all of them when None), of accounts with a live
-        endpoint, oldest first."""
+    def finished_after(self, cursor: dt.datetime, limit: int = 500) -> list[FinishedJob]:
+        """Terminal jobs that ended after `cursor`, of accounts with a live endpoint, oldest first."""
+        return self._finished(jobs.c.finished_at > cursor, limit)
+
+    def finished_unannounced(self, start: dt.datetime, end: dt.datetime, limit: int = 500) -> list[FinishedJob]:
+        """Terminal jobs that ended in [start, end] and have no delivery yet (an end that committed after a later
+        one's, behind the cursor), of accounts with a live endpoint, oldest first."""
+        announced = sa.exists().where(webhook_deliveries.c.job_id == jobs.c.job_id)
+        return self._finished(sa.and_(jobs.c.finished_at >= start, jobs.c.finished_at <= end, ~announced), limit)
+
+    def _finished(self, condition: sa.ColumnElement[bool], limit: int) -> list[FinishedJob]:
         with_endpoint = sa.select(webhook_endpoints.c.account_id).where(webhook_endpoints.c.deleted_at.is_(None))
         query = (
             sa.select(
@@ -229,13 +238,11 @@ class WebhookStore:
                 jobs.c.finished_at,
                 jobs.c.failure_reason,
             )
-            .where(jobs.c.state.in_(TERMINAL), jobs.c.finished_at.is_not(None))
+            .where(jobs.c.state.in_(TERMINAL), jobs.c.finished_at.is_not(None), condition)
             .where(jobs.c.account_id.in_(with_endpoint.scalar_subquery()))
             .order_by(jobs.c.finished_at, jobs.c.job_id)
             .limit(limit)
         )
-        if since is not None:
-            query = query.where(jobs.c.finished_at >= since)
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return [

@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from support import job_store
 
 from cinemesh.cli import main as cli
+from cinemesh.gateway import webhooks
 from cinemesh.gateway.http import create_app
 from cinemesh.gateway.httpserver import HttpFront
 from cinemesh.gateway.jobs import JobsApi
@@ -43,7 +44,7 @@ from cinemesh.runtime.artifacts import ArtifactStore
 from cinemesh.runtime.auth import Keyring, Principal
 from cinemesh.runtime.bus import OutboundRecord, Publisher
 from cinemesh.runtime.config import Settings
-from cinemesh.runtime.jobstore import JobStore
+from cinemesh.runtime.jobstore import JobStore, jobs
 from cinemesh.v1 import common_pb2, events_pb2, gateway_pb2
 
 PEPPER = b"p" * 32
@@ -429,3 +430,36 @@ def test_the_cli_manages_endpoints_and_exports_usage(
     assert capsys.readouterr().out == ""
     with pytest.raises(SystemExit, match="HTTP 404"):
         cli.main(["webhooks", "delete", endpoint_id])
+
+
+def test_ends_behind_the_cursor_or_past_a_batch_are_still_announced(
+    gateway: Gateway, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    receiver.start()
+    key = gateway.key("acct")
+    endpoint = gateway.sdk(key).webhooks.create(name="all", url=receiver.url, event_types=["video.completed"])
+    time.sleep(0.5)  # the late ends below are before the cursor, yet after the endpoint was registered
+    first = gateway.submit(key)
+    gateway.complete(first)
+    gateway.dispatcher.run_once()
+    cursor = WebhookStore(gateway.store).cursor()
+    assert cursor is not None
+    monkeypatch.setattr(webhooks, "SCAN_BATCH", 2)  # read two ended jobs at a time
+
+    def end_at(job_ids: list[str], finished_at: dt.datetime) -> None:
+        for job_id in job_ids:
+            gateway.complete(job_id)
+        with gateway.store.engine.begin() as conn:
+            conn.execute(jobs.update().where(jobs.c.job_id.in_(job_ids)).values(finished_at=finished_at))
+
+    # Five ends that committed after the cursor had passed them, then five at one instant past it.
+    behind = [gateway.submit(key) for _ in range(5)]
+    end_at(behind, cursor - dt.timedelta(seconds=0.2))
+    together = [gateway.submit(key) for _ in range(5)]
+    end_at(together, cursor + dt.timedelta(seconds=5))
+    for _ in range(6):
+        gateway.dispatcher.run_once()
+    announced = [json.loads(r.body)["data"]["id"] for r in receiver.received]
+    assert sorted(announced) == sorted([first, *behind, *together])  # each once
+    log = WebhooksApi(WebhookStore(gateway.store), PEPPER).deliveries(gateway.caller(key), endpoint.id, 100)
+    assert {d.status for d in log} == {"delivered"} and len(log) == 11
