@@ -42,6 +42,10 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     usage.add_argument("--end", help="the same (default: now)")
     usage.add_argument("--format", choices=("csv", "json"), default="csv")
     usage.set_defaults(run=cmd_usage)
+    billing = commands.add_parser("billing", help="how an account pays: credits or usd (needs an admin key)")
+    billing.add_argument("account_id")
+    billing.add_argument("mode", choices=("credits", "usd"))
+    billing.set_defaults(run=cmd_billing)
 
 
 def _gateway() -> tuple[str, dict[str, str]]:
@@ -93,4 +97,10 @@ def cmd_usage(args: argparse.Namespace) -> int:
         print(json.dumps(answer.json(), indent=2))
     else:
         sys.stdout.write(answer.text)
+    return 0
+
+
+def cmd_billing(args: argparse.Namespace) -> int:
+    changed = _call("PUT", f"/v1/admin/accounts/{args.account_id}/billing", json={"billing": args.mode}).json()
+    console.print(f"{changed['account_id']} now pays in {changed['billing']}")
     return 0

@@ -16,6 +16,7 @@ cinemesh admin account create|list|set-tier|grant-credits   manage accounts (nee
 cinemesh admin key create|list|revoke|rotate                 manage API keys; a new key is printed once
 cinemesh webhooks create URL | list | delete ID | deliveries ID   webhook endpoints; the secret is printed once
 cinemesh usage [--start --end --format csv|json]            the account's finished jobs and what each cost
+cinemesh billing ACCOUNT credits|usd                         how an account pays (needs an admin key)
 """
 
 from __future__ import annotations

@@ -430,6 +430,11 @@ def test_the_cli_manages_endpoints_and_exports_usage(
     assert capsys.readouterr().out == ""
     with pytest.raises(SystemExit, match="HTTP 404"):
         cli.main(["webhooks", "delete", endpoint_id])
+    with pytest.raises(SystemExit, match=r"HTTP 403.*'admin' scope"):
+        cli.main(["billing", "acct", "usd"])
+    monkeypatch.setenv("CINEMESH_API_KEY", gateway.keyring.issue("other", ["admin"])[1])
+    assert cli.main(["billing", "acct", "usd"]) == 0
+    assert gateway.store.account_billing("acct") == "usd"
 
 
 def test_ends_behind_the_cursor_or_past_a_batch_are_still_announced(
