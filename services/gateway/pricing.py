@@ -54,7 +54,7 @@ class PriceTable:
         where = "CINEMESH_PRICE_TABLE"
         if not source:
             text, where = DEFAULT_TABLE.read_text(), str(DEFAULT_TABLE)
-        elif "\n" not in source and len(source) < 4096 and Path(source).is_file():
+        elif _is_file(source):
             text, where = Path(source).read_text(), f"CINEMESH_PRICE_TABLE ({source})"
         else:
             text = source
@@ -99,6 +99,14 @@ class PriceTable:
         """A clip's price in micro-dollars, rounded half up to the micro-dollar."""
         exact = Decimal(self.per_second(tier, resolution, dialogue)) * Decimal(repr(seconds))
         return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _is_file(source: str) -> bool:
+    """Whether the setting names a file (YAML text, e.g. a one-line JSON table, is no valid path: False)."""
+    try:
+        return "\n" not in source and Path(source).is_file()
+    except OSError:  # a name too long to be a path
+        return False
 
 
 def _micros(value: object, where: str) -> int:

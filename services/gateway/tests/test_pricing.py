@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import yaml
 from support import job_store
 
 from cinemesh.gateway.jobs import JobsApi
@@ -110,6 +112,9 @@ def test_a_table_can_be_replaced_by_a_file_or_yaml_and_a_bad_one_is_refused(tmp_
     path.write_text(text)
     assert PriceTable.load(str(path)).per_second("plus", "720p", True) == 40_000
     assert PriceTable.load(text).per_second("pro", "1080p", False) == 2_000_001
+    # The chart passes the table as one line of JSON, longer than a file name may be.
+    as_json = json.dumps({"currency": "USD", **yaml.safe_load(text)}, indent=1).replace("\n", "")
+    assert len(as_json) > 255 and PriceTable.load(as_json).per_second("plus", "480p", False) == 10_000
     with pytest.raises(ConfigError, match="neither a YAML file's path nor a YAML table"):
         PriceTable.load(str(tmp_path / "missing.yaml"))
     with pytest.raises(ConfigError, match=r"pro\.1080p is missing"):
