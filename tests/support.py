@@ -13,13 +13,14 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import grpc
 import pytest
 import sqlalchemy as sa
 from kafka import KafkaConsumer, TopicPartition
 
 from cinemesh.runtime.artifacts import ArtifactStore, job_key
+from cinemesh.runtime.config import TlsFiles
 from cinemesh.runtime.jobstore import JobStore
+from cinemesh.runtime.tls import open_channel
 from cinemesh.v1 import common_pb2, gateway_pb2, gateway_pb2_grpc, lipsync_pb2
 
 POSTGRES_URL = os.environ.get("CINEMESH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -69,10 +70,10 @@ def job_store(backend: str, tmp_path: Path) -> Iterator[JobStore]:
 
 
 class Client:
-    """A JobService client bound to one API key."""
+    """A JobService client bound to one API key (over TLS when `tls` has a CA)."""
 
-    def __init__(self, address: str, api_key: str) -> None:
-        self.channel = grpc.insecure_channel(address)
+    def __init__(self, address: str, api_key: str, tls: TlsFiles | None = None) -> None:
+        self.channel = open_channel(address, tls)
         self.stub = gateway_pb2_grpc.JobServiceStub(self.channel)
         self.metadata = [("authorization", f"Bearer {api_key}")]
 

@@ -169,6 +169,7 @@ def main() -> None:
             settings.http_port,
             settings.http_timeout_seconds,
             settings.shutdown_grace_seconds,
+            settings.tls,
         )
     )
 

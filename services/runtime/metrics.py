@@ -65,6 +65,13 @@ STAGE_INFLIGHT = Gauge(
     "Records a stage is working on right now.",
     ["stage"],
 )
+QUEUE_WAIT_SECONDS = Histogram(
+    "cinemesh_queue_wait_seconds",
+    "Time a stage's input record waited from publication until the stage started it, by stage and tier (the "
+    "tier of the lane it rode: pro or plus).",
+    ["stage", "tier"],
+    buckets=SECONDS_BUCKETS,
+)
 DLQ_RECORDS = Counter(
     "cinemesh_dlq_records_total",
     "Records sent to a dead-letter topic, by original topic.",
@@ -144,6 +151,8 @@ def init_consumer_series(stage: str, topics: list[str]) -> None:
     """Exports a consumer's series at 0 from the start, so rates and ratios exist before the first error."""
     STAGE_PROCESSING_SECONDS.labels(stage)
     STAGE_INFLIGHT.labels(stage)
+    for tier in TIERS:
+        QUEUE_WAIT_SECONDS.labels(stage, tier)
     for topic in topics:
         for outcome in STAGE_OUTCOMES:
             STAGE_RECORDS.labels(stage, topic, outcome)
