@@ -24,7 +24,7 @@ from cinemesh.runtime.bus import OutboundRecord
 from cinemesh.runtime.config import ConfigError
 from cinemesh.runtime.jobstore import JobRecord, JobStore
 from cinemesh.runtime.specs import RESOLUTIONS, TIER_LIMITS
-from cinemesh.runtime.topics import PLANS_PARSED
+from cinemesh.runtime.topics import PLANS_PARSED, base_topic
 from cinemesh.v1 import common_pb2, events_pb2
 
 log = logging.getLogger(__name__)
@@ -128,7 +128,7 @@ def plan_of(store: JobStore, job_id: str) -> common_pb2.ScenePlan | None:
         if run.stage != "prompt" or run.status != "done":
             continue
         for stored in run.outputs:
-            if stored.get("topic") == PLANS_PARSED:
+            if base_topic(stored.get("topic", "")) == PLANS_PARSED:  # either lane (a pro job's is plans.parsed.pro)
                 return events_pb2.PlanParsed.FromString(OutboundRecord.from_json(stored).value).plan
     return None
 

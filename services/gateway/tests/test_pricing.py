@@ -23,7 +23,7 @@ from cinemesh.runtime.bus import OutboundRecord, Publisher
 from cinemesh.runtime.config import ConfigError, Settings
 from cinemesh.runtime.errors import InvalidArgument, PermissionDenied
 from cinemesh.runtime.jobstore import JobStore
-from cinemesh.runtime.topics import PLANS_PARSED
+from cinemesh.runtime.topics import PLANS_PARSED, lane_of_tier, lane_topic
 from cinemesh.v1 import common_pb2, events_pb2, gateway_pb2, plan_pb2
 
 DAY = dt.timedelta(days=1)
@@ -73,9 +73,10 @@ def _submit(api: JobsApi, caller: Principal, seconds: float, resolution: str = "
 
 
 def _store_plan(store: JobStore, publisher: Publisher, job_id: str, lines: int) -> None:
-    """What the prompt stage stores when it finishes: its PlanParsed record, here with `lines` spoken lines."""
+    """What the prompt stage stores when it finishes: its PlanParsed record on the job's lane, with `lines` lines."""
     plan = common_pb2.ScenePlan(prompt="p", dialogue=[plan_pb2.DialogueLine(text="Hello.") for _ in range(lines)])
-    record = publisher.record(PLANS_PARSED, job_id, events_pb2.PlanParsed(job_id=job_id, plan=plan))
+    topic = lane_topic(PLANS_PARSED, lane_of_tier(store.get_job(job_id).tier))
+    record = publisher.record(topic, job_id, events_pb2.PlanParsed(job_id=job_id, plan=plan))
     store.claim_stage(job_id, "prompt", 1.0, "prompt-1", 30.0)
     assert store.finish_stage(job_id, "prompt", "prompt-1", [record.to_json()])
 
