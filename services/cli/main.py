@@ -14,6 +14,9 @@ cinemesh dlq list [--topic T]       dead-lettered records (TOPIC:PARTITION:OFFSE
 cinemesh dlq replay ID | --all      re-open the failed job and run it again from the stage that failed
 cinemesh admin account create|list|set-tier|grant-credits   manage accounts (needs an admin key)
 cinemesh admin key create|list|revoke|rotate                 manage API keys; a new key is printed once
+cinemesh webhooks create URL | list | delete ID | deliveries ID   webhook endpoints; the secret is printed once
+cinemesh usage [--start --end --format csv|json]            the account's finished jobs and what each cost
+cinemesh billing ACCOUNT credits|usd                         how an account pays (needs an admin key)
 
 cinemesh --ca CA.pem COMMAND        dial the mesh over TLS, trusting that CA (a local `up --tls` mesh: automatic)
 """
@@ -36,7 +39,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cinemesh.cli import admin
+from cinemesh.cli import admin, billing
 from cinemesh.cli.dlq import read_dead_letters, replay
 from cinemesh.mesh.launcher import EmbeddedMesh, MeshInfo, parse_replicas
 from cinemesh.runtime.bus import Publisher
@@ -587,6 +590,7 @@ def main(argv: list[str] | None = None) -> int:
     cameo.add_argument("--approve", nargs="*", default=[], metavar="ACCOUNT", help="approved accounts (share)")
     cameo.set_defaults(run=cmd_cameo)
     admin.add_parser(commands).set_defaults(run=cmd_admin)
+    billing.add_parsers(commands)
     args = parser.parse_args(argv)
     return int(args.run(args))
 

@@ -397,6 +397,9 @@ def create_app(jobs: JobsApi, hub: JobWatchHub, timeout_seconds: float) -> FastA
     app.state.jobs = jobs
     app.state.hub = hub
     app.include_router(router)
+    from cinemesh.gateway import billing_routes  # webhooks and usage; it imports this module's auth dependencies
+
+    app.include_router(billing_routes.router)
     app.add_middleware(RequestGuard, max_bytes=MAX_BODY_BYTES, timeout=timeout_seconds)
     app.add_middleware(TraceContext)
 

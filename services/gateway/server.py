@@ -13,11 +13,13 @@ from cinemesh.gateway.admin import AdminApi
 from cinemesh.gateway.http import create_app
 from cinemesh.gateway.httpserver import HttpFront
 from cinemesh.gateway.jobs import JobsApi
-from cinemesh.gateway.reconciler import Reconciler
+from cinemesh.gateway.reconciler import Leadership, Reconciler
 from cinemesh.gateway.watch import JobWatchHub
+from cinemesh.gateway.webhooks import DISPATCHER_LOCK_KEY, WebhookDispatcher, WebhooksApi
+from cinemesh.gateway.webhookstore import WebhookStore
 from cinemesh.runtime import metrics
-from cinemesh.runtime.app import ServiceApp
-from cinemesh.runtime.auth import Keyring, Principal, authorization_of
+from cinemesh.runtime.app import ServiceApp, create_schema
+from cinemesh.runtime.auth import Keyring, Principal, authorization_of, load_pepper
 from cinemesh.runtime.bus import Delivery
 from cinemesh.runtime.consumer import Consumer
 from cinemesh.runtime.jobstore import Account
@@ -151,6 +153,15 @@ def main() -> None:
     app.host.add_background(hub)
     settings = app.settings
     front = create_app(api, hub, settings.http_timeout_seconds)
+    metrics.init_billing_series()
+    webhook_store = WebhookStore(app.store)
+    create_schema(webhook_store.create_schema)
+    # Webhook signing secrets derive from the API-key pepper (never stored); one dispatcher delivers at a time.
+    pepper = load_pepper(settings.key_pepper, settings.state_dir)
+    front.state.webhooks = WebhooksApi(webhook_store, pepper, settings.webhook_allow_private_urls)
+    app.host.add_background(
+        WebhookDispatcher(settings, webhook_store, Leadership(app.store, DISPATCHER_LOCK_KEY), pepper)
+    )
     app.host.add_background(
         HttpFront(
             front,

@@ -111,6 +111,25 @@ def _planner(env: Mapping[str, str]) -> dict[str, object]:
     return settings
 
 
+def _billing(env: Mapping[str, str]) -> dict[str, object]:
+    """The USD price table's override and the webhook delivery loop's timing and reach."""
+    in_cluster = env.get("CINEMESH_DEPLOYMENT", "embedded").strip().lower() == "cluster"
+    allow_private = _choice(
+        env, "CINEMESH_WEBHOOK_ALLOW_PRIVATE_URLS", "false" if in_cluster else "true", ("true", "false")
+    )
+    return {
+        "webhook_allow_private_urls": allow_private == "true",
+        "price_table": env.get("CINEMESH_PRICE_TABLE", "").strip(),
+        "webhook_interval_seconds": _number(env, "CINEMESH_WEBHOOK_INTERVAL_SECONDS", 1.0, 0.05, 600.0),
+        "webhook_timeout_seconds": _number(env, "CINEMESH_WEBHOOK_TIMEOUT_SECONDS", 10.0, 0.1, 120.0),
+        "webhook_backoff_seconds": _number(env, "CINEMESH_WEBHOOK_BACKOFF_SECONDS", 5.0, 0.01, 3600.0),
+        "webhook_max_delay_seconds": _number(env, "CINEMESH_WEBHOOK_MAX_DELAY_SECONDS", 3600.0, 0.01, 86400.0),
+        "webhook_retry_horizon_seconds": _number(
+            env, "CINEMESH_WEBHOOK_RETRY_HORIZON_SECONDS", 86400.0, 0.1, 7 * 86400.0
+        ),
+    }
+
+
 #: Shortest service token accepted: 32 characters (`openssl rand -base64 32` gives 44).
 MIN_SERVICE_TOKEN_CHARS = 32
 
@@ -372,6 +391,19 @@ class Settings:
     # Enrollment challenges each account may start per hour, and how many at once (a token bucket per account).
     enrollment_challenges_per_hour: float = 12.0
     enrollment_challenge_burst: int = 3
+    # USD price table of "usd" accounts: a YAML file's path or the YAML itself ("" : the built-in table,
+    # services/gateway/data/prices.yaml).
+    price_table: str = ""
+    # Webhook deliveries: how often the delivery loop looks for due ones, how long one POST may take, the first
+    # retry delay (doubling per attempt up to the max delay), and how long a failing delivery is retried.
+    webhook_interval_seconds: float = 1.0
+    webhook_timeout_seconds: float = 10.0
+    webhook_backoff_seconds: float = 5.0
+    webhook_max_delay_seconds: float = 3600.0
+    webhook_retry_horizon_seconds: float = 86400.0
+    # Whether webhooks may be sent to loopback, private, link-local or reserved addresses (the cluster's own
+    # services among them): yes on one machine (embedded), no in a cluster unless set.
+    webhook_allow_private_urls: bool = True
     # gRPC (and the gateway's HTTP front) over TLS: this service's certificate and key, and the CA that signed
     # its peers' certificates (PEM files, from a Secret). With all three, services speak mTLS: a server of internal
     # RPCs only admits clients with a certificate from that CA, and clients present theirs. Unset: plain text.
@@ -456,6 +488,7 @@ class Settings:
             cameo_max_resolution=_resolution(env, "CINEMESH_CAMEO_MAX_RESOLUTION", (1920, 1080)),
             enrollment_challenges_per_hour=_number(env, "CINEMESH_ENROLLMENT_CHALLENGES_PER_HOUR", 12.0, 0.0, 3600.0),
             enrollment_challenge_burst=_integer(env, "CINEMESH_ENROLLMENT_CHALLENGE_BURST", 3, 1, 1000),
+            **_billing(env),
             tls=TlsFiles.from_env(env),
             service_token=_service_token(env),
             health_port=_integer(env, "CINEMESH_HEALTH_PORT", 0, 0, 65535),

@@ -189,3 +189,27 @@ def init_gateway_series() -> None:
         CREDITS_REFUNDED.labels(tier)
         for state in JOB_STATES:
             JOBS_FINISHED.labels(tier, state)
+
+# Billing and webhooks (gateway).
+USD_CHARGED = Counter(
+    "cinemesh_charged_usd_total", "USD charged for completed jobs of accounts billed in USD.", ["tier"]
+)
+WEBHOOK_DELIVERIES = Counter(
+    "cinemesh_webhook_deliveries_total",
+    "Webhook delivery attempts by outcome: delivered, retried (will try again), failed (gave up after the "
+    "retry horizon), abandoned (its endpoint was deleted).",
+    ["outcome"],
+)
+WEBHOOK_PENDING = Gauge("cinemesh_webhook_deliveries_pending", "Webhook deliveries waiting for a (re)try.")
+WEBHOOK_DELIVERY_SECONDS = Histogram(
+    "cinemesh_webhook_delivery_seconds", "Time one webhook POST took, answered or not.", buckets=SECONDS_BUCKETS
+)
+WEBHOOK_OUTCOMES = ("delivered", "retried", "failed", "abandoned")
+
+
+def init_billing_series() -> None:
+    """Exports the USD and webhook series at 0 (the gateway process only)."""
+    for tier in TIERS:
+        USD_CHARGED.labels(tier)
+    for outcome in WEBHOOK_OUTCOMES:
+        WEBHOOK_DELIVERIES.labels(outcome)
