@@ -10,6 +10,7 @@ Frames are produced in batches. Deterministic for a seed.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import re
@@ -42,8 +43,10 @@ SHOT_HEIGHT = {
 FACE_LINE = 0.36
 SPRITE_MAX = 480
 CHARACTER_DEPTH = 3.0
+# Where across the frame a lone person and a non-human subject stand when a shot has both.
+PEOPLE_BESIDE_SUBJECT, SUBJECT_BESIDE_PEOPLE = 0.3, 0.74
 # Events whose object is drawn from the atlas, and the largest that object is drawn (frame heights).
-OBJECT_KINDS = {"shatter", "drop", "bounce", "burst", "cork"}
+OBJECT_KINDS = {"shatter", "drop", "bounce", "burst", "cork", "spill", "kettle", "rebound"}
 OBJECT_MAX = 0.2
 DOOR_KINDS = {"slam", "creak", "knock"}
 _VISIBLE = {
@@ -137,8 +140,17 @@ class ShotRenderer:
         self.w, self.h, self.fps = fmt.width, fmt.height, fmt.fps
         self.count = shot.end_frame - shot.start_frame
         scene_seed = _seed(plan.seed, shot.scene_index)
-        # humans are drawn by `characters`; any other subject is a sprite from the vocabulary
-        self.subject = None if shot.character_ids else subjects.resolve(shot.subject.text)
+        # humans are drawn by `characters`; any other subject is a sprite from the vocabulary, beside them
+        # when there are people in the shot too ("a boy kicks a football", "a man by his pickup")
+        if shot.character_ids:
+            self.subject = subjects.head_noun(shot.subject.text)
+            if self.subject is not None and self.subject.family == "crowd":
+                self.subject = None
+        else:
+            self.subject = subjects.resolve(shot.subject.text)
+        self._cues = self._visible_cues()
+        if self.subject is not None and any(kind == "cardoor" for _, kind in self._cues):
+            self.subject = dataclasses.replace(self.subject, motion="still")  # a door shuts on a parked car
         phrases = self._place_phrases()
         self.place = places.resolve(phrases[0], self._scene_prompt())
         if self.place is not None and self.place.generic and not self.place.elements:
@@ -177,11 +189,7 @@ class ShotRenderer:
         self._fog_colour = torch.zeros(3)
         self._cast_list = self._cast()
         self._event_nouns: list[subjects.Noun] = []
-        self._drawers = [
-            (self._event_drawer(cue, kind), cue.frame - shot.start_frame)
-            for cue in plan.sound_cues
-            if (kind := visible_kind(cue)) and shot.start_frame <= cue.frame < shot.end_frame
-        ]
+        self._drawers = [(self._event_drawer(cue, kind), cue.frame - shot.start_frame) for cue, kind in self._cues]
         if self.subject is not None and any(noun == self.subject for noun in self._event_nouns):
             self.drawing = None  # the subject is the event's object: the event draws it, before and after
 
@@ -221,11 +229,63 @@ class ShotRenderer:
             place = " ".join([*before, scenes[0].prompt[span.start : span.end]])
         return [place, self.shot.subject.text]
 
+    def _visible_cues(self) -> list[tuple[p.SoundCue, str]]:
+        """The shot's cues that are seen, with what each draws: one per frame (the planner may give one sound
+        two cues; the table's priority picks), and a slam beside a vehicle is its door."""
+        table = _event_table()
+        rank = {kind: k for k, kind in enumerate(table["priority"])}
+        by_frame: dict[int, tuple[p.SoundCue, str]] = {}
+        for cue in self.plan.sound_cues:
+            kind = visible_kind(cue)
+            if not kind or not self.shot.start_frame <= cue.frame < self.shot.end_frame:
+                continue
+            if kind == "slam" and self.subject is not None and self.subject.family == "vehicle":
+                kind = "cardoor"
+            held = by_frame.get(cue.frame)
+            if held is None or rank.get(kind, len(rank)) < rank.get(held[1], len(rank)):
+                by_frame[cue.frame] = (cue, kind)
+        return [by_frame[frame] for frame in sorted(by_frame)]
+
+    def _event_noun(self, cue: p.SoundCue, kind: str) -> subjects.Noun | None:
+        """What takes part in an object event: the first thing the cue names that can fall, break or be
+        handled (its source, then its words), else the shot's subject if it can, else the kind's stock object.
+        A fox, a camel or a church is never what drops: it stays the subject."""
+        movable = set(_event_table()["droppable"]) | ({"vehicle"} if kind == "burst" else set())
+        for text in (cue.source_object, cue.text):
+            for noun in subjects.nouns_in(text):
+                if noun.family in movable:
+                    return noun
+        if self.subject is not None and self.subject.family in movable:
+            return self.subject
+        stock = _event_table()["objects"].get(kind)
+        return subjects.vocabulary().nouns[stock] if stock else None
+
+    def _liquid(self, cue: p.SoundCue) -> tuple[int, int, int] | None:
+        words = re.findall(r"[a-z]+", f"{cue.text} {self.shot.subject.text} {self._scene_prompt()}".lower())
+        liquids = _event_table()["liquids"]
+        found = next((liquids[w] for w in words if w in liquids), None)
+        return None if found is None else (int(found[0]), int(found[1]), int(found[2]))
+
+    def _vehicle_box(self) -> tuple[float, float, float, float, int] | None:
+        """Where the parked vehicle subject stands on screen, and which way it faces (+1 right)."""
+        if self.drawing is None or self.subject is None or self.subject.family != "vehicle":
+            return None
+        return self.drawing.rest_box()
+
     def _event_drawer(self, cue: p.SoundCue, kind: str) -> events.Drawer:
-        """The cue's simulation; what falls, breaks or bursts is the sounding object's sprite where the atlas
-        has it (else the shot's subject's: "the melon falls … it smashes"), lit and graded like the subject."""
+        """The cue's simulation; what falls, breaks, bursts, tips or whistles is the sounding object's sprite
+        where the atlas has it (see _event_noun), lit and graded like the subject."""
         seed = _seed(self.plan.seed, "event", cue.frame, cue.event)
-        noun = subjects.resolve(cue.source_object) or self.subject
+        if kind == "branch":
+            snowy = self.weather == p.WEATHER_SNOW or "snow" in cue.text.lower()
+            return events.drawer(kind, self.w, self.h, self._graded, seed, snowy=snowy)
+        if kind == "cardoor":
+            box = self._vehicle_box()
+            paint = None
+            if box is not None and self.drawing is not None:
+                paint = self.drawing.paint()
+            return events.drawer(kind, self.w, self.h, self._graded, seed, body=box, paint=paint)
+        noun = self._event_noun(cue, kind) if kind in OBJECT_KINDS else None
         if kind not in OBJECT_KINDS or noun is None:
             # a wave breaks on the near edge of the place's water (the sea band's foot when there is none)
             surf = self.world.water + 0.05 if self.world.water is not None else self.world.skyline + 0.13
@@ -237,7 +297,8 @@ class ShotRenderer:
         person_px = SHOT_HEIGHT.get(self.shot.camera.shot_size, 1.6) * self.h
         size = min(subjects.screen_size(noun, person_px, self.h), OBJECT_MAX * self.h)
         ready = self._subject_drawing(noun, size).blend_ready()
-        return events.drawer(kind, self.w, self.h, self._graded, seed, ready, self._indoors)
+        liquid = self._liquid(cue) if kind == "spill" else None
+        return events.drawer(kind, self.w, self.h, self._graded, seed, ready, self._indoors, liquid=liquid)
 
     def _subject_drawing(self, noun: subjects.Noun, size_px: float | None = None) -> subjects.SubjectDrawing:
         light = self.world.light
@@ -267,6 +328,7 @@ class ShotRenderer:
             _seed(self.plan.seed, "subject", self.shot.index),
             self.look.letterbox,
             self.shot.camera.movement in (p.CAMERA_MOVEMENT_TRACKING, p.CAMERA_MOVEMENT_PAN),
+            SUBJECT_BESIDE_PEOPLE if self.shot.character_ids and size_px is None else 0.5,
         )
 
     # ---------------------------------------------------------------- characters
@@ -282,7 +344,9 @@ class ShotRenderer:
                 characters.appearance_for(
                     character, self.cameos.get(character.handle.lower()) if character.handle else None
                 ),
-                0.5 if len(ids) == 1 else (0.33 if slot == 0 else 0.67),
+                (0.5 if self.subject is None else PEOPLE_BESIDE_SUBJECT)
+                if len(ids) == 1
+                else (0.33 if slot == 0 else 0.67),
                 height_px,
             )
             for slot, cid in enumerate(ids[:2])
@@ -540,10 +604,19 @@ def _event_table() -> dict:  # type: ignore[type-arg]
 def visible_kind(cue: p.SoundCue) -> str:
     """What the renderer draws for a sound cue ("" when it is only heard; see data/events.yaml).
 
-    An event the planner named exactly keeps its drawing, unless that drawing is a generic one (a flash, a
-    splash) and the cue's words name something more particular ("fireworks" explode, a "wave" splashes).
+    Words that put the sound out of sight ("in the distance", "offscreen") draw nothing; then the table's
+    phrases ("the bell swings", "the car door shuts", "it tips over") decide. Otherwise an event the planner
+    named exactly keeps its drawing, unless that drawing is a generic one (a flash, a splash) and the cue's
+    words name something more particular ("fireworks" explode, a "wave" splashes).
     """
     table = _event_table()
+    said = f"{cue.text} {cue.source_object} {cue.sound_action}".lower()
+    if any(re.search(pattern, said) for pattern in table["offscreen"]):
+        return ""
+    written = f"{cue.text} {cue.sound_action}".lower()
+    for phrase in table["phrases"]:
+        if all(re.search(pattern, written if phrase.get("text_only") else said) for pattern in phrase["all"]):
+            return str(phrase["kind"])
     words = re.findall(r"[a-z]+", f"{cue.text} {cue.source_object}".lower())
     named = next((table["words"][w] for w in words if w in table["words"]), "")
     if not cue.event_approximate and cue.event in _VISIBLE:

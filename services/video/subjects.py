@@ -32,6 +32,8 @@ ANGLES = 24
 _WORD = re.compile(r"[a-z][a-z'-]*")
 #: Longest vocabulary entry in words ("statue of liberty").
 MAX_WORDS = 4
+#: Words that may follow a phrase's head noun without being the head themselves ("a tram at the stop").
+HEAD_FOLLOWERS = frozenset({"at", "on", "in", "by", "near", "with", "under", "over", "beside", "and", "of", "to"})
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,48 @@ def resolve(text: str) -> Noun | None:
     return None
 
 
+def head_noun(text: str, lead: int = 3) -> Noun | None:
+    """The noun a phrase is about when it leads it: found within its first `lead` words and not modifying
+    the word after it ("muddy pickup truck parked" -> pickup, "the lighthouse keeper" -> None, "a boy
+    kicking a football" -> None). The word after may be a verb form (-ing, -ed, -s) or nothing."""
+    words = _WORD.findall(text.lower())
+    for start in range(min(lead, len(words))):
+        found = _match(words, start, plural=True)
+        if found is None:
+            continue
+        after = words[start + found[1]] if start + found[1] < len(words) else ""
+        if after and not after.endswith(("ing", "ed", "s")) and after not in HEAD_FOLLOWERS:
+            return None
+        return found[0]
+    return None
+
+
+def nouns_in(text: str) -> list[Noun]:
+    """Every vocabulary noun a text names, in order ("a camel by a stall; a clay jug topples" -> camel, jug)."""
+    words = _WORD.findall(text.lower())
+    found, at = [], 0
+    while at < len(words):
+        match = _match(words, at, plural=True)
+        if match is None:
+            at += 1
+            continue
+        found.append(match[0])
+        at += match[1]
+    return found
+
+
+def dominant_colour(noun: Noun) -> tuple[int, int, int]:
+    """The commonest colour of a noun's drawing (sRGB 0..255, to 16 levels): a pickup's red."""
+    rgba = sprite(noun)
+    opaque = rgba[3] > 0.9
+    if not bool(opaque.any()):
+        return (128, 128, 128)
+    levels = (rgba[:3, opaque] * 15).round().long()
+    codes = levels[0] * 256 + levels[1] * 16 + levels[2]
+    code = int(torch.mode(codes).values)
+    return tuple(round(v * 17) for v in (code // 256, code // 16 % 16, code % 16))  # type: ignore[return-value]
+
+
 def scenery(phrases: list[str], skip: Noun | None = None) -> Scenery:
     """Props for the place words in `phrases` (the place, the words before it, the subject);
     `skip` is a noun already drawn as the shot's subject."""
@@ -215,12 +259,13 @@ class SubjectDrawing:
         seed: int,
         letterbox: int = 0,
         followed: bool = False,
+        centre: float = 0.5,
     ) -> None:
         """`colour` maps straight RGB 0..1 [N, 3] to the shot's lit and graded RGB 0..1.
         `ground` and `water` are frame-height fractions of the floor line and the water line;
         `letterbox` the rows of bars at the top and bottom, which the subject stays between;
         `followed`: the camera travels right with the subject (tracking, pan), so it heads right
-        and covers less of the frame."""
+        and covers less of the frame; `centre`, where across the frame it stands or starts from."""
         self.noun, self.w, self.h, self.device = noun, frame_w, frame_h, device
         self.letterbox = letterbox
         self.followed = followed
@@ -247,7 +292,7 @@ class SubjectDrawing:
                 line = water
             elif noun.motion == "fly":
                 line = 0.5
-            start = 0.5 if noun.motion in ("still", "fall") or followed else 0.5 - 0.22 * direction
+            start = centre if noun.motion in ("still", "fall") or followed else centre - 0.22 * direction
             self.instances = [Instance(start, line, 1.0, 0.0, direction)]
         scale = size_px / max(base.shape[1:])
         h, w = max(2, round(base.shape[1] * scale)), max(2, round(base.shape[2] * scale))
@@ -266,6 +311,20 @@ class SubjectDrawing:
             self.turns = {
                 d: [_rotated(s, 2 * math.pi * k / ANGLES) for k in range(ANGLES)] for d, s in self.sprites.items()
             }
+
+    def rest_box(self) -> tuple[float, float, float, float, int]:
+        """(x0, y0, x1, y1, facing) on screen of the first instance as it stands at the start with the
+        camera at rest; facing +1 when the drawing looks right."""
+        inst = self.instances[0]
+        sprite_h, sprite_w = self.sprites[inst.direction].shape[1:]
+        cx, bottom = inst.x * self.w, inst.base * self.h
+        x0 = min(max(0, round(cx - sprite_w / 2)), max(0, self.w - sprite_w))
+        y0 = min(max(self.letterbox, round(bottom - sprite_h)), max(0, self.h - self.letterbox - sprite_h))
+        facing = inst.direction if self.noun.faces in ("left", "right") else 1
+        return float(x0), float(y0), float(x0 + sprite_w), float(y0 + sprite_h), facing
+
+    def paint(self) -> tuple[int, int, int]:
+        return dominant_colour(self.noun)
 
     def blend_ready(self) -> tuple[torch.Tensor, torch.Tensor]:
         """The drawing as it faces right, ready to blend over uint8 pixels (see `_premultiplied`)."""
