@@ -470,8 +470,9 @@ BEND_FRAMES, SPLINTERS = 30, 90
 CRACK_FRAMES, CRACKS, PANE_SHARDS = 5, 9, 150
 # A glass tips over TIP_FRAMES and lands on its side on the cue frame; its splash, and how fast the puddle spreads.
 TIP_FRAMES, SPILL_DROPS, PUDDLE_FRAMES = 10, 70, 7
+TIP_STEPS = 45  # the tipping glass is pre-drawn at this many angles of its quarter turn
 # A ball is kicked or thrown FLIGHT_FRAMES before it hits the wall; the chips of the wall it knocks off.
-FLIGHT_FRAMES, CHIPS = 20, 110
+FLIGHT_FRAMES, CHIPS = 24, 140
 FLOOR = 0.86  # where things rest, in frame heights (as Fall's floor)
 
 Ready = tuple[torch.Tensor, torch.Tensor]  # a sprite ready to blend: (premultiplied colour, 1 − alpha)
@@ -875,7 +876,7 @@ class Spill:
             self.drawing = (body[..., :3] * 255 * alpha + 0.5, 1 - alpha)
         sh, sw = self.drawing[1].shape[:2]
         self.foot = (self.cx + sw / 2, self.top - self.depth * 0.5)  # it tips over its right foot
-        self.turns = [_turned(self.drawing, math.pi / 2 * k / TIP_FRAMES) for k in range(TIP_FRAMES + 1)]
+        self.turns = [_turned(self.drawing, math.pi / 2 * k / TIP_STEPS) for k in range(TIP_STEPS + 1)]
         # the mouth of the fallen glass, where the drink comes out
         self.mouth = (self.foot[0] + sh, self.foot[1] - sw / 2)
         g = torch.Generator().manual_seed(self.seed)
@@ -887,11 +888,11 @@ class Spill:
         self.wood, self.edge = self.colour([150, 100, 62]), self.colour([105, 68, 40])
 
     def _glass(self, frame: torch.Tensor, step: int) -> None:
-        """The glass turned `step` of TIP_FRAMES quarter turns clockwise about its right foot."""
+        """The glass turned `step` of TIP_STEPS quarter turns clockwise about its right foot."""
         ready = self.turns[step]
         side = ready[1].shape[0]
         sh, sw = self.drawing[1].shape[:2]
-        angle = math.pi / 2 * step / TIP_FRAMES
+        angle = math.pi / 2 * step / TIP_STEPS
         # the drawing's centre circles the foot as it turns
         ox, oy = -sw / 2, -sh / 2
         c, s = math.cos(angle), math.sin(angle)
@@ -923,12 +924,9 @@ class Spill:
                     FLOOR * self.h + 1,
                     self.wet,
                 )
-        self._glass(
-            frame,
-            TIP_FRAMES
-            if age >= 0
-            else max(0, round(TIP_FRAMES * (1 - ((-age) / TIP_FRAMES) ** 0.5)) if -age <= TIP_FRAMES else 0),
-        )
+        # it tips from rest, faster and faster (a quarter turn in TIP_FRAMES), and lies on its side from the cue
+        tipped = min(1.0, max(0.0, 1 + age / TIP_FRAMES))
+        self._glass(frame, round(TIP_STEPS * tipped * tipped))
         if age >= 0:
             # the splash: drops thrown out of the mouth that fall back onto the table (into the puddle)
             t = float(age + 1)
@@ -964,7 +962,7 @@ class Rebound:
             self.drawing = (torch.tensor([235.0, 235.0, 235.0]) * alpha + 0.5, 1 - alpha)
         self.r = self.drawing[1].shape[0] / 2
         ground = FLOOR * self.h - self.r
-        self.start = (self.w * 0.22, ground)
+        self.start = (self.w * 0.5, ground)
         self.hit = (self.wall - self.r, FLOOR * self.h - self.h * 0.22)
         t = FLIGHT_FRAMES
         self.gravity, self.lob = self.h * 0.004, self.h * 0.0012  # on the bounces; on the flat kick
@@ -975,6 +973,7 @@ class Rebound:
         speed = (torch.rand(CHIPS, generator=g) * 0.7 + 0.3) * self.h * 0.02
         self.cvx, self.cvy = torch.cos(angles) * speed, torch.sin(angles) * speed
         self.brick, self.mortar = self.colour([160, 82, 60]), self.colour([200, 190, 175])
+        self.scuff = self.colour([95, 50, 38])
 
     def centre(self, age: int) -> tuple[float, float]:
         ground = FLOOR * self.h - self.r
@@ -983,13 +982,14 @@ class Rebound:
         if age <= 0:
             t = age + FLIGHT_FRAMES
             return self.start[0] + self.vx * t, self.start[1] + self.vy * t + 0.5 * self.lob * t * t
-        # off the wall at half its speed, then bounces on the ground, each bounce lower, rolling to a stop
+        # off the wall at under half its speed, then bounces on the ground, each bounce lower, and rolls to a
+        # stop (a ball slower than a pixel a frame has stopped: it does not creep a pixel now and then)
         x, y, vx, vy = self.hit[0], self.hit[1], -0.4 * self.vx, 0.0
         for _ in range(age):
             x, y, vy = x + vx, y + vy, vy + self.gravity
             if y >= ground:
-                y, vy, vx = ground, -0.5 * vy if vy > self.h * 0.006 else 0.0, vx * 0.85
-            vx *= 0.985
+                y, vy, vx = ground, -0.5 * vy if vy > self.h * 0.02 else 0.0, vx * 0.85
+                vx = vx * 0.92 if vy == 0.0 and abs(vx) >= 1 else (vx if vy else 0.0)
             x = max(x, self.r)
         return x, y
 
@@ -1001,15 +1001,24 @@ class Rebound:
             _rect(frame, self.wall, row, self.w, row + 1, self.mortar)
             for col in range(int(self.wall) + (course if k % 2 else 0), self.w, course * 2):
                 _rect(frame, col, row, col + 1, row + course, self.mortar)
+        if age >= 0:  # the scuff the ball leaves on the bricks
+            _rect(
+                frame,
+                self.wall,
+                self.hit[1] - self.r * 0.8,
+                self.wall + self.r * 0.5,
+                self.hit[1] + self.r * 0.8,
+                self.scuff,
+            )
         x, y = self.centre(age)
         _blit(frame, self.drawing, round(x - self.r), round(y - self.r))
         if age >= 0:
             t = float(age + 1)
             cx = (self.wall + self.cvx * t).clamp(max=self.wall - 1)
             cy = (self.hit[1] + self.cvy * t + 0.5 * self.gravity * t * t).clamp(max=FLOOR * self.h)
-            _dots(frame, cx, cy, self.mortar, size=max(3, self.h // 60))
+            _dots(frame, cx, cy, self.mortar, size=max(3, self.h // 45))
         if 0 <= age < GLINT_FRAMES:
-            _blend_disc(frame, self.wall, self.hit[1], int(self.h * 0.06), int(180 * (1 - age / GLINT_FRAMES)))
+            _blend_disc(frame, self.wall, self.hit[1], int(self.h * 0.09), int(GLINT * (1 - age / GLINT_FRAMES)))
 
 
 @dataclass

@@ -47,7 +47,7 @@ CHARACTER_DEPTH = 3.0
 PEOPLE_BESIDE_SUBJECT, SUBJECT_BESIDE_PEOPLE = 0.3, 0.74
 # Events whose object is drawn from the atlas, and the largest that object is drawn (frame heights).
 OBJECT_KINDS = {"shatter", "drop", "bounce", "burst", "cork", "spill", "kettle", "rebound"}
-OBJECT_MAX = 0.2
+OBJECT_MAX = {"any": 0.2, "rebound": 0.1}  # a ball flying at a wall is small and quick
 DOOR_KINDS = {"slam", "creak", "knock"}
 _VISIBLE = {
     p.SOUND_EVENT_GLASS_SHATTER: "shatter",
@@ -295,7 +295,7 @@ class ShotRenderer:
             return events.drawer(kind, self.w, self.h, self._graded, seed, indoors=self._indoors, surface=surf, at=at)
         self._event_nouns.append(noun)
         person_px = SHOT_HEIGHT.get(self.shot.camera.shot_size, 1.6) * self.h
-        size = min(subjects.screen_size(noun, person_px, self.h), OBJECT_MAX * self.h)
+        size = min(subjects.screen_size(noun, person_px, self.h), OBJECT_MAX.get(kind, OBJECT_MAX["any"]) * self.h)
         ready = self._subject_drawing(noun, size).blend_ready()
         liquid = self._liquid(cue) if kind == "spill" else None
         return events.drawer(kind, self.w, self.h, self._graded, seed, ready, self._indoors, liquid=liquid)
