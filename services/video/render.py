@@ -43,6 +43,7 @@ SHOT_HEIGHT = {
 FACE_LINE = 0.36
 SPRITE_MAX = 480
 CHARACTER_DEPTH = 3.0
+FALLING = re.compile(r"\b(falls?|falling|fell|drops?|dropped|dropping|tumbl\w*|plummet\w*)\b", re.IGNORECASE)
 # Where across the frame a lone person and a non-human subject stand when a shot has both.
 PEOPLE_BESIDE_SUBJECT, SUBJECT_BESIDE_PEOPLE = 0.3, 0.74
 # Events whose object is drawn from the atlas, and the largest that object is drawn (frame heights).
@@ -162,6 +163,8 @@ class ShotRenderer:
         self.world = world.build(shot.environment, self.w, self.h, scene_seed, scenery, self.place)
         self.camera = Camera(shot.camera.movement, self.w, self.h, self.count, _seed(plan.seed, "cam", shot.index))
         self.look = Look(shot.style.style, self.h, self.w, _seed(plan.seed, "grain", shot.index))
+        if self.subject is not None and self.subject.motion == "fall" and not FALLING.search(self._scene_prompt()):
+            self.subject = dataclasses.replace(self.subject, motion="still")  # a cup that nobody drops stands
         self.drawing = None if self.subject is None else self._subject_drawing(self.subject)
         # the grade is per pixel, so it is applied once to the layers, not to every frame
         self.layers = self._flatten_if_rigid(
@@ -329,7 +332,17 @@ class ShotRenderer:
             self.look.letterbox,
             self.shot.camera.movement in (p.CAMERA_MOVEMENT_TRACKING, p.CAMERA_MOVEMENT_PAN),
             SUBJECT_BESIDE_PEOPLE if self.shot.character_ids and size_px is None else 0.5,
+            self._rim() if size_px is None else None,
+            subjects.SUBJECT_MIN_SCREEN * self.h if size_px is None else 0.0,
         )
+
+    def _rim(self) -> torch.Tensor:
+        """The outline colour of the shot's subject: near-black over a bright world, near-white over a dark one."""
+        near = self.world.layers[-1].rgb.float()
+        band = near[int(self.h * 0.3) : int(self.h * 0.9)] if near.shape[0] >= self.h else near
+        luma = float((band @ torch.tensor([0.299, 0.587, 0.114])).mean())
+        rgb = [25, 22, 20] if luma > 100 else [240, 238, 230]
+        return self.look.grade(torch.tensor(rgb, dtype=torch.uint8)).float() / 255
 
     # ---------------------------------------------------------------- characters
 

@@ -27,6 +27,10 @@ DATA = Path(__file__).resolve().parent / "data"
 PERSON_M = 1.75
 #: On-screen size (longest side, in frame heights) a subject may take, so it stays whole in frame.
 MIN_SCREEN, MAX_SCREEN = 0.08, 0.8
+#: The least a shot's subject is drawn (longest side, frame heights), flying or not: it must be seen.
+SUBJECT_MIN_SCREEN = 0.2
+#: A shot's subject is drawn with a rim this thick (frame heights) in a colour that stands out of the world.
+RIM = 1 / 180
 #: Angles the rotating motions are pre-drawn at (roll, rock, tumble), per full turn.
 ANGLES = 24
 _WORD = re.compile(r"[a-z][a-z'-]*")
@@ -260,17 +264,22 @@ class SubjectDrawing:
         letterbox: int = 0,
         followed: bool = False,
         centre: float = 0.5,
+        rim: torch.Tensor | None = None,
+        least_px: float = 0.0,
     ) -> None:
         """`colour` maps straight RGB 0..1 [N, 3] to the shot's lit and graded RGB 0..1.
         `ground` and `water` are frame-height fractions of the floor line and the water line;
         `letterbox` the rows of bars at the top and bottom, which the subject stays between;
         `followed`: the camera travels right with the subject (tracking, pan), so it heads right
-        and covers less of the frame; `centre`, where across the frame it stands or starts from."""
+        and covers less of the frame; `centre`, where across the frame it stands or starts from; `rim`, the
+        graded colour (RGB 0..1 [3]) of an outline drawn round it so it stands out of the world; `least_px`,
+        the smallest it is drawn, flying or not."""
         self.noun, self.w, self.h, self.device = noun, frame_w, frame_h, device
         self.letterbox = letterbox
         self.followed = followed
         if noun.motion == "fly":  # seen against the sky, farther off than things on the ground
             size_px *= 0.6
+        size_px = max(size_px, least_px)
         base = sprite(noun).to(device)
         rng = np.random.default_rng(seed)
         direction = 1 if followed or rng.random() < 0.5 else -1
@@ -299,6 +308,8 @@ class SubjectDrawing:
         drawn = F.interpolate(base[None], size=(h, w), mode="bilinear", align_corners=False, antialias=True)[0]
         rgb = colour(drawn[:3].permute(1, 2, 0).reshape(-1, 3)).reshape(h, w, 3).permute(2, 0, 1)
         drawn = torch.cat([rgb, drawn[3:]], dim=0)
+        if rim is not None:
+            drawn = _with_rim(drawn, rim.to(device), max(1, round(RIM * frame_h)))
         # drawings that face one way are mirrored to face where they go
         self.sprites = {
             d: drawn.flip(-1) if noun.faces in ("left", "right") and (d > 0) == (noun.faces == "left") else drawn
@@ -396,17 +407,36 @@ class SubjectDrawing:
                 # placed by its centre, half its upright height above where it stands, so a rotated
                 # copy (drawn on a larger square) turns about the same point
                 cy = bottom - self.sprites[1].shape[1] * s * squash / 2
-                # always whole on screen: the camera follows a subject that would leave the frame
-                x0 = min(max(0, round(cx - w_px / 2)), max(0, self.w - w_px))
-                y0 = min(max(self.letterbox, round(cy - h_px / 2)), max(0, self.h - self.letterbox - h_px))
-                self._blend(out[k], ready, x0, y0)
+                # always whole on screen: the camera follows a subject that would leave the frame. Kept in by
+                # its upright box, so a turned copy's larger canvas does not lift it off the ground.
+                up_h, up_w = self.sprites[1].shape[1] * s * squash, self.sprites[1].shape[2] * s
+                left, top = round(cx - up_w / 2), round(cy - up_h / 2)
+                dx = min(max(0, left), max(0, self.w - round(up_w))) - left
+                dy = min(max(self.letterbox, top), max(0, self.h - self.letterbox - round(up_h))) - top
+                self._blend(out[k], ready, round(cx - w_px / 2) + dx, round(cy - h_px / 2) + dy)
 
     def _blend(self, frame: torch.Tensor, ready: tuple[torch.Tensor, torch.Tensor], x0: int, y0: int) -> None:
         premultiplied, clear = ready
-        h, w = min(clear.shape[0], self.h - y0), min(clear.shape[1], self.w - x0)
+        sy, sx = max(0, -y0), max(0, -x0)  # what of the drawing lies above or left of the frame
+        y0, x0 = max(0, y0), max(0, x0)
+        h, w = min(clear.shape[0] - sy, self.h - y0), min(clear.shape[1] - sx, self.w - x0)
+        if h <= 0 or w <= 0:
+            return
         region = frame[y0 : y0 + h, x0 : x0 + w].float()
-        region.mul_(clear[:h, :w]).add_(premultiplied[:h, :w]).clamp_(max=255)
+        region.mul_(clear[sy : sy + h, sx : sx + w]).add_(premultiplied[sy : sy + h, sx : sx + w]).clamp_(max=255)
         frame[y0 : y0 + h, x0 : x0 + w] = region.to(torch.uint8)
+
+
+def _with_rim(rgba: torch.Tensor, colour: torch.Tensor, width: int) -> torch.Tensor:
+    """rgba [4, h, w] (straight colour) with an outline `width` px thick in `colour` round its shape, on a
+    canvas grown by the width: a sticker's edge, so a brown fox reads against brown trees."""
+    padded = F.pad(rgba, (width, width, width, width))
+    alpha = padded[3:4]
+    grown = F.max_pool2d(alpha[None], 2 * width + 1, stride=1, padding=width)[0]
+    outline = (grown - alpha).clamp(min=0)
+    total = (alpha + outline).clamp(max=1)
+    rgb = (padded[:3] * alpha + colour[:, None, None] * outline) / total.clamp(min=1e-6)
+    return torch.cat([rgb, total], dim=0)
 
 
 def _premultiplied(rgba: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
