@@ -147,8 +147,10 @@ class ShotRenderer:
             self.subject = subjects.head_noun(shot.subject.text)
             if self.subject is not None and self.subject.family == "crowd":
                 self.subject = None
-        else:
-            self.subject = subjects.resolve(shot.subject.text)
+        else:  # a subject phrase the planner cut short ("close up of a ceramic"): the prompt's first noun
+            self.subject = subjects.resolve(shot.subject.text) or next(
+                iter(subjects.nouns_in(self._scene_prompt())), None
+            )
         self._cues = self._visible_cues()
         if self.subject is not None and any(kind == "cardoor" for _, kind in self._cues):
             self.subject = dataclasses.replace(self.subject, motion="still")  # a door shuts on a parked car
@@ -250,16 +252,17 @@ class ShotRenderer:
         return [by_frame[frame] for frame in sorted(by_frame)]
 
     def _event_noun(self, cue: p.SoundCue, kind: str) -> subjects.Noun | None:
-        """What takes part in an object event: the first thing the cue names that can fall, break or be
-        handled (its source, then its words), else the shot's subject if it can, else the kind's stock object.
-        A fox, a camel or a church is never what drops: it stays the subject."""
+        """What takes part in an object event: the first thing the cue's words name that can fall, break or be
+        handled, else the shot's subject if it can ("it slides off the edge"), else the cue's source object
+        (which the planner sometimes guesses: a "window" for a plate), else the kind's stock object. A fox, a
+        camel or a church is never what drops: it stays the subject."""
         movable = set(_event_table()["droppable"]) | ({"vehicle"} if kind == "burst" else set())
-        for text in (cue.source_object, cue.text):
-            for noun in subjects.nouns_in(text):
-                if noun.family in movable:
-                    return noun
+        found = [noun for noun in subjects.nouns_in(cue.text) if noun.family in movable]
         if self.subject is not None and self.subject.family in movable:
-            return self.subject
+            found.append(self.subject)
+        found += [noun for noun in subjects.nouns_in(cue.source_object) if noun.family in movable]
+        if found:
+            return found[0]
         stock = _event_table()["objects"].get(kind)
         return subjects.vocabulary().nouns[stock] if stock else None
 
