@@ -195,7 +195,7 @@ class ShotRenderer:
         self._cast_list = self._cast()
         self._event_nouns: list[subjects.Noun] = []
         self._drawers = [(self._event_drawer(cue, kind), cue.frame - shot.start_frame) for cue, kind in self._cues]
-        if self.subject is not None and any(noun == self.subject for noun in self._event_nouns):
+        if self.subject is not None and any(noun.name == self.subject.name for noun in self._event_nouns):
             self.drawing = None  # the subject is the event's object: the event draws it, before and after
 
     def _flatten_if_rigid(self, layers: list) -> list:  # type: ignore[type-arg]
@@ -617,6 +617,13 @@ def _event_table() -> dict:  # type: ignore[type-arg]
     return yaml.safe_load((Path(__file__).resolve().parent / "data" / "events.yaml").read_text())
 
 
+def offscreen(cue: p.SoundCue) -> bool:
+    """Whether the cue's words put its sound out of sight ("a bell in the distance", "an offscreen alarm"):
+    it is heard, never drawn. (The plan's SoundCue has no field for it yet; this reads the words.)"""
+    said = f"{cue.text} {cue.source_object}".lower()
+    return any(re.search(pattern, said) for pattern in _event_table()["offscreen"])
+
+
 def visible_kind(cue: p.SoundCue) -> str:
     """What the renderer draws for a sound cue ("" when it is only heard; see data/events.yaml).
 
@@ -627,7 +634,7 @@ def visible_kind(cue: p.SoundCue) -> str:
     """
     table = _event_table()
     said = f"{cue.text} {cue.source_object} {cue.sound_action}".lower()
-    if any(re.search(pattern, said) for pattern in table["offscreen"]):
+    if offscreen(cue):
         return ""
     written = f"{cue.text} {cue.sound_action}".lower()
     for phrase in table["phrases"]:

@@ -28,7 +28,7 @@ PERSON_M = 1.75
 #: On-screen size (longest side, in frame heights) a subject may take, so it stays whole in frame.
 MIN_SCREEN, MAX_SCREEN = 0.08, 0.8
 #: The least a shot's subject is drawn (longest side, frame heights), flying or not: it must be seen.
-SUBJECT_MIN_SCREEN = 0.2
+SUBJECT_MIN_SCREEN = 0.25
 #: A shot's subject is drawn with a rim this thick (frame heights) in a colour that stands out of the world.
 RIM = 1 / 180
 #: Angles the rotating motions are pre-drawn at (roll, rock, tumble), per full turn.
