@@ -44,6 +44,8 @@ FACE_LINE = 0.36
 SPRITE_MAX = 480
 CHARACTER_DEPTH = 3.0
 FALLING = re.compile(r"\b(falls?|falling|fell|drops?|dropped|dropping|tumbl\w*|plummet\w*)\b", re.IGNORECASE)
+# A subject phrase that names nothing is looked for in this many opening words of the prompt.
+SUBJECT_FALLBACK_WORDS = 8
 # Where across the frame a lone person and a non-human subject stand when a shot has both.
 PEOPLE_BESIDE_SUBJECT, SUBJECT_BESIDE_PEOPLE = 0.3, 0.74
 # Events whose object is drawn from the atlas, and the largest that object is drawn (frame heights).
@@ -147,10 +149,9 @@ class ShotRenderer:
             self.subject = subjects.head_noun(shot.subject.text)
             if self.subject is not None and self.subject.family == "crowd":
                 self.subject = None
-        else:  # a subject phrase the planner cut short ("close up of a ceramic"): the prompt's first noun
-            self.subject = subjects.resolve(shot.subject.text) or next(
-                iter(subjects.nouns_in(self._scene_prompt())), None
-            )
+        else:  # a subject phrase the planner cut short ("close up of a ceramic"): the prompt's opening noun
+            opening = " ".join(self._scene_prompt().split()[:SUBJECT_FALLBACK_WORDS])
+            self.subject = subjects.resolve(shot.subject.text) or next(iter(subjects.nouns_in(opening)), None)
         self._cues = self._visible_cues()
         if self.subject is not None and any(kind == "cardoor" for _, kind in self._cues):
             self.subject = dataclasses.replace(self.subject, motion="still")  # a door shuts on a parked car
@@ -195,7 +196,9 @@ class ShotRenderer:
         self._cast_list = self._cast()
         self._event_nouns: list[subjects.Noun] = []
         self._drawers = [(self._event_drawer(cue, kind), cue.frame - shot.start_frame) for cue, kind in self._cues]
-        if self.subject is not None and any(noun.name == self.subject.name for noun in self._event_nouns):
+        drawn = {noun.name for noun in self._event_nouns}
+        drawn |= {name for _, kind in self._cues for name in _event_table()["draws"].get(kind, [])}
+        if self.subject is not None and self.subject.name in drawn:
             self.drawing = None  # the subject is the event's object: the event draws it, before and after
 
     def _flatten_if_rigid(self, layers: list) -> list:  # type: ignore[type-arg]
@@ -235,21 +238,26 @@ class ShotRenderer:
         return [place, self.shot.subject.text]
 
     def _visible_cues(self) -> list[tuple[p.SoundCue, str]]:
-        """The shot's cues that are seen, with what each draws: one per frame (the planner may give one sound
-        two cues; the table's priority picks), and a slam beside a vehicle is its door."""
+        """The shot's cues that are seen, with what each draws: one object event per frame (the planner may
+        give one sound two cues; the table's priority picks) plus any light (lightning over a breaking wave),
+        and a slam beside a vehicle is its door."""
         table = _event_table()
         rank = {kind: k for k, kind in enumerate(table["priority"])}
         by_frame: dict[int, tuple[p.SoundCue, str]] = {}
+        lights: list[tuple[p.SoundCue, str]] = []
         for cue in self.plan.sound_cues:
             kind = visible_kind(cue)
             if not kind or not self.shot.start_frame <= cue.frame < self.shot.end_frame:
                 continue
             if kind == "slam" and self.subject is not None and self.subject.family == "vehicle":
                 kind = "cardoor"
+            if kind in table["overlays"]:  # light over the picture: drawn whatever else happens then
+                lights.append((cue, kind))
+                continue
             held = by_frame.get(cue.frame)
             if held is None or rank.get(kind, len(rank)) < rank.get(held[1], len(rank)):
                 by_frame[cue.frame] = (cue, kind)
-        return [by_frame[frame] for frame in sorted(by_frame)]
+        return sorted([*by_frame.values(), *lights], key=lambda pair: pair[0].frame)
 
     def _event_noun(self, cue: p.SoundCue, kind: str) -> subjects.Noun | None:
         """What takes part in an object event: the first thing the cue's words name that can fall, break or be
