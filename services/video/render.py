@@ -44,6 +44,8 @@ FACE_LINE = 0.36
 SPRITE_MAX = 480
 CHARACTER_DEPTH = 3.0
 FALLING = re.compile(r"\b(falls?|falling|fell|drops?|dropped|dropping|tumbl\w*|plummet\w*)\b", re.IGNORECASE)
+# Event drawings that are fixtures of the place: the subject and the people pass in front of them.
+BEHIND_SUBJECT = (events.Window, events.Bell, events.Branch)
 # A subject phrase that names nothing is looked for in this many opening words of the prompt.
 SUBJECT_FALLBACK_WORDS = 8
 # Where across the frame a lone person and a non-human subject stand when a shot has both.
@@ -427,12 +429,13 @@ class ShotRenderer:
         out = out.clone()
         if self.weather == p.WEATHER_FOG:  # the haze lies between the world and whoever is near the camera
             self._fog(out, idx)
+        self._events(out, idx, behind=True)
         faces = self._characters(out, idx, t)
         if self.drawing is not None:
             seconds = (idx.float() / self.fps).tolist()
             self.drawing.draw(out, seconds, t.tolist(), self.camera.transform(t, CHARACTER_DEPTH))
         self._weather(out, idx)
-        self._events(out, idx)
+        self._events(out, idx, behind=False)
         return ShotFrames(self.look.finish(out, self.shot.start_frame + start), faces)
 
     def _slice_layer(
@@ -592,10 +595,13 @@ class ShotRenderer:
             frame = out[k].float()
             out[k] = (frame + (self._fog_colour - frame) * alpha).round().to(torch.uint8)
 
-    def _events(self, out: torch.Tensor, idx: torch.Tensor) -> None:
+    def _events(self, out: torch.Tensor, idx: torch.Tensor, behind: bool) -> None:
         """Each visible event's simulation, drawn on every frame of the shot: its objects are there before
-        the cue frame and after it."""
+        the cue frame and after it. Fixtures of the place (a window, a bell's frame, a tree) are drawn
+        `behind` the people and the subject; everything else in front of them."""
         for drawer, cue_frame in self._drawers:
+            if isinstance(drawer, BEHIND_SUBJECT) != behind:
+                continue
             for k, frame in enumerate(idx.tolist()):
                 drawer.draw(out[k], frame - cue_frame)
 

@@ -229,3 +229,43 @@ def test_a_spilt_drink_spreads_from_the_cue_and_keeps_spreading() -> None:
     wet = (np.abs(frames.astype(np.int16) - np.array([150, 200, 235])).sum(axis=-1) < 10).sum(axis=(1, 2))
     assert wet[CUE_FRAME - 1] <= wet[0] + 5  # only the drink in its glass before
     assert wet[CUE_FRAME + 10] > wet[CUE_FRAME - 1] + 100 and wet[-1] >= wet[CUE_FRAME + 10]
+
+
+def _renderer(scene: str, *cues: p.SoundCue) -> render.ShotRenderer:
+    scene_plan = _plan(scene, *cues)
+    return render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
+
+
+def test_a_sound_out_of_sight_draws_nothing() -> None:
+    cue = _cue("church bells ring in the distance", "bell", "ring")
+    assert render.offscreen(cue) and not _renderer("A village green at noon, static camera.", cue)._drawers
+
+
+def test_lightning_over_a_breaking_wave_draws_both_but_one_sound_twice_draws_once() -> None:
+    thunder, wave = _cue("thunder cracks", "thunder", "explosion"), _cue("waves crash", "wave", "impact")
+    kinds = [type(d).__name__ for d, _ in _renderer("A stormy coastline, static camera.", thunder, wave)._drawers]
+    assert sorted(kinds) == ["Flash", "Wave"]
+    ball = _cue("the ball smashes through a window", "ball", "break")
+    football = _cue("kicking a football down a lane", "football", "impact")
+    drawers = _renderer("A back lane, static camera.", ball, football)._drawers
+    assert [type(d).__name__ for d, _ in drawers] == ["Window"]
+
+
+def test_what_drops_is_never_an_animal_and_the_slammed_door_is_not_drawn_twice() -> None:
+    jug = _cue("a clay jug topples off the stall and smashes", "camel", "break")
+    renderer = _renderer("A camel resting by a market stall in a desert town, static camera.", jug)
+    assert renderer.drawing is not None and renderer.subject is not None and renderer.subject.name == "camel"
+    assert all(noun.name != "camel" for noun in renderer._event_nouns)
+    door = _renderer(
+        "A heavy wooden door at the end of a hallway, static camera.", _cue("the door slams", "door", "impact")
+    )
+    assert door.subject is not None and door.subject.name == "door" and door.drawing is None
+
+
+def test_a_parked_vehicles_door_shuts_on_the_vehicle() -> None:
+    renderer = _renderer("A red pickup truck parked in a lot, static camera.", _cue("a heavy thunk", "door", "impact"))
+    ((drawer, _),) = renderer._drawers
+    assert isinstance(drawer, events.CarDoor) and drawer.body is not None
+    assert renderer.drawing is not None and renderer.subject is not None and renderer.subject.motion == "still"
+    x0, y0, x1, y1, _ = drawer.body
+    assert x0 <= drawer.hinge <= x1 and y0 <= drawer.top < drawer.bottom <= y1
