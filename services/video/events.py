@@ -1050,7 +1050,11 @@ class CarDoor:
         )
         self.hinge, self.free = front
         self.top, self.bottom = y0 + (y1 - y0) * 0.3, y0 + (y1 - y0) * 0.78
-        self.panel, self.seam = self.colour(list(self.paint)), self.colour([int(c * 0.55) for c in self.paint])
+        if self.body is None:
+            self.panel, self.seam = self.colour(list(self.paint)), self.colour([int(c * 0.55) for c in self.paint])
+        else:  # the vehicle's own drawing is already lit and graded: its paint is used as it is
+            self.panel = torch.tensor(self.paint, dtype=torch.uint8)
+            self.seam = torch.tensor([int(c * 0.55) for c in self.paint], dtype=torch.uint8)
         self.glass, self.dark = self.colour([170, 205, 225]), self.colour([25, 25, 30])
 
     def angle(self, age: int) -> float:

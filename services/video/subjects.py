@@ -188,7 +188,12 @@ def nouns_in(text: str) -> list[Noun]:
 
 def dominant_colour(noun: Noun) -> tuple[int, int, int]:
     """The commonest colour of a noun's drawing (sRGB 0..255, to 16 levels): a pickup's red."""
-    rgba = sprite(noun)
+    return _dominant(sprite(noun))
+
+
+def _dominant(rgba: torch.Tensor) -> tuple[int, int, int]:
+    """The commonest opaque colour of float RGBA [4, h, w] (0..1), to 16 levels, as sRGB 0..255."""
+    rgba = rgba.cpu()
     opaque = rgba[3] > 0.9
     if not bool(opaque.any()):
         return (128, 128, 128)
@@ -335,7 +340,8 @@ class SubjectDrawing:
         return float(x0), float(y0), float(x0 + sprite_w), float(y0 + sprite_h), facing
 
     def paint(self) -> tuple[int, int, int]:
-        return dominant_colour(self.noun)
+        """The commonest colour of the drawing as drawn (lit and graded, sRGB 0..255): a pickup's red."""
+        return _dominant(self.sprites[1])
 
     def blend_ready(self) -> tuple[torch.Tensor, torch.Tensor]:
         """The drawing as it faces right, ready to blend over uint8 pixels (see `_premultiplied`)."""
