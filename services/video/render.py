@@ -259,7 +259,17 @@ class ShotRenderer:
             held = by_frame.get(cue.frame)
             if held is None or rank.get(kind, len(rank)) < rank.get(held[1], len(rank)):
                 by_frame[cue.frame] = (cue, kind)
-        return sorted([*by_frame.values(), *lights], key=lambda pair: pair[0].frame)
+        # one kettle, bell, window or door per shot: the cue the prompt timed wins, else the earliest (a second
+        # drawing of the same thing would show it twice, or open a door that had slammed)
+        timing = {p.CUE_TIMING_EXPLICIT: 0, p.CUE_TIMING_RELATIVE: 1}
+        chosen: dict[str, tuple[p.SoundCue, str]] = {}
+        kept = []
+        for cue, kind in sorted(by_frame.values(), key=lambda pair: pair[0].frame):
+            if kind not in table["once_per_shot"]:
+                kept.append((cue, kind))
+            elif kind not in chosen or timing.get(cue.timing, 2) < timing.get(chosen[kind][0].timing, 2):
+                chosen[kind] = (cue, kind)
+        return sorted([*kept, *chosen.values(), *lights], key=lambda pair: pair[0].frame)
 
     def _event_noun(self, cue: p.SoundCue, kind: str) -> subjects.Noun | None:
         """What takes part in an object event: the first thing the cue's words name that can fall, break or be

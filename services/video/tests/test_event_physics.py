@@ -269,3 +269,11 @@ def test_a_parked_vehicles_door_shuts_on_the_vehicle() -> None:
     assert renderer.drawing is not None and renderer.subject is not None and renderer.subject.motion == "still"
     x0, y0, x1, y1, _ = drawer.body
     assert x0 <= drawer.hinge <= x1 and y0 <= drawer.top < drawer.bottom <= y1
+
+
+def test_a_kettle_cued_twice_is_one_kettle_whistling_on_the_timed_cue() -> None:
+    planned = _cue("whistling", "kettle", "whistle", 30)
+    timed = _cue("at 2 seconds it starts to whistle", "kettle", "whistle")
+    timed.timing = p.CUE_TIMING_EXPLICIT
+    drawers = _renderer("A cabin kitchen, static camera.", planned, timed)._drawers
+    assert [(type(d).__name__, frame) for d, frame in drawers] == [("Kettle", CUE_FRAME)]
