@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 
 Colour = Callable[[list[int]], torch.Tensor]  # an sRGB triple → the shot's graded colour
 # The frames a door takes to swing shut, and a glass or a stone to fall.
@@ -454,7 +455,667 @@ class Wave:
         _dots(frame, xs[up], ys[up], self.white, size=max(2, self.h // 110))
 
 
-Drawer = Door | Fall | Burst | Splash | Flash | Wave
+# ---------------------------------------------------------------- the kinds the first review never saw drawn
+
+# A bell swings up to full swing over BELL_RAMP frames, one swing every BELL_PERIOD frames; the clapper
+# strikes at the top of a swing, on the cue frame, and the bell swings on, dying away over BELL_DECAY frames.
+BELL_PERIOD, BELL_RAMP, BELL_DECAY, BELL_SWING = 16, 40, 60, math.radians(28)
+# Sound lines the strike throws off (frames they spread and fade over).
+RING_FRAMES = 8
+# Steam: wisps before the whistle, then a jet from the spout; its puffs, and how long one takes to rise.
+STEAM_PUFFS, STEAM_LIFE = 14, 18
+# A branch sags over BEND_FRAMES under its load before it snaps; its splinters and the snow it throws.
+BEND_FRAMES, SPLINTERS = 30, 90
+# A pane cracks over CRACK_FRAMES before it gives; its cracks and shards.
+CRACK_FRAMES, CRACKS, PANE_SHARDS = 5, 9, 150
+# A glass tips over TIP_FRAMES and lands on its side on the cue frame; its splash, and how fast the puddle spreads.
+TIP_FRAMES, SPILL_DROPS, PUDDLE_FRAMES = 10, 70, 7
+TIP_STEPS = 45  # the tipping glass is pre-drawn at this many angles of its quarter turn
+# A ball is kicked or thrown FLIGHT_FRAMES before it hits the wall; the chips of the wall it knocks off.
+FLIGHT_FRAMES, CHIPS = 24, 140
+FLOOR = 0.86  # where things rest, in frame heights (as Fall's floor)
+
+Ready = tuple[torch.Tensor, torch.Tensor]  # a sprite ready to blend: (premultiplied colour, 1 − alpha)
+
+
+def _blit(frame: torch.Tensor, ready: Ready, x0: int, y0: int) -> None:
+    """Blend a ready sprite with its top-left at (x0, y0), clipped to the frame."""
+    premultiplied, clear = ready
+    h, w = frame.shape[:2]
+    sh, sw = clear.shape[:2]
+    ys, xs, ye, xe = max(0, y0), max(0, x0), min(h, y0 + sh), min(w, x0 + sw)
+    if ys >= ye or xs >= xe:
+        return
+    region = frame[ys:ye, xs:xe].float()
+    region.mul_(clear[ys - y0 : ye - y0, xs - x0 : xe - x0]).add_(premultiplied[ys - y0 : ye - y0, xs - x0 : xe - x0])
+    frame[ys:ye, xs:xe] = region.clamp_(max=255).to(torch.uint8)
+
+
+def _turned(ready: Ready, angle: float) -> Ready:
+    """A ready sprite turned by `angle` radians (clockwise on screen) about its centre, on a square canvas of
+    its diagonal (premultiplied colour interpolates correctly)."""
+    premultiplied, clear = ready
+    rgba = torch.cat([premultiplied - 0.5, 1 - clear], dim=-1).permute(2, 0, 1)
+    h, w = rgba.shape[1:]
+    side = math.ceil(math.hypot(h, w)) // 2 * 2 + 2
+    padded = F.pad(rgba, ((side - w) // 2, side - w - (side - w) // 2, (side - h) // 2, side - h - (side - h) // 2))
+    c, s = math.cos(angle), math.sin(angle)
+    theta = torch.tensor([[c, s, 0.0], [-s, c, 0.0]], dtype=rgba.dtype)
+    grid = F.affine_grid(theta[None], [1, 4, side, side], align_corners=False)
+    out = F.grid_sample(padded[None], grid, mode="bilinear", align_corners=False)[0].permute(1, 2, 0)
+    return (out[..., :3].clamp(min=0) + 0.5).contiguous(), (1 - out[..., 3:]).clamp(0, 1).contiguous()
+
+
+def _grid(
+    frame: torch.Tensor, x0: float, y0: float, x1: float, y1: float
+) -> tuple[slice, slice, torch.Tensor, torch.Tensor]:
+    """The frame's rows and columns inside a box (clipped), and their pixel-centre coordinates [h, 1], [1, w]."""
+    h, w = frame.shape[:2]
+    r0, r1, c0, c1 = max(0, int(y0)), min(h, math.ceil(y1)), max(0, int(x0)), min(w, math.ceil(x1))
+    ys = torch.arange(r0, max(r0, r1), dtype=torch.float32)[:, None] + 0.5
+    xs = torch.arange(c0, max(c0, c1), dtype=torch.float32)[None, :] + 0.5
+    return slice(r0, max(r0, r1)), slice(c0, max(c0, c1)), ys, xs
+
+
+def _fill(frame: torch.Tensor, rows: slice, cols: slice, mask: torch.Tensor, colour: torch.Tensor) -> None:
+    if mask.numel():
+        frame[rows, cols][mask] = colour
+
+
+def _rect(frame: torch.Tensor, x0: float, y0: float, x1: float, y1: float, colour: torch.Tensor) -> None:
+    h, w = frame.shape[:2]
+    r0, r1, c0, c1 = max(0, round(y0)), min(h, round(y1)), max(0, round(x0)), min(w, round(x1))
+    if r0 < r1 and c0 < c1:
+        frame[r0:r1, c0:c1] = colour
+
+
+def _veil(frame: torch.Tensor, rows: slice, cols: slice, alpha: torch.Tensor, colour: torch.Tensor) -> None:
+    """Blend `colour` over a region with a per-pixel alpha [h, w] (steam, spray)."""
+    if not alpha.numel():
+        return
+    region = frame[rows, cols].float()
+    a = alpha.clamp(0, 1)[..., None]
+    frame[rows, cols] = (region + (colour.float() - region) * a).round().to(torch.uint8)
+
+
+def _lift_ring(frame: torch.Tensor, cx: float, cy: float, radius: float, width: float, lift: int) -> None:
+    """Brighten the two side arcs of a ring: the sound lines of a struck bell."""
+    if lift <= 0 or radius <= 0:
+        return
+    rows, cols, ys, xs = _grid(
+        frame, cx - radius - width, cy - radius - width, cx + radius + width, cy + radius + width
+    )
+    dx, dy = xs - cx, ys - cy
+    ring = ((dx**2 + dy**2).sqrt() - radius).abs() < width / 2
+    sides = dx.abs() > 0.55 * radius
+    mask = (ring & sides).to(torch.int16)[..., None]
+    region = frame[rows, cols].to(torch.int16)
+    frame[rows, cols] = (region + mask * lift).clamp(0, 255).to(torch.uint8)
+
+
+@dataclass
+class Bell:
+    """A bell hung from a beam between two posts, rung: it swings higher and higher, the clapper strikes its
+    lip at the top of a swing on the cue frame (a glint and sound lines), and it swings on, dying away."""
+
+    w: int
+    h: int
+    cx: float
+    colour: Colour
+
+    def __post_init__(self) -> None:
+        self.size = self.h * 0.2  # the bell's height
+        self.pivot = (self.cx, self.h * 0.18)
+        self.bronze, self.shade = self.colour([190, 140, 55]), self.colour([120, 85, 30])
+        self.wood, self.iron = self.colour([95, 62, 38]), self.colour([60, 55, 50])
+
+    def angle(self, age: int) -> float:
+        """The bell's swing (radians, positive to the right): at the top of a swing on the cue frame."""
+        if age < 0:
+            amplitude = BELL_SWING * max(0.15, min(1.0, (age + BELL_RAMP) / BELL_RAMP))
+        else:
+            amplitude = BELL_SWING * max(0.0, 1 - age / BELL_DECAY)
+        return amplitude * math.cos(2 * math.pi * age / BELL_PERIOD)
+
+    def _body(self, frame: torch.Tensor, theta: float) -> tuple[float, float]:
+        """The bell turned by theta about its pivot; returns the lip's right corner (where the clapper strikes)."""
+        length, px, py = self.size, *self.pivot
+        reach = length * 1.1
+        rows, cols, ys, xs = _grid(frame, px - reach, py - 2, px + reach, py + reach)
+        dx, dy = xs - px, ys - py
+        s, c = math.sin(theta), math.cos(theta)
+        u, v = dx * -s + dy * c, dx * c + dy * s  # along the bell's axis (down) and across it
+        t = ((u - 0.12 * length) / (0.88 * length)).clamp(0, 1)
+        half = torch.where(u < 0.12 * length, 0.14 * length, 0.2 * length + 0.28 * length * t**2.2)
+        inside = (u >= 0) & (u <= length) & (v.abs() <= half)
+        lip = inside & (u > 0.86 * length)
+        light = inside & (v < -0.05 * length) & (v > -0.14 * length) & (u > 0.2 * length) & (u < 0.8 * length)
+        _fill(frame, rows, cols, inside, self.bronze)
+        _fill(frame, rows, cols, lip, self.shade)
+        _fill(frame, rows, cols, light, self.colour([235, 200, 120]))
+        return px + (-s) * length * 0.95 + c * 0.45 * length, py + c * length * 0.95 + s * 0.45 * length
+
+    def draw(self, frame: torch.Tensor, age: int) -> None:
+        px, py = self.pivot
+        beam_w = self.size * 1.6
+        _rect(frame, px - beam_w / 2 - 6, py - self.h * 0.03, px - beam_w / 2, FLOOR * self.h, self.wood)  # posts
+        _rect(frame, px + beam_w / 2, py - self.h * 0.03, px + beam_w / 2 + 6, FLOOR * self.h, self.wood)
+        theta = self.angle(age)
+        lip_x, lip_y = self._body(frame, theta)
+        _rect(frame, px - beam_w / 2 - 8, py - self.h * 0.04, px + beam_w / 2 + 8, py - self.h * 0.01, self.wood)
+        # the clapper hangs nearly plumb, so the bell swings against it and meets it at the top of a swing
+        lag = 0.35 * theta
+        cl_x, cl_y = px - math.sin(lag) * self.size * 0.82, py + math.cos(lag) * self.size * 0.82
+        if age == 0:
+            cl_x, cl_y = (cl_x + lip_x) / 2, (cl_y + lip_y) / 2
+        r = max(2, int(self.size * 0.08))
+        _rect(frame, cl_x - r, cl_y - r, cl_x + r, cl_y + r, self.iron)
+        if 0 <= age < RING_FRAMES:
+            fade = 1 - age / RING_FRAMES
+            _blend_disc(frame, lip_x, lip_y, int(self.size * 0.3), int(GLINT * fade))
+            for k in range(3):
+                radius = self.size * (0.75 + 0.3 * k + 0.05 * age)
+                _lift_ring(frame, px, py + self.size * 0.55, radius, max(2.0, self.h / 90), int(170 * fade))
+
+
+@dataclass
+class Kettle:
+    """A kettle on a stove's burner: wisps of steam rise from its spout as it heats; on the cue frame it
+    whistles, a jet of steam shoots from the spout and the lid rattles until the end of the shot."""
+
+    w: int
+    h: int
+    cx: float
+    colour: Colour
+    seed: int
+    drawing: Ready | None = None
+
+    def __post_init__(self) -> None:
+        self.top = self.h * 0.64  # the stove's top, where the kettle stands
+        g = torch.Generator().manual_seed(self.seed)
+        self.phase = torch.rand(STEAM_PUFFS, generator=g)
+        self.sway = torch.rand(STEAM_PUFFS, generator=g) - 0.5
+        if self.drawing is None:
+            side = max(8, int(self.h * 0.16))
+            body = torch.zeros(side, side, 4)
+            body[side // 4 :, side // 8 : side - side // 8] = torch.tensor([0.75, 0.75, 0.78, 1.0])
+            alpha = body[..., 3:]
+            self.drawing = ((body[..., :3] * 255 * alpha + 0.5), 1 - alpha)
+        sh, sw = self.drawing[1].shape[:2]
+        self.x0, self.y0 = int(self.cx - sw / 2), int(self.top - sh)
+        # the spout: the teapot drawing's spout is at its right, a third of the way down
+        self.spout = (self.x0 + sw * 0.97, self.y0 + sh * 0.36)
+        self.white = self.colour([240, 242, 245])
+
+    def _stove(self, frame: torch.Tensor, age: int) -> None:
+        sw = self.drawing[1].shape[1] if self.drawing is not None else self.h * 0.16
+        half = max(sw * 0.75, self.h * 0.16)
+        _rect(frame, self.cx - half, self.top, self.cx + half, FLOOR * self.h, self.colour([205, 205, 200]))
+        _rect(frame, self.cx - half, self.top, self.cx + half, self.top + self.h * 0.025, self.colour([45, 45, 48]))
+        _rect(
+            frame,
+            self.cx - half * 0.8,
+            self.top + self.h * 0.06,
+            self.cx + half * 0.8,
+            self.top + self.h * 0.13,
+            self.colour([60, 60, 65]),
+        )  # the oven door's window
+        # the burner's blue flame under the kettle, flickering
+        flame = self.colour([80, 140, 255])
+        for k in range(7):
+            fx = self.cx - sw * 0.35 + k * sw * 0.7 / 6
+            tall = self.h * (0.012 + 0.006 * ((k * 7 + age) % 3) / 2)
+            _rect(frame, fx - 1, self.top - tall, fx + 2, self.top, flame)
+
+    def draw(self, frame: torch.Tensor, age: int) -> None:
+        self._stove(frame, age)
+        rattle = (1 if age % 2 else -1) if age >= 0 else 0
+        _blit(frame, self.drawing, self.x0, self.y0 + rattle)
+        sx, sy = self.spout
+        # wisps: puffs that rise from the spout and thin as they go, thicker as the water nears the boil
+        heat = min(1.0, max(0.2, (age + 60) / 60))
+        rows, cols, ys, xs = _grid(
+            frame, sx - self.h * 0.15, sy - self.h * 0.45, sx + self.h * 0.45, sy + self.h * 0.05
+        )
+        alpha = torch.zeros(ys.shape[0], xs.shape[1])
+        for k in range(STEAM_PUFFS):
+            life = ((age / STEAM_LIFE) + float(self.phase[k])) % 1.0
+            px = sx + self.h * (0.02 + 0.06 * life + 0.04 * float(self.sway[k]) * life)
+            py = sy - self.h * 0.35 * life
+            r = self.h * (0.015 + 0.05 * life)
+            alpha = alpha + 0.35 * heat * (1 - life) * (1 - ((xs - px) ** 2 + (ys - py) ** 2) / r**2).clamp(min=0)
+        if age >= 0:
+            # the jet: a steady plume shooting up and out of the spout, full from the whistle on
+            length = self.h * 0.32
+            along = ((xs - sx) * 0.8 + (sy - ys) * 0.6) / length
+            across = ((xs - sx) * 0.6 - (sy - ys) * 0.8).abs()
+            width = self.h * (0.012 + 0.07 * along.clamp(0, 1))
+            jet = ((along >= 0) & (along <= 1)).float() * (1 - across / width).clamp(min=0) * (1 - 0.5 * along)
+            alpha = alpha + 1.3 * jet
+        _veil(frame, rows, cols, alpha.clamp(max=0.92), self.white)
+
+
+@dataclass
+class Branch:
+    """A tree at the picture's side with a branch reaching over it: the branch sags under its load, snaps
+    on the cue frame (splinters and a burst of snow or leaves), and its broken end falls, tumbling, to the
+    ground, where it stays; the stub stays on the tree."""
+
+    w: int
+    h: int
+    cx: float
+    colour: Colour
+    seed: int
+    snowy: bool = False
+
+    def __post_init__(self) -> None:
+        self.trunk_x = self.w * 0.12 if self.cx > self.w / 2 else self.w * 0.88
+        self.side = 1 if self.trunk_x < self.w / 2 else -1
+        self.root_y, self.length = self.h * 0.3, self.w * 0.45
+        self.thick = max(3, int(self.h * 0.022))
+        self.snap_at = 0.35  # where along the branch it breaks
+        g = torch.Generator().manual_seed(self.seed)
+        angles = -math.pi / 2 + (torch.rand(SPLINTERS, generator=g) - 0.5) * 2.6
+        speed = (torch.rand(SPLINTERS, generator=g) * 0.7 + 0.3) * self.h * 0.03
+        self.vx, self.vy = torch.cos(angles) * speed, torch.sin(angles) * speed
+        self.gravity = self.h * 0.004
+        self.along = torch.rand(40, generator=g)  # where the branch's leaves (or snow) sit
+        self.bark, self.wood = self.colour([92, 64, 42]), self.colour([215, 180, 120])
+        self.leaf = self.colour([235, 240, 248] if self.snowy else [70, 120, 50])
+
+    def _points(
+        self, sag: float, start: float, end: float, origin: tuple[float, float], turn: float = 0.0
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Points along the branch from `start` to `end` (fractions of its length), bent down by `sag`
+        (radians at the tip); a broken piece is turned by `turn` about `origin`."""
+        s = torch.linspace(start, end, max(2, int(self.length * (end - start) / 2)))
+        xs = self.trunk_x + self.side * self.length * s
+        ys = self.root_y - self.h * 0.06 * s + self.length * sag * s**2
+        if turn:
+            ox, oy = origin
+            c, sn = math.cos(turn), math.sin(turn)
+            xs, ys = ox + (xs - ox) * c - (ys - oy) * sn, oy + (xs - ox) * sn + (ys - oy) * c
+        return xs, ys
+
+    def _leaves(self, frame: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor) -> None:
+        pick = (self.along * (len(xs) - 1)).long()
+        _dots(frame, xs[pick], ys[pick] - self.thick, self.leaf, size=max(3, self.thick + 1))
+
+    def draw(self, frame: torch.Tensor, age: int) -> None:
+        _rect(frame, self.trunk_x - self.h * 0.035, 0, self.trunk_x + self.h * 0.035, FLOOR * self.h, self.bark)
+        u = min(1.0, max(0.0, (age + BEND_FRAMES) / BEND_FRAMES))
+        sag = 0.08 + 0.22 * u * u if age < 0 else 0.3
+        stub_x, stub_y = self._points(sag, 0.0, self.snap_at, (0, 0))
+        _dots(frame, stub_x, stub_y, self.bark, size=self.thick)
+        snap = (float(stub_x[-1]), float(stub_y[-1]))
+        if age < 0:
+            xs, ys = self._points(sag, self.snap_at, 1.0, snap)
+        else:
+            # the broken end drops from the break, turning about it, and lies on the ground from then on
+            t = float(age)
+            drop = min(0.5 * self.gravity * t * t + self.h * 0.02, FLOOR * self.h - self.root_y - self.h * 0.02)
+            turn = self.side * min(1.25, 0.12 + 0.05 * t)
+            if drop >= FLOOR * self.h - self.root_y - self.h * 0.02:
+                turn = self.side * 0.05  # it lies nearly flat where it fell
+            xs, ys = self._points(sag, self.snap_at, 1.0, snap, turn)
+            ys = ys + drop
+            ys = ys - (ys.max() - FLOOR * self.h).clamp(min=0)
+        _dots(frame, xs, ys, self.bark, size=self.thick)
+        self._leaves(frame, xs, ys)
+        if age >= 0:
+            # splinters and the load (snow or leaves) thrown off the break, falling to the ground and lying there
+            t = float(age + 1)
+            sx = snap[0] + self.vx * t
+            sy = (snap[1] + self.vy * t + 0.5 * self.gravity * t * t).clamp(max=FLOOR * self.h)
+            half = SPLINTERS // 2
+            _dots(frame, sx[:half], sy[:half], self.wood, size=max(2, self.thick - 1))
+            _dots(frame, sx[half:], sy[half:], self.leaf, size=max(2, self.thick))
+        if 0 <= age < GLINT_FRAMES:
+            _blend_disc(frame, snap[0], snap[1], int(self.h * 0.045), int(130 * (1 - age / GLINT_FRAMES)))
+
+
+@dataclass
+class Window:
+    """A window in its frame: cracks run out from a point over the frames before the cue, and on the cue frame
+    the pane gives: the shards start where the glass was and fall, spinning out, to the sill and the ground,
+    where they stay; a few stay stuck in the frame."""
+
+    w: int
+    h: int
+    cx: float
+    colour: Colour
+    seed: int
+
+    def __post_init__(self) -> None:
+        self.box = (self.cx - self.h * 0.17, self.h * 0.18, self.cx + self.h * 0.17, self.h * 0.58)
+        x0, y0, x1, y1 = self.box
+        g = torch.Generator().manual_seed(self.seed)
+        self.hit = (x0 + (x1 - x0) * (0.35 + 0.3 * float(torch.rand(1, generator=g))), y0 + (y1 - y0) * 0.45)
+        # cracks: jagged rays out of the point of impact
+        self.cracks = []
+        for k in range(CRACKS):
+            angle = 2 * math.pi * (k + float(torch.rand(1, generator=g)) * 0.6) / CRACKS
+            steps = 24
+            wobble = torch.cumsum(torch.randn(steps, generator=g) * 0.12, 0)
+            radius = torch.linspace(0, 1, steps) * (x1 - x0) * 0.6
+            self.cracks.append((angle + wobble, radius))
+        sx = x0 + torch.rand(PANE_SHARDS, generator=g) * (x1 - x0)
+        sy = y0 + torch.rand(PANE_SHARDS, generator=g) * (y1 - y0)
+        self.shard_x, self.shard_y = sx, sy
+        # shards within a few pixels of the frame stay stuck in it
+        edge = self.h * 0.03
+        self.stuck = (sx - x0 < edge) | (x1 - sx < edge) | (sy - y0 < edge) | (y1 - sy < edge)
+        away_x, away_y = sx - self.hit[0], sy - self.hit[1]
+        norm = (away_x**2 + away_y**2).sqrt().clamp(min=1)
+        push = (torch.rand(PANE_SHARDS, generator=g) * 0.6 + 0.4) * self.h * 0.012
+        self.vx, self.vy = away_x / norm * push, away_y / norm * push - self.h * 0.004
+        self.gravity = self.h * 0.005
+        self.sizes = torch.where(torch.rand(PANE_SHARDS, generator=g) < 0.5, 2, 4)
+        self.glass, self.glint = self.colour([175, 205, 225]), self.colour([225, 240, 250])
+        self.wood, self.dark, self.crack = (
+            self.colour([235, 232, 225]),
+            self.colour([28, 30, 36]),
+            self.colour([60, 70, 80]),
+        )
+
+    def draw(self, frame: torch.Tensor, age: int) -> None:
+        x0, y0, x1, y1 = self.box
+        rim = max(3, int(self.h * 0.018))
+        _rect(frame, x0 - rim, y0 - rim, x1 + rim, y1 + rim, self.wood)
+        _rect(frame, x0 - rim * 2, y1 + rim, x1 + rim * 2, y1 + rim * 2.5, self.wood)  # the sill
+        if age < 0:
+            _rect(frame, x0, y0, x1, y1, self.glass)
+            rows, cols, ys, xs = _grid(frame, x0, y0, x1, y1)
+            streak = ((xs - x0) + (ys - y0) * 0.8 - (x1 - x0) * 0.3).abs() < (x1 - x0) * 0.06
+            _fill(frame, rows, cols, streak, self.glint)
+            grown = (age + CRACK_FRAMES + 1) / (CRACK_FRAMES + 1)
+            if grown > 0:
+                for angles, radius in self.cracks:
+                    n = max(2, int(len(radius) * grown))
+                    cx = self.hit[0] + torch.cos(angles[:n]) * radius[:n]
+                    cy = self.hit[1] + torch.sin(angles[:n]) * radius[:n]
+                    inside = (cx > x0) & (cx < x1 - 1) & (cy > y0) & (cy < y1 - 1)
+                    _dots(frame, cx[inside], cy[inside], self.crack, size=1)
+            return
+        _rect(frame, x0, y0, x1, y1, self.dark)  # the hole where the pane was
+        t = float(age)
+        ground = FLOOR * self.h
+        xs = torch.where(self.stuck, self.shard_x, self.shard_x + self.vx * t)
+        ys = torch.where(self.stuck, self.shard_y, self.shard_y + self.vy * t + 0.5 * self.gravity * t * t)
+        ys = ys.clamp(max=ground)
+        for size in (2, 4):
+            pick = self.sizes == size
+            _dots(frame, xs[pick], ys[pick], self.glass, size=max(2, size * self.h // 180))
+        if age < GLINT_FRAMES:
+            _blend_disc(frame, self.hit[0], self.hit[1], int(self.h * 0.07), int(GLINT * (1 - age / GLINT_FRAMES)))
+
+
+@dataclass
+class Spill:
+    """A glass standing on a table tips over, turning about its foot, and lands on its side on the cue frame:
+    its drink splashes out and a puddle spreads over the tabletop and drips off its edge to the floor."""
+
+    w: int
+    h: int
+    cx: float
+    colour: Colour
+    seed: int
+    drawing: Ready | None = None
+    liquid: tuple[int, int, int] = (150, 200, 235)
+
+    def __post_init__(self) -> None:
+        self.top, self.depth = self.h * 0.6, self.h * 0.07  # the tabletop's front edge, and how deep it looks
+        self.left, self.right = self.cx - self.h * 0.3, self.cx + self.h * 0.3
+        if self.drawing is None:
+            side = max(8, int(self.h * 0.14))
+            body = torch.zeros(side, side // 2 + 2, 4)
+            body[:, 1:-1] = torch.tensor([0.8, 0.9, 0.95, 0.6])
+            body[side // 3 :, 2:-2, :3] = torch.tensor(self.liquid) / 255
+            body[side // 3 :, 2:-2, 3] = 0.9
+            alpha = body[..., 3:]
+            self.drawing = (body[..., :3] * 255 * alpha + 0.5, 1 - alpha)
+        sh, sw = self.drawing[1].shape[:2]
+        self.foot = (self.cx + sw / 2, self.top - self.depth * 0.5)  # it tips over its right foot
+        self.turns = [_turned(self.drawing, math.pi / 2 * k / TIP_STEPS) for k in range(TIP_STEPS + 1)]
+        # the mouth of the fallen glass, where the drink comes out
+        self.mouth = (self.foot[0] + sh, self.foot[1] - sw / 2)
+        g = torch.Generator().manual_seed(self.seed)
+        angles = -math.pi / 2 + (torch.rand(SPILL_DROPS, generator=g) - 0.2) * 2.0
+        speed = (torch.rand(SPILL_DROPS, generator=g) * 0.7 + 0.3) * self.h * 0.025
+        self.vx, self.vy = torch.cos(angles) * speed, torch.sin(angles) * speed
+        self.gravity = self.h * 0.006
+        self.wet = self.colour(list(self.liquid))
+        self.wood, self.edge = self.colour([150, 100, 62]), self.colour([105, 68, 40])
+
+    def _glass(self, frame: torch.Tensor, step: int) -> None:
+        """The glass turned `step` of TIP_STEPS quarter turns clockwise about its right foot."""
+        ready = self.turns[step]
+        side = ready[1].shape[0]
+        sh, sw = self.drawing[1].shape[:2]
+        angle = math.pi / 2 * step / TIP_STEPS
+        # the drawing's centre circles the foot as it turns
+        ox, oy = -sw / 2, -sh / 2
+        c, s = math.cos(angle), math.sin(angle)
+        centre_x, centre_y = self.foot[0] + ox * c - oy * s, self.foot[1] + ox * s + oy * c
+        _blit(frame, ready, round(centre_x - side / 2), round(centre_y - side / 2))
+
+    def draw(self, frame: torch.Tensor, age: int) -> None:
+        top, depth = self.top, self.depth
+        _rect(frame, self.left + 6, top, self.left + 14, FLOOR * self.h, self.edge)  # legs
+        _rect(frame, self.right - 14, top, self.right - 6, FLOOR * self.h, self.edge)
+        _rect(frame, self.left, top - depth, self.right, top, self.wood)
+        _rect(frame, self.left, top, self.right, top + self.h * 0.025, self.edge)
+        if age >= 0:
+            # the puddle spreads from the mouth over the tabletop, fast at first, and runs off its right edge
+            spread = 1 - math.exp(-(age + 1) / PUDDLE_FRAMES)
+            rx, ry = self.h * 0.28 * spread, depth * 0.45 * spread + 1
+            rows, cols, ys, xs = _grid(frame, self.mouth[0] - rx, top - depth, self.mouth[0] + rx, top)
+            pool = ((xs - self.mouth[0]) / max(rx, 1)) ** 2 + ((ys - (top - depth * 0.45)) / max(ry, 1)) ** 2 <= 1
+            _fill(frame, rows, cols, pool & (xs < self.right), self.wet)
+            if self.mouth[0] + rx > self.right:
+                # a thin stream off the edge, and a puddle on the floor that grows under it
+                _rect(frame, self.right - 2, top, self.right + 1, FLOOR * self.h, self.wet)
+                grow = min(1.0, (age - PUDDLE_FRAMES) / 40) if age > PUDDLE_FRAMES else 0.0
+                _rect(
+                    frame,
+                    self.right - self.h * 0.1 * grow - 2,
+                    FLOOR * self.h - 2,
+                    self.right + self.h * 0.1 * grow + 2,
+                    FLOOR * self.h + 1,
+                    self.wet,
+                )
+        # it tips from rest, faster and faster (a quarter turn in TIP_FRAMES), and lies on its side from the cue
+        tipped = min(1.0, max(0.0, 1 + age / TIP_FRAMES))
+        self._glass(frame, round(TIP_STEPS * tipped * tipped))
+        if age >= 0:
+            # the splash: drops thrown out of the mouth that fall back onto the table (into the puddle)
+            t = float(age + 1)
+            xs = self.mouth[0] + self.vx * t
+            ys = self.mouth[1] + self.vy * t + 0.5 * self.gravity * t * t
+            up = ys < top - depth * 0.3
+            _dots(frame, xs[up], ys[up], self.wet, size=max(2, self.h // 90))
+            if age < 4:
+                _blend_disc(frame, self.mouth[0], self.mouth[1], int(self.h * 0.04), int(120 * (1 - age / 4)))
+
+
+@dataclass
+class Rebound:
+    """A ball rests on the ground until it is kicked or thrown FLIGHT_FRAMES before the cue; it flies in an
+    arc to a wall and hits it on the cue frame (chips and dust off the wall), rebounds, bounces lower and
+    lower on the ground and rolls to a stop, where it stays."""
+
+    w: int
+    h: int
+    cx: float
+    colour: Colour
+    seed: int
+    drawing: Ready | None = None
+
+    def __post_init__(self) -> None:
+        self.wall = self.w * 0.8
+        if self.drawing is None:
+            side = max(6, int(self.h * 0.07))
+            yy, xx = torch.meshgrid(
+                torch.arange(side) - side / 2 + 0.5, torch.arange(side) - side / 2 + 0.5, indexing="ij"
+            )
+            alpha = ((yy**2 + xx**2) <= (side / 2) ** 2).float()[..., None]
+            self.drawing = (torch.tensor([235.0, 235.0, 235.0]) * alpha + 0.5, 1 - alpha)
+        self.r = self.drawing[1].shape[0] / 2
+        ground = FLOOR * self.h - self.r
+        self.start = (self.w * 0.5, ground)
+        self.hit = (self.wall - self.r, FLOOR * self.h - self.h * 0.22)
+        t = FLIGHT_FRAMES
+        self.gravity, self.lob = self.h * 0.004, self.h * 0.0012  # on the bounces; on the flat kick
+        self.vx = (self.hit[0] - self.start[0]) / t
+        self.vy = (self.hit[1] - self.start[1] - 0.5 * self.lob * t * t) / t
+        g = torch.Generator().manual_seed(self.seed)
+        angles = math.pi + (torch.rand(CHIPS, generator=g) - 0.5) * 2.2
+        speed = (torch.rand(CHIPS, generator=g) * 0.7 + 0.3) * self.h * 0.02
+        self.cvx, self.cvy = torch.cos(angles) * speed, torch.sin(angles) * speed
+        self.brick, self.mortar = self.colour([160, 82, 60]), self.colour([200, 190, 175])
+        self.scuff = self.colour([95, 50, 38])
+
+    def centre(self, age: int) -> tuple[float, float]:
+        ground = FLOOR * self.h - self.r
+        if age < -FLIGHT_FRAMES:
+            return self.start
+        if age <= 0:
+            t = age + FLIGHT_FRAMES
+            return self.start[0] + self.vx * t, self.start[1] + self.vy * t + 0.5 * self.lob * t * t
+        # off the wall at under half its speed, then bounces on the ground, each bounce lower, and rolls to a
+        # stop (a ball slower than a pixel a frame has stopped: it does not creep a pixel now and then)
+        x, y, vx, vy = self.hit[0], self.hit[1], -0.4 * self.vx, 0.0
+        for _ in range(age):
+            x, y, vy = x + vx, y + vy, vy + self.gravity
+            if y >= ground:
+                y, vy, vx = ground, -0.5 * vy if vy > self.h * 0.02 else 0.0, vx * 0.85
+                vx = vx * 0.92 if vy == 0.0 and abs(vx) >= 1 else (vx if vy else 0.0)
+            x = max(x, self.r)
+        return x, y
+
+    def draw(self, frame: torch.Tensor, age: int) -> None:
+        top = FLOOR * self.h - self.h * 0.45
+        _rect(frame, self.wall, top, self.w, FLOOR * self.h, self.brick)
+        course = max(4, int(self.h * 0.04))
+        for k, row in enumerate(range(int(top), int(FLOOR * self.h), course)):
+            _rect(frame, self.wall, row, self.w, row + 1, self.mortar)
+            for col in range(int(self.wall) + (course if k % 2 else 0), self.w, course * 2):
+                _rect(frame, col, row, col + 1, row + course, self.mortar)
+        if age >= 0:  # the scuff the ball leaves on the bricks
+            _rect(
+                frame,
+                self.wall,
+                self.hit[1] - self.r * 0.8,
+                self.wall + self.r * 0.5,
+                self.hit[1] + self.r * 0.8,
+                self.scuff,
+            )
+        x, y = self.centre(age)
+        _blit(frame, self.drawing, round(x - self.r), round(y - self.r))
+        if age >= 0:
+            t = float(age + 1)
+            cx = (self.wall + self.cvx * t).clamp(max=self.wall - 1)
+            cy = (self.hit[1] + self.cvy * t + 0.5 * self.gravity * t * t).clamp(max=FLOOR * self.h)
+            _dots(frame, cx, cy, self.mortar, size=max(3, self.h // 45))
+        if 0 <= age < GLINT_FRAMES:
+            _blend_disc(frame, self.wall, self.hit[1], int(self.h * 0.09), int(GLINT * (1 - age / GLINT_FRAMES)))
+
+
+@dataclass
+class CarDoor:
+    """A parked car's door, open, swings shut and closes on the cue frame; the car rocks on its springs and
+    the picture shakes. `body` is the box (x0, y0, x1, y1, facing +1 right / −1 left) of the vehicle drawn as
+    the shot's subject, whose door it is; without one, a car is drawn."""
+
+    w: int
+    h: int
+    cx: float
+    colour: Colour
+    body: tuple[float, float, float, float, int] | None = None
+    paint: tuple[int, int, int] = (170, 40, 45)
+    open_angle: float = math.radians(70)
+
+    def __post_init__(self) -> None:
+        if self.body is None:
+            length = self.h * 0.75
+            self.car = (self.cx - length / 2, FLOOR * self.h - self.h * 0.3, self.cx + length / 2, FLOOR * self.h, 1)
+        else:
+            self.car = self.body
+        x0, y0, x1, y1, facing = self.car
+        # the door: the front half of the cabin, hinged at its front edge
+        front = (
+            (x1 - (x1 - x0) * 0.3, x1 - (x1 - x0) * 0.58)
+            if facing > 0
+            else (x0 + (x1 - x0) * 0.3, x0 + (x1 - x0) * 0.58)
+        )
+        self.hinge, self.free = front
+        self.top, self.bottom = y0 + (y1 - y0) * 0.3, y0 + (y1 - y0) * 0.78
+        if self.body is None:
+            self.panel, self.seam = self.colour(list(self.paint)), self.colour([int(c * 0.55) for c in self.paint])
+        else:  # the vehicle's own drawing is already lit and graded: its paint is used as it is
+            self.panel = torch.tensor(self.paint, dtype=torch.uint8)
+            self.seam = torch.tensor([int(c * 0.55) for c in self.paint], dtype=torch.uint8)
+        self.glass, self.dark = self.colour([170, 205, 225]), self.colour([25, 25, 30])
+
+    def angle(self, age: int) -> float:
+        if age >= 0:
+            return 0.0
+        u = max(0.0, (age + SWING_FRAMES) / SWING_FRAMES)
+        return self.open_angle * (1 - u * u)
+
+    def _car(self, frame: torch.Tensor, dip: float) -> None:
+        x0, y0, x1, y1, _ = self.car
+        height = y1 - y0
+        body_top = y0 + height * 0.35 + dip
+        _rect(frame, x0, body_top, x1, y1 - height * 0.15 + dip, self.panel)
+        cab0, cab1 = (x0 + (x1 - x0) * 0.22, x1 - (x1 - x0) * 0.2)
+        _rect(frame, cab0, y0 + dip, cab1, body_top + 1, self.panel)
+        _rect(frame, cab0 + 4, y0 + height * 0.07 + dip, cab1 - 4, body_top - 2, self.glass)
+        for wx in (x0 + (x1 - x0) * 0.2, x1 - (x1 - x0) * 0.2):
+            r = height * 0.17
+            rows, cols, ys, xs = _grid(frame, wx - r, y1 - 2 * r, wx + r, y1)
+            _fill(frame, rows, cols, (xs - wx) ** 2 + (ys - (y1 - r)) ** 2 <= r * r, self.dark)
+
+    def draw(self, frame: torch.Tensor, age: int) -> None:
+        dip = float(max(0, 3 - age)) if age >= 0 else 0.0  # it rocks down on its springs and settles
+        if self.body is None:
+            self._car(frame, dip)
+        lo, hi = min(self.hinge, self.free), max(self.hinge, self.free)
+        top, bottom = self.top + dip, self.bottom + dip
+        angle = self.angle(age)
+        if angle > 0:
+            _rect(frame, lo, top, hi, bottom, self.dark)  # the opening into the cabin
+        # the door swings out toward the camera: narrower, its free edge nearer and so taller
+        span = (self.free - self.hinge) * math.cos(angle)
+        grow = (bottom - top) * 0.25 * math.sin(angle)
+        edge = self.hinge + span
+        rows, cols, ys, xs = _grid(frame, min(self.hinge, edge), top - grow, max(self.hinge, edge), bottom + grow)
+        reach = ((xs - self.hinge) / span).clamp(0, 1) if abs(span) >= 1 else torch.zeros_like(xs)
+        inside = (ys >= top - grow * reach) & (ys <= bottom + grow * reach)
+        _fill(frame, rows, cols, inside, self.panel)
+        window = inside & (ys < top + (bottom - top) * 0.35 - grow * reach * 0.5)
+        _fill(frame, rows, cols, window, self.glass)
+        if angle == 0:
+            _rect(frame, lo, top, hi, top + 1, self.seam)  # the door's seams, flush with the body
+            _rect(frame, lo, bottom - 1, hi, bottom, self.seam)
+            _rect(frame, lo, top, lo + 1, bottom, self.seam)
+            _rect(frame, hi - 1, top, hi, bottom, self.seam)
+            hx = self.free + (4 if self.free < self.hinge else -10)
+            _rect(frame, hx, top + (bottom - top) * 0.5, hx + 6, top + (bottom - top) * 0.5 + 2, self.seam)
+        if 0 <= age < DUST_FRAMES:
+            # dust shaken out of the door's seams, thickest on the slam, drifting down as it thins
+            g = torch.Generator().manual_seed(int(lo))
+            n = DUST // 2
+            edge = torch.where(torch.rand(n, generator=g) < 0.5, lo, hi)
+            xs = edge + (torch.rand(n, generator=g) - 0.5) * self.h * 0.05
+            ys = top + torch.rand(n, generator=g) * (bottom - top) + age * self.h * 0.004
+            keep = torch.rand(n, generator=g) < 1 - age / DUST_FRAMES
+            _dots(frame, xs[keep], ys[keep], self.colour([225, 215, 195]), size=2)
+        if 0 <= age < len(SLAM_SHAKE):
+            frame[:] = torch.roll(frame, max(1, round(SLAM_SHAKE[age] * self.h)), dims=1)
+
+
+Drawer = Door | Fall | Burst | Splash | Flash | Wave | Bell | Kettle | Branch | Window | Spill | Rebound | CarDoor
 
 
 def drawer(
@@ -463,14 +1124,20 @@ def drawer(
     h: int,
     colour: Colour,
     seed: int,
-    drawing: tuple[torch.Tensor, torch.Tensor] | None = None,
+    drawing: Ready | None = None,
     indoors: bool = True,
     surface: float | None = None,
     at: float | None = None,
+    snowy: bool = False,
+    liquid: tuple[int, int, int] | None = None,
+    body: tuple[float, float, float, float, int] | None = None,
+    paint: tuple[int, int, int] | None = None,
 ) -> Drawer:
     """The simulation for one visible kind (see render.visible_kind), placed by the cue's seed; `drawing` is
     the sounding object's sprite where the atlas has one; `indoors`, what falls falls off a shelf; `surface`,
-    the frame-height fraction of the water line a wave breaks on; `at`, the frame-width fraction where it does."""
+    the frame-height fraction of the water line a wave breaks on; `at`, the frame-width fraction where it does;
+    `snowy`, a snapping branch carries snow; `liquid`, the colour a spilt drink is; `body` and `paint`, the
+    box and colour of the vehicle whose door shuts."""
     cx = w * (0.3 + 0.4 * float(torch.rand(1, generator=torch.Generator().manual_seed(seed))))
     if at is not None:
         cx = w * at
@@ -486,4 +1153,18 @@ def drawer(
         return Splash(w, h, cx, colour, seed)
     if kind == "wave":
         return Wave(w, h, cx, colour, seed, h * (surface if surface is not None else 0.78))
+    if kind == "bell":
+        return Bell(w, h, cx, colour)
+    if kind == "kettle":
+        return Kettle(w, h, cx, colour, seed, drawing)
+    if kind == "branch":
+        return Branch(w, h, cx, colour, seed, snowy)
+    if kind == "window":
+        return Window(w, h, cx, colour, seed)
+    if kind == "spill":
+        return Spill(w, h, cx, colour, seed, drawing, liquid or (150, 200, 235))
+    if kind == "rebound":
+        return Rebound(w, h, cx, colour, seed, drawing)
+    if kind == "cardoor":
+        return CarDoor(w, h, w / 2 if at is None else cx, colour, body, paint or (170, 40, 45))
     return Flash(kind, w, h, cx, seed)

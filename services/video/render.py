@@ -10,6 +10,7 @@ Frames are produced in batches. Deterministic for a seed.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import re
@@ -42,9 +43,16 @@ SHOT_HEIGHT = {
 FACE_LINE = 0.36
 SPRITE_MAX = 480
 CHARACTER_DEPTH = 3.0
+FALLING = re.compile(r"\b(falls?|falling|fell|drops?|dropped|dropping|tumbl\w*|plummet\w*)\b", re.IGNORECASE)
+# Event drawings that are fixtures of the place: the subject and the people pass in front of them.
+BEHIND_SUBJECT = (events.Window, events.Bell, events.Branch)
+# A subject phrase that names nothing is looked for in this many opening words of the prompt.
+SUBJECT_FALLBACK_WORDS = 8
+# Where across the frame a lone person and a non-human subject stand when a shot has both.
+PEOPLE_BESIDE_SUBJECT, SUBJECT_BESIDE_PEOPLE = 0.3, 0.74
 # Events whose object is drawn from the atlas, and the largest that object is drawn (frame heights).
-OBJECT_KINDS = {"shatter", "drop", "bounce", "burst", "cork"}
-OBJECT_MAX = 0.2
+OBJECT_KINDS = {"shatter", "drop", "bounce", "burst", "cork", "spill", "kettle", "rebound"}
+OBJECT_MAX = {"any": 0.2, "rebound": 0.1}  # a ball flying at a wall is small and quick
 DOOR_KINDS = {"slam", "creak", "knock"}
 _VISIBLE = {
     p.SOUND_EVENT_GLASS_SHATTER: "shatter",
@@ -137,8 +145,18 @@ class ShotRenderer:
         self.w, self.h, self.fps = fmt.width, fmt.height, fmt.fps
         self.count = shot.end_frame - shot.start_frame
         scene_seed = _seed(plan.seed, shot.scene_index)
-        # humans are drawn by `characters`; any other subject is a sprite from the vocabulary
-        self.subject = None if shot.character_ids else subjects.resolve(shot.subject.text)
+        # humans are drawn by `characters`; any other subject is a sprite from the vocabulary, beside them
+        # when there are people in the shot too ("a boy kicks a football", "a man by his pickup")
+        if shot.character_ids:
+            self.subject = subjects.head_noun(shot.subject.text)
+            if self.subject is not None and self.subject.family == "crowd":
+                self.subject = None
+        else:  # a subject phrase the planner cut short ("close up of a ceramic"): the prompt's opening noun
+            opening = " ".join(self._scene_prompt().split()[:SUBJECT_FALLBACK_WORDS])
+            self.subject = subjects.resolve(shot.subject.text) or next(iter(subjects.nouns_in(opening)), None)
+        self._cues = self._visible_cues()
+        if self.subject is not None and any(kind == "cardoor" for _, kind in self._cues):
+            self.subject = dataclasses.replace(self.subject, motion="still")  # a door shuts on a parked car
         phrases = self._place_phrases()
         self.place = places.resolve(phrases[0], self._scene_prompt())
         if self.place is not None and self.place.generic and not self.place.elements:
@@ -150,6 +168,8 @@ class ShotRenderer:
         self.world = world.build(shot.environment, self.w, self.h, scene_seed, scenery, self.place)
         self.camera = Camera(shot.camera.movement, self.w, self.h, self.count, _seed(plan.seed, "cam", shot.index))
         self.look = Look(shot.style.style, self.h, self.w, _seed(plan.seed, "grain", shot.index))
+        if self.subject is not None and self.subject.motion == "fall" and not FALLING.search(self._scene_prompt()):
+            self.subject = dataclasses.replace(self.subject, motion="still")  # a cup that nobody drops stands
         self.drawing = None if self.subject is None else self._subject_drawing(self.subject)
         # the grade is per pixel, so it is applied once to the layers, not to every frame
         self.layers = self._flatten_if_rigid(
@@ -177,12 +197,10 @@ class ShotRenderer:
         self._fog_colour = torch.zeros(3)
         self._cast_list = self._cast()
         self._event_nouns: list[subjects.Noun] = []
-        self._drawers = [
-            (self._event_drawer(cue, kind), cue.frame - shot.start_frame)
-            for cue in plan.sound_cues
-            if (kind := visible_kind(cue)) and shot.start_frame <= cue.frame < shot.end_frame
-        ]
-        if self.subject is not None and any(noun == self.subject for noun in self._event_nouns):
+        self._drawers = [(self._event_drawer(cue, kind), cue.frame - shot.start_frame) for cue, kind in self._cues]
+        drawn = {noun.name for noun in self._event_nouns}
+        drawn |= {name for _, kind in self._cues for name in _event_table()["draws"].get(kind, [])}
+        if self.subject is not None and self.subject.name in drawn:
             self.drawing = None  # the subject is the event's object: the event draws it, before and after
 
     def _flatten_if_rigid(self, layers: list) -> list:  # type: ignore[type-arg]
@@ -221,11 +239,79 @@ class ShotRenderer:
             place = " ".join([*before, scenes[0].prompt[span.start : span.end]])
         return [place, self.shot.subject.text]
 
+    def _visible_cues(self) -> list[tuple[p.SoundCue, str]]:
+        """The shot's cues that are seen, with what each draws: one object event per frame (the planner may
+        give one sound two cues; the table's priority picks) plus any light (lightning over a breaking wave),
+        and a slam beside a vehicle is its door."""
+        table = _event_table()
+        rank = {kind: k for k, kind in enumerate(table["priority"])}
+        by_frame: dict[int, tuple[p.SoundCue, str]] = {}
+        lights: list[tuple[p.SoundCue, str]] = []
+        for cue in self.plan.sound_cues:
+            kind = visible_kind(cue)
+            if not kind or not self.shot.start_frame <= cue.frame < self.shot.end_frame:
+                continue
+            if kind == "slam" and self.subject is not None and self.subject.family == "vehicle":
+                kind = "cardoor"
+            if kind in table["overlays"]:  # light over the picture: drawn whatever else happens then
+                lights.append((cue, kind))
+                continue
+            held = by_frame.get(cue.frame)
+            if held is None or rank.get(kind, len(rank)) < rank.get(held[1], len(rank)):
+                by_frame[cue.frame] = (cue, kind)
+        # one kettle, bell, window or door per shot: the cue the prompt timed wins, else the earliest (a second
+        # drawing of the same thing would show it twice, or open a door that had slammed)
+        timing = {p.CUE_TIMING_EXPLICIT: 0, p.CUE_TIMING_RELATIVE: 1}
+        chosen: dict[str, tuple[p.SoundCue, str]] = {}
+        kept = []
+        for cue, kind in sorted(by_frame.values(), key=lambda pair: pair[0].frame):
+            if kind not in table["once_per_shot"]:
+                kept.append((cue, kind))
+            elif kind not in chosen or timing.get(cue.timing, 2) < timing.get(chosen[kind][0].timing, 2):
+                chosen[kind] = (cue, kind)
+        return sorted([*kept, *chosen.values(), *lights], key=lambda pair: pair[0].frame)
+
+    def _event_noun(self, cue: p.SoundCue, kind: str) -> subjects.Noun | None:
+        """What takes part in an object event: the first thing the cue's words name that can fall, break or be
+        handled, else the shot's subject if it can ("it slides off the edge"), else the cue's source object
+        (which the planner sometimes guesses: a "window" for a plate), else the kind's stock object. A fox, a
+        camel or a church is never what drops: it stays the subject."""
+        movable = set(_event_table()["droppable"]) | ({"vehicle"} if kind == "burst" else set())
+        found = [noun for noun in subjects.nouns_in(cue.text) if noun.family in movable]
+        if self.subject is not None and self.subject.family in movable:
+            found.append(self.subject)
+        found += [noun for noun in subjects.nouns_in(cue.source_object) if noun.family in movable]
+        if found:
+            return found[0]
+        stock = _event_table()["objects"].get(kind)
+        return subjects.vocabulary().nouns[stock] if stock else None
+
+    def _liquid(self, cue: p.SoundCue) -> tuple[int, int, int] | None:
+        words = re.findall(r"[a-z]+", f"{cue.text} {self.shot.subject.text} {self._scene_prompt()}".lower())
+        liquids = _event_table()["liquids"]
+        found = next((liquids[w] for w in words if w in liquids), None)
+        return None if found is None else (int(found[0]), int(found[1]), int(found[2]))
+
+    def _vehicle_box(self) -> tuple[float, float, float, float, int] | None:
+        """Where the parked vehicle subject stands on screen, and which way it faces (+1 right)."""
+        if self.drawing is None or self.subject is None or self.subject.family != "vehicle":
+            return None
+        return self.drawing.rest_box()
+
     def _event_drawer(self, cue: p.SoundCue, kind: str) -> events.Drawer:
-        """The cue's simulation; what falls, breaks or bursts is the sounding object's sprite where the atlas
-        has it (else the shot's subject's: "the melon falls … it smashes"), lit and graded like the subject."""
+        """The cue's simulation; what falls, breaks, bursts, tips or whistles is the sounding object's sprite
+        where the atlas has it (see _event_noun), lit and graded like the subject."""
         seed = _seed(self.plan.seed, "event", cue.frame, cue.event)
-        noun = subjects.resolve(cue.source_object) or self.subject
+        if kind == "branch":
+            snowy = self.weather == p.WEATHER_SNOW or "snow" in cue.text.lower()
+            return events.drawer(kind, self.w, self.h, self._graded, seed, snowy=snowy)
+        if kind == "cardoor":
+            box = self._vehicle_box()
+            paint = None
+            if box is not None and self.drawing is not None:
+                paint = self.drawing.paint()
+            return events.drawer(kind, self.w, self.h, self._graded, seed, body=box, paint=paint)
+        noun = self._event_noun(cue, kind) if kind in OBJECT_KINDS else None
         if kind not in OBJECT_KINDS or noun is None:
             # a wave breaks on the near edge of the place's water (the sea band's foot when there is none)
             surf = self.world.water + 0.05 if self.world.water is not None else self.world.skyline + 0.13
@@ -235,9 +321,10 @@ class ShotRenderer:
             return events.drawer(kind, self.w, self.h, self._graded, seed, indoors=self._indoors, surface=surf, at=at)
         self._event_nouns.append(noun)
         person_px = SHOT_HEIGHT.get(self.shot.camera.shot_size, 1.6) * self.h
-        size = min(subjects.screen_size(noun, person_px, self.h), OBJECT_MAX * self.h)
+        size = min(subjects.screen_size(noun, person_px, self.h), OBJECT_MAX.get(kind, OBJECT_MAX["any"]) * self.h)
         ready = self._subject_drawing(noun, size).blend_ready()
-        return events.drawer(kind, self.w, self.h, self._graded, seed, ready, self._indoors)
+        liquid = self._liquid(cue) if kind == "spill" else None
+        return events.drawer(kind, self.w, self.h, self._graded, seed, ready, self._indoors, liquid=liquid)
 
     def _subject_drawing(self, noun: subjects.Noun, size_px: float | None = None) -> subjects.SubjectDrawing:
         light = self.world.light
@@ -267,7 +354,18 @@ class ShotRenderer:
             _seed(self.plan.seed, "subject", self.shot.index),
             self.look.letterbox,
             self.shot.camera.movement in (p.CAMERA_MOVEMENT_TRACKING, p.CAMERA_MOVEMENT_PAN),
+            SUBJECT_BESIDE_PEOPLE if self.shot.character_ids and size_px is None else 0.5,
+            self._rim() if size_px is None else None,
+            subjects.SUBJECT_MIN_SCREEN * self.h if size_px is None else 0.0,
         )
+
+    def _rim(self) -> torch.Tensor:
+        """The outline colour of the shot's subject: near-black over a bright world, near-white over a dark one."""
+        near = self.world.layers[-1].rgb.float()
+        band = near[int(self.h * 0.3) : int(self.h * 0.9)] if near.shape[0] >= self.h else near
+        luma = float((band @ torch.tensor([0.299, 0.587, 0.114])).mean())
+        rgb = [25, 22, 20] if luma > 100 else [240, 238, 230]
+        return self.look.grade(torch.tensor(rgb, dtype=torch.uint8)).float() / 255
 
     # ---------------------------------------------------------------- characters
 
@@ -282,7 +380,9 @@ class ShotRenderer:
                 characters.appearance_for(
                     character, self.cameos.get(character.handle.lower()) if character.handle else None
                 ),
-                0.5 if len(ids) == 1 else (0.33 if slot == 0 else 0.67),
+                (0.5 if self.subject is None else PEOPLE_BESIDE_SUBJECT)
+                if len(ids) == 1
+                else (0.33 if slot == 0 else 0.67),
                 height_px,
             )
             for slot, cid in enumerate(ids[:2])
@@ -339,12 +439,13 @@ class ShotRenderer:
         out = out.clone()
         if self.weather == p.WEATHER_FOG:  # the haze lies between the world and whoever is near the camera
             self._fog(out, idx)
+        self._events(out, idx, behind=True)
         faces = self._characters(out, idx, t)
         if self.drawing is not None:
             seconds = (idx.float() / self.fps).tolist()
             self.drawing.draw(out, seconds, t.tolist(), self.camera.transform(t, CHARACTER_DEPTH))
         self._weather(out, idx)
-        self._events(out, idx)
+        self._events(out, idx, behind=False)
         return ShotFrames(self.look.finish(out, self.shot.start_frame + start), faces)
 
     def _slice_layer(
@@ -504,10 +605,13 @@ class ShotRenderer:
             frame = out[k].float()
             out[k] = (frame + (self._fog_colour - frame) * alpha).round().to(torch.uint8)
 
-    def _events(self, out: torch.Tensor, idx: torch.Tensor) -> None:
+    def _events(self, out: torch.Tensor, idx: torch.Tensor, behind: bool) -> None:
         """Each visible event's simulation, drawn on every frame of the shot: its objects are there before
-        the cue frame and after it."""
+        the cue frame and after it. Fixtures of the place (a window, a bell's frame, a tree) are drawn
+        `behind` the people and the subject; everything else in front of them."""
         for drawer, cue_frame in self._drawers:
+            if isinstance(drawer, BEHIND_SUBJECT) != behind:
+                continue
             for k, frame in enumerate(idx.tolist()):
                 drawer.draw(out[k], frame - cue_frame)
 
@@ -537,13 +641,29 @@ def _event_table() -> dict:  # type: ignore[type-arg]
     return yaml.safe_load((Path(__file__).resolve().parent / "data" / "events.yaml").read_text())
 
 
+def offscreen(cue: p.SoundCue) -> bool:
+    """Whether the cue's words put its sound out of sight ("a bell in the distance", "an offscreen alarm"):
+    it is heard, never drawn. (The plan's SoundCue has no field for it yet; this reads the words.)"""
+    said = f"{cue.text} {cue.source_object}".lower()
+    return any(re.search(pattern, said) for pattern in _event_table()["offscreen"])
+
+
 def visible_kind(cue: p.SoundCue) -> str:
     """What the renderer draws for a sound cue ("" when it is only heard; see data/events.yaml).
 
-    An event the planner named exactly keeps its drawing, unless that drawing is a generic one (a flash, a
-    splash) and the cue's words name something more particular ("fireworks" explode, a "wave" splashes).
+    Words that put the sound out of sight ("in the distance", "offscreen") draw nothing; then the table's
+    phrases ("the bell swings", "the car door shuts", "it tips over") decide. Otherwise an event the planner
+    named exactly keeps its drawing, unless that drawing is a generic one (a flash, a splash) and the cue's
+    words name something more particular ("fireworks" explode, a "wave" splashes).
     """
     table = _event_table()
+    said = f"{cue.text} {cue.source_object} {cue.sound_action}".lower()
+    if offscreen(cue):
+        return ""
+    written = f"{cue.text} {cue.sound_action}".lower()
+    for phrase in table["phrases"]:
+        if all(re.search(pattern, written if phrase.get("text_only") else said) for pattern in phrase["all"]):
+            return str(phrase["kind"])
     words = re.findall(r"[a-z]+", f"{cue.text} {cue.source_object}".lower())
     named = next((table["words"][w] for w in words if w in table["words"]), "")
     if not cue.event_approximate and cue.event in _VISIBLE:

@@ -27,11 +27,17 @@ DATA = Path(__file__).resolve().parent / "data"
 PERSON_M = 1.75
 #: On-screen size (longest side, in frame heights) a subject may take, so it stays whole in frame.
 MIN_SCREEN, MAX_SCREEN = 0.08, 0.8
+#: The least a shot's subject is drawn (longest side, frame heights), flying or not: it must be seen.
+SUBJECT_MIN_SCREEN = 0.25
+#: A shot's subject is drawn with a rim this thick (frame heights) in a colour that stands out of the world.
+RIM = 1 / 180
 #: Angles the rotating motions are pre-drawn at (roll, rock, tumble), per full turn.
 ANGLES = 24
 _WORD = re.compile(r"[a-z][a-z'-]*")
 #: Longest vocabulary entry in words ("statue of liberty").
 MAX_WORDS = 4
+#: Words that may follow a phrase's head noun without being the head themselves ("a tram at the stop").
+HEAD_FOLLOWERS = frozenset({"at", "on", "in", "by", "near", "with", "under", "over", "beside", "and", "of", "to"})
 
 
 @dataclass(frozen=True)
@@ -150,6 +156,53 @@ def resolve(text: str) -> Noun | None:
     return None
 
 
+def head_noun(text: str, lead: int = 3) -> Noun | None:
+    """The noun a phrase is about when it leads it: found within its first `lead` words and not modifying
+    the word after it ("muddy pickup truck parked" -> pickup, "the lighthouse keeper" -> None, "a boy
+    kicking a football" -> None). The word after may be a verb form (-ing, -ed, -s) or nothing."""
+    words = _WORD.findall(text.lower())
+    for start in range(min(lead, len(words))):
+        found = _match(words, start, plural=True)
+        if found is None:
+            continue
+        after = words[start + found[1]] if start + found[1] < len(words) else ""
+        if after and not after.endswith(("ing", "ed", "s")) and after not in HEAD_FOLLOWERS:
+            return None
+        return found[0]
+    return None
+
+
+def nouns_in(text: str) -> list[Noun]:
+    """Every vocabulary noun a text names, in order ("a camel by a stall; a clay jug topples" -> camel, jug)."""
+    words = _WORD.findall(text.lower())
+    found, at = [], 0
+    while at < len(words):
+        match = _match(words, at, plural=True)
+        if match is None:
+            at += 1
+            continue
+        found.append(match[0])
+        at += match[1]
+    return found
+
+
+def dominant_colour(noun: Noun) -> tuple[int, int, int]:
+    """The commonest colour of a noun's drawing (sRGB 0..255, to 16 levels): a pickup's red."""
+    return _dominant(sprite(noun))
+
+
+def _dominant(rgba: torch.Tensor) -> tuple[int, int, int]:
+    """The commonest opaque colour of float RGBA [4, h, w] (0..1), to 16 levels, as sRGB 0..255."""
+    rgba = rgba.cpu()
+    opaque = rgba[3] > 0.9
+    if not bool(opaque.any()):
+        return (128, 128, 128)
+    levels = (rgba[:3, opaque] * 15).round().long()
+    codes = levels[0] * 256 + levels[1] * 16 + levels[2]
+    code = int(torch.mode(codes).values)
+    return tuple(round(v * 17) for v in (code // 256, code // 16 % 16, code % 16))  # type: ignore[return-value]
+
+
 def scenery(phrases: list[str], skip: Noun | None = None) -> Scenery:
     """Props for the place words in `phrases` (the place, the words before it, the subject);
     `skip` is a noun already drawn as the shot's subject."""
@@ -215,17 +268,23 @@ class SubjectDrawing:
         seed: int,
         letterbox: int = 0,
         followed: bool = False,
+        centre: float = 0.5,
+        rim: torch.Tensor | None = None,
+        least_px: float = 0.0,
     ) -> None:
         """`colour` maps straight RGB 0..1 [N, 3] to the shot's lit and graded RGB 0..1.
         `ground` and `water` are frame-height fractions of the floor line and the water line;
         `letterbox` the rows of bars at the top and bottom, which the subject stays between;
         `followed`: the camera travels right with the subject (tracking, pan), so it heads right
-        and covers less of the frame."""
+        and covers less of the frame; `centre`, where across the frame it stands or starts from; `rim`, the
+        graded colour (RGB 0..1 [3]) of an outline drawn round it so it stands out of the world; `least_px`,
+        the smallest it is drawn, flying or not."""
         self.noun, self.w, self.h, self.device = noun, frame_w, frame_h, device
         self.letterbox = letterbox
         self.followed = followed
         if noun.motion == "fly":  # seen against the sky, farther off than things on the ground
             size_px *= 0.6
+        size_px = max(size_px, least_px)
         base = sprite(noun).to(device)
         rng = np.random.default_rng(seed)
         direction = 1 if followed or rng.random() < 0.5 else -1
@@ -247,13 +306,15 @@ class SubjectDrawing:
                 line = water
             elif noun.motion == "fly":
                 line = 0.5
-            start = 0.5 if noun.motion in ("still", "fall") or followed else 0.5 - 0.22 * direction
+            start = centre if noun.motion in ("still", "fall") or followed else centre - 0.22 * direction
             self.instances = [Instance(start, line, 1.0, 0.0, direction)]
         scale = size_px / max(base.shape[1:])
         h, w = max(2, round(base.shape[1] * scale)), max(2, round(base.shape[2] * scale))
         drawn = F.interpolate(base[None], size=(h, w), mode="bilinear", align_corners=False, antialias=True)[0]
         rgb = colour(drawn[:3].permute(1, 2, 0).reshape(-1, 3)).reshape(h, w, 3).permute(2, 0, 1)
         drawn = torch.cat([rgb, drawn[3:]], dim=0)
+        if rim is not None:
+            drawn = _with_rim(drawn, rim.to(device), max(1, round(RIM * frame_h)))
         # drawings that face one way are mirrored to face where they go
         self.sprites = {
             d: drawn.flip(-1) if noun.faces in ("left", "right") and (d > 0) == (noun.faces == "left") else drawn
@@ -266,6 +327,21 @@ class SubjectDrawing:
             self.turns = {
                 d: [_rotated(s, 2 * math.pi * k / ANGLES) for k in range(ANGLES)] for d, s in self.sprites.items()
             }
+
+    def rest_box(self) -> tuple[float, float, float, float, int]:
+        """(x0, y0, x1, y1, facing) on screen of the first instance as it stands at the start with the
+        camera at rest; facing +1 when the drawing looks right."""
+        inst = self.instances[0]
+        sprite_h, sprite_w = self.sprites[inst.direction].shape[1:]
+        cx, bottom = inst.x * self.w, inst.base * self.h
+        x0 = min(max(0, round(cx - sprite_w / 2)), max(0, self.w - sprite_w))
+        y0 = min(max(self.letterbox, round(bottom - sprite_h)), max(0, self.h - self.letterbox - sprite_h))
+        facing = inst.direction if self.noun.faces in ("left", "right") else 1
+        return float(x0), float(y0), float(x0 + sprite_w), float(y0 + sprite_h), facing
+
+    def paint(self) -> tuple[int, int, int]:
+        """The commonest colour of the drawing as drawn (lit and graded, sRGB 0..255): a pickup's red."""
+        return _dominant(self.sprites[1])
 
     def blend_ready(self) -> tuple[torch.Tensor, torch.Tensor]:
         """The drawing as it faces right, ready to blend over uint8 pixels (see `_premultiplied`)."""
@@ -337,17 +413,36 @@ class SubjectDrawing:
                 # placed by its centre, half its upright height above where it stands, so a rotated
                 # copy (drawn on a larger square) turns about the same point
                 cy = bottom - self.sprites[1].shape[1] * s * squash / 2
-                # always whole on screen: the camera follows a subject that would leave the frame
-                x0 = min(max(0, round(cx - w_px / 2)), max(0, self.w - w_px))
-                y0 = min(max(self.letterbox, round(cy - h_px / 2)), max(0, self.h - self.letterbox - h_px))
-                self._blend(out[k], ready, x0, y0)
+                # always whole on screen: the camera follows a subject that would leave the frame. Kept in by
+                # its upright box, so a turned copy's larger canvas does not lift it off the ground.
+                up_h, up_w = self.sprites[1].shape[1] * s * squash, self.sprites[1].shape[2] * s
+                left, top = round(cx - up_w / 2), round(cy - up_h / 2)
+                dx = min(max(0, left), max(0, self.w - round(up_w))) - left
+                dy = min(max(self.letterbox, top), max(0, self.h - self.letterbox - round(up_h))) - top
+                self._blend(out[k], ready, round(cx - w_px / 2) + dx, round(cy - h_px / 2) + dy)
 
     def _blend(self, frame: torch.Tensor, ready: tuple[torch.Tensor, torch.Tensor], x0: int, y0: int) -> None:
         premultiplied, clear = ready
-        h, w = min(clear.shape[0], self.h - y0), min(clear.shape[1], self.w - x0)
+        sy, sx = max(0, -y0), max(0, -x0)  # what of the drawing lies above or left of the frame
+        y0, x0 = max(0, y0), max(0, x0)
+        h, w = min(clear.shape[0] - sy, self.h - y0), min(clear.shape[1] - sx, self.w - x0)
+        if h <= 0 or w <= 0:
+            return
         region = frame[y0 : y0 + h, x0 : x0 + w].float()
-        region.mul_(clear[:h, :w]).add_(premultiplied[:h, :w]).clamp_(max=255)
+        region.mul_(clear[sy : sy + h, sx : sx + w]).add_(premultiplied[sy : sy + h, sx : sx + w]).clamp_(max=255)
         frame[y0 : y0 + h, x0 : x0 + w] = region.to(torch.uint8)
+
+
+def _with_rim(rgba: torch.Tensor, colour: torch.Tensor, width: int) -> torch.Tensor:
+    """rgba [4, h, w] (straight colour) with an outline `width` px thick in `colour` round its shape, on a
+    canvas grown by the width: a sticker's edge, so a brown fox reads against brown trees."""
+    padded = F.pad(rgba, (width, width, width, width))
+    alpha = padded[3:4]
+    grown = F.max_pool2d(alpha[None], 2 * width + 1, stride=1, padding=width)[0]
+    outline = (grown - alpha).clamp(min=0)
+    total = (alpha + outline).clamp(max=1)
+    rgb = (padded[:3] * alpha + colour[:, None, None] * outline) / total.clamp(min=1e-6)
+    return torch.cat([rgb, total], dim=0)
 
 
 def _premultiplied(rgba: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
