@@ -55,6 +55,9 @@ class Vocabulary:
     speech_verbs: frozenset[str]  # verbs that say a line ("shouts", "calls"): timed, they are speech
     falls: frozenset[str]  # verbs of falling: a brittle thing that falls breaks, anything else is knocked
     brittle_materials: frozenset[str]  # materials that break when they fall (glass, ceramic)
+    machine_parts: frozenset[str]  # parts of machines that sound for them ("its horn", "the engine")
+    animal_parts: frozenset[str]  # parts of animals that sound for them ("its tail", "its flippers")
+    inferred_parts: frozenset[str]  # machine parts whose machine is the one named before, with no possessor
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -108,6 +111,9 @@ def vocabulary() -> Vocabulary:
         frozenset(raw["speech_verbs"]),
         frozenset(raw["falls"]),
         frozenset(raw["brittle_materials"]),
+        frozenset(raw["machine_parts"]),
+        frozenset(raw["animal_parts"]),
+        frozenset(raw["inferred_parts"]),
     )
 
 
@@ -519,6 +525,19 @@ def _known_source(
     return source
 
 
+def _modifiers(token: Any) -> list[Any]:
+    """The words that modify a noun: its amod / compound / nmod children, and the adjectives and nouns written
+    right before it in its noun phrase, which the small model sometimes hangs elsewhere ("the plastic lid
+    rattles", parsed with "rattles" as a noun, hangs "plastic" on "rattles")."""
+    found = [c for c in token.children if c.dep_ in ("amod", "compound", "nmod")]
+    doc, k = token.doc, token.i - 1
+    while k >= 0 and doc[k].pos_ in ("ADJ", "NOUN", "PROPN") and doc[k].dep_ in ("amod", "compound", "nmod"):
+        if all(doc[k].i != c.i for c in found):
+            found.append(doc[k])
+        k -= 1
+    return found
+
+
 def _compound(token: Any) -> Any | None:
     for child in token.children:
         if child.dep_ in ("compound", "amod", "nmod") and child.pos_ in ("NOUN", "PROPN"):
@@ -532,8 +551,8 @@ def _material(source: Any | None, mention: _Mention, vocab: Vocabulary, action: 
     # what a source is of ("a wooden door", "a garage door"); an electronic thing is electronics wherever
     # it is ("a car alarm")
     if source is not None and vocab.sources.get(source.lemma_.lower(), ("",))[0] != "electronic":
-        for child in source.children:
-            if child.dep_ in ("amod", "compound", "nmod") and (found := vocab.materials.get(child.lower_)):
+        for child in _modifiers(source):
+            if found := vocab.materials.get(child.lower_):
                 return found
     # the sound word says what sounds: "the crowd claps" is hands, "the bucket splashes" water
     if found := vocab.word_materials.get(mention.token.lemma_.lower()):
@@ -741,9 +760,11 @@ def _described_by(mention: _Mention, vocab: Vocabulary) -> tuple[str, str] | Non
     return None
 
 
-def _air_horn(horn: Any, sentence: Any, vocab: Vocabulary) -> bool:
-    """Whether a horn is blown air: its own modifiers, or a vessel in the same sentence ("the ship's horn")."""
+def _air_horn(horn: Any, sentence: Any, vocab: Vocabulary, owner: Any | None = None) -> bool:
+    """Whether a horn is blown air: its own modifiers, its owner ("a trawler … its horn"), or a vessel in the same
+    sentence ("the ship's horn")."""
     near = [c.lower_ for c in horn.children] + [t.lemma_.lower() for t in sentence if t.pos_ in ("NOUN", "PROPN")]
+    near += [owner.lemma_.lower()] if owner is not None else []
     return any(word in vocab.air_horns for word in near)
 
 
@@ -810,6 +831,9 @@ def _read(
     action = _action(source, mention, vocab, people)
     label = _label(source, mention, vocab)
     material = _material(source, mention, vocab, action)
+    owner = _owner(source, people, timed, vocab) if source is not None else None
+    if owner is not None and not material:
+        material = _material(owner, mention, vocab, action)
     if source is not None and _is_person(source, people) and not _is_group(source):
         # a person's breath is air ("the farmer whistles"), a body that hits something is flesh ("the kid falls")
         if action in _BREATH:
@@ -819,13 +843,13 @@ def _read(
     if described := _described_by(mention, vocab):
         action, label = described  # "closes with a gentle pop", "slams down with a splash": the sound itself
     action = _fall(mention, action, material, described is not None, vocab)
-    if source is not None and source.lemma_.lower() == "horn" and _air_horn(source, sentence, vocab):
+    if source is not None and source.lemma_.lower() == "horn" and _air_horn(source, sentence, vocab, owner):
         action, material = "whistle", "metal"
     return SoundRead(
         text=_QUOTE_MASK.sub("", masked[start:end]).strip(" ,;"),
         start=start,
         end=end,
-        source=(_compound_text(source) if source is not None else ""),
+        source=_whole_and_part(owner, source),
         material=material,
         action=action,
         label=label,
@@ -833,6 +857,80 @@ def _read(
         strong=mention.strong,
         count=_counted(mention),
     )
+
+
+def _owner(part: Any, people: frozenset[str], timed: set[int], vocab: Vocabulary) -> Any | None:
+    """The whole a sounding part belongs to (data: machine_parts, animal_parts, inferred_parts), or None: its
+    possessor ("the ship's horn"; "its horn" → what "its" stands for), else for a part that speaks for its machine
+    ("the engine roars") the machine named before it in the prompt. A person's part ("his whistle") is the part."""
+    lemma = part.lemma_.lower()
+    machine, animal = lemma in vocab.machine_parts, lemma in vocab.animal_parts
+    if not (machine or animal):
+        return None
+    if (possessor := _possessor(part)) is not None:
+        if possessor.lower_ in ("its", "their"):
+            found = _clause_subject_before(possessor, people, timed) if machine else None
+            found = found or (antecedent(possessor, people, timed) if machine else None)
+            found = found or (_animal_antecedent(possessor, vocab) if animal else None)
+        else:
+            found = possessor if possessor.pos_ in ("NOUN", "PROPN") else None
+        return found if _whole(found, part, people, vocab) else None
+    if lemma not in vocab.inferred_parts or any(c.dep_ == "compound" for c in _modifiers(part)):
+        return None  # "the lamp motor" says whose it is
+    for token in reversed(part.doc[: part.i]):
+        if token.pos_ == "NOUN" and token.idx not in timed and _whole(token, part, people, vocab):
+            key = token.lemma_.lower()
+            if vocab.sources.get(key, ("",))[0] or _thing(token, things().actions) in vocab.machine_actions:
+                return token
+    return None
+
+
+def _possessor(noun: Any) -> Any | None:
+    """Whose a noun is ("its horn", "the narrowboat's engine"): its poss child, or the possessive written right
+    before its modifiers, where the small model hangs it on a verb it took for a noun ("its little whistle toots")."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return child
+    doc, k = noun.doc, noun.i - 1
+    while k >= 0 and doc[k].pos_ in ("ADJ", "NOUN", "PROPN") and doc[k].dep_ in ("amod", "compound", "nmod"):
+        k -= 1
+    if k >= 0 and doc[k].dep_ == "poss":
+        return doc[k]
+    if k >= 1 and doc[k].tag_ == "POS":
+        return doc[k - 1]
+    return None
+
+
+def _clause_subject_before(pronoun: Any, people: frozenset[str], timed: set[int]) -> Any | None:
+    """The subject of the clause just before a possessive in its sentence ("a street sweeper truck brushes the
+    curb, its reverse alarm beeps": the truck), which a part belongs to rather than the clause's object."""
+    for token in reversed(pronoun.doc[pronoun.sent.start : pronoun.i]):
+        subject = subject_of(token) if predicate(token) else token if token.dep_ in ("nsubj", "nsubjpass") else None
+        if subject is not None and subject.pos_ in ("NOUN", "PROPN") and subject.idx not in timed:
+            return None if _is_person(subject, people) else subject
+    return None
+
+
+def _whole(token: Any | None, part: Any, people: frozenset[str], vocab: Vocabulary) -> bool:
+    """Whether a token can be the whole a part belongs to: a thing or animal, not a person, a place, a sound word
+    or another part."""
+    if token is None or token.i == part.i or token.pos_ not in ("NOUN", "PROPN") or _is_person(token, people):
+        return False
+    lemma = token.lemma_.lower()
+    parts = vocab.machine_parts | vocab.animal_parts
+    place = lemma in lx.PLACES and lemma not in vocab.sources  # a train or a boat is a place that sounds
+    return lemma not in parts and not place and not _sound_word(token, vocab) and not _is_group(token)
+
+
+def _whole_and_part(owner: Any | None, source: Any | None) -> str:
+    """The source as written for the plan: the part with its whole before it ("trawler horn"), or the thing."""
+    if source is None:
+        return ""
+    part = _compound_text(source)
+    if owner is None or owner.i == source.i:
+        return part
+    whole = _compound_text(owner)
+    return part if whole in part else f"{whole} {part}"
 
 
 def _fall(mention: _Mention, action: str, material: str, described: bool, vocab: Vocabulary) -> str:
@@ -1092,7 +1190,12 @@ def _resolve_later(read: SoundRead, before: list[SoundRead]) -> None:
 def _compound_text(token: Any) -> str:
     if token.lower_ in ("everyone", "everybody", "people", "ppl"):
         return "crowd"  # many voices at once are one source
-    parts = [c.lower_ for c in token.children if c.dep_ == "compound" and c.i < token.i]
+    # the compounds written right before it ("fishing trawler"), not one the parse hung on it from a slugline
+    compounds = {c.i for c in token.children if c.dep_ == "compound" and c.i < token.i}
+    k = token.i - 1
+    while k in compounds:
+        k -= 1
+    parts = [token.doc[i].lower_ for i in range(k + 1, token.i)]
     return " ".join([*parts, token.lemma_.lower() if token.pos_ == "NOUN" else token.lower_])
 
 
