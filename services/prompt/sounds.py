@@ -242,7 +242,7 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
             elif lemma == "blow" and any(c.lemma_.lower() == "whistle" for c in token.children):
                 found.append(_Mention(token, *vocab.phrasal["blow"], strong=True, noun=False))
         elif verb := _mistagged_verb(token, vocab):
-            found.append(_Mention(token, *vocab.verbs[verb], strong=True, noun=False))
+            found.append(_Mention(token, *vocab.verbs[verb], strong=True, noun=_indefinite(token)))
         elif (
             token.pos_ in ("NOUN", "PROPN")
             and lemma in vocab.nouns
@@ -322,6 +322,12 @@ def _mistagged_verb(token: Any, vocab: Vocabulary) -> str:
     )
     has_subject = any(c.dep_ in ("nsubj", "compound", "amod") and c.i == token.i - 1 for c in token.children)
     return lemma if lemma and (has_subject or token.dep_ == "conj") else ""
+
+
+def _indefinite(token: Any) -> bool:
+    """Whether a singular noun is written as one ("a startup chime", "a cymbal crash"), so it is a sound named,
+    not a verb with its subject ("the doors chime")."""
+    return token.tag_ == "NN" and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children)
 
 
 def _verb_above(token: Any) -> Any | None:
@@ -422,17 +428,23 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
     """What makes the sound: a thing that acts, else the thing acted on or struck, else who acts."""
     token = mention.token
     if mention.noun:
-        itself = token if token.lemma_.lower() in _vocab_sources() else None
-        if (found := _of_object(token) or itself) is not None:
-            return found
+        if (found := _of_object(token)) is not None:
+            return found  # "the crack of the bat"
+        # "a cymbal crash", "a tire squeal", "RECORD SCRATCH": a thing named in the sound's own words makes it
+        named = [c for c in _modifiers(token) if c.pos_ in ("NOUN", "PROPN") and c.idx not in timed]
+        things_named = [c for c in named if c.lemma_.lower() in _vocab_sources() or _thing(c, things().materials)]
+        if things_named and not _sound_word(things_named[0], vocabulary()):
+            return things_named[0]
+        itself = token.lemma_.lower() in _vocab_sources()  # "the chime", "a gunshot": the noun names its source
         # "a heron takes off with a harsh croak", "her laptop plays a startup chime": the sound of a deed is
         # made by whoever does it (or what it is done to), not by a word describing the sound
         if (verb := _carrier(token)) is not None:
             deed = _Mention(verb, mention.action, mention.label, mention.strong, noun=False)
             found = _source_of(deed, people, timed | {token.idx})
-            if found is not None and found.i != token.i and found.pos_ in ("NOUN", "PROPN", "PRON"):
+            usable = found is not None and found.i != token.i and found.pos_ in ("NOUN", "PROPN", "PRON")
+            if usable and not (itself and _is_person(found, people)):
                 return found
-        return _compound(token)
+        return token if itself else _compound(token)
     subject = subject_of(token)
     # a quoted line ("shouts "Stroke!"") is what is said, not what sounds
     objects = [
