@@ -58,6 +58,8 @@ class Vocabulary:
     machine_parts: frozenset[str]  # parts of machines that sound for them ("its horn", "the engine")
     animal_parts: frozenset[str]  # parts of animals that sound for them ("its tail", "its flippers")
     inferred_parts: frozenset[str]  # machine parts whose machine is the one named before, with no possessor
+    catenatives: frozenset[str]  # "starts playing": the complement is the sound
+    agent_suffixes: tuple[str, ...]  # "saxophonist", "drummer": a person named by the thing they play
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -114,6 +116,8 @@ def vocabulary() -> Vocabulary:
         frozenset(raw["machine_parts"]),
         frozenset(raw["animal_parts"]),
         frozenset(raw["inferred_parts"]),
+        frozenset(raw["catenatives"]),
+        tuple(raw["agent_suffixes"]),
     )
 
 
@@ -153,7 +157,12 @@ def _thing_keys(token: Any) -> list[str]:
 def _thing(token: Any | None, table: dict[str, str]) -> str:
     if token is None:
         return ""
-    return next((table[k] for k in _thing_keys(token) if k in table), "")
+    if found := next((table[k] for k in _thing_keys(token) if k in table), ""):
+        return found
+    # a closed compound is a kind of its last part ("teaspoon" a spoon, "cowbell" a bell): its longest known head,
+    # both parts at least three letters long ("flock" is no lock)
+    word = token.lemma_.lower()
+    return next((table[word[k:]] for k in range(3, len(word) - 3) if word[k:] in table), "")
 
 
 _UNITS = frozenset({"s", "sec", "secs"})
@@ -256,6 +265,13 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
         elif token.pos_ == "NOUN" and things().actions.get(lemma) == "music":
             # "… except a soft piano": an instrument named is heard when a time is tied to it (weak: only then)
             found.append(_Mention(token, "music", "Music", strong=False, noun=True))
+    # "starts playing", "keeps barking": the complement's sound, not the catenative's
+    complements = {m.token.head.i for m in found if m.token.dep_ == "xcomp" and not m.noun and not m.strong}
+    found = [
+        m
+        for m in found
+        if not (m.token.i in complements and not m.strong and m.token.lemma_.lower() in vocab.catenatives)
+    ]
     # a noun that is the subject or object of a sound verb is that verb's source, not a sound of its own
     verbs = {m.token.i for m in found if not m.noun}
     return [
@@ -416,6 +432,10 @@ def _is_group(token: Any) -> bool:
     return token.lower_ in _GROUPS or token.lemma_.lower() in _GROUPS
 
 
+def _is_animal(token: Any | None) -> bool:
+    return token is not None and token.lemma_.lower() in things().animals
+
+
 def _is_person(token: Any, people: frozenset[str]) -> bool:
     lemma = token.lemma_.lower()
     return lemma in _PERSON_PRONOUNS or lemma in people or token.text.startswith("@")
@@ -461,7 +481,14 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
     ]
     if subject is not None and subject.idx in timed:
         subject = None  # "two seconds in it barks": a time is no source
-    if subject is not None and not _is_person(subject, people) and subject.lemma_.lower() not in ("there", "it"):
+    # "the raccoon knocks over a trash can": a being's deed sounds of what it is done to, as a person's does
+    being_deed = _is_animal(subject) and mention.action in vocabulary().deed_actions and bool(objects)
+    if (
+        subject is not None
+        and not _is_person(subject, people)
+        and subject.lemma_.lower() not in ("there", "it")
+        and not being_deed
+    ):
         return subject
     if subject is not None and subject.lower_ == "it" and antecedent(subject, people, timed) is not None:
         return subject  # "… throws a snowball, it hits the tree": what "it" stands for acts (resolved later)
@@ -472,8 +499,10 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
         and not any(o.lemma_.lower() in _vocab_sources() for o in objects)
     ):
         return subject  # "the farmer whistles", "a kid blows out the candles": the breath sounds, not the candles
-    if objects and not _is_person(objects[0], people):
+    if objects and not _is_person(objects[0], people) and not _is_animal(objects[0]):
         return objects[0]
+    if being_deed:
+        return subject
     if (
         subject is not None
         and subject.lower_ in ("it", "they")
@@ -516,6 +545,7 @@ def _known_source(
     weak = (
         source is None
         or _is_person(source, people)
+        or (_is_animal(source) and mention.action in ("break", "impact", "scrape", "liquid"))
         or source.pos_ not in ("NOUN", "PROPN")
         or (source.lemma_.lower() in vocab.nouns and source.lemma_.lower() not in vocab.sources)
     )
@@ -857,11 +887,17 @@ def _read(
     action = _fall(mention, action, material, described is not None, vocab)
     if source is not None and source.lemma_.lower() == "horn" and _air_horn(source, sentence, vocab, owner):
         action, material = "whistle", "metal"
+    source_text = _whole_and_part(owner, source)
+    deed = source is not None and action not in ("vocalisation", "speech", "crowd", *_BREATH)
+    if deed and (tool := _agent_thing(source, people, vocab)):
+        # "a saxophonist starts playing", "the drummer counts in": the thing they play sounds
+        source_text = tool
+        material = _thing_material(tool, vocab) or material
     return SoundRead(
         text=_QUOTE_MASK.sub("", masked[start:end]).strip(" ,;"),
         start=start,
         end=end,
-        source=_whole_and_part(owner, source),
+        source=source_text,
         material=material,
         action=action,
         label=label,
@@ -943,6 +979,35 @@ def _whole_and_part(owner: Any | None, source: Any | None) -> str:
         return part
     whole = _compound_text(owner)
     return part if whole in part else f"{whole} {part}"
+
+
+def _agent_thing(token: Any, people: frozenset[str], vocab: Vocabulary) -> str:
+    """The thing a person is named after ("saxophonist" → saxophone, "drummer" → drum, "skateboarder" →
+    skateboard), when the stem is a known thing; else ""."""
+    word = token.lemma_.lower()
+    if token.pos_ not in ("NOUN", "PROPN", "ADJ") or word in vocab.sources or word not in people:
+        return ""  # a person only ("batter" is food), and a name no thing already has
+    for suffix in vocab.agent_suffixes:
+        if not word.endswith(suffix) or len(word) - len(suffix) < 3:
+            continue
+        stem = word[: -len(suffix)]
+        undoubled = stem[:-1] if len(stem) > 3 and stem[-1] == stem[-2] else stem
+        for candidate in (stem, stem + "e", stem + "o", undoubled):
+            if _sounds_of_itself(candidate, vocab):
+                return candidate
+    return ""
+
+
+def _sounds_of_itself(word: str, vocab: Vocabulary) -> bool:
+    """Whether a thing has a sound of its own (an instrument's music, a skateboard's class), not only a thump: a
+    "boxer" is no box."""
+    entry = vocab.sources.get(word)
+    named = entry is not None and entry[1].lower() == word
+    return bool((entry is not None and entry[2]) or named or things().actions.get(word))
+
+
+def _thing_material(word: str, vocab: Vocabulary) -> str:
+    return vocab.sources.get(word, ("",))[0] or things().materials.get(word, "")
 
 
 def _fall(mention: _Mention, action: str, material: str, described: bool, vocab: Vocabulary) -> str:
