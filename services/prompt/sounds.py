@@ -451,7 +451,11 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
         if (found := _of_object(token)) is not None:
             return found  # "the crack of the bat"
         # "a cymbal crash", "a tire squeal", "RECORD SCRATCH": a thing named in the sound's own words makes it
-        named = [c for c in _modifiers(token) if c.pos_ in ("NOUN", "PROPN") and c.idx not in timed]
+        named = [
+            c
+            for c in _modifiers(token)
+            if (c.pos_ in ("NOUN", "PROPN") or c.lemma_.lower() in _vocab_sources()) and c.idx not in timed
+        ]
         things_named = [c for c in named if c.lemma_.lower() in _vocab_sources() or _thing(c, things().materials)]
         if things_named and not _sound_word(things_named[0], vocabulary()):
             return things_named[0]
@@ -790,6 +794,20 @@ def read_sounds(
     return found, [t for t in untied if t.text not in tied_text and (t.text, t.start) not in tied]
 
 
+def _named_in_description(mention: _Mention, vocab: Vocabulary) -> Any | None:
+    """A known source named in the words describing a verb's sound ("brakes with a tire squeal"), or None."""
+    if mention.noun:
+        return None
+    for child in mention.token.children:
+        if child.dep_ == "prep" and child.lower_ == "with":
+            for noun in child.children:
+                if noun.dep_ == "pobj" and (_sound_word(noun, vocab) or _gerund(noun.lower_) in vocab.verbs):
+                    named = [m for m in _modifiers(noun) if m.lemma_.lower() in vocab.sources]
+                    if named:
+                        return named[0]
+    return None
+
+
 def _described_by(mention: _Mention, vocab: Vocabulary) -> tuple[str, str] | None:
     """The (action, class) of a sound noun that says what a verb sounds like: "… with a solid thunk"."""
     if mention.noun:
@@ -869,6 +887,8 @@ def _read(
         source = held  # "a pyramid of cans collapses": the cans sound
     if (target := _resonant_target(mention, vocab)) is not None:
         source = target  # "the hammer hits the anvil", "the ball crashes into the pins": what rings is struck
+    elif (named := _named_in_description(mention, vocab)) is not None:
+        source = named  # "a car brakes hard with a tire squeal": the tire squeals
     start, end = _text(sentence, mention, source, times, sentence.start_char)
     action = _action(source, mention, vocab, people)
     label = _label(source, mention, vocab)
