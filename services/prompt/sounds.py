@@ -894,8 +894,10 @@ def _read(
     label = _label(source, mention, vocab)
     material = _material(source, mention, vocab, action)
     owner = _owner(source, people, timed, vocab) if source is not None else None
-    if owner is not None and not material:
-        material = _material(owner, mention, vocab, action)
+    if owner is not None and material != "electronic":
+        # a part sounds through its whole: a popcorn maker's motor rattles its plastic, a camera's shutter clicks
+        # in its body; an alarm or a siren is electronics whatever it is on
+        material = _material(owner, mention, vocab, action) or material
     if source is not None and _is_person(source, people) and not _is_group(source):
         # a person's breath is air ("the farmer whistles"), a body that hits something is flesh ("the kid falls")
         if action in _BREATH:
@@ -947,8 +949,9 @@ def _owner(part: Any, people: frozenset[str], timed: set[int], vocab: Vocabulary
         return None  # "the lamp motor" says whose it is
     for token in reversed(part.doc[: part.i]):
         if token.pos_ == "NOUN" and token.idx not in timed and _whole(token, part, people, vocab):
-            key = token.lemma_.lower()
-            if vocab.sources.get(key, ("",))[0] or _thing(token, things().actions) in vocab.machine_actions:
+            # only a machine has an engine or a shutter: what sounds of its own with a motor or a mechanism
+            own = vocab.sources.get(token.lemma_.lower(), ("", "", ""))[2] or _thing(token, things().actions)
+            if own in vocab.machine_actions:
                 return token
     return None
 

@@ -81,15 +81,15 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # old plural folding), material 48.2 %, action 61.1 %, location 90.2 %, characters 88.5 %, count/every 97.6 %.
 # Since then blind13c is tuning data too: the second prompt-fields branch read its misses (error classes in
 # benchmarks/prompt_field_misses.py) and, with the scorer's normalisations (tests/data/blind_scoring.yaml), measures
-# subject 89.2 %, source 64.3 %, material 50.4 %, action 64.3 % on it; blind13b subject 91.5 %, source 69.8 %,
-# material 58.5 %.
+# subject 89.2 %, source 64.3 %, material 51.8 %, action 64.3 % on it; blind13b subject 91.5 %, source 69.8 %,
+# material 59.2 %.
 #: corpus → its measures with this commit, rounded down to a whole percent
 OTHER_WRITERS = {
     "blind13b": {
         "recall": 0.98,
         "subject": 0.91,
         "source": 0.69,
-        "material": 0.58,
+        "material": 0.59,
         "action": 0.67,
         "location": 0.92,
         "characters": 0.92,
@@ -99,7 +99,7 @@ OTHER_WRITERS = {
         "recall": 0.96,
         "subject": 0.89,
         "source": 0.64,
-        "material": 0.50,
+        "material": 0.51,
         "action": 0.64,
         "location": 0.90,
         "characters": 0.88,
