@@ -32,12 +32,12 @@ from cinemesh.v1 import common_pb2
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = [ROOT / "services/prompt/tests/corpus.jsonl", ROOT / "services/prompt/tests/heldout.jsonl"]
-# (name, file): blind13 and blind13b were written blind but have been tuned on since; blind13c has not
+# (name, file): all three writers' sets were written blind and have been tuned on since
 BLIND = [
     ("blind13 (tuned on)", ROOT / "services/prompt/tests/blind13/tuning.jsonl"),
     ("blind13 heldout (tuned on since)", ROOT / "services/prompt/tests/blind13/heldout.jsonl"),
     ("blind13b (tuned on since)", ROOT / "services/prompt/tests/blind13b/blind13b.jsonl"),
-    ("blind13c (never tuned on)", ROOT / "services/prompt/tests/blind13c/blind13c.jsonl"),
+    ("blind13c (tuned on since)", ROOT / "services/prompt/tests/blind13c/blind13c.jsonl"),
 ]
 
 

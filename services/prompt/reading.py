@@ -819,9 +819,10 @@ def _subject_and_action(masked: str) -> tuple[tuple[str, int, int] | None, tuple
 #: A subject the word rules found that is no acting entity: a camera phrase, a slugline, a brief's preamble.
 _NOT_AN_ACTOR = re.compile(
     r"^(?:(?:EXT|INT)\b|pov\b|you\b|you'?re\b|ur\b|u\b|i\b|it\b|its\b|he\b|she\b|they\b|we\b|ppl\b|"
-    r"\d|(?:[\w-]+\s+){0,2}seconds?\b|is\b|no\b|(?:the|a|an)$|['\"‘’“]|emergency$|"
+    r"\d|(?:[\w-]+\s+){0,2}(?:seconds?|minutes?)\b|is\b|no\b|(?:the|a|an)$|['\"‘’“]|emergency$|"
+    r"(?:need|want|concept|pitch|idea)\b|"
     r"(?:[\w-]+\s+){0,3}(?:shot|ad|spot|video|clip|brief|commercial|angle|close[ -]?up|bumper|pre-?roll|product|"
-    r"promo|brand|tagline|super)\b)",
+    r"promo|brand|tagline|super|teaser|trailer|reel)s?\b)",
     _FLAGS,
 )
 _POV = re.compile(r"\bpov\b\W*(?P<you>you(?:'re| are)?|ur|u r|i'?m|i am)\s+(?P<rest>[^,.;]{1,60})", _FLAGS)
@@ -941,7 +942,8 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
     ]
     nouns = [t for t in doc if t.dep_ in ("ROOT", "nsubj", "nsubjpass")]
     for token in [*subjects, *nouns]:
-        if token.pos_ not in ("NOUN", "PROPN") or token.lower_ in _META or _SLUG_WORD.match(token.text):
+        meta = token.lower_ in _META or token.lemma_.lower() in _META  # "product shots"
+        if token.pos_ not in ("NOUN", "PROPN") or meta or _SLUG_WORD.match(token.text):
             continue
         first = token.left_edge if token.i - token.left_edge.i <= 4 else token  # "A ceramic plate"
         return masked[first.idx : token.idx + len(token.text)], first.idx, token.idx + len(token.text)
@@ -1264,6 +1266,8 @@ def read_scene(text: str) -> SceneReading:
     reading.subject, reading.action = _subject_and_action(masked)
     parsed = parsed_subject(masked)
     if reading.subject is None or _NOT_AN_ACTOR.match(reading.subject[0]) or _POV.search(masked):
+        if parsed is not None and _NOT_AN_ACTOR.match(parsed[0]) and not _POV.search(masked):
+            parsed = acting_subject(masked) or parsed  # "Concept for a bike shop promo. A cyclist …": who acts
         reading.subject = parsed or reading.subject
     elif parsed and parsed[1] == reading.subject[1] and parsed[2] > reading.subject[2]:
         reading.subject = parsed  # "A ceramic plate": the words cut it before "plate" (a verb in the table)

@@ -55,6 +55,11 @@ class Vocabulary:
     speech_verbs: frozenset[str]  # verbs that say a line ("shouts", "calls"): timed, they are speech
     falls: frozenset[str]  # verbs of falling: a brittle thing that falls breaks, anything else is knocked
     brittle_materials: frozenset[str]  # materials that break when they fall (glass, ceramic)
+    machine_parts: frozenset[str]  # parts of machines that sound for them ("its horn", "the engine")
+    animal_parts: frozenset[str]  # parts of animals that sound for them ("its tail", "its flippers")
+    inferred_parts: frozenset[str]  # machine parts whose machine is the one named before, with no possessor
+    catenatives: frozenset[str]  # "starts playing": the complement is the sound
+    agent_suffixes: tuple[str, ...]  # "saxophonist", "drummer": a person named by the thing they play
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -108,6 +113,11 @@ def vocabulary() -> Vocabulary:
         frozenset(raw["speech_verbs"]),
         frozenset(raw["falls"]),
         frozenset(raw["brittle_materials"]),
+        frozenset(raw["machine_parts"]),
+        frozenset(raw["animal_parts"]),
+        frozenset(raw["inferred_parts"]),
+        frozenset(raw["catenatives"]),
+        tuple(raw["agent_suffixes"]),
     )
 
 
@@ -147,7 +157,12 @@ def _thing_keys(token: Any) -> list[str]:
 def _thing(token: Any | None, table: dict[str, str]) -> str:
     if token is None:
         return ""
-    return next((table[k] for k in _thing_keys(token) if k in table), "")
+    if found := next((table[k] for k in _thing_keys(token) if k in table), ""):
+        return found
+    # a closed compound is a kind of its last part ("teaspoon" a spoon, "cowbell" a bell): its longest known head,
+    # both parts at least three letters long ("flock" is no lock)
+    word = token.lemma_.lower()
+    return next((table[word[k:]] for k in range(3, len(word) - 3) if word[k:] in table), "")
 
 
 _UNITS = frozenset({"s", "sec", "secs"})
@@ -236,7 +251,7 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
             elif lemma == "blow" and any(c.lemma_.lower() == "whistle" for c in token.children):
                 found.append(_Mention(token, *vocab.phrasal["blow"], strong=True, noun=False))
         elif verb := _mistagged_verb(token, vocab):
-            found.append(_Mention(token, *vocab.verbs[verb], strong=True, noun=False))
+            found.append(_Mention(token, *vocab.verbs[verb], strong=True, noun=_indefinite(token)))
         elif (
             token.pos_ in ("NOUN", "PROPN")
             and lemma in vocab.nouns
@@ -250,6 +265,13 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
         elif token.pos_ == "NOUN" and things().actions.get(lemma) == "music":
             # "… except a soft piano": an instrument named is heard when a time is tied to it (weak: only then)
             found.append(_Mention(token, "music", "Music", strong=False, noun=True))
+    # "starts playing", "keeps barking": the complement's sound, not the catenative's
+    complements = {m.token.head.i for m in found if m.token.dep_ == "xcomp" and not m.noun and not m.strong}
+    found = [
+        m
+        for m in found
+        if not (m.token.i in complements and not m.strong and m.token.lemma_.lower() in vocab.catenatives)
+    ]
     # a noun that is the subject or object of a sound verb is that verb's source, not a sound of its own
     verbs = {m.token.i for m in found if not m.noun}
     return [
@@ -316,6 +338,12 @@ def _mistagged_verb(token: Any, vocab: Vocabulary) -> str:
     )
     has_subject = any(c.dep_ in ("nsubj", "compound", "amod") and c.i == token.i - 1 for c in token.children)
     return lemma if lemma and (has_subject or token.dep_ == "conj") else ""
+
+
+def _indefinite(token: Any) -> bool:
+    """Whether a singular noun is written as one ("a startup chime", "a cymbal crash"), so it is a sound named,
+    not a verb with its subject ("the doors chime")."""
+    return token.tag_ == "NN" and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children)
 
 
 def _verb_above(token: Any) -> Any | None:
@@ -404,6 +432,10 @@ def _is_group(token: Any) -> bool:
     return token.lower_ in _GROUPS or token.lemma_.lower() in _GROUPS
 
 
+def _is_animal(token: Any | None) -> bool:
+    return token is not None and token.lemma_.lower() in things().animals
+
+
 def _is_person(token: Any, people: frozenset[str]) -> bool:
     lemma = token.lemma_.lower()
     return lemma in _PERSON_PRONOUNS or lemma in people or token.text.startswith("@")
@@ -416,17 +448,27 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
     """What makes the sound: a thing that acts, else the thing acted on or struck, else who acts."""
     token = mention.token
     if mention.noun:
-        itself = token if token.lemma_.lower() in _vocab_sources() else None
-        if (found := _of_object(token) or itself) is not None:
-            return found
+        if (found := _of_object(token)) is not None:
+            return found  # "the crack of the bat"
+        # "a cymbal crash", "a tire squeal", "RECORD SCRATCH": a thing named in the sound's own words makes it
+        named = [
+            c
+            for c in _modifiers(token)
+            if (c.pos_ in ("NOUN", "PROPN") or c.lemma_.lower() in _vocab_sources()) and c.idx not in timed
+        ]
+        things_named = [c for c in named if c.lemma_.lower() in _vocab_sources() or _thing(c, things().materials)]
+        if things_named and not _sound_word(things_named[0], vocabulary()):
+            return things_named[0]
+        itself = token.lemma_.lower() in _vocab_sources()  # "the chime", "a gunshot": the noun names its source
         # "a heron takes off with a harsh croak", "her laptop plays a startup chime": the sound of a deed is
         # made by whoever does it (or what it is done to), not by a word describing the sound
         if (verb := _carrier(token)) is not None:
             deed = _Mention(verb, mention.action, mention.label, mention.strong, noun=False)
             found = _source_of(deed, people, timed | {token.idx})
-            if found is not None and found.i != token.i and found.pos_ in ("NOUN", "PROPN", "PRON"):
+            usable = found is not None and found.i != token.i and found.pos_ in ("NOUN", "PROPN", "PRON")
+            if usable and not (itself and _is_person(found, people)):
                 return found
-        return _compound(token)
+        return token if itself else _compound(token)
     subject = subject_of(token)
     # a quoted line ("shouts "Stroke!"") is what is said, not what sounds
     objects = [
@@ -443,7 +485,14 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
     ]
     if subject is not None and subject.idx in timed:
         subject = None  # "two seconds in it barks": a time is no source
-    if subject is not None and not _is_person(subject, people) and subject.lemma_.lower() not in ("there", "it"):
+    # "the raccoon knocks over a trash can": a being's deed sounds of what it is done to, as a person's does
+    being_deed = _is_animal(subject) and mention.action in vocabulary().deed_actions and bool(objects)
+    if (
+        subject is not None
+        and not _is_person(subject, people)
+        and subject.lemma_.lower() not in ("there", "it")
+        and not being_deed
+    ):
         return subject
     if subject is not None and subject.lower_ == "it" and antecedent(subject, people, timed) is not None:
         return subject  # "… throws a snowball, it hits the tree": what "it" stands for acts (resolved later)
@@ -454,8 +503,10 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
         and not any(o.lemma_.lower() in _vocab_sources() for o in objects)
     ):
         return subject  # "the farmer whistles", "a kid blows out the candles": the breath sounds, not the candles
-    if objects and not _is_person(objects[0], people):
+    if objects and not _is_person(objects[0], people) and not _is_animal(objects[0]):
         return objects[0]
+    if being_deed:
+        return subject
     if (
         subject is not None
         and subject.lower_ in ("it", "they")
@@ -498,6 +549,7 @@ def _known_source(
     weak = (
         source is None
         or _is_person(source, people)
+        or (_is_animal(source) and mention.action in ("break", "impact", "scrape", "liquid"))
         or source.pos_ not in ("NOUN", "PROPN")
         or (source.lemma_.lower() in vocab.nouns and source.lemma_.lower() not in vocab.sources)
     )
@@ -519,6 +571,19 @@ def _known_source(
     return source
 
 
+def _modifiers(token: Any) -> list[Any]:
+    """The words that modify a noun: its amod / compound / nmod children, and the adjectives and nouns written
+    right before it in its noun phrase, which the small model sometimes hangs elsewhere ("the plastic lid
+    rattles", parsed with "rattles" as a noun, hangs "plastic" on "rattles")."""
+    found = [c for c in token.children if c.dep_ in ("amod", "compound", "nmod")]
+    doc, k = token.doc, token.i - 1
+    while k >= 0 and doc[k].pos_ in ("ADJ", "NOUN", "PROPN") and doc[k].dep_ in ("amod", "compound", "nmod"):
+        if all(doc[k].i != c.i for c in found):
+            found.append(doc[k])
+        k -= 1
+    return found
+
+
 def _compound(token: Any) -> Any | None:
     for child in token.children:
         if child.dep_ in ("compound", "amod", "nmod") and child.pos_ in ("NOUN", "PROPN"):
@@ -532,8 +597,8 @@ def _material(source: Any | None, mention: _Mention, vocab: Vocabulary, action: 
     # what a source is of ("a wooden door", "a garage door"); an electronic thing is electronics wherever
     # it is ("a car alarm")
     if source is not None and vocab.sources.get(source.lemma_.lower(), ("",))[0] != "electronic":
-        for child in source.children:
-            if child.dep_ in ("amod", "compound", "nmod") and (found := vocab.materials.get(child.lower_)):
+        for child in _modifiers(source):
+            if found := vocab.materials.get(child.lower_):
                 return found
     # the sound word says what sounds: "the crowd claps" is hands, "the bucket splashes" water
     if found := vocab.word_materials.get(mention.token.lemma_.lower()):
@@ -729,6 +794,20 @@ def read_sounds(
     return found, [t for t in untied if t.text not in tied_text and (t.text, t.start) not in tied]
 
 
+def _named_in_description(mention: _Mention, vocab: Vocabulary) -> Any | None:
+    """A known source named in the words describing a verb's sound ("brakes with a tire squeal"), or None."""
+    if mention.noun:
+        return None
+    for child in mention.token.children:
+        if child.dep_ == "prep" and child.lower_ == "with":
+            for noun in child.children:
+                if noun.dep_ == "pobj" and (_sound_word(noun, vocab) or _gerund(noun.lower_) in vocab.verbs):
+                    named = [m for m in _modifiers(noun) if m.lemma_.lower() in vocab.sources]
+                    if named:
+                        return named[0]
+    return None
+
+
 def _described_by(mention: _Mention, vocab: Vocabulary) -> tuple[str, str] | None:
     """The (action, class) of a sound noun that says what a verb sounds like: "… with a solid thunk"."""
     if mention.noun:
@@ -741,9 +820,11 @@ def _described_by(mention: _Mention, vocab: Vocabulary) -> tuple[str, str] | Non
     return None
 
 
-def _air_horn(horn: Any, sentence: Any, vocab: Vocabulary) -> bool:
-    """Whether a horn is blown air: its own modifiers, or a vessel in the same sentence ("the ship's horn")."""
+def _air_horn(horn: Any, sentence: Any, vocab: Vocabulary, owner: Any | None = None) -> bool:
+    """Whether a horn is blown air: its own modifiers, its owner ("a trawler … its horn"), or a vessel in the same
+    sentence ("the ship's horn")."""
     near = [c.lower_ for c in horn.children] + [t.lemma_.lower() for t in sentence if t.pos_ in ("NOUN", "PROPN")]
+    near += [owner.lemma_.lower()] if owner is not None else []
     return any(word in vocab.air_horns for word in near)
 
 
@@ -806,10 +887,17 @@ def _read(
         source = held  # "a pyramid of cans collapses": the cans sound
     if (target := _resonant_target(mention, vocab)) is not None:
         source = target  # "the hammer hits the anvil", "the ball crashes into the pins": what rings is struck
+    elif (named := _named_in_description(mention, vocab)) is not None:
+        source = named  # "a car brakes hard with a tire squeal": the tire squeals
     start, end = _text(sentence, mention, source, times, sentence.start_char)
     action = _action(source, mention, vocab, people)
     label = _label(source, mention, vocab)
     material = _material(source, mention, vocab, action)
+    owner = _owner(source, people, timed, vocab) if source is not None else None
+    if owner is not None and material != "electronic":
+        # a part sounds through its whole: a popcorn maker's motor rattles its plastic, a camera's shutter clicks
+        # in its body; an alarm or a siren is electronics whatever it is on
+        material = _material(owner, mention, vocab, action) or material
     if source is not None and _is_person(source, people) and not _is_group(source):
         # a person's breath is air ("the farmer whistles"), a body that hits something is flesh ("the kid falls")
         if action in _BREATH:
@@ -819,13 +907,19 @@ def _read(
     if described := _described_by(mention, vocab):
         action, label = described  # "closes with a gentle pop", "slams down with a splash": the sound itself
     action = _fall(mention, action, material, described is not None, vocab)
-    if source is not None and source.lemma_.lower() == "horn" and _air_horn(source, sentence, vocab):
+    if source is not None and source.lemma_.lower() == "horn" and _air_horn(source, sentence, vocab, owner):
         action, material = "whistle", "metal"
+    source_text = _whole_and_part(owner, source)
+    deed = source is not None and action not in ("vocalisation", "speech", "crowd", *_BREATH)
+    if deed and (tool := _agent_thing(source, people, vocab)):
+        # "a saxophonist starts playing", "the drummer counts in": the thing they play sounds
+        source_text = tool
+        material = _thing_material(tool, vocab) or material
     return SoundRead(
         text=_QUOTE_MASK.sub("", masked[start:end]).strip(" ,;"),
         start=start,
         end=end,
-        source=(_compound_text(source) if source is not None else ""),
+        source=source_text,
         material=material,
         action=action,
         label=label,
@@ -833,6 +927,110 @@ def _read(
         strong=mention.strong,
         count=_counted(mention),
     )
+
+
+def _owner(part: Any, people: frozenset[str], timed: set[int], vocab: Vocabulary) -> Any | None:
+    """The whole a sounding part belongs to (data: machine_parts, animal_parts, inferred_parts), or None: its
+    possessor ("the ship's horn"; "its horn" → what "its" stands for), else for a part that speaks for its machine
+    ("the engine roars") the machine named before it in the prompt. A person's part ("his whistle") is the part."""
+    lemma = part.lemma_.lower()
+    machine, animal = lemma in vocab.machine_parts, lemma in vocab.animal_parts
+    if not (machine or animal):
+        return None
+    if (possessor := _possessor(part)) is not None:
+        if possessor.lower_ in ("its", "their"):
+            found = _clause_subject_before(possessor, people, timed) if machine else None
+            found = found or (antecedent(possessor, people, timed) if machine else None)
+            found = found or (_animal_antecedent(possessor, vocab) if animal else None)
+        else:
+            found = possessor if possessor.pos_ in ("NOUN", "PROPN") else None
+        return found if _whole(found, part, people, vocab) else None
+    if lemma not in vocab.inferred_parts or any(c.dep_ == "compound" for c in _modifiers(part)):
+        return None  # "the lamp motor" says whose it is
+    for token in reversed(part.doc[: part.i]):
+        if token.pos_ == "NOUN" and token.idx not in timed and _whole(token, part, people, vocab):
+            # only a machine has an engine or a shutter: what sounds of its own with a motor or a mechanism
+            own = vocab.sources.get(token.lemma_.lower(), ("", "", ""))[2] or _thing(token, things().actions)
+            if own in vocab.machine_actions:
+                return token
+    return None
+
+
+def _possessor(noun: Any) -> Any | None:
+    """Whose a noun is ("its horn", "the narrowboat's engine"): its poss child, or the possessive written right
+    before its modifiers, where the small model hangs it on a verb it took for a noun ("its little whistle toots")."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return child
+    doc, k = noun.doc, noun.i - 1
+    while k >= 0 and doc[k].pos_ in ("ADJ", "NOUN", "PROPN") and doc[k].dep_ in ("amod", "compound", "nmod"):
+        k -= 1
+    if k >= 0 and doc[k].dep_ == "poss":
+        return doc[k]
+    if k >= 1 and doc[k].tag_ == "POS":
+        return doc[k - 1]
+    return None
+
+
+def _clause_subject_before(pronoun: Any, people: frozenset[str], timed: set[int]) -> Any | None:
+    """The subject of the clause just before a possessive in its sentence ("a street sweeper truck brushes the
+    curb, its reverse alarm beeps": the truck), which a part belongs to rather than the clause's object."""
+    for token in reversed(pronoun.doc[pronoun.sent.start : pronoun.i]):
+        subject = subject_of(token) if predicate(token) else token if token.dep_ in ("nsubj", "nsubjpass") else None
+        if subject is not None and subject.pos_ in ("NOUN", "PROPN") and subject.idx not in timed:
+            return None if _is_person(subject, people) else subject
+    return None
+
+
+def _whole(token: Any | None, part: Any, people: frozenset[str], vocab: Vocabulary) -> bool:
+    """Whether a token can be the whole a part belongs to: a thing or animal, not a person, a place, a sound word
+    or another part."""
+    if token is None or token.i == part.i or token.pos_ not in ("NOUN", "PROPN") or _is_person(token, people):
+        return False
+    lemma = token.lemma_.lower()
+    parts = vocab.machine_parts | vocab.animal_parts
+    place = lemma in lx.PLACES and lemma not in vocab.sources  # a train or a boat is a place that sounds
+    return lemma not in parts and not place and not _sound_word(token, vocab) and not _is_group(token)
+
+
+def _whole_and_part(owner: Any | None, source: Any | None) -> str:
+    """The source as written for the plan: the part with its whole before it ("trawler horn"), or the thing."""
+    if source is None:
+        return ""
+    part = _compound_text(source)
+    if owner is None or owner.i == source.i:
+        return part
+    whole = _compound_text(owner)
+    return part if whole in part else f"{whole} {part}"
+
+
+def _agent_thing(token: Any, people: frozenset[str], vocab: Vocabulary) -> str:
+    """The thing a person is named after ("saxophonist" → saxophone, "drummer" → drum, "skateboarder" →
+    skateboard), when the stem is a known thing; else ""."""
+    word = token.lemma_.lower()
+    if token.pos_ not in ("NOUN", "PROPN", "ADJ") or word in vocab.sources or word not in people:
+        return ""  # a person only ("batter" is food), and a name no thing already has
+    for suffix in vocab.agent_suffixes:
+        if not word.endswith(suffix) or len(word) - len(suffix) < 3:
+            continue
+        stem = word[: -len(suffix)]
+        undoubled = stem[:-1] if len(stem) > 3 and stem[-1] == stem[-2] else stem
+        for candidate in (stem, stem + "e", stem + "o", undoubled):
+            if _sounds_of_itself(candidate, vocab):
+                return candidate
+    return ""
+
+
+def _sounds_of_itself(word: str, vocab: Vocabulary) -> bool:
+    """Whether a thing has a sound of its own (an instrument's music, a skateboard's class), not only a thump: a
+    "boxer" is no box."""
+    entry = vocab.sources.get(word)
+    named = entry is not None and entry[1].lower() == word
+    return bool((entry is not None and entry[2]) or named or things().actions.get(word))
+
+
+def _thing_material(word: str, vocab: Vocabulary) -> str:
+    return vocab.sources.get(word, ("",))[0] or things().materials.get(word, "")
 
 
 def _fall(mention: _Mention, action: str, material: str, described: bool, vocab: Vocabulary) -> str:
@@ -1092,7 +1290,12 @@ def _resolve_later(read: SoundRead, before: list[SoundRead]) -> None:
 def _compound_text(token: Any) -> str:
     if token.lower_ in ("everyone", "everybody", "people", "ppl"):
         return "crowd"  # many voices at once are one source
-    parts = [c.lower_ for c in token.children if c.dep_ == "compound" and c.i < token.i]
+    # the compounds written right before it ("fishing trawler"), not one the parse hung on it from a slugline
+    compounds = {c.i for c in token.children if c.dep_ == "compound" and c.i < token.i}
+    k = token.i - 1
+    while k in compounds:
+        k -= 1
+    parts = [token.doc[i].lower_ for i in range(k + 1, token.i)]
     return " ".join([*parts, token.lemma_.lower() if token.pos_ == "NOUN" else token.lower_])
 
 

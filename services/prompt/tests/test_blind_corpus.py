@@ -21,7 +21,7 @@ FIELD_GOAL = 0.95
 MET_FIELDS = ("characters", "count_every")
 UNMET_FIELDS = ("source", "material", "action", "location")
 #: measured with this commit, rounded down to a whole percent
-FLOORS = {"source": 0.67, "material": 0.71, "action": 0.78, "location": 0.90}
+FLOORS = {"source": 0.71, "material": 0.71, "action": 0.79, "location": 0.90}
 
 
 @pytest.fixture(scope="module")
@@ -79,13 +79,17 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # branch prompt-fields (pronouns across sentences, a sound's deed's source, brittle falls, whole subjects), scored
 # once at its end: recall 96.3 %, within a frame 100 %, subject 86.9 %, source 58.0 % (56.7 % with the scorer's
 # old plural folding), material 48.2 %, action 61.1 %, location 90.2 %, characters 88.5 %, count/every 97.6 %.
+# Since then blind13c is tuning data too: the second prompt-fields branch read its misses (error classes in
+# benchmarks/prompt_field_misses.py) and, with the scorer's normalisations (tests/data/blind_scoring.yaml), measures
+# subject 89.2 %, source 64.3 %, material 51.8 %, action 64.3 % on it; blind13b subject 91.5 %, source 69.8 %,
+# material 59.2 %.
 #: corpus → its measures with this commit, rounded down to a whole percent
 OTHER_WRITERS = {
     "blind13b": {
         "recall": 0.98,
-        "subject": 0.90,
-        "source": 0.66,
-        "material": 0.57,
+        "subject": 0.91,
+        "source": 0.69,
+        "material": 0.59,
         "action": 0.67,
         "location": 0.92,
         "characters": 0.92,
@@ -93,10 +97,10 @@ OTHER_WRITERS = {
     },
     "blind13c": {
         "recall": 0.96,
-        "subject": 0.86,
-        "source": 0.57,
-        "material": 0.48,
-        "action": 0.61,
+        "subject": 0.89,
+        "source": 0.64,
+        "material": 0.51,
+        "action": 0.64,
         "location": 0.90,
         "characters": 0.88,
         "count_every": 0.97,
