@@ -83,6 +83,11 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # benchmarks/prompt_field_misses.py) and, with the scorer's normalisations (tests/data/blind_scoring.yaml), measures
 # subject 89.2 %, source 64.3 %, material 51.8 %, action 64.3 % on it; blind13b subject 91.5 %, source 69.8 %,
 # material 59.2 %.
+# blind13d (blind13d/README.md), a fourth writer's 130 prompts that nobody tuning the rules had read, scored once
+# with the rules of both prompt-fields branches before anything was changed with it in view: recall 93.6 %,
+# within a frame 99.4 % of those found, subject 75.4 %, source 63.0 %, material 56.6 %, action 59.3 %, location
+# 88.1 %, characters 84.6 %, count/every 98.2 %, refused 0 (strict scorer: subject 75.4 %, source 62.3 %, material
+# 55.9 %, action 59.3 %). Its recall is under the 95 % goal, unlike the other writers'.
 #: corpus → its measures with this commit, rounded down to a whole percent
 OTHER_WRITERS = {
     "blind13b": {
@@ -105,7 +110,19 @@ OTHER_WRITERS = {
         "characters": 0.88,
         "count_every": 0.97,
     },
+    "blind13d": {
+        "recall": 0.93,
+        "subject": 0.75,
+        "source": 0.62,
+        "material": 0.56,
+        "action": 0.59,
+        "location": 0.88,
+        "characters": 0.84,
+        "count_every": 0.98,
+    },
 }
+#: writers whose timed cues the rules find at the 95 % goal
+RECALL_MET = ("blind13b", "blind13c")
 
 
 @pytest.fixture(scope="module", params=list(OTHER_WRITERS))
@@ -120,8 +137,16 @@ def _measures(result: BlindScore) -> dict[str, float]:
 
 
 def test_other_writers_meet_the_timing_goals_and_refuse_nothing(other_writer: tuple[str, BlindScore]) -> None:
-    _, result = other_writer
-    assert result.refused == 0 and result.recall >= 0.95 and result.frame_rate >= 0.98, result.table()
+    name, result = other_writer
+    assert result.refused == 0 and result.frame_rate >= 0.98, result.table()
+    if name in RECALL_MET:
+        assert result.recall >= 0.95, result.table()
+
+
+@pytest.mark.xfail(strict=True, reason="blind13d's timed-cue recall is under the goal: see its floor above")
+def test_blind13d_meets_the_recall_goal() -> None:
+    result = score(load(Path(__file__).with_name("blind13d") / "blind13d.jsonl"))
+    assert result.recall >= 0.95, result.table()
 
 
 def test_other_writers_do_not_fall_below_what_they_measure(other_writer: tuple[str, BlindScore]) -> None:
