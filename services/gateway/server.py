@@ -14,6 +14,7 @@ from cinemesh.gateway.http import create_app
 from cinemesh.gateway.httpserver import HttpFront
 from cinemesh.gateway.jobs import JobsApi
 from cinemesh.gateway.reconciler import Reconciler
+from cinemesh.gateway.videos import DraftPurger, VideosApi
 from cinemesh.gateway.watch import JobWatchHub
 from cinemesh.runtime import metrics
 from cinemesh.runtime.app import ServiceApp
@@ -150,7 +151,9 @@ def main() -> None:
     )
     app.host.add_background(hub)
     settings = app.settings
-    front = create_app(api, hub, settings.http_timeout_seconds)
+    videos = VideosApi(api, app.store, app.artifacts, settings.draft_ttl_seconds)
+    app.host.add_background(DraftPurger(videos, settings.draft_purge_interval_seconds))
+    front = create_app(api, hub, settings.http_timeout_seconds, videos)
     app.host.add_background(
         HttpFront(
             front,

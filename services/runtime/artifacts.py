@@ -159,6 +159,19 @@ class ArtifactStore:
             while chunk := f.read(chunk_size):
                 yield chunk
 
+    def size_of(self, key: str) -> int:
+        """Bytes of an object (NOT_FOUND if it does not exist)."""
+        path = self._target(key)
+        if not self._fs.exists(path):
+            raise NotFound(f"artifact {self.url_for(key)!r} does not exist")
+        return int(self._fs.size(path))
+
+    def delete(self, key: str) -> None:
+        """Removes an object; one that is already gone is no error."""
+        path = self._target(key)
+        if self._fs.exists(path):
+            self._fs.rm_file(path)
+
     def list_keys(self, prefix: str) -> list[str]:
         base = self._target(prefix.rstrip("/"), "artifact prefix")
         if not self._fs.exists(base):
