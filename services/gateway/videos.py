@@ -29,7 +29,7 @@ from PIL import Image, UnidentifiedImageError
 
 from cinemesh.gateway.jobs import JobsApi
 from cinemesh.runtime import metrics
-from cinemesh.runtime.artifacts import ArtifactStore, job_key
+from cinemesh.runtime.artifacts import SPRITESHEET, THUMBNAIL, ArtifactStore, job_key
 from cinemesh.runtime.auth import require
 from cinemesh.runtime.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from cinemesh.runtime.jobstore import Account, JobRecord, JobStore
@@ -39,9 +39,6 @@ from cinemesh.v1 import common_pb2, gateway_pb2
 
 log = logging.getLogger(__name__)
 
-#: Where assembly leaves a video's still previews, under `jobs/<job id>/` (beside final.mp4).
-THUMBNAIL = "thumbnail.webp"
-SPRITESHEET = "spritesheet.jpg"
 #: Variant of `GET /v1/videos/{id}/content` → (artifact name, media type); "video" is the job's MP4.
 IMAGE_VARIANTS = {"thumbnail": (THUMBNAIL, "image/webp"), "spritesheet": (SPRITESHEET, "image/jpeg")}
 VARIANTS = ("video", *IMAGE_VARIANTS)

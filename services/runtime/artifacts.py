@@ -34,6 +34,9 @@ _CHUNK = 1 << 20
 VIDEO_RENDER = "video.mp4"
 AUDIO_RENDER = "audio.wav"
 STEM_RENDER = "stems/{}.wav"
+#: Still previews the lipsync stage makes of the deliverable (`jobs/<job id>/final.mp4`) beside it.
+THUMBNAIL = "thumbnail.webp"
+SPRITESHEET = "spritesheet.jpg"
 
 
 def _sha256_of(path: Path) -> str:

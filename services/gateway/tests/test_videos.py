@@ -26,10 +26,10 @@ from support import job_store
 from cinemesh.gateway.http import create_app
 from cinemesh.gateway.httpserver import HttpFront
 from cinemesh.gateway.jobs import JobsApi
-from cinemesh.gateway.videos import SPRITESHEET, THUMBNAIL, VideosApi, parse_size
+from cinemesh.gateway.videos import VideosApi, parse_size
 from cinemesh.gateway.watch import JobWatchHub
 from cinemesh.runtime import metrics
-from cinemesh.runtime.artifacts import ArtifactStore, job_key
+from cinemesh.runtime.artifacts import SPRITESHEET, THUMBNAIL, ArtifactStore, job_key
 from cinemesh.runtime.auth import Keyring
 from cinemesh.runtime.bus import OutboundRecord, Publisher
 from cinemesh.runtime.config import Settings
