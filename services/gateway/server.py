@@ -14,7 +14,7 @@ from cinemesh.gateway.http import create_app
 from cinemesh.gateway.httpserver import HttpFront
 from cinemesh.gateway.jobs import JobsApi
 from cinemesh.gateway.reconciler import Reconciler
-from cinemesh.gateway.videos import DraftPurger, VideosApi
+from cinemesh.gateway.videos import Periodic, VideosApi
 from cinemesh.gateway.watch import JobWatchHub
 from cinemesh.runtime import metrics
 from cinemesh.runtime.app import ServiceApp
@@ -26,6 +26,8 @@ from cinemesh.runtime.topics import JOBS_COMPLETED, JOBS_FAILED
 from cinemesh.v1 import admin_pb2, admin_pb2_grpc, events_pb2, gateway_pb2, gateway_pb2_grpc
 
 log = logging.getLogger(__name__)
+#: How often the gateway looks for finished extensions to stitch.
+STITCH_POLL_SECONDS = 1.0
 
 
 class JobServicer(gateway_pb2_grpc.JobServiceServicer):
@@ -151,8 +153,9 @@ def main() -> None:
     )
     app.host.add_background(hub)
     settings = app.settings
-    videos = VideosApi(api, app.store, app.artifacts, settings.draft_ttl_seconds)
-    app.host.add_background(DraftPurger(videos, settings.draft_purge_interval_seconds))
+    videos = VideosApi(api, app.store, app.artifacts, settings.draft_ttl_seconds, x264_preset=settings.x264_preset)
+    app.host.add_background(Periodic("draft-purge", videos.purge_expired, settings.draft_purge_interval_seconds))
+    app.host.add_background(Periodic("extension-stitch", videos.stitch_pending, STITCH_POLL_SECONDS))
     front = create_app(api, hub, settings.http_timeout_seconds, videos)
     app.host.add_background(
         HttpFront(

@@ -19,7 +19,7 @@ import logging
 import math
 import re
 import threading
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -28,6 +28,7 @@ import yaml
 from PIL import Image, UnidentifiedImageError
 
 from cinemesh.gateway.jobs import JobsApi
+from cinemesh.gateway.stitch import stitch
 from cinemesh.runtime import metrics
 from cinemesh.runtime.artifacts import SPRITESHEET, THUMBNAIL, ArtifactStore, job_key
 from cinemesh.runtime.auth import require
@@ -42,6 +43,8 @@ log = logging.getLogger(__name__)
 #: Variant of `GET /v1/videos/{id}/content` → (artifact name, media type); "video" is the job's MP4.
 IMAGE_VARIANTS = {"thumbnail": (THUMBNAIL, "image/webp"), "spritesheet": (SPRITESHEET, "image/jpeg")}
 VARIANTS = ("video", *IMAGE_VARIANTS)
+#: An extension's stitched whole (the source, then the continuation), under `jobs/<extension id>/`.
+STITCHED = "extended.mp4"
 MAX_PAGE = 100
 DEFAULT_PAGE = 20
 #: Largest `input_reference` image accepted.
@@ -151,6 +154,7 @@ class VideosApi:
         artifacts: ArtifactStore,
         draft_ttl_seconds: float,
         models: VideoModels | None = None,
+        x264_preset: str = "veryfast",
     ) -> None:
         self._jobs = jobs
         self._store = store
@@ -158,6 +162,7 @@ class VideosApi:
         self._artifacts = artifacts
         self._ttl = draft_ttl_seconds
         self.models = models or VideoModels.load()
+        self._preset = x264_preset
 
     # create, remix, extend -------------------------------------------------------
 
@@ -202,6 +207,8 @@ class VideosApi:
         spec.seed = source.seed
         spec.duration_seconds = parse_seconds(seconds)
         job_id = self._submit(account, source.tier, spec, None)
+        # The source is kept (as if saved): its extension is stitched after it, so it must not expire meanwhile.
+        self._videos.save(source.job_id)
         self._videos.register(
             job_id,
             self._model_of(source, source_video),
@@ -342,6 +349,28 @@ class VideosApi:
         metrics.DRAFTS_LIVE.set(self._videos.live_drafts(self._ttl))
         return purged
 
+    # extensions -------------------------------------------------------------------------
+
+    def stitch_pending(self) -> int:
+        """Stitches every finished extension after the video it continues; returns how many were made."""
+        made = 0
+        for record, video in self._videos.unstitched_extensions():
+            source = self._store.get_job(video.extends or "")
+            source_video = self._videos.video(source.job_id)
+            source_uri = source_video.stitched_uri or source.output_uri
+            if source_video.purged_at or source_video.deleted_at or not source_uri or not record.output_uri:
+                log.error("extension %s cannot be stitched: video %s is gone", record.job_id, source.job_id)
+                continue
+            with (
+                self._artifacts.local_copy(source_uri) as first,
+                self._artifacts.local_copy(record.output_uri) as second,
+                self._artifacts.writer(job_key(record.job_id, STITCHED), "video/mp4") as (path, result),
+            ):
+                stitch(first, second, path, self._preset)
+            self._videos.set_stitched(record.job_id, result[0].uri, result[0].size_bytes)
+            made += 1
+        return made
+
     def _delete_artifacts(self, video_id: str) -> None:
         for key in self._artifacts.list_keys(f"jobs/{video_id}"):
             self._artifacts.delete(key)
@@ -402,14 +431,15 @@ def _check_image(data: bytes) -> None:
         raise InvalidArgument("input_reference", f"is not an image PIL can read (PNG, JPEG, WebP): {exc}") from None
 
 
-class DraftPurger:
-    """The gateway's loop that purges expired drafts every `interval_seconds` (a Background of its host)."""
+class Periodic:
+    """Runs `work` every `interval_seconds` beside the gateway's servers (a Background of its host): the draft
+    purge, the stitching of finished extensions."""
 
-    def __init__(self, api: VideosApi, interval_seconds: float) -> None:
-        self._api = api
+    def __init__(self, name: str, work: Callable[[], object], interval_seconds: float) -> None:
+        self._work = work
         self._interval = interval_seconds
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="draft-purger", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
     def start(self) -> None:
         self._thread.start()
@@ -424,6 +454,6 @@ class DraftPurger:
     def _run(self) -> None:
         while not self._stop.wait(self._interval):
             try:
-                self._api.purge_expired()
+                self._work()
             except Exception as exc:  # the database or the artifact store is away: next round
-                log.warning("draft purge round failed: %s", exc)
+                log.warning("%s round failed: %s", self._thread.name, exc)
