@@ -40,6 +40,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.types import Message as AsgiMessage
 
 from cinemesh.gateway import videos_http
+from cinemesh.gateway.characters import CharactersApi
 from cinemesh.gateway.jobs import JobsApi
 from cinemesh.gateway.openapi import REF_PREFIX, proto_schemas
 from cinemesh.gateway.videos import VideosApi
@@ -374,10 +375,17 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     return _error(HTTPStatus.INTERNAL_SERVER_ERROR, "INTERNAL", "internal error; the operator's logs have the details")
 
 
-def create_app(jobs: JobsApi, hub: JobWatchHub, timeout_seconds: float, videos: VideosApi | None = None) -> FastAPI:
+def create_app(
+    jobs: JobsApi,
+    hub: JobWatchHub,
+    timeout_seconds: float,
+    videos: VideosApi | None = None,
+    characters: CharactersApi | None = None,
+) -> FastAPI:
     """The HTTP front's ASGI application; a request body must arrive within `timeout_seconds`.
 
-    With `videos`, it also serves the Videos API (`videos_http`) that the openai SDK's `client.videos` calls.
+    With `videos`, it also serves the Videos API (`videos_http`) that the openai SDK's `client.videos` calls, and
+    with `characters` its characters (cameos enrolled through the identity service).
     """
     app = FastAPI(
         title="cinemesh",
@@ -397,6 +405,7 @@ def create_app(jobs: JobsApi, hub: JobWatchHub, timeout_seconds: float, videos: 
     app.state.jobs = jobs
     app.state.hub = hub
     app.state.videos = videos
+    app.state.characters = characters
     app.include_router(router)
     if videos is not None:
         app.include_router(videos_http.router)

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 import grpc
 
 from cinemesh.gateway.admin import AdminApi
+from cinemesh.gateway.characters import CharactersApi
 from cinemesh.gateway.http import create_app
 from cinemesh.gateway.httpserver import HttpFront
 from cinemesh.gateway.jobs import JobsApi
@@ -156,7 +157,8 @@ def main() -> None:
     videos = VideosApi(api, app.store, app.artifacts, settings.draft_ttl_seconds, x264_preset=settings.x264_preset)
     app.host.add_background(Periodic("draft-purge", videos.purge_expired, settings.draft_purge_interval_seconds))
     app.host.add_background(Periodic("extension-stitch", videos.stitch_pending, STITCH_POLL_SECONDS))
-    front = create_app(api, hub, settings.http_timeout_seconds, videos)
+    characters = CharactersApi(settings.identity_address)
+    front = create_app(api, hub, settings.http_timeout_seconds, videos, characters)
     app.host.add_background(
         HttpFront(
             front,

@@ -9,6 +9,9 @@ POST   /v1/videos/{id}/remix          {"prompt"}
 POST   /v1/videos/extensions          form: prompt, seconds, video[id]
 POST   /v1/videos/{id}/save           keeps a draft past its time to live
 GET    /v1/videos/{id}/events         server-sent `progress` events: the Video, stage, percent, ETA
+POST   /v1/cameos/challenges          {"handle", "name"} → a live challenge to record for a character
+POST   /v1/videos/characters          form: name, video (the recording), challenge_id (the SDK's extra_body)
+GET    /v1/videos/characters/{id}     the character
 
 Routes stay thin: authenticate, call VideosApi on the thread pool. Every error under these routes has the body
 `{"error": {"message", "type", "param", "code"}}` with its status (400, 401, 403, 404, 409, 429, 503), so the SDK
@@ -37,15 +40,16 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 
+from cinemesh.gateway.characters import MAX_RECORDING_BYTES, CharactersApi
 from cinemesh.gateway.videos import MAX_REFERENCE_BYTES, CreateVideo, VideosApi
 from cinemesh.gateway.watch import JobWatchHub
-from cinemesh.runtime.errors import CinemeshError, InvalidArgument, RateLimited, ResourceExhausted
+from cinemesh.runtime.errors import CinemeshError, InvalidArgument, RateLimited, ResourceExhausted, Unavailable
 from cinemesh.runtime.jobstore import Account
 from cinemesh.v1 import common_pb2
 
 #: Request bodies under this prefix may carry uploads (an `input_reference` image) up to this size.
 UPLOAD_PREFIX = "/v1/videos"
-MAX_UPLOAD_BYTES = MAX_REFERENCE_BYTES + 64 * 1024
+MAX_UPLOAD_BYTES = max(MAX_REFERENCE_BYTES, MAX_RECORDING_BYTES) + 64 * 1024
 HEARTBEAT_SECONDS = 15.0
 _STATUS = {
     grpc.StatusCode.INVALID_ARGUMENT: HTTPStatus.BAD_REQUEST,
@@ -249,6 +253,85 @@ async def _image(value: Any) -> bytes | None:
             "input_reference.image_url", "give the image itself (an upload or a base64 data URL); URLs are not fetched"
         )
     raise InvalidArgument("input_reference", "upload an image file or give {image_url: <base64 data URL>}")
+
+
+_CHARACTER_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "name", "created_at"],
+    "properties": {
+        "id": {"type": "string"},
+        "object": {"const": "character"},
+        "name": {"type": "string"},
+        "handle": {"type": "string", "description": "what prompts write as `@handle` to cast it"},
+        "created_at": {"type": "integer"},
+    },
+}
+
+
+def _characters(request: Request) -> CharactersApi:
+    characters: CharactersApi | None = request.app.state.characters
+    if characters is None:
+        raise Unavailable("characters are not served by this gateway (no identity service configured)")
+    return characters
+
+
+Characters = Annotated[CharactersApi, Depends(_characters)]
+
+
+def _authorization(credentials: HTTPAuthorizationCredentials | None) -> str:
+    return f"Bearer {credentials.credentials}" if credentials else ""
+
+
+@router.post(
+    "/v1/cameos/challenges",
+    summary="Start a character: a one-time live challenge (head moves and a phrase) to record",
+    responses={200: {"description": "The challenge; send its `id` as `challenge_id` with the recording."}, **_ERRORS},
+)
+async def start_character(
+    request: Request, characters: Characters, caller: Caller, credentials: Bearer
+) -> JSONResponse:
+    fields, _ = await _fields(request)
+    handle = _text(fields, "handle") or ""
+    challenge = await run_in_threadpool(
+        characters.start, _authorization(credentials), handle, _text(fields, "name") or handle
+    )
+    return JSONResponse(challenge)
+
+
+@router.post(
+    "/v1/videos/characters",
+    summary="Create a character from the recording made for a challenge (live verification)",
+    responses={
+        200: {"description": "The character.", "content": {"application/json": {"schema": _CHARACTER_SCHEMA}}},
+        **_ERRORS,
+    },
+)
+async def create_character(
+    request: Request, characters: Characters, caller: Caller, credentials: Bearer
+) -> JSONResponse:
+    fields, _ = await _fields(request)
+    video = fields.get("video")
+    if not isinstance(video, UploadFile):
+        raise InvalidArgument("video", "upload the recording made for the challenge (MP4 or WebM with sound)")
+    recording = await video.read()
+    created = await run_in_threadpool(
+        characters.create, _authorization(credentials), _text(fields, "challenge_id"), recording
+    )
+    return JSONResponse(created)
+
+
+@router.get(
+    "/v1/videos/characters/{character_id}",
+    summary="Read a character",
+    responses={
+        200: {"description": "The character.", "content": {"application/json": {"schema": _CHARACTER_SCHEMA}}},
+        **_ERRORS,
+    },
+)
+async def get_character(
+    character_id: VideoId, characters: Characters, caller: Caller, credentials: Bearer
+) -> JSONResponse:
+    return JSONResponse(await run_in_threadpool(characters.get, _authorization(credentials), character_id))
 
 
 @router.post("/v1/videos", summary="Create a video", responses=_video_response("The video, queued."))

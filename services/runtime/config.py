@@ -206,6 +206,8 @@ class Settings:
     # completed; the gateway looks for expired drafts every draft_purge_interval_seconds.
     draft_ttl_seconds: float = 86400.0
     draft_purge_interval_seconds: float = 60.0
+    # gRPC address of the identity service, which the gateway's Videos API enrolls characters through ("": none).
+    identity_address: str = ""
     # Gateway HTTP front: seconds a client has to send a request's head, again its body, and to read from a
     # full send buffer; a client that dribbles (slowloris) or stops reading is cut off then.
     http_timeout_seconds: float = 10.0
@@ -278,6 +280,7 @@ class Settings:
             rate_limit_burst=_integer(env, "CINEMESH_RATE_LIMIT_BURST", 40, 1, 1_000_000),
             max_active_jobs=_integer(env, "CINEMESH_MAX_ACTIVE_JOBS", 20, 0, 1_000_000),
             draft_ttl_seconds=_number(env, "CINEMESH_DRAFT_TTL_SECONDS", 86400.0, 1.0),
+            identity_address=env.get("CINEMESH_IDENTITY_ADDRESS", "").strip(),
             draft_purge_interval_seconds=_number(env, "CINEMESH_DRAFT_PURGE_INTERVAL_SECONDS", 60.0, 0.1, 3600.0),
             enrollment_challenge_seconds=_number(env, "CINEMESH_ENROLLMENT_CHALLENGE_SECONDS", 300.0, 30.0, 3600.0),
             **_planner(env),

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from PIL import Image
 from support import job_store
 
+from cinemesh.cli import main as cli
 from cinemesh.gateway.http import create_app
 from cinemesh.gateway.httpserver import HttpFront
 from cinemesh.gateway.jobs import JobsApi
@@ -226,14 +227,21 @@ def test_delete_cancels_a_running_video_and_then_it_is_not_found(front: Front) -
         client.videos.download_content(finished.id)
 
 
-def test_an_expired_draft_is_purged_and_a_saved_one_stays(front: Front) -> None:
+def test_an_expired_draft_is_purged_and_a_saved_one_stays(front: Front, monkeypatch: pytest.MonkeyPatch) -> None:
     client = front.client()
     draft = client.videos.create(prompt="A draft kite", seconds="2", size="480x854")
     kept = client.videos.create(prompt="A saved kite", seconds="2", size="480x854")
+    cli_saved = client.videos.create(prompt="A kite saved from the terminal", seconds="2", size="480x854")
     front.complete(draft.id)
     kept_mp4 = front.complete(kept.id)
+    front.complete(cli_saved.id)
     saved = client.post(f"/videos/{kept.id}/save", cast_to=openai.types.Video)
     assert saved.expires_at is None and saved.status == "completed"
+    monkeypatch.setenv("CINEMESH_HTTP_URL", front.base_url.removesuffix("/v1"))
+    monkeypatch.setenv("CINEMESH_API_KEY", front.pro_key)
+    assert cli.main(["save", cli_saved.id]) == 0
+    assert client.videos.retrieve(cli_saved.id).expires_at is None
+    assert cli.main(["save", "5eed0000-0000-4000-8000-00000000abcd"]) == 2
     assert front.videos.purge_expired() == 0  # nothing is past its TTL yet
     assert metrics.DRAFTS_LIVE._value.get() == 1
     purged_before = metrics.DRAFTS_PURGED_BYTES._value.get()
@@ -257,6 +265,14 @@ def test_an_expired_draft_is_purged_and_a_saved_one_stays(front: Front) -> None:
     with pytest.raises(openai.NotFoundError):
         client.post(f"/videos/{draft.id}/save", cast_to=openai.types.Video)
     assert client.videos.download_content(kept.id).content == kept_mp4
+    assert front.artifacts.list_keys(f"jobs/{cli_saved.id}") != []
+
+
+def test_characters_without_an_identity_service_are_unavailable(front: Front) -> None:
+    with pytest.raises(openai.InternalServerError) as unavailable:
+        front.client().videos.get_character("5eed0000-0000-4000-8000-00000000abcd")
+    assert unavailable.value.status_code == 503
+    assert unavailable.value.body["type"] == "service_unavailable_error"  # type: ignore[index]
 
 
 def test_remix_keeps_seed_size_and_length_and_names_its_source(front: Front) -> None:
