@@ -102,12 +102,15 @@ class JobsApi:
 
     # jobs ---------------------------------------------------------------
 
-    def submit(self, account: Account, request: gateway_pb2.SubmitJobRequest) -> gateway_pb2.SubmitJobResponse:
+    def submit(
+        self, account: Account, request: gateway_pb2.SubmitJobRequest, job_id: str | None = None
+    ) -> gateway_pb2.SubmitJobResponse:
+        """Creates the job (with `job_id` when the caller prepared artifacts for it, else a new UUID)."""
         require(account, "jobs:write")
         validate_request_id(request.request_id)
         resolved = resolve(request.spec, account.tier)
         cost = credit_cost(resolved.duration_seconds, account.tier, self._settings.credits_per_second)
-        job_id = str(uuid.uuid4())
+        job_id = job_id or str(uuid.uuid4())
         seed = request.spec.seed if request.spec.HasField("seed") else seed_for(job_id)
         submitted = submitted_record(
             self._publisher, job_id, account.account_id, request.spec, account.tier, seed, request.request_id or job_id

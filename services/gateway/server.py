@@ -15,6 +15,7 @@ from cinemesh.gateway.http import create_app
 from cinemesh.gateway.httpserver import HttpFront
 from cinemesh.gateway.jobs import JobsApi
 from cinemesh.gateway.reconciler import Reconciler
+from cinemesh.gateway.reuse import StemReuse
 from cinemesh.gateway.videos import Periodic, VideosApi
 from cinemesh.gateway.watch import JobWatchHub
 from cinemesh.runtime import metrics
@@ -154,7 +155,10 @@ def main() -> None:
     )
     app.host.add_background(hub)
     settings = app.settings
-    videos = VideosApi(api, app.store, app.artifacts, settings.draft_ttl_seconds, x264_preset=settings.x264_preset)
+    reuse = StemReuse(settings.prompt_address, settings.planner_backend, app.artifacts)
+    videos = VideosApi(
+        api, app.store, app.artifacts, settings.draft_ttl_seconds, x264_preset=settings.x264_preset, reuse=reuse
+    )
     app.host.add_background(Periodic("draft-purge", videos.purge_expired, settings.draft_purge_interval_seconds))
     app.host.add_background(Periodic("extension-stitch", videos.stitch_pending, STITCH_POLL_SECONDS))
     characters = CharactersApi(settings.identity_address)

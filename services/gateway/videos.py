@@ -19,6 +19,7 @@ import logging
 import math
 import re
 import threading
+import uuid
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from importlib import resources
@@ -28,6 +29,7 @@ import yaml
 from PIL import Image, UnidentifiedImageError
 
 from cinemesh.gateway.jobs import JobsApi
+from cinemesh.gateway.reuse import StemReuse
 from cinemesh.gateway.stitch import stitch
 from cinemesh.runtime import metrics
 from cinemesh.runtime.artifacts import SPRITESHEET, THUMBNAIL, ArtifactStore, job_key
@@ -155,6 +157,7 @@ class VideosApi:
         draft_ttl_seconds: float,
         models: VideoModels | None = None,
         x264_preset: str = "veryfast",
+        reuse: StemReuse | None = None,
     ) -> None:
         self._jobs = jobs
         self._store = store
@@ -163,6 +166,7 @@ class VideosApi:
         self._ttl = draft_ttl_seconds
         self.models = models or VideoModels.load()
         self._preset = x264_preset
+        self._reuse = reuse
 
     # create, remix, extend -------------------------------------------------------
 
@@ -187,14 +191,27 @@ class VideosApi:
         return self.retrieve(account, job_id)
 
     def remix(self, account: Account, video_id: str, prompt: str) -> dict[str, Any]:
-        """A completed video rendered again with a new prompt, under the same seed, size, length and tier."""
+        """A completed video rendered again with a new prompt, under the same seed, size, length and tier.
+
+        When the new prompt changes nothing that is heard, the source's audio render is copied to the remix
+        before it is submitted, and the audio stage finds it there instead of rendering it again (see `reuse`).
+        """
         require(account, "jobs:write")
         source = self._completed(account, video_id, "remixed")
         spec = common_pb2.GenerationSpec.FromString(source.spec)
         spec.prompt = prompt or ""
         spec.seed = source.seed
-        job_id = self._submit(account, source.tier, spec, None)
-        self._videos.register(job_id, self._model_of(source, self._videos.video(source.job_id)), remixed_from=video_id)
+        job_id, reused = str(uuid.uuid4()), None
+        if spec.prompt.strip() and self._reuse is not None and self._reuse.audio_unchanged(source, spec):
+            reused = "audio" if self._reuse.copy_audio(source.job_id, job_id) else None
+        try:
+            self._submit(account, source.tier, spec, None, job_id)
+        except Exception:
+            self._delete_artifacts(job_id)  # the copied audio of a remix that was refused
+            raise
+        self._videos.register(
+            job_id, self._model_of(source, self._videos.video(source.job_id)), remixed_from=video_id, reused=reused
+        )
         return self.retrieve(account, job_id)
 
     def extend(self, account: Account, video_id: str, prompt: str, seconds: str) -> dict[str, Any]:
@@ -226,10 +243,17 @@ class VideosApi:
             )
         return tier
 
-    def _submit(self, account: Account, tier: str, spec: common_pb2.GenerationSpec, request_id: str | None) -> str:
+    def _submit(
+        self,
+        account: Account,
+        tier: str,
+        spec: common_pb2.GenerationSpec,
+        request_id: str | None,
+        job_id: str | None = None,
+    ) -> str:
         # The job renders on the model's tier: its limits and credit rate, whatever higher tier the account has.
         submit = gateway_pb2.SubmitJobRequest(request_id=request_id or "", spec=spec)
-        return self._jobs.submit(dataclasses.replace(account, tier=tier), submit).job.job_id
+        return self._jobs.submit(dataclasses.replace(account, tier=tier), submit, job_id).job.job_id
 
     def _completed(self, account: Account, video_id: str, what: str) -> JobRecord:
         record = self._visible(account, video_id)

@@ -282,8 +282,11 @@ class EmbeddedMesh:
         if name in info.services:
             env["CINEMESH_GRPC_PORT"] = str(info.services[name].grpc_port)
             env["CINEMESH_METRICS_PORT"] = str(info.services[name].metrics_port)
-        if service_of(name) == "gateway" and "identity" in info.services:
-            env["CINEMESH_IDENTITY_ADDRESS"] = f"127.0.0.1:{info.services['identity'].grpc_port}"
+        if service_of(name) == "gateway":
+            # The Videos API enrolls characters through identity and asks prompt for plans (remix stem reuse).
+            for peer in ("identity", "prompt"):
+                if peer in info.services:
+                    env[f"CINEMESH_{peer.upper()}_ADDRESS"] = f"127.0.0.1:{info.services[peer].grpc_port}"
         if info.group_suffix:
             env["CINEMESH_KAFKA_GROUP"] = f"cinemesh-{service_of(name)}-{info.group_suffix}"
         env.update(self.extra_env)

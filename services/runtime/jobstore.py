@@ -166,6 +166,8 @@ videos = sa.Table(
     # The model the client named (`sora-2`, `cinemesh-pro` …), echoed back as the Video's `model`.
     sa.Column("model", sa.String(64)),
     sa.Column("remixed_from", sa.String(64)),
+    # What a remix took over from its source instead of rendering it again ("audio"), or NULL.
+    sa.Column("reused", sa.String(64)),
     # An extension: the completed video it continues, and that video's seconds (the stitched whole is both).
     sa.Column("extends", sa.String(64)),
     sa.Column("base_seconds", sa.Float),

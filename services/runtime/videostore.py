@@ -28,6 +28,7 @@ class VideoRow:
     job_id: str
     model: str | None = None
     remixed_from: str | None = None
+    reused: str | None = None
     extends: str | None = None
     base_seconds: float | None = None
     stitched_uri: str | None = None
@@ -95,13 +96,19 @@ class VideoStore:
         remixed_from: str | None = None,
         extends: str | None = None,
         base_seconds: float | None = None,
+        reused: str | None = None,
     ) -> None:
         """Records how a job was asked for through the Videos API (once; a repeated request keeps the first)."""
         with self._engine.begin() as conn:
             conn.execute(
                 self._insert()
                 .values(
-                    job_id=job_id, model=model, remixed_from=remixed_from, extends=extends, base_seconds=base_seconds
+                    job_id=job_id,
+                    model=model,
+                    remixed_from=remixed_from,
+                    extends=extends,
+                    base_seconds=base_seconds,
+                    reused=reused,
                 )
                 .on_conflict_do_nothing(index_elements=["job_id"])
             )

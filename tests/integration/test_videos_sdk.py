@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import time
+from pathlib import Path
 
 import av
 import numpy as np
@@ -21,6 +22,7 @@ from PIL import Image
 from recordings import answering_take
 
 from cinemesh.lipsync.assemble import SPRITE_COLUMNS, SPRITE_FRAMES, SPRITE_WIDTH
+from cinemesh.runtime.videostore import VideoStore
 
 pytestmark = pytest.mark.integration
 
@@ -126,6 +128,19 @@ def test_remix_completes_with_its_source_seed_and_size_and_streams_progress(
     )
     assert store.get_job(remix.id).seed == store.get_job(completed.id).seed
     assert _streams(sdk.videos.download_content(remix.id).content)[:4] == ("h264", "aac", WIDTH, HEIGHT)
+    # Only the kite's colour changed, nothing heard: the source's audio render was copied to the remix before it was
+    # submitted, so the audio stage found it there (written before that stage started) instead of rendering it.
+    assert VideoStore(store).video(remix.id).reused == "audio"
+    artifacts = Path(mesh.info.artifacts_url.removeprefix("file://"))
+    source_audio, remix_audio = (artifacts / "jobs" / job / "audio.wav" for job in (completed.id, remix.id))
+    assert remix_audio.read_bytes() == source_audio.read_bytes()
+    audio_run = next(run for run in store.stage_runs(remix.id) if run.stage == "audio")
+    assert remix_audio.stat().st_mtime <= audio_run.started_at.timestamp()
+    video_run = next(run for run in store.stage_runs(remix.id) if run.stage == "video")
+    print(
+        f"remix: audio stage {(audio_run.finished_at - audio_run.started_at).total_seconds():.2f} s (reused), "
+        f"video stage {(video_run.finished_at - video_run.started_at).total_seconds():.2f} s"
+    )
 
 
 def test_extend_gives_the_stitched_length(sdk: openai.OpenAI, completed: openai.types.Video) -> None:
