@@ -23,6 +23,7 @@ from cinemesh.runtime.outbox import OutboxRelay
 from cinemesh.runtime.ratelimit import RateLimiter
 from cinemesh.runtime.specs import TIER_ENUMS, credit_cost, resolve, validate_request_id
 from cinemesh.runtime.stage import STAGE_ENUM
+from cinemesh.runtime.videostore import VideoStore
 from cinemesh.v1 import common_pb2, events_pb2, gateway_pb2
 
 STATE_ENUM = {
@@ -215,9 +216,13 @@ class JobsApi:
         return Progress(current, round(percent, 1), eta if known else -1.0)
 
     def download(self, account: Account, job_id: str) -> Generator[gateway_pb2.DownloadJobResponse, None, None]:
+        """The job's MP4 in chunks; reading it to the end keeps the draft (it no longer expires)."""
         record = self.job(account, job_id)
         if record.state != "completed" or not record.output_uri:
             raise FailedPrecondition(f"job {job_id} is {record.state}; its MP4 can be downloaded once it is completed")
+        drafts = VideoStore(self._store)
+        if drafts.video(job_id).purged_at is not None:
+            raise NotFound(f"job {job_id}: the draft expired and its files were deleted; save or download to keep one")
         first = True
         for chunk in self._artifacts.iter_chunks(record.output_uri):
             if first:
@@ -227,6 +232,7 @@ class JobsApi:
                 first = False
             else:
                 yield gateway_pb2.DownloadJobResponse(chunk=chunk)
+        drafts.downloaded(job_id)  # reached only when the client read it all
 
     def account(self, account: Account) -> gateway_pb2.GetAccountResponse:
         require(account, "jobs:read")

@@ -41,6 +41,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 
 from cinemesh.gateway.characters import MAX_RECORDING_BYTES, CharactersApi
+from cinemesh.gateway.openapi import REF_PREFIX
 from cinemesh.gateway.videos import MAX_REFERENCE_BYTES, CreateVideo, VideosApi
 from cinemesh.gateway.watch import JobWatchHub
 from cinemesh.runtime.errors import CinemeshError, InvalidArgument, RateLimited, ResourceExhausted, Unavailable
@@ -190,8 +191,15 @@ _OPENAI_ERROR_SCHEMA: dict[str, Any] = {
 }
 _ERRORS: dict[int | str, dict[str, Any]] = {
     "4XX": {
-        "description": "Refused; the OpenAI error body says why.",
-        "content": {"application/json": {"schema": _OPENAI_ERROR_SCHEMA}},
+        "description": (
+            "Refused; the OpenAI error body says why. A body refused at the front's edge before any route ran "
+            "(408, 411, 413) has the gateway's own Error body."
+        ),
+        "content": {"application/json": {"schema": {"anyOf": [_OPENAI_ERROR_SCHEMA, {"$ref": REF_PREFIX + "Error"}]}}},
+    },
+    "5XX": {
+        "description": "The gateway or a dependency failed; retry later.",
+        "content": {"application/json": {"schema": {"anyOf": [_OPENAI_ERROR_SCHEMA, {"$ref": REF_PREFIX + "Error"}]}}},
     },
 }
 

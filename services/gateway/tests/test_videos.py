@@ -19,6 +19,7 @@ import av
 import numpy as np
 import openai
 import pytest
+import requests
 import sqlalchemy as sa
 from PIL import Image
 from support import job_store
@@ -177,6 +178,20 @@ def test_errors_are_openai_error_bodies_the_sdk_types(front: Front) -> None:
         front.client(front.plus_key).videos.retrieve(queued.id)
 
 
+def test_a_full_download_over_the_jobs_route_keeps_the_draft_too(front: Front) -> None:
+    client = front.client()
+    video = client.videos.create(prompt="A kite", seconds="2", size="480x854")
+    mp4 = front.complete(video.id)
+    assert client.videos.retrieve(video.id).expires_at is not None
+    download = requests.get(
+        f"{front.base_url.removesuffix('/v1')}/v1/jobs/{video.id}:download",
+        headers={"authorization": f"Bearer {front.pro_key}"},
+        timeout=10,
+    )
+    assert download.status_code == 200 and download.content == mp4
+    assert client.videos.retrieve(video.id).expires_at is None
+
+
 def test_content_variants_and_a_full_download_keeps_the_draft(front: Front) -> None:
     client = front.client()
     video = client.videos.create(prompt="A lighthouse at night", seconds="2", size="480x854")
@@ -255,6 +270,12 @@ def test_an_expired_draft_is_purged_and_a_saved_one_stays(front: Front, monkeypa
     with pytest.raises(openai.NotFoundError) as expired:
         client.videos.download_content(draft.id)
     assert "draft expired" in expired.value.message
+    jobs_route = requests.get(
+        f"{front.base_url.removesuffix('/v1')}/v1/jobs/{draft.id}:download",
+        headers={"authorization": f"Bearer {front.pro_key}"},
+        timeout=10,
+    )
+    assert jobs_route.status_code == 404 and "draft expired" in jobs_route.json()["message"]
     # The job row stays, with an audit entry for the purge; the video still reads, past its expiry.
     assert front.store.get_job(draft.id).state == "completed"
     video = client.videos.retrieve(draft.id)
