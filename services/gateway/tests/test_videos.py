@@ -28,7 +28,7 @@ from cinemesh.cli import main as cli
 from cinemesh.gateway.http import create_app
 from cinemesh.gateway.httpserver import HttpFront
 from cinemesh.gateway.jobs import JobsApi
-from cinemesh.gateway.videos import VideosApi, parse_size
+from cinemesh.gateway.videos import Periodic, VideosApi, parse_size
 from cinemesh.gateway.watch import JobWatchHub
 from cinemesh.runtime import metrics
 from cinemesh.runtime.artifacts import SPRITESHEET, THUMBNAIL, ArtifactStore, job_key
@@ -346,3 +346,21 @@ def test_extension_is_in_progress_until_stitched_then_has_the_total_length(front
 def _extend(client: openai.OpenAI, video_id: str, prompt: str, seconds: str) -> openai.types.Video:
     body = {"video": {"id": video_id}, "prompt": prompt, "seconds": seconds}
     return client.post("/videos/extensions", body=body, cast_to=openai.types.Video)
+
+
+def test_the_periodic_loop_runs_its_work_again_after_a_failed_round() -> None:
+    rounds: list[int] = []
+
+    def work() -> None:
+        rounds.append(len(rounds))
+        if len(rounds) == 1:
+            raise OSError("the artifact store is away")
+
+    loop = Periodic("draft-purge", work, 0.05)
+    loop.start()
+    deadline = time.monotonic() + 5
+    while len(rounds) < 3 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert loop.healthy()
+    loop.stop(1.0)
+    assert len(rounds) >= 3
