@@ -122,7 +122,64 @@ class OpenAIErrorRoute(APIRoute):
 
 _bearer = HTTPBearer(auto_error=False, description="An API key: `authorization: Bearer <key>`.")
 Bearer = Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
-VideoId = Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,64}$", description="The video's id.")]
+_UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+VideoId = Annotated[str, Path(pattern=_UUID, description="The video's id (a UUID the API issued).")]
+CharacterId = Annotated[str, Path(pattern=_UUID, description="The character's id (a UUID the API issued).")]
+
+
+def _body(properties: dict[str, Any], required: list[str], multipart: bool = True) -> dict[str, Any]:
+    """An operation's documented request body: a JSON object, and the same fields as a form when uploads come."""
+    schema = {"type": "object", "required": required, "properties": properties}
+    content = {"application/json": {"schema": schema}}
+    if multipart:
+        content["multipart/form-data"] = {"schema": schema}
+    return {"requestBody": {"required": True, "content": content}}
+
+
+_PROMPT = {"type": "string", "minLength": 1, "maxLength": 4000, "description": "what to render"}
+_SECONDS = {"type": "string", "pattern": r"^[0-9]{1,2}(\.[0-9]{1,3})?$", "description": "length in seconds"}
+_CREATE_BODY = _body(
+    {
+        "prompt": _PROMPT,
+        "model": {"type": "string", "description": "cinemesh-standard, cinemesh-pro, or sora-2 / sora-2-pro"},
+        "seconds": _SECONDS,
+        "size": {"type": "string", "pattern": r"^[0-9]{2,5}x[0-9]{2,5}$", "description": "WIDTHxHEIGHT"},
+        "input_reference": {"type": "string", "format": "binary", "description": "an image file"},
+    },
+    ["prompt"],
+)
+_REMIX_BODY = _body({"prompt": _PROMPT}, ["prompt"], multipart=False)
+_EXTEND_BODY = _body(
+    {
+        "prompt": _PROMPT,
+        "seconds": _SECONDS,
+        "video": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string", "pattern": _UUID}}},
+    },
+    ["prompt", "seconds", "video"],
+)
+_CHALLENGE_BODY = _body(
+    {"handle": {"type": "string", "pattern": "^[a-z0-9_]{3,30}$"}, "name": {"type": "string", "maxLength": 100}},
+    ["handle"],
+    multipart=False,
+)
+_CHARACTER_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["name", "video", "challenge_id"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "video": {"type": "string", "format": "binary"},
+                        "challenge_id": {"type": "string", "pattern": _UUID},
+                    },
+                }
+            }
+        },
+    }
+}
 
 
 def _api(request: Request) -> VideosApi:
@@ -294,6 +351,7 @@ def _authorization(credentials: HTTPAuthorizationCredentials | None) -> str:
     "/v1/cameos/challenges",
     summary="Start a character: a one-time live challenge (head moves and a phrase) to record",
     responses={200: {"description": "The challenge; send its `id` as `challenge_id` with the recording."}, **_ERRORS},
+    openapi_extra=_CHALLENGE_BODY,
 )
 async def start_character(
     request: Request, characters: Characters, caller: Caller, credentials: Bearer
@@ -313,6 +371,7 @@ async def start_character(
         200: {"description": "The character.", "content": {"application/json": {"schema": _CHARACTER_SCHEMA}}},
         **_ERRORS,
     },
+    openapi_extra=_CHARACTER_BODY,
 )
 async def create_character(
     request: Request, characters: Characters, caller: Caller, credentials: Bearer
@@ -337,12 +396,17 @@ async def create_character(
     },
 )
 async def get_character(
-    character_id: VideoId, characters: Characters, caller: Caller, credentials: Bearer
+    character_id: CharacterId, characters: Characters, caller: Caller, credentials: Bearer
 ) -> JSONResponse:
     return JSONResponse(await run_in_threadpool(characters.get, _authorization(credentials), character_id))
 
 
-@router.post("/v1/videos", summary="Create a video", responses=_video_response("The video, queued."))
+@router.post(
+    "/v1/videos",
+    summary="Create a video",
+    responses=_video_response("The video, queued."),
+    openapi_extra=_CREATE_BODY,
+)
 async def create_video(request: Request, videos: Videos, caller: Caller) -> JSONResponse:
     fields, _ = await _fields(request)
     create = CreateVideo(
@@ -394,6 +458,7 @@ async def list_videos(
     "/v1/videos/extensions",
     summary="Extend a completed video by a number of seconds",
     responses=_video_response("The extension, queued; `seconds` is the stitched total."),
+    openapi_extra=_EXTEND_BODY,
 )
 async def extend_video(request: Request, videos: Videos, caller: Caller) -> JSONResponse:
     fields, _ = await _fields(request)
@@ -424,6 +489,7 @@ async def delete_video(video_id: VideoId, videos: Videos, caller: Caller) -> JSO
     "/v1/videos/{video_id}/remix",
     summary="Remix a completed video with a new prompt (same seed, size and length)",
     responses=_video_response("The remix, queued."),
+    openapi_extra=_REMIX_BODY,
 )
 async def remix_video(request: Request, video_id: VideoId, videos: Videos, caller: Caller) -> JSONResponse:
     fields, _ = await _fields(request)
@@ -488,7 +554,24 @@ async def _stream(first: bytes | None, chunks: Generator[bytes]) -> AsyncIterato
         "open; the stream ends after the event whose video is completed or failed."
     ),
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}}, **_ERRORS},
+    responses={
+        200: {
+            "description": "The stream of `progress` events.",
+            "content": {
+                "text/event-stream": {
+                    "schema": {
+                        "type": "object",
+                        "description": "one server-sent event",
+                        "properties": {
+                            "event": {"const": "progress"},
+                            "data": {"type": "string", "contentMediaType": "application/json"},
+                        },
+                    }
+                }
+            },
+        },
+        **_ERRORS,
+    },
 )
 async def video_events(video_id: VideoId, videos: Videos, hub: Hub, caller: Watcher) -> StreamingResponse:
     await run_in_threadpool(videos.retrieve, caller, video_id)  # NOT_FOUND for deleted videos too

@@ -364,3 +364,15 @@ def test_the_periodic_loop_runs_its_work_again_after_a_failed_round() -> None:
     assert loop.healthy()
     loop.stop(1.0)
     assert len(rounds) >= 3
+
+
+def test_openapi_documents_the_videos_api_bodies_and_its_error_shape(front: Front) -> None:
+    document = requests.get(f"{front.base_url}/openapi.json", timeout=10).json()
+    create = document["paths"]["/v1/videos"]["post"]
+    assert set(create["requestBody"]["content"]) == {"application/json", "multipart/form-data"}
+    assert create["requestBody"]["content"]["multipart/form-data"]["schema"]["required"] == ["prompt"]
+    error = create["responses"]["4XX"]["content"]["application/json"]["schema"]["anyOf"][0]
+    assert error["properties"]["error"]["required"] == ["message", "type", "param", "code"]
+    for path in ("/v1/videos/{video_id}", "/v1/videos/{video_id}/content", "/v1/videos/extensions"):
+        assert path in document["paths"]
+    assert "/v1/videos/characters/{character_id}" in document["paths"]
