@@ -66,7 +66,7 @@ $(GEN): $(PROTOS) | $(BIN)/python
 	echo '"""Generated from protos/cinemesh/v1 by `make protos`; do not edit."""' > $(GEN)
 
 $(STAMP): pyproject.toml $(GEN) | $(BIN)/python
-	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/pip install -q -e ".[all,dev]"
 	touch $(STAMP)
 
 $(TRITON_STAMP):

@@ -125,8 +125,8 @@ def examine(data: bytes, challenge: Challenge, target: str | None) -> tuple[dict
     `target` "speech only" runs the speech check alone (the clear recordings).
     """
     checks: dict[str, bool | None] = dict.fromkeys(CHECKS)
-    duration = media.probe(data)
-    audio = media.read_audio(data)
+    duration = media.probe(data, media.DEFAULT_LIMITS)
+    audio = media.read_audio(data, media.DEFAULT_LIMITS)
     pitch = track_pitch(audio)
     heard = None
     if pitch.voiced_seconds >= verify.MIN_VOICED_SECONDS:
@@ -138,7 +138,7 @@ def examine(data: bytes, challenge: Challenge, target: str | None) -> tuple[dict
     # Where the phrase is: what the recogniser placed, else where there was sound at all.
     speaking = (heard.start, heard.end) if heard and heard.words else pitch.sound_span(margin=0.0)
     try:
-        track = verify._track_faces(data, duration, speaking)
+        track = verify._track_faces(data, duration, speaking, media.DEFAULT_LIMITS)
     except RecordingRejected as rejected:
         checks["faces"] = False
         return checks, f"{detail}; faces: {rejected.reason}"
@@ -164,9 +164,9 @@ def run_case(case: Case) -> Outcome:
     decoded = 0.0
     if case.kind == "genuine":  # the baseline: decoding alone, against examining every check
         started = time.perf_counter()
-        for _ in media.read_frames(data, verify.SAMPLE_FPS):
+        for _ in media.read_frames(data, verify.SAMPLE_FPS, media.DEFAULT_LIMITS):
             pass
-        media.read_audio(data)
+        media.read_audio(data, media.DEFAULT_LIMITS)
         decoded = time.perf_counter() - started
     started = time.perf_counter()
     target = SPEECH_ONLY if case.kind == "clear" else ATTACKS.get(case.kind)

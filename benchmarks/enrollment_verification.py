@@ -43,8 +43,8 @@ def main() -> None:
     print(f"models loaded in {time.perf_counter() - started:.1f} s (once per process)")
 
     started = time.perf_counter()
-    decoded = sum(1 for _ in media.read_frames(data, SAMPLE_FPS))
-    media.read_audio(data)
+    decoded = sum(1 for _ in media.read_frames(data, SAMPLE_FPS, media.DEFAULT_LIMITS))
+    media.read_audio(data, media.DEFAULT_LIMITS)
     baseline = time.perf_counter() - started
 
     timings: dict[str, float] = {}

@@ -45,6 +45,11 @@ BENCHMARKS: list[tuple[str, list[str], str]] = [
     ("mesh_overhead", ["--runs", "3", "--duration", "4", "--resolution", "720p"], "mesh vs direct, and start-up"),
     ("watchers", ["--watchers", "500", "--calls", "200"], "SubmitJob and health p99 with 500 open WatchJob streams"),
     (
+        "priority",
+        ["--jobs", "8"],
+        "pro vs standard p95 queue wait with 8 pro and 8 standard jobs submitted at once, vs all on one lane",
+    ),
+    (
         "soak",
         ["--jobs", "200", "--faults", "random"],
         "200 jobs on group mode, 2 replicas per stage and PostgreSQL under the fault matrix vs no faults",

@@ -22,7 +22,12 @@ def mesh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedMesh]:
         state_dir,
         model_runtime=os.environ.get("CINEMESH_TEST_MODEL_RUNTIME", "ray"),
         # Outages in the tests last seconds, not minutes: transient causes are retried for 20 s.
-        extra_env={"CINEMESH_RETRY_HORIZON_SECONDS": "20"},
+        # Webhook retries start after 0.5 s, so a receiver that was down gets its event within seconds.
+        extra_env={"CINEMESH_RETRY_HORIZON_SECONDS": "20", "CINEMESH_WEBHOOK_BACKOFF_SECONDS": "0.5"},
+        # CINEMESH_TEST_TLS=1 starts this mesh as `cinemesh up --tls` does: the suites that dial it through `Client`
+        # or `mesh.info.channel` (test_pipeline.py among them) then run on TLS; those that dial plain http:// or
+        # build their own plain channels (the HTTP front's, the cameo suite) need the plain mesh.
+        tls=os.environ.get("CINEMESH_TEST_TLS", "") == "1",
     )
     try:
         mesh.start(timeout=240)
@@ -53,7 +58,7 @@ def keyring(mesh: EmbeddedMesh, store: JobStore) -> Keyring:
 @pytest.fixture(scope="session")
 def client(mesh: EmbeddedMesh) -> Iterator[Client]:
     assert mesh.info is not None
-    c = Client(mesh.info.gateway_address, mesh.info.api_key)
+    c = Client(mesh.info.gateway_address, mesh.info.api_key, mesh.info.tls_files())
     yield c
     c.channel.close()
 

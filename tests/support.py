@@ -13,13 +13,16 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import grpc
 import pytest
 import sqlalchemy as sa
+from google.protobuf.message import Message
 from kafka import KafkaConsumer, TopicPartition
 
 from cinemesh.runtime.artifacts import ArtifactStore, job_key
+from cinemesh.runtime.bus import OutboundRecord, make_record
+from cinemesh.runtime.config import TlsFiles
 from cinemesh.runtime.jobstore import JobStore
+from cinemesh.runtime.tls import open_channel
 from cinemesh.v1 import common_pb2, gateway_pb2, gateway_pb2_grpc, lipsync_pb2
 
 POSTGRES_URL = os.environ.get("CINEMESH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -69,10 +72,10 @@ def job_store(backend: str, tmp_path: Path) -> Iterator[JobStore]:
 
 
 class Client:
-    """A JobService client bound to one API key."""
+    """A JobService client bound to one API key (over TLS when `tls` has a CA)."""
 
-    def __init__(self, address: str, api_key: str) -> None:
-        self.channel = grpc.insecure_channel(address)
+    def __init__(self, address: str, api_key: str, tls: TlsFiles | None = None) -> None:
+        self.channel = open_channel(address, tls)
         self.stub = gateway_pb2_grpc.JobServiceStub(self.channel)
         self.metadata = [("authorization", f"Bearer {api_key}")]
 
@@ -159,3 +162,19 @@ def for_job(
             shutil.copyfile(path, target)
         ref.CopyFrom(result[0])
     return moved
+
+
+class RecordingPublisher:
+    """Builds records as the real publisher does and keeps what would be sent; no broker is reached."""
+
+    def __init__(self) -> None:
+        self.sent: list[OutboundRecord] = []
+
+    def record(self, topic: str, job_id: str, message: Message, event_id: str | None = None) -> OutboundRecord:
+        return make_record(topic, job_id, message, "/cinemesh/test", event_id)
+
+    def publish(self, topic: str, job_id: str, message: Message, event_id: str | None = None) -> None:
+        self.send(self.record(topic, job_id, message, event_id))
+
+    def send(self, record: OutboundRecord, timeout: float = 30.0) -> None:
+        self.sent.append(record)

@@ -4,7 +4,9 @@ A DLQ record is named `TOPIC:PARTITION:OFFSET` (its place in `<topic>.dlq`).
 Replaying it re-opens the job that failed at the record's stage — reserving
 its credits again — and re-publishes, through the outbox, every stored record
 of the job whose consumer has not finished, so the failed stage runs again
-with a fresh attempt and the rest of the pipeline follows.
+with a fresh attempt and the rest of the pipeline follows. A pro job's records
+were stored on the pro lane (`<topic>.pro`, dead-lettered to `<topic>.pro.dlq`)
+and are replayed there.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from kafka import KafkaConsumer, TopicPartition
 
 from cinemesh.gateway.redrive import frontier
 from cinemesh.runtime.bus import Publisher
+from cinemesh.runtime.config import KafkaSecurity
 from cinemesh.runtime.errors import CinemeshError
 from cinemesh.runtime.jobstore import JobStore
 from cinemesh.runtime.outbox import OutboxRelay
-from cinemesh.runtime.topics import MESSAGE_OF, dlq
+from cinemesh.runtime.topics import MESSAGE_OF, base_topic, dlq, with_lanes
 
 
 @dataclass(frozen=True)
@@ -32,10 +35,17 @@ class DeadLetter:
     attempts: int
 
 
-def read_dead_letters(bootstrap: str, topic: str | None = None) -> list[DeadLetter]:
-    """Every record in the DLQ topics (or in `topic`'s DLQ), oldest first per partition."""
-    topics = [dlq(topic)] if topic else [dlq(t) for t in MESSAGE_OF]
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+def read_dead_letters(
+    bootstrap: str, topic: str | None = None, security: KafkaSecurity | None = None
+) -> list[DeadLetter]:
+    """Every record in the DLQ topics (or in the DLQs of `topic`'s lanes), oldest first per partition."""
+    topics = [dlq(t) for t in with_lanes([base_topic(topic)])] if topic else [dlq(t) for t in MESSAGE_OF]
+    consumer = KafkaConsumer(
+        bootstrap_servers=bootstrap,
+        enable_auto_commit=False,
+        group_id=None,
+        **(security or KafkaSecurity()).client_kwargs(),
+    )
     try:
         partitions = [TopicPartition(t, p) for t in topics for p in sorted(consumer.partitions_for_topic(t) or [])]
         if not partitions:

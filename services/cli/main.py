@@ -1,6 +1,6 @@
 """`cinemesh`: run the embedded mesh and generate videos from the terminal.
 
-cinemesh up [--replicas video=2]    start broker, Ray Serve and every service on 127.0.0.1
+cinemesh up [--replicas video=2] [--tls]   start broker, Ray Serve and every service on 127.0.0.1
 cinemesh generate "PROMPT" -o F     submit, watch per-stage progress, download the MP4
 cinemesh status JOB                 show a job
 cinemesh save ID                    save a finished video: the draft no longer expires after 24 h
@@ -15,6 +15,11 @@ cinemesh dlq list [--topic T]       dead-lettered records (TOPIC:PARTITION:OFFSE
 cinemesh dlq replay ID | --all      re-open the failed job and run it again from the stage that failed
 cinemesh admin account create|list|set-tier|grant-credits   manage accounts (needs an admin key)
 cinemesh admin key create|list|revoke|rotate                 manage API keys; a new key is printed once
+cinemesh webhooks create URL | list | delete ID | deliveries ID   webhook endpoints; the secret is printed once
+cinemesh usage [--start --end --format csv|json]            the account's finished jobs and what each cost
+cinemesh billing ACCOUNT credits|usd                         how an account pays (needs an admin key)
+
+cinemesh --ca CA.pem COMMAND        dial the mesh over TLS, trusting that CA (a local `up --tls` mesh: automatic)
 """
 
 from __future__ import annotations
@@ -36,12 +41,13 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cinemesh.cli import admin
+from cinemesh.cli import admin, billing
 from cinemesh.cli.dlq import read_dead_letters, replay
 from cinemesh.mesh.launcher import EmbeddedMesh, MeshInfo, parse_replicas
 from cinemesh.runtime.bus import Publisher
-from cinemesh.runtime.config import Settings
+from cinemesh.runtime.config import Settings, TlsFiles
 from cinemesh.runtime.jobstore import JobStore
+from cinemesh.runtime.tls import open_channel
 from cinemesh.v1 import admin_pb2_grpc, common_pb2, gateway_pb2, gateway_pb2_grpc, identity_pb2, identity_pb2_grpc
 
 DEMO_PROMPT = (
@@ -55,17 +61,31 @@ def _state_dir() -> Path:
     return Path(os.environ.get("CINEMESH_STATE_DIR", ".cinemesh")).resolve()
 
 
-def _connect() -> tuple[gateway_pb2_grpc.JobServiceStub, list[tuple[str, str]], grpc.Channel]:
+def _channel(
+    args: argparse.Namespace, address: str, info: MeshInfo | None, options: list[tuple[str, object]] | None = None
+) -> grpc.Channel:
+    """TLS when asked (`--tls`: the system roots), given a CA (`--ca`, CINEMESH_TLS_CA_FILE) or when the local mesh
+    runs on TLS (its CA); plain text otherwise."""
+    ca = getattr(args, "ca", None) or os.environ.get("CINEMESH_TLS_CA_FILE", "").strip()
+    if not ca and info is not None and info.tls:
+        ca = info.ca_file
+    if ca and not Path(ca).is_file():
+        raise SystemExit(f"--ca {ca}: no such file")
+    use_tls = bool(ca) or bool(getattr(args, "tls", False))
+    return open_channel(address, TlsFiles(ca_file=ca), options=options or (), use_tls=use_tls)
+
+
+def _connect(args: argparse.Namespace) -> tuple[gateway_pb2_grpc.JobServiceStub, list[tuple[str, str]], grpc.Channel]:
     info = MeshInfo.load(_state_dir())
     address = os.environ.get("CINEMESH_GATEWAY") or (info.gateway_address if info else None)
     api_key = os.environ.get("CINEMESH_API_KEY") or (info.api_key if info else None)
     if not address or not api_key:
         raise SystemExit("no mesh found: run `cinemesh up`, or set CINEMESH_GATEWAY and CINEMESH_API_KEY")
-    channel = grpc.insecure_channel(address)
+    channel = _channel(args, address, info)
     return gateway_pb2_grpc.JobServiceStub(channel), [("authorization", f"Bearer {api_key}")], channel
 
 
-def _identity() -> tuple[identity_pb2_grpc.IdentityServiceStub, list[tuple[str, str]]]:
+def _identity(args: argparse.Namespace) -> tuple[identity_pb2_grpc.IdentityServiceStub, list[tuple[str, str]]]:
     info = MeshInfo.load(_state_dir())
     address = os.environ.get("CINEMESH_IDENTITY") or (
         f"127.0.0.1:{info.services['identity'].grpc_port}" if info else None
@@ -73,7 +93,7 @@ def _identity() -> tuple[identity_pb2_grpc.IdentityServiceStub, list[tuple[str, 
     api_key = os.environ.get("CINEMESH_API_KEY") or (info.api_key if info else None)
     if not address or not api_key:
         raise SystemExit("no mesh found: run `cinemesh up`, or set CINEMESH_IDENTITY and CINEMESH_API_KEY")
-    channel = grpc.insecure_channel(address, options=[("grpc.max_send_message_length", 16 * 1024 * 1024)])
+    channel = _channel(args, address, info, options=[("grpc.max_send_message_length", 16 * 1024 * 1024)])
     return identity_pb2_grpc.IdentityServiceStub(channel), [("authorization", f"Bearer {api_key}")]
 
 
@@ -99,7 +119,7 @@ def _print_cameo(cameo: identity_pb2.Cameo) -> None:
 def cmd_cameo(args: argparse.Namespace) -> int:
     if args.action == "enroll" and not args.file:
         raise SystemExit("cameo enroll needs the recording: cinemesh cameo enroll CHALLENGE_ID FILE.mp4")
-    stub, metadata = _identity()
+    stub, metadata = _identity(args)
     try:
         if args.action == "start":
             challenge = stub.StartEnrollment(
@@ -137,7 +157,7 @@ def cmd_cameo(args: argparse.Namespace) -> int:
 
 
 def cmd_admin(args: argparse.Namespace) -> int:
-    _, metadata, channel = _connect()
+    _, metadata, channel = _connect(args)
     try:
         admin.run(args, admin_pb2_grpc.AdminServiceStub(channel), metadata, console)
     except grpc.RpcError as exc:
@@ -155,17 +175,19 @@ def cmd_up(args: argparse.Namespace) -> int:
         raise SystemExit(str(exc)) from None
     started = time.monotonic()
     with console.status("starting broker, Ray Serve and services…"):
-        info = EmbeddedMesh(_state_dir(), replicas=replicas).start()
+        info = EmbeddedMesh(_state_dir(), replicas=replicas, tls=args.up_tls).start()
     table = Table(title=f"cinemesh is up ({time.monotonic() - started:.1f} s)")
     table.add_column("component")
     table.add_column("listens on")
     table.add_row("kafka broker (tansu)", info.kafka_bootstrap)
     table.add_row("ray serve (http)", info.ray_serve_url)
-    table.add_row("gateway http/json", f"http://127.0.0.1:{info.gateway_http_port}")
+    table.add_row("gateway http/json", info.gateway_http_url)
     for name, endpoint in info.services.items():
         table.add_row(name, f"grpc 127.0.0.1:{endpoint.grpc_port}, metrics :{endpoint.metrics_port}/metrics")
     console.print(table)
     console.print(f"API key: {info.api_key}\nlogs: {info.state_dir}/logs")
+    if info.tls:
+        console.print(f"TLS everywhere; CA certificate (for --ca, curl --cacert): {info.ca_file}")
     return 0
 
 
@@ -181,7 +203,7 @@ def _operator_settings() -> Settings:
 
 def cmd_dlq(args: argparse.Namespace) -> int:
     settings = _operator_settings()
-    letters = read_dead_letters(settings.kafka_bootstrap, args.topic)
+    letters = read_dead_letters(settings.kafka_bootstrap, args.topic, settings.kafka_security)
     if args.action == "list":
         table = Table(title=f"{len(letters)} dead-lettered record(s)")
         for column in ("id", "job", "stage", "attempts", "error"):
@@ -234,7 +256,7 @@ def _spec(args: argparse.Namespace) -> common_pb2.GenerationSpec:
 
 
 def generate(prompt_args: argparse.Namespace) -> int:
-    stub, metadata, channel = _connect()
+    stub, metadata, channel = _connect(prompt_args)
     started = time.monotonic()
     try:
         submitted = stub.SubmitJob(
@@ -308,7 +330,7 @@ def cmd_save(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    stub, metadata, channel = _connect()
+    stub, metadata, channel = _connect(args)
     try:
         job = stub.GetJob(gateway_pb2.GetJobRequest(job_id=args.job_id), metadata=metadata, timeout=10).job
     except grpc.RpcError as exc:
@@ -528,8 +550,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="cinemesh", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    parser.add_argument(
+        "--ca",
+        metavar="CA.pem",
+        help="dial the mesh over TLS and trust this CA (default: CINEMESH_TLS_CA_FILE, or a local `up --tls` mesh's)",
+    )
+    parser.add_argument("--tls", action="store_true", help="dial the mesh over TLS, trusting the system's CAs")
     commands = parser.add_subparsers(dest="command", required=True)
     up = commands.add_parser("up", help="start the embedded mesh")
+    up.add_argument(
+        "--tls",
+        action="store_true",
+        dest="up_tls",
+        help="run every gRPC hop and the HTTP front on TLS, with a throwaway CA and certificates under the state dir",
+    )
     up.add_argument(
         "--replicas",
         help="processes per stage in consumer-group mode, e.g. video=2,audio=2 (default: CINEMESH_REPLICAS, or one)",
@@ -581,6 +615,7 @@ def main(argv: list[str] | None = None) -> int:
     cameo.add_argument("--approve", nargs="*", default=[], metavar="ACCOUNT", help="approved accounts (share)")
     cameo.set_defaults(run=cmd_cameo)
     admin.add_parser(commands).set_defaults(run=cmd_admin)
+    billing.add_parsers(commands)
     args = parser.parse_args(argv)
     return int(args.run(args))
 

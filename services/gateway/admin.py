@@ -10,6 +10,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from cinemesh.runtime.auth import Keyring, Principal, require
 from cinemesh.runtime.errors import InvalidArgument
 from cinemesh.runtime.jobstore import Account, ApiKey, JobStore
+from cinemesh.runtime.ratelimit import KeyRateLimit
 from cinemesh.runtime.specs import TIER_ENUMS, TIER_NAMES
 from cinemesh.v1 import admin_pb2, common_pb2
 
@@ -56,12 +57,15 @@ def key_proto(key: ApiKey) -> admin_pb2.ApiKey:
 class AdminApi:
     """What AdminService does, independent of gRPC; `caller` is the authenticated admin."""
 
-    def __init__(self, store: JobStore, keyring: Keyring) -> None:
+    def __init__(self, store: JobStore, keyring: Keyring, rate_limit: KeyRateLimit) -> None:
         self._store = store
         self._keyring = keyring
+        self._rate_limit = rate_limit
 
     def authenticate(self, authorization: str | None) -> Principal:
+        """The admin calling; every call takes a token from the key's bucket (RateLimited when it is empty)."""
         caller = self._keyring.authenticate(authorization)
+        self._rate_limit.check(caller)
         require(caller, "admin")
         return caller
 

@@ -14,8 +14,10 @@ from typing import Any
 
 import grpc
 
+from cinemesh.runtime.config import TlsFiles
 from cinemesh.runtime.errors import CinemeshError, InvalidArgument, Unavailable
 from cinemesh.runtime.ids import checked_uuid
+from cinemesh.runtime.tls import open_channel
 from cinemesh.v1 import identity_pb2, identity_pb2_grpc
 
 #: Largest recording accepted (CompleteEnrollmentRequest allows 16 MiB).
@@ -55,8 +57,10 @@ def _character(cameo: identity_pb2.Cameo) -> dict[str, Any]:
 class CharactersApi:
     """Characters and their challenges, over the identity service's gRPC API."""
 
-    def __init__(self, identity_address: str) -> None:
+    def __init__(self, identity_address: str, tls: TlsFiles | None = None, service_token: str = "") -> None:
         self._address = identity_address
+        self._tls = tls
+        self._service_token = service_token
         self._lock = threading.Lock()
         self._stub: identity_pb2_grpc.IdentityServiceStub | None = None
 
@@ -65,8 +69,11 @@ class CharactersApi:
             raise Unavailable("characters need the identity service: set CINEMESH_IDENTITY_ADDRESS on the gateway")
         with self._lock:
             if self._stub is None:
-                channel = grpc.insecure_channel(
-                    self._address, options=[("grpc.max_send_message_length", MAX_RECORDING_BYTES + (1 << 20))]
+                channel = open_channel(
+                    self._address,
+                    self._tls,
+                    self._service_token,
+                    options=[("grpc.max_send_message_length", MAX_RECORDING_BYTES + (1 << 20))],
                 )
                 self._stub = identity_pb2_grpc.IdentityServiceStub(channel)
             return self._stub

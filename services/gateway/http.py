@@ -204,7 +204,16 @@ _ERROR_SCHEMA = {
 }
 _bearer = HTTPBearer(auto_error=False, description="An API key: `authorization: Bearer <key>`.")
 Bearer = Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
-JobId = Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,64}$", description="The job's id.")]
+# Documented as the canonical UUID the server issues; checked by the domain (cinemesh.runtime.ids), whose
+# INVALID_ARGUMENT says what an id looks like.
+_UUID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+JobId = Annotated[
+    str,
+    Path(
+        description="The job's id, as SubmitJob returned it.",
+        json_schema_extra={"format": "uuid", "pattern": _UUID_PATTERN},
+    ),
+]
 
 
 def _jobs(request: Request) -> JobsApi:
@@ -407,6 +416,9 @@ def create_app(
     app.state.videos = videos
     app.state.characters = characters
     app.include_router(router)
+    from cinemesh.gateway import billing_routes  # webhooks and usage; it imports this module's auth dependencies
+
+    app.include_router(billing_routes.router)
     if videos is not None:
         app.include_router(videos_http.router)
     uploads = (videos_http.UPLOAD_PREFIX, videos_http.MAX_UPLOAD_BYTES) if videos is not None else None

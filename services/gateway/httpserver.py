@@ -9,6 +9,9 @@ or from the first byte of the next one; it drops a connection whose client
 leaves the send buffer full for as long; and it answers malformed requests (a
 negative content-length, a bad request line) with a JSON error body like every
 other error of the front.
+
+With a certificate configured (`CINEMESH_TLS_CERT_FILE`/`_KEY_FILE`, the gRPC server's) the
+front serves HTTPS; it never asks clients for certificates (it is the public API).
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ import h11
 import uvicorn
 from starlette.types import ASGIApp
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from cinemesh.runtime.config import TlsFiles
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +147,15 @@ def _protocol(timeout: float) -> type[H11Protocol]:
 class HttpFront:
     """Serves an ASGI app on its own thread and event loop beside the gRPC server (the Background protocol)."""
 
-    def __init__(self, app: ASGIApp, host: str, port: int, timeout_seconds: float, grace_seconds: float) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        host: str,
+        port: int,
+        timeout_seconds: float,
+        grace_seconds: float,
+        tls: TlsFiles | None = None,
+    ) -> None:
         # Bound now, so that a taken port fails the start-up and port 0 tells which port it got.
         self._socket = socket.create_server((host, port))
         self.port: int = self._socket.getsockname()[1]
@@ -156,6 +169,8 @@ class HttpFront:
             server_header=False,
             timeout_keep_alive=KEEPALIVE_SECONDS,
             timeout_graceful_shutdown=max(1, round(grace_seconds)),
+            ssl_certfile=tls.cert_file if tls and tls.serves_tls else None,
+            ssl_keyfile=tls.key_file if tls and tls.serves_tls else None,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._serve, name="http-front", daemon=True)

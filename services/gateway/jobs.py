@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import time
 import uuid
@@ -10,17 +11,18 @@ from dataclasses import dataclass
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from cinemesh.gateway.pricing import PriceTable, UsageReport, job_price_micros, usage_report
 from cinemesh.gateway.redrive import submitted_record
 from cinemesh.runtime import metrics
 from cinemesh.runtime.artifacts import ArtifactStore
-from cinemesh.runtime.auth import Keyring, require
+from cinemesh.runtime.auth import Keyring, Principal, require
 from cinemesh.runtime.bus import Publisher
 from cinemesh.runtime.config import Settings
-from cinemesh.runtime.errors import FailedPrecondition, NotFound, RateLimited
+from cinemesh.runtime.errors import FailedPrecondition, InvalidArgument, NotFound, RateLimited
 from cinemesh.runtime.ids import checked_uuid
-from cinemesh.runtime.jobstore import Account, JobRecord, JobStore, StageRun
+from cinemesh.runtime.jobstore import BILLING_MODES, Account, JobRecord, JobStore, StageRun
 from cinemesh.runtime.outbox import OutboxRelay
-from cinemesh.runtime.ratelimit import RateLimiter
+from cinemesh.runtime.ratelimit import KeyRateLimit
 from cinemesh.runtime.specs import TIER_ENUMS, credit_cost, resolve, validate_request_id
 from cinemesh.runtime.stage import STAGE_ENUM
 from cinemesh.runtime.videostore import VideoStore
@@ -69,13 +71,20 @@ class JobsApi:
     """Everything the gateway does, independent of gRPC or HTTP."""
 
     def __init__(
-        self, settings: Settings, store: JobStore, artifacts: ArtifactStore, publisher: Publisher, keyring: Keyring
+        self,
+        settings: Settings,
+        store: JobStore,
+        artifacts: ArtifactStore,
+        publisher: Publisher,
+        keyring: Keyring,
+        prices: PriceTable | None = None,
     ) -> None:
         self._settings = settings
+        #: USD per second for accounts billed in USD (the built-in table unless CINEMESH_PRICE_TABLE replaces it).
+        self.prices = prices or PriceTable.load(settings.price_table)
         self._keyring = keyring
-        self._limiter = (
-            RateLimiter(settings.rate_limit_rps, settings.rate_limit_burst) if settings.rate_limit_rps > 0 else None
-        )
+        #: One bucket per API key, shared with the admin API of the same process.
+        self.rate_limit = KeyRateLimit.from_settings(settings)
         self._store = store
         self._artifacts = artifacts
         self._publisher = publisher
@@ -90,15 +99,8 @@ class JobsApi:
         stream follows a job for its whole life, where polling GetJob instead would be.
         """
         principal = self._keyring.authenticate(authorization)
-        if metered and self._limiter is not None:
-            wait = self._limiter.take(principal.key_id)
-            if wait > 0:
-                metrics.RATE_LIMITED.labels("requests_per_second", principal.tier).inc()
-                raise RateLimited(
-                    f"API key {principal.key_id} is over its {self._settings.rate_limit_rps:g} requests per second "
-                    f"(burst {self._settings.rate_limit_burst}); retry in {wait:.1f} s",
-                    wait,
-                )
+        if metered:
+            self.rate_limit.check(principal)
         return principal
 
     # jobs ---------------------------------------------------------------
@@ -110,7 +112,13 @@ class JobsApi:
         require(account, "jobs:write")
         validate_request_id(request.request_id)
         resolved = resolve(request.spec, account.tier)
-        cost = credit_cost(resolved.duration_seconds, account.tier, self._settings.credits_per_second)
+        # An account billed in USD reserves no credits: its job is priced from the USD table when it completes.
+        billing = self._store.account_billing(account.account_id)
+        cost = (
+            0
+            if billing == "usd"
+            else credit_cost(resolved.duration_seconds, account.tier, self._settings.credits_per_second)
+        )
         job_id = job_id or str(uuid.uuid4())
         seed = request.spec.seed if request.spec.HasField("seed") else seed_for(job_id)
         submitted = submitted_record(
@@ -128,6 +136,7 @@ class JobsApi:
                 credits=cost,
                 outbound=[submitted.to_json()],
                 max_active=self._settings.max_active_jobs,
+                billing=billing,
             )
         except RateLimited:
             metrics.RATE_LIMITED.labels("active_jobs", account.tier).inc()
@@ -241,12 +250,34 @@ class JobsApi:
             account_id=fresh.account_id, tier=TIER_ENUMS[fresh.tier], balance_credits=fresh.balance_credits
         )
 
+    # billing ------------------------------------------------------------
+
+    def usage(self, account: Account, start: dt.datetime, end: dt.datetime) -> UsageReport:
+        """The caller's jobs that ended in [start, end) and what each cost."""
+        require(account, "jobs:read")
+        return usage_report(self._store, account.account_id, start, end)
+
+    def set_billing(self, admin: Account, account_id: str, billing: str) -> None:
+        """How `account_id` pays for the jobs it submits from now on (an admin's change, audited)."""
+        require(admin, "admin")
+        if billing not in BILLING_MODES:
+            raise InvalidArgument("billing", f"{billing!r} is not one of {', '.join(BILLING_MODES)}")
+        before = self._store.account_billing(account_id)
+        self._store.set_account_billing(account_id, billing)
+        key_id = admin.key_id if isinstance(admin, Principal) else ""
+        self._store.audit(admin.account_id, key_id, "account.set_billing", account_id, {"from": before, "to": billing})
+
     # outcomes (from Kafka) ------------------------------------------------
 
     def on_completed(self, event: events_pb2.JobCompleted) -> None:
-        if self._store.complete_job(event.job_id, event.output.uri, event.output.size_bytes):
+        try:
+            price = job_price_micros(self.prices, self._store, self._store.get_job(event.job_id))
+        except NotFound:
+            return  # an outcome of a job this store never had
+        if self._store.complete_job(event.job_id, event.output.uri, event.output.size_bytes, price_micros=price):
             record = self._store.get_job(event.job_id)
             metrics.CREDITS_CHARGED.labels(record.tier).inc(record.credits_charged)
+            metrics.USD_CHARGED.labels(record.tier).inc(record.price_micros / 1_000_000)
             count_finished(record)
 
     def on_failed(self, event: events_pb2.JobFailed) -> None:

@@ -44,10 +44,11 @@ OUTBOX_RETENTION_SECONDS = 3600.0
 
 
 class Leadership:
-    """Whether this process is the one reconciler: a session-level advisory lock on PostgreSQL."""
+    """Whether this process is the one reconciler (or holder of `key`): a session-level advisory lock on PostgreSQL."""
 
-    def __init__(self, store: JobStore) -> None:
+    def __init__(self, store: JobStore, key: int = ADVISORY_LOCK_KEY) -> None:
         self._engine = store.engine
+        self._key = key
         self._conn: sa.Connection | None = None
 
     def held(self) -> bool:
@@ -56,7 +57,7 @@ class Leadership:
         try:
             if self._conn is None:
                 conn = self._engine.connect()
-                if not conn.execute(sa.select(sa.func.pg_try_advisory_lock(ADVISORY_LOCK_KEY))).scalar():
+                if not conn.execute(sa.select(sa.func.pg_try_advisory_lock(self._key))).scalar():
                     conn.close()
                     return False
                 conn.commit()

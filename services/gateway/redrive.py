@@ -5,7 +5,7 @@ from __future__ import annotations
 from cinemesh.runtime.bus import OutboundRecord, Publisher
 from cinemesh.runtime.jobstore import JobRecord, JobStore
 from cinemesh.runtime.specs import TIER_ENUMS
-from cinemesh.runtime.topics import CONSUMERS, JOBS_SUBMITTED
+from cinemesh.runtime.topics import CONSUMERS, JOBS_SUBMITTED, lane_of_tier, lane_topic
 from cinemesh.v1 import common_pb2, events_pb2
 
 
@@ -18,16 +18,17 @@ def submitted_record(
     seed: int,
     event_id: str,
 ) -> OutboundRecord:
-    """The JobSubmitted record that starts (or, re-driven, restarts) a job."""
+    """The JobSubmitted record that starts (or, re-driven, restarts) a job, on the lane of the job's tier."""
     event = events_pb2.JobSubmitted(job_id=job_id, account_id=account_id, spec=spec, tier=TIER_ENUMS[tier], seed=seed)
-    return publisher.record(JOBS_SUBMITTED, job_id, event, event_id=event_id)
+    return publisher.record(lane_topic(JOBS_SUBMITTED, lane_of_tier(tier)), job_id, event, event_id=event_id)
 
 
 def frontier(store: JobStore, publisher: Publisher, job: JobRecord) -> list[dict[str, str]]:
     """The job's stored records that a consuming stage has not finished with, first stage first.
 
     Re-publishing them moves the job on from wherever it stopped; the stages are idempotent, so what is
-    done is re-published, never rendered again.
+    done is re-published, never rendered again. Each goes back to the lane it was made for: the JobSubmitted
+    record to the lane of the job's tier at submission, stored outputs to the topic they were stored with.
     """
     runs = {run.stage: run for run in store.stage_runs(job.job_id)}
     done = {stage for stage, run in runs.items() if run.status == "done"}

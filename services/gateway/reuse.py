@@ -21,8 +21,10 @@ import grpc
 from google.protobuf import json_format
 
 from cinemesh.runtime.artifacts import AUDIO_RENDER, STEM_RENDER, ArtifactStore, job_key
+from cinemesh.runtime.config import TlsFiles
 from cinemesh.runtime.jobstore import JobRecord
 from cinemesh.runtime.specs import TIER_ENUMS
+from cinemesh.runtime.tls import open_channel
 from cinemesh.v1 import common_pb2, prompt_pb2, prompt_pb2_grpc
 
 log = logging.getLogger(__name__)
@@ -79,7 +81,17 @@ def audio_projection(plan: common_pb2.ScenePlan) -> str:
 class StemReuse:
     """Decides whether a remix keeps its source's audio, and copies it."""
 
-    def __init__(self, prompt_address: str, planner_backend: str, artifacts: ArtifactStore) -> None:
+    def __init__(
+        self,
+        prompt_address: str,
+        planner_backend: str,
+        artifacts: ArtifactStore,
+        tls: TlsFiles | None = None,
+        service_token: str = "",
+    ) -> None:
+        # PromptService is internal: the gateway calls it with its certificate or the service token.
+        self._tls = tls
+        self._service_token = service_token
         self._address = prompt_address
         self._deterministic = planner_backend == "rules"
         self._artifacts = artifacts
@@ -87,7 +99,8 @@ class StemReuse:
 
     def _plan(self, spec: common_pb2.GenerationSpec, tier: str) -> common_pb2.ScenePlan:
         if self._stub is None:
-            self._stub = prompt_pb2_grpc.PromptServiceStub(grpc.insecure_channel(self._address))
+            channel = open_channel(self._address, self._tls, self._service_token)
+            self._stub = prompt_pb2_grpc.PromptServiceStub(channel)
         request = prompt_pb2.ParsePromptRequest(spec=spec, tier=TIER_ENUMS[tier])
         return self._stub.ParsePrompt(request, timeout=_PARSE_TIMEOUT_SECONDS).plan
 

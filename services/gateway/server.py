@@ -14,13 +14,15 @@ from cinemesh.gateway.characters import CharactersApi
 from cinemesh.gateway.http import create_app
 from cinemesh.gateway.httpserver import HttpFront
 from cinemesh.gateway.jobs import JobsApi
-from cinemesh.gateway.reconciler import Reconciler
+from cinemesh.gateway.reconciler import Leadership, Reconciler
 from cinemesh.gateway.reuse import StemReuse
 from cinemesh.gateway.videos import Periodic, VideosApi
 from cinemesh.gateway.watch import JobWatchHub
+from cinemesh.gateway.webhooks import DISPATCHER_LOCK_KEY, WebhookDispatcher, WebhooksApi
+from cinemesh.gateway.webhookstore import WebhookStore
 from cinemesh.runtime import metrics
-from cinemesh.runtime.app import ServiceApp
-from cinemesh.runtime.auth import Keyring, Principal, authorization_of
+from cinemesh.runtime.app import ServiceApp, create_schema
+from cinemesh.runtime.auth import Keyring, Principal, authorization_of, load_pepper
 from cinemesh.runtime.bus import Delivery
 from cinemesh.runtime.consumer import Consumer
 from cinemesh.runtime.jobstore import Account
@@ -150,19 +152,30 @@ def main() -> None:
     app.host.add_service(
         "cinemesh.v1.AdminService",
         lambda server: admin_pb2_grpc.add_AdminServiceServicer_to_server(
-            AdminServicer(AdminApi(app.store, keyring)), server
+            AdminServicer(AdminApi(app.store, keyring, api.rate_limit)), server
         ),
     )
     app.host.add_background(hub)
     settings = app.settings
-    reuse = StemReuse(settings.prompt_address, settings.planner_backend, app.artifacts)
+    reuse = StemReuse(
+        settings.prompt_address, settings.planner_backend, app.artifacts, settings.tls, settings.service_token
+    )
     videos = VideosApi(
         api, app.store, app.artifacts, settings.draft_ttl_seconds, x264_preset=settings.x264_preset, reuse=reuse
     )
     app.host.add_background(Periodic("draft-purge", videos.purge_expired, settings.draft_purge_interval_seconds))
     app.host.add_background(Periodic("extension-stitch", videos.stitch_pending, STITCH_POLL_SECONDS))
-    characters = CharactersApi(settings.identity_address)
+    characters = CharactersApi(settings.identity_address, settings.tls, settings.service_token)
     front = create_app(api, hub, settings.http_timeout_seconds, videos, characters)
+    metrics.init_billing_series()
+    webhook_store = WebhookStore(app.store)
+    create_schema(webhook_store.create_schema)
+    # Webhook signing secrets derive from the API-key pepper (never stored); one dispatcher delivers at a time.
+    pepper = load_pepper(settings.key_pepper, settings.state_dir)
+    front.state.webhooks = WebhooksApi(webhook_store, pepper, settings.webhook_allow_private_urls)
+    app.host.add_background(
+        WebhookDispatcher(settings, webhook_store, Leadership(app.store, DISPATCHER_LOCK_KEY), pepper)
+    )
     app.host.add_background(
         HttpFront(
             front,
@@ -170,6 +183,7 @@ def main() -> None:
             settings.http_port,
             settings.http_timeout_seconds,
             settings.shutdown_grace_seconds,
+            settings.tls,
         )
     )
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -25,12 +26,15 @@ from cinemesh.identity.vault import Vault
 from cinemesh.runtime import metrics
 from cinemesh.runtime.errors import (
     AlreadyExists,
+    CinemeshError,
     FailedPrecondition,
     InvalidArgument,
     NotFound,
+    RateLimited,
 )
 from cinemesh.runtime.ids import checked_uuid
 from cinemesh.runtime.jobstore import TERMINAL, JobStore, utcnow
+from cinemesh.runtime.ratelimit import RateLimiter
 from cinemesh.v1 import common_pb2, identity_pb2
 
 HANDLE = re.compile(r"[a-z0-9_]{3,30}")
@@ -60,7 +64,7 @@ challenges = sa.Table(
     sa.Column("display_name", sa.String(128), nullable=False),
     sa.Column("moves", sa.String(64), nullable=False),  # comma-separated, in order
     sa.Column("phrase", sa.String(256), nullable=False),
-    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False, index=True),
     sa.Column("used_at", sa.DateTime(timezone=True)),
 )
 
@@ -125,6 +129,34 @@ class Enroller(Protocol):
         """The likeness of a recording that performs the challenge; raises InvalidArgument otherwise."""
         ...
 
+    def check_upload(self, recording: bytes) -> None:
+        """Cheap checks of an upload made before its challenge is spent (its size); raises a CinemeshError."""
+        ...
+
+
+class ChallengeLimit:
+    """Enrollment challenges per account: `per_hour` on average, at most `burst` at once (a token bucket).
+
+    Each challenge costs a row and an attempt at live verification, the most expensive work of the service.
+    The buckets live in the process, like the API keys' (cinemesh.runtime.ratelimit).
+    """
+
+    def __init__(self, per_hour: float, burst: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self._per_hour = per_hour
+        self._burst = burst
+        self._limiter = RateLimiter(per_hour / 3600.0, burst, clock)
+
+    def take(self, account_id: str) -> None:
+        """Takes one challenge from the account's bucket, or raises RateLimited saying when to ask again."""
+        wait = self._limiter.take(account_id)
+        if wait > 0:
+            metrics.ENROLLMENT_CHALLENGES.labels("rate_limited").inc()
+            raise RateLimited(
+                f"this account asks for enrollment challenges too often: {self._per_hour:g} an hour are issued "
+                f"(at most {self._burst} at once); use the challenge you have, or ask again in {wait:.0f} s",
+                wait,
+            )
+
 
 @dataclass(frozen=True)
 class Revocation:
@@ -147,12 +179,20 @@ def _aware(value: dt.datetime) -> dt.datetime:
 class CameoRegistry:
     """All reads and writes of cameos; tables live beside the job store's, in the same database."""
 
-    def __init__(self, store: JobStore, vault: Vault, enroller: Enroller, challenge_seconds: float) -> None:
+    def __init__(
+        self,
+        store: JobStore,
+        vault: Vault,
+        enroller: Enroller,
+        challenge_seconds: float,
+        challenge_limit: ChallengeLimit | None = None,
+    ) -> None:
         self._store = store
         self._engine = store.engine
         self._vault = vault
         self._enroller = enroller
         self._challenge_seconds = challenge_seconds
+        self._challenge_limit = challenge_limit
 
     def create_schema(self) -> None:
         metadata.create_all(self._engine)
@@ -170,6 +210,9 @@ class CameoRegistry:
             raise AlreadyExists(f"handle @{handle} belongs to another account; choose another handle")
         if row is not None and row.revoked_at is None:
             raise AlreadyExists(f"@{handle} is already enrolled; revoke it first to enroll it again")
+        if self._challenge_limit is not None:
+            self._challenge_limit.take(account_id)
+        self.purge_expired_challenges()
         moves, phrase = self._enroller.new_challenge()
         challenge_id = str(uuid.uuid4())
         expires_at = utcnow() + dt.timedelta(seconds=self._challenge_seconds)
@@ -185,6 +228,7 @@ class CameoRegistry:
                     expires_at=expires_at,
                 )
             )
+        metrics.ENROLLMENT_CHALLENGES.labels("issued").inc()
         return identity_pb2.EnrollmentChallenge(
             challenge_id=challenge_id,
             moves=[MOVES[m] for m in moves],
@@ -192,9 +236,28 @@ class CameoRegistry:
             expires_at=_timestamp(expires_at),
         )
 
+    def purge_expired_challenges(self) -> int:
+        """Deletes challenges that expired more than one challenge lifetime ago (used or not); how many.
+
+        The lifetime's grace keeps an expired challenge long enough to tell a late upload "expired" rather than
+        "not issued to you"; past it, no attempt can use the row and it goes.
+        """
+        cutoff = utcnow() - dt.timedelta(seconds=self._challenge_seconds)
+        with self._engine.begin() as conn:
+            purged = conn.execute(challenges.delete().where(challenges.c.expires_at < cutoff)).rowcount
+        if purged:
+            metrics.ENROLLMENT_CHALLENGES_PURGED.inc(purged)
+        return purged
+
     def complete_enrollment(self, account_id: str, challenge_id: str, recording: bytes) -> identity_pb2.Cameo:
         if not recording:
             raise InvalidArgument("recording", "is empty; upload the 10–20 s MP4 or WebM you recorded")
+        # Before the challenge is claimed: an upload over the size cap can be exported smaller and sent again.
+        try:
+            self._enroller.check_upload(recording)
+        except CinemeshError as exc:
+            metrics.CAMEO_ENROLLMENTS.labels(getattr(exc, "reason", "rejected")).inc()
+            raise
         challenge = self._claim_challenge(account_id, challenge_id)
         digest = hashlib.sha256(recording).hexdigest()
         with self._engine.connect() as conn:

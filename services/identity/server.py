@@ -2,42 +2,99 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Sequence
 
 import grpc
+from sqlalchemy.exc import SQLAlchemyError
 
 from cinemesh.identity import enrollment
-from cinemesh.identity.cameos import CameoRegistry, Likeness
+from cinemesh.identity.cameos import CameoRegistry, ChallengeLimit, Likeness
 from cinemesh.identity.vault import Vault
 from cinemesh.runtime.app import ServiceApp, create_schema
 from cinemesh.runtime.auth import Keyring, authorization_of, require
 from cinemesh.runtime.bus import Delivery, Publisher
+from cinemesh.runtime.config import Settings
 from cinemesh.runtime.jobstore import Account
+from cinemesh.runtime.ratelimit import KeyRateLimit
 from cinemesh.runtime.topics import JOBS_FAILED, PLANS_CAST, PLANS_PARSED
 from cinemesh.v1 import common_pb2, events_pb2, identity_pb2, identity_pb2_grpc
 
+log = logging.getLogger(__name__)
+
 
 class LiveEnroller:
-    """The live challenge and its verification, from cinemesh.identity.enrollment."""
+    """The live challenge and its verification, from cinemesh.identity.enrollment, under the upload caps."""
+
+    def __init__(self, limits: enrollment.UploadLimits) -> None:
+        self._limits = limits
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LiveEnroller:
+        width, height = settings.cameo_max_resolution
+        return cls(
+            enrollment.UploadLimits(
+                max_bytes=settings.cameo_max_upload_bytes,
+                max_decoded_seconds=settings.cameo_max_decoded_seconds,
+                max_width=width,
+                max_height=height,
+            )
+        )
 
     def new_challenge(self) -> tuple[Sequence[str], str]:
         challenge = enrollment.Challenge.new()
         return challenge.moves, challenge.phrase
 
+    def check_upload(self, recording: bytes) -> None:
+        self._limits.check_size(recording)
+
     def verify(self, recording: bytes, moves: Sequence[str], phrase: str) -> Likeness:
-        return enrollment.verify_recording(recording, enrollment.Challenge(moves=tuple(moves), phrase=phrase))
+        challenge = enrollment.Challenge(moves=tuple(moves), phrase=phrase)
+        return enrollment.verify_recording(recording, challenge, limits=self._limits)
+
+
+class ChallengeJanitor:
+    """Purges expired enrollment challenges every `interval_seconds` (StartEnrollment purges them too)."""
+
+    def __init__(self, registry: CameoRegistry, interval_seconds: float) -> None:
+        self._registry = registry
+        self._interval = interval_seconds
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="challenge-janitor", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, grace_seconds: float) -> None:
+        self._stopped.set()
+        self._thread.join(grace_seconds)
+
+    def healthy(self) -> bool:
+        return self._thread.is_alive() or self._stopped.is_set()
+
+    def _run(self) -> None:
+        while not self._stopped.wait(self._interval):
+            try:
+                self._registry.purge_expired_challenges()
+            except SQLAlchemyError:  # the database is away: the next round tries again
+                log.warning("purging expired enrollment challenges failed", exc_info=True)
 
 
 class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
     """Thin transport: authenticate, delegate to the registry."""
 
-    def __init__(self, registry: CameoRegistry, keyring: Keyring, publisher: Publisher) -> None:
+    def __init__(
+        self, registry: CameoRegistry, keyring: Keyring, publisher: Publisher, rate_limit: KeyRateLimit
+    ) -> None:
         self._registry = registry
         self._keyring = keyring
         self._publisher = publisher
+        self._rate_limit = rate_limit
 
     def _account(self, context: grpc.ServicerContext) -> Account:
         account = self._keyring.authenticate(authorization_of(context))
+        self._rate_limit.check(account)
         require(account, "cameos")
         return account
 
@@ -102,16 +159,29 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
 
 def main() -> None:
     app = ServiceApp("identity")
+    settings = app.settings
+    challenge_limit = (
+        ChallengeLimit(settings.enrollment_challenges_per_hour, settings.enrollment_challenge_burst)
+        if settings.enrollment_challenges_per_hour > 0
+        else None
+    )
     registry = CameoRegistry(
-        app.store, Vault.from_settings(app.settings), LiveEnroller(), app.settings.enrollment_challenge_seconds
+        app.store,
+        Vault.from_settings(settings),
+        LiveEnroller.from_settings(settings),
+        settings.enrollment_challenge_seconds,
+        challenge_limit,
     )
     create_schema(registry.create_schema)
+    keyring = Keyring.from_settings(app.store, settings)
+    rate_limit = KeyRateLimit.from_settings(settings)
     app.host.add_service(
         "cinemesh.v1.IdentityService",
         lambda server: identity_pb2_grpc.add_IdentityServiceServicer_to_server(
-            IdentityServicer(registry, Keyring.from_settings(app.store, app.settings), app.publisher), server
+            IdentityServicer(registry, keyring, app.publisher, rate_limit), server
         ),
     )
+    app.host.add_background(ChallengeJanitor(registry, min(60.0, settings.enrollment_challenge_seconds)))
     runner = app.stage_runner(job_state="casting")
 
     def handle(delivery: Delivery) -> None:

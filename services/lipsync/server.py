@@ -7,7 +7,7 @@ import grpc
 from cinemesh.runtime.app import ServiceApp
 from cinemesh.runtime.bus import Delivery
 from cinemesh.runtime.modelclient import ModelClient
-from cinemesh.runtime.topics import JOBS_COMPLETED, RENDERS_AUDIO, RENDERS_VIDEO
+from cinemesh.runtime.topics import JOBS_COMPLETED, RENDERS_AUDIO, RENDERS_VIDEO, base_topic
 from cinemesh.v1 import events_pb2, lipsync_pb2, lipsync_pb2_grpc
 
 
@@ -33,7 +33,7 @@ def main() -> None:
     runner = app.stage_runner(job_state="aligning")
 
     def handle(delivery: Delivery) -> None:
-        part = "video" if delivery.topic == RENDERS_VIDEO else "audio"
+        part = "video" if base_topic(delivery.topic) == RENDERS_VIDEO else "audio"
         # Either render may arrive first, and both may be redelivered: the job
         # store keeps what has arrived; the second part triggers assembly.
         parts = app.store.add_join_part(delivery.job_id, part, delivery.message.SerializeToString())

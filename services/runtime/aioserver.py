@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import signal
 import threading
 import time
@@ -27,8 +26,9 @@ from grpc_reflection.v1alpha import reflection
 from prometheus_client import start_http_server
 
 from cinemesh.runtime import tracing
+from cinemesh.runtime.access import AioServiceIdentityInterceptor, ServiceCredentialCheck
 from cinemesh.runtime.config import Settings
-from cinemesh.runtime.errors import CinemeshError, RateLimited
+from cinemesh.runtime.errors import CinemeshError
 from cinemesh.runtime.server import (
     MAX_MESSAGE_BYTES,
     WATCHDOG_SECONDS,
@@ -36,17 +36,13 @@ from cinemesh.runtime.server import (
     DomainErrorInterceptor,
     _split,
     _traceparent,
+    error_trailers,
+    listen,
+    listen_for_probes,
 )
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-def _trailers(error: CinemeshError) -> tuple[tuple[str, str], ...]:
-    """`retry-after` (whole seconds, rounded up) for a rate-limited call, like HTTP's Retry-After."""
-    if isinstance(error, RateLimited):
-        return (("retry-after", str(max(1, math.ceil(error.retry_after_seconds)))),)
-    return ()
 
 
 class AioDomainErrorInterceptor(grpc.aio.ServerInterceptor):
@@ -80,7 +76,7 @@ class AioDomainErrorInterceptor(grpc.aio.ServerInterceptor):
                 return await behavior(request, context)
             except CinemeshError as exc:
                 code = exc.code
-                await context.abort(exc.code, exc.message, _trailers(exc))
+                await context.abort(exc.code, exc.message, error_trailers(exc))
             except Exception:
                 if context.code() not in (None, grpc.StatusCode.OK):
                     code = context.code()
@@ -104,7 +100,7 @@ class AioDomainErrorInterceptor(grpc.aio.ServerInterceptor):
                     yield response
             except CinemeshError as exc:
                 code = exc.code
-                await context.abort(exc.code, exc.message, _trailers(exc))
+                await context.abort(exc.code, exc.message, error_trailers(exc))
             except asyncio.CancelledError:
                 code = grpc.StatusCode.CANCELLED
                 raise
@@ -122,6 +118,10 @@ class AioDomainErrorInterceptor(grpc.aio.ServerInterceptor):
         return wrapper
 
 
+async def _health_only_server() -> grpc.aio.Server:
+    return grpc.aio.server()
+
+
 class AioServiceHost:
     """Hosts one service on a grpc.aio server running on its own event-loop thread."""
 
@@ -135,6 +135,8 @@ class AioServiceHost:
         self.server: grpc.aio.Server = self.run(self._create_server())
         self.health = health_async.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
+        self._health_server: grpc.aio.Server | None = None
+        self.health_port = 0
         self._service_names: list[str] = [health.SERVICE_NAME]
         self._background: list[Background] = []
         self._stopped = threading.Event()
@@ -143,7 +145,10 @@ class AioServiceHost:
 
     async def _create_server(self) -> grpc.aio.Server:
         return grpc.aio.server(
-            interceptors=[AioDomainErrorInterceptor()],
+            interceptors=[
+                AioDomainErrorInterceptor(),
+                AioServiceIdentityInterceptor(ServiceCredentialCheck(self.settings.service_token)),
+            ],
             options=[
                 ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
                 ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
@@ -163,10 +168,12 @@ class AioServiceHost:
 
     def start(self) -> None:
         reflection.enable_server_reflection([*self._service_names, reflection.SERVICE_NAME], self.server)
-        address = f"{self.settings.grpc_host}:{self.settings.grpc_port}"
-        self.port = self.server.add_insecure_port(address)
-        if self.port == 0:
-            raise RuntimeError(f"cannot listen on {address}")
+        self.port = listen(self.server, self.settings, self._service_names)
+        if self.settings.health_port:
+            self._health_server = self.run(_health_only_server())
+            health_pb2_grpc.add_HealthServicer_to_server(self.health, self._health_server)
+            self.health_port = listen_for_probes(self._health_server, self.settings)
+            self.run(self._health_server.start())
         self._metrics_server, _ = start_http_server(self.settings.metrics_port, addr=self.settings.grpc_host)
         self.metrics_port = self._metrics_server.server_address[1]
         self.run(self.server.start())
@@ -208,6 +215,8 @@ class AioServiceHost:
         for worker in self._background:
             worker.stop(grace)
         self.run(self.server.stop(grace))
+        if self._health_server is not None:
+            self.run(self._health_server.stop(0))
         self._metrics_server.shutdown()
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._pool.shutdown(wait=False, cancel_futures=True)

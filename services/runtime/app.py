@@ -31,7 +31,7 @@ class ServiceApp:
         self.store = JobStore(self.settings.database_url)
         create_schema(self.store.create_schema)
         self.artifacts = ArtifactStore(self.settings.artifacts_url)
-        ensure_topics(self.settings.kafka_bootstrap, self.settings.kafka_partitions)
+        ensure_topics(self.settings.kafka_bootstrap, self.settings.kafka_partitions, self.settings.kafka_security)
         self.publisher = Publisher(self.settings)
         # The gateway serves long-lived streams (WatchJob) on the asyncio host; the stages use the threaded one.
         self.host: ServiceHost | AioServiceHost = (

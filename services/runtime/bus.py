@@ -106,6 +106,7 @@ class Publisher:
                     enable_idempotence=True,
                     acks="all",
                     linger_ms=2,
+                    **self._settings.kafka_security.client_kwargs(),
                 )
             return self._producer
 

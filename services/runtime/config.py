@@ -60,6 +60,24 @@ def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str,
     return value
 
 
+#: A cameo upload travels in one gRPC message (16 MiB at most): leave room for the rest of the request.
+_MAX_CAMEO_UPLOAD_BYTES = 16 * 1024 * 1024 - 64 * 1024
+
+
+def _resolution(env: Mapping[str, str], name: str, default: tuple[int, int]) -> tuple[int, int]:
+    """`"1920x1080"` → (1920, 1080); each side 64–8192 pixels."""
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    width, separator, height = raw.partition("x")
+    if not separator or not width.isdecimal() or not height.isdecimal():
+        raise ConfigError(f"{name}={raw!r}: expected WIDTHxHEIGHT in pixels, e.g. 1920x1080")
+    size = (int(width), int(height))
+    if not all(64 <= side <= 8192 for side in size):
+        raise ConfigError(f"{name}={raw!r}: each side must be 64–8192 pixels")
+    return size
+
+
 def _credit_rates(env: Mapping[str, str]) -> dict[str, int]:
     """`CINEMESH_CREDITS_PER_SECOND="plus=16,pro=40"` → {"plus": 16, "pro": 40}."""
     name = "CINEMESH_CREDITS_PER_SECOND"
@@ -91,6 +109,153 @@ def _planner(env: Mapping[str, str]) -> dict[str, object]:
             if not env.get(name, "").strip():
                 raise ConfigError(f"{name} must be set when CINEMESH_PLANNER_BACKEND=openai-compatible")
     return settings
+
+
+def _billing(env: Mapping[str, str]) -> dict[str, object]:
+    """The USD price table's override and the webhook delivery loop's timing and reach."""
+    in_cluster = env.get("CINEMESH_DEPLOYMENT", "embedded").strip().lower() == "cluster"
+    allow_private = _choice(
+        env, "CINEMESH_WEBHOOK_ALLOW_PRIVATE_URLS", "false" if in_cluster else "true", ("true", "false")
+    )
+    return {
+        "webhook_allow_private_urls": allow_private == "true",
+        "price_table": env.get("CINEMESH_PRICE_TABLE", "").strip(),
+        "webhook_interval_seconds": _number(env, "CINEMESH_WEBHOOK_INTERVAL_SECONDS", 1.0, 0.05, 600.0),
+        "webhook_timeout_seconds": _number(env, "CINEMESH_WEBHOOK_TIMEOUT_SECONDS", 10.0, 0.1, 120.0),
+        "webhook_backoff_seconds": _number(env, "CINEMESH_WEBHOOK_BACKOFF_SECONDS", 5.0, 0.01, 3600.0),
+        "webhook_max_delay_seconds": _number(env, "CINEMESH_WEBHOOK_MAX_DELAY_SECONDS", 3600.0, 0.01, 86400.0),
+        "webhook_retry_horizon_seconds": _number(
+            env, "CINEMESH_WEBHOOK_RETRY_HORIZON_SECONDS", 86400.0, 0.1, 7 * 86400.0
+        ),
+    }
+
+
+#: Shortest service token accepted: 32 characters (`openssl rand -base64 32` gives 44).
+MIN_SERVICE_TOKEN_CHARS = 32
+
+
+def _service_token(env: Mapping[str, str]) -> str:
+    token = env.get("CINEMESH_SERVICE_TOKEN", "").strip()
+    if token and len(token) < MIN_SERVICE_TOKEN_CHARS:
+        raise ConfigError(
+            f"CINEMESH_SERVICE_TOKEN: at least {MIN_SERVICE_TOKEN_CHARS} characters are needed, got {len(token)}; "
+            "make one with `openssl rand -base64 32`"
+        )
+    return token
+
+
+def _readable_file(env: Mapping[str, str], name: str) -> str:
+    """The path in `name`, "" when unset; a path that is not a readable file stops the process."""
+    value = env.get(name, "").strip()
+    if value and not os.access(value, os.R_OK):
+        raise ConfigError(f"{name}={value!r} is not a readable file")
+    if value and not Path(value).is_file():
+        raise ConfigError(f"{name}={value!r} is not a file")
+    return value
+
+
+@dataclass(frozen=True)
+class TlsFiles:
+    """PEM files of a TLS endpoint: its certificate and key, and the CA its peers' certificates come from."""
+
+    cert_file: str = ""
+    key_file: str = ""
+    ca_file: str = ""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], prefix: str = "CINEMESH_TLS") -> TlsFiles:
+        files = cls(
+            cert_file=_readable_file(env, f"{prefix}_CERT_FILE"),
+            key_file=_readable_file(env, f"{prefix}_KEY_FILE"),
+            ca_file=_readable_file(env, f"{prefix}_CA_FILE"),
+        )
+        if bool(files.cert_file) != bool(files.key_file):
+            raise ConfigError(f"{prefix}_CERT_FILE and {prefix}_KEY_FILE must be set together")
+        return files
+
+    @property
+    def serves_tls(self) -> bool:
+        """A server with these files listens with TLS."""
+        return bool(self.cert_file)
+
+    @property
+    def mutual(self) -> bool:
+        """Certificate, key and CA: servers of internal RPCs verify client certificates, clients present theirs."""
+        return bool(self.cert_file and self.ca_file)
+
+
+KAFKA_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_SSL")
+KAFKA_SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
+
+
+@dataclass(frozen=True)
+class KafkaSecurity:
+    """How every Kafka client (producer, consumer, admin) connects: protocol, SASL credentials, TLS files.
+
+    SASL_PLAINTEXT is not offered: it would send the password (PLAIN) or the whole session in clear.
+    """
+
+    protocol: str = "PLAINTEXT"
+    sasl_mechanism: str = ""
+    sasl_username: str = ""
+    sasl_password: str = ""
+    ssl_cafile: str = ""
+    ssl_certfile: str = ""
+    ssl_keyfile: str = ""
+    ssl_check_hostname: bool = True
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> KafkaSecurity:
+        protocol = env.get("CINEMESH_KAFKA_SECURITY_PROTOCOL", "PLAINTEXT").strip().upper() or "PLAINTEXT"
+        if protocol not in KAFKA_PROTOCOLS:
+            raise ConfigError(
+                f"CINEMESH_KAFKA_SECURITY_PROTOCOL={protocol!r} is not one of {', '.join(KAFKA_PROTOCOLS)}"
+            )
+        mechanism = env.get("CINEMESH_KAFKA_SASL_MECHANISM", "").strip().upper()
+        username = env.get("CINEMESH_KAFKA_SASL_USERNAME", "").strip()
+        password = env.get("CINEMESH_KAFKA_SASL_PASSWORD", "")
+        if protocol == "SASL_SSL":
+            if mechanism not in KAFKA_SASL_MECHANISMS:
+                raise ConfigError(
+                    f"CINEMESH_KAFKA_SASL_MECHANISM={mechanism!r}: SASL_SSL needs one of "
+                    f"{', '.join(KAFKA_SASL_MECHANISMS)}"
+                )
+            for name, value in (("CINEMESH_KAFKA_SASL_USERNAME", username), ("CINEMESH_KAFKA_SASL_PASSWORD", password)):
+                if not value:
+                    raise ConfigError(f"{name} must be set when CINEMESH_KAFKA_SECURITY_PROTOCOL=SASL_SSL")
+        elif mechanism or username or password:
+            raise ConfigError(
+                "CINEMESH_KAFKA_SASL_* are set but CINEMESH_KAFKA_SECURITY_PROTOCOL is "
+                f"{protocol}; SASL needs SASL_SSL"
+            )
+        certfile = _readable_file(env, "CINEMESH_KAFKA_SSL_CERTFILE")
+        keyfile = _readable_file(env, "CINEMESH_KAFKA_SSL_KEYFILE")
+        cafile = _readable_file(env, "CINEMESH_KAFKA_SSL_CAFILE")
+        if bool(certfile) != bool(keyfile):
+            raise ConfigError("CINEMESH_KAFKA_SSL_CERTFILE and CINEMESH_KAFKA_SSL_KEYFILE must be set together")
+        if protocol == "PLAINTEXT" and (certfile or cafile):
+            raise ConfigError("CINEMESH_KAFKA_SSL_* are set but CINEMESH_KAFKA_SECURITY_PROTOCOL is PLAINTEXT")
+        check = _choice(env, "CINEMESH_KAFKA_SSL_CHECK_HOSTNAME", "true", ("true", "false"))
+        return cls(protocol, mechanism, username, password, cafile, certfile, keyfile, check == "true")
+
+    def __repr__(self) -> str:  # the password never reaches a log line
+        return f"KafkaSecurity(protocol={self.protocol!r}, sasl_mechanism={self.sasl_mechanism!r})"
+
+    def client_kwargs(self) -> dict[str, object]:
+        """Keyword arguments for KafkaProducer, KafkaConsumer and KafkaAdminClient (kafka-python)."""
+        kwargs: dict[str, object] = {"security_protocol": self.protocol}
+        if self.protocol in ("SSL", "SASL_SSL"):
+            kwargs["ssl_check_hostname"] = self.ssl_check_hostname
+            if self.ssl_cafile:
+                kwargs["ssl_cafile"] = self.ssl_cafile
+            if self.ssl_certfile:
+                kwargs["ssl_certfile"] = self.ssl_certfile
+                kwargs["ssl_keyfile"] = self.ssl_keyfile
+        if self.protocol == "SASL_SSL":
+            kwargs["sasl_mechanism"] = self.sasl_mechanism
+            kwargs["sasl_plain_username"] = self.sasl_username
+            kwargs["sasl_plain_password"] = self.sasl_password
+        return kwargs
 
 
 @dataclass(frozen=True)
@@ -143,6 +308,10 @@ class Settings:
     retry_horizon_seconds: float = 300.0
     # Records one process works on at once (at most one per partition, so each partition stays in order).
     consumer_concurrency: int = 1
+    # Priority lanes' starvation guard: a standard record starts after this many pro records started in a row
+    # while it waited, or once it has waited this many seconds since publication (0 turns either off).
+    priority_max_consecutive_pro: int = 8
+    priority_max_standard_wait_seconds: float = 600.0
     # Seconds a stage's claim on a job stays valid without a heartbeat; heartbeats come every third of it.
     lease_seconds: float = 30.0
     # Reconciler: how often it looks, after how many seconds without progress it re-drives a job, and how
@@ -223,6 +392,38 @@ class Settings:
     planner_api_key: str = ""
     # Seconds one planning call may take before the rules plan alone.
     planner_timeout_seconds: float = 20.0
+    # Cameo reference uploads: the largest file (bytes; under the 16 MiB gRPC message cap), the most seconds
+    # decoded (decoding stops there, whatever the header says) and the largest picture, WxH in either orientation.
+    cameo_max_upload_bytes: int = 12 * 1024 * 1024
+    cameo_max_decoded_seconds: float = 25.0
+    cameo_max_resolution: tuple[int, int] = (1920, 1080)
+    # Enrollment challenges each account may start per hour, and how many at once (a token bucket per account).
+    enrollment_challenges_per_hour: float = 12.0
+    enrollment_challenge_burst: int = 3
+    # USD price table of "usd" accounts: a YAML file's path or the YAML itself ("" : the built-in table,
+    # services/gateway/data/prices.yaml).
+    price_table: str = ""
+    # Webhook deliveries: how often the delivery loop looks for due ones, how long one POST may take, the first
+    # retry delay (doubling per attempt up to the max delay), and how long a failing delivery is retried.
+    webhook_interval_seconds: float = 1.0
+    webhook_timeout_seconds: float = 10.0
+    webhook_backoff_seconds: float = 5.0
+    webhook_max_delay_seconds: float = 3600.0
+    webhook_retry_horizon_seconds: float = 86400.0
+    # Whether webhooks may be sent to loopback, private, link-local or reserved addresses (the cluster's own
+    # services among them): yes on one machine (embedded), no in a cluster unless set.
+    webhook_allow_private_urls: bool = True
+    # gRPC (and the gateway's HTTP front) over TLS: this service's certificate and key, and the CA that signed
+    # its peers' certificates (PEM files, from a Secret). With all three, services speak mTLS: a server of internal
+    # RPCs only admits clients with a certificate from that CA, and clients present theirs. Unset: plain text.
+    tls: TlsFiles = field(default_factory=lambda: TlsFiles())
+    # Shared secret that internal RPCs accept instead of an mTLS identity (metadata `x-cinemesh-service-token`,
+    # compared in constant time); "" accepts only mTLS identities.
+    service_token: str = field(default="", repr=False)
+    # Plain-text gRPC port serving only grpc.health.v1, for kubelet probes (they cannot speak TLS); 0: none.
+    health_port: int = 0
+    # Kafka security: protocol (PLAINTEXT, SSL, SASL_SSL), SASL mechanism and credentials, CA and client certificate.
+    kafka_security: KafkaSecurity = field(default_factory=lambda: KafkaSecurity())
 
     @classmethod
     def from_env(cls, service: str, env: Mapping[str, str] | None = None) -> Settings:
@@ -255,6 +456,10 @@ class Settings:
             retry_max_delay_seconds=_number(env, "CINEMESH_RETRY_MAX_DELAY_SECONDS", 30.0, 0.0),
             retry_horizon_seconds=_number(env, "CINEMESH_RETRY_HORIZON_SECONDS", 300.0, 0.0),
             consumer_concurrency=_integer(env, "CINEMESH_CONSUMER_CONCURRENCY", 1, 1, 64),
+            priority_max_consecutive_pro=_integer(env, "CINEMESH_PRIORITY_MAX_CONSECUTIVE_PRO", 8, 0, 1_000_000),
+            priority_max_standard_wait_seconds=_number(
+                env, "CINEMESH_PRIORITY_MAX_STANDARD_WAIT_SECONDS", 600.0, 0.0, 86_400.0
+            ),
             lease_seconds=_number(env, "CINEMESH_LEASE_SECONDS", 30.0, 1.0, 3600.0),
             reconcile_interval_seconds=_number(env, "CINEMESH_RECONCILE_INTERVAL_SECONDS", 5.0, 0.1, 3600.0),
             stall_seconds=_number(env, "CINEMESH_STALL_SECONDS", 180.0, 1.0),
@@ -288,6 +493,19 @@ class Settings:
             draft_purge_interval_seconds=_number(env, "CINEMESH_DRAFT_PURGE_INTERVAL_SECONDS", 60.0, 0.1, 3600.0),
             enrollment_challenge_seconds=_number(env, "CINEMESH_ENROLLMENT_CHALLENGE_SECONDS", 300.0, 30.0, 3600.0),
             **_planner(env),
+            cameo_max_upload_bytes=_integer(
+                env, "CINEMESH_CAMEO_MAX_UPLOAD_BYTES", 12 * 1024 * 1024, 64 * 1024, _MAX_CAMEO_UPLOAD_BYTES
+            ),
+            # At least the 20 s an enrollment recording may last.
+            cameo_max_decoded_seconds=_number(env, "CINEMESH_CAMEO_MAX_DECODED_SECONDS", 25.0, 20.0, 120.0),
+            cameo_max_resolution=_resolution(env, "CINEMESH_CAMEO_MAX_RESOLUTION", (1920, 1080)),
+            enrollment_challenges_per_hour=_number(env, "CINEMESH_ENROLLMENT_CHALLENGES_PER_HOUR", 12.0, 0.0, 3600.0),
+            enrollment_challenge_burst=_integer(env, "CINEMESH_ENROLLMENT_CHALLENGE_BURST", 3, 1, 1000),
+            **_billing(env),
+            tls=TlsFiles.from_env(env),
+            service_token=_service_token(env),
+            health_port=_integer(env, "CINEMESH_HEALTH_PORT", 0, 0, 65535),
+            kafka_security=KafkaSecurity.from_env(env),
             x264_preset=_choice(
                 env,
                 "CINEMESH_X264_PRESET",

@@ -8,10 +8,19 @@ Delivery rules it keeps:
 - Up to `concurrency` records are in flight per process, at most one per
   partition, so each partition is processed in order while several partitions
   run side by side.
+- Priority lanes: a stage reads the standard and the pro lane of its topics, and
+  a free slot goes to the head record `LanePicker` chooses among the idle
+  partitions: pro first, with a starvation guard for standard records
+  (`lanes.py`). The wait from publication to start is exported per stage and
+  tier (`cinemesh_queue_wait_seconds`).
 - Nothing fetched is dropped. Whatever `poll()` returns is queued per partition;
-  a partition with queued or running work is paused so fetching stays bounded,
-  and every partition is paused while the process is at capacity. Polling never
-  stops, so a long render never exceeds `max.poll.interval.ms`.
+  a partition with queued or running work is paused so fetching stays bounded.
+  A consumer of one lane also pauses every partition while the process is at
+  capacity; a consumer of lanes keeps fetching into its idle partitions even
+  then (one batch each at most), so when a slot frees the picker sees the head of
+  every partition: a pro record published meanwhile, and the standard records its
+  starvation guard counts. Polling never stops, so a long render never exceeds
+  `max.poll.interval.ms`.
 - Rebalances (group mode) go through `_Rebalance`, a ConsumerRebalanceListener:
   on revoke, finished work is committed, queued records are given back (the new
   owner fetches them from the committed offset; a partition that comes back to
@@ -39,8 +48,10 @@ from kafka.structs import OffsetAndMetadata
 from cinemesh.runtime import metrics
 from cinemesh.runtime.bus import Publisher
 from cinemesh.runtime.config import Settings
+from cinemesh.runtime.lanes import Candidate, LanePicker, LanePolicy
 from cinemesh.runtime.processing import DeadLetterer, DeadLetterHook, Handler, RecordProcessor
 from cinemesh.runtime.retry import RetryPolicy
+from cinemesh.runtime.topics import PRO_LANE, TIER_OF_LANE, lane_of, with_lanes
 
 log = logging.getLogger(__name__)
 
@@ -68,13 +79,20 @@ class _Partition:
         return bool(self.queue) or self.running is not None
 
 
+def published_at(record: ConsumerRecord) -> float:
+    """When the record was published (its CreateTime, epoch seconds); now if the record carries none."""
+    timestamp = getattr(record, "timestamp", None)
+    return timestamp / 1000.0 if timestamp is not None and timestamp >= 0 else time.time()
+
+
 class WorkTracker:
     """Thread-safe bookkeeping of fetched, running and finished records per partition."""
 
-    def __init__(self) -> None:
+    def __init__(self, picker: LanePicker | None = None) -> None:
         self._lock = threading.Lock()
         self._parts: dict[TopicPartition, _Partition] = {}
         self._abandoned: set[Future] = set()
+        self.picker = picker or LanePicker()
 
     def add(self, tp: TopicPartition, records: list[ConsumerRecord]) -> None:
         with self._lock:
@@ -91,17 +109,17 @@ class WorkTracker:
             return {tp for tp, p in self._parts.items() if p.busy or p.cooling_until > now}
 
     def start_next(self, capacity: int, submit) -> None:  # type: ignore[no-untyped-def]
-        """Starts the head record of idle partitions while fewer than `capacity` records run."""
+        """Starts head records of idle partitions, as the lane picker orders them, while fewer than `capacity` run."""
         with self._lock:
             self._abandoned = {f for f in self._abandoned if not f.done()}
             running = len(self._abandoned) + sum(1 for p in self._parts.values() if p.running is not None)
-            for part in self._parts.values():
-                if running >= capacity:
-                    return
-                if part.running is None and part.queue:
-                    record = part.queue.popleft()
-                    part.running = (record, submit(record))
-                    running += 1
+            idle = {tp: part for tp, part in self._parts.items() if part.running is None and part.queue}
+            while running < capacity and idle:
+                candidates = [Candidate(tp, lane_of(tp.topic), published_at(p.queue[0])) for tp, p in idle.items()]
+                part = idle.pop(self.picker.pick(candidates).key)
+                record = part.queue.popleft()
+                part.running = (record, submit(record))
+                running += 1
 
     def collect(self) -> tuple[Offsets, list[tuple[TopicPartition, ConsumerRecord, BaseException]]]:
         """Takes finished records: offsets to commit, and records whose processing raised."""
@@ -211,7 +229,8 @@ class Consumer:
         stage: str | None = None,
     ) -> None:
         self._settings = settings
-        self._topics = topics
+        self._topics = with_lanes(topics)
+        self._laned = any(lane_of(topic) == PRO_LANE for topic in self._topics)
         self.stage = stage or settings.service
         self.concurrency = settings.consumer_concurrency
         self._stop = threading.Event()
@@ -228,12 +247,14 @@ class Consumer:
             on_dead_letter,
             self._stop,
         )
-        self.tracker = WorkTracker()
+        self.tracker = WorkTracker(
+            LanePicker(LanePolicy(settings.priority_max_consecutive_pro, settings.priority_max_standard_wait_seconds))
+        )
         self._thread = threading.Thread(target=self._run, name=f"{self.stage}-consumer", daemon=True)
         self._workers = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix=f"{self.stage}-work")
         self.kafka: KafkaConsumer | None = None
         self.ready = threading.Event()
-        metrics.init_consumer_series(self.stage, topics)
+        metrics.init_consumer_series(self.stage, self._topics)
 
     def start(self) -> None:
         self._thread.start()
@@ -252,6 +273,7 @@ class Consumer:
         settings = self._settings
         consumer = KafkaConsumer(
             bootstrap_servers=settings.kafka_bootstrap,
+            **settings.kafka_security.client_kwargs(),
             group_id=settings.kafka_group,
             client_id=f"cinemesh-{self.stage}",
             enable_auto_commit=False,
@@ -307,10 +329,14 @@ class Consumer:
             if tp in consumer.assignment():
                 consumer.seek(tp, record.offset)
         if not self._stop.is_set():
-            self.tracker.start_next(
-                self.concurrency, lambda record: self._workers.submit(self._processor.process, record)
-            )
+            self.tracker.start_next(self.concurrency, self._start)
         self._flow_control(consumer)
+
+    def _start(self, record: ConsumerRecord) -> Future:
+        """Hands a record to a worker, noting how long it waited since it was published."""
+        tier = TIER_OF_LANE[lane_of(record.topic)]
+        metrics.QUEUE_WAIT_SECONDS.labels(self.stage, tier).observe(max(0.0, time.time() - published_at(record)))
+        return self._workers.submit(self._processor.process, record)
 
     def _commit(self, consumer: KafkaConsumer, offsets: Offsets) -> None:
         owned = {tp: meta for tp, meta in offsets.items() if tp in consumer.assignment()}
@@ -329,8 +355,10 @@ class Consumer:
         assigned = consumer.assignment()
         if not assigned:
             return
-        at_capacity = self.tracker.in_flight() >= self.concurrency or self._stop.is_set()
-        hold = set(assigned) if at_capacity else self.tracker.busy() & assigned
+        # A consumer of lanes lets idle partitions fetch even while full, so the next free slot is picked among
+        # every lane's waiting records (the pro record published meanwhile, the standard ones the guard counts).
+        full = self.tracker.in_flight() >= self.concurrency and not self._laned
+        hold = set(assigned) if full or self._stop.is_set() else self.tracker.busy() & assigned
         try:
             consumer.pause(*hold)
             consumer.resume(*(assigned - hold))

@@ -42,6 +42,9 @@ accounts = sa.Table(
     sa.Column("tier", sa.String(8), nullable=False),
     sa.Column("balance_credits", sa.BigInteger, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # How the account pays: "credits" (reserved at Submit, charged on completion) or "usd" (API billing: each
+    # completed job's price from the USD price table, exported by GET /v1/usage).
+    sa.Column("billing", sa.String(8), nullable=False, server_default="credits"),
 )
 
 # API keys, several per account. A key reads `cm_<key_id>_<secret>`: the row is found by its public id, and
@@ -97,6 +100,11 @@ jobs = sa.Table(
     sa.Column("redrives", sa.Integer, nullable=False, default=0),
     # Times an operator replayed the job from the DLQ (each replay reserves credits again).
     sa.Column("replays", sa.Integer, nullable=False, default=0),
+    # The account's billing mode when the job was submitted ("credits" or "usd").
+    sa.Column("billing", sa.String(8), nullable=False, server_default="credits"),
+    # What the job cost in USD micro-dollars (10^-6 USD): set once on completion for a "usd" job; a failed,
+    # cancelled or blocked job, and every "credits" job, stays 0.
+    sa.Column("price_micros", sa.BigInteger, nullable=False, server_default="0"),
     sa.UniqueConstraint("account_id", "request_id", name="uq_jobs_account_request"),
 )
 
@@ -188,7 +196,12 @@ _ADDED_COLUMNS = (
     ("stage_runs", "owner VARCHAR(128)"),
     ("stage_runs", "heartbeat_at TIMESTAMP WITH TIME ZONE"),
     ("stage_runs", "lease_expires_at TIMESTAMP WITH TIME ZONE"),
+    ("accounts", "billing VARCHAR(8) NOT NULL DEFAULT 'credits'"),
+    ("jobs", "billing VARCHAR(8) NOT NULL DEFAULT 'credits'"),
+    ("jobs", "price_micros BIGINT NOT NULL DEFAULT 0"),
 )
+#: How an account pays for its jobs.
+BILLING_MODES = ("credits", "usd")
 
 
 def utcnow() -> dt.datetime:
@@ -253,6 +266,8 @@ class JobRecord:
     finished_at: dt.datetime | None
     redrives: int = 0
     replays: int = 0
+    billing: str = "credits"
+    price_micros: int = 0
 
     @property
     def terminal(self) -> bool:
@@ -515,6 +530,7 @@ class JobStore:
         credits: int,
         outbound: list[dict[str, str]] | None = None,
         max_active: int = 0,
+        billing: str = "credits",
     ) -> tuple[JobRecord, bool]:
         """Creates a queued job, reserves its credits and queues `outbound` in one transaction.
 
@@ -572,6 +588,7 @@ class JobStore:
                         credits_refunded=0,
                         created_at=now,
                         updated_at=now,
+                        billing=billing,
                     )
                 )
                 conn.execute(
@@ -626,8 +643,9 @@ class JobStore:
                 .values(state=state, updated_at=utcnow())
             )
 
-    def complete_job(self, job_id: str, output_uri: str, output_size_bytes: int) -> bool:
-        """Marks the job completed and charges its reservation, once. False if already terminal."""
+    def complete_job(self, job_id: str, output_uri: str, output_size_bytes: int, price_micros: int = 0) -> bool:
+        """Marks the job completed and charges its reservation (and, for a "usd" job, records its
+        `price_micros`), once. False if already terminal."""
         now = utcnow()
         with self.engine.begin() as conn:
             moved = conn.execute(
@@ -640,6 +658,7 @@ class JobStore:
                     output_size_bytes=output_size_bytes,
                     updated_at=now,
                     finished_at=now,
+                    price_micros=sa.case((jobs.c.billing == "usd", price_micros), else_=0),
                 )
             ).rowcount
             if moved != 1:
@@ -715,6 +734,42 @@ class JobStore:
                 sa.select(credit_ledger.c.kind, credit_ledger.c.credits).where(credit_ledger.c.job_id == job_id)
             ).all()
         return {kind: credits for kind, credits in rows}
+
+    # billing --------------------------------------------------------------
+
+    def account_billing(self, account_id: str) -> str:
+        """How the account pays: "credits" or "usd"."""
+        with self.engine.connect() as conn:
+            billing = conn.execute(
+                sa.select(accounts.c.billing).where(accounts.c.account_id == account_id)
+            ).scalar()
+        if billing is None:
+            raise NotFound(f"account {account_id!r} does not exist")
+        return str(billing)
+
+    def set_account_billing(self, account_id: str, billing: str) -> None:
+        """Switches how the account pays for the jobs it submits from now on (its earlier jobs keep theirs)."""
+        with self.engine.begin() as conn:
+            moved = conn.execute(
+                accounts.update().where(accounts.c.account_id == account_id).values(billing=billing)
+            ).rowcount
+        if moved != 1:
+            raise NotFound(f"account {account_id!r} does not exist")
+
+    def finished_jobs(self, account_id: str, start: dt.datetime, end: dt.datetime) -> list[JobRecord]:
+        """The account's jobs that ended (completed, failed or cancelled) in [start, end), oldest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(jobs)
+                .where(
+                    jobs.c.account_id == account_id,
+                    jobs.c.state.in_(TERMINAL),
+                    jobs.c.finished_at >= start,
+                    jobs.c.finished_at < end,
+                )
+                .order_by(jobs.c.finished_at, jobs.c.job_id)
+            ).all()
+        return [_job(row) for row in rows]
 
     # stage runs ---------------------------------------------------------
 

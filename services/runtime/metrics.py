@@ -65,6 +65,13 @@ STAGE_INFLIGHT = Gauge(
     "Records a stage is working on right now.",
     ["stage"],
 )
+QUEUE_WAIT_SECONDS = Histogram(
+    "cinemesh_queue_wait_seconds",
+    "Time a stage's input record waited from publication until the stage started it, by stage and tier (the "
+    "tier of the lane it rode: pro or plus).",
+    ["stage", "tier"],
+    buckets=SECONDS_BUCKETS,
+)
 DLQ_RECORDS = Counter(
     "cinemesh_dlq_records_total",
     "Records sent to a dead-letter topic, by original topic.",
@@ -128,6 +135,15 @@ CAMEO_ENROLLMENTS = Counter(
     "Enrollment attempts, by outcome: enrolled, or the reason the recording was rejected.",
     ["outcome"],
 )
+ENROLLMENT_CHALLENGES = Counter(
+    "cinemesh_enrollment_challenges_total",
+    "StartEnrollment requests, by outcome: issued, or rate_limited (the account's per-hour bucket is empty).",
+    ["outcome"],
+)
+ENROLLMENT_CHALLENGES_PURGED = Counter(
+    "cinemesh_enrollment_challenges_purged_total",
+    "Expired enrollment challenges deleted from the job store.",
+)
 CAMEO_MENTIONS = Counter(
     "cinemesh_cameo_mentions_total",
     "@mentions resolved for jobs, by outcome (cast, no_consent, not_found, revoked).",
@@ -144,6 +160,8 @@ def init_consumer_series(stage: str, topics: list[str]) -> None:
     """Exports a consumer's series at 0 from the start, so rates and ratios exist before the first error."""
     STAGE_PROCESSING_SECONDS.labels(stage)
     STAGE_INFLIGHT.labels(stage)
+    for tier in TIERS:
+        QUEUE_WAIT_SECONDS.labels(stage, tier)
     for topic in topics:
         for outcome in STAGE_OUTCOMES:
             STAGE_RECORDS.labels(stage, topic, outcome)
@@ -153,7 +171,7 @@ def init_consumer_series(stage: str, topics: list[str]) -> None:
 
 RATE_LIMITED = Counter(
     "cinemesh_rate_limited_total",
-    "Gateway requests refused with RESOURCE_EXHAUSTED for a limit (requests_per_second, active_jobs), by tier.",
+    "Requests refused with RESOURCE_EXHAUSTED for a limit (requests_per_second, active_jobs), by tier.",
     ["limit", "tier"],
 )
 
@@ -180,3 +198,27 @@ def init_gateway_series() -> None:
         CREDITS_REFUNDED.labels(tier)
         for state in JOB_STATES:
             JOBS_FINISHED.labels(tier, state)
+
+# Billing and webhooks (gateway).
+USD_CHARGED = Counter(
+    "cinemesh_charged_usd_total", "USD charged for completed jobs of accounts billed in USD.", ["tier"]
+)
+WEBHOOK_DELIVERIES = Counter(
+    "cinemesh_webhook_deliveries_total",
+    "Webhook delivery attempts by outcome: delivered, retried (will try again), failed (gave up after the "
+    "retry horizon), abandoned (its endpoint was deleted).",
+    ["outcome"],
+)
+WEBHOOK_PENDING = Gauge("cinemesh_webhook_deliveries_pending", "Webhook deliveries waiting for a (re)try.")
+WEBHOOK_DELIVERY_SECONDS = Histogram(
+    "cinemesh_webhook_delivery_seconds", "Time one webhook POST took, answered or not.", buckets=SECONDS_BUCKETS
+)
+WEBHOOK_OUTCOMES = ("delivered", "retried", "failed", "abandoned")
+
+
+def init_billing_series() -> None:
+    """Exports the USD and webhook series at 0 (the gateway process only)."""
+    for tier in TIERS:
+        USD_CHARGED.labels(tier)
+    for outcome in WEBHOOK_OUTCOMES:
+        WEBHOOK_DELIVERIES.labels(outcome)

@@ -24,6 +24,7 @@ from google.protobuf.message import Message
 
 from cinemesh.runtime import cancellation, errors, metrics
 from cinemesh.runtime.config import Settings
+from cinemesh.runtime.tls import SERVICE_TOKEN_METADATA
 
 Req = TypeVar("Req", bound=Message)
 Resp = TypeVar("Resp", bound=Message)
@@ -40,6 +41,7 @@ _ERRORS_BY_CODE: dict[str, type[errors.CinemeshError]] = {
     "FAILED_PRECONDITION": errors.FailedPrecondition,
     "RESOURCE_EXHAUSTED": errors.ResourceExhausted,
     "UNAVAILABLE": errors.Unavailable,
+    "UNAUTHENTICATED": errors.Unauthenticated,
 }
 
 
@@ -66,6 +68,9 @@ class ModelClient(Generic[Req, Resp]):
         self._url = f"{settings.ray_serve_url}/{app}"
         self._local = local_model() if settings.model_runtime == "inprocess" else None
         self._calls = ThreadPoolExecutor(thread_name_prefix=f"{app}-call")
+        self._headers = {"content-type": PROTOBUF}
+        if settings.service_token:
+            self._headers[SERVICE_TOKEN_METADATA] = settings.service_token
 
     def call(self, request: Req) -> Resp:
         started = time.monotonic()
@@ -86,7 +91,7 @@ class ModelClient(Generic[Req, Resp]):
             self._count_device_seconds(reply.headers)
             return self._response_type.FromString(reply.body)
         text = reply.body[:500].decode(errors="replace")
-        if reply.status == 422:
+        if reply.status in (401, 422):
             payload = json.loads(reply.body)
             raise error_from_payload(payload.get("code", ""), payload.get("message", ""))
         if reply.status == 404:
@@ -107,7 +112,7 @@ class ModelClient(Generic[Req, Resp]):
 
         def exchange() -> _Reply:
             try:
-                connection.request("POST", url.path, body=body, headers={"content-type": PROTOBUF})
+                connection.request("POST", url.path, body=body, headers=self._headers)
                 response = connection.getresponse()
                 return _Reply(response.status, dict(response.getheaders()), response.read())
             except (OSError, http.client.HTTPException) as exc:

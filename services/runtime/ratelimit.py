@@ -1,7 +1,8 @@
 """Token buckets per API key: a steady rate of requests per second with room for a short burst.
 
-The buckets live in the process: with several gateway replicas behind a load
-balancer, a key's effective limit is the per-replica limit times the replicas.
+The buckets live in the process: with several replicas of a public service (gateway,
+identity) behind a load balancer, a key's effective limit is the per-replica limit
+times the replicas.
 """
 
 from __future__ import annotations
@@ -10,6 +11,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from cinemesh.runtime import metrics
+from cinemesh.runtime.auth import Principal
+from cinemesh.runtime.config import Settings
+from cinemesh.runtime.errors import RateLimited
 
 
 @dataclass
@@ -39,3 +45,29 @@ class RateLimiter:
                 bucket.tokens -= 1.0
                 return 0.0
             return (1.0 - bucket.tokens) / self._rate
+
+
+class KeyRateLimit:
+    """The requests-per-second limit of every API key on a public service (CINEMESH_RATE_LIMIT_RPS / _BURST)."""
+
+    def __init__(self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self._rate = rate
+        self._burst = burst
+        self._limiter = RateLimiter(rate, burst, clock) if rate > 0 else None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> KeyRateLimit:
+        return cls(settings.rate_limit_rps, settings.rate_limit_burst)
+
+    def check(self, principal: Principal) -> None:
+        """Takes a token from the key's bucket, or raises RateLimited saying when to retry (and counts it)."""
+        if self._limiter is None:
+            return
+        wait = self._limiter.take(principal.key_id)
+        if wait > 0:
+            metrics.RATE_LIMITED.labels("requests_per_second", principal.tier).inc()
+            raise RateLimited(
+                f"API key {principal.key_id} is over its {self._rate:g} requests per second "
+                f"(burst {self._burst}); retry in {wait:.1f} s",
+                wait,
+            )

@@ -9,6 +9,7 @@ SIGTERM: report NOT_SERVING, stop background consumers, finish in-flight RPCs.
 from __future__ import annotations
 
 import logging
+import math
 import signal
 import threading
 import time
@@ -22,8 +23,10 @@ from grpc_reflection.v1alpha import reflection
 from prometheus_client import start_http_server
 
 from cinemesh.runtime import metrics, tracing
+from cinemesh.runtime.access import AccessPolicy, ServiceCredentialCheck, ServiceIdentityInterceptor
 from cinemesh.runtime.config import Settings
-from cinemesh.runtime.errors import CinemeshError
+from cinemesh.runtime.errors import CinemeshError, RateLimited
+from cinemesh.runtime.tls import server_credentials
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +43,13 @@ class Background(Protocol):
     def start(self) -> None: ...
     def stop(self, grace_seconds: float) -> None: ...
     def healthy(self) -> bool: ...
+
+
+def error_trailers(error: CinemeshError) -> tuple[tuple[str, str], ...]:
+    """`retry-after` (whole seconds, rounded up) for a rate-limited call, like HTTP's Retry-After."""
+    if isinstance(error, RateLimited):
+        return (("retry-after", str(max(1, math.ceil(error.retry_after_seconds)))),)
+    return ()
 
 
 def _split(method: str) -> tuple[str, str]:
@@ -88,6 +98,7 @@ class DomainErrorInterceptor(grpc.ServerInterceptor):
                 return behavior(request, context)
             except CinemeshError as exc:
                 code = exc.code
+                context.set_trailing_metadata(error_trailers(exc))
                 context.abort(exc.code, exc.message)
             except Exception:
                 if context.code() not in (None, grpc.StatusCode.OK):
@@ -110,6 +121,7 @@ class DomainErrorInterceptor(grpc.ServerInterceptor):
                 yield from behavior(request, context)
             except CinemeshError as exc:
                 code = exc.code
+                context.set_trailing_metadata(error_trailers(exc))
                 context.abort(exc.code, exc.message)
             except Exception:
                 if context.code() not in (None, grpc.StatusCode.OK):
@@ -124,6 +136,30 @@ class DomainErrorInterceptor(grpc.ServerInterceptor):
         return wrapper
 
 
+def listen(server: grpc.Server | grpc.aio.Server, settings: Settings, service_names: list[str]) -> int:
+    """Binds the gRPC port: TLS when a certificate is configured (mTLS when the server hosts only internal RPCs and
+    a CA is configured), plain text otherwise. Returns the bound port."""
+    address = f"{settings.grpc_host}:{settings.grpc_port}"
+    if settings.tls.serves_tls:
+        # Public servers (gateway, identity) take clients without certificates; their RPCs check API keys.
+        internal_only = AccessPolicy.load().hosts_only_internal(service_names)
+        port = server.add_secure_port(address, server_credentials(settings.tls, internal_only))
+    else:
+        port = server.add_insecure_port(address)
+    if port == 0:
+        raise RuntimeError(f"cannot listen on {address}")
+    return port
+
+
+def listen_for_probes(server: grpc.Server | grpc.aio.Server, settings: Settings) -> int:
+    """Binds the plain-text health port (grpc.health.v1 only: kubelet gRPC probes cannot speak TLS)."""
+    address = f"{settings.grpc_host}:{settings.health_port}"
+    port = server.add_insecure_port(address)
+    if port == 0:
+        raise RuntimeError(f"cannot listen on {address}")
+    return port
+
+
 class ServiceHost:
     """Hosts one service: gRPC servicers, health, reflection, metrics and background workers."""
 
@@ -131,7 +167,11 @@ class ServiceHost:
         self.settings = settings
         self.server = grpc.server(
             futures.ThreadPoolExecutor(max_workers=max_workers),
-            interceptors=[DomainErrorInterceptor()],
+            # The error interceptor is outermost: a refused credential is counted and mapped like any domain error.
+            interceptors=[
+                DomainErrorInterceptor(),
+                ServiceIdentityInterceptor(ServiceCredentialCheck(settings.service_token)),
+            ],
             options=[
                 ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
                 ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
@@ -139,6 +179,8 @@ class ServiceHost:
         )
         self.health = health.HealthServicer(experimental_non_blocking=True)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
+        self._health_server: grpc.Server | None = None
+        self.health_port = 0
         self._service_names: list[str] = [health.SERVICE_NAME]
         self._background: list[Background] = []
         self._stopped = threading.Event()
@@ -154,10 +196,12 @@ class ServiceHost:
 
     def start(self) -> None:
         reflection.enable_server_reflection([*self._service_names, reflection.SERVICE_NAME], self.server)
-        address = f"{self.settings.grpc_host}:{self.settings.grpc_port}"
-        self.port = self.server.add_insecure_port(address)
-        if self.port == 0:
-            raise RuntimeError(f"cannot listen on {address}")
+        self.port = listen(self.server, self.settings, self._service_names)
+        if self.settings.health_port:
+            self._health_server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+            health_pb2_grpc.add_HealthServicer_to_server(self.health, self._health_server)
+            self.health_port = listen_for_probes(self._health_server, self.settings)
+            self._health_server.start()
         self._metrics_server, _ = start_http_server(self.settings.metrics_port, addr=self.settings.grpc_host)
         self.metrics_port = self._metrics_server.server_address[1]
         self.server.start()
@@ -196,6 +240,8 @@ class ServiceHost:
         for worker in self._background:
             worker.stop(grace)
         self.server.stop(grace).wait()
+        if self._health_server is not None:
+            self._health_server.stop(0)
         self._metrics_server.shutdown()
 
     def serve_forever(self) -> None:

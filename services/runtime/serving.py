@@ -9,6 +9,7 @@ cinemesh.runtime.serving:build_app` with args `{"name": "video", "model":
 from __future__ import annotations
 
 import asyncio
+import hmac
 import importlib
 import os
 import threading
@@ -26,6 +27,7 @@ from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import CinemeshError
 from cinemesh.runtime.modelclient import DEVICE_HEADER, DEVICE_SECONDS_HEADER, PROTOBUF
 from cinemesh.runtime.retry import Cause, classify
+from cinemesh.runtime.tls import SERVICE_TOKEN_METADATA
 
 
 def _load(path: str) -> Any:
@@ -44,8 +46,14 @@ class ProtoModel:
         self._model = _load(model)(settings)
         self._request_type = self._model.request_type
         self._device = "gpu" if ray.get_gpu_ids() else "cpu"
+        # Serve's HTTP proxy has no mTLS: with a service token configured, only callers that send it run the model.
+        self._service_token = settings.service_token.encode()
 
     async def __call__(self, request: Request) -> Response:
+        sent = request.headers.get(SERVICE_TOKEN_METADATA, "").encode()
+        if self._service_token and not hmac.compare_digest(sent, self._service_token):
+            message = "models are internal to the mesh: only cinemesh stages (with the service token) may call them"
+            return JSONResponse({"code": "UNAUTHENTICATED", "message": message}, status_code=401)
         body = await request.body()
         try:
             message = self._request_type.FromString(body)

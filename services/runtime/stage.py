@@ -27,7 +27,7 @@ from cinemesh.runtime.bus import Delivery, OutboundRecord, Publisher
 from cinemesh.runtime.errors import CinemeshError
 from cinemesh.runtime.jobstore import JobStore
 from cinemesh.runtime.outbox import OutboxRelay
-from cinemesh.runtime.topics import JOBS_FAILED
+from cinemesh.runtime.topics import JOBS_FAILED, lane_of, lane_topic
 from cinemesh.v1 import common_pb2, events_pb2
 
 log = logging.getLogger(__name__)
@@ -141,7 +141,9 @@ class StageRunner:
             self.store.drop_stage(job_id, self.stage)
             metrics.STAGE_RECORDS.labels(self.stage, delivery.topic, "dropped").inc()
             return
-        records = [self.publisher.record(topic, job_id, message) for topic, message in outputs]
+        # Outputs ride the lane their input came in on: a pro job stays in the pro lanes to the end.
+        lane = lane_of(delivery.topic)
+        records = [self.publisher.record(lane_topic(topic, lane), job_id, message) for topic, message in outputs]
         if not self.store.finish_stage(job_id, self.stage, self.owner, [r.to_json() for r in records]):
             log.warning(
                 "%s: lost the lease on %s while working; the replica that took it over publishes", self.stage, job_id

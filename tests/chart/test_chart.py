@@ -27,9 +27,10 @@ from chart.chartkit import (
 )
 
 from cinemesh.mesh.rayhost import MODEL_APPS
+from cinemesh.runtime.topics import RENDERS_AUDIO, RENDERS_VIDEO, with_lanes
 
 KUBERNETES_VERSION = "1.37.0"
-CUSTOM_GROUPS = ("ray.io/", "keda.sh/", "monitoring.coreos.com/")
+CUSTOM_GROUPS = ("ray.io/", "keda.sh/", "monitoring.coreos.com/", "cert-manager.io/")
 
 
 @pytest.mark.parametrize("value_set", list(VALUE_SETS))
@@ -69,7 +70,7 @@ def test_custom_resources_match_upstream_crds(value_set: str) -> None:
 
 def test_all_features_render_every_custom_resource() -> None:
     kinds = {d["kind"] for d in render("all-features")}
-    assert {"RayService", "ScaledObject", "ServiceMonitor", "PodMonitor", "PrometheusRule"} <= kinds
+    assert {"RayService", "ScaledObject", "ServiceMonitor", "PodMonitor", "PrometheusRule", "Certificate"} <= kinds
     # Features needing cluster add-ons are off by default.
     assert not {d["kind"] for d in render("defaults")} & {
         "RayService",
@@ -77,6 +78,7 @@ def test_all_features_render_every_custom_resource() -> None:
         "ServiceMonitor",
         "PodMonitor",
         "PrometheusRule",
+        "Certificate",
     }
 
 
@@ -93,6 +95,9 @@ def test_all_features_render_every_custom_resource() -> None:
         (["rayService.upgradeStrategy=Blue"], "at '/rayService/upgradeStrategy': value must be one of"),
         (["prometheusRule.thresholds.jobFailureRatio=2"], "at '/prometheusRule/thresholds/jobFailureRatio'"),
         (["servics.gateway.replicas=2"], "additional properties 'servics' not allowed"),
+        (["kafka.security.protocol=SASL_PLAINTEXT"], "at '/kafka/security/protocol': value must be one of"),
+        (["kafka.security.protocol=SASL_SSL"], "at '/kafka/security/saslSecret': minLength: got 0, want 1"),
+        (["tls.certManager.issuerRef.kind=Vault"], "at '/tls/certManager/issuerRef/kind': value must be one of"),
     ],
 )
 def test_schema_breaking_values_fail_lint_readably(sets: list[str], message: str) -> None:
@@ -155,9 +160,10 @@ def test_every_service_has_its_room(value_set: str) -> None:
         pod = deployment["spec"]["template"]["spec"]
         (container,) = pod["containers"]
         assert container["command"] == ["python", "-m", f"cinemesh.{service}"]
-        # native gRPC probes, a startup probe for model loading
+        # native gRPC probes, a startup probe for model loading; under TLS on the plain-text health-only port
+        tls = any(e["name"] == "CINEMESH_TLS_CERT_FILE" for e in container["env"])
         for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
-            assert container[probe]["grpc"]["port"] == 50051, probe
+            assert container[probe]["grpc"]["port"] == (50052 if tls else 50051), probe
         assert container["startupProbe"]["failureThreshold"] * container["startupProbe"]["periodSeconds"] >= 300
         # restricted security context
         assert pod["securityContext"]["runAsNonRoot"] is True
@@ -217,7 +223,8 @@ def test_keda_scales_consumers_on_lag_capped_by_partitions() -> None:
             assert trigger["type"] == "kafka"
             assert trigger["metadata"]["consumerGroup"] == name.replace("cm-cinemesh-", "cinemesh-")
     lipsync_topics = [t["metadata"]["topic"] for t in scaled["cm-cinemesh-lipsync"]["spec"]["triggers"]]
-    assert lipsync_topics == ["renders.video", "renders.audio"]
+    # The pro lanes scale the consumers too: the same topics the lipsync stage reads (topics.with_lanes).
+    assert lipsync_topics == with_lanes([RENDERS_VIDEO, RENDERS_AUDIO])
     # KEDA owns the replica count; no HPA of ours competes with it.
     assert not by_kind(docs, "HorizontalPodAutoscaler")
     assert all("replicas" not in d["spec"] for d in by_kind(docs, "Deployment") if "cinemesh" in d["metadata"]["name"])
@@ -332,6 +339,21 @@ def test_notes_render() -> None:
     result = helm("install", "cm", str(CHART), "-f", str(REQUIRED), "--dry-run=client", "--namespace", "media")
     assert "helm test cm" in result.stdout
     assert "secrets.c2pa is empty" in result.stdout
+    assert "tls.enabled is false" in result.stdout and "answer nobody" in result.stdout
+    tls = helm(
+        "install",
+        "cm",
+        str(CHART),
+        "-f",
+        str(VALUE_SETS["all-features"][1]),
+        "-f",
+        str(REQUIRED),
+        "--dry-run=client",
+        "--namespace",
+        "media",
+    )
+    assert "curl --cacert ca.pem --connect-to cm-cinemesh-gateway:8080:127.0.0.1:8080" in tls.stdout
+    assert "tls.enabled is false" not in tls.stdout and "answer nobody" not in tls.stdout
 
 
 # --- documentation ------------------------------------------------------------------------------
@@ -400,3 +422,114 @@ def test_crd_validation_catches_a_misspelt_field() -> None:
     schema = crd_schemas()[(ray["apiVersion"], "RayService")]
     errors = list(jsonschema.Draft7Validator(schema).iter_errors(broken))
     assert any("tpye" in e.message for e in errors)
+
+
+# --- TLS, service identity, Kafka security -------------------------------------------------------
+
+
+def _service_deployments(docs: tuple[dict, ...]) -> dict[str, dict]:
+    return {
+        name: d
+        for d in by_kind(docs, "Deployment")
+        if (name := d["metadata"]["name"].removeprefix("cm-cinemesh-")) in SERVICES
+    }
+
+
+def _container(deployment: dict) -> dict:
+    return deployment["spec"]["template"]["spec"]["containers"][0]
+
+
+def _env(deployment: dict) -> dict[str, dict]:
+    return {e["name"]: e for e in _container(deployment).get("env", [])}
+
+
+def test_tls_is_off_by_default_and_probes_use_the_grpc_port() -> None:
+    docs = render("defaults")
+    assert not by_kind(docs, "Certificate")
+    for name, deployment in _service_deployments(docs).items():
+        env = _env(deployment)
+        assert not {"CINEMESH_TLS_CERT_FILE", "CINEMESH_HEALTH_PORT", "CINEMESH_SERVICE_TOKEN"} & set(env), name
+        assert env["CINEMESH_KAFKA_SECURITY_PROTOCOL"]["value"] == "PLAINTEXT"
+        assert _container(deployment)["readinessProbe"]["grpc"]["port"] == 50051
+
+
+def test_cert_manager_issues_each_service_its_identity_and_mtls_is_on() -> None:
+    docs = render("all-features")
+    certificates = {c["metadata"]["name"].removeprefix("cm-cinemesh-"): c for c in by_kind(docs, "Certificate")}
+    assert set(certificates) == set(SERVICES)
+    for name, deployment in _service_deployments(docs).items():
+        spec = certificates[name]["spec"]
+        assert spec["commonName"] == f"cinemesh-{name}"
+        assert {f"cm-cinemesh-{name}", f"cm-cinemesh-{name}.media.svc"} <= set(spec["dnsNames"])
+        assert {"server auth", "client auth"} <= set(spec["usages"])
+        assert spec["issuerRef"] == {"name": "cinemesh-ca", "kind": "Issuer", "group": "cert-manager.io"}
+        env = _env(deployment)
+        assert env["CINEMESH_TLS_CERT_FILE"]["value"] == "/etc/cinemesh/tls/tls.crt"
+        assert env["CINEMESH_TLS_KEY_FILE"]["value"] == "/etc/cinemesh/tls/tls.key"
+        assert env["CINEMESH_TLS_CA_FILE"]["value"] == "/etc/cinemesh/tls/ca.crt", "mTLS is on by default"
+        volumes = {v["name"]: v for v in deployment["spec"]["template"]["spec"]["volumes"]}
+        assert volumes["tls"]["secret"]["secretName"] == spec["secretName"]
+        mounts = {m["name"]: m for m in _container(deployment)["volumeMounts"]}
+        assert mounts["tls"]["mountPath"] == "/etc/cinemesh/tls" and mounts["tls"]["readOnly"]
+        # kubelet gRPC probes cannot speak TLS: they use the plain-text health-only port
+        health = env["CINEMESH_HEALTH_PORT"]["value"]
+        for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+            assert str(_container(deployment)[probe]["grpc"]["port"]) == health, (name, probe)
+        assert {"name": "health", "containerPort": int(health)} in _container(deployment)["ports"]
+    assert "api.cinemesh.example" in certificates["gateway"]["spec"]["dnsNames"]
+    assert "api.cinemesh.example" not in certificates["video"]["spec"]["dnsNames"]
+
+
+def test_mtls_can_be_turned_off_leaving_server_tls() -> None:
+    docs = render("all-features", "tls.mutual=false")
+    for name, deployment in _service_deployments(docs).items():
+        env = _env(deployment)
+        assert "CINEMESH_TLS_CERT_FILE" in env and "CINEMESH_TLS_CA_FILE" not in env, name
+
+
+def test_existing_tls_secrets_service_token_and_kafka_sasl_from_secrets() -> None:
+    docs = render("external")
+    assert not by_kind(docs, "Certificate")
+    for name, deployment in _service_deployments(docs).items():
+        volumes = {v["name"]: v for v in deployment["spec"]["template"]["spec"]["volumes"]}
+        assert volumes["tls"]["secret"]["secretName"] == f"cinemesh-tls-{name}"
+        assert volumes["kafka-ca"]["secret"]["secretName"] == "cinemesh-kafka-ca"
+        env = _env(deployment)
+        assert env["CINEMESH_SERVICE_TOKEN"]["valueFrom"]["secretKeyRef"] == {
+            "name": "cinemesh-service-token",
+            "key": "service-token",
+        }
+        assert env["CINEMESH_KAFKA_SECURITY_PROTOCOL"]["value"] == "SASL_SSL"
+        assert env["CINEMESH_KAFKA_SASL_MECHANISM"]["value"] == "SCRAM-SHA-512"
+        assert env["CINEMESH_KAFKA_SASL_USERNAME"]["valueFrom"]["secretKeyRef"]["name"] == "cinemesh-kafka-user"
+        assert env["CINEMESH_KAFKA_SASL_PASSWORD"]["valueFrom"]["secretKeyRef"] == {
+            "name": "cinemesh-kafka-user",
+            "key": "password",
+        }
+        assert env["CINEMESH_KAFKA_SSL_CAFILE"]["value"] == "/etc/cinemesh/kafka-ca/ca.crt"
+        assert not any("value" in env[k] for k in ("CINEMESH_KAFKA_SASL_PASSWORD", "CINEMESH_SERVICE_TOKEN"))
+
+
+@pytest.mark.parametrize(
+    ("sets", "message"),
+    [
+        (["tls.enabled=true"], "tls.enabled needs certificates"),
+        (["tls.enabled=true", "tls.certManager.enabled=true"], "tls.certManager.issuerRef.name is required"),
+        (["kafka.security.protocol=SSL"], "the bundled broker speaks PLAINTEXT"),
+    ],
+)
+def test_tls_and_kafka_security_misconfiguration_refuses_to_render(sets: list[str], message: str) -> None:
+    args = ["template", "cm", str(CHART), "-f", str(REQUIRED)]
+    for item in sets:
+        args += ["--set", item]
+    result = helm(*args, check=False)
+    assert result.returncode != 0
+    assert message in result.stderr, result.stderr
+
+
+def test_helm_test_pod_trusts_only_the_gateway_ca_under_tls() -> None:
+    (pod,) = [d for d in by_kind(render("all-features"), "Pod") if d["metadata"]["name"].endswith("gateway-health")]
+    (volume,) = pod["spec"]["volumes"]
+    assert volume["secret"]["secretName"] == "cm-cinemesh-gateway-tls"
+    assert volume["secret"]["items"] == [{"key": "ca.crt", "path": "ca.crt"}], "never the gateway's private key"
+    assert "ssl_channel_credentials" in pod["spec"]["containers"][0]["command"][2]

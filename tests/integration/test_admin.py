@@ -19,7 +19,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture()
 def admin(mesh):  # type: ignore[no-untyped-def]
     """The AdminService stub and the local key (which has every scope)."""
-    with grpc.insecure_channel(mesh.info.gateway_address) as channel:
+    with mesh.info.channel("gateway") as channel:
         yield admin_pb2_grpc.AdminServiceStub(channel), [("authorization", f"Bearer {mesh.info.api_key}")]
 
 

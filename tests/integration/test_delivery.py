@@ -14,7 +14,7 @@ from support import records_of, unwritable
 from cinemesh.cli.dlq import read_dead_letters
 from cinemesh.cli.main import main as cli_main
 from cinemesh.runtime.artifacts import ArtifactStore
-from cinemesh.runtime.topics import JOBS_COMPLETED, PLANS_CAST
+from cinemesh.runtime.topics import JOBS_COMPLETED, PLANS_CAST, PRO_LANE, lane_topic
 from cinemesh.v1 import common_pb2, gateway_pb2
 
 pytestmark = pytest.mark.integration
@@ -163,6 +163,7 @@ def test_a_job_failed_by_a_long_outage_completes_after_a_dlq_replay(mesh, client
     assert failed.credits_refunded == failed.credits_reserved == 40
     letters = [letter for letter in read_dead_letters(mesh.info.kafka_bootstrap) if letter.job_id == job_id]
     assert letters and letters[0].stage in ("video", "audio")
+    assert letters[0].topic == lane_topic(PLANS_CAST, PRO_LANE)  # the local account is pro: so is its lane
 
     monkeypatch.setenv("CINEMESH_STATE_DIR", mesh.info.state_dir)
     assert cli_main(["dlq", "replay", letters[0].record_id]) == 0

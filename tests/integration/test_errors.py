@@ -9,6 +9,7 @@ import grpc
 import pytest
 from support import records_of
 
+from cinemesh.runtime.topics import PLANS_PARSED, dlq, with_lanes
 from cinemesh.v1 import common_pb2, gateway_pb2, gateway_pb2_grpc
 
 pytestmark = pytest.mark.integration
@@ -46,7 +47,7 @@ def test_bad_request_id_is_invalid_argument(client) -> None:
 
 
 def test_missing_or_wrong_api_key_is_unauthenticated(mesh) -> None:
-    with grpc.insecure_channel(mesh.info.gateway_address) as channel:
+    with mesh.info.channel("gateway") as channel:
         stub = gateway_pb2_grpc.JobServiceStub(channel)
         request = gateway_pb2.SubmitJobRequest(spec=common_pb2.GenerationSpec(prompt="a cat"))
         assert _error(stub.SubmitJob, request).code() == grpc.StatusCode.UNAUTHENTICATED
@@ -112,6 +113,7 @@ def test_mention_without_cameo_fails_job_at_identity_and_refunds(mesh, client, s
     assert job.credits_refunded == job.credits_reserved and job.credits_charged == 0
     assert store.ledger(job.job_id) == {"reserve": job.credits_reserved, "refund": job.credits_reserved}
     # A job the user got wrong is not a poison record.
-    assert records_of(mesh.info.kafka_bootstrap, "plans.parsed.dlq", key=job.job_id) == []
+    for topic in with_lanes([PLANS_PARSED]):
+        assert records_of(mesh.info.kafka_bootstrap, dlq(topic), key=job.job_id) == []
     # No stage after identity worked on it.
     assert {r.stage for r in store.stage_runs(job.job_id)} == {"prompt", "identity"}

@@ -13,6 +13,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import requests
+from http_fuzz import fuzz_openapi
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -369,3 +370,20 @@ def test_fuzzed_requests_get_no_5xx_and_no_hang(mesh, broke_key) -> None:
     fuzz()
     print(f"statuses seen: {dict(sorted(seen.items()))}; slowest answer {slowest:.2f} s")
     assert {400, 401, 404, 405, 411, 413} <= seen.keys()
+
+
+def test_schemathesis_on_the_live_front_finds_no_5xx_no_hang_and_every_answer_conforms(mesh, store, keyring) -> None:
+    """Every operation the live front's OpenAPI document lists, whatever routers it has, fuzzed from that document."""
+    account = f"fuzz-{uuid.uuid4()}"
+    store.upsert_account(account, "plus", 0)  # no credits: a fuzzed job that happens to be valid is refused
+    report = fuzz_openapi(
+        _base(mesh),
+        # A key per operation and mode: each run stays inside one key's burst of the per-key rate limit.
+        lambda: "Bearer " + keyring.issue(account, ["jobs:write", "jobs:read", "cameos"])[1],
+        examples_per_operation=20,
+        request_timeout=TIMEOUT - 2,
+    )
+    print(report.summary())
+    assert not report.failures, "\n\n".join(report.failures[:5])
+    assert report.requests >= 20 * len(report.statuses) - 20 and report.slowest_seconds < TIMEOUT - 2
+    assert all(status < 500 for seen in report.statuses.values() for status in seen)

@@ -4,6 +4,7 @@
   and nothing is written outside the artifact store.
 - Accounts: a second account gets NOT_FOUND for the first one's job, its watch, cancel and download (over
   gRPC and HTTP), and cannot have a stage read the first one's renders into a job of its own.
+- Service identity: the stage RPCs answer only callers with the mesh's service credential (UNAUTHENTICATED otherwise).
 - Privacy: the delivered MP4 carries no word of the prompt; its C2PA manifest names the plan by its hash.
 """
 
@@ -20,7 +21,10 @@ import requests
 from support import Client
 
 from cinemesh.lipsync import provenance
+from cinemesh.mesh.launcher import LOCAL_ACCOUNT
 from cinemesh.runtime.ids import is_uuid
+from cinemesh.runtime.modelclient import PROTOBUF
+from cinemesh.runtime.tls import SERVICE_TOKEN_METADATA, open_channel
 from cinemesh.v1 import (
     audio_pb2,
     audio_pb2_grpc,
@@ -30,6 +34,8 @@ from cinemesh.v1 import (
     identity_pb2_grpc,
     lipsync_pb2,
     lipsync_pb2_grpc,
+    prompt_pb2,
+    prompt_pb2_grpc,
     video_pb2,
     video_pb2_grpc,
 )
@@ -85,7 +91,8 @@ def _assert_confined(mesh, outside: Path, *kept: str) -> None:  # type: ignore[n
 
 
 def _channel(mesh, service: str) -> grpc.Channel:  # type: ignore[no-untyped-def]
-    return grpc.insecure_channel(f"127.0.0.1:{mesh.info.services[service].grpc_port}")
+    """A channel to `service` with the gateway's service credential (stage RPCs are internal to the mesh)."""
+    return mesh.info.channel(service, as_service="gateway")
 
 
 # confinement -----------------------------------------------------------------
@@ -142,6 +149,61 @@ def test_every_stage_rpc_refuses_an_id_that_is_no_job_id(mesh, bad_ids, outside)
     _assert_confined(mesh, outside)
 
 
+def test_serve_models_need_the_service_token(mesh) -> None:
+    """Ray Serve's HTTP proxy has no mTLS, so the model apps check the service token themselves (in both modes):
+    without it, or with a wrong one, 401 UNAUTHENTICATED before the model reads the body; with it the model
+    answers (here 422: an empty request names no job)."""
+    if mesh.info.model_runtime != "ray":
+        pytest.skip("the models run in the stage processes: there is no Serve hop")
+    for app in ("video", "audio", "lipsync"):
+        url = f"{mesh.info.ray_serve_url}/{app}"
+        for token in ({}, {SERVICE_TOKEN_METADATA: secrets.token_urlsafe(32)}):
+            reply = requests.post(url, data=b"", headers={"content-type": PROTOBUF, **token}, timeout=60)
+            assert reply.status_code == 401, (app, reply.status_code, reply.text)
+            assert reply.json()["code"] == "UNAUTHENTICATED"
+        token = {SERVICE_TOKEN_METADATA: mesh.info.service_token()}
+        reply = requests.post(url, data=b"", headers={"content-type": PROTOBUF, **token}, timeout=60)
+        assert reply.status_code == 422 and reply.json()["code"] == "INVALID_ARGUMENT", (app, reply.text)
+
+
+def test_stage_rpcs_need_a_service_credential(mesh) -> None:
+    """Stage RPCs are internal to the mesh: without its service token (or with a wrong one) UNAUTHENTICATED before the
+    stage looks at the request; with it the call reaches the stage. (test_tls.py checks the mTLS identities.)"""
+    if mesh.info.tls:
+        pytest.skip("this mesh runs on mTLS: test_tls.py covers service certificates")
+    fmt = common_pb2.VideoFormat(width=64, height=64, fps=24, frame_count=24)
+    plan = common_pb2.ScenePlan(prompt="a cat", format=fmt, duration_seconds=1.0)
+    render = common_pb2.ArtifactRef(uri=f"{mesh.info.artifacts_url}/jobs/{CANONICAL}/video.mp4")
+    calls = {
+        "video": lambda ch: video_pb2_grpc.VideoServiceStub(ch).RenderVideo(
+            video_pb2.RenderVideoRequest(job_id="job-1", plan=plan), timeout=10
+        ),
+        "audio": lambda ch: audio_pb2_grpc.AudioServiceStub(ch).RenderAudio(
+            audio_pb2.RenderAudioRequest(job_id="job-1", plan=plan), timeout=10
+        ),
+        "lipsync": lambda ch: lipsync_pb2_grpc.LipSyncServiceStub(ch).AssembleOutput(
+            lipsync_pb2.AssembleOutputRequest(job_id="job-1", plan=plan, video=render, audio=render), timeout=10
+        ),
+    }
+    assert len(mesh.info.service_token()) >= 32
+    for service, call in calls.items():
+        address = f"127.0.0.1:{mesh.info.services[service].grpc_port}"
+        for token in ("", secrets.token_urlsafe(32)):
+            with open_channel(address, service_token=token) as channel:
+                error = _error(lambda call=call, channel=channel: call(channel))
+            assert error.code() == grpc.StatusCode.UNAUTHENTICATED, (service, error.details())
+            assert "internal to the mesh" in error.details()
+        with _channel(mesh, service) as channel:
+            error = _error(lambda call=call, channel=channel: call(channel))
+        assert error.code() == grpc.StatusCode.INVALID_ARGUMENT, (service, error.details())
+    request = prompt_pb2.ParsePromptRequest(spec=common_pb2.GenerationSpec(prompt="a cat"), tier=common_pb2.TIER_PLUS)
+    with _channel(mesh, "prompt") as channel:
+        assert prompt_pb2_grpc.PromptServiceStub(channel).ParsePrompt(request, timeout=60).plan.prompt == "a cat"
+    with open_channel(f"127.0.0.1:{mesh.info.services['prompt'].grpc_port}") as channel:
+        error = _error(lambda: prompt_pb2_grpc.PromptServiceStub(channel).ParsePrompt(request, timeout=10))
+    assert error.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
 def test_assemble_output_refuses_every_reference_its_job_did_not_store(mesh, outside) -> None:
     lipsync = lipsync_pb2_grpc.LipSyncServiceStub(_channel(mesh, "lipsync"))
     job_id = str(uuid.uuid4())
@@ -172,9 +234,11 @@ def test_assemble_output_refuses_every_reference_its_job_did_not_store(mesh, out
     _assert_confined(mesh, outside, "secret.wav")
 
 
-def test_every_cameo_rpc_refuses_an_id_that_is_no_cameo_id(mesh, bad_ids) -> None:
+def test_every_cameo_rpc_refuses_an_id_that_is_no_cameo_id(mesh, keyring, bad_ids) -> None:
     identity = identity_pb2_grpc.IdentityServiceStub(_channel(mesh, "identity"))
-    metadata = [("authorization", f"Bearer {mesh.info.api_key}")]
+    # Each RPC below gets a key of its own (set in the loop): its calls stay inside one key's burst of the
+    # identity service's rate limit, however fast they go.
+    metadata: list[tuple[str, str]] = []
     everyone = identity_pb2.CAMEO_AUDIENCE_EVERYONE
     calls = {
         "GetCameo": (
@@ -203,6 +267,7 @@ def test_every_cameo_rpc_refuses_an_id_that_is_no_cameo_id(mesh, bad_ids) -> Non
         ),
     }
     for name, (field, call) in calls.items():
+        metadata[:] = [("authorization", f"Bearer {keyring.issue(LOCAL_ACCOUNT, ['cameos'])[1]}")]
         for bad in bad_ids:
             error = _error(lambda call=call, bad=bad: call(bad))
             assert error.code() == grpc.StatusCode.INVALID_ARGUMENT, (name, bad, error.details())

@@ -47,9 +47,8 @@ def test_a_read_only_key_reads_but_cannot_submit_or_cancel(mesh, keyring, accoun
 
 
 def test_cameo_rpcs_need_the_cameos_scope(mesh, keyring, account) -> None:
-    address = f"127.0.0.1:{mesh.info.services['identity'].grpc_port}"
     request = identity_pb2.GetCameoRequest(cameo_id=str(uuid.uuid4()))  # an id of the right form, of no cameo
-    with grpc.insecure_channel(address) as channel:
+    with mesh.info.channel("identity") as channel:
         stub = identity_pb2_grpc.IdentityServiceStub(channel)
         jobs_only = [("authorization", f"Bearer {keyring.issue(account, ['jobs:write', 'jobs:read'])[1]}")]
         error = _error(stub.GetCameo, request, metadata=jobs_only)

@@ -1,5 +1,6 @@
-"""Rate limits on the gateway: a key's burst over its bucket and an account over its cap on active jobs get
-RESOURCE_EXHAUSTED with a retry-after hint, other accounts carry on, and the rejections are counted."""
+"""Rate limits on the gateway and the identity service: a key's burst over its bucket, an account over its cap on
+active jobs or on enrollment challenges get RESOURCE_EXHAUSTED with a retry-after hint, other accounts carry on,
+and the rejections are counted."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import requests
 from support import Client
 
 from cinemesh.runtime.config import Settings
-from cinemesh.v1 import gateway_pb2
+from cinemesh.v1 import gateway_pb2, identity_pb2, identity_pb2_grpc
 
 pytestmark = pytest.mark.integration
 DEFAULTS = Settings.from_env("gateway", {})
@@ -31,10 +32,14 @@ def two_accounts(mesh, store, keyring):  # type: ignore[no-untyped-def]
         client.channel.close()
 
 
-def _rejections(mesh, limit: str) -> float:  # type: ignore[no-untyped-def]
-    text = requests.get(f"http://127.0.0.1:{mesh.info.services['gateway'].metrics_port}/metrics", timeout=5).text
-    found = re.search(rf'^cinemesh_rate_limited_total{{limit="{limit}",tier="plus"}} (\S+)$', text, re.M)
+def _counter(mesh, service: str, series: str) -> float:  # type: ignore[no-untyped-def]
+    text = requests.get(f"http://127.0.0.1:{mesh.info.services[service].metrics_port}/metrics", timeout=5).text
+    found = re.search(rf"^{re.escape(series)} (\S+)$", text, re.M)
     return float(found.group(1)) if found else 0.0
+
+
+def _rejections(mesh, limit: str, service: str = "gateway") -> float:  # type: ignore[no-untyped-def]
+    return _counter(mesh, service, f'cinemesh_rate_limited_total{{limit="{limit}",tier="plus"}}')
 
 
 def _account_id(client: Client) -> str:
@@ -54,6 +59,7 @@ def test_a_burst_over_the_bucket_is_refused_while_another_account_is_not(mesh, t
     assert burst - len(refused) >= DEFAULTS.rate_limit_burst  # the burst allowance itself went through
     assert len(refused) >= burst - DEFAULTS.rate_limit_burst - 2 * DEFAULTS.rate_limit_rps
     assert "requests per second" in refused[0].details()
+    assert int(dict(refused[0].trailing_metadata())["retry-after"]) >= 1
     assert int(dict(refused[0].trailing_metadata())["retry-after"]) >= 1
     # The other account's key has a bucket of its own: its job goes in.
     assert other.submit("a lighthouse at dusk", duration_seconds=1.0).created
@@ -90,3 +96,48 @@ def test_an_account_at_its_cap_of_active_jobs_cannot_submit_another(mesh, store,
         for job_id in held:
             store.cancel_job(job_id)
     assert capped.submit("one more kite, now under the cap", duration_seconds=1.0).created
+
+
+def test_identity_rpcs_and_enrollment_challenges_are_rate_limited(mesh, store, keyring) -> None:
+    identity = grpc.insecure_channel(f"127.0.0.1:{mesh.info.services['identity'].grpc_port}")
+    stub = identity_pb2_grpc.IdentityServiceStub(identity)
+    accounts = [f"limits-{secrets.token_hex(4)}" for _ in range(2)]
+    for account in accounts:
+        store.upsert_account(account, "plus", 0)
+    eager, second_key = ([("authorization", f"Bearer {keyring.issue(accounts[0], ['cameos'])[1]}")] for _ in range(2))
+    other = [("authorization", f"Bearer {keyring.issue(accounts[1], ['cameos'])[1]}")]
+    challenges_refused = _counter(mesh, "identity", 'cinemesh_enrollment_challenges_total{outcome="rate_limited"}')
+
+    def start(metadata: list[tuple[str, str]], handle: str) -> identity_pb2.StartEnrollmentResponse:
+        return stub.StartEnrollment(identity_pb2.StartEnrollmentRequest(handle=handle), metadata=metadata, timeout=30)
+
+    # Challenges are counted per account, whichever key asks.
+    for index in range(DEFAULTS.enrollment_challenge_burst):
+        assert start(eager, f"eager_{index}").challenge.challenge_id
+    for metadata in (eager, second_key):
+        with pytest.raises(grpc.RpcError) as refused:
+            start(metadata, "eager_more")
+        assert refused.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+        assert f"{DEFAULTS.enrollment_challenges_per_hour:g} an hour are issued" in refused.value.details()
+        assert int(dict(refused.value.trailing_metadata())["retry-after"]) >= 1
+    assert start(other, "other_one").challenge.challenge_id
+    refused_now = _counter(mesh, "identity", 'cinemesh_enrollment_challenges_total{outcome="rate_limited"}')
+    assert refused_now - challenges_refused == 2
+
+    # Every identity RPC takes a token from the key's bucket.
+    before = _rejections(mesh, "requests_per_second", service="identity")
+    burst = 3 * DEFAULTS.rate_limit_burst
+    request = identity_pb2.GetCameoRequest(cameo_id=str(uuid.uuid4()))
+    calls = [stub.GetCameo.future(request, metadata=eager, timeout=30) for _ in range(burst)]
+    codes = [call.code() for call in calls]
+    assert set(codes) == {grpc.StatusCode.NOT_FOUND, grpc.StatusCode.RESOURCE_EXHAUSTED}
+    refused = [call for call in calls if call.code() == grpc.StatusCode.RESOURCE_EXHAUSTED]
+    assert "requests per second" in refused[0].details()
+    assert int(dict(refused[0].trailing_metadata())["retry-after"]) >= 1
+    assert len(refused) >= burst - DEFAULTS.rate_limit_burst - 2 * DEFAULTS.rate_limit_rps
+    assert _rejections(mesh, "requests_per_second", service="identity") - before == len(refused)
+    # Another key has its own bucket.
+    with pytest.raises(grpc.RpcError) as missing:
+        stub.GetCameo(request, metadata=second_key, timeout=30)
+    assert missing.value.code() == grpc.StatusCode.NOT_FOUND
+    identity.close()

@@ -7,7 +7,6 @@ import threading
 import uuid
 from pathlib import Path
 
-import grpc
 import pytest
 import requests
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -18,7 +17,7 @@ from cinemesh.runtime import tracing
 from cinemesh.runtime.bus import Publisher
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.consumer import Consumer
-from cinemesh.runtime.topics import JOBS_FAILED, JOBS_SUBMITTED
+from cinemesh.runtime.topics import JOBS_FAILED, JOBS_SUBMITTED, PRO_LANE, lane_topic
 from cinemesh.v1 import common_pb2, events_pb2
 
 pytestmark = pytest.mark.integration
@@ -36,7 +35,7 @@ SERVICE_NAMES = {
 @pytest.mark.parametrize("service", list(SERVICE_NAMES))
 def test_every_service_answers_health_reflection_and_metrics(mesh, service) -> None:
     endpoint = mesh.info.services[service]
-    with grpc.insecure_channel(f"127.0.0.1:{endpoint.grpc_port}") as channel:
+    with mesh.info.channel(service) as channel:
         health = health_pb2_grpc.HealthStub(channel)
         for name in ("", SERVICE_NAMES[service]):
             reply = health.Check(health_pb2.HealthCheckRequest(service=name), timeout=5)
@@ -92,7 +91,7 @@ def test_http_json_front(mesh, client) -> None:
     assert created.status_code == 200, created.text
     job_id = created.json()["job"]["jobId"]
     assert client.wait(job_id).state == common_pb2.JOB_STATE_COMPLETED
-    (submitted,) = records_of(mesh.info.kafka_bootstrap, JOBS_SUBMITTED, key=job_id)
+    (submitted,) = records_of(mesh.info.kafka_bootstrap, lane_topic(JOBS_SUBMITTED, PRO_LANE), key=job_id)  # pro
     assert tracing.trace_id_of(dict(submitted.headers)["traceparent"].decode()) == tracing.trace_id_of(root)
     job = requests.get(f"{base}/v1/jobs/{job_id}", headers=auth, timeout=5).json()
     assert job["state"] == "JOB_STATE_COMPLETED"
@@ -133,7 +132,7 @@ def test_group_subscription_mode_consumes_with_a_fresh_group(mesh) -> None:
 
 def test_no_secret_reaches_a_log(mesh, client) -> None:
     """After jobs have run, no service log (stages, gateway, Ray host, broker, supervisor) holds the API key,
-    the cameo key or the C2PA signing key."""
+    the cameo key, the C2PA signing key, the service token or a service's TLS key."""
     client.wait(client.submit("A lantern on a quiet pier", duration_seconds=1.0, resolution="480p").job.job_id)
     state = Path(mesh.info.state_dir)
     secrets = {"API key": mesh.info.api_key}
@@ -143,6 +142,11 @@ def test_no_secret_reaches_a_log(mesh, client) -> None:
     assert c2pa_key.exists(), "the embedded mesh signs with a throwaway C2PA identity under its state dir"
     body = "".join(line for line in c2pa_key.read_text().splitlines() if not line.startswith("-----"))
     secrets["C2PA key"] = body[:48]  # any long stretch of the key would be a leak
+    if mesh.info.service_token():
+        secrets["service token"] = mesh.info.service_token()
+    for key in sorted((state / "tls").glob("*.key")):
+        pem = "".join(line for line in key.read_text().splitlines() if not line.startswith("-----"))
+        secrets[f"TLS key {key.name}"] = pem[:48]
     logs = sorted((state / "logs").glob("*.log"))
     assert len(logs) >= 8
     for log in logs:

@@ -31,8 +31,10 @@ from cinemesh.runtime.topics import (
     JOBS_SUBMITTED,
     PLANS_CAST,
     PLANS_PARSED,
+    PRO_LANE,
     RENDERS_AUDIO,
     RENDERS_VIDEO,
+    lane_topic,
 )
 from cinemesh.v1 import common_pb2, gateway_pb2
 
@@ -207,10 +209,11 @@ def test_model_device_seconds_are_counted_per_stage(prometheus, traffic) -> None
 
 def test_traceparent_crosses_every_kafka_hop(mesh, traffic) -> None:
     bootstrap = mesh.info.kafka_bootstrap
-    hops = (JOBS_SUBMITTED, PLANS_PARSED, PLANS_CAST, RENDERS_VIDEO, RENDERS_AUDIO, JOBS_COMPLETED)
+    # The local account is pro: its jobs ride the pro lanes; the poisoned record was published by hand.
+    hops = [lane_topic(t, PRO_LANE) for t in (JOBS_SUBMITTED, PLANS_PARSED, PLANS_CAST, RENDERS_VIDEO, RENDERS_AUDIO)]
     for job, root, topics in (
-        ("good", "root", hops),
-        ("failed", "failed_root", (JOBS_SUBMITTED, PLANS_PARSED, JOBS_FAILED)),
+        ("good", "root", (*hops, JOBS_COMPLETED)),
+        ("failed", "failed_root", (*hops[:2], JOBS_FAILED)),
         ("poisoned", "poison_root", (f"{PLANS_CAST}.dlq", JOBS_FAILED)),
     ):
         trace_id = tracing.trace_id_of(traffic[root])

@@ -23,7 +23,7 @@ from cinemesh.mesh.launcher import _wait_for_port, broker_argv, free_port
 from cinemesh.runtime.bus import Delivery, Publisher
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.consumer import Consumer
-from cinemesh.runtime.topics import JOBS_FAILED, ensure_topics
+from cinemesh.runtime.topics import JOBS_FAILED, PLANS_PARSED, PRO_LANE, ensure_topics, lane_topic
 from cinemesh.v1 import events_pb2
 
 pytestmark = pytest.mark.integration
@@ -66,10 +66,14 @@ def _wait_for_partitions(member: Consumer, timeout: float) -> None:
     raise TimeoutError(f"{member.stage} got no partitions from the group coordinator in {timeout:g} s")
 
 
-def test_members_join_and_leave_while_records_flow_and_none_is_lost(bootstrap: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("laned", [False, True], ids=["one-lane", "pro-lanes"])
+def test_members_join_and_leave_while_records_flow_and_none_is_lost(
+    bootstrap: str, tmp_path: Path, laned: bool
+) -> None:
+    """One lane (jobs.failed), or a stage input with its pro lane, every other record on the pro lane."""
     group = f"rebalance-{uuid.uuid4().hex[:8]}"
     handled: dict[str, list[str]] = defaultdict(list)  # job id → members that handled it
-    order: dict[tuple[str, int], list[int]] = defaultdict(list)  # (member, partition) → offsets as handled
+    order: dict[tuple[str, str, int], list[int]] = defaultdict(list)  # (member, topic, partition) → offsets
     lock = threading.Lock()
 
     def handler(member: str):  # type: ignore[no-untyped-def]
@@ -77,7 +81,7 @@ def test_members_join_and_leave_while_records_flow_and_none_is_lost(bootstrap: s
             time.sleep(0.03)  # a little work, so rebalances meet records in flight
             with lock:
                 handled[delivery.job_id].append(member)
-                order[member, delivery.partition].append(delivery.offset)
+                order[member, delivery.topic, delivery.partition].append(delivery.offset)
 
         return handle
 
@@ -85,15 +89,20 @@ def test_members_join_and_leave_while_records_flow_and_none_is_lost(bootstrap: s
 
     def consumer(member: str) -> Consumer:
         settings = _settings(bootstrap, group, tmp_path, member)
-        started = Consumer(settings, [JOBS_FAILED], handler(member), publisher, lambda *_: None, stage=member)
+        topic = PLANS_PARSED if laned else JOBS_FAILED
+        started = Consumer(settings, [topic], handler(member), publisher, lambda *_: None, stage=member)
         started.start()
         return started
 
     job_ids = [str(uuid.uuid4()) for _ in range(RECORDS)]  # a record's key must be a job id
 
     def produce() -> None:
-        for job_id in job_ids:
-            publisher.publish(JOBS_FAILED, job_id, events_pb2.JobFailed(job_id=job_id, reason="rebalance test"))
+        for n, job_id in enumerate(job_ids):
+            if not laned:
+                publisher.publish(JOBS_FAILED, job_id, events_pb2.JobFailed(job_id=job_id, reason="rebalance test"))
+            else:
+                lane = lane_topic(PLANS_PARSED, PRO_LANE) if n % 2 else PLANS_PARSED
+                publisher.publish(lane, job_id, events_pb2.PlanParsed(job_id=job_id))
             time.sleep(0.04)
 
     producer = threading.Thread(target=produce)
@@ -120,5 +129,5 @@ def test_members_join_and_leave_while_records_flow_and_none_is_lost(bootstrap: s
     print(f"{RECORDS} records: lost {len(lost)}, handled twice {len(duplicates)}")
     assert not lost, sorted(lost)[:10]
     assert {member for members in handled.values() for member in members} == {"first", "second", "third"}
-    for (member, partition), offsets in order.items():
-        assert offsets == sorted(offsets), f"{member} processed partition {partition} out of order"
+    for (member, topic, partition), offsets in order.items():
+        assert offsets == sorted(offsets), f"{member} processed {topic}[{partition}] out of order"

@@ -105,6 +105,10 @@ def _quantile(q: float, metric: str, selector: str) -> str:
     return f"histogram_quantile({q}, sum by (le) (rate({metric}_bucket{{{selector}}}[{RATE}])))"
 
 
+def _quantile_by(q: float, metric: str, selector: str, labels: str) -> str:
+    return f"histogram_quantile({q}, sum by (le, {labels}) (rate({metric}_bucket{{{selector}}}[{RATE}])))"
+
+
 def _stage_row(dashboard: Dashboard, ids: _Ids, stage: str) -> Dashboard:
     dashboard = dashboard.with_row(
         Row(f"{stage} stage" if stage != "gateway" else "gateway (API and outcomes)").id(ids())
@@ -289,6 +293,19 @@ def overview() -> Dashboard:
         .with_panel(
             _timeseries(
                 ids,
+                "queue wait by tier",
+                "p50 and p95 time a stage's input record waited from publication until the stage started it, over all "
+                "stages, by tier: pro jobs ride the pro lanes and overtake standard (plus) ones under load.",
+                "s",
+                [
+                    (_quantile_by(0.5, "cinemesh_queue_wait_seconds", NS, "tier"), "p50 {{tier}}"),
+                    (_quantile_by(0.95, "cinemesh_queue_wait_seconds", NS, "tier"), "p95 {{tier}}"),
+                ],
+            )
+        )
+        .with_panel(
+            _timeseries(
+                ids,
                 "credits",
                 "Credits reserved at submission, charged on completion and refunded on failure, per second by tier.",
                 "none",
@@ -326,6 +343,16 @@ def capacity() -> Dashboard:
                         "{{stage}} ← {{topic}}",
                     )
                 ],
+            )
+        )
+        .with_panel(
+            _timeseries(
+                ids,
+                "queue wait p95 by stage and tier",
+                "95th percentile time a record waited from publication until its stage started it, per stage and "
+                "tier (the pro lanes against the standard ones).",
+                "s",
+                [(_quantile_by(0.95, "cinemesh_queue_wait_seconds", NS, "stage, tier"), "{{stage}} {{tier}}")],
             )
         )
         .with_panel(

@@ -27,9 +27,10 @@ gateway prompt identity video audio lipsync
 video audio lipsync
 {{- end }}
 
-{{/* Topics each service consumes (space-separated); KEDA scales on their lag. */}}
+{{/* Topics each service consumes (space-separated), each stage input with its pro lane (<topic>.pro, see
+services/runtime/topics.py); KEDA scales on their lag. The services create the topics at start-up. */}}
 {{- define "cinemesh.topicsOf" -}}
-{{- $topics := dict "gateway" "jobs.completed jobs.failed" "prompt" "jobs.submitted" "identity" "plans.parsed" "video" "plans.cast" "audio" "plans.cast" "lipsync" "renders.video renders.audio" -}}
+{{- $topics := dict "gateway" "jobs.completed jobs.failed" "prompt" "jobs.submitted jobs.submitted.pro" "identity" "plans.parsed plans.parsed.pro" "video" "plans.cast plans.cast.pro" "audio" "plans.cast plans.cast.pro" "lipsync" "renders.video renders.audio renders.video.pro renders.audio.pro" -}}
 {{- get $topics . -}}
 {{- end }}
 
@@ -59,8 +60,11 @@ app.kubernetes.io/component: {{ index . 1 }}
 
 {{/* Values ------------------------------------------------------------------ */}}
 
+{{- /* The image of one component: (list $root "gateway"|"prompt"|…|"ray"|"test") → <repository>-<target>:<tag>. */}}
 {{- define "cinemesh.image" -}}
-{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- $root := index . 0 -}}
+{{- $target := index $root.Values.image.targets (index . 1) | required (printf "image.targets.%s is required: the Dockerfile target of that component" (index . 1)) -}}
+{{- printf "%s-%s:%s" $root.Values.image.repository $target (default $root.Chart.AppVersion $root.Values.image.tag) }}
 {{- end }}
 
 {{- define "cinemesh.serviceAccountName" -}}
@@ -177,9 +181,68 @@ app.kubernetes.io/component: {{ index . 1 }}
       name: {{ .Values.secrets.keyPepper }}
       key: {{ .Values.secrets.keyPepperKey }}
 {{- end }}
+{{- if .Values.secrets.serviceToken }}
+- name: CINEMESH_SERVICE_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.secrets.serviceToken }}
+      key: {{ .Values.secrets.serviceTokenKey }}
+{{- end }}
+{{- with .Values.kafka.security }}
+{{- if and (ne .protocol "PLAINTEXT") $.Values.kafka.bundled }}
+{{- fail "kafka.security.protocol: the bundled broker speaks PLAINTEXT; set kafka.bundled=false and kafka.bootstrap to use SSL or SASL_SSL" }}
+{{- end }}
+- name: CINEMESH_KAFKA_SECURITY_PROTOCOL
+  value: {{ .protocol | quote }}
+{{- if eq .protocol "SASL_SSL" }}
+- name: CINEMESH_KAFKA_SASL_MECHANISM
+  value: {{ .saslMechanism | quote }}
+- name: CINEMESH_KAFKA_SASL_USERNAME
+  valueFrom:
+    secretKeyRef:
+      name: {{ required "kafka.security.saslSecret is required with SASL_SSL" .saslSecret }}
+      key: {{ .saslUsernameKey }}
+- name: CINEMESH_KAFKA_SASL_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ .saslSecret }}
+      key: {{ .saslPasswordKey }}
+{{- end }}
+{{- if and (ne .protocol "PLAINTEXT") .caSecret }}
+- name: CINEMESH_KAFKA_SSL_CAFILE
+  value: /etc/cinemesh/kafka-ca/{{ .caSecretKey }}
+{{- end }}
+{{- end }}
 {{- range $name, $value := .Values.config.extraEnv }}
 - name: {{ $name }}
   value: {{ $value | quote }}
+{{- end }}
+{{- end }}
+
+{{/* Name of the Secret with one service's TLS certificate (tls.crt, tls.key, ca.crt). Call with (list $ "service"). */}}
+{{- define "cinemesh.tlsSecret" -}}
+{{- $root := index . 0 -}}
+{{- if $root.Values.tls.certManager.enabled }}
+{{- printf "%s-%s-tls" (include "cinemesh.fullname" $root) (index . 1) }}
+{{- else }}
+{{- printf "%s-%s" (required "tls.enabled needs certificates: set tls.certManager.enabled=true (with tls.certManager.issuerRef.name) or tls.existingSecretPrefix (Secrets <prefix>-<service> with tls.crt, tls.key and ca.crt)" $root.Values.tls.existingSecretPrefix) (index . 1) }}
+{{- end }}
+{{- end }}
+
+{{/* Env of one service's TLS: its certificate, key and (mTLS) CA, and the plain-text health port for probes. */}}
+{{- define "cinemesh.tlsEnv" -}}
+{{- $root := index . 0 -}}
+{{- if $root.Values.tls.enabled }}
+- name: CINEMESH_TLS_CERT_FILE
+  value: /etc/cinemesh/tls/tls.crt
+- name: CINEMESH_TLS_KEY_FILE
+  value: /etc/cinemesh/tls/tls.key
+{{- if $root.Values.tls.mutual }}
+- name: CINEMESH_TLS_CA_FILE
+  value: /etc/cinemesh/tls/ca.crt
+{{- end }}
+- name: CINEMESH_HEALTH_PORT
+  value: {{ $root.Values.ports.health | quote }}
 {{- end }}
 {{- end }}
 
@@ -203,6 +266,12 @@ envFrom:
     secretName: {{ .Values.secrets.c2pa }}
     defaultMode: 0440
 {{- end }}
+{{- if and (ne .Values.kafka.security.protocol "PLAINTEXT") .Values.kafka.security.caSecret }}
+- name: kafka-ca
+  secret:
+    secretName: {{ .Values.kafka.security.caSecret }}
+    defaultMode: 0444
+{{- end }}
 {{- end }}
 
 {{- define "cinemesh.volumeMounts" -}}
@@ -211,6 +280,11 @@ envFrom:
 {{- if .Values.secrets.c2pa }}
 - name: c2pa
   mountPath: /etc/cinemesh/c2pa
+  readOnly: true
+{{- end }}
+{{- if and (ne .Values.kafka.security.protocol "PLAINTEXT") .Values.kafka.security.caSecret }}
+- name: kafka-ca
+  mountPath: /etc/cinemesh/kafka-ca
   readOnly: true
 {{- end }}
 {{- end }}

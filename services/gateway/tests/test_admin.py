@@ -18,10 +18,15 @@ from cinemesh.runtime.errors import (
     InvalidArgument,
     NotFound,
     PermissionDenied,
+    RateLimited,
     Unauthenticated,
 )
 from cinemesh.runtime.jobstore import JobStore, audit_log
+from cinemesh.runtime.ratelimit import KeyRateLimit
 from cinemesh.v1 import admin_pb2, common_pb2
+
+#: A rate of 0 turns the limit off (CINEMESH_RATE_LIMIT_RPS=0).
+UNLIMITED = KeyRateLimit(0.0, 1)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -47,7 +52,7 @@ def _caller(keyring: Keyring, *scopes: str) -> Principal:
 
 
 def test_only_an_admin_key_reaches_the_admin_api(store: JobStore, keyring: Keyring) -> None:
-    api = AdminApi(store, keyring)
+    api = AdminApi(store, keyring, UNLIMITED)
     _, everything_but_admin = keyring.issue("ops", ["jobs:write", "jobs:read", "cameos"])
     with pytest.raises(PermissionDenied, match="lacks the 'admin' scope"):
         api.authenticate(f"Bearer {everything_but_admin}")
@@ -55,8 +60,29 @@ def test_only_an_admin_key_reaches_the_admin_api(store: JobStore, keyring: Keyri
     assert api.authenticate(f"Bearer {admin}").account_id == "ops"
 
 
+def test_admin_calls_take_a_token_from_the_keys_bucket(store: JobStore, keyring: Keyring) -> None:
+    now = [0.0]
+    api = AdminApi(store, keyring, KeyRateLimit(0.5, 2, clock=lambda: now[0]))
+    _, admin = keyring.issue("ops", ["admin"])
+    _, other_admin = keyring.issue("ops", ["admin"])
+    api.authenticate(f"Bearer {admin}")
+    api.authenticate(f"Bearer {admin}")
+    with pytest.raises(RateLimited, match=r"over its 0.5 requests per second \(burst 2\); retry in 2.0 s") as refused:
+        api.authenticate(f"Bearer {admin}")
+    assert refused.value.retry_after_seconds == pytest.approx(2.0)
+    api.authenticate(f"Bearer {other_admin}")  # each key has its own bucket
+    now[0] = 2.0
+    api.authenticate(f"Bearer {admin}")
+    _, not_admin = keyring.issue("ops", ["jobs:read"])
+    for _ in range(2):
+        with pytest.raises(PermissionDenied):
+            api.authenticate(f"Bearer {not_admin}")
+    with pytest.raises(RateLimited):  # a key without the scope is metered too: it cannot hammer the admin API
+        api.authenticate(f"Bearer {not_admin}")
+
+
 def test_accounts_are_created_moved_and_credited_and_each_change_is_audited(store: JobStore, keyring: Keyring) -> None:
-    api = AdminApi(store, keyring)
+    api = AdminApi(store, keyring, UNLIMITED)
     admin = _caller(keyring, "admin")
     request = admin_pb2.CreateAccountRequest(account_id="acme", tier=common_pb2.TIER_PLUS, balance_credits=100)
     assert api.create_account(admin, request).balance_credits == 100
@@ -84,7 +110,7 @@ def test_accounts_are_created_moved_and_credited_and_each_change_is_audited(stor
 
 
 def test_keys_are_shown_once_rotated_and_revoked(store: JobStore, keyring: Keyring) -> None:
-    api = AdminApi(store, keyring)
+    api = AdminApi(store, keyring, UNLIMITED)
     admin = _caller(keyring, "admin")
     created = api.create_key(admin, admin_pb2.CreateApiKeyRequest(account_id="ops", scopes=["jobs:read"]))
     assert keyring.authenticate(f"Bearer {created.secret}").scopes == {"jobs:read"}

@@ -13,7 +13,7 @@ from cinemesh.gateway.reconciler import Reconciler
 from cinemesh.runtime.bus import OutboundRecord, make_record
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.jobstore import JobStore, jobs, outbox, stage_runs
-from cinemesh.runtime.topics import JOBS_SUBMITTED, PLANS_PARSED
+from cinemesh.runtime.topics import JOBS_SUBMITTED, PLANS_PARSED, PRO_LANE, lane_topic
 from cinemesh.v1 import common_pb2, events_pb2
 
 OWNER = "prompt@host:1:abc"
@@ -39,12 +39,12 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[JobStore]:
         yield created
 
 
-def _job(store: JobStore, job_id: str) -> None:
+def _job(store: JobStore, job_id: str, tier: str = "pro") -> None:
     """A job as the gateway submits it: with its JobSubmitted record in the outbox."""
     spec = common_pb2.GenerationSpec(prompt="a kite", duration_seconds=1.0)
     submitted = make_record(JOBS_SUBMITTED, job_id, events_pb2.JobSubmitted(job_id=job_id), "/cinemesh/gateway")
     store.submit_job(
-        job_id=job_id, account_id="acct", request_id=None, tier="pro", spec=spec.SerializeToString(), seed=1,
+        job_id=job_id, account_id="acct", request_id=None, tier=tier, spec=spec.SerializeToString(), seed=1,
         duration_seconds=1.0, credits=40, outbound=[submitted.to_json()],
     )  # fmt: skip
 
@@ -101,7 +101,7 @@ def test_a_job_waiting_behind_a_busy_stage_is_left_alone(store: JobStore) -> Non
     reconciler = _reconciler(store, publisher)
     _job(store, "queued-job")
     store.publish_pending(lambda record: None)
-    _job(store, "other-job")
+    _job(store, "other-job", tier="plus")
     store.publish_pending(lambda record: None)
     _age(store, 120)
     store.claim_stage("other-job", "prompt", 1.0, OWNER, 30.0)  # the prompt stage is busy right now
@@ -112,7 +112,11 @@ def test_a_job_waiting_behind_a_busy_stage_is_left_alone(store: JobStore) -> Non
 
     _age(store, 120)  # the prompt stage has been idle for the whole window: the record was lost
     reconciler.reconcile_once()
-    assert sorted(r.topic for r in publisher.sent) == [JOBS_SUBMITTED, JOBS_SUBMITTED]
+    # Each goes back to the lane of its job's tier.
+    assert sorted((r.key, r.topic) for r in publisher.sent) == [
+        ("other-job", JOBS_SUBMITTED),
+        ("queued-job", lane_topic(JOBS_SUBMITTED, PRO_LANE)),
+    ]
 
 
 def test_the_outbox_sweep_publishes_what_a_crashed_writer_left(store: JobStore) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from cinemesh.runtime.errors import InvalidArgument
+from cinemesh.runtime.errors import InvalidArgument, ResourceExhausted
 
 
 class Reason(StrEnum):
@@ -21,6 +21,10 @@ class Reason(StrEnum):
     MOUTH_NOT_MOVING = "mouth_not_moving"
     # Wide-angle / barrel lens: the face's proportions in the picture are not the person's.
     LENS_DISTORTION = "identity_mapping_error"
+    # Upload caps (UploadLimits): bytes, picture size, seconds decoded.
+    TOO_LARGE = "too_large"
+    RESOLUTION_TOO_HIGH = "resolution_too_high"
+    DECODES_TOO_LONG = "decodes_too_long"
 
 
 class RecordingRejected(InvalidArgument):
@@ -29,3 +33,12 @@ class RecordingRejected(InvalidArgument):
     def __init__(self, reason: Reason, problem: str) -> None:
         super().__init__("recording", problem)
         self.reason = reason
+
+
+class RecordingTooLarge(ResourceExhausted):
+    """The upload is over the byte cap: refused before it is read (RESOURCE_EXHAUSTED, like gRPC's own size cap)."""
+
+    reason = Reason.TOO_LARGE
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(f"recording: {problem}")

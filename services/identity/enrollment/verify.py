@@ -85,14 +85,20 @@ class _Track:
     lens_boxes: list[tuple[float, float, float, float]] = field(default_factory=list)
 
 
-def verify_recording(data: bytes, challenge: Challenge, timings: dict[str, float] | None = None) -> Enrollment:
-    """Checks `data` (MP4/WebM bytes) answers `challenge` live and measures the cameo; raises RecordingRejected.
+def verify_recording(
+    data: bytes,
+    challenge: Challenge,
+    timings: dict[str, float] | None = None,
+    limits: media.UploadLimits = media.DEFAULT_LIMITS,
+) -> Enrollment:
+    """Checks `data` (MP4/WebM bytes) answers `challenge` live and measures the cameo; raises RecordingRejected
+    (RecordingTooLarge for an upload over `limits.max_bytes`).
 
     `timings`, when given, receives the seconds each part took (for metrics and benchmarks).
     """
     timed = _Timer(timings)
     digest = hashlib.sha256(data).hexdigest()
-    duration = media.probe(data)
+    duration = media.probe(data, limits)
     if duration < MIN_SECONDS:
         raise RecordingRejected(
             Reason.TOO_SHORT,
@@ -106,7 +112,7 @@ def verify_recording(data: bytes, challenge: Challenge, timings: dict[str, float
             "start right before the first head movement and stop after the phrase",
         )
     with timed("audio"):
-        audio = media.read_audio(data)
+        audio = media.read_audio(data, limits)
     with timed("speech"):
         pitch = track_pitch(audio)
         heard = None
@@ -128,7 +134,7 @@ def verify_recording(data: bytes, challenge: Challenge, timings: dict[str, float
         )
 
     with timed("faces"):
-        track = _track_faces(data, duration, (heard.start, heard.end))
+        track = _track_faces(data, duration, (heard.start, heard.end), limits)
     sampled = [o for o in track.observations if o.sampled]
     widths = [o.face.width for o in sampled]
     if float(np.median(widths)) < MIN_FACE_PX:
@@ -215,7 +221,7 @@ def _too_small(width: float) -> RecordingRejected:
     )
 
 
-def _track_faces(data: bytes, duration: float, speaking: tuple[float, float]) -> _Track:
+def _track_faces(data: bytes, duration: float, speaking: tuple[float, float], limits: media.UploadLimits) -> _Track:
     """Finds the one face in each kept frame; rejects a frame with none, or frames with a second face."""
     track = _Track()
     search_scale = min(1.0, faces.DETECTOR_WINDOW_PX / _SEARCH_FACE_PX)
@@ -224,7 +230,7 @@ def _track_faces(data: bytes, duration: float, speaking: tuple[float, float]) ->
     crowded: list[float] = []  # times of sampled frames with more than one face
     lens_times = [0.0, duration / 2]
     dense = (speaking[0] - _MOUTH_MARGIN, speaking[1] + _MOUTH_MARGIN)
-    frames = media.read_frames(data, SAMPLE_FPS, dense=dense, dense_fps=MOUTH_FPS)
+    frames = media.read_frames(data, SAMPLE_FPS, limits, dense=dense, dense_fps=MOUTH_FPS)
     with contextlib.closing(frames):
         for frame in frames:
             if not frame.sampled and last_box is not None:

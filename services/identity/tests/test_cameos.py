@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -15,20 +16,25 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from prometheus_client import REGISTRY
 from support import job_store
 
-from cinemesh.identity.cameos import CameoRegistry, cameos, challenges
+from cinemesh.identity.cameos import CameoRegistry, ChallengeLimit, cameos, challenges
+from cinemesh.identity.server import ChallengeJanitor
 from cinemesh.identity.vault import Vault, VaultError
 from cinemesh.runtime.errors import (
     AlreadyExists,
     FailedPrecondition,
     InvalidArgument,
     NotFound,
+    RateLimited,
+    ResourceExhausted,
 )
 from cinemesh.runtime.jobstore import JobStore
 from cinemesh.v1 import common_pb2, identity_pb2
 
 OWNER, FRIEND, STRANGER = "owner", "friend", "stranger"
+MAX_UPLOAD_BYTES = 1000
 EMBEDDING = [0.123456789 * (k + 1) for k in range(128)]
 
 
@@ -52,6 +58,10 @@ class ScriptedEnroller:
 
     def new_challenge(self) -> tuple[Sequence[str], str]:
         return ["left", "up", "right"], "apple river seven green"
+
+    def check_upload(self, recording: bytes) -> None:
+        if len(recording) > MAX_UPLOAD_BYTES:
+            raise ResourceExhausted(f"recording: over {MAX_UPLOAD_BYTES} bytes")
 
     def verify(self, recording: bytes, moves: Sequence[str], phrase: str) -> Verified:
         if phrase.encode() not in recording:
@@ -126,6 +136,78 @@ def test_challenge_is_single_use_bound_to_its_account_and_expires(registry: Came
         )
     with pytest.raises(FailedPrecondition, match="expired"):
         registry.complete_enrollment(OWNER, late.challenge_id, recording)
+
+
+def _sample(name: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+def test_an_upload_over_the_size_cap_is_refused_before_its_challenge_is_spent(registry: CameoRegistry) -> None:
+    challenge = registry.start_enrollment(OWNER, "astro", "")
+    too_large = f"take {challenge.phrase} ".encode() + b"x" * MAX_UPLOAD_BYTES
+    refused_before = _sample("cinemesh_cameo_enrollments_total", outcome="rejected")
+    with pytest.raises(ResourceExhausted, match=f"over {MAX_UPLOAD_BYTES} bytes"):
+        registry.complete_enrollment(OWNER, challenge.challenge_id, too_large)
+    assert _sample("cinemesh_cameo_enrollments_total", outcome="rejected") == refused_before + 1
+    # The same take, exported smaller, still answers the challenge.
+    cameo = registry.complete_enrollment(OWNER, challenge.challenge_id, f"take {challenge.phrase}".encode())
+    assert cameo.handle == "astro"
+
+
+def test_challenges_are_rate_limited_per_account(store: JobStore, key: bytes) -> None:
+    now = [0.0]
+    limit = ChallengeLimit(per_hour=6, burst=2, clock=lambda: now[0])
+    registry = CameoRegistry(store, Vault(key), ScriptedEnroller(), challenge_seconds=300, challenge_limit=limit)
+    registry.create_schema()
+    registry.start_enrollment(OWNER, "astro", "")
+    registry.start_enrollment(OWNER, "astro", "")
+    with pytest.raises(RateLimited, match=r"6 an hour are issued \(at most 2 at once\).*ask again in 600 s") as refused:
+        registry.start_enrollment(OWNER, "astro", "")
+    assert refused.value.retry_after_seconds == pytest.approx(600.0)
+    registry.start_enrollment(FRIEND, "buddy", "")  # another account has its own bucket
+    now[0] = 600.0  # ten minutes later one more challenge is due
+    registry.start_enrollment(OWNER, "astro", "")
+    with pytest.raises(RateLimited):
+        registry.start_enrollment(OWNER, "astro", "")
+
+
+def _expire(store: JobStore, challenge_id: str, seconds_ago: float) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(
+            challenges.update()
+            .where(challenges.c.challenge_id == challenge_id)
+            .values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=seconds_ago))
+        )
+
+
+def _challenge_ids(store: JobStore) -> set[str]:
+    with store.engine.connect() as conn:
+        return set(conn.execute(sa.select(challenges.c.challenge_id)).scalars())
+
+
+def test_expired_challenges_are_purged_a_lifetime_after_they_expire(registry: CameoRegistry, store: JobStore) -> None:
+    live = registry.start_enrollment(OWNER, "astro", "")
+    just_expired = registry.start_enrollment(OWNER, "astro", "")
+    long_expired = registry.start_enrollment(FRIEND, "buddy", "")
+    used = registry.start_enrollment(STRANGER, "other", "")
+    with pytest.raises(InvalidArgument):
+        registry.complete_enrollment(STRANGER, used.challenge_id, b"not the phrase")
+    _expire(store, just_expired.challenge_id, seconds_ago=10)
+    _expire(store, long_expired.challenge_id, seconds_ago=301)
+    _expire(store, used.challenge_id, seconds_ago=400)
+    purged_before = _sample("cinemesh_enrollment_challenges_purged_total")
+    assert registry.purge_expired_challenges() == 2
+    assert _sample("cinemesh_enrollment_challenges_purged_total") == purged_before + 2
+    assert _challenge_ids(store) == {live.challenge_id, just_expired.challenge_id}
+    # Within the grace a late upload is told why it cannot be used.
+    with pytest.raises(FailedPrecondition, match="expired"):
+        registry.complete_enrollment(OWNER, just_expired.challenge_id, f"take {just_expired.phrase}".encode())
+    # Starting an enrollment purges too.
+    _expire(store, just_expired.challenge_id, seconds_ago=301)
+    fresh = registry.start_enrollment(FRIEND, "buddy", "")
+    assert _challenge_ids(store) == {live.challenge_id, fresh.challenge_id}
+    with pytest.raises(NotFound):
+        registry.complete_enrollment(FRIEND, long_expired.challenge_id, f"take {long_expired.phrase}".encode())
 
 
 def test_a_recording_never_enrolls_twice(registry: CameoRegistry) -> None:
@@ -269,3 +351,19 @@ def test_a_cluster_pod_without_the_cameo_key_refuses_to_start(tmp_path: Path) ->
         Vault.from_settings(Settings.from_env("identity", configured)).open(Vault(b"k" * 32).seal(b"v", "c"), "c")
         == b"v"
     )
+
+
+def test_the_janitor_purges_expired_challenges_in_the_background(registry: CameoRegistry, store: JobStore) -> None:
+    stale = registry.start_enrollment(OWNER, "astro", "")
+    _expire(store, stale.challenge_id, seconds_ago=400)
+    janitor = ChallengeJanitor(registry, interval_seconds=0.05)
+    janitor.start()
+    try:
+        deadline = time.monotonic() + 10
+        while stale.challenge_id in _challenge_ids(store) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert janitor.healthy()
+    finally:
+        janitor.stop(2.0)
+    assert stale.challenge_id not in _challenge_ids(store)
+    assert janitor.healthy()  # stopped on purpose

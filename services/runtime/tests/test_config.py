@@ -101,6 +101,11 @@ def test_blank_numbers_fall_back_to_defaults(tmp_path: Path) -> None:
         ("CINEMESH_DATABASE_URL", "   ", "must not be empty"),
         ("CINEMESH_KAFKA_BOOTSTRAP", "", "must not be empty"),
         ("CINEMESH_STATE_DIR", " ", "must not be empty"),
+        ("CINEMESH_CAMEO_MAX_UPLOAD_BYTES", str(16 * 1024 * 1024), "out of range [65536, 16711680]"),
+        ("CINEMESH_CAMEO_MAX_DECODED_SECONDS", "19", "must be in [20.0, 120.0]"),
+        ("CINEMESH_CAMEO_MAX_RESOLUTION", "1080p", "expected WIDTHxHEIGHT in pixels"),
+        ("CINEMESH_CAMEO_MAX_RESOLUTION", "32x32", "each side must be 64–8192 pixels"),
+        ("CINEMESH_ENROLLMENT_CHALLENGE_BURST", "0", "out of range [1, 1000]"),
     ],
 )
 def test_bad_value_names_the_variable(tmp_path: Path, name: str, value: str, fragment: str) -> None:
@@ -139,3 +144,24 @@ def test_bad_credit_rates_name_the_variable(tmp_path: Path, value: str) -> None:
 
 def test_config_error_is_a_value_error() -> None:
     assert issubclass(ConfigError, ValueError)
+
+
+def test_cameo_upload_caps_and_challenge_limits(tmp_path: Path) -> None:
+    defaults = Settings.from_env("identity", {"CINEMESH_STATE_DIR": str(tmp_path)})
+    assert defaults.cameo_max_upload_bytes == 12 * 1024 * 1024
+    assert (defaults.cameo_max_decoded_seconds, defaults.cameo_max_resolution) == (25.0, (1920, 1080))
+    assert (defaults.enrollment_challenges_per_hour, defaults.enrollment_challenge_burst) == (12.0, 3)
+    configured = Settings.from_env(
+        "identity",
+        {
+            "CINEMESH_STATE_DIR": str(tmp_path),
+            "CINEMESH_CAMEO_MAX_UPLOAD_BYTES": "1048576",
+            "CINEMESH_CAMEO_MAX_DECODED_SECONDS": "30",
+            "CINEMESH_CAMEO_MAX_RESOLUTION": "1280X720",
+            "CINEMESH_ENROLLMENT_CHALLENGES_PER_HOUR": "0",
+            "CINEMESH_ENROLLMENT_CHALLENGE_BURST": "5",
+        },
+    )
+    assert configured.cameo_max_upload_bytes == 1048576 and configured.cameo_max_decoded_seconds == 30.0
+    assert configured.cameo_max_resolution == (1280, 720)
+    assert (configured.enrollment_challenges_per_hour, configured.enrollment_challenge_burst) == (0.0, 5)

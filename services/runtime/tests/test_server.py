@@ -15,9 +15,12 @@ from cinemesh.prompt.server import PromptServicer
 from cinemesh.runtime import tracing
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.server import ServiceHost
+from cinemesh.runtime.tls import open_channel
 from cinemesh.v1 import common_pb2, prompt_pb2, prompt_pb2_grpc
 
 SERVICE = "cinemesh.v1.PromptService"
+#: ParsePrompt is internal to the mesh: the tests call it as a service, with the service token.
+SERVICE_TOKEN = "t" * 40
 PARENT = "00-" + "5e" * 16 + "-" + "7a" * 8 + "-01"
 
 
@@ -43,6 +46,7 @@ def make_host(tmp_path: Path) -> tuple[ServiceHost, RecordingPromptServicer]:
             "CINEMESH_GRPC_PORT": "0",
             "CINEMESH_METRICS_PORT": "0",
             "CINEMESH_SHUTDOWN_GRACE_SECONDS": "1",
+            "CINEMESH_SERVICE_TOKEN": SERVICE_TOKEN,
         },
     )
     host = ServiceHost(settings, max_workers=4)
@@ -62,7 +66,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServiceHo
 @pytest.fixture
 def channel(served: tuple[ServiceHost, RecordingPromptServicer]) -> Iterator[grpc.Channel]:
     host, _ = served
-    with grpc.insecure_channel(f"127.0.0.1:{host.port}") as ch:
+    with open_channel(f"127.0.0.1:{host.port}", service_token=SERVICE_TOKEN) as ch:
         yield ch
 
 
