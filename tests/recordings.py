@@ -27,6 +27,7 @@ from skimage import data
 
 from cinemesh.audio.pitch import pitch_shift
 from cinemesh.audio.speech import PiperBackend
+from cinemesh.identity.enrollment import Challenge, Reason, RecordingRejected, verify_recording
 
 AUDIO_RATE = 48_000
 # The astronaut photo (512²): the face box dlib finds, where the mouth line and chin are,
@@ -405,3 +406,25 @@ def _lens_map(width: int, height: int, k1: float, origin: tuple[float, float]) -
     map_x = origin[0] + width / 2 + nx * grow * half_diagonal
     map_y = origin[1] + height / 2 + ny * grow * half_diagonal
     return cv2.convertMaps(map_x.astype(np.float32), map_y.astype(np.float32), cv2.CV_16SC2)
+
+
+def answering_take(moves: tuple[str, ...], phrase: str) -> bytes:
+    """A recording that answers the challenge, checked on this side first, as the app does before uploading.
+
+    The service draws the phrase from a secure random source, so the test cannot choose it; the speech check
+    rejects a small share of clear takes (measured by benchmarks/enrollment_errors.py). Like a person told to
+    say it again, the test records another take of the same phrase (another prosody seed) when the local
+    check would refuse it, so the mesh path is tested on a take the verifier accepts, whatever phrase comes.
+    """
+    challenge = Challenge(moves, phrase)
+    for seed in range(4):
+        # The person speaks well above the TTS voice, so matching their pitch is a real shift.
+        recording = build(Spec(moves=moves, phrase=phrase, voice_semitones=3.0, seed=seed))
+        try:
+            verify_recording(recording, challenge)
+        except RecordingRejected as rejected:
+            if rejected.reason != Reason.PHRASE_MISMATCH:
+                raise
+            continue
+        return recording
+    raise AssertionError(f"four takes of {phrase!r} were all refused by the speech check")

@@ -3,6 +3,7 @@
 cinemesh up [--replicas video=2] [--tls]   start broker, Ray Serve and every service on 127.0.0.1
 cinemesh generate "PROMPT" -o F     submit, watch per-stage progress, download the MP4
 cinemesh status JOB                 show a job
+cinemesh save ID                    save a finished video: the draft no longer expires after 24 h
 cinemesh parse "PROMPT" --json      print the ScenePlan the prompt stage would make
 cinemesh down                       stop the mesh
 cinemesh demo -o F                  up + generate the README example + down
@@ -34,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import grpc
+import requests
 from google.protobuf import json_format
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -307,6 +309,26 @@ def generate(prompt_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_save(args: argparse.Namespace) -> int:
+    """Saves a draft over the Videos API, so it does not expire (`POST /v1/videos/{id}/save`)."""
+    info = MeshInfo.load(_state_dir())
+    base = os.environ.get("CINEMESH_HTTP_URL") or (f"http://127.0.0.1:{info.gateway_http_port}" if info else None)
+    api_key = os.environ.get("CINEMESH_API_KEY") or (info.api_key if info else None)
+    if not base or not api_key:
+        raise SystemExit("no mesh found: run `cinemesh up`, or set CINEMESH_HTTP_URL and CINEMESH_API_KEY")
+    response = requests.post(
+        f"{base.rstrip('/')}/v1/videos/{args.video_id}/save",
+        headers={"authorization": f"Bearer {api_key}"},
+        timeout=30,
+    )
+    if response.status_code != 200:
+        error = response.json().get("error", {}) if response.headers.get("content-type") == "application/json" else {}
+        console.print(f"[red]{response.status_code}[/red]: {error.get('message', response.text)}")
+        return 2
+    console.print(f"saved {args.video_id}: it no longer expires")
+    return 0
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     stub, metadata, channel = _connect(args)
     try:
@@ -556,6 +578,9 @@ def main(argv: list[str] | None = None) -> int:
     status = commands.add_parser("status", help="show a job")
     status.add_argument("job_id")
     status.set_defaults(run=cmd_status)
+    save = commands.add_parser("save", help="save a finished video so the draft does not expire")
+    save.add_argument("video_id")
+    save.set_defaults(run=cmd_save)
     parse = commands.add_parser("parse", help="print the ScenePlan of a prompt")
     parse.add_argument("prompt", nargs="?", default="")
     parse.add_argument("--tier", choices=("plus", "pro"), default="pro")

@@ -39,8 +39,11 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.types import Message as AsgiMessage
 
+from cinemesh.gateway import videos_http
+from cinemesh.gateway.characters import CharactersApi
 from cinemesh.gateway.jobs import JobsApi
 from cinemesh.gateway.openapi import REF_PREFIX, proto_schemas
+from cinemesh.gateway.videos import VideosApi
 from cinemesh.gateway.watch import JobWatchHub
 from cinemesh.runtime import tracing
 from cinemesh.runtime.errors import CinemeshError, InvalidArgument, RateLimited
@@ -89,10 +92,11 @@ class RequestGuard:
     before a byte of it is read. The deadline covers the whole body, however slowly it trickles in.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int, timeout: float) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, timeout: float, uploads: tuple[str, int] | None = None) -> None:
         self._app = app
         self._max_bytes = max_bytes
         self._timeout = timeout
+        self._uploads = uploads  # (path prefix, larger limit) of routes that take uploads
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -100,6 +104,9 @@ class RequestGuard:
             return
         headers = Headers(scope=scope)
         length = headers.get("content-length")
+        max_bytes = self._max_bytes
+        if self._uploads is not None and scope["path"].startswith(self._uploads[0]):
+            max_bytes = self._uploads[1]
         rejection = None
         if "transfer-encoding" in headers:
             rejection = _rejection(
@@ -112,11 +119,11 @@ class RequestGuard:
             rejection = _rejection(
                 HTTPStatus.BAD_REQUEST, "INVALID_ARGUMENT", f"content-length {length!r} is not a byte count"
             )
-        elif length is not None and int(length) > self._max_bytes:
+        elif length is not None and int(length) > max_bytes:
             rejection = _rejection(
                 HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
                 "INVALID_ARGUMENT",
-                f"the body is {int(length)} bytes; the limit is {self._max_bytes}",
+                f"the body is {int(length)} bytes; the limit is {max_bytes}",
             )
         if rejection is not None:
             await rejection(scope, receive, send)
@@ -377,8 +384,18 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     return _error(HTTPStatus.INTERNAL_SERVER_ERROR, "INTERNAL", "internal error; the operator's logs have the details")
 
 
-def create_app(jobs: JobsApi, hub: JobWatchHub, timeout_seconds: float) -> FastAPI:
-    """The HTTP front's ASGI application; a request body must arrive within `timeout_seconds`."""
+def create_app(
+    jobs: JobsApi,
+    hub: JobWatchHub,
+    timeout_seconds: float,
+    videos: VideosApi | None = None,
+    characters: CharactersApi | None = None,
+) -> FastAPI:
+    """The HTTP front's ASGI application; a request body must arrive within `timeout_seconds`.
+
+    With `videos`, it also serves the Videos API (`videos_http`) that the openai SDK's `client.videos` calls, and
+    with `characters` its characters (cameos enrolled through the identity service).
+    """
     app = FastAPI(
         title="cinemesh",
         version="1",
@@ -396,11 +413,16 @@ def create_app(jobs: JobsApi, hub: JobWatchHub, timeout_seconds: float) -> FastA
     )
     app.state.jobs = jobs
     app.state.hub = hub
+    app.state.videos = videos
+    app.state.characters = characters
     app.include_router(router)
     from cinemesh.gateway import billing_routes  # webhooks and usage; it imports this module's auth dependencies
 
     app.include_router(billing_routes.router)
-    app.add_middleware(RequestGuard, max_bytes=MAX_BODY_BYTES, timeout=timeout_seconds)
+    if videos is not None:
+        app.include_router(videos_http.router)
+    uploads = (videos_http.UPLOAD_PREFIX, videos_http.MAX_UPLOAD_BYTES) if videos is not None else None
+    app.add_middleware(RequestGuard, max_bytes=MAX_BODY_BYTES, timeout=timeout_seconds, uploads=uploads)
     app.add_middleware(TraceContext)
 
     def openapi() -> dict[str, Any]:

@@ -25,6 +25,7 @@ from cinemesh.runtime.outbox import OutboxRelay
 from cinemesh.runtime.ratelimit import KeyRateLimit
 from cinemesh.runtime.specs import TIER_ENUMS, credit_cost, resolve, validate_request_id
 from cinemesh.runtime.stage import STAGE_ENUM
+from cinemesh.runtime.videostore import VideoStore
 from cinemesh.v1 import common_pb2, events_pb2, gateway_pb2
 
 STATE_ENUM = {
@@ -104,7 +105,10 @@ class JobsApi:
 
     # jobs ---------------------------------------------------------------
 
-    def submit(self, account: Account, request: gateway_pb2.SubmitJobRequest) -> gateway_pb2.SubmitJobResponse:
+    def submit(
+        self, account: Account, request: gateway_pb2.SubmitJobRequest, job_id: str | None = None
+    ) -> gateway_pb2.SubmitJobResponse:
+        """Creates the job (with `job_id` when the caller prepared artifacts for it, else a new UUID)."""
         require(account, "jobs:write")
         validate_request_id(request.request_id)
         resolved = resolve(request.spec, account.tier)
@@ -115,7 +119,7 @@ class JobsApi:
             if billing == "usd"
             else credit_cost(resolved.duration_seconds, account.tier, self._settings.credits_per_second)
         )
-        job_id = str(uuid.uuid4())
+        job_id = job_id or str(uuid.uuid4())
         seed = request.spec.seed if request.spec.HasField("seed") else seed_for(job_id)
         submitted = submitted_record(
             self._publisher, job_id, account.account_id, request.spec, account.tier, seed, request.request_id or job_id
@@ -221,9 +225,13 @@ class JobsApi:
         return Progress(current, round(percent, 1), eta if known else -1.0)
 
     def download(self, account: Account, job_id: str) -> Generator[gateway_pb2.DownloadJobResponse, None, None]:
+        """The job's MP4 in chunks; reading it to the end keeps the draft (it no longer expires)."""
         record = self.job(account, job_id)
         if record.state != "completed" or not record.output_uri:
             raise FailedPrecondition(f"job {job_id} is {record.state}; its MP4 can be downloaded once it is completed")
+        drafts = VideoStore(self._store)
+        if drafts.video(job_id).purged_at is not None:
+            raise NotFound(f"job {job_id}: the draft expired and its files were deleted; save or download to keep one")
         first = True
         for chunk in self._artifacts.iter_chunks(record.output_uri):
             if first:
@@ -233,6 +241,7 @@ class JobsApi:
                 first = False
             else:
                 yield gateway_pb2.DownloadJobResponse(chunk=chunk)
+        drafts.downloaded(job_id)  # reached only when the client read it all
 
     def account(self, account: Account) -> gateway_pb2.GetAccountResponse:
         require(account, "jobs:read")

@@ -10,10 +10,13 @@ from collections.abc import AsyncIterator
 import grpc
 
 from cinemesh.gateway.admin import AdminApi
+from cinemesh.gateway.characters import CharactersApi
 from cinemesh.gateway.http import create_app
 from cinemesh.gateway.httpserver import HttpFront
 from cinemesh.gateway.jobs import JobsApi
 from cinemesh.gateway.reconciler import Leadership, Reconciler
+from cinemesh.gateway.reuse import StemReuse
+from cinemesh.gateway.videos import Periodic, VideosApi
 from cinemesh.gateway.watch import JobWatchHub
 from cinemesh.gateway.webhooks import DISPATCHER_LOCK_KEY, WebhookDispatcher, WebhooksApi
 from cinemesh.gateway.webhookstore import WebhookStore
@@ -27,6 +30,8 @@ from cinemesh.runtime.topics import JOBS_COMPLETED, JOBS_FAILED
 from cinemesh.v1 import admin_pb2, admin_pb2_grpc, events_pb2, gateway_pb2, gateway_pb2_grpc
 
 log = logging.getLogger(__name__)
+#: How often the gateway looks for finished extensions to stitch.
+STITCH_POLL_SECONDS = 1.0
 
 
 class JobServicer(gateway_pb2_grpc.JobServiceServicer):
@@ -152,7 +157,16 @@ def main() -> None:
     )
     app.host.add_background(hub)
     settings = app.settings
-    front = create_app(api, hub, settings.http_timeout_seconds)
+    reuse = StemReuse(
+        settings.prompt_address, settings.planner_backend, app.artifacts, settings.tls, settings.service_token
+    )
+    videos = VideosApi(
+        api, app.store, app.artifacts, settings.draft_ttl_seconds, x264_preset=settings.x264_preset, reuse=reuse
+    )
+    app.host.add_background(Periodic("draft-purge", videos.purge_expired, settings.draft_purge_interval_seconds))
+    app.host.add_background(Periodic("extension-stitch", videos.stitch_pending, STITCH_POLL_SECONDS))
+    characters = CharactersApi(settings.identity_address, settings.tls, settings.service_token)
+    front = create_app(api, hub, settings.http_timeout_seconds, videos, characters)
     metrics.init_billing_series()
     webhook_store = WebhookStore(app.store)
     create_schema(webhook_store.create_schema)

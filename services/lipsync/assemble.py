@@ -15,12 +15,20 @@ from pathlib import Path
 
 import av
 import numpy as np
+from PIL import Image
 
 from cinemesh.lipsync.watermark import Watermark
 from cinemesh.runtime.errors import FailedPrecondition
 
 AAC_FRAME = 1024
-BATCH = 16  # frames decoded before their mouths are redrawn: one model request per batch
+BATCH = 16
+#: The spritesheet: at most this many evenly spaced frames in a grid this many columns wide, each this wide.
+SPRITE_FRAMES = 25
+SPRITE_COLUMNS = 5
+SPRITE_WIDTH = 160
+#: The thumbnail is the frame at this fraction of the clip (past any fade-in), at most this wide.
+THUMBNAIL_AT = 1 / 3
+THUMBNAIL_WIDTH = 640  # frames decoded before their mouths are redrawn: one model request per batch
 
 #: Redraws in place the mouths of frames [first, first + len(frames)) of the video.
 Redraw = Callable[[int, list[np.ndarray]], None]
@@ -143,3 +151,42 @@ def _encode_audio(out: av.container.OutputContainer, stream: av.AudioStream, aud
         frame.time_base = Fraction(1, rate)
         out.mux(stream.encode(frame))
     out.mux(stream.encode(None))
+
+
+def write_previews(video_path: Path, thumbnail_path: Path, spritesheet_path: Path) -> None:
+    """Still previews of a finished MP4: a WebP thumbnail and a JPEG spritesheet of evenly spaced frames.
+
+    The spritesheet is a grid, SPRITE_COLUMNS wide, of up to SPRITE_FRAMES frames sampled at equal steps from the
+    first frame to the last, in order (row by row), each scaled to SPRITE_WIDTH pixels wide.
+    """
+    with av.open(str(video_path)) as source:
+        stream = source.streams.video[0]
+        total = stream.frames or 1
+        count = min(SPRITE_FRAMES, total)
+        wanted = {round(k * (total - 1) / max(count - 1, 1)): k for k in range(count)}
+        thumbnail_index = min(total - 1, int(total * THUMBNAIL_AT))
+        sprites: dict[int, Image.Image] = {}
+        thumbnail: Image.Image | None = None
+        for index, frame in enumerate(source.decode(stream)):
+            if index == thumbnail_index or index in wanted:
+                image = frame.to_image()
+                if index == thumbnail_index:
+                    thumbnail = _scaled(image, THUMBNAIL_WIDTH)
+                if index in wanted:
+                    sprites[wanted[index]] = _scaled(image, SPRITE_WIDTH)
+    if thumbnail is None or not sprites:
+        raise FailedPrecondition(f"{video_path.name} has no decodable frames for previews")
+    thumbnail.save(thumbnail_path, format="WEBP", quality=85)
+    cell_width, cell_height = sprites[0].size
+    rows = -(-len(sprites) // SPRITE_COLUMNS)
+    sheet = Image.new("RGB", (cell_width * min(SPRITE_COLUMNS, len(sprites)), cell_height * rows))
+    for k, sprite in sorted(sprites.items()):
+        sheet.paste(sprite, ((k % SPRITE_COLUMNS) * cell_width, (k // SPRITE_COLUMNS) * cell_height))
+    sheet.save(spritesheet_path, format="JPEG", quality=85)
+
+
+def _scaled(image: Image.Image, width: int) -> Image.Image:
+    if image.width <= width:
+        return image.convert("RGB")
+    height = max(2, round(image.height * width / image.width))
+    return image.convert("RGB").resize((width, height), Image.Resampling.LANCZOS)

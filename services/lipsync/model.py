@@ -14,10 +14,18 @@ from importlib import metadata as package_metadata
 from pathlib import Path
 
 from cinemesh.lipsync import backends, dev_signing, measure, provenance, sync, visemes
-from cinemesh.lipsync.assemble import Redraw, assemble, read_wav
+from cinemesh.lipsync.assemble import Redraw, assemble, read_wav, write_previews
 from cinemesh.lipsync.mouths import schedule
 from cinemesh.lipsync.watermark import Watermark
-from cinemesh.runtime.artifacts import AUDIO_RENDER, STEM_RENDER, VIDEO_RENDER, ArtifactStore, job_key
+from cinemesh.runtime.artifacts import (
+    AUDIO_RENDER,
+    SPRITESHEET,
+    STEM_RENDER,
+    THUMBNAIL,
+    VIDEO_RENDER,
+    ArtifactStore,
+    job_key,
+)
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import InvalidArgument
 from cinemesh.v1 import lipsync_pb2
@@ -140,6 +148,13 @@ class LipSyncModel:
             response.effect_sync.extend(report.effects)
             provenance.sign(path, path, self._identity, self._claim(request, response))
         response.output.CopyFrom(result[0])
+        # Previews before the report: a redelivery that finds the report finds them too.
+        with (
+            self._artifacts.local_copy(response.output.uri) as final,
+            self._artifacts.writer(job_key(request.job_id, THUMBNAIL), "image/webp") as (thumbnail, _),
+            self._artifacts.writer(job_key(request.job_id, SPRITESHEET), "image/jpeg") as (spritesheet, _),
+        ):
+            write_previews(final, thumbnail, spritesheet)
         with self._artifacts.writer(report_key, "application/protobuf") as (path, _):
             path.write_bytes(response.SerializeToString())
         return response

@@ -355,6 +355,11 @@ class EmbeddedMesh:
                 env["CINEMESH_TLS_KEY_FILE"] = files.key_file
                 env["CINEMESH_TLS_CA_FILE"] = files.ca_file
         env["CINEMESH_SERVICE_TOKEN"] = info.service_token()
+        if service_of(name) == "gateway":
+            # The Videos API enrolls characters through identity and asks prompt for plans (remix stem reuse).
+            for peer in ("identity", "prompt"):
+                if peer in info.services:
+                    env[f"CINEMESH_{peer.upper()}_ADDRESS"] = f"127.0.0.1:{info.services[peer].grpc_port}"
         if info.group_suffix:
             env["CINEMESH_KAFKA_GROUP"] = f"cinemesh-{service_of(name)}-{info.group_suffix}"
         env.update(self.extra_env)

@@ -34,6 +34,9 @@ _CHUNK = 1 << 20
 VIDEO_RENDER = "video.mp4"
 AUDIO_RENDER = "audio.wav"
 STEM_RENDER = "stems/{}.wav"
+#: Still previews the lipsync stage makes of the deliverable (`jobs/<job id>/final.mp4`) beside it.
+THUMBNAIL = "thumbnail.webp"
+SPRITESHEET = "spritesheet.jpg"
 
 
 def _sha256_of(path: Path) -> str:
@@ -158,6 +161,19 @@ class ArtifactStore:
         with self._fs.open(path, "rb") as f:
             while chunk := f.read(chunk_size):
                 yield chunk
+
+    def size_of(self, key: str) -> int:
+        """Bytes of an object (NOT_FOUND if it does not exist)."""
+        path = self._target(key)
+        if not self._fs.exists(path):
+            raise NotFound(f"artifact {self.url_for(key)!r} does not exist")
+        return int(self._fs.size(path))
+
+    def delete(self, key: str) -> None:
+        """Removes an object; one that is already gone is no error."""
+        path = self._target(key)
+        if self._fs.exists(path):
+            self._fs.rm_file(path)
 
     def list_keys(self, prefix: str) -> list[str]:
         base = self._target(prefix.rstrip("/"), "artifact prefix")

@@ -371,6 +371,15 @@ class Settings:
     max_active_jobs: int = 20
     # Seconds an enrollment challenge stays valid.
     enrollment_challenge_seconds: float = 300.0
+    # Drafts: a finished video that was neither saved nor downloaded in full is purged this many seconds after it
+    # completed; the gateway looks for expired drafts every draft_purge_interval_seconds.
+    draft_ttl_seconds: float = 86400.0
+    draft_purge_interval_seconds: float = 60.0
+    # gRPC address of the identity service, which the gateway's Videos API enrolls characters through ("": none).
+    identity_address: str = ""
+    # gRPC address of the prompt service, which the gateway asks for plans to tell whether a remix may keep its
+    # source's audio ("": every remix renders its audio again).
+    prompt_address: str = ""
     # Gateway HTTP front: seconds a client has to send a request's head, again its body, and to read from a
     # full send buffer; a client that dribbles (slowloris) or stops reading is cut off then.
     http_timeout_seconds: float = 10.0
@@ -478,6 +487,10 @@ class Settings:
             rate_limit_rps=_number(env, "CINEMESH_RATE_LIMIT_RPS", 20.0, 0.0, 100_000.0),
             rate_limit_burst=_integer(env, "CINEMESH_RATE_LIMIT_BURST", 40, 1, 1_000_000),
             max_active_jobs=_integer(env, "CINEMESH_MAX_ACTIVE_JOBS", 20, 0, 1_000_000),
+            draft_ttl_seconds=_number(env, "CINEMESH_DRAFT_TTL_SECONDS", 86400.0, 1.0),
+            identity_address=env.get("CINEMESH_IDENTITY_ADDRESS", "").strip(),
+            prompt_address=env.get("CINEMESH_PROMPT_ADDRESS", "").strip(),
+            draft_purge_interval_seconds=_number(env, "CINEMESH_DRAFT_PURGE_INTERVAL_SECONDS", 60.0, 0.1, 3600.0),
             enrollment_challenge_seconds=_number(env, "CINEMESH_ENROLLMENT_CHALLENGE_SECONDS", 300.0, 30.0, 3600.0),
             **_planner(env),
             cameo_max_upload_bytes=_integer(

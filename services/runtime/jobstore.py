@@ -164,6 +164,31 @@ outbox = sa.Table(
     sa.Index("ix_outbox_pending", "published_at", "id"),
 )
 
+# What the Videos API (`/v1/videos`, the openai SDK's `client.videos`) keeps about a job beyond the job row, and
+# the draft state of every finished job. A job submitted through `/v1/jobs` has no row until it is saved, downloaded
+# in full or purged; a missing row reads as "a draft nobody saved".
+videos = sa.Table(
+    "videos",
+    metadata,
+    sa.Column("job_id", sa.String(64), primary_key=True),
+    # The model the client named (`sora-2`, `cinemesh-pro` …), echoed back as the Video's `model`.
+    sa.Column("model", sa.String(64)),
+    sa.Column("remixed_from", sa.String(64)),
+    # What a remix took over from its source instead of rendering it again ("audio"), or NULL.
+    sa.Column("reused", sa.String(64)),
+    # An extension: the completed video it continues, and that video's seconds (the stitched whole is both).
+    sa.Column("extends", sa.String(64)),
+    sa.Column("base_seconds", sa.Float),
+    # The stitched MP4 of an extension, once made.
+    sa.Column("stitched_uri", sa.Text),
+    sa.Column("stitched_size_bytes", sa.BigInteger),
+    sa.Column("saved_at", sa.DateTime(timezone=True)),
+    sa.Column("downloaded_at", sa.DateTime(timezone=True)),
+    sa.Column("purged_at", sa.DateTime(timezone=True)),
+    sa.Column("purged_bytes", sa.BigInteger),
+    sa.Column("deleted_at", sa.DateTime(timezone=True)),
+)
+
 #: Columns added after the first release: (table, column DDL) added to an older database at start-up.
 _ADDED_COLUMNS = (
     ("jobs", "redrives INTEGER NOT NULL DEFAULT 0"),

@@ -176,6 +176,15 @@ RATE_LIMITED = Counter(
 )
 
 
+DRAFTS_PURGED = Counter(
+    "cinemesh_drafts_purged_total", "Expired drafts whose artifacts the gateway deleted (their rows are kept)."
+)
+DRAFTS_PURGED_BYTES = Counter("cinemesh_drafts_purged_bytes_total", "Bytes of artifacts deleted with expired drafts.")
+DRAFTS_LIVE = Gauge(
+    "cinemesh_drafts_live", "Finished videos that are drafts (not saved, not downloaded in full) and not expired yet."
+)
+
+
 def init_gateway_series() -> None:
     """Exports the job and credit series of every tier at 0 (the gateway process only)."""
     for outcome in ("redriven", "failed"):

@@ -16,8 +16,9 @@ from cinemesh.v1 import common_pb2
 
 MAX_PROMPT_CHARS = 4000
 DEFAULT_DURATION_SECONDS = 5.0
-#: Resolution name → (width, height) in landscape.
-RESOLUTIONS = {"480p": (854, 480), "720p": (1280, 720), "1080p": (1920, 1080)}
+#: Resolution name → (width, height) in landscape. "1024p" is 1792x1024 (7:4), a size the openai SDK's Videos API
+#: offers on its pro model; the tier check compares heights, so it needs the pro tier.
+RESOLUTIONS = {"480p": (854, 480), "720p": (1280, 720), "1024p": (1792, 1024), "1080p": (1920, 1080)}
 FRAME_RATES = (24, 25, 30)
 #: Tier → (longest single clip in seconds, largest resolution name).
 TIER_LIMITS = {"plus": (10.0, "720p"), "pro": (20.0, "1080p")}

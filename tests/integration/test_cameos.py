@@ -15,11 +15,11 @@ import wave
 import grpc
 import numpy as np
 import pytest
-from recordings import Spec, build
+from recordings import answering_take
 from support import Client
 
 from cinemesh.cli import main as cli
-from cinemesh.identity.enrollment import Challenge, Reason, RecordingRejected, measure_voice, verify_recording
+from cinemesh.identity.enrollment import measure_voice
 from cinemesh.runtime.artifacts import ArtifactStore
 from cinemesh.v1 import common_pb2, identity_pb2, identity_pb2_grpc
 
@@ -49,31 +49,9 @@ class Identity:
             identity_pb2.StartEnrollmentRequest(handle=handle, display_name="Astro")
         ).challenge
         moves = tuple(identity_pb2.HeadMove.Name(m).removeprefix("HEAD_MOVE_").lower() for m in challenge.moves)
-        recording = _take(moves, challenge.phrase)
+        recording = answering_take(moves, challenge.phrase)
         request = identity_pb2.CompleteEnrollmentRequest(challenge_id=challenge.challenge_id, recording=recording)
         return self.CompleteEnrollment(request).cameo
-
-
-def _take(moves: tuple[str, ...], phrase: str) -> bytes:
-    """A recording that answers the challenge, checked on this side first, as the app does before uploading.
-
-    The service draws the phrase from a secure random source, so the test cannot choose it; the speech check
-    rejects a small share of clear takes (measured by benchmarks/enrollment_errors.py). Like a person told to
-    say it again, the test records another take of the same phrase (another prosody seed) when the local
-    check would refuse it, so the mesh path is tested on a take the verifier accepts, whatever phrase comes.
-    """
-    challenge = Challenge(moves, phrase)
-    for seed in range(4):
-        # The person speaks well above the TTS voice, so matching their pitch is a real shift.
-        recording = build(Spec(moves=moves, phrase=phrase, voice_semitones=3.0, seed=seed))
-        try:
-            verify_recording(recording, challenge)
-        except RecordingRejected as rejected:
-            if rejected.reason != Reason.PHRASE_MISMATCH:
-                raise
-            continue
-        return recording
-    raise AssertionError(f"four takes of {phrase!r} were all refused by the speech check")
 
 
 def _identity_address(mesh) -> str:  # type: ignore[no-untyped-def]

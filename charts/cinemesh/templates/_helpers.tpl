@@ -138,6 +138,8 @@ app.kubernetes.io/component: {{ index . 1 }}
   value: {{ .Values.config.shutdownGraceSeconds | quote }}
 - name: CINEMESH_CREDITS_PER_SECOND
   value: {{ .Values.config.creditsPerSecond | quote }}
+- name: CINEMESH_DRAFT_TTL_SECONDS
+  value: {{ .Values.config.draftTtlSeconds | quote }}
 {{- if .Values.postgresql.bundled }}
 - name: CINEMESH_DATABASE_PASSWORD
   valueFrom:

@@ -107,6 +107,7 @@ def test_a_table_can_be_replaced_by_a_file_or_yaml_and_a_bad_one_is_refused(tmp_
         "  pro:\n"
         "    480p: {silent: 1, dialogue: 1}\n"
         "    720p: {silent: 1, dialogue: 1}\n"
+        "    1024p: {silent: 2, dialogue: 3}\n"
         "    1080p: {silent: '2.000001', dialogue: 3}\n"
     )
     path = tmp_path / "prices.yaml"

@@ -84,7 +84,14 @@ def test_unknown_resolution_lists_choices() -> None:
     with pytest.raises(InvalidArgument) as raised:
         resolve(spec(resolution="8K"), "pro")
     assert "'8K'" in raised.value.message
-    assert "480p, 720p, 1080p" in raised.value.message
+    assert "480p, 720p, 1024p, 1080p" in raised.value.message
+
+
+def test_the_sdk_s_1792x1024_size_renders_exactly_and_needs_pro() -> None:
+    resolved = resolve(spec(resolution="1024p", orientation=common_pb2.ORIENTATION_PORTRAIT), "pro")
+    assert (resolved.width, resolved.height) == (1024, 1792)
+    with pytest.raises(FailedPrecondition, match="720p"):
+        resolve(spec(resolution="1024p"), "plus")
 
 
 def test_resolution_is_case_insensitive() -> None:
