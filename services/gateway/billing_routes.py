@@ -28,22 +28,21 @@ from starlette.concurrency import run_in_threadpool
 from cinemesh.gateway.http import _ERRORS, Caller, Jobs
 from cinemesh.gateway.webhooks import EVENT_TYPES, WebhooksApi
 from cinemesh.gateway.webhookstore import Delivery, Endpoint
-from cinemesh.runtime.errors import InvalidArgument, Unavailable
+from cinemesh.runtime.errors import InvalidArgument
 
 #: The usage export's default range: the last 30 days.
 DEFAULT_USAGE_DAYS = 30
 #: Longest usage range one request may ask for.
 MAX_USAGE_DAYS = 400
+#: usage and billing (always served) and webhook endpoints (served when the gateway has webhooks)
 router = APIRouter()
+webhook_router = APIRouter()
 EndpointId = Annotated[str, Path(pattern=r"^we_[0-9a-f]{24}$", description="The webhook endpoint's id.")]
 AccountId = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,64}$", description="The account's id.")]
 
 
 def _webhooks(request: Request) -> WebhooksApi:
-    api = getattr(request.app.state, "webhooks", None)
-    if api is None:
-        raise Unavailable("webhooks are not configured on this gateway")
-    return api  # type: ignore[no-any-return]
+    return request.app.state.webhooks  # type: ignore[no-any-return]
 
 
 Webhooks = Annotated[WebhooksApi, Depends(_webhooks)]
@@ -204,38 +203,40 @@ _DELIVERIES = _answer(WebhookDeliveryList, "A list of deliveries, newest first."
 _DELETED = _answer(DeletedWebhookEndpoint, "The endpoint is deleted.")
 
 
-@router.post(
+@webhook_router.post(
     "/v1/webhook_endpoints",
     tags=["webhooks"],
     summary="Register a webhook endpoint; its signing secret is in this answer only",
     responses=_CREATED,
 )
-@router.post("/v1/webhooks", tags=["webhooks"], summary="Register a webhook endpoint (alias)", responses=_CREATED)
+@webhook_router.post(
+    "/v1/webhooks", tags=["webhooks"], summary="Register a webhook endpoint (alias)", responses=_CREATED
+)
 async def create_endpoint(body: EndpointCreate, api: Webhooks, caller: Caller) -> JSONResponse:
     event_types = list(body.event_types) if body.event_types else None
     created = await run_in_threadpool(api.create, caller, body.name, body.url, event_types)
     return JSONResponse(_endpoint_json(created.endpoint, created.secret))
 
 
-@router.get(
+@webhook_router.get(
     "/v1/webhook_endpoints",
     tags=["webhooks"],
     summary="List the account's webhook endpoints, newest first",
     responses=_ENDPOINTS,
 )
-@router.get("/v1/webhooks", tags=["webhooks"], summary="List webhook endpoints (alias)", responses=_ENDPOINTS)
+@webhook_router.get("/v1/webhooks", tags=["webhooks"], summary="List webhook endpoints (alias)", responses=_ENDPOINTS)
 async def list_endpoints(api: Webhooks, caller: Caller) -> JSONResponse:
     endpoints = await run_in_threadpool(api.list, caller)
     return JSONResponse(_list([_endpoint_json(endpoint) for endpoint in endpoints]))
 
 
-@router.get(
+@webhook_router.get(
     "/v1/webhook_endpoints/{endpoint_id}/deliveries",
     tags=["webhooks"],
     summary="The endpoint's delivery log: every event, its attempts and outcome, newest first",
     responses=_DELIVERIES,
 )
-@router.get(
+@webhook_router.get(
     "/v1/webhooks/{endpoint_id}/deliveries", tags=["webhooks"], summary="Delivery log (alias)", responses=_DELIVERIES
 )
 async def list_deliveries(
@@ -245,7 +246,7 @@ async def list_deliveries(
     return JSONResponse(_list([_delivery_json(delivery) for delivery in deliveries]))
 
 
-@router.get(
+@webhook_router.get(
     "/v1/webhook_endpoints/{endpoint_id}",
     tags=["webhooks"],
     summary="Read a webhook endpoint",
@@ -255,13 +256,13 @@ async def get_endpoint(endpoint_id: EndpointId, api: Webhooks, caller: Caller) -
     return JSONResponse(_endpoint_json(await run_in_threadpool(api.get, caller, endpoint_id)))
 
 
-@router.delete(
+@webhook_router.delete(
     "/v1/webhook_endpoints/{endpoint_id}",
     tags=["webhooks"],
     summary="Delete a webhook endpoint; its pending deliveries are abandoned, its log stays readable",
     responses=_DELETED,
 )
-@router.delete("/v1/webhooks/{endpoint_id}", tags=["webhooks"], summary="Delete (alias)", responses=_DELETED)
+@webhook_router.delete("/v1/webhooks/{endpoint_id}", tags=["webhooks"], summary="Delete (alias)", responses=_DELETED)
 async def delete_endpoint(endpoint_id: EndpointId, api: Webhooks, caller: Caller) -> JSONResponse:
     await run_in_threadpool(api.delete, caller, endpoint_id)
     return JSONResponse({"id": endpoint_id, "deleted": True, "object": "webhook_endpoint.deleted"})

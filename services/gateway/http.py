@@ -45,6 +45,7 @@ from cinemesh.gateway.jobs import JobsApi
 from cinemesh.gateway.openapi import REF_PREFIX, proto_schemas
 from cinemesh.gateway.videos import VideosApi
 from cinemesh.gateway.watch import JobWatchHub
+from cinemesh.gateway.webhooks import WebhooksApi
 from cinemesh.runtime import tracing
 from cinemesh.runtime.errors import CinemeshError, InvalidArgument, RateLimited
 from cinemesh.runtime.jobstore import Account
@@ -390,11 +391,13 @@ def create_app(
     timeout_seconds: float,
     videos: VideosApi | None = None,
     characters: CharactersApi | None = None,
+    webhooks: WebhooksApi | None = None,
 ) -> FastAPI:
     """The HTTP front's ASGI application; a request body must arrive within `timeout_seconds`.
 
     With `videos`, it also serves the Videos API (`videos_http`) that the openai SDK's `client.videos` calls, and
-    with `characters` its characters (cameos enrolled through the identity service).
+    with `characters` its characters (cameos enrolled through the identity service); with `webhooks` the webhook
+    endpoints and their delivery logs.
     """
     app = FastAPI(
         title="cinemesh",
@@ -415,10 +418,13 @@ def create_app(
     app.state.hub = hub
     app.state.videos = videos
     app.state.characters = characters
+    app.state.webhooks = webhooks
     app.include_router(router)
     from cinemesh.gateway import billing_routes  # webhooks and usage; it imports this module's auth dependencies
 
     app.include_router(billing_routes.router)
+    if webhooks is not None:
+        app.include_router(billing_routes.webhook_router)
     if videos is not None:
         app.include_router(videos_http.router)
     uploads = (videos_http.UPLOAD_PREFIX, videos_http.MAX_UPLOAD_BYTES) if videos is not None else None

@@ -166,13 +166,13 @@ def main() -> None:
     app.host.add_background(Periodic("draft-purge", videos.purge_expired, settings.draft_purge_interval_seconds))
     app.host.add_background(Periodic("extension-stitch", videos.stitch_pending, STITCH_POLL_SECONDS))
     characters = CharactersApi(settings.identity_address, settings.tls, settings.service_token)
-    front = create_app(api, hub, settings.http_timeout_seconds, videos, characters)
     metrics.init_billing_series()
     webhook_store = WebhookStore(app.store)
     create_schema(webhook_store.create_schema)
     # Webhook signing secrets derive from the API-key pepper (never stored); one dispatcher delivers at a time.
     pepper = load_pepper(settings.key_pepper, settings.state_dir)
-    front.state.webhooks = WebhooksApi(webhook_store, pepper, settings.webhook_allow_private_urls)
+    webhooks = WebhooksApi(webhook_store, pepper, settings.webhook_allow_private_urls)
+    front = create_app(api, hub, settings.http_timeout_seconds, videos, characters, webhooks)
     app.host.add_background(
         WebhookDispatcher(settings, webhook_store, Leadership(app.store, DISPATCHER_LOCK_KEY), pepper)
     )

@@ -18,6 +18,8 @@ from cinemesh.gateway.http import create_app
 from cinemesh.gateway.httpserver import HttpFront
 from cinemesh.gateway.jobs import JobsApi
 from cinemesh.gateway.watch import JobWatchHub
+from cinemesh.gateway.webhooks import WebhooksApi
+from cinemesh.gateway.webhookstore import WebhookStore
 from cinemesh.runtime.artifacts import ArtifactStore
 from cinemesh.runtime.auth import Keyring
 from cinemesh.runtime.config import Settings
@@ -37,9 +39,11 @@ def front(tmp_path: Path) -> Iterator[tuple[str, Keyring]]:
         artifacts = ArtifactStore((tmp_path / "artifacts").as_uri())
         api = JobsApi(settings, store, artifacts, RecordingPublisher(), keyring)  # type: ignore[arg-type]
         hub = JobWatchHub(api, store, poll_seconds=0.05)
-        http = HttpFront(
-            create_app(api, hub, settings.http_timeout_seconds), "127.0.0.1", 0, settings.http_timeout_seconds, 1.0
-        )
+        webhook_store = WebhookStore(store)
+        webhook_store.create_schema()
+        webhooks = WebhooksApi(webhook_store, b"w" * 32, allow_private_urls=False)
+        app = create_app(api, hub, settings.http_timeout_seconds, webhooks=webhooks)
+        http = HttpFront(app, "127.0.0.1", 0, settings.http_timeout_seconds, 1.0)
         hub.start()
         http.start()
         try:
