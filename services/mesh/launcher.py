@@ -38,7 +38,7 @@ import requests
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from cinemesh.runtime.auth import SCOPES, Keyring, load_pepper, write_private
-from cinemesh.runtime.config import TlsFiles
+from cinemesh.runtime.config import TlsFiles, kafka_partitions
 from cinemesh.runtime.jobstore import JobStore
 from cinemesh.runtime.pki import write_mesh_pki
 from cinemesh.runtime.tls import ChannelOptions, open_channel
@@ -169,6 +169,8 @@ class MeshInfo:
     group_suffix: str = ""
     # Ray's metrics export port (ray_serve_* metrics), 0 without Ray.
     ray_metrics_port: int = 0
+    # Partitions of every topic (and lane) the mesh creates, from CINEMESH_KAFKA_PARTITIONS.
+    kafka_partitions: int = 4
     services: dict[str, ServiceEndpoint] = field(default_factory=dict)
     # Whether every gRPC hop and the HTTP front run on TLS (`cinemesh up --tls`), with certificates under tls/.
     tls: bool = False
@@ -272,6 +274,7 @@ class EmbeddedMesh:
             replicas=self.replicas,
             group_suffix=secrets.token_hex(4) if self.replicas else "",
             tls=self.tls,
+            kafka_partitions=kafka_partitions({**os.environ, **self.extra_env}),
         )
         self.info = info
         self._issue_service_credentials(info)
@@ -279,7 +282,7 @@ class EmbeddedMesh:
         info.broker_pid = self._spawn("broker", broker_argv(info.kafka_bootstrap), os.environ.copy())
         info.save()
         _wait_for_port(kafka_port, deadline, "broker")
-        ensure_topics(info.kafka_bootstrap, partitions=4)
+        ensure_topics(info.kafka_bootstrap, partitions=info.kafka_partitions)
         info.supervisor_pid = self._spawn(
             "supervisor", [sys.executable, "-m", "cinemesh.mesh.supervisor", info.state_dir], self._env("supervisor")
         )

@@ -50,7 +50,7 @@ def supervise(state_dir: Path) -> None:
             )
         port = int(info.kafka_bootstrap.rsplit(":", 1)[1])
         _wait_for_port(port, time.monotonic() + 30, "broker")
-        ensure_topics(info.kafka_bootstrap, partitions=4)
+        ensure_topics(info.kafka_bootstrap, partitions=info.kafka_partitions)
         info.update(broker_pid=broker.pid)
         log.info("broker restarted as pid %d with its topics", broker.pid)
 

@@ -134,6 +134,11 @@ def _billing(env: Mapping[str, str]) -> dict[str, object]:
 MIN_SERVICE_TOKEN_CHARS = 32
 
 
+def kafka_partitions(env: Mapping[str, str]) -> int:
+    """Partitions of each topic this process creates (CINEMESH_KAFKA_PARTITIONS; existing topics keep theirs)."""
+    return _integer(env, "CINEMESH_KAFKA_PARTITIONS", 4, 1, 1024)
+
+
 def _service_token(env: Mapping[str, str]) -> str:
     token = env.get("CINEMESH_SERVICE_TOKEN", "").strip()
     if token and len(token) < MIN_SERVICE_TOKEN_CHARS:
@@ -437,7 +442,7 @@ class Settings:
             state_dir=state_dir,
             kafka_bootstrap=_text(env, "CINEMESH_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
             kafka_assignment=_choice(env, "CINEMESH_KAFKA_ASSIGNMENT", "manual", ("manual", "group")),
-            kafka_partitions=_integer(env, "CINEMESH_KAFKA_PARTITIONS", 4, 1, 1024),
+            kafka_partitions=kafka_partitions(env),
             kafka_group=_text(env, "CINEMESH_KAFKA_GROUP", f"cinemesh-{service}"),
             max_attempts=_integer(env, "CINEMESH_MAX_ATTEMPTS", 3, 1, 100),
             retry_backoff_seconds=_number(env, "CINEMESH_RETRY_BACKOFF_SECONDS", 0.5, 0.0),
