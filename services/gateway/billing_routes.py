@@ -25,7 +25,8 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from cinemesh.gateway.http import _ERRORS, Caller, Jobs
+from cinemesh.gateway.dependencies import Caller, Jobs
+from cinemesh.gateway.http import _ERRORS
 from cinemesh.gateway.webhooks import EVENT_TYPES, WebhooksApi
 from cinemesh.gateway.webhookstore import Delivery, Endpoint
 from cinemesh.runtime.errors import InvalidArgument

@@ -18,7 +18,6 @@ exception handler turn a CinemeshError into its status. Every error body is
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
 import math
 from collections.abc import AsyncIterator, Generator
@@ -26,11 +25,10 @@ from http import HTTPStatus
 from typing import Annotated, Any
 
 import grpc
-from fastapi import APIRouter, Depends, FastAPI, Path, Request, Security
+from fastapi import APIRouter, FastAPI, Path, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from google.protobuf import json_format
 from google.protobuf.message import Message
 from starlette.concurrency import run_in_threadpool
@@ -41,6 +39,7 @@ from starlette.types import Message as AsgiMessage
 
 from cinemesh.gateway import videos_http
 from cinemesh.gateway.characters import CharactersApi
+from cinemesh.gateway.dependencies import UUID_PATTERN, Caller, Hub, Jobs, Watcher
 from cinemesh.gateway.jobs import JobsApi
 from cinemesh.gateway.openapi import REF_PREFIX, proto_schemas
 from cinemesh.gateway.videos import VideosApi
@@ -48,7 +47,6 @@ from cinemesh.gateway.watch import JobWatchHub
 from cinemesh.gateway.webhooks import WebhooksApi
 from cinemesh.runtime import tracing
 from cinemesh.runtime.errors import CinemeshError, InvalidArgument, RateLimited
-from cinemesh.runtime.jobstore import Account
 from cinemesh.v1 import gateway_pb2
 
 #: Largest request body accepted (a SubmitJobRequest with a long storyboard is a few KiB).
@@ -203,45 +201,15 @@ _ERROR_SCHEMA = {
         "message": {"type": "string", "description": "what was wrong, with the field or limit, and what to do"},
     },
 }
-_bearer = HTTPBearer(auto_error=False, description="An API key: `authorization: Bearer <key>`.")
-Bearer = Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
-# Documented as the canonical UUID the server issues; checked by the domain (cinemesh.runtime.ids), whose
-# INVALID_ARGUMENT says what an id looks like.
-_UUID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 JobId = Annotated[
     str,
     Path(
         description="The job's id, as SubmitJob returned it.",
-        json_schema_extra={"format": "uuid", "pattern": _UUID_PATTERN},
+        json_schema_extra={"format": "uuid", "pattern": UUID_PATTERN},
     ),
 ]
 
 
-def _jobs(request: Request) -> JobsApi:
-    return request.app.state.jobs  # type: ignore[no-any-return]
-
-
-def _hub(request: Request) -> JobWatchHub:
-    return request.app.state.hub  # type: ignore[no-any-return]
-
-
-Jobs = Annotated[JobsApi, Depends(_jobs)]
-Hub = Annotated[JobWatchHub, Depends(_hub)]
-
-
-async def _caller(jobs: Jobs, credentials: Bearer) -> Account:
-    authorization = f"Bearer {credentials.credentials}" if credentials else None
-    return await run_in_threadpool(jobs.authenticate, authorization)
-
-
-async def _watcher(jobs: Jobs, credentials: Bearer) -> Account:
-    """As `_caller`, but not metered: one event stream follows a job for its whole life (as gRPC WatchJob)."""
-    authorization = f"Bearer {credentials.credentials}" if credentials else None
-    return await run_in_threadpool(functools.partial(jobs.authenticate, authorization, metered=False))
-
-
-Caller = Annotated[Account, Security(_caller)]
-Watcher = Annotated[Account, Security(_watcher)]
 router = APIRouter()
 
 
@@ -420,7 +388,7 @@ def create_app(
     app.state.characters = characters
     app.state.webhooks = webhooks
     app.include_router(router)
-    from cinemesh.gateway import billing_routes  # webhooks and usage; it imports this module's auth dependencies
+    from cinemesh.gateway import billing_routes  # webhooks and usage; it imports this module's error responses
 
     app.include_router(billing_routes.router)
     if webhooks is not None:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-import functools
 import json
 import math
 from collections.abc import AsyncIterator, Callable, Coroutine, Generator
@@ -31,19 +30,19 @@ from http import HTTPStatus
 from typing import Annotated, Any
 
 import grpc
-from fastapi import APIRouter, Depends, Path, Query, Request, Security
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.routing import APIRoute
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPAuthorizationCredentials
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 
 from cinemesh.gateway.characters import MAX_RECORDING_BYTES, CharactersApi
+from cinemesh.gateway.dependencies import UUID_PATTERN, Bearer, Caller, Hub, Watcher
 from cinemesh.gateway.openapi import REF_PREFIX
 from cinemesh.gateway.videos import MAX_REFERENCE_BYTES, CreateVideo, VideosApi
-from cinemesh.gateway.watch import JobWatchHub
 from cinemesh.runtime.errors import CinemeshError, InvalidArgument, RateLimited, ResourceExhausted, Unavailable
 from cinemesh.runtime.jobstore import Account
 from cinemesh.v1 import common_pb2
@@ -120,11 +119,8 @@ class OpenAIErrorRoute(APIRoute):
         return answer
 
 
-_bearer = HTTPBearer(auto_error=False, description="An API key: `authorization: Bearer <key>`.")
-Bearer = Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
-_UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
-VideoId = Annotated[str, Path(pattern=_UUID, description="The video's id (a UUID the API issued).")]
-CharacterId = Annotated[str, Path(pattern=_UUID, description="The character's id (a UUID the API issued).")]
+VideoId = Annotated[str, Path(pattern=UUID_PATTERN, description="The video's id (a UUID the API issued).")]
+CharacterId = Annotated[str, Path(pattern=UUID_PATTERN, description="The character's id (a UUID the API issued).")]
 
 
 def _body(properties: dict[str, Any], required: list[str], multipart: bool = True) -> dict[str, Any]:
@@ -153,7 +149,11 @@ _EXTEND_BODY = _body(
     {
         "prompt": _PROMPT,
         "seconds": _SECONDS,
-        "video": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string", "pattern": _UUID}}},
+        "video": {
+            "type": "object",
+            "required": ["id"],
+            "properties": {"id": {"type": "string", "pattern": UUID_PATTERN}},
+        },
     },
     ["prompt", "seconds", "video"],
 )
@@ -173,7 +173,7 @@ _CHARACTER_BODY = {
                     "properties": {
                         "name": {"type": "string"},
                         "video": {"type": "string", "format": "binary"},
-                        "challenge_id": {"type": "string", "pattern": _UUID},
+                        "challenge_id": {"type": "string", "pattern": UUID_PATTERN},
                     },
                 }
             }
@@ -186,26 +186,9 @@ def _api(request: Request) -> VideosApi:
     return request.app.state.videos  # type: ignore[no-any-return]
 
 
-def _hub(request: Request) -> JobWatchHub:
-    return request.app.state.hub  # type: ignore[no-any-return]
-
-
 Videos = Annotated[VideosApi, Depends(_api)]
-Hub = Annotated[JobWatchHub, Depends(_hub)]
 
 
-async def _caller(request: Request, credentials: Bearer) -> Account:
-    authorization = f"Bearer {credentials.credentials}" if credentials else None
-    return await run_in_threadpool(request.app.state.jobs.authenticate, authorization)
-
-
-async def _watcher(request: Request, credentials: Bearer) -> Account:
-    authorization = f"Bearer {credentials.credentials}" if credentials else None
-    return await run_in_threadpool(functools.partial(request.app.state.jobs.authenticate, authorization, metered=False))
-
-
-Caller = Annotated[Account, Security(_caller)]
-Watcher = Annotated[Account, Security(_watcher)]
 router = APIRouter(route_class=OpenAIErrorRoute, tags=["videos"])
 
 _VIDEO_SCHEMA: dict[str, Any] = {

@@ -1,0 +1,54 @@
+"""What every HTTP route of the gateway may ask FastAPI for: the API key, its account, and the gateway's APIs.
+
+One place for the routers (`http`, `videos_http`, `billing_routes`): the create_app that includes them puts
+the APIs on `app.state`.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
+
+from cinemesh.gateway.jobs import JobsApi
+from cinemesh.gateway.watch import JobWatchHub
+from cinemesh.runtime.jobstore import Account
+
+#: The canonical UUID the server issues for jobs, videos and characters; documented in the OpenAPI paths and
+#: checked by the domain (cinemesh.runtime.ids), whose INVALID_ARGUMENT says what an id looks like.
+UUID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+
+_bearer = HTTPBearer(auto_error=False, description="An API key: `authorization: Bearer <key>`.")
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
+
+
+def _jobs(request: Request) -> JobsApi:
+    return request.app.state.jobs  # type: ignore[no-any-return]
+
+
+def _hub(request: Request) -> JobWatchHub:
+    return request.app.state.hub  # type: ignore[no-any-return]
+
+
+Jobs = Annotated[JobsApi, Depends(_jobs)]
+Hub = Annotated[JobWatchHub, Depends(_hub)]
+
+
+def _authorization(credentials: HTTPAuthorizationCredentials | None) -> str | None:
+    return f"Bearer {credentials.credentials}" if credentials else None
+
+
+async def _caller(jobs: Jobs, credentials: Bearer) -> Account:
+    return await run_in_threadpool(jobs.authenticate, _authorization(credentials))
+
+
+async def _watcher(jobs: Jobs, credentials: Bearer) -> Account:
+    """As `_caller`, but not metered: one event stream follows a job for its whole life (as gRPC WatchJob)."""
+    return await run_in_threadpool(functools.partial(jobs.authenticate, _authorization(credentials), metered=False))
+
+
+Caller = Annotated[Account, Security(_caller)]
+Watcher = Annotated[Account, Security(_watcher)]
