@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support import Client
+from support import Client, running
 
 from cinemesh.mesh.launcher import EmbeddedMesh
 from cinemesh.runtime.auth import Keyring, load_pepper
@@ -29,15 +29,8 @@ def mesh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedMesh]:
         # build their own plain channels (the HTTP front's, the cameo suite) need the plain mesh.
         tls=os.environ.get("CINEMESH_TEST_TLS", "") == "1",
     )
-    try:
-        mesh.start(timeout=240)
-    except Exception:
-        for log in sorted((state_dir / "logs").glob("*.log")):
-            print(f"--- {log.name}\n{log.read_text()[-3000:]}")
-        mesh.stop()
-        raise
-    yield mesh
-    mesh.stop()
+    with running(mesh, state_dir, timeout=240):
+        yield mesh
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from google.protobuf.message import Message
 from kafka import KafkaConsumer, TopicPartition
 
+from cinemesh.mesh.launcher import EmbeddedMesh
 from cinemesh.runtime.artifacts import ArtifactStore, job_key
 from cinemesh.runtime.bus import OutboundRecord, make_record
 from cinemesh.runtime.config import TlsFiles
@@ -103,6 +104,22 @@ class Client:
     def download(self, job_id: str) -> bytes:
         chunks = self.stub.DownloadJob(gateway_pb2.DownloadJobRequest(job_id=job_id), metadata=self.metadata)
         return b"".join(c.chunk for c in chunks)
+
+
+@contextlib.contextmanager
+def running(mesh: EmbeddedMesh, state_dir: Path, timeout: float = 240) -> Iterator[EmbeddedMesh]:
+    """Starts the mesh for a fixture and stops it after; a start that fails prints the tail of every log."""
+    try:
+        mesh.start(timeout=timeout)
+    except Exception:
+        for log in sorted((state_dir / "logs").glob("*.log")):
+            print(f"--- {log.name}\n{log.read_text()[-3000:]}")
+        mesh.stop()
+        raise
+    try:
+        yield mesh
+    finally:
+        mesh.stop()
 
 
 def records_of(bootstrap: str, topic: str, key: str | None = None, timeout_ms: int = 1500) -> list:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from faults import FAULT_ENV, REPLICAS, Faults, tally
-from support import Client, postgres_schema
+from support import Client, postgres_schema, running
 
 from cinemesh.mesh.launcher import LOCAL_ACCOUNT, LOCAL_BALANCE, EmbeddedMesh
 from cinemesh.runtime.jobstore import JobStore
@@ -49,15 +49,8 @@ def production_mesh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Embedd
                 "CINEMESH_MAX_ACTIVE_JOBS": str(JOBS),
             },
         )
-        try:
-            mesh.start(timeout=300)
-        except Exception:
-            for log in sorted((state_dir / "logs").glob("*.log")):
-                print(f"--- {log.name}\n{log.read_text()[-3000:]}")
-            mesh.stop()
-            raise
-        yield mesh
-        mesh.stop()
+        with running(mesh, state_dir, timeout=300):
+            yield mesh
 
 
 def test_every_job_ends_once_with_a_balanced_ledger_under_the_fault_matrix(production_mesh: EmbeddedMesh) -> None:

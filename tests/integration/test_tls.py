@@ -16,7 +16,7 @@ import grpc
 import pytest
 import requests
 from pipeline_checks import assert_prompt_to_mp4
-from support import Client
+from support import Client, running
 
 from cinemesh.cli.main import main as cli
 from cinemesh.mesh.launcher import EmbeddedMesh
@@ -45,15 +45,8 @@ def tls_mesh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedMesh]
         extra_env={"CINEMESH_RETRY_HORIZON_SECONDS": "20"},
         tls=True,
     )
-    try:
-        mesh.start(timeout=240)
-    except Exception:
-        for log in sorted((state_dir / "logs").glob("*.log")):
-            print(f"--- {log.name}\n{log.read_text()[-3000:]}")
-        mesh.stop()
-        raise
-    yield mesh
-    mesh.stop()
+    with running(mesh, state_dir, timeout=240):
+        yield mesh
     assert not (state_dir / "tls").exists(), "the throwaway certificates go with the mesh"
 
 
