@@ -250,6 +250,9 @@ def _person_refs(masked: str) -> list[Person]:
         following = masked[m.end() : m.end() + 30]
         if m.group(2) and following[:1] in ("'", "’"):
             continue  # "the neighbours' party": whose party, not who is seen
+        owned = re.match(r"['’]s\s+([\w-]+)(?:\s+([\w-]+))?", following)  # "a kid's party", "a kid's birthday party"
+        if owned and {w.lower() for w in owned.groups() if w} & (lx.PLACES | lx.OWNED_SETTINGS):
+            continue  # "a kid's party", "Gentleman's study": whose place, not who is seen
         if _PEOPLE.match(following.lstrip()) and following[:1] == " ":
             continue  # "a newlywed couple": the first word describes the second
         word = m.group(1).lower()
@@ -316,6 +319,7 @@ _BODY_PART = re.compile(
     _FLAGS,
 )
 _LONE_PRONOUN = re.compile(r"\b(he|she)\b", _FLAGS)
+_POV_CAPTION = re.compile(r"^\W*pov\b", _FLAGS)  # a caption opening with "pov"
 
 
 def _unnamed_people(masked: str, refs: list[Person]) -> list[Person]:
@@ -332,6 +336,10 @@ def _unnamed_people(masked: str, refs: list[Person]) -> list[Person]:
         if noun and noun not in lx.PEOPLE and animal:
             return []  # an animal's pov ("pov: you're a cat") shows no person
         return [Person("you", "", "you", "", pov.start("you"), pov.end("you"), 1, False)]
+    if caption := _POV_CAPTION.search(masked):
+        # "pov: lying in a hammock", "pov: u just won at bingo", "pov: your first time at a range": whoever's
+        # eyes the camera is stands in the scene even when the caption names no "you're"
+        return [Person("you", "", "you", "", caption.start(), caption.end(), 1, False)]
     if refs:
         return []
     if part := _BODY_PART.search(masked):
