@@ -720,6 +720,9 @@ def _directive_only(sentence: str) -> bool:
     return len(re.findall(r"[A-Za-z]{3,}", rest)) == 0
 
 
+_OWNS_SETTING = re.compile(r"^(?:(?:a|an|the|my|our|your)\s+)?(?:[\w-]+\s+)?[\w-]+['’]s\s+([\w-]+)", _FLAGS)
+
+
 def _candidates(masked: str) -> list[_Candidate]:
     found: list[_Candidate] = []
     for s_start, s_end in sentences(masked):
@@ -741,7 +744,12 @@ def _candidates(masked: str) -> list[_Candidate]:
         for k, seg_start in enumerate(bounds):
             seg_end = bounds[k + 1] if k + 1 < len(bounds) else len(sentence)
             segment = sentence[seg_start:seg_end]
-            lead = re.match(r"\s*(?:as|while|where|when|whilst|and then|then|and|but|seen as)?\s*", segment, _FLAGS)
+            # a list's numbering ("Shots: 1) sprinter in blocks") is no part of what it names
+            lead = re.match(
+                r"\s*(?:\d{1,2}[).]\s+)?(?:as|while|where|when|whilst|and then|then|and|but|seen as)?\s*",
+                segment,
+                _FLAGS,
+            )
             segment_text = segment[lead.end() :] if lead else segment
             offset = s_start + seg_start + (lead.end() if lead else 0)
             if (
@@ -782,7 +790,10 @@ def _candidates(masked: str) -> list[_Candidate]:
                 continue
             if len(phrase.split()) > 6:
                 phrase = " ".join(phrase.split()[:6])
-            person = bool(_PEOPLE.search(phrase) or _MENTION.search(phrase))
+            owner = _OWNS_SETTING.match(phrase)  # "Gentleman's study": a place, nobody acting in it
+            person = bool(_PEOPLE.search(phrase) or _MENTION.search(phrase)) and not (
+                owner and owner.group(1).lower() in lx.PLACES | lx.OWNED_SETTINGS
+            )
             found.append(_Candidate(offset, segment_text, phrase, verbs_here if first_verb is not None else [], person))
     return found
 
@@ -841,7 +852,7 @@ _NOT_AN_ACTOR = re.compile(
     r"^(?:(?:EXT|INT)\b|pov\b|you\b|you'?re\b|ur\b|u\b|i\b|it\b|its\b|he\b|she\b|they\b|we\b|ppl\b|"
     r"\d|(?:[\w-]+\s+){0,4}(?:seconds?|minutes?)\b|is\b|no\b|please\b|(?:the|a|an)$|['\"‘’“]|emergency$|"
     r"(?:need|want|concept|pitch|idea)\b|"
-    r"(?:[\w-]+\s+){0,3}(?:shot|ad|spot|video|clip|brief|commercial|angle|close[ -]?up|bumper|pre-?roll|product|"
+    r"(?:[\w-]+\s+){0,3}(?:shot|ad|spot|video|clip|brief|commercial|angle|close[ -]?up|macro|bumper|pre-?roll|product|"
     r"promo|brand|tagline|super|teaser|trailer|reel)s?\b)",
     _FLAGS,
 )

@@ -90,10 +90,10 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # 55.9 %, action 59.3 %). Its recall is under the 95 % goal, unlike the other writers'.
 # Since then blind13d is tuning data too (tuned on since): branch prompt-round2 read its misses and, with lists of
 # times as one cue per time ("at 1s, 2s, 3s", "at 2 and 4 seconds"), subjects that are never a time phrase, an
-# adjective or a whole clause, a person named in a later sentence after the thing that acts first, capitalised
-# screenplay names as people, no character for whose place ("a kid's party") and one for any pov caption's viewer,
-# measures on it: recall 97.7 %, within a frame 100 %, subject 81.5 %, source 63.3 %, material 58.7 %, action
-# 59.8 %, location 88.1 %, characters 87.7 %, count/every 98.3 %, refused 0; blind13c
+# adjective, a list's numbering or a whole clause, a person named in a later sentence after the thing that acts
+# first, capitalised screenplay names as people, no character for whose place ("a kid's party") and one for any
+# pov caption's viewer, measures on it: recall 97.7 %, within a frame 100 %, subject 82.3 %, source 63.3 %,
+# material 58.7 %, action 59.8 %, location 88.1 %, characters 87.7 %, count/every 98.3 %, refused 0; blind13c
 # recall 98.8 %, subject 89.2 %, source 64.6 %, material 54.5 %, action 65.2 %; blind13b subject 92.3 %.
 #: corpus → its measures with this commit, rounded down to a whole percent
 OTHER_WRITERS = {
@@ -119,7 +119,7 @@ OTHER_WRITERS = {
     },
     "blind13d": {
         "recall": 0.97,
-        "subject": 0.81,
+        "subject": 0.82,
         "source": 0.63,
         "material": 0.58,
         "action": 0.59,
