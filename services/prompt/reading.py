@@ -1055,7 +1055,8 @@ def _framed_subject(masked: str) -> tuple[str, int, int] | None:
             break
         if chunk.start_char <= start < chunk.end_char or start <= chunk.start_char:
             root = chunk.root
-            acts = any(c.dep_ == "acl" for c in root.children)  # "a sailboat drifting": a place that moves acts
+            # "a sailboat drifting": a vehicle one can be in, moving, acts ("sand dunes rolling" are scenery)
+            acts = root.lemma_.lower() in lx.VEHICLE_PLACES and any(c.dep_ == "acl" for c in root.children)
             if (
                 root.pos_ not in ("NOUN", "PROPN")
                 or (root.lemma_.lower() in lx.PLACES and not acts)
