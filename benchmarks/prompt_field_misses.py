@@ -35,6 +35,7 @@ TUNED_ON = {
     "blind13 heldout": ROOT / "services/prompt/tests/blind13/heldout.jsonl",
     "blind13b": ROOT / "services/prompt/tests/blind13b/blind13b.jsonl",
     "blind13c": ROOT / "services/prompt/tests/blind13c/blind13c.jsonl",
+    "blind13d": ROOT / "services/prompt/tests/blind13d/blind13d.jsonl",
 }
 FIELDS = ("source", "material", "action", "subject")
 CLASSES = ("a planner", "b guide", "b' writers", "c scorer")
@@ -114,7 +115,7 @@ def main() -> None:
         print(f"\n{name}: misses by class (strict scoring: {sum(sum(c.values()) for c in counts.values())})")
         for fld in FIELDS:
             print(f"  {fld:<9}" + "".join(f"{cls:>14} {counts[fld][cls]:>3}" for cls in CLASSES))
-    print("\nall four tuned-on sets")
+    print(f"\nall {len(corpora)} tuned-on sets")
     for fld in FIELDS:
         print(f"  {fld:<9}" + "".join(f"{cls:>14} {totals[fld][cls]:>3}" for cls in CLASSES))
 

