@@ -271,8 +271,11 @@ _MINUTES = {"half a": 30.0, "one": 60.0, "a": 60.0, "two": 120.0}
 
 def stated_duration(text: str) -> float | None:
     """The clip length a prompt asks for in words ("make 12 second video", "30s spot", "Nine seconds total")."""
-    latest = latest_stated_second(text) or 0.0
+    times = listed_times(text, find_times(text))
+    latest = max((t.seconds for t in times if t.seconds is not None), default=0.0)
     for m in _DURATION.finditer(text):
+        if any(t.seconds is not None and t.start < m.end() and m.start() < t.end for t in times):
+            continue  # "at 1s, 2s, 3s": a listed time, not the clip's length
         value = number(_group(m, "n", "n2", "n3", "n4", "n5") or "")
         # a bare "…, 8 sec." or "15s airline spot" is a length only when no stated time lies past it
         if value and (value >= latest or not _group(m, "n4", "n5")):
@@ -286,6 +289,55 @@ def stated_duration(text: str) -> float | None:
 
 
 def latest_stated_second(text: str) -> float | None:
-    """The latest absolute time the text states ("at 6 seconds" → 6.0), or None."""
-    times = [t.seconds for t in find_times(text) if t.seconds is not None]
+    """The latest absolute time the text states ("at 6 seconds" → 6.0, "at 1s, 2s, 3s" → 3.0), or None."""
+    times = [t.seconds for t in listed_times(text, find_times(text)) if t.seconds is not None]
     return max(times) if times else None
+
+
+# one more time of a list: ", 2s", " and 4 seconds", ", and on 6 second", ", 3" (its unit comes later)
+_LIST_ITEM = re.compile(
+    r"(?P<join>\s*(?:,\s*(?:and\s+)?|and\s+|&\s*))(?:(?:at|on)\s+)?(?P<n>\d+(?:\.\d+)?|[a-z]+(?:[ -][a-z]+)??)"
+    r"(?P<unit>\s*-?\s*(?:s|sec|secs|second|seconds)\b)?",
+    re.IGNORECASE,
+)
+# what makes a number after a list a length or an offset, not one more time: "at 3s, 5s long", "2s later"
+_NOT_A_LISTED_TIME = re.compile(
+    r"^\s*(?:long|total|max|in all|in total|later|after|before|in\b|into|of\b|clip|video|vid|spot|ad\b|reel|"
+    r"shot|scene|film|cut|loop|commercial|teaser|promo)",
+    re.IGNORECASE,
+)
+
+
+def listed_times(text: str, times: list[TimePhrase]) -> list[TimePhrase]:
+    """A list of times after one stated time, "at 1s, 2s, 3s", "at 2s and 4s", "at 1, 2 and 3 seconds", as one
+    time phrase per item: each is the same sound once more (labelling guide: one cue per time). A comma alone
+    joins an item only in a list of three or more, or ahead of an "and", since "at 3s, 5s long" or "at 4s, 8s
+    clip" ends on the clip's length; the times rise, and an item with its own unit or a unit at the list's end
+    is a time. The count phrase the shared grammar reads for "1, 2 and 3 seconds" gives way to the items."""
+    extra: list[TimePhrase] = []
+    for phrase in times:
+        if phrase.seconds is None or phrase.every_seconds is not None or phrase.count is not None:
+            continue
+        items: list[tuple[re.Match[str], float]] = []
+        position, last = phrase.end, phrase.seconds
+        while (m := _LIST_ITEM.match(text, position)) and (value := number(m.group("n"))) is not None:
+            if value <= last or _NOT_A_LISTED_TIME.match(text, m.end()):
+                break
+            items.append((m, value))
+            position, last = m.end(), value
+        # the list ends at its last item with a unit (a bare number after it is not a time)
+        while items and not items[-1][0].group("unit"):
+            items.pop()
+        joined_by_and = any("and" in m.group("join").lower() or "&" in m.group("join") for m, _ in items)
+        if not items or (not joined_by_and and len(items) < 2):
+            continue
+        extra += [
+            TimePhrase(m.end("join"), m.end(), text[m.end("join") : m.end()], seconds=v)
+            for m, v in items
+            if all(t.start != m.end("join") for t in extra)
+        ]
+    if not extra:
+        return times
+    spans = [(t.start, t.end) for t in extra]
+    kept = [t for t in times if not any(t.start < b and a < t.end for a, b in spans)]
+    return sorted([*kept, *extra], key=lambda t: t.start)

@@ -207,6 +207,8 @@ def test_words_that_make_no_sound_make_no_cue(prompt: str) -> None:
         ("A hammer strikes the anvil on 1 second and 3 second. 5 second clip.", [1.0, 3.0]),
         # a number after the list is the clip's length, not one more time
         ("A taxi honks at 3s, 5s long", [3.0]),
+        # with no length stated, ", 2s," is one more time, not the clip's length: the clip holds the last cue
+        ("a woodpecker taps at 1s, 2s, 3s", [1.0, 2.0, 3.0]),
     ],
 )
 def test_a_list_of_times_is_one_cue_per_time(prompt: str, times: list[float]) -> None:
