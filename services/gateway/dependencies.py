@@ -10,11 +10,13 @@ import functools
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
+from fastapi.dependencies.models import Dependant
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from cinemesh.gateway.jobs import JobsApi
 from cinemesh.gateway.watch import JobWatchHub
+from cinemesh.runtime.errors import InvalidArgument
 from cinemesh.runtime.jobstore import Account
 
 #: The canonical UUID the server issues for jobs, videos and characters; documented in the OpenAPI paths and
@@ -52,3 +54,25 @@ async def _watcher(jobs: Jobs, credentials: Bearer) -> Account:
 
 Caller = Annotated[Account, Security(_caller)]
 Watcher = Annotated[Account, Security(_watcher)]
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    """The query parameters a route takes, its dependencies' included."""
+    names = {parameter.alias for parameter in dependant.query_params}
+    for dependency in dependant.dependencies:
+        names |= _query_names(dependency)
+    return names
+
+
+def only_known_query_parameters(request: Request) -> None:
+    """Refuses a query parameter the route does not take, as the OpenAI API does: a misspelt `limt=20` is an
+    error the caller sees, not a default silently applied."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    known = _query_names(dependant)
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        takes = ", ".join(sorted(known)) or "no query parameters"
+        raise InvalidArgument("query", f"unknown parameter {', '.join(map(repr, unknown))}; this route takes {takes}")

@@ -25,7 +25,7 @@ from http import HTTPStatus
 from typing import Annotated, Any
 
 import grpc
-from fastapi import APIRouter, FastAPI, Path, Request
+from fastapi import APIRouter, Depends, FastAPI, Path, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response, StreamingResponse
@@ -39,7 +39,7 @@ from starlette.types import Message as AsgiMessage
 
 from cinemesh.gateway import videos_http
 from cinemesh.gateway.characters import CharactersApi
-from cinemesh.gateway.dependencies import UUID_PATTERN, Caller, Hub, Jobs, Watcher
+from cinemesh.gateway.dependencies import UUID_PATTERN, Caller, Hub, Jobs, Watcher, only_known_query_parameters
 from cinemesh.gateway.jobs import JobsApi
 from cinemesh.gateway.openapi import REF_PREFIX, proto_schemas
 from cinemesh.gateway.videos import VideosApi
@@ -375,6 +375,7 @@ def create_app(
         docs_url="/docs",
         redoc_url=None,
         redirect_slashes=False,  # an API answers `/v1/jobs/` with a 404, not a redirect built from the Host header
+        dependencies=[Depends(only_known_query_parameters)],
         exception_handlers={
             CinemeshError: _domain_error,
             HTTPException: _http_error,

@@ -21,14 +21,14 @@ from cinemesh.lipsync.watermark import Watermark
 from cinemesh.runtime.errors import FailedPrecondition
 
 AAC_FRAME = 1024
-BATCH = 16
+BATCH = 16  # frames decoded before their mouths are redrawn: one model request per batch
 #: The spritesheet: at most this many evenly spaced frames in a grid this many columns wide, each this wide.
 SPRITE_FRAMES = 25
 SPRITE_COLUMNS = 5
 SPRITE_WIDTH = 160
 #: The thumbnail is the frame at this fraction of the clip (past any fade-in), at most this wide.
 THUMBNAIL_AT = 1 / 3
-THUMBNAIL_WIDTH = 640  # frames decoded before their mouths are redrawn: one model request per batch
+THUMBNAIL_WIDTH = 640
 
 #: Redraws in place the mouths of frames [first, first + len(frames)) of the video.
 Redraw = Callable[[int, list[np.ndarray]], None]

@@ -76,13 +76,15 @@ def test_installed_packages_per_target(targets: dict[str, Target]) -> None:
         assert set(heavy) == ALLOWED_HEAVY[name], (name, heavy)
         # Only the S3 filesystem is not installed on the test machines; everything else was followed.
         assert resolution.unresolved <= {"s3fs"}, resolution.unresolved
-    # The gateway's environment is a small fraction of a model stage's.
-    assert sizes["gateway"] * 5 < sizes["video"], sizes
+    # The gateway's environment is a small fraction of a model stage's (about a fifth since the Videos API gave it
+    # PyAV, numpy and Pillow to stitch extensions and check reference images; a seventh before).
+    assert sizes["gateway"] * 4 < sizes["video"], sizes
 
 
 def test_the_gateway_image_carries_no_torch_dlib_or_ray(targets: dict[str, Target]) -> None:
     installed = resolve(targets["gateway"].extras).distributions
-    assert not installed & {"torch", "dlib-bin", "ray", "spacy", "numpy", "scipy", "av"}, sorted(installed)
+    # PyAV and numpy are there for the Videos API's stitching; no model stack is.
+    assert not installed & {"torch", "dlib-bin", "ray", "spacy", "scipy", "piper-tts", "c2pa-python"}, sorted(installed)
 
 
 def test_all_is_every_extra_make_install_and_ci_install_it() -> None:
