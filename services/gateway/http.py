@@ -42,6 +42,7 @@ from cinemesh.gateway.characters import CharactersApi
 from cinemesh.gateway.dependencies import UUID_PATTERN, Caller, Hub, Jobs, Watcher, only_known_query_parameters
 from cinemesh.gateway.jobs import JobsApi
 from cinemesh.gateway.openapi import REF_PREFIX, proto_schemas
+from cinemesh.gateway.sse import HEARTBEAT_SECONDS, event_stream
 from cinemesh.gateway.videos import VideosApi
 from cinemesh.gateway.watch import JobWatchHub
 from cinemesh.gateway.webhooks import WebhooksApi
@@ -52,7 +53,6 @@ from cinemesh.v1 import gateway_pb2
 #: Largest request body accepted (a SubmitJobRequest with a long storyboard is a few KiB).
 MAX_BODY_BYTES = 64 * 1024
 #: An SSE comment this often keeps an idle progress stream open through proxies.
-HEARTBEAT_SECONDS = 15.0
 HTTP_STATUS = {
     grpc.StatusCode.INVALID_ARGUMENT: HTTPStatus.BAD_REQUEST,
     grpc.StatusCode.FAILED_PRECONDITION: HTTPStatus.BAD_REQUEST,
@@ -305,7 +305,7 @@ async def job_events(job_id: JobId, hub: Hub, caller: Watcher) -> StreamingRespo
     updates = hub.watch(caller, job_id)
     first = await anext(updates)  # NOT_FOUND surfaces here, before the stream starts
     return StreamingResponse(
-        _sse(first, updates),
+        event_stream(first, updates, _event),
         media_type="text/event-stream",
         headers={"cache-control": "no-cache", "x-accel-buffering": "no"},
     )
@@ -434,31 +434,6 @@ async def _stream_chunks(
         chunks.close()  # closes the artifact file of a client that left
 
 
-def _event(update: gateway_pb2.WatchJobResponse) -> str:
+async def _event(update: gateway_pb2.WatchJobResponse) -> str:
     data = json_format.MessageToDict(update, always_print_fields_with_no_presence=True)
     return f"event: progress\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
-
-
-async def _sse(
-    first: gateway_pb2.WatchJobResponse, updates: AsyncIterator[gateway_pb2.WatchJobResponse]
-) -> AsyncIterator[str]:
-    """Server-sent events of the hub's updates, with a heartbeat comment while none comes.
-
-    The next update is awaited in a task of its own, so that a heartbeat does not cancel the watch; the
-    hub's stream ends after the terminal update.
-    """
-    yield _event(first)
-    pending = asyncio.ensure_future(anext(updates, None))
-    try:
-        while True:
-            done, _ = await asyncio.wait({pending}, timeout=HEARTBEAT_SECONDS)
-            if not done:
-                yield ": heartbeat\n\n"
-                continue
-            update = pending.result()
-            if update is None:
-                return
-            yield _event(update)
-            pending = asyncio.ensure_future(anext(updates, None))
-    finally:
-        pending.cancel()  # a client that left: the hub forgets its watcher

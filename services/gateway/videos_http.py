@@ -20,9 +20,9 @@ raises its own typed exceptions; the mapping is in `openai_error`, the one place
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
+import functools
 import json
 import math
 from collections.abc import AsyncIterator, Callable, Coroutine, Generator
@@ -42,6 +42,7 @@ from starlette.exceptions import HTTPException
 from cinemesh.gateway.characters import MAX_RECORDING_BYTES, CharactersApi
 from cinemesh.gateway.dependencies import UUID_PATTERN, Bearer, Caller, Hub, Watcher
 from cinemesh.gateway.openapi import REF_PREFIX
+from cinemesh.gateway.sse import HEARTBEAT_SECONDS, event_stream
 from cinemesh.gateway.videos import MAX_REFERENCE_BYTES, CreateVideo, VideosApi
 from cinemesh.runtime.errors import CinemeshError, InvalidArgument, RateLimited, ResourceExhausted, Unavailable
 from cinemesh.runtime.jobstore import Account
@@ -50,7 +51,6 @@ from cinemesh.v1 import common_pb2
 #: Request bodies under this prefix may carry uploads (an `input_reference` image) up to this size.
 UPLOAD_PREFIX = "/v1/videos"
 MAX_UPLOAD_BYTES = max(MAX_REFERENCE_BYTES, MAX_RECORDING_BYTES) + 64 * 1024
-HEARTBEAT_SECONDS = 15.0
 _STATUS = {
     grpc.StatusCode.INVALID_ARGUMENT: HTTPStatus.BAD_REQUEST,
     grpc.StatusCode.FAILED_PRECONDITION: HTTPStatus.BAD_REQUEST,
@@ -561,7 +561,7 @@ async def video_events(video_id: VideoId, videos: Videos, hub: Hub, caller: Watc
     updates = hub.watch(caller, video_id)
     first = await anext(updates)
     return StreamingResponse(
-        _sse(videos, caller, video_id, first, updates),
+        event_stream(first, updates, functools.partial(_event, videos, caller, video_id)),
         media_type="text/event-stream",
         headers={"cache-control": "no-cache", "x-accel-buffering": "no"},
     )
@@ -577,23 +577,3 @@ async def _event(videos: VideosApi, caller: Account, video_id: str, update: Any)
         "eta_seconds": update.eta_seconds,
     }
     return f"event: progress\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
-
-
-async def _sse(
-    videos: VideosApi, caller: Account, video_id: str, first: Any, updates: AsyncIterator[Any]
-) -> AsyncIterator[str]:
-    yield await _event(videos, caller, video_id, first)
-    pending = asyncio.ensure_future(anext(updates, None))
-    try:
-        while True:
-            done, _ = await asyncio.wait({pending}, timeout=HEARTBEAT_SECONDS)
-            if not done:
-                yield ": heartbeat\n\n"
-                continue
-            update = pending.result()
-            if update is None:
-                return
-            yield await _event(videos, caller, video_id, update)
-            pending = asyncio.ensure_future(anext(updates, None))
-    finally:
-        pending.cancel()

@@ -97,9 +97,7 @@ def test_all_is_every_extra_make_install_and_ci_install_it() -> None:
 def _check_imports(what: str, entries: list[str], target: Target) -> None:
     installed = resolve(target.extras).distributions
     missing = {
-        top: sorted(users)
-        for top, users in imports_reached(entries).items()
-        if not distributions_of(top) & installed
+        top: sorted(users) for top, users in imports_reached(entries).items() if not distributions_of(top) & installed
     }
     assert not missing, f"{what} (image target {target.name!r}) imports what its image does not install: {missing}"
 

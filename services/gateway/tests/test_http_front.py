@@ -14,7 +14,7 @@ import pytest
 import requests
 from support import job_store
 
-from cinemesh.gateway import http
+from cinemesh.gateway import sse
 from cinemesh.gateway.http import create_app
 from cinemesh.gateway.httpserver import HttpFront
 from cinemesh.gateway.jobs import JobsApi
@@ -102,7 +102,7 @@ def test_a_client_that_leaves_is_forgotten_by_the_hub(front) -> None:  # type: i
 
 def test_a_quiet_stream_gets_heartbeats_and_ends_with_the_terminal_state(front, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     store, hub, base, _ = front
-    monkeypatch.setattr(http, "HEARTBEAT_SECONDS", 0.2)
+    monkeypatch.setattr(sse, "HEARTBEAT_SECONDS", 0.2)
     _job(store, JOB_02)
     with requests.get(f"{base}/v1/jobs/{JOB_02}/events", headers=AUTH, stream=True, timeout=5) as stream:
         lines = stream.iter_lines(decode_unicode=True)
