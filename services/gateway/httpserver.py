@@ -10,6 +10,11 @@ leaves the send buffer full for as long; and it answers malformed requests (a
 negative content-length, a bad request line) with a JSON error body like every
 other error of the front.
 
+Every close the front makes is a lingering close (`_LingeringTransport`): the answer goes out with a FIN, and
+what the client still sends is read and dropped for `LINGER_SECONDS`. A socket closed with unread input, or
+that receives input after it closed, answers with a reset, and a client whose reset arrives before it has
+read the answer (a slowloris still dripping when its 408 goes out) loses the answer.
+
 With a certificate configured (`CINEMESH_TLS_CERT_FILE`/`_KEY_FILE`, the gRPC server's) the
 front serves HTTPS; it never asks clients for certificates (it is the public API).
 """
@@ -35,6 +40,8 @@ log = logging.getLogger(__name__)
 
 #: Seconds an idle kept-alive connection stays open.
 KEEPALIVE_SECONDS = 5
+#: Seconds a closing connection keeps reading (and dropping) what the client still sends, after its FIN.
+LINGER_SECONDS = 2.0
 
 
 def _raw_response(status: HTTPStatus, code: str, message: str) -> bytes:
@@ -46,6 +53,34 @@ def _raw_response(status: HTTPStatus, code: str, message: str) -> bytes:
         "connection: close\r\n\r\n"
     )
     return head.encode() + body
+
+
+class _LingeringTransport:
+    """A transport whose `close` half-closes (FIN once the answer is flushed) and reads on until the client
+    closes or `LINGER_SECONDS` pass; every other call goes to the real transport. TLS cannot half-close, so
+    there `close` is the real one."""
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self.lingering = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+    def is_closing(self) -> bool:
+        return self.lingering or self._transport.is_closing()
+
+    def close(self) -> None:
+        if self.is_closing():
+            return
+        if not self._transport.can_write_eof():
+            self._transport.close()
+            return
+        self.lingering = True
+        self._transport.resume_reading()  # uvicorn may have paused it; the point is to read what still comes
+        self._transport.write_eof()
+        self._loop.call_later(LINGER_SECONDS, self._transport.close)
 
 
 class _GuardedH11Protocol(H11Protocol):
@@ -83,10 +118,13 @@ class _GuardedH11Protocol(H11Protocol):
             self._head_timer = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
+        self._lingering_transport = _LingeringTransport(transport, asyncio.get_running_loop())
+        super().connection_made(self._lingering_transport)  # type: ignore[arg-type]
         self._arm_head_timer()
 
     def data_received(self, data: bytes) -> None:
+        if self._lingering_transport.lingering:
+            return  # the answer is out: what a client still sends is dropped
         if self._head_timer is None and self._awaiting_head():
             self._arm_head_timer()  # the first bytes of the next request on a kept-alive connection
         super().data_received(data)

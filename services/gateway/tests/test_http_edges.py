@@ -110,3 +110,22 @@ def test_a_client_sending_its_head_a_byte_at_a_time_is_cut_off_within_the_timeou
     assert status == 408 and body["code"] == "DEADLINE_EXCEEDED", answer
     # The same request sent at once is answered.
     assert requests.get(f"{base}/healthz", timeout=5).status_code == 200
+
+
+@pytest.mark.parametrize("request_head", [b"GET /healthz HTTP/1.1\r\nhost: x\r\n", b""], ids=["half-a-head", "silent"])
+def test_a_client_still_sending_after_the_408_gets_no_reset(front: tuple[str, Keyring], request_head: bytes) -> None:
+    """The front closes a timed-out connection lingering: it sends its answer and a FIN, then reads and drops
+    what the client still sends for a while. Closing at once would answer those bytes (or any unread before the
+    close) with a reset, and a client whose reset arrives before it has read the 408 loses the answer."""
+    base, _ = front
+    port = int(base.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT + 10) as conn:
+        conn.sendall(request_head)
+        answer = b""
+        while chunk := conn.recv(65536):  # the 408, then the server's FIN
+            answer += chunk
+        assert _status_of(answer)[0] == 408, answer
+        for _ in range(4):  # a slow client's next drips, sent after the answer and the FIN
+            conn.sendall(b"x-a: b\r\n")
+            time.sleep(0.05)
+        assert conn.recv(65536) == b""
