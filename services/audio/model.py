@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import wave
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from cinemesh.audio import soundtrack
+from cinemesh.audio import soundtrack, sources
 from cinemesh.audio.backends import foley_backend, speech_backend
 from cinemesh.audio.speech import SAMPLE_RATE, Speaker
-from cinemesh.runtime.artifacts import AUDIO_RENDER, STEM_RENDER, ArtifactStore, job_key
+from cinemesh.runtime import projections
+from cinemesh.runtime.artifacts import AUDIO_RENDER, AUDIO_SOURCE, STEM_RENDER, ArtifactStore, job_key
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import InvalidArgument
 from cinemesh.runtime.ids import checked_uuid
@@ -66,7 +68,7 @@ class AudioModel:
                 sample_count=samples,
                 timeline=timeline,
             )
-        rendered = soundtrack.render(request.plan, self.speaker, self._target_lufs, self._foley, request.cast)
+        rendered = soundtrack.mix_sources(request.plan, self._sources(request), self._target_lufs)
         timeline = rendered.timeline
         for name in STEMS:
             stem_key = job_key(request.job_id, STEM_RENDER.format(name))
@@ -80,4 +82,33 @@ class AudioModel:
             write_wav(path, rendered.master)
         return audio_pb2.RenderAudioResponse(
             audio=result[0], sample_rate=SAMPLE_RATE, sample_count=rendered.master.shape[1], timeline=timeline
+        )
+
+    def _sources(self, request: audio_pb2.RenderAudioRequest) -> soundtrack.Sources:
+        """Each source from the job's folder when it was rendered from this plan's projection (a redelivery after
+        a crash mid-render, or a remix's copy), else rendered and stored there before the mix."""
+        plan, cast = request.plan, request.cast
+        renderers: dict[str, Callable[[], sources.Source]] = {
+            "dialogue": lambda: soundtrack.render_dialogue(plan, self.speaker, cast),
+            "effects": lambda: soundtrack.render_effects(plan, self._foley),
+            "ambience": lambda: soundtrack.render_ambience(plan),
+            "music": lambda: soundtrack.render_music(plan),
+        }
+        found: dict[str, sources.Source] = {}
+        for name, projection in projections.audio_projections(plan, cast).items():
+            stamp, key = projections.digest(projection), job_key(request.job_id, AUDIO_SOURCE.format(name))
+            if self._artifacts.exists(key):
+                with self._artifacts.local_copy(self._artifacts.url_for(key)) as path:
+                    kept = sources.load(path, name, stamp)
+                if kept is not None:
+                    found[name] = kept
+                    continue
+            found[name] = renderers[name]()
+            with self._artifacts.writer(key, "application/x-npz") as (path, _):
+                sources.save(path, stamp, found[name])
+        return soundtrack.Sources(
+            dialogue=found["dialogue"],  # type: ignore[arg-type]
+            effects=found["effects"],  # type: ignore[arg-type]
+            ambience=found["ambience"],  # type: ignore[arg-type]
+            music=found["music"],  # type: ignore[arg-type]
         )

@@ -20,7 +20,7 @@ from cinemesh.audio.backends import FoleyBackend, ProceduralFoley
 from cinemesh.audio.levels import effect_levels
 from cinemesh.audio.speech import SAMPLE_RATE, Speaker
 from cinemesh.audio.voices import voices_for
-from cinemesh.runtime import loudness
+from cinemesh.runtime import loudness, projections
 from cinemesh.v1 import common_pb2
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,35 @@ class Soundtrack:
     timeline: common_pb2.AudioTimeline
 
 
+@dataclass
+class SpokenDialogue:
+    """The dialogue source: every line spoken in its room at its time, and where its phonemes fall."""
+
+    audio: np.ndarray  # (samples,) mono
+    lines: list[common_pb2.SpokenLine]
+
+
+@dataclass
+class EffectClip:
+    """One cue's sound in its room, at the effects' gain; its level over the mix is set when mixing."""
+
+    cue_index: int
+    start: int  # onset sample
+    clip: np.ndarray  # mono
+    sound_samples: int  # length of the sound before its room (the timeline's duration)
+
+
+@dataclass
+class Sources:
+    """What the four stems are mixed from. Each is rendered from its own part of the plan
+    (`cinemesh.runtime.projections.audio_projections`), so each can be kept while another changes."""
+
+    dialogue: SpokenDialogue
+    effects: list[EffectClip]  # in onset order
+    ambience: np.ndarray  # (2, samples)
+    music: music.MusicBed
+
+
 def sample_count(frame_count: int, fps: int) -> int:
     """Audio sample frames that last exactly `frame_count` video frames."""
     return frame_count * SAMPLE_RATE // fps
@@ -59,13 +88,6 @@ def _scene_of(plan: common_pb2.ScenePlan, index: int) -> common_pb2.Scene:
     return plan.scenes[index] if index < len(plan.scenes) else plan.scenes[-1]
 
 
-def _cue_text(plan: common_pb2.ScenePlan, cue) -> str:  # type: ignore[no-untyped-def]
-    """The words of the prompt that asked for the cue ("a glass shatters on the tile floor")."""
-    scene = _scene_of(plan, cue.scene_index)
-    spans = cue.source.spans
-    return scene.prompt[spans[0].start : spans[0].end] if spans else ""
-
-
 def render(
     plan: common_pb2.ScenePlan,
     speaker: Speaker,
@@ -73,13 +95,24 @@ def render(
     effects_backend: FoleyBackend | None = None,
     cast: Sequence[common_pb2.CastMember] = (),
 ) -> Soundtrack:
+    sources = Sources(
+        dialogue=render_dialogue(plan, speaker, cast),
+        effects=render_effects(plan, effects_backend or ProceduralFoley()),
+        ambience=render_ambience(plan),
+        music=render_music(plan),
+    )
+    return mix_sources(plan, sources, target_lufs)
+
+
+def render_dialogue(
+    plan: common_pb2.ScenePlan, speaker: Speaker, cast: Sequence[common_pb2.CastMember] = ()
+) -> SpokenDialogue:
     fmt = plan.format
     n = sample_count(fmt.frame_count, fmt.fps)
     seconds = n / SAMPLE_RATE
     seed = plan.seed
-    timeline = common_pb2.AudioTimeline()
-
     dialogue = np.zeros(n, np.float32)
+    lines: list[common_pb2.SpokenLine] = []
     voices = voices_for(plan.characters, cast)
     for index, line in enumerate(plan.dialogue):
         voice = voices.get(line.character_id, voices["narrator"])
@@ -110,8 +143,13 @@ def render(
             placed.phonemes.add(
                 phoneme=ph.symbol, start_seconds=begin + ph.start, end_seconds=min(seconds, begin + ph.end)
             )
-        timeline.lines.append(placed)
+        lines.append(placed)
+    return SpokenDialogue(dialogue, lines)
 
+
+def render_ambience(plan: common_pb2.ScenePlan) -> np.ndarray:
+    fmt = plan.format
+    n = sample_count(fmt.frame_count, fmt.fps)
     ambience = np.zeros((2, n), np.float32)
     for bed in plan.ambience:
         scene = _scene_of(plan, bed.scene_index)
@@ -119,21 +157,48 @@ def render(
         b = min(n, round(scene.end_frame / fmt.fps * SAMPLE_RATE))
         fade = min(int(CROSSFADE_SECONDS * SAMPLE_RATE), (b - a) // 2)
         for channel in range(2):
-            layer = beds.render(bed.kind, b - a, seed * 7 + channel)
+            layer = beds.render(bed.kind, b - a, plan.seed * 7 + channel)
             envelope = np.ones(b - a, np.float32)
             if fade:
                 envelope[:fade] = np.linspace(0, 1, fade) if a > 0 else 1.0
                 envelope[-fade:] = np.linspace(1, 0, fade) if b < n else 1.0
             ambience[channel, a:b] += layer * envelope
+    return ambience
 
+
+def render_music(plan: common_pb2.ScenePlan) -> music.MusicBed:
+    fmt = plan.format
     cuts = [frame / fmt.fps for frame in plan.cut_frames]
-    bed_music = music.render(plan.music, n, seed, cuts)
+    return music.render(plan.music, sample_count(fmt.frame_count, fmt.fps), plan.seed, cuts)
+
+
+def render_effects(plan: common_pb2.ScenePlan, backend: FoleyBackend) -> list[EffectClip]:
+    """Each cue's sound in its scene's room, onset on its cue sample, in onset order."""
+    seed = plan.seed
+    clips = []
+    for index in sorted(range(len(plan.sound_cues)), key=lambda i: plan.sound_cues[i].time_seconds):
+        cue = plan.sound_cues[index]
+        sound = backend.render(cue, seed * 1000 + index, projections.cue_words(plan, cue))
+        room = _scene_of(plan, cue.scene_index).acoustics
+        wet = acoustics.apply(sound, room, seed + 500 + index) * EFFECTS_GAIN
+        clips.append(EffectClip(index, round(cue.time_seconds * SAMPLE_RATE), wet, len(sound)))
+    return clips
+
+
+def mix_sources(plan: common_pb2.ScenePlan, sources: Sources, target_lufs: float) -> Soundtrack:
+    """The stems and the master from the sources: music ducked under speech, each effect at its level over what
+    plays before it, music and ambience ducked under the effects, loudness-normalised."""
+    fmt = plan.format
+    n = sample_count(fmt.frame_count, fmt.fps)
+    timeline = common_pb2.AudioTimeline()
+    timeline.lines.extend(sources.dialogue.lines)
+    dialogue, ambience, bed_music = sources.dialogue.audio, sources.ambience, sources.music
     music_under_speech = mix.duck(bed_music.audio, dialogue, DIALOGUE_DUCK_DB)
     timeline.beat_seconds.extend(bed_music.beats)
     timeline.tempo_bpm = bed_music.tempo_bpm
 
     bed = dialogue * DIALOGUE_GAIN + (ambience * AMBIENCE_GAIN + music_under_speech * MUSIC_GAIN).mean(axis=0)
-    placed = _effects(plan, effects_backend or ProceduralFoley(), bed, n, timeline)
+    placed = _effects(plan, sources.effects, bed, n, timeline)
     # The master's limiter can shave an effect's peak below its level: raise what fell short and master again.
     for _ in range(LEVEL_PASSES):
         effects = np.zeros(n, np.float32)
@@ -192,30 +257,25 @@ class _PlacedEffect:
 
 def _effects(
     plan: common_pb2.ScenePlan,
-    backend: FoleyBackend,
+    clips: list[EffectClip],
     bed: np.ndarray,
     n: int,
     timeline: common_pb2.AudioTimeline,
 ) -> list[_PlacedEffect]:
-    """Each cue's sound, in its scene's room, onset on its cue sample, at its kind's level over what plays
-    before it (`bed` plus the effects before it)."""
+    """Each effect at its kind's level over what plays before it (`bed` plus the effects before it)."""
     effects = np.zeros(n, np.float32)
     placed: list[_PlacedEffect] = []
     levels = effect_levels()
-    seed = plan.seed
-    for index in sorted(range(len(plan.sound_cues)), key=lambda i: plan.sound_cues[i].time_seconds):
-        cue = plan.sound_cues[index]
-        text = _cue_text(plan, cue)
-        clip = backend.render(cue, seed * 1000 + index, text)
-        room = _scene_of(plan, cue.scene_index).acoustics
-        wet = acoustics.apply(clip, room, seed + 500 + index) * EFFECTS_GAIN
-        start = round(cue.time_seconds * SAMPLE_RATE)
-        target = levels.target_db(cue, text)
-        leveled = (wet * levels.gain(wet, bed + effects, start, target)).astype(np.float32)
-        _place(effects, leveled, start)
-        placed.append(_PlacedEffect(start, leveled, target))
+    for effect in clips:
+        cue = plan.sound_cues[effect.cue_index]
+        target = levels.target_db(cue, projections.cue_words(plan, cue))
+        leveled = (effect.clip * levels.gain(effect.clip, bed + effects, effect.start, target)).astype(np.float32)
+        _place(effects, leveled, effect.start)
+        placed.append(_PlacedEffect(effect.start, leveled, target))
         timeline.effects.add(
-            cue_index=index, onset_seconds=start / SAMPLE_RATE, duration_seconds=min(len(clip), n - start) / SAMPLE_RATE
+            cue_index=effect.cue_index,
+            onset_seconds=effect.start / SAMPLE_RATE,
+            duration_seconds=min(effect.sound_samples, n - effect.start) / SAMPLE_RATE,
         )
     # the timeline lists effects in cue order, as the plan does
     ordered = sorted(timeline.effects, key=lambda e: e.cue_index)

@@ -1,28 +1,48 @@
-"""What a remix keeps of its source: the audio render, when the change does not touch what is heard.
+"""What a remix keeps of its source: every render whose part of the plan the new prompt does not change.
 
-The audio stage renders from a part of the plan only: the frame format and seed, the scenes' frames and rooms, the
-characters who speak, the lines, the sound cues (with the words that asked for them), the ambience, the music and
-the cut frames it fits the beat to. `audio_projection` is that part, with the prompt positions (spans) left out, so
-a remix whose new prompt changes only what is seen projects to the same thing. Then the source's master, stems and
-timeline are copied to the remix's folder before its job is submitted: the audio stage finds them there and does
-not render again (as on a redelivery), and lipsync redraws the mouths on the new pictures against the same voice.
+A remix renders its source again with a new prompt, under the same seed, size and cast. Each render is made from a
+part of the plan only, its projection (`cinemesh.runtime.projections`): the video stage's pictures, and the audio
+stage's four sources, the dialogue (each line spoken in its room), the effects (each cue's sound in its room), the
+ambience beds and the music bed. Before the remix is submitted, the renders whose projection is unchanged are
+copied from the source's folder to the remix's:
+
+- the pictures (`video.mp4` and the face tracks and visible events beside it, the tracks last): the video stage
+  finds them there and does not render again, as on a redelivery; lipsync then redraws the mouths for the remix's
+  voice. Only with the embedded renderer, the deterministic one; a diffusion model's frames are not reproducible.
+- each unchanged audio source (`audio.sources/<name>.npz`, stamped with its projection): the audio stage renders
+  only the sources that are missing or stamped for another plan (or cameo voice), then mixes all four again, since
+  ducking, each effect's level over what plays before it and the master's loudness depend on every source.
+- when all four are unchanged, the whole audio render too (master, stems, timeline; the master last), which the
+  audio stage does not even mix again.
+
+So a change only seen (a kite's colour) keeps the audio; a changed line keeps the pictures, the effects, the
+ambience and the music and renders the dialogue and the mix (and lipsync the mouths); a changed cue keeps the
+dialogue, the ambience and the music (its pictures are rendered again: a cue can be drawn). The remix records what
+it kept (`videos.reused`: "video", "audio" or source names, comma-separated) and
+`cinemesh_remix_reused_total{artifact}` counts it.
 
 Both plans come from the prompt service's ParsePrompt, the planner the prompt stage itself runs. Only the rules
-planner is deterministic; with another planner backend no stem is reused (the stage could plan differently).
+planner is deterministic; with another planner backend nothing is reused (the stage could plan differently).
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from typing import Any
 
 import grpc
-from google.protobuf import json_format
 
-from cinemesh.runtime.artifacts import AUDIO_RENDER, STEM_RENDER, ArtifactStore, job_key
+from cinemesh.runtime.artifacts import (
+    AUDIO_RENDER,
+    AUDIO_SOURCE,
+    STEM_RENDER,
+    VIDEO_RENDER,
+    VIDEO_TRACKS,
+    ArtifactStore,
+    job_key,
+)
 from cinemesh.runtime.config import TlsFiles
 from cinemesh.runtime.jobstore import JobRecord
+from cinemesh.runtime.projections import AUDIO_SOURCES, audio_projections, video_projection
 from cinemesh.runtime.specs import TIER_ENUMS
 from cinemesh.runtime.tls import open_channel
 from cinemesh.v1 import common_pb2, prompt_pb2, prompt_pb2_grpc
@@ -30,56 +50,13 @@ from cinemesh.v1 import common_pb2, prompt_pb2, prompt_pb2_grpc
 log = logging.getLogger(__name__)
 
 AUDIO_TIMELINE = "audio.timeline.pb"
-#: The stems the audio stage writes beside its master (see cinemesh.audio.model.STEMS via the timeline's refs).
 _PARSE_TIMEOUT_SECONDS = 20.0
-
-
-def _without_spans(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _without_spans(v) for k, v in value.items() if k not in ("source", "spans")}
-    if isinstance(value, list):
-        return [_without_spans(v) for v in value]
-    return value
-
-
-def audio_projection(plan: common_pb2.ScenePlan) -> str:
-    """The part of a plan the audio stage renders from, as canonical JSON (prompt positions left out)."""
-
-    def as_dict(message: Any) -> Any:
-        return json_format.MessageToDict(message, preserving_proto_field_name=True)
-
-    cues = []
-    for cue in plan.sound_cues:
-        scene = plan.scenes[min(cue.scene_index, len(plan.scenes) - 1)] if plan.scenes else None
-        spans = cue.source.spans
-        words = scene.prompt[spans[0].start : spans[0].end] if scene is not None and spans else ""
-        cues.append({"cue": as_dict(cue), "words": words})
-    projection = {
-        "fps": plan.format.fps,
-        "frame_count": plan.format.frame_count,
-        "seed": plan.seed,
-        "scenes": [
-            {
-                "start": s.start_frame,
-                "end": s.end_frame,
-                "acoustics": as_dict(s.acoustics),
-                "cast": list(s.character_ids),
-            }
-            for s in plan.scenes
-        ],
-        "characters": [{"id": c.id, "handle": c.handle, "gender": c.gender} for c in plan.characters],
-        "mentions": list(plan.mentions),
-        "dialogue": [as_dict(line) for line in plan.dialogue],
-        "cues": cues,
-        "ambience": [as_dict(bed) for bed in plan.ambience],
-        "music": as_dict(plan.music),
-        "cut_frames": list(plan.cut_frames),
-    }
-    return json.dumps(_without_spans(projection), sort_keys=True)
+#: What `reused` names when every audio source is kept: the whole render is copied, not only its sources.
+WHOLE_AUDIO = "audio"
 
 
 class StemReuse:
-    """Decides whether a remix keeps its source's audio, and copies it."""
+    """Decides what a remix keeps of its source, and copies it."""
 
     def __init__(
         self,
@@ -88,12 +65,14 @@ class StemReuse:
         artifacts: ArtifactStore,
         tls: TlsFiles | None = None,
         service_token: str = "",
+        video_backend: str = "embedded",
     ) -> None:
         # PromptService is internal: the gateway calls it with its certificate or the service token.
         self._tls = tls
         self._service_token = service_token
         self._address = prompt_address
         self._deterministic = planner_backend == "rules"
+        self._pictures_reproducible = video_backend == "embedded"
         self._artifacts = artifacts
         self._stub: prompt_pb2_grpc.PromptServiceStub | None = None
 
@@ -104,20 +83,49 @@ class StemReuse:
         request = prompt_pb2.ParsePromptRequest(spec=spec, tier=TIER_ENUMS[tier])
         return self._stub.ParsePrompt(request, timeout=_PARSE_TIMEOUT_SECONDS).plan
 
-    def audio_unchanged(self, source: JobRecord, remix: common_pb2.GenerationSpec) -> bool:
-        """Whether the remix's plan sounds exactly like its source's (False when that cannot be told)."""
+    def unchanged(self, source: JobRecord, remix: common_pb2.GenerationSpec) -> list[str]:
+        """What the remix's plan renders exactly as its source's: "video" and the names of the audio sources (none
+        when that cannot be told)."""
         if not self._address or not self._deterministic:
-            return False
+            return []
         original = common_pb2.GenerationSpec.FromString(source.spec)
         original.seed = source.seed
         try:
-            return audio_projection(self._plan(original, source.tier)) == audio_projection(
-                self._plan(remix, source.tier)
-            )
+            before, after = self._plan(original, source.tier), self._plan(remix, source.tier)
         except grpc.RpcError as exc:
-            # Not knowing is not an error: the remix renders its sound again.
-            log.warning("remix of %s renders its audio again: the prompt service did not answer (%s)", source, exc)
+            # Not knowing is not an error: the remix renders everything again.
+            log.warning("remix of %s renders everything again: the prompt service did not answer (%s)", source, exc)
+            return []
+        kept = ["video"] if self._pictures_reproducible and video_projection(before) == video_projection(after) else []
+        sounds_before, sounds_after = audio_projections(before), audio_projections(after)
+        return kept + [name for name in AUDIO_SOURCES if sounds_before[name] == sounds_after[name]]
+
+    def copy(self, source_job_id: str, target_job_id: str, unchanged: list[str]) -> list[str]:
+        """Copies the unchanged renders the source has to the target's folder; what was copied: "video", then
+        "audio" when the whole audio render was, else the audio sources that were."""
+        copied = ["video"] if "video" in unchanged and self.copy_video(source_job_id, target_job_id) else []
+        sources = [name for name in AUDIO_SOURCES if name in unchanged]
+        copied_sources = [name for name in sources if self._copy_source(source_job_id, target_job_id, name)]
+        if len(sources) == len(AUDIO_SOURCES) and self.copy_audio(source_job_id, target_job_id):
+            return [*copied, WHOLE_AUDIO]
+        return copied + copied_sources
+
+    def copy_video(self, source_job_id: str, target_job_id: str) -> bool:
+        """Copies the source's pictures, the face tracks and events last (as the video stage writes them: both
+        there means the render landed). False (nothing copied) when the source's render is not complete."""
+        video, tracks = job_key(source_job_id, VIDEO_RENDER), job_key(source_job_id, VIDEO_TRACKS)
+        if not (self._artifacts.exists(video) and self._artifacts.exists(tracks)):
             return False
+        self._copy(video, job_key(target_job_id, VIDEO_RENDER), "video/mp4")
+        self._copy(tracks, job_key(target_job_id, VIDEO_TRACKS), "application/protobuf")
+        return True
+
+    def _copy_source(self, source_job_id: str, target_job_id: str, name: str) -> bool:
+        key = job_key(source_job_id, AUDIO_SOURCE.format(name))
+        if not self._artifacts.exists(key):
+            return False  # rendered before sources were kept
+        self._copy(key, job_key(target_job_id, AUDIO_SOURCE.format(name)), "application/x-npz")
+        return True
 
     def copy_audio(self, source_job_id: str, target_job_id: str) -> bool:
         """Copies the source's audio render into the target's folder, the timeline's stem refs moved with it.

@@ -158,7 +158,12 @@ def main() -> None:
     app.host.add_background(hub)
     settings = app.settings
     reuse = StemReuse(
-        settings.prompt_address, settings.planner_backend, app.artifacts, settings.tls, settings.service_token
+        settings.prompt_address,
+        settings.planner_backend,
+        app.artifacts,
+        settings.tls,
+        settings.service_token,
+        settings.video_backend,
     )
     videos = VideosApi(
         api, app.store, app.artifacts, settings.draft_ttl_seconds, x264_preset=settings.x264_preset, reuse=reuse

@@ -193,24 +193,30 @@ class VideosApi:
     def remix(self, account: Account, video_id: str, prompt: str) -> dict[str, Any]:
         """A completed video rendered again with a new prompt, under the same seed, size, length and tier.
 
-        When the new prompt changes nothing that is heard, the source's audio render is copied to the remix
-        before it is submitted, and the audio stage finds it there instead of rendering it again (see `reuse`).
+        The source's renders the new prompt does not change (its pictures, its audio sources) are copied to the
+        remix before it is submitted, and the stages find them there instead of rendering them again (see `reuse`).
         """
         require(account, "jobs:write")
         source = self._completed(account, video_id, "remixed")
         spec = common_pb2.GenerationSpec.FromString(source.spec)
         spec.prompt = prompt or ""
         spec.seed = source.seed
-        job_id, reused = str(uuid.uuid4()), None
-        if spec.prompt.strip() and self._reuse is not None and self._reuse.audio_unchanged(source, spec):
-            reused = "audio" if self._reuse.copy_audio(source.job_id, job_id) else None
+        job_id, reused = str(uuid.uuid4()), []
+        if spec.prompt.strip() and self._reuse is not None:
+            reused = self._reuse.copy(source.job_id, job_id, self._reuse.unchanged(source, spec))
         try:
             self._submit(account, source.tier, spec, None, job_id)
         except Exception:
-            self._delete_artifacts(job_id)  # the copied audio of a remix that was refused
+            self._delete_artifacts(job_id)  # the copied renders of a remix that was refused
             raise
+        for artifact in reused:
+            metrics.REMIX_REUSED.labels(artifact).inc()
+        log.info("remix %s of %s keeps %s", job_id, source.job_id, ", ".join(reused) or "nothing")
         self._videos.register(
-            job_id, self._model_of(source, self._videos.video(source.job_id)), remixed_from=video_id, reused=reused
+            job_id,
+            self._model_of(source, self._videos.video(source.job_id)),
+            remixed_from=video_id,
+            reused=",".join(reused) or None,
         )
         return self.retrieve(account, job_id)
 

@@ -34,6 +34,10 @@ _CHUNK = 1 << 20
 VIDEO_RENDER = "video.mp4"
 AUDIO_RENDER = "audio.wav"
 STEM_RENDER = "stems/{}.wav"
+#: What the audio stage mixes each stem from (see cinemesh.audio.sources); a remix copies those it can keep.
+AUDIO_SOURCE = "audio.sources/{}.npz"
+#: The video stage's face tracks and visible events, written after its MP4: both there means the render landed.
+VIDEO_TRACKS = "video.tracks.pb"
 #: Still previews the lipsync stage makes of the deliverable (`jobs/<job id>/final.mp4`) beside it.
 THUMBNAIL = "thumbnail.webp"
 SPRITESHEET = "spritesheet.jpg"

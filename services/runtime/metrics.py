@@ -180,6 +180,14 @@ DRAFTS_PURGED = Counter(
     "cinemesh_drafts_purged_total", "Expired drafts whose artifacts the gateway deleted (their rows are kept)."
 )
 DRAFTS_PURGED_BYTES = Counter("cinemesh_drafts_purged_bytes_total", "Bytes of artifacts deleted with expired drafts.")
+REMIX_REUSED = Counter(
+    "cinemesh_remix_reused_total",
+    "Renders a remix copied from its source instead of rendering them again: the pictures (video), the whole "
+    "audio render (audio) or one audio source (dialogue, effects, ambience, music).",
+    ["artifact"],
+)
+#: The artifact label's values (see cinemesh.gateway.reuse).
+REMIX_ARTIFACTS = ("video", "audio", "dialogue", "effects", "ambience", "music")
 DRAFTS_LIVE = Gauge(
     "cinemesh_drafts_live", "Finished videos that are drafts (not saved, not downloaded in full) and not expired yet."
 )
@@ -189,6 +197,8 @@ def init_gateway_series() -> None:
     """Exports the job and credit series of every tier at 0 (the gateway process only)."""
     for outcome in ("redriven", "failed"):
         JOBS_REDRIVEN.labels(outcome)
+    for artifact in REMIX_ARTIFACTS:
+        REMIX_REUSED.labels(artifact)
     for tier in TIERS:
         for limit in ("requests_per_second", "active_jobs"):
             RATE_LIMITED.labels(limit, tier)

@@ -14,7 +14,7 @@ import av
 import numpy as np
 
 from cinemesh.runtime import cancellation
-from cinemesh.runtime.artifacts import VIDEO_RENDER, ArtifactStore, job_key
+from cinemesh.runtime.artifacts import VIDEO_RENDER, VIDEO_TRACKS, ArtifactStore, job_key
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import InvalidArgument
 from cinemesh.runtime.ids import checked_uuid
@@ -55,8 +55,9 @@ class VideoModel:
     def __call__(self, request: video_pb2.RenderVideoRequest) -> video_pb2.RenderVideoResponse:
         validate_plan(request)
         fmt = request.plan.format
-        key, tracks_key = job_key(request.job_id, VIDEO_RENDER), job_key(request.job_id, "video.tracks.pb")
-        # A redelivered job whose render already landed is not rendered twice.
+        key, tracks_key = job_key(request.job_id, VIDEO_RENDER), job_key(request.job_id, VIDEO_TRACKS)
+        # A redelivered job whose render already landed is not rendered twice (nor a remix whose pictures were
+        # copied from its source: cinemesh.gateway.reuse).
         if self._artifacts.exists(key) and self._artifacts.exists(tracks_key):
             with self._artifacts.local_copy(self._artifacts.url_for(tracks_key)) as path:
                 response = video_pb2.RenderVideoResponse.FromString(path.read_bytes())

@@ -23,6 +23,7 @@ import torch
 import torch.nn.functional as F
 import yaml
 
+from cinemesh.runtime import projections
 from cinemesh.v1 import common_pb2
 from cinemesh.v1 import plan_pb2 as p
 from cinemesh.video import characters, events, places, subjects, world
@@ -215,8 +216,9 @@ class ShotRenderer:
     # ---------------------------------------------------------------- subject and place
 
     def _scene_prompt(self) -> str:
-        scenes = [scene for scene in self.plan.scenes if scene.index == self.shot.scene_index]
-        return scenes[0].prompt if scenes else ""
+        # without what is said in it: a line is heard, not drawn (and a remix that changes only a line keeps
+        # these pictures, see cinemesh.runtime.projections)
+        return projections.seen_prompt(self.plan, self.shot.scene_index)
 
     def _glass_at_rest(self) -> torch.Tensor | None:
         """The frame's window panes [H, W] bool as the camera sees them at rest, where the weather outside
@@ -230,14 +232,7 @@ class ShotRenderer:
     def _place_phrases(self) -> list[str]:
         """The place with the two words written before it ("snowy birch forest", "farmhouse
         kitchen"), and the subject ("the lighthouse keeper"): the words that name scenery."""
-        env = self.shot.environment
-        place = env.place
-        scenes = [scene for scene in self.plan.scenes if scene.index == self.shot.scene_index]
-        if scenes and env.place_source.spans:
-            span = env.place_source.spans[0]
-            before = scenes[0].prompt[: span.start].split()[-2:]
-            place = " ".join([*before, scenes[0].prompt[span.start : span.end]])
-        return [place, self.shot.subject.text]
+        return [projections.place_phrase(self.plan, self.shot), self.shot.subject.text]
 
     def _visible_cues(self) -> list[tuple[p.SoundCue, str]]:
         """The shot's cues that are seen, with what each draws: one object event per frame (the planner may

@@ -1,4 +1,4 @@
-"""A remix keeps its source's audio only when the new prompt changes nothing heard; the copy moves the stem refs."""
+"""A remix keeps each render of its source whose part of the plan the new prompt leaves as it was."""
 
 from __future__ import annotations
 
@@ -11,8 +11,17 @@ import pytest
 
 from cinemesh.gateway.reuse import AUDIO_TIMELINE, StemReuse
 from cinemesh.prompt.server import PromptServicer
-from cinemesh.runtime.artifacts import AUDIO_RENDER, STEM_RENDER, ArtifactStore, job_key
+from cinemesh.runtime.artifacts import (
+    AUDIO_RENDER,
+    AUDIO_SOURCE,
+    STEM_RENDER,
+    VIDEO_RENDER,
+    VIDEO_TRACKS,
+    ArtifactStore,
+    job_key,
+)
 from cinemesh.runtime.jobstore import JobRecord, utcnow
+from cinemesh.runtime.projections import AUDIO_SOURCES
 from cinemesh.v1 import common_pb2, prompt_pb2_grpc
 
 SOURCE = "5eed0000-0000-4000-8000-00000000000a"
@@ -45,19 +54,75 @@ def _remix(prompt: str) -> common_pb2.GenerationSpec:
     return common_pb2.GenerationSpec(prompt=prompt, duration_seconds=4, resolution="480p", seed=1234)
 
 
-def test_only_a_change_nobody_hears_keeps_the_audio(prompt_address: str, tmp_path: Path) -> None:
+def test_a_change_only_seen_keeps_every_audio_source_and_no_picture(prompt_address: str, tmp_path: Path) -> None:
     reuse = StemReuse(prompt_address, "rules", ArtifactStore(tmp_path.as_uri()))
-    source = _source(PROMPT)
-    assert reuse.audio_unchanged(source, _remix(PROMPT.replace("red kite", "blue kite")))
-    assert not reuse.audio_unchanged(source, _remix(PROMPT.replace("Hold the string tight.", "Let it go now.")))
-    assert not reuse.audio_unchanged(source, _remix(PROMPT.replace("A gull cries at 2 s.", "A gull cries at 3 s.")))
-    assert not reuse.audio_unchanged(source, _remix(PROMPT.replace("windy beach", "quiet forest")))
-    # Another seed is another sound; another planner may plan differently; no prompt service, no telling.
-    other_seed = _remix(PROMPT.replace("red kite", "blue kite"))
+    kept = reuse.unchanged(_source(PROMPT), _remix(PROMPT.replace("red kite", "blue kite")))
+    assert kept == ["dialogue", "effects", "ambience", "music"]
+
+
+def test_a_changed_line_keeps_the_pictures_effects_ambience_and_music(prompt_address: str, tmp_path: Path) -> None:
+    reuse = StemReuse(prompt_address, "rules", ArtifactStore(tmp_path.as_uri()))
+    # Another length moves every span after the line (the cue's among them); what is said is never drawn, and the
+    # words that asked for the gull's cry are the same, so only the voice is rendered again.
+    for line in ("Let it go now.", "Look, the kite falls into the sea!"):
+        kept = reuse.unchanged(_source(PROMPT), _remix(PROMPT.replace("Hold the string tight.", line)))
+        assert kept == ["video", "effects", "ambience", "music"], line
+    # A diffusion model's frames are not reproducible: its pictures are never kept.
+    diffusion = StemReuse(prompt_address, "rules", reuse._artifacts, video_backend="diffusers")
+    assert diffusion.unchanged(_source(PROMPT), _remix(PROMPT.replace("Hold the string tight.", "Let it go."))) == [
+        "effects",
+        "ambience",
+        "music",
+    ]
+
+
+def test_a_changed_cue_keeps_the_dialogue_ambience_and_music(prompt_address: str, tmp_path: Path) -> None:
+    reuse = StemReuse(prompt_address, "rules", ArtifactStore(tmp_path.as_uri()))
+    kept = reuse.unchanged(_source(PROMPT), _remix(PROMPT.replace("A gull cries at 2 s.", "A gull cries at 3 s.")))
+    assert kept == ["dialogue", "ambience", "music"]  # the cue's frame can be drawn: the pictures are rendered
+    kept = reuse.unchanged(_source(PROMPT), _remix(PROMPT.replace("windy beach", "quiet forest")))
+    assert "video" not in kept and "ambience" not in kept
+
+
+def test_nothing_is_kept_when_it_cannot_be_told(prompt_address: str, tmp_path: Path) -> None:
+    reuse = StemReuse(prompt_address, "rules", ArtifactStore(tmp_path.as_uri()))
+    assert reuse.unchanged(_source(PROMPT), _remix(PROMPT)) == ["video", "dialogue", "effects", "ambience", "music"]
+    # Another seed is another render; another planner may plan differently; no prompt service, no telling.
+    other_seed = _remix(PROMPT)
     other_seed.seed = 99
-    assert not reuse.audio_unchanged(source, other_seed)
-    assert not StemReuse(prompt_address, "openai-compatible", reuse._artifacts).audio_unchanged(source, _remix(PROMPT))
-    assert not StemReuse("", "rules", reuse._artifacts).audio_unchanged(source, _remix(PROMPT))
+    assert reuse.unchanged(_source(PROMPT), other_seed) == []
+    assert (
+        StemReuse(prompt_address, "openai-compatible", reuse._artifacts).unchanged(_source(PROMPT), _remix(PROMPT))
+        == []
+    )
+    assert StemReuse("", "rules", reuse._artifacts).unchanged(_source(PROMPT), _remix(PROMPT)) == []
+
+
+def _write(artifacts: ArtifactStore, key: str, data: bytes, media_type: str) -> common_pb2.ArtifactRef:
+    with artifacts.writer(key, media_type) as (path, result):
+        path.write_bytes(data)
+    return result[0]
+
+
+def _read(artifacts: ArtifactStore, key: str) -> bytes:
+    with artifacts.local_copy(artifacts.url_for(key)) as path:
+        return path.read_bytes()
+
+
+def test_copy_takes_the_pictures_tracks_last_and_only_the_kept_sources(tmp_path: Path) -> None:
+    artifacts = ArtifactStore(tmp_path.as_uri())
+    reuse = StemReuse("", "rules", artifacts)
+    _write(artifacts, job_key(SOURCE, VIDEO_RENDER), b"pictures", "video/mp4")
+    assert reuse.copy(SOURCE, REMIX, ["video"]) == []  # the render has not landed without its tracks
+    _write(artifacts, job_key(SOURCE, VIDEO_TRACKS), b"tracks", "application/protobuf")
+    for name in AUDIO_SOURCES:
+        _write(artifacts, job_key(SOURCE, AUDIO_SOURCE.format(name)), name.encode(), "application/x-npz")
+    assert reuse.copy(SOURCE, REMIX, ["video", "effects", "music"]) == ["video", "effects", "music"]
+    assert _read(artifacts, job_key(REMIX, VIDEO_RENDER)) == b"pictures"
+    assert _read(artifacts, job_key(REMIX, VIDEO_TRACKS)) == b"tracks"
+    assert _read(artifacts, job_key(REMIX, AUDIO_SOURCE.format("music"))) == b"music"
+    assert not artifacts.exists(job_key(REMIX, AUDIO_SOURCE.format("dialogue")))
+    assert not artifacts.exists(job_key(REMIX, AUDIO_RENDER))
 
 
 def test_copy_moves_master_stems_and_the_timeline_refs_to_the_remix(tmp_path: Path) -> None:
