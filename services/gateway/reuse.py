@@ -6,9 +6,12 @@ stage's four sources, the dialogue (each line spoken in its room), the effects (
 ambience beds and the music bed. Before the remix is submitted, the renders whose projection is unchanged are
 copied from the source's folder to the remix's:
 
-- the pictures (`video.mp4` and the face tracks and visible events beside it, the tracks last): the video stage
-  finds them there and does not render again, as on a redelivery; lipsync then redraws the mouths for the remix's
-  voice. Only with the embedded renderer, the deterministic one; a diffusion model's frames are not reproducible.
+- the pictures (`video.mp4`, the stamp of what they were rendered from, and the face tracks and visible events, the
+  tracks last): the video stage finds them there and, when the stamp is its own projection of the remix's plan and
+  cast, does not render again, as on a redelivery; lipsync then redraws the mouths for the remix's voice. Only
+  with the embedded renderer, the deterministic one: a diffusion model reads the whole prompt (and its frames are
+  not reproducible), so the gateway copies nothing when it is configured, and the stage's stamp refuses the copy
+  where the gateway was not told.
 - each unchanged audio source (`audio.sources/<name>.npz`, stamped with its projection): the audio stage renders
   only the sources that are missing or stamped for another plan (or cameo voice), then mixes all four again, since
   ducking, each effect's level over what plays before it and the master's loudness depend on every source.
@@ -36,6 +39,7 @@ from cinemesh.runtime.artifacts import (
     AUDIO_SOURCE,
     STEM_RENDER,
     VIDEO_RENDER,
+    VIDEO_STAMP,
     VIDEO_TRACKS,
     ArtifactStore,
     job_key,
@@ -111,13 +115,14 @@ class StemReuse:
         return copied + copied_sources
 
     def copy_video(self, source_job_id: str, target_job_id: str) -> bool:
-        """Copies the source's pictures, the face tracks and events last (as the video stage writes them: both
-        there means the render landed). False (nothing copied) when the source's render is not complete."""
-        video, tracks = job_key(source_job_id, VIDEO_RENDER), job_key(source_job_id, VIDEO_TRACKS)
-        if not (self._artifacts.exists(video) and self._artifacts.exists(tracks)):
+        """Copies the source's pictures, what they were rendered from (the stamp the video stage checks) and the
+        face tracks and events last, as the video stage writes them: all there means the render landed. False
+        (nothing copied) when the source's render is not complete or not stamped."""
+        names = ((VIDEO_RENDER, "video/mp4"), (VIDEO_STAMP, "text/plain"), (VIDEO_TRACKS, "application/protobuf"))
+        if not all(self._artifacts.exists(job_key(source_job_id, name)) for name, _ in names):
             return False
-        self._copy(video, job_key(target_job_id, VIDEO_RENDER), "video/mp4")
-        self._copy(tracks, job_key(target_job_id, VIDEO_TRACKS), "application/protobuf")
+        for name, media_type in names:
+            self._copy(job_key(source_job_id, name), job_key(target_job_id, name), media_type)
         return True
 
     def _copy_source(self, source_job_id: str, target_job_id: str, name: str) -> bool:

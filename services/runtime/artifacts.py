@@ -36,8 +36,10 @@ AUDIO_RENDER = "audio.wav"
 STEM_RENDER = "stems/{}.wav"
 #: What the audio stage mixes each stem from (see cinemesh.audio.sources); a remix copies those it can keep.
 AUDIO_SOURCE = "audio.sources/{}.npz"
-#: The video stage's face tracks and visible events, written after its MP4: both there means the render landed.
+#: The video stage's face tracks and visible events, written last: with the MP4, the render landed.
 VIDEO_TRACKS = "video.tracks.pb"
+#: What the video stage rendered its MP4 from (its backend and the plan's projection), written before the tracks.
+VIDEO_STAMP = "video.stamp"
 #: Still previews the lipsync stage makes of the deliverable (`jobs/<job id>/final.mp4`) beside it.
 THUMBNAIL = "thumbnail.webp"
 SPRITESHEET = "spritesheet.jpg"

@@ -114,10 +114,14 @@ def cue_words(plan: common_pb2.ScenePlan, cue: plan_pb2.SoundCue) -> str:
     return _collapsed(scene_text(plan, cue.scene_index)[spans[0].start : spans[0].end])
 
 
-def video_projection(plan: common_pb2.ScenePlan) -> str:
-    """Everything the video stage renders from: the plan less what it never reads, each scene's prompt as the
-    renderer reads it, each shot's place phrase."""
+def video_projection(plan: common_pb2.ScenePlan, cast: Sequence[common_pb2.CastMember] = ()) -> str:
+    """Everything the embedded renderer draws from: the plan less what it never reads, each scene's prompt as it
+    reads it, each shot's place phrase. The video stage passes the cast, whose cameos it draws as measured; the
+    gateway, which compares two plans under one cast, does not."""
     seen = _as_dict(plan)
+    seen["cameos"] = [
+        {"handle": m.handle.lower(), "cameo_id": m.cameo_id, "look": _as_dict(m.appearance)} for m in cast
+    ]
     for name in _UNSEEN_PLAN_FIELDS:
         seen.pop(name, None)
     for scene, as_read in zip(seen.get("scenes", []), plan.scenes, strict=True):

@@ -7,14 +7,15 @@ returns per-character face tracks and the visible events it drew.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
 import av
 import numpy as np
 
-from cinemesh.runtime import cancellation
-from cinemesh.runtime.artifacts import VIDEO_RENDER, VIDEO_TRACKS, ArtifactStore, job_key
+from cinemesh.runtime import cancellation, projections
+from cinemesh.runtime.artifacts import VIDEO_RENDER, VIDEO_STAMP, VIDEO_TRACKS, ArtifactStore, job_key
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import InvalidArgument
 from cinemesh.runtime.ids import checked_uuid
@@ -51,14 +52,16 @@ class VideoModel:
         self._artifacts = ArtifactStore(settings.artifacts_url)
         self._preset = settings.x264_preset
         self._source = frame_source(settings)
+        self._backend = settings.video_backend
 
     def __call__(self, request: video_pb2.RenderVideoRequest) -> video_pb2.RenderVideoResponse:
         validate_plan(request)
         fmt = request.plan.format
         key, tracks_key = job_key(request.job_id, VIDEO_RENDER), job_key(request.job_id, VIDEO_TRACKS)
-        # A redelivered job whose render already landed is not rendered twice (nor a remix whose pictures were
-        # copied from its source: cinemesh.gateway.reuse).
-        if self._artifacts.exists(key) and self._artifacts.exists(tracks_key):
+        stamp_key, stamp = job_key(request.job_id, VIDEO_STAMP), self._stamp(request)
+        # A redelivered job whose render already landed is not rendered twice, nor a remix whose pictures were
+        # copied from its source (cinemesh.gateway.reuse) when they were rendered from what this plan projects to.
+        if self._artifacts.exists(key) and self._artifacts.exists(tracks_key) and self._stamped(stamp_key, stamp):
             with self._artifacts.local_copy(self._artifacts.url_for(tracks_key)) as path:
                 response = video_pb2.RenderVideoResponse.FromString(path.read_bytes())
             response.video.CopyFrom(self._artifacts.ref_for(key, "video/mp4"))
@@ -68,10 +71,29 @@ class VideoModel:
             count = self._encode(request.plan, request.cast, path, response)
         if count != fmt.frame_count:
             raise RuntimeError(f"rendered {count} frames, the plan has {fmt.frame_count}")
+        with self._artifacts.writer(stamp_key, "text/plain") as (path, _):
+            path.write_text(stamp)
         with self._artifacts.writer(tracks_key, "application/protobuf") as (path, _):
             path.write_bytes(response.SerializeToString())
         response.video.CopyFrom(result[0])
         return response
+
+    def _stamp(self, request: video_pb2.RenderVideoRequest) -> str:
+        """The embedded renderer's projection of the plan and cast; a generative backend reads the whole prompt,
+        so its pictures stand only for the very plan they were made from."""
+        if self._source is None:
+            return f"embedded:{projections.digest(projections.video_projection(request.plan, request.cast))}"
+        whole = request.plan.SerializeToString(deterministic=True) + b"".join(
+            member.SerializeToString(deterministic=True) for member in request.cast
+        )
+        return f"{self._backend}:{hashlib.sha256(whole).hexdigest()}"
+
+    def _stamped(self, stamp_key: str, stamp: str) -> bool:
+        """Whether the landed render was made from `stamp` (a render from before stamps is taken as it is)."""
+        if not self._artifacts.exists(stamp_key):
+            return True
+        with self._artifacts.local_copy(self._artifacts.url_for(stamp_key)) as path:
+            return path.read_text() == stamp
 
     def _encode(
         self,

@@ -98,6 +98,10 @@ def test_stage_killed_mid_job_restarts_and_the_job_completes_once(mesh, client, 
     assert len(records_of(mesh.info.kafka_bootstrap, JOBS_COMPLETED, key=job_id)) == 1
     artifacts = ArtifactStore(mesh.info.artifacts_url)
     names = [
+        "audio.sources/ambience.npz",
+        "audio.sources/dialogue.npz",
+        "audio.sources/effects.npz",
+        "audio.sources/music.npz",
         "audio.timeline.pb",
         "audio.wav",
         "final.mp4",
@@ -109,6 +113,7 @@ def test_stage_killed_mid_job_restarts_and_the_job_completes_once(mesh, client, 
         "stems/music.wav",
         "thumbnail.webp",
         "video.mp4",
+        "video.stamp",
         "video.tracks.pb",
     ]
     assert artifacts.list_keys(f"jobs/{job_id}") == [f"jobs/{job_id}/{name}" for name in names]

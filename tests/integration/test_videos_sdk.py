@@ -22,6 +22,7 @@ from PIL import Image
 from recordings import answering_take
 
 from cinemesh.lipsync.assemble import SPRITE_COLUMNS, SPRITE_FRAMES, SPRITE_WIDTH
+from cinemesh.runtime.artifacts import AUDIO_RENDER, AUDIO_SOURCE, STEM_RENDER
 from cinemesh.runtime.videostore import VideoStore
 
 pytestmark = pytest.mark.integration
@@ -140,6 +141,44 @@ def test_remix_completes_with_its_source_seed_and_size_and_streams_progress(
     print(
         f"remix: audio stage {(audio_run.finished_at - audio_run.started_at).total_seconds():.2f} s (reused), "
         f"video stage {(video_run.finished_at - video_run.started_at).total_seconds():.2f} s"
+    )
+
+
+def test_a_remix_that_changes_a_line_keeps_the_pictures_and_every_other_sound(
+    mesh,  # type: ignore[no-untyped-def]
+    sdk: openai.OpenAI,
+    store,  # type: ignore[no-untyped-def]
+) -> None:
+    prompt = 'A woman flies a red kite on a windy beach at noon and says "Hold the string." A gull cries at 1.5 s.'
+    talk = sdk.videos.create_and_poll(prompt=prompt, model="cinemesh-pro", seconds="2", size=SIZE)
+    assert talk.status == "completed", talk.error
+    remix = sdk.videos.remix(talk.id, prompt=prompt.replace("Hold the string.", "Let it go now!"))
+    done = sdk.videos.poll(remix.id, poll_interval_ms=POLL_MS)
+    assert done.status == "completed", done.error
+    # The pictures, the gull's cry, the wind and the music were copied from the source before the remix was
+    # submitted; the video stage found its render there, the audio stage spoke the new line and mixed again.
+    assert VideoStore(store).video(remix.id).reused == "video,effects,ambience,music"
+    artifacts = Path(mesh.info.artifacts_url.removeprefix("file://")) / "jobs"
+
+    def read(job: str, name: str) -> bytes:
+        return (artifacts / job / name).read_bytes()
+
+    kept = [
+        "video.mp4",
+        "video.stamp",
+        "video.tracks.pb",
+        *(AUDIO_SOURCE.format(name) for name in ("effects", "ambience", "music")),
+    ]
+    for name in kept:
+        assert read(remix.id, name) == read(talk.id, name), name
+    for name in (AUDIO_SOURCE.format("dialogue"), AUDIO_RENDER, STEM_RENDER.format("dialogue"), "final.mp4"):
+        assert read(remix.id, name) != read(talk.id, name), name
+    video_run = next(run for run in store.stage_runs(remix.id) if run.stage == "video")
+    assert (artifacts / remix.id / "video.mp4").stat().st_mtime <= video_run.started_at.timestamp()
+    audio_run = next(run for run in store.stage_runs(remix.id) if run.stage == "audio")
+    print(
+        f"line remix: video stage {(video_run.finished_at - video_run.started_at).total_seconds():.2f} s (reused), "
+        f"audio stage {(audio_run.finished_at - audio_run.started_at).total_seconds():.2f} s (dialogue and mix)"
     )
 
 

@@ -16,6 +16,7 @@ from cinemesh.runtime.artifacts import (
     AUDIO_SOURCE,
     STEM_RENDER,
     VIDEO_RENDER,
+    VIDEO_STAMP,
     VIDEO_TRACKS,
     ArtifactStore,
     job_key,
@@ -113,6 +114,7 @@ def test_copy_takes_the_pictures_tracks_last_and_only_the_kept_sources(tmp_path:
     artifacts = ArtifactStore(tmp_path.as_uri())
     reuse = StemReuse("", "rules", artifacts)
     _write(artifacts, job_key(SOURCE, VIDEO_RENDER), b"pictures", "video/mp4")
+    _write(artifacts, job_key(SOURCE, VIDEO_STAMP), b"embedded:0123", "text/plain")
     assert reuse.copy(SOURCE, REMIX, ["video"]) == []  # the render has not landed without its tracks
     _write(artifacts, job_key(SOURCE, VIDEO_TRACKS), b"tracks", "application/protobuf")
     for name in AUDIO_SOURCES:
@@ -120,6 +122,7 @@ def test_copy_takes_the_pictures_tracks_last_and_only_the_kept_sources(tmp_path:
     assert reuse.copy(SOURCE, REMIX, ["video", "effects", "music"]) == ["video", "effects", "music"]
     assert _read(artifacts, job_key(REMIX, VIDEO_RENDER)) == b"pictures"
     assert _read(artifacts, job_key(REMIX, VIDEO_TRACKS)) == b"tracks"
+    assert _read(artifacts, job_key(REMIX, VIDEO_STAMP)) == b"embedded:0123"
     assert _read(artifacts, job_key(REMIX, AUDIO_SOURCE.format("music"))) == b"music"
     assert not artifacts.exists(job_key(REMIX, AUDIO_SOURCE.format("dialogue")))
     assert not artifacts.exists(job_key(REMIX, AUDIO_RENDER))
