@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 import wave
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +20,7 @@ from cinemesh.runtime.ids import checked_uuid
 from cinemesh.v1 import audio_pb2, common_pb2
 
 STEMS = ("dialogue", "effects", "ambience", "music")
+S = typing.TypeVar("S", bound=sources.Source)
 
 
 def write_wav(path: Path | str, audio: np.ndarray) -> None:
@@ -85,30 +87,32 @@ class AudioModel:
         )
 
     def _sources(self, request: audio_pb2.RenderAudioRequest) -> soundtrack.Sources:
-        """Each source from the job's folder when it was rendered from this plan's projection (a redelivery after
-        a crash mid-render, or a remix's copy), else rendered and stored there before the mix."""
         plan, cast = request.plan, request.cast
-        renderers: dict[str, Callable[[], sources.Source]] = {
-            "dialogue": lambda: soundtrack.render_dialogue(plan, self.speaker, cast),
-            "effects": lambda: soundtrack.render_effects(plan, self._foley),
-            "ambience": lambda: soundtrack.render_ambience(plan),
-            "music": lambda: soundtrack.render_music(plan),
+        stamps = {
+            name: projections.digest(projection)
+            for name, projection in projections.audio_projections(plan, cast).items()
         }
-        found: dict[str, sources.Source] = {}
-        for name, projection in projections.audio_projections(plan, cast).items():
-            stamp, key = projections.digest(projection), job_key(request.job_id, AUDIO_SOURCE.format(name))
-            if self._artifacts.exists(key):
-                with self._artifacts.local_copy(self._artifacts.url_for(key)) as path:
-                    kept = sources.load(path, name, stamp)
-                if kept is not None:
-                    found[name] = kept
-                    continue
-            found[name] = renderers[name]()
-            with self._artifacts.writer(key, "application/x-npz") as (path, _):
-                sources.save(path, stamp, found[name])
         return soundtrack.Sources(
-            dialogue=found["dialogue"],  # type: ignore[arg-type]
-            effects=found["effects"],  # type: ignore[arg-type]
-            ambience=found["ambience"],  # type: ignore[arg-type]
-            music=found["music"],  # type: ignore[arg-type]
+            dialogue=self._source(
+                request.job_id, "dialogue", stamps, lambda: soundtrack.render_dialogue(plan, self.speaker, cast)
+            ),
+            effects=self._source(
+                request.job_id, "effects", stamps, lambda: soundtrack.render_effects(plan, self._foley)
+            ),
+            ambience=self._source(request.job_id, "ambience", stamps, lambda: soundtrack.render_ambience(plan)),
+            music=self._source(request.job_id, "music", stamps, lambda: soundtrack.render_music(plan)),
         )
+
+    def _source(self, job_id: str, name: str, stamps: dict[str, str], render: Callable[[], S]) -> S:
+        """The source from the job's folder when it was rendered from this plan's projection (a redelivery after a
+        crash mid-render, or a remix's copy), else rendered and stored there before the mix."""
+        key = job_key(job_id, AUDIO_SOURCE.format(name))
+        if self._artifacts.exists(key):
+            with self._artifacts.local_copy(self._artifacts.url_for(key)) as path:
+                kept = sources.load(path, name, stamps[name])
+            if kept is not None:
+                return typing.cast(S, kept)
+        rendered = render()
+        with self._artifacts.writer(key, "application/x-npz") as (path, _):
+            sources.save(path, stamps[name], rendered)
+        return rendered
