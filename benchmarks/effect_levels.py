@@ -47,7 +47,7 @@ def measure(prompts: list[str], speaker: Speaker) -> tuple[list[float], list[flo
 def _flat_levels() -> levels.EffectLevels:
     """Every effect at the stem gain, no passes, no ducking: the mix as it was before per-effect levels."""
     table = levels.effect_levels()
-    return levels.EffectLevels(table.default_db, table.actions, table.distance_db, 0.0, 0.0)
+    return levels.EffectLevels(table.default_db, table.actions, table.distance_db, table.offscreen_db, 0.0, 0.0)
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from cinemesh.prompt import lexicon as lx
 from cinemesh.prompt import safety
 from cinemesh.prompt.reading import CueRead, Hit, Person, SceneReading, find, read_scene
 from cinemesh.prompt.sounds import vocabulary
+from cinemesh.prompt.visibility import mark_offscreen
 from cinemesh.runtime.errors import InvalidArgument
 from cinemesh.runtime.specs import TIER_ENUMS, ResolvedSpec, credit_cost, resolve
 from cinemesh.v1 import common_pb2
@@ -652,6 +653,7 @@ def _build(scene_plan: common_pb2.ScenePlan, resolved: ResolvedSpec, overall: Sc
     ordered = sorted(scene_plan.sound_cues, key=lambda c: (c.time_seconds, c.scene_index))
     del scene_plan.sound_cues[:]
     scene_plan.sound_cues.extend(ordered)
+    mark_offscreen(scene_plan)
     scene_plan.notes.extend(notes)
     style = scene_plan.shots[0].style.style if scene_plan.shots else p.VISUAL_STYLE_CINEMATIC
     scene_plan.music.CopyFrom(_music(([overall] if overall else []) + readings, style))
