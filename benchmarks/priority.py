@@ -28,13 +28,14 @@ are not of equal length and its ratio scatters around the bound.
 Records are ordered per job (their key), not per partition (`runtime/consumer.py`). While a partition ran one
 record at a time, a pro record queued behind another job's running record of its partition waited for it and
 the free slot went to a standard record: `--concurrency 4 --partitions 16` started PPPPPPPsssssPsss at the
-video stage, p95 ratio 0.61. Now a slot's candidates are the head records of every job with nothing running;
-measured on 2 busy cores (load 14 to 27), the same configuration started PPPPPPPPssssssss in both of two runs,
-p95 ratio 0.46 and 0.35 (p50 0.20 and 0.15); the p95 pro job waited 9.1 s at the video stage against the
-standard one's 26.0 s in the second. With the mesh's default 4 partitions per lane two runs started
-sPsPPPPPPPssssss (0.60, 0.52): two standard jobs reached the video stage first. At k = 1 the change cannot
-matter (0.35 before, 0.53 after, both PPPPPPPPssssssss). The script prints, for each tier, the stages its
-p95 job waited at; the median is where the lanes show best.
+video stage, p95 ratio 0.61; with the default 4 partitions per lane, PPssPsPPsPsPssPs, 0.93. Now a slot's
+candidates are the head records of every job with nothing running. Measured on 2 busy cores (load 14 to 27),
+three runs at 16 partitions started PPPPPPPPssssssss twice and ssPPPPPPPPssssss once (two standard jobs
+reached the video stage before any pro one), p95 ratio 0.46, 0.35 and 0.45 (p50 0.20, 0.15 and 0.53); in
+the 0.35 run the p95 pro job waited 9.1 s at the video stage and the standard one 26.0 s. Two runs at 4
+partitions started sPsPPPPPPPssssss, 0.60 and 0.52. At k = 1 the change cannot matter (0.35 before, 0.53
+after, both PPPPPPPPssssssss). The script prints, for each tier, the stages its p95 job waited at; the median
+is where the lanes show best.
 
     .venv/bin/python benchmarks/priority.py [--jobs 8] [--concurrency 1] [--partitions 4]
 """
