@@ -438,6 +438,8 @@ def _is_animal(token: Any | None) -> bool:
 
 def _is_person(token: Any, people: frozenset[str]) -> bool:
     lemma = token.lemma_.lower()
+    if lemma in ("one", "ones") and (whole := _of_object(token)) is not None:
+        return whole.lower_ in ("them", "us") or _is_person(whole, people)  # "one of them", "one of the kids"
     # a screenplay introduces its characters by name in capitals ("DANA staples the reports", "COACH BRENNAN")
     named = token.pos_ == "PROPN" and token.text.isupper() and len(token.text) > 2 and lemma not in _vocab_sources()
     return lemma in _PERSON_PRONOUNS or lemma in people or token.text.startswith("@") or named
@@ -548,6 +550,15 @@ def _known_source(
         and (_is_person(source, people) or _is_group(source))
     ):
         return source  # "the woman screams": she is the source
+    if (
+        source is not None
+        and not mention.noun
+        and mention.action in vocab.voice_like_actions
+        and mention.action != "other"
+        and (_is_person(source, people) or _is_group(source) or _is_animal(source))
+        and not any(c.dep_ == "dobj" for c in mention.token.children)
+    ):
+        return source  # "she squeals", "the players groan": a being's own sound is its voice, not a thing nearby
     weak = (
         source is None
         or _is_person(source, people)
@@ -864,8 +875,7 @@ def _read(
     written = source if source is not None and source.pos_ == "PRON" else None
     if (
         source is not None
-        and source.lower_ in ("they", "he", "she")
-        and mention.action in ("vocalisation", "speech", "crowd")
+        and (source.lower_ in ("he", "she") or (source.lower_ == "they" and mention.action in vocab.voice_like_actions))
         and (someone := _person_antecedent(source, people))
     ):
         source = someone  # "friends around a campfire … they clink bottles and cheer": the friends cheer
