@@ -60,6 +60,7 @@ class Vocabulary:
     inferred_parts: frozenset[str]  # machine parts whose machine is the one named before, with no possessor
     catenatives: frozenset[str]  # "starts playing": the complement is the sound
     agent_suffixes: tuple[str, ...]  # "saxophonist", "drummer": a person named by the thing they play
+    recordings: dict[str, str]  # sounds that are played back ("a jingle", "the intro theme") → their action
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -118,6 +119,7 @@ def vocabulary() -> Vocabulary:
         frozenset(raw["inferred_parts"]),
         frozenset(raw["catenatives"]),
         tuple(raw["agent_suffixes"]),
+        dict(raw["recordings"]),
     )
 
 
@@ -669,6 +671,8 @@ def _action(source: Any | None, mention: _Mention, vocab: Vocabulary, people: fr
     animal = not person and entry is not None and entry[0] == "" and not own
     if person and verb in _BREATH:
         return verb  # "the farmer whistles": breath, not a voice
+    if animal and verb not in vocab.deed_actions and verb not in ("speech", "crowd", "other"):
+        return "vocalisation"  # "bees buzz", "the bird whistles": an animal's own sound is its voice, not a deed
     if (person or animal) and verb in vocab.voice_like_actions and verb not in ("speech", "crowd"):
         # "the players groan" is a voice, not a creak; an animal's unnamed sound is its voice, a person's a deed
         return "vocalisation" if animal or verb != "other" else "impact"
@@ -921,6 +925,10 @@ def _read(
     action = _fall(mention, action, material, described is not None, vocab)
     if source is not None and source.lemma_.lower() == "horn" and _air_horn(source, sentence, vocab, owner):
         action, material = "whistle", "metal"
+    if (recording := _recording(mention, source, vocab)) is not None:
+        # "our jingle hits", "the departure melody plays": no player is named, so a speaker plays it back
+        source, owner = recording, None
+        action, material = vocab.recordings[_recording_name(recording, vocab)], "electronic"
     source_text = _whole_and_part(owner, source)
     deed = source is not None and action not in ("vocalisation", "speech", "crowd", *_BREATH)
     if deed and (tool := _agent_thing(source, people, vocab)):
@@ -939,6 +947,29 @@ def _read(
         strong=mention.strong,
         count=_counted(mention),
     )
+
+
+def _recording_name(token: Any, vocab: Vocabulary) -> str:
+    """A noun's key in the recordings table, with the compound before it ("sound effect") or alone ("intro
+    theme" is a theme), or "" when it names no recording."""
+    lemma = token.lemma_.lower()
+    compounds = [c.lemma_.lower() for c in token.children if c.dep_ == "compound" and c.i == token.i - 1]
+    names = [f"{compounds[-1]} {lemma}"] if compounds else []
+    return next((name for name in [*names, lemma] if name in vocab.recordings), "")
+
+
+def _recording(mention: _Mention, source: Any | None, vocab: Vocabulary) -> Any | None:
+    """The played-back sound a mention names (data: recordings), the noun itself or its verb's subject, when
+    nothing that plays it is named in its clause ("the trumpets blast a fanfare" is the trumpets'), or None."""
+    nouns = [mention.token] if mention.noun else [subject_of(mention.token)]
+    if not mention.noun:  # "you drop the beat", "the DJ plays a jingle"
+        nouns += [c for c in mention.token.children if c.dep_ == "dobj"]
+    noun = next((n for n in nouns if n is not None and n.pos_ in ("NOUN", "PROPN") and _recording_name(n, vocab)), None)
+    if noun is None:
+        return None
+    player = source is not None and source.i != noun.i and source in set(mention.token.subtree)
+    instrument = source is not None and _thing(source, things().actions) == "music"
+    return None if player or instrument else noun
 
 
 def _owner(part: Any, people: frozenset[str], timed: set[int], vocab: Vocabulary) -> Any | None:
