@@ -491,6 +491,10 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
     ]
     if subject is not None and subject.idx in timed:
         subject = None  # "two seconds in it barks": a time is no source
+    if subject is not None and subject.lower_ in _FRAMINGS and (framed := _of_object(subject)) is not None:
+        subject = framed  # "Close-up of a circular saw biting into a plank": the saw, not the camera's framing
+    if token.lemma_.lower() in vocabulary().falls and objects and not _is_person(objects[0], people):
+        return objects[0]  # "a vending machine drops a can with a thunk": what is dropped falls and sounds
     # "the raccoon knocks over a trash can": a being's deed sounds of what it is done to, as a person's does
     being_deed = _is_animal(subject) and mention.action in vocabulary().deed_actions and bool(objects)
     if (
@@ -522,6 +526,9 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
     if preps and mention.action in ("impact", "scrape") and not _is_person(preps[0], people):
         return preps[0]
     return subject
+
+
+_FRAMINGS = frozenset({"up", "close-up", "closeup", "shot", "view", "footage", "clip", "video", "scene", "frame"})
 
 
 def _vocab_sources() -> dict[str, tuple[str, str, str]]:
@@ -891,7 +898,11 @@ def _read(
     ):
         source = animal  # "a fox … it yips twice": a voice is a being's
     elif source is not None and source.lower_ in ("it", "they", "its", "one", "ones"):  # "the first one falls"
-        source = antecedent(source, people, timed) or last_thing or source
+        # "pulls the cord … it roars to life": the nearest thing before it that makes that kind of sound, else
+        # the nearest thing named
+        pronoun = source
+        source = _fitting_antecedent(pronoun, mention, people, timed, vocab) or antecedent(pronoun, people, timed)
+        source = source or last_thing or pronoun
     if written is not None and source is not None and source.i == written.i:
         written = None  # not resolved: "it" is still only a word
     source = _known_source(source, mention, sentence, people, timed, vocab, written)
@@ -905,6 +916,10 @@ def _read(
         source = target  # "the hammer hits the anvil", "the ball crashes into the pins": what rings is struck
     elif (named := _named_in_description(mention, vocab)) is not None:
         source = named  # "a car brakes hard with a tire squeal": the tire squeals
+    if source is None or _sound_word(source, vocab):
+        # "the buzzing gets louder", "a notification pings": a sound with no thing named makes it of the
+        # last sounding thing named before it (the bees, the phone)
+        source = _last_source(mention.token, people, timed, vocab) or source
     start, end = _text(sentence, mention, source, times, sentence.start_char)
     action = _action(source, mention, vocab, people)
     label = _label(source, mention, vocab)
@@ -947,6 +962,36 @@ def _read(
         strong=mention.strong,
         count=_counted(mention),
     )
+
+
+def _fitting_antecedent(
+    pronoun: Any, mention: _Mention, people: frozenset[str], timed: set[int], vocab: Vocabulary
+) -> Any | None:
+    """The nearest thing named before a pronoun whose own sound is the mention's kind (a machine for a roar or
+    a buzz, a bell for a ring), or None."""
+    voice = mention.action in vocab.voice_like_actions or mention.action in vocab.device_like_actions
+    for before in reversed(pronoun.doc[: pronoun.i]):
+        if before.pos_ != "NOUN" or before.idx in timed or _is_person(before, people) or _is_animal(before):
+            continue
+        entry = vocab.sources.get(before.lemma_.lower())
+        own = (entry[2] if entry else "") or _thing(before, things().actions)
+        if own and (own == mention.action or (voice and own in vocab.machine_actions)):
+            return before
+    return None
+
+
+def _last_source(token: Any, people: frozenset[str], timed: set[int], vocab: Vocabulary) -> Any | None:
+    """The nearest thing the sound table knows named before a token in the prompt, or None."""
+    for before in reversed(token.doc[: token.i]):
+        if (
+            before.pos_ in ("NOUN", "PROPN")
+            and before.lemma_.lower() in vocab.sources
+            and before.idx not in timed
+            and not _is_person(before, people)
+            and not _sound_word(before, vocab)
+        ):
+            return before
+    return None
 
 
 def _recording_name(token: Any, vocab: Vocabulary) -> str:
