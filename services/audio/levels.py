@@ -26,13 +26,17 @@ class EffectLevels:
     default_db: float
     actions: dict[str, float]
     distance_db: dict[str, float]
+    offscreen_db: float
     max_boost_db: float
     max_cut_db: float
 
     def target_db(self, cue: plan_pb2.SoundCue, text: str) -> float:
-        """The rise this cue's effect should have: its action's level moved by distance words in its text."""
+        """The rise this cue's effect should have: its action's level moved by distance words in its text, and
+        set back by `offscreen_db` when the plan marks it out of sight and no word already set it back."""
         words = set(re.findall(r"[a-z-]+", f"{cue.text} {text}".lower()))
         distance = sum(shift for word, shift in self.distance_db.items() if word in words)
+        if cue.offscreen and distance >= 0:
+            distance += self.offscreen_db
         return self.actions.get(cue.sound_action, self.default_db) + distance
 
     def gain(self, clip: np.ndarray, bed: np.ndarray, onset: int, target_db: float) -> float:
@@ -58,6 +62,7 @@ def effect_levels() -> EffectLevels:
         default_db=float(raw["default_db"]),
         actions={k: float(v) for k, v in raw["actions"].items()},
         distance_db={k: float(v) for k, v in raw["distance_db"].items()},
+        offscreen_db=float(raw["offscreen_db"]),
         max_boost_db=float(raw["max_boost_db"]),
         max_cut_db=float(raw["max_cut_db"]),
     )

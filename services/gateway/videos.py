@@ -32,7 +32,7 @@ from cinemesh.gateway.jobs import JobsApi
 from cinemesh.gateway.reuse import StemReuse
 from cinemesh.gateway.stitch import stitch
 from cinemesh.runtime import metrics
-from cinemesh.runtime.artifacts import SPRITESHEET, THUMBNAIL, ArtifactStore, job_key
+from cinemesh.runtime.artifacts import INPUT_REFERENCE, SPRITESHEET, THUMBNAIL, ArtifactStore, job_key
 from cinemesh.runtime.auth import require
 from cinemesh.runtime.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from cinemesh.runtime.jobstore import Account, JobRecord, JobStore
@@ -181,13 +181,21 @@ class VideosApi:
         spec = common_pb2.GenerationSpec(
             prompt=request.prompt or "", duration_seconds=seconds, resolution=resolution, orientation=orientation
         )
-        job_id = self._submit(account, tier, spec, request.idempotency_key)
-        self._videos.register(job_id, model)
+        job_id = str(uuid.uuid4())
         if request.input_reference is not None:
-            # Kept beside the job for the backends that take a first frame or style image (none of the current
-            # ones reads it yet).
-            with self._artifacts.writer(job_key(job_id, "input_reference.png"), "image/png") as (path, _):
+            # Stored before the job is queued: the video stage grades the clip toward its palette
+            # (video/reference.py).
+            with self._artifacts.writer(job_key(job_id, INPUT_REFERENCE), "image/png") as (path, _):
                 Image.open(io.BytesIO(request.input_reference)).save(path, format="PNG")
+        try:
+            submitted = self._submit(account, tier, spec, request.idempotency_key, job_id)
+        except Exception:
+            self._delete_artifacts(job_id)  # the reference of a job that was refused
+            raise
+        if submitted != job_id:  # a replayed idempotency key: the first request's job, with its own reference
+            self._delete_artifacts(job_id)
+            job_id = submitted
+        self._videos.register(job_id, model)
         return self.retrieve(account, job_id)
 
     def remix(self, account: Account, video_id: str, prompt: str) -> dict[str, Any]:

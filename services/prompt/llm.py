@@ -23,6 +23,7 @@ import requests
 
 from cinemesh.prompt.planner import approximate
 from cinemesh.prompt.sounds import vocabulary
+from cinemesh.prompt.visibility import mark_offscreen
 from cinemesh.v1 import common_pb2
 from cinemesh.v1 import plan_pb2 as p
 
@@ -113,6 +114,7 @@ def refine(scene_plan: common_pb2.ScenePlan, planner: OpenAICompatiblePlanner) -
         ordered = sorted(scene_plan.sound_cues, key=lambda c: (c.time_seconds, c.scene_index))
         del scene_plan.sound_cues[:]
         scene_plan.sound_cues.extend(ordered)
+        mark_offscreen(scene_plan)
         scene_plan.notes.append(f"the openai-compatible planner added {added} sound cue(s) the rules did not find")
 
 

@@ -16,6 +16,7 @@ from cinemesh.prompt import lexicon as lx
 from cinemesh.prompt import safety
 from cinemesh.prompt.reading import CueRead, Hit, Person, SceneReading, find, read_scene
 from cinemesh.prompt.sounds import vocabulary
+from cinemesh.prompt.visibility import mark_offscreen
 from cinemesh.runtime.errors import InvalidArgument
 from cinemesh.runtime.specs import TIER_ENUMS, ResolvedSpec, credit_cost, resolve
 from cinemesh.v1 import common_pb2
@@ -494,15 +495,21 @@ def _time_cues(
     room = end - start
     planned = [c for c in cues if c.timing == p.CUE_TIMING_PLANNED]
     stated = [c.time_seconds for c in cues if c.timing == p.CUE_TIMING_EXPLICIT and c.time_seconds <= room]
+    stated += [
+        _FRACTIONS[c.anchor] * room for c in cues if c.timing == p.CUE_TIMING_RELATIVE and c.anchor in _FRACTIONS
+    ]
     taken = [0.0, room, *stated]
-    for k, cue in enumerate(planned):
-        at = room * (k + 1) / (len(planned) + 1)
+
+    def clear(at: float) -> float:
         if any(abs(at - t) < _CLEAR_OF_STATED for t in stated):
             # an unplaced sound on top of a stated one would mask it: the middle of the widest free gap instead
             low, high = max(pairwise(sorted(taken)), key=lambda gap: gap[1] - gap[0])
             at = (low + high) / 2
         taken.append(at)
-        cue.time_seconds = start + at
+        return at
+
+    for k, cue in enumerate(planned):
+        cue.time_seconds = start + clear(room * (k + 1) / (len(planned) + 1))
     placed: list[p.SoundCue] = []
     for cue in cues:
         if cue.timing == p.CUE_TIMING_EXPLICIT:
@@ -516,7 +523,8 @@ def _time_cues(
         elif cue.timing == p.CUE_TIMING_RELATIVE and cue.anchor in _FRACTIONS:
             cue.time_seconds = start + _FRACTIONS[cue.anchor] * room
         elif cue.timing == p.CUE_TIMING_RELATIVE and cue.anchor in relative_times:
-            cue.time_seconds = start + relative_times[cue.anchor] * room
+            # an anchor the plan cannot place is spread like an unplaced sound, clear of the stated times too
+            cue.time_seconds = start + clear(relative_times[cue.anchor] * room)
         elif cue.timing == p.CUE_TIMING_RELATIVE:
             cue.time_seconds = start + min(cue.time_seconds, room)
         last_frame = max(0, round(end * fps) - 1)
@@ -652,6 +660,7 @@ def _build(scene_plan: common_pb2.ScenePlan, resolved: ResolvedSpec, overall: Sc
     ordered = sorted(scene_plan.sound_cues, key=lambda c: (c.time_seconds, c.scene_index))
     del scene_plan.sound_cues[:]
     scene_plan.sound_cues.extend(ordered)
+    mark_offscreen(scene_plan)
     scene_plan.notes.extend(notes)
     style = scene_plan.shots[0].style.style if scene_plan.shots else p.VISUAL_STYLE_CINEMATIC
     scene_plan.music.CopyFrom(_music(([overall] if overall else []) + readings, style))

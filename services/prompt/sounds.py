@@ -60,6 +60,7 @@ class Vocabulary:
     inferred_parts: frozenset[str]  # machine parts whose machine is the one named before, with no possessor
     catenatives: frozenset[str]  # "starts playing": the complement is the sound
     agent_suffixes: tuple[str, ...]  # "saxophonist", "drummer": a person named by the thing they play
+    recordings: dict[str, str]  # sounds that are played back ("a jingle", "the intro theme") → their action
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -118,6 +119,7 @@ def vocabulary() -> Vocabulary:
         frozenset(raw["inferred_parts"]),
         frozenset(raw["catenatives"]),
         tuple(raw["agent_suffixes"]),
+        dict(raw["recordings"]),
     )
 
 
@@ -438,6 +440,8 @@ def _is_animal(token: Any | None) -> bool:
 
 def _is_person(token: Any, people: frozenset[str]) -> bool:
     lemma = token.lemma_.lower()
+    if lemma in ("one", "ones") and (whole := _of_object(token)) is not None:
+        return whole.lower_ in ("them", "us") or _is_person(whole, people)  # "one of them", "one of the kids"
     # a screenplay introduces its characters by name in capitals ("DANA staples the reports", "COACH BRENNAN")
     named = token.pos_ == "PROPN" and token.text.isupper() and len(token.text) > 2 and lemma not in _vocab_sources()
     return lemma in _PERSON_PRONOUNS or lemma in people or token.text.startswith("@") or named
@@ -487,6 +491,10 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
     ]
     if subject is not None and subject.idx in timed:
         subject = None  # "two seconds in it barks": a time is no source
+    if subject is not None and subject.lower_ in _FRAMINGS and (framed := _of_object(subject)) is not None:
+        subject = framed  # "Close-up of a circular saw biting into a plank": the saw, not the camera's framing
+    if token.lemma_.lower() in vocabulary().falls and objects and not _is_person(objects[0], people):
+        return objects[0]  # "a vending machine drops a can with a thunk": what is dropped falls and sounds
     # "the raccoon knocks over a trash can": a being's deed sounds of what it is done to, as a person's does
     being_deed = _is_animal(subject) and mention.action in vocabulary().deed_actions and bool(objects)
     if (
@@ -520,6 +528,9 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
     return subject
 
 
+_FRAMINGS = frozenset({"up", "close-up", "closeup", "shot", "view", "footage", "clip", "video", "scene", "frame"})
+
+
 def _vocab_sources() -> dict[str, tuple[str, str, str]]:
     return vocabulary().sources
 
@@ -548,6 +559,15 @@ def _known_source(
         and (_is_person(source, people) or _is_group(source))
     ):
         return source  # "the woman screams": she is the source
+    if (
+        source is not None
+        and not mention.noun
+        and mention.action in vocab.voice_like_actions
+        and mention.action != "other"
+        and (_is_person(source, people) or _is_group(source) or _is_animal(source))
+        and not any(c.dep_ == "dobj" for c in mention.token.children)
+    ):
+        return source  # "she squeals", "the players groan": a being's own sound is its voice, not a thing nearby
     weak = (
         source is None
         or _is_person(source, people)
@@ -658,6 +678,8 @@ def _action(source: Any | None, mention: _Mention, vocab: Vocabulary, people: fr
     animal = not person and entry is not None and entry[0] == "" and not own
     if person and verb in _BREATH:
         return verb  # "the farmer whistles": breath, not a voice
+    if animal and verb not in vocab.deed_actions and verb not in ("speech", "crowd", "other"):
+        return "vocalisation"  # "bees buzz", "the bird whistles": an animal's own sound is its voice, not a deed
     if (person or animal) and verb in vocab.voice_like_actions and verb not in ("speech", "crowd"):
         # "the players groan" is a voice, not a creak; an animal's unnamed sound is its voice, a person's a deed
         return "vocalisation" if animal or verb != "other" else "impact"
@@ -864,8 +886,7 @@ def _read(
     written = source if source is not None and source.pos_ == "PRON" else None
     if (
         source is not None
-        and source.lower_ in ("they", "he", "she")
-        and mention.action in ("vocalisation", "speech", "crowd")
+        and (source.lower_ in ("he", "she") or (source.lower_ == "they" and mention.action in vocab.voice_like_actions))
         and (someone := _person_antecedent(source, people))
     ):
         source = someone  # "friends around a campfire … they clink bottles and cheer": the friends cheer
@@ -877,7 +898,11 @@ def _read(
     ):
         source = animal  # "a fox … it yips twice": a voice is a being's
     elif source is not None and source.lower_ in ("it", "they", "its", "one", "ones"):  # "the first one falls"
-        source = antecedent(source, people, timed) or last_thing or source
+        # "pulls the cord … it roars to life": the nearest thing before it that makes that kind of sound, else
+        # the nearest thing named
+        pronoun = source
+        source = _fitting_antecedent(pronoun, mention, people, timed, vocab) or antecedent(pronoun, people, timed)
+        source = source or last_thing or pronoun
     if written is not None and source is not None and source.i == written.i:
         written = None  # not resolved: "it" is still only a word
     source = _known_source(source, mention, sentence, people, timed, vocab, written)
@@ -891,6 +916,10 @@ def _read(
         source = target  # "the hammer hits the anvil", "the ball crashes into the pins": what rings is struck
     elif (named := _named_in_description(mention, vocab)) is not None:
         source = named  # "a car brakes hard with a tire squeal": the tire squeals
+    if source is None or _sound_word(source, vocab):
+        # "the buzzing gets louder", "a notification pings": a sound with no thing named makes it of the
+        # last sounding thing named before it (the bees, the phone)
+        source = _last_source(mention.token, people, timed, vocab) or source
     start, end = _text(sentence, mention, source, times, sentence.start_char)
     action = _action(source, mention, vocab, people)
     label = _label(source, mention, vocab)
@@ -911,6 +940,10 @@ def _read(
     action = _fall(mention, action, material, described is not None, vocab)
     if source is not None and source.lemma_.lower() == "horn" and _air_horn(source, sentence, vocab, owner):
         action, material = "whistle", "metal"
+    if (recording := _recording(mention, source, vocab)) is not None:
+        # "our jingle hits", "the departure melody plays": no player is named, so a speaker plays it back
+        source, owner = recording, None
+        action, material = vocab.recordings[_recording_name(recording, vocab)], "electronic"
     source_text = _whole_and_part(owner, source)
     deed = source is not None and action not in ("vocalisation", "speech", "crowd", *_BREATH)
     if deed and (tool := _agent_thing(source, people, vocab)):
@@ -929,6 +962,59 @@ def _read(
         strong=mention.strong,
         count=_counted(mention),
     )
+
+
+def _fitting_antecedent(
+    pronoun: Any, mention: _Mention, people: frozenset[str], timed: set[int], vocab: Vocabulary
+) -> Any | None:
+    """The nearest thing named before a pronoun whose own sound is the mention's kind (a machine for a roar or
+    a buzz, a bell for a ring), or None."""
+    voice = mention.action in vocab.voice_like_actions or mention.action in vocab.device_like_actions
+    for before in reversed(pronoun.doc[: pronoun.i]):
+        if before.pos_ != "NOUN" or before.idx in timed or _is_person(before, people) or _is_animal(before):
+            continue
+        entry = vocab.sources.get(before.lemma_.lower())
+        own = (entry[2] if entry else "") or _thing(before, things().actions)
+        if own and (own == mention.action or (voice and own in vocab.machine_actions)):
+            return before
+    return None
+
+
+def _last_source(token: Any, people: frozenset[str], timed: set[int], vocab: Vocabulary) -> Any | None:
+    """The nearest thing the sound table knows named before a token in the prompt, or None."""
+    for before in reversed(token.doc[: token.i]):
+        if (
+            before.pos_ in ("NOUN", "PROPN")
+            and before.lemma_.lower() in vocab.sources
+            and before.idx not in timed
+            and not _is_person(before, people)
+            and not _sound_word(before, vocab)
+        ):
+            return before
+    return None
+
+
+def _recording_name(token: Any, vocab: Vocabulary) -> str:
+    """A noun's key in the recordings table, with the compound before it ("sound effect") or alone ("intro
+    theme" is a theme), or "" when it names no recording."""
+    lemma = token.lemma_.lower()
+    compounds = [c.lemma_.lower() for c in token.children if c.dep_ == "compound" and c.i == token.i - 1]
+    names = [f"{compounds[-1]} {lemma}"] if compounds else []
+    return next((name for name in [*names, lemma] if name in vocab.recordings), "")
+
+
+def _recording(mention: _Mention, source: Any | None, vocab: Vocabulary) -> Any | None:
+    """The played-back sound a mention names (data: recordings), the noun itself or its verb's subject, when
+    nothing that plays it is named in its clause ("the trumpets blast a fanfare" is the trumpets'), or None."""
+    nouns = [mention.token] if mention.noun else [subject_of(mention.token)]
+    if not mention.noun:  # "you drop the beat", "the DJ plays a jingle"
+        nouns += [c for c in mention.token.children if c.dep_ == "dobj"]
+    noun = next((n for n in nouns if n is not None and n.pos_ in ("NOUN", "PROPN") and _recording_name(n, vocab)), None)
+    if noun is None:
+        return None
+    player = source is not None and source.i != noun.i and source in set(mention.token.subtree)
+    instrument = source is not None and _thing(source, things().actions) == "music"
+    return None if player or instrument else noun
 
 
 def _owner(part: Any, people: frozenset[str], timed: set[int], vocab: Vocabulary) -> Any | None:

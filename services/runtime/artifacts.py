@@ -43,6 +43,8 @@ VIDEO_STAMP = "video.stamp"
 #: Still previews the lipsync stage makes of the deliverable (`jobs/<job id>/final.mp4`) beside it.
 THUMBNAIL = "thumbnail.webp"
 SPRITESHEET = "spritesheet.jpg"
+#: A Videos API client's reference image, stored by the gateway beside the job before it is submitted.
+INPUT_REFERENCE = "input_reference.png"
 
 
 def _sha256_of(path: Path) -> str:

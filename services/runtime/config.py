@@ -311,7 +311,7 @@ class Settings:
     # How long transient causes (a dependency down, a database blip, an unwritable artifact store) are
     # retried, from the first failure, before the record is dead-lettered.
     retry_horizon_seconds: float = 300.0
-    # Records one process works on at once (at most one per partition, so each partition stays in order).
+    # Records one process works on at once (at most one per job id in a partition, so each job stays in order).
     consumer_concurrency: int = 1
     # Priority lanes' starvation guard: a standard record starts after this many pro records started in a row
     # while it waited, or once it has waited this many seconds since publication (0 turns either off).

@@ -4,29 +4,41 @@ Delivery rules it keeps:
 
 - Auto-commit is off. A record's offset is committed only after the processor
   returned (its output durably written, or the record dead-lettered), and a
-  partition's offsets are committed in order.
-- Up to `concurrency` records are in flight per process, at most one per
-  partition, so each partition is processed in order while several partitions
-  run side by side.
+  partition is committed up to its finished prefix only: the commit offset is the
+  lowest fetched offset not finished, so a record that finished out of order waits
+  for the ones before it, and a crash redelivers at worst finished records, whose
+  stage re-publishes the stored output.
+- Order is kept per key, not per partition. Records are keyed by job id and only
+  one job's records must stay in order, so a partition's fetched records are
+  queued per key: up to `concurrency` records are in flight per process, at most
+  one per (partition, key), so records of one job run in offset order while
+  other jobs of the same partition run beside them. A record queued behind
+  another job's render in its partition therefore does not wait for it.
 - Priority lanes: a stage reads the standard and the pro lane of its topics, and
-  a free slot goes to the head record `LanePicker` chooses among the idle
-  partitions: pro first, with a starvation guard for standard records
-  (`lanes.py`). The wait from publication to start is exported per stage and
-  tier (`cinemesh_queue_wait_seconds`).
-- Nothing fetched is dropped. Whatever `poll()` returns is queued per partition;
-  a partition with queued or running work is paused so fetching stays bounded.
-  A consumer of one lane also pauses every partition while the process is at
-  capacity; a consumer of lanes keeps fetching into its idle partitions even
-  then (one batch each at most), so when a slot frees the picker sees the head of
-  every partition: a pro record published meanwhile, and the standard records its
-  starvation guard counts. Polling never stops, so a long render never exceeds
-  `max.poll.interval.ms`.
+  a free slot goes to the record `LanePicker` chooses among the head records of
+  the idle keys of every partition: pro first, with a starvation guard for
+  standard records (`lanes.py`). The wait from publication to start is exported
+  per stage and tier (`cinemesh_queue_wait_seconds`).
+- A record whose processing raised (the processor gave up even on the DLQ, or the
+  process is stopping) goes back to the head of its key and starts again after
+  `REDELIVERY_PAUSE_SECONDS`; the processor then retries or dead-letters it
+  afresh. The other keys of its partition carry on, and the commit offset stays
+  at it until it finishes, so nothing is skipped.
+- Nothing fetched is dropped. Whatever `poll()` returns is queued; a partition
+  holding records that have not started is paused, so fetching stays bounded (a
+  partition whose records all run keeps fetching: its next job may start beside
+  them). A consumer of one lane also pauses every partition while the process is
+  at capacity; a consumer of lanes keeps fetching into partitions with nothing
+  waiting even then (one batch each at most), so when a slot frees the picker
+  sees every waiting head: a pro record published meanwhile, and the standard
+  records its starvation guard counts. Polling never stops, so a long render
+  never exceeds `max.poll.interval.ms`.
 - Rebalances (group mode) go through `_Rebalance`, a ConsumerRebalanceListener:
-  on revoke, finished work is committed, queued records are given back (the new
-  owner fetches them from the committed offset; a partition that comes back to
-  this consumer is rewound to them) and running work is abandoned to its stage
-  lease, which keeps the new owner from rendering it twice; on assign, new
-  partitions are paused at once if the process is busy.
+  on revoke, the finished prefix is committed, records not running are given back
+  (the new owner fetches them from the committed offset; a partition that comes
+  back to this consumer is rewound to the lowest of them) and running work is
+  abandoned to its stage lease, which keeps the new owner from rendering it
+  twice; on assign, new partitions are paused at once if the process is busy.
 - If this thread dies, `healthy()` turns false and the host reports NOT_SERVING.
 """
 
@@ -36,6 +48,7 @@ import logging
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -57,26 +70,52 @@ log = logging.getLogger(__name__)
 
 LAG_REPORT_SECONDS = 5.0
 POLL_TIMEOUT_MS = 100
-#: How long a partition waits before a record whose processing raised is fetched again.
+#: How long a record whose processing raised waits before it starts again (other keys carry on meanwhile).
 REDELIVERY_PAUSE_SECONDS = 1.0
 
 Offsets = dict[TopicPartition, OffsetAndMetadata]
+
+
+#: A record's key (the job id); records of one key run one at a time, in offset order.
+Key = bytes | None
 
 
 @dataclass
 class _Partition:
     """Records fetched from one partition and not yet committed."""
 
-    queue: deque[ConsumerRecord] = field(default_factory=deque)
-    running: tuple[ConsumerRecord, Future] | None = None
-    #: Offset to commit next (last finished record + 1), None when nothing new finished.
-    finished: int | None = None
-    #: monotonic time before which the partition fetches nothing (after a failed record).
-    cooling_until: float = 0.0
+    #: Fetched records not running, per key, in offset order (a failed record is back at the head of its key).
+    waiting: dict[Key, deque[ConsumerRecord]] = field(default_factory=dict)
+    #: The running record of each key that has one.
+    running: dict[Key, tuple[ConsumerRecord, Future]] = field(default_factory=dict)
+    #: Offsets fetched and not finished (waiting or running): the commit offset cannot pass the lowest.
+    unfinished: set[int] = field(default_factory=set)
+    #: One past the highest offset fetched; the commit offset once every fetched record finished.
+    fetched_until: int | None = None
+    #: The commit offset last handed out (at first, the first offset fetched), so each is committed once.
+    committed: int | None = None
+    #: Keys whose head record failed, with the monotonic time before which it does not start again.
+    cooling: dict[Key, float] = field(default_factory=dict)
 
-    @property
-    def busy(self) -> bool:
-        return bool(self.queue) or self.running is not None
+    def commit_offset(self) -> int | None:
+        """The lowest fetched offset not finished: every record before it finished (None when nothing was fetched)."""
+        return min(self.unfinished) if self.unfinished else self.fetched_until
+
+    def newly_committable(self) -> int | None:
+        """The commit offset if it moved past the last one handed out (and notes it handed out), else None."""
+        offset = self.commit_offset()
+        if offset is None or (self.committed is not None and offset <= self.committed):
+            return None
+        self.committed = offset
+        return offset
+
+    def startable(self, now: float) -> list[tuple[Key, ConsumerRecord]]:
+        """The head record of each key with nothing running and not cooling after a failure."""
+        return [
+            (key, queue[0])
+            for key, queue in self.waiting.items()
+            if key not in self.running and self.cooling.get(key, 0.0) <= now
+        ]
 
 
 def published_at(record: ConsumerRecord) -> float:
@@ -86,69 +125,89 @@ def published_at(record: ConsumerRecord) -> float:
 
 
 class WorkTracker:
-    """Thread-safe bookkeeping of fetched, running and finished records per partition."""
+    """Thread-safe bookkeeping of fetched, running and finished records per partition and key."""
 
-    def __init__(self, picker: LanePicker | None = None) -> None:
+    def __init__(self, picker: LanePicker | None = None, monotonic: Callable[[], float] = time.monotonic) -> None:
         self._lock = threading.Lock()
+        #: The clock of the cooling pauses after failures (a fake one in tests).
+        self._monotonic = monotonic
         self._parts: dict[TopicPartition, _Partition] = {}
         self._abandoned: set[Future] = set()
         self.picker = picker or LanePicker()
 
     def add(self, tp: TopicPartition, records: list[ConsumerRecord]) -> None:
         with self._lock:
-            self._parts.setdefault(tp, _Partition()).queue.extend(records)
+            part = self._parts.setdefault(tp, _Partition())
+            for record in records:
+                if part.fetched_until is None:
+                    part.committed = record.offset  # fetched from here: nothing before it is this consumer's to commit
+                part.waiting.setdefault(record.key, deque()).append(record)
+                part.unfinished.add(record.offset)
+                part.fetched_until = max(part.fetched_until or 0, record.offset + 1)
 
     def in_flight(self) -> int:
         with self._lock:
-            self._abandoned = {f for f in self._abandoned if not f.done()}
-            return len(self._abandoned) + sum(1 for p in self._parts.values() if p.running is not None)
+            return self._running()
 
     def busy(self) -> set[TopicPartition]:
-        now = time.monotonic()
+        """Partitions holding fetched records that are not running: they fetch nothing more until those start."""
         with self._lock:
-            return {tp for tp, p in self._parts.items() if p.busy or p.cooling_until > now}
+            return {tp for tp, part in self._parts.items() if part.waiting}
 
     def start_next(self, capacity: int, submit) -> None:  # type: ignore[no-untyped-def]
-        """Starts head records of idle partitions, as the lane picker orders them, while fewer than `capacity` run."""
+        """Starts head records of idle keys, as the lane picker orders them, while fewer than `capacity` run."""
+        now = self._monotonic()
         with self._lock:
-            self._abandoned = {f for f in self._abandoned if not f.done()}
-            running = len(self._abandoned) + sum(1 for p in self._parts.values() if p.running is not None)
-            idle = {tp: part for tp, part in self._parts.items() if part.running is None and part.queue}
-            while running < capacity and idle:
-                candidates = [Candidate(tp, lane_of(tp.topic), published_at(p.queue[0])) for tp, p in idle.items()]
-                part = idle.pop(self.picker.pick(candidates).key)
-                record = part.queue.popleft()
-                part.running = (record, submit(record))
+            running = self._running()
+            heads = {(tp, key): record for tp, part in self._parts.items() for key, record in part.startable(now)}
+            while running < capacity and heads:
+                candidates = [Candidate(at, lane_of(at[0].topic), published_at(r)) for at, r in heads.items()]
+                tp, key = self.picker.pick(candidates).key
+                del heads[(tp, key)]
+                part = self._parts[tp]
+                queue = part.waiting[key]
+                record = queue.popleft()
+                if not queue:
+                    del part.waiting[key]
+                part.cooling.pop(key, None)
+                part.running[key] = (record, submit(record))
                 running += 1
 
     def collect(self) -> tuple[Offsets, list[tuple[TopicPartition, ConsumerRecord, BaseException]]]:
-        """Takes finished records: offsets to commit, and records whose processing raised."""
+        """Takes finished records: offsets to commit, and records whose processing raised.
+
+        A record that raised goes back to the head of its key and starts again after a cooling pause; other
+        keys of its partition carry on, and the commit offset stays at or below it until it finishes.
+        """
         offsets: Offsets = {}
         failed: list[tuple[TopicPartition, ConsumerRecord, BaseException]] = []
+        now = self._monotonic()
         with self._lock:
             for tp, part in self._parts.items():
-                if part.running is not None and part.running[1].done():
-                    record, future = part.running
-                    part.running = None
+                for key, (record, future) in list(part.running.items()):
+                    if not future.done():
+                        continue
+                    del part.running[key]
                     error = future.exception()
                     if error is None:
-                        part.finished = record.offset + 1
+                        part.unfinished.discard(record.offset)
                     else:
-                        # Later records were fetched after this one: fetch them again after the seek.
-                        part.queue.clear()
-                        part.cooling_until = time.monotonic() + REDELIVERY_PAUSE_SECONDS
+                        part.waiting.setdefault(key, deque()).appendleft(record)
+                        part.cooling[key] = now + REDELIVERY_PAUSE_SECONDS
                         failed.append((tp, record, error))
-                if part.finished is not None:
-                    offsets[tp] = OffsetAndMetadata(part.finished, "", -1)
-                    part.finished = None
+                offset = part.newly_committable()
+                if offset is not None:
+                    offsets[tp] = OffsetAndMetadata(offset, "", -1)
         return offsets, failed
 
     def revoke(self, partitions: set[TopicPartition]) -> tuple[Offsets, dict[TopicPartition, int]]:
         """Forgets revoked partitions, abandoning running records to their leases.
 
-        Returns the finished offsets to commit, and for each partition with queued (never started) records the
-        offset of the first: if the rebalance gives the partition back to this consumer, its fetch position is
-        kept (kafka-python preserves it), so it must be rewound there or those records would be skipped.
+        Returns the commit offsets (each partition's finished prefix), and for each partition with records that
+        are not running (never started, or failed) the lowest of their offsets: if the rebalance gives the
+        partition back to this consumer, its fetch position is kept (kafka-python preserves it), so it must be
+        rewound there or those records would be skipped. Records after it that finished run again then; their
+        stage re-publishes the stored output.
         """
         offsets: Offsets = {}
         rewind: dict[TopicPartition, int] = {}
@@ -157,16 +216,19 @@ class WorkTracker:
                 part = self._parts.pop(tp, None)
                 if part is None:
                     continue
-                if part.queue:
-                    rewind[tp] = part.queue[0].offset
-                if part.running is not None:
-                    record, future = part.running
-                    if future.done() and future.exception() is None:
-                        part.finished = record.offset + 1
-                    elif not future.done():
+                given_back = [queue[0].offset for queue in part.waiting.values()]
+                for record, future in part.running.values():
+                    if not future.done():
                         self._abandoned.add(future)
-                if part.finished is not None:
-                    offsets[tp] = OffsetAndMetadata(part.finished, "", -1)
+                    elif future.exception() is None:
+                        part.unfinished.discard(record.offset)
+                    else:
+                        given_back.append(record.offset)
+                if given_back:
+                    rewind[tp] = min(given_back)
+                offset = part.newly_committable()
+                if offset is not None:
+                    offsets[tp] = OffsetAndMetadata(offset, "", -1)
         return offsets, rewind
 
     def requeue_finished(self, offsets: Offsets) -> None:
@@ -174,8 +236,13 @@ class WorkTracker:
         with self._lock:
             for tp, meta in offsets.items():
                 part = self._parts.get(tp)
-                if part is not None and (part.finished is None or part.finished < meta.offset):
-                    part.finished = meta.offset
+                if part is not None and part.committed is not None and part.committed >= meta.offset:
+                    part.committed = meta.offset - 1
+
+    def _running(self) -> int:
+        """Records running now, abandoned ones included (the caller holds the lock)."""
+        self._abandoned = {f for f in self._abandoned if not f.done()}
+        return len(self._abandoned) + sum(len(part.running) for part in self._parts.values())
 
 
 class _Rebalance(AsyncConsumerRebalanceListener):
@@ -321,13 +388,18 @@ class Consumer:
         self._settle(consumer)
 
     def _settle(self, consumer: KafkaConsumer) -> None:
-        """Commits finished records, rewinds failed ones, starts queued ones, adjusts pausing."""
+        """Commits finished records, starts queued ones (failed ones again after a pause), adjusts pausing."""
         offsets, failed = self.tracker.collect()
         self._commit(consumer, offsets)
         for tp, record, error in failed:
-            log.error("%s: giving %s@%d back for redelivery: %s", self.stage, tp, record.offset, error)
-            if tp in consumer.assignment():
-                consumer.seek(tp, record.offset)
+            log.error(
+                "%s: %s@%d failed; starting it again in %.1f s: %s",
+                self.stage,
+                tp,
+                record.offset,
+                REDELIVERY_PAUSE_SECONDS,
+                error,
+            )
         if not self._stop.is_set():
             self.tracker.start_next(self.concurrency, self._start)
         self._flow_control(consumer)

@@ -1,8 +1,9 @@
 """Which queued record a stage starts next: the pro lane first, with a guard so standard records still move.
 
 A consumer reads the standard and the pro lane of its topics (`topics.with_lanes`). Whenever it has a free
-slot, the candidates are the head records of its idle partitions (one per partition, so each partition
-stays in order) and `LanePicker.pick` chooses one:
+slot, the candidates are the head records of each (partition, key) with nothing of that key running (one per
+key, so each job's records stay in order; another job's record running in the same partition does not hold a
+candidate back) and `LanePicker.pick` chooses one:
 
 - a pro record before any standard one, oldest first within a lane;
 - except when the starvation guard trips, then the oldest standard record: after
@@ -37,7 +38,7 @@ class LanePolicy:
 
 @dataclass(frozen=True)
 class Candidate:
-    """The head record of an idle partition: where it is, its lane, and when it was published (epoch s)."""
+    """The head record of an idle key: where it is, its lane, and when it was published (epoch s)."""
 
     key: Hashable
     lane: str

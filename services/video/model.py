@@ -2,7 +2,8 @@
 
 The embedded torch renderer is the default; a diffusers pipeline or a Triton
 model can be configured instead (see backends.py). The embedded renderer also
-returns per-character face tracks and the visible events it drew.
+returns per-character face tracks and the visible events it drew. A job with an
+`input_reference` image (Videos API) is graded toward its palette (reference.py).
 """
 
 from __future__ import annotations
@@ -15,13 +16,21 @@ import av
 import numpy as np
 
 from cinemesh.runtime import cancellation, projections
-from cinemesh.runtime.artifacts import VIDEO_RENDER, VIDEO_STAMP, VIDEO_TRACKS, ArtifactStore, job_key
+from cinemesh.runtime.artifacts import (
+    INPUT_REFERENCE,
+    VIDEO_RENDER,
+    VIDEO_STAMP,
+    VIDEO_TRACKS,
+    ArtifactStore,
+    job_key,
+)
 from cinemesh.runtime.config import Settings
 from cinemesh.runtime.errors import InvalidArgument
 from cinemesh.runtime.ids import checked_uuid
 from cinemesh.v1 import common_pb2, video_pb2
 from cinemesh.video import render
 from cinemesh.video.backends import frame_source
+from cinemesh.video.reference import Grade, PaletteReference
 
 
 def validate_plan(request: video_pb2.RenderVideoRequest) -> None:
@@ -67,8 +76,9 @@ class VideoModel:
             response.video.CopyFrom(self._artifacts.ref_for(key, "video/mp4"))
             return response
         response = video_pb2.RenderVideoResponse(frame_count=fmt.frame_count)
+        reference = self._reference(request.job_id)
         with self._artifacts.writer(key, "video/mp4") as (path, result):
-            count = self._encode(request.plan, request.cast, path, response)
+            count = self._encode(request.plan, request.cast, path, response, reference)
         if count != fmt.frame_count:
             raise RuntimeError(f"rendered {count} frames, the plan has {fmt.frame_count}")
         with self._artifacts.writer(stamp_key, "text/plain") as (path, _):
@@ -79,14 +89,21 @@ class VideoModel:
         return response
 
     def _stamp(self, request: video_pb2.RenderVideoRequest) -> str:
-        """The embedded renderer's projection of the plan and cast; a generative backend reads the whole prompt,
-        so its pictures stand only for the very plan they were made from."""
+        """The embedded renderer's projection of the plan and cast, and the reference image it grades toward; a
+        generative backend reads the whole prompt, so its pictures stand only for the very plan they were made
+        from."""
         if self._source is None:
-            return f"embedded:{projections.digest(projections.video_projection(request.plan, request.cast))}"
-        whole = request.plan.SerializeToString(deterministic=True) + b"".join(
-            member.SerializeToString(deterministic=True) for member in request.cast
-        )
-        return f"{self._backend}:{hashlib.sha256(whole).hexdigest()}"
+            made_from = f"embedded:{projections.digest(projections.video_projection(request.plan, request.cast))}"
+        else:
+            whole = request.plan.SerializeToString(deterministic=True) + b"".join(
+                member.SerializeToString(deterministic=True) for member in request.cast
+            )
+            made_from = f"{self._backend}:{hashlib.sha256(whole).hexdigest()}"
+        key = job_key(request.job_id, INPUT_REFERENCE)
+        if not self._artifacts.exists(key):
+            return made_from
+        with self._artifacts.local_copy(self._artifacts.url_for(key)) as path:
+            return f"{made_from}:reference:{hashlib.sha256(path.read_bytes()).hexdigest()}"
 
     def _stamped(self, stamp_key: str, stamp: str) -> bool:
         """Whether the landed render was made from `stamp` (a render from before stamps is taken as it is)."""
@@ -95,22 +112,34 @@ class VideoModel:
         with self._artifacts.local_copy(self._artifacts.url_for(stamp_key)) as path:
             return path.read_text() == stamp
 
+    def _reference(self, job_id: str) -> PaletteReference | None:
+        key = job_key(job_id, INPUT_REFERENCE)
+        if not self._artifacts.exists(key):
+            return None
+        with self._artifacts.local_copy(self._artifacts.url_for(key)) as path:
+            return PaletteReference.from_bytes(path.read_bytes())
+
     def _encode(
         self,
         plan: common_pb2.ScenePlan,
         cast: Sequence[common_pb2.CastMember],
         path: Path,
         response: video_pb2.RenderVideoResponse,
+        reference: PaletteReference | None = None,
     ) -> int:
         fmt = plan.format
         count = 0
+        grade: Grade | None = None
         with av.open(str(path), "w", format="mp4") as container:
             stream = container.add_stream("libx264", rate=fmt.fps)
             stream.width, stream.height, stream.pix_fmt = fmt.width, fmt.height, "yuv420p"
             stream.options = {"crf": "16", "preset": self._preset}
 
             def write(rgb: np.ndarray) -> None:
-                nonlocal count
+                nonlocal count, grade
+                if reference is not None:
+                    grade = grade or reference.grade_for(rgb)
+                    rgb = grade(rgb)
                 container.mux(stream.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")))
                 count += 1
 

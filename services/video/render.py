@@ -636,24 +636,17 @@ def _event_table() -> dict:  # type: ignore[type-arg]
     return yaml.safe_load((Path(__file__).resolve().parent / "data" / "events.yaml").read_text())
 
 
-def offscreen(cue: p.SoundCue) -> bool:
-    """Whether the cue's words put its sound out of sight ("a bell in the distance", "an offscreen alarm"):
-    it is heard, never drawn. (The plan's SoundCue has no field for it yet; this reads the words.)"""
-    said = f"{cue.text} {cue.source_object}".lower()
-    return any(re.search(pattern, said) for pattern in _event_table()["offscreen"])
-
-
 def visible_kind(cue: p.SoundCue) -> str:
     """What the renderer draws for a sound cue ("" when it is only heard; see data/events.yaml).
 
-    Words that put the sound out of sight ("in the distance", "offscreen") draw nothing; then the table's
+    A cue the plan marks offscreen ("in the distance", "from upstairs") draws nothing; then the table's
     phrases ("the bell swings", "the car door shuts", "it tips over") decide. Otherwise an event the planner
     named exactly keeps its drawing, unless that drawing is a generic one (a flash, a splash) and the cue's
     words name something more particular ("fireworks" explode, a "wave" splashes).
     """
     table = _event_table()
     said = f"{cue.text} {cue.source_object} {cue.sound_action}".lower()
-    if offscreen(cue):
+    if cue.offscreen:
         return ""
     written = f"{cue.text} {cue.sound_action}".lower()
     for phrase in table["phrases"]:

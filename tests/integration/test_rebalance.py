@@ -1,10 +1,12 @@
 """Consumer groups on the real broker: members join and leave while records flow, and nothing is lost.
 
 Group mode is how the chart deploys every stage. Three consumers of one group
-take turns on a topic of four partitions while a producer keeps writing; each
-record must be handled at least once, and each member handles a partition in
-order. A record in flight when its partition moves may be handled twice (the
-stage's lease and stored outputs make that harmless); the count is printed.
+take turns on a topic of four partitions while a producer keeps writing two
+records per job; each record must be handled at least once, and each member
+starts a job's records in offset order (records of different jobs in one
+partition may run side by side). A record in flight when its partition moves
+may be handled twice (the stage's lease and stored outputs make that harmless);
+the count is printed.
 """
 
 from __future__ import annotations
@@ -72,16 +74,18 @@ def test_members_join_and_leave_while_records_flow_and_none_is_lost(
 ) -> None:
     """One lane (jobs.failed), or a stage input with its pro lane, every other record on the pro lane."""
     group = f"rebalance-{uuid.uuid4().hex[:8]}"
-    handled: dict[str, list[str]] = defaultdict(list)  # job id → members that handled it
-    order: dict[tuple[str, str, int], list[int]] = defaultdict(list)  # (member, topic, partition) → offsets
+    handled: dict[str, list[str]] = defaultdict(list)  # record (its event id) → members that handled it
+    # (member, topic, partition, job id) → offsets in the order the member started them
+    order: dict[tuple[str, str, int, str], list[int]] = defaultdict(list)
     lock = threading.Lock()
 
     def handler(member: str):  # type: ignore[no-untyped-def]
         def handle(delivery: Delivery) -> None:
+            with lock:
+                order[member, delivery.topic, delivery.partition, delivery.job_id].append(delivery.offset)
             time.sleep(0.03)  # a little work, so rebalances meet records in flight
             with lock:
-                handled[delivery.job_id].append(member)
-                order[member, delivery.topic, delivery.partition].append(delivery.offset)
+                handled[delivery.headers["ce_id"].decode()].append(member)
 
         return handle
 
@@ -94,15 +98,19 @@ def test_members_join_and_leave_while_records_flow_and_none_is_lost(
         started.start()
         return started
 
-    job_ids = [str(uuid.uuid4()) for _ in range(RECORDS)]  # a record's key must be a job id
+    job_ids = [str(uuid.uuid4()) for _ in range(RECORDS // 2)]  # a record's key must be a job id
+    # Two records per job, one after the other, so a job's records meet in one fetch and must keep their order.
+    event_ids = [f"{job_id}/{copy}" for job_id in job_ids for copy in (0, 1)]
 
     def produce() -> None:
-        for n, job_id in enumerate(job_ids):
+        for n, event_id in enumerate(event_ids):
+            job_id = event_id.split("/")[0]
             if not laned:
-                publisher.publish(JOBS_FAILED, job_id, events_pb2.JobFailed(job_id=job_id, reason="rebalance test"))
+                message = events_pb2.JobFailed(job_id=job_id, reason="rebalance test")
+                publisher.publish(JOBS_FAILED, job_id, message, event_id=event_id)
             else:
-                lane = lane_topic(PLANS_PARSED, PRO_LANE) if n % 2 else PLANS_PARSED
-                publisher.publish(lane, job_id, events_pb2.PlanParsed(job_id=job_id))
+                lane = lane_topic(PLANS_PARSED, PRO_LANE) if (n // 2) % 2 else PLANS_PARSED
+                publisher.publish(lane, job_id, events_pb2.PlanParsed(job_id=job_id), event_id=event_id)
             time.sleep(0.04)
 
     producer = threading.Thread(target=produce)
@@ -117,7 +125,7 @@ def test_members_join_and_leave_while_records_flow_and_none_is_lost(
     third = consumer("third")  # joins while the group is rebalancing
     producer.join()
     deadline = time.monotonic() + 90
-    expected = set(job_ids)
+    expected = set(event_ids)
     while time.monotonic() < deadline and not expected <= set(handled):
         time.sleep(0.5)
     second.stop(5.0)
@@ -129,5 +137,7 @@ def test_members_join_and_leave_while_records_flow_and_none_is_lost(
     print(f"{RECORDS} records: lost {len(lost)}, handled twice {len(duplicates)}")
     assert not lost, sorted(lost)[:10]
     assert {member for members in handled.values() for member in members} == {"first", "second", "third"}
-    for (member, topic, partition), offsets in order.items():
-        assert offsets == sorted(offsets), f"{member} processed {topic}[{partition}] out of order"
+    for (member, topic, partition, job_id), offsets in order.items():
+        assert offsets == sorted(offsets), (
+            f"{member} started job {job_id}'s records in {topic}[{partition}] out of order"
+        )

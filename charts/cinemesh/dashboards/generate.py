@@ -306,6 +306,35 @@ def overview() -> Dashboard:
         .with_panel(
             _timeseries(
                 ids,
+                "drafts",
+                "Finished videos still drafts (not saved, not downloaded in full, not expired), and the bytes per "
+                "second the purge deletes with expired drafts (their rows and audit entries are kept).",
+                "none",
+                [
+                    (f"sum(cinemesh_drafts_live{{{NS}}})", "live drafts"),
+                    (f"sum(rate(cinemesh_drafts_purged_bytes_total{{{NS}}}[{RATE}]))", "purged bytes/s"),
+                ],
+            )
+        )
+        .with_panel(
+            _timeseries(
+                ids,
+                "webhook deliveries",
+                "Webhook delivery attempts per second by outcome (delivered; retried later; failed after the 24 h "
+                "retry horizon; abandoned because the endpoint was deleted), and deliveries waiting for a (re)try.",
+                "none",
+                [
+                    (
+                        f"sum by (outcome) (rate(cinemesh_webhook_deliveries_total{{{NS}}}[{RATE}]))",
+                        "{{outcome}}",
+                    ),
+                    (f"sum(cinemesh_webhook_deliveries_pending{{{NS}}})", "pending"),
+                ],
+            )
+        )
+        .with_panel(
+            _timeseries(
+                ids,
                 "credits",
                 "Credits reserved at submission, charged on completion and refunded on failure, per second by tier.",
                 "none",

@@ -143,3 +143,8 @@ def test_distance_words_set_an_effect_back() -> None:
     cue = plan_pb2.SoundCue(sound_action="impact", text="a door slams")
     far = plan_pb2.SoundCue(sound_action="impact", text="a door slams somewhere distant")
     assert levels.target_db(far, "") < levels.target_db(cue, "")
+    # the plan's offscreen mark sets it back once, not again on top of a distance word
+    unseen = plan_pb2.SoundCue(sound_action="impact", text="a door slams", offscreen=True)
+    assert levels.target_db(unseen, "") == levels.target_db(cue, "") - 6
+    far.offscreen = True
+    assert levels.target_db(far, "") == levels.target_db(plan_pb2.SoundCue(sound_action="impact", text=far.text), "")

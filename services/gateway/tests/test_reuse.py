@@ -14,6 +14,7 @@ from cinemesh.prompt.server import PromptServicer
 from cinemesh.runtime.artifacts import (
     AUDIO_RENDER,
     AUDIO_SOURCE,
+    INPUT_REFERENCE,
     STEM_RENDER,
     VIDEO_RENDER,
     VIDEO_STAMP,
@@ -27,6 +28,7 @@ from cinemesh.v1 import common_pb2, prompt_pb2_grpc
 
 SOURCE = "5eed0000-0000-4000-8000-00000000000a"
 REMIX = "5eed0000-0000-4000-8000-00000000000b"
+OTHER_REMIX = "5eed0000-0000-4000-8000-00000000000c"
 PROMPT = 'A red kite over a windy beach at noon. A woman says "Hold the string tight." A gull cries at 2 s.'
 
 
@@ -126,6 +128,9 @@ def test_copy_takes_the_pictures_tracks_last_and_only_the_kept_sources(tmp_path:
     assert _read(artifacts, job_key(REMIX, AUDIO_SOURCE.format("music"))) == b"music"
     assert not artifacts.exists(job_key(REMIX, AUDIO_SOURCE.format("dialogue")))
     assert not artifacts.exists(job_key(REMIX, AUDIO_RENDER))
+    # Pictures graded toward the source's reference image are not the remix's (it carries no reference).
+    _write(artifacts, job_key(SOURCE, INPUT_REFERENCE), b"png", "image/png")
+    assert reuse.copy(SOURCE, OTHER_REMIX, ["video"]) == []
 
 
 def test_copy_moves_master_stems_and_the_timeline_refs_to_the_remix(tmp_path: Path) -> None:

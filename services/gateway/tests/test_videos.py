@@ -31,7 +31,7 @@ from cinemesh.gateway.jobs import JobsApi
 from cinemesh.gateway.videos import Periodic, VideosApi, parse_size
 from cinemesh.gateway.watch import JobWatchHub
 from cinemesh.runtime import metrics
-from cinemesh.runtime.artifacts import SPRITESHEET, THUMBNAIL, ArtifactStore, job_key
+from cinemesh.runtime.artifacts import INPUT_REFERENCE, SPRITESHEET, THUMBNAIL, ArtifactStore, job_key
 from cinemesh.runtime.auth import Keyring
 from cinemesh.runtime.bus import OutboundRecord, Publisher
 from cinemesh.runtime.config import Settings
@@ -60,6 +60,7 @@ class Front:
     base_url: str
     pro_key: str
     plus_key: str
+    publisher: RecordingPublisher
 
     def client(self, key: str | None = None) -> openai.OpenAI:
         return openai.OpenAI(api_key=key or self.pro_key, base_url=self.base_url, max_retries=0, timeout=20)
@@ -105,14 +106,15 @@ def front(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Front]:
         plus_key = keyring.issue("acct-plus", ["jobs:read", "jobs:write"])[1]
         settings = Settings.from_env("gateway", {"CINEMESH_STATE_DIR": str(tmp_path)})
         artifacts = ArtifactStore((tmp_path / "artifacts").as_uri())
-        api = JobsApi(settings, store, artifacts, RecordingPublisher(settings), keyring)
+        publisher = RecordingPublisher(settings)
+        api = JobsApi(settings, store, artifacts, publisher, keyring)
         videos = VideosApi(api, store, artifacts, DRAFT_TTL_SECONDS)
         hub = JobWatchHub(api, store, poll_seconds=0.05)
         http = HttpFront(create_app(api, hub, 5.0, videos), "127.0.0.1", 0, 5.0, 1.0)
         hub.start()
         http.start()
         try:
-            yield Front(store, artifacts, videos, f"http://127.0.0.1:{http.port}/v1", pro_key, plus_key)
+            yield Front(store, artifacts, videos, f"http://127.0.0.1:{http.port}/v1", pro_key, plus_key, publisher)
         finally:
             http.stop(1.0)
             hub.stop(1.0)
@@ -376,3 +378,30 @@ def test_openapi_documents_the_videos_api_bodies_and_its_error_shape(front: Fron
     for path in ("/v1/videos/{video_id}", "/v1/videos/{video_id}/content", "/v1/videos/extensions"):
         assert path in document["paths"]
     assert "/v1/videos/characters/{character_id}" in document["paths"]
+
+
+def _png(colour: tuple[int, int, int]) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (48, 32), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_an_input_reference_is_stored_before_its_job_is_queued_and_a_refused_one_leaves_nothing(front: Front) -> None:
+    client = front.client()
+    seen_at_queueing: list[bool] = []
+    queue = front.publisher.send
+
+    def send(record: OutboundRecord, timeout: float = 30.0) -> None:
+        seen_at_queueing.append(front.artifacts.exists(job_key(record.key, INPUT_REFERENCE)))
+        queue(record, timeout)
+
+    front.publisher.send = send  # type: ignore[method-assign]
+    blue = ("ref.png", _png((0, 0, 255)))
+    video = client.videos.create(prompt="A kite", seconds="2", size="480x854", input_reference=blue)
+    key = job_key(video.id, INPUT_REFERENCE)
+    with front.artifacts.local_copy(front.artifacts.url_for(key)) as path:
+        assert Image.open(path).getpixel((0, 0)) == (0, 0, 255)
+    assert seen_at_queueing == [True]
+    with pytest.raises(openai.BadRequestError):
+        client.videos.create(prompt="", seconds="2", input_reference=blue)
+    assert [k for k in front.artifacts.list_keys("jobs") if k.endswith(INPUT_REFERENCE)] == [key]

@@ -21,7 +21,7 @@ FIELD_GOAL = 0.95
 MET_FIELDS = ("characters", "count_every")
 UNMET_FIELDS = ("source", "material", "action", "location")
 #: measured with this commit, rounded down to a whole percent
-FLOORS = {"source": 0.71, "material": 0.71, "action": 0.79, "location": 0.90}
+FLOORS = {"source": 0.72, "material": 0.72, "action": 0.79, "location": 0.90}
 
 
 @pytest.fixture(scope="module")
@@ -95,14 +95,23 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # pov caption's viewer, measures on it: recall 97.7 %, within a frame 100 %, subject 82.3 %, source 63.3 %,
 # material 58.7 %, action 59.8 %, location 88.1 %, characters 87.7 %, count/every 98.3 %, refused 0; blind13c
 # recall 98.8 %, subject 89.2 %, source 64.6 %, material 54.5 %, action 65.2 %; blind13b subject 92.3 %.
+# Branch prompt-fields3 (issue [9], per-field accuracy) fixed mechanisms, not strings: a being's own sound is its
+# voice, not a thing named nearby ("she squeals"); he/she stand for the person named before them; "one of them" is
+# a person; "it" stands first for the nearest thing before it that makes that kind of sound; a sound word with no
+# thing named is made by the last sounding thing named before it; a camera framing is no source; what a fall verb
+# drops sounds; an animal's own sound is its voice; a whistle sounds of air; a recording with no player named
+# (jingle, fanfare, melody, theme, sound effect) is played back; a relative cue spread through the scene keeps
+# clear of the stated times. Measured with it: blind13 source 72.3 %, material 72.3 %, action 79.8 %; blind13b
+# source 70.5 %, material 62.3 %, action 71.1 %; blind13c source 68.9 %, material 58.0 %, action 67.1 %; blind13d
+# source 67.5 %, material 62.7 %, action 66.3 %; recall and subject unchanged.
 #: corpus → its measures with this commit, rounded down to a whole percent
 OTHER_WRITERS = {
     "blind13b": {
         "recall": 0.98,
         "subject": 0.92,
-        "source": 0.69,
-        "material": 0.59,
-        "action": 0.67,
+        "source": 0.70,
+        "material": 0.62,
+        "action": 0.71,
         "location": 0.92,
         "characters": 0.92,
         "count_every": 0.96,
@@ -110,9 +119,9 @@ OTHER_WRITERS = {
     "blind13c": {
         "recall": 0.98,
         "subject": 0.89,
-        "source": 0.64,
-        "material": 0.54,
-        "action": 0.65,
+        "source": 0.68,
+        "material": 0.58,
+        "action": 0.67,
         "location": 0.90,
         "characters": 0.88,
         "count_every": 0.98,
@@ -120,9 +129,9 @@ OTHER_WRITERS = {
     "blind13d": {
         "recall": 0.97,
         "subject": 0.82,
-        "source": 0.63,
-        "material": 0.58,
-        "action": 0.59,
+        "source": 0.67,
+        "material": 0.62,
+        "action": 0.66,
         "location": 0.88,
         "characters": 0.87,
         "count_every": 0.98,
