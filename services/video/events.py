@@ -35,6 +35,8 @@ GLINT, GLINT_FRAMES = 200, 6
 DUST, DUST_FRAMES = 220, 10
 SPARKS = 180
 BOLT_FRAMES = 8
+# A split object's halves fall apart over SPLIT_FRAMES, each tipping outward by SPLIT_TURN radians.
+SPLIT_FRAMES, SPLIT_TURN = 8, 0.6
 # A breaker rolls in and rises over WAVE_FRAMES before it breaks on the cue; its spray, and the frames its
 # foam takes to thin away.
 WAVE_FRAMES, SPRAY, FOAM, FOAM_FRAMES = 20, 320, 900, 40
@@ -133,11 +135,12 @@ class Fall:
     """An object on a shelf that falls under gravity and hits the floor on the cue frame.
 
     break: it shatters, and pieces in its own colours fly out, settle on the floor and stay; drop: it
-    lands, bounces (a ball bounces on, lower each time) and stays where it lands. `drawing` is the
+    lands, bounces (a ball bounces on, lower each time) and stays where it lands; split: it breaks in two
+    and the halves fall apart. `drawing` is the
     object's sprite (premultiplied colour [h, w, 3] and 1 − alpha [h, w, 1]); without one, a glass.
     """
 
-    kind: str  # "break" or "drop"
+    kind: str  # "break", "drop" or "split"
     w: int
     h: int
     cx: float
@@ -148,6 +151,7 @@ class Fall:
     indoors: bool = True  # off a shelf; outdoors it drops into the picture from above
 
     def __post_init__(self) -> None:
+        self._split: dict[tuple[int, float], tuple[torch.Tensor, torch.Tensor]] = {}
         self.shelf_y, self.floor_y = (self.h * 0.5 if self.indoors else -self.h * 0.02), self.h * 0.86
         g = torch.Generator().manual_seed(self.seed)
         angles = torch.rand(SHARDS, generator=g) * math.pi  # upward half-plane
@@ -186,6 +190,38 @@ class Fall:
         )
         frame[ys:ye, xs:xe] = region.clamp_(max=255).to(torch.uint8)
 
+    def _halves(self, frame: torch.Tensor, age: int) -> None:
+        """Split: it lands on the cue frame and breaks in two; the halves fall apart, each tipping outward
+        about its foot, and lie there (a puff of dust from the crack)."""
+        if self.drawing is None:
+            self._object(frame, self.cx + self.w * 0.01, self.floor_y)
+            return
+        premultiplied, clear = self.drawing
+        sh, sw = clear.shape[:2]
+        opened = min(1.0, (age + 1) / SPLIT_FRAMES)
+        for side, cols in ((-1, slice(0, sw // 2)), (1, slice(sw // 2, sw))):
+            turn = side * SPLIT_TURN * opened * opened
+            key = (side, round(turn, 2))
+            if key not in self._split:
+                half = (premultiplied[:, cols].contiguous(), clear[:, cols].contiguous())
+                self._split[key] = _turned(half, key[1]) if key[1] else half
+            ready = self._split[key]
+            half_w = sw // 2 if side < 0 else sw - sw // 2
+            # the half's centre, moved outward and lowered as it tips about its outer foot
+            cx = self.cx + self.w * 0.01 + side * (half_w / 2 + self.h * 0.05 * opened)
+            cy = self.floor_y - sh / 2 * math.cos(turn) - half_w / 2 * abs(math.sin(turn))
+            side_h, side_w = ready[1].shape[:2]
+            _blit(frame, ready, round(cx - side_w / 2), round(cy - side_h / 2))
+        if age < DUST_FRAMES:  # the crack: dust bursts out of it and thins away, and it flashes where it opens
+            g = torch.Generator().manual_seed(self.seed)
+            xs = self.cx + (torch.rand(DUST, generator=g) - 0.5) * self.h * 0.25
+            ys = self.floor_y - torch.rand(DUST, generator=g) * self.h * 0.03 * (age + 2)
+            keep = torch.rand(DUST, generator=g) < 1 - age / DUST_FRAMES
+            _dots(frame, xs[keep], ys[keep], self.colour([225, 215, 195]), size=3)
+        if age < GLINT_FRAMES:
+            lift = int(150 * (1 - age / GLINT_FRAMES))
+            _blend_disc(frame, self.cx + self.w * 0.01, self.floor_y - sh / 2, int(sh * 0.6), lift)
+
     def _bounce(self, age: int) -> float:
         """Height above the floor, in pixels, `age` frames after landing: each bounce half as high."""
         if not self.bouncy:
@@ -213,6 +249,9 @@ class Fall:
                 xs = self.cx + (torch.rand(DUST // 2, generator=g) - 0.5) * self.h * 0.2
                 ys = self.floor_y - torch.rand(DUST // 2, generator=g) * self.h * 0.04 * (age + 1)
                 _dots(frame, xs, ys, self.colour([225, 215, 195]), size=3)
+            return
+        if self.kind == "split":
+            self._halves(frame, age)
             return
         t = float(age)
         flying = t < (-2 * self.vy / self.gravity)
@@ -1212,8 +1251,10 @@ class Sounding:
         if self.kind == "music":
             return 1 + 0.1 * jolt, 0.0, 0.0, 0.0
         if self.kind == "motor":
-            return 1.0, 0.06 * rattle, 0.0, -tall * 0.06 * abs(rattle)
-        return 1.0, (0.05 if self.kind == "steam" else 0.14) * rattle, 0.0, 0.0
+            # it lurches on the cue, its front lifting, and settles shaking a little (the engine running)
+            shake = tall * 0.012 * max(0.0, 1 - age / RATTLE_FRAMES) * math.cos(math.pi * age)
+            return 1.0, -0.1 * jolt * (self.facing or 1), 0.0, -tall * 0.04 * jolt + shake
+        return 1.0, (0.05 if self.kind == "steam" else 0.1) * rattle, 0.0, 0.0
 
     def _sprite(self, stretch: float, turn: float) -> Ready:
         key = (round(stretch, 2), round(turn, 2))
@@ -1325,8 +1366,75 @@ class Sounding:
             _arcs(frame, mx, my, radii, sides, max(2.0, self.h / 75), self.ink, 1 - age / ARC_FRAMES)
 
 
+# A surface cracks: its lines run out this far (frame heights) from where it gives, and go on lengthening a
+# little over CRACK_GROW frames; the chips it throws up.
+CRACK_REACH, CRACK_GROW, CRACK_CHIPS = 0.3, 10, 60
+
+
+@dataclass
+class Crack:
+    """A surface (ice, a pavement, a floor) cracks where something stands on it: on the cue frame jagged lines
+    shoot out from the point, flattened by the ground's perspective, with a flash of chips thrown up; the lines
+    lengthen a little more and stay. Nothing falls: what stands there stays the shot's subject."""
+
+    w: int
+    h: int
+    cx: float
+    cy: float  # where it gives (pixels)
+    colour: Colour
+    seed: int
+    ink: torch.Tensor | None = None
+
+    def __post_init__(self) -> None:
+        g = torch.Generator().manual_seed(self.seed)
+        self.lines = []
+        for k in range(CRACKS):
+            angle = 2 * math.pi * (k + float(torch.rand(1, generator=g)) * 0.7) / CRACKS
+            steps = 40
+            wobble = torch.cumsum(torch.randn(steps, generator=g) * 0.1, 0)
+            reach = self.h * CRACK_REACH * (0.5 + 0.5 * float(torch.rand(1, generator=g)))
+            self.lines.append((angle + wobble, torch.linspace(0, 1, steps) * reach))
+        angles = -math.pi / 2 + (torch.rand(CRACK_CHIPS, generator=g) - 0.5) * 2.4
+        speed = (torch.rand(CRACK_CHIPS, generator=g) * 0.7 + 0.3) * self.h * 0.02
+        self.vx, self.vy = torch.cos(angles) * speed, torch.sin(angles) * speed
+        self.gravity = self.h * 0.005
+        if self.ink is None:
+            self.ink = self.colour([35, 40, 50])
+        self.chip = self.colour([235, 240, 245])
+
+    def draw(self, frame: torch.Tensor, age: int) -> None:
+        if age < 0:
+            return
+        grown = 0.75 + 0.25 * min(1.0, age / CRACK_GROW)
+        size = max(2, self.h // 150)
+        for angles, radius in self.lines:
+            n = max(2, int(len(radius) * grown))
+            xs = self.cx + torch.cos(angles[:n]) * radius[:n]
+            ys = self.cy + torch.sin(angles[:n]) * radius[:n] * 0.3  # lying on the ground, seen from the side
+            _dots(frame, xs, ys, self.ink, size=size)
+        # the chips fly up and fall back onto the surface, where they lie
+        t = float(age + 1)
+        xs = self.cx + self.vx * t
+        ys = (self.cy + self.vy * t + 0.5 * self.gravity * t * t).clamp(max=self.cy)
+        _dots(frame, xs, ys, self.chip, size=size + 1)
+
+
 Drawer = (
-    Door | Fall | Burst | Splash | Flash | Wave | Bell | Kettle | Branch | Window | Spill | Rebound | CarDoor | Sounding
+    Door
+    | Fall
+    | Burst
+    | Splash
+    | Flash
+    | Wave
+    | Bell
+    | Kettle
+    | Branch
+    | Window
+    | Spill
+    | Rebound
+    | CarDoor
+    | Sounding
+    | Crack
 )
 
 
@@ -1361,10 +1469,11 @@ def drawer(
         cx = w * at
     if kind in ("slam", "creak", "knock"):
         return Door(kind, w, h, colour)
-    if kind in ("shatter", "drop", "bounce"):
-        return Fall(
-            "break" if kind == "shatter" else "drop", w, h, cx, colour, seed, drawing, kind == "bounce", indoors
-        )
+    if kind in ("shatter", "drop", "bounce", "split"):
+        fall = {"shatter": "break", "split": "split"}.get(kind, "drop")
+        return Fall(fall, w, h, cx, colour, seed, drawing, kind == "bounce", indoors)
+    if kind == "crack":  # where it gives: `at` across, `surface` down (frame fractions), else mid-floor
+        return Crack(w, h, cx, h * (surface if surface is not None else FLOOR), colour, seed, ink)
     if kind in ("burst", "cork"):
         return Burst(kind, w, h, cx, colour, seed, drawing)
     if kind == "splash":

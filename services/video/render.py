@@ -45,13 +45,13 @@ SPRITE_MAX = 480
 CHARACTER_DEPTH = 3.0
 FALLING = re.compile(r"\b(falls?|falling|fell|drops?|dropped|dropping|tumbl\w*|plummet\w*)\b", re.IGNORECASE)
 # Event drawings that are fixtures of the place: the subject and the people pass in front of them.
-BEHIND_SUBJECT = (events.Window, events.Bell, events.Branch)
+BEHIND_SUBJECT = (events.Window, events.Bell, events.Branch, events.Crack)
 # A subject phrase that names nothing is looked for in this many opening words of the prompt.
 SUBJECT_FALLBACK_WORDS = 8
 # Where across the frame a lone person and a non-human subject stand when a shot has both.
 PEOPLE_BESIDE_SUBJECT, SUBJECT_BESIDE_PEOPLE = 0.3, 0.74
 # Events whose object is drawn from the atlas, and the largest that object is drawn (frame heights).
-OBJECT_KINDS = {"shatter", "drop", "bounce", "burst", "cork", "spill", "kettle", "rebound"}
+OBJECT_KINDS = {"shatter", "drop", "bounce", "split", "burst", "cork", "spill", "kettle", "rebound"}
 OBJECT_MAX = {"any": 0.2, "rebound": 0.1}  # a ball flying at a wall is small and quick
 DOOR_KINDS = {"slam", "creak", "knock"}
 SOUNDING = frozenset(events.SOUNDING_KINDS)
@@ -158,8 +158,9 @@ class ShotRenderer:
             opening = " ".join(self._scene_prompt().split()[:SUBJECT_FALLBACK_WORDS])
             self.subject = subjects.resolve(shot.subject.text) or next(iter(subjects.nouns_in(opening)), None)
         self._cues = self._visible_cues()
-        if self.subject is not None and any(kind == "cardoor" for _, kind in self._cues):
-            self.subject = dataclasses.replace(self.subject, motion="still")  # a door shuts on a parked car
+        if self.subject is not None and any(kind in ("cardoor", "crack") for _, kind in self._cues):
+            # a door shuts on a parked car; the ice cracks under the fox that stands on it
+            self.subject = dataclasses.replace(self.subject, motion="still")
         phrases = self._place_phrases()
         self.place = places.resolve(phrases[0], self._scene_prompt())
         if self.place is not None and self.place.generic and not self.place.elements:
@@ -376,6 +377,13 @@ class ShotRenderer:
         seed = _seed(self.plan.seed, "event", cue.frame, cue.event)
         if kind in SOUNDING:
             return self._sounding_drawer(cue, kind, seed)
+        if kind == "crack":  # under the subject's feet where there is one
+            ink = (self._rim() * 255).round().clamp(0, 255).to(torch.uint8).cpu()
+            if self.drawing is None:
+                return events.drawer(kind, self.w, self.h, self._graded, seed, ink=ink)
+            x0, _, x1, y1, _ = self.drawing.rest_box()
+            at, surface = (x0 + x1) / 2 / self.w, (y1 - 2) / self.h
+            return events.drawer(kind, self.w, self.h, self._graded, seed, at=at, surface=surface, ink=ink)
         if kind == "branch":
             snowy = self.weather == p.WEATHER_SNOW or "snow" in cue.text.lower()
             return events.drawer(kind, self.w, self.h, self._graded, seed, snowy=snowy)

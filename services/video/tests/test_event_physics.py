@@ -91,6 +91,15 @@ EVENTS = {
     "guitar_chord": ("A guitar on a stage, static camera.", "a loud chord", "guitar", "music", "music"),
     "man_shouts": ("A man standing in a park, static camera.", "the man shouts", "man", "vocalisation", "call"),
 }
+# Breaks the generic fall-and-shatter stood in for: ice that cracks under a fox, a crate that splits in two.
+EVENTS["ice_crack"] = (
+    "A red fox on a frozen pond, static camera.",
+    "the ice cracks under its paw",
+    "ice",
+    "break",
+    "crack",
+)
+EVENTS["crate_split"] = ("A vineyard, static camera.", "the crate hits the ground and splits", "box", "break", "split")
 SOUNDING = ["dog_bark", "phone_ring", "engine_rev", "alarm_beep", "guitar_chord", "man_shouts"]
 # the ten most common in the review set (counts there: 6, 6, 5, 5, 5, 4, 4, 4, 4, 4)
 MOST_COMMON = list(EVENTS)[:10]
@@ -158,19 +167,26 @@ def test_the_cue_is_read_as_its_kind(name: str) -> None:
         ("an organist presses the keys and a deep chord booms out", "key", "explosion", "music"),  # not a flash
         ("its engine idles", "engine", "mechanical", "motor"),
         ("the seagull squawks", "hour", "vocalisation", "call"),
+        ("the ice cracks under its paw", "ice", "break", "crack"),
+        ("thunder cracks overhead", "thunder", "explosion", "lightning"),  # a crack with no surface is no crack
+        ("it thumps and splits", "grape", "break", "split"),
     ],
 )
 def test_phrases_decide_what_is_drawn(text: str, source: str, action: str, kind: str) -> None:
     assert render.visible_kind(_cue(text, source, action)) == kind
 
 
-@pytest.mark.parametrize("name", [*MOST_COMMON, "window_shatter", "glass_spill", "kettle_whistle", *SOUNDING])
+@pytest.mark.parametrize(
+    "name", [*MOST_COMMON, "window_shatter", "glass_spill", "kettle_whistle", "ice_crack", "crate_split", *SOUNDING]
+)
 def test_the_largest_visible_change_lands_on_the_cue_frame(name: str) -> None:
     jumps = block_jumps(event_frames(name))
     assert abs(int(np.argmax(jumps)) + 1 - CUE_FRAME) <= 1, (name, np.round(jumps, 1))
 
 
-@pytest.mark.parametrize("name", [*MOST_COMMON, "window_shatter", "glass_spill", "kettle_whistle", *SOUNDING])
+@pytest.mark.parametrize(
+    "name", [*MOST_COMMON, "window_shatter", "glass_spill", "kettle_whistle", "ice_crack", "crate_split", *SOUNDING]
+)
 def test_no_change_away_from_the_impact_stands_out_of_its_neighbours(name: str) -> None:
     """An object appearing or vanishing in one frame is a change far above the frames around it (the old door
     vanished with a change of 117 among changes of 14); moving, swinging and falling are not."""
@@ -390,3 +406,38 @@ def test_a_persons_voice_leaves_their_head() -> None:
     head_x, head_y = (face.box_x0 + face.box_x1) / 2, (face.box_y0 + face.box_y1) / 2
     size = max(face.box_x1 - face.box_x0, face.box_y1 - face.box_y0)
     assert len(xs) > 0 and np.abs(xs - head_x).max() < 3 * size and np.abs(ys - head_y).max() < 3 * size
+
+
+def test_ice_cracks_under_the_subject_and_the_cracks_stay() -> None:
+    scene, text, source, action, _ = EVENTS["ice_crack"]
+    renderer = _renderer(scene, _cue(text, source, action))
+    ((drawer, _),) = renderer._drawers
+    assert isinstance(drawer, events.Crack) and renderer.drawing is not None  # the fox stays, standing on it
+    x0, _, x1, y1, _ = renderer.drawing.rest_box()
+    assert x0 <= drawer.cx <= x1 and abs(drawer.cy - y1) < 0.05 * H
+    crack = events.Crack(W, H, W / 2, H * 0.8, _colour, 5, torch.tensor([250, 250, 250], dtype=torch.uint8))
+    frames = []
+    for age in (-1, 0, 40):
+        frame = BACKGROUND.expand(H, W, 3).clone()
+        crack.draw(frame, age)
+        frames.append((np.abs(frame.numpy().astype(np.int16) - BACKGROUND.numpy()).sum(axis=-1) > 30).sum())
+    assert frames[0] == 0 and frames[1] > 0.005 * W * H and frames[2] >= frames[1]
+
+
+def test_a_split_objects_halves_fall_apart_and_lie_there() -> None:
+    side = int(H * 0.2)
+    drawing = (torch.full((side, side, 3), 180.5), torch.zeros(side, side, 1))  # an opaque crate-coloured box
+    fall = events.Fall("split", W, H, W / 2, _colour, 7, drawing, indoors=False)
+    columns = []
+    for age in (-1, 0, 30):
+        frame = BACKGROUND.expand(H, W, 3).clone()
+        fall.draw(frame, age)
+        solid = (frame.numpy().astype(np.int16) - BACKGROUND.numpy()).sum(axis=-1) > 200
+        top = int(fall.floor_y) - side if age >= 0 else 0  # its upper half where it lies: the halves part there
+        columns.append(solid[top : top + side // 2].any(axis=0) if age >= 0 else solid.any(axis=0))
+
+    def runs(cols: np.ndarray) -> int:
+        return int((np.diff(cols.astype(np.int8)) == 1).sum() + cols[0])
+
+    assert runs(columns[0]) == 1  # whole while it falls
+    assert runs(columns[2]) == 2 and columns[2].sum() > 0.6 * side  # two halves, apart, both there
