@@ -1361,7 +1361,7 @@ class Sounding:
             size = max(x1 - x0, y1 - y0)
             # a person's box is their face: the lines start clear of it
             base = size * (0.28 if self.kind == "call" and self.drawing is not None else 0.62)
-            spread = size * 0.03 * age
+            spread = size * 0.012 * age  # slowly: the lines are seen where they leave, not as a flicker
             radii = [base + spread + size * 0.16 * k for k in range(3)]
             _arcs(frame, mx, my, radii, sides, max(2.0, self.h / 75), self.ink, 1 - age / ARC_FRAMES)
 

@@ -157,6 +157,8 @@ class ShotRenderer:
         else:  # a subject phrase the planner cut short ("close up of a ceramic"): the prompt's opening noun
             opening = " ".join(self._scene_prompt().split()[:SUBJECT_FALLBACK_WORDS])
             self.subject = subjects.resolve(shot.subject.text) or next(iter(subjects.nouns_in(opening)), None)
+        # who or what makes each sounding cue's sound (by the cue's id), found with the shot's visible cues
+        self._sounders: dict[int, tuple[str, subjects.Noun | None, str | None]] = {}
         self._cues = self._visible_cues()
         if self.subject is not None and any(kind in ("cardoor", "crack") for _, kind in self._cues):
             # a door shuts on a parked car; the ice cracks under the fox that stands on it
@@ -262,6 +264,7 @@ class ShotRenderer:
                 sounder = self._sounder(cue, kind)
                 if sounder is None:
                     continue
+                self._sounders[id(cue)] = sounder
                 kind = sounder[0]
             if kind in table["overlays"]:  # light over the picture: drawn whatever else happens then
                 lights.append((cue, kind))
@@ -327,9 +330,7 @@ class ShotRenderer:
     def _sounding_drawer(self, cue: p.SoundCue, kind: str, seed: int) -> events.Drawer:
         """The source of a sounding cue, drawn by the event from the subject's drawing (which it takes over) or
         from its own, or a person's head that the sound lines leave (placed each frame, see _events)."""
-        found = self._sounder(cue, kind)
-        assert found is not None  # _visible_cues kept only cues with a source
-        _, noun, person = found
+        _, noun, person = self._sounders[id(cue)]  # found by _visible_cues, which keeps only cues with a source
         ink = (self._rim() * 255).round().clamp(0, 255).to(torch.uint8).cpu()
         words = re.findall(r"[a-z]+", f"{cue.text} {cue.source_object}".lower())
         glows = _event_table()["sounding"]["glows"]

@@ -441,3 +441,14 @@ def test_a_split_objects_halves_fall_apart_and_lie_there() -> None:
 
     assert runs(columns[0]) == 1  # whole while it falls
     assert runs(columns[2]) == 2 and columns[2].sum() > 0.6 * side  # two halves, apart, both there
+
+
+def test_a_sound_from_an_animal_beside_a_person_is_the_animals() -> None:
+    """A cowbell nobody draws clanks on a cow's neck: the cow acts, not the hiker beside it."""
+    renderer = _renderer(
+        "pov: you hike past a brown cow in a meadow, static camera.", _cue("her cowbell clanks", "cowbell", "ring")
+    )
+    assert renderer.shot.character_ids  # the hiker is in the shot
+    ((drawer, _),) = renderer._drawers
+    assert isinstance(drawer, events.Sounding) and drawer.kind == "call" and drawer.drawing is not None
+    assert renderer.subject is not None and renderer.subject.name == "cow" and renderer.drawing is None
