@@ -1223,18 +1223,20 @@ class Sounding:
     def __post_init__(self) -> None:
         g = torch.Generator().manual_seed(self.seed)
         self.note_x = (torch.rand(NOTES, generator=g) - 0.5) * 1.2  # across the source, in its widths
-        self.note_rise = (torch.rand(NOTES, generator=g) * 0.5 + 0.75) * self.h * 0.006
+        self.note_rise = (torch.rand(NOTES, generator=g) * 0.5 + 0.75) * self.h * 0.004
         self.note_sway = torch.rand(NOTES, generator=g) * 2 * math.pi
-        self.note_start = torch.rand(NOTES, generator=g) * 0.35  # head start up the source, in its heights
+        self.note_start = 0.3 + torch.rand(NOTES, generator=g) * 0.4  # where they leave it, down from its top
         angles = math.pi / 2 + (torch.rand(PUFFS, generator=g) - 0.5) * 0.9  # back and a little up or down
         # sized by the source: a motorbike's puff is a motorbike's, a lorry's a lorry's
         tall = self.box[3] - self.box[1]
         speed = (torch.rand(PUFFS, generator=g) * 0.6 + 0.4) * tall * 0.06
         self.puff_vx, self.puff_vy = torch.sin(angles) * speed, -torch.cos(angles) * speed - tall * 0.01
-        self.puff_r = (torch.rand(PUFFS, generator=g) * 0.5 + 0.5) * tall * 0.16
+        self.puff_r = (torch.rand(PUFFS, generator=g) * 0.5 + 0.5) * tall * 0.22
         if self.ink is None:
             self.ink = self.colour([245, 245, 240])
-        self.smoke, self.steam = self.colour([118, 116, 112]), self.colour([240, 242, 245])
+        # smoke leans to the ink: pale over a dark road, dark over a bright sky, so it is seen
+        self.smoke = (self.ink.float() * 0.6 + 60).round().clamp(0, 255).to(torch.uint8)
+        self.steam = self.colour([240, 242, 245])
         self.light = self.colour(list(self.glow))
         self._posed: dict[tuple[float, float], Ready] = {}
 
@@ -1291,8 +1293,8 @@ class Sounding:
     def _notes(self, frame: torch.Tensor, age: int) -> None:
         x0, y0, x1, y1 = self.box
         fade = 1 - age / NOTE_FRAMES
-        head_w, head_h = self.h * 0.016, self.h * 0.011
-        stem = self.h * 0.045
+        head_w, head_h = self.h * 0.022, self.h * 0.015
+        stem = self.h * 0.06
         for k in range(NOTES):
             t = float(age + 2)  # thrown out on the cue: already clear of the source on the cue frame
             nx = (
@@ -1368,7 +1370,7 @@ class Sounding:
 
 # A surface cracks: its lines run out this far (frame heights) from where it gives, and go on lengthening a
 # little over CRACK_GROW frames; the chips it throws up.
-CRACK_REACH, CRACK_GROW, CRACK_CHIPS = 0.3, 10, 60
+CRACK_REACH, CRACK_GROW, CRACK_CHIPS = 0.4, 10, 60
 
 
 @dataclass
@@ -1406,7 +1408,7 @@ class Crack:
         if age < 0:
             return
         grown = 0.75 + 0.25 * min(1.0, age / CRACK_GROW)
-        size = max(2, self.h // 150)
+        size = max(2, self.h // 100)
         for angles, radius in self.lines:
             n = max(2, int(len(radius) * grown))
             xs = self.cx + torch.cos(angles[:n]) * radius[:n]

@@ -446,7 +446,8 @@ def test_a_split_objects_halves_fall_apart_and_lie_there() -> None:
 def test_a_sound_from_an_animal_beside_a_person_is_the_animals() -> None:
     """A cowbell nobody draws clanks on a cow's neck: the cow acts, not the hiker beside it."""
     renderer = _renderer(
-        "pov: you hike past a brown cow in a meadow, static camera.", _cue("her cowbell clanks", "cowbell", "ring")
+        "pov: hiking through an alpine meadow, a brown cow shakes her head, static camera.",
+        _cue("her cowbell clanks", "cowbell", "ring"),
     )
     assert renderer.shot.character_ids  # the hiker is in the shot
     ((drawer, _),) = renderer._drawers
