@@ -35,6 +35,8 @@ GLINT, GLINT_FRAMES = 200, 6
 DUST, DUST_FRAMES = 220, 10
 SPARKS = 180
 BOLT_FRAMES = 8
+# A split object's halves fall apart over SPLIT_FRAMES, each tipping outward by SPLIT_TURN radians.
+SPLIT_FRAMES, SPLIT_TURN = 8, 0.6
 # A breaker rolls in and rises over WAVE_FRAMES before it breaks on the cue; its spray, and the frames its
 # foam takes to thin away.
 WAVE_FRAMES, SPRAY, FOAM, FOAM_FRAMES = 20, 320, 900, 40
@@ -133,11 +135,12 @@ class Fall:
     """An object on a shelf that falls under gravity and hits the floor on the cue frame.
 
     break: it shatters, and pieces in its own colours fly out, settle on the floor and stay; drop: it
-    lands, bounces (a ball bounces on, lower each time) and stays where it lands. `drawing` is the
+    lands, bounces (a ball bounces on, lower each time) and stays where it lands; split: it breaks in two
+    and the halves fall apart. `drawing` is the
     object's sprite (premultiplied colour [h, w, 3] and 1 − alpha [h, w, 1]); without one, a glass.
     """
 
-    kind: str  # "break" or "drop"
+    kind: str  # "break", "drop" or "split"
     w: int
     h: int
     cx: float
@@ -148,6 +151,7 @@ class Fall:
     indoors: bool = True  # off a shelf; outdoors it drops into the picture from above
 
     def __post_init__(self) -> None:
+        self._split: dict[tuple[int, float], tuple[torch.Tensor, torch.Tensor]] = {}
         self.shelf_y, self.floor_y = (self.h * 0.5 if self.indoors else -self.h * 0.02), self.h * 0.86
         g = torch.Generator().manual_seed(self.seed)
         angles = torch.rand(SHARDS, generator=g) * math.pi  # upward half-plane
@@ -186,6 +190,38 @@ class Fall:
         )
         frame[ys:ye, xs:xe] = region.clamp_(max=255).to(torch.uint8)
 
+    def _halves(self, frame: torch.Tensor, age: int) -> None:
+        """Split: it lands on the cue frame and breaks in two; the halves fall apart, each tipping outward
+        about its foot, and lie there (a puff of dust from the crack)."""
+        if self.drawing is None:
+            self._object(frame, self.cx + self.w * 0.01, self.floor_y)
+            return
+        premultiplied, clear = self.drawing
+        sh, sw = clear.shape[:2]
+        opened = min(1.0, (age + 1) / SPLIT_FRAMES)
+        for side, cols in ((-1, slice(0, sw // 2)), (1, slice(sw // 2, sw))):
+            turn = side * SPLIT_TURN * opened * opened
+            key = (side, round(turn, 2))
+            if key not in self._split:
+                half = (premultiplied[:, cols].contiguous(), clear[:, cols].contiguous())
+                self._split[key] = _turned(half, key[1]) if key[1] else half
+            ready = self._split[key]
+            half_w = sw // 2 if side < 0 else sw - sw // 2
+            # the half's centre, moved outward and lowered as it tips about its outer foot
+            cx = self.cx + self.w * 0.01 + side * (half_w / 2 + self.h * 0.05 * opened)
+            cy = self.floor_y - sh / 2 * math.cos(turn) - half_w / 2 * abs(math.sin(turn))
+            side_h, side_w = ready[1].shape[:2]
+            _blit(frame, ready, round(cx - side_w / 2), round(cy - side_h / 2))
+        if age < DUST_FRAMES:  # the crack: dust bursts out of it and thins away, and it flashes where it opens
+            g = torch.Generator().manual_seed(self.seed)
+            xs = self.cx + (torch.rand(DUST, generator=g) - 0.5) * self.h * 0.25
+            ys = self.floor_y - torch.rand(DUST, generator=g) * self.h * 0.03 * (age + 2)
+            keep = torch.rand(DUST, generator=g) < 1 - age / DUST_FRAMES
+            _dots(frame, xs[keep], ys[keep], self.colour([225, 215, 195]), size=3)
+        if age < GLINT_FRAMES:
+            lift = int(150 * (1 - age / GLINT_FRAMES))
+            _blend_disc(frame, self.cx + self.w * 0.01, self.floor_y - sh / 2, int(sh * 0.6), lift)
+
     def _bounce(self, age: int) -> float:
         """Height above the floor, in pixels, `age` frames after landing: each bounce half as high."""
         if not self.bouncy:
@@ -213,6 +249,9 @@ class Fall:
                 xs = self.cx + (torch.rand(DUST // 2, generator=g) - 0.5) * self.h * 0.2
                 ys = self.floor_y - torch.rand(DUST // 2, generator=g) * self.h * 0.04 * (age + 1)
                 _dots(frame, xs, ys, self.colour([225, 215, 195]), size=3)
+            return
+        if self.kind == "split":
+            self._halves(frame, age)
             return
         t = float(age)
         flying = t < (-2 * self.vy / self.gravity)
@@ -1115,7 +1154,290 @@ class CarDoor:
             frame[:] = torch.roll(frame, max(1, round(SLAM_SHAKE[age] * self.h)), dims=1)
 
 
-Drawer = Door | Fall | Burst | Splash | Flash | Wave | Bell | Kettle | Branch | Window | Spill | Rebound | CarDoor
+# ---------------------------------------------------------------- sounds whose source acts (fourth review)
+
+# A source's jolt (a call's stretch and head toss, a chord's bob) dies away over POSE_FRAMES; its sound lines
+# spread and fade over ARC_FRAMES; a ringing, buzzing or revving thing rattles over RATTLE_FRAMES, one
+# back-and-forth every RATTLE_PERIOD frames (a smooth shake: no frame jumps more than the cue's).
+POSE_FRAMES, ARC_FRAMES, RATTLE_FRAMES, RATTLE_PERIOD = 8, 12, 30, 4
+# Music: notes thrown up from the source on the cue, rising and fading over NOTE_FRAMES.
+NOTES, NOTE_FRAMES = 6, 40
+# A motor's exhaust: puffs of smoke shot out of its back on the cue that swell, drift and thin over PUFF_FRAMES.
+PUFFS, PUFF_FRAMES = 9, 30
+# An alarm's light pulses once every GLOW_PERIOD frames, dimming over GLOW_FRAMES.
+GLOW_PERIOD, GLOW_FRAMES = 8, 48
+SOUNDING_KINDS = ("call", "ring", "alarm", "motor", "music", "steam")
+
+
+def _arcs(
+    frame: torch.Tensor,
+    cx: float,
+    cy: float,
+    radii: list[float],
+    sides: tuple[int, ...],
+    width: float,
+    ink: torch.Tensor,
+    alpha: float,
+) -> None:
+    """Sound lines: arcs of the given radii about (cx, cy), a 100° sector on each side (+1 right, −1 left),
+    blended in `ink` with `alpha`."""
+    if alpha <= 0 or not radii:
+        return
+    reach = max(radii) + width
+    rows, cols, ys, xs = _grid(frame, cx - reach, cy - reach, cx + reach, cy + reach)
+    dx, dy = xs - cx, ys - cy
+    dist = (dx**2 + dy**2).sqrt()
+    ring = torch.zeros_like(dist, dtype=torch.bool)
+    for radius in radii:
+        ring |= (dist - radius).abs() < width / 2
+    sector = torch.zeros_like(ring)
+    for side in sides:
+        sector |= (dx * side > 0) & (dy.abs() < 1.2 * dx.abs())
+    _veil(frame, rows, cols, (ring & sector).float() * alpha, ink)
+
+
+@dataclass
+class Sounding:
+    """A thing that makes a sound without breaking anything: it acts on the cue frame, so the sound is seen.
+
+    call (an animal or a person): it stretches and tosses its head toward where it faces, and sound lines
+    leave its mouth; ring: it rattles and sound lines spread from both its sides (a bell's strike, for any
+    ringing thing); alarm: a ring whose light pulses round it; motor: it shakes on its springs and a puff of
+    exhaust shoots out of its back; music: it bobs and notes rise out of it; steam: a jet of steam shoots from
+    its top. `drawing` is the source's sprite (the shot's subject, taken over, or the cue's source beside it),
+    standing in `box` (x0, y0, x1, y1) before and after; without one the source is a person drawn by the
+    renderer, `box` is their head (updated each frame) and only the sound lines are drawn. The motion and
+    the lines are largest on the cue frame and die away after it."""
+
+    kind: str
+    w: int
+    h: int
+    colour: Colour
+    seed: int
+    drawing: Ready | None
+    box: tuple[float, float, float, float]
+    facing: int = 1  # +1 the source looks right, −1 left, 0 at the camera
+    ink: torch.Tensor | None = None  # the lines' and notes' colour: one that stands out of the world
+    glow: tuple[int, int, int] = (255, 70, 40)
+
+    def __post_init__(self) -> None:
+        g = torch.Generator().manual_seed(self.seed)
+        self.note_x = (torch.rand(NOTES, generator=g) - 0.5) * 1.2  # across the source, in its widths
+        self.note_rise = (torch.rand(NOTES, generator=g) * 0.5 + 0.75) * self.h * 0.004
+        self.note_sway = torch.rand(NOTES, generator=g) * 2 * math.pi
+        self.note_start = 0.3 + torch.rand(NOTES, generator=g) * 0.4  # where they leave it, down from its top
+        angles = math.pi / 2 + (torch.rand(PUFFS, generator=g) - 0.5) * 0.9  # back and a little up or down
+        # sized by the source: a motorbike's puff is a motorbike's, a lorry's a lorry's
+        tall = self.box[3] - self.box[1]
+        speed = (torch.rand(PUFFS, generator=g) * 0.6 + 0.4) * tall * 0.06
+        self.puff_vx, self.puff_vy = torch.sin(angles) * speed, -torch.cos(angles) * speed - tall * 0.01
+        self.puff_r = (torch.rand(PUFFS, generator=g) * 0.5 + 0.5) * tall * 0.22
+        if self.ink is None:
+            self.ink = self.colour([245, 245, 240])
+        # smoke leans to the ink: pale over a dark road, dark over a bright sky, so it is seen
+        self.smoke = (self.ink.float() * 0.6 + 60).round().clamp(0, 255).to(torch.uint8)
+        self.steam = self.colour([240, 242, 245])
+        self.light = self.colour(list(self.glow))
+        self._posed: dict[tuple[float, float], Ready] = {}
+
+    def pose(self, age: int) -> tuple[float, float, float, float]:
+        """(stretch, turn, dx, dy) of the source `age` frames after the cue: its height × stretch (its width ÷
+        √stretch, so it keeps its bulk), turned clockwise by `turn` radians, moved (dx, dy) pixels."""
+        if age < 0:
+            return 1.0, 0.0, 0.0, 0.0
+        jolt = max(0.0, 1 - age / POSE_FRAMES) ** 2
+        rattle = max(0.0, 1 - age / RATTLE_FRAMES) * math.cos(2 * math.pi * age / RATTLE_PERIOD)
+        tall = self.box[3] - self.box[1]
+        if self.kind == "call":
+            return 1 + 0.16 * jolt, -0.22 * jolt * (self.facing or 1), 0.0, 0.0
+        if self.kind == "music":
+            return 1 + 0.1 * jolt, 0.0, 0.0, 0.0
+        if self.kind == "motor":
+            # it lurches on the cue, its front lifting, and settles shaking a little (the engine running)
+            shake = tall * 0.012 * max(0.0, 1 - age / RATTLE_FRAMES) * math.cos(math.pi * age)
+            return 1.0, -0.1 * jolt * (self.facing or 1), 0.0, -tall * 0.04 * jolt + shake
+        return 1.0, (0.05 if self.kind == "steam" else 0.1) * rattle, 0.0, 0.0
+
+    def _sprite(self, stretch: float, turn: float) -> Ready:
+        key = (round(stretch, 2), round(turn, 2))
+        if key not in self._posed:
+            assert self.drawing is not None
+            premultiplied, clear = self.drawing
+            if key[0] != 1.0:
+                sh, sw = clear.shape[:2]
+                size = (max(2, round(sh * key[0])), max(2, round(sw / math.sqrt(key[0]))))
+                stacked = torch.cat([premultiplied, clear], dim=-1).permute(2, 0, 1)[None]
+                resized = F.interpolate(stacked, size=size, mode="bilinear", align_corners=False)[0].permute(1, 2, 0)
+                premultiplied, clear = resized[..., :3].contiguous(), resized[..., 3:].contiguous()
+            self._posed[key] = _turned((premultiplied, clear), key[1]) if key[1] else (premultiplied, clear)
+        return self._posed[key]
+
+    def _source(self, frame: torch.Tensor, age: int) -> None:
+        stretch, turn, dx, dy = self.pose(age)
+        ready = self._sprite(stretch, turn)
+        x0, y0, x1, y1 = self.box
+        # it stands on its feet: the stretched drawing's centre is half its new height above them
+        cx, cy = (x0 + x1) / 2 + dx, y1 - (y1 - y0) * stretch / 2 + dy
+        side_h, side_w = ready[1].shape[:2]
+        _blit(frame, ready, round(cx - side_w / 2), round(cy - side_h / 2))
+
+    def _mouth(self) -> tuple[float, float, tuple[int, ...]]:
+        """Where the sound leaves the source, and the sides its lines spread to."""
+        x0, y0, x1, y1 = self.box
+        if self.drawing is None:  # a person's head: the lines leave both sides of it
+            return (x0 + x1) / 2, (y0 + y1) / 2, (-1, 1)
+        if self.kind == "call" and self.facing:
+            return (x0 + x1) / 2 + self.facing * (x1 - x0) * 0.42, y0 + (y1 - y0) * 0.25, (self.facing,)
+        return (x0 + x1) / 2, y0 + (y1 - y0) * 0.45, (-1, 1)
+
+    def _notes(self, frame: torch.Tensor, age: int) -> None:
+        x0, y0, x1, y1 = self.box
+        fade = 1 - age / NOTE_FRAMES
+        head_w, head_h = self.h * 0.022, self.h * 0.015
+        stem = self.h * 0.06
+        for k in range(NOTES):
+            t = float(age + 2)  # thrown out on the cue: already clear of the source on the cue frame
+            nx = (
+                (x0 + x1) / 2
+                + float(self.note_x[k]) * (x1 - x0)
+                + self.h * 0.02 * math.sin(float(self.note_sway[k]) + t * 0.2)
+            )
+            ny = y0 + (y1 - y0) * float(self.note_start[k]) - float(self.note_rise[k]) * t
+            rows, cols, ys, xs = _grid(frame, nx - head_w * 1.3, ny - stem - head_h, nx + head_w * 2.6, ny + head_h)
+            head = ((xs - nx) / head_w) ** 2 + ((ys - ny) / head_h) ** 2 <= 1
+            right = nx + head_w * 0.85
+            stem_mask = (xs >= right - 1.5) & (xs <= right + 1) & (ys <= ny) & (ys >= ny - stem)
+            flag = (xs >= right) & (xs <= right + head_w * 1.5) & (ys >= ny - stem) & (ys <= ny - stem + head_h)
+            _veil(frame, rows, cols, (head | stem_mask | flag).float() * fade, self.ink)
+
+    def _puffs(self, frame: torch.Tensor, age: int) -> None:
+        x0, y0, x1, y1 = self.box
+        back = x0 + (x1 - x0) * 0.08 if self.facing >= 0 else x1 - (x1 - x0) * 0.08
+        sx, sy = back, y1 - (y1 - y0) * 0.22
+        t = float(age + 2)
+        fade = 1 - age / PUFF_FRAMES
+        reach = (y1 - y0) * 1.6
+        rows, cols, ys, xs = _grid(frame, sx - reach, sy - reach, sx + reach, sy + reach * 0.4)
+        alpha = torch.zeros(ys.shape[0], xs.shape[1])
+        for k in range(PUFFS):
+            px = sx - (self.facing or 1) * float(self.puff_vx[k]) * t
+            py = sy + float(self.puff_vy[k]) * t
+            r = float(self.puff_r[k]) * (1 + 0.1 * t)
+            alpha = torch.maximum(alpha, (1 - ((xs - px) ** 2 + (ys - py) ** 2) / r**2).clamp(min=0) ** 0.5)
+        _veil(frame, rows, cols, alpha * 0.95 * fade, self.smoke)
+
+    def _jet(self, frame: torch.Tensor) -> None:
+        x0, y0, x1, _ = self.box
+        sx, sy = (x0 + x1) / 2, y0 + (self.box[3] - y0) * 0.08
+        length = self.h * 0.3
+        rows, cols, ys, xs = _grid(frame, sx - length * 0.4, sy - length, sx + length * 0.4, sy)
+        along = ((sy - ys) / length).clamp(0, 1)
+        width = self.h * (0.012 + 0.08 * along)
+        jet = (1 - (xs - sx).abs() / width).clamp(min=0) * (1 - 0.6 * along)
+        _veil(frame, rows, cols, (1.4 * jet).clamp(max=0.92), self.steam)
+
+    def _glow(self, frame: torch.Tensor, age: int) -> None:
+        x0, y0, x1, y1 = self.box
+        cx, cy, r = (x0 + x1) / 2, (y0 + y1) / 2, max(x1 - x0, y1 - y0) * 0.85
+        pulse = (0.5 + 0.5 * math.cos(2 * math.pi * age / GLOW_PERIOD)) * max(0.0, 1 - age / GLOW_FRAMES)
+        rows, cols, ys, xs = _grid(frame, cx - r, cy - r, cx + r, cy + r)
+        halo = (1 - ((xs - cx) ** 2 + (ys - cy) ** 2).sqrt() / r).clamp(min=0) ** 0.7
+        _veil(frame, rows, cols, halo * 0.75 * pulse, self.light)
+
+    def draw(self, frame: torch.Tensor, age: int) -> None:
+        if self.kind == "alarm" and age >= 0:
+            self._glow(frame, age)  # behind the source: it is lit from within, not hidden
+        if self.drawing is not None:
+            self._source(frame, age)
+        if age < 0:
+            return
+        if self.kind == "motor" and age < PUFF_FRAMES:
+            self._puffs(frame, age)
+        if self.kind == "music" and age < NOTE_FRAMES:
+            self._notes(frame, age)
+        if self.kind == "steam":
+            self._jet(frame)
+        if self.kind in ("call", "ring", "alarm") and age < ARC_FRAMES:
+            x0, y0, x1, y1 = self.box
+            mx, my, sides = self._mouth()
+            size = max(x1 - x0, y1 - y0)
+            # a person's box is their face: the lines start clear of it
+            base = size * (0.28 if self.kind == "call" and self.drawing is not None else 0.62)
+            spread = size * 0.012 * age  # slowly: the lines are seen where they leave, not as a flicker
+            radii = [base + spread + size * 0.16 * k for k in range(3)]
+            _arcs(frame, mx, my, radii, sides, max(2.0, self.h / 75), self.ink, 1 - age / ARC_FRAMES)
+
+
+# A surface cracks: its lines run out this far (frame heights) from where it gives, and go on lengthening a
+# little over CRACK_GROW frames; the chips it throws up.
+CRACK_REACH, CRACK_GROW, CRACK_CHIPS = 0.4, 10, 60
+
+
+@dataclass
+class Crack:
+    """A surface (ice, a pavement, a floor) cracks where something stands on it: on the cue frame jagged lines
+    shoot out from the point, flattened by the ground's perspective, with a flash of chips thrown up; the lines
+    lengthen a little more and stay. Nothing falls: what stands there stays the shot's subject."""
+
+    w: int
+    h: int
+    cx: float
+    cy: float  # where it gives (pixels)
+    colour: Colour
+    seed: int
+    ink: torch.Tensor | None = None
+
+    def __post_init__(self) -> None:
+        g = torch.Generator().manual_seed(self.seed)
+        self.lines = []
+        for k in range(CRACKS):
+            angle = 2 * math.pi * (k + float(torch.rand(1, generator=g)) * 0.7) / CRACKS
+            steps = 40
+            wobble = torch.cumsum(torch.randn(steps, generator=g) * 0.1, 0)
+            reach = self.h * CRACK_REACH * (0.5 + 0.5 * float(torch.rand(1, generator=g)))
+            self.lines.append((angle + wobble, torch.linspace(0, 1, steps) * reach))
+        angles = -math.pi / 2 + (torch.rand(CRACK_CHIPS, generator=g) - 0.5) * 2.4
+        speed = (torch.rand(CRACK_CHIPS, generator=g) * 0.7 + 0.3) * self.h * 0.02
+        self.vx, self.vy = torch.cos(angles) * speed, torch.sin(angles) * speed
+        self.gravity = self.h * 0.005
+        if self.ink is None:
+            self.ink = self.colour([35, 40, 50])
+        self.chip = self.colour([235, 240, 245])
+
+    def draw(self, frame: torch.Tensor, age: int) -> None:
+        if age < 0:
+            return
+        grown = 0.75 + 0.25 * min(1.0, age / CRACK_GROW)
+        size = max(2, self.h // 100)
+        for angles, radius in self.lines:
+            n = max(2, int(len(radius) * grown))
+            xs = self.cx + torch.cos(angles[:n]) * radius[:n]
+            ys = self.cy + torch.sin(angles[:n]) * radius[:n] * 0.3  # lying on the ground, seen from the side
+            _dots(frame, xs, ys, self.ink, size=size)
+        # the chips fly up and fall back onto the surface, where they lie
+        t = float(age + 1)
+        xs = self.cx + self.vx * t
+        ys = (self.cy + self.vy * t + 0.5 * self.gravity * t * t).clamp(max=self.cy)
+        _dots(frame, xs, ys, self.chip, size=size + 1)
+
+
+Drawer = (
+    Door
+    | Fall
+    | Burst
+    | Splash
+    | Flash
+    | Wave
+    | Bell
+    | Kettle
+    | Branch
+    | Window
+    | Spill
+    | Rebound
+    | CarDoor
+    | Sounding
+    | Crack
+)
 
 
 def drawer(
@@ -1132,21 +1454,28 @@ def drawer(
     liquid: tuple[int, int, int] | None = None,
     body: tuple[float, float, float, float, int] | None = None,
     paint: tuple[int, int, int] | None = None,
+    source: tuple[float, float, float, float] | None = None,
+    facing: int = 1,
+    ink: torch.Tensor | None = None,
+    glow: tuple[int, int, int] = (255, 70, 40),
 ) -> Drawer:
     """The simulation for one visible kind (see render.visible_kind), placed by the cue's seed; `drawing` is
     the sounding object's sprite where the atlas has one; `indoors`, what falls falls off a shelf; `surface`,
     the frame-height fraction of the water line a wave breaks on; `at`, the frame-width fraction where it does;
     `snowy`, a snapping branch carries snow; `liquid`, the colour a spilt drink is; `body` and `paint`, the
-    box and colour of the vehicle whose door shuts."""
+    box and colour of the vehicle whose door shuts; `source`, where the thing that sounds stands (its
+    `drawing`, facing `facing`; without a drawing, a person's head), `ink`, its sound lines' colour, and `glow`,
+    the light an alarm pulses with."""
     cx = w * (0.3 + 0.4 * float(torch.rand(1, generator=torch.Generator().manual_seed(seed))))
     if at is not None:
         cx = w * at
     if kind in ("slam", "creak", "knock"):
         return Door(kind, w, h, colour)
-    if kind in ("shatter", "drop", "bounce"):
-        return Fall(
-            "break" if kind == "shatter" else "drop", w, h, cx, colour, seed, drawing, kind == "bounce", indoors
-        )
+    if kind in ("shatter", "drop", "bounce", "split"):
+        fall = {"shatter": "break", "split": "split"}.get(kind, "drop")
+        return Fall(fall, w, h, cx, colour, seed, drawing, kind == "bounce", indoors)
+    if kind == "crack":  # where it gives: `at` across, `surface` down (frame fractions), else mid-floor
+        return Crack(w, h, cx, h * (surface if surface is not None else FLOOR), colour, seed, ink)
     if kind in ("burst", "cork"):
         return Burst(kind, w, h, cx, colour, seed, drawing)
     if kind == "splash":
@@ -1165,6 +1494,9 @@ def drawer(
         return Spill(w, h, cx, colour, seed, drawing, liquid or (150, 200, 235))
     if kind == "rebound":
         return Rebound(w, h, cx, colour, seed, drawing)
+    if kind in SOUNDING_KINDS:
+        box = source if source is not None else (cx - h * 0.1, h * 0.6, cx + h * 0.1, FLOOR * h)
+        return Sounding(kind, w, h, colour, seed, drawing, box, facing, ink, glow)
     if kind == "cardoor":
         return CarDoor(w, h, w / 2 if at is None else cx, colour, body, paint or (170, 40, 45))
     return Flash(kind, w, h, cx, seed)

@@ -46,15 +46,18 @@ SPRITE_MAX = 480
 CHARACTER_DEPTH = 3.0
 FALLING = re.compile(r"\b(falls?|falling|fell|drops?|dropped|dropping|tumbl\w*|plummet\w*)\b", re.IGNORECASE)
 # Event drawings that are fixtures of the place: the subject and the people pass in front of them.
-BEHIND_SUBJECT = (events.Window, events.Bell, events.Branch)
+BEHIND_SUBJECT = (events.Window, events.Bell, events.Branch, events.Crack)
 # A subject phrase that names nothing is looked for in this many opening words of the prompt.
 SUBJECT_FALLBACK_WORDS = 8
 # Where across the frame a lone person and a non-human subject stand when a shot has both.
 PEOPLE_BESIDE_SUBJECT, SUBJECT_BESIDE_PEOPLE = 0.3, 0.74
 # Events whose object is drawn from the atlas, and the largest that object is drawn (frame heights).
-OBJECT_KINDS = {"shatter", "drop", "bounce", "burst", "cork", "spill", "kettle", "rebound"}
+OBJECT_KINDS = {"shatter", "drop", "bounce", "split", "burst", "cork", "spill", "kettle", "rebound"}
 OBJECT_MAX = {"any": 0.2, "rebound": 0.1}  # a ball flying at a wall is small and quick
 DOOR_KINDS = {"slam", "creak", "knock"}
+SOUNDING = frozenset(events.SOUNDING_KINDS)
+# Where across the frame a sounding source stands when the shot's subject is drawn too, and when only people are.
+SOURCE_BESIDE_SUBJECT, SOURCE_BESIDE_PEOPLE = 0.2, 0.78
 _VISIBLE = {
     p.SOUND_EVENT_GLASS_SHATTER: "shatter",
     p.SOUND_EVENT_THUNDER: "lightning",
@@ -155,9 +158,12 @@ class ShotRenderer:
         else:  # a subject phrase the planner cut short ("close up of a ceramic"): the prompt's opening noun
             opening = " ".join(self._scene_prompt().split()[:SUBJECT_FALLBACK_WORDS])
             self.subject = subjects.resolve(shot.subject.text) or next(iter(subjects.nouns_in(opening)), None)
+        # who or what makes each sounding cue's sound (by the cue's id), found with the shot's visible cues
+        self._sounders: dict[int, tuple[str, subjects.Noun | None, str | None]] = {}
         self._cues = self._visible_cues()
-        if self.subject is not None and any(kind == "cardoor" for _, kind in self._cues):
-            self.subject = dataclasses.replace(self.subject, motion="still")  # a door shuts on a parked car
+        if self.subject is not None and any(kind in ("cardoor", "crack") for _, kind in self._cues):
+            # a door shuts on a parked car; the ice cracks under the fox that stands on it
+            self.subject = dataclasses.replace(self.subject, motion="still")
         phrases = self._place_phrases()
         self.place = places.resolve(phrases[0], self._scene_prompt())
         if self.place is not None and self.place.generic and not self.place.elements:
@@ -198,6 +204,7 @@ class ShotRenderer:
         self._fog_colour = torch.zeros(3)
         self._cast_list = self._cast()
         self._event_nouns: list[subjects.Noun] = []
+        self._speakers: dict[int, str] = {}  # a sounding drawer (by id) whose source is this character's head
         self._drawers = [(self._event_drawer(cue, kind), cue.frame - shot.start_frame) for cue, kind in self._cues]
         drawn = {noun.name for noun in self._event_nouns}
         drawn |= {name for _, kind in self._cues for name in _event_table()["draws"].get(kind, [])}
@@ -248,6 +255,12 @@ class ShotRenderer:
                 continue
             if kind == "slam" and self.subject is not None and self.subject.family == "vehicle":
                 kind = "cardoor"
+            if kind in SOUNDING:  # seen only in a source that can make it: an animal always calls
+                sounder = self._sounder(cue, kind)
+                if sounder is None:
+                    continue
+                self._sounders[id(cue)] = sounder
+                kind = sounder[0]
             if kind in table["overlays"]:  # light over the picture: drawn whatever else happens then
                 lights.append((cue, kind))
                 continue
@@ -260,10 +273,11 @@ class ShotRenderer:
         chosen: dict[str, tuple[p.SoundCue, str]] = {}
         kept = []
         for cue, kind in sorted(by_frame.values(), key=lambda pair: pair[0].frame):
-            if kind not in table["once_per_shot"]:
+            group = "sounding" if kind in SOUNDING else kind  # one sounding source, drawn once
+            if group not in table["once_per_shot"] and group != "sounding":
                 kept.append((cue, kind))
-            elif kind not in chosen or timing.get(cue.timing, 2) < timing.get(chosen[kind][0].timing, 2):
-                chosen[kind] = (cue, kind)
+            elif group not in chosen or timing.get(cue.timing, 2) < timing.get(chosen[group][0].timing, 2):
+                chosen[group] = (cue, kind)
         return sorted([*kept, *chosen.values(), *lights], key=lambda pair: pair[0].frame)
 
     def _event_noun(self, cue: p.SoundCue, kind: str) -> subjects.Noun | None:
@@ -281,6 +295,66 @@ class ShotRenderer:
         stock = _event_table()["objects"].get(kind)
         return subjects.vocabulary().nouns[stock] if stock else None
 
+    def _sounder(self, cue: p.SoundCue, kind: str) -> tuple[str, subjects.Noun | None, str | None] | None:
+        """Who or what makes a sounding cue's sound, and so acts on its frame: (kind, noun, character id).
+        The shot's subject when the cue's source is it ("clock" of "an alarm clock") or names nothing drawn; else
+        the cue's source where the atlas draws something that can make the sound; else, for a call or music, the
+        shot's first person; else the subject if it can. None when nothing in sight can (wind that howls)."""
+        table = _event_table()["sounding"]
+        callers = set(table["families"]["call"])
+        able = set(table["families"][kind]) | callers
+
+        def acting(noun: subjects.Noun) -> str:
+            return "call" if noun.family in callers else kind
+
+        source = subjects.resolve(cue.source_object)
+        subject = self.subject if self.subject is not None and self.subject.family in able else None
+        said = cue.source_object.strip().lower()
+        if subject is not None and (
+            source == subject
+            or (said and re.search(rf"\b{re.escape(said)}\b", self.shot.subject.text.lower()))
+            or (source is None and subject in subjects.nouns_in(cue.text))
+        ):
+            return acting(subject), subject, None
+        if source is not None and source.family in able:
+            return acting(source), source, None
+        if source is None and self.shot.character_ids and kind in table["people"]:
+            return kind, None, self.shot.character_ids[0]
+        return None if subject is None else (acting(subject), subject, None)
+
+    def _sounding_drawer(self, cue: p.SoundCue, kind: str, seed: int) -> events.Drawer:
+        """The source of a sounding cue, drawn by the event from the subject's drawing (which it takes over) or
+        from its own, or a person's head that the sound lines leave (placed each frame, see _events)."""
+        _, noun, person = self._sounders[id(cue)]  # found by _visible_cues, which keeps only cues with a source
+        ink = (self._rim() * 255).round().clamp(0, 255).to(torch.uint8).cpu()
+        words = re.findall(r"[a-z]+", f"{cue.text} {cue.source_object}".lower())
+        glows = _event_table()["sounding"]["glows"]
+        glow = next((glows[w] for w in words if w in glows), glows["default"])
+        if noun is None:
+            drawer = events.drawer(kind, self.w, self.h, self._graded, seed, ink=ink)
+            self._speakers[id(drawer)] = person or ""
+            return drawer
+        if noun == self.subject and self.drawing is not None:
+            drawing = self.drawing
+        else:
+            centre = SOURCE_BESIDE_PEOPLE if self.subject is None else SOURCE_BESIDE_SUBJECT
+            drawing = self._subject_drawing(noun, centre=centre)
+        self._event_nouns.append(noun)
+        x0, y0, x1, y1, _ = drawing.rest_box()
+        facing = 1 if noun.faces in ("left", "right") else 0  # blend_ready's drawing looks right
+        return events.drawer(
+            kind,
+            self.w,
+            self.h,
+            self._graded,
+            seed,
+            drawing.blend_ready(),
+            source=(x0, y0, x1, y1),
+            facing=facing,
+            ink=ink,
+            glow=(int(glow[0]), int(glow[1]), int(glow[2])),
+        )
+
     def _liquid(self, cue: p.SoundCue) -> tuple[int, int, int] | None:
         words = re.findall(r"[a-z]+", f"{cue.text} {self.shot.subject.text} {self._scene_prompt()}".lower())
         liquids = _event_table()["liquids"]
@@ -297,6 +371,15 @@ class ShotRenderer:
         """The cue's simulation; what falls, breaks, bursts, tips or whistles is the sounding object's sprite
         where the atlas has it (see _event_noun), lit and graded like the subject."""
         seed = _seed(self.plan.seed, "event", cue.frame, cue.event)
+        if kind in SOUNDING:
+            return self._sounding_drawer(cue, kind, seed)
+        if kind == "crack":  # under the subject's feet where there is one
+            ink = (self._rim() * 255).round().clamp(0, 255).to(torch.uint8).cpu()
+            if self.drawing is None:
+                return events.drawer(kind, self.w, self.h, self._graded, seed, ink=ink)
+            x0, _, x1, y1, _ = self.drawing.rest_box()
+            at, surface = (x0 + x1) / 2 / self.w, (y1 - 2) / self.h
+            return events.drawer(kind, self.w, self.h, self._graded, seed, at=at, surface=surface, ink=ink)
         if kind == "branch":
             snowy = self.weather == p.WEATHER_SNOW or "snow" in cue.text.lower()
             return events.drawer(kind, self.w, self.h, self._graded, seed, snowy=snowy)
@@ -321,7 +404,9 @@ class ShotRenderer:
         liquid = self._liquid(cue) if kind == "spill" else None
         return events.drawer(kind, self.w, self.h, self._graded, seed, ready, self._indoors, liquid=liquid)
 
-    def _subject_drawing(self, noun: subjects.Noun, size_px: float | None = None) -> subjects.SubjectDrawing:
+    def _subject_drawing(
+        self, noun: subjects.Noun, size_px: float | None = None, centre: float | None = None
+    ) -> subjects.SubjectDrawing:
         light = self.world.light
 
         def colour(rgb: torch.Tensor) -> torch.Tensor:  # lit like the world, then graded like the layers
@@ -349,7 +434,9 @@ class ShotRenderer:
             _seed(self.plan.seed, "subject", self.shot.index),
             self.look.letterbox,
             self.shot.camera.movement in (p.CAMERA_MOVEMENT_TRACKING, p.CAMERA_MOVEMENT_PAN),
-            SUBJECT_BESIDE_PEOPLE if self.shot.character_ids and size_px is None else 0.5,
+            centre
+            if centre is not None
+            else (SUBJECT_BESIDE_PEOPLE if self.shot.character_ids and size_px is None else 0.5),
             self._rim() if size_px is None else None,
             subjects.SUBJECT_MIN_SCREEN * self.h if size_px is None else 0.0,
         )
@@ -440,7 +527,7 @@ class ShotRenderer:
             seconds = (idx.float() / self.fps).tolist()
             self.drawing.draw(out, seconds, t.tolist(), self.camera.transform(t, CHARACTER_DEPTH))
         self._weather(out, idx)
-        self._events(out, idx, behind=False)
+        self._events(out, idx, behind=False, faces=faces)
         return ShotFrames(self.look.finish(out, self.shot.start_frame + start), faces)
 
     def _slice_layer(
@@ -600,14 +687,27 @@ class ShotRenderer:
             frame = out[k].float()
             out[k] = (frame + (self._fog_colour - frame) * alpha).round().to(torch.uint8)
 
-    def _events(self, out: torch.Tensor, idx: torch.Tensor, behind: bool) -> None:
+    def _events(
+        self,
+        out: torch.Tensor,
+        idx: torch.Tensor,
+        behind: bool,
+        faces: Mapping[str, list[common_pb2.FaceFrame]] | None = None,
+    ) -> None:
         """Each visible event's simulation, drawn on every frame of the shot: its objects are there before
         the cue frame and after it. Fixtures of the place (a window, a bell's frame, a tree) are drawn
-        `behind` the people and the subject; everything else in front of them."""
+        `behind` the people and the subject; everything else in front of them. A person's sound lines follow
+        their head (`faces`, this batch's face frames by character)."""
         for drawer, cue_frame in self._drawers:
             if isinstance(drawer, BEHIND_SUBJECT) != behind:
                 continue
+            speaker = self._speakers.get(id(drawer))
             for k, frame in enumerate(idx.tolist()):
+                if speaker is not None and isinstance(drawer, events.Sounding):
+                    if not faces or speaker not in faces:
+                        break  # the person is not in this shot's frames: their voice is only heard
+                    face = faces[speaker][k]
+                    drawer.box = (face.box_x0, face.box_y0, face.box_x1, face.box_y1)
                 drawer.draw(out[k], frame - cue_frame)
 
 
@@ -636,6 +736,12 @@ def _event_table() -> dict:  # type: ignore[type-arg]
     return yaml.safe_load((Path(__file__).resolve().parent / "data" / "events.yaml").read_text())
 
 
+@cache
+def _sound_words() -> dict[str, str]:
+    """Each word of the sounding table (a "bark", a "chime") with the kind it makes."""
+    return {word: kind for kind, words in _event_table()["sounding"]["words"].items() for word in words}
+
+
 def visible_kind(cue: p.SoundCue) -> str:
     """What the renderer draws for a sound cue ("" when it is only heard; see data/events.yaml).
 
@@ -653,11 +759,15 @@ def visible_kind(cue: p.SoundCue) -> str:
         if all(re.search(pattern, written if phrase.get("text_only") else said) for pattern in phrase["all"]):
             return str(phrase["kind"])
     words = re.findall(r"[a-z]+", f"{cue.text} {cue.source_object}".lower())
+    heard = _sound_words()
+    sound = next((heard[w] for w in words if w in heard), "")
+    if sound:  # "the dog barks at the gate": the bark is what is seen
+        return sound
     named = next((table["words"][w] for w in words if w in table["words"]), "")
     if not cue.event_approximate and cue.event in _VISIBLE:
         exact = _VISIBLE[cue.event]
         return named if named and exact in table["generic"] and named not in DOOR_KINDS else exact
-    kind = named or table["actions"].get(cue.sound_action, "")
+    kind = named or table["sounding"]["actions"].get(cue.sound_action, "") or table["actions"].get(cue.sound_action, "")
     if kind == "drop":
         noun = subjects.resolve(cue.source_object)
         return "" if noun is None or noun.family not in table["droppable"] else "drop"
