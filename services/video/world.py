@@ -164,6 +164,9 @@ def build(
             cloud_colour = _mix(cloud_colour, horizon_color, tint * 0.45)
         zenith, horizon_color = cloud_top, cloud_horizon
     sky = canvas.gradient(zenith, horizon_color)
+    if named_sky is not None:  # dawn's or dusk's colours meet at the horizon, the zenith's hold overhead
+        t = ((canvas.y / horizon).clamp(0, 1) ** 2.2)[..., None]
+        sky = torch.tensor(zenith) * (1 - t) + torch.tensor(horizon_color) * t
     pale = sum(light.get("pale"))
     if pale:  # a winter or frosty sky: washed toward white
         sky = sky * (1 - pale) + torch.tensor(_WINTER_WHITE) * pale
