@@ -12,6 +12,7 @@ import torch
 from cinemesh.v1 import plan_pb2 as p
 
 _X = torch.arange(256, dtype=torch.float32) / 255
+VINTAGE_KEEP = 128  # of 256: half of a pixel's own colour survives the sepia
 
 
 def _curve(contrast: float, gamma: float = 1.0, lift: float = 0.0, gain: float = 1.0) -> torch.Tensor:
@@ -30,6 +31,9 @@ class Look:
     def __init__(self, style: int, height: int, width: int, seed: int) -> None:
         self.style = style
         self.mono = style == p.VISUAL_STYLE_NOIR or style == p.VISUAL_STYLE_VINTAGE_FILM
+        # of each pixel's colour a vintage grade keeps this share (of 256): enough that dawn stays pink, a
+        # storm grey and a candle warm under the sepia; noir keeps none
+        self.keep = VINTAGE_KEEP if style == p.VISUAL_STYLE_VINTAGE_FILM else 0
         self.posterize = style == p.VISUAL_STYLE_ANIME
         self.letterbox = 0
         yy = torch.linspace(-1, 1, height)[:, None]
@@ -76,7 +80,11 @@ class Look:
                 + pixels[..., 1].to(torch.int32) * 150
                 + pixels[..., 2].to(torch.int32) * 29
             ) >> 8
-            pixels = luma.to(torch.uint8)[..., None].expand(*luma.shape, 3)
+            if self.keep:
+                f = pixels.to(torch.int32)
+                pixels = (luma[..., None] + (((f - luma[..., None]) * self.keep) >> 8)).clamp(0, 255).to(torch.uint8)
+            else:
+                pixels = luma.to(torch.uint8)[..., None].expand(*luma.shape, 3)
         elif self.posterize:
             # cel look: boost saturation before quantising so flat areas keep their colour
             f = pixels.to(torch.int16)

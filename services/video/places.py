@@ -11,6 +11,8 @@ above it), so a place fits any frame. Everything is drawn once per shot, like th
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import math
 import re
 import unicodedata
@@ -42,6 +44,10 @@ class Kind:
     water: float | None  # frame heights below the horizon where boats float (None: no water)
     surf: tuple[float, float] | None  # where a wave breaks: frame widths from the left, frame heights below the horizon
     elements: tuple[dict[str, Any], ...]
+    trees: str | None = None  # the tree species of a forest base (a noun of the subject atlas)
+    feature: bool = False  # a pond, a lake: drawn inside a wider setting the prompt names (a forest, a savanna)
+    setting: bool = False  # a wide landscape (a forest, mountains) that a feature can lie in
+    finish: frozenset[str] = frozenset()  # ground finishes from the words before the place: frost, snow, dust…
 
 
 @dataclass
@@ -55,10 +61,13 @@ class Drawn:
 
 @cache
 def table() -> dict[str, Kind]:
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser where built: the table is long
-    data = yaml.load((DATA / "places.yaml").read_text(), Loader=loader)
+    data = _data()
+    parts = data.get("parts", {})
     kinds = {}
     for name, entry in data["kinds"].items():
+        drawn = []
+        for spec in entry.get("draw", []):  # a part is a shared group of elements (pews, vine rows, a parapet)
+            drawn += parts[spec["name"]] if spec["is"] == "part" else [spec]
         kinds[name] = Kind(
             name,
             tuple(entry.get("words", [name])),
@@ -68,9 +77,28 @@ def table() -> dict[str, Kind]:
             entry.get("feet"),
             entry.get("water"),
             tuple(entry["surf"]) if "surf" in entry else None,
-            tuple(entry.get("draw", [])),
+            tuple(drawn),
+            entry.get("trees"),
+            bool(entry.get("feature", False)),
+            bool(entry.get("setting", False)),
         )
     return kinds
+
+
+@cache
+def _data() -> dict[str, Any]:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser where built: the table is long
+    return yaml.load((DATA / "places.yaml").read_text(), Loader=loader)
+
+
+def modifiers() -> dict[str, dict[str, Any]]:
+    """Words written before a place's name that change how it is drawn ("birch", "frosty", "dusty")."""
+    return _data().get("modifiers", {})
+
+
+def finishes() -> dict[str, dict[str, Any]]:
+    """What each ground finish does to open ground and water (frost's rime, dust's ochre, ice on a pond)."""
+    return _data().get("finishes", {})
 
 
 @cache
@@ -119,6 +147,51 @@ def resolve(place_phrase: str, prompt: str) -> Kind | None:
     return (said or scene or [None])[-1 if said else 0]
 
 
+#: How many words before a place's name may qualify it ("a frosty, empty paddock").
+MODIFIER_REACH = 3
+
+
+def compose(kind: Kind, place_phrase: str, prompt: str) -> Kind:
+    """The place as drawn: a feature (a pond) inside the wider setting the prompt also names (a birch forest),
+    with the tree species and ground finishes of the words written before either name."""
+    tokens = _tokens(f"{place_phrase} . {prompt}")
+    named = _found(_tokens(prompt)) if prompt else []
+    setting = next((k for k in named if k.setting and k is not kind), None) if kind.feature else None
+    trees, finish, base, added = kind.trees, set(kind.finish), (setting or kind).base, ()
+    for qualified in (kind, setting):
+        if qualified is None:
+            continue
+        for word in _qualifiers(tokens, qualified):
+            effect = modifiers().get(word, {})
+            if qualified.base == "forest" and "trees" in effect:  # a species drawn as sprites
+                trees = effect["trees"]
+            if qualified.base == "forest" and "stand" in effect:  # a species drawn from parts (birch trunks)
+                base, added = "", tuple(_data()["parts"][effect["stand"]])
+            finish |= set(effect.get("finish", []))
+    if setting is not None:
+        backdrop = tuple(spec for spec in kind.elements if not spec.get("backdrop"))
+        return Kind(
+            kind.name, kind.words, kind.indoors, base, kind.generic, kind.feet, kind.water, kind.surf,
+            added + setting.elements + backdrop, trees or setting.trees, True, False, frozenset(finish),
+        )  # fmt: skip
+    return dataclasses.replace(kind, base=base, elements=added + kind.elements, trees=trees, finish=frozenset(finish))
+
+
+def _qualifiers(tokens: list[str], kind: Kind) -> list[str]:
+    """The words (and word pairs) written up to MODIFIER_REACH words before each mention of the kind."""
+    names = {tuple(word.split()) for word in kind.words}
+    found: list[str] = []
+    for at in range(len(tokens)):
+        for name in names:
+            end = at + len(name)
+            if end <= len(tokens) and any(
+                (*tokens[at : end - 1], last) == name for last in subjects._singulars(tokens[end - 1])
+            ):
+                before = tokens[max(0, at - MODIFIER_REACH) : at]
+                found += before + [f"{a} {b}" for a, b in itertools.pairwise(before)]
+    return found
+
+
 # ---------------------------------------------------------------- drawing
 
 
@@ -144,9 +217,14 @@ class Painter:
         g: torch.Generator,
         night: bool,
         snowy: bool = False,
+        finish: frozenset[str] = frozenset(),
     ) -> None:
         self.ch, self.cw, self.left, self.horizon, self.w, self.h = canvas_h, canvas_w, left, horizon, width, height
-        self.sky, self.g, self.night, self.snowy = sky, g, night, snowy
+        self.sky, self.g, self.night = sky, g, night
+        effects = [finishes()[name] for name in sorted(finish) if name in finishes()]
+        self.snowy = snowy or any(effect.get("snow") for effect in effects)
+        self.on_ground = [effect["ground"] for effect in effects if "ground" in effect]
+        self.on_water = [effect["water"] for effect in effects if "water" in effect]
         self.layers: dict[float, tuple[torch.Tensor, torch.Tensor | None]] = {}
         self.glass: torch.Tensor | None = None
 
@@ -229,6 +307,9 @@ class Painter:
     def ground(self, spec: dict[str, Any]) -> None:
         y0 = self.Y(spec.get("y", 0.0))
         y1 = self.Y(spec["to"]) if "to" in spec else self.ch
+        if not spec.get("covered"):  # frost, dust or mud on open ground
+            for effect in self.on_ground:
+                spec = {**spec, **_finished(spec, effect)}
         if self.snowy and not spec.get("covered"):  # snow lies on open ground
             spec = {
                 **spec,
@@ -535,10 +616,22 @@ ELEMENTS: dict[str, Callable[[Painter, dict[str, Any]], None]] = {
 }
 
 
+def _finished(spec: dict[str, Any], effect: dict[str, Any]) -> dict[str, Any]:
+    """An element's colours under a finish: its own colour mixed toward the finish's (`mix`), or replaced."""
+    out = {key: value for key, value in effect.items() if key not in ("mix", "to")}
+    if "mix" in effect:
+        base = colour(spec.get("colour", "#808080"))
+        out["colour"] = (base * (1 - effect["mix"]) + colour(effect["to"]) * effect["mix"]).tolist()
+    return out
+
+
 def draw(kind: Kind, painter: Painter) -> Drawn:
     for spec in kind.elements:
         if spec.get("night") is not None and bool(spec["night"]) != painter.night:
             continue
+        if spec.get("wet"):  # water: ice where the words say it froze
+            for effect in painter.on_water:
+                spec = {**spec, **_finished(spec, effect)}
         ELEMENTS[spec["is"]](painter, spec)
     layers = [(rgb, mask, depth) for depth, (rgb, mask) in sorted(painter.layers.items(), key=lambda item: -item[0])]
     return Drawn(layers, painter.glass)

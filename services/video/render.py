@@ -27,6 +27,7 @@ from cinemesh.runtime import projections
 from cinemesh.v1 import common_pb2
 from cinemesh.v1 import plan_pb2 as p
 from cinemesh.video import characters, events, places, subjects, world
+from cinemesh.video import light as lighting
 from cinemesh.video.look import Look
 
 BATCH = 8
@@ -71,6 +72,9 @@ _VISIBLE = {
 # Snow's depth bands: (frame pixels per flake, fall per frame and sideways drift in frame heights/widths,
 # unused streak length, flake size in pixels at 360 rows): far flakes small and slow, near ones big and fast.
 WEATHER_SNOW_BANDS = ((700, 0.004, 0.001, 0, 3), (1800, 0.008, 0.002, 0, 5), (6000, 0.016, 0.004, 0, 9))
+# hailstones: (pixels per stone, fall per frame, drift, -, size): many, fast, round and white
+HAIL_BANDS = ((900, 0.035, 0.0005, 0, 5), (2600, 0.05, 0.001, 0, 8))
+FLASH_FRAMES = 4  # how long a lightning flash lights the windows
 RIGID_MOVES = {
     p.CAMERA_MOVEMENT_UNSPECIFIED,
     p.CAMERA_MOVEMENT_STATIC,
@@ -168,11 +172,15 @@ class ShotRenderer:
         self.place = places.resolve(phrases[0], self._scene_prompt())
         if self.place is not None and self.place.generic and not self.place.elements:
             self.place = None  # a broad word with nothing of its own: the location's world is the better picture
+        if self.place is not None:  # a pond in the birch forest the prompt names, frost on the paddock
+            self.place = places.compose(self.place, phrases[0], self._scene_prompt())
+        self.light = lighting.of_shot(shot.environment, self._scene_prompt())
+        environment = lighting.environment(shot.environment, self.light)
         if self.place is not None:  # the place draws itself: its own words add no stock props
             named = set(self.place.words)
             phrases = [" ".join(w for w in phrase.split() if w.lower() not in named) for phrase in phrases]
         scenery = subjects.scenery(phrases, skip=self.subject)
-        self.world = world.build(shot.environment, self.w, self.h, scene_seed, scenery, self.place)
+        self.world = world.build(environment, self.w, self.h, scene_seed, scenery, self.place, self.light)
         self.camera = Camera(shot.camera.movement, self.w, self.h, self.count, _seed(plan.seed, "cam", shot.index))
         self.look = Look(shot.style.style, self.h, self.w, _seed(plan.seed, "grain", shot.index))
         if self.subject is not None and self.subject.motion == "fall" and not FALLING.search(self._scene_prompt()):
@@ -189,9 +197,9 @@ class ShotRenderer:
                 for layer in self.world.layers
             ]
         )
-        self.weather = shot.environment.weather
+        self.weather = environment.weather
         self._indoors = (
-            shot.environment.location in (p.LOCATION_INTERIOR, p.LOCATION_STUDIO)
+            environment.location in (p.LOCATION_INTERIOR, p.LOCATION_STUDIO)
             if self.world.indoors is None
             else self.world.indoors
         )
@@ -616,15 +624,23 @@ class ShotRenderer:
         return self.look.grade(torch.tensor(rgb, dtype=torch.uint8))
 
     def _weather(self, out: torch.Tensor, idx: torch.Tensor) -> None:
-        """Rain streaks or snowflakes over the picture (indoors, only past the windows)."""
+        """Rain streaks, snowflakes or hailstones over the picture (indoors, only past the windows), and a
+        thunderstorm's lightning flashing in an interior's windows."""
         if self.weather not in (p.WEATHER_RAIN, p.WEATHER_STORM, p.WEATHER_SNOW):
             return
         if self._indoors and self._glass is None:
             return  # indoors the storm is heard, and seen in the windows' grey light, not rained across the room
-        snow = self.weather == p.WEATHER_SNOW
+        flashes = self.light.first("flashes")
+        if flashes and self._indoors:
+            self._flashes(out, idx, float(flashes))
+        hail = self.light.first("particles") == "hail"
+        snow = self.weather == p.WEATHER_SNOW or hail
         g = torch.Generator().manual_seed(_seed(self.plan.seed, "weather", self.shot.index))
-        # snow falls in three depths: far flakes small and slow, near ones large, fast and few (parallax)
+        # snow falls in three depths: far flakes small and slow, near ones large, fast and few (parallax);
+        # hailstones are white pellets that fall fast and straight
         bands = WEATHER_SNOW_BANDS if snow else ((500, 0.06, 0.006, max(4, self.h // 60), 1),)
+        if hail:
+            bands = HAIL_BANDS
         colour = self._graded([240, 240, 245] if snow else [200, 210, 225])
         f = idx.float()[:, None]
         frame_of = torch.arange(len(idx), device=out.device)
@@ -640,7 +656,7 @@ class ShotRenderer:
             speed = (torch.rand(n, generator=g) * 0.5 + 0.75) * self.h * fall
             drift = self.w * drift_rate
             ys = top + (y0[None, :] - top + speed[None, :] * f) % span_h  # [F, n]
-            sway = torch.sin(f * 0.15 + y0[None, :]) * self.h * 0.004 * size_frac if snow else 0
+            sway = torch.sin(f * 0.15 + y0[None, :]) * self.h * 0.004 * size_frac if snow and not hail else 0
             xs = left + (x0[None, :] - left + drift * f + sway) % span_w
             if snow:  # a round flake a few pixels across
                 size = max(2, round(self.h * size_frac / 360))
@@ -659,6 +675,23 @@ class ShotRenderer:
                 out[frame[seen], yy.to(out.device)[seen], xx.to(out.device)[seen]] = colour
             else:
                 out[frame, yy, xx] = colour
+
+    def _flashes(self, out: torch.Tensor, idx: torch.Tensor, every_s: float) -> None:
+        """Lightning outside: every `every_s` seconds (jittered by the seed) the windows blaze white for a
+        few frames, the storm seen from indoors."""
+        g = torch.Generator().manual_seed(_seed(self.plan.seed, "flashes", self.shot.index))
+        period = max(1, round(every_s * self.fps))
+        offset = int(torch.randint(period, (1,), generator=g))
+        (r0, r1), (c0, c1) = self._glass_box
+        pane = self._glass[r0:r1, c0:c1, None]
+        white = self._graded([245, 245, 255]).to(out.device).float()
+        for k, frame in enumerate(idx.tolist()):
+            since = (frame + self.shot.start_frame + offset) % period
+            if since < FLASH_FRAMES:
+                strength = 0.85 * (1 - since / FLASH_FRAMES)
+                region = out[k, r0:r1, c0:c1].float()
+                lit = region + (white - region) * strength
+                out[k, r0:r1, c0:c1] = torch.where(pane, lit, region).round().to(torch.uint8)
 
     def _fog(self, out: torch.Tensor, idx: torch.Tensor) -> None:
         """Banks of mist drifting across the picture, thickest along the horizon: the far world fades into

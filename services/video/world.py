@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import torch
 
 from cinemesh.v1 import plan_pb2 as p
+from cinemesh.video import light as lighting
 from cinemesh.video import places, subjects
 
 #: Layer depths in scene units: the camera's parallax and dolly scale follow 1/depth.
@@ -82,6 +83,8 @@ _CLOUDED = {
 # Interior places drawn as a hallway of doors; any other named interior is a room with windows.
 CORRIDORS = {"hallway", "corridor", "hall", "passage", "passageway", "lobby", "foyer"}
 _OVERCAST_SKY = ((0.5, 0.53, 0.58), (0.72, 0.74, 0.77), (0.6, 0.62, 0.66), 0.85)
+_WINTER_WHITE = (0.9, 0.93, 0.97)  # what a winter or frosty sky pales toward
+_SNOW_WHITE = 0.97  # snow or rime lying on the ground
 
 
 class Canvas:
@@ -129,46 +132,77 @@ def build(
     seed: int,
     scenery: subjects.Scenery | None = None,
     place: places.Kind | None = None,
+    light: lighting.Light | None = None,
 ) -> World:
     """The layers of one shot's environment for a frame of width × height, with the props and
-    tree species its place names (`scenery`), drawn as the named place kind (`place`) where there is one."""
+    tree species its place names (`scenery`), drawn as the named place kind (`place`) where there is one,
+    in the light the prompt names (`light`: dawn, dusk, a full moon, candlelight, frost…)."""
+    light = light or lighting.Light(frozenset())
     lw, lh = int(width * (1 + 2 * MARGIN_X)), int(height * (1 + 2 * MARGIN_Y))
     canvas = Canvas(lh, lw)
     g = _rng(seed, f"world:{env.location}")
     zenith, horizon_color = _SKIES.get(env.time_of_day, _SKIES[p.TIME_OF_DAY_DAY])
+    named_sky = light.first("sky")
+    if named_sky is not None:
+        zenith, horizon_color = tuple(named_sky[0]), tuple(named_sky[1])
     frame_top = (lh - height) / 2  # canvas row where the frame's top sits at rest
     horizon = frame_top + height * 0.62  # canvas row of the horizon
     night = env.time_of_day in (p.TIME_OF_DAY_NIGHT, p.TIME_OF_DAY_DUSK)
+    # a clouded night is the night sky's darkness with the clouds' grey in it; dusk's cloud stays blue-grey
+    darkness = {p.TIME_OF_DAY_NIGHT: 0.3, p.TIME_OF_DAY_DUSK: 0.55}.get(env.time_of_day, 1.0)
     clouded = _CLOUDED.get(env.weather) or (_OVERCAST_SKY if env.lighting == p.LIGHTING_OVERCAST else None)
     dimmed = 1.0
     if clouded is not None:
         cloud_top, cloud_horizon, cloud_colour, dimmed = clouded
-        if night:  # a clouded night is the night sky's darkness with the clouds' grey in it
-            cloud_top, cloud_horizon = (tuple(0.3 * c for c in colour) for colour in (cloud_top, cloud_horizon))
+        cloud_top, cloud_horizon, cloud_colour = (
+            tuple(darkness * c for c in colour) for colour in (cloud_top, cloud_horizon, cloud_colour)
+        )
+        if named_sky is not None:  # dawn's pink horizon or dusk's blue shows through the cloud and the mist
+            tint = float(light.first("tint", 0.5))
+            cloud_top = _mix(cloud_top, zenith, tint * 0.7)
+            cloud_horizon = _mix(cloud_horizon, horizon_color, tint)
+            cloud_colour = _mix(cloud_colour, horizon_color, tint * 0.45)
         zenith, horizon_color = cloud_top, cloud_horizon
     sky = canvas.gradient(zenith, horizon_color)
+    if named_sky is not None:  # dawn's or dusk's colours meet at the horizon, the zenith's hold overhead
+        t = ((canvas.y / horizon).clamp(0, 1) ** 2.2)[..., None]
+        sky = torch.tensor(zenith) * (1 - t) + torch.tensor(horizon_color) * t
+    pale = sum(light.get("pale"))
+    if pale:  # a winter or frosty sky: washed toward white
+        sky = sky * (1 - pale) + torch.tensor(_WINTER_WHITE) * pale
     if clouded is not None:
-        sky = _clouds(canvas, g, sky, horizon, height, torch.tensor(cloud_colour) * (0.3 if night else 1.0))
+        sky = _clouds(canvas, g, sky, horizon, height, torch.tensor(cloud_colour))
     elif night:
-        stars = _u(g, lh, lw) > 0.9985
+        stars = _u(g, lh, lw) > (0.9985 if env.time_of_day == p.TIME_OF_DAY_NIGHT else 0.9995)
         sky = torch.where(stars[..., None], torch.tensor([0.9, 0.9, 1.0]), sky)
+        moon = light.first("moon")
+        if moon is not None:
+            sky = _disc(canvas, sky, lw * 0.72, horizon + moon["y"] * height, moon, height)
+    elif light.first("sun") is not None:  # a low sun on the horizon, its glow across the sky
+        sun = light.first("sun")
+        sky = _disc(canvas, sky, lw * (0.35 + 0.3 * float(_u(g, 1))), horizon + sun["y"] * height, sun, height)
     elif env.time_of_day in (p.TIME_OF_DAY_SUNSET, p.TIME_OF_DAY_DAWN, p.TIME_OF_DAY_DAY):
         sun = canvas.circle(lw * (0.3 + 0.4 * float(_u(g, 1))), horizon - height * 0.25, height * 0.05)
         sky = torch.where(sun[..., None], torch.tensor([1.0, 0.95, 0.8]), sky)
+    finish = frozenset(f for names in light.get("finish") for f in names)
     location = env.location
     layers: list[tuple[torch.Tensor, torch.Tensor | None, float]] = [(sky, None, SKY)]
     scenery = scenery or subjects.Scenery()
     glass = None
     if place is not None:
         base = _BASES.get(place.base)
-        if place.base == "forest" and scenery.trees is not None:
-            layers += _species_forest(canvas, g, horizon, height, scenery.trees)
+        trees = scenery.trees or (subjects.vocabulary().nouns[place.trees] if place.trees else None)
+        if place.base == "forest" and trees is not None:
+            layers += _species_forest(canvas, g, horizon, height, trees)
         elif base is not None:
             layers += base(canvas, g, horizon, height, night)
-        if env.weather == p.WEATHER_SNOW and not place.indoors:
+        snowy = (env.weather == p.WEATHER_SNOW or "snow" in finish | place.finish) and not place.indoors
+        if snowy:
             layers = _snowed(layers, canvas, horizon, height)
-        snowy = env.weather == p.WEATHER_SNOW and not place.indoors
-        painter = places.Painter(lh, lw, width * MARGIN_X, horizon, width, height, sky, g, night, snowy)
+        elif "frost" in finish | place.finish and not place.indoors:
+            layers = _snowed(layers, canvas, horizon, height, 0.45)
+        ground = frozenset() if place.indoors else finish | place.finish
+        painter = places.Painter(lh, lw, width * MARGIN_X, horizon, width, height, sky, g, night, snowy, ground)
         drawn = places.draw(place, painter)
         layers += drawn.layers
         glass = drawn.glass
@@ -179,19 +213,40 @@ def build(
         layers += _room(canvas, g, horizon, height, night)
     else:
         layers += _BUILDERS.get(location, _field)(canvas, g, horizon, height, night)
-    if place is None and env.weather == p.WEATHER_SNOW and location not in (p.LOCATION_INTERIOR, p.LOCATION_STUDIO):
+    outdoors = location not in (p.LOCATION_INTERIOR, p.LOCATION_STUDIO)
+    if place is None and outdoors and (env.weather == p.WEATHER_SNOW or "snow" in finish):
         layers = _snowed(layers, canvas, horizon, height)
+    elif place is None and outdoors and "frost" in finish:
+        layers = _snowed(layers, canvas, horizon, height, 0.45)
+    indoors = place.indoors if place is not None else not outdoors
+    sources = [
+        spec
+        for name, entry in lighting.conditions().items()
+        if name in light.names and (indoors or not entry.get("indoors"))
+        for spec in entry.get("draw", [])
+    ]
+    if sources:  # the light's own sources: candles on the wall, fluorescent tubes on the ceiling
+        painter = places.Painter(lh, lw, width * MARGIN_X, horizon, width, height, sky, g, night)
+        kind = places.Kind("light", (), indoors, "", False, None, None, None, tuple(sources))
+        layers += places.draw(kind, painter).layers
+        layers.sort(key=lambda layer: -layer[2])
     layers = _with_props(layers, canvas, scenery.props, width * MARGIN_X, horizon, width, height)
-    light = torch.tensor(_LIGHT.get(env.lighting, (1.0, 1.0, 1.0)))
+    lit_by = torch.tensor(_LIGHT.get(env.lighting, (1.0, 1.0, 1.0)))
     if night and env.lighting == p.LIGHTING_NATURAL:
-        light = torch.tensor(_LIGHT[p.LIGHTING_NIGHT])
+        lit_by = torch.tensor(_LIGHT[p.LIGHTING_NIGHT])
+    named_light = light.get("light")  # dawn's warmth, dusk's blue, moonlight, frost's chill, fluorescent green
+    if named_light and env.lighting in (p.LIGHTING_NATURAL, p.LIGHTING_NIGHT, p.LIGHTING_UNSPECIFIED):
+        lit_by = torch.tensor(named_light).prod(dim=0)
     if env.lighting != p.LIGHTING_OVERCAST:  # overcast light is already the dimmed light
-        light = light * dimmed
+        lit_by = lit_by * dimmed
     fog = _FOG.get(env.weather, 0.0)
     fog_color = torch.tensor(horizon_color) * 0.6 + 0.25
+    pools = _pools(canvas, light, width * MARGIN_X, horizon, width, height)
     out: list[Layer] = []
     for rgb, mask, depth in layers:
-        lit = rgb if depth == SKY else rgb * light
+        lit = rgb if depth == SKY else rgb * lit_by
+        if pools is not None and depth != SKY:  # candlelight: warm pools around each flame, dark between
+            lit = lit * pools
         if fog:
             amount = fog * (1 - math.exp(-depth / 6.0))
             lit = lit * (1 - amount) + fog_color * amount
@@ -199,23 +254,54 @@ def build(
     neon = location == p.LOCATION_NEON_CITY or env.lighting == p.LIGHTING_NEON
     skyline = (horizon - frame_top) / height
     if place is None:
-        return World(out, light, 0.62 + 0.25, fog, neon, skyline)
+        return World(out, lit_by, 0.62 + 0.25, fog, neon, skyline)
     feet = 0.87 if place.feet is None else skyline + place.feet
     water = None if place.water is None else skyline + place.water
-    return World(out, light, feet, fog, neon, skyline, glass, water, place.indoors)
+    return World(out, lit_by, feet, fog, neon, skyline, glass, water, place.indoors)
 
 
 # ---------------------------------------------------------------- location builders
 # Each returns [(rgb float [H, W, 3], mask bool [H, W] | None, depth)] from far to near.
 
 
-def _snowed(layers: list, canvas: Canvas, horizon: float, height: int) -> list:
-    """Snow lying on the open ground of a stock world: its middle and near layers whiten below the horizon."""
+def _snowed(layers: list, canvas: Canvas, horizon: float, height: int, cover: float = 0.7) -> list:
+    """Snow (or, thinner, frost's rime) lying on the open ground of a world: its middle and near layers
+    whiten below the horizon, `cover` of the way to white."""
     lying = (canvas.y >= horizon + height * 0.02)[..., None]
     return [
-        (torch.where(lying, rgb * 0.3 + 0.68, rgb) if depth in (MID, NEAR) else rgb, mask, depth)
+        (torch.where(lying, rgb * (1 - cover) + _SNOW_WHITE * cover, rgb) if depth in (MID, NEAR) else rgb, mask, depth)
         for rgb, mask, depth in layers
     ]
+
+
+def _mix(a: tuple, b: tuple, t: float) -> tuple:
+    return tuple(x * (1 - t) + y * t for x, y in zip(a, b, strict=True))
+
+
+def _disc(canvas: Canvas, sky: torch.Tensor, cx: float, cy: float, spec: dict, height: int) -> torch.Tensor:
+    """A sun or moon on the sky: a bright disc in a soft halo of its colour."""
+    r = spec["r"] * height
+    colour = torch.tensor(spec["colour"])
+    distance = ((canvas.x - cx) ** 2 + (canvas.y - cy) ** 2).sqrt()
+    halo = torch.exp(-((distance / (r * spec.get("glow", 2.0))) ** 2))[..., None] * 0.55
+    sky = sky * (1 - halo) + colour * halo
+    return torch.where((distance <= r)[..., None], colour, sky)
+
+
+def _pools(
+    canvas: Canvas, light: lighting.Light, left: float, horizon: float, width: int, height: int
+) -> torch.Tensor | None:
+    """The light map [H, W, 3] of light that comes from a few flames: a dark `ambient` surround with warm
+    pools around each source (None where the light is not of that kind)."""
+    spots = light.first("pools")
+    if spots is None:
+        return None
+    glow = torch.zeros(canvas.h, canvas.w)
+    for x, y, radius in spots:
+        cx, cy, r = left + x * width, horizon + y * height, radius * height
+        glow = glow + torch.exp(-(((canvas.x - cx) ** 2 + (canvas.y - cy) ** 2) / (r * r)))
+    ambient = float(light.first("ambient", 0.25))
+    return ambient + glow.clamp(0, 1)[..., None] * torch.tensor(light.first("colour", [1.0, 1.0, 1.0]))
 
 
 def _clouds(
