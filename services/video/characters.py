@@ -23,6 +23,7 @@ import torch
 
 from cinemesh.v1 import common_pb2
 from cinemesh.v1 import plan_pb2 as p
+from cinemesh.video import roles
 
 #: The inside of the mouth: a dark red no clothing, hair or skin colour gets close to (see `_clear_of_mouth`),
 #: so the mouth can be found in the pixels.
@@ -88,6 +89,14 @@ class Appearance:
     eye_spacing: float  # eye distance / head width, 0.30–0.45
     build: float  # shoulder width factor, 0.8–1.2
     hair_length: float  # 0 (short) .. 1 (long)
+    hat: str = ""  # a role's hat: toque, hard_hat, helmet, cap (see data/roles.yaml)
+    hat_colour: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    apron: tuple[float, float, float] | None = None
+    stripes: tuple[float, float, float] | None = None  # reflective bands across the top
+    head_scale: float = 1.0  # a child's head is larger for its height
+    torso: float = 1.0  # and its trunk shorter
+    height_scale: float = 1.0  # of an adult's height on screen
+    held: roles.Held | None = None  # a role's prop in the hands (or under the feet)
 
 
 @dataclass
@@ -134,6 +143,9 @@ def appearance_for(character: p.Character, cameo: common_pb2.CastMember | None =
     bottom = _cloth((u[0] + 0.35 + 0.3 * u[3]) % 1.0, 0.2 + 0.45 * u[4], 0.25 + 0.35 * u[5])
     hair = list(_HAIR.values())[int(u[6] * len(_HAIR)) % len(_HAIR)]
     skin = _SKIN[int(u[7] * len(_SKIN)) % len(_SKIN)]
+    role = roles.role_of(character.description)
+    if role is not None:  # a uniform; colours the description names still win
+        top, bottom = role.top or top, role.bottom or bottom
     coloured_bottom = False
     for colour, garment in re.findall(rf"\b({'|'.join(_CLOTH)})(?:[- ]\w+)? ({_TOPS}|{_BOTTOMS})\b", text):
         if re.fullmatch(_TOPS, garment):
@@ -171,7 +183,23 @@ def appearance_for(character: p.Character, cameo: common_pb2.CastMember | None =
         eye_spacing=round(eye_spacing, 3),
         build=round(0.8 + 0.4 * u[11], 3),
         hair_length=round(hair_length, 3),
+        **({} if role is None else _costume(role)),
     )
+
+
+def _costume(role: roles.Role) -> dict[str, object]:
+    """The Appearance fields a role sets besides the clothes' colours."""
+    child = role.child
+    return {
+        "hat": role.hat,
+        "hat_colour": role.hat_colour,
+        "apron": role.apron,
+        "stripes": role.stripes,
+        "head_scale": child.head if child else 1.0,
+        "torso": child.torso if child else 1.0,
+        "height_scale": child.scale if child else 1.0,
+        "held": role.holds,
+    }
 
 
 #: Head height of the drawn figure over the brow-to-chin face a cameo's landmarks measure, as a ratio offset.
@@ -337,9 +365,9 @@ def _skeleton(look: Appearance, action: int, t: torch.Tensor) -> _Skeleton:
     lowest = torch.maximum(legs["r"][1][:, 1], legs["l"][1][:, 1])
     hip = torch.stack((a["sway"], _HIP_Y + a["ground"] * (rest - lowest) - a["lift"]), -1)
     up = torch.stack((torch.sin(a["lean"]), -torch.cos(a["lean"])), -1)
-    shoulder = hip + up * (_TORSO + 0.003 * a["breath"][:, None])
+    shoulder = hip + up * (_TORSO * look.torso + 0.003 * a["breath"][:, None])
     width = look.build * (1 - 0.35 * a["turn"])
-    hw, hh = _HEAD_W, _HEAD_W * look.head_ratio
+    hw, hh = _HEAD_W * look.head_scale, _HEAD_W * look.head_ratio * look.head_scale
     z = torch.zeros_like(t)
     joints = {"hip": hip, "shoulder": shoulder, "head": shoulder + torch.stack((z, z - _NECK - hh), -1)}
     for s, side in sides:
@@ -525,6 +553,8 @@ def render_figure(
     for start in range(0, frames, step):
         part = slice(start, start + step)
         tracks += _draw_frames(appearance, action, t[part], opening[part].clamp(0, 1), light, out[part])
+    if appearance.held is not None:
+        roles.hold(out, appearance.held, light, _TOP_MARGIN, _SCALE)
     return out, tracks
 
 
@@ -571,8 +601,11 @@ def _draw_frames(
     canvas.draw([limb("shoulder", "head", 0.028, 0.028, skin * 0.85)])
     hip, shoulder = px("hip") + torch.tensor((0.0, 0.02 * scale), device=device), px("shoulder")
     r_top = _SHOULDER_W * sk.width * scale
-    torso = _torso(hip, shoulder, r_top, 0.075 * scale, 0.03 * scale, 0.8 * _TORSO * scale, top, bottom)
+    torso = _torso(hip, shoulder, r_top, 0.075 * scale, 0.03 * scale, 0.8 * _TORSO * look.torso * scale, top, bottom)
     canvas.draw([_Layer(torso, torch.ones(3, device=device), _box([hip, shoulder], float(r_top.max())))])
+    garments = _garments(look, hip, shoulder, r_top, scale)
+    if garments:
+        canvas.draw(garments)
     for s in ("r", "l"):
         canvas.draw(
             [
@@ -582,7 +615,7 @@ def _draw_frames(
             ]
         )
     layers, tracks = _head(look, sk, head, hw, hh, opening, t, skin, hair)
-    canvas.draw(layers)
+    canvas.draw(layers + _hat(look, head, hw, hh))
 
     # straight colour under the scene light, plus a thin rim along the silhouette in the light's colour,
     # saturated (squared) as a coloured source lights edges; only covered pixels are touched
@@ -594,6 +627,90 @@ def _draw_frames(
         (colour.clamp(0, 1), alpha.clamp(0, 1)), -1
     )
     return tracks
+
+
+def _rect(centre: torch.Tensor, half_w: float, half_h: float, round_px: float) -> ShapeFn:
+    """Rounded rectangle centred at `centre` ([F, 2] px), flat-shaded."""
+
+    def fn(x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, None]:
+        qx = (x - _c(centre[:, 0])).abs() - (half_w - round_px)
+        qy = (y - _c(centre[:, 1])).abs() - (half_h - round_px)
+        outside = torch.hypot(qx.clamp(min=0), qy.clamp(min=0))
+        return outside + torch.maximum(qx, qy).clamp(max=0) - round_px, None
+
+    return fn
+
+
+def _garments(
+    look: Appearance, hip: torch.Tensor, shoulder: torch.Tensor, r_top: torch.Tensor, scale: float
+) -> list[_Layer]:
+    """A role's apron over the front (from the chest to the thighs) and reflective bands across the top."""
+    device = hip.device
+    layers = []
+    if look.apron is not None:
+        top_y, bottom_y = torch.lerp(shoulder, hip, 0.3), hip + torch.tensor((0.0, 0.13 * scale), device=device)
+        centre = (top_y + bottom_y) / 2
+        half_h = float((bottom_y[:, 1] - top_y[:, 1]).mean()) / 2
+        half_w = 0.07 * scale
+        layers.append(
+            _Layer(
+                _rect(centre, half_w, half_h, 0.012 * scale),
+                torch.tensor(look.apron, device=device),
+                _box([centre], half_w + 2, half_h + 2),
+            )
+        )
+    if look.stripes is not None:
+        for along in (0.35, 0.7):
+            centre = torch.lerp(shoulder, hip, along)
+            half_w = float(r_top.max()) * 0.98
+            layers.append(
+                _Layer(
+                    _rect(centre, half_w, 0.011 * scale, 0.004 * scale),
+                    torch.tensor(look.stripes, device=device),
+                    _box([centre], half_w + 2, 0.011 * scale + 2),
+                )
+            )
+    return layers
+
+
+def _hat(look: Appearance, head: torch.Tensor, hw: float, hh: float) -> list[_Layer]:
+    """A role's hat on the head: a chef's toque (band and puff), a hard hat or a firefighter's helmet (a dome
+    and a brim) or a cap (a small dome and a visor)."""
+    if not look.hat:
+        return []
+    device = head.device
+    colour = torch.tensor(look.hat_colour, device=device)
+    hwf, hhf = torch.full_like(head[:, 0], hw), torch.full_like(head[:, 0], hh)
+
+    def at(dy: float) -> torch.Tensor:
+        return head + torch.tensor((0.0, dy * hh), device=device)
+
+    def dome(dy: float, width: float, rise: float) -> ShapeFn:
+        """The top half of an ellipse standing on the line `dy` head heights from the head's centre."""
+        line = at(dy)
+
+        def fn(x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+            d, k0 = _ellipse_sdf(x, y, line, hwf * width, hhf * rise)
+            return torch.maximum(d, y - _c(line[:, 1])), (1 - 0.15 * k0.clamp(max=1).square())[..., None]
+
+        return fn
+
+    box = _box([at(-1.3)], 1.7 * hw, 1.3 * hh)
+    if look.hat == "toque":
+        return [
+            _Layer(_ellipse(at(-1.12), hwf * 1.12, hhf * 0.42, shade=0.15), colour, box),
+            _Layer(_rect(at(-0.78), 0.95 * hw, 0.24 * hh, 0.1 * hw), colour * 0.94, box),
+        ]
+    if look.hat in ("hard_hat", "helmet"):
+        brim = 1.3 if look.hat == "hard_hat" else 1.55
+        return [
+            _Layer(dome(-0.4, 1.12, 0.78), colour, box),
+            _Layer(_rect(at(-0.4), brim * hw, 0.09 * hh, 0.05 * hh), colour * 0.85, box),
+        ]
+    return [  # cap
+        _Layer(dome(-0.5, 1.06, 0.6), colour, box),
+        _Layer(_ellipse(at(-0.5), hwf * 1.05, hhf * 0.15), colour * 0.8, box),
+    ]
 
 
 def _head(

@@ -48,8 +48,8 @@ CHARACTER_DEPTH = 3.0
 FALLING = re.compile(r"\b(falls?|falling|fell|drops?|dropped|dropping|tumbl\w*|plummet\w*)\b", re.IGNORECASE)
 # Event drawings that are fixtures of the place: the subject and the people pass in front of them.
 BEHIND_SUBJECT = (events.Window, events.Bell, events.Branch, events.Crack)
-# A subject phrase that names nothing is looked for in this many opening words of the prompt.
-SUBJECT_FALLBACK_WORDS = 8
+# The planner's description of the pov viewer, whose eyes the camera is ("pov: you're at a table ...").
+VIEWER = "you"
 # Where across the frame a lone person and a non-human subject stand when a shot has both.
 PEOPLE_BESIDE_SUBJECT, SUBJECT_BESIDE_PEOPLE = 0.3, 0.74
 # Events whose object is drawn from the atlas, and the largest that object is drawn (frame heights).
@@ -155,13 +155,7 @@ class ShotRenderer:
         scene_seed = _seed(plan.seed, shot.scene_index)
         # humans are drawn by `characters`; any other subject is a sprite from the vocabulary, beside them
         # when there are people in the shot too ("a boy kicks a football", "a man by his pickup")
-        if shot.character_ids:
-            self.subject = subjects.head_noun(shot.subject.text)
-            if self.subject is not None and self.subject.family == "crowd":
-                self.subject = None
-        else:  # a subject phrase the planner cut short ("close up of a ceramic"): the prompt's opening noun
-            opening = " ".join(self._scene_prompt().split()[:SUBJECT_FALLBACK_WORDS])
-            self.subject = subjects.resolve(shot.subject.text) or next(iter(subjects.nouns_in(opening)), None)
+        self.subject, self._people = self._subject_and_people()
         # who or what makes each sounding cue's sound (by the cue's id), found with the shot's visible cues
         self._sounders: dict[int, tuple[str, subjects.Noun | None, str | None]] = {}
         self._cues = self._visible_cues()
@@ -218,6 +212,35 @@ class ShotRenderer:
         drawn |= {name for _, kind in self._cues for name in _event_table()["draws"].get(kind, [])}
         if self.subject is not None and self.subject.name in drawn:
             self.drawing = None  # the subject is the event's object: the event draws it, before and after
+
+    def _subject_and_people(self) -> tuple[subjects.Noun | None, list[str]]:
+        """The shot's non-human subject and the ids of the people drawn. The pov viewer ("pov: you bump a jar
+        of marbles") is the camera: not drawn when the prompt shows someone or something else, unless they
+        speak. A thing is never replaced by a person: with people in the shot, a thing the prompt names
+        before them is drawn beside them ("black sedan parked ..., driver's door slams")."""
+        shot, prompt = self.shot, self._scene_prompt()
+        by_id = {c.id: c for c in self.plan.characters}
+        speakers = {line.character_id for line in self.plan.dialogue}
+        ids = list(shot.character_ids)
+        viewers = [
+            cid for cid in ids if by_id.get(cid, p.Character()).description.lower() == VIEWER and cid not in speakers
+        ]
+        people = [cid for cid in ids if cid not in viewers]
+        mentioned = [(s.start, s.end) for cid in ids for s in by_id.get(cid, p.Character()).source.spans]
+        env = self.shot.environment
+        place = (env.place_source.spans[0].start, env.place_source.spans[0].end) if env.place_source.spans else None
+        if people:
+            noun = subjects.head_noun(shot.subject.text)
+            if noun is None:
+                first = min((start for start, _ in mentioned), default=None)
+                noun = subjects.prompt_subject(prompt, None, None, mentioned, place, before=first)
+            return (None if noun is not None and noun.family == "crowd" else noun), people
+        named = subjects.resolve(shot.subject.text)
+        named_at = shot.subject.source.spans[0].start if shot.subject.source.spans else None
+        noun = subjects.prompt_subject(prompt, named, named_at, mentioned, place)
+        if ids and (noun is None or noun.family == "crowd"):
+            return None, ids  # nothing else to show: whoever's eyes the camera is stands in the scene
+        return noun, people
 
     def _flatten_if_rigid(self, layers: list) -> list:  # type: ignore[type-arg]
         """Moves that do not depend on depth (static, pan, tilt, handheld) see one picture: composite it once."""
@@ -326,8 +349,8 @@ class ShotRenderer:
             return acting(subject), subject, None
         if source is not None and source.family in able:
             return acting(source), source, None
-        if source is None and self.shot.character_ids and kind in table["people"]:
-            return kind, None, self.shot.character_ids[0]
+        if source is None and self._people and kind in table["people"]:
+            return kind, None, self._people[0]
         return None if subject is None else (acting(subject), subject, None)
 
     def _sounding_drawer(self, cue: p.SoundCue, kind: str, seed: int) -> events.Drawer:
@@ -408,6 +431,8 @@ class ShotRenderer:
         self._event_nouns.append(noun)
         person_px = SHOT_HEIGHT.get(self.shot.camera.shot_size, 1.6) * self.h
         size = min(subjects.screen_size(noun, person_px, self.h), OBJECT_MAX.get(kind, OBJECT_MAX["any"]) * self.h)
+        if noun == self.subject:  # the prompt's subject is seen as large as any subject, not as a speck
+            size = max(size, subjects.SUBJECT_MIN_SCREEN * self.h)
         ready = self._subject_drawing(noun, size).blend_ready()
         liquid = self._liquid(cue) if kind == "spill" else None
         return events.drawer(kind, self.w, self.h, self._graded, seed, ready, self._indoors, liquid=liquid)
@@ -444,7 +469,7 @@ class ShotRenderer:
             self.shot.camera.movement in (p.CAMERA_MOVEMENT_TRACKING, p.CAMERA_MOVEMENT_PAN),
             centre
             if centre is not None
-            else (SUBJECT_BESIDE_PEOPLE if self.shot.character_ids and size_px is None else 0.5),
+            else (SUBJECT_BESIDE_PEOPLE if self._people and size_px is None else 0.5),
             self._rim() if size_px is None else None,
             subjects.SUBJECT_MIN_SCREEN * self.h if size_px is None else 0.0,
         )
@@ -461,22 +486,25 @@ class ShotRenderer:
 
     def _cast(self) -> list[tuple[str, characters.Appearance, float, float]]:
         """(id, appearance, screen x fraction, figure height in frame px) per character in the shot."""
-        ids = list(self.shot.character_ids)
+        ids = self._people
         by_id = {c.id: c for c in self.plan.characters}
         height_px = SHOT_HEIGHT.get(self.shot.camera.shot_size, 1.6) * self.h
         return [
             (
                 cid,
-                characters.appearance_for(
-                    character, self.cameos.get(character.handle.lower()) if character.handle else None
-                ),
+                look,
                 (0.5 if self.subject is None else PEOPLE_BESIDE_SUBJECT)
                 if len(ids) == 1
                 else (0.33 if slot == 0 else 0.67),
-                height_px,
+                height_px * look.height_scale,  # a toddler stands lower than an adult
             )
             for slot, cid in enumerate(ids[:2])
             for character in [by_id.get(cid, p.Character(id=cid))]
+            for look in [
+                characters.appearance_for(
+                    character, self.cameos.get(character.handle.lower()) if character.handle else None
+                )
+            ]
         ]
 
     def _sprites(

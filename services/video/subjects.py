@@ -9,6 +9,7 @@ only blended inside its box, so a subject costs about as much as its own pixels.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -34,6 +35,8 @@ RIM = 1 / 180
 #: Angles the rotating motions are pre-drawn at (roll, rock, tumble), per full turn.
 ANGLES = 24
 _WORD = re.compile(r"[a-z][a-z'-]*")
+#: Punctuation between two words that ends a phrase ("at dusk; a bell", "under neon lights, your ball").
+_CLAUSE_BREAK = re.compile(r"[,;:.!?()]")
 #: Longest vocabulary entry in words ("statue of liberty").
 MAX_WORDS = 4
 #: Words that may follow a phrase's head noun without being the head themselves ("a tram at the stop").
@@ -68,10 +71,34 @@ class Scenery:
 
 
 @dataclass(frozen=True)
+class Finder:
+    """How a prompt's subject is looked for among its nouns (data/subjects.yaml `finder`)."""
+
+    reach: int  # words after a preposition that are where something is, not what
+    prepositions: frozenset[str]
+    backdrop: frozenset[str]  # noun names that never lead over a named subject
+    adjectives: frozenset[str]  # words that are colours or materials when a word follows them
+    scenery: frozenset[str]  # families of the place's own noun that are its building, not a thing in it
+    filming: frozenset[str]  # nouns that are the filming itself when a camera verb follows ("the camera orbits")
+    camera_verbs: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     nouns: dict[str, Noun]  # every name and alias
     places: dict[str, list[Prop]]
     trees: dict[str, Noun]
+    finder: Finder
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A noun where a text names it: characters start..end, and whether a preposition leads to it."""
+
+    noun: Noun
+    start: int
+    end: int
+    located: bool  # "at a table", "under a blazing sun": where something is, not what the text is about
 
 
 def sprite_key(entry: dict) -> str:
@@ -91,7 +118,21 @@ def vocabulary() -> Vocabulary:
         word: [Prop(nouns[e["noun"]], e["layer"], e["x"], e["base"], e["height"]) for e in entries]
         for word, entries in data["places"].items()
     }
-    return Vocabulary(nouns, places, {word: nouns[name] for word, name in data["trees"].items()})
+    finder = data["finder"]
+    return Vocabulary(
+        nouns,
+        places,
+        {word: nouns[name] for word, name in data["trees"].items()},
+        Finder(
+            int(finder["reach"]),
+            frozenset(finder["prepositions"]),
+            frozenset(finder["backdrop"]),
+            frozenset(finder["adjectives"]),
+            frozenset(finder["scenery"]),
+            frozenset(finder["filming"]),
+            frozenset(finder["camera_verbs"]),
+        ),
+    )
 
 
 @cache
@@ -119,7 +160,7 @@ def _singulars(word: str) -> list[str]:
         forms += [word[:-3] + "f", word[:-3] + "fe"]
     if word.endswith("es"):
         forms.append(word[:-2])
-    if word.endswith("s") and not word.endswith("ss"):
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 2:  # not the "s" of "5s"
         forms.append(word[:-1])
     if word.endswith("men"):
         forms.append(word[:-3] + "man")
@@ -184,6 +225,102 @@ def nouns_in(text: str) -> list[Noun]:
         found.append(match[0])
         at += match[1]
     return found
+
+
+def mentions(text: str) -> list[Mention]:
+    """Every noun phrase a text names, in order, each carried on through nouns written right after it
+    ("oak front door" -> door, like `resolve`), with where it stands; a colour or material noun that
+    another word follows is that word's adjective ("orange lights"), not a mention."""
+    vocab = vocabulary()
+    finder = vocab.finder
+    spans = list(_WORD.finditer(text.lower()))
+    words = [m.group(0) for m in spans]
+    found: list[Mention] = []
+    at = 0
+    while at < len(words):
+        match = _match(words, at, plural=True)
+        if match is None:
+            at += 1
+            continue
+        start, (noun, used) = at, match
+        at += used
+        while at < len(words) and (following := _match(words, at, plural=False)) is not None:
+            if _CLAUSE_BREAK.search(text[spans[at - 1].end() : spans[at].start()]):
+                break  # "in bright winter sun, icicles hanging": a new phrase, not one noun phrase
+            noun, used = following
+            at += used
+        modifies = at < len(words) and not _CLAUSE_BREAK.search(text[spans[at - 1].end() : spans[at].start()])
+        if at - start == 1 and words[start] in finder.adjectives and modifies and words[at] not in HEAD_FOLLOWERS:
+            continue
+        if words[at - 1] in finder.filming and at < len(words) and words[at] in finder.camera_verbs:
+            continue  # "the camera orbits around her": the shot's camera, not a thing in it
+        reach = max(0, start - finder.reach)
+        lead_in = _CLAUSE_BREAK.split(text[spans[reach].start() : spans[start].start()].lower())[-1]
+        located = bool(finder.prepositions & set(_WORD.findall(lead_in)))
+        found.append(Mention(noun, spans[start].start(), spans[at - 1].end(), located))
+    return found
+
+
+def prompt_subject(
+    prompt: str,
+    named: Noun | None,
+    named_at: int | None,
+    skip: list[tuple[int, int]],
+    place: tuple[int, int] | None = None,
+    before: int | None = None,
+) -> Noun | None:
+    """The thing a prompt is about. `named` is what the planner's subject phrase resolves to (None, or a
+    word that is not the subject: "bricks tips"), written at character `named_at`; `skip`, spans that name
+    no subject (people); `place`, the span of the shot's place, drawn by the place itself. A thing the prompt
+    names before the named one, not as where something is, leads ("a wheelbarrow full of bricks tips
+    over"). With nothing named: the first such thing, the place's own head noun included ("EXT. LIGHTHOUSE
+    ON A ROCKY HEADLAND" -> lighthouse, not "FARMHOUSE KITCHEN" -> farmhouse), else the first thing at all
+    ("pov: driving behind a snowplow"). `before`: only what is named before this character (a person's
+    first mention) counts, and only as a subject ("a red balloon tied to a chair ... a kid pokes it")."""
+    finder = vocabulary().finder
+
+    def overlaps(m: Mention, span: tuple[int, int]) -> bool:
+        return m.start < span[1] and span[0] < m.end
+
+    def place_head(m: Mention) -> bool:
+        """The place's own noun: the place phrase goes on with a preposition or not at all after it."""
+        assert place is not None
+        rest = _WORD.findall(prompt[m.end : place[1]].lower())
+        return not rest or rest[0] in finder.prepositions
+
+    candidates = [
+        _in_place(prompt, m, place)
+        for m in mentions(prompt)
+        if m.end <= (len(prompt) if before is None else before)
+        and m.noun.family != "crowd"
+        and not any(overlaps(m, span) for span in skip)
+    ]
+    leading = [m for m in candidates if not m.located and m.noun.name not in finder.backdrop]
+    beside_place = [m for m in leading if place is None or not overlaps(m, place)]
+    if named is not None:
+        earlier = [m for m in beside_place if named_at is not None and m.end <= named_at and m.noun != named]
+        return earlier[0].noun if earlier else named
+    if before is not None:  # beside people, the place's own noun only when it is a thing, not the building
+        things = [m for m in leading if m in beside_place or (place_head(m) and m.noun.family not in finder.scenery)]
+        return things[0].noun if things else None
+    heads = [m for m in leading if place is None or not overlaps(m, place) or place_head(m)]
+    if heads:
+        return heads[0].noun
+    return candidates[0].noun if candidates else None
+
+
+def _in_place(prompt: str, mention: Mention, place: tuple[int, int] | None) -> Mention:
+    """The mention made particular by its place's words: "your ball" at a "bowling alley" is a bowling ball."""
+    if place is None:
+        return mention
+    nouns = vocabulary().nouns
+    written = " ".join(_WORD.findall(prompt[mention.start : mention.end].lower()))
+    for word in _WORD.findall(prompt[place[0] : place[1]].lower()):
+        for form in _singulars(written):
+            noun = nouns.get(f"{word} {form}")
+            if noun is not None and noun != mention.noun:
+                return dataclasses.replace(mention, noun=noun)
+    return mention
 
 
 def dominant_colour(noun: Noun) -> tuple[int, int, int]:

@@ -108,7 +108,7 @@ def _subject_pixels(prompt: str) -> tuple[np.ndarray, render.ShotRenderer]:
         ("A ceramic plate falls off the table in a quiet farmhouse kitchen", "plate"),
         ("a sailboat on a stormy sea", "sailboat"),
         ("an eagle flies over the mountains", "eagle"),
-        ("a red ball rolls across a park, slow pan", "ball"),
+        ("a red ball rolls across a park, slow pan", "rubber ball"),  # not the football
         ("a car drives down a desert road, tracking shot", "car"),
         ("a crowd of people in a city street, dolly in", "crowd"),
     ],
