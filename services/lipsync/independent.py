@@ -272,24 +272,37 @@ def _near_effects(fps: float, frames: int, effects: list[float]) -> np.ndarray:
 
 
 def measure_lines(path: Path) -> list[IndependentLine]:
-    """One lip-sync figure per face found: how open its mouth is, frame by frame, against how loud the voice
-    is over that frame's span, at every lag within MAX_LAG; the lag that correlates best, refined between
-    the 5 ms steps, is the offset. A best lag at the edge of the search is no peak: the offset is unclear."""
+    """One lip-sync figure per face found in the file (see `time_faces`)."""
     sound = read_audio(path)
     faces = _faces(path) if sound is not None else []
     if sound is None or not faces:
         return []
     audio, rate = sound
     openings, fps = _openings(path, faces)
+    return time_faces(faces, openings, fps, audio, rate, [effect.onset_seconds for effect in measure_effects(path)])
+
+
+def time_faces(
+    faces: list[_Track], openings: np.ndarray, fps: float, audio: np.ndarray, rate: int, effects: list[float]
+) -> list[IndependentLine]:
+    """Each face's offset: how its mouth opens and closes, frame to frame (`openings`, [frames, faces]),
+    against how the voice gets louder and quieter over those frames' spans, at every lag within MAX_LAG;
+    the lag that correlates best, refined between the 5 ms steps, is the offset. Changes, not levels: the
+    level of a bed of music or room tone under a line varies slowly and broadens a level correlation's peak
+    (one speaker read 50 ms early), while its changes do not follow the mouth's. A best lag at the edge of
+    the search is no peak: unclear. `effects` are the onsets of the effects found in the file."""
+    if not faces:
+        return []
     lags = np.arange(-round(MAX_LAG / sync.HOP), round(MAX_LAG / sync.HOP) + 1) * sync.HOP
-    voices = _voice_levels(audio, rate, fps, len(openings), lags)
-    effects = _near_effects(fps, len(openings), [effect.onset_seconds for effect in measure_effects(path)])
+    levels = _voice_levels(audio, rate, fps, len(openings), lags)
+    voices = np.diff(levels, axis=1, prepend=levels[:, :1])
+    near_effects = _near_effects(fps, len(openings), effects)
     talking = np.stack([_talking(openings[:, column]) for column in range(len(faces))], axis=1)
     found = []
     for column, face in enumerate(faces):
         box = np.median(face.boxes, axis=0)
-        span = _speaking(talking, column, fps) & ~effects
-        opening = openings[span, column]
+        span = _speaking(talking, column, fps) & ~near_effects
+        opening = np.diff(openings[:, column], prepend=openings[:1, column])[span]
         scores = np.array([sync.correlation(opening, voice[span]) for voice in voices])
         lag, score = sync.peak(lags, scores)
         inside = 0 < int(np.argmax(scores)) < len(lags) - 1
