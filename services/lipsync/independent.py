@@ -8,9 +8,9 @@ This finds everything itself:
   slam) is an event when a sound starts within SEARCH seconds of it; the offset is that onset minus
   the frame's time. A picture change with no such sound (a cut, a camera move) is not an effect.
 - lips: faces found by dlib's HOG detector, the mouth placed by its 68 landmarks; how much the mouth
-  opens, frame by frame, rises where syllables start. Those rises are cross-correlated with where the
-  mix gets louder in the speech bands; a mouth starts to open MOUTH_LEAD before its sound
-  (coarticulation), so the offset is the best lag minus that lead.
+  opens, frame by frame. How it opens and closes from frame to frame is cross-correlated with how the
+  mix gets louder and quieter in the speech bands over the same frames (`time_faces`), over the frames
+  that face talks.
 
 Offsets are positive when the sound is late.
 """
@@ -38,7 +38,6 @@ MERGE_FRAMES = 6  # picture changes closer than this are one event (a fall and i
 ATTACK_SPAN = 0.03  # seconds after an onset in which the whole mix must jump
 DETECT_EVERY = 4  # frames between face detections: faces move little in four frames
 DETECTION_CACHE_FRAMES = 4096  # sampled frames whose detections are remembered (about 11 minutes at 24 fps)
-MOUTH_LEAD = 0.0  # seconds the mouth's opening leads the voice's loudness (both peak mid-vowel)
 MAX_LAG = 0.25  # seconds either way searched for the mouth-to-voice lag
 SPEAKING_MARGIN = 0.25  # seconds around a face's talking it is timed over
 EFFECT_BODY = 0.25  # seconds of an effect's sound after its onset that no voice is timed by
@@ -248,8 +247,8 @@ def _voice_levels(audio: np.ndarray, rate: int, fps: float, frames: int, lags: n
     """[lags, frames] how loud the mix is in the speech bands over each frame's span, `lag` seconds later.
 
     Each band's dB level is floored FLOOR_DB under its own peak (its noise is silence) and the bands are
-    averaged: a voice is loud across them together, mid-vowel, where the mouth is open widest. The spans are
-    read from 5 ms hops, so the lag is resolved well under a frame.
+    averaged: a voice is loud across them together. The spans are read from 5 ms hops, so the lag is
+    resolved well under a frame.
     """
     hops = round((frames / fps + 2 * MAX_LAG) / sync.HOP) + 2
     levels = sync.band_levels(audio, rate, -MAX_LAG, hops)
@@ -306,6 +305,6 @@ def time_faces(
         scores = np.array([sync.correlation(opening, voice[span]) for voice in voices])
         lag, score = sync.peak(lags, scores)
         inside = 0 < int(np.argmax(scores)) < len(lags) - 1
-        offset = (lag - MOUTH_LEAD) * 1000 if score >= MIN_CORRELATION and inside else None
+        offset = lag * 1000 if score >= MIN_CORRELATION and inside else None
         found.append(IndependentLine(tuple(int(v) for v in box), offset, score, face))  # type: ignore[arg-type]
     return found
