@@ -246,13 +246,15 @@ def _speaking(talking: np.ndarray, column: int, fps: float) -> np.ndarray:
 def _voice_levels(audio: np.ndarray, rate: int, fps: float, frames: int, lags: np.ndarray) -> np.ndarray:
     """[lags, frames] how loud the mix is in the speech bands over each frame's span, `lag` seconds later.
 
-    Each band's dB level is floored FLOOR_DB under its own peak (its noise is silence) and the bands are
-    averaged: a voice is loud across them together. The spans are read from 5 ms hops, so the lag is
+    Each band's dB level is floored at its median over the file, the bed under the voice, and the bands
+    are averaged: a voice is loud across them together. Under the floor is not silence to rise out of: a
+    file that starts in digital silence before its room tone would otherwise rise there in every band at
+    once, and a mouth opening soon after locks onto it. The spans are read from 5 ms hops, so the lag is
     resolved well under a frame.
     """
     hops = round((frames / fps + 2 * MAX_LAG) / sync.HOP) + 2
     levels = sync.band_levels(audio, rate, -MAX_LAG, hops)
-    loudness_db = np.maximum(levels, levels.max(axis=0, keepdims=True) - sync.FLOOR_DB).mean(axis=1)
+    loudness_db = np.maximum(levels, np.median(levels, axis=0, keepdims=True)).mean(axis=1)
     summed = np.concatenate([[0.0], np.cumsum(loudness_db)])
     edges = np.round((np.arange(frames + 1)[None, :] / fps + lags[:, None] + MAX_LAG) / sync.HOP).astype(int)
     first, last = edges[:, :-1], np.maximum(edges[:, 1:], edges[:, :-1] + 1)
