@@ -36,6 +36,7 @@ BENCHMARKS: list[tuple[str, list[str], str]] = [
     ("voice_pitch", ["--seeds", "8"], "how close a cameo's rendered pitch comes to its owner's, short and long lines"),
     ("lipsync_assembly", [], "lipsync, mux, measurement and signing time by x264 preset"),
     ("sync_accuracy", ["--seeds", "4"], "A/V offsets and unclear effects on the dialogue corpus, many seeds"),
+    ("independent_lip_sync", [], "inspect --independent: speakers reading every audio shift within a frame"),
     ("enrollment_verification", [], "time to verify one 15 s 720p cameo recording"),
     (
         "enrollment_errors",

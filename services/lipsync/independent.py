@@ -8,16 +8,18 @@ This finds everything itself:
   slam) is an event when a sound starts within SEARCH seconds of it; the offset is that onset minus
   the frame's time. A picture change with no such sound (a cut, a camera move) is not an effect.
 - lips: faces found by dlib's HOG detector, the mouth placed by its 68 landmarks; how much the mouth
-  opens, frame by frame, rises where syllables start. Those rises are cross-correlated with where the
-  mix gets louder in the speech bands; a mouth starts to open MOUTH_LEAD before its sound
-  (coarticulation), so the offset is the best lag minus that lead.
+  opens, frame by frame. How it opens and closes from frame to frame is cross-correlated with how the
+  mix gets louder and quieter in the speech bands over the same frames (`time_faces`), over the frames
+  that face talks.
 
 Offsets are positive when the sound is late.
 """
 
 from __future__ import annotations
 
-import itertools
+import collections
+import functools
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,8 +37,9 @@ SEARCH = 0.3  # seconds either side of a picture event where its sound's onset i
 MERGE_FRAMES = 6  # picture changes closer than this are one event (a fall and its landing, a flash and its fade)
 ATTACK_SPAN = 0.03  # seconds after an onset in which the whole mix must jump
 DETECT_EVERY = 4  # frames between face detections: faces move little in four frames
-MOUTH_LEAD = 0.05  # seconds a mouth starts to open before its sound (coarticulation)
-MAX_LAG = 0.3  # seconds either way searched for the mouth-to-voice lag
+DETECTION_CACHE_FRAMES = 4096  # sampled frames whose detections are remembered (about 11 minutes at 24 fps)
+MAX_LAG = 0.25  # seconds either way searched for the mouth-to-voice lag
+SPEAKING_MARGIN = 0.25  # seconds around a face's talking it is timed over
 EFFECT_BODY = 0.25  # seconds of an effect's sound after its onset that no voice is timed by
 MIN_CORRELATION = 0.25  # under this the mouth does not follow the voice clearly enough to time
 
@@ -157,21 +160,46 @@ def measure_effects(path: Path) -> list[IndependentEffect]:
     return found
 
 
+@functools.cache
+def _dlib_models() -> tuple[dlib.fhog_object_detector, dlib.shape_predictor]:
+    """dlib's HOG face detector and 68-landmark predictor, loaded once per process (the predictor is 99 MB)."""
+    return dlib.get_frontal_face_detector(), dlib.shape_predictor(
+        str(model_path("shape_predictor_68_face_landmarks.dat"))
+    )
+
+
+# Detections by frame content: a file remuxed with other audio, or measured twice, carries the same pictures,
+# and dlib's detector is by far the slowest step here.
+_DETECTIONS: collections.OrderedDict[bytes, list[tuple[np.ndarray, np.ndarray]]] = collections.OrderedDict()
+
+
+def _detect(rgb: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(box x0 y0 x1 y1, mouth centre x y) of each face dlib finds on one frame, remembered by the frame's pixels."""
+    key = hashlib.blake2b(np.ascontiguousarray(rgb).data, digest_size=16).digest() + bytes(str(rgb.shape), "ascii")
+    if key in _DETECTIONS:
+        _DETECTIONS.move_to_end(key)
+        return _DETECTIONS[key]
+    detector, predictor = _dlib_models()
+    found = []
+    for rect in detector(rgb, 1):
+        shape = predictor(rgb, rect)
+        mouth = np.array([[shape.part(j).x, shape.part(j).y] for j in range(48, 68)], np.float64).mean(axis=0)
+        found.append((np.array([rect.left(), rect.top(), rect.right(), rect.bottom()], np.float64), mouth))
+    _DETECTIONS[key] = found
+    if len(_DETECTIONS) > DETECTION_CACHE_FRAMES:
+        _DETECTIONS.popitem(last=False)
+    return found
+
+
 def _faces(path: Path) -> list[_Track]:
     """Each face dlib finds on at least two sampled frames, followed from sighting to sighting: a detection
     joins the face last seen within half a face width of it."""
-    detector = dlib.get_frontal_face_detector()
-    predictor = dlib.shape_predictor(str(model_path("shape_predictor_68_face_landmarks.dat")))
     tracks: list[_Track] = []
     with av.open(str(path)) as container:
         for index, frame in enumerate(container.decode(video=0)):
             if index % DETECT_EVERY:
                 continue
-            rgb = frame.to_ndarray(format="rgb24")
-            for rect in detector(rgb, 1):
-                box = np.array([rect.left(), rect.top(), rect.right(), rect.bottom()], np.float64)
-                shape = predictor(rgb, rect)
-                mouth = np.array([[shape.part(j).x, shape.part(j).y] for j in range(48, 68)], np.float64).mean(axis=0)
+            for box, mouth in _detect(frame.to_ndarray(format="rgb24")):
                 near = [t for t in tracks if np.abs(t.boxes[-1] - box)[:2].max() < (box[2] - box[0]) / 2]
                 if near:
                     track = min(near, key=lambda t: float(np.abs(t.boxes[-1] - box)[:2].sum()))
@@ -196,51 +224,89 @@ def _openings(path: Path, faces: list[_Track]) -> tuple[np.ndarray, float]:
     return np.array(rows, np.float64).reshape(len(rows), len(faces)), fps
 
 
-def _speaking(opening: np.ndarray, fps: float) -> np.ndarray:
-    """Frames where this mouth talks, and MAX_LAG around them: the rest of the soundtrack (other speakers,
-    effects, music) is not this mouth's to follow."""
+def _talking(opening: np.ndarray) -> np.ndarray:
+    """Frames where this mouth is open well past its rest: a quarter of the way from its median to its widest."""
     quiet = float(np.median(opening))
-    moving = opening > quiet + 0.25 * (float(opening.max()) - quiet)
-    reach = int(np.ceil(MAX_LAG * fps)) + 1
-    return np.convolve(moving.astype(float), np.ones(2 * reach + 1), mode="same") > 0
+    return opening > quiet + 0.25 * (float(opening.max()) - quiet)
 
 
-def _voice_onsets(
-    audio: np.ndarray, rate: int, fps: float, frames: int, lag: float, effects: list[float]
-) -> np.ndarray:
-    """Per frame: how much the mix rose in the speech bands over that frame's span, `lag` seconds later.
+def _dilate(frames: np.ndarray, reach: int) -> np.ndarray:
+    return np.convolve(frames.astype(float), np.ones(2 * reach + 1), mode="same") > 0
 
-    The onsets of the effects found in the file (and their first EFFECT_BODY seconds) are not a voice's:
-    they are left out, or a glass breaking under a line would pull the line's lag to itself.
+
+def _speaking(talking: np.ndarray, column: int, fps: float) -> np.ndarray:
+    """Frames this face is timed over: where it talks and SPEAKING_MARGIN around (where its voice starts and
+    stops anchors the lag), less the frames where another face talks and this one does not. The other voice
+    is not this mouth's to follow; sliding over this mouth's closed margins it still counts against a lag."""
+    own = talking[:, column]
+    others = np.delete(talking, column, axis=1).any(axis=1)
+    return _dilate(own, round(SPEAKING_MARGIN * fps)) & (own | ~others)
+
+
+def _voice_levels(audio: np.ndarray, rate: int, fps: float, frames: int, lags: np.ndarray) -> np.ndarray:
+    """[lags, frames] how loud the mix is in the speech bands over each frame's span, `lag` seconds later.
+
+    Each band's dB level is floored at its median over the file, the bed under the voice, and the bands
+    are averaged: a voice is loud across them together. Under the floor is not silence to rise out of: a
+    file that starts in digital silence before its room tone would otherwise rise there in every band at
+    once, and a mouth opening soon after locks onto it. The spans are read from 5 ms hops, so the lag is
+    resolved well under a frame.
     """
     hops = round((frames / fps + 2 * MAX_LAG) / sync.HOP) + 2
-    onsets = sync.rises(sync.band_levels(audio, rate, -MAX_LAG, hops)).sum(axis=1)
+    levels = sync.band_levels(audio, rate, -MAX_LAG, hops)
+    loudness_db = np.maximum(levels, np.median(levels, axis=0, keepdims=True)).mean(axis=1)
+    summed = np.concatenate([[0.0], np.cumsum(loudness_db)])
+    edges = np.round((np.arange(frames + 1)[None, :] / fps + lags[:, None] + MAX_LAG) / sync.HOP).astype(int)
+    first, last = edges[:, :-1], np.maximum(edges[:, 1:], edges[:, :-1] + 1)
+    return (summed[last] - summed[first]) / (last - first)
+
+
+def _near_effects(fps: float, frames: int, effects: list[float]) -> np.ndarray:
+    """Frames whose voice, at any lag searched, would overlap an effect's first EFFECT_BODY seconds: a glass
+    breaking under a line is loud where the mouth may be shut, and would pull the lag to itself."""
+    start = np.arange(frames) / fps - MAX_LAG
+    end = (np.arange(frames) + 1) / fps + MAX_LAG
+    near = np.zeros(frames, bool)
     for onset in effects:
-        first = max(0, round((onset + MAX_LAG) / sync.HOP) - 2)
-        onsets[first : first + round(EFFECT_BODY / sync.HOP) + 2] = 0.0
-    edges = np.round((np.arange(frames + 1) / fps + lag + MAX_LAG) / sync.HOP).astype(int)
-    return np.array([onsets[a : max(a + 1, b)].mean() for a, b in itertools.pairwise(edges)])
+        near |= (start < onset + EFFECT_BODY) & (end > onset)
+    return near
 
 
 def measure_lines(path: Path) -> list[IndependentLine]:
-    """One lip-sync figure per face found: its mouth against the voice, over the whole file."""
+    """One lip-sync figure per face found in the file (see `time_faces`)."""
     sound = read_audio(path)
     faces = _faces(path) if sound is not None else []
     if sound is None or not faces:
         return []
     audio, rate = sound
     openings, fps = _openings(path, faces)
-    lags = np.arange(-MAX_LAG, MAX_LAG + sync.HOP / 2, sync.HOP)
-    effects = [effect.onset_seconds for effect in measure_effects(path)]
-    voices = [_voice_onsets(audio, rate, fps, len(openings), lag, effects) for lag in lags]
+    return time_faces(faces, openings, fps, audio, rate, [effect.onset_seconds for effect in measure_effects(path)])
+
+
+def time_faces(
+    faces: list[_Track], openings: np.ndarray, fps: float, audio: np.ndarray, rate: int, effects: list[float]
+) -> list[IndependentLine]:
+    """Each face's offset: how its mouth opens and closes, frame to frame (`openings`, [frames, faces]),
+    against how the voice gets louder and quieter over those frames' spans, at every lag within MAX_LAG;
+    the lag that correlates best, refined between the 5 ms steps, is the offset. Changes, not levels: the
+    level of a bed of music or room tone under a line varies slowly and broadens a level correlation's peak
+    (one speaker read 50 ms early), while its changes do not follow the mouth's. A best lag at the edge of
+    the search is no peak: unclear. `effects` are the onsets of the effects found in the file."""
+    if not faces:
+        return []
+    lags = np.arange(-round(MAX_LAG / sync.HOP), round(MAX_LAG / sync.HOP) + 1) * sync.HOP
+    levels = _voice_levels(audio, rate, fps, len(openings), lags)
+    voices = np.diff(levels, axis=1, prepend=levels[:, :1])
+    near_effects = _near_effects(fps, len(openings), effects)
+    talking = np.stack([_talking(openings[:, column]) for column in range(len(faces))], axis=1)
     found = []
     for column, face in enumerate(faces):
         box = np.median(face.boxes, axis=0)
-        opening = openings[:, column]
-        rises = np.maximum(0.0, np.diff(opening, prepend=opening[:1]))
-        span = _speaking(opening, fps)
-        scores = np.array([sync.correlation(rises[span], voice[span]) for voice in voices])
+        span = _speaking(talking, column, fps) & ~near_effects
+        opening = np.diff(openings[:, column], prepend=openings[:1, column])[span]
+        scores = np.array([sync.correlation(opening, voice[span]) for voice in voices])
         lag, score = sync.peak(lags, scores)
-        offset = (lag - MOUTH_LEAD) * 1000 if score >= MIN_CORRELATION else None
+        inside = 0 < int(np.argmax(scores)) < len(lags) - 1
+        offset = lag * 1000 if score >= MIN_CORRELATION and inside else None
         found.append(IndependentLine(tuple(int(v) for v in box), offset, score, face))  # type: ignore[arg-type]
     return found

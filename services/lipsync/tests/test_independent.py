@@ -91,13 +91,6 @@ def test_every_visible_effect_reads_its_shift_back_within_a_frame(delivered, tmp
         assert abs(effect.offset_ms - shift_ms) <= FRAME_MS, (shift_ms, effect)
 
 
-LIPS_NOT_THERE_YET = (
-    "independent lip sync is not yet a measurement: on this file one face locks onto the neighbouring syllable "
-    "(about 155 ms off at every shift), and on the dialogue corpus 7 of 13 speakers read within a frame"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=LIPS_NOT_THERE_YET)
 @pytest.mark.parametrize("shift_ms", SHIFTS_MS)
 def test_every_speaking_face_reads_its_shift_back_within_a_frame(dialogue, tmp_path, shift_ms: int) -> None:  # type: ignore[no-untyped-def]
     faces = independent.measure_lines(_stripped(dialogue, tmp_path / "shifted.mp4", shift_ms))
@@ -108,7 +101,7 @@ def test_every_speaking_face_reads_its_shift_back_within_a_frame(dialogue, tmp_p
 
 def test_inspect_independent_finds_both_faces_and_flags_what_disagrees(dialogue, capsys) -> None:  # type: ignore[no-untyped-def]
     """Each face found is reported next to the generator's figure for its speaker, and flagged when the two
-    differ by more than a frame (here the face that locks onto a neighbouring syllable is flagged)."""
+    differ by more than a frame."""
     assert main(["inspect", str(dialogue[0]), "--independent", "--json"]) == 0
     faces = json.loads(capsys.readouterr().out)["independent"]["dialogue_sync"]
     assert len(faces) == 2 and all(face["generator_offset_ms"] is not None for face in faces), faces
