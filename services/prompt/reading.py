@@ -853,10 +853,13 @@ _NOT_AN_ACTOR = re.compile(
     r"\d|(?:[\w-]+\s+){0,4}(?:seconds?|minutes?)\b|is\b|no\b|please\b|(?:the|a|an)$|['\"‘’“]|emergency$|"
     r"(?:need|want|concept|pitch|idea)\b|"
     r"(?:[\w-]+\s+){0,3}(?:shot|ad|spot|video|clip|brief|commercial|angle|close[ -]?up|macro|bumper|pre-?roll|product|"
-    r"promo|brand|tagline|super|teaser|trailer|reel)s?\b)",
+    r"promo|brand|tagline|super|teaser|trailer|reel)s?\b|"
+    rf"(?:{lx.FILLER_WORDS})\b|(?:[\w-]+\s+){{0,3}}(?:{lx.BRIEF_JARGON})$)",
     _FLAGS,
 )
-_POV = re.compile(r"\bpov\b\W*(?P<you>you(?:'re| are)?|ur|u r|i'?m|i am)\s+(?P<rest>[^,.;]{1,60})", _FLAGS)
+#: A word that never names what acts: chat filler, a platform, a brief's word for the feel ("vibe", "glide").
+_NO_SUBJECT_WORD = re.compile(rf"^(?:{lx.FILLER_WORDS}|{lx.BRIEF_JARGON})$", _FLAGS)
+_POV = re.compile(r"\bpov\b\W*(?P<you>you(?:'re| are)?|ur|u r|u|i'?m|i am)\s+(?P<rest>[^,.;]{1,60})", _FLAGS)
 _SLUG_WORD = re.compile(r"^(?:INT|EXT|DAY|NIGHT|[A-Z]{1,4})$|^\d")  # slugline words, "6s", "4K"
 _POV_STOP = frozenset(
     [
@@ -953,14 +956,14 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
         if ride:
             start = pov.start("rest") + ride.start("ride")
             return f"{ride.group('ride')} rider", start, start + len(ride.group("ride"))
-        # "you're skiing" → skier; anyone else the viewer is, is a person
+        # "you're skiing" → skier; a viewer with no role the words tell is "you" ("pov: you hit snooze")
         first = re.match(r"(?:just\s+)?([\w-]+)", rest)
         agent = lx.POV_AGENTS.get(first.group(1).lower(), "") if first else ""
         if not agent:
             # "pov: you're sitting in a stadium" → fan: the first thing or place that tells the role
             words = re.findall(r"[a-z]+", masked[pov.end("you") :].lower())
             pairs = [f"{a} {b}" for a, b in pairwise(words)]
-            agent = next((lx.POV_SCENE_ROLES[w] for w in [*pairs, *words] if w in lx.POV_SCENE_ROLES), "person")
+            agent = next((lx.POV_SCENE_ROLES[w] for w in [*pairs, *words] if w in lx.POV_SCENE_ROLES), "you")
         return agent, pov.start("you"), pov.end("you")
     doc = parse(masked)
     # the subject of the first verb (the parse's own confusions included: "A black horse gallops"), else
@@ -974,7 +977,13 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
     nouns = [t for t in doc if t.dep_ in ("ROOT", "nsubj", "nsubjpass")]
     for token in [*subjects, *nouns]:
         meta = token.lower_ in _META or token.lemma_.lower() in _META  # "product shots"
-        if token.pos_ not in ("NOUN", "PROPN") or meta or _SLUG_WORD.match(token.text) or _time_word(token):
+        if (
+            token.pos_ not in ("NOUN", "PROPN")
+            or meta
+            or _SLUG_WORD.match(token.text)
+            or _time_word(token)
+            or _NO_SUBJECT_WORD.match(token.text)
+        ):
             continue
         first = token.left_edge if token.i - token.left_edge.i <= 4 else token  # "A ceramic plate"
         return masked[first.idx : token.idx + len(token.text)], first.idx, token.idx + len(token.text)
@@ -1055,8 +1064,9 @@ def _framed_subject(masked: str) -> tuple[str, int, int] | None:
             break
         if chunk.start_char <= start < chunk.end_char or start <= chunk.start_char:
             root = chunk.root
-            # "a sailboat drifting": a vehicle one can be in, moving, acts ("sand dunes rolling" are scenery)
-            acts = root.lemma_.lower() in lx.VEHICLE_PLACES and any(c.dep_ == "acl" for c in root.children)
+            # "a sailboat on a calm bay", "see a train go on bridge": a vehicle the clip is of is what it shows,
+            # though one can be in it ("sand dunes rolling" are scenery)
+            acts = root.lemma_.lower() in lx.VEHICLE_PLACES
             if (
                 root.pos_ not in ("NOUN", "PROPN")
                 or (root.lemma_.lower() in lx.PLACES and not acts)
@@ -1087,6 +1097,7 @@ def acting_subject(masked: str) -> tuple[str, int, int] | None:
             or (subject.dep_ not in ("nsubj", "nsubjpass") and not predicate(token))  # "sand dunes" is no verb
             or subject.lower_ in _META
             or _SLUG_WORD.match(subject.text)
+            or _NO_SUBJECT_WORD.match(subject.text)
             or lemma in lx.PLACES
             or any(start <= subject.idx < end for start, end in scenery)
             or _GROUP.match(subject.text)
@@ -1360,7 +1371,12 @@ def read_scene(text: str) -> SceneReading:
         # "A ship's bell rings": the ship is what the shot is of; its bell is a part
         start = reading.subject[1] + owner.start(1)
         reading.subject = (owner.group(1), start, start + len(owner.group(1)))
-    if reading.subject is not None and _PRONOUN.match(reading.subject[0]) and (named := acting_subject(masked)):
+    if (
+        reading.subject is not None
+        and _PRONOUN.match(reading.subject[0])
+        and not _POV.search(masked)  # a pov caption's "you" is the viewer, who acts
+        and (named := acting_subject(masked))
+    ):
         reading.subject = named  # "…, then it jumps": a pronoun names nothing; the thing that acts does
     if reading.subject is not None:
         reading.subject = _whole_subject(_before_its_verb(reading.subject, masked), masked)

@@ -131,6 +131,7 @@ class Things:
     actions: dict[str, str]  # a thing's own kind of sound ("piano" → music, "grinder" → motor)
     voice: dict[str, str]  # material → action for a voice verb said of a thing ("the engine roars")
     collections: frozenset[str]  # arrangements that sound of what they hold ("a pyramid of cans")
+    portions: frozenset[str]  # portions of one stuff that sound of it ("a piece of chalk")
     animals: frozenset[str]  # beings whose sounds are voices and whose pov shows no person
 
 
@@ -142,6 +143,7 @@ def things() -> Things:
         dict(raw["thing_actions"]),
         dict(raw["voice_on_things"]),
         frozenset(raw["collections"]),
+        frozenset(raw["portions"]),
         frozenset(raw["animals"]),
     )
 
@@ -230,7 +232,8 @@ class _Mention:
 
 
 def _phrasal(token: Any, vocab: Vocabulary) -> tuple[str, str] | None:
-    particles = [c.lower_ for c in token.children if c.dep_ == "prt"]
+    # "pop open", and "slide open" where the parse reads the particle as an adverb
+    particles = [c.lower_ for c in token.children if c.dep_ == "prt" or (c.dep_ == "advmod" and c.lower_ == "open")]
     for particle in particles:
         if entry := vocab.phrasal.get(f"{token.lemma_.lower()} {particle}"):
             return entry
@@ -1199,12 +1202,15 @@ _NAMED = ("pobj", "ROOT", "appos", "conj")
 
 
 def held(token: Any) -> Any | None:
-    """What a collection holds ("a row of toy soldiers": the soldiers), or None."""
-    if token.lemma_.lower() not in things().collections:
+    """What a collection holds ("a row of toy soldiers": the soldiers) or a portion is of ("a piece of chalk"),
+    or None."""
+    portion = token.lemma_.lower() in things().portions
+    if not portion and token.lemma_.lower() not in things().collections:
         return None
     for child in token.children:
         if child.dep_ == "prep" and child.lower_ == "of":
-            nouns = [t for t in child.subtree if t.pos_ in ("NOUN", "PROPN") and t.tag_ in ("NNS", "NNPS")]
+            plural = ("NNS", "NNPS")
+            nouns = [t for t in child.subtree if t.pos_ in ("NOUN", "PROPN") and (portion or t.tag_ in plural)]
             return nouns[0] if nouns else None
     return None
 
