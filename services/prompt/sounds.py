@@ -12,6 +12,7 @@ import csv
 import re
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -780,6 +781,7 @@ def read_sounds(
                 read = _read(mention, sentence, masked, people, timed, times, last_thing)
                 read.time = phrase
                 reads.append((mention, read))
+        _repeat_listed(absolute, reads, sentence.text, base)
         _attach(repeats, reads, sentence.text, base, kind="repeat")
         # "hits the table at 2 second and says 'This is not acceptable!'": a line said in the same breath as a
         # timed sound is spoken then
@@ -1473,6 +1475,19 @@ def _attach(
                 chosen = grammar
         if chosen is not None:
             tie(chosen[1], phrase)
+
+
+def _repeat_listed(times: list[TimePhrase], reads: list[tuple[_Mention, SoundRead]], sentence: str, base: int) -> None:
+    """ "The ball is hit at two, four and six seconds, and …": the items of a list left untied after the verb
+    was found for its first time are that sound once more."""
+    for previous, phrase in pairwise(times):
+        if phrase.later is not None or any(r.time is phrase for _, r in reads):
+            continue
+        if sentence[previous.end : phrase.start].strip(" ,").lower() not in _REPEAT_JOINS:
+            continue
+        if timed := [(m, r) for m, r in reads if r.time is previous]:
+            mention, original = timed[-1]
+            reads.append((mention, replace(original, time=phrase, start=base + phrase.start, end=base + phrase.end)))
 
 
 def _by_grammar(

@@ -133,8 +133,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("opening", rf"\bfor\s+the\s+first\s+(?:(?P<n>{_NUMBER})\s*)?{_SECONDS}"),
     # "in the 5 second" (a learner's "in the fifth second")
     ("at", r"\bin\s+the\s+(?P<n>\d+(?:\.\d+)?)\s*(?:sec|second)\b"),
-    # "at exactly 1, 2 and 3 seconds": the first time, then how many times in all
-    ("at", rf"\bat\s+{_HEDGE}(?P<n>\d+(?:\.\d+)?)(?=(?:\s*,\s*\d+(?:\.\d+)?)*,?\s+and\s+\d+(?:\.\d+)?\s*{_SECONDS})"),
+    # "at exactly 1, 2 and 3 seconds", "at two, four and six seconds": the first time, then how many times in all
+    ("at", rf"\bat\s+{_HEDGE}(?P<n>{_NUMBER})(?=(?:\s*,\s*{_NUMBER})*,?\s+and\s+{_NUMBER}\s*{_SECONDS})"),
     ("list", rf"(?<=\d)(?P<rest>(?:\s*,\s*\d+(?:\.\d+)?)*,?\s+and\s+\d+(?:\.\d+)?\s*{_SECONDS})"),
     # "in the second 3", "from the first second", "in the third second"
     ("at", r"\b(?:in|at|from|on)\s+the\s+second\s+(?P<n>\d+(?:\.\d+)?)\b"),

@@ -236,6 +236,11 @@ def test_words_that_make_no_sound_make_no_cue(prompt: str) -> None:
         ("A taxi honks at 3s, 5s long", [3.0]),
         # with no length stated, ", 2s," is one more time, not the clip's length: the clip holds the last cue
         ("a woodpecker taps at 1s, 2s, 3s", [1.0, 2.0, 3.0]),
+        # times in words, and a verb the sound tables lack found for the first time only
+        (
+            "Twelve seconds. The ball is hit at two, four and six seconds, and the crowd applauds at eleven.",
+            [2.0, 4.0, 6.0, 11.0],
+        ),
     ],
 )
 def test_a_list_of_times_is_one_cue_per_time(prompt: str, times: list[float]) -> None:
