@@ -1269,6 +1269,35 @@ _OCEAN_WAVE_ACTION = re.compile(r"\bwaves? (?:at|to|goodbye|hello|back|her|his|t
 _POSSESSOR = re.compile(r"^(?:(?:a|an|the)\s+)?(?:[\w-]+\s+)?([A-Za-z][\w-]+)['’]s\s+\w", _FLAGS)
 
 
+#: "one of them", "one of the kids": one of a group named before, who is what the shot is of
+_ONE_OF = re.compile(r"^one of (?:them|the \w+)$", _FLAGS)
+
+
+def _what_it_stands_for(subject: tuple[str, int, int], masked: str) -> tuple[str, int, int]:
+    """A pronoun or "one of them" no acting thing replaces is what it stands for: "crows on a power line, one caws
+    twice, then they all fly off" → crows; "2 kids on a trampoline, … one of them yells" → kids."""
+    _, start, _ = subject
+    token = next((t for t in parse(masked) if t.idx == start), None)
+    if token is None:
+        return subject
+    # the first thing named before it (for "one of them", a group), no place, time or camera word
+    group = bool(_ONE_OF.match(subject[0]))
+    thing = next(
+        (
+            t
+            for t in token.doc[: token.i]
+            if t.pos_ in ("NOUN", "PROPN")
+            and (t.tag_ in ("NNS", "NNPS") or not group)
+            and t.lemma_.lower() not in lx.PLACES
+            and t.lower_ not in _META
+            and not _time_word(t)
+            and t.dep_ != "compound"
+        ),
+        None,
+    )
+    return _noun_phrase(thing, masked) if thing is not None else subject
+
+
 def _whole_subject(subject: tuple[str, int, int], masked: str) -> tuple[str, int, int]:
     """The subject as the whole thing it names, by the parse: a compound's head ("ceiling" of "ceiling fans"),
     what a collection holds ("a string of firecrackers"), what "its" stands for ("its bell": the tram's)."""
@@ -1378,6 +1407,10 @@ def read_scene(text: str) -> SceneReading:
         and (named := acting_subject(masked))
     ):
         reading.subject = named  # "…, then it jumps": a pronoun names nothing; the thing that acts does
+    elif reading.subject is not None and (
+        _PRONOUN.match(reading.subject[0].split()[0]) or _ONE_OF.match(reading.subject[0])
+    ):
+        reading.subject = _what_it_stands_for(reading.subject, masked)
     if reading.subject is not None:
         reading.subject = _whole_subject(_before_its_verb(reading.subject, masked), masked)
     reading.people = _person_refs(masked)

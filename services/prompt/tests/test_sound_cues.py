@@ -262,6 +262,9 @@ def test_a_list_of_times_is_one_cue_per_time(prompt: str, times: list[float]) ->
         ("pov: you hit the snooze button. alarm goes off again at 3 seconds", "you"),
         ("pov: u drop ur phone on concrete and at 2 secs the screen cracks", "you"),
         ("Twenty seconds of a sailboat on a calm bay. At the very end a seal barks.", "sailboat"),
+        # a pronoun or "one of them" is what it stands for
+        ("tiny frog on a lily pad at night croaking, then it jumps in the pond splash", "frog"),
+        ("2 kids on a trampoline in the backyard, springs squeaking, one of them yells at 3s", "kids"),
     ],
 )
 def test_the_subject_is_the_head_noun_of_the_first_acting_entity(prompt: str, subject: str) -> None:
