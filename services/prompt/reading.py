@@ -854,7 +854,7 @@ _NOT_AN_ACTOR = re.compile(
     r"(?:need|want|concept|pitch|idea)\b|"
     r"(?:[\w-]+\s+){0,3}(?:shot|ad|spot|video|clip|brief|commercial|angle|close[ -]?up|macro|bumper|pre-?roll|product|"
     r"promo|brand|tagline|super|teaser|trailer|reel)s?\b|"
-    rf"(?:{lx.FILLER_WORDS})\b|(?:[\w-]+\s+){{0,3}}(?:{lx.BRIEF_JARGON})$)",
+    rf"(?:{lx.FILLER_WORDS})\b|(?:[\w-]+\s+){{0,3}}(?:{lx.BRIEF_JARGON})$|[\w-]+\s+(?:just\s+)?(?:{lx.REQUEST_VERBS})\b)",
     _FLAGS,
 )
 #: A word that never names what acts: chat filler, a platform, a brief's word for the feel ("vibe", "glide").
@@ -983,11 +983,20 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
             or _SLUG_WORD.match(token.text)
             or _time_word(token)
             or _NO_SUBJECT_WORD.match(token.text)
+            or _addressed(token)
         ):
             continue
         first = token.left_edge if token.i - token.left_edge.i <= 4 else token  # "A ceramic plate"
         return masked[first.idx : token.idx + len(token.text)], first.idx, token.idx + len(token.text)
     return None
+
+
+_REQUEST = re.compile(rf"^(?:{lx.REQUEST_VERBS})$", _FLAGS)
+
+
+def _addressed(token: Any) -> bool:
+    """Whether a subject opening the prompt is whom it asks ("bro just show a lambo…"), not what acts."""
+    return token.i == 0 and token.dep_ == "nsubj" and bool(_REQUEST.match(token.head.lower_))
 
 
 _TIME_WORDS = frozenset(["second", "seconds", "sec", "secs", "minute", "minutes", "s"])

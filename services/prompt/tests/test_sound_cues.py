@@ -265,6 +265,9 @@ def test_a_list_of_times_is_one_cue_per_time(prompt: str, times: list[float]) ->
         # a pronoun or "one of them" is what it stands for
         ("tiny frog on a lily pad at night croaking, then it jumps in the pond splash", "frog"),
         ("2 kids on a trampoline in the backyard, springs squeaking, one of them yells at 3s", "kids"),
+        # whom a prompt asks is not what acts; "bro doing a golf swing" is the golfer
+        ("bro just show a lambo doin a launch, engine screaming, tires screech at 1.5 s", "lambo"),
+        ("bro doing a golf swing at the driving range, clean hit at 3 sec", "bro doing a golf swing"),
     ],
 )
 def test_the_subject_is_the_head_noun_of_the_first_acting_entity(prompt: str, subject: str) -> None:
