@@ -928,6 +928,7 @@ _META = frozenset(
         "closeup",
         "view",
         "footage",
+        "card",  # "End card at 13s", "Title card"
     ]
 )
 
@@ -1275,6 +1276,7 @@ def _music(reading: SceneReading) -> None:
 _OCEAN_WAVE_ACTION = re.compile(r"\bwaves? (?:at|to|goodbye|hello|back|her|his|their)\b|\bwaving\b", _FLAGS)
 
 
+_OWNER_BEFORE = re.compile(r"\b(?P<owner>[A-Za-z][\w-]+)['’]s\s+$")
 _POSSESSOR = re.compile(r"^(?:(?:a|an|the)\s+)?(?:[\w-]+\s+)?([A-Za-z][\w-]+)['’]s\s+\w", _FLAGS)
 
 
@@ -1405,7 +1407,11 @@ def read_scene(text: str) -> SceneReading:
         reading.subject = cast  # "INT. GREENHOUSE\nROSA mists the orchids.": the first name in capitals acts
     if (framed := _framed_subject(masked)) is not None:
         reading.subject = framed  # "Video of the motorcycle …", "Five seconds of a boxer skipping rope"
-    if reading.subject is not None and (owner := _POSSESSOR.match(reading.subject[0])):
+    if reading.subject is not None and (before := _OWNER_BEFORE.search(masked[: reading.subject[1]])):
+        # "The SUV's engine purrs" where the words found only "engine": the owner names the whole thing
+        start = before.start("owner")
+        reading.subject = (before.group("owner"), start, start + len(before.group("owner")))
+    elif reading.subject is not None and (owner := _POSSESSOR.match(reading.subject[0])):
         # "A ship's bell rings": the ship is what the shot is of; its bell is a part
         start = reading.subject[1] + owner.start(1)
         reading.subject = (owner.group(1), start, start + len(owner.group(1)))

@@ -115,7 +115,8 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # lack; filler, greetings, platforms and a brief's words for the feel are never a subject; a pov viewer with no
 # role named is "you"; a portion, "a piece of chalk", is its stuff; a framed vehicle is the subject; a pronoun or
 # "one of them" left as the subject is the first thing, or group, named before it; whom a prompt asks, "bro just
-# show …", is not what acts) and measures on it: recall 100 %, within a frame 100 %, subject 88.5 %, source 76.2 %,
+# show …", is not what acts; an end card is a camera word; "The SUV's engine" is the SUV) and measures on it:
+# recall 100 %, within a frame 100 %, subject 90.0 %, source 76.2 %,
 # material 68.8 %, action 83.3 %, location 93.2 %, characters 74.6 %, count/every 98.9 %, refused 0; blind13b
 # subject 93.1 %; blind13c recall 99.4 %, subject 89.2 %; blind13d subject 84.6 %; blind13 subject 92.2 % (92.9 %
 # before: its writer calls a pov viewer "person").
@@ -153,7 +154,7 @@ OTHER_WRITERS = {
     },
     "blind13e": {
         "recall": 1.00,
-        "subject": 0.88,
+        "subject": 0.90,
         "source": 0.76,
         "material": 0.68,
         "action": 0.83,

@@ -268,6 +268,9 @@ def test_a_list_of_times_is_one_cue_per_time(prompt: str, times: list[float]) ->
         # whom a prompt asks is not what acts; "bro doing a golf swing" is the golfer
         ("bro just show a lambo doin a launch, engine screaming, tires screech at 1.5 s", "lambo"),
         ("bro doing a golf swing at the driving range, clean hit at 3 sec", "bro doing a golf swing"),
+        # the owner of a sounding part is the thing; an end card is no actor
+        ("Car commercial, winding coastal road. The SUV's engine purrs, waves crash below.", "suv"),
+        ("Spot for a lemonade. Open on a cap popping off, then fizz as it pours. End card at 13s.", "lemonade"),
     ],
 )
 def test_the_subject_is_the_head_noun_of_the_first_acting_entity(prompt: str, subject: str) -> None:
