@@ -39,6 +39,7 @@ BLIND = [
     ("blind13b (tuned on since)", ROOT / "services/prompt/tests/blind13b/blind13b.jsonl"),
     ("blind13c (tuned on since)", ROOT / "services/prompt/tests/blind13c/blind13c.jsonl"),
     ("blind13d (tuned on since)", ROOT / "services/prompt/tests/blind13d/blind13d.jsonl"),
+    ("blind13e (tuned on since)", ROOT / "services/prompt/tests/blind13e/blind13e.jsonl"),
 ]
 
 

@@ -487,17 +487,23 @@ def _time_cues(
     end: float,
     fps: int,
     notes: list[str],
+    asked: float | None = None,
 ) -> list[p.SoundCue]:
     """Cues placed in the scene [start, end); a stated time past its end is left out with a note.
 
     A time equal to the scene's length ("at 6 seconds" in a 6 s clip, "at the end") lands on its last frame.
+    `asked` is the length the prompt asked for when the tier cut the clip shorter: a point of it ("halfway
+    through" half a minute) is placed where it falls when the clip still shows it, else on the clip's own.
     """
     room = end - start
+
+    def point(anchor: str) -> float:
+        at = _FRACTIONS[anchor] * (asked or room)
+        return at if at <= room else _FRACTIONS[anchor] * room
+
     planned = [c for c in cues if c.timing == p.CUE_TIMING_PLANNED]
     stated = [c.time_seconds for c in cues if c.timing == p.CUE_TIMING_EXPLICIT and c.time_seconds <= room]
-    stated += [
-        _FRACTIONS[c.anchor] * room for c in cues if c.timing == p.CUE_TIMING_RELATIVE and c.anchor in _FRACTIONS
-    ]
+    stated += [point(c.anchor) for c in cues if c.timing == p.CUE_TIMING_RELATIVE and c.anchor in _FRACTIONS]
     taken = [0.0, room, *stated]
 
     def clear(at: float) -> float:
@@ -521,7 +527,7 @@ def _time_cues(
                 continue
             cue.time_seconds = start + cue.time_seconds
         elif cue.timing == p.CUE_TIMING_RELATIVE and cue.anchor in _FRACTIONS:
-            cue.time_seconds = start + _FRACTIONS[cue.anchor] * room
+            cue.time_seconds = start + point(cue.anchor)
         elif cue.timing == p.CUE_TIMING_RELATIVE and cue.anchor in relative_times:
             # an anchor the plan cannot place is spread like an unplaced sound, clear of the stated times too
             cue.time_seconds = start + clear(relative_times[cue.anchor] * room)
@@ -654,7 +660,9 @@ def _build(scene_plan: common_pb2.ScenePlan, resolved: ResolvedSpec, overall: Sc
             when = f" ({phrase.seconds:g} s)" if phrase.seconds is not None else ""
             notes.append(f"the prompt says {phrase.text!r}{when} but no sound could be tied to it; nothing was placed")
         cues, relative_times = _cues(reading, index)
-        scene_plan.sound_cues.extend(_time_cues(cues, relative_times, start_s, end_s, fps, notes))
+        scene_plan.sound_cues.extend(
+            _time_cues(cues, relative_times, start_s, end_s, fps, notes, resolved.asked_seconds)
+        )
         scene_plan.ambience.extend(_ambience(reading, scene_env, index))
     scene_plan.characters.extend(cast.characters)
     ordered = sorted(scene_plan.sound_cues, key=lambda c: (c.time_seconds, c.scene_index))

@@ -853,10 +853,13 @@ _NOT_AN_ACTOR = re.compile(
     r"\d|(?:[\w-]+\s+){0,4}(?:seconds?|minutes?)\b|is\b|no\b|please\b|(?:the|a|an)$|['\"‘’“]|emergency$|"
     r"(?:need|want|concept|pitch|idea)\b|"
     r"(?:[\w-]+\s+){0,3}(?:shot|ad|spot|video|clip|brief|commercial|angle|close[ -]?up|macro|bumper|pre-?roll|product|"
-    r"promo|brand|tagline|super|teaser|trailer|reel)s?\b)",
+    r"promo|brand|tagline|super|teaser|trailer|reel)s?\b|"
+    rf"(?:{lx.FILLER_WORDS})\b|(?:[\w-]+\s+){{0,3}}(?:{lx.BRIEF_JARGON})$|[\w-]+\s+(?:just\s+)?(?:{lx.REQUEST_VERBS})\b)",
     _FLAGS,
 )
-_POV = re.compile(r"\bpov\b\W*(?P<you>you(?:'re| are)?|ur|u r|i'?m|i am)\s+(?P<rest>[^,.;]{1,60})", _FLAGS)
+#: A word that never names what acts: chat filler, a platform, a brief's word for the feel ("vibe", "glide").
+_NO_SUBJECT_WORD = re.compile(rf"^(?:{lx.FILLER_WORDS}|{lx.BRIEF_JARGON})$", _FLAGS)
+_POV = re.compile(r"\bpov\b\W*(?P<you>you(?:'re| are)?|ur|u r|u|i'?m|i am)\s+(?P<rest>[^,.;]{1,60})", _FLAGS)
 _SLUG_WORD = re.compile(r"^(?:INT|EXT|DAY|NIGHT|[A-Z]{1,4})$|^\d")  # slugline words, "6s", "4K"
 _POV_STOP = frozenset(
     [
@@ -925,6 +928,7 @@ _META = frozenset(
         "closeup",
         "view",
         "footage",
+        "card",  # "End card at 13s", "Title card"
     ]
 )
 
@@ -953,14 +957,14 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
         if ride:
             start = pov.start("rest") + ride.start("ride")
             return f"{ride.group('ride')} rider", start, start + len(ride.group("ride"))
-        # "you're skiing" → skier; anyone else the viewer is, is a person
+        # "you're skiing" → skier; a viewer with no role the words tell is "you" ("pov: you hit snooze")
         first = re.match(r"(?:just\s+)?([\w-]+)", rest)
         agent = lx.POV_AGENTS.get(first.group(1).lower(), "") if first else ""
         if not agent:
             # "pov: you're sitting in a stadium" → fan: the first thing or place that tells the role
             words = re.findall(r"[a-z]+", masked[pov.end("you") :].lower())
             pairs = [f"{a} {b}" for a, b in pairwise(words)]
-            agent = next((lx.POV_SCENE_ROLES[w] for w in [*pairs, *words] if w in lx.POV_SCENE_ROLES), "person")
+            agent = next((lx.POV_SCENE_ROLES[w] for w in [*pairs, *words] if w in lx.POV_SCENE_ROLES), "you")
         return agent, pov.start("you"), pov.end("you")
     doc = parse(masked)
     # the subject of the first verb (the parse's own confusions included: "A black horse gallops"), else
@@ -974,11 +978,26 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
     nouns = [t for t in doc if t.dep_ in ("ROOT", "nsubj", "nsubjpass")]
     for token in [*subjects, *nouns]:
         meta = token.lower_ in _META or token.lemma_.lower() in _META  # "product shots"
-        if token.pos_ not in ("NOUN", "PROPN") or meta or _SLUG_WORD.match(token.text) or _time_word(token):
+        if (
+            token.pos_ not in ("NOUN", "PROPN")
+            or meta
+            or _SLUG_WORD.match(token.text)
+            or _time_word(token)
+            or _NO_SUBJECT_WORD.match(token.text)
+            or _addressed(token)
+        ):
             continue
         first = token.left_edge if token.i - token.left_edge.i <= 4 else token  # "A ceramic plate"
         return masked[first.idx : token.idx + len(token.text)], first.idx, token.idx + len(token.text)
     return None
+
+
+_REQUEST = re.compile(rf"^(?:{lx.REQUEST_VERBS})$", _FLAGS)
+
+
+def _addressed(token: Any) -> bool:
+    """Whether a subject opening the prompt is whom it asks ("bro just show a lambo…"), not what acts."""
+    return token.i == 0 and token.dep_ == "nsubj" and bool(_REQUEST.match(token.head.lower_))
 
 
 _TIME_WORDS = frozenset(["second", "seconds", "sec", "secs", "minute", "minutes", "s"])
@@ -1055,8 +1074,9 @@ def _framed_subject(masked: str) -> tuple[str, int, int] | None:
             break
         if chunk.start_char <= start < chunk.end_char or start <= chunk.start_char:
             root = chunk.root
-            # "a sailboat drifting": a vehicle one can be in, moving, acts ("sand dunes rolling" are scenery)
-            acts = root.lemma_.lower() in lx.VEHICLE_PLACES and any(c.dep_ == "acl" for c in root.children)
+            # "a sailboat on a calm bay", "see a train go on bridge": a vehicle the clip is of is what it shows,
+            # though one can be in it ("sand dunes rolling" are scenery)
+            acts = root.lemma_.lower() in lx.VEHICLE_PLACES
             if (
                 root.pos_ not in ("NOUN", "PROPN")
                 or (root.lemma_.lower() in lx.PLACES and not acts)
@@ -1087,6 +1107,7 @@ def acting_subject(masked: str) -> tuple[str, int, int] | None:
             or (subject.dep_ not in ("nsubj", "nsubjpass") and not predicate(token))  # "sand dunes" is no verb
             or subject.lower_ in _META
             or _SLUG_WORD.match(subject.text)
+            or _NO_SUBJECT_WORD.match(subject.text)
             or lemma in lx.PLACES
             or any(start <= subject.idx < end for start, end in scenery)
             or _GROUP.match(subject.text)
@@ -1255,7 +1276,37 @@ def _music(reading: SceneReading) -> None:
 _OCEAN_WAVE_ACTION = re.compile(r"\bwaves? (?:at|to|goodbye|hello|back|her|his|their)\b|\bwaving\b", _FLAGS)
 
 
+_OWNER_BEFORE = re.compile(r"\b(?P<owner>[A-Za-z][\w-]+)['’]s\s+$")
 _POSSESSOR = re.compile(r"^(?:(?:a|an|the)\s+)?(?:[\w-]+\s+)?([A-Za-z][\w-]+)['’]s\s+\w", _FLAGS)
+
+
+#: "one of them", "one of the kids": one of a group named before, who is what the shot is of
+_ONE_OF = re.compile(r"^one of (?:them|the \w+)$", _FLAGS)
+
+
+def _what_it_stands_for(subject: tuple[str, int, int], masked: str) -> tuple[str, int, int]:
+    """A pronoun or "one of them" no acting thing replaces is what it stands for: "crows on a power line, one caws
+    twice, then they all fly off" → crows; "2 kids on a trampoline, … one of them yells" → kids."""
+    _, start, _ = subject
+    token = next((t for t in parse(masked) if t.idx == start), None)
+    if token is None:
+        return subject
+    # the first thing named before it (for "one of them", a group), no place, time or camera word
+    group = bool(_ONE_OF.match(subject[0]))
+    thing = next(
+        (
+            t
+            for t in token.doc[: token.i]
+            if t.pos_ in ("NOUN", "PROPN")
+            and (t.tag_ in ("NNS", "NNPS") or not group)
+            and t.lemma_.lower() not in lx.PLACES
+            and t.lower_ not in _META
+            and not _time_word(t)
+            and t.dep_ != "compound"
+        ),
+        None,
+    )
+    return _noun_phrase(thing, masked) if thing is not None else subject
 
 
 def _whole_subject(subject: tuple[str, int, int], masked: str) -> tuple[str, int, int]:
@@ -1356,12 +1407,25 @@ def read_scene(text: str) -> SceneReading:
         reading.subject = cast  # "INT. GREENHOUSE\nROSA mists the orchids.": the first name in capitals acts
     if (framed := _framed_subject(masked)) is not None:
         reading.subject = framed  # "Video of the motorcycle …", "Five seconds of a boxer skipping rope"
-    if reading.subject is not None and (owner := _POSSESSOR.match(reading.subject[0])):
+    if reading.subject is not None and (before := _OWNER_BEFORE.search(masked[: reading.subject[1]])):
+        # "The SUV's engine purrs" where the words found only "engine": the owner names the whole thing
+        start = before.start("owner")
+        reading.subject = (before.group("owner"), start, start + len(before.group("owner")))
+    elif reading.subject is not None and (owner := _POSSESSOR.match(reading.subject[0])):
         # "A ship's bell rings": the ship is what the shot is of; its bell is a part
         start = reading.subject[1] + owner.start(1)
         reading.subject = (owner.group(1), start, start + len(owner.group(1)))
-    if reading.subject is not None and _PRONOUN.match(reading.subject[0]) and (named := acting_subject(masked)):
+    if (
+        reading.subject is not None
+        and _PRONOUN.match(reading.subject[0])
+        and not _POV.search(masked)  # a pov caption's "you" is the viewer, who acts
+        and (named := acting_subject(masked))
+    ):
         reading.subject = named  # "…, then it jumps": a pronoun names nothing; the thing that acts does
+    elif reading.subject is not None and (
+        _PRONOUN.match(reading.subject[0].split()[0]) or _ONE_OF.match(reading.subject[0])
+    ):
+        reading.subject = _what_it_stands_for(reading.subject, masked)
     if reading.subject is not None:
         reading.subject = _whole_subject(_before_its_verb(reading.subject, masked), masked)
     reading.people = _person_refs(masked)

@@ -12,6 +12,7 @@ import csv
 import re
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +132,7 @@ class Things:
     actions: dict[str, str]  # a thing's own kind of sound ("piano" → music, "grinder" → motor)
     voice: dict[str, str]  # material → action for a voice verb said of a thing ("the engine roars")
     collections: frozenset[str]  # arrangements that sound of what they hold ("a pyramid of cans")
+    portions: frozenset[str]  # portions of one stuff that sound of it ("a piece of chalk")
     animals: frozenset[str]  # beings whose sounds are voices and whose pov shows no person
 
 
@@ -142,6 +144,7 @@ def things() -> Things:
         dict(raw["thing_actions"]),
         dict(raw["voice_on_things"]),
         frozenset(raw["collections"]),
+        frozenset(raw["portions"]),
         frozenset(raw["animals"]),
     )
 
@@ -230,7 +233,8 @@ class _Mention:
 
 
 def _phrasal(token: Any, vocab: Vocabulary) -> tuple[str, str] | None:
-    particles = [c.lower_ for c in token.children if c.dep_ == "prt"]
+    # "pop open", and "slide open" where the parse reads the particle as an adverb
+    particles = [c.lower_ for c in token.children if c.dep_ == "prt" or (c.dep_ == "advmod" and c.lower_ == "open")]
     for particle in particles:
         if entry := vocab.phrasal.get(f"{token.lemma_.lower()} {particle}"):
             return entry
@@ -777,6 +781,7 @@ def read_sounds(
                 read = _read(mention, sentence, masked, people, timed, times, last_thing)
                 read.time = phrase
                 reads.append((mention, read))
+        _repeat_listed(absolute, reads, sentence.text, base)
         _attach(repeats, reads, sentence.text, base, kind="repeat")
         # "hits the table at 2 second and says 'This is not acceptable!'": a line said in the same breath as a
         # timed sound is spoken then
@@ -1199,12 +1204,15 @@ _NAMED = ("pobj", "ROOT", "appos", "conj")
 
 
 def held(token: Any) -> Any | None:
-    """What a collection holds ("a row of toy soldiers": the soldiers), or None."""
-    if token.lemma_.lower() not in things().collections:
+    """What a collection holds ("a row of toy soldiers": the soldiers) or a portion is of ("a piece of chalk"),
+    or None."""
+    portion = token.lemma_.lower() in things().portions
+    if not portion and token.lemma_.lower() not in things().collections:
         return None
     for child in token.children:
         if child.dep_ == "prep" and child.lower_ == "of":
-            nouns = [t for t in child.subtree if t.pos_ in ("NOUN", "PROPN") and t.tag_ in ("NNS", "NNPS")]
+            plural = ("NNS", "NNPS")
+            nouns = [t for t in child.subtree if t.pos_ in ("NOUN", "PROPN") and (portion or t.tag_ in plural)]
             return nouns[0] if nouns else None
     return None
 
@@ -1467,6 +1475,19 @@ def _attach(
                 chosen = grammar
         if chosen is not None:
             tie(chosen[1], phrase)
+
+
+def _repeat_listed(times: list[TimePhrase], reads: list[tuple[_Mention, SoundRead]], sentence: str, base: int) -> None:
+    """ "The ball is hit at two, four and six seconds, and …": the items of a list left untied after the verb
+    was found for its first time are that sound once more."""
+    for previous, phrase in pairwise(times):
+        if phrase.later is not None or any(r.time is phrase for _, r in reads):
+            continue
+        if sentence[previous.end : phrase.start].strip(" ,").lower() not in _REPEAT_JOINS:
+            continue
+        if timed := [(m, r) for m, r in reads if r.time is previous]:
+            mention, original = timed[-1]
+            reads.append((mention, replace(original, time=phrase, start=base + phrase.start, end=base + phrase.end)))
 
 
 def _by_grammar(

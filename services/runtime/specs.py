@@ -58,6 +58,9 @@ class ResolvedSpec:
     storyboard: bool
     #: Why the length is what it is when the spec gave none ("… clamped to the tier's 10 s limit").
     notes: tuple[str, ...] = ()
+    #: The length the prompt asked for when the tier's limit cut the clip shorter ("Half a minute of …" on a 20 s
+    #: tier): "halfway through" is half of it when that still falls in the clip.
+    asked_seconds: float | None = None
 
     @property
     def duration_seconds(self) -> float:
@@ -157,6 +160,7 @@ def resolve(spec: common_pb2.GenerationSpec, tier: str) -> ResolvedSpec:
         texts = [_check_prompt(f"spec.storyboard[{i}].prompt", s.prompt) for i, s in enumerate(spec.storyboard)]
         durations = _storyboard_durations(spec)
     notes: list[str] = []
+    asked_seconds: float | None = None
     if storyboard:
         pass  # scene lengths and their checks come from _storyboard_durations
     elif spec.HasField("duration_seconds"):
@@ -173,6 +177,7 @@ def resolve(spec: common_pb2.GenerationSpec, tier: str) -> ResolvedSpec:
                 f"the prompt{what} {duration:g} s but the {tier} tier allows {longest:g} s per clip; "
                 f"the clip lasts {longest:g} s"
             )
+            asked_seconds = asked
             duration = longest
         elif asked:
             notes.append(f"the clip lasts {duration:g} s as the prompt asks")
@@ -215,7 +220,9 @@ def resolve(spec: common_pb2.GenerationSpec, tier: str) -> ResolvedSpec:
         end = max(start + 1, _frames(elapsed, fps))
         scenes.append(ResolvedScene(text, start, end))
         start = end
-    return ResolvedSpec(prompt, width, height, fps, start, resolution, tuple(scenes), storyboard, tuple(notes))
+    return ResolvedSpec(
+        prompt, width, height, fps, start, resolution, tuple(scenes), storyboard, tuple(notes), asked_seconds
+    )
 
 
 def credit_cost(duration_seconds: float, tier: str, rates: dict[str, int]) -> int:

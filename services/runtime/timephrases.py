@@ -129,10 +129,12 @@ _PATTERNS: list[tuple[str, str]] = [
         r"\b(?:at|from|in)\s+the\s+(?:very\s+)?(?:start|beginning)\b(?:\s+of\s+(?:the\s+)?(?:video|clip|shot|scene))?"
         r"|\bright away\b|\bimmediately\b|\bopens? (?:with|on) the sound\b",
     ),
+    # "for the first three seconds": a sound that lasts from the start
+    ("opening", rf"\bfor\s+the\s+first\s+(?:(?P<n>{_NUMBER})\s*)?{_SECONDS}"),
     # "in the 5 second" (a learner's "in the fifth second")
     ("at", r"\bin\s+the\s+(?P<n>\d+(?:\.\d+)?)\s*(?:sec|second)\b"),
-    # "at exactly 1, 2 and 3 seconds": the first time, then how many times in all
-    ("at", rf"\bat\s+{_HEDGE}(?P<n>\d+(?:\.\d+)?)(?=(?:\s*,\s*\d+(?:\.\d+)?)*,?\s+and\s+\d+(?:\.\d+)?\s*{_SECONDS})"),
+    # "at exactly 1, 2 and 3 seconds", "at two, four and six seconds": the first time, then how many times in all
+    ("at", rf"\bat\s+{_HEDGE}(?P<n>{_NUMBER})(?=(?:\s*,\s*{_NUMBER})*,?\s+and\s+{_NUMBER}\s*{_SECONDS})"),
     ("list", rf"(?<=\d)(?P<rest>(?:\s*,\s*\d+(?:\.\d+)?)*,?\s+and\s+\d+(?:\.\d+)?\s*{_SECONDS})"),
     # "in the second 3", "from the first second", "in the third second"
     ("at", r"\b(?:in|at|from|on)\s+the\s+second\s+(?P<n>\d+(?:\.\d+)?)\b"),
@@ -214,6 +216,8 @@ def _meaning(kind: str, m: re.Match[str]) -> TimePhrase | None:
         n = _group(m, "n", "n2", "n3", "n4", "n5", "n6")
         value = number(n) if n else None
         return None if value is None else TimePhrase(**base, seconds=value)
+    if kind == "opening":
+        return TimePhrase(**base, seconds=0.0)
     if kind == "ordinal":
         return TimePhrase(**base, seconds=float(_ORDINALS[m.group("o").lower()]))
     if kind == "later":

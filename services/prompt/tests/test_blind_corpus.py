@@ -104,11 +104,27 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # clear of the stated times. Measured with it: blind13 source 72.3 %, material 72.3 %, action 79.8 %; blind13b
 # source 70.5 %, material 62.3 %, action 71.1 %; blind13c source 68.9 %, material 58.0 %, action 67.1 %; blind13d
 # source 67.5 %, material 62.7 %, action 66.3 %; recall and subject unchanged.
+# blind13e (blind13e/README.md), a fifth writer's 130 prompts, scored blind once at ae367d5 before any rule saw it
+# (normalised scorer): recall 77/84 = 91.7 %, within a frame 98.7 % of those found, subject 80.8 %, source 74.0 %
+# (strict 72.7 %), material 66.2 %, action 79.2 %, location 93.2 %, characters 74.6 %, count/every 98.8 %,
+# refused 0. This writer counts animals as characters and labels horns and whistles as air, unlike the guide's
+# other writers; the rules were not tuned toward those conventions. Since then blind13e is tuning data too:
+# branch prompt-round3 fixed mechanisms ("for the first N seconds" starts at 0 s; "halfway" is half the asked
+# length when the tier cuts the clip shorter and the clip still shows it; a coordinated verb of a distinct sound is
+# its own cue, "spits and giggles"; lists of times in words, and a list's later items for a verb the sound tables
+# lack; filler, greetings, platforms and a brief's words for the feel are never a subject; a pov viewer with no
+# role named is "you"; a portion, "a piece of chalk", is its stuff; a framed vehicle is the subject; a pronoun or
+# "one of them" left as the subject is the first thing, or group, named before it; whom a prompt asks, "bro just
+# show …", is not what acts; an end card is a camera word; "The SUV's engine" is the SUV) and measures on it:
+# recall 100 %, within a frame 100 %, subject 90.0 %, source 76.2 %,
+# material 68.8 %, action 83.3 %, location 93.2 %, characters 74.6 %, count/every 98.9 %, refused 0; blind13b
+# subject 93.1 %; blind13c recall 99.4 %, subject 89.2 %; blind13d subject 84.6 %; blind13 subject 92.2 % (92.9 %
+# before: its writer calls a pov viewer "person").
 #: corpus → its measures with this commit, rounded down to a whole percent
 OTHER_WRITERS = {
     "blind13b": {
         "recall": 0.98,
-        "subject": 0.92,
+        "subject": 0.93,
         "source": 0.70,
         "material": 0.62,
         "action": 0.71,
@@ -117,7 +133,7 @@ OTHER_WRITERS = {
         "count_every": 0.96,
     },
     "blind13c": {
-        "recall": 0.98,
+        "recall": 0.99,
         "subject": 0.89,
         "source": 0.68,
         "material": 0.58,
@@ -128,12 +144,22 @@ OTHER_WRITERS = {
     },
     "blind13d": {
         "recall": 0.97,
-        "subject": 0.82,
+        "subject": 0.84,
         "source": 0.67,
         "material": 0.62,
         "action": 0.66,
         "location": 0.88,
         "characters": 0.87,
+        "count_every": 0.98,
+    },
+    "blind13e": {
+        "recall": 1.00,
+        "subject": 0.90,
+        "source": 0.76,
+        "material": 0.68,
+        "action": 0.83,
+        "location": 0.93,
+        "characters": 0.74,
         "count_every": 0.98,
     },
 }

@@ -117,6 +117,20 @@ def test_halfway_and_the_end_land_on_the_scene() -> None:
     assert max(c.frame for c in scene_plan.sound_cues) == last
 
 
+def test_a_sound_for_the_first_seconds_starts_at_zero() -> None:
+    (found,) = find_times("just the sound of a heartbeat for the first three seconds")
+    assert found.seconds == 0.0
+
+
+def test_halfway_is_half_the_asked_length_when_the_tier_cuts_the_clip_shorter() -> None:
+    # pro clips last at most 20 s: "halfway" through the asked 30 s is 15 s, which the clip still shows
+    scene_plan = _plan("Half a minute of a busy street. Halfway through, a motorcycle roars past. A gong at the end.")
+    times = sorted(c.time_seconds for c in scene_plan.sound_cues)
+    last = scene_plan.format.frame_count - 1
+    assert scene_plan.duration_seconds == 20.0
+    assert times == [15.0, pytest.approx(last / scene_plan.format.fps)]
+
+
 def test_right_after_the_line_and_as_the_door_opens_are_relative() -> None:
     scene_plan = _plan('A man says "Open it." A bell rings right after the line. Thunder rumbles as the door opens.', 8)
     anchors = {c.anchor for c in scene_plan.sound_cues}
@@ -127,6 +141,19 @@ def test_right_after_the_line_and_as_the_door_opens_are_relative() -> None:
 def test_coordinated_verbs_make_one_sound() -> None:
     (cue,) = _plan("A glass slips from her hand and shatters at 3 seconds.").sound_cues
     assert (cue.time_seconds, cue.source_object, cue.sound_action) == (3.0, "glass", "break")
+
+
+@pytest.mark.parametrize(
+    ("prompt", "actions"),
+    [
+        ("She spits and giggles at 3 seconds.", ["liquid", "vocalisation"]),
+        ("Doors chime and slide open at 5 seconds.", ["mechanical", "ring"]),
+    ],
+)
+def test_coordinated_verbs_of_distinct_sounds_make_a_cue_each(prompt: str, actions: list[str]) -> None:
+    cues = _plan(prompt).sound_cues
+    assert sorted(c.sound_action for c in cues) == actions
+    assert {c.time_seconds for c in cues} == {cues[0].time_seconds}
 
 
 def test_at_least_150_audioset_classes_are_reachable() -> None:
@@ -209,6 +236,11 @@ def test_words_that_make_no_sound_make_no_cue(prompt: str) -> None:
         ("A taxi honks at 3s, 5s long", [3.0]),
         # with no length stated, ", 2s," is one more time, not the clip's length: the clip holds the last cue
         ("a woodpecker taps at 1s, 2s, 3s", [1.0, 2.0, 3.0]),
+        # times in words, and a verb the sound tables lack found for the first time only
+        (
+            "Twelve seconds. The ball is hit at two, four and six seconds, and the crowd applauds at eleven.",
+            [2.0, 4.0, 6.0, 11.0],
+        ),
     ],
 )
 def test_a_list_of_times_is_one_cue_per_time(prompt: str, times: list[float]) -> None:
@@ -222,6 +254,23 @@ def test_a_list_of_times_is_one_cue_per_time(prompt: str, times: list[float]) ->
         ("three and a half seconds in, a bottle smashes on the floor", "bottle"),
         ("I want to see the horse in a field, it neighs at 2 seconds", "horse"),
         ("A tram rolls past a cafe. A waiter drops a tray at 2s.", "waiter"),  # a person outranks a thing
+        # filler, a greeting and the platform a clip is for are never what acts
+        ("lowkey want a vid of my grandma's kitchen, at 5 sec the pot boils over", "pot"),
+        ("Instagram reel for a bakery. Close-up of a knife cutting through crusty bread.", "knife"),
+        ("Hello, I would like a video of a chalkboard. A piece of chalk squeaks across it at 3 seconds.", "chalk"),
+        # a pov viewer with no role named is "you"
+        ("pov: you hit the snooze button. alarm goes off again at 3 seconds", "you"),
+        ("pov: u drop ur phone on concrete and at 2 secs the screen cracks", "you"),
+        ("Twenty seconds of a sailboat on a calm bay. At the very end a seal barks.", "sailboat"),
+        # a pronoun or "one of them" is what it stands for
+        ("tiny frog on a lily pad at night croaking, then it jumps in the pond splash", "frog"),
+        ("2 kids on a trampoline in the backyard, springs squeaking, one of them yells at 3s", "kids"),
+        # whom a prompt asks is not what acts; "bro doing a golf swing" is the golfer
+        ("bro just show a lambo doin a launch, engine screaming, tires screech at 1.5 s", "lambo"),
+        ("bro doing a golf swing at the driving range, clean hit at 3 sec", "bro doing a golf swing"),
+        # the owner of a sounding part is the thing; an end card is no actor
+        ("Car commercial, winding coastal road. The SUV's engine purrs, waves crash below.", "suv"),
+        ("Spot for a lemonade. Open on a cap popping off, then fizz as it pours. End card at 13s.", "lemonade"),
     ],
 )
 def test_the_subject_is_the_head_noun_of_the_first_acting_entity(prompt: str, subject: str) -> None:
