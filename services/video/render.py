@@ -705,8 +705,10 @@ class ShotRenderer:
                 out[frame, yy, xx] = colour
 
     def _flashes(self, out: torch.Tensor, idx: torch.Tensor, every_s: float) -> None:
-        """Lightning outside: every `every_s` seconds (jittered by the seed) the windows blaze white for a
-        few frames, the storm seen from indoors."""
+        """Lightning outside, the storm seen from indoors: the windows blaze white for a few frames on each
+        timed thunder or lightning cue of the shot; with none timed, every `every_s` seconds (jittered by
+        the seed). A flash with no thunder on it while one is timed would be a visible event nobody hears."""
+        struck = [cue.frame - self.shot.start_frame for cue, kind in self._cues if kind == "lightning"]
         g = torch.Generator().manual_seed(_seed(self.plan.seed, "flashes", self.shot.index))
         period = max(1, round(every_s * self.fps))
         offset = int(torch.randint(period, (1,), generator=g))
@@ -714,7 +716,10 @@ class ShotRenderer:
         pane = self._glass[r0:r1, c0:c1, None]
         white = self._graded([245, 245, 255]).to(out.device).float()
         for k, frame in enumerate(idx.tolist()):
-            since = (frame + self.shot.start_frame + offset) % period
+            if struck:
+                since = min((frame - at for at in struck if frame >= at), default=FLASH_FRAMES)
+            else:
+                since = (frame + self.shot.start_frame + offset) % period
             if since < FLASH_FRAMES:
                 strength = 0.85 * (1 - since / FLASH_FRAMES)
                 region = out[k, r0:r1, c0:c1].float()
