@@ -759,6 +759,9 @@ class Branch:
         self.vx, self.vy = torch.cos(angles) * speed, torch.sin(angles) * speed
         self.gravity = self.h * 0.004
         self.along = torch.rand(40, generator=g)  # where the branch's leaves (or snow) sit
+        # each leaf sits up to a pixel higher or lower, so as the branch sags they step to the next pixel row
+        # on different frames, not all on one (a whole clump jumping a row at once reads as a pop)
+        self.leaf_lift = torch.rand(40, generator=g)
         self.bark, self.wood = self.colour([92, 64, 42]), self.colour([215, 180, 120])
         self.leaf = self.colour([235, 240, 248] if self.snowy else [70, 120, 50])
 
@@ -778,7 +781,7 @@ class Branch:
 
     def _leaves(self, frame: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor) -> None:
         pick = (self.along * (len(xs) - 1)).long()
-        _dots(frame, xs[pick], ys[pick] - self.thick, self.leaf, size=max(3, self.thick + 1))
+        _dots(frame, xs[pick], ys[pick] - self.thick - self.leaf_lift, self.leaf, size=max(3, self.thick + 1))
 
     def draw(self, frame: torch.Tensor, age: int) -> None:
         _rect(frame, self.trunk_x - self.h * 0.035, 0, self.trunk_x + self.h * 0.035, FLOOR * self.h, self.bark)
