@@ -825,14 +825,14 @@ def visible_kind(cue: p.SoundCue) -> str:
         if all(re.search(pattern, written if phrase.get("text_only") else said) for pattern in phrase["all"]):
             return str(phrase["kind"])
     words = re.findall(r"[a-z]+", f"{cue.text} {cue.source_object}".lower())
+    named = next((table["words"][w] for w in words if w in table["words"]), "")
+    if not cue.event_approximate and cue.event in _VISIBLE:  # a splash the planner named is a splash
+        exact = _VISIBLE[cue.event]
+        return named if named and exact in table["generic"] and named not in DOOR_KINDS else exact
     heard = _sound_words()
     sound = next((heard[w] for w in words if w in heard), "")
     if sound:  # "the dog barks at the gate": the bark is what is seen
         return sound
-    named = next((table["words"][w] for w in words if w in table["words"]), "")
-    if not cue.event_approximate and cue.event in _VISIBLE:
-        exact = _VISIBLE[cue.event]
-        return named if named and exact in table["generic"] and named not in DOOR_KINDS else exact
     kind = named or table["sounding"]["actions"].get(cue.sound_action, "") or table["actions"].get(cue.sound_action, "")
     if kind == "drop":
         noun = subjects.resolve(cue.source_object)
