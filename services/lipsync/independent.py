@@ -30,13 +30,17 @@ from scipy import signal
 
 from cinemesh.lipsync import measure, sync
 from cinemesh.runtime import loudness
-from cinemesh.runtime.face_models import model_path
+from cinemesh.runtime.face_models import dlib_image, model_path
 from cinemesh.v1 import common_pb2
 
 SEARCH = 0.3  # seconds either side of a picture event where its sound's onset is looked for
 MERGE_FRAMES = 6  # picture changes closer than this are one event (a fall and its landing, a flash and its fade)
 ATTACK_SPAN = 0.03  # seconds after an onset in which the whole mix must jump
 DETECT_EVERY = 4  # frames between face detections: faces move little in four frames
+# dlib's HOG detector's own cut (0) misses a face whose brows and eye whites are lighter than its skin (a dark
+# face scores −0.5 … 0); a hand or a pattern that scores above this is seen on few frames and is not kept
+DETECTION_SCORE = -0.3
+MIN_SIGHTED = 0.5  # a face is seen on at least this share of the sampled frames between its first and last sighting
 DETECTION_CACHE_FRAMES = 4096  # sampled frames whose detections are remembered (about 11 minutes at 24 fps)
 MAX_LAG = 0.25  # seconds either way searched for the mouth-to-voice lag
 SPEAKING_MARGIN = 0.25  # seconds around a face's talking it is timed over
@@ -175,13 +179,15 @@ _DETECTIONS: collections.OrderedDict[bytes, list[tuple[np.ndarray, np.ndarray]]]
 
 def _detect(rgb: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     """(box x0 y0 x1 y1, mouth centre x y) of each face dlib finds on one frame, remembered by the frame's pixels."""
-    key = hashlib.blake2b(np.ascontiguousarray(rgb).data, digest_size=16).digest() + bytes(str(rgb.shape), "ascii")
+    rgb = dlib_image(rgb)
+    key = hashlib.blake2b(rgb.data, digest_size=16).digest() + bytes(str(rgb.shape), "ascii")
     if key in _DETECTIONS:
         _DETECTIONS.move_to_end(key)
         return _DETECTIONS[key]
     detector, predictor = _dlib_models()
     found = []
-    for rect in detector(rgb, 1):
+    rects, _, _ = detector.run(rgb, 1, DETECTION_SCORE)
+    for rect in rects:
         shape = predictor(rgb, rect)
         mouth = np.array([[shape.part(j).x, shape.part(j).y] for j in range(48, 68)], np.float64).mean(axis=0)
         found.append((np.array([rect.left(), rect.top(), rect.right(), rect.bottom()], np.float64), mouth))
@@ -192,8 +198,8 @@ def _detect(rgb: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
 
 
 def _faces(path: Path) -> list[_Track]:
-    """Each face dlib finds on at least two sampled frames, followed from sighting to sighting: a detection
-    joins the face last seen within half a face width of it."""
+    """Each face dlib finds steadily on at least two sampled frames, followed from sighting to sighting: a
+    detection joins the face last seen within half a face width of it."""
     tracks: list[_Track] = []
     with av.open(str(path)) as container:
         for index, frame in enumerate(container.decode(video=0)):
@@ -210,7 +216,13 @@ def _faces(path: Path) -> list[_Track]:
                     track.mouths.append(mouth)
                 else:
                     tracks.append(_Track([index], [box], [mouth]))
-    return [t for t in tracks if len(t.frames) >= 2]
+    return [t for t in tracks if len(t.frames) >= 2 and _steady(t)]
+
+
+def _steady(track: _Track) -> bool:
+    """Seen on most of the sampled frames it spans: a face stays in view, a passing false detection does not."""
+    sampled = (track.frames[-1] - track.frames[0]) // DETECT_EVERY + 1
+    return len(track.frames) >= MIN_SIGHTED * sampled
 
 
 def _openings(path: Path, faces: list[_Track]) -> tuple[np.ndarray, float]:

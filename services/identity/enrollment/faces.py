@@ -14,7 +14,7 @@ import cv2
 import dlib
 import numpy as np
 
-from cinemesh.runtime.face_models import model_path
+from cinemesh.runtime.face_models import dlib_image, model_path
 
 # The HOG detector's window is 80 px: a face must be at least that wide in the picture it searches.
 DETECTOR_WINDOW_PX = 80
@@ -54,6 +54,7 @@ def detect(rgb: np.ndarray, scale: float) -> list[tuple[float, float, float, flo
     Only faces at least `DETECTOR_WINDOW_PX / scale` wide can be found.
     """
     factor = min(scale, 1.0)
+    rgb = dlib_image(rgb)
     small = rgb if factor == 1.0 else cv2.resize(rgb, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
     models = _models()
     with models.lock:
@@ -66,7 +67,7 @@ def locate(rgb: np.ndarray, box: tuple[float, float, float, float]) -> Face:
     models = _models()
     rect = dlib.rectangle(*(round(v) for v in box))
     with models.lock:
-        shape = models.predictor(rgb, rect)
+        shape = models.predictor(dlib_image(rgb), rect)
     points = np.array([(p.x, p.y) for p in shape.parts()], np.float32)
     return Face(box, points)
 
@@ -78,7 +79,7 @@ def embed(rgb: np.ndarray, face: Face) -> np.ndarray:
     parts = [dlib.point(round(float(x)), round(float(y))) for x, y in face.landmarks]
     shape = dlib.full_object_detection(dlib.rectangle(x0, y0, x1, y1), parts)
     with models.lock:
-        vector = models.encoder.compute_face_descriptor(rgb, shape)
+        vector = models.encoder.compute_face_descriptor(dlib_image(rgb), shape)
     return np.asarray(vector, np.float32)
 
 
