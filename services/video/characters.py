@@ -47,6 +47,7 @@ _HAIR = {
     "blonde": (0.86, 0.72, 0.45),
     "grey": (0.68, 0.68, 0.68),
 }
+_YOUNG = r"\b(young|girl|boy|teen|teenager|kid|child|toddler|baby|student|youth)\b"
 _HAIR_WORDS = {
     "blond": "blonde",
     "ginger": "red",
@@ -161,6 +162,8 @@ def appearance_for(character: p.Character, cameo: common_pb2.CastMember | None =
         hair = _HAIR[named[0]]
     elif re.search(r"\b(old|elderly|grandfather|grandmother|grandpa|grandma)\b", text):
         hair = _HAIR["grey"]
+    elif hair == _HAIR["grey"] and re.search(_YOUNG, text):  # the hashed pick: a young person is not grey
+        hair = _HAIR["brown"]
     gender = character.gender.lower()
     hair_length = 0.45 + 0.55 * u[8] if gender == "female" else 0.35 * u[8] if gender == "male" else u[8]
     if re.search(r"\blong(?:[- ]\w+)?[- ]hair", text):

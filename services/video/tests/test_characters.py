@@ -162,6 +162,8 @@ def test_appearance_follows_gender_and_description() -> None:
     assert red.bottom[2] > max(red.bottom[:2])
     old = appearance_for(p.Character(id="c2", description="an old fisherman"))
     assert max(old.hair) - min(old.hair) < 0.05 and old.hair[0] > 0.5  # grey
+    young = [appearance_for(p.Character(id=f"y{i}", description="a young woman")) for i in range(40)]
+    assert not any(max(y.hair) - min(y.hair) < 0.05 and y.hair[0] > 0.5 for y in young)  # never grey
     redhead = appearance_for(p.Character(id="c3", description="a redhead with long hair", gender="male"))
     assert redhead.hair[0] > 2 * redhead.hair[2] and redhead.hair_length >= 0.85
     short = appearance_for(p.Character(id="c4", description="a woman with short black hair", gender="female"))
