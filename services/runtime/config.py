@@ -94,6 +94,18 @@ def _credit_rates(env: Mapping[str, str]) -> dict[str, int]:
     return rates
 
 
+def _consumer_slots(env: Mapping[str, str]) -> dict[str, int]:
+    """Records a stage works on at once, and how many of those slots only pro records take."""
+    concurrency = _integer(env, "CINEMESH_CONSUMER_CONCURRENCY", 1, 1, 64)
+    reserved = _integer(env, "CINEMESH_PRIORITY_RESERVED_PRO_SLOTS", 0, 0, 63)
+    if reserved >= concurrency:
+        raise ConfigError(
+            f"CINEMESH_PRIORITY_RESERVED_PRO_SLOTS={reserved} must be less than CINEMESH_CONSUMER_CONCURRENCY="
+            f"{concurrency}: standard records need at least one slot"
+        )
+    return {"consumer_concurrency": concurrency, "priority_reserved_pro_slots": reserved}
+
+
 def _planner(env: Mapping[str, str]) -> dict[str, object]:
     """The planner backend's settings; the openai-compatible one needs its endpoint and model, fail fast."""
     backend = _choice(env, "CINEMESH_PLANNER_BACKEND", "rules", ("rules", "openai-compatible"))
@@ -317,6 +329,8 @@ class Settings:
     # while it waited, or once it has waited this many seconds since publication (0 turns either off).
     priority_max_consecutive_pro: int = 8
     priority_max_standard_wait_seconds: float = 600.0
+    # Slots of consumer_concurrency that only pro records take (the guard excepted); fewer than the concurrency.
+    priority_reserved_pro_slots: int = 0
     # Seconds a stage's claim on a job stays valid without a heartbeat; heartbeats come every third of it.
     lease_seconds: float = 30.0
     # Reconciler: how often it looks, after how many seconds without progress it re-drives a job, and how
@@ -460,7 +474,7 @@ class Settings:
             credits_per_second=_credit_rates(env),
             retry_max_delay_seconds=_number(env, "CINEMESH_RETRY_MAX_DELAY_SECONDS", 30.0, 0.0),
             retry_horizon_seconds=_number(env, "CINEMESH_RETRY_HORIZON_SECONDS", 300.0, 0.0),
-            consumer_concurrency=_integer(env, "CINEMESH_CONSUMER_CONCURRENCY", 1, 1, 64),
+            **_consumer_slots(env),
             priority_max_consecutive_pro=_integer(env, "CINEMESH_PRIORITY_MAX_CONSECUTIVE_PRO", 8, 0, 1_000_000),
             priority_max_standard_wait_seconds=_number(
                 env, "CINEMESH_PRIORITY_MAX_STANDARD_WAIT_SECONDS", 600.0, 0.0, 86_400.0

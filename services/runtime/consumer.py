@@ -162,7 +162,11 @@ class WorkTracker:
             heads = {(tp, key): record for tp, part in self._parts.items() for key, record in part.startable(now)}
             while running < capacity and heads:
                 candidates = [Candidate(at, lane_of(at[0].topic), published_at(r)) for at, r in heads.items()]
-                tp, key = self.picker.pick(candidates).key
+                reserved = running >= capacity - self.picker.policy.reserved_pro_slots
+                picked = self.picker.pick(candidates, reserved)
+                if picked is None:
+                    break
+                tp, key = picked.key
                 del heads[(tp, key)]
                 part = self._parts[tp]
                 queue = part.waiting[key]
@@ -315,7 +319,13 @@ class Consumer:
             self._stop,
         )
         self.tracker = WorkTracker(
-            LanePicker(LanePolicy(settings.priority_max_consecutive_pro, settings.priority_max_standard_wait_seconds))
+            LanePicker(
+                LanePolicy(
+                    settings.priority_max_consecutive_pro,
+                    settings.priority_max_standard_wait_seconds,
+                    settings.priority_reserved_pro_slots,
+                )
+            )
         )
         self._thread = threading.Thread(target=self._run, name=f"{self.stage}-consumer", daemon=True)
         self._workers = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix=f"{self.stage}-work")

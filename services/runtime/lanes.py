@@ -8,9 +8,13 @@ candidate back) and `LanePicker.pick` chooses one:
 - a pro record before any standard one, oldest first within a lane;
 - except when the starvation guard trips, then the oldest standard record: after
   `max_consecutive_pro` pro records started in a row while a standard record was waiting, or once the
-  oldest waiting standard record has waited `max_standard_wait_seconds` since it was published.
+  oldest waiting standard record has waited `max_standard_wait_seconds` since it was published;
+- the last `reserved_pro_slots` of a stage's slots take only pro records (unless the guard trips): pro jobs
+  reach a stage at different times, as their earlier stages finish them, and a standard record that took the
+  last free slot in between holds a pro record back for a whole render (renders are not preempted).
 
-Either guard is off at 0. The picker is pure bookkeeping over a clock, so it is tested with a fake one.
+Either guard is off at 0, and so is the reservation. The picker is pure bookkeeping over a clock, so it is
+tested with a fake one.
 """
 
 from __future__ import annotations
@@ -30,9 +34,11 @@ class LanePolicy:
     max_consecutive_pro: int = 8
     #: Seconds since publication after which a waiting standard record starts before any pro record.
     max_standard_wait_seconds: float = 600.0
+    #: Slots of a stage's concurrency that only a pro record takes (the starvation guard still may).
+    reserved_pro_slots: int = 0
 
     def __post_init__(self) -> None:
-        if self.max_consecutive_pro < 0 or self.max_standard_wait_seconds < 0:
+        if self.max_consecutive_pro < 0 or self.max_standard_wait_seconds < 0 or self.reserved_pro_slots < 0:
             raise ValueError(f"lane policy limits must be ≥ 0 (0 turns one off), got {self}")
 
 
@@ -56,15 +62,19 @@ class LanePicker:
         #: How many standard records the guard started ahead of waiting pro records (for tests and logs).
         self.guard_trips = 0
 
-    def pick(self, candidates: Sequence[Candidate]) -> Candidate:
+    def pick(self, candidates: Sequence[Candidate], reserved: bool = False) -> Candidate | None:
+        """The record to start in a free slot; `reserved`: the slot is one kept for pro records, so a standard
+        record starts in it only when the guard trips, and None when no record may."""
         if not candidates:
             raise ValueError("no candidate to pick from")
         pro = [c for c in candidates if c.lane == PRO_LANE]
         standard = [c for c in candidates if c.lane != PRO_LANE]
         oldest_standard = min(standard, key=lambda c: c.published_at) if standard else None
         if not pro:
-            self.consecutive_pro = 0
             assert oldest_standard is not None
+            if reserved and not self._starving(oldest_standard):
+                return None
+            self.consecutive_pro = 0
             return oldest_standard
         oldest_pro = min(pro, key=lambda c: c.published_at)
         if oldest_standard is None:

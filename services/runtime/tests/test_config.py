@@ -106,6 +106,8 @@ def test_blank_numbers_fall_back_to_defaults(tmp_path: Path) -> None:
         ("CINEMESH_CAMEO_MAX_RESOLUTION", "1080p", "expected WIDTHxHEIGHT in pixels"),
         ("CINEMESH_CAMEO_MAX_RESOLUTION", "32x32", "each side must be 64–8192 pixels"),
         ("CINEMESH_ENROLLMENT_CHALLENGE_BURST", "0", "out of range [1, 1000]"),
+        # the default concurrency is 1: no slot could be kept for pro without shutting standard records out
+        ("CINEMESH_PRIORITY_RESERVED_PRO_SLOTS", "1", "standard records need at least one slot"),
     ],
 )
 def test_bad_value_names_the_variable(tmp_path: Path, name: str, value: str, fragment: str) -> None:

@@ -123,11 +123,25 @@ def test_a_standard_record_that_waited_too_long_starts_first() -> None:
     assert picker.guard_trips == 1
 
 
+def test_a_reserved_slot_takes_a_pro_record_and_a_standard_one_only_when_the_guard_trips() -> None:
+    clock = FakeClock(now=1_000.0)
+    picker = LanePicker(LanePolicy(max_consecutive_pro=0, max_standard_wait_seconds=60.0, reserved_pro_slots=1), clock)
+    waiting = standard("s", published_at=1_000.0)
+    assert picker.pick([waiting], reserved=True) is None
+    assert picker.pick([waiting, pro("p", 1_001.0)], reserved=True).key == "p"  # type: ignore[union-attr]
+    assert picker.pick([waiting], reserved=False).key == "s"  # type: ignore[union-attr]
+    clock.now = 1_060.0  # waited as long as the guard allows: the reservation does not hold it back
+    assert picker.pick([waiting], reserved=True).key == "s"  # type: ignore[union-attr]
+    assert picker.guard_trips == 0  # no pro record was passed over
+
+
 def test_limits_must_not_be_negative() -> None:
     with pytest.raises(ValueError):
         LanePolicy(max_consecutive_pro=-1)
     with pytest.raises(ValueError):
         LanePolicy(max_standard_wait_seconds=-0.5)
+    with pytest.raises(ValueError):
+        LanePolicy(reserved_pro_slots=-1)
 
 
 # the consumer's bookkeeping with the picker ------------------------------

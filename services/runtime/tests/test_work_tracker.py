@@ -250,3 +250,18 @@ def test_random_interleavings_keep_key_order_and_never_commit_past_an_unfinished
             ]
             deduplicated = [o for i, o in enumerate(starts) if i == 0 or starts[i - 1] != o]
             assert deduplicated == [o for o, k in records if k == key]
+
+
+def test_standard_records_leave_the_reserved_slots_to_a_pro_record_that_arrives_later() -> None:
+    """4 slots, 2 kept for pro: standard jobs fill 2; a pro job published later starts at once in a kept slot."""
+    h = Harness(LanePolicy(max_consecutive_pro=0, max_standard_wait_seconds=0, reserved_pro_slots=2))
+    h.tracker.add(STANDARD, [record(STANDARD, offset, f"s{offset}") for offset in range(4)])
+    assert h.start(capacity=4) == [("s0", 0), ("s1", 1)]
+    h.tracker.add(PRO, [record(PRO, 0, "p0"), record(PRO, 1, "p1"), record(PRO, 2, "p2")])
+    assert h.start(capacity=4) == [("p0", 0), ("p1", 1)]
+    h.finish(STANDARD, 0)
+    h.commits()
+    assert h.start(capacity=4) == [("p2", 2)]  # a freed standard slot goes to the waiting pro record first
+    h.finish(PRO, 0, 1, 2)
+    h.commits()
+    assert h.start(capacity=4) == [("s2", 2)]  # with s1 running, one more standard record fits beside it
