@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from cinemesh.prompt import lexicon as lx
-from cinemesh.runtime.timephrases import TimePhrase, find_times, listed_times, number
+from cinemesh.runtime.timephrases import TimePhrase, counts_in_seconds_from, find_times, listed_times, number
 
 DATA = Path(__file__).with_name("data")
 _PERSON_PRONOUNS = {"he", "she", "they", "i", "we", "you", "someone", "somebody", "everyone", "it"}
@@ -746,13 +746,15 @@ def read_sounds(
     found: list[SoundRead] = []
     untied: list[TimePhrase] = []
     last_thing: Any | None = None  # what "it" / "they" stands for: the last non-person thing named
+    seconds_from = counts_in_seconds_from(masked)
     for sentence in doc.sents:
         base = sentence.start_char
         mentions = [m for m in _mentions(sentence, vocab) if not any(a <= m.token.idx < b for a, b in quiet)]
         # in one coordination group a real sound outranks motion ("falls and smashes" is the smash)
         strong_groups = {_group(m.token) for m in mentions if m.strong}
         mentions = [m for m in mentions if m.strong or _group(m.token) not in strong_groups]
-        times = listed_times(sentence.text, find_times(sentence.text))
+        seconds_before = seconds_from is not None and seconds_from < base
+        times = listed_times(sentence.text, find_times(sentence.text, seconds_before))
         absolute = [t for t in times if t.count is None and t.every_seconds is None]
         repeats = [t for t in times if t.count is not None or t.every_seconds is not None]
         reads: list[tuple[_Mention, SoundRead]] = []

@@ -8,7 +8,7 @@ ties each phrase to the sound it times). One grammar in one place, so both alway
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 _FLAGS = re.IGNORECASE
@@ -158,8 +158,9 @@ _ORDINALS.update({"ninth": 9, "tenth": 10})
 BEAT_SECONDS = 1.0
 
 
-def find_times(text: str) -> list[TimePhrase]:
-    """Every time expression in text order; where two overlap, the longer wins."""
+def find_times(text: str, seconds_before: bool = False) -> list[TimePhrase]:
+    """Every time expression in text order; where two overlap, the longer wins. `seconds_before`: the text
+    follows one that already counts in seconds (a sentence of a prompt), so a bare "at 6" is a time."""
     found: list[TimePhrase] = []
     for kind, pattern in _COMPILED:
         for m in pattern.finditer(text):
@@ -170,9 +171,9 @@ def find_times(text: str) -> list[TimePhrase]:
     for phrase in sorted(found, key=lambda t: (-(t.end - t.start), t.start)):
         if all(phrase.end <= c.start or phrase.start >= c.end for c in chosen):
             chosen.append(phrase)
-    # "… meows at 4", "liftoff at four": once a time with a unit is stated, a bare "at N" ending a clause
-    # carries the same unit
-    first_unit = min((c.start for c in chosen if c.count is None and c.fraction is None), default=None)
+    # "… meows at 4", "liftoff at four": once the prompt counts in seconds (a time or a length with a unit,
+    # "Twenty seconds of a storm"), a bare "at N" ending a clause carries the same unit
+    first_unit = -1 if seconds_before else counts_in_seconds_from(text)
     if first_unit is not None:
         for m in _BARE_AT.finditer(text):
             value = number(m.group("n"))
@@ -183,11 +184,25 @@ def find_times(text: str) -> list[TimePhrase]:
                 and all(bare.end <= c.start or bare.start >= c.end for c in chosen)
             ):
                 chosen.append(bare)
+    # "slaps the steak down three seconds in and it sizzles right away": right after that, not at the start
+    for index, phrase in enumerate(chosen):
+        if _RIGHT_AWAY.fullmatch(phrase.text) and any(c.seconds is not None and c.end <= phrase.start for c in chosen):
+            chosen[index] = replace(phrase, fraction=None, later=0.0)
     return sorted(chosen, key=lambda t: t.start)
 
 
+_ANY_SECONDS = re.compile(rf"\b{_NUMBER}\s*-?\s*{_SECONDS}", _FLAGS)
+_RIGHT_AWAY = re.compile(r"right away|immediately", _FLAGS)
+
+
+def counts_in_seconds_from(text: str) -> int | None:
+    """Where the text first gives a number of seconds (a time or a length), or None."""
+    m = _ANY_SECONDS.search(text)
+    return m.start() if m else None
+
+
 _BARE_AT = re.compile(
-    rf"\b(?:at|by)\s+(?P<n>\d{{1,2}}(?:\.\d+)?|{_WORD})(?=\s*(?:[,.;!?)]|$)|\s+(?:and|then|n|too|as|while|when|with|lol|the|a|an)\b)",
+    rf"\b(?:at|by)\s+{_HEDGE}(?P<n>\d{{1,2}}(?:\.\d+)?|{_WORD})(?=\s*(?:[,.;!?)]|$)|\s+(?:and|then|n|too|as|while|when|with|lol|the|a|an)\b)",
     _FLAGS,
 )
 
@@ -298,9 +313,10 @@ def latest_stated_second(text: str) -> float | None:
     return max(times) if times else None
 
 
-# one more time of a list: ", 2s", " and 4 seconds", ", and on 6 second", ", 3" (its unit comes later)
+# one more time of a list: ", 2s", " and 4 seconds", ", and on 6 second", ", 3" (its unit comes later), " 3s"
 _LIST_ITEM = re.compile(
-    r"(?P<join>\s*(?:,\s*(?:and\s+)?|and\s+|&\s*))(?:(?:at|on)\s+)?(?P<n>\d+(?:\.\d+)?|[a-z]+(?:[ -][a-z]+)??)"
+    r"(?P<join>\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)|\s+(?=\d+(?:\.\d+)?\s*(?:s|sec|secs|second|seconds)\b))"
+    r"(?:(?:at|on)\s+)?(?P<n>\d+(?:\.\d+)?|[a-z]+(?:[ -][a-z]+)??)"
     r"(?P<unit>\s*-?\s*(?:s|sec|secs|second|seconds)\b)?",
     re.IGNORECASE,
 )

@@ -109,6 +109,27 @@ def test_relative_and_repeating_phrases() -> None:
     assert end.fraction == 1.0
 
 
+@pytest.mark.parametrize(
+    ("prompt", "times"),
+    [
+        # once the prompt counts in seconds (a time or its length), a bare "at N" in a later sentence is a time
+        ("A gate creaks at 2 seconds. A dog barks at 5.", [2.0, 5.0]),
+        ("Fifteen seconds of a quiet harbour. A foghorn sounds at four, and again at nine.", [4.0, 9.0]),
+        ("a kettle starts whistling at 2 sec and she lifts it off at like 4", [2.0, 4.0]),
+        # a list of times with its units and no commas
+        ("a woodpecker taps at 1s 2s and 4s in the pine", [1.0, 2.0, 4.0]),
+        # "right away" after a stated time is right after it, not the clip's start
+        ("A cork pops two seconds in and the foam hisses right away.", [2.0, 2.0]),
+    ],
+)
+def test_times_that_lean_on_what_the_prompt_said_before(prompt: str, times: list[float]) -> None:
+    assert sorted(c.time_seconds for c in _plan(prompt).sound_cues) == times
+
+
+def test_a_bare_at_n_is_no_time_in_a_prompt_that_never_counts_in_seconds() -> None:
+    assert find_times("the church bell rings at 7 and the town wakes") == []
+
+
 def test_halfway_and_the_end_land_on_the_scene() -> None:
     scene_plan = _plan("Halfway through, a dog barks. A gong sounds at the very end.", 8)
     times = sorted(c.time_seconds for c in scene_plan.sound_cues)
