@@ -37,7 +37,6 @@ import grpc
 from cinemesh.runtime.artifacts import (
     AUDIO_RENDER,
     AUDIO_SOURCE,
-    INPUT_REFERENCE,
     STEM_RENDER,
     VIDEO_RENDER,
     VIDEO_STAMP,
@@ -122,8 +121,6 @@ class StemReuse:
         names = ((VIDEO_RENDER, "video/mp4"), (VIDEO_STAMP, "text/plain"), (VIDEO_TRACKS, "application/protobuf"))
         if not all(self._artifacts.exists(job_key(source_job_id, name)) for name, _ in names):
             return False
-        if self._artifacts.exists(job_key(source_job_id, INPUT_REFERENCE)):
-            return False  # graded toward the source's reference image, which a remix does not carry
         for name, media_type in names:
             self._copy(job_key(source_job_id, name), job_key(target_job_id, name), media_type)
         return True

@@ -210,12 +210,14 @@ class VideosApi:
         spec.prompt = prompt or ""
         spec.seed = source.seed
         job_id, reused = str(uuid.uuid4()), []
-        if spec.prompt.strip() and self._reuse is not None:
-            reused = self._reuse.copy(source.job_id, job_id, self._reuse.unchanged(source, spec))
+        if spec.prompt.strip():
+            self._carry_reference(source.job_id, job_id)
+            if self._reuse is not None:
+                reused = self._reuse.copy(source.job_id, job_id, self._reuse.unchanged(source, spec))
         try:
             self._submit(account, source.tier, spec, None, job_id)
         except Exception:
-            self._delete_artifacts(job_id)  # the copied renders of a remix that was refused
+            self._delete_artifacts(job_id)  # the reference and renders copied for a remix that was refused
             raise
         for artifact in reused:
             metrics.REMIX_REUSED.labels(artifact).inc()
@@ -237,7 +239,13 @@ class VideosApi:
         spec.prompt = prompt or ""
         spec.seed = source.seed
         spec.duration_seconds = parse_seconds(seconds)
-        job_id = self._submit(account, source.tier, spec, None)
+        job_id = str(uuid.uuid4())
+        self._carry_reference(source.job_id, job_id)  # graded alike on both sides of the seam
+        try:
+            self._submit(account, source.tier, spec, None, job_id)
+        except Exception:
+            self._delete_artifacts(job_id)
+            raise
         # The source is kept (as if saved): its extension is stitched after it, so it must not expire meanwhile.
         self._videos.save(source.job_id)
         self._videos.register(
@@ -247,6 +255,17 @@ class VideosApi:
             base_seconds=source.duration_seconds + (source_video.base_seconds or 0.0),
         )
         return self.retrieve(account, job_id)
+
+    def _carry_reference(self, source_job_id: str, job_id: str) -> None:
+        """A remix or extension is graded toward the source's `input_reference` too (same seed, same look)."""
+        key = job_key(source_job_id, INPUT_REFERENCE)
+        if not self._artifacts.exists(key):
+            return
+        with (
+            self._artifacts.local_copy(self._artifacts.url_for(key)) as source,
+            self._artifacts.writer(job_key(job_id, INPUT_REFERENCE), "image/png") as (path, _),
+        ):
+            path.write_bytes(source.read_bytes())
 
     def _tier_for(self, account: Account, model: str) -> str:
         tier = self.models.tier_of(model)

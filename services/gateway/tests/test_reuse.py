@@ -128,9 +128,9 @@ def test_copy_takes_the_pictures_tracks_last_and_only_the_kept_sources(tmp_path:
     assert _read(artifacts, job_key(REMIX, AUDIO_SOURCE.format("music"))) == b"music"
     assert not artifacts.exists(job_key(REMIX, AUDIO_SOURCE.format("dialogue")))
     assert not artifacts.exists(job_key(REMIX, AUDIO_RENDER))
-    # Pictures graded toward the source's reference image are not the remix's (it carries no reference).
+    # Pictures graded toward the source's reference image are the remix's too: the gateway carries the reference.
     _write(artifacts, job_key(SOURCE, INPUT_REFERENCE), b"png", "image/png")
-    assert reuse.copy(SOURCE, OTHER_REMIX, ["video"]) == []
+    assert reuse.copy(SOURCE, OTHER_REMIX, ["video"]) == ["video"]
 
 
 def test_copy_moves_master_stems_and_the_timeline_refs_to_the_remix(tmp_path: Path) -> None:

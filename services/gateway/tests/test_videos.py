@@ -319,6 +319,21 @@ def test_remix_keeps_seed_size_and_length_and_names_its_source(front: Front) -> 
         client.videos.remix(source.id, prompt="")
 
 
+def test_a_remix_and_an_extension_are_graded_toward_the_sources_input_reference(front: Front) -> None:
+    client = front.client()
+    blue = ("r.png", _png((0, 0, 255)))
+    source = client.videos.create(prompt="A kite", seconds="2", size="480x854", input_reference=blue)
+    front.complete(source.id, frames=48)
+    remix = client.videos.remix(source.id, prompt="A kite over a beach")
+    extension = _extend(client, source.id, "The kite climbs higher", "1")
+    for video_id in (remix.id, extension.id):
+        with front.artifacts.local_copy(front.artifacts.url_for(job_key(video_id, INPUT_REFERENCE))) as path:
+            assert Image.open(path).getpixel((0, 0)) == (0, 0, 255)
+    plain = client.videos.create(prompt="A kite", seconds="2", size="480x854")
+    front.complete(plain.id, frames=48)
+    assert not front.artifacts.exists(job_key(client.videos.remix(plain.id, prompt="A dog").id, INPUT_REFERENCE))
+
+
 def test_extension_is_in_progress_until_stitched_then_has_the_total_length(front: Front) -> None:
     client = front.client()
     source = client.videos.create(prompt="A red kite over a beach", seconds="2", size="480x854")
