@@ -62,6 +62,7 @@ class Vocabulary:
     catenatives: frozenset[str]  # "starts playing": the complement is the sound
     agent_suffixes: tuple[str, ...]  # "saxophonist", "drummer": a person named by the thing they play
     recordings: dict[str, str]  # sounds that are played back ("a jingle", "the intro theme") → their action
+    machine_verbs: frozenset[str]  # weak verbs heard only of machines ("the bus stops"), silent of beings
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -121,6 +122,7 @@ def vocabulary() -> Vocabulary:
         frozenset(raw["catenatives"]),
         tuple(raw["agent_suffixes"]),
         dict(raw["recordings"]),
+        frozenset(raw["machine_verbs"]),
     )
 
 
@@ -280,6 +282,7 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
     ]
     # a noun that is the subject or object of a sound verb is that verb's source, not a sound of its own
     verbs = {m.token.i for m in found if not m.noun}
+    verbs |= {m.token.head.i for m in found if not m.noun and _copular(m.token)}  # "the horn is sound"
     return [
         m
         for m in found
@@ -334,7 +337,13 @@ def _quoted_after(token: Any) -> bool:
 
 def _mistagged_verb(token: Any, vocab: Vocabulary) -> str:
     """The verb a token tagged as a noun really is, or "": the small model tags some third-person verbs
-    as nouns ("a horse neighs", "thunder rumbles", "the door baas"); one with a subject before it is a verb."""
+    as nouns ("a horse neighs", "thunder rumbles", "the door baas"); one with a subject before it is a verb.
+    A sound verb's bare form tagged as an adjective is a verb too, with a subject of its own ("its brakes
+    squeal") or after a copula, as a non-native writer puts it ("the marker is squeak", "it is break")."""
+    lemma = token.lemma_.lower()
+    if (token.tag_ == "JJ" or token.dep_ == "acomp") and lemma in vocab.verbs:
+        # a noun is never a copula's adjectival complement ("it is break", parsed so)
+        return lemma if _copular(token) or (token.tag_ == "JJ" and _has_own_subject(token)) else ""
     if token.tag_ not in ("NN", "NNS"):
         return ""
     word = token.lower_
@@ -346,10 +355,28 @@ def _mistagged_verb(token: Any, vocab: Vocabulary) -> str:
     return lemma if lemma and (has_subject or token.dep_ == "conj") else ""
 
 
+def _copular(token: Any) -> bool:
+    """Whether a word is the complement of a "be" that has a subject ("the chair is squeak")."""
+    head = token.head
+    return (
+        token.dep_ in ("acomp", "attr")
+        and head.i != token.i
+        and head.lemma_.lower() == "be"
+        and any(c.dep_ in ("nsubj", "nsubjpass") for c in head.children)
+    )
+
+
+def _has_own_subject(token: Any) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.i < token.i for c in token.children)
+
+
 def _indefinite(token: Any) -> bool:
     """Whether a singular noun is written as one ("a startup chime", "a cymbal crash"), so it is a sound named,
-    not a verb with its subject ("the doors chime")."""
-    return token.tag_ == "NN" and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children)
+    not a verb with its subject ("the doors chime"); "with small click" names one too, with no article: an
+    adjective before the object of "with" describes a noun, it is no subject."""
+    article = any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children)
+    described = token.dep_ == "pobj" and token.head.lower_ == "with" and token.i > 0 and token.nbor(-1).pos_ == "ADJ"
+    return token.tag_ == "NN" and (article or described)
 
 
 def _verb_above(token: Any) -> Any | None:
@@ -396,6 +423,9 @@ def subject_of(verb: Any) -> Any | None:
         if subjects:
             before = [c for c in subjects if c.i < verb.i]
             return max(before, key=lambda c: c.i) if before else subjects[0]
+        if _copular(verb):
+            verb = verb.head  # "the needle is break": the copula holds the subject
+            continue
         if verb.dep_ in ("conj", "xcomp", "advcl", "relcl") and verb.head.i != verb.i:
             if verb.dep_ == "relcl":
                 return verb.head
@@ -748,7 +778,11 @@ def read_sounds(
     last_thing: Any | None = None  # what "it" / "they" stands for: the last non-person thing named
     for sentence in doc.sents:
         base = sentence.start_char
-        mentions = [m for m in _mentions(sentence, vocab) if not any(a <= m.token.idx < b for a, b in quiet)]
+        mentions = [
+            m
+            for m in _mentions(sentence, vocab)
+            if not any(a <= m.token.idx < b for a, b in quiet) and not _silent_of_a_being(m, people, vocab)
+        ]
         # in one coordination group a real sound outranks motion ("falls and smashes" is the smash)
         strong_groups = {_group(m.token) for m in mentions if m.strong}
         mentions = [m for m in mentions if m.strong or _group(m.token) not in strong_groups]
@@ -821,6 +855,19 @@ def read_sounds(
     tied = {(r.time.text, r.time.start) for r in found if r.time is not None}
     tied_text = {r.time.text for r in found if r.time is not None}
     return found, [t for t in untied if t.text not in tied_text and (t.text, t.start) not in tied]
+
+
+def _silent_of_a_being(mention: _Mention, people: frozenset[str], vocab: Vocabulary) -> bool:
+    """Whether a machine's verb is said of a person or an animal with nothing done to a thing ("she stops",
+    "the players stop"): no brakes skid, no engine starts."""
+    if mention.noun or mention.token.lemma_.lower() not in vocab.machine_verbs:
+        return False
+    if any(c.dep_ == "dobj" for c in mention.token.children):
+        return False  # "he starts the engine"
+    subject = subject_of(mention.token)
+    if subject is None or subject.lower_ == "it":  # "it stops" is a thing
+        return False
+    return _is_person(subject, people) or _is_group(subject) or _is_animal(subject)
 
 
 def _named_in_description(mention: _Mention, vocab: Vocabulary) -> Any | None:

@@ -275,3 +275,25 @@ def test_a_list_of_times_is_one_cue_per_time(prompt: str, times: list[float]) ->
 )
 def test_the_subject_is_the_head_noun_of_the_first_acting_entity(prompt: str, subject: str) -> None:
     assert _plan(prompt).shots[0].subject.text.lower().endswith(subject)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "source", "action"),
+    [
+        # a sound verb's bare form after "is", as a non-native writer puts it, is the verb of the copula's subject
+        ("A cook is in the kitchen, at 3 second the lid is clatter on the stove.", "lid", "impact"),
+        ("In the garage the old door is squeak at 2 seconds.", "door", "scrape"),
+        ("The kid is shake the jar and on 5 second it is break on the floor.", "jar", "break"),
+        # a bare sound verb read as an adjective, with its subject before it
+        ("A tram slows down by the market, its brakes squeal at 4 seconds.", "brake", "scrape"),
+    ],
+)
+def test_a_copula_or_adjective_reading_keeps_the_sound_verb(prompt: str, source: str, action: str) -> None:
+    cues = [c for c in _plan(prompt).sound_cues if c.time_seconds]
+    assert len(cues) == 1, cues
+    assert cues[0].source_object.endswith(source) and cues[0].sound_action == action, cues[0]
+
+
+def test_a_machine_verb_said_of_a_person_makes_no_sound() -> None:
+    cues = _plan("A waiter walks across the lobby, at 3 seconds he stops and a bell dings.").sound_cues
+    assert [(c.time_seconds, c.source_object) for c in cues] == [(3.0, "bell")]
