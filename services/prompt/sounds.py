@@ -63,6 +63,8 @@ class Vocabulary:
     agent_suffixes: tuple[str, ...]  # "saxophonist", "drummer": a person named by the thing they play
     recordings: dict[str, str]  # sounds that are played back ("a jingle", "the intro theme") → their action
     machine_verbs: frozenset[str]  # weak verbs heard only of machines ("the bus stops"), silent of beings
+    implied_instruments: dict[str, str]  # sound word → the thing that makes it when none is named ("honk" → horn)
+    blown_instruments: tuple[str, ...]  # what "blow" sounds when it is blown ("blows the whistle", "a foghorn blows")
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -123,6 +125,8 @@ def vocabulary() -> Vocabulary:
         tuple(raw["agent_suffixes"]),
         dict(raw["recordings"]),
         frozenset(raw["machine_verbs"]),
+        dict(raw["implied_instruments"]),
+        tuple(raw["blown_instruments"]),
     )
 
 
@@ -256,8 +260,10 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
                 found.append(_Mention(token, *vocab.verbs[lemma], strong=True, noun=False))
             elif lemma in vocab.weak_verbs:
                 found.append(_Mention(token, *vocab.weak_verbs[lemma], strong=False, noun=False))
-            elif lemma == "blow" and any(c.lemma_.lower() == "whistle" for c in token.children):
+            elif _blows_an_instrument(token, vocab):
                 found.append(_Mention(token, *vocab.phrasal["blow"], strong=True, noun=False))
+        elif _blows_an_instrument(token, vocab):  # "the referee's whistle blows", "blows" read as a noun
+            found.append(_Mention(token, *vocab.phrasal["blow"], strong=True, noun=False))
         elif verb := _mistagged_verb(token, vocab):
             found.append(_Mention(token, *vocab.verbs[verb], strong=True, noun=_indefinite(token)))
         elif (
@@ -294,6 +300,15 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
             and m.token.head.lemma_.lower() not in ("make", "with", "hear")  # "make big noise", "with a noise"
         )
     ]
+
+
+def _blows_an_instrument(token: Any, vocab: Vocabulary) -> bool:
+    """Whether "blow" sounds an instrument blown, as its object or its subject ("blows the whistle", "a foghorn
+    blows", "the train horn is blowing"); "blows the dust off" and "the wind blows" are no instrument's."""
+    if token.lemma_.lower() != "blow":
+        return False
+    roles = ("dobj", "nsubj", "nsubjpass", "amod", "compound")
+    return any(c.dep_ in roles and c.lemma_.lower().endswith(vocab.blown_instruments) for c in token.children)
 
 
 def _describes(noun: Any, verb: Any) -> bool:
@@ -650,6 +665,9 @@ def _compound(token: Any) -> Any | None:
 def _material(source: Any | None, mention: _Mention, vocab: Vocabulary, action: str) -> str:
     """What sounds: stated ("a ceramic plate"), else the source's usual material, else the surface struck,
     else the usual material of sounds made that way."""
+    # a beep is electronics whatever its maker is made of ("a metal detector beeps")
+    if vocab.word_materials.get(mention.token.lemma_.lower()) == "electronic":
+        return "electronic"
     # what a source is of ("a wooden door", "a garage door"); an electronic thing is electronics wherever
     # it is ("a car alarm")
     if source is not None and vocab.sources.get(source.lemma_.lower(), ("",))[0] != "electronic":
@@ -957,6 +975,7 @@ def _read(
         source = source or last_thing or pronoun
     if written is not None and source is not None and source.i == written.i:
         written = None  # not resolved: "it" is still only a word
+    instrument = _implied_instrument(mention, source, people, timed, vocab)
     source = _known_source(source, mention, sentence, people, timed, vocab, written)
     if source is not None and _sound_word(source, vocab):
         # "a heron takes off with a harsh croak", "the buzzing": the sound's own words name no source;
@@ -968,7 +987,11 @@ def _read(
         source = target  # "the hammer hits the anvil", "the ball crashes into the pins": what rings is struck
     elif (named := _named_in_description(mention, vocab)) is not None:
         source = named  # "a car brakes hard with a tire squeal": the tire squeals
-    if source is None or _sound_word(source, vocab):
+    if instrument:
+        source = None  # "the driver honks at a goat": the horn sounds, not a thing nearby
+    elif source is None and (earlier := _earlier_maker(mention.token, people)) is not None:
+        source = earlier  # "a metal detector beeps at one second, beeps again at four"
+    elif source is None or _sound_word(source, vocab):
         # "the buzzing gets louder", "a notification pings": a sound with no thing named makes it of the
         # last sounding thing named before it (the bees, the phone)
         source = _last_source(mention.token, people, timed, vocab) or source
@@ -997,6 +1020,9 @@ def _read(
         source, owner = recording, None
         action, material = vocab.recordings[_recording_name(recording, vocab)], "electronic"
     source_text = _whole_and_part(owner, source)
+    if instrument:
+        source_text, material = instrument, _thing_material(instrument, vocab) or material
+        action = vocab.sources.get(instrument, ("", "", action))[2] or action
     deed = source is not None and action not in ("vocalisation", "speech", "crowd", *_BREATH)
     if deed and (tool := _agent_thing(source, people, vocab)):
         # "a saxophonist starts playing", "the drummer counts in": the thing they play sounds
@@ -1014,6 +1040,53 @@ def _read(
         strong=mention.strong,
         count=_counted(mention),
     )
+
+
+def _implied_instrument(
+    mention: _Mention, source: Any | None, people: frozenset[str], timed: set[int], vocab: Vocabulary
+) -> str:
+    """The thing a sound word implies (data: implied_instruments) when the prompt names nothing that makes it:
+    a person who honks sounds a horn, "a warning beep sounds" is an alarm's; "" when the sound has a maker of
+    its own, in its own words ("honks the horn") or before it ("the microwave … it beeps"), or is a being's
+    voice ("a goose honks")."""
+    sound_word = source is not None and _sound_word(source, vocab)
+    words = [mention.token.lemma_.lower(), *([source.lemma_.lower()] if sound_word else [])]
+    instrument = next((vocab.implied_instruments[w] for w in words if w in vocab.implied_instruments), "")
+    if not instrument:
+        return ""
+    if not (source is None or sound_word or (_is_person(source, people) and source.lower_ != "it")):
+        return ""
+    own_words = [
+        t
+        for t in mention.token.subtree
+        if t.i != mention.token.i
+        and vocab.sources.get(t.lemma_.lower(), ("",))[0]  # a thing, not a being ("honks at a goat")
+        and not _is_person(t, people)
+    ]
+    if own_words:
+        return ""
+    if source is None and _earlier_maker(mention.token, people) is not None:
+        return ""  # "a metal detector beeps at 1 s, beeps again at 4 s"
+    before = _last_source(mention.token, people, timed, vocab) if source is None or sound_word else None
+    if before is not None and _own_action(before, vocab) == mention.action:
+        return ""  # "a microwave hums … a beep": the microwave beeps
+    return instrument
+
+
+def _earlier_maker(verb: Any, people: frozenset[str]) -> Any | None:
+    """The thing that made the same sound earlier in the sentence, for a sound verb the parse left with no subject:
+    "a metal detector beeps at one second, beeps again at four seconds" (both beeps are the detector's)."""
+    if verb.pos_ != "VERB":
+        return None
+    for before in reversed(verb.doc[verb.sent.start : verb.i]):
+        if before.lemma_.lower() == verb.lemma_.lower() and (maker := subject_of(before)) is not None:
+            return None if _is_person(maker, people) or maker.pos_ not in ("NOUN", "PROPN") else maker
+    return None
+
+
+def _own_action(token: Any, vocab: Vocabulary) -> str:
+    entry = vocab.sources.get(token.lemma_.lower())
+    return (entry[2] if entry else "") or _thing(token, things().actions)
 
 
 def _fitting_antecedent(

@@ -297,3 +297,35 @@ def test_a_copula_or_adjective_reading_keeps_the_sound_verb(prompt: str, source:
 def test_a_machine_verb_said_of_a_person_makes_no_sound() -> None:
     cues = _plan("A waiter walks across the lobby, at 3 seconds he stops and a bell dings.").sound_cues
     assert [(c.time_seconds, c.source_object) for c in cues] == [(3.0, "bell")]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "source", "action"),
+    [
+        # blowing an instrument, its object or its subject, sounds it; blowing dust does not
+        ("At the pier, at 2 seconds a ship's horn blows over the water.", "horn", "whistle"),
+        ("A lifeguard runs along the beach; at 3 s the lifeguard's whistle blows.", "whistle", "whistle"),
+        ("The coach is blowing his whistle at 1 second.", "whistle", "whistle"),
+    ],
+)
+def test_blowing_an_instrument_sounds_it(prompt: str, source: str, action: str) -> None:
+    cues = [c for c in _plan(prompt).sound_cues if c.time_seconds]
+    assert len(cues) == 1, cues
+    assert cues[0].source_object.endswith(source) and cues[0].sound_action == action, cues[0]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "source"),
+    [
+        # a sound word names its maker when the prompt names none: a person honks a horn
+        ("A cyclist weaves through traffic; at 2 seconds a delivery driver honks at a pigeon.", "horn"),
+        ("A dim lab full of humming freezers. At 3 seconds a loud beep sounds.", "alarm"),
+        # a maker named before, or the same sound's maker earlier in the sentence, is kept
+        ("A microwave hums in the corner. At 4 seconds it beeps.", "microwave"),
+        ("A smoke detector beeps at one second and beeps again at three seconds.", "detector"),
+    ],
+)
+def test_a_sound_word_implies_its_maker_when_none_is_named(prompt: str, source: str) -> None:
+    cues = [c for c in _plan(prompt).sound_cues if c.timing == p.CUE_TIMING_EXPLICIT]
+    assert cues and all(c.source_object.endswith(source) for c in cues), cues
+    assert all(c.material == "electronic" for c in cues if "beep" in c.text)
