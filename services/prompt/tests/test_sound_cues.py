@@ -329,3 +329,17 @@ def test_a_sound_word_implies_its_maker_when_none_is_named(prompt: str, source: 
     cues = [c for c in _plan(prompt).sound_cues if c.timing == p.CUE_TIMING_EXPLICIT]
     assert cues and all(c.source_object.endswith(source) for c in cues), cues
     assert all(c.material == "electronic" for c in cues if "beep" in c.text)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "subject"),
+    [
+        # a place or a camera phrase is never the subject when something acting is named
+        ("An empty street before dawn. At 3 seconds a fox trots past the bins.", "fox"),
+        ("An empty harbour at night; at 2 s a seal barks from the pier.", "seal"),
+        # a vehicle is a place that acts, and a name in capitals is a person
+        ("A sailboat on a calm lake. At the end a duck quacks.", "sailboat"),
+    ],
+)
+def test_a_place_is_not_the_subject_when_something_acts(prompt: str, subject: str) -> None:
+    assert _plan(prompt).shots[0].subject.text.lower().endswith(subject)
