@@ -1376,6 +1376,30 @@ def _noun_phrase(token: object, masked: str) -> tuple[str, int, int]:
     return masked[start:end], start, end
 
 
+def _is_scenery(subject: tuple[str, int, int], masked: str) -> bool:
+    """Whether a subject names a place ("busy train station"), a camera's move or framing ("Smooth drone
+    glide", "slow pan") or a time of day ("hot summer nite"), rather than something that acts; a vehicle is a
+    place that acts of its own (a tram, a boat: the sound tables know it)."""
+    words = re.findall(r"[\w'-]+", subject[0].lower())
+    if not words or subject[0].isupper():  # a screenplay's name in capitals ("PROFESSOR HALL") is a person
+        return False
+    head = words[-1]
+    if head in lx.PLACES and head not in vocabulary().sources and head not in lx.VEHICLE_PLACES:
+        return True
+    tables = (lx.CAMERA_MOVEMENTS, lx.SHOT_SIZES, lx.TIMES_OF_DAY)
+    return any(hit.start < subject[2] and subject[1] < hit.end for table in tables for hit in find(table, masked))
+
+
+def _first_heard(sounds: list[SoundRead], masked: str) -> tuple[str, int, int] | None:
+    """The first sounding thing named in the words of a sound ("cicadas buzzing" → cicadas), as written."""
+    for sound in sounds:
+        head = sound.source.split()[-1] if sound.source else ""
+        found = re.search(rf"\b{re.escape(head)}\w*", masked[sound.start : sound.end], _FLAGS) if head else None
+        if found is not None:
+            return found.group(0), sound.start + found.start(), sound.start + found.end()
+    return None
+
+
 def read_scene(text: str) -> SceneReading:
     masked, quotes = mask_quotes(text)
     reading = SceneReading(text=text, masked=masked)
@@ -1433,6 +1457,13 @@ def read_scene(text: str) -> SceneReading:
     reading.cues = _cues(masked)
     camera = [*reading.shot_size, *reading.movement, *reading.style]
     reading.sounds, reading.untied_times = read_sounds(masked, _PEOPLE_NOUNS, tuple(h.span for h in camera))
+    if reading.subject is not None and _is_scenery(reading.subject, masked):
+        # "A quiet suburban street at night. … an ambulance races past": a place or a camera phrase is where
+        # and how the shot looks; what acts in it, or else the first thing heard, is its subject
+        scenery = reading.subject
+        actor = acting_subject(masked) or _first_heard(reading.sounds, masked)
+        if actor is not None and not (scenery[1] <= actor[1] < scenery[2]):  # not a word of the place itself
+            reading.subject = actor
     reading.place = place_of(masked)
     waving = [(m.start(), m.end()) for m in _OCEAN_WAVE_ACTION.finditer(masked)]
     reading.ambience = [h for h in find(lx.AMBIENCES, masked) if not any(s <= h.start < e for s, e in waving)]

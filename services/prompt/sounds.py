@@ -62,6 +62,9 @@ class Vocabulary:
     catenatives: frozenset[str]  # "starts playing": the complement is the sound
     agent_suffixes: tuple[str, ...]  # "saxophonist", "drummer": a person named by the thing they play
     recordings: dict[str, str]  # sounds that are played back ("a jingle", "the intro theme") → their action
+    machine_verbs: frozenset[str]  # weak verbs heard only of machines ("the bus stops"), silent of beings
+    implied_instruments: dict[str, str]  # sound word → the thing that makes it when none is named ("honk" → horn)
+    blown_instruments: tuple[str, ...]  # what "blow" sounds when it is blown ("blows the whistle", "a foghorn blows")
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -121,6 +124,9 @@ def vocabulary() -> Vocabulary:
         frozenset(raw["catenatives"]),
         tuple(raw["agent_suffixes"]),
         dict(raw["recordings"]),
+        frozenset(raw["machine_verbs"]),
+        dict(raw["implied_instruments"]),
+        tuple(raw["blown_instruments"]),
     )
 
 
@@ -254,8 +260,10 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
                 found.append(_Mention(token, *vocab.verbs[lemma], strong=True, noun=False))
             elif lemma in vocab.weak_verbs:
                 found.append(_Mention(token, *vocab.weak_verbs[lemma], strong=False, noun=False))
-            elif lemma == "blow" and any(c.lemma_.lower() == "whistle" for c in token.children):
+            elif _blows_an_instrument(token, vocab):
                 found.append(_Mention(token, *vocab.phrasal["blow"], strong=True, noun=False))
+        elif _blows_an_instrument(token, vocab):  # "the referee's whistle blows", "blows" read as a noun
+            found.append(_Mention(token, *vocab.phrasal["blow"], strong=True, noun=False))
         elif verb := _mistagged_verb(token, vocab):
             found.append(_Mention(token, *vocab.verbs[verb], strong=True, noun=_indefinite(token)))
         elif (
@@ -280,6 +288,7 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
     ]
     # a noun that is the subject or object of a sound verb is that verb's source, not a sound of its own
     verbs = {m.token.i for m in found if not m.noun}
+    verbs |= {m.token.head.i for m in found if not m.noun and _copular(m.token)}  # "the horn is sound"
     return [
         m
         for m in found
@@ -291,6 +300,15 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
             and m.token.head.lemma_.lower() not in ("make", "with", "hear")  # "make big noise", "with a noise"
         )
     ]
+
+
+def _blows_an_instrument(token: Any, vocab: Vocabulary) -> bool:
+    """Whether "blow" sounds an instrument blown, as its object or its subject ("blows the whistle", "a foghorn
+    blows", "the train horn is blowing"); "blows the dust off" and "the wind blows" are no instrument's."""
+    if token.lemma_.lower() != "blow":
+        return False
+    roles = ("dobj", "nsubj", "nsubjpass", "amod", "compound")
+    return any(c.dep_ in roles and c.lemma_.lower().endswith(vocab.blown_instruments) for c in token.children)
 
 
 def _describes(noun: Any, verb: Any) -> bool:
@@ -334,7 +352,13 @@ def _quoted_after(token: Any) -> bool:
 
 def _mistagged_verb(token: Any, vocab: Vocabulary) -> str:
     """The verb a token tagged as a noun really is, or "": the small model tags some third-person verbs
-    as nouns ("a horse neighs", "thunder rumbles", "the door baas"); one with a subject before it is a verb."""
+    as nouns ("a horse neighs", "thunder rumbles", "the door baas"); one with a subject before it is a verb.
+    A sound verb's bare form tagged as an adjective is a verb too, with a subject of its own ("its brakes
+    squeal") or after a copula, as a non-native writer puts it ("the marker is squeak", "it is break")."""
+    lemma = token.lemma_.lower()
+    if (token.tag_ == "JJ" or token.dep_ == "acomp") and lemma in vocab.verbs:
+        # a noun is never a copula's adjectival complement ("it is break", parsed so)
+        return lemma if _copular(token) or (token.tag_ == "JJ" and _has_own_subject(token)) else ""
     if token.tag_ not in ("NN", "NNS"):
         return ""
     word = token.lower_
@@ -346,10 +370,28 @@ def _mistagged_verb(token: Any, vocab: Vocabulary) -> str:
     return lemma if lemma and (has_subject or token.dep_ == "conj") else ""
 
 
+def _copular(token: Any) -> bool:
+    """Whether a word is the complement of a "be" that has a subject ("the chair is squeak")."""
+    head = token.head
+    return (
+        token.dep_ in ("acomp", "attr")
+        and head.i != token.i
+        and head.lemma_.lower() == "be"
+        and any(c.dep_ in ("nsubj", "nsubjpass") for c in head.children)
+    )
+
+
+def _has_own_subject(token: Any) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.i < token.i for c in token.children)
+
+
 def _indefinite(token: Any) -> bool:
     """Whether a singular noun is written as one ("a startup chime", "a cymbal crash"), so it is a sound named,
-    not a verb with its subject ("the doors chime")."""
-    return token.tag_ == "NN" and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children)
+    not a verb with its subject ("the doors chime"); "with small click" names one too, with no article: an
+    adjective before the object of "with" describes a noun, it is no subject."""
+    article = any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children)
+    described = token.dep_ == "pobj" and token.head.lower_ == "with" and token.i > 0 and token.nbor(-1).pos_ == "ADJ"
+    return token.tag_ == "NN" and (article or described)
 
 
 def _verb_above(token: Any) -> Any | None:
@@ -396,6 +438,9 @@ def subject_of(verb: Any) -> Any | None:
         if subjects:
             before = [c for c in subjects if c.i < verb.i]
             return max(before, key=lambda c: c.i) if before else subjects[0]
+        if _copular(verb):
+            verb = verb.head  # "the needle is break": the copula holds the subject
+            continue
         if verb.dep_ in ("conj", "xcomp", "advcl", "relcl") and verb.head.i != verb.i:
             if verb.dep_ == "relcl":
                 return verb.head
@@ -620,6 +665,9 @@ def _compound(token: Any) -> Any | None:
 def _material(source: Any | None, mention: _Mention, vocab: Vocabulary, action: str) -> str:
     """What sounds: stated ("a ceramic plate"), else the source's usual material, else the surface struck,
     else the usual material of sounds made that way."""
+    # a beep is electronics whatever its maker is made of ("a metal detector beeps")
+    if vocab.word_materials.get(mention.token.lemma_.lower()) == "electronic":
+        return "electronic"
     # what a source is of ("a wooden door", "a garage door"); an electronic thing is electronics wherever
     # it is ("a car alarm")
     if source is not None and vocab.sources.get(source.lemma_.lower(), ("",))[0] != "electronic":
@@ -749,7 +797,11 @@ def read_sounds(
     seconds_from = counts_in_seconds_from(masked)
     for sentence in doc.sents:
         base = sentence.start_char
-        mentions = [m for m in _mentions(sentence, vocab) if not any(a <= m.token.idx < b for a, b in quiet)]
+        mentions = [
+            m
+            for m in _mentions(sentence, vocab)
+            if not any(a <= m.token.idx < b for a, b in quiet) and not _silent_of_a_being(m, people, vocab)
+        ]
         # in one coordination group a real sound outranks motion ("falls and smashes" is the smash)
         strong_groups = {_group(m.token) for m in mentions if m.strong}
         mentions = [m for m in mentions if m.strong or _group(m.token) not in strong_groups]
@@ -823,6 +875,19 @@ def read_sounds(
     tied = {(r.time.text, r.time.start) for r in found if r.time is not None}
     tied_text = {r.time.text for r in found if r.time is not None}
     return found, [t for t in untied if t.text not in tied_text and (t.text, t.start) not in tied]
+
+
+def _silent_of_a_being(mention: _Mention, people: frozenset[str], vocab: Vocabulary) -> bool:
+    """Whether a machine's verb is said of a person or an animal with nothing done to a thing ("she stops",
+    "the players stop"): no brakes skid, no engine starts."""
+    if mention.noun or mention.token.lemma_.lower() not in vocab.machine_verbs:
+        return False
+    if any(c.dep_ == "dobj" for c in mention.token.children):
+        return False  # "he starts the engine"
+    subject = subject_of(mention.token)
+    if subject is None or subject.lower_ == "it":  # "it stops" is a thing
+        return False
+    return _is_person(subject, people) or _is_group(subject) or _is_animal(subject)
 
 
 def _named_in_description(mention: _Mention, vocab: Vocabulary) -> Any | None:
@@ -912,6 +977,7 @@ def _read(
         source = source or last_thing or pronoun
     if written is not None and source is not None and source.i == written.i:
         written = None  # not resolved: "it" is still only a word
+    instrument = _implied_instrument(mention, source, people, timed, vocab)
     source = _known_source(source, mention, sentence, people, timed, vocab, written)
     if source is not None and _sound_word(source, vocab):
         # "a heron takes off with a harsh croak", "the buzzing": the sound's own words name no source;
@@ -923,7 +989,11 @@ def _read(
         source = target  # "the hammer hits the anvil", "the ball crashes into the pins": what rings is struck
     elif (named := _named_in_description(mention, vocab)) is not None:
         source = named  # "a car brakes hard with a tire squeal": the tire squeals
-    if source is None or _sound_word(source, vocab):
+    if instrument:
+        source = None  # "the driver honks at a goat": the horn sounds, not a thing nearby
+    elif source is None and (earlier := _earlier_maker(mention.token, people)) is not None:
+        source = earlier  # "a metal detector beeps at one second, beeps again at four"
+    elif source is None or _sound_word(source, vocab):
         # "the buzzing gets louder", "a notification pings": a sound with no thing named makes it of the
         # last sounding thing named before it (the bees, the phone)
         source = _last_source(mention.token, people, timed, vocab) or source
@@ -952,6 +1022,9 @@ def _read(
         source, owner = recording, None
         action, material = vocab.recordings[_recording_name(recording, vocab)], "electronic"
     source_text = _whole_and_part(owner, source)
+    if instrument:
+        source_text, material = instrument, _thing_material(instrument, vocab) or material
+        action = vocab.sources.get(instrument, ("", "", action))[2] or action
     deed = source is not None and action not in ("vocalisation", "speech", "crowd", *_BREATH)
     if deed and (tool := _agent_thing(source, people, vocab)):
         # "a saxophonist starts playing", "the drummer counts in": the thing they play sounds
@@ -969,6 +1042,53 @@ def _read(
         strong=mention.strong,
         count=_counted(mention),
     )
+
+
+def _implied_instrument(
+    mention: _Mention, source: Any | None, people: frozenset[str], timed: set[int], vocab: Vocabulary
+) -> str:
+    """The thing a sound word implies (data: implied_instruments) when the prompt names nothing that makes it:
+    a person who honks sounds a horn, "a warning beep sounds" is an alarm's; "" when the sound has a maker of
+    its own, in its own words ("honks the horn") or before it ("the microwave … it beeps"), or is a being's
+    voice ("a goose honks")."""
+    sound_word = source is not None and _sound_word(source, vocab)
+    words = [mention.token.lemma_.lower(), *([source.lemma_.lower()] if sound_word else [])]
+    instrument = next((vocab.implied_instruments[w] for w in words if w in vocab.implied_instruments), "")
+    if not instrument:
+        return ""
+    if not (source is None or sound_word or (_is_person(source, people) and source.lower_ != "it")):
+        return ""
+    own_words = [
+        t
+        for t in mention.token.subtree
+        if t.i != mention.token.i
+        and vocab.sources.get(t.lemma_.lower(), ("",))[0]  # a thing, not a being ("honks at a goat")
+        and not _is_person(t, people)
+    ]
+    if own_words:
+        return ""
+    if source is None and _earlier_maker(mention.token, people) is not None:
+        return ""  # "a metal detector beeps at 1 s, beeps again at 4 s"
+    before = _last_source(mention.token, people, timed, vocab) if source is None or sound_word else None
+    if before is not None and _own_action(before, vocab) == mention.action:
+        return ""  # "a microwave hums … a beep": the microwave beeps
+    return instrument
+
+
+def _earlier_maker(verb: Any, people: frozenset[str]) -> Any | None:
+    """The thing that made the same sound earlier in the sentence, for a sound verb the parse left with no subject:
+    "a metal detector beeps at one second, beeps again at four seconds" (both beeps are the detector's)."""
+    if verb.pos_ != "VERB":
+        return None
+    for before in reversed(verb.doc[verb.sent.start : verb.i]):
+        if before.lemma_.lower() == verb.lemma_.lower() and (maker := subject_of(before)) is not None:
+            return None if _is_person(maker, people) or maker.pos_ not in ("NOUN", "PROPN") else maker
+    return None
+
+
+def _own_action(token: Any, vocab: Vocabulary) -> str:
+    entry = vocab.sources.get(token.lemma_.lower())
+    return (entry[2] if entry else "") or _thing(token, things().actions)
 
 
 def _fitting_antecedent(

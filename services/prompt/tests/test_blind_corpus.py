@@ -21,7 +21,7 @@ FIELD_GOAL = 0.95
 MET_FIELDS = ("characters", "count_every")
 UNMET_FIELDS = ("source", "material", "action", "location")
 #: measured with this commit, rounded down to a whole percent
-FLOORS = {"source": 0.72, "material": 0.72, "action": 0.79, "location": 0.90}
+FLOORS = {"source": 0.72, "material": 0.73, "action": 0.80, "location": 0.90}
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +120,15 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # material 68.8 %, action 83.3 %, location 93.2 %, characters 74.6 %, count/every 98.9 %, refused 0; blind13b
 # subject 93.1 %; blind13c recall 99.4 %, subject 89.2 %; blind13d subject 84.6 %; blind13 subject 92.2 % (92.9 %
 # before: its writer calls a pov viewer "person").
+# Branch prompt-fields4 (issue [9]) fixed mechanisms: a sound verb's bare form after "is" or read as an adjective
+# is the verb of the copula's subject ("the marker is squeak", "it is break", "its brakes squeal"); a machine's verb
+# said of a being makes no sound ("she is stop"); a sound word names its maker when the prompt names none (a person
+# honks a horn, a lone beep is an alarm's) and a repeated sound verb with no subject keeps the earlier maker;
+# blowing an instrument sounds it ("a foghorn blows", "the referee's whistle blows"); a beep is electronics; a place,
+# camera phrase or time of day chosen as the subject gives way to what acts. Measured with it: blind13 source
+# 72.5 %, material 73.0 %, action 80.1 %, subject 92.2 %; blind13b subject 93.8 %; blind13c source 73.5 %, material
+# 60.4 %, action 70.4 %, subject 90.0 %; blind13d recall 98.3 %, source 68.8 %, material 63.3 %, action 67.1 %,
+# count/every 98.9 %; blind13e source 81.0 %, material 71.4 %, action 85.7 %, subject 90.8 %.
 #: corpus → its measures with this commit, rounded down to a whole percent
 OTHER_WRITERS = {
     "blind13b": {
@@ -134,20 +143,20 @@ OTHER_WRITERS = {
     },
     "blind13c": {
         "recall": 0.99,
-        "subject": 0.89,
-        "source": 0.68,
-        "material": 0.58,
-        "action": 0.67,
+        "subject": 0.90,
+        "source": 0.73,
+        "material": 0.60,
+        "action": 0.70,
         "location": 0.90,
         "characters": 0.88,
         "count_every": 0.98,
     },
     "blind13d": {
-        "recall": 0.97,
+        "recall": 0.98,
         "subject": 0.84,
-        "source": 0.67,
-        "material": 0.62,
-        "action": 0.66,
+        "source": 0.68,
+        "material": 0.63,
+        "action": 0.67,
         "location": 0.88,
         "characters": 0.87,
         "count_every": 0.98,
@@ -155,9 +164,9 @@ OTHER_WRITERS = {
     "blind13e": {
         "recall": 1.00,
         "subject": 0.90,
-        "source": 0.76,
-        "material": 0.68,
-        "action": 0.83,
+        "source": 0.80,
+        "material": 0.71,
+        "action": 0.85,
         "location": 0.93,
         "characters": 0.74,
         "count_every": 0.98,

@@ -296,3 +296,71 @@ def test_a_list_of_times_is_one_cue_per_time(prompt: str, times: list[float]) ->
 )
 def test_the_subject_is_the_head_noun_of_the_first_acting_entity(prompt: str, subject: str) -> None:
     assert _plan(prompt).shots[0].subject.text.lower().endswith(subject)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "source", "action"),
+    [
+        # a sound verb's bare form after "is", as a non-native writer puts it, is the verb of the copula's subject
+        ("A cook is in the kitchen, at 3 second the lid is clatter on the stove.", "lid", "impact"),
+        ("In the garage the old door is squeak at 2 seconds.", "door", "scrape"),
+        ("The kid is shake the jar and on 5 second it is break on the floor.", "jar", "break"),
+        # a bare sound verb read as an adjective, with its subject before it
+        ("A tram slows down by the market, its brakes squeal at 4 seconds.", "brake", "scrape"),
+    ],
+)
+def test_a_copula_or_adjective_reading_keeps_the_sound_verb(prompt: str, source: str, action: str) -> None:
+    cues = [c for c in _plan(prompt).sound_cues if c.time_seconds]
+    assert len(cues) == 1, cues
+    assert cues[0].source_object.endswith(source) and cues[0].sound_action == action, cues[0]
+
+
+def test_a_machine_verb_said_of_a_person_makes_no_sound() -> None:
+    cues = _plan("A waiter walks across the lobby, at 3 seconds he stops and a bell dings.").sound_cues
+    assert [(c.time_seconds, c.source_object) for c in cues] == [(3.0, "bell")]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "source", "action"),
+    [
+        # blowing an instrument, its object or its subject, sounds it; blowing dust does not
+        ("At the pier, at 2 seconds a ship's horn blows over the water.", "horn", "whistle"),
+        ("A lifeguard runs along the beach; at 3 s the lifeguard's whistle blows.", "whistle", "whistle"),
+        ("The coach is blowing his whistle at 1 second.", "whistle", "whistle"),
+    ],
+)
+def test_blowing_an_instrument_sounds_it(prompt: str, source: str, action: str) -> None:
+    cues = [c for c in _plan(prompt).sound_cues if c.time_seconds]
+    assert len(cues) == 1, cues
+    assert cues[0].source_object.endswith(source) and cues[0].sound_action == action, cues[0]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "source"),
+    [
+        # a sound word names its maker when the prompt names none: a person honks a horn
+        ("A cyclist weaves through traffic; at 2 seconds a delivery driver honks at a pigeon.", "horn"),
+        ("A dim lab full of humming freezers. At 3 seconds a loud beep sounds.", "alarm"),
+        # a maker named before, or the same sound's maker earlier in the sentence, is kept
+        ("A microwave hums in the corner. At 4 seconds it beeps.", "microwave"),
+        ("A smoke detector beeps at one second and beeps again at three seconds.", "detector"),
+    ],
+)
+def test_a_sound_word_implies_its_maker_when_none_is_named(prompt: str, source: str) -> None:
+    cues = [c for c in _plan(prompt).sound_cues if c.timing == p.CUE_TIMING_EXPLICIT]
+    assert cues and all(c.source_object.endswith(source) for c in cues), cues
+    assert all(c.material == "electronic" for c in cues if "beep" in c.text)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "subject"),
+    [
+        # a place or a camera phrase is never the subject when something acting is named
+        ("An empty street before dawn. At 3 seconds a fox trots past the bins.", "fox"),
+        ("An empty harbour at night; at 2 s a seal barks from the pier.", "seal"),
+        # a vehicle is a place that acts, and a name in capitals is a person
+        ("A sailboat on a calm lake. At the end a duck quacks.", "sailboat"),
+    ],
+)
+def test_a_place_is_not_the_subject_when_something_acts(prompt: str, subject: str) -> None:
+    assert _plan(prompt).shots[0].subject.text.lower().endswith(subject)
