@@ -129,8 +129,24 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # 72.5 %, material 73.0 %, action 80.1 %, subject 92.2 %; blind13b subject 93.8 %; blind13c source 73.5 %, material
 # 60.4 %, action 70.4 %, subject 90.0 %; blind13d recall 98.3 %, source 68.8 %, material 63.3 %, action 67.1 %,
 # count/every 98.9 %; blind13e source 81.0 %, material 71.4 %, action 85.7 %, subject 90.8 %.
+# blind13f (blind13f/README.md), a sixth writer's 130 prompts (313 cues, 283 kinds), scored blind once at ee8c4d4:
+# recall 113/128 = 88.3 %, within a frame 100 %, subject 80.8 %, source 55.8 %, material 61.0 %, action 60.2 %,
+# location 93.5 %, characters 80.8 %, count/every 98.3 %, refused 0. prompt-fields4, which never saw it, moved it
+# by about nothing (source 54.9 %, material 61.0 %, action 61.1 %, subject 80.8 %): those rules do not carry to a
+# new writer. Tuned on it since: a bare "at 6" after the prompt counts in seconds, "1s 3s and 5s", "right away"
+# after a stated time; recall 122/128 = 95.3 %, source 55.7 %, material 60.5 %, action 64.8 %, subject 80.8 %.
 #: corpus → its measures with this commit, rounded down to a whole percent
 OTHER_WRITERS = {
+    "blind13f": {
+        "recall": 0.95,
+        "subject": 0.80,
+        "source": 0.55,
+        "material": 0.60,
+        "action": 0.64,
+        "location": 0.93,
+        "characters": 0.80,
+        "count_every": 0.98,
+    },
     "blind13b": {
         "recall": 0.98,
         "subject": 0.93,
