@@ -44,6 +44,10 @@ HEAD_FOLLOWERS = frozenset({"at", "on", "in", "by", "near", "with", "under", "ov
 #: What ends a clause of a marketing brief ("Summer campaign for a pet-friendly hotel - 7s. A dog ..."): a dash
 #: between spaces too, which is not the hyphen of "pet-friendly".
 _BRIEF_BREAK = re.compile(r"[,;:.!?()]|\s[-–—]\s")
+#: Words that look like verb forms after a noun but say where or when ("the cork flies at 2 seconds").
+NOT_VERBS = HEAD_FOLLOWERS | {"seconds", "secs", "minutes", "hours", "this", "towards", "always", "sometimes"}
+#: Words after a noun's preposition in which a verb still makes the noun act ("the wolf on the ridge howls").
+ACT_REACH = 3
 #: How many of a thing a plural draws ("seagulls", "wine glasses"), and how far apart (of one's width).
 GROUP, GROUP_STEP = 3, 0.55
 
@@ -222,10 +226,20 @@ def _match(words: list[str], start: int, plural: bool) -> tuple[Noun, int] | Non
     return None
 
 
+def _acts(after: list[str], prepositions: frozenset[str]) -> bool:
+    """Whether the words after a noun say it does something: a verb right after it ("seagulls hovering") or
+    after where it is ("the wolf on the ridge howls")."""
+    if not after:
+        return False
+    if after[0] in prepositions:
+        return any(_is_verb(word) for word in after[1:])
+    return _is_verb(after[0])
+
+
 def _is_verb(word: str) -> bool:
     """A word that reads as a verb after a noun ("hovering", "cries", "scatter" does not): an -ing or -s form
     that is no vocabulary noun ("the gull cries" but not "the gull chicks")."""
-    if word in HEAD_FOLLOWERS or any(form in vocabulary().nouns for form in _singulars(word)):
+    if word in NOT_VERBS or any(form in vocabulary().nouns for form in _singulars(word)):
         return False
     gerund = word.endswith("ing") and len(word) > 4
     return gerund or (word.endswith("s") and not word.endswith("ss") and len(word) > 3)
@@ -310,7 +324,7 @@ def mentions(text: str) -> list[Mention]:
         lead_in = _CLAUSE_BREAK.split(text[spans[reach].start() : spans[start].start()].lower())[-1]
         lead_in = finder.times.split(lead_in)[-1]  # "at 3s the wolf howls": a time, not where the wolf is
         located = bool(finder.prepositions & set(_WORD.findall(lead_in)))
-        acts = modifies and _is_verb(words[at])
+        acts = modifies and _acts(words[at : at + 1 + ACT_REACH], finder.prepositions)
         found.append(Mention(noun, spans[start].start(), spans[at - 1].end(), located, acts))
     return found
 

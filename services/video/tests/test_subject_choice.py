@@ -46,6 +46,7 @@ def _drawn_pixels(renderer: render.ShotRenderer) -> np.ndarray:
         ("pov: you're drifting in a canoe on a misty lake at dawn and the grey heron on the log dives", "heron"),
         # what does something leads over what the viewer only holds
         ("pov: you're eating chips on the harbour sea wall in a gale, seagulls hovering, grey sky", "seagull"),
+        ("Home insurance ad, 6 sec. Rain streaking down the big window. A tabby cat on the shelf nudges a vase", "cat"),
         # the planner's subject is where the viewer stands: the thing the prompt shows is drawn instead
         ("pov: you're on the farmhouse porch and the lone oak tree gets hit by lightning at 4s", "oak"),
     ],
