@@ -329,6 +329,12 @@ def mentions(text: str) -> list[Mention]:
     return found
 
 
+def as_written(text: str, noun: Noun) -> Noun:
+    """The noun as the text names it: a group where it writes the plural ("a tray of wine glasses" makes the
+    planner's "wine glass" three)."""
+    return next((m.noun for m in mentions(text) if m.noun.name == noun.name), noun)
+
+
 def brief_spans(text: str) -> list[tuple[int, int]]:
     """Clauses of a marketing brief ("Summer campaign for a pet-friendly hotel - 7s", "Hardware store spot"):
     what the film is for, not what it shows. A brief word heads its clause: nothing of it is after a preposition

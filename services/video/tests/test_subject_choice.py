@@ -121,3 +121,9 @@ def test_a_groups_drawing_is_several_copies_each_as_large_as_one() -> None:
     assert group.shape[2] == pytest.approx(one.shape[2] * subjects.spread(cows), abs=2)
     assert float(group[3].sum()) > 2 * float(one[3].sum())  # they overlap a little, never wholly
     assert subjects.screen_size(cows, 100, 720) > subjects.screen_size(cow, 100, 720)
+
+
+def test_an_events_group_falls_together_each_as_large_as_one() -> None:
+    renderer = _renderer("pov: ur the waiter and the tray of wine glasses slips at 2s and they smash on the tiles. 4s")
+    glasses = [noun for noun in renderer._event_nouns if noun.name == "wine glass"]
+    assert glasses and glasses[0].count == subjects.GROUP
