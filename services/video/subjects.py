@@ -44,6 +44,8 @@ HEAD_FOLLOWERS = frozenset({"at", "on", "in", "by", "near", "with", "under", "ov
 #: What ends a clause of a marketing brief ("Summer campaign for a pet-friendly hotel - 7s. A dog ..."): a dash
 #: between spaces too, which is not the hyphen of "pet-friendly".
 _BRIEF_BREAK = re.compile(r"[,;:.!?()]|\s[-–—]\s")
+#: Words before a tree's name that make it the tree even when a word follows ("an oak sways", "the pine creaks").
+DETERMINERS = frozenset({"a", "an", "the", "this", "that", "one", "lone", "old", "tall", "ancient", "giant", "huge"})
 #: Words that look like verb forms after a noun but say where or when ("the cork flies at 2 seconds").
 NOT_VERBS = HEAD_FOLLOWERS | {"seconds", "secs", "minutes", "hours", "this", "towards", "always", "sometimes"}
 #: Words after a noun's preposition in which a verb still makes the noun act ("the wolf on the ridge howls").
@@ -92,6 +94,7 @@ class Finder:
     filming: frozenset[str]  # nouns that are the filming itself when a camera verb follows ("the camera orbits")
     camera_verbs: frozenset[str]
     times: re.Pattern[str]  # "at 3s", "at dawn": when, not where, so it ends a preposition's reach
+    woods: frozenset[str]  # trees that are a wood when a word follows them without an article ("oak barrels")
     brief: frozenset[str]  # words that make a clause a marketing brief ("campaign", "spot"), not the picture
     groups: frozenset[str]  # families a plural draws several of (not a crowd, not the stars)
     agents: frozenset[str]  # families that act of themselves: one that does something leads (not a wave)
@@ -147,6 +150,7 @@ def vocabulary() -> Vocabulary:
             frozenset(finder["filming"]),
             frozenset(finder["camera_verbs"]),
             re.compile(rf"\bat\s+(?:\d+(?:\.\d+)?\s*(?:s|secs?|seconds?)\b|(?:{'|'.join(finder['times'])})\b)"),
+            frozenset(finder["woods"]),
             frozenset(finder["brief"]),
             frozenset(finder["groups"]),
             frozenset(finder["agents"]),
@@ -316,8 +320,11 @@ def mentions(text: str) -> list[Mention]:
             noun, used = following
             at += used
         modifies = at < len(words) and not _CLAUSE_BREAK.search(text[spans[at - 1].end() : spans[at].start()])
-        if at - start == 1 and words[start] in finder.adjectives and modifies and words[at] not in HEAD_FOLLOWERS:
+        described = at - start == 1 and modifies and words[at] not in HEAD_FOLLOWERS  # a word follows it
+        if described and words[start] in finder.adjectives:
             continue
+        if described and words[start] in finder.woods and (start == 0 or words[start - 1] not in DETERMINERS):
+            continue  # "Oak barrels line the walls", "rows of pine benches": the wood, not the tree
         if words[at - 1] in finder.filming and at < len(words) and words[at] in finder.camera_verbs:
             continue  # "the camera orbits around her": the shot's camera, not a thing in it
         reach = max(0, start - finder.reach)

@@ -127,3 +127,16 @@ def test_an_events_group_falls_together_each_as_large_as_one() -> None:
     renderer = _renderer("pov: ur the waiter and the tray of wine glasses slips at 2s and they smash on the tiles. 4s")
     glasses = [noun for noun in renderer._event_nouns if noun.name == "wine glass"]
     assert glasses and glasses[0].count == subjects.GROUP
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Oak barrels line the stone walls of the cellar", ["brick wall"]),  # the wood of the barrels
+        ("an oak sways in the wind", ["oak"]),
+        ("the old oak creaks", ["oak"]),
+        ("the lone oak tree gets hit by lightning", ["oak"]),
+    ],
+)
+def test_a_trees_name_before_another_word_is_its_wood(text: str, names: list[str]) -> None:
+    assert [m.noun.name for m in subjects.mentions(text)] == names
