@@ -44,6 +44,8 @@ HEAD_FOLLOWERS = frozenset({"at", "on", "in", "by", "near", "with", "under", "ov
 #: What ends a clause of a marketing brief ("Summer campaign for a pet-friendly hotel - 7s. A dog ..."): a dash
 #: between spaces too, which is not the hyphen of "pet-friendly".
 _BRIEF_BREAK = re.compile(r"[,;:.!?()]|\s[-–—]\s")
+#: Who the pov viewer is ("pov: you're a salmon leaping"): the camera, never what is seen.
+_VIEWER_IS = re.compile(r"\byou(?:'re| are) (?:a|an|the) [a-z-]+(?: [a-z-]+)?", re.IGNORECASE)
 #: Words before a tree's name that make it the tree even when a word follows ("an oak sways", "the pine creaks").
 DETERMINERS = frozenset({"a", "an", "the", "this", "that", "one", "lone", "old", "tall", "ancient", "giant", "huge"})
 #: Words that look like verb forms after a noun but say where or when ("the cork flies at 2 seconds").
@@ -98,6 +100,7 @@ class Finder:
     brief: frozenset[str]  # words that make a clause a marketing brief ("campaign", "spot"), not the picture
     groups: frozenset[str]  # families a plural draws several of (not a crowd, not the stars)
     agents: frozenset[str]  # families that act of themselves: one that does something leads (not a wave)
+    in_passing: frozenset[str]  # families named in passing ("you just got home") when a thing does something
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,7 @@ def vocabulary() -> Vocabulary:
             frozenset(finder["brief"]),
             frozenset(finder["groups"]),
             frozenset(finder["agents"]),
+            frozenset(finder["in_passing"]),
         ),
     )
 
@@ -380,8 +384,9 @@ def prompt_subject(
     first mention) counts, and only as a subject ("a red balloon tied to a chair ... a kid pokes it")."""
     finder = vocabulary().finder
     briefs = brief_spans(prompt)
-    skip = [*skip, *briefs]  # the brief names the product or the client, not what is seen
-    if named_at is not None and any(start <= named_at < end for start, end in briefs):
+    viewer = [(m.start(), m.end()) for m in _VIEWER_IS.finditer(prompt)]
+    skip = [*skip, *briefs, *viewer]  # the brief names the product or the client; the viewer is the camera
+    if named_at is not None and any(start <= named_at < end for start, end in [*briefs, *viewer]):
         named, named_at = None, None
     said = next((m for m in mentions(prompt) if named_at is not None and m.start >= named_at), None)
     if said is not None and said.noun == named and said.located:
@@ -412,8 +417,17 @@ def prompt_subject(
         things = [m for m in leading if m in beside_place or (place_head(m) and m.noun.family not in finder.scenery)]
         return things[0].noun if things else None
     heads = [m for m in leading if place is None or not overlaps(m, place) or place_head(m)]
-    if heads:  # a creature or a machine that does something leads ("eating chips ..., seagulls hovering")
-        return next((m.noun for m in heads if m.acts and m.noun.family in finder.agents), heads[0].noun)
+    acting = [m for m in heads if m.acts]
+    # a creature or a machine that does something leads ("eating chips ..., seagulls hovering")
+    agent = next((m for m in acting if m.noun.family in finder.agents), None)
+    if agent is not None:
+        return agent.noun
+    if heads and heads[0].noun.family in finder.in_passing and not (place is not None and overlaps(heads[0], place)):
+        # a building named in passing ("you just got home") gives way to a thing that does something
+        thing = next((m for m in acting if m.noun.family not in finder.in_passing), None)
+        return (thing or heads[0]).noun
+    if heads:
+        return heads[0].noun
     return candidates[0].noun if candidates else None
 
 

@@ -47,6 +47,9 @@ def _drawn_pixels(renderer: render.ShotRenderer) -> np.ndarray:
         # what does something leads over what the viewer only holds
         ("pov: you're eating chips on the harbour sea wall in a gale, seagulls hovering, grey sky", "seagull"),
         ("Home insurance ad, 6 sec. Rain streaking down the big window. A tabby cat on the shelf nudges a vase", "cat"),
+        # the viewer is the camera, whoever the prompt makes them; a home named in passing is not the picture
+        ("pov: you're a salmon leaping up a waterfall and at 2s the grizzly bear on the rocks plunges its paw", "bear"),
+        ("pov: you just got home and the overloaded bookshelf in the hallway gives way at 4s", "shelves"),
         # the planner's subject is where the viewer stands: the thing the prompt shows is drawn instead
         ("pov: you're on the farmhouse porch and the lone oak tree gets hit by lightning at 4s", "oak"),
     ],
