@@ -413,8 +413,13 @@ def prompt_subject(
     if named is not None:
         earlier = [m for m in beside_place if named_at is not None and m.end <= named_at and m.noun != named]
         return earlier[0].noun if earlier else named
-    if before is not None:  # beside people, the place's own noun only when it is a thing, not the building
-        things = [m for m in leading if m in beside_place or (place_head(m) and m.noun.family not in finder.scenery)]
+    if before is not None:  # beside people, a thing: not the building, the walls or the trees they stand among
+        things = [
+            m
+            for m in leading
+            if ((m in beside_place or place_head(m)) and m.noun.family not in finder.scenery)
+            or (m in beside_place and m.acts)  # a tree that falls, a wave that breaks
+        ]
         return things[0].noun if things else None
     heads = [m for m in leading if place is None or not overlaps(m, place) or place_head(m)]
     acting = [m for m in heads if m.acts]

@@ -143,3 +143,9 @@ def test_an_events_group_falls_together_each_as_large_as_one() -> None:
 )
 def test_a_trees_name_before_another_word_is_its_wood(text: str, names: list[str]) -> None:
     assert [m.noun.name for m in subjects.mentions(text)] == names
+
+
+def test_beside_people_the_walls_they_stand_among_are_not_drawn_as_a_thing() -> None:
+    renderer = _renderer("INT. WINERY CELLAR. Oak barrels line the stone walls. The SOMMELIER eases a bottle open")
+    scenery = subjects.vocabulary().finder.scenery
+    assert renderer._people and (renderer.subject is None or renderer.subject.family not in scenery)
