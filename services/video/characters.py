@@ -94,6 +94,7 @@ class Appearance:
     hat_colour: tuple[float, float, float] = (0.0, 0.0, 0.0)
     apron: tuple[float, float, float] | None = None
     stripes: tuple[float, float, float] | None = None  # reflective bands across the top
+    bands: int = 2  # how many: two for hi-vis, more for a referee's striped shirt or a lumberjack's plaid
     head_scale: float = 1.0  # a child's head is larger for its height
     torso: float = 1.0  # and its trunk shorter
     height_scale: float = 1.0  # of an adult's height on screen
@@ -198,6 +199,7 @@ def _costume(role: roles.Role) -> dict[str, object]:
         "hat_colour": role.hat_colour,
         "apron": role.apron,
         "stripes": role.stripes,
+        "bands": role.bands,
         "head_scale": child.head if child else 1.0,
         "torso": child.torso if child else 1.0,
         "height_scale": child.scale if child else 1.0,
@@ -647,7 +649,8 @@ def _rect(centre: torch.Tensor, half_w: float, half_h: float, round_px: float) -
 def _garments(
     look: Appearance, hip: torch.Tensor, shoulder: torch.Tensor, r_top: torch.Tensor, scale: float
 ) -> list[_Layer]:
-    """A role's apron over the front (from the chest to the thighs) and reflective bands across the top."""
+    """A role's apron over the front (from the chest to the thighs) and bands across the top, evenly spaced
+    between the shoulders and the hips."""
     device = hip.device
     layers = []
     if look.apron is not None:
@@ -663,14 +666,18 @@ def _garments(
             )
         )
     if look.stripes is not None:
-        for along in (0.35, 0.7):
-            centre = torch.lerp(shoulder, hip, along)
+        # two thin hi-vis bands mid-trunk; more fill the trunk, each as thick as the gap between them
+        lo, hi = (0.35, 0.7) if look.bands <= 2 else (0.08, 0.92)
+        trunk = float((hip[:, 1] - shoulder[:, 1]).abs().mean())
+        half_h = 0.011 * scale if look.bands <= 2 else 0.25 * trunk * (hi - lo) / (look.bands - 1)
+        for k in range(look.bands):
+            centre = torch.lerp(shoulder, hip, lo + (hi - lo) * k / max(1, look.bands - 1))
             half_w = float(r_top.max()) * 0.98
             layers.append(
                 _Layer(
-                    _rect(centre, half_w, 0.011 * scale, 0.004 * scale),
+                    _rect(centre, half_w, half_h, 0.004 * scale),
                     torch.tensor(look.stripes, device=device),
-                    _box([centre], half_w + 2, 0.011 * scale + 2),
+                    _box([centre], half_w + 2, half_h + 2),
                 )
             )
     return layers

@@ -321,8 +321,8 @@ class ShotRenderer:
         if self.subject is not None and self.subject.family in movable:
             found.append(self.subject)
         found += [noun for noun in subjects.nouns_in(cue.source_object) if noun.family in movable]
-        if found:
-            return found[0]
+        if found:  # "they smash": the cue's source is one wine glass, the prompt's tray holds several
+            return found[0] if found[0] == self.subject else subjects.as_written(self._scene_prompt(), found[0])
         stock = _event_table()["objects"].get(kind)
         return subjects.vocabulary().nouns[stock] if stock else None
 
@@ -430,7 +430,8 @@ class ShotRenderer:
             return events.drawer(kind, self.w, self.h, self._graded, seed, indoors=self._indoors, surface=surf, at=at)
         self._event_nouns.append(noun)
         person_px = SHOT_HEIGHT.get(self.shot.camera.shot_size, 1.6) * self.h
-        size = min(subjects.screen_size(noun, person_px, self.h), OBJECT_MAX.get(kind, OBJECT_MAX["any"]) * self.h)
+        most = OBJECT_MAX.get(kind, OBJECT_MAX["any"]) * self.h * subjects.spread(noun)  # a group: each as one
+        size = min(subjects.screen_size(noun, person_px, self.h), most)
         if noun == self.subject:  # the prompt's subject is seen as large as any subject, not as a speck
             size = max(size, subjects.SUBJECT_MIN_SCREEN * self.h)
         ready = self._subject_drawing(noun, size).blend_ready()

@@ -57,6 +57,7 @@ class Role:
     bottom: Rgb | None = None
     apron: Rgb | None = None
     stripes: Rgb | None = None
+    bands: int = 2  # how many stripes across the top
     holds: Held | None = None
     child: Child | None = None
 
@@ -86,6 +87,7 @@ def table() -> dict[str, Role]:
             _rgb(entry.get("bottom")),
             _rgb(entry.get("apron")),
             _rgb(entry.get("stripes")),
+            int(entry.get("bands", 2)),
             None if held is None else Held(nouns[held["noun"]], *(float(held[k]) for k in HELD_FIELDS)),
             None if child is None else Child(float(child["scale"]), float(child["head"]), float(child["torso"])),
         )

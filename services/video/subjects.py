@@ -41,6 +41,19 @@ _CLAUSE_BREAK = re.compile(r"[,;:.!?()]")
 MAX_WORDS = 4
 #: Words that may follow a phrase's head noun without being the head themselves ("a tram at the stop").
 HEAD_FOLLOWERS = frozenset({"at", "on", "in", "by", "near", "with", "under", "over", "beside", "and", "of", "to"})
+#: What ends a clause of a marketing brief ("Summer campaign for a pet-friendly hotel - 7s. A dog ..."): a dash
+#: between spaces too, which is not the hyphen of "pet-friendly".
+_BRIEF_BREAK = re.compile(r"[,;:.!?()]|\s[-–—]\s")
+#: Who the pov viewer is ("pov: you're a salmon leaping"): the camera, never what is seen.
+_VIEWER_IS = re.compile(r"\byou(?:'re| are) (?:a|an|the) [a-z-]+(?: [a-z-]+)?", re.IGNORECASE)
+#: Words before a tree's name that make it the tree even when a word follows ("an oak sways", "the pine creaks").
+DETERMINERS = frozenset({"a", "an", "the", "this", "that", "one", "lone", "old", "tall", "ancient", "giant", "huge"})
+#: Words that look like verb forms after a noun but say where or when ("the cork flies at 2 seconds").
+NOT_VERBS = HEAD_FOLLOWERS | {"seconds", "secs", "minutes", "hours", "this", "towards", "always", "sometimes"}
+#: Words after a noun's preposition in which a verb still makes the noun act ("the wolf on the ridge howls").
+ACT_REACH = 3
+#: How many of a thing a plural draws ("seagulls", "wine glasses"), and how far apart (of one's width).
+GROUP, GROUP_STEP = 3, 0.55
 
 
 @dataclass(frozen=True)
@@ -51,6 +64,7 @@ class Noun:
     motion: str
     size: float  # metres, longest side
     faces: str  # left, right or none
+    count: int = 1  # a plural names several: they are drawn as one group ("seagulls hovering")
 
 
 @dataclass(frozen=True)
@@ -81,6 +95,12 @@ class Finder:
     scenery: frozenset[str]  # families of the place's own noun that are its building, not a thing in it
     filming: frozenset[str]  # nouns that are the filming itself when a camera verb follows ("the camera orbits")
     camera_verbs: frozenset[str]
+    times: re.Pattern[str]  # "at 3s", "at dawn": when, not where, so it ends a preposition's reach
+    woods: frozenset[str]  # trees that are a wood when a word follows them without an article ("oak barrels")
+    brief: frozenset[str]  # words that make a clause a marketing brief ("campaign", "spot"), not the picture
+    groups: frozenset[str]  # families a plural draws several of (not a crowd, not the stars)
+    agents: frozenset[str]  # families that act of themselves: one that does something leads (not a wave)
+    in_passing: frozenset[str]  # families named in passing ("you just got home") when a thing does something
 
 
 @dataclass(frozen=True)
@@ -99,6 +119,7 @@ class Mention:
     start: int
     end: int
     located: bool  # "at a table", "under a blazing sun": where something is, not what the text is about
+    acts: bool = False  # a verb follows it ("seagulls hovering", "the gull cries"): it does something
 
 
 def sprite_key(entry: dict) -> str:
@@ -131,6 +152,12 @@ def vocabulary() -> Vocabulary:
             frozenset(finder["scenery"]),
             frozenset(finder["filming"]),
             frozenset(finder["camera_verbs"]),
+            re.compile(rf"\bat\s+(?:\d+(?:\.\d+)?\s*(?:s|secs?|seconds?)\b|(?:{'|'.join(finder['times'])})\b)"),
+            frozenset(finder["woods"]),
+            frozenset(finder["brief"]),
+            frozenset(finder["groups"]),
+            frozenset(finder["agents"]),
+            frozenset(finder["in_passing"]),
         ),
     )
 
@@ -144,11 +171,34 @@ def _atlas() -> tuple[torch.Tensor, dict[str, list[int]]]:
 
 @cache
 def sprite(noun: Noun) -> torch.Tensor:
-    """The noun's drawing: float RGBA [4, h, w] in 0..1, straight (not premultiplied) colour. Cached:
-    a forest draws the same tree dozens of times. Callers must not modify it."""
+    """The noun's drawing: float RGBA [4, h, w] in 0..1, straight (not premultiplied) colour; a group's is
+    several copies. Cached: a forest draws the same tree dozens of times. Callers must not modify it."""
     rgba, boxes = _atlas()
     x, y, w, h = boxes[noun.key]
-    return rgba[y : y + h, x : x + w].permute(2, 0, 1).float() / 255
+    one = rgba[y : y + h, x : x + w].permute(2, 0, 1).float() / 255
+    return one if noun.count == 1 else _group(one, noun.count, noun.motion == "fly")
+
+
+def _group(one: torch.Tensor, count: int, flying: bool) -> torch.Tensor:
+    """`count` copies of a drawing [4, h, w] side by side, each next one a little lower (a flock climbs and dips
+    more) and nearer, painted back to front so they overlap like a group seen at an angle."""
+    h, w = one.shape[1:]
+    step_x, step_y = round(GROUP_STEP * w), round((0.3 if flying else 0.1) * h)
+    drops = [step_y * (k % 2 if flying else k) for k in range(count)]
+    canvas = torch.zeros(4, h + max(drops), w + step_x * (count - 1))
+    for k, y0 in enumerate(drops):
+        x0 = step_x * k
+        patch = canvas[:, y0 : y0 + h, x0 : x0 + w]
+        alpha = one[3:4]
+        total = alpha + patch[3:4] * (1 - alpha)
+        rgb = (one[:3] * alpha + patch[:3] * patch[3:4] * (1 - alpha)) / total.clamp(min=1e-6)
+        canvas[:, y0 : y0 + h, x0 : x0 + w] = torch.cat([rgb, total])
+    return canvas
+
+
+def spread(noun: Noun) -> float:
+    """How much wider a noun's drawing is than one of it: a group's copies stand side by side."""
+    return 1 + GROUP_STEP * (noun.count - 1)
 
 
 def _singulars(word: str) -> list[str]:
@@ -168,15 +218,39 @@ def _singulars(word: str) -> list[str]:
 
 
 def _match(words: list[str], start: int, plural: bool) -> tuple[Noun, int] | None:
-    """The longest entry starting at words[start] (its last word may be a plural): (noun, words used)."""
-    nouns = vocabulary().nouns
+    """The longest entry starting at words[start] (its last word may be a plural): (noun, words used). A plural
+    of a noun of a group family is that noun several times ("seagulls"); an alias that is plural itself
+    ("glasses") is not."""
+    vocab = vocabulary()
     for n in range(min(MAX_WORDS, len(words) - start), 0, -1):
         head = " ".join(words[start : start + n - 1])
-        for last in _singulars(words[start + n - 1]) if plural else [words[start + n - 1]]:
-            noun = nouns.get(f"{head} {last}".strip())
+        written = words[start + n - 1]
+        for last in _singulars(written) if plural else [written]:
+            noun = vocab.nouns.get(f"{head} {last}".strip())
             if noun is not None:
+                if last != written and noun.family in vocab.finder.groups:
+                    noun = dataclasses.replace(noun, count=GROUP)
                 return noun, n
     return None
+
+
+def _acts(after: list[str], prepositions: frozenset[str]) -> bool:
+    """Whether the words after a noun say it does something: a verb right after it ("seagulls hovering") or
+    after where it is ("the wolf on the ridge howls")."""
+    if not after:
+        return False
+    if after[0] in prepositions:
+        return any(_is_verb(word) for word in after[1:])
+    return _is_verb(after[0])
+
+
+def _is_verb(word: str) -> bool:
+    """A word that reads as a verb after a noun ("hovering", "cries", "scatter" does not): an -ing or -s form
+    that is no vocabulary noun ("the gull cries" but not "the gull chicks")."""
+    if word in NOT_VERBS or any(form in vocabulary().nouns for form in _singulars(word)):
+        return False
+    gerund = word.endswith("ing") and len(word) > 4
+    return gerund or (word.endswith("s") and not word.endswith("ss") and len(word) > 3)
 
 
 def resolve(text: str) -> Noun | None:
@@ -250,14 +324,45 @@ def mentions(text: str) -> list[Mention]:
             noun, used = following
             at += used
         modifies = at < len(words) and not _CLAUSE_BREAK.search(text[spans[at - 1].end() : spans[at].start()])
-        if at - start == 1 and words[start] in finder.adjectives and modifies and words[at] not in HEAD_FOLLOWERS:
+        described = at - start == 1 and modifies and words[at] not in HEAD_FOLLOWERS  # a word follows it
+        if described and words[start] in finder.adjectives:
             continue
+        if described and words[start] in finder.woods and (start == 0 or words[start - 1] not in DETERMINERS):
+            continue  # "Oak barrels line the walls", "rows of pine benches": the wood, not the tree
         if words[at - 1] in finder.filming and at < len(words) and words[at] in finder.camera_verbs:
             continue  # "the camera orbits around her": the shot's camera, not a thing in it
         reach = max(0, start - finder.reach)
         lead_in = _CLAUSE_BREAK.split(text[spans[reach].start() : spans[start].start()].lower())[-1]
+        lead_in = finder.times.split(lead_in)[-1]  # "at 3s the wolf howls": a time, not where the wolf is
         located = bool(finder.prepositions & set(_WORD.findall(lead_in)))
-        found.append(Mention(noun, spans[start].start(), spans[at - 1].end(), located))
+        acts = modifies and _acts(words[at : at + 1 + ACT_REACH], finder.prepositions)
+        found.append(Mention(noun, spans[start].start(), spans[at - 1].end(), located, acts))
+    return found
+
+
+def as_written(text: str, noun: Noun) -> Noun:
+    """The noun as the text names it: a group where it writes the plural ("a tray of wine glasses" makes the
+    planner's "wine glass" three)."""
+    return next((m.noun for m in mentions(text) if m.noun.name == noun.name), noun)
+
+
+def brief_spans(text: str) -> list[tuple[int, int]]:
+    """Clauses of a marketing brief ("Summer campaign for a pet-friendly hotel - 7s", "Hardware store spot"):
+    what the film is for, not what it shows. A brief word heads its clause: nothing of it is after a preposition
+    ("a dog naps in a sunny spot" is a picture) and only "for" or another brief word may follow it
+    ("commercial kitchen" is a kitchen)."""
+    finder = vocabulary().finder
+    found, start = [], 0
+    for cut in [*_BRIEF_BREAK.finditer(text), None]:
+        end = len(text) if cut is None else cut.start()
+        words = _WORD.findall(text[start:end].lower())
+        for k, word in enumerate(words):
+            if word not in finder.brief or finder.prepositions & set(words[:k]):
+                continue
+            if k + 1 == len(words) or words[k + 1] == "for" or words[k + 1] in finder.brief:
+                found.append((start, end))
+                break
+        start = len(text) if cut is None else cut.end()
     return found
 
 
@@ -278,6 +383,14 @@ def prompt_subject(
     ("pov: driving behind a snowplow"). `before`: only what is named before this character (a person's
     first mention) counts, and only as a subject ("a red balloon tied to a chair ... a kid pokes it")."""
     finder = vocabulary().finder
+    briefs = brief_spans(prompt)
+    viewer = [(m.start(), m.end()) for m in _VIEWER_IS.finditer(prompt)]
+    skip = [*skip, *briefs, *viewer]  # the brief names the product or the client; the viewer is the camera
+    if named_at is not None and any(start <= named_at < end for start, end in [*briefs, *viewer]):
+        named, named_at = None, None
+    said = next((m for m in mentions(prompt) if named_at is not None and m.start >= named_at), None)
+    if said is not None and said.noun == named and said.located:
+        named, named_at = None, None  # "you're on the farmhouse porch": where the viewer is, not what is seen
 
     def overlaps(m: Mention, span: tuple[int, int]) -> bool:
         return m.start < span[1] and span[0] < m.end
@@ -300,10 +413,24 @@ def prompt_subject(
     if named is not None:
         earlier = [m for m in beside_place if named_at is not None and m.end <= named_at and m.noun != named]
         return earlier[0].noun if earlier else named
-    if before is not None:  # beside people, the place's own noun only when it is a thing, not the building
-        things = [m for m in leading if m in beside_place or (place_head(m) and m.noun.family not in finder.scenery)]
+    if before is not None:  # beside people, a thing: not the building, the walls or the trees they stand among
+        things = [
+            m
+            for m in leading
+            if ((m in beside_place or place_head(m)) and m.noun.family not in finder.scenery)
+            or (m in beside_place and m.acts)  # a tree that falls, a wave that breaks
+        ]
         return things[0].noun if things else None
     heads = [m for m in leading if place is None or not overlaps(m, place) or place_head(m)]
+    acting = [m for m in heads if m.acts]
+    # a creature or a machine that does something leads ("eating chips ..., seagulls hovering")
+    agent = next((m for m in acting if m.noun.family in finder.agents), None)
+    if agent is not None:
+        return agent.noun
+    if heads and heads[0].noun.family in finder.in_passing and not (place is not None and overlaps(heads[0], place)):
+        # a building named in passing ("you just got home") gives way to a thing that does something
+        thing = next((m for m in acting if m.noun.family not in finder.in_passing), None)
+        return (thing or heads[0]).noun
     if heads:
         return heads[0].noun
     return candidates[0].noun if candidates else None
@@ -363,7 +490,7 @@ def scenery(phrases: list[str], skip: Noun | None = None) -> Scenery:
 def screen_size(noun: Noun, person_px: float, frame_h: int) -> float:
     """Longest side on screen in px: a person's framing scaled by the square root of the size
     ratio, so a plate in a wide shot is still seen and a ship still fits."""
-    px = person_px * math.sqrt(noun.size / PERSON_M)
+    px = person_px * math.sqrt(noun.size / PERSON_M) * spread(noun)
     return min(MAX_SCREEN * frame_h, max(MIN_SCREEN * frame_h, px))
 
 
@@ -421,7 +548,7 @@ class SubjectDrawing:
         self.followed = followed
         if noun.motion == "fly":  # seen against the sky, farther off than things on the ground
             size_px *= 0.6
-        size_px = max(size_px, least_px)
+        size_px = max(size_px, least_px * spread(noun))  # each of a group as large as a lone one would be
         base = sprite(noun).to(device)
         rng = np.random.default_rng(seed)
         direction = 1 if followed or rng.random() < 0.5 else -1

@@ -101,3 +101,31 @@ def test_a_toddler_is_drawn_smaller_with_a_larger_head_for_its_height() -> None:
     adult = characters.appearance_for(p.Character(id="c1", description="a man in yellow wellies"))
     assert toddler.height_scale < 0.5 <= adult.height_scale
     assert toddler.head_scale > 1.2 and toddler.torso < 1.0
+
+
+@pytest.mark.parametrize(
+    ("description", "held"),
+    [
+        ("the referee", "whistle"),
+        ("a tennis player", "tennis racket"),
+        ("a street drummer", "drum"),
+        ("a lumberjack", "axe"),
+        ("the BLACKSMITH", "hammer"),
+        ("the conductor", "baton"),
+        ("the carpenter", "hammer"),
+        ("the LIBRARIAN", "books"),
+        ("the SOMMELIER", "bottle"),
+    ],
+)
+def test_a_role_known_by_its_tool_holds_it_where_a_close_up_shows_it(description: str, held: str) -> None:
+    role = roles.role_of(description)
+    assert role is not None and role.holds is not None and role.holds.noun.name == held
+    assert role.holds.y <= 0.4  # a close-up shows the figure down to about y 0.5: the prop's middle is in it
+
+
+def test_a_referees_shirt_is_striped_down_the_trunk() -> None:
+    _, sprite = _figure("the referee")
+    middle = sprite[:3, : H // 2, sprite.shape[2] // 2].mean(dim=0)  # the centre column, head to hips
+    shade = middle[sprite[3, : H // 2, sprite.shape[2] // 2] > 0.5]
+    light = shade > 0.5
+    assert int((light[1:] != light[:-1]).sum()) >= 6  # white and dark bands alternate

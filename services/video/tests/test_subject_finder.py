@@ -23,7 +23,7 @@ DEPICT15_SHOWS: dict[str, tuple[str | None, list[str]]] = {
     "v04": ("glass", []),
     "v05": ("bell", []),
     "v06": ("car", ["-"]),  # the driver of the parked sedan beside it
-    "v07": ("tree", []),  # the oak whose branch the event snaps
+    "v07": ("oak", []),  # the oak whose branch the event snaps: a broadleaf, not the stock tree
     "v08": ("rubber ball", []),
     "v09": ("baseball", []),  # the farmhouse and its window are the place and the event
     "v10": (None, ["chef"]),
