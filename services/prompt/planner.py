@@ -80,6 +80,18 @@ _GENERIC_PEOPLE = {
     "toddler",
 }
 _POSSESSIVES = ("his ", "her ", "their ", "my ", "our ", "your ", "its ")
+#: Actions done sitting, and those that get someone up: an extension keeps its people seated through the rest.
+_SEATED = {p.ACTION_KIND_SIT, p.ACTION_KIND_DRIVE}
+_LEAVES_SEAT = {
+    p.ACTION_KIND_WALK,
+    p.ACTION_KIND_RUN,
+    p.ACTION_KIND_JUMP,
+    p.ACTION_KIND_DANCE,
+    p.ACTION_KIND_SWIM,
+    p.ACTION_KIND_FLY,
+    p.ACTION_KIND_OPEN_DOOR,
+    p.ACTION_KIND_FIGHT,
+}
 #: Words that stand for the subject already on screen rather than name one ("it climbs higher").
 _PRONOUN_SUBJECTS = {"it", "he", "she", "they", "him", "her", "them", "someone"}
 
@@ -583,7 +595,7 @@ class Continued:
         source = plan(spec.continues, tier, seed, rates)  # deterministic: the plan the source was rendered from
         return cls(source, source.shots[-1])
 
-    def message(self, first_shot: p.Shot) -> common_pb2.ContinuedShot:
+    def message(self) -> common_pb2.ContinuedShot:
         """The shot the renderer draws the extension's first shot from, and how far the camera's move has run."""
         shot, frames = self.shot, self.shot.end_frame - self.shot.start_frame
         earlier = self.source.continues
@@ -598,12 +610,14 @@ class Continued:
                 scene_text=earlier.scene_text,
                 lead_in_frames=(earlier.lead_in_frames if same_move else 0) + frames,
                 move_frames=earlier.move_frames if same_move else frames,
+                characters=earlier.characters,
             )
         return common_pb2.ContinuedShot(
             shot=shot,
             scene_text=projections.scene_text(self.source, shot.scene_index),
             lead_in_frames=frames,
             move_frames=frames,
+            characters=[c for c in self.source.characters if c.id in shot.character_ids],
         )
 
 
@@ -631,7 +645,7 @@ def plan(spec: common_pb2.GenerationSpec, tier: str, seed: int, rates: dict[str,
     )
     _build(scene_plan, resolved, overall, continued)
     if continued is not None:
-        scene_plan.continues.CopyFrom(continued.message(scene_plan.shots[0]))
+        scene_plan.continues.CopyFrom(continued.message())
     return scene_plan
 
 
@@ -777,6 +791,13 @@ def _carry_on(shot: p.Shot, last: p.Shot) -> None:
     )
     if same_conditions and env.lighting_source.inferred:
         env.lighting = before.lighting  # chosen for the source's words, which the new ones leave as they were
+    on_screen = [cid for cid in last.character_ids if cid in shot.character_ids]
+    shot.character_ids[:] = on_screen + [cid for cid in shot.character_ids if cid not in on_screen]  # same places
+    action = shot.action
+    if action.source.inferred or (
+        last.action.kind in _SEATED and action.kind not in _LEAVES_SEAT
+    ):  # "the man nods" on a bench nods sitting down
+        action.kind = last.action.kind
     subject = shot.subject.text.strip().lower()
     if not subject or subject in _PRONOUN_SUBJECTS:
         shot.subject.CopyFrom(p.Subject(text=last.subject.text, source=_inferred()))

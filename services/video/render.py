@@ -199,6 +199,8 @@ class ShotRenderer:
             phrases = [" ".join(w for w in phrase.split() if w.lower() not in named) for phrase in phrases]
         # the scenery leaves out the subject the world's own shot drew (drawn once, as that shot did)
         world_subject = self.subject if continued is None else self._subject_and_people(world_plan, world_shot)[0]
+        if self.subject is None:  # what was in view stays unless the new words name something else to draw
+            self.subject = world_subject
         scenery = subjects.scenery(phrases, skip=world_subject)
         self.world = world.build(environment, self.w, self.h, scene_seed, scenery, self.place, self.light)
         self.camera = Camera(
@@ -841,9 +843,9 @@ def _mirrored(index: torch.Tensor, size: int) -> torch.Tensor:
 
 
 def _world_plan(plan: common_pb2.ScenePlan, continued: common_pb2.ContinuedShot) -> common_pb2.ScenePlan:
-    """The plan as far as the continued shot's world reads it: its scene's words, with this plan's people."""
+    """The plan as far as the continued shot's world reads it: its scene's words and the people named in them."""
     scene = common_pb2.Scene(index=continued.shot.scene_index, prompt=continued.scene_text)
-    return common_pb2.ScenePlan(seed=plan.seed, format=plan.format, scenes=[scene], characters=plan.characters)
+    return common_pb2.ScenePlan(seed=plan.seed, format=plan.format, scenes=[scene], characters=continued.characters)
 
 
 def device() -> torch.device:

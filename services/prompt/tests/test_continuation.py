@@ -89,3 +89,19 @@ def test_an_extension_of_an_extension_keeps_the_first_world_and_the_whole_lead_i
 
 def test_an_ordinary_plan_continues_nothing() -> None:
     assert not plan(common_pb2.GenerationSpec(prompt=HARBOR), "plus", 7, RATES).HasField("continues")
+
+
+def test_the_people_keep_their_places_and_stay_seated_while_they_do_something_in_place() -> None:
+    source, extension = _extension(
+        "An old man and a young woman sit on a park bench at sunset.", "The woman laughs, the man nods."
+    )
+    first = extension.shots[0]
+    assert list(first.character_ids) == list(source.shots[-1].character_ids) == ["c1", "c2"]
+    assert first.action.kind == p.ACTION_KIND_SIT
+    _, walking = _extension("An old man and a young woman sit on a park bench at sunset.", "They walk away.")
+    assert walking.shots[0].action.kind == p.ACTION_KIND_WALK
+
+
+def test_the_continued_shot_names_its_people_as_the_source_did() -> None:
+    source, extension = _extension("An old man and a young woman sit on a park bench at sunset.", "They nod.")
+    assert list(extension.continues.characters) == list(source.characters)  # spans into the source's words
