@@ -294,7 +294,9 @@ class VideosApi:
     ) -> str:
         # The job renders on the model's tier: its limits and credit rate, whatever higher tier the account has.
         submit = gateway_pb2.SubmitJobRequest(request_id=request_id or "", spec=spec)
-        return self._jobs.submit(dataclasses.replace(account, tier=tier), submit, job_id).job.job_id
+        return self._jobs.submit(
+            dataclasses.replace(account, tier=tier), submit, job_id, from_stored_spec=True
+        ).job.job_id
 
     def _completed(self, account: Account, video_id: str, what: str) -> JobRecord:
         record = self._visible(account, video_id)
