@@ -64,3 +64,12 @@ def test_words_that_name_another_world_are_a_cut() -> None:
     _, extension = _plans("Tracking shot along a forest road.", "A camel walks across a desert.")
     renderer = render.ShotRenderer(extension, extension.shots[0], torch.device("cpu"))
     assert renderer.lead_in == 0
+
+
+def test_two_people_on_a_bench_are_where_they_were_after_the_seam() -> None:
+    source, extension = _plans(
+        "An old man and a young woman sit on a park bench at sunset.", "The woman laughs, the man nods."
+    )
+    count = source.format.frame_count
+    before, after = _frames(source, count - 1, count), _frames(extension, 0, 1)
+    assert _step(before[0], after[0]) < 1.0  # the same bench, the same two people seated in the same places
