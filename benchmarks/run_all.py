@@ -35,6 +35,11 @@ BENCHMARKS: list[tuple[str, list[str], str]] = [
     ("effect_levels", [], "how far timed effects stand over the mix on the blind depiction set, vs a flat mix"),
     ("voice_pitch", ["--seeds", "8"], "how close a cameo's rendered pitch comes to its owner's, short and long lines"),
     ("lipsync_assembly", [], "lipsync, mux, measurement and signing time by x264 preset"),
+    (
+        "extension_seam",
+        ["--seeds", "2"],
+        "colour, luminance and sound steps at an extension's seam over ordinary frame steps, old plan vs carried on",
+    ),
     ("sync_accuracy", ["--seeds", "4"], "A/V offsets and unclear effects on the dialogue corpus, many seeds"),
     ("independent_lip_sync", [], "inspect --independent: speakers reading every audio shift within a frame"),
     ("enrollment_verification", [], "time to verify one 15 s 720p cameo recording"),

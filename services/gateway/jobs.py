@@ -106,10 +106,19 @@ class JobsApi:
     # jobs ---------------------------------------------------------------
 
     def submit(
-        self, account: Account, request: gateway_pb2.SubmitJobRequest, job_id: str | None = None
+        self,
+        account: Account,
+        request: gateway_pb2.SubmitJobRequest,
+        job_id: str | None = None,
+        from_stored_spec: bool = False,
     ) -> gateway_pb2.SubmitJobResponse:
-        """Creates the job (with `job_id` when the caller prepared artifacts for it, else a new UUID)."""
+        """Creates the job (with `job_id` when the caller prepared artifacts for it, else a new UUID).
+
+        `from_stored_spec`: the Videos API's remix or extension, whose spec the gateway built from a stored one and
+        may continue another video's; a client's spec never does (its words would draw a world no check read)."""
         require(account, "jobs:write")
+        if request.spec.HasField("continues") and not from_stored_spec:
+            raise InvalidArgument("spec.continues", "is set by the gateway; extend a video with /v1/videos/extensions")
         validate_request_id(request.request_id)
         resolved = resolve(request.spec, account.tier)
         # An account billed in USD reserves no credits: its job is priced from the USD table when it completes.

@@ -231,14 +231,22 @@ class VideosApi:
         return self.retrieve(account, job_id)
 
     def extend(self, account: Account, video_id: str, prompt: str, seconds: str) -> dict[str, Any]:
-        """A completed video continued by `seconds`: the same seed, size and tier, stitched after the source."""
+        """A completed video continued by `seconds`: the same seed, size and tier, stitched after the source.
+
+        The continuation's spec carries the source's (`continues`), so the prompt stage plans it from where the
+        source's last shot ends and the renderer draws it in the same world, with the camera's move carried on.
+        """
         require(account, "jobs:write")
         source = self._completed(account, video_id, "extended")
         source_video = self._videos.video(source.job_id)
-        spec = common_pb2.GenerationSpec.FromString(source.spec)
+        continued = common_pb2.GenerationSpec.FromString(source.spec)
+        continued.seed = source.seed  # the seed the source was planned and rendered with, even if derived
+        spec = common_pb2.GenerationSpec()
+        spec.CopyFrom(continued)
+        del spec.storyboard[:]  # the new words are the continuation's one scene, not the source's storyboard again
         spec.prompt = prompt or ""
-        spec.seed = source.seed
         spec.duration_seconds = parse_seconds(seconds)
+        spec.continues.CopyFrom(continued)
         job_id = str(uuid.uuid4())
         self._carry_reference(source.job_id, job_id)  # graded alike on both sides of the seam
         try:
@@ -286,7 +294,9 @@ class VideosApi:
     ) -> str:
         # The job renders on the model's tier: its limits and credit rate, whatever higher tier the account has.
         submit = gateway_pb2.SubmitJobRequest(request_id=request_id or "", spec=spec)
-        return self._jobs.submit(dataclasses.replace(account, tier=tier), submit, job_id).job.job_id
+        return self._jobs.submit(
+            dataclasses.replace(account, tier=tier), submit, job_id, from_stored_spec=True
+        ).job.job_id
 
     def _completed(self, account: Account, video_id: str, what: str) -> JobRecord:
         record = self._visible(account, video_id)

@@ -17,6 +17,7 @@ from cinemesh.prompt import safety
 from cinemesh.prompt.reading import CueRead, Hit, Person, SceneReading, find, read_scene
 from cinemesh.prompt.sounds import vocabulary
 from cinemesh.prompt.visibility import mark_offscreen
+from cinemesh.runtime import projections
 from cinemesh.runtime.errors import InvalidArgument
 from cinemesh.runtime.specs import TIER_ENUMS, ResolvedSpec, credit_cost, resolve
 from cinemesh.v1 import common_pb2
@@ -79,6 +80,20 @@ _GENERIC_PEOPLE = {
     "toddler",
 }
 _POSSESSIVES = ("his ", "her ", "their ", "my ", "our ", "your ", "its ")
+#: Actions done sitting, and those that get someone up: an extension keeps its people seated through the rest.
+_SEATED = {p.ACTION_KIND_SIT, p.ACTION_KIND_DRIVE}
+_LEAVES_SEAT = {
+    p.ACTION_KIND_WALK,
+    p.ACTION_KIND_RUN,
+    p.ACTION_KIND_JUMP,
+    p.ACTION_KIND_DANCE,
+    p.ACTION_KIND_SWIM,
+    p.ACTION_KIND_FLY,
+    p.ACTION_KIND_OPEN_DOOR,
+    p.ACTION_KIND_FIGHT,
+}
+#: Words that stand for the subject already on screen rather than name one ("it climbs higher").
+_PRONOUN_SUBJECTS = {"it", "he", "she", "they", "him", "her", "them", "someone"}
 
 
 class Cast:
@@ -90,6 +105,26 @@ class Cast:
         self._by_key: dict[str, list[str]] = {}
         self._recent: list[str] = []
         self.extras: dict[str, p.Character] = {}  # people drawn as background, by the id they had
+        self.carried: list[str] = []  # an extension's people on screen where its source ended
+
+    def carry(self, characters: list[p.Character], on_screen: list[str]) -> None:
+        """An extension's cast starts as its source's: the same ids and descriptions, so they are drawn and voiced
+        the same, each found again by its head noun and aliases; those on screen at the source's end are whom
+        "she" or "the woman" means first."""
+        for character in characters:
+            carried = p.Character()
+            carried.CopyFrom(character)
+            carried.source.CopyFrom(_inferred())  # its spans point into the source's prompt
+            self.characters.append(carried)
+            read = read_scene(character.description).people
+            keys = {read[0].key if read else character.description.split()[-1].lower(), *character.aliases}
+            if character.handle:
+                keys = {f"@{character.handle.lower()}"}
+            for key in keys:
+                self._by_key.setdefault(key, []).append(carried.id)
+        self.carried = [cid for cid in on_screen if any(c.id == cid for c in self.characters)]
+        for cid in self.carried:
+            self._touch(cid)
 
     def _add(self, person: Person) -> str:
         if person.key.startswith("@"):
@@ -172,7 +207,11 @@ class Cast:
         # Only a generic noun re-describes someone ("the girl" for his daughter); a role noun
         # ("the priest") or a possessive ("their son") brings someone new.
         generic = person.key in _GENERIC_PEOPLE and not person.description.lower().startswith(_POSSESSIVES)
-        compatible = [cid for cid in scene_ids if generic and person.gender and self.by_id(cid).gender == person.gender]
+        compatible = [
+            cid
+            for cid in [*self.carried, *scene_ids]  # the scene's own people first (the last wins)
+            if generic and person.gender and self.by_id(cid).gender == person.gender
+        ]
         if compatible:
             return compatible[-1]
         if known:
@@ -544,8 +583,47 @@ def _time_cues(
 # ---------------------------------------------------------------- plan
 
 
+@dataclass
+class Continued:
+    """What an extension carries on from: its source's plan, re-planned from the source's spec, and its last shot."""
+
+    source: common_pb2.ScenePlan
+    shot: p.Shot
+
+    @classmethod
+    def of(cls, spec: common_pb2.GenerationSpec, tier: str, seed: int, rates: dict[str, int]) -> Continued:
+        source = plan(spec.continues, tier, seed, rates)  # deterministic: the plan the source was rendered from
+        return cls(source, source.shots[-1])
+
+    def message(self) -> common_pb2.ContinuedShot:
+        """The shot the renderer draws the extension's first shot from, and how far the camera's move has run."""
+        shot, frames = self.shot, self.shot.end_frame - self.shot.start_frame
+        earlier = self.source.continues
+        if earlier.HasField("shot") and shot.index == 0 and projections.same_world(earlier.shot, shot):
+            # the source's last shot is itself a continuation in its source's world: that world goes on
+            world = p.Shot()
+            world.CopyFrom(earlier.shot)
+            world.camera.CopyFrom(shot.camera)
+            same_move = earlier.shot.camera.movement == shot.camera.movement
+            return common_pb2.ContinuedShot(
+                shot=world,
+                scene_text=earlier.scene_text,
+                lead_in_frames=(earlier.lead_in_frames if same_move else 0) + frames,
+                move_frames=earlier.move_frames if same_move else frames,
+                characters=earlier.characters,
+            )
+        return common_pb2.ContinuedShot(
+            shot=shot,
+            scene_text=projections.scene_text(self.source, shot.scene_index),
+            lead_in_frames=frames,
+            move_frames=frames,
+            characters=[c for c in self.source.characters if c.id in shot.character_ids],
+        )
+
+
 def plan(spec: common_pb2.GenerationSpec, tier: str, seed: int, rates: dict[str, int]) -> common_pb2.ScenePlan:
     """The plan for a spec; raises InvalidArgument/FailedPrecondition naming what to fix."""
+    continued = Continued.of(spec, tier, seed, rates) if spec.HasField("continues") else None
     resolved = resolve(spec, tier)
     fps = resolved.fps
     scene_texts = [scene.prompt for scene in resolved.scenes]
@@ -565,11 +643,18 @@ def plan(spec: common_pb2.GenerationSpec, tier: str, seed: int, rates: dict[str,
         ),
         embed_prompt=spec.embed_prompt,
     )
-    _build(scene_plan, resolved, overall)
+    _build(scene_plan, resolved, overall, continued)
+    if continued is not None:
+        scene_plan.continues.CopyFrom(continued.message())
     return scene_plan
 
 
-def _build(scene_plan: common_pb2.ScenePlan, resolved: ResolvedSpec, overall: SceneReading | None) -> None:
+def _build(
+    scene_plan: common_pb2.ScenePlan,
+    resolved: ResolvedSpec,
+    overall: SceneReading | None,
+    continued: Continued | None = None,
+) -> None:
     fps = resolved.fps
     cast = Cast()
     notes: list[str] = list(resolved.notes)
@@ -577,6 +662,10 @@ def _build(scene_plan: common_pb2.ScenePlan, resolved: ResolvedSpec, overall: Sc
     global_style = _first(overall.style)[0] if overall and overall.style else 0
     previous_env: p.Environment | None = None
     previous_style = global_style
+    if continued is not None:
+        cast.carry(list(continued.source.characters), list(continued.shot.character_ids))
+        previous_env = continued.shot.environment
+        previous_style = global_style or continued.shot.style.style
     for index, (scene, reading) in enumerate(zip(resolved.scenes, readings, strict=True)):
         known = {c.id for c in cast.characters}
         # a lone "she" in a later scene is someone an earlier scene introduced, not a new person
@@ -585,6 +674,8 @@ def _build(scene_plan: common_pb2.ScenePlan, resolved: ResolvedSpec, overall: Sc
         field = f"scenes[{index}]" if resolved.storyboard else "spec.prompt"
         background = _extras(cast, scene_ids, reading, at, notes, index, known, field)
         scene_ids = [cid for cid in scene_ids if cid not in background]
+        if continued is not None and index == 0 and not scene_ids:
+            scene_ids = list(cast.carried)  # words that name nobody go on showing whoever was there
         start_s, end_s = scene.start_frame / fps, scene.end_frame / fps
         thunder = any(c.event == p.SOUND_EVENT_THUNDER for c in reading.cues)
         shots = _split_shots(scene.prompt)
@@ -593,7 +684,6 @@ def _build(scene_plan: common_pb2.ScenePlan, resolved: ResolvedSpec, overall: Sc
         for shot_text, (f0, f1) in zip(shots, shot_frames, strict=True):
             shot_reading = read_scene(shot_text.text)
             env = _environment(shot_reading, reading, shot_text.offset, previous_env, thunder)
-            scene_env = scene_env or env
             style_hit = _first(_shift(shot_reading.style, shot_text.offset)) or _first(reading.style)
             if style_hit:
                 style, style_source = style_hit
@@ -607,20 +697,23 @@ def _build(scene_plan: common_pb2.ScenePlan, resolved: ResolvedSpec, overall: Sc
                 for cid in cast.refs[pos]
             ]
             shot_ids = list(dict.fromkeys(shot_ids)) or list(scene_ids)
-            scene_plan.shots.append(
-                p.Shot(
-                    index=len(scene_plan.shots),
-                    scene_index=index,
-                    start_frame=f0,
-                    end_frame=f1,
-                    subject=_subject(shot_reading, shot_text.offset),
-                    action=_action(shot_reading, shot_text.offset),
-                    camera=_camera(shot_reading, shot_text.offset, bool(shot_ids)),
-                    environment=env,
-                    style=p.Style(style=style, source=style_source),
-                    character_ids=shot_ids,
-                )
+            shot = p.Shot(
+                index=len(scene_plan.shots),
+                scene_index=index,
+                start_frame=f0,
+                end_frame=f1,
+                subject=_subject(shot_reading, shot_text.offset),
+                action=_action(shot_reading, shot_text.offset),
+                camera=_camera(shot_reading, shot_text.offset, bool(shot_ids)),
+                environment=env,
+                style=p.Style(style=style, source=style_source),
+                character_ids=shot_ids,
             )
+            if continued is not None and not scene_plan.shots:
+                _carry_on(shot, continued.shot)
+                env = shot.environment
+            scene_env = scene_env or env
+            scene_plan.shots.append(shot)
             if len(scene_plan.shots) > 1:
                 scene_plan.cut_frames.append(f0)
             previous_env = env
@@ -672,6 +765,47 @@ def _build(scene_plan: common_pb2.ScenePlan, resolved: ResolvedSpec, overall: Sc
     scene_plan.notes.extend(notes)
     style = scene_plan.shots[0].style.style if scene_plan.shots else p.VISUAL_STYLE_CINEMATIC
     scene_plan.music.CopyFrom(_music(([overall] if overall else []) + readings, style))
+    if continued is not None and scene_plan.music.source.inferred:
+        scene_plan.music.CopyFrom(continued.source.music)  # the same score plays on across the seam
+        scene_plan.music.source.CopyFrom(_inferred())
+
+
+def _carry_on(shot: p.Shot, last: p.Shot) -> None:
+    """An extension's first shot goes on from its source's last one where its own words say nothing else: the
+    same place and light, subject, shot size and camera move. A place of another kind brings its own world;
+    one of the same kind is somewhere in the source's (the sea off the harbour, the bench in the park). What
+    is carried is marked inferred: its spans point into the source's prompt."""
+    env, before = shot.environment, last.environment
+    if env.location == before.location:
+        env.place = before.place
+        env.place_source.CopyFrom(_inferred())
+    elif env.place_source.inferred:
+        env.place = ""  # the planner copies the previous place: it does not belong to a new location
+    if (before.weather, env.weather) == (p.WEATHER_STORM, p.WEATHER_RAIN):
+        env.weather = before.weather  # the rain of the storm that is already falling
+        env.weather_source.CopyFrom(_inferred())
+    same_conditions = (env.location, env.weather, env.time_of_day) == (
+        before.location,
+        before.weather,
+        before.time_of_day,
+    )
+    if same_conditions and env.lighting_source.inferred:
+        env.lighting = before.lighting  # chosen for the source's words, which the new ones leave as they were
+    on_screen = [cid for cid in last.character_ids if cid in shot.character_ids]
+    shot.character_ids[:] = on_screen + [cid for cid in shot.character_ids if cid not in on_screen]  # same places
+    action = shot.action
+    if action.source.inferred or (
+        last.action.kind in _SEATED and action.kind not in _LEAVES_SEAT
+    ):  # "the man nods" on a bench nods sitting down
+        action.kind = last.action.kind
+    subject = shot.subject.text.strip().lower()
+    if not subject or subject in _PRONOUN_SUBJECTS:
+        shot.subject.CopyFrom(p.Subject(text=last.subject.text, source=_inferred()))
+    camera = shot.camera
+    if camera.shot_size_source.inferred:
+        camera.shot_size = last.camera.shot_size
+    if camera.movement_source.inferred:
+        camera.movement = last.camera.movement
 
 
 def _extras(

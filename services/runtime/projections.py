@@ -169,6 +169,14 @@ def audio_projections(plan: common_pb2.ScenePlan, cast: Sequence[common_pb2.Cast
     }
 
 
+def same_world(shot: plan_pb2.Shot, other: plan_pb2.Shot) -> bool:
+    """Whether two shots are drawn in one world: the same environment and style, wherever their words came from.
+    An extension's first shot that the planner left in its source's environment is drawn in the source's world."""
+    return _canonical(_as_dict(shot.environment)) == _canonical(_as_dict(other.environment)) and (
+        shot.style.style == other.style.style
+    )
+
+
 def digest(projection: str) -> str:
     """A short fixed-size name for a projection, stored beside the render it describes."""
     return hashlib.sha256(projection.encode()).hexdigest()

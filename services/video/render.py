@@ -82,6 +82,14 @@ RIGID_MOVES = {
     p.CAMERA_MOVEMENT_TILT,
     p.CAMERA_MOVEMENT_HANDHELD,
 }
+#: Moves that cannot go on past their planned end (a dolly would pass through the subject, an orbit or an aerial
+#: sweep has a shape): a continuation holds their end position.
+ENDED_MOVES = {
+    p.CAMERA_MOVEMENT_DOLLY_IN,
+    p.CAMERA_MOVEMENT_DOLLY_OUT,
+    p.CAMERA_MOVEMENT_ORBIT,
+    p.CAMERA_MOVEMENT_AERIAL,
+}
 
 
 def _seed(*parts: object) -> int:
@@ -99,11 +107,14 @@ class Camera:
     seed: int
 
     def transform(self, t: torch.Tensor, depth: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """t: [F] shot progress in 0..1 → (scale [F], ox [F], oy [F]) for a layer at `depth`."""
+        """t: [F] shot progress, 0..1 over the planned move and past 1 where an extension carries it on →
+        (scale [F], ox [F], oy [F]) for a layer at `depth`. Linear moves go on at the same speed; ENDED_MOVES hold."""
         w, h = self.width, self.height
         inv = 1.0 / depth
-        one, zero = torch.ones_like(t), torch.zeros_like(t)
         m = self.movement
+        if m in ENDED_MOVES:
+            t = t.clamp(max=1.0)
+        one, zero = torch.ones_like(t), torch.zeros_like(t)
         if m == p.CAMERA_MOVEMENT_PAN:  # rotation: every layer shifts the same (no parallax)
             return one, -0.35 * w * t, zero
         if m == p.CAMERA_MOVEMENT_TILT:
@@ -152,31 +163,50 @@ class ShotRenderer:
         self.plan, self.shot, self.device = plan, shot, device
         self.w, self.h, self.fps = fmt.width, fmt.height, fmt.fps
         self.count = shot.end_frame - shot.start_frame
-        scene_seed = _seed(plan.seed, shot.scene_index)
+        # An extension's first shot, left in its source's world by the planner, is drawn from the shot it carries
+        # on from: the same world (its words, its seeds), clocks that go on counting, the camera move carried on.
+        continued = plan.continues if plan.HasField("continues") and shot.index == 0 else None
+        if continued is not None and not projections.same_world(continued.shot, shot):
+            continued = None  # the new words name a world of their own: a cut
+        world_shot, world_plan = (shot, plan) if continued is None else (continued.shot, _world_plan(plan, continued))
+        self._seed_index = world_shot.index
+        #: Frames of the source's clocks (animation, weather, fog) already shown before this shot's first frame.
+        self.lead_in = 0 if continued is None else continued.lead_in_frames
+        carries_move = continued is not None and continued.shot.camera.movement == shot.camera.movement
+        self._move_lead_in = self.lead_in if carries_move else 0
+        self._move_frames = continued.move_frames if continued is not None and carries_move else self.count
+        scene_seed = _seed(plan.seed, world_shot.scene_index)
         # humans are drawn by `characters`; any other subject is a sprite from the vocabulary, beside them
         # when there are people in the shot too ("a boy kicks a football", "a man by his pickup")
-        self.subject, self._people = self._subject_and_people()
+        self.subject, self._people = self._subject_and_people(plan, shot)
         # who or what makes each sounding cue's sound (by the cue's id), found with the shot's visible cues
         self._sounders: dict[int, tuple[str, subjects.Noun | None, str | None]] = {}
         self._cues = self._visible_cues()
         if self.subject is not None and any(kind in ("cardoor", "crack") for _, kind in self._cues):
             # a door shuts on a parked car; the ice cracks under the fox that stands on it
             self.subject = dataclasses.replace(self.subject, motion="still")
-        phrases = self._place_phrases()
-        self.place = places.resolve(phrases[0], self._scene_prompt())
+        phrases = [projections.place_phrase(world_plan, world_shot), world_shot.subject.text]
+        world_prompt = projections.seen_prompt(world_plan, world_shot.scene_index)
+        self.place = places.resolve(phrases[0], world_prompt)
         if self.place is not None and self.place.generic and not self.place.elements:
             self.place = None  # a broad word with nothing of its own: the location's world is the better picture
         if self.place is not None:  # a pond in the birch forest the prompt names, frost on the paddock
-            self.place = places.compose(self.place, phrases[0], self._scene_prompt())
-        self.light = lighting.of_shot(shot.environment, self._scene_prompt())
-        environment = lighting.environment(shot.environment, self.light)
+            self.place = places.compose(self.place, phrases[0], world_prompt)
+        self.light = lighting.of_shot(world_shot.environment, world_prompt)
+        environment = lighting.environment(world_shot.environment, self.light)
         if self.place is not None:  # the place draws itself: its own words add no stock props
             named = set(self.place.words)
             phrases = [" ".join(w for w in phrase.split() if w.lower() not in named) for phrase in phrases]
-        scenery = subjects.scenery(phrases, skip=self.subject)
+        # the scenery leaves out the subject the world's own shot drew (drawn once, as that shot did)
+        world_subject = self.subject if continued is None else self._subject_and_people(world_plan, world_shot)[0]
+        if self.subject is None:  # what was in view stays unless the new words name something else to draw
+            self.subject = world_subject
+        scenery = subjects.scenery(phrases, skip=world_subject)
         self.world = world.build(environment, self.w, self.h, scene_seed, scenery, self.place, self.light)
-        self.camera = Camera(shot.camera.movement, self.w, self.h, self.count, _seed(plan.seed, "cam", shot.index))
-        self.look = Look(shot.style.style, self.h, self.w, _seed(plan.seed, "grain", shot.index))
+        self.camera = Camera(
+            shot.camera.movement, self.w, self.h, self._move_frames, _seed(plan.seed, "cam", self._seed_index)
+        )
+        self.look = Look(shot.style.style, self.h, self.w, _seed(plan.seed, "grain", self._seed_index))
         if self.subject is not None and self.subject.motion == "fall" and not FALLING.search(self._scene_prompt()):
             self.subject = dataclasses.replace(self.subject, motion="still")  # a cup that nobody drops stands
         self.drawing = None if self.subject is None else self._subject_drawing(self.subject)
@@ -213,21 +243,21 @@ class ShotRenderer:
         if self.subject is not None and self.subject.name in drawn:
             self.drawing = None  # the subject is the event's object: the event draws it, before and after
 
-    def _subject_and_people(self) -> tuple[subjects.Noun | None, list[str]]:
+    def _subject_and_people(self, plan: common_pb2.ScenePlan, shot: p.Shot) -> tuple[subjects.Noun | None, list[str]]:
         """The shot's non-human subject and the ids of the people drawn. The pov viewer ("pov: you bump a jar
         of marbles") is the camera: not drawn when the prompt shows someone or something else, unless they
         speak. A thing is never replaced by a person: with people in the shot, a thing the prompt names
         before them is drawn beside them ("black sedan parked ..., driver's door slams")."""
-        shot, prompt = self.shot, self._scene_prompt()
-        by_id = {c.id: c for c in self.plan.characters}
-        speakers = {line.character_id for line in self.plan.dialogue}
+        prompt = projections.seen_prompt(plan, shot.scene_index)
+        by_id = {c.id: c for c in plan.characters}
+        speakers = {line.character_id for line in plan.dialogue}
         ids = list(shot.character_ids)
         viewers = [
             cid for cid in ids if by_id.get(cid, p.Character()).description.lower() == VIEWER and cid not in speakers
         ]
         people = [cid for cid in ids if cid not in viewers]
         mentioned = [(s.start, s.end) for cid in ids for s in by_id.get(cid, p.Character()).source.spans]
-        env = self.shot.environment
+        env = shot.environment
         place = (env.place_source.spans[0].start, env.place_source.spans[0].end) if env.place_source.spans else None
         if people:
             noun = subjects.head_noun(shot.subject.text)
@@ -266,11 +296,6 @@ class ShotRenderer:
             return None
         y0, x0 = (glass.shape[0] - self.h) // 2, (glass.shape[1] - self.w) // 2
         return glass[y0 : y0 + self.h, x0 : x0 + self.w].to(self.device)
-
-    def _place_phrases(self) -> list[str]:
-        """The place with the two words written before it ("snowy birch forest", "farmhouse
-        kitchen"), and the subject ("the lighthouse keeper"): the words that name scenery."""
-        return [projections.place_phrase(self.plan, self.shot), self.shot.subject.text]
 
     def _visible_cues(self) -> list[tuple[p.SoundCue, str]]:
         """The shot's cues that are seen, with what each draws: one object event per frame (the planner may
@@ -465,12 +490,10 @@ class ShotRenderer:
             water,
             colour,
             self.device,
-            _seed(self.plan.seed, "subject", self.shot.index),
+            _seed(self.plan.seed, "subject", self._seed_index),
             self.look.letterbox,
             self.shot.camera.movement in (p.CAMERA_MOVEMENT_TRACKING, p.CAMERA_MOVEMENT_PAN),
-            centre
-            if centre is not None
-            else (SUBJECT_BESIDE_PEOPLE if self._people and size_px is None else 0.5),
+            centre if centre is not None else (SUBJECT_BESIDE_PEOPLE if self._people and size_px is None else 0.5),
             self._rim() if size_px is None else None,
             subjects.SUBJECT_MIN_SCREEN * self.h if size_px is None else 0.0,
         )
@@ -513,7 +536,7 @@ class ShotRenderer:
     ) -> tuple[torch.Tensor, list[characters.FaceTrack]]:
         """The figure for this batch's frames, drawn (at most SPRITE_MAX px high) and graded."""
         sprite_h = int(min(SPRITE_MAX, max(64, height_px))) // 2 * 2
-        times = idx.float().cpu() / self.fps
+        times = (idx + self.lead_in).float().cpu() / self.fps
         sprite, tracks = characters.render_figure(appearance, self.shot.action.kind, times, sprite_h, self.world.light)
         colour = (sprite[:, :3] * 255).round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1)  # rim light > 1
         graded = self.look.grade(colour).permute(0, 3, 1, 2).float() / 255
@@ -536,14 +559,17 @@ class ShotRenderer:
 
     def render(self, start: int, stop: int) -> ShotFrames:
         idx = torch.arange(start, stop, device=self.device)
-        t = idx.float() / max(1, self.count - 1)
+        t = (idx + self._move_lead_in).float() / max(1, self._move_frames - 1)
         out = None
         for rgb, mask, depth in self.layers:
             s, ox, oy = self.camera.transform(t, depth)
             lh, lw = rgb.shape[:2]
             cx, cy = lw / 2, lh / 2
             if bool((s == 1).all()):
-                out = self._slice_layer(out, rgb, mask, ox, oy, len(idx))
+                if self._move_lead_in:
+                    out = self._slice_carried_on(out, rgb, mask, ox, oy, depth)
+                else:
+                    out = self._slice_layer(out, rgb, mask, ox, oy, len(idx))
                 continue
             ys = torch.arange(self.h, device=self.device, dtype=torch.float32)
             xs = torch.arange(self.w, device=self.device, dtype=torch.float32)
@@ -561,7 +587,7 @@ class ShotRenderer:
         self._events(out, idx, behind=True)
         faces = self._characters(out, idx, t)
         if self.drawing is not None:
-            seconds = (idx.float() / self.fps).tolist()
+            seconds = ((idx + self.lead_in).float() / self.fps).tolist()
             self.drawing.draw(out, seconds, t.tolist(), self.camera.transform(t, CHARACTER_DEPTH))
         self._weather(out, idx)
         self._events(out, idx, behind=False, faces=faces)
@@ -588,6 +614,38 @@ class ShotRenderer:
                 out[k] = view
             else:
                 out[k] = torch.where(mask[y0 : y0 + self.h, x0 : x0 + self.w, None], view, out[k])
+        return out
+
+    def _slice_carried_on(
+        self,
+        out: torch.Tensor | None,
+        rgb: torch.Tensor,
+        mask: torch.Tensor | None,
+        ox: torch.Tensor,
+        oy: torch.Tensor,
+        depth: float,
+    ) -> torch.Tensor:
+        """A layer's view as a carried-on move sees it: it goes on from where the source's last frame showed it
+        (where the canvas edge had stopped a near layer, from there), and past the canvas edge the world goes on
+        as its mirror image, so the move never stops short."""
+        lh, lw = rgb.shape[:2]
+        _, ox_end, oy_end = self.camera.transform(torch.ones(1, device=ox.device), depth)
+        # the source, an ordinary render, clamped its view to the canvas; the carried-on view starts from there
+        x_end, y_end = float(lw / 2 - self.w / 2 - ox_end[0]), float(lh / 2 - self.h / 2 - oy_end[0])
+        x_held, y_held = min(max(round(x_end), 0), lw - self.w), min(max(round(y_end), 0), lh - self.h)
+        x0s = (lw / 2 - self.w / 2 - ox - (x_end - x_held)).round().long()
+        y0s = (lh / 2 - self.h / 2 - oy - (y_end - y_held)).round().long()
+        if out is None:
+            out = torch.empty(len(x0s), self.h, self.w, 3, dtype=torch.uint8, device=rgb.device)
+        cols_at = torch.arange(self.w, device=rgb.device)
+        rows_at = torch.arange(self.h, device=rgb.device)
+        for k, (y0, x0) in enumerate(zip(y0s.tolist(), x0s.tolist(), strict=True)):
+            rows, cols = _mirrored(rows_at + y0, lh), _mirrored(cols_at + x0, lw)
+            view = rgb[rows[:, None], cols[None, :]]
+            if mask is None:
+                out[k] = view
+            else:
+                out[k] = torch.where(mask[rows[:, None], cols[None, :], None], view, out[k])
         return out
 
     def _characters(self, out: torch.Tensor, idx: torch.Tensor, t: torch.Tensor) -> dict[str, list]:
@@ -664,14 +722,14 @@ class ShotRenderer:
             self._flashes(out, idx, float(flashes))
         hail = self.light.first("particles") == "hail"
         snow = self.weather == p.WEATHER_SNOW or hail
-        g = torch.Generator().manual_seed(_seed(self.plan.seed, "weather", self.shot.index))
+        g = torch.Generator().manual_seed(_seed(self.plan.seed, "weather", self._seed_index))
         # snow falls in three depths: far flakes small and slow, near ones large, fast and few (parallax);
         # hailstones are white pellets that fall fast and straight
         bands = WEATHER_SNOW_BANDS if snow else ((500, 0.06, 0.006, max(4, self.h // 60), 1),)
         if hail:
             bands = HAIL_BANDS
         colour = self._graded([240, 240, 245] if snow else [200, 210, 225])
-        f = idx.float()[:, None]
+        f = (idx + self.lead_in).float()[:, None]
         frame_of = torch.arange(len(idx), device=out.device)
         left, top, span_w, span_h = 0, 0, self.w, self.h
         if self._indoors:  # only what falls past the glass shows: fall only over the windows
@@ -710,7 +768,7 @@ class ShotRenderer:
         timed thunder or lightning cue of the shot; with none timed, every `every_s` seconds (jittered by
         the seed). A flash with no thunder on it while one is timed would be a visible event nobody hears."""
         struck = [cue.frame - self.shot.start_frame for cue, kind in self._cues if kind == "lightning"]
-        g = torch.Generator().manual_seed(_seed(self.plan.seed, "flashes", self.shot.index))
+        g = torch.Generator().manual_seed(_seed(self.plan.seed, "flashes", self._seed_index))
         period = max(1, round(every_s * self.fps))
         offset = int(torch.randint(period, (1,), generator=g))
         (r0, r1), (c0, c1) = self._glass_box
@@ -731,7 +789,7 @@ class ShotRenderer:
         """Banks of mist drifting across the picture, thickest along the horizon: the far world fades into
         them and near things stand out. Indoors, the fog presses against the windows."""
         if self._fog_veil is None:
-            g = torch.Generator().manual_seed(_seed(self.plan.seed, "fog", self.shot.index))
+            g = torch.Generator().manual_seed(_seed(self.plan.seed, "fog", self._seed_index))
             wide = self.w * 2
             # soft low-frequency cloud: a coarse random field, smoothly upsampled
             coarse = torch.rand(1, 1, 6, 24, generator=g)
@@ -744,7 +802,7 @@ class ShotRenderer:
                 density = 0.75 + 0.2 * field
             self._fog_veil = density.clamp(0, 0.85).to(out.device)
             self._fog_colour = self._graded([214, 218, 222]).float().to(out.device)
-        shift = (idx.float() * self.w * 0.0015).long() % self.w  # drifts slowly with the wind
+        shift = ((idx + self.lead_in).float() * self.w * 0.0015).long() % self.w  # drifts slowly with the wind
         for k, dx in enumerate(shift.tolist()):
             alpha = self._fog_veil[:, dx : dx + self.w][..., None]
             if self._indoors:
@@ -776,6 +834,19 @@ class ShotRenderer:
                     face = faces[speaker][k]
                     drawer.box = (face.box_x0, face.box_y0, face.box_x1, face.box_y1)
                 drawer.draw(out[k], frame - cue_frame)
+
+
+def _mirrored(index: torch.Tensor, size: int) -> torch.Tensor:
+    """Canvas indices with those past either edge reflected back into it (the canvas continued as its mirror)."""
+    period = 2 * size - 2
+    folded = index.remainder(period)
+    return torch.where(folded < size, folded, period - folded)
+
+
+def _world_plan(plan: common_pb2.ScenePlan, continued: common_pb2.ContinuedShot) -> common_pb2.ScenePlan:
+    """The plan as far as the continued shot's world reads it: its scene's words and the people named in them."""
+    scene = common_pb2.Scene(index=continued.shot.scene_index, prompt=continued.scene_text)
+    return common_pb2.ScenePlan(seed=plan.seed, format=plan.format, scenes=[scene], characters=continued.characters)
 
 
 def device() -> torch.device:

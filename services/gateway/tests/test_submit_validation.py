@@ -34,6 +34,16 @@ def test_a_cue_after_the_explicit_duration_is_invalid_argument_before_credits() 
         api.submit(account, request)
 
 
+def test_a_client_spec_that_continues_another_is_refused_before_credits() -> None:
+    untouchable: Any = _Untouchable()
+    api = JobsApi(Settings.from_env("gateway", {}), untouchable, untouchable, untouchable, untouchable)
+    account = Principal("a1", "pro", 1000, key_id="k1", scopes=frozenset({"jobs:write"}))
+    spec = common_pb2.GenerationSpec(prompt="The kite climbs higher.", duration_seconds=2)
+    spec.continues.CopyFrom(common_pb2.GenerationSpec(prompt="A red kite over a beach.", duration_seconds=2))
+    with pytest.raises(InvalidArgument, match="extend a video with /v1/videos/extensions"):
+        api.submit(account, gateway_pb2.SubmitJobRequest(spec=spec))
+
+
 class _Publisher:
     """Builds records as the real publisher does; the broker is never reached."""
 

@@ -360,6 +360,25 @@ def test_extension_is_in_progress_until_stitched_then_has_the_total_length(front
         _extend(client, extension.id, "more", "0")
 
 
+def test_an_extension_carries_the_spec_it_continues_with_the_source_seed(front: Front) -> None:
+    client = front.client()
+    source = client.videos.create(prompt="Slow pan over a beach at sunset", seconds="2", size="480x854")
+    front.complete(source.id, frames=48)
+    extension = _extend(client, source.id, "A kite climbs higher", "1")
+    original = front.store.get_job(source.id)
+    spec = common_pb2.GenerationSpec.FromString(front.store.get_job(extension.id).spec)
+    assert (spec.prompt, spec.duration_seconds, spec.seed) == ("A kite climbs higher", 1.0, original.seed)
+    assert spec.continues.prompt == "Slow pan over a beach at sunset" and spec.continues.seed == original.seed
+    assert (spec.continues.duration_seconds, spec.continues.resolution) == (2.0, spec.resolution)
+    front.complete(extension.id, frames=24)
+    again = _extend(client, extension.id, "The kite dips", "1")
+    chained = common_pb2.GenerationSpec.FromString(front.store.get_job(again.id).spec)
+    assert chained.continues.prompt == "A kite climbs higher"  # an extension of an extension continues the last one
+    assert chained.continues.continues.prompt == "Slow pan over a beach at sunset"
+    remix = client.videos.remix(source.id, prompt="A blue kite over a beach")
+    assert not common_pb2.GenerationSpec.FromString(front.store.get_job(remix.id).spec).HasField("continues")
+
+
 def _extend(client: openai.OpenAI, video_id: str, prompt: str, seconds: str) -> openai.types.Video:
     body = {"video": {"id": video_id}, "prompt": prompt, "seconds": seconds}
     return client.post("/videos/extensions", body=body, cast_to=openai.types.Video)
