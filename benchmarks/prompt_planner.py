@@ -40,6 +40,7 @@ BLIND = [
     ("blind13c (tuned on since)", ROOT / "services/prompt/tests/blind13c/blind13c.jsonl"),
     ("blind13d (tuned on since)", ROOT / "services/prompt/tests/blind13d/blind13d.jsonl"),
     ("blind13e (tuned on since)", ROOT / "services/prompt/tests/blind13e/blind13e.jsonl"),
+    ("blind13f (tuned on since)", ROOT / "services/prompt/tests/blind13f/blind13f.jsonl"),
 ]
 
 
