@@ -13,6 +13,7 @@ import pytest
 import torch
 
 from cinemesh.prompt.planner import plan
+from cinemesh.runtime import projections
 from cinemesh.v1 import common_pb2
 from cinemesh.v1 import plan_pb2 as p
 from cinemesh.video import light, places, render, world
@@ -61,11 +62,10 @@ def _depict15() -> list[dict]:
 def _place_of(prompt: str) -> places.Kind | None:
     """The place a prompt's first shot is drawn as, the way the renderer finds it."""
     scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, seed=7), "pro", 7, RATES)
-    renderer = render.ShotRenderer.__new__(render.ShotRenderer)  # only the place lookup, nothing drawn
-    renderer.plan, renderer.shot = scene_plan, scene_plan.shots[0]
-    phrase = renderer._place_phrases()[0]
-    kind = places.resolve(phrase, renderer._scene_prompt())
-    return None if kind is None else places.compose(kind, phrase, renderer._scene_prompt())
+    shot = scene_plan.shots[0]
+    phrase, words = projections.place_phrase(scene_plan, shot), projections.seen_prompt(scene_plan, shot.scene_index)
+    kind = places.resolve(phrase, words)
+    return None if kind is None else places.compose(kind, phrase, words)
 
 
 def test_every_depict15_place_resolves_to_a_particular_place() -> None:
