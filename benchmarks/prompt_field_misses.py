@@ -37,6 +37,7 @@ TUNED_ON = {
     "blind13c": ROOT / "services/prompt/tests/blind13c/blind13c.jsonl",
     "blind13d": ROOT / "services/prompt/tests/blind13d/blind13d.jsonl",
     "blind13e": ROOT / "services/prompt/tests/blind13e/blind13e.jsonl",
+    "blind13f": ROOT / "services/prompt/tests/blind13f/blind13f.jsonl",
 }
 FIELDS = ("source", "material", "action", "subject")
 CLASSES = ("a planner", "b guide", "b' writers", "c scorer")

@@ -21,6 +21,7 @@ from cinemesh.prompt.sounds import (
     held,
     parse,
     predicate,
+    quote_mask,
     read_sounds,
     subject_of,
     things,
@@ -1336,6 +1337,7 @@ def _whole_subject(subject: tuple[str, int, int], masked: str) -> tuple[str, int
         and head.tag_ in ("NN", "NNS", "NNP", "NNPS")
         and not head.lower_.endswith("ing")  # "a beekeeper opening a hive"
         and not _verb_like(head)
+        and not quote_mask(head)  # "HALE "…" Thunder rumbles": a speaker before a line, not a compound
     ):
         last = head  # "Breeze ceiling fans"
     if (contents := held(last)) is not None:

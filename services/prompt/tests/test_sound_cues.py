@@ -364,3 +364,29 @@ def test_a_sound_word_implies_its_maker_when_none_is_named(prompt: str, source: 
 )
 def test_a_place_is_not_the_subject_when_something_acts(prompt: str, subject: str) -> None:
     assert _plan(prompt).shots[0].subject.text.lower().endswith(subject)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "seconds", "source", "material", "action"),
+    [
+        # the lemmatiser reads "scrapes" as "scrap": the sound verb is found from its inflected form
+        ("A climber plants an ice axe; the blade scrapes rock at 4s.", 4.0, "blade", "metal", "scrape"),
+        # a sounding part named as what is sounded: its bell, its keys
+        ("A tram rings its bell at 2 seconds.", 2.0, "tram bell", "metal", "ring"),
+        # a portion sounds of its stuff
+        ("A woman cracks a sheet of ice with her fingertip at 4s.", 4.0, "ice", "water", "break"),
+        ("A taxi speeds past and a sheet of water hits the window at 3 seconds.", 3.0, "water", "water", ""),
+    ],
+)
+def test_the_source_is_what_the_grammar_says_sounds(
+    prompt: str, seconds: float, source: str, material: str, action: str
+) -> None:
+    cue = next(c for c in _plan(prompt).sound_cues if abs(c.time_seconds - seconds) <= FRAME / 2)
+    assert (cue.source_object, cue.material) == (source, material)
+    assert not action or cue.sound_action == action
+
+
+def test_a_line_that_ends_its_sentence_ends_it_for_the_sounds_after() -> None:
+    scene_plan = _plan('INT. BRIDGE - RED ALERT. VOSS "Seal the bulkheads!" Doors hiss shut at 3 seconds.')
+    cue = next(c for c in scene_plan.sound_cues if abs(c.time_seconds - 3.0) <= FRAME / 2)
+    assert cue.source_object == "door" and cue.text.startswith("Doors hiss")
