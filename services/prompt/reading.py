@@ -1064,9 +1064,19 @@ def _screenplay_actor(masked: str) -> tuple[str, int, int] | None:
     return None
 
 
+#: A request for a clip of something anywhere in the prompt: "pls make a vid of a red ferrari", "Please, I need a
+#: short video of the coffee machine", "Can you do for me the sound of a knife cutting …".
+_REQUESTED = re.compile(
+    r"\b(?:make|need|want|wanna|show|do|create|generate|give\s+me|see)\b[^.!?\n]{0,30}?\b"
+    r"(?:video|vid|clip|film|footage|animation|sound|scene|reel)\s+(?:of|showing|about)\s+"
+    r"(?:(?:a|an|the|some|my|his|her|our|this)\s+)?(?P<np>\w)",
+    _FLAGS,
+)
+
+
 def _framed_subject(masked: str) -> tuple[str, int, int] | None:
     """The thing a prompt says its clip is of, unless that is a place ("Eleven seconds of a snowy forest")."""
-    m = _FRAMED.match(masked)
+    m = _FRAMED.match(masked) or _REQUESTED.search(masked)
     if m is None:
         return None
     start = m.start("np")

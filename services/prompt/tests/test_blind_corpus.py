@@ -137,12 +137,13 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # after a stated time; recall 122/128 = 95.3 %, source 55.7 %, material 60.5 %, action 64.8 %, subject 80.8 %.
 # Then lemmas repaired for the tables ("scrapes" read as "scrap", "Doors" as a name), a head that sounds by its own
 # matter over its modifier ("church bells"), a possessed sounding part ("rings its bell"), portions ("a sheet of
-# ice"), a quote that ends its sentence: blind13f source 59.8 %, material 63.2 %, action 65.6 %, count/every 99.2 %.
+# ice"), a quote that ends its sentence, a request for a clip of something anywhere ("pls make a vid of a red ferrari"):
+# blind13f subject 84.6 %, source 59.8 %, material 63.2 %, action 65.6 %, count/every 99.2 %.
 #: corpus → its measures with this commit, rounded down to a whole percent
 OTHER_WRITERS = {
     "blind13f": {
         "recall": 0.95,
-        "subject": 0.80,
+        "subject": 0.84,
         "source": 0.59,
         "material": 0.63,
         "action": 0.65,

@@ -390,3 +390,15 @@ def test_a_line_that_ends_its_sentence_ends_it_for_the_sounds_after() -> None:
     scene_plan = _plan('INT. BRIDGE - RED ALERT. VOSS "Seal the bulkheads!" Doors hiss shut at 3 seconds.')
     cue = next(c for c in scene_plan.sound_cues if abs(c.time_seconds - 3.0) <= FRAME / 2)
     assert cue.source_object == "door" and cue.text.startswith("Doors hiss")
+
+
+@pytest.mark.parametrize(
+    ("prompt", "subject"),
+    [
+        ("pls make a vid of a red ferrari revving at a gas station at night, rev at 1s", "ferrari"),
+        ("Please, I need a short video of the coffee machine in the office which make strange noise", "machine"),
+        ("Can you do for me the sound of a knife cutting vegetables on wood board very fast", "knife"),
+    ],
+)
+def test_a_requested_clip_is_of_what_is_asked(prompt: str, subject: str) -> None:
+    assert _plan(prompt).shots[0].subject.text.lower().endswith(subject)
