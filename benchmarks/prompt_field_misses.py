@@ -38,6 +38,7 @@ TUNED_ON = {
     "blind13d": ROOT / "services/prompt/tests/blind13d/blind13d.jsonl",
     "blind13e": ROOT / "services/prompt/tests/blind13e/blind13e.jsonl",
     "blind13f": ROOT / "services/prompt/tests/blind13f/blind13f.jsonl",
+    "blind13g": ROOT / "services/prompt/tests/blind13g/blind13g.jsonl",
 }
 FIELDS = ("source", "material", "action", "subject")
 CLASSES = ("a planner", "b guide", "b' writers", "c scorer")

@@ -41,6 +41,7 @@ BLIND = [
     ("blind13d (tuned on since)", ROOT / "services/prompt/tests/blind13d/blind13d.jsonl"),
     ("blind13e (tuned on since)", ROOT / "services/prompt/tests/blind13e/blind13e.jsonl"),
     ("blind13f (tuned on since)", ROOT / "services/prompt/tests/blind13f/blind13f.jsonl"),
+    ("blind13g (tuned on since)", ROOT / "services/prompt/tests/blind13g/blind13g.jsonl"),
 ]
 
 

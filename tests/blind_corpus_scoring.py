@@ -185,7 +185,10 @@ def _score_one(example: dict[str, Any], result: BlindScore, tier: str, normalise
         return
     subject = scene_plan.shots[0].subject.text if scene_plan.shots else ""
     names = [example["subject"], *example["subject_alternatives"]]
-    if any(_contains(subject, name, normalise) for name in names if name):
+    readings = [subject]
+    if normalise and subject.lower() in NORMALISATION["subject_names"]:
+        readings.append(NORMALISATION["subject_names"][subject.lower()])
+    if any(_contains(reading, name, normalise) for name in names if name for reading in readings):
         result.subject_ok += 1
     else:
         result.misses.append(f"{eid} subject: {names} not in {subject!r}")

@@ -1053,13 +1053,20 @@ _NOT_A_NAME = frozenset(
 )
 
 
+def _sounding_thing(word: str) -> bool:
+    """A word naming a sound or a thing that sounds (a bell, a klaxon), not a being (a rooster, a kid)."""
+    return word in vocabulary().nouns or vocabulary().sources.get(word, ("",))[0] != ""
+
+
 def _screenplay_actor(masked: str) -> tuple[str, int, int] | None:
     """In a screenplay (a slugline opens it) the first character named in capitals in an action line."""
     if not (slug := _SLUGLINE.search(masked)):
         return None
     for m in _CAPS_ACTOR.finditer(masked, slug.end()):
         name = m.group("name")
-        if not any(word in _NOT_A_NAME for word in name.split()) and not name.isdigit():
+        # a sound written in capitals, as screenplays do ("A FOGHORN sounds", "the BELL rings"), is no character
+        sound = any(_sounding_thing(word.lower()) for word in name.split())
+        if not any(word in _NOT_A_NAME for word in name.split()) and not name.isdigit() and not sound:
             return name, m.start("name"), m.end("name")
     return None
 

@@ -325,6 +325,8 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
         for m in found
         if not (m.token.i in complements and not m.strong and m.token.lemma_.lower() in vocab.catenatives)
     ]
+    # "the gunshot echoes", "a deep roar echoes through the hall": a sound that echoes is that sound, heard so
+    found = [m for m in found if not (m.label == "Echo" and not m.noun and _echo_of_a_sound(m.token, vocab))]
     # a noun that is the subject or object of a sound verb is that verb's source, not a sound of its own
     verbs = {m.token.i for m in found if not m.noun}
     verbs |= {m.token.head.i for m in found if not m.noun and _copular(m.token)}  # "the horn is sound"
@@ -339,6 +341,15 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
             and m.token.head.lemma_.lower() not in ("make", "with", "hear")  # "make big noise", "with a noise"
         )
     ]
+
+
+def _echo_of_a_sound(verb: Any, vocab: Vocabulary) -> bool:
+    subject = subject_of(verb)
+    if subject is None or subject.i > verb.i:
+        return False
+    lemma = subject.lemma_.lower()
+    # a noun naming a sound (not a thing that sounds, such as a horn) or a sound verb's noun ("the clatter")
+    return (lemma in vocab.nouns and lemma not in vocab.sources) or lemma in vocab.verbs
 
 
 def _blows_an_instrument(token: Any, vocab: Vocabulary) -> bool:
@@ -914,6 +925,7 @@ def read_sounds(
                 continue
             if thing is not None and thing.pos_ == "NOUN" and not _is_person(thing, people) and thing.idx not in timed:
                 last_thing = thing
+        _echo_what_came_before(reads, found)
         _share_clause_time(reads, sentence.text, base)
         for _, read in sorted(reads, key=lambda r: r[1].start):
             if read.time is not None and read.time.later is not None:
@@ -927,6 +939,18 @@ def read_sounds(
     tied = {(r.time.text, r.time.start) for r in found if r.time is not None}
     tied_text = {r.time.text for r in found if r.time is not None}
     return found, [t for t in untied if t.text not in tied_text and (t.text, t.start) not in tied]
+
+
+def _echo_what_came_before(reads: list[tuple[_Mention, SoundRead]], found: list[SoundRead]) -> None:
+    """ "its horn sounds twice and echoes off the rock walls", "a goat screams … an echo comes back": an echo is the
+    sound before it again, made by the same thing in the same way."""
+    for _, read in reads:
+        if read.label != "Echo":
+            continue
+        before = [r for _, r in reads if r.start < read.start and r.label != "Echo"] or found[-1:]
+        if before:
+            echoed = max(before, key=lambda r: r.start)
+            read.source, read.material, read.action = echoed.source, echoed.material, echoed.action
 
 
 def _silent_of_a_being(mention: _Mention, people: frozenset[str], vocab: Vocabulary) -> bool:

@@ -116,8 +116,13 @@ _PATTERNS: list[tuple[str, str]] = [
         "in",
         rf"\b(?:after|after\s+about|after\s+exactly|around|in)\s+(?P<n>{_NUMBER})\s*{_SECONDS}(?!\s+(?:of|later|long))",
     ),
-    # "at sec 4", "at second 4"; "… at 2 seconds and again at 6": the unit carries over
-    ("at", r"\bat\s+sec(?:ond)?\.?\s+(?P<n>\d+(?:\.\d+)?)\b|\bagain\s+at\s+(?P<n2>\d+(?:\.\d+)?)\b(?!\s*(?:am|pm|:))"),
+    # "at sec 4", "at second 4"; "… at 2 seconds and again at 6": the unit carries over; "in second 5", "at second 1
+    # and second 3" (a learner's "in the fifth second")
+    (
+        "at",
+        r"\b(?:at|in|on|and)\s+sec(?:ond)?\.?\s+(?P<n>\d+(?:\.\d+)?)\b|"
+        r"\bagain\s+at\s+(?P<n2>\d+(?:\.\d+)?)\b(?!\s*(?:am|pm|:))",
+    ),
     ("half", r"\b(?:half-?way|mid-?way)(?:\s+(?:through|into|in))?(?:\s+(?:the|it)\b(?:\s+\w+)?)?|\bin the middle\b"),
     (
         "end",
@@ -131,8 +136,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
     # "for the first three seconds": a sound that lasts from the start
     ("opening", rf"\bfor\s+the\s+first\s+(?:(?P<n>{_NUMBER})\s*)?{_SECONDS}"),
-    # "in the 5 second" (a learner's "in the fifth second")
-    ("at", r"\bin\s+the\s+(?P<n>\d+(?:\.\d+)?)\s*(?:sec|second)\b"),
+    # "in the 5 second", "in the 2 seconds" (a learner's "in the fifth second")
+    ("at", r"\bin\s+the\s+(?P<n>\d+(?:\.\d+)?)\s*(?:sec|second)s?\b(?!\s+(?:of|before|after|left|long)\b)"),
     # "at exactly 1, 2 and 3 seconds", "at two, four and six seconds": the first time, then how many times in all
     ("at", rf"\bat\s+{_HEDGE}(?P<n>{_NUMBER})(?=(?:\s*,\s*{_NUMBER})*,?\s+and\s+{_NUMBER}\s*{_SECONDS})"),
     ("list", rf"(?<=\d)(?P<rest>(?:\s*,\s*\d+(?:\.\d+)?)*,?\s+and\s+\d+(?:\.\d+)?\s*{_SECONDS})"),

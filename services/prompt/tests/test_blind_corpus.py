@@ -139,8 +139,26 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # matter over its modifier ("church bells"), a possessed sounding part ("rings its bell"), portions ("a sheet of
 # ice"), a quote that ends its sentence, a request for a clip of something anywhere ("pls make a vid of a red ferrari"):
 # blind13f subject 84.6 %, source 59.8 %, material 63.2 %, action 65.6 %, count/every 99.2 %.
+# blind13g (blind13g/README.md), a seventh writer's 130 prompts (348 cues, 142 timed, 332 kinds), scored blind once at
+# a4155b1 and at the session's first commit 4e0c828, with the same figures: the rules tuned on blind13f moved
+# nothing here. Recall 133/142 = 93.7 %, within a frame 98.5 % of those found, subject 80.8 %, source 67.7 %,
+# material 59.6 %, action 70.7 %, location 81.4 %, characters 80.0 %, count/every 98.6 %, refused 0. Tuned on it
+# since: a sound in capitals is no screenplay character, an echo repeats the sound before it, "in second 5",
+# "at second 1 and second 3", "in the 2 seconds"; and the scorer reads a pov viewer the plan calls "you" as the
+# guide's "viewer" (3 prompts). Recall 95.8 %, within a frame 99.3 %, subject 84.6 %, source 67.6 %, material
+# 59.5 %, action 71.3 %.
 #: corpus → its measures with this commit, rounded down to a whole percent
 OTHER_WRITERS = {
+    "blind13g": {
+        "recall": 0.95,
+        "subject": 0.84,
+        "source": 0.67,
+        "material": 0.59,
+        "action": 0.71,
+        "location": 0.81,
+        "characters": 0.80,
+        "count_every": 0.98,
+    },
     "blind13f": {
         "recall": 0.95,
         "subject": 0.84,

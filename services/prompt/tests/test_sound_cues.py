@@ -91,6 +91,8 @@ def test_a_quote_mask_never_reaches_the_plan() -> None:
         ("at 0:03", 3.0),
         ("at four and a half seconds", 4.5),
         ("at second 4", 4.0),
+        ("in second 5", 5.0),
+        ("in the 2 seconds", 2.0),
     ],
 )
 def test_time_phrases(phrase: str, seconds: float) -> None:
@@ -402,3 +404,25 @@ def test_a_line_that_ends_its_sentence_ends_it_for_the_sounds_after() -> None:
 )
 def test_a_requested_clip_is_of_what_is_asked(prompt: str, subject: str) -> None:
     assert _plan(prompt).shots[0].subject.text.lower().endswith(subject)
+
+
+def test_an_echo_is_the_sound_before_it_again() -> None:
+    scene_plan = _plan("A freight train crosses a bridge. Its horn sounds at 6 seconds and echoes off the rock walls.")
+    echo = next(c for c in scene_plan.sound_cues if "echoes" in c.text)
+    horn = next(c for c in scene_plan.sound_cues if "echoes" not in c.text)
+    assert (echo.source_object, echo.sound_action, echo.time_seconds) == ("freight train horn", "whistle", 6.0)
+    assert (horn.source_object, horn.sound_action) == (echo.source_object, echo.sound_action)
+    # a sound that echoes is that sound, heard so: one cue
+    shot = _plan("At 2 seconds the gunshot echoes through the canyon.")
+    assert [c.audioset_label for c in shot.sound_cues if abs(c.time_seconds - 2.0) < FRAME] != ["Echo"]
+
+
+def test_a_sound_written_in_capitals_is_no_screenplay_character() -> None:
+    scene_plan = _plan("EXT. HARBOUR - DAWN. A FOGHORN sounds at 2 seconds. A fishing boat chugs out past the pier.")
+    assert scene_plan.shots[0].subject.text.lower() != "foghorn"
+
+
+def test_a_learner_s_list_of_seconds_times_each() -> None:
+    times = [t.seconds for t in find_times("He kick it at second 1 and second 3, then it start")]
+    assert times == [1.0, 3.0]
+    assert [t.seconds for t in find_times("the crowd waits in the 10 seconds before the whistle")] == []
