@@ -45,7 +45,18 @@ SHOT_HEIGHT = {
 FACE_LINE = 0.36
 SPRITE_MAX = 480
 CHARACTER_DEPTH = 3.0
-FALLING = re.compile(r"\b(falls?|falling|fell|drops?|dropped|dropping|tumbl\w*|plummet\w*)\b", re.IGNORECASE)
+FALLING = re.compile(
+    r"\b(falls?|falling|fell|drops?|dropped|dropping|tumbl\w*|plummet\w*|topple\w*"
+    r"|(?:rolls?|rolled|rolling|slides?|slid|sliding|knock\w*|swats?|swatted|slips?|slipped) off)\b",
+    re.IGNORECASE,
+)
+# Words that say a thing falls from above the picture (a coconut off its palm, a clam from a gull's beak): outdoors
+# anything else that falls topples over where it stands rather than dropping in from off-screen.
+FROM_ABOVE = re.compile(
+    r"\b(?:from|off|out of) (?:the |a |its |his |her )?(?:sky|above|overhead|tree|palm|branch|roof|beak|claws?"
+    r"|window|balcony|cliff|ledge)\b|\boverhead\b|\bdrops? (?:a|an|the|its)\b",
+    re.IGNORECASE,
+)
 # Event drawings that are fixtures of the place: the subject and the people pass in front of them.
 BEHIND_SUBJECT = (events.Window, events.Bell, events.Branch, events.Crack)
 # The planner's description of the pov viewer, whose eyes the camera is ("pov: you're at a table ...").
@@ -237,6 +248,7 @@ class ShotRenderer:
         self._cast_list = self._cast()
         self._event_nouns: list[subjects.Noun] = []
         self._speakers: dict[int, str] = {}  # a sounding drawer (by id) whose source is this character's head
+        self._cues = self._doors_in_walls(self._cues)
         self._drawers = [(self._event_drawer(cue, kind), cue.frame - shot.start_frame) for cue, kind in self._cues]
         drawn = {noun.name for noun in self._event_nouns}
         drawn |= {name for _, kind in self._cues for name in _event_table()["draws"].get(kind, [])}
@@ -336,6 +348,29 @@ class ShotRenderer:
                 chosen[group] = (cue, kind)
         return sorted([*kept, *chosen.values(), *lights], key=lambda pair: pair[0].frame)
 
+    def _doors_in_walls(self, cues: list[tuple[p.SoundCue, str]]) -> list[tuple[p.SoundCue, str]]:
+        """A slam, creak or knock draws a door only where there is a wall to hang it in (indoors) and only when
+        what slams is a door (not a gate, a stall, a drawbridge: data/events.yaml `not_doors`), or when the
+        shot's subject is the door. Otherwise a door drawn standing alone would do the event for something the
+        prompt never showed: the subject that strikes it acts instead (the bull at the gate, the horse at its
+        stall), and with no subject that can, the sound is only heard."""
+        kept = []
+        not_doors = set(_event_table()["not_doors"])
+        for cue, kind in cues:
+            if kind not in DOOR_KINDS:
+                kept.append((cue, kind))
+                continue
+            words = set(re.findall(r"[a-z]+", f"{cue.text} {cue.source_object}".lower()))
+            is_door = self.subject is not None and self.subject.name == "door"
+            if is_door or (self._indoors and not words & not_doors):
+                kept.append((cue, kind))
+                continue
+            sounder = self._sounder(cue, "strike")
+            if sounder is not None:
+                self._sounders[id(cue)] = sounder
+                kept.append((cue, "strike"))
+        return kept
+
     def _event_noun(self, cue: p.SoundCue, kind: str) -> subjects.Noun | None:
         """What takes part in an object event: the first thing the cue's words name that can fall, break or be
         handled, else the shot's subject if it can ("it slides off the edge"), else the cue's source object
@@ -361,8 +396,14 @@ class ShotRenderer:
         able = set(table["families"][kind]) | callers
 
         def acting(noun: subjects.Noun) -> str:
-            return "call" if noun.family in callers else kind
+            return "call" if noun.family in callers and kind != "strike" else kind
 
+        if kind == "strike":  # the one that charges or kicks: named in the cue's words, else the subject
+            able = set(table["families"][kind])
+            agents = [noun for noun in subjects.nouns_in(cue.text) if noun.family in able]
+            if self.subject is not None and self.subject.family in able and (not agents or self.subject in agents):
+                return kind, self.subject, None
+            return (kind, agents[0], None) if agents else None
         source = subjects.resolve(cue.source_object)
         subject = self.subject if self.subject is not None and self.subject.family in able else None
         said = cue.source_object.strip().lower()
@@ -461,7 +502,10 @@ class ShotRenderer:
             size = max(size, subjects.SUBJECT_MIN_SCREEN * self.h)
         ready = self._subject_drawing(noun, size).blend_ready()
         liquid = self._liquid(cue) if kind == "spill" else None
-        return events.drawer(kind, self.w, self.h, self._graded, seed, ready, self._indoors, liquid=liquid)
+        topples = not FROM_ABOVE.search(f"{cue.text} {self._scene_prompt()}")
+        return events.drawer(
+            kind, self.w, self.h, self._graded, seed, ready, self._indoors, liquid=liquid, topples=topples
+        )
 
     def _subject_drawing(
         self, noun: subjects.Noun, size_px: float | None = None, centre: float | None = None
@@ -906,7 +950,8 @@ def visible_kind(cue: p.SoundCue) -> str:
     if sound:  # "the dog barks at the gate": the bark is what is seen
         return sound
     kind = named or table["sounding"]["actions"].get(cue.sound_action, "") or table["actions"].get(cue.sound_action, "")
-    if kind == "drop":
+    if kind == "drop":  # an impact the planner guessed is a fall only where the cue's own words say one
         noun = subjects.resolve(cue.source_object)
-        return "" if noun is None or noun.family not in table["droppable"] else "drop"
+        falls = FALLING.search(written) is not None
+        return "" if noun is None or noun.family not in table["droppable"] or not falls else "drop"
     return kind
