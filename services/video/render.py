@@ -67,6 +67,8 @@ PEOPLE_BESIDE_SUBJECT, SUBJECT_BESIDE_PEOPLE = 0.3, 0.74
 OBJECT_KINDS = {"shatter", "drop", "bounce", "split", "burst", "cork", "spill", "kettle", "rebound"}
 OBJECT_MAX = {"any": 0.2, "rebound": 0.1}  # a ball flying at a wall is small and quick
 DOOR_KINDS = {"slam", "creak", "knock"}
+# What a vehicle's or an animal's sounding part (a horn, a bell) may be read as: then the owner makes the sound.
+PART_SOUNDS = {"bell", "ring", "alarm", "steam", "motor", "call", "music"}
 SOUNDING = frozenset(events.SOUNDING_KINDS)
 # Where across the frame a sounding source stands when the shot's subject is drawn too, and when only people are.
 SOURCE_BESIDE_SUBJECT, SOURCE_BESIDE_PEOPLE = 0.2, 0.78
@@ -279,6 +281,10 @@ class ShotRenderer:
             return (None if noun is not None and noun.family == "crowd" else noun), people
         named = subjects.resolve(shot.subject.text)
         named_at = shot.subject.source.spans[0].start if shot.subject.source.spans else None
+        ambiguous = set(shot.subject.text.lower().split()) & set(subjects.vocabulary().senses)
+        if named_at is not None and ambiguous:  # read where it is written: "a crane wades" is the bird
+            span = shot.subject.source.spans[0]
+            named = subjects.resolve(prompt[span.start : span.end] + " " + " ".join(prompt[span.end :].split()[:1]))
         noun = subjects.prompt_subject(prompt, named, named_at, mentioned, place)
         if ids and (noun is None or noun.family == "crowd"):
             return None, ids  # nothing else to show: whoever's eyes the camera is stands in the scene
@@ -323,7 +329,12 @@ class ShotRenderer:
                 continue
             if kind == "slam" and self.subject is not None and self.subject.family == "vehicle":
                 kind = "cardoor"
-            if kind in SOUNDING:  # seen only in a source that can make it: an animal always calls
+            owner = self._owner(cue) if kind in PART_SOUNDS else None
+            if owner is not None:  # a truck's horn, a scooter's bell: the truck or the scooter sounds it
+                kind = "call" if owner.family in _event_table()["sounding"]["families"]["call"] else kind
+                kind = "ring" if kind == "bell" else kind
+                self._sounders[id(cue)] = (kind, owner, None)
+            elif kind in SOUNDING:  # seen only in a source that can make it: an animal always calls
                 sounder = self._sounder(cue, kind)
                 if sounder is None:
                     continue
@@ -347,6 +358,13 @@ class ShotRenderer:
             elif group not in chosen or timing.get(cue.timing, 2) < timing.get(chosen[group][0].timing, 2):
                 chosen[group] = (cue, kind)
         return sorted([*kept, *chosen.values(), *lights], key=lambda pair: pair[0].frame)
+
+    def _owner(self, cue: p.SoundCue) -> subjects.Noun | None:
+        """The vehicle or animal whose part (horn, bell, siren) a cue sounds: the shot's subject, else one the
+        cue names (data/subjects.yaml `parts`)."""
+        candidates = [] if self.subject is None else [self.subject]
+        candidates += subjects.nouns_in(cue.text)
+        return subjects.owner_of_part(f"{cue.text} {cue.source_object}", candidates)
 
     def _doors_in_walls(self, cues: list[tuple[p.SoundCue, str]]) -> list[tuple[p.SoundCue, str]]:
         """A slam, creak or knock draws a door only where there is a wall to hang it in (indoors) and only when

@@ -510,3 +510,21 @@ def test_outdoors_what_the_picture_showed_standing_topples_where_it_stands() -> 
         _cue("it rolls off and splats", "watermelon", "impact"),
     )
     assert any(isinstance(d, events.Fall) and d.topples for d, _ in renderer._drawers)
+
+
+def test_a_trucks_horn_is_the_truck_honking_and_a_scooters_bell_the_scooter_ringing() -> None:
+    horn = _renderer(
+        "A dusty pickup truck in a ranch driveway, static camera.", _cue("the horn, loud honk", "horn", "electronic")
+    )
+    ((drawer, _),) = horn._drawers
+    assert isinstance(drawer, events.Sounding) and drawer.kind == "alarm"
+    assert [noun.name for noun in horn._event_nouns] == ["pickup"]  # no French horn beside it
+    bell = _renderer(
+        "An electric scooter at a crosswalk, static camera.", _cue("the handlebar bell rings", "bell", "ring")
+    )
+    ((drawer, _),) = bell._drawers
+    assert isinstance(drawer, events.Sounding) and drawer.kind == "ring" and not isinstance(drawer, events.Bell)
+    church = _renderer(
+        "A village green at noon, static camera.", _cue("the church bell swings and rings", "bell", "ring")
+    )
+    assert [type(d).__name__ for d, _ in church._drawers] == ["Bell"]
