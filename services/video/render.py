@@ -395,6 +395,8 @@ class ShotRenderer:
         (which the planner sometimes guesses: a "window" for a plate), else the kind's stock object. A fox, a
         camel or a church is never what drops: it stays the subject."""
         movable = set(_event_table()["droppable"]) | ({"vehicle"} if kind == "burst" else set())
+        if kind == "kettle" and self.subject is not None and self.subject.family == "household":
+            return self.subject  # the pressure cooker the prompt shows whistles, not a stock kettle
         found = [noun for noun in subjects.nouns_in(cue.text) if noun.family in movable]
         if self.subject is not None and self.subject.family in movable:
             found.append(self.subject)
@@ -419,7 +421,7 @@ class ShotRenderer:
         if kind == "strike":  # the one that charges or kicks: named in the cue's words, else the subject
             able = set(table["families"][kind])
             agents = [noun for noun in subjects.nouns_in(cue.text) if noun.family in able]
-            if self.subject is not None and self.subject.family in able and (not agents or self.subject in agents):
+            if self.subject is not None and self.subject.family in able:
                 return kind, self.subject, None
             return (kind, agents[0], None) if agents else None
         source = subjects.resolve(cue.source_object)

@@ -528,3 +528,22 @@ def test_a_trucks_horn_is_the_truck_honking_and_a_scooters_bell_the_scooter_ring
         "A village green at noon, static camera.", _cue("the church bell swings and rings", "bell", "ring")
     )
     assert [type(d).__name__ for d, _ in church._drawers] == ["Bell"]
+
+
+def test_a_trap_or_a_jaw_that_snaps_shut_is_the_thing_itself_acting() -> None:
+    """Sixth review: a mousetrap's and an alligator's snap drew a branch breaking across the room."""
+    assert render.visible_kind(_cue("it snaps shut on its own", "mousetrap", "break")) == "strike"
+    assert render.visible_kind(_cue("its jaws lunge up and SNAP shut", "snap", "impact")) == "strike"
+    assert render.visible_kind(_cue("a frozen branch snaps", "branch", "break")) == "branch"
+    gator = _renderer("An alligator in a bayou at night, static camera.", _cue("SNAP shut", "snap", "impact"))
+    ((drawer, _),) = gator._drawers
+    assert isinstance(drawer, events.Sounding) and drawer.kind == "strike"
+    assert [noun.name for noun in gator._event_nouns] == ["crocodile"]
+
+
+def test_the_pressure_cooker_the_prompt_shows_is_what_whistles() -> None:
+    cooker = _renderer(
+        "A pressure cooker on the stove in a kitchen, static camera.",
+        _cue("the pressure cooker whistles, a jet of steam", "stove", "whistle"),
+    )
+    assert [noun.name for noun in cooker._event_nouns] == ["pressure cooker"]

@@ -163,3 +163,28 @@ def test_a_sounding_part_of_a_vehicle_or_animal_is_its_owner_not_an_instrument()
     assert subjects.owner_of_part("the church bell rings", [scooter]) is None  # a bell of its own
     assert subjects.owner_of_part("a french horn plays", [truck]) is None
     assert subjects.owner_of_part("the horn honks", [nouns["lighthouse"]]) is None
+
+
+@pytest.mark.parametrize(
+    ("prompt", "name"),
+    [
+        ("A golden retriever sprints down a dock.", "golden retriever"),
+        ("A corgi at a backyard party.", "corgi"),
+        ("A pug on a patio at dusk.", "pug"),
+        ("A retro toaster on a breakfast table.", "toaster"),
+        ("A chrome espresso machine on a marble counter.", "espresso machine"),
+        ("A hot-air balloon drifts over a vineyard.", "hot-air balloon"),
+        ("An old lawn mower in a backyard.", "lawn mower"),
+        ("A venus flytrap on a windowsill.", "venus flytrap"),
+        ("A pressure cooker on a stove.", "pressure cooker"),
+        ("A drawbridge over a castle moat.", "drawbridge"),
+    ],
+)
+def test_sixth_review_subjects_have_drawings_of_their_own(prompt: str, name: str) -> None:
+    """Sixth review: absent or replaced subjects (a coffee cup for an espresso machine, a party balloon for a
+    hot-air balloon, a generic dog for three breeds) each have a drawing of their own, its own in the atlas."""
+    assert _subject_of(prompt) == name
+    noun = subjects.vocabulary().nouns[name]
+    dog = subjects.vocabulary().nouns["dog"]
+    assert noun.key != dog.key or name == "dog"
+    assert subjects.sprite(noun).shape[0] == 4
