@@ -1410,8 +1410,9 @@ class Sounding:
             self._jet(frame)
         if self.kind == "strike" and age < DUST_FRAMES:
             self._dust(frame, age)
-        if self.kind == "strike" and age < len(SLAM_SHAKE):
-            frame[:] = torch.roll(frame, max(1, round(SLAM_SHAKE[age] * self.h)), dims=1)
+        if self.kind == "strike" and age < len(SLAM_SHAKE):  # shaken sideways, the left edge smeared, not wrapped
+            shift = max(1, round(SLAM_SHAKE[age] * self.h))
+            frame[:, shift:] = frame[:, :-shift].clone()
         if self.kind in ("call", "ring", "alarm") and age < ARC_FRAMES:
             x0, y0, x1, y1 = self.box
             mx, my, sides = self._mouth()
