@@ -149,9 +149,14 @@ class Fall:
     drawing: tuple[torch.Tensor, torch.Tensor] | None = None
     bouncy: bool = False
     indoors: bool = True  # off a shelf; outdoors it drops into the picture from above
+    # outdoors, a thing the picture showed standing (a watermelon on the grass, a chair on a porch) topples over
+    # where it stands and lands on its side on the cue frame, instead of dropping in from above the picture
+    topples: bool = False
 
     def __post_init__(self) -> None:
         self._split: dict[tuple[int, float], tuple[torch.Tensor, torch.Tensor]] = {}
+        self._tipped: dict[float, tuple[torch.Tensor, torch.Tensor]] = {}
+        self.topples = self.topples and not self.indoors and self.drawing is not None
         self.shelf_y, self.floor_y = (self.h * 0.5 if self.indoors else -self.h * 0.02), self.h * 0.86
         g = torch.Generator().manual_seed(self.seed)
         angles = torch.rand(SHARDS, generator=g) * math.pi  # upward half-plane
@@ -189,6 +194,20 @@ class Fall:
             premultiplied[ys - y0 : ye - y0, xs - x0 : xe - x0]
         )
         frame[ys:ye, xs:xe] = region.clamp_(max=255).to(torch.uint8)
+
+    def _toppling(self, frame: torch.Tensor, angle: float, x: float, lift: float = 0.0) -> None:
+        """The object turned by `angle` about its foot, standing on the floor at x (raised `lift` px)."""
+        assert self.drawing is not None
+        key = round(angle, 2)
+        if key not in self._tipped:
+            self._tipped[key] = _turned(self.drawing, key) if key else self.drawing
+        ready = self._tipped[key]
+        sh, sw = self.drawing[1].shape[:2]
+        # its centre stays over the edge it tips about: up by its half-extent on the floor
+        cx = x + math.sin(angle) * sh / 2
+        cy = self.floor_y - lift - (sh / 2 * math.cos(angle) + sw / 2 * math.sin(angle))
+        side_h, side_w = ready[1].shape[:2]
+        _blit(frame, ready, round(cx - side_w / 2), round(cy - side_h / 2))
 
     def _halves(self, frame: torch.Tensor, age: int) -> None:
         """Split: it lands on the cue frame and breaks in two; the halves fall apart, each tipping outward
@@ -235,6 +254,13 @@ class Fall:
     def draw(self, frame: torch.Tensor, age: int) -> None:
         if self.indoors:
             _shelf(frame, self.cx, self.shelf_y, self.w, self.h, self.colour)
+        if age < 0 and self.topples:  # it tips over faster and faster, flat on its side on the cue frame
+            u = max(0.0, (age + FALL_FRAMES) / FALL_FRAMES)
+            self._toppling(frame, math.pi / 2 * u * u, self.cx)
+            return
+        if self.topples and self.kind == "drop":
+            self._toppling(frame, math.pi / 2, self.cx + min(age, 30) * self.w * 0.002, self._bounce(age))
+            return
         if age < 0:
             # resting on the shelf's edge until it falls, then y = y0 + ½·g·t², landing on the cue frame
             u = max(0.0, (age + FALL_FRAMES) / FALL_FRAMES)
@@ -1169,7 +1195,11 @@ NOTES, NOTE_FRAMES = 6, 40
 PUFFS, PUFF_FRAMES = 9, 30
 # An alarm's light pulses once every GLOW_PERIOD frames, dimming over GLOW_FRAMES.
 GLOW_PERIOD, GLOW_FRAMES = 8, 48
-SOUNDING_KINDS = ("call", "ring", "alarm", "motor", "music", "steam")
+# A strike (it charges, kicks or butts something it is against): it lunges STRIKE_REACH of its width toward
+# where it faces on the cue frame and eases back over POSE_FRAMES; the knock throws up STRIKE_DUST motes at
+# its front, which settle over DUST_FRAMES.
+STRIKE_REACH, STRIKE_DUST = 0.14, 120
+SOUNDING_KINDS = ("call", "ring", "alarm", "motor", "music", "steam", "strike")
 
 
 def _arcs(
@@ -1207,8 +1237,10 @@ class Sounding:
     leave its mouth; ring: it rattles and sound lines spread from both its sides (a bell's strike, for any
     ringing thing); alarm: a ring whose light pulses round it; motor: it shakes on its springs and a puff of
     exhaust shoots out of its back; music: it bobs and notes rise out of it; steam: a jet of steam shoots from
-    its top. `drawing` is the source's sprite (the shot's subject, taken over, or the cue's source beside it),
-    standing in `box` (x0, y0, x1, y1) before and after; without one the source is a person drawn by the
+    its top; strike (it charges, kicks or butts what it is against, a stall door, a gate, a rival): it lunges
+    toward where it faces on the cue frame, the picture shakes with the knock and dust flies off its front,
+    then it eases back. `drawing` is the source's sprite (the shot's subject, taken over, or the cue's source
+    beside it), standing in `box` (x0, y0, x1, y1) before and after; without one the source is a person drawn by the
     renderer, `box` is their head (updated each frame) and only the sound lines are drawn. The motion and
     the lines are largest on the cue frame and die away after it."""
 
@@ -1255,6 +1287,10 @@ class Sounding:
             return 1 + 0.16 * jolt, -0.22 * jolt * (self.facing or 1), 0.0, 0.0
         if self.kind == "music":
             return 1 + 0.1 * jolt, 0.0, 0.0, 0.0
+        if self.kind == "strike":
+            # at the thing it hits on the cue frame, head down into it, then back where it stood
+            reach = (self.box[2] - self.box[0]) * STRIKE_REACH
+            return 1.0, 0.12 * jolt * (self.facing or 1), (self.facing or 1) * reach * jolt, 0.0
         if self.kind == "motor":
             # it lurches on the cue, its front lifting, and settles shaking a little (the engine running)
             shake = tall * 0.012 * max(0.0, 1 - age / RATTLE_FRAMES) * math.cos(math.pi * age)
@@ -1339,6 +1375,18 @@ class Sounding:
         jet = (1 - (xs - sx).abs() / width).clamp(min=0) * (1 - 0.6 * along)
         _veil(frame, rows, cols, (1.4 * jet).clamp(max=0.92), self.steam)
 
+    def _dust(self, frame: torch.Tensor, age: int) -> None:
+        """Dust knocked off where it strikes, thickest on the cue frame, drifting down as it thins."""
+        x0, y0, x1, y1 = self.box
+        front = x1 + (x1 - x0) * STRIKE_REACH if self.facing >= 0 else x0 - (x1 - x0) * STRIKE_REACH
+        g = torch.Generator().manual_seed(self.seed + 1)
+        tall = y1 - y0
+        ys = y0 + tall * (0.2 + 0.7 * torch.rand(STRIKE_DUST, generator=g)) + age * self.h * 0.004
+        out = torch.rand(STRIKE_DUST, generator=g) * tall * 0.35 * (1 + 0.15 * age)
+        xs = front + (self.facing or 1) * (out - tall * 0.08)
+        keep = torch.rand(STRIKE_DUST, generator=g) < 1 - age / DUST_FRAMES
+        _dots(frame, xs[keep], ys[keep], self.smoke, size=max(2, self.h // 120))
+
     def _glow(self, frame: torch.Tensor, age: int) -> None:
         x0, y0, x1, y1 = self.box
         cx, cy, r = (x0 + x1) / 2, (y0 + y1) / 2, max(x1 - x0, y1 - y0) * 0.85
@@ -1360,6 +1408,11 @@ class Sounding:
             self._notes(frame, age)
         if self.kind == "steam":
             self._jet(frame)
+        if self.kind == "strike" and age < DUST_FRAMES:
+            self._dust(frame, age)
+        if self.kind == "strike" and age < len(SLAM_SHAKE):  # shaken sideways, the left edge smeared, not wrapped
+            shift = max(1, round(SLAM_SHAKE[age] * self.h))
+            frame[:, shift:] = frame[:, :-shift].clone()
         if self.kind in ("call", "ring", "alarm") and age < ARC_FRAMES:
             x0, y0, x1, y1 = self.box
             mx, my, sides = self._mouth()
@@ -1461,6 +1514,7 @@ def drawer(
     facing: int = 1,
     ink: torch.Tensor | None = None,
     glow: tuple[int, int, int] = (255, 70, 40),
+    topples: bool = False,
 ) -> Drawer:
     """The simulation for one visible kind (see render.visible_kind), placed by the cue's seed; `drawing` is
     the sounding object's sprite where the atlas has one; `indoors`, what falls falls off a shelf; `surface`,
@@ -1468,7 +1522,8 @@ def drawer(
     `snowy`, a snapping branch carries snow; `liquid`, the colour a spilt drink is; `body` and `paint`, the
     box and colour of the vehicle whose door shuts; `source`, where the thing that sounds stands (its
     `drawing`, facing `facing`; without a drawing, a person's head), `ink`, its sound lines' colour, and `glow`,
-    the light an alarm pulses with."""
+    the light an alarm pulses with; `topples`, a thing falling outdoors tips over where it stands (it is not
+    dropped from above the picture)."""
     cx = w * (0.3 + 0.4 * float(torch.rand(1, generator=torch.Generator().manual_seed(seed))))
     if at is not None:
         cx = w * at
@@ -1476,7 +1531,7 @@ def drawer(
         return Door(kind, w, h, colour)
     if kind in ("shatter", "drop", "bounce", "split"):
         fall = {"shatter": "break", "split": "split"}.get(kind, "drop")
-        return Fall(fall, w, h, cx, colour, seed, drawing, kind == "bounce", indoors)
+        return Fall(fall, w, h, cx, colour, seed, drawing, kind == "bounce", indoors, topples)
     if kind == "crack":  # where it gives: `at` across, `surface` down (frame fractions), else mid-floor
         return Crack(w, h, cx, h * (surface if surface is not None else FLOOR), colour, seed, ink)
     if kind in ("burst", "cork"):

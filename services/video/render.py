@@ -45,7 +45,18 @@ SHOT_HEIGHT = {
 FACE_LINE = 0.36
 SPRITE_MAX = 480
 CHARACTER_DEPTH = 3.0
-FALLING = re.compile(r"\b(falls?|falling|fell|drops?|dropped|dropping|tumbl\w*|plummet\w*)\b", re.IGNORECASE)
+FALLING = re.compile(
+    r"\b(falls?|falling|fell|drops?|dropped|dropping|tumbl\w*|plummet\w*|topple\w*"
+    r"|(?:rolls?|rolled|rolling|slides?|slid|sliding|knock\w*|swats?|swatted|slips?|slipped) off)\b",
+    re.IGNORECASE,
+)
+# Words that say a thing falls from above the picture (a coconut off its palm, a clam from a gull's beak): outdoors
+# anything else that falls topples over where it stands rather than dropping in from off-screen.
+FROM_ABOVE = re.compile(
+    r"\b(?:from|off|out of) (?:the |a |its |his |her )?(?:sky|above|overhead|tree|palm|branch|roof|beak|claws?"
+    r"|window|balcony|cliff|ledge)\b|\boverhead\b|\bdrops? (?:a|an|the|its)\b",
+    re.IGNORECASE,
+)
 # Event drawings that are fixtures of the place: the subject and the people pass in front of them.
 BEHIND_SUBJECT = (events.Window, events.Bell, events.Branch, events.Crack)
 # The planner's description of the pov viewer, whose eyes the camera is ("pov: you're at a table ...").
@@ -56,6 +67,8 @@ PEOPLE_BESIDE_SUBJECT, SUBJECT_BESIDE_PEOPLE = 0.3, 0.74
 OBJECT_KINDS = {"shatter", "drop", "bounce", "split", "burst", "cork", "spill", "kettle", "rebound"}
 OBJECT_MAX = {"any": 0.2, "rebound": 0.1}  # a ball flying at a wall is small and quick
 DOOR_KINDS = {"slam", "creak", "knock"}
+# What a vehicle's or an animal's sounding part (a horn, a bell) may be read as: then the owner makes the sound.
+PART_SOUNDS = {"bell", "ring", "alarm", "steam", "motor", "call", "music"}
 SOUNDING = frozenset(events.SOUNDING_KINDS)
 # Where across the frame a sounding source stands when the shot's subject is drawn too, and when only people are.
 SOURCE_BESIDE_SUBJECT, SOURCE_BESIDE_PEOPLE = 0.2, 0.78
@@ -237,6 +250,7 @@ class ShotRenderer:
         self._cast_list = self._cast()
         self._event_nouns: list[subjects.Noun] = []
         self._speakers: dict[int, str] = {}  # a sounding drawer (by id) whose source is this character's head
+        self._cues = self._doors_in_walls(self._cues)
         self._drawers = [(self._event_drawer(cue, kind), cue.frame - shot.start_frame) for cue, kind in self._cues]
         drawn = {noun.name for noun in self._event_nouns}
         drawn |= {name for _, kind in self._cues for name in _event_table()["draws"].get(kind, [])}
@@ -267,6 +281,10 @@ class ShotRenderer:
             return (None if noun is not None and noun.family == "crowd" else noun), people
         named = subjects.resolve(shot.subject.text)
         named_at = shot.subject.source.spans[0].start if shot.subject.source.spans else None
+        ambiguous = set(shot.subject.text.lower().split()) & set(subjects.vocabulary().senses)
+        if named_at is not None and ambiguous:  # read where it is written: "a crane wades" is the bird
+            span = shot.subject.source.spans[0]
+            named = subjects.resolve(prompt[span.start : span.end] + " " + " ".join(prompt[span.end :].split()[:1]))
         noun = subjects.prompt_subject(prompt, named, named_at, mentioned, place)
         if ids and (noun is None or noun.family == "crowd"):
             return None, ids  # nothing else to show: whoever's eyes the camera is stands in the scene
@@ -311,7 +329,12 @@ class ShotRenderer:
                 continue
             if kind == "slam" and self.subject is not None and self.subject.family == "vehicle":
                 kind = "cardoor"
-            if kind in SOUNDING:  # seen only in a source that can make it: an animal always calls
+            owner = self._owner(cue) if kind in PART_SOUNDS else None
+            if owner is not None:  # a truck's horn, a scooter's bell: the truck or the scooter sounds it
+                kind = "call" if owner.family in _event_table()["sounding"]["families"]["call"] else kind
+                kind = "ring" if kind == "bell" else kind
+                self._sounders[id(cue)] = (kind, owner, None)
+            elif kind in SOUNDING:  # seen only in a source that can make it: an animal always calls
                 sounder = self._sounder(cue, kind)
                 if sounder is None:
                     continue
@@ -336,12 +359,44 @@ class ShotRenderer:
                 chosen[group] = (cue, kind)
         return sorted([*kept, *chosen.values(), *lights], key=lambda pair: pair[0].frame)
 
+    def _owner(self, cue: p.SoundCue) -> subjects.Noun | None:
+        """The vehicle or animal whose part (horn, bell, siren) a cue sounds: the shot's subject, else one the
+        cue names (data/subjects.yaml `parts`)."""
+        candidates = [] if self.subject is None else [self.subject]
+        candidates += subjects.nouns_in(cue.text)
+        return subjects.owner_of_part(f"{cue.text} {cue.source_object}", candidates)
+
+    def _doors_in_walls(self, cues: list[tuple[p.SoundCue, str]]) -> list[tuple[p.SoundCue, str]]:
+        """A slam, creak or knock draws a door only where there is a wall to hang it in (indoors) and only when
+        what slams is a door (not a gate, a stall, a drawbridge: data/events.yaml `not_doors`), or when the
+        shot's subject is the door. Otherwise a door drawn standing alone would do the event for something the
+        prompt never showed: the subject that strikes it acts instead (the bull at the gate, the horse at its
+        stall), and with no subject that can, the sound is only heard."""
+        kept = []
+        not_doors = set(_event_table()["not_doors"])
+        for cue, kind in cues:
+            if kind not in DOOR_KINDS:
+                kept.append((cue, kind))
+                continue
+            words = set(re.findall(r"[a-z]+", f"{cue.text} {cue.source_object}".lower()))
+            is_door = self.subject is not None and self.subject.name == "door"
+            if is_door or (self._indoors and not words & not_doors):
+                kept.append((cue, kind))
+                continue
+            sounder = self._sounder(cue, "strike")
+            if sounder is not None:
+                self._sounders[id(cue)] = sounder
+                kept.append((cue, "strike"))
+        return kept
+
     def _event_noun(self, cue: p.SoundCue, kind: str) -> subjects.Noun | None:
         """What takes part in an object event: the first thing the cue's words name that can fall, break or be
         handled, else the shot's subject if it can ("it slides off the edge"), else the cue's source object
         (which the planner sometimes guesses: a "window" for a plate), else the kind's stock object. A fox, a
         camel or a church is never what drops: it stays the subject."""
         movable = set(_event_table()["droppable"]) | ({"vehicle"} if kind == "burst" else set())
+        if kind == "kettle" and self.subject is not None and self.subject.family == "household":
+            return self.subject  # the pressure cooker the prompt shows whistles, not a stock kettle
         found = [noun for noun in subjects.nouns_in(cue.text) if noun.family in movable]
         if self.subject is not None and self.subject.family in movable:
             found.append(self.subject)
@@ -361,8 +416,14 @@ class ShotRenderer:
         able = set(table["families"][kind]) | callers
 
         def acting(noun: subjects.Noun) -> str:
-            return "call" if noun.family in callers else kind
+            return "call" if noun.family in callers and kind != "strike" else kind
 
+        if kind == "strike":  # the one that charges or kicks: named in the cue's words, else the subject
+            able = set(table["families"][kind])
+            agents = [noun for noun in subjects.nouns_in(cue.text) if noun.family in able]
+            if self.subject is not None and self.subject.family in able:
+                return kind, self.subject, None
+            return (kind, agents[0], None) if agents else None
         source = subjects.resolve(cue.source_object)
         subject = self.subject if self.subject is not None and self.subject.family in able else None
         said = cue.source_object.strip().lower()
@@ -461,7 +522,10 @@ class ShotRenderer:
             size = max(size, subjects.SUBJECT_MIN_SCREEN * self.h)
         ready = self._subject_drawing(noun, size).blend_ready()
         liquid = self._liquid(cue) if kind == "spill" else None
-        return events.drawer(kind, self.w, self.h, self._graded, seed, ready, self._indoors, liquid=liquid)
+        topples = not FROM_ABOVE.search(f"{cue.text} {self._scene_prompt()}")
+        return events.drawer(
+            kind, self.w, self.h, self._graded, seed, ready, self._indoors, liquid=liquid, topples=topples
+        )
 
     def _subject_drawing(
         self, noun: subjects.Noun, size_px: float | None = None, centre: float | None = None
@@ -906,7 +970,8 @@ def visible_kind(cue: p.SoundCue) -> str:
     if sound:  # "the dog barks at the gate": the bark is what is seen
         return sound
     kind = named or table["sounding"]["actions"].get(cue.sound_action, "") or table["actions"].get(cue.sound_action, "")
-    if kind == "drop":
+    if kind == "drop":  # an impact the planner guessed is a fall only where the cue's own words say one
         noun = subjects.resolve(cue.source_object)
-        return "" if noun is None or noun.family not in table["droppable"] else "drop"
+        falls = FALLING.search(written) is not None
+        return "" if noun is None or noun.family not in table["droppable"] or not falls else "drop"
     return kind

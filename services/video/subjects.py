@@ -109,6 +109,8 @@ class Vocabulary:
     places: dict[str, list[Prop]]
     trees: dict[str, Noun]
     finder: Finder
+    senses: dict[str, list[dict]] = field(default_factory=dict)  # type: ignore[type-arg]
+    parts: dict[str, frozenset[str]] = field(default_factory=dict)  # part word -> families it is a part of
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,8 @@ def vocabulary() -> Vocabulary:
             frozenset(finder["agents"]),
             frozenset(finder["in_passing"]),
         ),
+        data.get("senses", {}),
+        {word: frozenset(families) for word, families in data.get("parts", {}).items()},
     )
 
 
@@ -227,11 +231,23 @@ def _match(words: list[str], start: int, plural: bool) -> tuple[Noun, int] | Non
         written = words[start + n - 1]
         for last in _singulars(written) if plural else [written]:
             noun = vocab.nouns.get(f"{head} {last}".strip())
+            if noun is not None and n == 1 and last in vocab.senses:
+                noun = _sense(vocab, last, words[start - 1] if start else "", words[start + 1 : start + 2], noun)
             if noun is not None:
                 if last != written and noun.family in vocab.finder.groups:
                     noun = dataclasses.replace(noun, count=GROUP)
                 return noun, n
     return None
+
+
+def _sense(vocab: Vocabulary, word: str, before: str, after: list[str], noun: Noun) -> Noun | None:
+    """The thing an ambiguous word names where it is written (data/subjects.yaml `senses`): the first sense
+    whose words stand right before or after it ("a slow pan": the camera's, no frying pan; "a crane wades": the
+    bird), else the vocabulary's own noun. None when the sense is no thing at all."""
+    for sense in vocab.senses[word]:
+        if before in sense.get("before", ()) or (after and after[0] in sense.get("after", ())):
+            return vocab.nouns[sense["noun"]] if sense.get("noun") else None
+    return noun
 
 
 def _acts(after: list[str], prepositions: frozenset[str]) -> bool:
@@ -284,6 +300,23 @@ def head_noun(text: str, lead: int = 3) -> Noun | None:
         if after and not after.endswith(("ing", "ed", "s")) and after not in HEAD_FOLLOWERS:
             return None
         return found[0]
+    return None
+
+
+def owner_of_part(text: str, candidates: list[Noun]) -> Noun | None:
+    """The vehicle or animal a sounding part belongs to (data/subjects.yaml `parts`): "the truck's horn", "their
+    horns clash", "the handlebar bell" name no thing of their own beside a truck, a ram or a scooter. The first
+    candidate of a family the text's part word belongs to; None when the text names no part, or a thing of its
+    own ("the church bell", "a french horn": the two words are a vocabulary entry)."""
+    vocab = vocabulary()
+    words = _WORD.findall(text.lower())
+    for k, word in enumerate(words):
+        families = vocab.parts.get(word)
+        if families is None or (k and f"{words[k - 1]} {word}" in vocab.nouns):
+            continue
+        for noun in candidates:
+            if noun.family in families:
+                return noun
     return None
 
 

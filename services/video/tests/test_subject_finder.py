@@ -30,7 +30,7 @@ DEPICT15_SHOWS: dict[str, tuple[str | None, list[str]]] = {
     "v11": ("goat", []),
     "v12": ("sailboat", []),
     "v13": ("windmill", []),
-    "v14": ("dog", []),
+    "v14": ("golden retriever", []),
     "v15": ("teapot", []),  # a copper kettle: the atlas's kettle shape
     "v16": ("canoe", ["fisherman"]),
     "v17": ("construction crane", []),

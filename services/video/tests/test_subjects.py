@@ -129,3 +129,62 @@ def test_the_subject_is_on_screen_in_every_frame_and_never_pops(prompt: str, nou
         # feet (wheels) on the ground line in every frame: not floating, not sunk
         lowest = np.array([np.nonzero(frame.any(axis=1))[0].max() for frame in changed]) / H
         assert np.abs(lowest - renderer.world.horizon).max() < 0.04, lowest
+
+
+def _subject_of(prompt: str) -> str | None:
+    scene_plan = _plan(prompt)
+    renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
+    return None if renderer.subject is None else renderer.subject.name
+
+
+@pytest.mark.parametrize(
+    ("prompt", "name"),
+    [
+        ("A slow pan across a misty valley at dawn.", None),  # the camera's pan: no frying pan
+        ("A cast-iron pan on a wood stove.", "frying pan"),
+        ("A crane wades through the marsh at dawn.", "heron"),  # the bird
+        ("A crane lifts steel beams over a building site.", "construction crane"),  # the machine
+        ("A bighorn ram on a rocky ledge.", "ram"),
+        ("An electric scooter at a crosswalk.", "kick scooter"),
+    ],
+)
+def test_an_ambiguous_word_names_the_thing_its_neighbours_say(prompt: str, name: str | None) -> None:
+    """Sixth review: words read in their sense (data/subjects.yaml `senses`)."""
+    assert _subject_of(prompt) == name
+
+
+def test_a_sounding_part_of_a_vehicle_or_animal_is_its_owner_not_an_instrument() -> None:
+    """Sixth review: a truck's horn drew a French horn, a bighorn's horns too, a scooter's bell a bell."""
+    nouns = subjects.vocabulary().nouns
+    truck, ram, scooter = nouns["pickup"], nouns["ram"], nouns["scooter"]
+    assert subjects.owner_of_part("the driver leans on the horn", [truck]) == truck
+    assert subjects.owner_of_part("their horns collide", [ram]) == ram
+    assert subjects.owner_of_part("the handlebar bell rings", [scooter]) == scooter
+    assert subjects.owner_of_part("the church bell rings", [scooter]) is None  # a bell of its own
+    assert subjects.owner_of_part("a french horn plays", [truck]) is None
+    assert subjects.owner_of_part("the horn honks", [nouns["lighthouse"]]) is None
+
+
+@pytest.mark.parametrize(
+    ("prompt", "name"),
+    [
+        ("A golden retriever sprints down a dock.", "golden retriever"),
+        ("A corgi at a backyard party.", "corgi"),
+        ("A pug on a patio at dusk.", "pug"),
+        ("A retro toaster on a breakfast table.", "toaster"),
+        ("A chrome espresso machine on a marble counter.", "espresso machine"),
+        ("A hot-air balloon drifts over a vineyard.", "hot-air balloon"),
+        ("An old lawn mower in a backyard.", "lawn mower"),
+        ("A venus flytrap on a windowsill.", "venus flytrap"),
+        ("A pressure cooker on a stove.", "pressure cooker"),
+        ("A drawbridge over a castle moat.", "drawbridge"),
+    ],
+)
+def test_sixth_review_subjects_have_drawings_of_their_own(prompt: str, name: str) -> None:
+    """Sixth review: absent or replaced subjects (a coffee cup for an espresso machine, a party balloon for a
+    hot-air balloon, a generic dog for three breeds) each have a drawing of their own, its own in the atlas."""
+    assert _subject_of(prompt) == name
+    noun = subjects.vocabulary().nouns[name]
+    dog = subjects.vocabulary().nouns["dog"]
+    assert noun.key != dog.key or name == "dog"
+    assert subjects.sprite(noun).shape[0] == 4
