@@ -737,6 +737,10 @@ def _material(source: Any | None, mention: _Mention, vocab: Vocabulary, action: 
         for child in _modifiers(source):
             if found := vocab.materials.get(child.lower_):
                 return found
+    # the sound's own words say what sounds: "a metallic clink", "a wooden knock"
+    for child in _modifiers(mention.token) if mention.noun else ():
+        if child.pos_ == "ADJ" and (found := vocab.materials.get(child.lower_)):
+            return found
     # the sound word says what sounds: "the crowd claps" is hands, "the bucket splashes" water
     if found := vocab.word_materials.get(mention.token.lemma_.lower()):
         return found

@@ -378,6 +378,8 @@ def test_a_place_is_not_the_subject_when_something_acts(prompt: str, subject: st
         # a portion sounds of its stuff
         ("A woman cracks a sheet of ice with her fingertip at 4s.", 4.0, "ice", "water", "break"),
         ("A taxi speeds past and a sheet of water hits the window at 3 seconds.", 3.0, "water", "water", ""),
+        # the sound's own adjective says what sounds when the thing has no known material
+        ("The gadget lands on the desk with a metallic clink at 1s.", 1.0, "gadget", "metal", "impact"),
     ],
 )
 def test_the_source_is_what_the_grammar_says_sounds(
