@@ -352,6 +352,14 @@ def _echo_of_a_sound(verb: Any, vocab: Vocabulary) -> bool:
     return (lemma in vocab.nouns and lemma not in vocab.sources) or lemma in vocab.verbs
 
 
+def _says_words(verb: Any, subject: Any | None, people: frozenset[str]) -> bool:
+    """Whether a speech verb with a person for subject has words for its object ("yells your name", "shouts a
+    greeting", "calls the score"), so it says them."""
+    if verb.lemma_.lower() not in vocabulary().speech_verbs or subject is None or not _is_person(subject, people):
+        return False
+    return any(c.dep_ == "dobj" and not _is_person(c, people) for c in verb.children)
+
+
 def _blows_an_instrument(token: Any, vocab: Vocabulary) -> bool:
     """Whether "blow" sounds an instrument blown, as its object or its subject ("blows the whistle", "a foghorn
     blows", "the train horn is blowing"); "blows the dust off" and "the wind blows" are no instrument's."""
@@ -593,6 +601,8 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
     ]
     if subject is not None and subject.idx in timed:
         subject = None  # "two seconds in it barks": a time is no source
+    if _says_words(token, subject, people):
+        return subject  # "the boss yells your name", "the cook shouts a greeting": the words are said, not sounded
     if subject is not None and subject.lower_ in _FRAMINGS and (framed := _of_object(subject)) is not None:
         subject = framed  # "Close-up of a circular saw biting into a plank": the saw, not the camera's framing
     if token.lemma_.lower() in vocabulary().falls and objects and not _is_person(objects[0], people):
@@ -1092,6 +1102,8 @@ def _read(
             material = "air"
         elif not material and action == "impact":
             material = "flesh"
+    if not mention.noun and _says_words(mention.token, source, people):
+        action, material = "speech", ""  # unquoted words said aloud are speech (the labelling guide)
     if described := _described_by(mention, vocab):
         action, label = described  # "closes with a gentle pop", "slams down with a splash": the sound itself
     action = _fall(mention, action, material, described is not None, vocab)

@@ -145,16 +145,17 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # material 59.6 %, action 70.7 %, location 81.4 %, characters 80.0 %, count/every 98.6 %, refused 0. Tuned on it
 # since: a sound in capitals is no screenplay character, an echo repeats the sound before it, "in second 5",
 # "at second 1 and second 3", "in the 2 seconds"; and the scorer reads a pov viewer the plan calls "you" as the
-# guide's "viewer" (3 prompts); a sound's own adjective names its material ("a metallic clink"). Recall 95.8 %,
-# within a frame 99.3 %, subject 84.6 %, source 67.6 %, material 60.3 %, action 71.3 %.
+# guide's "viewer" (3 prompts); a sound's own adjective names its material ("a metallic clink"); words said aloud
+# ("yells your name") are speech by whoever says them. Recall 95.8 %, within a frame 99.3 %, subject 84.6 %,
+# source 69.1 %, material 60.3 %, action 72.8 %.
 #: corpus → its measures with this commit, rounded down to a whole percent
 OTHER_WRITERS = {
     "blind13g": {
         "recall": 0.95,
         "subject": 0.84,
-        "source": 0.67,
+        "source": 0.69,
         "material": 0.60,
-        "action": 0.71,
+        "action": 0.72,
         "location": 0.81,
         "characters": 0.80,
         "count_every": 0.98,

@@ -428,3 +428,15 @@ def test_a_learner_s_list_of_seconds_times_each() -> None:
     times = [t.seconds for t in find_times("He kick it at second 1 and second 3, then it start")]
     assert times == [1.0, 3.0]
     assert [t.seconds for t in find_times("the crowd waits in the 10 seconds before the whistle")] == []
+
+
+@pytest.mark.parametrize(
+    ("prompt", "source"),
+    [
+        ("pov: your boss yells your name at 2 seconds from across the office", "boss"),
+        ("At 3 seconds the umpire calls out the score.", "umpire"),
+    ],
+)
+def test_words_said_aloud_are_speech_by_whoever_says_them(prompt: str, source: str) -> None:
+    cue = next(c for c in _plan(prompt).sound_cues if c.time_seconds > 1.5)
+    assert (cue.source_object, cue.sound_action, cue.material) == (source, "speech", "")
