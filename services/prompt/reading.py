@@ -1081,15 +1081,29 @@ _REQUESTED = re.compile(
 )
 
 
+_NAMED_WORDS = re.compile(r"(?:(?!(?:at|in|on|by|and|with|near|under|over)\b)[\w'-]+(?<!ing)\s*){1,3}", _FLAGS)
+#: What a casual prompt introduces: "ok so theres this golden retriever at the beach", "there's a fox in the snow".
+_THERE_IS = re.compile(r"^[^.!?\n]{0,20}?\bthere(?:'s|’s|s|\s+is)\s+(?:this|a|an|the|some)\s+(?P<np>\w)", _FLAGS)
+
+
 def _framed_subject(masked: str) -> tuple[str, int, int] | None:
     """The thing a prompt says its clip is of, unless that is a place ("Eleven seconds of a snowy forest")."""
-    m = _FRAMED.match(masked) or _REQUESTED.search(masked)
+    m = _FRAMED.match(masked) or _REQUESTED.search(masked) or _THERE_IS.search(masked)
     if m is None:
         return None
     start = m.start("np")
     for chunk in parse(masked).noun_chunks:
         if chunk.start_char > start + 40:
             break
+        if chunk.start_char > start and masked[start : chunk.start_char].strip(" ,"):
+            # the parse made no noun phrase of the words asked for ("theres this golden retriever at the beach"):
+            # they run to the first preposition, conjunction or -ing verb
+            words = _NAMED_WORDS.match(masked, start)
+            if words is None:
+                return None
+            named = words.group(0).rstrip()
+            head = named.split()[-1].lower()
+            return None if head in lx.PLACES or head in _META else (named, start, start + len(named))
         if chunk.start_char <= start < chunk.end_char or start <= chunk.start_char:
             root = chunk.root
             # "a sailboat on a calm bay", "see a train go on bridge": a vehicle the clip is of is what it shows,

@@ -146,13 +146,14 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # since: a sound in capitals is no screenplay character, an echo repeats the sound before it, "in second 5",
 # "at second 1 and second 3", "in the 2 seconds"; and the scorer reads a pov viewer the plan calls "you" as the
 # guide's "viewer" (3 prompts); a sound's own adjective names its material ("a metallic clink"); words said aloud
-# ("yells your name") are speech by whoever says them. Recall 95.8 %, within a frame 99.3 %, subject 84.6 %,
+# ("yells your name") are speech by whoever says them; "theres this golden retriever …" introduces the subject.
+# Recall 95.8 %, within a frame 99.3 %, subject 85.4 %,
 # source 69.1 %, material 60.3 %, action 72.8 %.
 #: corpus → its measures with this commit, rounded down to a whole percent
 OTHER_WRITERS = {
     "blind13g": {
         "recall": 0.95,
-        "subject": 0.84,
+        "subject": 0.85,
         "source": 0.69,
         "material": 0.60,
         "action": 0.72,

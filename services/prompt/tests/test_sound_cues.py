@@ -402,6 +402,7 @@ def test_a_line_that_ends_its_sentence_ends_it_for_the_sounds_after() -> None:
         ("pls make a vid of a red ferrari revving at a gas station at night, rev at 1s", "ferrari"),
         ("Please, I need a short video of the coffee machine in the office which make strange noise", "machine"),
         ("Can you do for me the sound of a knife cutting vegetables on wood board very fast", "knife"),
+        ("ok so theres this golden retriever at the beach chasing a frisbe and it barks at 3 sec", "retriever"),
     ],
 )
 def test_a_requested_clip_is_of_what_is_asked(prompt: str, subject: str) -> None:
