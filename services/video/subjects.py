@@ -280,11 +280,26 @@ def resolve(text: str) -> Noun | None:
             continue
         noun, used = found
         at = start + used
-        while at < len(words) and (following := _match(words, at, plural=False)) is not None:
+        while at < len(words):
+            # carried on through nouns written right after it, and across one word the vocabulary does not know
+            # ("a shaggy ginger highland cow" -> cow, not the ginger root), never across a verb or a preposition
+            following = _match(words, at, plural=False)
+            if following is None and at + 1 < len(words) and _modifies(words[at]):
+                following = _match(words, at + 1, plural=False)
+                at += 1 if following is not None else 0
+            if following is None:
+                break
             noun, used = following
             at += used
         return noun
     return None
+
+
+def _modifies(word: str) -> bool:
+    """Whether a word the vocabulary does not know can stand between a modifier and its noun: no verb, no
+    preposition or article or conjunction."""
+    closed = vocabulary().finder.prepositions | {"a", "an", "the", "and", "or", "but", "of", "its", "his", "her"}
+    return not _is_verb(word) and word not in closed and not word.endswith("ed")
 
 
 def head_noun(text: str, lead: int = 3) -> Noun | None:

@@ -55,6 +55,9 @@ def test_vocabulary_has_250_nouns_across_the_families_each_with_a_sprite_in_the_
         ("a slice of pizza", "pizza"),
         ("birch trees", "birch"),
         ("an old fisherman", None),
+        # a modifier that is a thing of its own gives way to the head across a word the vocabulary does not know
+        ("A shaggy ginger HIGHLAND COW chews", "cow"),
+        ("the lighthouse keeper walks", "lighthouse"),
     ],
 )
 def test_subject_text_resolves_to_its_head_noun(text: str, noun: str | None) -> None:
