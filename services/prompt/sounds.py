@@ -19,7 +19,14 @@ from typing import Any
 import yaml
 
 from cinemesh.prompt import lexicon as lx
-from cinemesh.runtime.timephrases import TimePhrase, counts_in_seconds_from, find_times, listed_times, number
+from cinemesh.runtime.timephrases import (
+    TimePhrase,
+    counts_in_seconds_from,
+    duration_span,
+    find_times,
+    listed_times,
+    number,
+)
 
 DATA = Path(__file__).with_name("data")
 _PERSON_PRONOUNS = {"he", "she", "they", "i", "we", "you", "someone", "somebody", "everyone", "it"}
@@ -872,6 +879,7 @@ def read_sounds(
     untied: list[TimePhrase] = []
     last_thing: Any | None = None  # what "it" / "they" stands for: the last non-person thing named
     seconds_from = counts_in_seconds_from(masked)
+    length = duration_span(masked)
     for sentence in doc.sents:
         base = sentence.start_char
         mentions = [
@@ -884,6 +892,8 @@ def read_sounds(
         mentions = [m for m in mentions if m.strong or _group(m.token) not in strong_groups]
         seconds_before = seconds_from is not None and seconds_from < base
         times = listed_times(sentence.text, find_times(sentence.text, seconds_before))
+        # "EXT. FJORD - MIDNIGHT SUN (6 SEC)": the words that state the clip's length time no sound
+        times = [t for t in times if not (length and length[0] <= base + t.start and base + t.end <= length[1])]
         absolute = [t for t in times if t.count is None and t.every_seconds is None]
         repeats = [t for t in times if t.count is not None or t.every_seconds is not None]
         reads: list[tuple[_Mention, SoundRead]] = []

@@ -295,6 +295,18 @@ _MINUTES = {"half a": 30.0, "one": 60.0, "a": 60.0, "two": 120.0}
 
 def stated_duration(text: str) -> float | None:
     """The clip length a prompt asks for in words ("make 12 second video", "30s spot", "Nine seconds total")."""
+    stated = _stated_length(text)
+    return stated[0] if stated else None
+
+
+def duration_span(text: str) -> tuple[int, int] | None:
+    """Where the text states the clip's length ("EXT. FJORD - MIDNIGHT SUN (6 SEC)"), so that the same words are
+    not also read as the time of a sound."""
+    stated = _stated_length(text)
+    return stated[1] if stated else None
+
+
+def _stated_length(text: str) -> tuple[float, tuple[int, int]] | None:
     times = listed_times(text, find_times(text))
     latest = max((t.seconds for t in times if t.seconds is not None), default=0.0)
     for m in _DURATION.finditer(text):
@@ -303,12 +315,12 @@ def stated_duration(text: str) -> float | None:
         value = number(_group(m, "n", "n2", "n3", "n4", "n5") or "")
         # a bare "…, 8 sec." or "15s airline spot" is a length only when no stated time lies past it
         if value and (value >= latest or not _group(m, "n4", "n5")):
-            return value
+            return value, m.span()
     for m in _LOOSE_DURATION.finditer(text):
         minutes = _group(m, "m")
         value = _MINUTES[minutes.lower()] if minutes else number(_group(m, "n", "n2", "n3", "n4", "n5") or "")
         if value and value >= latest:
-            return value
+            return value, m.span()
     return None
 
 

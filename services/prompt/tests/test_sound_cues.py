@@ -441,3 +441,11 @@ def test_a_learner_s_list_of_seconds_times_each() -> None:
 def test_words_said_aloud_are_speech_by_whoever_says_them(prompt: str, source: str) -> None:
     cue = next(c for c in _plan(prompt).sound_cues if c.time_seconds > 1.5)
     assert (cue.source_object, cue.sound_action, cue.material) == (source, "speech", "")
+
+
+def test_the_words_that_state_the_length_time_no_sound() -> None:
+    scene_plan = _plan(
+        "EXT. FJORD CLIFFS, NORWAY - MIDNIGHT SUN (6 SEC)\nLow golden light. At 3 seconds a ferry's horn sounds."
+    )
+    assert scene_plan.duration_seconds == 6.0
+    assert [round(c.time_seconds) for c in scene_plan.sound_cues] == [3]
