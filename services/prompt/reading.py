@@ -1081,6 +1081,8 @@ _REQUESTED = re.compile(
 )
 
 
+#: The words that name a thing when the parse made no noun phrase of them: up to three, stopping at a preposition,
+#: a conjunction or an -ing verb.
 _NAMED_WORDS = re.compile(r"(?:(?!(?:at|in|on|by|and|with|near|under|over)\b)[\w'-]+(?<!ing)\s*){1,3}", _FLAGS)
 #: What a casual prompt introduces: "ok so theres this golden retriever at the beach", "there's a fox in the snow".
 _THERE_IS = re.compile(r"^[^.!?\n]{0,20}?\bthere(?:'s|’s|s|\s+is)\s+(?:this|a|an|the|some)\s+(?P<np>\w)", _FLAGS)
