@@ -52,6 +52,14 @@ DETERMINERS = frozenset({"a", "an", "the", "this", "that", "one", "lone", "old",
 NOT_VERBS = HEAD_FOLLOWERS | {"seconds", "secs", "minutes", "hours", "this", "towards", "always", "sometimes"}
 #: Words after a noun's preposition in which a verb still makes the noun act ("the wolf on the ridge howls").
 ACT_REACH = 3
+#: Pronouns that are a clause's subject: the word after one is its verb ("she waves", "they fire").
+SUBJECT_PRONOUNS = frozenset({"i", "he", "she", "we", "they"})
+#: Pronouns that may also be an object ("hands you flowers"): the word after one is a verb unless it is a plural.
+EITHER_PRONOUNS = frozenset({"you", "it"})
+#: Words that begin a noun phrase: a plural written right before one is a verb ("rain hammers the canopy").
+PHRASE_STARTS = frozenset({"the", "a", "an", "his", "her", "its", "their", "your", "my", "our", "this", "that"})
+#: Words of quantity after "a": the plural after "a dozen", "a few" is a noun ("a flock gulls" is not written).
+QUANTITIES = frozenset({"dozen", "few", "couple", "pair", "lot", "bunch", "handful", "row", "line", "group", "set"})
 #: How many of a thing a plural draws ("seagulls", "wine glasses"), and how far apart (of one's width).
 GROUP, GROUP_STEP = 3, 0.55
 
@@ -221,14 +229,36 @@ def _singulars(word: str) -> list[str]:
     return forms
 
 
-def _match(words: list[str], start: int, plural: bool) -> tuple[Noun, int] | None:
+@dataclass(frozen=True)
+class _Words:
+    """A text's words as the resolver reads them: lower case, where they stand, and what their writing says."""
+
+    spans: list[re.Match[str]]
+    words: list[str]
+    broken: frozenset[int]  # indices of the words a punctuation mark comes before
+    capitals: frozenset[int]  # indices of the words written in capitals (a screenplay's "QUARRYMAN")
+
+
+def _split(text: str) -> _Words:
+    spans = list(_WORD.finditer(text.lower()))
+    gaps = (text[spans[k - 1].end() : spans[k].start()] for k in range(1, len(spans)))
+    broken = frozenset(k for k, gap in enumerate(gaps, start=1) if _CLAUSE_BREAK.search(gap))
+    capitals = frozenset(k for k, m in enumerate(spans) if len(m.group(0)) > 1 and text[m.start() : m.end()].isupper())
+    return _Words(spans, [m.group(0) for m in spans], broken, capitals)
+
+
+def _match(text: _Words, start: int, plural: bool) -> tuple[Noun, int] | None:
     """The longest entry starting at words[start] (its last word may be a plural): (noun, words used). A plural
     of a noun of a group family is that noun several times ("seagulls"); an alias that is plural itself
     ("glasses") is not."""
     vocab = vocabulary()
+    words = text.words
     for n in range(min(MAX_WORDS, len(words) - start), 0, -1):
         head = " ".join(words[start : start + n - 1])
         written = words[start + n - 1]
+        looks_plural = written.endswith("s") and not written.endswith("ss")
+        if n == 1 and _written_as_verb(text, start, looks_plural):
+            continue
         for last in _singulars(written) if plural else [written]:
             noun = vocab.nouns.get(f"{head} {last}".strip())
             if noun is not None and n == 1 and last in vocab.senses:
@@ -238,6 +268,25 @@ def _match(words: list[str], start: int, plural: bool) -> tuple[Noun, int] | Non
                     noun = dataclasses.replace(noun, count=GROUP)
                 return noun, n
     return None
+
+
+def _written_as_verb(text: _Words, at: int, plural: bool) -> bool:
+    """Whether a word that names a thing stands where a verb does, within its clause: after a subject pronoun
+    ("you fire the puck", "she waves"), or, written as a plural, before a noun phrase ("rain hammers the canopy",
+    "saws the log"), after a name written in capitals ("QUARRYMAN waves") or after a singular noun phrase and
+    before a preposition ("a gardener saws into the stalk")."""
+    words, broken = text.words, text.broken
+    joined = at and at not in broken
+    before = words[at - 1] if joined else ""
+    after = words[at + 1] if at + 1 < len(words) and at + 1 not in broken else ""
+    if before in SUBJECT_PRONOUNS or (before in EITHER_PRONOUNS and not plural):
+        return True
+    if not plural:
+        return False
+    if after in PHRASE_STARTS or (joined and at - 1 in text.capitals and at not in text.capitals):
+        return True
+    singular_before = at >= 2 and at - 1 not in broken and words[at - 2] in ("a", "an") and before not in QUANTITIES
+    return singular_before and (not after or after in vocabulary().finder.prepositions or after == "and")
 
 
 def _sense(vocab: Vocabulary, word: str, before: str, after: list[str], noun: Noun) -> Noun | None:
@@ -273,26 +322,30 @@ def resolve(text: str) -> Noun | None:
     """The thing a noun phrase names: its first vocabulary noun, carried on through nouns written
     right after it ("orange cat" -> cat, "fire truck" -> fire truck), but not through inflected
     words, which are usually the verb ("an eagle flies" -> eagle, not fly)."""
-    words = _WORD.findall(text.lower())
-    for start in range(len(words)):
+    words = _split(text)
+    for start in range(len(words.words)):
         found = _match(words, start, plural=True)
-        if found is None:
-            continue
-        noun, used = found
-        at = start + used
-        while at < len(words):
-            # carried on through nouns written right after it, and across one word the vocabulary does not know
-            # ("a shaggy ginger highland cow" -> cow, not the ginger root), never across a verb or a preposition
-            following = _match(words, at, plural=False)
-            if following is None and at + 1 < len(words) and _modifies(words[at]):
-                following = _match(words, at + 1, plural=False)
-                at += 1 if following is not None else 0
-            if following is None:
-                break
-            noun, used = following
-            at += used
-        return noun
+        if found is not None:
+            return _carried(words, start + found[1], found[0])[0]
     return None
+
+
+def _carried(text: _Words, at: int, noun: Noun) -> tuple[Noun, int]:
+    """A noun phrase's head and the index after it, from its first noun (ending before words[at]): carried on
+    through nouns written right after it ("fire truck"), and across one word the vocabulary does not know ("a
+    shaggy ginger highland cow" -> cow, not the ginger root), never across a verb, a preposition or a
+    punctuation mark ("in bright winter sun, icicles hanging")."""
+    words, broken = text.words, text.broken
+    while at < len(words) and at not in broken:
+        skip = 0
+        following = _match(text, at, plural=False)
+        if following is None and at + 1 < len(words) and at + 1 not in broken and _modifies(words[at]):
+            following, skip = _match(text, at + 1, plural=False), 1
+        if following is None:
+            break
+        noun, used = following
+        at += skip + used
+    return noun, at
 
 
 def _modifies(word: str) -> bool:
@@ -306,9 +359,10 @@ def head_noun(text: str, lead: int = 3) -> Noun | None:
     """The noun a phrase is about when it leads it: found within its first `lead` words and not modifying
     the word after it ("muddy pickup truck parked" -> pickup, "the lighthouse keeper" -> None, "a boy
     kicking a football" -> None). The word after may be a verb form (-ing, -ed, -s) or nothing."""
-    words = _WORD.findall(text.lower())
+    split = _split(text)
+    words = split.words
     for start in range(min(lead, len(words))):
-        found = _match(words, start, plural=True)
+        found = _match(split, start, plural=True)
         if found is None:
             continue
         after = words[start + found[1]] if start + found[1] < len(words) else ""
@@ -337,10 +391,10 @@ def owner_of_part(text: str, candidates: list[Noun]) -> Noun | None:
 
 def nouns_in(text: str) -> list[Noun]:
     """Every vocabulary noun a text names, in order ("a camel by a stall; a clay jug topples" -> camel, jug)."""
-    words = _WORD.findall(text.lower())
+    split = _split(text)
     found, at = [], 0
-    while at < len(words):
-        match = _match(words, at, plural=True)
+    while at < len(split.words):
+        match = _match(split, at, plural=True)
         if match is None:
             at += 1
             continue
@@ -355,23 +409,18 @@ def mentions(text: str) -> list[Mention]:
     another word follows is that word's adjective ("orange lights"), not a mention."""
     vocab = vocabulary()
     finder = vocab.finder
-    spans = list(_WORD.finditer(text.lower()))
-    words = [m.group(0) for m in spans]
+    split = _split(text)
+    spans, words, broken = split.spans, split.words, split.broken
     found: list[Mention] = []
     at = 0
     while at < len(words):
-        match = _match(words, at, plural=True)
+        match = _match(split, at, plural=True)
         if match is None:
             at += 1
             continue
-        start, (noun, used) = at, match
-        at += used
-        while at < len(words) and (following := _match(words, at, plural=False)) is not None:
-            if _CLAUSE_BREAK.search(text[spans[at - 1].end() : spans[at].start()]):
-                break  # "in bright winter sun, icicles hanging": a new phrase, not one noun phrase
-            noun, used = following
-            at += used
-        modifies = at < len(words) and not _CLAUSE_BREAK.search(text[spans[at - 1].end() : spans[at].start()])
+        start = at
+        noun, at = _carried(split, at + match[1], match[0])
+        modifies = at < len(words) and at not in broken
         described = at - start == 1 and modifies and words[at] not in HEAD_FOLLOWERS  # a word follows it
         if described and words[start] in finder.adjectives:
             continue

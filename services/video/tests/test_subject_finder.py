@@ -173,3 +173,31 @@ def test_a_colour_word_before_another_word_is_its_adjective() -> None:
 def test_the_camera_that_films_is_never_the_subject_but_a_camera_on_a_table_is() -> None:
     assert [m.noun.name for m in subjects.mentions("A city street at noon, the camera orbits around her")] == []
     assert "camera" in [m.noun.name for m in subjects.mentions("A vintage camera on a wooden table")]
+
+
+@pytest.mark.parametrize(
+    ("text", "drawn"),
+    [
+        ("Rain hammers the platform canopy.", []),  # a plural before a noun phrase is its verb
+        ("A QUARRYMAN waves from the ledge.", []),  # after a singular noun phrase, before a preposition
+        ("QUARRYMAN waves", []),  # after a name in capitals
+        ("A GARDENER saws into a thick green bamboo stalk", ["bamboo"]),
+        ("you fire the puck", []),  # after a subject pronoun
+        ("she waves at the boats", ["ship"]),
+        ("ocean waves crash against the cliffs", ["wave", "cliff"]),  # the same words where they are things
+        ("hands you flowers", ["daisy"]),  # "you" as the object: the plural after it is a thing
+        ("a dozen eggs", ["egg"]),
+        ("in a gale, seagulls hovering", ["seagull"]),  # the comma: "gale" is no noun phrase before them
+        ("between tall shelves. The LIBRARIAN slams a book", ["shelves", "book"]),
+    ],
+)
+def test_a_word_written_where_a_verb_stands_is_not_drawn_as_a_thing(text: str, drawn: list[str]) -> None:
+    assert [m.noun.name for m in subjects.mentions(text)] == drawn
+
+
+def test_a_phrase_is_carried_across_one_word_the_vocabulary_does_not_know() -> None:
+    assert [m.noun.name for m in subjects.mentions("A shaggy ginger HIGHLAND COW chews by a stone wall")] == [
+        "cow",
+        "brick wall",
+    ]
+    assert subjects.resolve("a shaggy ginger highland cow").name == "cow"
