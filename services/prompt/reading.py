@@ -353,11 +353,12 @@ def _unnamed_people(masked: str, refs: list[Person]) -> list[Person]:
 
 
 def _animal_before(masked: str, position: int) -> bool:
-    """Whether an animal is named before a position ("a dog … he is bark": he is the dog)."""
+    """Whether an animal is named before a position ("a dog … he is bark": he is the dog), also in a screenplay's
+    capitals ("A shaggy HIGHLAND COW chews. … she lifts her head"), which the tagger reads as a name."""
     sources = vocabulary().sources
     return any(
         t.idx < position
-        and t.pos_ == "NOUN"
+        and (t.pos_ == "NOUN" or (t.pos_ == "PROPN" and t.text.isupper()))
         and t.lemma_.lower() not in lx.PEOPLE
         and sources.get(t.lemma_.lower(), ("x",))[0] == ""
         for t in parse(masked)
@@ -1344,7 +1345,8 @@ def _what_it_stands_for(subject: tuple[str, int, int], masked: str) -> tuple[str
 
 
 def _whole_subject(subject: tuple[str, int, int], masked: str) -> tuple[str, int, int]:
-    """The subject as the whole thing it names, by the parse: a compound's head ("ceiling" of "ceiling fans"),
+    """The subject as the whole thing it names, by the parse: the noun its last modifier is of ("a white" of "a
+    white running shoe"), a compound's head ("ceiling" of "ceiling fans"),
     what a collection holds ("a string of firecrackers"), what "its" stands for ("its bell": the tram's)."""
     _, start, end = subject
     doc = parse(masked)
@@ -1354,6 +1356,12 @@ def _whole_subject(subject: tuple[str, int, int], masked: str) -> tuple[str, int
     first, last = tokens[0], tokens[-1]
     if first.lower_ in ("its", "their") and (thing := antecedent(first, frozenset(), set())) is not None:
         return _noun_phrase(thing, masked)
+    while (
+        last.dep_ in ("amod", "advmod", "nummod")
+        and 0 < last.head.i - last.i <= 2
+        and last.head.pos_ in ("NOUN", "PROPN", "ADJ")
+    ):
+        last = last.head  # "a white running shoe" cut at "running" (an action word): the shoe is the subject
     head = last.head
     if (
         last.dep_ == "nsubj"

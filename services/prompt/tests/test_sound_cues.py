@@ -294,6 +294,8 @@ def test_a_list_of_times_is_one_cue_per_time(prompt: str, times: list[float]) ->
         # the owner of a sounding part is the thing; an end card is no actor
         ("Car commercial, winding coastal road. The SUV's engine purrs, waves crash below.", "suv"),
         ("Spot for a lemonade. Open on a cap popping off, then fizz as it pours. End card at 13s.", "lemonade"),
+        # a subject the word rules cut at an action word before its noun is the noun's whole phrase
+        ("Hero: a white running shoe on the pier at dawn. At 1.5s it stomps into a puddle. 4 seconds", "shoe"),
     ],
 )
 def test_the_subject_is_the_head_noun_of_the_first_acting_entity(prompt: str, subject: str) -> None:
@@ -450,3 +452,11 @@ def test_the_words_that_state_the_length_time_no_sound() -> None:
     )
     assert scene_plan.duration_seconds == 6.0
     assert [round(c.time_seconds) for c in scene_plan.sound_cues] == [3]
+
+
+def test_a_pronoun_after_an_animal_written_in_capitals_is_the_animal_not_a_person() -> None:
+    scene_plan = _plan(
+        "EXT. PASTURE - MORNING (6 SEC)\nA shaggy HIGHLAND COW chews. AT 3.5 SEC she lifts her head and bellows."
+    )
+    assert list(scene_plan.characters) == []
+    assert scene_plan.shots[0].subject.text.lower().endswith("cow chews")
