@@ -1084,7 +1084,25 @@ _REQUESTED = re.compile(
 
 #: The words that name a thing when the parse made no noun phrase of them: up to three, stopping at a preposition,
 #: a conjunction or an -ing verb.
-_NAMED_WORDS = re.compile(r"(?:(?!(?:at|in|on|by|and|with|near|under|over)\b)[\w'-]+(?<!ing)\s*){1,3}", _FLAGS)
+_NAMED_WORDS = re.compile(
+    r"(?:(?!(?:at|in|on|by|and|with|near|under|over)\b)[\w'-]+(?![\w'-])(?<!ing)\s*){1,3}", _FLAGS
+)
+#: The product an ad brief films ("Hero: a chrome espresso machine on the counter", "Hero shot of boots crunching"):
+#: what the spot shows, never the brand or the campaign line written before it.
+_HERO = re.compile(
+    r"\bhero(?:\s+(?:shot|product|image))?\s*(?::|[-–—]\s|\s+of\s)\s*(?:(?:a|an|the|some|our|two|three)\s+)?(?P<np>\w)",
+    _FLAGS,
+)
+#: The words that name an ad's hero product ("a yellow cordless circular saw ripping a 2x4", "an enameled cast-iron
+#: Dutch oven on a wood stove"), which the parse often cuts at a word it reads as a verb: up to six, stopping at
+#: punctuation, a preposition, a conjunction or an article; an -ing or -ed word they end on is what it does.
+_HERO_WORDS = re.compile(
+    r"(?:(?!(?:at|in|on|by|and|or|with|near|under|over|of|from|into|onto|against|down|up|along|across|through|"
+    r"past|around|toward|towards|outside|inside|beside|behind|between|beneath|above|below|atop|amid|for|to|during|"
+    r"after|before|while|that|which|as|a|an|the|its|his|her|their|your)\b)[\w'-]+(?![\w'-])[ \t]*){1,6}",
+    _FLAGS,
+)
+_TRAILING_PARTICIPLES = re.compile(r"(?:\s+[\w'-]+(?:ing|ed))+$", _FLAGS)
 #: What a casual prompt introduces: "ok so theres this golden retriever at the beach", "there's a fox in the snow".
 _THERE_IS = re.compile(r"^[^.!?\n]{0,20}?\bthere(?:'s|’s|s|\s+is)\s+(?:this|a|an|the|some)\s+(?P<np>\w)", _FLAGS)
 
@@ -1124,6 +1142,16 @@ def _framed_subject(masked: str) -> tuple[str, int, int] | None:
             begin, end = first.idx, root.idx + len(root.text)
             return masked[begin:end], begin, end
     return None
+
+
+def _hero_subject(masked: str) -> tuple[str, int, int] | None:
+    """The product an ad brief names as its hero ("Hero: a white hard-shell cooler on a truck tailgate")."""
+    m = _HERO.search(masked)
+    words = None if m is None else _HERO_WORDS.match(masked, m.start("np"))
+    if words is None:
+        return None
+    named = _TRAILING_PARTICIPLES.sub("", words.group(0).rstrip())
+    return named, words.start(), words.start() + len(named)
 
 
 def acting_subject(masked: str) -> tuple[str, int, int] | None:
@@ -1495,6 +1523,8 @@ def read_scene(text: str) -> SceneReading:
         reading.subject = _what_it_stands_for(reading.subject, masked)
     if reading.subject is not None:
         reading.subject = _whole_subject(_before_its_verb(reading.subject, masked), masked)
+    if (hero := _hero_subject(masked)) is not None:
+        reading.subject = hero  # "Hero: an enameled cast-iron Dutch oven": as written, which the parse cuts
     reading.people = _person_refs(masked)
     reading.speech = _speech(text, masked, quotes)
     reading.cues = _cues(masked)
