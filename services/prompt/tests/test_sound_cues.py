@@ -297,7 +297,10 @@ def test_a_list_of_times_is_one_cue_per_time(prompt: str, times: list[float]) ->
         # a subject the word rules cut at an action word before its noun is the noun's whole phrase
         ("Hero: a white running shoe on the pier at dawn. At 1.5s it stomps into a puddle. 4 seconds", "shoe"),
         # an ad brief's hero product, as written, never its brand; the parse reads "oven" and "saw" as verbs
-        ('Fenwick & Co., campaign "Put the kettle on." Hero: a copper kettle on a gas hob. At 4s it whistles.', "kettle"),
+        (
+            'Fenwick & Co., campaign "Put the kettle on." Hero: a copper kettle on a gas hob. At 4s it whistles.',
+            "kettle",
+        ),
         ("Hearthstone Cookware. Hero: an enameled cast-iron Dutch oven on a wood stove. At 4s the lid drops.", "oven"),
         ("Torque Tools. Hero: a yellow cordless circular saw ripping a 2x4 on a job site. At 3s it clatters.", "saw"),
         ("Pet brand spot. Hero: a golden retriever sprinting down a dock, barks at 2 seconds.", "retriever"),
