@@ -34,7 +34,8 @@ SUBJECT_MIN_SCREEN = 0.25
 RIM = 1 / 180
 #: Angles the rotating motions are pre-drawn at (roll, rock, tumble), per full turn.
 ANGLES = 24
-_WORD = re.compile(r"[a-z][a-z'-]*")
+#: A word: letters (with inner hyphens and apostrophes), or a drivetrain such as "4x4".
+_WORD = re.compile(r"\d+x\d+|[a-z][a-z'-]*")
 #: Punctuation between two words that ends a phrase ("at dusk; a bell", "under neon lights, your ball").
 _CLAUSE_BREAK = re.compile(r"[,;:.!?()]")
 #: Longest vocabulary entry in words ("statue of liberty").

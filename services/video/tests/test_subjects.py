@@ -191,3 +191,77 @@ def test_sixth_review_subjects_have_drawings_of_their_own(prompt: str, name: str
     dog = subjects.vocabulary().nouns["dog"]
     assert noun.key != dog.key or name == "dog"
     assert subjects.sprite(noun).shape[0] == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("an orange chainsaw", "chainsaw"),
+        ("a hockey puck slides across the ice", "hockey puck"),  # not the hockey stick
+        ("a puck", "hockey puck"),
+        ("a worn heavy bag", "punching bag"),  # not a handbag
+        ("the punching bag swings", "punching bag"),
+        ("a grey carabao", "buffalo"),
+        ("a vintage travel trailer", "travel trailer"),
+        ("a caravan parked by the lake", "travel trailer"),
+        ("a camel caravan crosses the dunes", "camel"),  # a line of camels, not a trailer
+        ("an RV", "motorhome"),
+        ("a muddy 4x4", "suv"),
+        ("a circular saw", "circular saw"),  # not the hand saw
+        ("a cast-iron dutch oven", "dutch oven"),  # not the stove
+        ("a smoking wok", "wok"),
+        ("a wooden rolling pin", "rolling pin"),  # not a pushpin
+        ("a blue cooler on the sand", "cooler"),
+        ("a vending machine hums", "vending machine"),
+        ("a brick chimney", "chimney"),
+        ("the log cabin", "log cabin"),  # not the thatched hut
+        ("an old anvil", "anvil"),
+        ("a jack-in-the-box", "jack-in-the-box"),
+        ("a straw beehive", "beehive"),
+        ("a block of marble", "marble block"),
+        ("a sandcastle", "sandcastle"),  # not a castle
+        ("a firework shell", "firework shell"),  # not a seashell
+        ("a screen door", "screen door"),
+        ("a cargo bike", "cargo bike"),
+        ("the astronomical clock", "astronomical clock"),
+        ("a yellow rubber duck", "rubber duck"),  # not the live duck
+        ("a pine cone", "pine cone"),  # not an ice-cream cone
+        ("a traffic cone", "traffic cone"),
+        ("a fire hydrant", "fire hydrant"),  # not a fire
+        ("a baseball bat", "baseball bat"),  # not the animal
+        ("a bowling pin", "bowling pin"),
+        ("a golf ball", "golf ball"),  # not the football
+        ("a jet ski", "jet ski"),  # not skis
+        ("a leaf blower", "leaf blower"),
+        ("a killer whale", "orca"),
+        ("a komodo dragon", "lizard"),
+        ("a champagne bottle", "bottle"),
+        ("the air grows cooler", None),  # warmth, not an ice chest
+        ("fireworks over the harbour", "firework"),
+        ("a snow globe", "snow globe"),  # not the earth
+        ("a piggy bank", "piggy bank"),  # not a bank
+        ("a wind turbine", "wind turbine"),  # not the windmill
+        ("a tree stump", "tree stump"),
+        ("a kettlebell", "kettlebell"),
+    ],
+)
+def test_vocabulary_breadth_phrases_resolve_to_their_own_drawing(text: str, name: str | None) -> None:
+    """docs/vocabulary_coverage.md: common prompt nouns, and two-word names that win over a word of theirs."""
+    found = subjects.resolve(text)
+    assert (found.name if found else None) == name
+    if found is not None:
+        drawn = subjects.sprite(found)
+        assert drawn.shape[0] == 4 and float(drawn[3].mean()) > 0.05
+
+
+def test_every_noun_entry_has_its_own_sprite_in_the_atlas_and_every_drawing_is_used() -> None:
+    data = yaml.safe_load((subjects.DATA / "subjects.yaml").read_text())
+    index = json.loads((subjects.DATA / "sprites" / "atlas.json").read_text())["sprites"]
+    keys = {subjects.sprite_key(entry) for entry in data["nouns"].values()}
+    assert keys <= set(index), sorted(keys - set(index))
+    for entry in data["nouns"].values():
+        if entry["sprite"].startswith("custom:"):
+            assert (subjects.DATA.parents[2] / "scripts" / "sprite_svgs" / f"{entry['sprite'][7:]}.svg").exists()
+        assert entry.get("tint") is None or entry["tint"] in data["tints"], entry
+    drawings = {p.stem for p in (subjects.DATA.parents[2] / "scripts" / "sprite_svgs").glob("*.svg")}
+    assert drawings <= {entry["sprite"][7:] for entry in data["nouns"].values()}
