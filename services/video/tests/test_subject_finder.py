@@ -182,7 +182,7 @@ def test_the_camera_that_films_is_never_the_subject_but_a_camera_on_a_table_is()
         ("A QUARRYMAN waves from the ledge.", []),  # after a singular noun phrase, before a preposition
         ("QUARRYMAN waves", []),  # after a name in capitals
         ("A GARDENER saws into a thick green bamboo stalk", ["bamboo"]),
-        ("you fire the puck", []),  # after a subject pronoun
+        ("you fire the puck", ["hockey puck"]),  # after a subject pronoun: no fire
         ("she waves at the boats", ["ship"]),
         ("ocean waves crash against the cliffs", ["wave", "cliff"]),  # the same words where they are things
         ("hands you flowers", ["daisy"]),  # "you" as the object: the plural after it is a thing
