@@ -241,6 +241,16 @@ class Fall:
             lift = int(150 * (1 - age / GLINT_FRAMES))
             _blend_disc(frame, self.cx + self.w * 0.01, self.floor_y - sh / 2, int(sh * 0.6), lift)
 
+    def _dust(self, frame: torch.Tensor, age: int) -> None:
+        """A puff of dust where it lands, for the first frames after: as wide as what landed (a chimney's is)."""
+        if age >= 3:
+            return
+        spread = self.h * 0.2 if self.drawing is None else max(self.h * 0.2, float(self.drawing[1].shape[0]))
+        g = torch.Generator().manual_seed(self.seed + age)
+        xs = self.cx + (torch.rand(DUST // 2, generator=g) - 0.5) * spread
+        ys = self.floor_y - torch.rand(DUST // 2, generator=g) * self.h * 0.04 * (age + 1)
+        _dots(frame, xs, ys, self.colour([225, 215, 195]), size=3)
+
     def _bounce(self, age: int) -> float:
         """Height above the floor, in pixels, `age` frames after landing: each bounce half as high."""
         if not self.bouncy:
@@ -260,6 +270,7 @@ class Fall:
             return
         if self.topples and self.kind == "drop":
             self._toppling(frame, math.pi / 2, self.cx + min(age, 30) * self.w * 0.002, self._bounce(age))
+            self._dust(frame, age)
             return
         if age < 0:
             # resting on the shelf's edge until it falls, then y = y0 + ½·g·t², landing on the cue frame
@@ -270,11 +281,7 @@ class Fall:
             self._object(
                 frame, self.cx + self.w * 0.01 + min(age, 30) * self.w * 0.002, self.floor_y - self._bounce(age)
             )
-            if age < 3:
-                g = torch.Generator().manual_seed(self.seed + age)
-                xs = self.cx + (torch.rand(DUST // 2, generator=g) - 0.5) * self.h * 0.2
-                ys = self.floor_y - torch.rand(DUST // 2, generator=g) * self.h * 0.04 * (age + 1)
-                _dots(frame, xs, ys, self.colour([225, 215, 195]), size=3)
+            self._dust(frame, age)
             return
         if self.kind == "split":
             self._halves(frame, age)
@@ -1532,6 +1539,8 @@ def drawer(
     if kind in ("shatter", "drop", "bounce", "split"):
         fall = {"shatter": "break", "split": "split"}.get(kind, "drop")
         return Fall(fall, w, h, cx, colour, seed, drawing, kind == "bounce", indoors, topples)
+    if kind == "topple":  # where it stands, indoors too: no shelf holds a chimney or a wardrobe
+        return Fall("drop", w, h, cx, colour, seed, drawing, indoors=False, topples=True)
     if kind == "crack":  # where it gives: `at` across, `surface` down (frame fractions), else mid-floor
         return Crack(w, h, cx, h * (surface if surface is not None else FLOOR), colour, seed, ink)
     if kind in ("burst", "cork"):

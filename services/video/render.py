@@ -64,8 +64,9 @@ VIEWER = "you"
 # Where across the frame a lone person and a non-human subject stand when a shot has both.
 PEOPLE_BESIDE_SUBJECT, SUBJECT_BESIDE_PEOPLE = 0.3, 0.74
 # Events whose object is drawn from the atlas, and the largest that object is drawn (frame heights).
-OBJECT_KINDS = {"shatter", "drop", "bounce", "split", "burst", "cork", "spill", "kettle", "rebound"}
-OBJECT_MAX = {"any": 0.2, "rebound": 0.1}  # a ball flying at a wall is small and quick
+OBJECT_KINDS = {"shatter", "drop", "bounce", "split", "burst", "cork", "spill", "kettle", "rebound", "topple"}
+# a ball flying at a wall is small and quick; a chimney that goes over is as tall as a subject is drawn
+OBJECT_MAX = {"any": 0.2, "rebound": 0.1, "topple": subjects.MAX_SCREEN}
 DOOR_KINDS = {"slam", "creak", "knock"}
 # What a vehicle's or an animal's sounding part (a horn, a bell) may be read as: then the owner makes the sound.
 PART_SOUNDS = {"bell", "ring", "alarm", "steam", "motor", "call", "music"}
@@ -394,7 +395,9 @@ class ShotRenderer:
         handled, else the shot's subject if it can ("it slides off the edge"), else the cue's source object
         (which the planner sometimes guesses: a "window" for a plate), else the kind's stock object. A fox, a
         camel or a church is never what drops: it stays the subject."""
-        movable = set(_event_table()["droppable"]) | ({"vehicle"} if kind == "burst" else set())
+        table = _event_table()
+        movable = set(table["toppling"] if kind == "topple" else table["droppable"])
+        movable |= {"vehicle"} if kind == "burst" else set()
         if kind == "kettle" and self.subject is not None and self.subject.family == "household":
             return self.subject  # the pressure cooker the prompt shows whistles, not a stock kettle
         found = [noun for noun in subjects.nouns_in(cue.text) if noun.family in movable]
@@ -403,7 +406,7 @@ class ShotRenderer:
         found += [noun for noun in subjects.nouns_in(cue.source_object) if noun.family in movable]
         if found:  # "they smash": the cue's source is one wine glass, the prompt's tray holds several
             return found[0] if found[0] == self.subject else subjects.as_written(self._scene_prompt(), found[0])
-        stock = _event_table()["objects"].get(kind)
+        stock = table["objects"].get(kind)
         return subjects.vocabulary().nouns[stock] if stock else None
 
     def _sounder(self, cue: p.SoundCue, kind: str) -> tuple[str, subjects.Noun | None, str | None] | None:
@@ -957,6 +960,9 @@ def visible_kind(cue: p.SoundCue) -> str:
     if cue.offscreen:
         return ""
     written = f"{cue.text} {cue.sound_action}".lower()
+    source = subjects.resolve(cue.source_object)
+    if source is not None and source.family in table["toppling"] and re.search(table["goes_over"], written):
+        return "topple"  # the chimney that collapses, the cargo bike that tips over: not a glass that spills
     for phrase in table["phrases"]:
         if all(re.search(pattern, written if phrase.get("text_only") else said) for pattern in phrase["all"]):
             return str(phrase["kind"])
@@ -971,7 +977,6 @@ def visible_kind(cue: p.SoundCue) -> str:
         return sound
     kind = named or table["sounding"]["actions"].get(cue.sound_action, "") or table["actions"].get(cue.sound_action, "")
     if kind == "drop":  # an impact the planner guessed is a fall only where the cue's own words say one
-        noun = subjects.resolve(cue.source_object)
         falls = FALLING.search(written) is not None
-        return "" if noun is None or noun.family not in table["droppable"] or not falls else "drop"
+        return "" if source is None or source.family not in table["droppable"] or not falls else "drop"
     return kind
