@@ -68,6 +68,8 @@ OBJECT_KINDS = {"shatter", "drop", "bounce", "split", "burst", "cork", "spill", 
 # a ball flying at a wall is small and quick; a chimney that goes over is as tall as a subject is drawn
 OBJECT_MAX = {"any": 0.2, "rebound": 0.1, "topple": subjects.MAX_SCREEN}
 DOOR_KINDS = {"slam", "creak", "knock"}
+# Metres from which a thing of any family that goes over topples where it stands (a ladder, not a hammer).
+TOPPLING_SIZE = 1.5
 # What a vehicle's or an animal's sounding part (a horn, a bell) may be read as: then the owner makes the sound.
 PART_SOUNDS = {"bell", "ring", "alarm", "steam", "motor", "call", "music"}
 SOUNDING = frozenset(events.SOUNDING_KINDS)
@@ -380,7 +382,7 @@ class ShotRenderer:
                 kept.append((cue, kind))
                 continue
             words = set(re.findall(r"[a-z]+", f"{cue.text} {cue.source_object}".lower()))
-            is_door = self.subject is not None and self.subject.name == "door"
+            is_door = self.subject is not None and self.subject.name in _event_table()["draws"][kind]
             if is_door or (self._indoors and not words & not_doors):
                 kept.append((cue, kind))
                 continue
@@ -396,14 +398,19 @@ class ShotRenderer:
         (which the planner sometimes guesses: a "window" for a plate), else the kind's stock object. A fox, a
         camel or a church is never what drops: it stays the subject."""
         table = _event_table()
-        movable = set(table["toppling"] if kind == "topple" else table["droppable"])
-        movable |= {"vehicle"} if kind == "burst" else set()
+        movable = set(table["droppable"]) | ({"vehicle"} if kind == "burst" else set())
+
+        def takes_part(noun: subjects.Noun) -> bool:
+            return _stands(noun) if kind == "topple" else noun.family in movable
+
         if kind == "kettle" and self.subject is not None and self.subject.family == "household":
             return self.subject  # the pressure cooker the prompt shows whistles, not a stock kettle
-        found = [noun for noun in subjects.nouns_in(cue.text) if noun.family in movable]
-        if self.subject is not None and self.subject.family in movable:
+        found = [noun for noun in subjects.nouns_in(cue.text) if takes_part(noun)]
+        if kind == "topple":  # the thing the words say goes over, wherever the sentence began
+            found = [noun for noun in [_goes_over(cue.text)] if noun is not None]
+        if self.subject is not None and takes_part(self.subject):
             found.append(self.subject)
-        found += [noun for noun in subjects.nouns_in(cue.source_object) if noun.family in movable]
+        found += [noun for noun in subjects.nouns_in(cue.source_object) if takes_part(noun)]
         if found:  # "they smash": the cue's source is one wine glass, the prompt's tray holds several
             return found[0] if found[0] == self.subject else subjects.as_written(self._scene_prompt(), found[0])
         stock = table["objects"].get(kind)
@@ -947,6 +954,24 @@ def _sound_words() -> dict[str, str]:
     return {word: kind for kind, words in _event_table()["sounding"]["words"].items() for word in words}
 
 
+def _stands(noun: subjects.Noun) -> bool:
+    """Whether a thing stands where it is and so goes over where it stands (a chimney, a ladder, a bike), not
+    off a shelf: of a toppling family, or as tall as a person and no creature (a camel does not topple)."""
+    table = _event_table()
+    creature = noun.family in table["sounding"]["families"]["call"]
+    return noun.family in table["toppling"] or (noun.size >= TOPPLING_SIZE and not creature)
+
+
+def _goes_over(text: str) -> subjects.Noun | None:
+    """The standing thing a cue's words say goes over: the last one named before the words that say so ("a bar
+    stool tips over", not the pub the sentence began with)."""
+    said = re.search(_event_table()["goes_over"], text.lower())
+    if said is None:
+        return None
+    standing = [m.noun for m in subjects.mentions(text[: said.start()]) if _stands(m.noun)]
+    return standing[-1] if standing else None
+
+
 def visible_kind(cue: p.SoundCue) -> str:
     """What the renderer draws for a sound cue ("" when it is only heard; see data/events.yaml).
 
@@ -961,7 +986,10 @@ def visible_kind(cue: p.SoundCue) -> str:
         return ""
     written = f"{cue.text} {cue.sound_action}".lower()
     source = subjects.resolve(cue.source_object)
-    if source is not None and source.family in table["toppling"] and re.search(table["goes_over"], written):
+    # what goes over is the cue's source where it names a thing ("the glass of wine on the table tips over" is the
+    # glass), else the thing its words say goes over ("a vid of a ladder falling over")
+    goes_over = re.search(table["goes_over"], written) is not None
+    if goes_over and (_stands(source) if source is not None else _goes_over(cue.text) is not None):
         return "topple"  # the chimney that collapses, the cargo bike that tips over: not a glass that spills
     for phrase in table["phrases"]:
         if all(re.search(pattern, written if phrase.get("text_only") else said) for pattern in phrase["all"]):
@@ -976,7 +1004,9 @@ def visible_kind(cue: p.SoundCue) -> str:
     if sound:  # "the dog barks at the gate": the bark is what is seen
         return sound
     kind = named or table["sounding"]["actions"].get(cue.sound_action, "") or table["actions"].get(cue.sound_action, "")
-    if kind == "drop":  # an impact the planner guessed is a fall only where the cue's own words say one
+    if kind == "drop":  # an impact the planner guessed is a fall only where the cue's own words say one, of a thing
+        # that can fall: its source, or a thing its words name ("a can tumbles down into the tray")
+        things = ([] if source is None else [source]) + subjects.nouns_in(cue.text)
         falls = FALLING.search(written) is not None
-        return "" if source is None or source.family not in table["droppable"] or not falls else "drop"
+        return "drop" if falls and any(noun.family in table["droppable"] for noun in things) else ""
     return kind

@@ -183,6 +183,9 @@ def test_the_cue_is_read_as_its_kind(name: str) -> None:
         ("a huge marble block tips off the ledge and crashes below", "marble block", "impact", "topple"),
         ("the glass of water tips over", "glass", "impact", "spill"),
         ("the chimney smokes", "chimney", "other", ""),  # a chimney that stands is no event
+        ("a vid of a ladder falling over in my garage", "vid", "impact", "topple"),  # the source names nothing
+        ("a soda can tumbles down into the tray", "tray", "impact", "drop"),  # the can falls, not the tray
+        ("it stomps into a puddle and water sprays up", "shoe", "footsteps", "splash"),
     ],
 )
 def test_phrases_decide_what_is_drawn(text: str, source: str, action: str, kind: str) -> None:
@@ -565,3 +568,20 @@ def test_the_pressure_cooker_the_prompt_shows_is_what_whistles() -> None:
         _cue("the pressure cooker whistles, a jet of steam", "stove", "whistle"),
     )
     assert [noun.name for noun in cooker._event_nouns] == ["pressure cooker"]
+
+
+def test_what_topples_is_the_thing_the_words_say_goes_over() -> None:
+    text = "you're in a dim village pub, candles burning low, and a bar stool tips over and crashes onto the flagstones"
+    assert render._goes_over(text).name == "chair"
+    assert render._goes_over("the glass of red wine tips over") is None  # a glass spills: it does not topple
+
+
+def test_a_slam_beside_a_trailer_is_its_door_and_a_screen_door_subject_slams_itself() -> None:
+    trailer = _plan("A travel trailer at a desert pullout at dusk, static camera.")
+    trailer.sound_cues.append(_cue("the screen door swings shut with a slam", "door", "impact"))
+    assert [kind for _, kind in render.ShotRenderer(trailer, trailer.shots[0], torch.device("cpu"))._cues] == [
+        "cardoor"
+    ]
+    porch = _plan("An old wooden screen door on a porch at dusk, static camera.")
+    porch.sound_cues.append(_cue("the screen door slams", "screen door", "impact"))
+    assert [kind for _, kind in render.ShotRenderer(porch, porch.shots[0], torch.device("cpu"))._cues] == ["slam"]
