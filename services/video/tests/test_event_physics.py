@@ -184,6 +184,10 @@ def test_the_cue_is_read_as_its_kind(name: str) -> None:
         ("the glass of water tips over", "glass", "impact", "spill"),
         ("the chimney smokes", "chimney", "other", ""),  # a chimney that stands is no event
         ("a vid of a ladder falling over in my garage", "vid", "impact", "topple"),  # the source names nothing
+        # a snap is a branch only where a branch, a twig or a tree snaps; a string or a latch jolts with the sound
+        ("a frozen twig snaps underfoot", "twig", "break", "branch"),
+        ("the E string snaps", "string", "break", "ring"),
+        ("a glass ornament drops off the tree and shatters", "glass ornament", "break", "shatter"),
         ("a soda can tumbles down into the tray", "tray", "impact", "drop"),  # the can falls, not the tray
         ("it stomps into a puddle and water sprays up", "shoe", "footsteps", "splash"),
     ],
