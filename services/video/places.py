@@ -147,6 +147,15 @@ def resolve(place_phrase: str, prompt: str) -> Kind | None:
     return (said or scene or [None])[-1 if said else 0]
 
 
+def unnamed(kind: Kind, text: str) -> str:
+    """The text without the kind's names (a multi-word name whole, a regular plural too): the place draws
+    itself, so "rice terraces" adds no bowl of rice and "a coal mine" no lump of coal to the scenery."""
+    for name in sorted(kind.words, key=len, reverse=True):
+        words = r"\s+".join(re.escape(word) for word in name.split())
+        text = re.sub(rf"(?<![\w'-]){words}(?:e?s)?(?![\w'-])", " ", text, flags=re.IGNORECASE)
+    return " ".join(text.split())
+
+
 #: How many words before a place's name may qualify it ("a frosty, empty paddock").
 MODIFIER_REACH = 3
 

@@ -211,8 +211,7 @@ class ShotRenderer:
         self.light = lighting.of_shot(world_shot.environment, world_prompt)
         environment = lighting.environment(world_shot.environment, self.light)
         if self.place is not None:  # the place draws itself: its own words add no stock props
-            named = set(self.place.words)
-            phrases = [" ".join(w for w in phrase.split() if w.lower() not in named) for phrase in phrases]
+            phrases = [places.unnamed(self.place, phrase) for phrase in phrases]
         # the scenery leaves out the subject the world's own shot drew (drawn once, as that shot did)
         world_subject = self.subject if continued is None else self._subject_and_people(world_plan, world_shot)[0]
         if self.subject is None:  # what was in view stays unless the new words name something else to draw

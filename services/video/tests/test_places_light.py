@@ -195,3 +195,126 @@ def test_a_thunderstorm_flashes_in_an_interiors_window() -> None:
     pane = frames[:, renderer._glass.cpu()].mean((1, 2))  # brightness of the window, frame by frame
     assert pane.max() > pane.median() + 60  # lightning
     assert (pane > pane.median() + 30).float().mean() < 0.3  # in flashes, not a lit window
+
+
+# places people commonly name in video prompts (scripts/place_coverage.py lists more), and the kind each is drawn as
+@pytest.mark.parametrize(
+    ("phrase", "kind"),
+    [
+        ("a dusty attic", "attic"),
+        ("down in the basement", "basement"),
+        ("a tiled bathroom", "bathroom"),
+        ("a cozy bedroom", "bedroom"),
+        ("a long hotel corridor", "hallway"),
+        ("the nursery", "nursery"),
+        ("a job site", "job site"),
+        ("an old factory", "factory"),
+        ("an auto plant", "factory floor"),
+        ("a warehouse", "warehouse"),
+        ("a blacksmith's forge", "forge"),
+        ("a marble quarry", "quarry"),
+        ("a coal mine", "mine"),
+        ("a chemistry lab", "laboratory"),
+        ("a hospital ward", "hospital"),
+        ("a boxing gym", "boxing gym"),
+        ("the gym", "gym"),
+        ("a karate dojo", "dojo"),
+        ("a classroom", "classroom"),
+        ("the theatre stage", "stage"),
+        ("a nightclub", "nightclub"),
+        ("a basketball court", "basketball court"),
+        ("a swimming pool", "swimming pool"),
+        ("an ice rink", "ice rink"),
+        ("a football pitch", "football pitch"),
+        ("a soccer field", "football pitch"),
+        ("a racetrack", "racetrack"),
+        ("a ski slope", "ski slope"),
+        ("an airport terminal", "airport"),
+        ("a train carriage", "train carriage"),
+        ("a petrol station", "gas station"),
+        ("a road tunnel", "tunnel"),
+        ("a venice canal", "canal"),
+        ("rice terraces", "rice terraces"),
+        ("an apple orchard", "orchard"),
+        ("a lavender field", "lavender field"),
+        ("a bayou", "swamp"),
+        ("a norwegian fjord", "fjord"),
+        ("a canyon", "canyon"),
+        ("monument valley", "red rock desert"),
+        ("an erupting volcano", "volcano"),
+        ("a waterfall", "waterfall"),
+        ("a dark cave", "cave"),
+        ("the arctic tundra", "tundra"),
+        ("a coral reef", "underwater"),
+        ("a black sand beach", "black sand beach"),
+        ("a cobblestone street", "old town"),
+        ("a graveyard", "graveyard"),
+        ("a medieval castle", "castle"),
+        ("a mosque", "mosque"),
+        ("ancient ruins", "ruins"),
+        ("a barn", "barn"),
+        ("a grocery store", "supermarket"),
+        ("an art gallery", "museum"),
+        ("a hairpin bend", "mountain road"),
+        ("a juke joint", "bar"),
+        ("a wooden dock", "pier"),
+    ],
+)
+def test_a_commonly_named_place_resolves_to_its_own_kind(phrase: str, kind: str) -> None:
+    found = places.resolve(phrase, phrase)
+    assert found is not None and found.name == kind
+
+
+@pytest.mark.parametrize(
+    ("phrase", "prompt", "kind"),
+    [
+        # a longer, more particular name wins over the one-word kind it holds
+        ("rice terraces", "EXT. RICE TERRACES - MORNING. A farmer walks along the rice terraces.", "rice terraces"),
+        ("the terrace", "A waiter carries coffee across the terrace of a cafe.", "cafe terrace"),
+        ("an ice rink", "A skater spins on the ice rink.", "ice rink"),
+        ("a boxing gym", "A boxer hits the heavy bag in a boxing gym.", "boxing gym"),
+        ("a swimming pool", "A girl dives into the swimming pool.", "swimming pool"),
+        ("the pool", "A frog sits by the pool in the garden.", "pond"),
+        ("a lavender field", "Bees hover over a lavender field.", "lavender field"),
+        ("a sunflower field", "Bees hover over a sunflower field.", "meadow"),
+        ("a black sand beach", "Waves roll onto a black sand beach.", "black sand beach"),
+        ("a canal", "A gondola drifts down a canal.", "canal"),
+        ("a wine cellar", "A sommelier pulls a bottle in the wine cellar.", "basement"),
+        ("an olive grove", "An old man rests in an olive grove.", "orchard"),
+        ("a mountain pass", "A car climbs a mountain pass road.", "mountain road"),
+        # a broad word gives way to the particular place the prompt names: a job site's deck is no yacht
+        ("the plywood deck", "EXT. JOB SITE - DAY. A carpenter nails down the plywood deck.", "job site"),
+        ("the deck", "EXT. JOB SITE - DAY. A carpenter nails down boards on the deck.", "job site"),
+        ("the deck", "A sailor coils a rope on the deck of a yacht.", "yacht deck"),
+        ("the deck", "A sailor coils a rope on deck as waves roll by.", "deck"),
+        # words that only look like places stay out of them
+        ("a field", "A dog runs across a field on a pitch black night.", "field"),
+        ("the lawn", "A black lab sniffs the lawn.", "garden"),
+        ("the kitchen", "Snow falls past the kitchen window as night falls.", "kitchen"),
+    ],
+)
+def test_the_particular_place_wins(phrase: str, prompt: str, kind: str) -> None:
+    found = places.resolve(phrase, prompt)
+    assert found is not None and found.name == kind
+
+
+def test_broad_words_stay_broad() -> None:
+    for word in ("deck", "sea", "street", "field", "desert", "village"):
+        found = places.resolve(word, word)
+        assert found is not None and found.generic, word
+
+
+def test_every_kind_draws() -> None:
+    sky = torch.zeros(3 * H, 3 * W, 3)
+    for kind in places.table().values():
+        painter = places.Painter(3 * H, 3 * W, W, 1.6 * H, W, H, sky, torch.Generator().manual_seed(1), False)
+        drawn = places.draw(places.compose(kind, kind.name, kind.name), painter)
+        assert drawn.layers or kind.base, kind.name
+
+
+def test_a_places_name_adds_no_prop_of_its_own() -> None:
+    terraces = places.resolve("rice terraces", "rice terraces")
+    assert terraces is not None
+    assert places.unnamed(terraces, "the green Rice Terraces at dawn") == "the green at dawn"
+    mine = places.resolve("a coal mine", "a coal mine")
+    assert mine is not None and places.unnamed(mine, "a miner in the coal mine") == "a miner in the"
