@@ -509,7 +509,7 @@ def prompt_subject(
     leading = [m for m in candidates if not m.located and m.noun.name not in finder.backdrop]
     beside_place = [m for m in leading if place is None or not overlaps(m, place)]
     if named is not None:
-        earlier = [m for m in beside_place if named_at is not None and m.end <= named_at and m.noun != named]
+        earlier = [m for m in beside_place if named_at is not None and m.end <= named_at and m.noun.name != named.name]
         return earlier[0].noun if earlier else named
     if before is not None:  # beside people, a thing: not the building, the walls or the trees they stand among
         things = [

@@ -201,3 +201,11 @@ def test_a_phrase_is_carried_across_one_word_the_vocabulary_does_not_know() -> N
         "brick wall",
     ]
     assert subjects.resolve("a shaggy ginger highland cow").name == "cow"
+
+
+def test_a_brand_that_names_the_subject_in_the_plural_does_not_make_it_a_group() -> None:
+    renderer = _renderer(
+        'Silverline Trailers: "Home is wherever you park it." Hero: a polished aluminum Airstream-style trailer at a '
+        "desert pullout at dusk. At the 3-second mark the screen door swings shut with a slam. Spot length: 5s."
+    )
+    assert renderer.subject is not None and (renderer.subject.name, renderer.subject.count) == ("travel trailer", 1)
