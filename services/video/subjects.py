@@ -100,6 +100,7 @@ class Finder:
     reach: int  # words after a preposition that are where something is, not what
     prepositions: frozenset[str]
     backdrop: frozenset[str]  # noun names that never lead over a named subject
+    sky: frozenset[str]  # noun names the sky draws itself: never a subject
     adjectives: frozenset[str]  # words that are colours or materials when a word follows them
     scenery: frozenset[str]  # families of the place's own noun that are its building, not a thing in it
     filming: frozenset[str]  # nouns that are the filming itself when a camera verb follows ("the camera orbits")
@@ -159,6 +160,7 @@ def vocabulary() -> Vocabulary:
             int(finder["reach"]),
             frozenset(finder["prepositions"]),
             frozenset(finder["backdrop"]),
+            frozenset(finder["sky"]),
             frozenset(finder["adjectives"]),
             frozenset(finder["scenery"]),
             frozenset(finder["filming"]),
@@ -486,6 +488,8 @@ def prompt_subject(
     skip = [*skip, *briefs, *viewer]  # the brief names the product or the client; the viewer is the camera
     if named_at is not None and any(start <= named_at < end for start, end in [*briefs, *viewer]):
         named, named_at = None, None
+    if named is not None and named.name in finder.sky:
+        named, named_at = None, None  # "the sun sets over the bay": the sky draws it
     said = next((m for m in mentions(prompt) if named_at is not None and m.start >= named_at), None)
     if said is not None and said.noun == named and said.located:
         named, named_at = None, None  # "you're on the farmhouse porch": where the viewer is, not what is seen
@@ -504,6 +508,7 @@ def prompt_subject(
         for m in mentions(prompt)
         if m.end <= (len(prompt) if before is None else before)
         and m.noun.family != "crowd"
+        and m.noun.name not in finder.sky
         and not any(overlaps(m, span) for span in skip)
     ]
     leading = [m for m in candidates if not m.located and m.noun.name not in finder.backdrop]

@@ -209,3 +209,15 @@ def test_a_brand_that_names_the_subject_in_the_plural_does_not_make_it_a_group()
         "desert pullout at dusk. At the 3-second mark the screen door swings shut with a slam. Spot length: 5s."
     )
     assert renderer.subject is not None and (renderer.subject.name, renderer.subject.count) == ("travel trailer", 1)
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "POV: you're paddling out at Bondi Beach, bright noon sun bouncing off the water. 5 seconds.",
+        "The sun sets over a calm bay at dusk, static shot.",
+    ],
+)
+def test_the_sun_is_drawn_by_the_sky_never_as_a_subject(prompt: str) -> None:
+    subject = _renderer(prompt).subject
+    assert subject is None or subject.name != "sun"
