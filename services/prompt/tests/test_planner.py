@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from cinemesh.prompt.planner import mentions_of, plan
 from cinemesh.runtime.errors import FailedPrecondition, InvalidArgument
-from cinemesh.v1 import common_pb2
+from cinemesh.v1 import common_pb2, plan_pb2
 
 RATES = {"plus": 16, "pro": 40}
 
@@ -115,3 +115,22 @@ def test_plan_applies_the_same_validation() -> None:
 def test_possessive_places_are_no_characters_and_a_pov_viewer_is_one(prompt: str, characters: int) -> None:
     scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt), "pro", 1, RATES)
     assert len(scene_plan.characters) == characters, [c.description for c in scene_plan.characters]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "weather", "time_of_day"),
+    [
+        ("someone riding a bike in amsterdam, drizzly, canal on the left. 5s", "WEATHER_RAIN", None),
+        (
+            "EXT. HARBOR – SLEET, PREDAWN (8 SEC) A trawler noses away from the dock.",
+            "WEATHER_SNOW",
+            "TIME_OF_DAY_DAWN",
+        ),
+        ("pov: crouched behind a snowbank at blue hour, a wolf on the ridge", "WEATHER_SNOW", "TIME_OF_DAY_DUSK"),
+    ],
+)
+def test_the_weather_and_light_words_people_write_are_read(prompt: str, weather: str, time_of_day: str | None) -> None:
+    env = plan(common_pb2.GenerationSpec(prompt=prompt), "pro", 1, RATES).shots[0].environment
+    assert plan_pb2.Weather.Name(env.weather) == weather
+    if time_of_day is not None:
+        assert plan_pb2.TimeOfDay.Name(env.time_of_day) == time_of_day
