@@ -26,7 +26,7 @@ import yaml
 from cinemesh.runtime import projections
 from cinemesh.v1 import common_pb2
 from cinemesh.v1 import plan_pb2 as p
-from cinemesh.video import characters, events, places, subjects, world
+from cinemesh.video import characters, events, places, roles, subjects, world
 from cinemesh.video import light as lighting
 from cinemesh.video.look import Look
 
@@ -280,6 +280,17 @@ class ShotRenderer:
             if noun is None:
                 first = min((start for start, _ in mentioned), default=None)
                 noun = subjects.prompt_subject(prompt, None, None, mentioned, place, before=first)
+            if noun is None:  # "a kid shooting a basketball", "someone opening a champagne bottle": what they handle,
+                # unless their role holds it already (a basketball player's ball), the sky draws it, or it is scenery
+                # (the lighthouse of "the lighthouse keeper" is drawn as the place's, behind them)
+                finder = subjects.vocabulary().finder
+                held = {r.holds.noun.name for cid in people if (r := roles.role_of(by_id[cid].description)) and r.holds}
+                handled = [
+                    n
+                    for n in subjects.nouns_in(shot.subject.text)
+                    if n.name not in held | finder.sky and n.family not in finder.scenery
+                ]
+                noun = handled[0] if handled else None
             return (None if noun is not None and noun.family == "crowd" else noun), people
         named = subjects.resolve(shot.subject.text)
         named_at = shot.subject.source.spans[0].start if shot.subject.source.spans else None

@@ -446,13 +446,19 @@ def as_written(text: str, noun: Noun) -> Noun:
     return next((m.noun for m in mentions(text) if m.noun.name == noun.name), noun)
 
 
+#: An ad brief's hero product ("Ashby & Croft Heritage Clocks. Line: … Hero: a walnut grandfather clock"): what is
+#: written before it is the brand and the campaign, not the picture.
+_HERO = re.compile(r"\bhero(?:\s+(?:shot|product|image))?\s*:", re.IGNORECASE)
+
+
 def brief_spans(text: str) -> list[tuple[int, int]]:
     """Clauses of a marketing brief ("Summer campaign for a pet-friendly hotel - 7s", "Hardware store spot"):
     what the film is for, not what it shows. A brief word heads its clause: nothing of it is after a preposition
     ("a dog naps in a sunny spot" is a picture) and only "for" or another brief word may follow it
-    ("commercial kitchen" is a kitchen)."""
+    ("commercial kitchen" is a kitchen). Everything before a "Hero:" is the brand and its line."""
     finder = vocabulary().finder
-    found, start = [], 0
+    hero = _HERO.search(text)
+    found, start = ([(0, hero.start())] if hero else []), 0
     for cut in [*_BRIEF_BREAK.finditer(text), None]:
         end = len(text) if cut is None else cut.start()
         words = _WORD.findall(text[start:end].lower())

@@ -221,3 +221,20 @@ def test_a_brand_that_names_the_subject_in_the_plural_does_not_make_it_a_group()
 def test_the_sun_is_drawn_by_the_sky_never_as_a_subject(prompt: str) -> None:
     subject = _renderer(prompt).subject
     assert subject is None or subject.name != "sun"
+
+
+def test_what_a_person_handles_in_the_subject_phrase_is_drawn_beside_them_unless_their_role_holds_it() -> None:
+    kid = _renderer(
+        "kid shooting a basketball on a park court, grey overcast sky. ball bounces off the rim at 1.5s. 4s"
+    )
+    assert kid.subject is not None and kid.subject.name == "basketball" and kid._people
+    player = _renderer("A basketball player on an outdoor court at golden hour dunks at 3 seconds. 6 seconds.")
+    assert player.subject is None  # the basketball player's role holds the ball already
+
+
+def test_the_brand_before_an_ad_briefs_hero_is_not_drawn() -> None:
+    renderer = _renderer(
+        "Ashby & Croft Heritage Clocks. Line: “Time, kept beautifully.” Hero: a walnut grandfather clock in the "
+        "hallway of a cottage. At 4.5 seconds the clock chimes. Duration: 6 seconds."
+    )
+    assert renderer.subject is not None and renderer.subject.name == "grandfather clock"
