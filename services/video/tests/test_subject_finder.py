@@ -238,3 +238,8 @@ def test_the_brand_before_an_ad_briefs_hero_is_not_drawn() -> None:
         "hallway of a cottage. At 4.5 seconds the clock chimes. Duration: 6 seconds."
     )
     assert renderer.subject is not None and renderer.subject.name == "grandfather clock"
+
+
+def test_an_aerial_drone_shot_is_the_camera_but_a_drone_that_hovers_is_drawn() -> None:
+    assert "drone" not in [m.noun.name for m in subjects.mentions("Aerial drone shot over a stormy coastline")]
+    assert [m.noun.name for m in subjects.mentions("a drone hovers over the field")] == ["drone"]
