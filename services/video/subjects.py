@@ -295,9 +295,11 @@ def _written_as_verb(text: _Words, at: int, plural: bool) -> bool:
 def _sense(vocab: Vocabulary, word: str, before: str, after: list[str], noun: Noun) -> Noun | None:
     """The thing an ambiguous word names where it is written (data/subjects.yaml `senses`): the first sense
     whose words stand right before or after it ("a slow pan": the camera's, no frying pan; "a crane wades": the
-    bird), else the vocabulary's own noun. None when the sense is no thing at all."""
+    bird), else the vocabulary's own noun, or a sense that names no words (the word's reading everywhere else:
+    "can" is a verb unless "a can", "the can" make it a thing). None when the sense is no thing at all."""
     for sense in vocab.senses[word]:
-        if before in sense.get("before", ()) or (after and after[0] in sense.get("after", ())):
+        anywhere = "before" not in sense and "after" not in sense
+        if anywhere or before in sense.get("before", ()) or (after and after[0] in sense.get("after", ())):
             return vocab.nouns[sense["noun"]] if sense.get("noun") else None
     return noun
 

@@ -189,6 +189,7 @@ def test_the_cue_is_read_as_its_kind(name: str) -> None:
         ("the E string snaps", "string", "break", "ring"),
         ("a glass ornament drops off the tree and shatters", "glass ornament", "break", "shatter"),
         ("a soda can tumbles down into the tray", "tray", "impact", "drop"),  # the can falls, not the tray
+        ("a can drops into the tray with a hollow clunk", "tray", "impact", "drop"),  # "a can" is the thing
         ("it stomps into a puddle and water sprays up", "shoe", "footsteps", "splash"),
     ],
 )

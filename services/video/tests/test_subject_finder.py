@@ -243,3 +243,9 @@ def test_the_brand_before_an_ad_briefs_hero_is_not_drawn() -> None:
 def test_an_aerial_drone_shot_is_the_camera_but_a_drone_that_hovers_is_drawn() -> None:
     assert "drone" not in [m.noun.name for m in subjects.mentions("Aerial drone shot over a stormy coastline")]
     assert [m.noun.name for m in subjects.mentions("a drone hovers over the field")] == ["drone"]
+
+
+def test_can_is_a_thing_only_after_an_article_or_a_word_of_cans() -> None:
+    assert [m.noun.name for m in subjects.mentions("a can drops into the tray")] == ["soda can"]
+    assert [m.noun.name for m in subjects.mentions("Can you make a video of a dog")] == ["dog"]
+    assert subjects.mentions("you can see the sea") == []
