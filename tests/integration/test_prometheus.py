@@ -49,18 +49,29 @@ def prometheus(mesh, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     binary = system_tool("prometheus")
     info = mesh.info
     targets = [f"127.0.0.1:{endpoint.metrics_port}" for endpoint in info.services.values()]
-    if info.ray_metrics_port:
-        targets.append(f"127.0.0.1:{info.ray_metrics_port}")
     folder = tmp_path_factory.mktemp("prometheus")
     config = {
         "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
         "scrape_configs": [
             {
                 "job_name": "cinemesh",
-                "static_configs": [{"targets": targets, "labels": {"namespace": NAMESPACE}}],
+                "static_configs": [{"targets": list(targets), "labels": {"namespace": NAMESPACE}}],
             }
         ],
     }
+    if info.ray_metrics_port:
+        # Ray's exporter can take over a second to answer on a busy machine: at the 1 s interval (and so a 1 s
+        # timeout) one slow scrape marks every ray_serve series stale and the panels come back empty. Its own job
+        # scrapes it every 5 s with a 5 s timeout (the chart scrapes every 30 s, with Prometheus's 10 s timeout).
+        targets.append(f"127.0.0.1:{info.ray_metrics_port}")
+        config["scrape_configs"].append(
+            {
+                "job_name": "ray",
+                "scrape_interval": "5s",
+                "scrape_timeout": "5s",
+                "static_configs": [{"targets": [targets[-1]], "labels": {"namespace": NAMESPACE}}],
+            }
+        )
     (folder / "prometheus.yml").write_text(yaml.safe_dump(config))
     port = free_port()
     log = (folder / "prometheus.log").open("wb")
@@ -178,7 +189,10 @@ def test_every_dashboard_panel_returns_data(mesh, prometheus, traffic) -> None:
             expr = instantiate(target["expr"], NAMESPACE)
             if not _query(prometheus, expr)["result"]:
                 empty.append(f"{uid} / {panel['title']} [{target['refId']}]: {expr}")
-    assert not empty, "panels without data:\n" + "\n".join(empty)
+    # a target that stopped answering empties every panel fed from it: say which, with its last scrape
+    targets = _query(prometheus, f'up{{namespace="{NAMESPACE}"}}')["result"]
+    health = "\n".join(f"{t['metric'].get('job')} {t['metric'].get('instance')}: up={t['value'][1]}" for t in targets)
+    assert not empty, "panels without data:\n" + "\n".join(empty) + "\ntargets:\n" + health
     assert len(panels) >= 30
 
 
