@@ -291,6 +291,8 @@ _LOOSE_DURATION = re.compile(
     _FLAGS,
 )
 _MINUTES = {"half a": 30.0, "one": 60.0, "a": 60.0, "two": 120.0}
+# a name and a comma before "30s,": the age a screenplay gives a character, not the clip's length
+_AGE_BEFORE = re.compile(r"\b[A-Z][A-Za-z'.-]+\s*,\s*$")
 
 
 def stated_duration(text: str) -> float | None:
@@ -312,6 +314,8 @@ def _stated_length(text: str) -> tuple[float, tuple[int, int]] | None:
     for m in _DURATION.finditer(text):
         if any(t.seconds is not None and t.start < m.end() and m.start() < t.end for t in times):
             continue  # "at 1s, 2s, 3s": a listed time, not the clip's length
+        if m.group("n4") and _AGE_BEFORE.search(text, 0, m.start("n4")) and re.match(r"\d+s\b", text[m.start("n4") :]):
+            continue  # "CLAIRE, 30s, turns": a character's age
         value = number(_group(m, "n", "n2", "n3", "n4", "n5") or "")
         # a bare "…, 8 sec." or "15s airline spot" is a length only when no stated time lies past it
         if value and (value >= latest or not _group(m, "n4", "n5")):

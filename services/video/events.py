@@ -131,6 +131,40 @@ def _shelf(frame: torch.Tensor, cx: float, y: float, w: int, h: int, colour: Col
 
 
 @dataclass
+class _Fragment:
+    """One piece of a broken drawing: its sprite, its centre's offset from the point of impact, its flight."""
+
+    ready: Ready
+    dx: float
+    dy: float
+    vx: float
+    vy: float
+    spin: float
+    half: float  # half its height: it rests on the floor by its centre
+
+
+def _fragments(drawing: Ready, h: int, g: torch.Generator, grid: int = 3) -> list[_Fragment]:
+    """A drawing cut into grid × grid pieces (empty ones left out), thrown outward and up from where it hit
+    the floor: the pieces nearer an edge fly further that way."""
+    premultiplied, clear = drawing
+    sh, sw = clear.shape[:2]
+    pieces = []
+    for row in range(grid):
+        for col in range(grid):
+            r0, r1, c0, c1 = row * sh // grid, (row + 1) * sh // grid, col * sw // grid, (col + 1) * sw // grid
+            cell = clear[r0:r1, c0:c1]
+            if cell.numel() == 0 or float((cell < 0.5).float().mean()) < 0.15:
+                continue
+            dx, dy = (c0 + c1) / 2 - sw / 2, (r0 + r1) / 2 - sh
+            jitter = torch.rand(3, generator=g).tolist()
+            vx = ((col - (grid - 1) / 2) * 0.9 + (jitter[0] - 0.5)) * h * 0.025
+            vy = -(0.35 + 0.5 * jitter[1]) * h * 0.03
+            ready = (premultiplied[r0:r1, c0:c1].contiguous(), cell.contiguous())
+            pieces.append(_Fragment(ready, dx, dy, vx, vy, (jitter[2] - 0.5) * 0.5, (r1 - r0) / 2))
+    return pieces
+
+
+@dataclass
 class Fall:
     """An object on a shelf that falls under gravity and hits the floor on the cue frame.
 
@@ -174,6 +208,8 @@ class Fall:
             colours = (premultiplied[opaque] / (1 - clear[opaque]).clamp(min=0.5)).clamp(0, 255)
             pick = torch.randint(0, max(1, len(colours)), (SHARDS,), generator=g)
             self.pieces = colours[pick] if len(colours) else torch.full((SHARDS, 3), 200.0)
+        self._fragments = _fragments(self.drawing, self.h, g) if self.kind == "break" and self.drawing else []
+        self._turned_fragments: dict[tuple[int, float], Ready] = {}
 
     def _object(self, frame: torch.Tensor, x: float, bottom: float) -> None:
         if self.drawing is None:
@@ -291,9 +327,31 @@ class Fall:
         xs = torch.where(flying, self.cx + self.vx * t, self.rest_x)
         ys = torch.where(flying, self.floor_y + self.vy * t + 0.5 * self.gravity * t * t, torch.tensor(self.floor_y))
         size = max(2, int(self.h * 0.017))
+        self._broken(frame, age)
         _pieces(frame, xs, ys.clamp(max=self.floor_y), self.pieces, self.colour, size)
-        if age < GLINT_FRAMES:
-            _blend_disc(frame, self.cx, self.floor_y - size, int(self.h * 0.16), int(GLINT * (1 - age / GLINT_FRAMES)))
+        if age < GLINT_FRAMES:  # a glint where it hits: small beside its pieces, which are what is seen breaking
+            radius = int(self.h * (0.16 if not self._fragments else 0.06))
+            _blend_disc(frame, self.cx, self.floor_y - size, radius, int(GLINT * (1 - age / GLINT_FRAMES)))
+
+    def _broken(self, frame: torch.Tensor, age: int, bottom: float | None = None, gravity: float | None = None) -> None:
+        """The object's own pieces (its drawing cut in a grid): on the cue frame they are already flying apart
+        from where it hit (its foot at `bottom`, the floor unless it burst in the air), tumbling, and each lies
+        where it lands on the floor."""
+        t = float(age + 1)
+        bottom = self.floor_y if bottom is None else bottom
+        g = self.gravity if gravity is None else gravity
+        for k, piece in enumerate(self._fragments):
+            start, rest = bottom + piece.dy, self.floor_y - piece.half
+            flight = (-piece.vy + math.sqrt(piece.vy**2 + 2 * g * max(0.0, rest - start))) / g
+            landed = min(t, flight)
+            x = self.cx + piece.dx + piece.vx * landed
+            y = min(rest, start + piece.vy * landed + 0.5 * g * landed**2)
+            angle = round(piece.spin * landed, 1)
+            key = (k, angle)
+            if key not in self._turned_fragments:
+                self._turned_fragments[key] = _turned(piece.ready, angle) if angle else piece.ready
+            ready = self._turned_fragments[key]
+            _blit(frame, ready, round(x - ready[1].shape[1] / 2), round(y - ready[1].shape[0] / 2))
 
 
 @dataclass
@@ -333,13 +391,16 @@ class Burst:
             height = self.fall.drawing[1].shape[0] if self.fall.drawing else self.h * 0.05
             self.fall._object(frame, self.cx, self.centre_y + height / 2 + bob)
             return
-        # the scraps fly out from where the balloon was and flutter down (half gravity) to the floor
+        # its own pieces and the scraps fly out from where it was and flutter down (half gravity) to the floor
+        height = self.fall.drawing[1].shape[0] if self.fall.drawing else 0
+        self.fall._broken(frame, age, self.centre_y + height / 2, self.fall.gravity * 0.5)
         t = float(age)
         xs = self.cx + self.fall.vx * t * 0.6
         ys = self.centre_y + self.fall.vy * t * 0.5 + 0.25 * self.fall.gravity * t * t
         _pieces(frame, xs, ys.clamp(max=self.h * 0.86), self.fall.pieces, self.colour, max(2, int(self.h * 0.015)))
-        if age < 3:
-            _blend_disc(frame, self.cx, self.centre_y, int(self.h * 0.12), int(170 * (1 - age / 3)))
+        if age < 3:  # a pop of light, small beside the pieces, which are what is seen bursting
+            radius = int(self.h * (0.12 if not self.fall._fragments else 0.05))
+            _blend_disc(frame, self.cx, self.centre_y, radius, int(170 * (1 - age / 3)))
 
 
 @dataclass

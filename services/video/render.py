@@ -336,6 +336,7 @@ class ShotRenderer:
         rank = {kind: k for k, kind in enumerate(table["priority"])}
         by_frame: dict[int, tuple[p.SoundCue, str]] = {}
         lights: list[tuple[p.SoundCue, str]] = []
+        seen_frames: set[int] = set()
         for cue in self.plan.sound_cues:
             kind = visible_kind(cue)
             if not kind or not self.shot.start_frame <= cue.frame < self.shot.end_frame:
@@ -356,6 +357,7 @@ class ShotRenderer:
             if kind in table["overlays"]:  # light over the picture: drawn whatever else happens then
                 lights.append((cue, kind))
                 continue
+            seen_frames.add(cue.frame)
             held = by_frame.get(cue.frame)
             if held is None or rank.get(kind, len(rank)) < rank.get(held[1], len(rank)):
                 by_frame[cue.frame] = (cue, kind)
@@ -370,6 +372,8 @@ class ShotRenderer:
                 kept.append((cue, kind))
             elif group not in chosen or timing.get(cue.timing, 2) < timing.get(chosen[group][0].timing, 2):
                 chosen[group] = (cue, kind)
+        # a flash on the frame of a thing's event is that thing's bang ("slams … with a bang like a gunshot")
+        lights = [(cue, kind) for cue, kind in lights if kind != "flash" or cue.frame not in seen_frames]
         return sorted([*kept, *chosen.values(), *lights], key=lambda pair: pair[0].frame)
 
     def _owner(self, cue: p.SoundCue) -> subjects.Noun | None:
@@ -418,11 +422,19 @@ class ShotRenderer:
         found = [noun for noun in subjects.nouns_in(cue.text) if takes_part(noun)]
         if kind == "topple":  # the thing the words say goes over, wherever the sentence began
             found = [noun for noun in [_goes_over(cue.text)] if noun is not None]
+        # "it goes off the edge": the planner's source where the prompt writes it ("the blue ceramic mug"), ahead
+        # of a subject that is only scenery the shot found (the café's window)
+        prompt = self._scene_prompt().lower()
+        said = cue.source_object.strip().lower()
+        if said and re.search(rf"\b{re.escape(said)}\b", prompt):
+            found += [noun for noun in subjects.nouns_in(cue.source_object) if takes_part(noun)]
         if self.subject is not None and takes_part(self.subject):
             found.append(self.subject)
         found += [noun for noun in subjects.nouns_in(cue.source_object) if takes_part(noun)]
         if found:  # "they smash": the cue's source is one wine glass, the prompt's tray holds several
-            return found[0] if found[0] == self.subject else subjects.as_written(self._scene_prompt(), found[0])
+            if self.subject is not None and _same_thing(found[0], self.subject):
+                return self.subject  # "the glass hits the floor": the crystal wine glass the shot shows
+            return subjects.as_written(self._scene_prompt(), found[0])
         stock = table["objects"].get(kind)
         return subjects.vocabulary().nouns[stock] if stock else None
 
@@ -964,6 +976,11 @@ def _sound_words() -> dict[str, str]:
     return {word: kind for kind, words in _event_table()["sounding"]["words"].items() for word in words}
 
 
+def _same_thing(named: subjects.Noun, subject: subjects.Noun) -> bool:
+    """A cue's short name for the shot's subject: "glass" for a wine glass, "ball" for a basketball."""
+    return named.name == subject.name or (len(named.name) > 2 and subject.name.endswith(named.name))
+
+
 def _stands(noun: subjects.Noun) -> bool:
     """Whether a thing stands where it is and so goes over where it stands (a chimney, a ladder, a bike), not
     off a shelf: of a toppling family, or as tall as a person and no creature (a camel does not topple)."""
@@ -1014,9 +1031,15 @@ def visible_kind(cue: p.SoundCue) -> str:
     if sound:  # "the dog barks at the gate": the bark is what is seen
         return sound
     kind = named or table["sounding"]["actions"].get(cue.sound_action, "") or table["actions"].get(cue.sound_action, "")
+    named_light = re.sub(table["simile"], " ", f"{cue.text} {cue.source_object}".lower())
+    if kind == "flash" and not re.search(table["flashes"], named_light):
+        return ""  # "a deep crack booms", "a thundering crash": loud, but nothing that lights the picture
+    things = ([] if source is None else [source]) + subjects.nouns_in(cue.text)
+    droppable = any(noun.family in table["droppable"] for noun in things)
     if kind == "drop":  # an impact the planner guessed is a fall only where the cue's own words say one, of a thing
         # that can fall: its source, or a thing its words name ("a can tumbles down into the tray")
-        things = ([] if source is None else [source]) + subjects.nouns_in(cue.text)
-        falls = FALLING.search(written) is not None
-        return "drop" if falls and any(noun.family in table["droppable"] for noun in things) else ""
+        return "drop" if droppable and FALLING.search(written) is not None else ""
+    weather = cue.source_object.strip().lower() in table["weather_sources"]
+    if kind == "shatter" and (weather or (not droppable and source is not None)):
+        return ""  # "wind tearing across the corn": a breaking sound of nothing that breaks on a floor
     return kind

@@ -134,3 +134,14 @@ def test_the_weather_and_light_words_people_write_are_read(prompt: str, weather:
     assert plan_pb2.Weather.Name(env.weather) == weather
     if time_of_day is not None:
         assert plan_pb2.TimeOfDay.Name(env.time_of_day) == time_of_day
+
+
+def test_a_characters_age_after_their_name_is_no_clip_length() -> None:
+    """depict19 z03: "CLAIRE, 30s, turns" made a 30 s clip (clamped to 20 s) and timed the rain by "(6 SEC)"."""
+    prompt = (
+        "INT. MONTMARTRE BISTRO – NIGHT, RAIN ON THE WINDOWS (6 SEC)\nA wine glass sits on the bar. CLAIRE, 30s,"
+        " turns too fast. AT 2.5 SECONDS the glass hits the floor and shatters."
+    )
+    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt), "pro", 1, RATES)
+    assert scene_plan.duration_seconds == 6.0
+    assert [round(cue.frame / scene_plan.format.fps, 2) for cue in scene_plan.sound_cues] == [2.5]

@@ -34,6 +34,9 @@ def _cues(prompt: str) -> dict[float, bool]:
             {2.0: False, 4.0: True},
         ),
         ("A glass shatters at 2 seconds in a quiet bar.", {2.0: False}),
+        # a thing seen before it leaves the picture is not offscreen; a sound whose source is out of shot is
+        ("A champagne bottle on a rooftop. At 2 seconds the cork pops and flies out of frame.", {2.0: False}),
+        ("A quiet office. At 2 seconds a phone rings out of shot.", {2.0: True}),
     ],
 )
 def test_only_the_cue_whose_words_put_it_out_of_sight_is_offscreen(prompt: str, expected: dict[float, bool]) -> None:

@@ -590,3 +590,46 @@ def test_a_slam_beside_a_trailer_is_its_door_and_a_screen_door_subject_slams_its
     porch = _plan("An old wooden screen door on a porch at dusk, static camera.")
     porch.sound_cues.append(_cue("the screen door slams", "screen door", "impact"))
     assert [kind for _, kind in render.ShotRenderer(porch, porch.shots[0], torch.device("cpu"))._cues] == ["slam"]
+
+
+def test_a_broken_things_own_pieces_fly_apart_and_lie_on_the_floor() -> None:
+    """A shattered mug is pieces of the mug's drawing thrown from where it hit, not a white flash over confetti
+    (depict19: "a generic white flash and debris" on ten event rows)."""
+    side = 60
+    drawing = (torch.full((side, side, 3), 120.5), torch.zeros(side, side, 1))  # an opaque block
+    fall = events.Fall("break", W, H, W / 2, _colour, 3, drawing)
+    assert len(fall._fragments) == 9
+    spans = []
+    for age in (0, 6, 40):
+        frame = BACKGROUND.expand(H, W, 3).clone()
+        fall.draw(frame, age)
+        grey = (frame.int() - 120).abs().sum(dim=-1) < 6
+        cols = grey.any(dim=0).nonzero()[:, 0]
+        rows = grey.any(dim=1).nonzero()[:, 0]
+        spans.append((int(cols[-1] - cols[0]), int(rows[-1])))
+    assert spans[0][0] < spans[1][0] <= spans[2][0], spans  # they spread outward and stay spread
+    # lying on the floor (a tilted piece reaches a little below the line its centre rests on)
+    assert spans[2][0] > 2 * side and abs(spans[2][1] - fall.floor_y) <= side / 6, spans
+    frame = BACKGROUND.expand(H, W, 3).clone()
+    fall.draw(frame, 0)
+    white = (frame.int().min(dim=-1).values > 200).float().mean()
+    assert white < 0.01  # the glint is a glint, not a white disc a sixth of the frame high
+
+
+def test_the_cues_short_name_for_the_subject_is_the_subject_and_a_loud_word_lights_nothing() -> None:
+    glass = _renderer(
+        "A crystal wine glass on a bistro bar, static camera.",
+        _cue("the glass hits the tiled floor and shatters", "glass", "break"),
+    )
+    assert [noun.name for noun in glass._event_nouns] == ["wine glass"] and glass.drawing is None
+    # a crack that booms through the ice is the ice cracking; a crash or a bang "like a gunshot" is no flash
+    assert render.visible_kind(_cue("a deep crack booms through the ice", "ice", "explosion")) == "crack"
+    assert render.visible_kind(_cue("a thundering crash", "saw", "explosion")) == ""
+    assert render.visible_kind(_cue("a bang like a gunshot", "bang", "explosion")) == ""
+    assert render.visible_kind(_cue("the gun fires", "gun", "explosion")) == "flash"
+    assert render.visible_kind(_cue("the drummer smashes the crash cymbal", "crash cymbal", "break")) == "ring"
+    assert render.visible_kind(_cue("Wind tearing across the corn", "wind", "break")) == ""
+    slam, bang = _cue("a gust slams the door", "door", "impact"), _cue("gunshot", "gun", "explosion")
+    assert render.visible_kind(bang) == "flash"
+    drawers = _renderer("An empty hall, static camera.", slam, bang)._drawers
+    assert [type(d).__name__ for d, _ in drawers] == ["Door"]  # the slam's bang, not a muzzle flash beside it
