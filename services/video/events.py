@@ -330,7 +330,7 @@ class Fall:
         self._broken(frame, age)
         _pieces(frame, xs, ys.clamp(max=self.floor_y), self.pieces, self.colour, size)
         if age < GLINT_FRAMES:  # a glint where it hits: small beside its pieces, which are what is seen breaking
-            radius = int(self.h * (0.16 if not self._fragments else 0.06))
+            radius = int(self.h * 0.06)
             _blend_disc(frame, self.cx, self.floor_y - size, radius, int(GLINT * (1 - age / GLINT_FRAMES)))
 
     def _broken(self, frame: torch.Tensor, age: int, bottom: float | None = None, gravity: float | None = None) -> None:

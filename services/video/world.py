@@ -237,6 +237,8 @@ def build(
     named_light = light.get("light")  # dawn's warmth, dusk's blue, moonlight, frost's chill, fluorescent green
     if named_light and env.lighting in (p.LIGHTING_NATURAL, p.LIGHTING_NIGHT, p.LIGHTING_UNSPECIFIED):
         lit_by = torch.tensor(named_light).prod(dim=0)
+    elif named_light and env.lighting == p.LIGHTING_OVERCAST:  # a storm at dusk is dusk under cloud
+        lit_by = lit_by * torch.tensor(named_light).prod(dim=0)
     if env.lighting != p.LIGHTING_OVERCAST:  # overcast light is already the dimmed light
         lit_by = lit_by * dimmed
     fog = _FOG.get(env.weather, 0.0)
@@ -291,17 +293,24 @@ def _disc(canvas: Canvas, sky: torch.Tensor, cx: float, cy: float, spec: dict, h
 def _pools(
     canvas: Canvas, light: lighting.Light, left: float, horizon: float, width: int, height: int
 ) -> torch.Tensor | None:
-    """The light map [H, W, 3] of light that comes from a few flames: a dark `ambient` surround with warm
-    pools around each source (None where the light is not of that kind)."""
-    spots = light.first("pools")
-    if spots is None:
+    """The light map [H, W, 3] of light that comes from a few sources: a dark `ambient` surround with warm
+    pools around each flame or lamp, and shafts of sun (None where the light is of neither kind)."""
+    spots, beams = light.first("pools"), light.first("beams")
+    if spots is None and beams is None:
         return None
-    glow = torch.zeros(canvas.h, canvas.w)
-    for x, y, radius in spots:
-        cx, cy, r = left + x * width, horizon + y * height, radius * height
-        glow = glow + torch.exp(-(((canvas.x - cx) ** 2 + (canvas.y - cy) ** 2) / (r * r)))
-    ambient = float(light.first("ambient", 0.25))
-    return ambient + glow.clamp(0, 1)[..., None] * torch.tensor(light.first("colour", [1.0, 1.0, 1.0]))
+    out = torch.ones(canvas.h, canvas.w, 3)
+    if spots is not None:
+        glow = torch.zeros(canvas.h, canvas.w)
+        for x, y, radius in spots:
+            cx, cy, r = left + x * width, horizon + y * height, radius * height
+            glow = glow + torch.exp(-(((canvas.x - cx) ** 2 + (canvas.y - cy) ** 2) / (r * r)))
+        ambient = float(light.first("ambient", 0.25))
+        out = ambient + glow.clamp(0, 1)[..., None] * torch.tensor(light.first("colour", [1.0, 1.0, 1.0]))
+    if beams is not None:  # shafts of sun slanting down through the picture, brighter than what is between
+        phase = (canvas.x - left + beams["slant"] * (canvas.y - horizon)) / (beams["gap"] * width)
+        band = (0.5 + 0.5 * torch.cos(2 * math.pi * phase)) ** beams["sharpness"]
+        out = out * (1 + beams["strength"] * band[..., None] * torch.tensor(beams["colour"]))
+    return out
 
 
 def _clouds(

@@ -318,3 +318,21 @@ def test_a_places_name_adds_no_prop_of_its_own() -> None:
     assert places.unnamed(terraces, "the green Rice Terraces at dawn") == "the green at dawn"
     mine = places.resolve("a coal mine", "a coal mine")
     assert mine is not None and places.unnamed(mine, "a miner in the coal mine") == "a miner in the"
+
+
+def test_lamplight_warms_pools_sunbeams_slant_across_and_golden_hour_and_strobes_are_named() -> None:
+    """depict19's weather misses: warm lamplight, dusty sunbeams, low winter sun and strobes drew plain daylight."""
+    interior = p.Environment(location=p.LOCATION_INTERIOR, time_of_day=p.TIME_OF_DAY_DAY, lighting=p.LIGHTING_NATURAL)
+    kind = places.resolve("a woodworking shop", "a woodworking shop")
+    looks = {}
+    for words in ("warm lamplight", "dusty sunbeams slanting through the windows", "noon"):
+        shot_light = light.of_shot(interior, words)
+        built = world.build(light.environment(interior, shot_light), W, H, 5, None, kind, shot_light)
+        looks[words] = [layer.rgb.float() for layer in built.layers if layer.mask is None][-1]
+    lamp, beams, plain = looks["warm lamplight"], looks["dusty sunbeams slanting through the windows"], looks["noon"]
+    assert lamp.mean((0, 1))[0] > lamp.mean((0, 1))[2] * 1.2 and lamp.mean() < plain.mean()  # warm, dimmer between
+    # along one row the shafts are bright bands over what the plain light shows
+    row = H // 3
+    assert (beams[row].mean(-1) - plain[row].mean(-1)).std() > 10
+    assert "golden hour" in light.named("low winter sun through the hall windows")
+    assert light.environment(interior, light.of_shot(interior, "a strobe-lit club")).lighting == p.LIGHTING_NEON
