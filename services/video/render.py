@@ -73,6 +73,8 @@ TOPPLING_SIZE = 1.5
 # What a vehicle's or an animal's sounding part (a horn, a bell) may be read as: then the owner makes the sound.
 PART_SOUNDS = {"bell", "ring", "alarm", "steam", "motor", "call", "music"}
 SOUNDING = frozenset(events.SOUNDING_KINDS)
+# Things named after the people of a shot that are drawn beside them when nothing else is.
+LATER_SUBJECT_FAMILIES = frozenset({"vehicle", "animal", "instrument", "sport"})
 # Where across the frame a sounding source stands when the shot's subject is drawn too, and when only people are.
 SOURCE_BESIDE_SUBJECT, SOURCE_BESIDE_PEOPLE = 0.2, 0.78
 _VISIBLE = {
@@ -291,6 +293,11 @@ class ShotRenderer:
                     if n.name not in held | finder.sky and n.family not in finder.scenery
                 ]
                 noun = handled[0] if handled else None
+            if noun is None:  # "REYES … the fighter jet screams overhead": a vehicle, an animal, an instrument or
+                # sports gear named after them (not the door, the lamp or the counter of the room they are in)
+                noun = subjects.prompt_subject(
+                    prompt, None, None, mentioned, place, before=len(prompt), families=LATER_SUBJECT_FAMILIES
+                )
             return (None if noun is not None and noun.family == "crowd" else noun), people
         named = subjects.resolve(shot.subject.text)
         named_at = shot.subject.source.spans[0].start if shot.subject.source.spans else None

@@ -481,6 +481,7 @@ def prompt_subject(
     skip: list[tuple[int, int]],
     place: tuple[int, int] | None = None,
     before: int | None = None,
+    families: frozenset[str] | None = None,
 ) -> Noun | None:
     """The thing a prompt is about. `named` is what the planner's subject phrase resolves to (None, or a
     word that is not the subject: "bricks tips"), written at character `named_at`; `skip`, spans that name
@@ -489,7 +490,8 @@ def prompt_subject(
     over"). With nothing named: the first such thing, the place's own head noun included ("EXT. LIGHTHOUSE
     ON A ROCKY HEADLAND" -> lighthouse, not "FARMHOUSE KITCHEN" -> farmhouse), else the first thing at all
     ("pov: driving behind a snowplow"). `before`: only what is named before this character (a person's
-    first mention) counts, and only as a subject ("a red balloon tied to a chair ... a kid pokes it")."""
+    first mention) counts, and only as a subject ("a red balloon tied to a chair ... a kid pokes it");
+    `families`, only things of these families count there."""
     finder = vocabulary().finder
     briefs = brief_spans(prompt)
     viewer = [(m.start(), m.end()) for m in _VIEWER_IS.finditer(prompt)]
@@ -531,6 +533,7 @@ def prompt_subject(
             if ((m in beside_place or place_head(m)) and m.noun.family not in finder.scenery)
             or (m in beside_place and m.acts)  # a tree that falls, a wave that breaks
         ]
+        things = [m for m in things if families is None or m.noun.family in families]
         return things[0].noun if things else None
     heads = [m for m in leading if place is None or not overlaps(m, place) or place_head(m)]
     acting = [m for m in heads if m.acts]

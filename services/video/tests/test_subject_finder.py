@@ -75,7 +75,7 @@ DEPICT15_SHOWS: dict[str, tuple[str | None, list[str]]] = {
     "v56": ("cow", []),
     "v57": ("bicycle", []),
     "v58": ("stew", []),  # the pot of pasta
-    "v59": (None, ["golfer"]),
+    "v59": ("ball", ["golfer"]),  # the putt the event drops is named after the golfer: the ball is the thing
     "v60": ("pigeon", ["child"]),
     "v61": (None, ["worker"]),
     "v62": ("greenhouse", []),
@@ -249,3 +249,16 @@ def test_can_is_a_thing_only_after_an_article_or_a_word_of_cans() -> None:
     assert [m.noun.name for m in subjects.mentions("a can drops into the tray")] == ["soda can"]
     assert [m.noun.name for m in subjects.mentions("Can you make a video of a dog")] == ["dog"]
     assert subjects.mentions("you can see the sea") == []
+
+
+@pytest.mark.parametrize(
+    ("prompt", "thing"),
+    [
+        ("A farmer shields her eyes in the farmyard. At 2 seconds the old tractor behind her backfires.", "tractor"),
+        # what is named after them is drawn only where it is a vehicle, an animal, an instrument or sports gear
+        ("A farmer shields her eyes in the farmyard. Behind her the door of the house stands open.", None),
+    ],
+)
+def test_a_thing_named_after_the_people_is_drawn_beside_them(prompt: str, thing: str | None) -> None:
+    renderer = _renderer(prompt)
+    assert renderer._people and (renderer.subject.name if renderer.subject else None) == thing
