@@ -157,6 +157,8 @@ _PATTERNS: list[tuple[str, str]] = [
 ]
 _COMPILED = [(kind, re.compile(pattern, _FLAGS)) for kind, pattern in _PATTERNS]
 _FEW = {"several": 3, "a few": 3}
+# "(60s)", "(30s)": a decade of age in a screenplay's character introduction, never a time
+_AGE_DECADE = re.compile(r"\(\s*[2-9]0s\s*\)")
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8}
 _ORDINALS.update({"ninth": 9, "tenth": 10})
 #: How long "a beat later" is when the prompt gives no number.
@@ -232,6 +234,8 @@ def _meaning(kind: str, m: re.Match[str]) -> TimePhrase | None:
         return TimePhrase(**base, every_seconds=value) if value else None
     if kind == "clock":
         return TimePhrase(**base, seconds=_clock(_group(m, "t", "t2") or "0"))
+    if kind == "at" and m.groupdict().get("n6") and _AGE_DECADE.fullmatch(m.group(0)):
+        return None  # "HANK (60s) climbs out": a character's age
     if kind in ("at", "in"):
         n = _group(m, "n", "n2", "n3", "n4", "n5", "n6")
         value = number(n) if n else None
