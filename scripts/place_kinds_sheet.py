@@ -71,6 +71,8 @@ PROMPTS: dict[str, str] = {
     "barn": "INT. BARN - DAY (3 SEC) A farmer lifts a hay bale.",
     "supermarket": "INT. SUPERMARKET - DAY (3 SEC) A man pushes a cart down the aisle.",
     "museum": "INT. ART GALLERY - DAY (3 SEC) A woman studies a painting.",
+    "shop": "INT. TOY SHOP - DAY (3 SEC) A shopkeeper waits behind the counter.",
+    "ballroom": "INT. BALLROOM - NIGHT (3 SEC) A couple waltzes across the floor.",
     "deck": "EXT. DECK - DAY (3 SEC) A sailor coils a rope on deck.",
 }
 RATES = {"plus": 16, "pro": 40}

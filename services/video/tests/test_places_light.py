@@ -336,3 +336,24 @@ def test_lamplight_warms_pools_sunbeams_slant_across_and_golden_hour_and_strobes
     assert (beams[row].mean(-1) - plain[row].mean(-1)).std() > 10
     assert "golden hour" in light.named("low winter sun through the hall windows")
     assert light.environment(interior, light.of_shot(interior, "a strobe-lit club")).lighting == p.LIGHTING_NEON
+
+
+@pytest.mark.parametrize(
+    ("phrase", "kind"),
+    [
+        ("a Copenhagen toy shop", "shop"),
+        ("a Camden record shop", "shop"),
+        ("an abandoned Detroit ballroom", "ballroom"),
+        ("a Vermont woodworking shop", "workshop"),
+        ("the Durango depot", "station"),  # a train depot, not a warehouse
+        ("the Nellis Air Force Base flightline", "airport"),
+        ("a Texas Hill Country swimming hole", "pond"),
+        ("Whistler Blackcomb", "ski slope"),
+        ("Roland-Garros", "tennis court"),
+        ("a Havana apartment", "living room"),
+        ("a Seattle coffee shop", "cafe terrace"),  # the longer name wins over "shop"
+    ],
+)
+def test_shops_halls_and_named_places_people_write_are_drawn_as_their_kind(phrase: str, kind: str) -> None:
+    found = places.resolve(phrase, phrase)
+    assert found is not None and found.name == kind
