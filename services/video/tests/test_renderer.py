@@ -352,19 +352,19 @@ WORD_EVENTS = {
     "wave": "A huge wave crashes against the rocks at 2 seconds.",
 }
 CUE_FRAME = 48
-# the events play in the stock corridor ("hall" names no place kind; "hallway" is drawn as its own place)
+# the events play in an empty hallway (the hallway place kind, its tiled floor under what drops and slides)
 
 
 @cache
 def event_frames(event: int) -> np.ndarray:
-    scene_plan = make(f"An empty hall, static camera. {EVENT_PROMPTS[event]}", 4.0)
+    scene_plan = make(f"An empty hallway, static camera. {EVENT_PROMPTS[event]}", 4.0)
     assert [c.event for c in scene_plan.sound_cues] == [event] and scene_plan.sound_cues[0].frame == CUE_FRAME
     return _render(scene_plan)[0]
 
 
 @cache
 def word_event_frames(kind: str) -> np.ndarray:
-    scene_plan = make(f"An empty hall, static camera. {WORD_EVENTS[kind]}", 4.0)
+    scene_plan = make(f"An empty hallway, static camera. {WORD_EVENTS[kind]}", 4.0)
     (cue,) = [c for c in scene_plan.sound_cues if render.visible_kind(c)]
     assert render.visible_kind(cue) == kind and cue.frame == CUE_FRAME, (render.visible_kind(cue), cue)
     return _render(scene_plan)[0]
