@@ -265,3 +265,14 @@ def test_every_noun_entry_has_its_own_sprite_in_the_atlas_and_every_drawing_is_u
         assert entry.get("tint") is None or entry["tint"] in data["tints"], entry
     drawings = {p.stem for p in (subjects.DATA.parents[2] / "scripts" / "sprite_svgs").glob("*.svg")}
     assert drawings <= {entry["sprite"][7:] for entry in data["nouns"].values()}
+
+
+def test_accented_words_are_looked_up_without_their_accents() -> None:
+    """'piñata' is the pinata, 'Café' the cafe: accents are taken off letters, and the words keep their places."""
+    assert subjects.resolve("a piñata").name == "pinata"
+    assert subjects.resolve("A PIÑATA swings").name == "pinata"
+    assert subjects.resolve("the café table").name == "table"
+    text = "kids gather round a piñata"
+    found = subjects.mentions(text)
+    assert [m.noun.name for m in found] == ["pinata"]
+    assert text[found[0].start : found[0].end] == "piñata"
