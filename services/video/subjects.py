@@ -13,6 +13,7 @@ import dataclasses
 import json
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -232,6 +233,19 @@ def _singulars(word: str) -> list[str]:
     return forms
 
 
+@cache
+def _plain(char: str) -> str:
+    """A lower-case letter without its accent ("ñ" -> "n", "é" -> "e"); any other character as it is."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    return bare if len(bare) == 1 else char
+
+
+def _folded(text: str) -> str:
+    """Lower case without accents, one character for each of the text's, so the words' places stay the text's
+    ("Piñata" reads as "pinata", "café" as "cafe")."""
+    return "".join(_plain(c) for c in text.lower())
+
+
 @dataclass(frozen=True)
 class _Words:
     """A text's words as the resolver reads them: lower case, where they stand, and what their writing says."""
@@ -243,7 +257,7 @@ class _Words:
 
 
 def _split(text: str) -> _Words:
-    spans = list(_WORD.finditer(text.lower()))
+    spans = list(_WORD.finditer(_folded(text)))
     gaps = (text[spans[k - 1].end() : spans[k].start()] for k in range(1, len(spans)))
     broken = frozenset(k for k, gap in enumerate(gaps, start=1) if _CLAUSE_BREAK.search(gap))
     capitals = frozenset(k for k, m in enumerate(spans) if len(m.group(0)) > 1 and text[m.start() : m.end()].isupper())
@@ -383,7 +397,7 @@ def owner_of_part(text: str, candidates: list[Noun]) -> Noun | None:
     candidate of a family the text's part word belongs to; None when the text names no part, or a thing of its
     own ("the church bell", "a french horn": the two words are a vocabulary entry)."""
     vocab = vocabulary()
-    words = _WORD.findall(text.lower())
+    words = _WORD.findall(_folded(text))
     for k, word in enumerate(words):
         families = vocab.parts.get(word)
         if families is None or (k and f"{words[k - 1]} {word}" in vocab.nouns):
@@ -434,7 +448,7 @@ def mentions(text: str) -> list[Mention]:
         if words[at - 1] in finder.filming and at < len(words) and words[at] in finder.camera_verbs:
             continue  # "the camera orbits around her": the shot's camera, not a thing in it
         reach = max(0, start - finder.reach)
-        lead_in = _CLAUSE_BREAK.split(text[spans[reach].start() : spans[start].start()].lower())[-1]
+        lead_in = _CLAUSE_BREAK.split(_folded(text[spans[reach].start() : spans[start].start()]))[-1]
         lead_in = finder.times.split(lead_in)[-1]  # "at 3s the wolf howls": a time, not where the wolf is
         located = bool(finder.prepositions & set(_WORD.findall(lead_in)))
         acts = modifies and _acts(words[at : at + 1 + ACT_REACH], finder.prepositions)
@@ -463,7 +477,7 @@ def brief_spans(text: str) -> list[tuple[int, int]]:
     found, start = ([(0, hero.start())] if hero else []), 0
     for cut in [*_BRIEF_BREAK.finditer(text), None]:
         end = len(text) if cut is None else cut.start()
-        words = _WORD.findall(text[start:end].lower())
+        words = _WORD.findall(_folded(text[start:end]))
         for k, word in enumerate(words):
             if word not in finder.brief or finder.prepositions & set(words[:k]):
                 continue
@@ -510,7 +524,7 @@ def prompt_subject(
     def place_head(m: Mention) -> bool:
         """The place's own noun: the place phrase goes on with a preposition or not at all after it."""
         assert place is not None
-        rest = _WORD.findall(prompt[m.end : place[1]].lower())
+        rest = _WORD.findall(_folded(prompt[m.end : place[1]]))
         return not rest or rest[0] in finder.prepositions
 
     candidates = [
@@ -555,8 +569,8 @@ def _in_place(prompt: str, mention: Mention, place: tuple[int, int] | None) -> M
     if place is None:
         return mention
     nouns = vocabulary().nouns
-    written = " ".join(_WORD.findall(prompt[mention.start : mention.end].lower()))
-    for word in _WORD.findall(prompt[place[0] : place[1]].lower()):
+    written = " ".join(_WORD.findall(_folded(prompt[mention.start : mention.end])))
+    for word in _WORD.findall(_folded(prompt[place[0] : place[1]])):
         for form in _singulars(written):
             noun = nouns.get(f"{word} {form}")
             if noun is not None and noun != mention.noun:
@@ -588,7 +602,7 @@ def scenery(phrases: list[str], skip: Noun | None = None) -> Scenery:
     result = Scenery()
     seen: set[str] = set()
     for phrase in phrases:
-        for word in _WORD.findall(phrase.lower()):
+        for word in _WORD.findall(_folded(phrase)):
             for form in _singulars(word):
                 if form in vocab.trees and result.trees is None:
                     result.trees = vocab.trees[form]
