@@ -73,6 +73,9 @@ TOPPLING_SIZE = 1.5
 # What a vehicle's or an animal's sounding part (a horn, a bell) may be read as: then the owner makes the sound.
 PART_SOUNDS = {"bell", "ring", "alarm", "steam", "motor", "call", "music"}
 SOUNDING = frozenset(events.SOUNDING_KINDS)
+# how much smaller than beside the people a thing overhead is drawn: up there it is further from the camera
+OVERHEAD_DISTANCE = 0.4
+OVERHEAD = re.compile(r"\b(overhead|above|circl\w*|in the sky|high up|up high|flies over|flying over|soar\w*)\b", re.I)
 # Things named after the people of a shot that are drawn beside them when nothing else is.
 LATER_SUBJECT_FAMILIES = frozenset({"vehicle", "animal", "instrument", "sport"})
 # Where across the frame a sounding source stands when the shot's subject is drawn too, and when only people are.
@@ -226,7 +229,7 @@ class ShotRenderer:
         self.look = Look(shot.style.style, self.h, self.w, _seed(plan.seed, "grain", self._seed_index))
         if self.subject is not None and self.subject.motion == "fall" and not FALLING.search(self._scene_prompt()):
             self.subject = dataclasses.replace(self.subject, motion="still")  # a cup that nobody drops stands
-        self.drawing = None if self.subject is None else self._subject_drawing(self.subject)
+        self.drawing = None if self.subject is None else self._subject_drawing(self.subject, self._far_size())
         # the grade is per pixel, so it is applied once to the layers, not to every frame
         self.layers = self._flatten_if_rigid(
             [
@@ -600,6 +603,16 @@ class ShotRenderer:
             self._rim() if size_px is None else None,
             subjects.SUBJECT_MIN_SCREEN * self.h if size_px is None else 0.0,
         )
+
+    def _far_size(self) -> float | None:
+        """A bird or a plane the prompt puts overhead beside people ("a gull cries overhead") is its own size up in
+        the sky, not drawn as large as a subject beside them; None for every other subject."""
+        if self.subject is None or not self._people or self.subject.motion != "fly":
+            return None
+        if not OVERHEAD.search(self._scene_prompt()):
+            return None
+        person_px = SHOT_HEIGHT.get(self.shot.camera.shot_size, 1.6) * self.h
+        return subjects.screen_size(self.subject, person_px, self.h) * OVERHEAD_DISTANCE
 
     def _rim(self) -> torch.Tensor:
         """The outline colour of the shot's subject: near-black over a bright world, near-white over a dark one."""

@@ -262,3 +262,16 @@ def test_can_is_a_thing_only_after_an_article_or_a_word_of_cans() -> None:
 def test_a_thing_named_after_the_people_is_drawn_beside_them(prompt: str, thing: str | None) -> None:
     renderer = _renderer(prompt)
     assert renderer._people and (renderer.subject.name if renderer.subject else None) == thing
+
+
+def test_a_bird_overhead_is_small_and_the_breaking_wave_is_the_subjects_wave() -> None:
+    """The issue's lighthouse keeper: the gull crying overhead was drawn as large as a subject beside her."""
+    beside = _renderer("The lighthouse keeper walks along a beach at dusk while a gull cries at 2 seconds")
+    overhead = _renderer("The lighthouse keeper walks along a beach at dusk while a gull cries overhead at 2 seconds")
+    assert beside.subject is not None and overhead.subject is not None and overhead.subject.name == "seagull"
+    # the gull's cry is drawn by the gull itself (a sounding event that takes the subject's drawing)
+    boxes = [renderer._drawers[0][0].box for renderer in (beside, overhead)]
+    heights = [box[3] - box[1] for box in boxes]
+    assert heights[1] < 0.6 * heights[0], heights
+    storm = _renderer("Drone shot over a stormy coastline, thunder cracks at 3 seconds, waves crash on the cliffs")
+    assert storm.drawing is None  # the breaker draws the waves; no sprite wave stands over the sea
