@@ -77,6 +77,7 @@ class Vocabulary:
     machine_verbs: frozenset[str]  # weak verbs heard only of machines ("the bus stops"), silent of beings
     implied_instruments: dict[str, str]  # sound word → the thing that makes it when none is named ("honk" → horn)
     blown_instruments: tuple[str, ...]  # what "blow" sounds when it is blown ("blows the whistle", "a foghorn blows")
+    engine_verbs: frozenset[str]  # verbs heard only of an engine or a motor ("the engine dies", "the truck stalls")
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -139,6 +140,7 @@ def vocabulary() -> Vocabulary:
         frozenset(raw["machine_verbs"]),
         dict(raw["implied_instruments"]),
         tuple(raw["blown_instruments"]),
+        frozenset(raw["engine_verbs"]),
     )
 
 
@@ -304,6 +306,9 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
                 found.append(_Mention(token, *entry, strong=True, noun=False))
             elif lemma in vocab.verbs and not _says_a_line(token, vocab):
                 found.append(_Mention(token, *vocab.verbs[lemma], strong=True, noun=False))
+            elif lemma in vocab.weak_verbs and (sound := _sound_object(token, vocab)):
+                # "hits the final chord", "strikes a note": a motion whose object is a sound makes that sound
+                found.append(_Mention(token, *vocab.nouns[sound], strong=True, noun=False))
             elif lemma in vocab.weak_verbs:
                 found.append(_Mention(token, *vocab.weak_verbs[lemma], strong=False, noun=False))
             elif _blows_an_instrument(token, vocab):
@@ -350,6 +355,11 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
     ]
 
 
+def _sound_object(verb: Any, vocab: Vocabulary) -> str:
+    """The lemma of a sound noun that is a verb's direct object ("hits the final chord"), or ""."""
+    return next((c.lemma_.lower() for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in vocab.nouns), "")
+
+
 def _echo_of_a_sound(verb: Any, vocab: Vocabulary) -> bool:
     subject = subject_of(verb)
     if subject is None or subject.i > verb.i:
@@ -387,11 +397,14 @@ def _describes(noun: Any, verb: Any) -> bool:
 
 
 def _gerund(word: str) -> str:
-    """The verb an -ing noun names ("buzzing" → "buzz", "crowing" → "crow"), or ""."""
+    """The verb an -ing noun names ("buzzing" → "buzz", "crowing" → "crow", "blaring" → "blare"), or ""."""
     if not word.endswith("ing") or len(word) < 6:
         return ""
     stem = word[:-3]
-    return stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else stem
+    if len(stem) > 2 and stem[-1] == stem[-2]:
+        return stem[:-1]
+    # a verb that drops its silent e ("blare", "whine", "wheeze"): the form the sound table knows
+    return stem + "e" if stem not in vocabulary().verbs and stem + "e" in vocabulary().verbs else stem
 
 
 def _in_hyphenated(token: Any) -> bool:
@@ -599,6 +612,10 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
         for c in token.children
         if c.dep_ in ("dobj", "nsubjpass") and c.idx not in timed and not _QUOTE_MASK.search(c.text)
     ]
+    if token.lemma_.lower() in vocabulary().weak_verbs and _sound_object(token, vocabulary()):
+        # "the organist strikes a low note": the note is the sound made, not what makes it; "hits a cymbal crash":
+        # a thing named in it makes it
+        objects = [m for o in objects for m in _modifiers(o) if m.lemma_.lower() in _vocab_sources()][:1]
     preps = [
         g
         for c in token.children
@@ -712,6 +729,7 @@ def _known_source(
         and t.idx not in timed
         and not _is_person(t, people)
         and t.i != mention.token.i
+        and not _makes_its_own(t, mention.token)
     ]
     own = [t for t in candidates if t in set(mention.token.subtree)]
     here = source if written is None else written
@@ -720,6 +738,19 @@ def _known_source(
     if weak and candidates:
         return min(candidates, key=lambda t: abs(t.i - mention.token.i))
     return source
+
+
+def _makes_its_own(thing: Any, verb: Any) -> bool:
+    """Whether a thing is the subject of a sound verb other than `verb` ("the organist strikes a note and the
+    choir sings": the choir makes its own sound, not the note)."""
+    head = thing.head
+    if head.i in (verb.i, thing.i) or not _sound_verb(head):
+        return False
+    if head.pos_ not in ("VERB", "AUX") and head.dep_ not in ("ROOT", "conj"):
+        return False  # "a cymbal crash", "a camera shutter click": a sound named, not a verb
+    if verb in set(head.subtree):
+        return False  # "Blast doors hiss shut": a sound word inside that verb's own words
+    return (subject := subject_of(head)) is not None and subject.i == thing.i
 
 
 def _modifiers(token: Any) -> list[Any]:
@@ -847,6 +878,10 @@ def _text(sentence: Any, mention: _Mention, source: Any | None, times: list[Time
         if child.dep_ in ("conj", "cc", "advcl", "punct", "relcl", "mark", "ccomp", "parataxis"):
             continue
         tokens.extend(t for t in child.subtree if t.idx - base not in timed)
+    # "you hit the chord at 7 s and the audience bursts into applause, 10 second clip": words after the "and" that
+    # joins another verb are that verb's
+    joins = [c.i for c in token.children if c.dep_ in ("cc", "conj") and c.i > token.i]
+    tokens = [t for t in tokens if not joins or t.i < min(joins)] or [token]
     start_token = min(tokens, key=lambda t: t.i)
     # from the subject ("A ceramic plate falls and smashes"), or the source if it is named between them;
     # never back past the subject into another clause
@@ -854,6 +889,8 @@ def _text(sentence: Any, mention: _Mention, source: Any | None, times: list[Time
     edges = [subject] if subject is not None else []
     if source is not None and (subject is None or source.i >= subject.i):
         edges.append(source)
+    if token.dep_ == "conj" and subject is not None and subject.head.i != token.i and _sound_verb(token.head):
+        edges = []  # "the engine sputters and dies": the second sound of one subject is its own words
     for edge in edges:
         if edge.i < token.i and sentence.start <= edge.left_edge.i < start_token.i:
             start_token = edge.left_edge
@@ -980,6 +1017,8 @@ def _echo_what_came_before(reads: list[tuple[_Mention, SoundRead]], found: list[
 def _silent_of_a_being(mention: _Mention, people: frozenset[str], vocab: Vocabulary) -> bool:
     """Whether a machine's verb is said of a person or an animal with nothing done to a thing ("she stops",
     "the players stop"): no brakes skid, no engine starts."""
+    if not mention.noun and mention.token.lemma_.lower() in vocab.engine_verbs:
+        return not _engine(subject_of(mention.token), vocab)
     if mention.noun or mention.token.lemma_.lower() not in vocab.machine_verbs:
         return False
     if any(c.dep_ == "dobj" for c in mention.token.children):
@@ -988,6 +1027,24 @@ def _silent_of_a_being(mention: _Mention, people: frozenset[str], vocab: Vocabul
     if subject is None or subject.lower_ == "it":  # "it stops" is a thing
         return False
     return _is_person(subject, people) or _is_group(subject) or _is_animal(subject)
+
+
+def _sound_verb(token: Any) -> bool:
+    """Whether a word is a sound verb, as written or as the parse mistags it ("the engine sputters")."""
+    vocab = vocabulary()
+    if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB"):
+        return token.lemma_.lower() in vocab.verbs
+    return bool(_mistagged_verb(token, vocab))
+
+
+def _engine(token: Any | None, vocab: Vocabulary) -> bool:
+    """Whether a thing runs on an engine or a motor ("the pickup's engine", "the truck", "the mower"), or is "it"."""
+    if token is None:
+        return False
+    lemma = token.lemma_.lower()
+    if lemma == "it" or lemma in vocab.machine_parts:
+        return True
+    return vocab.sources.get(lemma, ("", "", ""))[2] == "motor" or things().actions.get(lemma) == "motor"
 
 
 def _named_in_description(mention: _Mention, vocab: Vocabulary) -> Any | None:
@@ -1097,6 +1154,9 @@ def _read(
         # "the buzzing gets louder", "a notification pings": a sound with no thing named makes it of the
         # last sounding thing named before it (the bees, the phone)
         source = _last_source(mention.token, people, timed, vocab) or source
+    elif mention.action == "music" and _plays_unnamed(source, people, vocab):
+        # "a girl practices violin … she hits a sour note": a player who names no instrument plays the last named
+        source = _last_source(mention.token, people, timed, vocab) or source
     start, end = _text(sentence, mention, source, times, sentence.start_char)
     action = _action(source, mention, vocab, people)
     label = _label(source, mention, vocab)
@@ -1128,6 +1188,11 @@ def _read(
         source_text, material = instrument, _thing_material(instrument, vocab) or material
         action = vocab.sources.get(instrument, ("", "", action))[2] or action
     deed = source is not None and action not in ("vocalisation", "speech", "crowd", *_BREATH)
+    if deed and source is not None and source.lower_ in ("you", "i") and (role := _role_of(source)) is not None:
+        source = role  # "you're a pianist … you hit the final chord": the pianist's piano sounds
+        played = vocab.sources.get(role.lemma_.lower(), ("", "", ""))[1].lower()
+        if _sounds_of_itself(played, vocab) and not _agent_thing(role, people, vocab):
+            source_text, material = played, _thing_material(played, vocab) or material
     if deed and (tool := _agent_thing(source, people, vocab)):
         # "a saxophonist starts playing", "the drummer counts in": the thing they play sounds
         source_text = tool
@@ -1336,6 +1401,26 @@ def _agent_thing(token: Any, people: frozenset[str], vocab: Vocabulary) -> str:
             if _sounds_of_itself(candidate, vocab):
                 return candidate
     return ""
+
+
+def _plays_unnamed(source: Any, people: frozenset[str], vocab: Vocabulary) -> bool:
+    """Whether a person makes music with no instrument in their name or role ("she", not "the drummer")."""
+    if not _is_person(source, people) or _agent_thing(source, people, vocab):
+        return False
+    role = _role_of(source) if source.lower_ in ("you", "i") else source
+    return role is None or not vocab.sources.get(role.lemma_.lower(), ("", "", ""))[2]
+
+
+def _role_of(pronoun: Any) -> Any | None:
+    """The role a pov caption gives "you" or "I" ("you're a pianist", "I am the drummer"), or None."""
+    for token in pronoun.doc:
+        if token.lemma_.lower() != "be" or not any(
+            c.dep_ == "nsubj" and c.lower_ == pronoun.lower_ for c in token.children
+        ):
+            continue
+        if roles := [c for c in token.children if c.dep_ == "attr" and c.pos_ in ("NOUN", "PROPN")]:
+            return roles[0]
+    return None
 
 
 def _sounds_of_itself(word: str, vocab: Vocabulary) -> bool:

@@ -468,3 +468,55 @@ def test_a_pronoun_after_an_animal_written_in_capitals_is_the_animal_not_a_perso
     )
     assert list(scene_plan.characters) == []
     assert scene_plan.shots[0].subject.text.lower().endswith("cow chews")
+
+
+def _at(scene_plan: common_pb2.ScenePlan, seconds: float) -> list[p.SoundCue]:
+    return [c for c in scene_plan.sound_cues if abs(c.time_seconds - seconds) <= FRAME / 2]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "seconds", "texts", "source"),
+    [
+        # two sound verbs of one maker timed together are two cues, the second in its own words
+        ("At 0:05 the old van's engine coughs and dies.", 5.0, ["the old van's engine coughs", "dies"], "van engine"),
+        ("The hound barks and howls at 2 seconds.", 2.0, ["The hound barks", "howls"], "hound"),
+    ],
+)
+def test_two_sounds_of_one_maker_timed_together_are_two_cues(
+    prompt: str, seconds: float, texts: list[str], source: str
+) -> None:
+    cues = _at(_plan(prompt), seconds)
+    assert [c.text for c in cues] == texts
+    assert {c.source_object for c in cues} == {source}
+
+
+def test_a_sound_s_words_stop_at_the_and_that_joins_another_maker_s() -> None:
+    prompt = "pov: you're a pianist at a wedding, you hit the final chord at 5 seconds and everyone claps, 8 s clip"
+    assert [c.text for c in _at(_plan(prompt), 5.0)] == ["you hit the final chord", "everyone claps"]
+
+
+def test_an_engine_verb_is_heard_only_of_an_engine() -> None:
+    assert [c.sound_action for c in _at(_plan("The lawn mower stalls at 3 seconds."), 3.0)] == ["motor"]
+    assert not [c for c in _plan("The old man dies quietly in his chair.").sound_cues if "dies" in c.text]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "source", "material"),
+    [
+        # a motion whose object is a sound ("hits a note") makes that sound: a thing named in it, the player's
+        # instrument, a pov role's, or the instrument named before a player who has none in their name
+        ("At 1 second the drummer hits a cymbal crash.", "cymbal", "metal"),
+        ("The organist strikes a low note at 3 seconds and the choir sings.", "organ", "metal"),
+        ("pov: you're a cellist in an empty hall, you strike the last chord at 4 seconds", "cello", "wood"),
+        ("pov: you're a pianist at a wedding, you hit the final chord at 5 s and everyone claps", "piano", "wood"),
+        ("A boy practices trumpet in the garage. He hits a high note at 2 s and the dog howls.", "trumpet", "metal"),
+    ],
+)
+def test_a_motion_whose_object_is_a_sound_makes_it(prompt: str, source: str, material: str) -> None:
+    cue = next(c for c in _plan(prompt).sound_cues if re.search(r"\b(?:note|chord|crash)\b", c.text))
+    assert (cue.sound_action, cue.source_object, cue.material) == ("music", source, material)
+
+
+def test_an_ing_noun_of_a_silent_e_verb_is_its_sound() -> None:
+    cues = _at(_plan("At 0:02 the ferry pulls out, horn blaring."), 2.0)
+    assert [(c.text, c.source_object) for c in cues] == [("horn blaring", "horn")]
