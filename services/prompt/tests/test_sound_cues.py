@@ -520,3 +520,17 @@ def test_a_motion_whose_object_is_a_sound_makes_it(prompt: str, source: str, mat
 def test_an_ing_noun_of_a_silent_e_verb_is_its_sound() -> None:
     cues = _at(_plan("At 0:02 the ferry pulls out, horn blaring."), 2.0)
     assert [(c.text, c.source_object) for c in cues] == [("horn blaring", "horn")]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Mud road, pouring rain. The generator hums low from the first frame. At 0:05 a dog barks.",
+        "A siren wails from frame one, and a door slams at 3 seconds.",
+        "On the opening frame a gong sounds; at 4 s a monk chants.",
+    ],
+)
+def test_the_first_frame_is_the_start(prompt: str) -> None:
+    scene_plan = _plan(prompt)
+    assert min(c.time_seconds for c in scene_plan.sound_cues) == 0.0
+    assert not [t for t in find_times(prompt) if t.seconds is not None and t.seconds not in (3.0, 4.0, 5.0)]
