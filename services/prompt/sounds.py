@@ -894,7 +894,10 @@ def _text(sentence: Any, mention: _Mention, source: Any | None, times: list[Time
     for edge in edges:
         if edge.i < token.i and sentence.start <= edge.left_edge.i < start_token.i:
             start_token = edge.left_edge
-    end_token = max((t for t in tokens if t.i < sentence.end), key=lambda t: t.i)
+    kept = sorted((t for t in tokens if t.i < sentence.end), key=lambda t: t.i)
+    while len(kept) > 1 and kept[-1].dep_ in ("cc", "punct"):
+        kept.pop()  # "the whistle blows at 2 s and …": the parse hung the "and" on the time
+    end_token = kept[-1]
     end = end_token.idx + len(end_token.text)
     # a time phrase at the end of the words is the cue's timing, not its description
     for phrase in times:
@@ -924,9 +927,10 @@ def read_sounds(
             for m in _mentions(sentence, vocab)
             if not any(a <= m.token.idx < b for a, b in quiet) and not _silent_of_a_being(m, people, vocab)
         ]
-        # in one coordination group a real sound outranks motion ("falls and smashes" is the smash)
+        # in one coordination group a real sound outranks motion ("falls and smashes" is the smash); a thing's own
+        # deed is its own ("a gong sounds at 2 s and the old boots hit the floor")
         strong_groups = {_group(m.token) for m in mentions if m.strong}
-        mentions = [m for m in mentions if m.strong or _group(m.token) not in strong_groups]
+        mentions = [m for m in mentions if m.strong or _group(m.token) not in strong_groups or _thing_acts(m, people)]
         seconds_before = seconds_from is not None and seconds_from < base
         times = listed_times(sentence.text, find_times(sentence.text, seconds_before))
         # "EXT. FJORD - MIDNIGHT SUN (6 SEC)": the words that state the clip's length time no sound
@@ -1842,8 +1846,9 @@ def _share_clause_time(reads: list[tuple[_Mention, SoundRead]], sentence: str, b
     """ "At 4 seconds the bat cracks and everyone stands up cheering": one time for every sound of the clause."""
     clauses = [m.start() for m in re.finditer(";", sentence)]
     commas = [m.start() for m in re.finditer(r"[,;—]|:(?!\d)", sentence)]  # not the colon of "0:02"
-    for _, read in reads:
-        if read.time is not None or not read.strong:
+    for mention, read in reads:
+        joined = not read.strong and read.time is None and _joined_to_timed(mention, read, reads, sentence, base)
+        if read.time is not None or not (read.strong or joined):
             continue
         position = read.start - base
         timed: dict[int, TimePhrase] = {}
@@ -1870,6 +1875,34 @@ def _share_clause_time(reads: list[tuple[_Mention, SoundRead]], sentence: str, b
         low, high = sorted((phrase.start, position))
         if not _LATER.search(sentence[low:high]) and not _anchor(sentence, position, read.end - base, position):
             read.time = phrase
+            if joined and (subject := subject_of(mention.token)) is not None and subject.idx > read.start:
+                # its own words begin at its own subject, whatever the parse hung on the verb before it
+                read.start = subject.left_edge.idx
+                read.text = sentence[read.start - base : read.end - base].strip(" ,;")
+
+
+def _thing_acts(mention: _Mention, people: frozenset[str]) -> bool:
+    """Whether a verb has a thing of its own for subject, no person's or animal's ("the boots hit the floor")."""
+    if mention.noun or mention.token.dep_ != "conj":
+        return False
+    own = [c for c in mention.token.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"]
+    return bool(own) and not _is_person(own[0], people) and not _is_group(own[0]) and not _is_animal(own[0])
+
+
+def _joined_to_timed(
+    mention: _Mention, read: SoundRead, reads: list[tuple[_Mention, SoundRead]], sentence: str, base: int
+) -> bool:
+    """ "The starter pistol cracks at 3 s and her spikes hit the track": a deed of a thing of its own, joined by a
+    bare "and" to a timed sound, is heard with it (a being's motion is not: "… and the dog jumps up")."""
+    if mention.noun:
+        return False
+    subject = subject_of(mention.token)
+    if subject is None or subject.head.i != mention.token.i or subject.pos_ != "NOUN" or _is_animal(subject):
+        return False
+    begins = subject.left_edge.idx - base
+    timed = [r for _, r in reads if r is not read and r.time is not None and r.strong and r.end - base <= begins]
+    ends = [r.end - base for r in timed] + [r.time.end for r in timed if r.time is not None]
+    return any(sentence[end:begins].strip(" ,").lower() in ("and", "n", "&") for end in ends)
 
 
 def _in_other_comma_clause(

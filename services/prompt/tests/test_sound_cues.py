@@ -534,3 +534,36 @@ def test_the_first_frame_is_the_start(prompt: str) -> None:
     scene_plan = _plan(prompt)
     assert min(c.time_seconds for c in scene_plan.sound_cues) == 0.0
     assert not [t for t in find_times(prompt) if t.seconds is not None and t.seconds not in (3.0, 4.0, 5.0)]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "seconds", "texts", "source", "action"),
+    [
+        # a thing's own deed joined by a bare "and" to a timed sound is heard with it, in its own words
+        (
+            "A gong sounds at 2 seconds and the old boots hit the floor.",
+            2.0,
+            ["A gong sounds", "the old boots hit the floor"],
+            "boot",
+            "footsteps",
+        ),
+        (
+            "The whistle blows at 2 s and his cleats hit the turf.",
+            2.0,
+            ["The whistle blows", "his cleats hit the turf"],
+            "cleat",
+            "footsteps",
+        ),
+    ],
+)
+def test_a_thing_s_deed_joined_to_a_timed_sound_is_heard_with_it(
+    prompt: str, seconds: float, texts: list[str], source: str, action: str
+) -> None:
+    cues = _at(_plan(prompt), seconds)
+    assert [c.text for c in cues] == texts
+    assert (cues[-1].source_object, cues[-1].sound_action) == (source, action)
+
+
+def test_a_being_s_motion_joined_to_a_timed_sound_is_no_sound() -> None:
+    cues = _plan("The whistle blows at 2 seconds and the dog jumps up.").sound_cues
+    assert [c.text for c in cues] == ["The whistle blows"]
