@@ -317,6 +317,8 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
             found.append(_Mention(token, *vocab.phrasal["blow"], strong=True, noun=False))
         elif verb := _mistagged_verb(token, vocab):
             found.append(_Mention(token, *vocab.verbs[verb], strong=True, noun=_indefinite(token)))
+        elif verb := _disagreeing_verb(token, vocab.weak_verbs):
+            found.append(_Mention(token, *vocab.weak_verbs[verb], strong=False, noun=False))  # "a coin drops"
         elif (
             token.pos_ in ("NOUN", "PROPN")
             and lemma in vocab.nouns
@@ -446,6 +448,18 @@ def _mistagged_verb(token: Any, vocab: Vocabulary) -> str:
     )
     has_subject = any(c.dep_ in ("nsubj", "compound", "amod") and c.i == token.i - 1 for c in token.children)
     return lemma if lemma and (has_subject or token.dep_ == "conj") else ""
+
+
+def _disagreeing_verb(token: Any, table: dict[str, tuple[str, str]]) -> str:
+    """The verb of a table that a plural "noun" is when its article is singular ("a coin drops": "a" goes with the
+    coin, so "drops" is its verb), or ""."""
+    if token.tag_ != "NNS" or not any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children):
+        return ""
+    if not any(c.dep_ in ("compound", "amod") and c.i == token.i - 1 for c in token.children):
+        return ""
+    word = token.lower_
+    forms = (word[:-3] + "y",) if word.endswith("ies") else (word[:-1], word[:-2])
+    return next((form for form in forms if form in table), "")
 
 
 def _copular(token: Any) -> bool:
@@ -930,7 +944,9 @@ def read_sounds(
         # in one coordination group a real sound outranks motion ("falls and smashes" is the smash); a thing's own
         # deed is its own ("a gong sounds at 2 s and the old boots hit the floor")
         strong_groups = {_group(m.token) for m in mentions if m.strong}
-        mentions = [m for m in mentions if m.strong or _group(m.token) not in strong_groups or _thing_acts(m, people)]
+        mentions = [
+            m for m in mentions if m.strong or _group(m.token) not in strong_groups or _thing_acts(m, mentions, people)
+        ]
         seconds_before = seconds_from is not None and seconds_from < base
         times = listed_times(sentence.text, find_times(sentence.text, seconds_before))
         # "EXT. FJORD - MIDNIGHT SUN (6 SEC)": the words that state the clip's length time no sound
@@ -1494,6 +1510,7 @@ def antecedent(pronoun: Any, people: frozenset[str], timed: set[int]) -> Any | N
             and (token.lemma_.lower() not in lx.PLACES or token.lemma_.lower() in vocabulary().sources)
             and token.lower_ not in _NOT_ANTECEDENTS
             and _is_thing(token, vocabulary(), timed)
+            and not _disagreeing_verb(token, vocabulary().weak_verbs)  # "a coin drops … and it whirs": no "drops"
         )
 
     own = list(reversed(list(doc[pronoun.sent.start : pronoun.i])))
@@ -1881,12 +1898,18 @@ def _share_clause_time(reads: list[tuple[_Mention, SoundRead]], sentence: str, b
                 read.text = sentence[read.start - base : read.end - base].strip(" ,;")
 
 
-def _thing_acts(mention: _Mention, people: frozenset[str]) -> bool:
-    """Whether a verb has a thing of its own for subject, no person's or animal's ("the boots hit the floor")."""
-    if mention.noun or mention.token.dep_ != "conj":
+def _thing_acts(mention: _Mention, mentions: list[_Mention], people: frozenset[str]) -> bool:
+    """Whether a verb has a thing of its own for subject, no person's or animal's, that makes none of the strong
+    sounds of its coordination ("the boots hit the floor", "a coin drops into the washer and it whirs")."""
+    if mention.noun:
         return False
-    own = [c for c in mention.token.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"]
-    return bool(own) and not _is_person(own[0], people) and not _is_group(own[0]) and not _is_animal(own[0])
+    subject = subject_of(mention.token)
+    own = [subject] if subject is not None and subject.head.i == mention.token.i and subject.pos_ == "NOUN" else []
+    if not own or _is_person(own[0], people) or _is_group(own[0]) or _is_animal(own[0]):
+        return False
+    group = _group(mention.token)
+    makers = [subject_of(m.token) for m in mentions if m.strong and not m.noun and _group(m.token) == group]
+    return all(maker is None or maker.i != own[0].i for maker in makers)
 
 
 def _joined_to_timed(

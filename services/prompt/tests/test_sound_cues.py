@@ -567,3 +567,13 @@ def test_a_thing_s_deed_joined_to_a_timed_sound_is_heard_with_it(
 def test_a_being_s_motion_joined_to_a_timed_sound_is_no_sound() -> None:
     cues = _plan("The whistle blows at 2 seconds and the dog jumps up.").sound_cues
     assert [c.text for c in cues] == ["The whistle blows"]
+
+
+def test_a_plural_after_a_singular_article_is_its_noun_s_verb() -> None:
+    # "a coin drops": "a" goes with the coin, so "drops" is what the coin does, not a noun "coin drops"; "it" after
+    # it is the machine, not the drops
+    cues = _at(_plan("At 4 seconds, a coin drops into the jukebox and it hums to life."), 4.0)
+    assert [(c.text, c.source_object) for c in cues] == [
+        ("a coin drops into the jukebox", "coin"),
+        ("it hums to life", "jukebox"),
+    ]
