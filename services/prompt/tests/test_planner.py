@@ -160,3 +160,17 @@ def test_a_characters_age_after_their_name_is_no_clip_length() -> None:
 def test_a_screenplay_name_in_capitals_mid_line_is_a_character(prompt: str, characters: int) -> None:
     scene_plan = plan(spec(prompt=prompt), "pro", 1, RATES)
     assert len(scene_plan.characters) == characters, [c.description for c in scene_plan.characters]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "characters"),
+    [
+        # a people word naming a vehicle's kind is no person ("fighter jet", "dirt bike", "tour bus")
+        ("A fighter jet screams low over the desert at 3 seconds.", 0),
+        ("A rider bike skids on the gravel.", 0),
+        ("A fire fighter sprays the flames.", 1),
+    ],
+)
+def test_a_people_word_naming_a_vehicle_is_no_character(prompt: str, characters: int) -> None:
+    scene_plan = plan(spec(prompt=prompt), "pro", 1, RATES)
+    assert len(scene_plan.characters) == characters, [c.description for c in scene_plan.characters]
