@@ -973,7 +973,12 @@ def _one_per_event(cues: list[p.SoundCue]) -> list[p.SoundCue]:
                 if cue.event
                 and k.event == cue.event
                 and position - k.source.spans[0].end < _SAME_EVENT_WINDOW
-                and not (k.timing == cue.timing == p.CUE_TIMING_EXPLICIT and k.time_seconds != cue.time_seconds)
+                # two sounds the prompt times itself in words of their own are two ("sputters and dies at 4 s"),
+                # at one time or two; in the same words they are one ("breaks into applause at 6 s")
+                and not (
+                    k.timing == cue.timing == p.CUE_TIMING_EXPLICIT
+                    and (k.time_seconds != cue.time_seconds or position >= k.source.spans[0].end)
+                )
             ),
             None,
         )

@@ -214,13 +214,17 @@ _NOT_A_PERSON = re.compile(
 
 
 _SCREENPLAY_NAME = re.compile(
-    r"(?m)^\s*(?!(?:INT|EXT|VO|OS|CUT|FADE|SUPER|POV|SFX|TITLE|CARD)\b)([A-Z][A-Z'-]{2,})(?=\s*(?:\(|:))"
+    # at a line's start, or a sentence's or after "and" in a slugline's run-on text ("… Heat shimmer. HANK (60s) climbs
+    # out", "… bangs shut and LUCY (8) runs out")
+    r"(?m)(?:^\s*|(?<=[.!?]\s)|(?<=\band\s))(?!(?:INT|EXT|VO|OS|CUT|FADE|SUPER|POV|SFX|TITLE|CARD)\b)"
+    r"([A-Z][A-Z'-]{2,})(?=\s*(?:\(|:))"
 )
 
 
 #: A voice marked off screen ("COOK (O.S.):", "RADIO (V.O.):", "Mom (off-screen):") is heard, not seen.
 _OFF_SCREEN = re.compile(
-    r"\b[A-Za-z][\w'-]*(?:\s+[A-Z][\w'-]*)?\s*\((?:O\.?\s?S\.?|V\.?\s?O\.?|off[- ]?screen|off[- ]?camera|offscreen)\)",
+    r"\b[A-Za-z][\w'-]*(?:\s+[A-Z][\w'-]*)?\s*\((?:O\.?\s?S\.?|V\.?\s?O\.?|off[- ]?screen|off[- ]?camera|offscreen)"
+    r"(?:[,;][^)]{0,40})?\)",  # "TECH (O.S., over the PA):"
     _FLAGS,
 )
 

@@ -77,6 +77,7 @@ class Vocabulary:
     machine_verbs: frozenset[str]  # weak verbs heard only of machines ("the bus stops"), silent of beings
     implied_instruments: dict[str, str]  # sound word → the thing that makes it when none is named ("honk" → horn)
     blown_instruments: tuple[str, ...]  # what "blow" sounds when it is blown ("blows the whistle", "a foghorn blows")
+    engine_verbs: frozenset[str]  # verbs heard only of an engine or a motor ("the engine dies", "the truck stalls")
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -139,6 +140,7 @@ def vocabulary() -> Vocabulary:
         frozenset(raw["machine_verbs"]),
         dict(raw["implied_instruments"]),
         tuple(raw["blown_instruments"]),
+        frozenset(raw["engine_verbs"]),
     )
 
 
@@ -304,6 +306,9 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
                 found.append(_Mention(token, *entry, strong=True, noun=False))
             elif lemma in vocab.verbs and not _says_a_line(token, vocab):
                 found.append(_Mention(token, *vocab.verbs[lemma], strong=True, noun=False))
+            elif lemma in vocab.weak_verbs and (sound := _sound_object(token, vocab)):
+                # "hits the final chord", "strikes a note": a motion whose object is a sound makes that sound
+                found.append(_Mention(token, *vocab.nouns[sound], strong=True, noun=False))
             elif lemma in vocab.weak_verbs:
                 found.append(_Mention(token, *vocab.weak_verbs[lemma], strong=False, noun=False))
             elif _blows_an_instrument(token, vocab):
@@ -312,6 +317,8 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
             found.append(_Mention(token, *vocab.phrasal["blow"], strong=True, noun=False))
         elif verb := _mistagged_verb(token, vocab):
             found.append(_Mention(token, *vocab.verbs[verb], strong=True, noun=_indefinite(token)))
+        elif verb := _disagreeing_verb(token, vocab.weak_verbs):
+            found.append(_Mention(token, *vocab.weak_verbs[verb], strong=False, noun=False))  # "a coin drops"
         elif (
             token.pos_ in ("NOUN", "PROPN")
             and lemma in vocab.nouns
@@ -348,6 +355,11 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
             and m.token.head.lemma_.lower() not in ("make", "with", "hear")  # "make big noise", "with a noise"
         )
     ]
+
+
+def _sound_object(verb: Any, vocab: Vocabulary) -> str:
+    """The lemma of a sound noun that is a verb's direct object ("hits the final chord"), or ""."""
+    return next((c.lemma_.lower() for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in vocab.nouns), "")
 
 
 def _echo_of_a_sound(verb: Any, vocab: Vocabulary) -> bool:
@@ -387,11 +399,14 @@ def _describes(noun: Any, verb: Any) -> bool:
 
 
 def _gerund(word: str) -> str:
-    """The verb an -ing noun names ("buzzing" → "buzz", "crowing" → "crow"), or ""."""
+    """The verb an -ing noun names ("buzzing" → "buzz", "crowing" → "crow", "blaring" → "blare"), or ""."""
     if not word.endswith("ing") or len(word) < 6:
         return ""
     stem = word[:-3]
-    return stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else stem
+    if len(stem) > 2 and stem[-1] == stem[-2]:
+        return stem[:-1]
+    # a verb that drops its silent e ("blare", "whine", "wheeze"): the form the sound table knows
+    return stem + "e" if stem not in vocabulary().verbs and stem + "e" in vocabulary().verbs else stem
 
 
 def _in_hyphenated(token: Any) -> bool:
@@ -433,6 +448,18 @@ def _mistagged_verb(token: Any, vocab: Vocabulary) -> str:
     )
     has_subject = any(c.dep_ in ("nsubj", "compound", "amod") and c.i == token.i - 1 for c in token.children)
     return lemma if lemma and (has_subject or token.dep_ == "conj") else ""
+
+
+def _disagreeing_verb(token: Any, table: dict[str, tuple[str, str]]) -> str:
+    """The verb of a table that a plural "noun" is when its article is singular ("a coin drops": "a" goes with the
+    coin, so "drops" is its verb), or ""."""
+    if token.tag_ != "NNS" or not any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children):
+        return ""
+    if not any(c.dep_ in ("compound", "amod") and c.i == token.i - 1 for c in token.children):
+        return ""
+    word = token.lower_
+    forms = (word[:-3] + "y",) if word.endswith("ies") else (word[:-1], word[:-2])
+    return next((form for form in forms if form in table), "")
 
 
 def _copular(token: Any) -> bool:
@@ -599,6 +626,10 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
         for c in token.children
         if c.dep_ in ("dobj", "nsubjpass") and c.idx not in timed and not _QUOTE_MASK.search(c.text)
     ]
+    if token.lemma_.lower() in vocabulary().weak_verbs and _sound_object(token, vocabulary()):
+        # "the organist strikes a low note": the note is the sound made, not what makes it; "hits a cymbal crash":
+        # a thing named in it makes it
+        objects = [m for o in objects for m in _modifiers(o) if m.lemma_.lower() in _vocab_sources()][:1]
     preps = [
         g
         for c in token.children
@@ -712,6 +743,7 @@ def _known_source(
         and t.idx not in timed
         and not _is_person(t, people)
         and t.i != mention.token.i
+        and not _makes_its_own(t, mention.token)
     ]
     own = [t for t in candidates if t in set(mention.token.subtree)]
     here = source if written is None else written
@@ -720,6 +752,19 @@ def _known_source(
     if weak and candidates:
         return min(candidates, key=lambda t: abs(t.i - mention.token.i))
     return source
+
+
+def _makes_its_own(thing: Any, verb: Any) -> bool:
+    """Whether a thing is the subject of a sound verb other than `verb` ("the organist strikes a note and the
+    choir sings": the choir makes its own sound, not the note)."""
+    head = thing.head
+    if head.i in (verb.i, thing.i) or not _sound_verb(head):
+        return False
+    if head.pos_ not in ("VERB", "AUX") and head.dep_ not in ("ROOT", "conj"):
+        return False  # "a cymbal crash", "a camera shutter click": a sound named, not a verb
+    if verb in set(head.subtree):
+        return False  # "Blast doors hiss shut": a sound word inside that verb's own words
+    return (subject := subject_of(head)) is not None and subject.i == thing.i
 
 
 def _modifiers(token: Any) -> list[Any]:
@@ -847,6 +892,10 @@ def _text(sentence: Any, mention: _Mention, source: Any | None, times: list[Time
         if child.dep_ in ("conj", "cc", "advcl", "punct", "relcl", "mark", "ccomp", "parataxis"):
             continue
         tokens.extend(t for t in child.subtree if t.idx - base not in timed)
+    # "you hit the chord at 7 s and the audience bursts into applause, 10 second clip": words after the "and" that
+    # joins another verb are that verb's
+    joins = [c.i for c in token.children if c.dep_ in ("cc", "conj") and c.i > token.i]
+    tokens = [t for t in tokens if not joins or t.i < min(joins)] or [token]
     start_token = min(tokens, key=lambda t: t.i)
     # from the subject ("A ceramic plate falls and smashes"), or the source if it is named between them;
     # never back past the subject into another clause
@@ -854,10 +903,15 @@ def _text(sentence: Any, mention: _Mention, source: Any | None, times: list[Time
     edges = [subject] if subject is not None else []
     if source is not None and (subject is None or source.i >= subject.i):
         edges.append(source)
+    if token.dep_ == "conj" and subject is not None and subject.head.i != token.i and _sound_verb(token.head):
+        edges = []  # "the engine sputters and dies": the second sound of one subject is its own words
     for edge in edges:
         if edge.i < token.i and sentence.start <= edge.left_edge.i < start_token.i:
             start_token = edge.left_edge
-    end_token = max((t for t in tokens if t.i < sentence.end), key=lambda t: t.i)
+    kept = sorted((t for t in tokens if t.i < sentence.end), key=lambda t: t.i)
+    while len(kept) > 1 and kept[-1].dep_ in ("cc", "punct"):
+        kept.pop()  # "the whistle blows at 2 s and …": the parse hung the "and" on the time
+    end_token = kept[-1]
     end = end_token.idx + len(end_token.text)
     # a time phrase at the end of the words is the cue's timing, not its description
     for phrase in times:
@@ -887,9 +941,12 @@ def read_sounds(
             for m in _mentions(sentence, vocab)
             if not any(a <= m.token.idx < b for a, b in quiet) and not _silent_of_a_being(m, people, vocab)
         ]
-        # in one coordination group a real sound outranks motion ("falls and smashes" is the smash)
+        # in one coordination group a real sound outranks motion ("falls and smashes" is the smash); a thing's own
+        # deed is its own ("a gong sounds at 2 s and the old boots hit the floor")
         strong_groups = {_group(m.token) for m in mentions if m.strong}
-        mentions = [m for m in mentions if m.strong or _group(m.token) not in strong_groups]
+        mentions = [
+            m for m in mentions if m.strong or _group(m.token) not in strong_groups or _thing_acts(m, mentions, people)
+        ]
         seconds_before = seconds_from is not None and seconds_from < base
         times = listed_times(sentence.text, find_times(sentence.text, seconds_before))
         # "EXT. FJORD - MIDNIGHT SUN (6 SEC)": the words that state the clip's length time no sound
@@ -980,6 +1037,8 @@ def _echo_what_came_before(reads: list[tuple[_Mention, SoundRead]], found: list[
 def _silent_of_a_being(mention: _Mention, people: frozenset[str], vocab: Vocabulary) -> bool:
     """Whether a machine's verb is said of a person or an animal with nothing done to a thing ("she stops",
     "the players stop"): no brakes skid, no engine starts."""
+    if not mention.noun and mention.token.lemma_.lower() in vocab.engine_verbs:
+        return not _engine(subject_of(mention.token), vocab)
     if mention.noun or mention.token.lemma_.lower() not in vocab.machine_verbs:
         return False
     if any(c.dep_ == "dobj" for c in mention.token.children):
@@ -988,6 +1047,24 @@ def _silent_of_a_being(mention: _Mention, people: frozenset[str], vocab: Vocabul
     if subject is None or subject.lower_ == "it":  # "it stops" is a thing
         return False
     return _is_person(subject, people) or _is_group(subject) or _is_animal(subject)
+
+
+def _sound_verb(token: Any) -> bool:
+    """Whether a word is a sound verb, as written or as the parse mistags it ("the engine sputters")."""
+    vocab = vocabulary()
+    if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB"):
+        return token.lemma_.lower() in vocab.verbs
+    return bool(_mistagged_verb(token, vocab))
+
+
+def _engine(token: Any | None, vocab: Vocabulary) -> bool:
+    """Whether a thing runs on an engine or a motor ("the pickup's engine", "the truck", "the mower"), or is "it"."""
+    if token is None:
+        return False
+    lemma = token.lemma_.lower()
+    if lemma == "it" or lemma in vocab.machine_parts:
+        return True
+    return vocab.sources.get(lemma, ("", "", ""))[2] == "motor" or things().actions.get(lemma) == "motor"
 
 
 def _named_in_description(mention: _Mention, vocab: Vocabulary) -> Any | None:
@@ -1097,6 +1174,9 @@ def _read(
         # "the buzzing gets louder", "a notification pings": a sound with no thing named makes it of the
         # last sounding thing named before it (the bees, the phone)
         source = _last_source(mention.token, people, timed, vocab) or source
+    elif mention.action == "music" and _plays_unnamed(source, people, vocab):
+        # "a girl practices violin … she hits a sour note": a player who names no instrument plays the last named
+        source = _last_source(mention.token, people, timed, vocab) or source
     start, end = _text(sentence, mention, source, times, sentence.start_char)
     action = _action(source, mention, vocab, people)
     label = _label(source, mention, vocab)
@@ -1128,6 +1208,11 @@ def _read(
         source_text, material = instrument, _thing_material(instrument, vocab) or material
         action = vocab.sources.get(instrument, ("", "", action))[2] or action
     deed = source is not None and action not in ("vocalisation", "speech", "crowd", *_BREATH)
+    if deed and source is not None and source.lower_ in ("you", "i") and (role := _role_of(source)) is not None:
+        source = role  # "you're a pianist … you hit the final chord": the pianist's piano sounds
+        played = vocab.sources.get(role.lemma_.lower(), ("", "", ""))[1].lower()
+        if _sounds_of_itself(played, vocab) and not _agent_thing(role, people, vocab):
+            source_text, material = played, _thing_material(played, vocab) or material
     if deed and (tool := _agent_thing(source, people, vocab)):
         # "a saxophonist starts playing", "the drummer counts in": the thing they play sounds
         source_text = tool
@@ -1338,6 +1423,26 @@ def _agent_thing(token: Any, people: frozenset[str], vocab: Vocabulary) -> str:
     return ""
 
 
+def _plays_unnamed(source: Any, people: frozenset[str], vocab: Vocabulary) -> bool:
+    """Whether a person makes music with no instrument in their name or role ("she", not "the drummer")."""
+    if not _is_person(source, people) or _agent_thing(source, people, vocab):
+        return False
+    role = _role_of(source) if source.lower_ in ("you", "i") else source
+    return role is None or not vocab.sources.get(role.lemma_.lower(), ("", "", ""))[2]
+
+
+def _role_of(pronoun: Any) -> Any | None:
+    """The role a pov caption gives "you" or "I" ("you're a pianist", "I am the drummer"), or None."""
+    for token in pronoun.doc:
+        if token.lemma_.lower() != "be" or not any(
+            c.dep_ == "nsubj" and c.lower_ == pronoun.lower_ for c in token.children
+        ):
+            continue
+        if roles := [c for c in token.children if c.dep_ == "attr" and c.pos_ in ("NOUN", "PROPN")]:
+            return roles[0]
+    return None
+
+
 def _sounds_of_itself(word: str, vocab: Vocabulary) -> bool:
     """Whether a thing has a sound of its own (an instrument's music, a skateboard's class), not only a thump: a
     "boxer" is no box."""
@@ -1405,6 +1510,7 @@ def antecedent(pronoun: Any, people: frozenset[str], timed: set[int]) -> Any | N
             and (token.lemma_.lower() not in lx.PLACES or token.lemma_.lower() in vocabulary().sources)
             and token.lower_ not in _NOT_ANTECEDENTS
             and _is_thing(token, vocabulary(), timed)
+            and not _disagreeing_verb(token, vocabulary().weak_verbs)  # "a coin drops … and it whirs": no "drops"
         )
 
     own = list(reversed(list(doc[pronoun.sent.start : pronoun.i])))
@@ -1757,8 +1863,9 @@ def _share_clause_time(reads: list[tuple[_Mention, SoundRead]], sentence: str, b
     """ "At 4 seconds the bat cracks and everyone stands up cheering": one time for every sound of the clause."""
     clauses = [m.start() for m in re.finditer(";", sentence)]
     commas = [m.start() for m in re.finditer(r"[,;—]|:(?!\d)", sentence)]  # not the colon of "0:02"
-    for _, read in reads:
-        if read.time is not None or not read.strong:
+    for mention, read in reads:
+        joined = not read.strong and read.time is None and _joined_to_timed(mention, read, reads, sentence, base)
+        if read.time is not None or not (read.strong or joined):
             continue
         position = read.start - base
         timed: dict[int, TimePhrase] = {}
@@ -1785,6 +1892,40 @@ def _share_clause_time(reads: list[tuple[_Mention, SoundRead]], sentence: str, b
         low, high = sorted((phrase.start, position))
         if not _LATER.search(sentence[low:high]) and not _anchor(sentence, position, read.end - base, position):
             read.time = phrase
+            if joined and (subject := subject_of(mention.token)) is not None and subject.idx > read.start:
+                # its own words begin at its own subject, whatever the parse hung on the verb before it
+                read.start = subject.left_edge.idx
+                read.text = sentence[read.start - base : read.end - base].strip(" ,;")
+
+
+def _thing_acts(mention: _Mention, mentions: list[_Mention], people: frozenset[str]) -> bool:
+    """Whether a verb has a thing of its own for subject, no person's or animal's, that makes none of the strong
+    sounds of its coordination ("the boots hit the floor", "a coin drops into the washer and it whirs")."""
+    if mention.noun:
+        return False
+    subject = subject_of(mention.token)
+    own = [subject] if subject is not None and subject.head.i == mention.token.i and subject.pos_ == "NOUN" else []
+    if not own or _is_person(own[0], people) or _is_group(own[0]) or _is_animal(own[0]):
+        return False
+    group = _group(mention.token)
+    makers = [subject_of(m.token) for m in mentions if m.strong and not m.noun and _group(m.token) == group]
+    return all(maker is None or maker.i != own[0].i for maker in makers)
+
+
+def _joined_to_timed(
+    mention: _Mention, read: SoundRead, reads: list[tuple[_Mention, SoundRead]], sentence: str, base: int
+) -> bool:
+    """ "The starter pistol cracks at 3 s and her spikes hit the track": a deed of a thing of its own, joined by a
+    bare "and" to a timed sound, is heard with it (a being's motion is not: "… and the dog jumps up")."""
+    if mention.noun:
+        return False
+    subject = subject_of(mention.token)
+    if subject is None or subject.head.i != mention.token.i or subject.pos_ != "NOUN" or _is_animal(subject):
+        return False
+    begins = subject.left_edge.idx - base
+    timed = [r for _, r in reads if r is not read and r.time is not None and r.strong and r.end - base <= begins]
+    ends = [r.end - base for r in timed] + [r.time.end for r in timed if r.time is not None]
+    return any(sentence[end:begins].strip(" ,").lower() in ("and", "n", "&") for end in ends)
 
 
 def _in_other_comma_clause(

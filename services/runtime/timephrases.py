@@ -132,7 +132,9 @@ _PATTERNS: list[tuple[str, str]] = [
     (
         "start",
         r"\b(?:at|from|in)\s+the\s+(?:very\s+)?(?:start|beginning)\b(?:\s+of\s+(?:the\s+)?(?:video|clip|shot|scene))?"
-        r"|\bright away\b|\bimmediately\b|\bopens? (?:with|on) the sound\b",
+        r"|\bright away\b|\bimmediately\b|\bopens? (?:with|on) the sound\b"
+        # "from the first frame", "on the opening frame", "from frame one": the clip's first frame is its start
+        r"|\b(?:at|from|in|on)\s+(?:the\s+)?(?:very\s+)?(?:first|opening)\s+frame\b|\bfrom\s+frame\s+(?:one|1)\b",
     ),
     # "for the first three seconds": a sound that lasts from the start
     ("opening", rf"\bfor\s+the\s+first\s+(?:(?P<n>{_NUMBER})\s*)?{_SECONDS}"),

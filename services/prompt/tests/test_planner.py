@@ -145,3 +145,32 @@ def test_a_characters_age_after_their_name_is_no_clip_length() -> None:
     scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt), "pro", 1, RATES)
     assert scene_plan.duration_seconds == 6.0
     assert [round(cue.frame / scene_plan.format.fps, 2) for cue in scene_plan.sound_cues] == [2.5]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "characters"),
+    [
+        # a screenplay's character named in capitals mid-line, after a sentence or an "and", is one
+        ("EXT. PIER - DUSK. Gulls cry. MARGO (40s) coils a rope and sighs. MARGO: Long day.", 1),
+        ("INT. GARAGE - NIGHT. A radio hums and TOBIAS (12) sneaks in, grinning.", 1),
+        # a voice off screen with a note of where it comes from is heard, not seen
+        ("INT. GROCERY STORE - DAY. Carts rattle. CLERK (O.S., over the intercom): Cleanup in aisle four!", 0),
+    ],
+)
+def test_a_screenplay_name_in_capitals_mid_line_is_a_character(prompt: str, characters: int) -> None:
+    scene_plan = plan(spec(prompt=prompt), "pro", 1, RATES)
+    assert len(scene_plan.characters) == characters, [c.description for c in scene_plan.characters]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "characters"),
+    [
+        # a people word naming a vehicle's kind is no person ("fighter jet", "dirt bike", "tour bus")
+        ("A fighter jet screams low over the desert at 3 seconds.", 0),
+        ("A rider bike skids on the gravel.", 0),
+        ("A fire fighter sprays the flames.", 1),
+    ],
+)
+def test_a_people_word_naming_a_vehicle_is_no_character(prompt: str, characters: int) -> None:
+    scene_plan = plan(spec(prompt=prompt), "pro", 1, RATES)
+    assert len(scene_plan.characters) == characters, [c.description for c in scene_plan.characters]

@@ -468,3 +468,112 @@ def test_a_pronoun_after_an_animal_written_in_capitals_is_the_animal_not_a_perso
     )
     assert list(scene_plan.characters) == []
     assert scene_plan.shots[0].subject.text.lower().endswith("cow chews")
+
+
+def _at(scene_plan: common_pb2.ScenePlan, seconds: float) -> list[p.SoundCue]:
+    return [c for c in scene_plan.sound_cues if abs(c.time_seconds - seconds) <= FRAME / 2]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "seconds", "texts", "source"),
+    [
+        # two sound verbs of one maker timed together are two cues, the second in its own words
+        ("At 0:05 the old van's engine coughs and dies.", 5.0, ["the old van's engine coughs", "dies"], "van engine"),
+        ("The hound barks and howls at 2 seconds.", 2.0, ["The hound barks", "howls"], "hound"),
+    ],
+)
+def test_two_sounds_of_one_maker_timed_together_are_two_cues(
+    prompt: str, seconds: float, texts: list[str], source: str
+) -> None:
+    cues = _at(_plan(prompt), seconds)
+    assert [c.text for c in cues] == texts
+    assert {c.source_object for c in cues} == {source}
+
+
+def test_a_sound_s_words_stop_at_the_and_that_joins_another_maker_s() -> None:
+    prompt = "pov: you're a pianist at a wedding, you hit the final chord at 5 seconds and everyone claps, 8 s clip"
+    assert [c.text for c in _at(_plan(prompt), 5.0)] == ["you hit the final chord", "everyone claps"]
+
+
+def test_an_engine_verb_is_heard_only_of_an_engine() -> None:
+    assert [c.sound_action for c in _at(_plan("The lawn mower stalls at 3 seconds."), 3.0)] == ["motor"]
+    assert not [c for c in _plan("The old man dies quietly in his chair.").sound_cues if "dies" in c.text]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "source", "material"),
+    [
+        # a motion whose object is a sound ("hits a note") makes that sound: a thing named in it, the player's
+        # instrument, a pov role's, or the instrument named before a player who has none in their name
+        ("At 1 second the drummer hits a cymbal crash.", "cymbal", "metal"),
+        ("The organist strikes a low note at 3 seconds and the choir sings.", "organ", "metal"),
+        ("pov: you're a cellist in an empty hall, you strike the last chord at 4 seconds", "cello", "wood"),
+        ("pov: you're a pianist at a wedding, you hit the final chord at 5 s and everyone claps", "piano", "wood"),
+        ("A boy practices trumpet in the garage. He hits a high note at 2 s and the dog howls.", "trumpet", "metal"),
+    ],
+)
+def test_a_motion_whose_object_is_a_sound_makes_it(prompt: str, source: str, material: str) -> None:
+    cue = next(c for c in _plan(prompt).sound_cues if re.search(r"\b(?:note|chord|crash)\b", c.text))
+    assert (cue.sound_action, cue.source_object, cue.material) == ("music", source, material)
+
+
+def test_an_ing_noun_of_a_silent_e_verb_is_its_sound() -> None:
+    cues = _at(_plan("At 0:02 the ferry pulls out, horn blaring."), 2.0)
+    assert [(c.text, c.source_object) for c in cues] == [("horn blaring", "horn")]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Mud road, pouring rain. The generator hums low from the first frame. At 0:05 a dog barks.",
+        "A siren wails from frame one, and a door slams at 3 seconds.",
+        "On the opening frame a gong sounds; at 4 s a monk chants.",
+    ],
+)
+def test_the_first_frame_is_the_start(prompt: str) -> None:
+    scene_plan = _plan(prompt)
+    assert min(c.time_seconds for c in scene_plan.sound_cues) == 0.0
+    assert not [t for t in find_times(prompt) if t.seconds is not None and t.seconds not in (3.0, 4.0, 5.0)]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "seconds", "texts", "source", "action"),
+    [
+        # a thing's own deed joined by a bare "and" to a timed sound is heard with it, in its own words
+        (
+            "A gong sounds at 2 seconds and the old boots hit the floor.",
+            2.0,
+            ["A gong sounds", "the old boots hit the floor"],
+            "boot",
+            "footsteps",
+        ),
+        (
+            "The whistle blows at 2 s and his cleats hit the turf.",
+            2.0,
+            ["The whistle blows", "his cleats hit the turf"],
+            "cleat",
+            "footsteps",
+        ),
+    ],
+)
+def test_a_thing_s_deed_joined_to_a_timed_sound_is_heard_with_it(
+    prompt: str, seconds: float, texts: list[str], source: str, action: str
+) -> None:
+    cues = _at(_plan(prompt), seconds)
+    assert [c.text for c in cues] == texts
+    assert (cues[-1].source_object, cues[-1].sound_action) == (source, action)
+
+
+def test_a_being_s_motion_joined_to_a_timed_sound_is_no_sound() -> None:
+    cues = _plan("The whistle blows at 2 seconds and the dog jumps up.").sound_cues
+    assert [c.text for c in cues] == ["The whistle blows"]
+
+
+def test_a_plural_after_a_singular_article_is_its_noun_s_verb() -> None:
+    # "a coin drops": "a" goes with the coin, so "drops" is what the coin does, not a noun "coin drops"; "it" after
+    # it is the machine, not the drops
+    cues = _at(_plan("At 4 seconds, a coin drops into the jukebox and it hums to life."), 4.0)
+    assert [(c.text, c.source_object) for c in cues] == [
+        ("a coin drops into the jukebox", "coin"),
+        ("it hums to life", "jukebox"),
+    ]
