@@ -42,6 +42,7 @@ BLIND = [
     ("blind13e (tuned on since)", ROOT / "services/prompt/tests/blind13e/blind13e.jsonl"),
     ("blind13f (tuned on since)", ROOT / "services/prompt/tests/blind13f/blind13f.jsonl"),
     ("blind13g (tuned on since)", ROOT / "services/prompt/tests/blind13g/blind13g.jsonl"),
+    ("blind13h (tuned on since)", ROOT / "services/prompt/tests/blind13h/blind13h.jsonl"),
 ]
 
 
