@@ -434,13 +434,11 @@ class ShotRenderer:
             found = [noun for noun in [_goes_over(cue.text)] if noun is not None]
         # "it goes off the edge": the planner's source where the prompt writes it ("the blue ceramic mug"), ahead
         # of a subject that is only scenery the shot found (the café's window)
-        prompt = self._scene_prompt().lower()
         said = cue.source_object.strip().lower()
-        if said and re.search(rf"\b{re.escape(said)}\b", prompt):
-            found += [noun for noun in subjects.nouns_in(cue.source_object) if takes_part(noun)]
-        if self.subject is not None and takes_part(self.subject):
-            found.append(self.subject)
-        found += [noun for noun in subjects.nouns_in(cue.source_object) if takes_part(noun)]
+        from_source = [noun for noun in subjects.nouns_in(cue.source_object) if takes_part(noun)]
+        written = bool(said) and re.search(rf"\b{re.escape(said)}\b", self._scene_prompt().lower()) is not None
+        subject = [self.subject] if self.subject is not None and takes_part(self.subject) else []
+        found += [*from_source, *subject] if written else [*subject, *from_source]
         if found:  # "they smash": the cue's source is one wine glass, the prompt's tray holds several
             if self.subject is not None and _same_thing(found[0], self.subject):
                 return self.subject  # "the glass hits the floor": the crystal wine glass the shot shows
@@ -1051,9 +1049,11 @@ def visible_kind(cue: p.SoundCue) -> str:
     if sound:  # "the dog barks at the gate": the bark is what is seen
         return sound
     kind = named or table["sounding"]["actions"].get(cue.sound_action, "") or table["actions"].get(cue.sound_action, "")
-    named_light = re.sub(table["simile"], " ", f"{cue.text} {cue.source_object}".lower())
-    if kind == "flash" and not re.search(table["flashes"], named_light):
-        return ""  # "a deep crack booms", "a thundering crash": loud, but nothing that lights the picture
+    if kind == "flash":  # "a deep crack booms", "a thundering crash": loud, but nothing that lights the picture
+        literal = re.sub(table["simile"], " ", f"{cue.text} {cue.source_object}".lower())
+        return kind if re.search(table["flashes"], literal) else ""
+    if kind not in ("drop", "shatter"):
+        return kind
     things = ([] if source is None else [source]) + subjects.nouns_in(cue.text)
     droppable = any(noun.family in table["droppable"] for noun in things)
     if kind == "drop":  # an impact the planner guessed is a fall only where the cue's own words say one, of a thing

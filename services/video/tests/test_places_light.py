@@ -163,19 +163,23 @@ def test_a_full_moon_hangs_in_the_night_sky() -> None:
     assert bright > 2 * (dark.mean(-1) > 220).sum()
 
 
+def _lit(env: p.Environment, kind: places.Kind | None, words: str) -> torch.Tensor:
+    """The place's nearest opaque layer [H, W, 3] as the light the words name leaves it."""
+    shot_light = light.of_shot(env, words)
+    built = world.build(light.environment(env, shot_light), W, H, 5, None, kind, shot_light)
+    return [layer.rgb.float() for layer in built.layers if layer.mask is None][-1]
+
+
 def test_hail_is_a_storm_and_candlelight_and_fluorescent_light_the_place_differently() -> None:
     hail = light.of_shot(p.Environment(weather=p.WEATHER_CLEAR), "a botanical garden during a hailstorm")
     assert light.environment(p.Environment(weather=p.WEATHER_CLEAR), hail).weather == p.WEATHER_STORM
     assert hail.first("particles") == "hail"
     interior = p.Environment(location=p.LOCATION_INTERIOR, time_of_day=p.TIME_OF_DAY_NIGHT, lighting=p.LIGHTING_NIGHT)
     kind = places.resolve("a laundry room", "a laundry room")
-    looks = {}
-    for words in ("night, candlelight", "night, fluorescent light", "night"):
-        shot_light = light.of_shot(interior, words)
-        built = world.build(light.environment(interior, shot_light), W, H, 5, None, kind, shot_light)
-        frame = torch.stack([layer.rgb.float() for layer in built.layers if layer.mask is None][-1:]).mean((0, 1, 2))
-        looks[words] = frame
-    candle, tube, dark = looks["night, candlelight"], looks["night, fluorescent light"], looks["night"]
+    candle, tube, dark = (
+        _lit(interior, kind, words).mean((0, 1))
+        for words in ("night, candlelight", "night, fluorescent light", "night")
+    )
     assert candle[0] > candle[2] * 1.6  # warm
     assert tube[1] >= tube[0] and tube[1] > tube[2]  # green-white
     assert tube.mean() > dark.mean() * 1.8  # the tubes are lit whatever the hour
@@ -324,12 +328,9 @@ def test_lamplight_warms_pools_sunbeams_slant_across_and_golden_hour_and_strobes
     """depict19's weather misses: warm lamplight, dusty sunbeams, low winter sun and strobes drew plain daylight."""
     interior = p.Environment(location=p.LOCATION_INTERIOR, time_of_day=p.TIME_OF_DAY_DAY, lighting=p.LIGHTING_NATURAL)
     kind = places.resolve("a woodworking shop", "a woodworking shop")
-    looks = {}
-    for words in ("warm lamplight", "dusty sunbeams slanting through the windows", "noon"):
-        shot_light = light.of_shot(interior, words)
-        built = world.build(light.environment(interior, shot_light), W, H, 5, None, kind, shot_light)
-        looks[words] = [layer.rgb.float() for layer in built.layers if layer.mask is None][-1]
-    lamp, beams, plain = looks["warm lamplight"], looks["dusty sunbeams slanting through the windows"], looks["noon"]
+    lamp, beams, plain = (
+        _lit(interior, kind, words) for words in ("warm lamplight", "dusty sunbeams slanting", "noon")
+    )
     assert lamp.mean((0, 1))[0] > lamp.mean((0, 1))[2] * 1.2 and lamp.mean() < plain.mean()  # warm, dimmer between
     # along one row the shafts are bright bands over what the plain light shows
     row = H // 3
