@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -86,6 +87,9 @@ def scene_text(plan: common_pb2.ScenePlan, scene_index: int) -> str:
     return "".join(chars)
 
 
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|[;\n]")
+
+
 def _collapsed(text: str) -> str:
     return " ".join(text.split())
 
@@ -112,6 +116,22 @@ def cue_words(plan: common_pb2.ScenePlan, cue: plan_pb2.SoundCue) -> str:
     if not spans:
         return ""
     return _collapsed(scene_text(plan, cue.scene_index)[spans[0].start : spans[0].end])
+
+
+def cue_sentence(plan: common_pb2.ScenePlan, cue: plan_pb2.SoundCue) -> tuple[str, int]:
+    """The sentence of the prompt that asks for a cue ("the humpback breaches two seconds in and crashes back down
+    with a huge splash"), without what is said in it, and where the cue's own words start in it; ("", 0) when the
+    cue names no span."""
+    spans = cue.source.spans
+    if not spans:
+        return "", 0
+    text = scene_text(plan, cue.scene_index)
+    start, end = spans[0].start, spans[0].end
+    ends = [m.start() for m in _SENTENCE_END.finditer(text)]  # not the point of "2.5s"
+    begin = max((at + 1 for at in ends if at < start), default=0)
+    sentence = text[begin : min((at for at in ends if at >= end), default=len(text))]
+    lead = _collapsed(text[begin:start])
+    return _collapsed(sentence), len(lead) + (1 if lead else 0)
 
 
 def video_projection(plan: common_pb2.ScenePlan, cast: Sequence[common_pb2.CastMember] = ()) -> str:

@@ -1360,7 +1360,7 @@ class Sounding:
         self.smoke = (self.ink.float() * 0.6 + 60).round().clamp(0, 255).to(torch.uint8)
         self.steam = self.colour([240, 242, 245])
         self.light = self.colour(list(self.glow))
-        self._posed: dict[tuple[float, float], Ready] = {}
+        self.poses = None if self.drawing is None else _Poses(self.drawing)
 
     def pose(self, age: int) -> tuple[float, float, float, float]:
         """(stretch, turn, dx, dy) of the source `age` frames after the cue: its height × stretch (its width ÷
@@ -1384,23 +1384,10 @@ class Sounding:
             return 1.0, -0.1 * jolt * (self.facing or 1), 0.0, -tall * 0.04 * jolt + shake
         return 1.0, (0.05 if self.kind == "steam" else 0.1) * rattle, 0.0, 0.0
 
-    def _sprite(self, stretch: float, turn: float) -> Ready:
-        key = (round(stretch, 2), round(turn, 2))
-        if key not in self._posed:
-            assert self.drawing is not None
-            premultiplied, clear = self.drawing
-            if key[0] != 1.0:
-                sh, sw = clear.shape[:2]
-                size = (max(2, round(sh * key[0])), max(2, round(sw / math.sqrt(key[0]))))
-                stacked = torch.cat([premultiplied, clear], dim=-1).permute(2, 0, 1)[None]
-                resized = F.interpolate(stacked, size=size, mode="bilinear", align_corners=False)[0].permute(1, 2, 0)
-                premultiplied, clear = resized[..., :3].contiguous(), resized[..., 3:].contiguous()
-            self._posed[key] = _turned((premultiplied, clear), key[1]) if key[1] else (premultiplied, clear)
-        return self._posed[key]
-
     def _source(self, frame: torch.Tensor, age: int) -> None:
         stretch, turn, dx, dy = self.pose(age)
-        ready = self._sprite(stretch, turn)
+        assert self.poses is not None
+        ready = self.poses(stretch, turn)
         x0, y0, x1, y1 = self.box
         # it stands on its feet: the stretched drawing's centre is half its new height above them
         cx, cy = (x0 + x1) / 2 + dx, y1 - (y1 - y0) * stretch / 2 + dy
@@ -1511,6 +1498,176 @@ class Sounding:
             _arcs(frame, mx, my, radii, sides, max(2.0, self.h / 75), self.ink, 1 - age / ARC_FRAMES)
 
 
+# ---------------------------------------------------------------- things that move on their cue (tenth review)
+
+# leap: it springs from LEAP_SPAN of its widths behind where it stands, rises LEAP_HEIGHT of its heights and lands
+# where it stands on the cue frame, after LEAP_FRAMES in the air, squashing as it lands.
+LEAP_FRAMES, LEAP_SPAN, LEAP_HEIGHT, LEAP_MOST = 14, 1.4, 1.2, 0.3
+# land: it glides in GLIDE_SPEED frame widths a frame, GLIDE_SLOPE down for each across, and touches down on the cue.
+GLIDE_SPEED, GLIDE_SLOPE = 0.012, 0.3
+# launch: still until the cue, then it shoots up, LAUNCH_SPEED of its heights on the cue frame and LAUNCH_ACCEL
+# frame heights faster each frame after, out of the top of the picture.
+LAUNCH_SPEED, LAUNCH_ACCEL = 0.25, 0.004
+# halt: it drives in at HALT_SPEED frame widths a frame and brakes over HALT_FRAMES to stand still on the cue.
+HALT_FRAMES, HALT_SPEED = 20, 0.008
+# hit: still until the cue, squashed by the blow on it, then it flies off HIT_SPEED frame widths a frame.
+HIT_SPEED = 0.035
+# What it throws up where it lands, brakes or leaves (spray off water, dust or smoke off the ground), and the
+# frames that settles over.
+KICKED_UP, KICKED_FRAMES, CLOUD_FRAMES = 260, 18, 10
+MOTION_KINDS = ("leap", "land", "launch", "halt", "hit")
+
+
+class _Poses:
+    """A sprite stretched (its height × stretch, its width ÷ √stretch, so it keeps its bulk) and turned, each pose
+    made once."""
+
+    def __init__(self, drawing: Ready) -> None:
+        self.drawing = drawing
+        self._made: dict[tuple[float, float], Ready] = {}
+
+    def __call__(self, stretch: float, turn: float) -> Ready:
+        key = (round(stretch, 2), round(turn, 2))
+        if key not in self._made:
+            premultiplied, clear = self.drawing
+            if key[0] != 1.0:
+                sh, sw = clear.shape[:2]
+                size = (max(2, round(sh * key[0])), max(2, round(sw / math.sqrt(key[0]))))
+                stacked = torch.cat([premultiplied, clear], dim=-1).permute(2, 0, 1)[None]
+                resized = F.interpolate(stacked, size=size, mode="bilinear", align_corners=False)[0].permute(1, 2, 0)
+                premultiplied, clear = resized[..., :3].contiguous(), resized[..., 3:].contiguous()
+            self._made[key] = _turned((premultiplied, clear), key[1]) if key[1] else (premultiplied, clear)
+        return self._made[key]
+
+
+@dataclass
+class Motion:
+    """A thing that moves on its cue, the move's impact on the cue frame. leap (a whale breaching, a frog off its
+    pad, a skateboard's kickflip): it springs from behind where it stands and lands there on the cue; land (a
+    floatplane, a gull, a monster truck off a ramp): it glides in descending and touches down on the cue; launch (a
+    rocket, a drone, a heron): it stands until the cue and shoots up out of the picture; halt (a bus at its stop, a
+    race car locking its wheels): it drives in braking and stops dead on the cue, pitching forward; hit (a ball
+    struck, kicked or putted): it sits until the cue, is squashed by the blow and flies off. Where it lands, stops
+    or leaves it throws up spray (`wet`: water) or dust and smoke. `drawing` stands in `box` (x0, y0, x1, y1)
+    where the thing rests: before its event (a launch, a hit) or after it (a leap, a landing, a halt); it faces
+    `facing` (+1 right, −1 left, 0 the camera: it moves right)."""
+
+    kind: str
+    w: int
+    h: int
+    colour: Colour
+    seed: int
+    drawing: Ready
+    box: tuple[float, float, float, float]
+    facing: int = 1
+    wet: bool = False
+
+    def __post_init__(self) -> None:
+        self.poses = _Poses(self.drawing)
+        g = torch.Generator().manual_seed(self.seed)
+        x0, y0, x1, y1 = self.box
+        self.wide, self.tall = x1 - x0, y1 - y0
+        size = max(self.wide, self.tall)
+        spread = math.pi * (0.9 if self.kind in ("leap", "land") else 0.6)
+        angles = -math.pi / 2 + (torch.rand(KICKED_UP, generator=g) - 0.5) * spread  # up, fanned out
+        speed = (torch.rand(KICKED_UP, generator=g) * 0.8 + 0.2) * size * 0.09
+        self.vx, self.vy = torch.cos(angles) * speed, torch.sin(angles) * speed
+        self.from_x = (torch.rand(KICKED_UP, generator=g) - 0.5) * self.wide
+        self.gravity = size * 0.012
+        self.spray = self.colour([235, 242, 250] if self.wet else [200, 190, 175])
+
+    def pose(self, age: int) -> tuple[float, float, float, float]:
+        """(stretch, turn, dx, dy): the thing `age` frames after its cue, its height × stretch, turned clockwise by
+        `turn` radians, moved (dx, dy) pixels from where it rests."""
+        face = self.facing or 1
+        if self.kind == "leap":
+            if age >= 0:
+                return 1 - 0.2 * max(0.0, 1 - age / 4), 0.0, 0.0, 0.0
+            u = max(0.0, 1 + age / LEAP_FRAMES)  # 0 at the spring, 1 on landing
+            # a whale's leap is its own height, not its length again: within the picture
+            dx = -face * min(self.wide * LEAP_SPAN, self.w * LEAP_MOST) * (1 - u)
+            dy = -4 * min(self.tall * LEAP_HEIGHT, self.h * LEAP_MOST) * u * (1 - u)
+            return 1.0, face * 0.8 * (0.5 - u) if u > 0 else 0.0, dx, dy
+        if self.kind == "land":
+            if age >= 0:  # it settles on its wheels, floats or feet
+                return 1 - 0.1 * max(0.0, 1 - age / 5), 0.0, 0.0, 0.0
+            along = self.w * GLIDE_SPEED * -age
+            return 1.0, -face * 0.1, -face * along, -along * GLIDE_SLOPE
+        if self.kind == "launch":
+            if age < 0:
+                return 1.0, 0.0, 0.0, 0.0
+            t = age + 1
+            return 1.05, 0.0, 0.0, -(self.tall * LAUNCH_SPEED * t + self.h * LAUNCH_ACCEL * t * t / 2)
+        if self.kind == "halt":
+            if age >= 0:  # it pitches onto its nose as it stops, and rocks back
+                return 1.0, face * 0.08 * max(0.0, 1 - age / 6), 0.0, 0.0
+            frames, speed = -age, self.w * HALT_SPEED
+            braking = min(frames, HALT_FRAMES)
+            gone = speed * braking * braking / (2 * HALT_FRAMES) + speed * max(0, frames - HALT_FRAMES)
+            return 1.0, 0.0, -face * gone, 0.0
+        # hit: squashed on the cue frame, then off and up, away from where it faces
+        if age < 0:
+            return 1.0, 0.0, 0.0, 0.0
+        squash = 1.5 if age == 0 else 1.0
+        return squash, 0.0, face * self.w * HIT_SPEED * age * 1.0, -self.tall * 0.35 * age
+
+    def _kicked_up(self, frame: torch.Tensor, age: int) -> None:
+        """Spray or dust thrown up from where it lands or leaves, falling back as it thins."""
+        x0, _, x1, y1 = self.box
+        t = float(age + 1)
+        ground = y1 if self.kind != "hit" else y1 - self.tall / 2
+        xs = (x0 + x1) / 2 + self.from_x + self.vx * t
+        ys = ground + self.vy * t + 0.5 * self.gravity * t * t
+        keep = (ys <= ground) & (torch.arange(KICKED_UP) < KICKED_UP * (1 - age / KICKED_FRAMES))
+        _dots(frame, xs[keep], ys[keep], self.spray, size=max(2, self.h // 90))
+
+    def _cloud(self, frame: torch.Tensor, age: int) -> None:
+        """The burst of spray or dust where it lands or its wheels lock (at its back): thickest on the cue frame,
+        spreading and thinning over CLOUD_FRAMES."""
+        x0, _, x1, y1 = self.box
+        cx = (x0 + x1) / 2 - ((self.facing or 1) * self.wide * 0.35 if self.kind == "halt" else 0.0)
+        rx, ry = self.wide * (0.55 + 0.04 * age), self.tall * (0.3 + 0.03 * age)
+        rows, cols, ys, xs = _grid(frame, cx - rx, y1 - ry, cx + rx, y1 + ry * 0.2)
+        cloud = (1 - ((xs - cx) / rx) ** 2 - ((ys - y1) / ry) ** 2).clamp(min=0) ** 0.5
+        _veil(frame, rows, cols, cloud * 0.95 * max(0.0, 1 - age / CLOUD_FRAMES), self.spray)
+
+    def _blast(self, frame: torch.Tensor, age: int) -> None:
+        """A launch's smoke: a cloud at its foot, biggest on the cue, thinning as it spreads."""
+        x0, _, x1, y1 = self.box
+        cx, r = (x0 + x1) / 2, self.wide * (0.45 + 0.03 * age)
+        rows, cols, ys, xs = _grid(frame, cx - 1.6 * r, y1 - r, cx + 1.6 * r, y1 + r * 0.3)
+        cloud = (1 - (((xs - cx) / 1.6) ** 2 + (ys - y1) ** 2) / r**2).clamp(min=0) ** 0.5
+        _veil(frame, rows, cols, cloud * 0.9 * max(0.0, 1 - age / PUFF_FRAMES), self.spray)
+
+    def _blow(self, frame: torch.Tensor) -> None:
+        """The blow on a struck thing, on the cue frame: lines burst out of where it is hit."""
+        x0, y0, x1, y1 = self.box
+        cx, cy, r = (x0 + x1) / 2, (y0 + y1) / 2, max(self.wide, self.tall)
+        _arcs(frame, cx, cy, [r * 0.9, r * 1.3, r * 1.7], (-1, 1), max(2.0, self.h / 60), self.spray, 1.0)
+
+    def draw(self, frame: torch.Tensor, age: int) -> None:
+        if self.kind == "launch" and 0 <= age < PUFF_FRAMES:
+            self._blast(frame, age)  # behind it: it rises out of its smoke
+        stretch, turn, dx, dy = self.pose(age)
+        ready = self.poses(stretch, turn)
+        x0, _, x1, y1 = self.box
+        cx, cy = (x0 + x1) / 2 + dx, y1 - self.tall * stretch / 2 + dy
+        side_h, side_w = ready[1].shape[:2]
+        _blit(frame, ready, round(cx - side_w / 2), round(cy - side_h / 2))
+        if age < 0:
+            return
+        if self.kind == "hit" and age < GLINT_FRAMES:  # the blow flashes where it lands, and its lines burst out
+            x0, y0, x1, y1 = self.box
+            lift = round(GLINT * (1 - age / GLINT_FRAMES))
+            _blend_disc(frame, (x0 + x1) / 2, (y0 + y1) / 2, round(max(self.wide, self.tall) * 0.9), lift)
+            if age == 0:
+                self._blow(frame)
+        if self.kind in ("leap", "land", "halt") and age < CLOUD_FRAMES:
+            self._cloud(frame, age)
+        if self.kind != "launch" and age < KICKED_FRAMES:
+            self._kicked_up(frame, age)
+
+
 # A surface cracks: its lines run out this far (frame heights) from where it gives, and go on lengthening a
 # little over CRACK_GROW frames; the chips it throws up.
 CRACK_REACH, CRACK_GROW, CRACK_CHIPS = 0.4, 10, 60
@@ -1579,6 +1736,7 @@ Drawer = (
     | Rebound
     | CarDoor
     | Sounding
+    | Motion
     | Crack
 )
 
@@ -1602,6 +1760,7 @@ def drawer(
     ink: torch.Tensor | None = None,
     glow: tuple[int, int, int] = (255, 70, 40),
     topples: bool = False,
+    wet: bool = False,
 ) -> Drawer:
     """The simulation for one visible kind (see render.visible_kind), placed by the cue's seed; `drawing` is
     the sounding object's sprite where the atlas has one; `indoors`, what falls falls off a shelf; `surface`,
@@ -1610,7 +1769,7 @@ def drawer(
     box and colour of the vehicle whose door shuts; `source`, where the thing that sounds stands (its
     `drawing`, facing `facing`; without a drawing, a person's head), `ink`, its sound lines' colour, and `glow`,
     the light an alarm pulses with; `topples`, a thing falling outdoors tips over where it stands (it is not
-    dropped from above the picture)."""
+    dropped from above the picture); `wet`, a thing that moves (see Motion) lands in or leaves water."""
     cx = w * (0.3 + 0.4 * float(torch.rand(1, generator=torch.Generator().manual_seed(seed))))
     if at is not None:
         cx = w * at
@@ -1641,6 +1800,8 @@ def drawer(
         return Spill(w, h, cx, colour, seed, drawing, liquid or (150, 200, 235))
     if kind == "rebound":
         return Rebound(w, h, cx, colour, seed, drawing)
+    if kind in MOTION_KINDS and drawing is not None and source is not None:
+        return Motion(kind, w, h, colour, seed, drawing, source, facing, wet)
     if kind in SOUNDING_KINDS:
         box = source if source is not None else (cx - h * 0.1, h * 0.6, cx + h * 0.1, FLOOR * h)
         return Sounding(kind, w, h, colour, seed, drawing, box, facing, ink, glow)

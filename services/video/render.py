@@ -73,6 +73,7 @@ TOPPLING_SIZE = 1.5
 # What a vehicle's or an animal's sounding part (a horn, a bell) may be read as: then the owner makes the sound.
 PART_SOUNDS = {"bell", "ring", "alarm", "steam", "motor", "call", "music"}
 SOUNDING = frozenset(events.SOUNDING_KINDS)
+MOVING = frozenset(events.MOTION_KINDS)
 # how much smaller than beside the people a thing overhead is drawn: up there it is further from the camera
 OVERHEAD_DISTANCE = 0.4
 OVERHEAD = re.compile(r"\b(overhead|above|circl\w*|in the sky|high up|up high|flies over|flying over|soar\w*)\b", re.I)
@@ -348,12 +349,18 @@ class ShotRenderer:
         lights: list[tuple[p.SoundCue, str]] = []
         seen_frames: set[int] = set()
         for cue in self.plan.sound_cues:
+            if not self.shot.start_frame <= cue.frame < self.shot.end_frame:
+                continue
             kind = visible_kind(cue)
-            if not kind or not self.shot.start_frame <= cue.frame < self.shot.end_frame:
+            mover = self._mover(cue, kind)
+            if mover is not None:  # the whale breaching, the bus braking: the thing moves on the cue
+                self._sounders[id(cue)] = mover
+                kind = mover[0]
+            if not kind:
                 continue
             if kind == "slam" and self.subject is not None and self.subject.family == "vehicle":
                 kind = "cardoor"
-            owner = self._owner(cue) if kind in PART_SOUNDS else None
+            owner = self._owner(cue) if kind in PART_SOUNDS and mover is None else None
             if owner is not None:  # a truck's horn, a scooter's bell: the truck or the scooter sounds it
                 kind = "call" if owner.family in _event_table()["sounding"]["families"]["call"] else kind
                 kind = "ring" if kind == "bell" else kind
@@ -377,7 +384,7 @@ class ShotRenderer:
         chosen: dict[str, tuple[p.SoundCue, str]] = {}
         kept = []
         for cue, kind in sorted(by_frame.values(), key=lambda pair: pair[0].frame):
-            group = "sounding" if kind in SOUNDING else kind  # one sounding source, drawn once
+            group = "sounding" if kind in SOUNDING or kind in MOVING else kind  # one acting source, drawn once
             if group not in table["once_per_shot"] and group != "sounding":
                 kept.append((cue, kind))
             elif group not in chosen or timing.get(cue.timing, 2) < timing.get(chosen[group][0].timing, 2):
@@ -446,6 +453,48 @@ class ShotRenderer:
         stock = table["objects"].get(kind)
         return subjects.vocabulary().nouns[stock] if stock else None
 
+    def _mover(self, cue: p.SoundCue, kind: str) -> tuple[str, subjects.Noun, None] | None:
+        """The move a cue is seen as and the thing that makes it (data/events.yaml `motions`), or None: the words of
+        a move in the cue's own text ("the rocket shoots straight up with a whoosh"), or nearest the cue's words in
+        the sentence that asks for it ("the humpback breaches … in a huge splash"), where what the cue would draw
+        otherwise is no more particular; the thing that moves is the one named before those words, else the
+        subject."""
+        table = _event_table()["motions"]
+        sentence, at = projections.cue_sentence(self.plan, cue)
+        found: tuple[str, re.Match[str], str] | None = None
+        if kind in table["yields"]:
+            own = cue.text.lower()
+            found = next(
+                ((move, m, own) for move, words in table["words"].items() if (m := re.search(words, own))), None
+            )
+        if found is None and kind in table["sentence_yields"] and sentence:
+            lowered = sentence.lower()
+            near = [
+                (abs(m.start() - at), move, m)
+                for move, words in table["words"].items()
+                for m in re.finditer(words, lowered)
+            ]
+            if near:
+                _, move, m = min(near, key=lambda item: item[0])
+                found = (move, m, lowered)
+        if found is None:
+            return None
+        move, match, text = found
+        able = set(table["families"][move])
+        if move == "hit":
+            named = [n for n in subjects.nouns_in(sentence or cue.text) if re.search(table["struck"], n.name)]
+        else:
+            named = [m.noun for m in subjects.mentions(text[: match.start()]) if m.noun.family in able]
+        subject = self.subject if self.subject is not None and self.subject.family in able else None
+        if move == "hit" and subject is not None and not re.search(table["struck"], subject.name):
+            subject = None
+        noun = named[-1] if named else subject
+        if noun is None:
+            return None
+        if subject is not None and _same_thing(noun, subject):
+            noun = subject
+        return move, noun, None
+
     def _sounder(self, cue: p.SoundCue, kind: str) -> tuple[str, subjects.Noun | None, str | None] | None:
         """Who or what makes a sounding cue's sound, and so acts on its frame: (kind, noun, character id).
         The shot's subject when the cue's source is it ("clock" of "an alarm clock") or names nothing drawn; else
@@ -491,7 +540,9 @@ class ShotRenderer:
             drawer = events.drawer(kind, self.w, self.h, self._graded, seed, ink=ink)
             self._speakers[id(drawer)] = person or ""
             return drawer
-        if noun == self.subject and self.drawing is not None:
+        if kind in MOVING and noun.motion == "fly":  # a plane lands on, a rocket leaves, the ground: it rests there
+            drawing = self._subject_drawing(dataclasses.replace(noun, motion="still"), centre=0.5)
+        elif noun == self.subject and self.drawing is not None:
             drawing = self.drawing
         else:
             centre = SOURCE_BESIDE_PEOPLE if self.subject is None else SOURCE_BESIDE_SUBJECT
@@ -499,6 +550,8 @@ class ShotRenderer:
         self._event_nouns.append(noun)
         x0, y0, x1, y1, _ = drawing.rest_box()
         facing = 1 if noun.faces in ("left", "right") else 0  # blend_ready's drawing looks right
+        words = f"{cue.text} {projections.cue_sentence(self.plan, cue)[0]}"
+        wet = re.search(_event_table()["motions"]["wet"], words, re.IGNORECASE)
         return events.drawer(
             kind,
             self.w,
@@ -510,6 +563,7 @@ class ShotRenderer:
             facing=facing,
             ink=ink,
             glow=(int(glow[0]), int(glow[1]), int(glow[2])),
+            wet=wet is not None,
         )
 
     def _liquid(self, cue: p.SoundCue) -> tuple[int, int, int] | None:
@@ -528,7 +582,7 @@ class ShotRenderer:
         """The cue's simulation; what falls, breaks, bursts, tips or whistles is the sounding object's sprite
         where the atlas has it (see _event_noun), lit and graded like the subject."""
         seed = _seed(self.plan.seed, "event", cue.frame, cue.event)
-        if kind in SOUNDING:
+        if kind in SOUNDING or kind in MOVING:
             return self._sounding_drawer(cue, kind, seed)
         if kind == "crack":  # under the subject's feet where there is one
             ink = (self._rim() * 255).round().clamp(0, 255).to(torch.uint8).cpu()

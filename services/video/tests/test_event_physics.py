@@ -633,3 +633,161 @@ def test_the_cues_short_name_for_the_subject_is_the_subject_and_a_loud_word_ligh
     assert render.visible_kind(bang) == "flash"
     drawers = _renderer("An empty hall, static camera.", slam, bang)._drawers
     assert [type(d).__name__ for d, _ in drawers] == ["Door"]  # the slam's bang, not a muzzle flash beside it
+
+
+def _moving_alone(kind: str, frames: int = 96) -> np.ndarray:
+    """A thing that moves (the disc of _sounding_alone) alone over a plain background, cue on CUE_FRAME."""
+    side = int(H * 0.2)
+    yy, xx = torch.meshgrid(torch.arange(side) - side / 2 + 0.5, torch.arange(side) - side / 2 + 0.5, indexing="ij")
+    alpha = ((yy**2 + xx**2) <= (side / 2) ** 2).float()[..., None]
+    rgb = torch.where(yy[..., None].abs() < side / 8, torch.tensor([90.0, 30, 30]), torch.tensor([200.0, 120, 60]))
+    box = (W / 2 - side / 2, events.FLOOR * H - side, W / 2 + side / 2, events.FLOOR * H)
+    drawer = events.drawer(kind, W, H, _colour, 11, (rgb * alpha + 0.5, 1 - alpha), source=box, facing=1)
+    assert isinstance(drawer, events.Motion)
+    out = []
+    for k in range(frames):
+        frame = BACKGROUND.expand(H, W, 3).clone()
+        drawer.draw(frame, k - CUE_FRAME)
+        out.append(frame.numpy())
+    return np.stack(out)
+
+
+@pytest.mark.parametrize("kind", events.MOTION_KINDS)
+def test_a_thing_that_moves_does_so_with_its_impact_on_the_cue_and_never_pops(kind: str) -> None:
+    """A leap lands, a glide touches down, a braking car stops, a rocket leaves its smoke and a ball is struck on the
+    cue frame: the largest change of the picture; the thing is in every frame up to its event and some after it
+    (a rocket or a struck ball then leaves the picture by moving, not by vanishing)."""
+    frames = _moving_alone(kind)
+    jumps = block_jumps(frames)
+    assert abs(int(np.argmax(jumps)) + 1 - CUE_FRAME) <= 1, (kind, np.round(jumps, 1))
+    _nothing_stands_out(kind, jumps)
+    # the thing itself: pixels of the disc's two colours (not the spray, dust, smoke or flash it throws out)
+    near = [np.abs(frames.astype(np.int16) - c).sum(axis=-1) < 40 for c in ((200, 120, 60), (90, 30, 30))]
+    drawn = (near[0] | near[1]).sum(axis=(1, 2))
+    seen = drawn[CUE_FRAME - LEAVES_FRAME_BY[kind] : CUE_FRAME]
+    assert seen.min() > 0.01 * W * H and drawn[CUE_FRAME + events.GLINT_FRAMES] > 0.005 * W * H, (kind, drawn)
+    ratio = np.maximum(seen[1:], seen[:-1]) / np.minimum(seen[1:], seen[:-1])
+    assert ratio.max() < 4, (kind, drawn)
+
+
+# How many frames before its cue a moving thing is sure to be in the picture: one that glides or drives in comes
+# from outside it.
+LEAVES_FRAME_BY = {"leap": 40, "land": 10, "launch": 40, "halt": 20, "hit": 40}
+
+
+def test_a_leap_lands_where_it_rests_and_a_halt_stops_there() -> None:
+    box = (100.0, 100.0, 140.0, 140.0)
+    drawing = (torch.zeros(40, 40, 3), torch.ones(40, 40, 1))
+    leap = events.Motion("leap", W, H, _colour, 3, drawing, box, facing=1)
+    assert leap.pose(-events.LEAP_FRAMES // 2)[3] < -20  # up in the air half-way
+    assert leap.pose(-events.LEAP_FRAMES)[2] < 0 and leap.pose(0)[2:] == (0.0, 0.0)  # from behind it, onto its spot
+    halt = events.Motion("halt", W, H, _colour, 3, drawing, box, facing=-1)
+    assert halt.pose(-5)[2] > halt.pose(-2)[2] > 0 and halt.pose(3)[2:] == (0.0, 0.0)  # slowing from the right
+    assert events.Motion("launch", W, H, _colour, 3, drawing, box).pose(6)[3] < -H / 3  # up and away
+
+
+@pytest.mark.parametrize(
+    ("prompt", "kind", "mover", "wet"),
+    [
+        (
+            "A little frog sits on a lily pad in a pond. At 2 seconds it jumps into the water with a tiny plop.",
+            "leap",
+            "frog",
+            True,
+        ),
+        (
+            "pov: you're on a whale watching boat and the humpback breaches at 2s, crashing down in a huge splash",
+            "leap",
+            "whale",
+            True,
+        ),
+        (
+            "A yellow school bus pulls up to the stop in the snow, its brakes squealing at 3 seconds.",
+            "halt",
+            "school bus",
+            False,
+        ),
+        (
+            "A model rocket stands on its pad in a schoolyard; at 2 seconds it shoots straight up with a whoosh.",
+            "launch",
+            "rocket",
+            False,
+        ),
+        (
+            "A seaplane is coming in low over the lake, and at 3 seconds its floats hit the water with a long spray.",
+            "land",
+            "small plane",
+            True,
+        ),
+        (
+            "A tennis ball on a clay court in the sun. At 2 seconds the racket smacks into it with a crisp thwack.",
+            "hit",
+            "tennis ball",
+            False,
+        ),
+    ],
+)
+def test_the_sentence_that_asks_for_a_sound_says_what_moves(prompt: str, kind: str, mover: str, wet: bool) -> None:
+    """The planner's cue may hold only the sound ("a tiny plop"); the words of its sentence say what moves."""
+    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, seed=3), "pro", 3, RATES)
+    scene_plan.format.width, scene_plan.format.height = W, H
+    renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
+    moves = [d for d, _ in renderer._drawers if isinstance(d, events.Motion)]
+    assert [d.kind for d in moves] == [kind], [(type(d).__name__, getattr(d, "kind", "")) for d, _ in renderer._drawers]
+    assert [n.name for n in renderer._event_nouns] == [mover] and moves[0].wet == wet
+
+
+# Things that move on their cue in a planned scene: (scene, cue text, source object, sound action, kind).
+MOVES = {
+    "frog_leap": (
+        "A frog on a lily pad in a pond, static camera.",
+        "the frog jumps in with a plop",
+        "frog",
+        "liquid",
+        "leap",
+    ),
+    "plane_land": (
+        "A lake in the mountains, static camera.",
+        "the seaplane touches down with a spray",
+        "seaplane",
+        "liquid",
+        "land",
+    ),
+    "bus_halt": (
+        "A bus stop on a city street, static camera.",
+        "the bus brakes with a squeal",
+        "bus",
+        "scrape",
+        "halt",
+    ),
+    "rocket_launch": (
+        "A school field on a sunny day, static camera.",
+        "the rocket shoots straight up with a whoosh",
+        "rocket",
+        "whoosh",
+        "launch",
+    ),
+    "ball_hit": (
+        "A tennis court, static camera.",
+        "the racket smacks the tennis ball with a thwack",
+        "tennis ball",
+        "impact",
+        "hit",
+    ),
+}
+
+
+@cache
+def moving_frames(name: str) -> np.ndarray:
+    scene, text, source, action, _ = MOVES[name]
+    return _render(_plan(scene, _cue(text, source, action)))
+
+
+@pytest.mark.parametrize("name", list(MOVES))
+def test_in_a_scene_a_moving_things_impact_is_the_largest_change_and_nothing_pops(name: str) -> None:
+    scene, text, source, action, kind = MOVES[name]
+    renderer = _renderer(scene, _cue(text, source, action))
+    assert [getattr(d, "kind", "") for d, _ in renderer._drawers] == [kind]
+    jumps = block_jumps(moving_frames(name))
+    assert abs(int(np.argmax(jumps)) + 1 - CUE_FRAME) <= 1, (name, np.round(jumps, 1))
+    _nothing_stands_out(name, jumps)
