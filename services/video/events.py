@@ -1668,6 +1668,110 @@ class Motion:
             self._kicked_up(frame, age)
 
 
+
+# ignite: the fire leaps up on the cue to IGNITE_LEAP of its height and settles over IGNITE_SETTLE frames to burn on,
+# flickering; FLAME_TONGUES tongues of flame, its light round it fading over GLOW_FRAMES.
+IGNITE_LEAP, IGNITE_SETTLE, FLAME_TONGUES = 1.5, 10, 7
+# erupt: a column shoots up from the ground on the cue, to GUSH_HEIGHT frame heights over GUSH_RISE frames, and goes
+# on gushing; GUSH_DROPS drops fall from its top.
+GUSH_HEIGHT, GUSH_RISE, GUSH_DROPS = 0.55, 8, 200
+FIRE_COLOURS = ([255, 120, 20], [255, 200, 60], [255, 245, 200])  # outer, inner, core
+
+
+@dataclass
+class Flames:
+    """A fire catching on its cue (a fireplace's kindling, a campfire, a gas ring, a struck match): nothing burns
+    before; on the cue frame tongues of flame leap up IGNITE_LEAP of the fire's height with a flare of light, and
+    settle to burn on, flickering. The fire fills the foot of `box` (x0, y0, x1, y1): the hearth, the pit, the
+    burner."""
+
+    w: int
+    h: int
+    colour: Colour
+    seed: int
+    box: tuple[float, float, float, float]
+
+    def __post_init__(self) -> None:
+        g = torch.Generator().manual_seed(self.seed)
+        self.across = (torch.rand(FLAME_TONGUES, generator=g) - 0.5) * 0.7  # in fire widths from its middle
+        self.tall = torch.rand(FLAME_TONGUES, generator=g) * 0.5 + 0.5
+        self.phase = torch.rand(FLAME_TONGUES, generator=g) * 2 * math.pi
+        self.tones = [self.colour(rgb) for rgb in FIRE_COLOURS]
+
+    def draw(self, frame: torch.Tensor, age: int) -> None:
+        if age < 0:
+            return
+        x0, y0, x1, y1 = self.box
+        wide = (x1 - x0) * 0.6
+        base = (y1 - y0) * 0.45 * (1 + (IGNITE_LEAP - 1) * max(0.0, 1 - age / IGNITE_SETTLE))
+        cx, foot = (x0 + x1) / 2, y1 - (y1 - y0) * 0.08
+        if age < GLOW_FRAMES:  # the warm flare of light as it catches, fading
+            r, cy = wide * 1.6, foot - base * 0.4
+            rows, cols, ys, xs = _grid(frame, cx - r, cy - r, cx + r, cy + r)
+            halo = (1 - ((xs - cx) ** 2 + (ys - cy) ** 2).sqrt() / r).clamp(min=0) ** 0.7
+            _veil(frame, rows, cols, halo * 0.6 * (1 - age / GLOW_FRAMES), self.tones[0])
+        rows, cols, ys, xs = _grid(frame, cx - wide, foot - base * 1.3, cx + wide, foot)
+        for scale, tone in zip((1.0, 0.65, 0.35), self.tones, strict=True):
+            alpha = torch.zeros(ys.shape[0], xs.shape[1])
+            for k in range(FLAME_TONGUES):
+                flicker = 1 + 0.12 * math.sin(float(self.phase[k]) + age * 0.9)
+                height = base * float(self.tall[k]) * flicker * scale
+                half = wide * 0.28 * scale
+                tx = cx + float(self.across[k]) * wide * (1 - 0.3 * (1 - scale))
+                up = ((foot - ys) / height).clamp(0, 1)  # 0 at the foot, 1 at the tip
+                width = half * (1 - up) ** 0.8 * (0.4 + 2.4 * up).clamp(max=1)
+                tongue = ((xs - tx).abs() < width) & (ys <= foot) & (ys >= foot - height)
+                alpha = torch.maximum(alpha, tongue.float())
+            _veil(frame, rows, cols, alpha * 0.95, tone)
+
+
+@dataclass
+class Gusher:
+    """Water (a geyser, a burst main, a fountain) or lava (a volcano) shooting up from the ground on its cue: the
+    column rises from `foot` (x, y) to GUSH_HEIGHT of the picture over GUSH_RISE frames, widening as it goes, and goes
+    on gushing; drops fall from its top and a cloud of spray or steam spreads round its foot from the cue."""
+
+    w: int
+    h: int
+    colour: Colour
+    seed: int
+    foot: tuple[float, float]
+    lava: bool = False
+
+    def __post_init__(self) -> None:
+        g = torch.Generator().manual_seed(self.seed)
+        angles = -math.pi / 2 + (torch.rand(GUSH_DROPS, generator=g) - 0.5) * 1.6
+        speed = (torch.rand(GUSH_DROPS, generator=g) * 0.6 + 0.4) * self.h * 0.02
+        self.vx, self.vy = torch.cos(angles) * speed, torch.sin(angles) * speed
+        self.born = torch.randint(0, 24, (GUSH_DROPS,), generator=g)
+        self.gravity = self.h * 0.0025
+        self.tone = self.colour([255, 110, 30] if self.lava else [240, 246, 250])
+        self.mist = self.colour([120, 60, 40] if self.lava else [225, 232, 238])
+
+    def draw(self, frame: torch.Tensor, age: int) -> None:
+        if age < 0:
+            return
+        fx, fy = self.foot
+        top = self.h * GUSH_HEIGHT * min(1.0, (age + 1) / GUSH_RISE)
+        half = self.h * 0.03
+        rows, cols, ys, xs = _grid(frame, fx - half * 4, fy - top, fx + half * 4, fy)
+        up = ((fy - ys) / max(top, 1.0)).clamp(0, 1)
+        sway = half * 0.4 * math.sin(age * 0.7)
+        width = half * (1 + 2.5 * up)
+        column = (1 - ((xs - fx - sway * up) / width).abs()).clamp(min=0) ** 0.4 * (ys >= fy - top).float()
+        _veil(frame, rows, cols, column * 0.95, self.tone)
+        r = self.h * (0.06 + 0.004 * min(age, GUSH_RISE * 2))  # the spray or steam round its foot
+        rows, cols, ys, xs = _grid(frame, fx - 2.5 * r, fy - r, fx + 2.5 * r, fy + r * 0.2)
+        cloud = (1 - ((xs - fx) / (2.5 * r)) ** 2 - ((ys - fy) / r) ** 2).clamp(min=0) ** 0.5
+        _veil(frame, rows, cols, cloud * 0.85, self.mist)
+        t = (age - self.born).float() % 24  # drops leave its top all the while it gushes
+        live = self.born <= age
+        xs_d = fx + self.vx * t
+        ys_d = fy - top + self.vy * t + 0.5 * self.gravity * t * t
+        keep = live & (ys_d < fy)
+        _dots(frame, xs_d[keep], ys_d[keep], self.tone, size=max(2, self.h // 110))
+
+
 # A surface cracks: its lines run out this far (frame heights) from where it gives, and go on lengthening a
 # little over CRACK_GROW frames; the chips it throws up.
 CRACK_REACH, CRACK_GROW, CRACK_CHIPS = 0.4, 10, 60
@@ -1737,6 +1841,8 @@ Drawer = (
     | CarDoor
     | Sounding
     | Motion
+    | Flames
+    | Gusher
     | Crack
 )
 
@@ -1761,6 +1867,7 @@ def drawer(
     glow: tuple[int, int, int] = (255, 70, 40),
     topples: bool = False,
     wet: bool = False,
+    lava: bool = False,
 ) -> Drawer:
     """The simulation for one visible kind (see render.visible_kind), placed by the cue's seed; `drawing` is
     the sounding object's sprite where the atlas has one; `indoors`, what falls falls off a shelf; `surface`,
@@ -1769,7 +1876,8 @@ def drawer(
     box and colour of the vehicle whose door shuts; `source`, where the thing that sounds stands (its
     `drawing`, facing `facing`; without a drawing, a person's head), `ink`, its sound lines' colour, and `glow`,
     the light an alarm pulses with; `topples`, a thing falling outdoors tips over where it stands (it is not
-    dropped from above the picture); `wet`, a thing that moves (see Motion) lands in or leaves water."""
+    dropped from above the picture); `wet`, a thing that moves (see Motion) lands in or leaves water; `lava`,
+    what erupts is a volcano's."""
     cx = w * (0.3 + 0.4 * float(torch.rand(1, generator=torch.Generator().manual_seed(seed))))
     if at is not None:
         cx = w * at
@@ -1800,6 +1908,11 @@ def drawer(
         return Spill(w, h, cx, colour, seed, drawing, liquid or (150, 200, 235))
     if kind == "rebound":
         return Rebound(w, h, cx, colour, seed, drawing)
+    if kind == "ignite":  # in the hearth, the pit or the burner where there is one, else on the floor mid-picture
+        return Flames(w, h, colour, seed, source or (cx - h * 0.12, h * 0.62, cx + h * 0.12, FLOOR * h))
+    if kind == "erupt":
+        x0, _, x1, y1 = source or (w * 0.45, 0.0, w * 0.55, FLOOR * h)
+        return Gusher(w, h, colour, seed, ((x0 + x1) / 2, y1), lava)
     if kind in MOTION_KINDS and drawing is not None and source is not None:
         return Motion(kind, w, h, colour, seed, drawing, source, facing, wet)
     if kind in SOUNDING_KINDS:

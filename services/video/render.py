@@ -431,8 +431,8 @@ class ShotRenderer:
         table = _event_table()
         movable = set(table["droppable"]) | ({"vehicle"} if kind == "burst" else set())
 
-        def takes_part(noun: subjects.Noun) -> bool:
-            return _stands(noun) if kind == "topple" else noun.family in movable
+        def takes_part(noun: subjects.Noun) -> bool:  # a tree or a wardrobe does not fall off a shelf: it topples
+            return _stands(noun) if kind == "topple" else noun.family in movable and noun.size < TOPPLING_SIZE
 
         if kind == "kettle" and self.subject is not None and self.subject.family == "household":
             return self.subject  # the pressure cooker the prompt shows whistles, not a stock kettle
@@ -446,6 +446,13 @@ class ShotRenderer:
         written = bool(said) and re.search(rf"\b{re.escape(said)}\b", self._scene_prompt().lower()) is not None
         subject = [self.subject] if self.subject is not None and takes_part(self.subject) else []
         found += [*from_source, *subject] if written else [*subject, *from_source]
+        if not found and kind != "topple":  # "it knocks it off n it shatters": the thing its sentence named before
+            sentence, at = projections.cue_sentence(self.plan, cue)
+            found = [m.noun for m in subjects.mentions(sentence[:at]) if takes_part(m.noun)][::-1]
+        if kind == "burst":  # what can pop pops: the balloon, not the ceiling fan it drifts into
+            found = sorted(found, key=lambda noun: re.search(table["burstable"], noun.name) is None)
+            if self.subject is not None and re.search(table["burstable"], self.subject.name):
+                found = [self.subject, *found]
         if found:  # "they smash": the cue's source is one wine glass, the prompt's tray holds several
             if self.subject is not None and _same_thing(found[0], self.subject):
                 return self.subject  # "the glass hits the floor": the crystal wine glass the shot shows
@@ -453,7 +460,7 @@ class ShotRenderer:
         stock = table["objects"].get(kind)
         return subjects.vocabulary().nouns[stock] if stock else None
 
-    def _mover(self, cue: p.SoundCue, kind: str) -> tuple[str, subjects.Noun, None] | None:
+    def _mover(self, cue: p.SoundCue, kind: str) -> tuple[str, subjects.Noun | None, None] | None:
         """The move a cue is seen as and the thing that makes it (data/events.yaml `motions`), or None: the words of
         a move in the cue's own text ("the rocket shoots straight up with a whoosh"), or nearest the cue's words in
         the sentence that asks for it ("the humpback breaches … in a huge splash"), where what the cue would draw
@@ -489,8 +496,8 @@ class ShotRenderer:
         if move == "hit" and subject is not None and not re.search(table["struck"], subject.name):
             subject = None
         noun = named[-1] if named else subject
-        if noun is None:
-            return None
+        if noun is None:  # a fire or a geyser catches or erupts where the picture shows none too
+            return (move, None, None) if move in table["standalone"] else None
         if subject is not None and _same_thing(noun, subject):
             noun = subject
         return move, noun, None
@@ -566,6 +573,20 @@ class ShotRenderer:
             wet=wet is not None,
         )
 
+    def _happening_drawer(self, cue: p.SoundCue, kind: str, seed: int) -> events.Drawer:
+        """A fire that catches or a geyser that erupts: in the subject when it is what catches or erupts (the
+        fireplace's hearth), else mid-picture where things stand."""
+        _, noun, _ = self._sounders[id(cue)]
+        box = None
+        if noun is not None and noun == self.subject and self.drawing is not None:
+            box = self.drawing.rest_box()[:4]
+        elif kind == "erupt":
+            ground = self.world.horizon * self.h
+            box = (self.w * 0.45, ground - self.h * 0.1, self.w * 0.55, ground)
+        words = f"{cue.text} {projections.cue_sentence(self.plan, cue)[0]}"
+        lava = re.search(_event_table()["motions"]["lava"], words, re.IGNORECASE) is not None
+        return events.drawer(kind, self.w, self.h, self._graded, seed, source=box, lava=lava)
+
     def _liquid(self, cue: p.SoundCue) -> tuple[int, int, int] | None:
         words = re.findall(r"[a-z]+", f"{cue.text} {self.shot.subject.text} {self._scene_prompt()}".lower())
         liquids = _event_table()["liquids"]
@@ -582,6 +603,8 @@ class ShotRenderer:
         """The cue's simulation; what falls, breaks, bursts, tips or whistles is the sounding object's sprite
         where the atlas has it (see _event_noun), lit and graded like the subject."""
         seed = _seed(self.plan.seed, "event", cue.frame, cue.event)
+        if kind in _event_table()["motions"]["standalone"]:
+            return self._happening_drawer(cue, kind, seed)
         if kind in SOUNDING or kind in MOVING:
             return self._sounding_drawer(cue, kind, seed)
         if kind == "crack":  # under the subject's feet where there is one

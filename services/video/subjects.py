@@ -539,6 +539,8 @@ def prompt_subject(
     beside_place = [m for m in leading if place is None or not overlaps(m, place)]
     if named is not None:
         earlier = [m for m in beside_place if named_at is not None and m.end <= named_at and m.noun.name != named.name]
+        if named.family in finder.agents:  # the cat the planner named, not the tree whose lights are on before it
+            earlier = [m for m in earlier if m.noun.family in finder.agents]
         return earlier[0].noun if earlier else named
     if before is not None:  # beside people, a thing: not the building, the walls or the trees they stand among
         things = [

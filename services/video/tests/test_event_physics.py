@@ -191,6 +191,8 @@ def test_the_cue_is_read_as_its_kind(name: str) -> None:
         ("a soda can tumbles down into the tray", "tray", "impact", "drop"),  # the can falls, not the tray
         ("a can drops into the tray with a hollow clunk", "tray", "impact", "drop"),  # "a can" is the thing
         ("it stomps into a puddle and water sprays up", "shoe", "footsteps", "splash"),
+        ("a thick branch tears off the oak with a loud crack", "branch", "break", "branch"),  # torn, not shattered
+        ("the cap flips off", "cap", "impact", "cork"),  # a bottle's cap leaves it as a cork does
     ],
 )
 def test_phrases_decide_what_is_drawn(text: str, source: str, action: str, kind: str) -> None:
@@ -791,3 +793,77 @@ def test_in_a_scene_a_moving_things_impact_is_the_largest_change_and_nothing_pop
     jumps = block_jumps(moving_frames(name))
     assert abs(int(np.argmax(jumps)) + 1 - CUE_FRAME) <= 1, (name, np.round(jumps, 1))
     _nothing_stands_out(name, jumps)
+
+
+# A fire that catches and a geyser that erupts: drawn where the subject is, else mid-picture.
+HAPPENINGS = {
+    "fire_catches": (
+        "A stone fireplace in a cabin at night, static camera.",
+        "the kindling catches with a whoomph",
+        "kindling",
+        "explosion",
+        "ignite",
+    ),
+    "geyser_erupts": (
+        "A geyser in a volcanic valley at dawn, static camera.",
+        "the geyser erupts with a roar",
+        "geyser",
+        "liquid",
+        "erupt",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(HAPPENINGS))
+def test_a_fire_catches_and_a_geyser_erupts_on_the_cue(name: str) -> None:
+    scene, text, source, action, kind = HAPPENINGS[name]
+    renderer = _renderer(scene, _cue(text, source, action))
+    assert [type(d).__name__ for d, _ in renderer._drawers] == [{"ignite": "Flames", "erupt": "Gusher"}[kind]]
+    frames = _render(_plan(scene, _cue(text, source, action)))
+    jumps = block_jumps(frames)
+    assert jumps[: CUE_FRAME - 1].max() < 12, (name, np.round(jumps, 1))  # nothing burns or gushes before
+    assert abs(int(np.argmax(jumps)) + 1 - CUE_FRAME) <= 1, (name, np.round(jumps, 1))
+    _nothing_stands_out(name, jumps)
+    # it burns or gushes on: the last frame still differs from the one before the cue where it stands
+    assert np.abs(frames[-1].astype(np.int16) - frames[CUE_FRAME - 1]).sum(axis=-1).max() > 100
+
+
+def test_a_volcano_erupts_lava_and_the_fireplace_the_prompt_shows_is_where_the_fire_catches() -> None:
+    scene_plan = plan(
+        common_pb2.GenerationSpec(
+            prompt="A stone fireplace in a ski chalet at night. At 2 seconds the kindling catches and flames leap up.",
+            seed=3,
+        ),
+        "pro",
+        3,
+        RATES,
+    )
+    scene_plan.format.width, scene_plan.format.height = W, H
+    renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
+    (flames,) = [d for d, _ in renderer._drawers if isinstance(d, events.Flames)]
+    assert renderer.drawing is not None and flames.box == renderer.drawing.rest_box()[:4]
+    lava = _renderer("A volcano at night, static camera.", _cue("the volcano erupts", "volcano", "explosion"))
+    assert [d.lava for d, _ in lava._drawers if isinstance(d, events.Gusher)] == [True]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "thing"),
+    [
+        # "it shatters": the thing its sentence named, not the cat that knocked it nor the tree it hung on
+        (
+            "the living room at christmas, only the tree lights on. her grey tabby bats at a glass ornament on a low "
+            "branch and at 3s it knocks it off n it shatters on the floor",
+            "ornament",
+        ),
+        # what can pop pops: the balloon, not the fan it drifts into
+        (
+            "a basement party, a big red balloon floating around and at 2s it drifts into the ceiling fan n pops",
+            "balloon",
+        ),
+    ],
+)
+def test_what_breaks_or_pops_is_the_thing_that_can(prompt: str, thing: str) -> None:
+    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, seed=3), "pro", 3, RATES)
+    scene_plan.format.width, scene_plan.format.height = W, H
+    renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
+    assert [n.name for n in renderer._event_nouns] == [thing]
