@@ -1515,7 +1515,14 @@ HIT_SPEED = 0.035
 # What it throws up where it lands, brakes or leaves (spray off water, dust or smoke off the ground), and the
 # frames that settles over.
 KICKED_UP, KICKED_FRAMES, CLOUD_FRAMES = 260, 18, 10
-MOTION_KINDS = ("leap", "land", "launch", "halt", "hit")
+# toss: thrown, it flies TOSS_FRAMES in an arc from TOSS_SPAN of the picture behind where it lands, turning over, and
+# lands (or is caught) there on the cue.
+TOSS_FRAMES, TOSS_SPAN, TOSS_TURNS = 16, 0.3, 1.5
+# pour: it is lifted POUR_LIFT of its height and tipped to POUR_TILT radians over POUR_FRAMES to the cue, when its
+# stream starts; the stream is POUR_WIDTH of the thing's width across (at most a quarter of that of the picture's
+# height), three times that in the first gush, which narrows over POUR_GUSH frames; POUR_DROPS splash where it lands.
+POUR_FRAMES, POUR_TILT, POUR_WIDTH, POUR_LIFT, POUR_DROPS, POUR_GUSH = 40, 1.1, 0.15, 1.0, 40, 8
+MOTION_KINDS = ("leap", "land", "launch", "halt", "hit", "toss", "pour")
 
 
 class _Poses:
@@ -1547,7 +1554,9 @@ class Motion:
     floatplane, a gull, a monster truck off a ramp): it glides in descending and touches down on the cue; launch (a
     rocket, a drone, a heron): it stands until the cue and shoots up out of the picture; halt (a bus at its stop, a
     race car locking its wheels): it drives in braking and stops dead on the cue, pitching forward; hit (a ball
-    struck, kicked or putted): it sits until the cue, is squashed by the blow and flies off. Where it lands, stops
+    struck, kicked or putted): it sits until the cue, is squashed by the blow and flies off; toss (a fish thrown to a
+    stallholder, a ball lobbed): it flies in turning over and lands or is caught on the cue; pour (a teapot, a jug):
+    it tips toward where it faces and its stream starts on the cue. Where it lands, stops
     or leaves it throws up spray (`wet`: water) or dust and smoke. `drawing` stands in `box` (x0, y0, x1, y1)
     where the thing rests: before its event (a launch, a hit) or after it (a leap, a landing, a halt); it faces
     `facing` (+1 right, −1 left, 0 the camera: it moves right)."""
@@ -1561,6 +1570,7 @@ class Motion:
     box: tuple[float, float, float, float]
     facing: int = 1
     wet: bool = False
+    pours: tuple[int, int, int] = (150, 200, 235)  # what a pour pours (water unless the words say)
 
     def __post_init__(self) -> None:
         self.poses = _Poses(self.drawing)
@@ -1575,6 +1585,7 @@ class Motion:
         self.from_x = (torch.rand(KICKED_UP, generator=g) - 0.5) * self.wide
         self.gravity = size * 0.012
         self.spray = self.colour([235, 242, 250] if self.wet else [200, 190, 175])
+        self.liquid = self.colour(list(self.pours))
 
     def pose(self, age: int) -> tuple[float, float, float, float]:
         """(stretch, turn, dx, dy): the thing `age` frames after its cue, its height × stretch, turned clockwise by
@@ -1588,6 +1599,17 @@ class Motion:
             dx = -face * min(self.wide * LEAP_SPAN, self.w * LEAP_MOST) * (1 - u)
             dy = -4 * min(self.tall * LEAP_HEIGHT, self.h * LEAP_MOST) * u * (1 - u)
             return 1.0, face * 0.8 * (0.5 - u) if u > 0 else 0.0, dx, dy
+        if self.kind == "toss":
+            if age >= 0:
+                return 1.0, 0.0, 0.0, 0.0
+            u = max(0.0, 1 + age / TOSS_FRAMES)
+            dx = -face * self.w * TOSS_SPAN * (1 - u)
+            dy = -4 * self.h * LEAP_MOST * u * (1 - u)
+            return 1.0, face * 2 * math.pi * TOSS_TURNS * (1 - u) if u > 0 else 0.0, dx, dy
+        if self.kind == "pour":  # lifted and tipped toward where it faces: its stream falls to where it stood
+            u = min(1.0, max(0.0, 1 + age / POUR_FRAMES))
+            lift = min(self.tall * POUR_LIFT, max(0.0, self.box[1] - self.h * 0.12))  # not out of the picture
+            return 1.0, face * POUR_TILT * u, 0.0, -lift * u
         if self.kind == "land":
             if age >= 0:  # it settles on its wheels, floats or feet
                 return 1 - 0.1 * max(0.0, 1 - age / 5), 0.0, 0.0, 0.0
@@ -1611,15 +1633,16 @@ class Motion:
         squash = 1.5 if age == 0 else 1.0
         return squash, 0.0, face * self.w * HIT_SPEED * age * 1.0, -self.tall * 0.35 * age
 
-    def _kicked_up(self, frame: torch.Tensor, age: int) -> None:
-        """Spray or dust thrown up from where it lands or leaves, falling back as it thins."""
+    def _kicked_up(self, frame: torch.Tensor, age: int, at: float | None = None, count: int = KICKED_UP) -> None:
+        """Spray or dust thrown up from where it lands or leaves (or a pour's stream meets the ground, `at`),
+        falling back as it thins."""
         x0, _, x1, y1 = self.box
         t = float(age + 1)
         ground = y1 if self.kind != "hit" else y1 - self.tall / 2
-        xs = (x0 + x1) / 2 + self.from_x + self.vx * t
+        xs = ((x0 + x1) / 2 + self.from_x if at is None else at + self.from_x * 0.3) + self.vx * t
         ys = ground + self.vy * t + 0.5 * self.gravity * t * t
-        keep = (ys <= ground) & (torch.arange(KICKED_UP) < KICKED_UP * (1 - age / KICKED_FRAMES))
-        _dots(frame, xs[keep], ys[keep], self.spray, size=max(2, self.h // 90))
+        keep = (ys <= ground) & (torch.arange(KICKED_UP) < count * (1 - age / KICKED_FRAMES))
+        _dots(frame, xs[keep], ys[keep], self.spray if at is None else self.liquid, size=max(2, self.h // 90))
 
     def _cloud(self, frame: torch.Tensor, age: int) -> None:
         """The burst of spray or dust where it lands or its wheels lock (at its back): thickest on the cue frame,
@@ -1630,6 +1653,25 @@ class Motion:
         rows, cols, ys, xs = _grid(frame, cx - rx, y1 - ry, cx + rx, y1 + ry * 0.2)
         cloud = (1 - ((xs - cx) / rx) ** 2 - ((ys - y1) / ry) ** 2).clamp(min=0) ** 0.5
         _veil(frame, rows, cols, cloud * 0.95 * max(0.0, 1 - age / CLOUD_FRAMES), self.spray)
+
+    def _stream(self, frame: torch.Tensor, age: int) -> None:
+        """What it pours: a stream from its lip (its front top corner, tipped) down to where it stood."""
+        face = self.facing or 1
+        x0, y0, x1, y1 = self.box
+        _, turn, dx, dy = self.pose(0)
+        cx, cy = (x0 + x1) / 2 + dx, (y0 + y1) / 2 + dy
+        # its spout or lip, a little above the middle of its front, turned with it (clockwise on screen)
+        px, py = face * self.wide * 0.45, -self.tall * 0.1
+        lip_x = cx + px * math.cos(turn) - py * math.sin(turn)
+        lip_y = cy + px * math.sin(turn) + py * math.cos(turn)
+        half = max(1.5, min(self.wide * POUR_WIDTH, self.h * POUR_WIDTH / 4) / 2)
+        half *= 1 + 2 * max(0.0, 1 - age / POUR_GUSH)  # the first gush, then the steady stream
+        rows, cols, ys, xs = _grid(frame, lip_x - half * 3, lip_y, lip_x + half * 3, y1 + self.tall * 0.1)
+        bend = (ys - lip_y) / max(1.0, y1 - lip_y)  # it leaves the lip moving forward, then falls
+        centre = lip_x + face * half * 2 * (1 - (1 - bend.clamp(0, 1)) ** 2)
+        _veil(frame, rows, cols, ((xs - centre).abs() < half).float() * 0.95, self.liquid)
+        if age < KICKED_FRAMES:  # it splashes where it lands, as it starts
+            self._kicked_up(frame, age, lip_x + face * half * 2, POUR_DROPS)
 
     def _blast(self, frame: torch.Tensor, age: int) -> None:
         """A launch's smoke: a cloud at its foot, biggest on the cue, thinning as it spreads."""
@@ -1662,7 +1704,10 @@ class Motion:
             _blend_disc(frame, (x0 + x1) / 2, (y0 + y1) / 2, round(max(self.wide, self.tall) * 0.9), lift)
             if age == 0:
                 self._blow(frame)
-        if self.kind in ("leap", "land", "halt") and age < CLOUD_FRAMES:
+        if self.kind == "pour":
+            self._stream(frame, age)
+            return
+        if self.kind in ("leap", "land", "halt", "toss") and age < CLOUD_FRAMES:
             self._cloud(frame, age)
         if self.kind != "launch" and age < KICKED_FRAMES:
             self._kicked_up(frame, age)
@@ -1914,7 +1959,7 @@ def drawer(
         x0, _, x1, y1 = source or (w * 0.45, 0.0, w * 0.55, FLOOR * h)
         return Gusher(w, h, colour, seed, ((x0 + x1) / 2, y1), lava)
     if kind in MOTION_KINDS and drawing is not None and source is not None:
-        return Motion(kind, w, h, colour, seed, drawing, source, facing, wet)
+        return Motion(kind, w, h, colour, seed, drawing, source, facing, wet, liquid or (150, 200, 235))
     if kind in SOUNDING_KINDS:
         box = source if source is not None else (cx - h * 0.1, h * 0.6, cx + h * 0.1, FLOOR * h)
         return Sounding(kind, w, h, colour, seed, drawing, box, facing, ink, glow)

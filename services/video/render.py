@@ -489,13 +489,15 @@ class ShotRenderer:
         move, match, text = found
         able = set(table["families"][move])
         if move == "hit":
-            named = [n for n in subjects.nouns_in(sentence or cue.text) if re.search(table["struck"], n.name)]
+            named = [n for n in subjects.nouns_in(sentence or cue.text) if re.search(table["struck"], n.name)][::-1]
         else:
-            named = [m.noun for m in subjects.mentions(text[: match.start()]) if m.noun.family in able]
+            named = [m.noun for m in subjects.mentions(text[: match.start()]) if m.noun.family in able][::-1]
+        if move in table["object_after"]:  # "throws a salmon", "pours from the teapot": what it is done to, first
+            named = [m.noun for m in subjects.mentions(text[match.end() :]) if m.noun.family in able] + named
         subject = self.subject if self.subject is not None and self.subject.family in able else None
         if move == "hit" and subject is not None and not re.search(table["struck"], subject.name):
             subject = None
-        noun = named[-1] if named else subject
+        noun = named[0] if named else subject
         if noun is None:  # a fire or a geyser catches or erupts where the picture shows none too
             return (move, None, None) if move in table["standalone"] else None
         if subject is not None and _same_thing(noun, subject):
@@ -571,6 +573,7 @@ class ShotRenderer:
             ink=ink,
             glow=(int(glow[0]), int(glow[1]), int(glow[2])),
             wet=wet is not None,
+            liquid=self._liquid(cue) if kind == "pour" else None,
         )
 
     def _happening_drawer(self, cue: p.SoundCue, kind: str, seed: int) -> events.Drawer:

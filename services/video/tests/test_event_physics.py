@@ -674,7 +674,7 @@ def test_a_thing_that_moves_does_so_with_its_impact_on_the_cue_and_never_pops(ki
 
 # How many frames before its cue a moving thing is sure to be in the picture: one that glides or drives in comes
 # from outside it.
-LEAVES_FRAME_BY = {"leap": 40, "land": 10, "launch": 40, "halt": 20, "hit": 40}
+LEAVES_FRAME_BY = {"leap": 40, "land": 10, "launch": 40, "halt": 20, "hit": 40, "toss": 16, "pour": 40}
 
 
 def test_a_leap_lands_where_it_rests_and_a_halt_stops_there() -> None:
@@ -727,6 +727,18 @@ def test_a_leap_lands_where_it_rests_and_a_halt_stops_there() -> None:
             "tennis ball",
             False,
         ),
+        (
+            "At a fish market in the rain, at 2 seconds the fishmonger throws a big salmon to his partner, wet slap.",
+            "toss",
+            "fish",
+            False,  # rain is not water it lands in
+        ),
+        (
+            "A tea seller at night; at 2 seconds he pours a long stream from the silver teapot with a loud gurgle.",
+            "pour",
+            "teapot",
+            False,
+        ),
     ],
 )
 def test_the_sentence_that_asks_for_a_sound_says_what_moves(prompt: str, kind: str, mover: str, wet: bool) -> None:
@@ -768,6 +780,20 @@ MOVES = {
         "rocket",
         "whoosh",
         "launch",
+    ),
+    "fish_toss": (
+        "A fish market in the rain, static camera.",
+        "the fishmonger throws the salmon with a wet slap",
+        "salmon",
+        "impact",
+        "toss",
+    ),
+    "teapot_pour": (
+        "A silver teapot on a tea stall at night.",
+        "he pours the tea from the teapot",
+        "teapot",
+        "liquid",
+        "pour",
     ),
     "ball_hit": (
         "A tennis court, static camera.",
