@@ -242,8 +242,7 @@ class KafkaSecurity:
                     raise ConfigError(f"{name} must be set when CINEMESH_KAFKA_SECURITY_PROTOCOL=SASL_SSL")
         elif mechanism or username or password:
             raise ConfigError(
-                "CINEMESH_KAFKA_SASL_* are set but CINEMESH_KAFKA_SECURITY_PROTOCOL is "
-                f"{protocol}; SASL needs SASL_SSL"
+                f"CINEMESH_KAFKA_SASL_* are set but CINEMESH_KAFKA_SECURITY_PROTOCOL is {protocol}; SASL needs SASL_SSL"
             )
         certfile = _readable_file(env, "CINEMESH_KAFKA_SSL_CERTFILE")
         keyfile = _readable_file(env, "CINEMESH_KAFKA_SSL_KEYFILE")

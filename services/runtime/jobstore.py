@@ -740,9 +740,7 @@ class JobStore:
     def account_billing(self, account_id: str) -> str:
         """How the account pays: "credits" or "usd"."""
         with self.engine.connect() as conn:
-            billing = conn.execute(
-                sa.select(accounts.c.billing).where(accounts.c.account_id == account_id)
-            ).scalar()
+            billing = conn.execute(sa.select(accounts.c.billing).where(accounts.c.account_id == account_id)).scalar()
         if billing is None:
             raise NotFound(f"account {account_id!r} does not exist")
         return str(billing)

@@ -209,6 +209,7 @@ def init_gateway_series() -> None:
         for state in JOB_STATES:
             JOBS_FINISHED.labels(tier, state)
 
+
 # Billing and webhooks (gateway).
 USD_CHARGED = Counter(
     "cinemesh_charged_usd_total", "USD charged for completed jobs of accounts billed in USD.", ["tier"]

@@ -1713,7 +1713,6 @@ class Motion:
             self._kicked_up(frame, age)
 
 
-
 # ignite: the fire leaps up on the cue to IGNITE_LEAP of its height and settles over IGNITE_SETTLE frames to burn on,
 # flickering; FLAME_TONGUES tongues of flame, its light round it fading over GLOW_FRAMES.
 IGNITE_LEAP, IGNITE_SETTLE, FLAME_TONGUES = 1.5, 10, 7
