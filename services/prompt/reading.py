@@ -738,7 +738,8 @@ def _candidates(masked: str) -> list[_Candidate]:
         body_start = 0
         if directive := _LEADING_DIRECTIVE.match(sentence):
             body_start = directive.end()
-        prefix = re.match(r"^([^:.]{0,70}):\s*(?=\S)", sentence[body_start:])
+        # a label before a colon ("Brief: …"), never a clock time's colon ("sneezes at 0:01")
+        prefix = re.match(r"^([^:.]{0,70}):(?!\d)\s*(?=\S)", sentence[body_start:])
         if prefix and not find(lx.ACTIONS, prefix.group(1)):
             body_start += prefix.end()
             # "Nature documentary: close-up of the bear…"
@@ -1392,6 +1393,7 @@ def _whole_subject(subject: tuple[str, int, int], masked: str) -> tuple[str, int
         last.dep_ in ("amod", "advmod", "nummod")
         and 0 < last.head.i - last.i <= 2
         and last.head.pos_ in ("NOUN", "PROPN", "ADJ")
+        and not (last.head.dep_ == "ROOT" and _verb_like(last.head))  # "A parrot squawks": its sound, not it
     ):
         last = last.head  # "a white running shoe" cut at "running" (an action word): the shoe is the subject
     head = last.head
@@ -1429,7 +1431,13 @@ def _before_its_verb(subject: tuple[str, int, int], masked: str) -> tuple[str, i
     for k, token in enumerate(tokens):
         finite = token.pos_ in ("VERB", "AUX") and token.tag_ in ("VBZ", "VBD", "VBP")
         # the verb of a noun before it in the subject: "A conductor checks …"
-        if k and finite and any(t.head.i == token.i and t.dep_ in ("nsubj", "nsubjpass") for t in tokens[:k]):
+        acts = finite and any(t.head.i == token.i and t.dep_ in ("nsubj", "nsubjpass") for t in tokens[:k])
+        # a sound verb the parse read as the plural head of a compound: "A kettle whistles at 0:04", "A parrot
+        # squawks" (the parrot read as an adjective: it is a thing that sounds)
+        before = tokens[k - 1]
+        named = before.dep_ == "compound" or (before.dep_ == "amod" and before.lower_ in vocabulary().sources)
+        misread = token.dep_ == "ROOT" and named and _verb_like(token)
+        if k and (acts or misread):
             stop = tokens[k - 1].idx + len(tokens[k - 1].text)
             return masked[start:stop].rstrip(" ,"), start, stop
     return subject
@@ -1461,6 +1469,8 @@ def _is_scenery(subject: tuple[str, int, int], masked: str) -> bool:
     head = words[-1]
     if head in lx.PLACES and head not in vocabulary().sources and head not in lx.VEHICLE_PLACES:
         return True
+    if head in lx.OCCASIONS or head.rstrip("s") in lx.OCCASIONS:
+        return True  # "football game, ref blows whistle": an occasion is when and where, not who acts
     tables = (lx.CAMERA_MOVEMENTS, lx.SHOT_SIZES, lx.TIMES_OF_DAY)
     return any(hit.start < subject[2] and subject[1] < hit.end for table in tables for hit in find(table, masked))
 
