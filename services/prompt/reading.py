@@ -729,6 +729,21 @@ def _directive_only(sentence: str) -> bool:
 _OWNS_SETTING = re.compile(r"^(?:(?:a|an|the|my|our|your)\s+)?(?:[\w-]+\s+)?[\w-]+['’]s\s+([\w-]+)", _FLAGS)
 
 
+def _names_a_person(phrase: str) -> bool:
+    """Whether a noun phrase names a person, not only whose thing it is ("a farmer's dog barks": the dog; but "a
+    hiker's boots crunch": the hiker walks in them)."""
+    if _MENTION.search(phrase):
+        return True
+    for m in _PEOPLE.finditer(phrase):
+        owned = re.match(r"['’]s\s+(?P<thing>.*)", phrase[m.end() :], _FLAGS)
+        if owned is None or _PEOPLE.search(owned.group("thing")):
+            return True
+        words = re.findall(r"[\w-]+", owned.group("thing").lower())
+        if any(w in lx.WORN_THINGS or w.rstrip("s") in lx.WORN_THINGS for w in words[:3]):
+            return True
+    return False
+
+
 def _candidates(masked: str) -> list[_Candidate]:
     found: list[_Candidate] = []
     for s_start, s_end in sentences(masked):
@@ -798,9 +813,7 @@ def _candidates(masked: str) -> list[_Candidate]:
             if len(phrase.split()) > 6:
                 phrase = " ".join(phrase.split()[:6])
             owner = _OWNS_SETTING.match(phrase)  # "Gentleman's study": a place, nobody acting in it
-            person = bool(_PEOPLE.search(phrase) or _MENTION.search(phrase)) and not (
-                owner and owner.group(1).lower() in lx.PLACES | lx.OWNED_SETTINGS
-            )
+            person = _names_a_person(phrase) and not (owner and owner.group(1).lower() in lx.PLACES | lx.OWNED_SETTINGS)
             found.append(_Candidate(offset, segment_text, phrase, verbs_here if first_verb is not None else [], person))
     return found
 
@@ -1516,11 +1529,22 @@ def read_scene(text: str) -> SceneReading:
         reading.subject = cast  # "INT. GREENHOUSE\nROSA mists the orchids.": the first name in capitals acts
     if (framed := _framed_subject(masked)) is not None:
         reading.subject = framed  # "Video of the motorcycle …", "Five seconds of a boxer skipping rope"
-    if reading.subject is not None and (before := _OWNER_BEFORE.search(masked[: reading.subject[1]])):
+    if (
+        reading.subject is not None
+        and (before := _OWNER_BEFORE.search(masked[: reading.subject[1]]))
+        # "a farmer's dog": a person owns it, is not what it is part of ("a hiker's boots": worn, they are)
+        and (
+            not _PEOPLE.fullmatch(before.group("owner")) or _names_a_person(masked[before.start() : reading.subject[2]])
+        )
+    ):
         # "The SUV's engine purrs" where the words found only "engine": the owner names the whole thing
         start = before.start("owner")
         reading.subject = (before.group("owner"), start, start + len(before.group("owner")))
-    elif reading.subject is not None and (owner := _POSSESSOR.match(reading.subject[0])):
+    elif (
+        reading.subject is not None
+        and (owner := _POSSESSOR.match(reading.subject[0]))
+        and (not _PEOPLE.fullmatch(owner.group(1)) or _names_a_person(reading.subject[0]))
+    ):
         # "A ship's bell rings": the ship is what the shot is of; its bell is a part
         start = reading.subject[1] + owner.start(1)
         reading.subject = (owner.group(1), start, start + len(owner.group(1)))

@@ -42,3 +42,22 @@ def test_a_clock_time_colon_is_not_a_label(prompt: str, subject: str) -> None:
 )
 def test_an_occasion_is_not_the_subject(prompt: str, subject: str) -> None:
     assert subject in _subject(prompt).split()
+
+
+@pytest.mark.parametrize(
+    ("prompt", "subject", "not_subject"),
+    [
+        # a person owns the thing that acts: the thing is the subject
+        ("My uncle's parrot screams at 2s and flaps around the cage.", "parrot", "uncle"),
+        ("The neighbour's dog barks at the mailman at 2 seconds.", "dog", "neighbour"),
+        ("Late at night my sister's phone buzzes on the desk at 3 seconds.", "phone", "sister"),
+        # what a person wears or moves with is the person acting
+        ("A hiker's boots crunch over frozen gravel at 1 second.", "hiker", "boots"),
+        # a part of a thing stands for the whole thing
+        ("A ship's bell rings twice at 4 seconds.", "ship", "bell"),
+    ],
+)
+def test_a_persons_thing_is_not_the_person(prompt: str, subject: str, not_subject: str) -> None:
+    # the head noun, the last word of the subject, is the one that acts
+    head = _subject(prompt).split()[-1]
+    assert head.startswith(subject) and not head.startswith(not_subject)
