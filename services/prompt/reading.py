@@ -813,7 +813,16 @@ def _candidates(masked: str) -> list[_Candidate]:
             if len(phrase.split()) > 6:
                 phrase = " ".join(phrase.split()[:6])
             owner = _OWNS_SETTING.match(phrase)  # "Gentleman's study": a place, nobody acting in it
-            person = _names_a_person(phrase) and not (owner and owner.group(1).lower() in lx.PLACES | lx.OWNED_SETTINGS)
+            # a voice off screen ("DAD (O.S.): …") or a speaker's cue ("COACH DALE: Hands up!") names who talks,
+            # not who acts in the shot
+            heard = any(
+                m.start() <= offset + len(phrase) + 2 and offset < m.end() for m in _OFF_SCREEN.finditer(masked)
+            )
+            person = (
+                not heard
+                and _names_a_person(phrase)
+                and not (owner and owner.group(1).lower() in lx.PLACES | lx.OWNED_SETTINGS)
+            )
             found.append(_Candidate(offset, segment_text, phrase, verbs_here if first_verb is not None else [], person))
     return found
 
@@ -1043,6 +1052,7 @@ _FRAMED = re.compile(
 _CAPS_ACTOR = re.compile(
     r"(?m)(?:^|[.!?]\s+)(?:(?:A|An|The|THE)\s+)?(?P<name>[A-Z][A-Z'-]{2,}(?:\s+[A-Z][A-Z'-]{2,})?)\b"
     r"(?!\s*(?:\((?!\d)|:|[-–—]|\.))"  # an age "(30s)" may follow
+    r"(?!\s+[A-Z][A-Z'-]{2,})"  # nor the first word of a longer name in capitals ("CAPTAIN OYELARAN (O.S.):")
 )
 _NOT_A_NAME = frozenset(
     [
@@ -1075,6 +1085,34 @@ _NOT_A_NAME = frozenset(
 def _sounding_thing(word: str) -> bool:
     """A word naming a sound or a thing that sounds (a bell, a klaxon), not a being (a rooster, a kid)."""
     return word in vocabulary().nouns or vocabulary().sources.get(word, ("",))[0] != ""
+
+
+#: A screenplay's cue for a line: a name in capitals at a line's or sentence's start, maybe a parenthetical, then a
+#: colon ("CAPTAIN REYES:", "MOM (whispering):"), never a clock time's colon.
+_SPEAKER_CUE = re.compile(
+    r"(?m)(?:^|(?<=[.!?]\s))(?P<name>[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3})\s*(?:\([^)]*\)\s*)?:(?!\d)"
+)
+
+
+def _screenplay_speaker(masked: str) -> tuple[str, int, int] | None:
+    """In a screenplay, the first speaker seen on screen ("CAPTAIN REYES: …", not "DAD (O.S.): …" nor "VO:")."""
+    if not (slug := _SLUGLINE.search(masked)):
+        return None
+    heard = [(m.start(), m.end()) for m in _OFF_SCREEN.finditer(masked)]
+    for m in _SPEAKER_CUE.finditer(masked, slug.end()):
+        name = m.group("name").rstrip(".")
+        off = any(s <= m.end("name") + 2 and m.start() < e for s, e in heard)  # "FIRST MATE KOVAC (O.S.):"
+        if off or any(w.strip(".") in _NOT_A_NAME for w in name.split()):
+            continue
+        return name, m.start("name"), m.start("name") + len(name)
+    return None
+
+
+def _first_to_act(subject: tuple[str, int, int], masked: str) -> bool:
+    """Whether a subject named before a screenplay's first name in capitals acts in an action line itself ("A
+    drummer clicks his sticks. The GUITARIST stomps a pedal"): the parse reads it as a verb's subject."""
+    acting = acting_subject(masked)
+    return acting is not None and acting[1] <= subject[1] < acting[2]
 
 
 def _screenplay_actor(masked: str) -> tuple[str, int, int] | None:
@@ -1189,7 +1227,7 @@ def acting_subject(masked: str) -> tuple[str, int, int] | None:
             or subject.lower_ in _META
             or _SLUG_WORD.match(subject.text)
             or _NO_SUBJECT_WORD.match(subject.text)
-            or lemma in lx.PLACES
+            or (lemma in lx.PLACES and lemma not in lx.VEHICLE_PLACES)  # a boat is a place that acts
             or any(start <= subject.idx < end for start, end in scenery)
             or _GROUP.match(subject.text)
             or token.lemma_.lower() in silent
@@ -1525,8 +1563,19 @@ def read_scene(text: str) -> SceneReading:
         # "A sea lion barks … Cars wait.": a thing that acts earlier, by the parse, outranks one whose verb
         # only happens to be in the action table
         reading.subject = acting
-    if (cast := _screenplay_actor(masked)) is not None:
+    if (cast := _screenplay_actor(masked)) is not None and (
+        reading.subject is None or cast[1] < reading.subject[1] or not _first_to_act(reading.subject, masked)
+    ):
         reading.subject = cast  # "INT. GREENHOUSE\nROSA mists the orchids.": the first name in capitals acts
+    elif (
+        (speaker := _screenplay_speaker(masked)) is not None
+        and reading.subject is not None
+        and not _PEOPLE.search(reading.subject[0])
+        and not _GROUP.match(reading.subject[0])
+    ):
+        # "A klaxon wails. CAPTAIN REYES: 'Brace!'": where no one acts in an action line, the person on screen who
+        # speaks outranks a thing, as a person does (a group that acts keeps the shot: "Players scramble")
+        reading.subject = speaker
     if (framed := _framed_subject(masked)) is not None:
         reading.subject = framed  # "Video of the motorcycle …", "Five seconds of a boxer skipping rope"
     if (

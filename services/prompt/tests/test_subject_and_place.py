@@ -61,3 +61,21 @@ def test_a_persons_thing_is_not_the_person(prompt: str, subject: str, not_subjec
     # the head noun, the last word of the subject, is the one that acts
     head = _subject(prompt).split()[-1]
     assert head.startswith(subject) and not head.startswith(not_subject)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "subject"),
+    [
+        # a voice off screen is heard, not seen: never the subject, whatever its name's length
+        ("EXT. PIER - DUSK. A ferry hoots as it docks at 2 seconds. FIRST MATE KOVAC (O.S.): Lines ready!", "ferry"),
+        ("INT. ATTIC - NIGHT. A loose shutter bangs at 1 second. MOM (O.S.): Go to sleep!", "shutter"),
+        # a name in capitals in an action line after someone already acting does not take the shot from them
+        ("INT. BARN - DAY. A drummer clicks his sticks at 1 second. The SINGER grabs the mic.", "drummer"),
+        # where only a thing acts, the person seen speaking outranks it
+        ("INT. SUBMARINE - NIGHT. A pipe drips every second. LIEUTENANT MARSH: Quiet on deck.", "marsh"),
+        # a vehicle is a place that acts
+        ("EXT. CANAL - DAWN. A barge chugs under the bridge. Ducks scatter. OLD TOM waves at 4 seconds.", "barge"),
+    ],
+)
+def test_who_acts_first_in_a_screenplay(prompt: str, subject: str) -> None:
+    assert _subject(prompt).split()[-1] == subject
