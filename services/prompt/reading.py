@@ -612,7 +612,8 @@ def _rank(cue: CueRead) -> int:
 
 _LEADING_DIRECTIVE = re.compile(
     r"^\s*(?:[\w'’ -]{0,60}?\b(?:shot|view|footage|close-?up|closeup|angle|pan|still|portrait|video|clip|scene|"
-    r"image|time-?lapse|sequence|tracking|dolly|zoom|frame|perspective|pov|glimpse|montage|vignette)\s+(?:of|on|"
+    r"image|time-?lapse|sequence|tracking|dolly|zoom|frame|perspective|pov|glimpse|montage|vignette|push-?in|"
+    r"push|pull-?back|pull-?out|dolly-?in|drone|fly-?over|orbit|reveal|tilt|crane)\s+(?:of|on|"
     r"across|over|following|around|toward|towards|through|as)\s+|open(?:s|ing)? on\s+)",
     _FLAGS,
 )
@@ -1180,7 +1181,9 @@ def _framed_subject(masked: str) -> tuple[str, int, int] | None:
                 return None
             named = words.group(0).rstrip()
             head = named.split()[-1].lower()
-            return None if head in lx.PLACES or head in _META else (named, start, start + len(named))
+            # "Clip about twelve seconds long": how long the clip is, not what it is of
+            timed = any(w.lower() in _TIME_WORDS for w in named.split())
+            return None if head in lx.PLACES or head in _META or timed else (named, start, start + len(named))
         if chunk.start_char <= start < chunk.end_char or start <= chunk.start_char:
             root = chunk.root
             # "a sailboat on a calm bay", "see a train go on bridge": a vehicle the clip is of is what it shows,

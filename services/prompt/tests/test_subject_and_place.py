@@ -79,3 +79,17 @@ def test_a_persons_thing_is_not_the_person(prompt: str, subject: str, not_subjec
 )
 def test_who_acts_first_in_a_screenplay(prompt: str, subject: str) -> None:
     assert _subject(prompt).split()[-1] == subject
+
+
+@pytest.mark.parametrize(
+    ("prompt", "subject"),
+    [
+        # how long the clip is says nothing of what it is of
+        ("Clip about nine seconds long. A potter shapes a bowl on a wheel. Rain taps the window.", "potter"),
+        # a camera's move onto something is how the shot looks; what it moves onto acts
+        ("Slow push-in on a man writing at a desk in a cold attic. Wind rattles the glass.", "man"),
+        ("Drone over a fisherman casting from a rock. Waves crash at 3 seconds.", "fisherman"),
+    ],
+)
+def test_a_duration_or_a_camera_move_is_not_the_subject(prompt: str, subject: str) -> None:
+    assert subject in _subject(prompt).split()
