@@ -1270,6 +1270,12 @@ _LOCATIVE = frozenset(
 )
 
 
+#: The prepositions that put someone in a vehicle, making it a place ("inside the bus", "on a ferry").
+_ABOARD = frozenset(["in", "inside", "on", "aboard", "into", "onto", "within"])
+#: The prepositions that set one place within another ("a gas station in the desert").
+_WITHIN = frozenset(["in", "inside", "within", "on"])
+
+
 def place_of(masked: str) -> tuple[str, int, int] | None:
     """The place the prompt puts the action in, as written: a screenplay's slugline ("INT. CHURCH - DAY"),
     else the first place noun after a locative preposition ("in a cozy kitchen"), else the first one named."""
@@ -1303,10 +1309,26 @@ def place_of(masked: str) -> tuple[str, int, int] | None:
             and preposition.lower_ in _LOCATIVE
             and not (preposition.lower_ == "of" and preposition.head.lower_ in _META)
         )
-        if locative or (lemma not in lx.VEHICLE_PLACES and two not in lx.VEHICLE_PLACES):
+        vehicle = lemma in lx.VEHICLE_PLACES or two in lx.VEHICLE_PLACES
+        # "the whistle of the train", "a train comes": nobody is in it; "the engineer of a steam train", "in the back
+        # of a taxi": someone is
+        owner = preposition.head if preposition.lower_ == "of" else None
+        of_aboard = owner is not None and (
+            bool(_PEOPLE.fullmatch(owner.text)) or (owner.dep_ == "pobj" and owner.head.lower_ in _ABOARD)
+        )
+        if vehicle and preposition.lower_ not in _ABOARD and not of_aboard:
+            locative = False
+        if locative or not vehicle:
             found.append((not locative, token.i, masked[start:end], start, end))
     if found:
-        _, _, text, start, end = min(found)
+        chosen = min(found)
+        # "a lonely gas station in the desert", "an open forge in a stone barn": a place the chosen one is said to
+        # be in is its setting; the place in it is where the shot is
+        container = parse(masked)[chosen[1]].head.head
+        inner = next((f for f in found if f[1] == container.i and container.head.i != chosen[1]), None)
+        if parse(masked)[chosen[1]].head.lower_ in _WITHIN and inner is not None:
+            chosen = inner
+        _, _, text, start, end = chosen
         return text, start, end
     return _implied_place(masked)
 

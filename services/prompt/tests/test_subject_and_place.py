@@ -93,3 +93,24 @@ def test_who_acts_first_in_a_screenplay(prompt: str, subject: str) -> None:
 )
 def test_a_duration_or_a_camera_move_is_not_the_subject(prompt: str, subject: str) -> None:
     assert subject in _subject(prompt).split()
+
+
+def _place(prompt: str) -> str:
+    return _plan(prompt).shots[0].environment.place.lower()
+
+
+@pytest.mark.parametrize(
+    ("prompt", "place"),
+    [
+        # places the table now knows
+        ("A karate class in a dojo, the teacher shouts at 2 seconds.", "dojo"),
+        ("a hamster sleeps in its cage, the wheel creaks at 3s", "cage"),
+        # a place set within another is where the shot is; the other is its setting
+        ("A rusty diner in the desert, 10 sec. A waitress pours coffee at 2 seconds.", "diner"),
+        # a vehicle is a place only when someone is in it
+        ("The whistle of the old train sounds at 2 seconds as it nears the station.", "station"),
+        ("pov: you're the captain of a ferry, the horn blasts at 3 seconds", "ferry"),
+    ],
+)
+def test_the_place_is_where_the_shot_is(prompt: str, place: str) -> None:
+    assert _place(prompt) == place
