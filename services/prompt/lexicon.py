@@ -57,10 +57,12 @@ GENRES: tuple[str, ...] = tuple(_DATA["GENRES"])
 PLACES: frozenset[str] = frozenset(_DATA["PLACES"])
 VEHICLE_PLACES: frozenset[str] = frozenset(_DATA["VEHICLE_PLACES"])
 OWNED_SETTINGS: frozenset[str] = frozenset(_DATA["OWNED_SETTINGS"])
+OCCASIONS: frozenset[str] = frozenset(_DATA["OCCASIONS"])
 IMPLIED_PLACES: dict[str, str] = _DATA["IMPLIED_PLACES"]
 POV_AGENTS: dict[str, str] = _DATA["POV_AGENTS"]
 POV_SCENE_ROLES: dict[str, str] = _DATA["POV_SCENE_ROLES"]
 ACTING_BODY_PARTS: tuple[str, ...] = tuple(_DATA["ACTING_BODY_PARTS"])
+WORN_THINGS: frozenset[str] = frozenset(_DATA["WORN_THINGS"])
 #: (rt60 seconds, high-pass Hz, low-pass Hz, level dB) per acoustic class.
 ACOUSTIC_PARAMETERS: dict[int, tuple[float, float, float, float]] = {
     p.AcousticClass.Value(k): (float(v[0]), float(v[1]), float(v[2]), float(v[3]))

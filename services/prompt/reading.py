@@ -612,7 +612,8 @@ def _rank(cue: CueRead) -> int:
 
 _LEADING_DIRECTIVE = re.compile(
     r"^\s*(?:[\w'’ -]{0,60}?\b(?:shot|view|footage|close-?up|closeup|angle|pan|still|portrait|video|clip|scene|"
-    r"image|time-?lapse|sequence|tracking|dolly|zoom|frame|perspective|pov|glimpse|montage|vignette)\s+(?:of|on|"
+    r"image|time-?lapse|sequence|tracking|dolly|zoom|frame|perspective|pov|glimpse|montage|vignette|push-?in|"
+    r"push|pull-?back|pull-?out|dolly-?in|drone|fly-?over|orbit|reveal|tilt|crane)\s+(?:of|on|"
     r"across|over|following|around|toward|towards|through|as)\s+|open(?:s|ing)? on\s+)",
     _FLAGS,
 )
@@ -729,6 +730,21 @@ def _directive_only(sentence: str) -> bool:
 _OWNS_SETTING = re.compile(r"^(?:(?:a|an|the|my|our|your)\s+)?(?:[\w-]+\s+)?[\w-]+['’]s\s+([\w-]+)", _FLAGS)
 
 
+def _names_a_person(phrase: str) -> bool:
+    """Whether a noun phrase names a person, not only whose thing it is ("a farmer's dog barks": the dog; but "a
+    hiker's boots crunch": the hiker walks in them)."""
+    if _MENTION.search(phrase):
+        return True
+    for m in _PEOPLE.finditer(phrase):
+        owned = re.match(r"['’]s\s+(?P<thing>.*)", phrase[m.end() :], _FLAGS)
+        if owned is None or _PEOPLE.search(owned.group("thing")):
+            return True
+        words = re.findall(r"[\w-]+", owned.group("thing").lower())
+        if any(w in lx.WORN_THINGS or w.rstrip("s") in lx.WORN_THINGS for w in words[:3]):
+            return True
+    return False
+
+
 def _candidates(masked: str) -> list[_Candidate]:
     found: list[_Candidate] = []
     for s_start, s_end in sentences(masked):
@@ -738,7 +754,8 @@ def _candidates(masked: str) -> list[_Candidate]:
         body_start = 0
         if directive := _LEADING_DIRECTIVE.match(sentence):
             body_start = directive.end()
-        prefix = re.match(r"^([^:.]{0,70}):\s*(?=\S)", sentence[body_start:])
+        # a label before a colon ("Brief: …"), never a clock time's colon ("sneezes at 0:01")
+        prefix = re.match(r"^([^:.]{0,70}):(?!\d)\s*(?=\S)", sentence[body_start:])
         if prefix and not find(lx.ACTIONS, prefix.group(1)):
             body_start += prefix.end()
             # "Nature documentary: close-up of the bear…"
@@ -797,8 +814,15 @@ def _candidates(masked: str) -> list[_Candidate]:
             if len(phrase.split()) > 6:
                 phrase = " ".join(phrase.split()[:6])
             owner = _OWNS_SETTING.match(phrase)  # "Gentleman's study": a place, nobody acting in it
-            person = bool(_PEOPLE.search(phrase) or _MENTION.search(phrase)) and not (
-                owner and owner.group(1).lower() in lx.PLACES | lx.OWNED_SETTINGS
+            # a voice off screen ("DAD (O.S.): …") or a speaker's cue ("COACH DALE: Hands up!") names who talks,
+            # not who acts in the shot
+            heard = any(
+                m.start() <= offset + len(phrase) + 2 and offset < m.end() for m in _OFF_SCREEN.finditer(masked)
+            )
+            person = (
+                not heard
+                and _names_a_person(phrase)
+                and not (owner and owner.group(1).lower() in lx.PLACES | lx.OWNED_SETTINGS)
             )
             found.append(_Candidate(offset, segment_text, phrase, verbs_here if first_verb is not None else [], person))
     return found
@@ -1029,6 +1053,7 @@ _FRAMED = re.compile(
 _CAPS_ACTOR = re.compile(
     r"(?m)(?:^|[.!?]\s+)(?:(?:A|An|The|THE)\s+)?(?P<name>[A-Z][A-Z'-]{2,}(?:\s+[A-Z][A-Z'-]{2,})?)\b"
     r"(?!\s*(?:\((?!\d)|:|[-–—]|\.))"  # an age "(30s)" may follow
+    r"(?!\s+[A-Z][A-Z'-]{2,})"  # nor the first word of a longer name in capitals ("CAPTAIN OYELARAN (O.S.):")
 )
 _NOT_A_NAME = frozenset(
     [
@@ -1061,6 +1086,34 @@ _NOT_A_NAME = frozenset(
 def _sounding_thing(word: str) -> bool:
     """A word naming a sound or a thing that sounds (a bell, a klaxon), not a being (a rooster, a kid)."""
     return word in vocabulary().nouns or vocabulary().sources.get(word, ("",))[0] != ""
+
+
+#: A screenplay's cue for a line: a name in capitals at a line's or sentence's start, maybe a parenthetical, then a
+#: colon ("CAPTAIN REYES:", "MOM (whispering):"), never a clock time's colon.
+_SPEAKER_CUE = re.compile(
+    r"(?m)(?:^|(?<=[.!?]\s))(?P<name>[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3})\s*(?:\([^)]*\)\s*)?:(?!\d)"
+)
+
+
+def _screenplay_speaker(masked: str) -> tuple[str, int, int] | None:
+    """In a screenplay, the first speaker seen on screen ("CAPTAIN REYES: …", not "DAD (O.S.): …" nor "VO:")."""
+    if not (slug := _SLUGLINE.search(masked)):
+        return None
+    heard = [(m.start(), m.end()) for m in _OFF_SCREEN.finditer(masked)]
+    for m in _SPEAKER_CUE.finditer(masked, slug.end()):
+        name = m.group("name").rstrip(".")
+        off = any(s <= m.end("name") + 2 and m.start() < e for s, e in heard)  # "FIRST MATE KOVAC (O.S.):"
+        if off or any(w.strip(".") in _NOT_A_NAME for w in name.split()):
+            continue
+        return name, m.start("name"), m.start("name") + len(name)
+    return None
+
+
+def _first_to_act(subject: tuple[str, int, int], masked: str) -> bool:
+    """Whether a subject named before a screenplay's first name in capitals acts in an action line itself ("A
+    drummer clicks his sticks. The GUITARIST stomps a pedal"): the parse reads it as a verb's subject."""
+    acting = acting_subject(masked)
+    return acting is not None and acting[1] <= subject[1] < acting[2]
 
 
 def _screenplay_actor(masked: str) -> tuple[str, int, int] | None:
@@ -1128,7 +1181,9 @@ def _framed_subject(masked: str) -> tuple[str, int, int] | None:
                 return None
             named = words.group(0).rstrip()
             head = named.split()[-1].lower()
-            return None if head in lx.PLACES or head in _META else (named, start, start + len(named))
+            # "Clip about twelve seconds long": how long the clip is, not what it is of
+            timed = any(w.lower() in _TIME_WORDS for w in named.split())
+            return None if head in lx.PLACES or head in _META or timed else (named, start, start + len(named))
         if chunk.start_char <= start < chunk.end_char or start <= chunk.start_char:
             root = chunk.root
             # "a sailboat on a calm bay", "see a train go on bridge": a vehicle the clip is of is what it shows,
@@ -1175,7 +1230,7 @@ def acting_subject(masked: str) -> tuple[str, int, int] | None:
             or subject.lower_ in _META
             or _SLUG_WORD.match(subject.text)
             or _NO_SUBJECT_WORD.match(subject.text)
-            or lemma in lx.PLACES
+            or (lemma in lx.PLACES and lemma not in lx.VEHICLE_PLACES)  # a boat is a place that acts
             or any(start <= subject.idx < end for start, end in scenery)
             or _GROUP.match(subject.text)
             or token.lemma_.lower() in silent
@@ -1215,6 +1270,12 @@ _LOCATIVE = frozenset(
 )
 
 
+#: The prepositions that put someone in a vehicle, making it a place ("inside the bus", "on a ferry").
+_ABOARD = frozenset(["in", "inside", "on", "aboard", "into", "onto", "within"])
+#: The prepositions that set one place within another ("a gas station in the desert").
+_WITHIN = frozenset(["in", "inside", "within", "on"])
+
+
 def place_of(masked: str) -> tuple[str, int, int] | None:
     """The place the prompt puts the action in, as written: a screenplay's slugline ("INT. CHURCH - DAY"),
     else the first place noun after a locative preposition ("in a cozy kitchen"), else the first one named."""
@@ -1248,10 +1309,26 @@ def place_of(masked: str) -> tuple[str, int, int] | None:
             and preposition.lower_ in _LOCATIVE
             and not (preposition.lower_ == "of" and preposition.head.lower_ in _META)
         )
-        if locative or (lemma not in lx.VEHICLE_PLACES and two not in lx.VEHICLE_PLACES):
+        vehicle = lemma in lx.VEHICLE_PLACES or two in lx.VEHICLE_PLACES
+        # "the whistle of the train", "a train comes": nobody is in it; "the engineer of a steam train", "in the back
+        # of a taxi": someone is
+        owner = preposition.head if preposition.lower_ == "of" else None
+        of_aboard = owner is not None and (
+            bool(_PEOPLE.fullmatch(owner.text)) or (owner.dep_ == "pobj" and owner.head.lower_ in _ABOARD)
+        )
+        if vehicle and preposition.lower_ not in _ABOARD and not of_aboard:
+            locative = False
+        if locative or not vehicle:
             found.append((not locative, token.i, masked[start:end], start, end))
     if found:
-        _, _, text, start, end = min(found)
+        chosen = min(found)
+        # "a lonely gas station in the desert", "an open forge in a stone barn": a place the chosen one is said to
+        # be in is its setting; the place in it is where the shot is
+        container = parse(masked)[chosen[1]].head.head
+        inner = next((f for f in found if f[1] == container.i and container.head.i != chosen[1]), None)
+        if parse(masked)[chosen[1]].head.lower_ in _WITHIN and inner is not None:
+            chosen = inner
+        _, _, text, start, end = chosen
         return text, start, end
     return _implied_place(masked)
 
@@ -1392,6 +1469,7 @@ def _whole_subject(subject: tuple[str, int, int], masked: str) -> tuple[str, int
         last.dep_ in ("amod", "advmod", "nummod")
         and 0 < last.head.i - last.i <= 2
         and last.head.pos_ in ("NOUN", "PROPN", "ADJ")
+        and not (last.head.dep_ == "ROOT" and _verb_like(last.head))  # "A parrot squawks": its sound, not it
     ):
         last = last.head  # "a white running shoe" cut at "running" (an action word): the shoe is the subject
     head = last.head
@@ -1429,7 +1507,13 @@ def _before_its_verb(subject: tuple[str, int, int], masked: str) -> tuple[str, i
     for k, token in enumerate(tokens):
         finite = token.pos_ in ("VERB", "AUX") and token.tag_ in ("VBZ", "VBD", "VBP")
         # the verb of a noun before it in the subject: "A conductor checks …"
-        if k and finite and any(t.head.i == token.i and t.dep_ in ("nsubj", "nsubjpass") for t in tokens[:k]):
+        acts = finite and any(t.head.i == token.i and t.dep_ in ("nsubj", "nsubjpass") for t in tokens[:k])
+        # a sound verb the parse read as the plural head of a compound: "A kettle whistles at 0:04", "A parrot
+        # squawks" (the parrot read as an adjective: it is a thing that sounds)
+        before = tokens[k - 1]
+        named = before.dep_ == "compound" or (before.dep_ == "amod" and before.lower_ in vocabulary().sources)
+        misread = token.dep_ == "ROOT" and named and _verb_like(token)
+        if k and (acts or misread):
             stop = tokens[k - 1].idx + len(tokens[k - 1].text)
             return masked[start:stop].rstrip(" ,"), start, stop
     return subject
@@ -1461,6 +1545,8 @@ def _is_scenery(subject: tuple[str, int, int], masked: str) -> bool:
     head = words[-1]
     if head in lx.PLACES and head not in vocabulary().sources and head not in lx.VEHICLE_PLACES:
         return True
+    if head in lx.OCCASIONS or head.rstrip("s") in lx.OCCASIONS:
+        return True  # "football game, ref blows whistle": an occasion is when and where, not who acts
     tables = (lx.CAMERA_MOVEMENTS, lx.SHOT_SIZES, lx.TIMES_OF_DAY)
     return any(hit.start < subject[2] and subject[1] < hit.end for table in tables for hit in find(table, masked))
 
@@ -1502,15 +1588,37 @@ def read_scene(text: str) -> SceneReading:
         # "A sea lion barks … Cars wait.": a thing that acts earlier, by the parse, outranks one whose verb
         # only happens to be in the action table
         reading.subject = acting
-    if (cast := _screenplay_actor(masked)) is not None:
+    if (cast := _screenplay_actor(masked)) is not None and (
+        reading.subject is None or cast[1] < reading.subject[1] or not _first_to_act(reading.subject, masked)
+    ):
         reading.subject = cast  # "INT. GREENHOUSE\nROSA mists the orchids.": the first name in capitals acts
+    elif (
+        (speaker := _screenplay_speaker(masked)) is not None
+        and reading.subject is not None
+        and not _PEOPLE.search(reading.subject[0])
+        and not _GROUP.match(reading.subject[0])
+    ):
+        # "A klaxon wails. CAPTAIN REYES: 'Brace!'": where no one acts in an action line, the person on screen who
+        # speaks outranks a thing, as a person does (a group that acts keeps the shot: "Players scramble")
+        reading.subject = speaker
     if (framed := _framed_subject(masked)) is not None:
         reading.subject = framed  # "Video of the motorcycle …", "Five seconds of a boxer skipping rope"
-    if reading.subject is not None and (before := _OWNER_BEFORE.search(masked[: reading.subject[1]])):
+    if (
+        reading.subject is not None
+        and (before := _OWNER_BEFORE.search(masked[: reading.subject[1]]))
+        # "a farmer's dog": a person owns it, is not what it is part of ("a hiker's boots": worn, they are)
+        and (
+            not _PEOPLE.fullmatch(before.group("owner")) or _names_a_person(masked[before.start() : reading.subject[2]])
+        )
+    ):
         # "The SUV's engine purrs" where the words found only "engine": the owner names the whole thing
         start = before.start("owner")
         reading.subject = (before.group("owner"), start, start + len(before.group("owner")))
-    elif reading.subject is not None and (owner := _POSSESSOR.match(reading.subject[0])):
+    elif (
+        reading.subject is not None
+        and (owner := _POSSESSOR.match(reading.subject[0]))
+        and (not _PEOPLE.fullmatch(owner.group(1)) or _names_a_person(reading.subject[0]))
+    ):
         # "A ship's bell rings": the ship is what the shot is of; its bell is a part
         start = reading.subject[1] + owner.start(1)
         reading.subject = (owner.group(1), start, start + len(owner.group(1)))

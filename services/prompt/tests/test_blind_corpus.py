@@ -156,7 +156,13 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # pistol cracks at 3 s and her spikes hit the track", "a coin drops into a washer and it whirs"), "from the first
 # frame" is 0 s, a motion whose object is a sound makes it ("hits the final chord"), screenplay names in capitals
 # mid-line are characters; recall 134/141 = 95.0 %, within a frame 99.3 %, subject 75.4 %, source 59.0 %, material
-# 60.0 %, action 64.2 %, location 83.7 %, characters 79.2 %, count/every 98.6 %, refused 0.
+# 60.0 %, action 64.2 %, location 83.7 %, characters 79.2 %, count/every 98.6 %, refused 0. Branch prompt10 (subject
+# and place rules: a clock time's colon is no label's, an occasion is scenery, a person's dog is the dog, voices off
+# screen and speakers' cues are not who acts, a camera's move onto something and "Clip about N seconds long" are no
+# subject; a place within another is the place, a vehicle is one only when someone is in it): blind13h subject
+# 80.8 %, location 88.6 %; blind13g subject 86.2 %, location 82.2 %; blind13f subject 86.2 %; blind13e location
+# 94.3 %; blind13d subject 85.4 %, location 88.9 %; blind13c subject 92.3 %; blind13b subject 95.4 %; blind13
+# subject 93.3 %, location 90.9 % (held out: location 92.7 %); no other field moved.
 # blind13i (blind13i/README.md), a ninth writer's 130 prompts (443 cues, 132 timed, 436 kinds), scored blind once at
 # 30df6cd (the prompt stage as at 5e6d51f): recall 125/132 = 94.7 %, within a frame 100 % of those found, subject
 # 84.6 %, source 68.8 %, material 54.1 %, action 61.6 %, location 79.3 %, characters 80.8 %, count/every 96.9 %,
@@ -165,27 +171,27 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 OTHER_WRITERS = {
     "blind13h": {
         "recall": 0.95,
-        "subject": 0.75,
+        "subject": 0.80,
         "source": 0.58,
         "material": 0.60,
         "action": 0.64,
-        "location": 0.83,
+        "location": 0.88,
         "characters": 0.79,
         "count_every": 0.98,
     },
     "blind13g": {
         "recall": 0.95,
-        "subject": 0.85,
+        "subject": 0.86,
         "source": 0.69,
         "material": 0.60,
         "action": 0.72,
-        "location": 0.81,
+        "location": 0.82,
         "characters": 0.80,
         "count_every": 0.98,
     },
     "blind13f": {
         "recall": 0.95,
-        "subject": 0.84,
+        "subject": 0.86,
         "source": 0.59,
         "material": 0.63,
         "action": 0.65,
@@ -195,7 +201,7 @@ OTHER_WRITERS = {
     },
     "blind13b": {
         "recall": 0.98,
-        "subject": 0.93,
+        "subject": 0.95,
         "source": 0.70,
         "material": 0.62,
         "action": 0.71,
@@ -205,7 +211,7 @@ OTHER_WRITERS = {
     },
     "blind13c": {
         "recall": 0.99,
-        "subject": 0.90,
+        "subject": 0.92,
         "source": 0.73,
         "material": 0.60,
         "action": 0.70,
@@ -215,7 +221,7 @@ OTHER_WRITERS = {
     },
     "blind13d": {
         "recall": 0.98,
-        "subject": 0.84,
+        "subject": 0.85,
         "source": 0.68,
         "material": 0.63,
         "action": 0.67,
@@ -229,7 +235,7 @@ OTHER_WRITERS = {
         "source": 0.80,
         "material": 0.71,
         "action": 0.85,
-        "location": 0.93,
+        "location": 0.94,
         "characters": 0.74,
         "count_every": 0.98,
     },

@@ -1,0 +1,116 @@
+"""The first shot's subject and place: rules for what acts first, written with prompts of our own."""
+
+from __future__ import annotations
+
+import pytest
+
+from cinemesh.prompt.planner import plan
+from cinemesh.v1 import common_pb2
+
+RATES = {"plus": 16, "pro": 40}
+
+
+def _plan(prompt: str) -> common_pb2.ScenePlan:
+    return plan(common_pb2.GenerationSpec(prompt=prompt), "pro", 1, RATES)
+
+
+def _subject(prompt: str) -> str:
+    return _plan(prompt).shots[0].subject.text.lower()
+
+
+@pytest.mark.parametrize(
+    ("prompt", "subject"),
+    [
+        # a clock time's colon is no label's colon: the sentence before it is no "Brief:" preamble
+        ("A parrot squawks at 0:03 on a perch. Rain ticks on the glass.", "a parrot"),
+        ("A kettle whistles at 0:04 in a small kitchen. Steam curls up.", "a kettle"),
+    ],
+)
+def test_a_clock_time_colon_is_not_a_label(prompt: str, subject: str) -> None:
+    # and a sound verb the parse reads as a plural noun ("kettle whistles") is no part of the subject
+    assert _subject(prompt) == subject
+
+
+@pytest.mark.parametrize(
+    ("prompt", "subject"),
+    [
+        # an occasion the prompt opens on is when and where, not what acts
+        ("hockey game, goalie slaps the puck away at 0:03 and the fans roar", "goalie"),
+        ("A village wedding at dusk. A fiddler saws out a reel at 2 seconds.", "fiddler"),
+        ("the wedding, a fiddler saws out a reel at 2 seconds", "fiddler"),
+    ],
+)
+def test_an_occasion_is_not_the_subject(prompt: str, subject: str) -> None:
+    assert subject in _subject(prompt).split()
+
+
+@pytest.mark.parametrize(
+    ("prompt", "subject", "not_subject"),
+    [
+        # a person owns the thing that acts: the thing is the subject
+        ("My uncle's parrot screams at 2s and flaps around the cage.", "parrot", "uncle"),
+        ("The neighbour's dog barks at the mailman at 2 seconds.", "dog", "neighbour"),
+        ("Late at night my sister's phone buzzes on the desk at 3 seconds.", "phone", "sister"),
+        # what a person wears or moves with is the person acting
+        ("A hiker's boots crunch over frozen gravel at 1 second.", "hiker", "boots"),
+        # a part of a thing stands for the whole thing
+        ("A ship's bell rings twice at 4 seconds.", "ship", "bell"),
+    ],
+)
+def test_a_persons_thing_is_not_the_person(prompt: str, subject: str, not_subject: str) -> None:
+    # the head noun, the last word of the subject, is the one that acts
+    head = _subject(prompt).split()[-1]
+    assert head.startswith(subject) and not head.startswith(not_subject)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "subject"),
+    [
+        # a voice off screen is heard, not seen: never the subject, whatever its name's length
+        ("EXT. PIER - DUSK. A ferry hoots as it docks at 2 seconds. FIRST MATE KOVAC (O.S.): Lines ready!", "ferry"),
+        ("INT. ATTIC - NIGHT. A loose shutter bangs at 1 second. MOM (O.S.): Go to sleep!", "shutter"),
+        # a name in capitals in an action line after someone already acting does not take the shot from them
+        ("INT. BARN - DAY. A drummer clicks his sticks at 1 second. The SINGER grabs the mic.", "drummer"),
+        # where only a thing acts, the person seen speaking outranks it
+        ("INT. SUBMARINE - NIGHT. A pipe drips every second. LIEUTENANT MARSH: Quiet on deck.", "marsh"),
+        # a vehicle is a place that acts
+        ("EXT. CANAL - DAWN. A barge chugs under the bridge. Ducks scatter. OLD TOM waves at 4 seconds.", "barge"),
+    ],
+)
+def test_who_acts_first_in_a_screenplay(prompt: str, subject: str) -> None:
+    assert _subject(prompt).split()[-1] == subject
+
+
+@pytest.mark.parametrize(
+    ("prompt", "subject"),
+    [
+        # how long the clip is says nothing of what it is of
+        ("Clip about nine seconds long. A potter shapes a bowl on a wheel. Rain taps the window.", "potter"),
+        # a camera's move onto something is how the shot looks; what it moves onto acts
+        ("Slow push-in on a man writing at a desk in a cold attic. Wind rattles the glass.", "man"),
+        ("Drone over a fisherman casting from a rock. Waves crash at 3 seconds.", "fisherman"),
+    ],
+)
+def test_a_duration_or_a_camera_move_is_not_the_subject(prompt: str, subject: str) -> None:
+    assert subject in _subject(prompt).split()
+
+
+def _place(prompt: str) -> str:
+    return _plan(prompt).shots[0].environment.place.lower()
+
+
+@pytest.mark.parametrize(
+    ("prompt", "place"),
+    [
+        # places the table now knows
+        ("A karate class in a dojo, the teacher shouts at 2 seconds.", "dojo"),
+        ("a hamster sleeps in its cage, the wheel creaks at 3s", "cage"),
+        # a place set within another is where the shot is; the other is its setting
+        ("A rusty diner in the desert, 10 sec. A waitress pours coffee at 2 seconds.", "diner"),
+        # a vehicle is a place only when someone is in it
+        ("The whistle of the old train sounds at 2 seconds as it nears the station.", "station"),
+        ("pov: you're the captain of a ferry, the horn blasts at 3 seconds", "ferry"),
+    ],
+)
+def test_the_place_is_where_the_shot_is(prompt: str, place: str) -> None:
+    assert _place(prompt) == place
