@@ -1816,6 +1816,22 @@ class Gusher:
         _dots(frame, xs_d[keep], ys_d[keep], self.tone, size=max(2, self.h // 110))
 
 
+# What is left of the light where it has gone out (or before it comes on).
+LIGHTS_DIM = 0.3
+
+
+@dataclass
+class Lights:
+    """The lights going out (a power cut, a lamp switched off, a candle blown out: from the cue frame the picture is
+    dim) or coming on (a neon sign, the stadium's floodlights: dim until the cue)."""
+
+    on: bool
+
+    def draw(self, frame: torch.Tensor, age: int) -> None:
+        if (age < 0) == self.on:
+            frame[:] = (frame.float() * LIGHTS_DIM).round().to(torch.uint8)
+
+
 # A surface cracks: its lines run out this far (frame heights) from where it gives, and go on lengthening a
 # little over CRACK_GROW frames; the chips it throws up.
 CRACK_REACH, CRACK_GROW, CRACK_CHIPS = 0.4, 10, 60
@@ -1887,6 +1903,7 @@ Drawer = (
     | Motion
     | Flames
     | Gusher
+    | Lights
     | Crack
 )
 
@@ -1952,6 +1969,8 @@ def drawer(
         return Spill(w, h, cx, colour, seed, drawing, liquid or (150, 200, 235))
     if kind == "rebound":
         return Rebound(w, h, cx, colour, seed, drawing)
+    if kind in ("lights_on", "lights_out"):
+        return Lights(kind == "lights_on")
     if kind == "ignite":  # in the hearth, the pit or the burner where there is one, else on the floor mid-picture
         return Flames(w, h, colour, seed, source or (cx - h * 0.12, h * 0.62, cx + h * 0.12, FLOOR * h))
     if kind == "erupt":

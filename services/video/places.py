@@ -147,6 +147,16 @@ def resolve(place_phrase: str, prompt: str) -> Kind | None:
     return (said or scene or [None])[-1 if said else 0]
 
 
+def setting_of(thing: str, kind: Kind, prompt: str) -> Kind:
+    """The place a shot shows when the place found is the very thing the shot's subject draws (a glass greenhouse
+    in a botanical garden, seen from outside): the other place the prompt names, where that thing stands; the
+    place found when the prompt names no other."""
+    if thing not in kind.words:
+        return kind
+    others = [k for k in _found(_tokens(prompt)) if k is not kind and thing not in k.words]
+    return next((k for k in others if not k.generic), others[0] if others else kind)
+
+
 def unnamed(kind: Kind, text: str) -> str:
     """The text without the kind's names (a multi-word name whole, a regular plural too): the place draws
     itself, so "rice terraces" adds no bowl of rice and "a coal mine" no lump of coal to the scenery."""

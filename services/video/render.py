@@ -200,7 +200,7 @@ class ShotRenderer:
         scene_seed = _seed(plan.seed, world_shot.scene_index)
         # humans are drawn by `characters`; any other subject is a sprite from the vocabulary, beside them
         # when there are people in the shot too ("a boy kicks a football", "a man by his pickup")
-        self.subject, self._people = self._subject_and_people(plan, shot)
+        self.subject, self._people = subject_and_people(plan, shot)
         # who or what makes each sounding cue's sound (by the cue's id), found with the shot's visible cues
         self._sounders: dict[int, tuple[str, subjects.Noun | None, str | None]] = {}
         self._cues = self._visible_cues()
@@ -210,6 +210,8 @@ class ShotRenderer:
         phrases = [projections.place_phrase(world_plan, world_shot), world_shot.subject.text]
         world_prompt = projections.seen_prompt(world_plan, world_shot.scene_index)
         self.place = places.resolve(phrases[0], world_prompt)
+        if self.place is not None and self.subject is not None:  # the greenhouse drawn in its garden, not in itself
+            self.place = places.setting_of(self.subject.name, self.place, world_prompt)
         if self.place is not None and self.place.generic and not self.place.elements:
             self.place = None  # a broad word with nothing of its own: the location's world is the better picture
         if self.place is not None:  # a pond in the birch forest the prompt names, frost on the paddock
@@ -219,7 +221,7 @@ class ShotRenderer:
         if self.place is not None:  # the place draws itself: its own words add no stock props
             phrases = [places.unnamed(self.place, phrase) for phrase in phrases]
         # the scenery leaves out the subject the world's own shot drew (drawn once, as that shot did)
-        world_subject = self.subject if continued is None else self._subject_and_people(world_plan, world_shot)[0]
+        world_subject = self.subject if continued is None else subject_and_people(world_plan, world_shot)[0]
         if self.subject is None:  # what was in view stays unless the new words name something else to draw
             self.subject = world_subject
         scenery = subjects.scenery(phrases, skip=world_subject)
@@ -264,55 +266,6 @@ class ShotRenderer:
         drawn |= {name for _, kind in self._cues for name in _event_table()["draws"].get(kind, [])}
         if self.subject is not None and self.subject.name in drawn:
             self.drawing = None  # the subject is the event's object: the event draws it, before and after
-
-    def _subject_and_people(self, plan: common_pb2.ScenePlan, shot: p.Shot) -> tuple[subjects.Noun | None, list[str]]:
-        """The shot's non-human subject and the ids of the people drawn. The pov viewer ("pov: you bump a jar
-        of marbles") is the camera: not drawn when the prompt shows someone or something else, unless they
-        speak. A thing is never replaced by a person: with people in the shot, a thing the prompt names
-        before them is drawn beside them ("black sedan parked ..., driver's door slams")."""
-        prompt = projections.seen_prompt(plan, shot.scene_index)
-        by_id = {c.id: c for c in plan.characters}
-        speakers = {line.character_id for line in plan.dialogue}
-        ids = list(shot.character_ids)
-        viewers = [
-            cid for cid in ids if by_id.get(cid, p.Character()).description.lower() == VIEWER and cid not in speakers
-        ]
-        people = [cid for cid in ids if cid not in viewers]
-        mentioned = [(s.start, s.end) for cid in ids for s in by_id.get(cid, p.Character()).source.spans]
-        env = shot.environment
-        place = (env.place_source.spans[0].start, env.place_source.spans[0].end) if env.place_source.spans else None
-        if people:
-            noun = subjects.head_noun(shot.subject.text)
-            if noun is None:
-                first = min((start for start, _ in mentioned), default=None)
-                noun = subjects.prompt_subject(prompt, None, None, mentioned, place, before=first)
-            if noun is None:  # "a kid shooting a basketball", "someone opening a champagne bottle": what they handle,
-                # unless their role holds it already (a basketball player's ball), the sky draws it, or it is scenery
-                # (the lighthouse of "the lighthouse keeper" is drawn as the place's, behind them)
-                finder = subjects.vocabulary().finder
-                held = {r.holds.noun.name for cid in people if (r := roles.role_of(by_id[cid].description)) and r.holds}
-                handled = [
-                    n
-                    for n in subjects.nouns_in(shot.subject.text)
-                    if n.name not in held | finder.sky and n.family not in finder.scenery
-                ]
-                noun = handled[0] if handled else None
-            if noun is None:  # "REYES … the fighter jet screams overhead": a vehicle, an animal, an instrument or
-                # sports gear named after them (not the door, the lamp or the counter of the room they are in)
-                noun = subjects.prompt_subject(
-                    prompt, None, None, mentioned, place, before=len(prompt), families=LATER_SUBJECT_FAMILIES
-                )
-            return (None if noun is not None and noun.family == "crowd" else noun), people
-        named = subjects.resolve(shot.subject.text)
-        named_at = shot.subject.source.spans[0].start if shot.subject.source.spans else None
-        ambiguous = set(shot.subject.text.lower().split()) & set(subjects.vocabulary().senses)
-        if named_at is not None and ambiguous:  # read where it is written: "a crane wades" is the bird
-            span = shot.subject.source.spans[0]
-            named = subjects.resolve(prompt[span.start : span.end] + " " + " ".join(prompt[span.end :].split()[:1]))
-        noun = subjects.prompt_subject(prompt, named, named_at, mentioned, place)
-        if ids and (noun is None or noun.family == "crowd"):
-            return None, ids  # nothing else to show: whoever's eyes the camera is stands in the scene
-        return noun, people
 
     def _flatten_if_rigid(self, layers: list) -> list:  # type: ignore[type-arg]
         """Moves that do not depend on depth (static, pan, tilt, handheld) see one picture: composite it once."""
@@ -474,11 +427,16 @@ class ShotRenderer:
             found = next(
                 ((move, m, own) for move, words in table["words"].items() if (m := re.search(words, own))), None
             )
-        if found is None and kind in table["sentence_yields"] and sentence:
+        # from the sentence, a move where the cue would draw something less particular; the lights going out or a
+        # fire catching, where it would draw only its source sounding ("with a buzz")
+        standalone = set(table["standalone"]) if kind in table["yields"] else set()
+        allowed = set(table["words"]) if kind in table["sentence_yields"] else standalone
+        if found is None and allowed and sentence:
             lowered = sentence.lower()
             near = [
                 (abs(m.start() - at), move, m)
                 for move, words in table["words"].items()
+                if move in allowed
                 for m in re.finditer(words, lowered)
             ]
             if near:
@@ -577,8 +535,8 @@ class ShotRenderer:
         )
 
     def _happening_drawer(self, cue: p.SoundCue, kind: str, seed: int) -> events.Drawer:
-        """A fire that catches or a geyser that erupts: in the subject when it is what catches or erupts (the
-        fireplace's hearth), else mid-picture where things stand."""
+        """A fire that catches or a geyser that erupts, in the subject when it is what catches or erupts (the
+        fireplace's hearth), else mid-picture where things stand; or the lights going out or coming on."""
         _, noun, _ = self._sounders[id(cue)]
         box = None
         if noun is not None and noun == self.subject and self.drawing is not None:
@@ -1028,6 +986,56 @@ class ShotRenderer:
                     face = faces[speaker][k]
                     drawer.box = (face.box_x0, face.box_y0, face.box_x1, face.box_y1)
                 drawer.draw(out[k], frame - cue_frame)
+
+
+def subject_and_people(plan: common_pb2.ScenePlan, shot: p.Shot) -> tuple[subjects.Noun | None, list[str]]:
+    """The shot's non-human subject and the ids of the people drawn. The pov viewer ("pov: you bump a jar
+    of marbles") is the camera: not drawn when the prompt shows someone or something else, unless they
+    speak. A thing is never replaced by a person: with people in the shot, a thing the prompt names
+    before them is drawn beside them ("black sedan parked ..., driver's door slams")."""
+    prompt = projections.seen_prompt(plan, shot.scene_index)
+    by_id = {c.id: c for c in plan.characters}
+    speakers = {line.character_id for line in plan.dialogue}
+    ids = list(shot.character_ids)
+    viewers = [
+        cid for cid in ids if by_id.get(cid, p.Character()).description.lower() == VIEWER and cid not in speakers
+    ]
+    people = [cid for cid in ids if cid not in viewers]
+    mentioned = [(s.start, s.end) for cid in ids for s in by_id.get(cid, p.Character()).source.spans]
+    env = shot.environment
+    place = (env.place_source.spans[0].start, env.place_source.spans[0].end) if env.place_source.spans else None
+    if people:
+        noun = subjects.head_noun(shot.subject.text)
+        if noun is None:
+            first = min((start for start, _ in mentioned), default=None)
+            noun = subjects.prompt_subject(prompt, None, None, mentioned, place, before=first)
+        if noun is None:  # "a kid shooting a basketball", "someone opening a champagne bottle": what they handle,
+            # unless their role holds it already (a basketball player's ball), the sky draws it, or it is scenery
+            # (the lighthouse of "the lighthouse keeper" is drawn as the place's, behind them)
+            finder = subjects.vocabulary().finder
+            held = {r.holds.noun.name for cid in people if (r := roles.role_of(by_id[cid].description)) and r.holds}
+            handled = [
+                n
+                for n in subjects.nouns_in(shot.subject.text)
+                if n.name not in held | finder.sky and n.family not in finder.scenery
+            ]
+            noun = handled[0] if handled else None
+        if noun is None:  # "REYES … the fighter jet screams overhead": a vehicle, an animal, an instrument or
+            # sports gear named after them (not the door, the lamp or the counter of the room they are in)
+            noun = subjects.prompt_subject(
+                prompt, None, None, mentioned, place, before=len(prompt), families=LATER_SUBJECT_FAMILIES
+            )
+        return (None if noun is not None and noun.family == "crowd" else noun), people
+    named = subjects.resolve(shot.subject.text)
+    named_at = shot.subject.source.spans[0].start if shot.subject.source.spans else None
+    ambiguous = set(shot.subject.text.lower().split()) & set(subjects.vocabulary().senses)
+    if named_at is not None and ambiguous:  # read where it is written: "a crane wades" is the bird
+        span = shot.subject.source.spans[0]
+        named = subjects.resolve(prompt[span.start : span.end] + " " + " ".join(prompt[span.end :].split()[:1]))
+    noun = subjects.prompt_subject(prompt, named, named_at, mentioned, place)
+    if ids and (noun is None or noun.family == "crowd"):
+        return None, ids  # nothing else to show: whoever's eyes the camera is stands in the scene
+    return noun, people
 
 
 def _mirrored(index: torch.Tensor, size: int) -> torch.Tensor:

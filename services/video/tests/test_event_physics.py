@@ -893,3 +893,25 @@ def test_what_breaks_or_pops_is_the_thing_that_can(prompt: str, thing: str) -> N
     scene_plan.format.width, scene_plan.format.height = W, H
     renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
     assert [n.name for n in renderer._event_nouns] == [thing]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "on"),
+    [
+        ("A cosy kitchen in the evening. At 2 seconds the power cuts out with a clunk.", False),
+        ("An empty diner at night. At 2 seconds the neon sign flickers on with a buzz.", True),
+    ],
+)
+def test_the_lights_go_out_or_come_on_on_the_cue(prompt: str, on: bool) -> None:
+    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, duration_seconds=SECONDS, seed=3), "pro", 3, RATES)
+    scene_plan.format.width, scene_plan.format.height = W, H
+    renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
+    assert [d.on for d, _ in renderer._drawers if isinstance(d, events.Lights)] == [on]
+    frames = _render(scene_plan)
+    brightness = frames.reshape(len(frames), -1).mean(axis=1)
+    darker, lighter = (
+        (brightness[:CUE_FRAME], brightness[CUE_FRAME:]) if on else (brightness[CUE_FRAME:], brightness[:CUE_FRAME])
+    )
+    assert darker.max() < 0.5 * lighter.min()
+    jumps = block_jumps(frames)
+    assert int(np.argmax(jumps)) + 1 == CUE_FRAME, np.round(jumps, 1)

@@ -60,11 +60,15 @@ def _depict15() -> list[dict]:
 
 
 def _place_of(prompt: str) -> places.Kind | None:
-    """The place a prompt's first shot is drawn as, the way the renderer finds it."""
+    """The place a prompt's first shot is drawn as, the way the renderer finds it (a place that is the subject
+    itself, a greenhouse seen from outside, gives way to its setting)."""
     scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, seed=7), "pro", 7, RATES)
     shot = scene_plan.shots[0]
     phrase, words = projections.place_phrase(scene_plan, shot), projections.seen_prompt(scene_plan, shot.scene_index)
     kind = places.resolve(phrase, words)
+    subject = render.subject_and_people(scene_plan, shot)[0]
+    if kind is not None and subject is not None:
+        kind = places.setting_of(subject.name, kind, words)
     return None if kind is None else places.compose(kind, phrase, words)
 
 
