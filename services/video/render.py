@@ -1004,8 +1004,11 @@ def subject_and_people(plan: common_pb2.ScenePlan, shot: p.Shot) -> tuple[subjec
     mentioned = [(s.start, s.end) for cid in ids for s in by_id.get(cid, p.Character()).source.spans]
     env = shot.environment
     place = (env.place_source.spans[0].start, env.place_source.spans[0].end) if env.place_source.spans else None
+    named_person = bool(people) and shot.subject.text.isupper()
+    if named_person:  # a screenplay's name in capitals is the person ("COOKIE, the night cook"), not a cookie
+        mentioned += [(s.start, s.end) for s in shot.subject.source.spans]
     if people:
-        noun = subjects.head_noun(shot.subject.text)
+        noun = None if named_person else subjects.head_noun(shot.subject.text)
         if noun is None:
             first = min((start for start, _ in mentioned), default=None)
             noun = subjects.prompt_subject(prompt, None, None, mentioned, place, before=first)
@@ -1016,7 +1019,7 @@ def subject_and_people(plan: common_pb2.ScenePlan, shot: p.Shot) -> tuple[subjec
             held = {r.holds.noun.name for cid in people if (r := roles.role_of(by_id[cid].description)) and r.holds}
             handled = [
                 n
-                for n in subjects.nouns_in(shot.subject.text)
+                for n in ([] if named_person else subjects.nouns_in(shot.subject.text))
                 if n.name not in held | finder.sky and n.family not in finder.scenery
             ]
             noun = handled[0] if handled else None
