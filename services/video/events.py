@@ -75,7 +75,8 @@ def _pieces(
 
 @dataclass
 class Door:
-    """A door in the right third of the picture, hinged on its left edge.
+    """A door in the right third of the picture (or in the building seen from outside that the shot shows), hinged on
+    its left edge.
 
     slam: open until SWING_FRAMES before the cue, then swings shut, accelerating, and closes on the cue
     frame, which shakes the picture; creak: closed, swings open slowly from the cue; knock: stays shut and
@@ -87,6 +88,8 @@ class Door:
     h: int
     colour: Colour
     open_angle: float = math.radians(75)
+    #: the doorway (x0, y0, x1, y1) where it is in a building seen from outside; else the right third of the picture
+    box: tuple[float, float, float, float] | None = None
 
     def angle(self, age: int) -> float:
         if self.kind == "slam":
@@ -102,6 +105,8 @@ class Door:
     def draw(self, frame: torch.Tensor, age: int) -> None:
         x0, y0, y1 = int(self.w * 0.72), int(self.h * 0.25), int(self.h * 0.8)
         width = int(self.h * 0.24)
+        if self.box is not None:
+            x0, y0, y1, width = int(self.box[0]), int(self.box[1]), int(self.box[3]), int(self.box[2] - self.box[0])
         jolt = 2 if self.kind == "knock" and 0 <= age < 2 else 0
         frame[y0 - 4 : y1, x0 - 4 : x0 + width + 4] = self.colour([70, 50, 35])  # the frame
         frame[y0:y1, x0 : x0 + width] = self.colour([20, 15, 10])  # the dark room behind it
@@ -1943,7 +1948,7 @@ def drawer(
     if at is not None:
         cx = w * at
     if kind in ("slam", "creak", "knock"):
-        return Door(kind, w, h, colour)
+        return Door(kind, w, h, colour, box=source)
     if kind in ("shatter", "drop", "bounce", "split"):
         fall = {"shatter": "break", "split": "split"}.get(kind, "drop")
         return Fall(fall, w, h, cx, colour, seed, drawing, kind == "bounce", indoors, topples)

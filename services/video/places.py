@@ -147,14 +147,18 @@ def resolve(place_phrase: str, prompt: str) -> Kind | None:
     return (said or scene or [None])[-1 if said else 0]
 
 
-def setting_of(thing: str, kind: Kind, prompt: str) -> Kind:
+def setting_of(thing: str, kind: Kind, prompt: str, outside: bool = False) -> Kind | None:
     """The place a shot shows when the place found is the very thing the shot's subject draws (a glass greenhouse
-    in a botanical garden, seen from outside): the other place the prompt names, where that thing stands; the
-    place found when the prompt names no other."""
-    if thing not in kind.words:
+    in a botanical garden, seen from outside), or a room while the subject is a building seen from `outside` (a
+    cottage under grey skies): the other place the prompt names, where that thing stands (outdoors, for a
+    building); else the place found, or for a building none (the location's own world)."""
+    if thing not in kind.words and not (outside and kind.indoors):
         return kind
     others = [k for k in _found(_tokens(prompt)) if k is not kind and thing not in k.words]
-    return next((k for k in others if not k.generic), others[0] if others else kind)
+    if outside:
+        others = [k for k in others if not k.indoors]
+    fallback = None if outside and kind.indoors else kind
+    return next((k for k in others if not k.generic), others[0] if others else fallback)
 
 
 def unnamed(kind: Kind, text: str) -> str:

@@ -68,6 +68,8 @@ OBJECT_KINDS = {"shatter", "drop", "bounce", "split", "burst", "cork", "spill", 
 # a ball flying at a wall is small and quick; a chimney that goes over is as tall as a subject is drawn
 OBJECT_MAX = {"any": 0.2, "rebound": 0.1, "topple": subjects.MAX_SCREEN}
 DOOR_KINDS = {"slam", "creak", "knock"}
+# A building's door seen from outside: its width and height as fractions of the building's drawing.
+DOORWAY = (0.22, 0.4)
 # Metres from which a thing of any family that goes over topples where it stands (a ladder, not a hammer).
 TOPPLING_SIZE = 1.5
 # What a vehicle's or an animal's sounding part (a horn, a bell) may be read as: then the owner makes the sound.
@@ -210,8 +212,11 @@ class ShotRenderer:
         phrases = [projections.place_phrase(world_plan, world_shot), world_shot.subject.text]
         world_prompt = projections.seen_prompt(world_plan, world_shot.scene_index)
         self.place = places.resolve(phrases[0], world_prompt)
-        if self.place is not None and self.subject is not None:  # the greenhouse drawn in its garden, not in itself
-            self.place = places.setting_of(self.subject.name, self.place, world_prompt)
+        if self.place is not None and self.subject is not None:  # the greenhouse in its garden, the cottage outside
+            # a building the prompt does not put us inside ("INT. FARMHOUSE KITCHEN" does) is seen from outside
+            inside = world_shot.environment.location == p.LOCATION_INTERIOR
+            outside = self.subject.family == "building" and not inside
+            self.place = places.setting_of(self.subject.name, self.place, world_prompt, outside)
         if self.place is not None and self.place.generic and not self.place.elements:
             self.place = None  # a broad word with nothing of its own: the location's world is the better picture
         if self.place is not None:  # a pond in the birch forest the prompt names, frost on the paddock
@@ -260,6 +265,7 @@ class ShotRenderer:
         self._cast_list = self._cast()
         self._event_nouns: list[subjects.Noun] = []
         self._speakers: dict[int, str] = {}  # a sounding drawer (by id) whose source is this character's head
+        self._doorways: dict[int, tuple[float, float, float, float]] = {}  # a door cue (by id) in a building's front
         self._cues = self._doors_in_walls(self._cues)
         self._drawers = [(self._event_drawer(cue, kind), cue.frame - shot.start_frame) for cue, kind in self._cues]
         drawn = {noun.name for noun in self._event_nouns}
@@ -370,11 +376,25 @@ class ShotRenderer:
             if is_door or (self._indoors and not words & not_doors):
                 kept.append((cue, kind))
                 continue
+            doorway = self._doorway()
+            if doorway is not None and words & {"door", "doors"} and not words & (not_doors - {"sliding", "glass"}):
+                self._doorways[id(cue)] = doorway  # the barn's door bangs shut in its wall
+                kept.append((cue, kind))
+                continue
             sounder = self._sounder(cue, "strike")
             if sounder is not None:
                 self._sounders[id(cue)] = sounder
                 kept.append((cue, "strike"))
         return kept
+
+    def _doorway(self) -> tuple[float, float, float, float] | None:
+        """Where the door of the building the shot shows from outside stands: low in the middle of its front."""
+        if self._indoors or self.subject is None or self.subject.family != "building" or self.drawing is None:
+            return None
+        x0, y0, x1, y1, _ = self.drawing.rest_box()
+        wide, tall = (x1 - x0) * DOORWAY[0], (y1 - y0) * DOORWAY[1]
+        cx = (x0 + x1) / 2
+        return cx - wide / 2, y1 - tall, cx + wide / 2, y1
 
     def _event_noun(self, cue: p.SoundCue, kind: str) -> subjects.Noun | None:
         """What takes part in an object event: the first thing the cue's words name that can fall, break or be
@@ -578,6 +598,8 @@ class ShotRenderer:
         if kind == "branch":
             snowy = self.weather == p.WEATHER_SNOW or "snow" in cue.text.lower()
             return events.drawer(kind, self.w, self.h, self._graded, seed, snowy=snowy)
+        if kind in DOOR_KINDS:
+            return events.drawer(kind, self.w, self.h, self._graded, seed, source=self._doorways.get(id(cue)))
         if kind == "cardoor":
             box = self._vehicle_box()
             paint = None

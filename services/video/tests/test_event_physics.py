@@ -915,3 +915,25 @@ def test_the_lights_go_out_or_come_on_on_the_cue(prompt: str, on: bool) -> None:
     assert darker.max() < 0.5 * lighter.min()
     jumps = block_jumps(frames)
     assert int(np.argmax(jumps)) + 1 == CUE_FRAME, np.round(jumps, 1)
+
+
+def test_a_buildings_door_seen_from_outside_slams_in_its_front_and_the_building_stands_outdoors() -> None:
+    scene_plan = plan(
+        common_pb2.GenerationSpec(
+            prompt="A little white cottage under grey skies; at 2 seconds its front door slams.", seed=7
+        ),
+        "pro",
+        7,
+        RATES,
+    )
+    scene_plan.format.width, scene_plan.format.height = W, H
+    renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
+    assert renderer.subject is not None and renderer.subject.family == "building"
+    assert renderer.place is None or not renderer.place.indoors  # a cottage seen from outside, not its living room
+    (door,) = [d for d, _ in renderer._drawers if isinstance(d, events.Door)]
+    assert renderer.drawing is not None and door.box is not None
+    x0, y0, x1, y1, _ = renderer.drawing.rest_box()
+    assert x0 < door.box[0] < door.box[2] < x1 and y0 < door.box[1] < door.box[3] <= y1  # in the cottage's front
+    frames = _render(scene_plan)
+    jumps = block_jumps(frames)
+    assert abs(int(np.argmax(jumps)) + 1 - CUE_FRAME) <= 1, np.round(jumps, 1)

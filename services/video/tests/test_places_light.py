@@ -68,7 +68,8 @@ def _place_of(prompt: str) -> places.Kind | None:
     kind = places.resolve(phrase, words)
     subject = render.subject_and_people(scene_plan, shot)[0]
     if kind is not None and subject is not None:
-        kind = places.setting_of(subject.name, kind, words)
+        outside = subject.family == "building" and shot.environment.location != p.LOCATION_INTERIOR
+        kind = places.setting_of(subject.name, kind, words, outside)
     return None if kind is None else places.compose(kind, phrase, words)
 
 
