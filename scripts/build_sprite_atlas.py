@@ -90,6 +90,8 @@ def build(svg_dir: Path) -> None:
         key = sprite_key(entry)
         if key not in sprites:
             sprites[key] = _raster(_svg_text(entry["sprite"], tints.get(entry.get("tint", "")), svg_dir))
+    for key in vocabulary["before"].values():  # how a thing looks before its event
+        sprites.setdefault(key, _raster(_svg_text(key, None, svg_dir)))
     atlas, boxes = _pack(sprites)
     out = DATA / "sprites"
     out.mkdir(parents=True, exist_ok=True)

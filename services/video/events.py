@@ -1890,6 +1890,18 @@ class Crack:
         _dots(frame, xs, ys, self.chip, size=size + 1)
 
 
+@dataclass
+class Staged:
+    """One event drawn by two drawers alike but for their thing's drawing: as it looks before the cue (the corked
+    bottle, the toaster with its toast down) and from the cue on (the cork out, the toast up)."""
+
+    before: Door | Fall | Burst | Sounding | Motion
+    after: Door | Fall | Burst | Sounding | Motion
+
+    def draw(self, frame: torch.Tensor, age: int) -> None:
+        (self.before if age < 0 else self.after).draw(frame, age)
+
+
 Drawer = (
     Door
     | Fall
@@ -1909,6 +1921,7 @@ Drawer = (
     | Flames
     | Gusher
     | Lights
+    | Staged
     | Crack
 )
 

@@ -14,7 +14,7 @@ import dataclasses
 import hashlib
 import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -75,6 +75,10 @@ TOPPLING_SIZE = 1.5
 # What a vehicle's or an animal's sounding part (a horn, a bell) may be read as: then the owner makes the sound.
 PART_SOUNDS = {"bell", "ring", "alarm", "steam", "motor", "call", "music"}
 SOUNDING = frozenset(events.SOUNDING_KINDS)
+# The drawers that draw their thing before the cue as it looks then, where the atlas has that look.
+STAGED = (events.Door, events.Fall, events.Burst, events.Sounding, events.Motion)
+# Events that change the subject where it is drawn, without drawing it: a fire catches in the hearth.
+CHANGES_SUBJECT = {"ignite"}
 MOVING = frozenset(events.MOTION_KINDS)
 # how much smaller than beside the people a thing overhead is drawn: up there it is further from the camera
 OVERHEAD_DISTANCE = 0.4
@@ -272,6 +276,13 @@ class ShotRenderer:
         drawn |= {name for _, kind in self._cues for name in _event_table()["draws"].get(kind, [])}
         if self.subject is not None and self.subject.name in drawn:
             self.drawing = None  # the subject is the event's object: the event draws it, before and after
+        # a subject an event changes without drawing it (the hearth a fire catches in) looks as it did before until
+        # the first such cue (local frame)
+        self._subject_before: tuple[subjects.SubjectDrawing, int] | None = None
+        earlier = None if self.subject is None or self.drawing is None else subjects.before(self.subject)
+        changing = [cue.frame - shot.start_frame for cue, kind in self._cues if kind in CHANGES_SUBJECT]
+        if earlier is not None and changing:
+            self._subject_before = (self._subject_drawing(earlier, self._far_size()), min(changing))
 
     def _flatten_if_rigid(self, layers: list) -> list:  # type: ignore[type-arg]
         """Moves that do not depend on depth (static, pan, tilt, handheld) see one picture: composite it once."""
@@ -317,6 +328,11 @@ class ShotRenderer:
                 kind = mover[0]
             if not kind:
                 continue
+            popped = self._event_noun(cue, kind) if kind == "burst" else None
+            if popped is not None and subjects.before(popped) is not None:  # the toast pops up: the toaster does not
+                kind = "ring"  # burst, it jolts from how it looked to how it looks after
+                self._sounders[id(cue)] = (kind, popped, None)
+                mover = (kind, popped, None)
             if kind == "slam" and self.subject is not None and self.subject.family == "vehicle":
                 kind = "cardoor"
             owner = self._owner(cue) if kind in PART_SOUNDS and mover is None else None
@@ -324,7 +340,7 @@ class ShotRenderer:
                 kind = "call" if owner.family in _event_table()["sounding"]["families"]["call"] else kind
                 kind = "ring" if kind == "bell" else kind
                 self._sounders[id(cue)] = (kind, owner, None)
-            elif kind in SOUNDING:  # seen only in a source that can make it: an animal always calls
+            elif kind in SOUNDING and mover is None:  # seen only in a source that can make it: an animal always calls
                 sounder = self._sounder(cue, kind)
                 if sounder is None:
                     continue
@@ -405,6 +421,8 @@ class ShotRenderer:
         movable = set(table["droppable"]) | ({"vehicle"} if kind == "burst" else set())
 
         def takes_part(noun: subjects.Noun) -> bool:  # a tree or a wardrobe does not fall off a shelf: it topples
+            if kind == "cork":  # what a cork or a cap leaves is a bottle, not the cap drawn as a hat
+                return "bottle" in noun.name
             return _stands(noun) if kind == "topple" else noun.family in movable and noun.size < TOPPLING_SIZE
 
         if kind == "kettle" and self.subject is not None and self.subject.family == "household":
@@ -527,32 +545,49 @@ class ShotRenderer:
             drawer = events.drawer(kind, self.w, self.h, self._graded, seed, ink=ink)
             self._speakers[id(drawer)] = person or ""
             return drawer
-        if kind in MOVING and noun.motion == "fly":  # a plane lands on, a rocket leaves, the ground: it rests there
-            drawing = self._subject_drawing(dataclasses.replace(noun, motion="still"), centre=0.5)
-        elif noun == self.subject and self.drawing is not None:
-            drawing = self.drawing
-        else:
-            centre = SOURCE_BESIDE_PEOPLE if self.subject is None else SOURCE_BESIDE_SUBJECT
-            drawing = self._subject_drawing(noun, centre=centre)
         self._event_nouns.append(noun)
-        x0, y0, x1, y1, _ = drawing.rest_box()
         facing = 1 if noun.faces in ("left", "right") else 0  # blend_ready's drawing looks right
         words = f"{cue.text} {projections.cue_sentence(self.plan, cue)[0]}"
         wet = re.search(_event_table()["motions"]["wet"], words, re.IGNORECASE)
-        return events.drawer(
-            kind,
-            self.w,
-            self.h,
-            self._graded,
-            seed,
-            drawing.blend_ready(),
-            source=(x0, y0, x1, y1),
-            facing=facing,
-            ink=ink,
-            glow=(int(glow[0]), int(glow[1]), int(glow[2])),
-            wet=wet is not None,
-            liquid=self._liquid(cue) if kind == "pour" else None,
-        )
+
+        def acting(thing: subjects.Noun) -> events.Drawer:
+            if kind in MOVING and thing.motion == "fly":  # a plane lands on, a rocket leaves the ground: rests there
+                drawing = self._subject_drawing(dataclasses.replace(thing, motion="still"), centre=0.5)
+            elif thing == self.subject and self.drawing is not None:
+                drawing = self.drawing
+            elif noun == self.subject:  # the subject as it looks before its event: drawn where the subject is
+                drawing = self._subject_drawing(thing, self._far_size())
+            else:
+                centre = SOURCE_BESIDE_PEOPLE if self.subject is None else SOURCE_BESIDE_SUBJECT
+                drawing = self._subject_drawing(thing, centre=centre)
+            x0, y0, x1, y1, _ = drawing.rest_box()
+            return events.drawer(
+                kind,
+                self.w,
+                self.h,
+                self._graded,
+                seed,
+                drawing.blend_ready(),
+                source=(x0, y0, x1, y1),
+                facing=facing,
+                ink=ink,
+                glow=(int(glow[0]), int(glow[1]), int(glow[2])),
+                wet=wet is not None,
+                liquid=self._liquid(cue) if kind == "pour" else None,
+            )
+
+        return self._staged(noun, acting)
+
+    def _staged(self, noun: subjects.Noun, build: Callable[[subjects.Noun], events.Drawer]) -> events.Drawer:
+        """The event of a thing whose drawing shows it after its event (the toast up, the cork out): drawn as it
+        looks before (data/subjects.yaml `before`) until the cue."""
+        after = build(noun)
+        earlier = subjects.before(noun)
+        if earlier is None or not isinstance(after, STAGED):
+            return after
+        before = build(earlier)
+        assert isinstance(before, STAGED)
+        return events.Staged(before, after)
 
     def _happening_drawer(self, cue: p.SoundCue, kind: str, seed: int) -> events.Drawer:
         """A fire that catches or a geyser that erupts, in the subject when it is what catches or erupts (the
@@ -620,12 +655,16 @@ class ShotRenderer:
         size = min(subjects.screen_size(noun, person_px, self.h), most)
         if noun == self.subject:  # the prompt's subject is seen as large as any subject, not as a speck
             size = max(size, subjects.SUBJECT_MIN_SCREEN * self.h)
-        ready = self._subject_drawing(noun, size).blend_ready()
         liquid = self._liquid(cue) if kind == "spill" else None
         topples = not FROM_ABOVE.search(f"{cue.text} {self._scene_prompt()}")
-        return events.drawer(
-            kind, self.w, self.h, self._graded, seed, ready, self._indoors, liquid=liquid, topples=topples
-        )
+
+        def taking_part(thing: subjects.Noun) -> events.Drawer:
+            ready = self._subject_drawing(thing, size).blend_ready()
+            return events.drawer(
+                kind, self.w, self.h, self._graded, seed, ready, self._indoors, liquid=liquid, topples=topples
+            )
+
+        return self._staged(noun, taking_part)
 
     def _subject_drawing(
         self, noun: subjects.Noun, size_px: float | None = None, centre: float | None = None
@@ -761,11 +800,25 @@ class ShotRenderer:
         self._events(out, idx, behind=True)
         faces = self._characters(out, idx, t)
         if self.drawing is not None:
-            seconds = ((idx + self.lead_in).float() / self.fps).tolist()
-            self.drawing.draw(out, seconds, t.tolist(), self.camera.transform(t, CHARACTER_DEPTH))
+            self._subject(out, idx, t)
         self._weather(out, idx)
         self._events(out, idx, behind=False, faces=faces)
         return ShotFrames(self.look.finish(out, self.shot.start_frame + start), faces)
+
+    def _subject(self, out: torch.Tensor, idx: torch.Tensor, t: torch.Tensor) -> None:
+        """The subject in a batch of frames: as it looks before the event that changes it, then as drawn."""
+        assert self.drawing is not None
+        seconds, progress = ((idx + self.lead_in).float() / self.fps).tolist(), t.tolist()
+        scale, ox, oy = self.camera.transform(t, CHARACTER_DEPTH)
+        split = 0
+        if self._subject_before is not None:
+            before, at = self._subject_before
+            split = min(max(at - int(idx[0]), 0), len(idx))
+            if split:
+                before.draw(out[:split], seconds[:split], progress[:split], (scale[:split], ox[:split], oy[:split]))
+        if split < len(idx):
+            camera = (scale[split:], ox[split:], oy[split:])
+            self.drawing.draw(out[split:], seconds[split:], progress[split:], camera)
 
     def _slice_layer(
         self,

@@ -122,6 +122,7 @@ class Vocabulary:
     finder: Finder
     senses: dict[str, list[dict]] = field(default_factory=dict)  # type: ignore[type-arg]
     parts: dict[str, frozenset[str]] = field(default_factory=dict)  # part word -> families it is a part of
+    before: dict[str, str] = field(default_factory=dict)  # noun name -> its drawing's key before its event
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,15 @@ def vocabulary() -> Vocabulary:
         ),
         data.get("senses", {}),
         {word: frozenset(families) for word, families in data.get("parts", {}).items()},
+        data.get("before", {}),
     )
+
+
+def before(noun: Noun) -> Noun | None:
+    """The thing as it looks before its event (the toaster with its toast down, the corked bottle), where its
+    drawing shows it after; None where its drawing is how it looks before."""
+    key = vocabulary().before.get(noun.name)
+    return None if key is None else dataclasses.replace(noun, key=key)
 
 
 @cache

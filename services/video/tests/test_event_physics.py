@@ -937,3 +937,36 @@ def test_a_buildings_door_seen_from_outside_slams_in_its_front_and_the_building_
     frames = _render(scene_plan)
     jumps = block_jumps(frames)
     assert abs(int(np.argmax(jumps)) + 1 - CUE_FRAME) <= 1, np.round(jumps, 1)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "thing"),
+    [
+        ("A mint green toaster on a kitchen counter; at 2 seconds the toast pops up with a ding.", "toaster"),
+        ("A tin jack-in-the-box on a shelf in a toy shop; at 2 seconds it pops open with a boing.", "jack-in-the-box"),
+        ("A bottle of champagne on a rooftop at night; at 2 seconds the cork pops.", "bottle"),
+    ],
+)
+def test_a_thing_drawn_as_it_is_after_its_event_looks_as_it_did_before_until_the_cue(prompt: str, thing: str) -> None:
+    """The toast is down, the box shut and the cork in until the cue: the drawing that shows them up, open or out
+    (the atlas's) is only drawn from the cue on."""
+    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, duration_seconds=SECONDS, seed=3), "pro", 3, RATES)
+    scene_plan.format.width, scene_plan.format.height = W, H
+    renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
+    assert sum(isinstance(d, events.Staged) for d, _ in renderer._drawers) == 1
+    assert thing in [n.name for n in renderer._event_nouns] and renderer.drawing is None
+    frames = _render(scene_plan)
+    jumps = block_jumps(frames)
+    assert abs(int(np.argmax(jumps)) + 1 - CUE_FRAME) <= 1, np.round(jumps, 1)
+    assert jumps[: CUE_FRAME - 2].max() < jumps[CUE_FRAME - 1] / 2  # nothing changes so much before
+
+
+def test_a_fireplace_is_unlit_until_its_fire_catches() -> None:
+    prompt = "A stone fireplace in a cabin at night. At 2 seconds the kindling catches with a whoomph."
+    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, duration_seconds=SECONDS, seed=3), "pro", 3, RATES)
+    scene_plan.format.width, scene_plan.format.height = W, H
+    renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
+    assert renderer._subject_before is not None and renderer._subject_before[1] == CUE_FRAME
+    frames = _render(scene_plan).astype(np.int16)
+    warm = (frames[..., 0] - frames[..., 2] > 120).sum(axis=(1, 2))  # flame-coloured pixels
+    assert warm[:CUE_FRAME].max() == 0 < warm[CUE_FRAME + 5 :].min()

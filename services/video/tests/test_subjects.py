@@ -257,14 +257,16 @@ def test_vocabulary_breadth_phrases_resolve_to_their_own_drawing(text: str, name
 def test_every_noun_entry_has_its_own_sprite_in_the_atlas_and_every_drawing_is_used() -> None:
     data = yaml.safe_load((subjects.DATA / "subjects.yaml").read_text())
     index = json.loads((subjects.DATA / "sprites" / "atlas.json").read_text())["sprites"]
-    keys = {subjects.sprite_key(entry) for entry in data["nouns"].values()}
+    keys = {subjects.sprite_key(entry) for entry in data["nouns"].values()} | set(data["before"].values())
     assert keys <= set(index), sorted(keys - set(index))
     for entry in data["nouns"].values():
         if entry["sprite"].startswith("custom:"):
             assert (subjects.DATA.parents[2] / "scripts" / "sprite_svgs" / f"{entry['sprite'][7:]}.svg").exists()
         assert entry.get("tint") is None or entry["tint"] in data["tints"], entry
+    assert set(data["before"]) <= set(data["nouns"])  # a look before an event is of a noun that has one
     drawings = {p.stem for p in (subjects.DATA.parents[2] / "scripts" / "sprite_svgs").glob("*.svg")}
-    assert drawings <= {entry["sprite"][7:] for entry in data["nouns"].values()}
+    used = {entry["sprite"][7:] for entry in data["nouns"].values()} | {k[7:] for k in data["before"].values()}
+    assert drawings <= used
 
 
 @pytest.mark.parametrize(
