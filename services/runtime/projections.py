@@ -106,6 +106,8 @@ def place_phrase(plan: common_pb2.ScenePlan, shot: plan_pb2.Shot) -> str:
         return env.place
     span = env.place_source.spans[0]
     text = scene_text(plan, shot.scene_index)
+    if env.place.lower() not in text[span.start : span.end].lower():
+        return env.place  # a place the words imply ("a toaster": a kitchen), its span the words that imply it
     return _collapsed(" ".join([*text[: span.start].split()[-2:], text[span.start : span.end]]))
 
 
