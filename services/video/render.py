@@ -209,6 +209,7 @@ class ShotRenderer:
         self.subject, self._people = subject_and_people(plan, shot)
         # who or what makes each sounding cue's sound (by the cue's id), found with the shot's visible cues
         self._sounders: dict[int, tuple[str, subjects.Noun | None, str | None]] = {}
+        self._twins: list[p.SoundCue] = []  # cues copied to carry a second thing seen on them
         self._cues = self._visible_cues()
         if self.subject is not None and any(kind in ("cardoor", "crack") for _, kind in self._cues):
             # a door shuts on a parked car; the ice cracks under the fox that stands on it
@@ -321,7 +322,7 @@ class ShotRenderer:
         for cue in self.plan.sound_cues:
             if not self.shot.start_frame <= cue.frame < self.shot.end_frame:
                 continue
-            kind = visible_kind(cue)
+            kind = visible_kind(cue) or self._sentence_kind(cue)
             mover = self._mover(cue, kind)
             if mover is not None:  # the whale breaching, the bus braking: the thing moves on the cue
                 self._sounders[id(cue)] = mover
@@ -348,7 +349,12 @@ class ShotRenderer:
                 kind = sounder[0]
             if kind in table["overlays"]:  # light over the picture: drawn whatever else happens then
                 lights.append((cue, kind))
-                continue
+                moved = self._mover(cue, "") if kind not in table["motions"]["standalone"] else None
+                if moved is None or moved[1] is None:
+                    continue
+                # "lightning flashes and the cat leaps off the sill": the leap is seen under the flash
+                cue, kind = self._twin(cue), moved[0]
+                self._sounders[id(cue)] = moved
             seen_frames.add(cue.frame)
             held = by_frame.get(cue.frame)
             if held is None or rank.get(kind, len(rank)) < rank.get(held[1], len(rank)):
@@ -366,7 +372,28 @@ class ShotRenderer:
                 chosen[group] = (cue, kind)
         # a flash on the frame of a thing's event is that thing's bang ("slams … with a bang like a gunshot")
         lights = [(cue, kind) for cue, kind in lights if kind != "flash" or cue.frame not in seen_frames]
+        # one light per frame ("lightning flashes, thunder cracks" is one flash, not two that white the picture out)
+        lit = {cue.frame: (cue, kind) for cue, kind in sorted(lights, key=lambda pair: -rank.get(pair[1], len(rank)))}
+        lights = list(lit.values())
         return sorted([*kept, *chosen.values(), *lights], key=lambda pair: pair[0].frame)
+
+    def _twin(self, cue: p.SoundCue) -> p.SoundCue:
+        """A copy of a cue, for a second thing seen on it (kept, so its id stays its own)."""
+        twin = p.SoundCue()
+        twin.CopyFrom(cue)
+        self._twins.append(twin)
+        return twin
+
+    def _sentence_kind(self, cue: p.SoundCue) -> str:
+        """What the sentence asking for a cue that draws nothing says happens then ("at 2.5s the cap flicks off and the
+        lemonade fizzes up": the fizz is the cue, the cap is what is seen); "" when it says nothing drawable."""
+        sentence, _ = projections.cue_sentence(self.plan, cue)
+        if not sentence or sentence.strip().lower() == cue.text.strip().lower():
+            return ""
+        said = p.SoundCue()
+        said.CopyFrom(cue)
+        said.text, said.event, said.event_approximate = sentence, p.SOUND_EVENT_UNSPECIFIED, True
+        return visible_kind(said)
 
     def _owner(self, cue: p.SoundCue) -> subjects.Noun | None:
         """The vehicle or animal whose part (horn, bell, siren) a cue sounds: the shot's subject, else one the

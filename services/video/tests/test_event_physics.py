@@ -970,3 +970,34 @@ def test_a_fireplace_is_unlit_until_its_fire_catches() -> None:
     frames = _render(scene_plan).astype(np.int16)
     warm = (frames[..., 0] - frames[..., 2] > 120).sum(axis=(1, 2))  # flame-coloured pixels
     assert warm[:CUE_FRAME].max() == 0 < warm[CUE_FRAME + 5 :].min()
+
+
+def test_one_flash_per_frame_a_leap_under_it_and_the_sentences_event_for_a_cue_that_draws_nothing() -> None:
+    storm = plan(
+        common_pb2.GenerationSpec(
+            prompt="A cat on a windowsill in a storm. At 2 seconds lightning flashes, thunder cracks and the cat leaps "
+            "off the sill.",
+            duration_seconds=SECONDS,
+            seed=3,
+        ),
+        "pro",
+        3,
+        RATES,
+    )
+    storm.format.width, storm.format.height = W, H
+    renderer = render.ShotRenderer(storm, storm.shots[0], torch.device("cpu"))
+    kinds = sorted(getattr(d, "kind", "") for d, _ in renderer._drawers)
+    assert kinds.count("lightning") == 1 and "leap" in kinds, kinds  # one flash (two white the picture out)
+    fizz = plan(
+        common_pb2.GenerationSpec(
+            prompt="A bottle of lemonade in the sun. At 2 seconds the cap flicks off and the lemonade fizzes up.",
+            duration_seconds=SECONDS,
+            seed=3,
+        ),
+        "pro",
+        3,
+        RATES,
+    )
+    fizz.format.width, fizz.format.height = W, H
+    renderer = render.ShotRenderer(fizz, fizz.shots[0], torch.device("cpu"))
+    assert any(getattr(d, "kind", "") == "cork" or isinstance(d, events.Staged) for d, _ in renderer._drawers)
