@@ -1255,4 +1255,6 @@ def visible_kind(cue: p.SoundCue) -> str:
     weather = cue.source_object.strip().lower() in table["weather_sources"]
     if kind == "shatter" and (weather or (not droppable and source is not None)):
         return ""  # "wind tearing across the corn": a breaking sound of nothing that breaks on a floor
+    if kind == "shatter" and not named and re.search(table["breaking"], cue.text.lower()) is None:
+        return ""  # a breaking sound the planner guessed ("the printer jams and grinds") breaks nothing
     return kind
