@@ -533,12 +533,28 @@ def subject_of(verb: Any) -> Any | None:
         if _copular(verb):
             verb = verb.head  # "the needle is break": the copula holds the subject
             continue
+        if _gerund_of(verb):
+            return verb.head  # "everyone screaming on the drop", "your friend cackling next to you"
         if verb.dep_ in ("conj", "xcomp", "advcl", "relcl") and verb.head.i != verb.i:
             if verb.dep_ == "relcl":
                 return verb.head
             verb = verb.head
             continue
         return None
+
+
+def _gerund_of(verb: Any) -> bool:
+    """Whether a verb is an intransitive gerund said of the noun before it ("everyone screaming", "your friend
+    cackling"): that noun does it. Not a verb with an object of its own ("a tram climbing a hill"), nor one that
+    only says when ("four strikes starting at 2 seconds")."""
+    return (
+        verb.dep_ == "acl"
+        and verb.tag_ == "VBG"
+        and verb.head.i < verb.i
+        and verb.head.pos_ in ("NOUN", "PROPN", "PRON")
+        and verb.lemma_.lower() not in vocabulary().catenatives
+        and not any(c.dep_ in ("dobj", "attr") for c in verb.children)
+    )
 
 
 _GROUPS = frozenset(

@@ -577,3 +577,22 @@ def test_a_plural_after_a_singular_article_is_its_noun_s_verb() -> None:
         ("a coin drops into the jukebox", "coin"),
         ("it hums to life", "jukebox"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "seconds", "source"),
+    [
+        ("A busy ferry deck, gulls overhead, then a toddler giggling by the rail at 3 seconds.", 3.0, "toddler"),
+        ("Night market, a vendor shouting at 2 seconds, his neighbour laughing next to him.", 2.0, "vendor"),
+    ],
+)
+def test_a_gerund_said_of_a_noun_is_that_noun_s_sound(prompt: str, seconds: float, source: str) -> None:
+    # "a toddler giggling by the rail": the toddler giggles, not the rail (the gerund hangs on its noun as an acl)
+    cue = _at(_plan(prompt), seconds)[0]
+    assert (cue.source_object, cue.sound_action) == (source, "vocalisation")
+
+
+def test_a_gerund_with_an_object_or_a_time_verb_is_no_noun_s_sound() -> None:
+    # "four strikes starting at 2 seconds": "starting" says when, the strikes are the hammer's on the anvil
+    cue = _at(_plan("He hammers it on the anvil, four strikes starting at 2 seconds."), 2.0)[0]
+    assert cue.source_object != "strike"
