@@ -36,6 +36,7 @@ _RELATIVE = re.compile(
     re.IGNORECASE,
 )
 _QUOTE_MASK = re.compile(r"[Qq]_*[Qq]")
+_FILLER = re.compile(lx.FILLER_WORDS, re.IGNORECASE)  # chat's words ("she shrieks lol"): nothing a sound is done to
 
 
 def quote_mask(token: Any) -> bool:
@@ -533,8 +534,8 @@ def subject_of(verb: Any) -> Any | None:
         if _copular(verb):
             verb = verb.head  # "the needle is break": the copula holds the subject
             continue
-        if _gerund_of(verb):
-            return verb.head  # "everyone screaming on the drop", "your friend cackling next to you"
+        if (doer := _gerund_of(verb)) is not None:
+            return doer  # "everyone screaming on the drop", "your friend cackling next to you"
         if verb.dep_ in ("conj", "xcomp", "advcl", "relcl") and verb.head.i != verb.i:
             if verb.dep_ == "relcl":
                 return verb.head
@@ -543,18 +544,29 @@ def subject_of(verb: Any) -> Any | None:
         return None
 
 
-def _gerund_of(verb: Any) -> bool:
-    """Whether a verb is an intransitive gerund said of the noun before it ("everyone screaming", "your friend
-    cackling"): that noun does it. Not a verb with an object of its own ("a tram climbing a hill"), nor one that
-    only says when ("four strikes starting at 2 seconds")."""
-    return (
+def _gerund_of(verb: Any) -> Any | None:
+    """Who does an intransitive gerund said of the noun before it ("everyone screaming", "your friend cackling"):
+    that noun, or the noun a place phrase hangs on ("a baby in the bath laughing" is the baby's). None for a verb
+    with an object of its own ("a tram climbing a hill") or one that only says when ("four strikes starting at 2 s")."""
+    head = verb.head
+    if not (
         verb.dep_ == "acl"
         and verb.tag_ == "VBG"
-        and verb.head.i < verb.i
-        and verb.head.pos_ in ("NOUN", "PROPN", "PRON")
+        and head.i < verb.i
+        and head.pos_ in ("NOUN", "PROPN", "PRON")
         and verb.lemma_.lower() not in vocabulary().catenatives
         and not any(c.dep_ in ("dobj", "attr") for c in verb.children)
-    )
+    ):
+        return None
+    # "a baby in the bath laughing", not "a vid of a firework going off": "of" names what it is of, no place
+    while (
+        head.dep_ == "pobj"
+        and head.head.dep_ == "prep"
+        and head.head.lower_ != "of"
+        and head.head.head.pos_ in ("NOUN", "PROPN", "PRON")
+    ):
+        head = head.head.head
+    return head
 
 
 _GROUPS = frozenset(
@@ -640,7 +652,10 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
     objects = [
         c
         for c in token.children
-        if c.dep_ in ("dobj", "nsubjpass") and c.idx not in timed and not _QUOTE_MASK.search(c.text)
+        if c.dep_ in ("dobj", "nsubjpass")
+        and c.idx not in timed
+        and not _QUOTE_MASK.search(c.text)
+        and not _FILLER.fullmatch(c.text)
     ]
     if token.lemma_.lower() in vocabulary().weak_verbs and _sound_object(token, vocabulary()):
         # "the organist strikes a low note": the note is the sound made, not what makes it; "hits a cymbal crash":

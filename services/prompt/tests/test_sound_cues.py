@@ -596,3 +596,16 @@ def test_a_gerund_with_an_object_or_a_time_verb_is_no_noun_s_sound() -> None:
     # "four strikes starting at 2 seconds": "starting" says when, the strikes are the hammer's on the anvil
     cue = _at(_plan("He hammers it on the anvil, four strikes starting at 2 seconds."), 2.0)[0]
     assert cue.source_object != "strike"
+
+
+def test_a_gerund_after_a_place_phrase_is_the_sound_of_what_is_there() -> None:
+    # "a puppy in the garden yapping": the puppy yaps, not the garden; "a vid of a firework going off" keeps the
+    # firework ("of" names what the vid is of, no place)
+    assert _at(_plan("a puppy in the garden yapping at 2 seconds, so cute"), 2.0)[0].source_object == "puppy"
+    cues = _at(_plan("make a vid of a firework going off over a lake at 2 seconds"), 2.0)
+    assert "firework" in [c.source_object for c in cues]
+
+
+def test_chat_laughter_is_nothing_a_sound_is_done_to() -> None:
+    cue = _at(_plan("at 3 seconds her brother tickles her and she giggles lmao"), 3.0)[-1]
+    assert cue.source_object != "lmao" and cue.sound_action == "vocalisation"
