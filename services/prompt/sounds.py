@@ -31,7 +31,7 @@ from cinemesh.runtime.timephrases import (
 DATA = Path(__file__).with_name("data")
 _PERSON_PRONOUNS = {"he", "she", "they", "i", "we", "you", "someone", "somebody", "everyone", "it"}
 _RELATIVE = re.compile(
-    r"\b(?:just as|right as|as soon as|the moment|the instant|as|when|while|once|right after|just after|"
+    r"\b(?:just as|right as|as soon as|the moment|the instant|as|when|while|(?<!\bat )once|right after|just after|"
     r"immediately after|after|right before|just before|before)\s+(?!well\b|if\b|though\b|\d)[^,.;:!?]{3,80}",
     re.IGNORECASE,
 )
@@ -1908,6 +1908,9 @@ def _share_clause_time(reads: list[tuple[_Mention, SoundRead]], sentence: str, b
             timed = {id(r.time): r.time for _, r in reads if r.time is not None and lo <= r.time.start < hi}
             if timed:
                 break
+            if marks is commas and (joined_to := _and_after_timed_clause(reads, sentence, commas, lo)) is not None:
+                timed = {id(joined_to): joined_to}  # "at 2 s keys jingle, at 4 s the lock clicks, and the dog whines"
+                break
         if marks is clauses and any(
             t.start > position and _in_other_comma_clause(t, reads, commas, base) for t in timed.values()
         ):
@@ -1927,6 +1930,18 @@ def _share_clause_time(reads: list[tuple[_Mention, SoundRead]], sentence: str, b
                 # its own words begin at its own subject, whatever the parse hung on the verb before it
                 read.start = subject.left_edge.idx
                 read.text = sentence[read.start - base : read.end - base].strip(" ,;")
+
+
+def _and_after_timed_clause(
+    reads: list[tuple[_Mention, SoundRead]], sentence: str, commas: list[int], lo: int
+) -> TimePhrase | None:
+    """The one time of the comma clause right before a clause that opens with a bare "and" (", and the dog starts
+    whining"): the labelling guide's "at T, X and Y" times both, whatever other times the sentence states."""
+    if not re.match(r"\s*(?:and|n|&)\s", sentence[lo:], re.IGNORECASE):
+        return None
+    before = max([c for c in commas if c < lo - 1], default=-1) + 1
+    times = {id(r.time): r.time for _, r in reads if r.time is not None and before <= r.time.start < lo}
+    return next(iter(times.values())) if len(times) == 1 else None
 
 
 def _thing_acts(mention: _Mention, mentions: list[_Mention], people: frozenset[str]) -> bool:

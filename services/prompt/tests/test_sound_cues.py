@@ -609,3 +609,15 @@ def test_a_gerund_after_a_place_phrase_is_the_sound_of_what_is_there() -> None:
 def test_chat_laughter_is_nothing_a_sound_is_done_to() -> None:
     cue = _at(_plan("at 3 seconds her brother tickles her and she giggles lmao"), 3.0)[-1]
     assert cue.source_object != "lmao" and cue.sound_action == "vocalisation"
+
+
+def test_a_clause_joined_by_and_to_a_timed_clause_shares_its_time() -> None:
+    # the guide's "at T, X and Y" times both, though the sentence states another time before
+    scene_plan = _plan("At 1 second a horn honks, at 3 seconds the gate creaks open, and the goat starts bleating.")
+    assert [c.source_object for c in _at(scene_plan, 3.0)] == ["gate", "goat"]
+
+
+def test_at_once_is_no_relative_time() -> None:
+    # "at once" means together, not "once the team runs …": the stomp is heard with the whistle
+    scene_plan = _plan("The whistle blows at 2 seconds, and the whole team runs at once with a loud stomp of boots.")
+    assert [c.source_object for c in _at(scene_plan, 2.0)] == ["whistle", "boot"]
