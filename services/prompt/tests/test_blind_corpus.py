@@ -167,8 +167,21 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # 30df6cd (the prompt stage as at 5e6d51f): recall 125/132 = 94.7 %, within a frame 100 % of those found, subject
 # 84.6 %, source 68.8 %, material 54.1 %, action 61.6 %, location 79.3 %, characters 80.8 %, count/every 96.9 %,
 # refused 0.
+# Tuned on it since (branch prompt11): a gerund said of a noun is that noun's sound ("everyone screaming on the
+# drop", "a baby in the bath laughing"), a clause opened by a bare "and" after a timed comma clause shares its time,
+# "at once" is no relative "once": recall 128/132 = 97.0 %, within a frame 100 %.
 #: corpus → its measures with this commit, rounded down to a whole percent
 OTHER_WRITERS = {
+    "blind13i": {
+        "recall": 0.96,
+        "subject": 0.86,
+        "source": 0.69,
+        "material": 0.53,
+        "action": 0.62,
+        "location": 0.80,
+        "characters": 0.80,
+        "count_every": 0.96,
+    },
     "blind13h": {
         "recall": 0.95,
         "subject": 0.80,
