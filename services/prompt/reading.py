@@ -831,6 +831,29 @@ def _candidates(masked: str) -> list[_Candidate]:
 _GROUP = re.compile(rf"^(?:(?:the|some|many|all|other)\s+)?(?:[\w-]+\s+)?(?:{lx.CROWD_WORDS})s?\b", _FLAGS)
 
 
+def _does_something(subject: tuple[str, int, int], masked: str) -> bool:
+    """Whether a subject is a thing the parse makes do something: the subject of a verb that is more than being
+    there ("Smoke hangs in the light", "A lamp glows" only set the scene), itself no sound ("Footsteps creak": someone
+    walks) and no title ("Crisp & Co. kettle chips")."""
+    head = next((t for t in parse(masked) if t.idx + len(t.text) == subject[2]), None)
+    return (
+        head is not None
+        and head.dep_ in ("nsubj", "nsubjpass")
+        and head.lemma_.lower() not in vocabulary().nouns
+        and head.head.lemma_.lower() not in vocabulary().silent_verbs
+    )
+
+
+def _named_before(masked: str, position: int) -> bool:
+    """Whether the sentences before a position name a thing that is no place, camera phrase or time."""
+    before = masked[:position]
+    named = parsed_subject(before) if before.strip() else None
+    return named is not None and not _is_scenery(named, before) and not _NOT_AN_ACTOR.match(named[0])
+
+
+_OPENING = re.compile(r"[\s,]*(?:(?:please|pls|plz)\b[\s,]*)?", _FLAGS)  # what may come before a sentence's subject
+
+
 def _subject_and_action(masked: str) -> tuple[tuple[str, int, int] | None, tuple[str, int, int, int] | None]:
     candidates = _candidates(masked)
     if not candidates:
@@ -839,17 +862,42 @@ def _subject_and_action(masked: str) -> tuple[tuple[str, int, int] | None, tuple
     # named in a sentence after the one where a thing already acts comes after it ("An old steam train pulls in. …
     # A conductor checks his watch.")
     acting = next((c for c in candidates if c.verbs), candidates[0])
-    first_end = next((end for start, end in sentences(masked) if start <= acting.start < end), len(masked))
-    # the thing acts when its sentence opens with it and the parse agrees (not a brief's "Product: …" line)
-    opens = any(start == acting.start for start, _ in sentences(masked))
-    parsed = parsed_subject(masked) if acting.verbs and opens else None
-    thing_acts = parsed is not None and parsed[1] == acting.start
+    # the thing acts when its sentence opens with it (after its spaces, or a "Please,") and the parse agrees (not a
+    # brief's "Product: …" line), whether or not the action table knows its verb ("An old steam locomotive pulls
+    # into a small station."), and it does something ("Smoke hangs in the light" sets the scene, like the weather)
+    parsed = parsed_subject(masked)
+    thing = next(
+        (
+            c
+            for c in candidates
+            if parsed is not None
+            and c.start == parsed[1]
+            and c.start <= acting.start
+            and any(
+                start <= c.start < end and _OPENING.fullmatch(masked[start : c.start])
+                for start, end in sentences(masked)
+            )
+        ),
+        None,
+    )
+    # a screenplay's action lines are about its cast ("INT. BARBERSHOP. Clippers buzz. The BARBER spins the chair")
+    # and no sentence before it already named what the shot is of ("An elevator in a glass office tower. The doors
+    # open …")
+    thing_acts = (
+        thing is not None
+        and parsed is not None
+        and _does_something(parsed, masked)
+        and not _SLUGLINE.search(masked)
+        and not _named_before(masked, thing.start)
+    )
+    first = thing if thing is not None and thing_acts else acting
+    first_end = next((end for start, end in sentences(masked) if start <= first.start < end), len(masked))
     people = [
         c
         for c in candidates
         if c.has_person and not _GROUP.match(c.noun_phrase) and (c.start < first_end or not thing_acts)
     ]
-    chosen = people[0] if people else acting
+    chosen = people[0] if people else first
     start = chosen.start + chosen.text.find(chosen.noun_phrase)
     subject = (chosen.noun_phrase, start, start + len(chosen.noun_phrase))
     verbs = chosen.verbs or next((c.verbs for c in candidates if c.verbs and c.start > chosen.start), [])

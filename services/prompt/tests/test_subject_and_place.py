@@ -114,3 +114,20 @@ def _place(prompt: str) -> str:
 )
 def test_the_place_is_where_the_shot_is(prompt: str, place: str) -> None:
     assert _place(prompt) == place
+
+
+@pytest.mark.parametrize(
+    ("prompt", "subject"),
+    [
+        # a thing that opens its sentence and acts, by the parse, comes before a person named in a later sentence,
+        # though the action table knows none of its verbs ("pulls")
+        ("An old ferry pulls into the harbor. Gulls cry overhead, and a deckhand shouts to the dock.", "an old ferry"),
+        ("Please, the old ferry pulls into the harbor. A deckhand shouts to the dock.", "the old ferry"),
+        # a thing that is only there sets the scene, like the weather: who acts is the subject
+        ("Smoke hangs in the light. A drummer taps the hi-hat.", "a drummer"),
+        # a sentence before it already named what the shot is of: the thing's doing is no first shot of its own
+        ("A lighthouse on a cliff. The lamp turns at 1 second. A keeper climbs the stairs.", "a keeper"),
+    ],
+)
+def test_a_thing_that_acts_first_outranks_a_person_named_later(prompt: str, subject: str) -> None:
+    assert _subject(prompt) == subject
