@@ -887,6 +887,7 @@ def _subject_and_action(masked: str) -> tuple[tuple[str, int, int] | None, tuple
         thing is not None
         and parsed is not None
         and _does_something(parsed, masked)
+        and not _is_scenery(parsed, masked)  # "A neon-soaked city at night, seen as a lone car drives …"
         and not _SLUGLINE.search(masked)
         and not _named_before(masked, thing.start)
     )
