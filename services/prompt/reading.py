@@ -841,7 +841,14 @@ def _does_something(subject: tuple[str, int, int], masked: str) -> bool:
         and head.dep_ in ("nsubj", "nsubjpass")
         and head.lemma_.lower() not in vocabulary().nouns
         and head.head.lemma_.lower() not in vocabulary().silent_verbs
+        and not _passes_by(head.head)
     )
+
+
+def _passes_by(verb: Any) -> bool:
+    """Whether a verb has its subject go past ("A tram rolls past a cafe", "a bus passes by"): it crosses the shot,
+    which is of what is there."""
+    return verb.lemma_.lower() == "pass" or any(c.lower_ in ("past", "by") for c in verb.children)
 
 
 def _named_before(masked: str, position: int) -> bool:
@@ -893,6 +900,7 @@ def _subject_and_action(masked: str) -> tuple[tuple[str, int, int] | None, tuple
     )
     first = thing if thing is not None and thing_acts else acting
     first_end = next((end for start, end in sentences(masked) if start <= first.start < end), len(masked))
+
     people = [
         c
         for c in candidates

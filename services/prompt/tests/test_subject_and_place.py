@@ -127,6 +127,8 @@ def test_the_place_is_where_the_shot_is(prompt: str, place: str) -> None:
         ("Smoke hangs in the light. A drummer taps the hi-hat.", "a drummer"),
         # a sentence before it already named what the shot is of: the thing's doing is no first shot of its own
         ("A lighthouse on a cliff. The lamp turns at 1 second. A keeper climbs the stairs.", "a keeper"),
+        # a thing that goes past crosses the shot, which is of who is there
+        ("A delivery van drives by the bakery. A baker sets down a tray of loaves.", "a baker"),
     ],
 )
 def test_a_thing_that_acts_first_outranks_a_person_named_later(prompt: str, subject: str) -> None:
