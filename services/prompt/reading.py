@@ -1060,7 +1060,7 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
         subject
         for token in doc
         if token.pos_ in ("VERB", "AUX") or predicate(token)
-        if (subject := subject_of(token)) is not None
+        if (subject := subject_of(token, gerunds=False)) is not None
     ]
     nouns = [t for t in doc if t.dep_ in ("ROOT", "nsubj", "nsubjpass")]
     for token in [*subjects, *nouns]:
@@ -1278,7 +1278,7 @@ def acting_subject(masked: str) -> tuple[str, int, int] | None:
     silent = vocabulary().silent_verbs
     for token in parse(masked):
         verb = token.pos_ in ("VERB", "AUX") or (predicate(token) and token.dep_ != "pobj")  # "of sand dunes"
-        if not verb or (subject := subject_of(token)) is None:
+        if not verb or (subject := subject_of(token, gerunds=False)) is None:
             continue
         lemma = subject.lemma_.lower()
         if (

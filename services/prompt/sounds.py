@@ -513,8 +513,10 @@ def _group(token: Any) -> int:
     return int(token.i)
 
 
-def subject_of(verb: Any) -> Any | None:
-    """The subject of a verb, through coordination and the parser's confusions (shared with the shot's subject)."""
+def subject_of(verb: Any, gerunds: bool = True) -> Any | None:
+    """The subject of a verb, through coordination and the parser's confusions (shared with the shot's subject);
+    with `gerunds`, a gerund said of a noun has it for subject ("everyone screaming", a sound's maker), which the
+    shot's subject does not take ("Open on a cap popping off" is a shot of the product)."""
     own = [c for c in verb.children if c.dep_ in ("nsubj", "compound", "amod") and c.i == verb.i - 1]
     if verb.pos_ == "NOUN" and own:
         return own[0]  # a mis-tagged verb with its subject right before it ("the flock bleats")
@@ -534,7 +536,7 @@ def subject_of(verb: Any) -> Any | None:
         if _copular(verb):
             verb = verb.head  # "the needle is break": the copula holds the subject
             continue
-        if (doer := _gerund_of(verb)) is not None:
+        if gerunds and (doer := _gerund_of(verb)) is not None:
             return doer  # "everyone screaming on the drop", "your friend cackling next to you"
         if verb.dep_ in ("conj", "xcomp", "advcl", "relcl") and verb.head.i != verb.i:
             if verb.dep_ == "relcl":
