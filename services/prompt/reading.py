@@ -1323,6 +1323,11 @@ _LOCATIVE = frozenset(
         "onto",
         "within",
         "outside",
+        "down",  # "race down a dirt trail in the woods", "walking down the aisle"
+        "up",
+        "around",
+        "beside",
+        "behind",
     ]
 )
 

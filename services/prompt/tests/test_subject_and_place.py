@@ -110,6 +110,14 @@ def _place(prompt: str) -> str:
         # a vehicle is a place only when someone is in it
         ("The whistle of the old train sounds at 2 seconds as it nears the station.", "station"),
         ("pov: you're the captain of a ferry, the horn blasts at 3 seconds", "ferry"),
+        # "down", "up", "around", "beside", "behind" say where as "in" does: the first place so named is the shot's
+        ("A jogger runs down a trail in the woods, a twig snaps at 2 seconds.", "trail"),
+        ("A dog runs around the yard of a farmhouse, barking at 2 seconds.", "yard"),
+        # more places the table now knows
+        ("A couple sways on the dance floor at a wedding, the band plays a waltz.", "dance floor"),
+        ("A heron stands in a rice paddy in Vietnam, it croaks at 2 seconds.", "rice paddy"),
+        ("A boy jogs across a footbridge, his shoes drum on the planks.", "footbridge"),
+        ("Two kids bounce on a trampoline, the springs creak.", "trampoline"),
     ],
 )
 def test_the_place_is_where_the_shot_is(prompt: str, place: str) -> None:
