@@ -258,6 +258,8 @@ def _person_refs(masked: str) -> list[Person]:
         owned = re.match(r"['’]s\s+([\w-]+)(?:\s+([\w-]+))?", following)  # "a kid's party", "a kid's birthday party"
         if owned and {w.lower() for w in owned.groups() if w} & (lx.PLACES | lx.OWNED_SETTINGS):
             continue  # "a kid's party", "Gentleman's study": whose place, not who is seen
+        if owned and _heard_of(owned.group(1)):
+            continue  # "the neighbor's dog barks", "a conductor's voice": whose sound, not who is seen
         if _PEOPLE.match(following.lstrip()) and following[:1] == " ":
             continue  # "a newlywed couple": the first word describes the second
         word = m.group(1).lower()
@@ -325,6 +327,12 @@ _BODY_PART = re.compile(
 )
 _LONE_PRONOUN = re.compile(r"\b(he|she)\b", _FLAGS)
 _POV_CAPTION = re.compile(r"^\W*pov\b", _FLAGS)  # a caption opening with "pov"
+
+
+def _heard_of(word: str) -> bool:
+    """Whether what a person's possessive names is heard rather than shows them: their animal or their sound."""
+    lemma = word.lower()
+    return lemma in lx.OWNED_HEARD or lemma in things().animals or lemma.rstrip("s") in things().animals
 
 
 def _unnamed_people(masked: str, refs: list[Person]) -> list[Person]:

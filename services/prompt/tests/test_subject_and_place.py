@@ -141,3 +141,20 @@ def test_the_place_is_where_the_shot_is(prompt: str, place: str) -> None:
 )
 def test_a_thing_that_acts_first_outranks_a_person_named_later(prompt: str, subject: str) -> None:
     assert _subject(prompt) == subject
+
+
+@pytest.mark.parametrize(
+    ("prompt", "people"),
+    [
+        # a person named only as whose animal or whose sound it is stays off screen
+        ("A girl reads on the porch. The neighbor's dog barks at 2 seconds.", ["a girl"]),
+        ("A nurse files charts at night; a patient's voice calls from down the hall at 3 seconds.", ["a nurse"]),
+        # named again as someone who acts, they are on screen
+        (
+            "A girl reads on the porch. The neighbor's dog barks, and the neighbor shouts at it.",
+            ["a girl", "the neighbor"],
+        ),
+    ],
+)
+def test_whose_animal_or_sound_is_no_character(prompt: str, people: list[str]) -> None:
+    assert [c.description for c in _plan(prompt).characters] == people
