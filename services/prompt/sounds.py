@@ -1611,9 +1611,12 @@ def _animal_antecedent(pronoun: Any, vocab: Vocabulary) -> Any | None:
 
 
 def _person_antecedent(pronoun: Any, people: frozenset[str]) -> Any | None:
-    """The nearest person or group named before a pronoun in the prompt ("… friends … they cheer")."""
+    """The nearest person or group named before a pronoun in the prompt ("… friends … they cheer"); "he" or "she"
+    is one person, never a group ("the crowd on tv roars and he snorts awake")."""
+    singular = pronoun.lower_ in ("he", "she", "him", "her", "his")
     for token in reversed(pronoun.doc[: pronoun.i]):
-        if token.pos_ in ("NOUN", "PROPN") and (_is_group(token) or token.lemma_.lower() in people):
+        group = _is_group(token) and not singular
+        if token.pos_ in ("NOUN", "PROPN") and (group or token.lemma_.lower() in people):
             return token
     return None
 

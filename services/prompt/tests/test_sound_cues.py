@@ -621,3 +621,10 @@ def test_at_once_is_no_relative_time() -> None:
     # "at once" means together, not "once the team runs …": the stomp is heard with the whistle
     scene_plan = _plan("The whistle blows at 2 seconds, and the whole team runs at once with a loud stomp of boots.")
     assert [c.source_object for c in _at(scene_plan, 2.0)] == ["whistle", "boot"]
+
+
+def test_he_or_she_is_one_person_never_a_group() -> None:
+    # "the crowd on tv roars … and he snorts awake": he is the grandpa, not the crowd
+    prompt = "my grandpa dozes in his chair, the crowd on tv roars at 3 seconds and he snorts awake"
+    cue = next(c for c in _at(_plan(prompt), 3.0) if "snorts" in c.text)
+    assert (cue.source_object, cue.sound_action) == ("grandpa", "vocalisation")
