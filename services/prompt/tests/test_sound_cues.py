@@ -628,3 +628,9 @@ def test_he_or_she_is_one_person_never_a_group() -> None:
     prompt = "my grandpa dozes in his chair, the crowd on tv roars at 3 seconds and he snorts awake"
     cue = next(c for c in _at(_plan(prompt), 3.0) if "snorts" in c.text)
     assert (cue.source_object, cue.sound_action) == ("grandpa", "vocalisation")
+
+
+def test_wings_sound_of_air() -> None:
+    # the labelling READMEs: flapping wings beat the air, so the sounding material is air
+    cue = next(c for c in _at(_plan("A clatter of wings at 2 seconds as the pigeons scatter."), 2.0))
+    assert cue.material == "air"
