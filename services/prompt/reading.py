@@ -1400,7 +1400,24 @@ def place_of(masked: str) -> tuple[str, int, int] | None:
             chosen = inner
         _, _, text, start, end = chosen
         return text, start, end
-    return _implied_place(masked)
+    return _named_place(masked) or _implied_place(masked)
+
+
+def _named_place(masked: str) -> tuple[str, int, int] | None:
+    """No place noun: a place named by its proper name after "in" ("a pizza guy on a scooter in Naples", "a street
+    vendor in Bangkok"), as written; never a person's name."""
+    for token in parse(masked):
+        if (
+            token.pos_ == "PROPN"
+            and token.dep_ == "pobj"
+            and token.head.lower_ == "in"
+            and token.text[:1].isupper()
+            and not token.text.isupper()
+            and token.lower_ not in lx.PEOPLE
+            and not _time_word(token)
+        ):
+            return token.text, token.idx, token.idx + len(token.text)
+    return None
 
 
 def _implied_place(masked: str) -> tuple[str, int, int] | None:

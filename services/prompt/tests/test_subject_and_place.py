@@ -118,6 +118,9 @@ def _place(prompt: str) -> str:
         ("A heron stands in a rice paddy in Vietnam, it croaks at 2 seconds.", "rice paddy"),
         ("A boy jogs across a footbridge, his shoes drum on the planks.", "footbridge"),
         ("Two kids bounce on a trampoline, the springs creak.", "trampoline"),
+        ("A woman waters ferns in a sunroom, the watering can drips.", "sunroom"),
+        # no place noun: a place's proper name after "in", as written (never a person's)
+        ("A fisherman on a motorbike in Hanoi honks at 2 seconds.", "hanoi"),
     ],
 )
 def test_the_place_is_where_the_shot_is(prompt: str, place: str) -> None:
