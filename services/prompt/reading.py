@@ -224,7 +224,8 @@ _SCREENPLAY_NAME = re.compile(
 #: A voice marked off screen ("COOK (O.S.):", "RADIO (V.O.):", "Mom (off-screen):") is heard, not seen.
 _OFF_SCREEN = re.compile(
     r"\b[A-Za-z][\w'-]*(?:\s+[A-Z][\w'-]*)?\s*\((?:O\.?\s?S\.?|V\.?\s?O\.?|off[- ]?screen|off[- ]?camera|offscreen)"
-    r"(?:[,;][^)]{0,40})?\)",  # "TECH (O.S., over the PA):"
+    r"(?:[,;][^)]{0,40})?\)"  # "TECH (O.S., over the PA):"
+    r"|\bV\.?O\.?\s*\([^)]{0,60}\)",  # "VO (friendly, older man):": the voice over's voice, no one on screen
     _FLAGS,
 )
 

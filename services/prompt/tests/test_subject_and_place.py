@@ -161,3 +161,9 @@ def test_a_thing_that_acts_first_outranks_a_person_named_later(prompt: str, subj
 )
 def test_whose_animal_or_sound_is_no_character(prompt: str, people: list[str]) -> None:
     assert [c.description for c in _plan(prompt).characters] == people
+
+
+def test_a_voice_over_s_description_is_no_one_on_screen() -> None:
+    # "VO (warm, older woman):" says whose voice it is, not who is seen
+    prompt = "Bakery spot. A baker pulls bread from the oven, the crust crackles at 2 s. VO (warm, older woman): Fresh."
+    assert [c.description for c in _plan(prompt).characters] == ["a baker"]
