@@ -171,11 +171,12 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # drop", "a baby in the bath laughing"), a clause opened by a bare "and" after a timed comma clause shares its time,
 # "at once" is no relative "once": recall 128/132 = 97.0 %, within a frame 100 %. Then a thing that opens its
 # sentence and acts by the parse comes before a person named in a later sentence (not in screenplays, nor a thing
-# only there or going past), whose animal or sound a person's possessive names puts no one on screen, "down"/"up"/
-# "around" say where, more places, "he" is never a group, wings are air. prompt11's measures: blind13i recall 97.0 %,
-# within a frame 100 %, subject 90.0 %, source 70.3 %, material 54.5 %, action 63.3 %, location 87.4 %, characters
-# 84.6 %, count/every 97.0 %; blind13h subject 83.8 %, characters 80.0 %; blind13g subject 86.9 %, location 83.1 %,
-# characters 80.8 %, source 70.1 %, material 61.5 %, action 73.7 %; blind13f material 64.0 %, characters 83.1 %;
+# only there or going past), whose animal or sound a person's possessive names puts no one on screen, nor does a
+# voice over's parenthetical, "down"/"up"/"around" say where, a proper name after "in" is a place, more places, "he"
+# is never a group, wings are air. prompt11's measures: blind13i recall 97.0 %, within a frame 100 %, subject 90.0 %,
+# source 70.3 %, material 54.5 %, action 63.3 %, location 91.0 %, characters 85.4 %, count/every 97.0 %; blind13h
+# subject 83.8 %, location 89.4 %, characters 80.0 %; blind13g subject 86.9 %, location 83.9 %, characters 81.5 %,
+# source 70.1 %, material 61.5 %, action 73.7 %; blind13f location 94.8 %, material 64.0 %, characters 83.1 %;
 # blind13e source 82.1 %, characters 76.9 %; blind13d subject 86.9 %; blind13c characters 90.0 %; blind13b subject
 # 96.9 %, source 71.1 %; blind13 subject 93.5 %, source 73.9 %, action 80.9 %; no field fell on any set.
 #: corpus → its measures with this commit, rounded down to a whole percent
@@ -186,8 +187,8 @@ OTHER_WRITERS = {
         "source": 0.70,
         "material": 0.54,
         "action": 0.63,
-        "location": 0.87,
-        "characters": 0.84,
+        "location": 0.90,
+        "characters": 0.85,
         "count_every": 0.96,
     },
     "blind13h": {
@@ -196,7 +197,7 @@ OTHER_WRITERS = {
         "source": 0.58,
         "material": 0.60,
         "action": 0.64,
-        "location": 0.88,
+        "location": 0.89,
         "characters": 0.80,
         "count_every": 0.98,
     },
@@ -207,7 +208,7 @@ OTHER_WRITERS = {
         "material": 0.61,
         "action": 0.73,
         "location": 0.83,
-        "characters": 0.80,
+        "characters": 0.81,
         "count_every": 0.98,
     },
     "blind13f": {
@@ -216,7 +217,7 @@ OTHER_WRITERS = {
         "source": 0.59,
         "material": 0.64,
         "action": 0.65,
-        "location": 0.93,
+        "location": 0.94,
         "characters": 0.83,
         "count_every": 0.98,
     },
