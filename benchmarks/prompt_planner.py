@@ -43,6 +43,7 @@ BLIND = [
     ("blind13f (tuned on since)", ROOT / "services/prompt/tests/blind13f/blind13f.jsonl"),
     ("blind13g (tuned on since)", ROOT / "services/prompt/tests/blind13g/blind13g.jsonl"),
     ("blind13h (tuned on since)", ROOT / "services/prompt/tests/blind13h/blind13h.jsonl"),
+    ("blind13i (tuned on since)", ROOT / "services/prompt/tests/blind13i/blind13i.jsonl"),
 ]
 
 

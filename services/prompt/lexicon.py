@@ -57,6 +57,7 @@ GENRES: tuple[str, ...] = tuple(_DATA["GENRES"])
 PLACES: frozenset[str] = frozenset(_DATA["PLACES"])
 VEHICLE_PLACES: frozenset[str] = frozenset(_DATA["VEHICLE_PLACES"])
 OWNED_SETTINGS: frozenset[str] = frozenset(_DATA["OWNED_SETTINGS"])
+OWNED_HEARD: frozenset[str] = frozenset(_DATA["OWNED_HEARD"])
 OCCASIONS: frozenset[str] = frozenset(_DATA["OCCASIONS"])
 IMPLIED_PLACES: dict[str, str] = _DATA["IMPLIED_PLACES"]
 POV_AGENTS: dict[str, str] = _DATA["POV_AGENTS"]

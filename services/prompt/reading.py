@@ -224,7 +224,8 @@ _SCREENPLAY_NAME = re.compile(
 #: A voice marked off screen ("COOK (O.S.):", "RADIO (V.O.):", "Mom (off-screen):") is heard, not seen.
 _OFF_SCREEN = re.compile(
     r"\b[A-Za-z][\w'-]*(?:\s+[A-Z][\w'-]*)?\s*\((?:O\.?\s?S\.?|V\.?\s?O\.?|off[- ]?screen|off[- ]?camera|offscreen)"
-    r"(?:[,;][^)]{0,40})?\)",  # "TECH (O.S., over the PA):"
+    r"(?:[,;][^)]{0,40})?\)"  # "TECH (O.S., over the PA):"
+    r"|\bV\.?O\.?\s*\([^)]{0,60}\)",  # "VO (friendly, older man):": the voice over's voice, no one on screen
     _FLAGS,
 )
 
@@ -258,6 +259,8 @@ def _person_refs(masked: str) -> list[Person]:
         owned = re.match(r"['’]s\s+([\w-]+)(?:\s+([\w-]+))?", following)  # "a kid's party", "a kid's birthday party"
         if owned and {w.lower() for w in owned.groups() if w} & (lx.PLACES | lx.OWNED_SETTINGS):
             continue  # "a kid's party", "Gentleman's study": whose place, not who is seen
+        if owned and _heard_of(owned.group(1)):
+            continue  # "the neighbor's dog barks", "a conductor's voice": whose sound, not who is seen
         if _PEOPLE.match(following.lstrip()) and following[:1] == " ":
             continue  # "a newlywed couple": the first word describes the second
         word = m.group(1).lower()
@@ -325,6 +328,12 @@ _BODY_PART = re.compile(
 )
 _LONE_PRONOUN = re.compile(r"\b(he|she)\b", _FLAGS)
 _POV_CAPTION = re.compile(r"^\W*pov\b", _FLAGS)  # a caption opening with "pov"
+
+
+def _heard_of(word: str) -> bool:
+    """Whether what a person's possessive names is heard rather than shows them: their animal or their sound."""
+    lemma = word.lower()
+    return lemma in lx.OWNED_HEARD or lemma in things().animals or lemma.rstrip("s") in things().animals
 
 
 def _unnamed_people(masked: str, refs: list[Person]) -> list[Person]:
@@ -831,6 +840,36 @@ def _candidates(masked: str) -> list[_Candidate]:
 _GROUP = re.compile(rf"^(?:(?:the|some|many|all|other)\s+)?(?:[\w-]+\s+)?(?:{lx.CROWD_WORDS})s?\b", _FLAGS)
 
 
+def _does_something(subject: tuple[str, int, int], masked: str) -> bool:
+    """Whether a subject is a thing the parse makes do something: the subject of a verb that is more than being
+    there ("Smoke hangs in the light", "A lamp glows" only set the scene), itself no sound ("Footsteps creak": someone
+    walks) and no title ("Crisp & Co. kettle chips")."""
+    head = next((t for t in parse(masked) if t.idx + len(t.text) == subject[2]), None)
+    return (
+        head is not None
+        and head.dep_ in ("nsubj", "nsubjpass")
+        and head.lemma_.lower() not in vocabulary().nouns
+        and head.head.lemma_.lower() not in vocabulary().silent_verbs
+        and not _passes_by(head.head)
+    )
+
+
+def _passes_by(verb: Any) -> bool:
+    """Whether a verb has its subject go past ("A tram rolls past a cafe", "a bus passes by"): it crosses the shot,
+    which is of what is there."""
+    return verb.lemma_.lower() == "pass" or any(c.lower_ in ("past", "by") for c in verb.children)
+
+
+def _named_before(masked: str, position: int) -> bool:
+    """Whether the sentences before a position name a thing that is no place, camera phrase or time."""
+    before = masked[:position]
+    named = parsed_subject(before) if before.strip() else None
+    return named is not None and not _is_scenery(named, before) and not _NOT_AN_ACTOR.match(named[0])
+
+
+_OPENING = re.compile(r"[\s,]*(?:(?:please|pls|plz)\b[\s,]*)?", _FLAGS)  # what may come before a sentence's subject
+
+
 def _subject_and_action(masked: str) -> tuple[tuple[str, int, int] | None, tuple[str, int, int, int] | None]:
     candidates = _candidates(masked)
     if not candidates:
@@ -839,17 +878,44 @@ def _subject_and_action(masked: str) -> tuple[tuple[str, int, int] | None, tuple
     # named in a sentence after the one where a thing already acts comes after it ("An old steam train pulls in. …
     # A conductor checks his watch.")
     acting = next((c for c in candidates if c.verbs), candidates[0])
-    first_end = next((end for start, end in sentences(masked) if start <= acting.start < end), len(masked))
-    # the thing acts when its sentence opens with it and the parse agrees (not a brief's "Product: …" line)
-    opens = any(start == acting.start for start, _ in sentences(masked))
-    parsed = parsed_subject(masked) if acting.verbs and opens else None
-    thing_acts = parsed is not None and parsed[1] == acting.start
+    # the thing acts when its sentence opens with it (after its spaces, or a "Please,") and the parse agrees (not a
+    # brief's "Product: …" line), whether or not the action table knows its verb ("An old steam locomotive pulls
+    # into a small station."), and it does something ("Smoke hangs in the light" sets the scene, like the weather)
+    parsed = parsed_subject(masked)
+    thing = next(
+        (
+            c
+            for c in candidates
+            if parsed is not None
+            and c.start == parsed[1]
+            and c.start <= acting.start
+            and any(
+                start <= c.start < end and _OPENING.fullmatch(masked[start : c.start])
+                for start, end in sentences(masked)
+            )
+        ),
+        None,
+    )
+    # a screenplay's action lines are about its cast ("INT. BARBERSHOP. Clippers buzz. The BARBER spins the chair")
+    # and no sentence before it already named what the shot is of ("An elevator in a glass office tower. The doors
+    # open …")
+    thing_acts = (
+        thing is not None
+        and parsed is not None
+        and _does_something(parsed, masked)
+        and not _is_scenery(parsed, masked)  # "A neon-soaked city at night, seen as a lone car drives …"
+        and not _SLUGLINE.search(masked)
+        and not _named_before(masked, thing.start)
+    )
+    first = thing if thing is not None and thing_acts else acting
+    first_end = next((end for start, end in sentences(masked) if start <= first.start < end), len(masked))
+
     people = [
         c
         for c in candidates
         if c.has_person and not _GROUP.match(c.noun_phrase) and (c.start < first_end or not thing_acts)
     ]
-    chosen = people[0] if people else acting
+    chosen = people[0] if people else first
     start = chosen.start + chosen.text.find(chosen.noun_phrase)
     subject = (chosen.noun_phrase, start, start + len(chosen.noun_phrase))
     verbs = chosen.verbs or next((c.verbs for c in candidates if c.verbs and c.start > chosen.start), [])
@@ -1003,7 +1069,7 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
         subject
         for token in doc
         if token.pos_ in ("VERB", "AUX") or predicate(token)
-        if (subject := subject_of(token)) is not None
+        if (subject := subject_of(token, gerunds=False)) is not None
     ]
     nouns = [t for t in doc if t.dep_ in ("ROOT", "nsubj", "nsubjpass")]
     for token in [*subjects, *nouns]:
@@ -1221,7 +1287,7 @@ def acting_subject(masked: str) -> tuple[str, int, int] | None:
     silent = vocabulary().silent_verbs
     for token in parse(masked):
         verb = token.pos_ in ("VERB", "AUX") or (predicate(token) and token.dep_ != "pobj")  # "of sand dunes"
-        if not verb or (subject := subject_of(token)) is None:
+        if not verb or (subject := subject_of(token, gerunds=False)) is None:
             continue
         lemma = subject.lemma_.lower()
         if (
@@ -1266,6 +1332,11 @@ _LOCATIVE = frozenset(
         "onto",
         "within",
         "outside",
+        "down",  # "race down a dirt trail in the woods", "walking down the aisle"
+        "up",
+        "around",
+        "beside",
+        "behind",
     ]
 )
 
@@ -1330,7 +1401,24 @@ def place_of(masked: str) -> tuple[str, int, int] | None:
             chosen = inner
         _, _, text, start, end = chosen
         return text, start, end
-    return _implied_place(masked)
+    return _named_place(masked) or _implied_place(masked)
+
+
+def _named_place(masked: str) -> tuple[str, int, int] | None:
+    """No place noun: a place named by its proper name after "in" ("a pizza guy on a scooter in Naples", "a street
+    vendor in Bangkok"), as written; never a person's name."""
+    for token in parse(masked):
+        if (
+            token.pos_ == "PROPN"
+            and token.dep_ == "pobj"
+            and token.head.lower_ == "in"
+            and token.text[:1].isupper()
+            and not token.text.isupper()
+            and token.lower_ not in lx.PEOPLE
+            and not _time_word(token)
+        ):
+            return token.text, token.idx, token.idx + len(token.text)
+    return None
 
 
 def _implied_place(masked: str) -> tuple[str, int, int] | None:

@@ -31,11 +31,12 @@ from cinemesh.runtime.timephrases import (
 DATA = Path(__file__).with_name("data")
 _PERSON_PRONOUNS = {"he", "she", "they", "i", "we", "you", "someone", "somebody", "everyone", "it"}
 _RELATIVE = re.compile(
-    r"\b(?:just as|right as|as soon as|the moment|the instant|as|when|while|once|right after|just after|"
+    r"\b(?:just as|right as|as soon as|the moment|the instant|as|when|while|(?<!\bat )once|right after|just after|"
     r"immediately after|after|right before|just before|before)\s+(?!well\b|if\b|though\b|\d)[^,.;:!?]{3,80}",
     re.IGNORECASE,
 )
 _QUOTE_MASK = re.compile(r"[Qq]_*[Qq]")
+_FILLER = re.compile(lx.FILLER_WORDS, re.IGNORECASE)  # chat's words ("she shrieks lol"): nothing a sound is done to
 
 
 def quote_mask(token: Any) -> bool:
@@ -512,8 +513,10 @@ def _group(token: Any) -> int:
     return int(token.i)
 
 
-def subject_of(verb: Any) -> Any | None:
-    """The subject of a verb, through coordination and the parser's confusions (shared with the shot's subject)."""
+def subject_of(verb: Any, gerunds: bool = True) -> Any | None:
+    """The subject of a verb, through coordination and the parser's confusions (shared with the shot's subject);
+    with `gerunds`, a gerund said of a noun has it for subject ("everyone screaming", a sound's maker), which the
+    shot's subject does not take ("Open on a cap popping off" is a shot of the product)."""
     own = [c for c in verb.children if c.dep_ in ("nsubj", "compound", "amod") and c.i == verb.i - 1]
     if verb.pos_ == "NOUN" and own:
         return own[0]  # a mis-tagged verb with its subject right before it ("the flock bleats")
@@ -533,12 +536,39 @@ def subject_of(verb: Any) -> Any | None:
         if _copular(verb):
             verb = verb.head  # "the needle is break": the copula holds the subject
             continue
+        if gerunds and (doer := _gerund_of(verb)) is not None:
+            return doer  # "everyone screaming on the drop", "your friend cackling next to you"
         if verb.dep_ in ("conj", "xcomp", "advcl", "relcl") and verb.head.i != verb.i:
             if verb.dep_ == "relcl":
                 return verb.head
             verb = verb.head
             continue
         return None
+
+
+def _gerund_of(verb: Any) -> Any | None:
+    """Who does an intransitive gerund said of the noun before it ("everyone screaming", "your friend cackling"):
+    that noun, or the noun a place phrase hangs on ("a baby in the bath laughing" is the baby's). None for a verb
+    with an object of its own ("a tram climbing a hill") or one that only says when ("four strikes starting at 2 s")."""
+    head = verb.head
+    if not (
+        verb.dep_ == "acl"
+        and verb.tag_ == "VBG"
+        and head.i < verb.i
+        and head.pos_ in ("NOUN", "PROPN", "PRON")
+        and verb.lemma_.lower() not in vocabulary().catenatives
+        and not any(c.dep_ in ("dobj", "attr") for c in verb.children)
+    ):
+        return None
+    # "a baby in the bath laughing", not "a vid of a firework going off": "of" names what it is of, no place
+    while (
+        head.dep_ == "pobj"
+        and head.head.dep_ == "prep"
+        and head.head.lower_ != "of"
+        and head.head.head.pos_ in ("NOUN", "PROPN", "PRON")
+    ):
+        head = head.head.head
+    return head
 
 
 _GROUPS = frozenset(
@@ -624,7 +654,10 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
     objects = [
         c
         for c in token.children
-        if c.dep_ in ("dobj", "nsubjpass") and c.idx not in timed and not _QUOTE_MASK.search(c.text)
+        if c.dep_ in ("dobj", "nsubjpass")
+        and c.idx not in timed
+        and not _QUOTE_MASK.search(c.text)
+        and not _FILLER.fullmatch(c.text)
     ]
     if token.lemma_.lower() in vocabulary().weak_verbs and _sound_object(token, vocabulary()):
         # "the organist strikes a low note": the note is the sound made, not what makes it; "hits a cymbal crash":
@@ -1578,9 +1611,12 @@ def _animal_antecedent(pronoun: Any, vocab: Vocabulary) -> Any | None:
 
 
 def _person_antecedent(pronoun: Any, people: frozenset[str]) -> Any | None:
-    """The nearest person or group named before a pronoun in the prompt ("… friends … they cheer")."""
+    """The nearest person or group named before a pronoun in the prompt ("… friends … they cheer"); "he" or "she"
+    is one person, never a group ("the crowd on tv roars and he snorts awake")."""
+    singular = pronoun.lower_ in ("he", "she", "him", "her", "his")
     for token in reversed(pronoun.doc[: pronoun.i]):
-        if token.pos_ in ("NOUN", "PROPN") and (_is_group(token) or token.lemma_.lower() in people):
+        group = _is_group(token) and not singular
+        if token.pos_ in ("NOUN", "PROPN") and (group or token.lemma_.lower() in people):
             return token
     return None
 
@@ -1877,6 +1913,9 @@ def _share_clause_time(reads: list[tuple[_Mention, SoundRead]], sentence: str, b
             timed = {id(r.time): r.time for _, r in reads if r.time is not None and lo <= r.time.start < hi}
             if timed:
                 break
+            if marks is commas and (joined_to := _and_after_timed_clause(reads, sentence, commas, lo)) is not None:
+                timed = {id(joined_to): joined_to}  # "at 2 s keys jingle, at 4 s the lock clicks, and the dog whines"
+                break
         if marks is clauses and any(
             t.start > position and _in_other_comma_clause(t, reads, commas, base) for t in timed.values()
         ):
@@ -1896,6 +1935,18 @@ def _share_clause_time(reads: list[tuple[_Mention, SoundRead]], sentence: str, b
                 # its own words begin at its own subject, whatever the parse hung on the verb before it
                 read.start = subject.left_edge.idx
                 read.text = sentence[read.start - base : read.end - base].strip(" ,;")
+
+
+def _and_after_timed_clause(
+    reads: list[tuple[_Mention, SoundRead]], sentence: str, commas: list[int], lo: int
+) -> TimePhrase | None:
+    """The one time of the comma clause right before a clause that opens with a bare "and" (", and the dog starts
+    whining"): the labelling guide's "at T, X and Y" times both, whatever other times the sentence states."""
+    if not re.match(r"\s*(?:and|n|&)\s", sentence[lo:], re.IGNORECASE):
+        return None
+    before = max([c for c in commas if c < lo - 1], default=-1) + 1
+    times = {id(r.time): r.time for _, r in reads if r.time is not None and before <= r.time.start < lo}
+    return next(iter(times.values())) if len(times) == 1 else None
 
 
 def _thing_acts(mention: _Mention, mentions: list[_Mention], people: frozenset[str]) -> bool:

@@ -21,7 +21,7 @@ FIELD_GOAL = 0.95
 MET_FIELDS = ("characters", "count_every")
 UNMET_FIELDS = ("source", "material", "action", "location")
 #: measured with this commit, rounded down to a whole percent
-FLOORS = {"source": 0.72, "material": 0.73, "action": 0.80, "location": 0.90}
+FLOORS = {"source": 0.73, "material": 0.73, "action": 0.80, "location": 0.90}
 
 
 @pytest.fixture(scope="module")
@@ -167,42 +167,64 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # 30df6cd (the prompt stage as at 5e6d51f): recall 125/132 = 94.7 %, within a frame 100 % of those found, subject
 # 84.6 %, source 68.8 %, material 54.1 %, action 61.6 %, location 79.3 %, characters 80.8 %, count/every 96.9 %,
 # refused 0.
+# Tuned on it since (branch prompt11): a gerund said of a noun is that noun's sound ("everyone screaming on the
+# drop", "a baby in the bath laughing"), a clause opened by a bare "and" after a timed comma clause shares its time,
+# "at once" is no relative "once": recall 128/132 = 97.0 %, within a frame 100 %. Then a thing that opens its
+# sentence and acts by the parse comes before a person named in a later sentence (not in screenplays, nor a thing
+# only there or going past), whose animal or sound a person's possessive names puts no one on screen, nor does a
+# voice over's parenthetical, "down"/"up"/"around" say where, a proper name after "in" is a place, more places, "he"
+# is never a group, wings are air. prompt11's measures: blind13i recall 97.0 %, within a frame 100 %, subject 90.0 %,
+# source 70.3 %, material 54.5 %, action 63.3 %, location 91.0 %, characters 85.4 %, count/every 97.0 %; blind13h
+# subject 83.8 %, location 89.4 %, characters 80.0 %; blind13g subject 86.9 %, location 83.9 %, characters 81.5 %,
+# source 70.1 %, material 61.5 %, action 73.7 %; blind13f location 94.8 %, material 64.0 %, characters 83.1 %;
+# blind13e source 82.1 %, characters 76.9 %; blind13d subject 86.9 %; blind13c characters 90.0 %; blind13b subject
+# 96.9 %, source 71.1 %; blind13 subject 93.5 %, source 73.9 %, action 80.9 %; no field fell on any set.
 #: corpus → its measures with this commit, rounded down to a whole percent
 OTHER_WRITERS = {
+    "blind13i": {
+        "recall": 0.96,
+        "subject": 0.90,
+        "source": 0.70,
+        "material": 0.54,
+        "action": 0.63,
+        "location": 0.90,
+        "characters": 0.85,
+        "count_every": 0.96,
+    },
     "blind13h": {
         "recall": 0.95,
-        "subject": 0.80,
+        "subject": 0.83,
         "source": 0.58,
         "material": 0.60,
         "action": 0.64,
-        "location": 0.88,
-        "characters": 0.79,
+        "location": 0.89,
+        "characters": 0.80,
         "count_every": 0.98,
     },
     "blind13g": {
         "recall": 0.95,
         "subject": 0.86,
-        "source": 0.69,
-        "material": 0.60,
-        "action": 0.72,
-        "location": 0.82,
-        "characters": 0.80,
+        "source": 0.70,
+        "material": 0.61,
+        "action": 0.73,
+        "location": 0.83,
+        "characters": 0.81,
         "count_every": 0.98,
     },
     "blind13f": {
         "recall": 0.95,
         "subject": 0.86,
         "source": 0.59,
-        "material": 0.63,
+        "material": 0.64,
         "action": 0.65,
-        "location": 0.93,
-        "characters": 0.80,
+        "location": 0.94,
+        "characters": 0.83,
         "count_every": 0.98,
     },
     "blind13b": {
         "recall": 0.98,
-        "subject": 0.95,
-        "source": 0.70,
+        "subject": 0.96,
+        "source": 0.71,
         "material": 0.62,
         "action": 0.71,
         "location": 0.92,
@@ -216,12 +238,12 @@ OTHER_WRITERS = {
         "material": 0.60,
         "action": 0.70,
         "location": 0.90,
-        "characters": 0.88,
+        "characters": 0.90,
         "count_every": 0.98,
     },
     "blind13d": {
         "recall": 0.98,
-        "subject": 0.85,
+        "subject": 0.86,
         "source": 0.68,
         "material": 0.63,
         "action": 0.67,
@@ -232,11 +254,11 @@ OTHER_WRITERS = {
     "blind13e": {
         "recall": 1.00,
         "subject": 0.90,
-        "source": 0.80,
+        "source": 0.82,
         "material": 0.71,
         "action": 0.85,
         "location": 0.94,
-        "characters": 0.74,
+        "characters": 0.76,
         "count_every": 0.98,
     },
 }

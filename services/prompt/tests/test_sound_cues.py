@@ -577,3 +577,60 @@ def test_a_plural_after_a_singular_article_is_its_noun_s_verb() -> None:
         ("a coin drops into the jukebox", "coin"),
         ("it hums to life", "jukebox"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "seconds", "source"),
+    [
+        ("A busy ferry deck, gulls overhead, then a toddler giggling by the rail at 3 seconds.", 3.0, "toddler"),
+        ("Night market, a vendor shouting at 2 seconds, his neighbour laughing next to him.", 2.0, "vendor"),
+    ],
+)
+def test_a_gerund_said_of_a_noun_is_that_noun_s_sound(prompt: str, seconds: float, source: str) -> None:
+    # "a toddler giggling by the rail": the toddler giggles, not the rail (the gerund hangs on its noun as an acl)
+    cue = _at(_plan(prompt), seconds)[0]
+    assert (cue.source_object, cue.sound_action) == (source, "vocalisation")
+
+
+def test_a_gerund_with_an_object_or_a_time_verb_is_no_noun_s_sound() -> None:
+    # "four strikes starting at 2 seconds": "starting" says when, the strikes are the hammer's on the anvil
+    cue = _at(_plan("He hammers it on the anvil, four strikes starting at 2 seconds."), 2.0)[0]
+    assert cue.source_object != "strike"
+
+
+def test_a_gerund_after_a_place_phrase_is_the_sound_of_what_is_there() -> None:
+    # "a puppy in the garden yapping": the puppy yaps, not the garden; "a vid of a firework going off" keeps the
+    # firework ("of" names what the vid is of, no place)
+    assert _at(_plan("a puppy in the garden yapping at 2 seconds, so cute"), 2.0)[0].source_object == "puppy"
+    cues = _at(_plan("make a vid of a firework going off over a lake at 2 seconds"), 2.0)
+    assert "firework" in [c.source_object for c in cues]
+
+
+def test_chat_laughter_is_nothing_a_sound_is_done_to() -> None:
+    cue = _at(_plan("at 3 seconds her brother tickles her and she giggles lmao"), 3.0)[-1]
+    assert cue.source_object != "lmao" and cue.sound_action == "vocalisation"
+
+
+def test_a_clause_joined_by_and_to_a_timed_clause_shares_its_time() -> None:
+    # the guide's "at T, X and Y" times both, though the sentence states another time before
+    scene_plan = _plan("At 1 second a horn honks, at 3 seconds the gate creaks open, and the goat starts bleating.")
+    assert [c.source_object for c in _at(scene_plan, 3.0)] == ["gate", "goat"]
+
+
+def test_at_once_is_no_relative_time() -> None:
+    # "at once" means together, not "once the team runs …": the stomp is heard with the whistle
+    scene_plan = _plan("The whistle blows at 2 seconds, and the whole team runs at once with a loud stomp of boots.")
+    assert [c.source_object for c in _at(scene_plan, 2.0)] == ["whistle", "boot"]
+
+
+def test_he_or_she_is_one_person_never_a_group() -> None:
+    # "the crowd on tv roars … and he snorts awake": he is the grandpa, not the crowd
+    prompt = "my grandpa dozes in his chair, the crowd on tv roars at 3 seconds and he snorts awake"
+    cue = next(c for c in _at(_plan(prompt), 3.0) if "snorts" in c.text)
+    assert (cue.source_object, cue.sound_action) == ("grandpa", "vocalisation")
+
+
+def test_wings_sound_of_air() -> None:
+    # the labelling READMEs: flapping wings beat the air, so the sounding material is air
+    cue = next(c for c in _at(_plan("A clatter of wings at 2 seconds as the pigeons scatter."), 2.0))
+    assert cue.material == "air"

@@ -110,7 +110,60 @@ def _place(prompt: str) -> str:
         # a vehicle is a place only when someone is in it
         ("The whistle of the old train sounds at 2 seconds as it nears the station.", "station"),
         ("pov: you're the captain of a ferry, the horn blasts at 3 seconds", "ferry"),
+        # "down", "up", "around", "beside", "behind" say where as "in" does: the first place so named is the shot's
+        ("A jogger runs down a trail in the woods, a twig snaps at 2 seconds.", "trail"),
+        ("A dog runs around the yard of a farmhouse, barking at 2 seconds.", "yard"),
+        # more places the table now knows
+        ("A couple sways on the dance floor at a wedding, the band plays a waltz.", "dance floor"),
+        ("A heron stands in a rice paddy in Vietnam, it croaks at 2 seconds.", "rice paddy"),
+        ("A boy jogs across a footbridge, his shoes drum on the planks.", "footbridge"),
+        ("Two kids bounce on a trampoline, the springs creak.", "trampoline"),
+        ("A woman waters ferns in a sunroom, the watering can drips.", "sunroom"),
+        # no place noun: a place's proper name after "in", as written (never a person's)
+        ("A fisherman on a motorbike in Hanoi honks at 2 seconds.", "hanoi"),
     ],
 )
 def test_the_place_is_where_the_shot_is(prompt: str, place: str) -> None:
     assert _place(prompt) == place
+
+
+@pytest.mark.parametrize(
+    ("prompt", "subject"),
+    [
+        # a thing that opens its sentence and acts, by the parse, comes before a person named in a later sentence,
+        # though the action table knows none of its verbs ("pulls")
+        ("An old ferry pulls into the harbor. Gulls cry overhead, and a deckhand shouts to the dock.", "an old ferry"),
+        ("Please, the old ferry pulls into the harbor. A deckhand shouts to the dock.", "the old ferry"),
+        # a thing that is only there sets the scene, like the weather: who acts is the subject
+        ("Smoke hangs in the light. A drummer taps the hi-hat.", "a drummer"),
+        # a sentence before it already named what the shot is of: the thing's doing is no first shot of its own
+        ("A lighthouse on a cliff. The lamp turns at 1 second. A keeper climbs the stairs.", "a keeper"),
+        # a thing that goes past crosses the shot, which is of who is there
+        ("A delivery van drives by the bakery. A baker sets down a tray of loaves.", "a baker"),
+    ],
+)
+def test_a_thing_that_acts_first_outranks_a_person_named_later(prompt: str, subject: str) -> None:
+    assert _subject(prompt) == subject
+
+
+@pytest.mark.parametrize(
+    ("prompt", "people"),
+    [
+        # a person named only as whose animal or whose sound it is stays off screen
+        ("A girl reads on the porch. The neighbor's dog barks at 2 seconds.", ["a girl"]),
+        ("A nurse files charts at night; a patient's voice calls from down the hall at 3 seconds.", ["a nurse"]),
+        # named again as someone who acts, they are on screen
+        (
+            "A girl reads on the porch. The neighbor's dog barks, and the neighbor shouts at it.",
+            ["a girl", "the neighbor"],
+        ),
+    ],
+)
+def test_whose_animal_or_sound_is_no_character(prompt: str, people: list[str]) -> None:
+    assert [c.description for c in _plan(prompt).characters] == people
+
+
+def test_a_voice_over_s_description_is_no_one_on_screen() -> None:
+    # "VO (warm, older woman):" says whose voice it is, not who is seen
+    prompt = "Bakery spot. A baker pulls bread from the oven, the crust crackles at 2 s. VO (warm, older woman): Fresh."
+    assert [c.description for c in _plan(prompt).characters] == ["a baker"]
