@@ -49,6 +49,8 @@ _BRIEF_BREAK = re.compile(r"[,;:.!?()]|\s[-–—]\s")
 #: Who the pov viewer is ("pov: you're a salmon leaping"): the camera, never what is seen.
 _VIEWER_IS = re.compile(r"\byou(?:'re| are) (?:a|an|the) [a-z-]+(?: [a-z-]+)?", re.IGNORECASE)
 #: Words before a tree's name that make it the tree even when a word follows ("an oak sways", "the pine creaks").
+#: Words after a thing's name that make it the light a scene is in ("lamp light", "neon glow").
+LIGHTING = frozenset({"light", "lighting", "glow", "glare", "lit"})
 DETERMINERS = frozenset({"a", "an", "the", "this", "that", "one", "lone", "old", "tall", "ancient", "giant", "huge"})
 #: Words that look like verb forms after a noun but say where or when ("the cork flies at 2 seconds").
 NOT_VERBS = HEAD_FOLLOWERS | {"seconds", "secs", "minutes", "hours", "this", "towards", "always", "sometimes"}
@@ -454,6 +456,8 @@ def mentions(text: str) -> list[Mention]:
             continue
         if described and words[start] in finder.woods and (start == 0 or words[start - 1] not in DETERMINERS):
             continue  # "Oak barrels line the walls", "rows of pine benches": the wood, not the tree
+        if modifies and words[at] in LIGHTING:
+            continue  # "warm lamp light", "CHANDELIER LIGHT": the light the scene is in, not a thing in it
         if words[at - 1] in finder.filming and at < len(words) and words[at] in finder.camera_verbs:
             continue  # "the camera orbits around her": the shot's camera, not a thing in it
         reach = max(0, start - finder.reach)
