@@ -515,8 +515,15 @@ class ShotRenderer:
             named = [n for n in subjects.nouns_in(sentence or cue.text) if re.search(table["struck"], n.name)][::-1]
         else:
             named = [m.noun for m in subjects.mentions(text[: match.start()]) if m.noun.family in able][::-1]
-        if move in table["object_after"]:  # "throws a salmon", "pours from the teapot": what it is done to, first
-            named = [m.noun for m in subjects.mentions(text[match.end() :]) if m.noun.family in able] + named
+        if move in table["object_after"]:  # "throws a salmon", "pours from the teapot": what it is done to, first,
+            # not where it goes ("cider pours into a pint glass": the bottle pours)
+            after = text[match.end() :]
+            into = re.search(table["into"], after)
+            named = [
+                m.noun
+                for m in subjects.mentions(after)
+                if m.noun.family in able and (into is None or m.start < into.start())
+            ] + named
         subject = self.subject if self.subject is not None and self.subject.family in able else None
         if move == "hit" and subject is not None and not re.search(table["struck"], subject.name):
             subject = None
@@ -612,6 +619,8 @@ class ShotRenderer:
         earlier = subjects.before(noun)
         if earlier is None or not isinstance(after, STAGED):
             return after
+        if isinstance(after, events.Motion):  # a bottle poured or thrown keeps its cork: as it looks before
+            return build(earlier)
         before = build(earlier)
         assert isinstance(before, STAGED)
         return events.Staged(before, after)
@@ -620,15 +629,38 @@ class ShotRenderer:
         """A fire that catches or a geyser that erupts, in the subject when it is what catches or erupts (the
         fireplace's hearth), else mid-picture where things stand; or the lights going out or coming on."""
         _, noun, _ = self._sounders[id(cue)]
+        table = _event_table()["motions"]
         box = None
-        if noun is not None and noun == self.subject and self.drawing is not None:
-            box = self.drawing.rest_box()[:4]
+        if (
+            noun is not None
+            and self.subject is not None
+            and noun.name == self.subject.name
+            and self.drawing is not None
+        ):
+            box = self._on_screen(self.drawing.rest_box()[:4], cue.frame)
+            if kind == "erupt" and noun.family in table["erupts_from_top"]:  # foam out of a flask's mouth
+                box = (box[0], box[1], box[2], box[1])
+            if kind == "ignite" and noun.family == "food":  # the brandy alight on the pudding: on its top
+                box = (box[0], box[1] - (box[3] - box[1]) * 0.5, box[2], box[1] + (box[3] - box[1]) * 0.2)
         elif kind == "erupt":
             ground = self.world.horizon * self.h
             box = (self.w * 0.45, ground - self.h * 0.1, self.w * 0.55, ground)
         words = f"{cue.text} {projections.cue_sentence(self.plan, cue)[0]}"
-        lava = re.search(_event_table()["motions"]["lava"], words, re.IGNORECASE) is not None
+        lava = re.search(table["lava"], words, re.IGNORECASE) is not None
         return events.drawer(kind, self.w, self.h, self._graded, seed, source=box, lava=lava)
+
+    def _on_screen(self, box: tuple[float, float, float, float], frame: int) -> tuple[float, float, float, float]:
+        """Where a thing that stays put (drawn at `box` with the camera at rest) is on a shot frame, the camera
+        having moved: an event drawn on it there (a fire in a wok) stays on it."""
+        t = torch.tensor([(frame - self.shot.start_frame + self._move_lead_in) / max(1, self._move_frames - 1)])
+        scale, ox, oy = (float(v[0]) for v in self.camera.transform(t, CHARACTER_DEPTH))
+        x0, y0, x1, y1 = (
+            (v - half) * scale + half + off
+            for v, half, off in zip(
+                box, (self.w / 2, self.h / 2, self.w / 2, self.h / 2), (ox, oy, ox, oy), strict=True
+            )
+        )
+        return x0, y0, x1, y1
 
     def _liquid(self, cue: p.SoundCue) -> tuple[int, int, int] | None:
         words = re.findall(r"[a-z]+", f"{cue.text} {self.shot.subject.text} {self._scene_prompt()}".lower())

@@ -1001,3 +1001,33 @@ def test_one_flash_per_frame_a_leap_under_it_and_the_sentences_event_for_a_cue_t
     fizz.format.width, fizz.format.height = W, H
     renderer = render.ShotRenderer(fizz, fizz.shots[0], torch.device("cpu"))
     assert any(getattr(d, "kind", "") == "cork" or isinstance(d, events.Staged) for d, _ in renderer._drawers)
+
+
+def test_a_fire_catches_in_the_wok_or_on_the_pudding_and_a_poured_bottle_keeps_its_look() -> None:
+    for prompt, where in [
+        ("A carbon-steel wok in a street kitchen at night; at 2 seconds a tall flame flares up through the wok.", "in"),
+        ("A christmas pudding on the table; at 2 seconds the brandy on the pudding catches fire.", "on"),
+    ]:
+        scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, duration_seconds=SECONDS, seed=3), "pro", 3, RATES)
+        scene_plan.format.width, scene_plan.format.height = W, H
+        renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
+        (flames,) = [d for d, _ in renderer._drawers if isinstance(d, events.Flames)]
+        assert renderer.drawing is not None
+        x0, y0, x1, y1, _ = renderer.drawing.rest_box()
+        fx0, _, fx1, fy1 = flames.box
+        assert x0 - 2 <= (fx0 + fx1) / 2 <= x1 + 2, (prompt, flames.box, (x0, x1))  # over it, not beside it
+        assert (fy1 < (y0 + y1) / 2) == (where == "on"), (prompt, flames.box, (y0, y1))  # on its top, or in it
+    cider = plan(
+        common_pb2.GenerationSpec(
+            prompt="A bottle of cider in an orchard; at 2 seconds the bottle is tipped and cider pours into a glass.",
+            duration_seconds=SECONDS,
+            seed=3,
+        ),
+        "pro",
+        3,
+        RATES,
+    )
+    cider.format.width, cider.format.height = W, H
+    renderer = render.ShotRenderer(cider, cider.shots[0], torch.device("cpu"))
+    (pour,) = [d for d, _ in renderer._drawers if isinstance(d, events.Motion)]
+    assert pour.kind == "pour" and [n.name for n in renderer._event_nouns] == ["bottle"]
