@@ -1069,9 +1069,10 @@ def _echo_what_came_before(reads: list[tuple[_Mention, SoundRead]], found: list[
 
 def _silent_of_a_being(mention: _Mention, people: frozenset[str], vocab: Vocabulary) -> bool:
     """Whether a machine's verb is said of a person or an animal with nothing done to a thing ("she stops",
-    "the players stop"): no brakes skid, no engine starts."""
-    if not mention.noun and mention.token.lemma_.lower() in vocab.engine_verbs:
-        return not _engine(subject_of(mention.token), vocab)
+    "the players stop"): no brakes skid, no engine starts; an engine's verb written as a noun ("a hawker stall") is
+    no sound either."""
+    if mention.token.lemma_.lower() in vocab.engine_verbs:  # a market stall, a die: no engine's sound
+        return mention.noun or not _engine(subject_of(mention.token), vocab)
     if mention.noun or mention.token.lemma_.lower() not in vocab.machine_verbs:
         return False
     if any(c.dep_ == "dobj" for c in mention.token.children):

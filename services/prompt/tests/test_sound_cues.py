@@ -634,3 +634,11 @@ def test_wings_sound_of_air() -> None:
     # the labelling READMEs: flapping wings beat the air, so the sounding material is air
     cue = next(c for c in _at(_plan("A clatter of wings at 2 seconds as the pigeons scatter."), 2.0))
     assert cue.material == "air"
+
+
+def test_an_engines_verb_written_as_a_noun_is_no_sound() -> None:
+    """A market stall is not an engine stalling; the truck that stalls still is."""
+    stall = _plan("A wok at a hawker stall at night; at 2 seconds a tall flame flares up through the wok.")
+    assert not any(cue.text.lower().strip() in ("a hawker stall", "hawker stall") for cue in stall.sound_cues)
+    truck = _plan("The old truck stalls at 3 seconds on the hill.")
+    assert [round(cue.time_seconds) for cue in truck.sound_cues] == [3]
