@@ -887,6 +887,21 @@ def _camera(reading: SceneReading, offset: int, has_people: bool) -> p.Camera:
 _FRACTIONS = {"start": 0.0, "halfway": 0.5, "end": 1.0}
 
 
+#: A screenplay's heading line ("EXT. BELL TOWER - DUSK") and a name in capitals with its age ("BELL RINGER (40s)").
+_HEADING_LINE = re.compile(r"^\s*(?:INT|EXT|INT\./EXT|I/E)\b\.?", re.MULTILINE)
+_NAMED_AFTER = re.compile(r"(?:\s+[A-Z][A-Z'’.-]+)*\s*\(\s*(?:\d|late |early |mid)")
+
+
+def _heading_word(text: str, start: int, end: int) -> bool:
+    """Whether a sound word in capitals is a screenplay's heading or a name ("EXT. BELL TOWER", "The BELL RINGER
+    (40s)"): the place and the person, not a bell that rings."""
+    written = text[start:end]
+    if not written.isupper():
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    return bool(_HEADING_LINE.match(text, line_start)) or bool(_NAMED_AFTER.match(text, end))
+
+
 def _cues(reading: SceneReading, index: int) -> tuple[list[p.SoundCue], dict[str, float]]:
     """Every described sound as a cue with its timing kind; relative anchors get a fraction of the scene.
 
@@ -896,6 +911,8 @@ def _cues(reading: SceneReading, index: int) -> tuple[list[p.SoundCue], dict[str
     cues: list[p.SoundCue] = []
     legacy = list(reading.cues)
     for sound in reading.sounds:
+        if _heading_word(reading.text, sound.start, sound.end):
+            continue
         cue = p.SoundCue(
             text=sound.text,
             source_object=sound.source,

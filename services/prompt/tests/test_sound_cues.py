@@ -642,3 +642,14 @@ def test_an_engines_verb_written_as_a_noun_is_no_sound() -> None:
     assert not any(cue.text.lower().strip() in ("a hawker stall", "hawker stall") for cue in stall.sound_cues)
     truck = _plan("The old truck stalls at 3 seconds on the hill.")
     assert [round(cue.time_seconds) for cue in truck.sound_cues] == [3]
+
+
+def test_a_sound_word_in_a_screenplays_heading_or_a_name_is_no_cue() -> None:
+    """"EXT. BELL TOWER" is the place and "The BELL RINGER (40s)" a person: only the bell that tolls is heard."""
+    scene_plan = _plan(
+        "EXT. BELL TOWER, SANTIAGO DE COMPOSTELA CATHEDRAL - DUSK (6 SEC)\n"
+        "The BELL RINGER (40s) hauls on the rope. AT 3 SEC the great bronze bell swings over and tolls. KNOCK KNOCK."
+    )
+    texts = [cue.text for cue in scene_plan.sound_cues]
+    assert "BELL" not in texts and "KNOCK KNOCK" in texts, texts
+    assert any(round(cue.time_seconds) == 3 and "bell" in cue.text for cue in scene_plan.sound_cues), texts
