@@ -1636,7 +1636,7 @@ class Motion:
         if age < 0:
             return 1.0, 0.0, 0.0, 0.0
         squash = 1.5 if age == 0 else 1.0
-        return squash, 0.0, face * self.w * HIT_SPEED * age * 1.0, -self.tall * 0.35 * age
+        return squash, 0.0, face * self.w * HIT_SPEED * age, -self.tall * 0.35 * age
 
     def _kicked_up(self, frame: torch.Tensor, age: int, at: float | None = None, count: int = KICKED_UP) -> None:
         """Spray or dust thrown up from where it lands or leaves (or a pour's stream meets the ground, `at`),
@@ -1895,8 +1895,8 @@ class Staged:
     """One event drawn by two drawers alike but for their thing's drawing: as it looks before the cue (the corked
     bottle, the toaster with its toast down) and from the cue on (the cork out, the toast up)."""
 
-    before: Door | Fall | Burst | Sounding | Motion
-    after: Door | Fall | Burst | Sounding | Motion
+    before: Fall | Burst | Sounding | Motion
+    after: Fall | Burst | Sounding | Motion
 
     def draw(self, frame: torch.Tensor, age: int) -> None:
         (self.before if age < 0 else self.after).draw(frame, age)

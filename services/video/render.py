@@ -76,7 +76,7 @@ TOPPLING_SIZE = 1.5
 PART_SOUNDS = {"bell", "ring", "alarm", "steam", "motor", "call", "music"}
 SOUNDING = frozenset(events.SOUNDING_KINDS)
 # The drawers that draw their thing before the cue as it looks then, where the atlas has that look.
-STAGED = (events.Door, events.Fall, events.Burst, events.Sounding, events.Motion)
+STAGED = (events.Fall, events.Burst, events.Sounding, events.Motion)
 # Events that change the subject where it is drawn, without drawing it: a fire catches in the hearth.
 CHANGES_SUBJECT = {"ignite"}
 MOVING = frozenset(events.MOTION_KINDS)
@@ -615,14 +615,14 @@ class ShotRenderer:
     def _staged(self, noun: subjects.Noun, build: Callable[[subjects.Noun], events.Drawer]) -> events.Drawer:
         """The event of a thing whose drawing shows it after its event (the toast up, the cork out): drawn as it
         looks before (data/subjects.yaml `before`) until the cue."""
-        after = build(noun)
         earlier = subjects.before(noun)
-        if earlier is None or not isinstance(after, STAGED):
-            return after
-        if isinstance(after, events.Motion):  # a bottle poured or thrown keeps its cork: as it looks before
-            return build(earlier)
+        if earlier is None:
+            return build(noun)
         before = build(earlier)
-        assert isinstance(before, STAGED)
+        if isinstance(before, events.Motion) or not isinstance(before, STAGED):
+            return before  # a bottle poured or thrown keeps its cork: as it looks before, throughout
+        after = build(noun)
+        assert isinstance(after, STAGED)
         return events.Staged(before, after)
 
     def _happening_drawer(self, cue: p.SoundCue, kind: str, seed: int) -> events.Drawer:

@@ -645,7 +645,7 @@ def test_an_engines_verb_written_as_a_noun_is_no_sound() -> None:
 
 
 def test_a_sound_word_in_a_screenplays_heading_or_a_name_is_no_cue() -> None:
-    """"EXT. BELL TOWER" is the place and "The BELL RINGER (40s)" a person: only the bell that tolls is heard."""
+    """ "EXT. BELL TOWER" is the place and "The BELL RINGER (40s)" a person: only the bell that tolls is heard."""
     scene_plan = _plan(
         "EXT. BELL TOWER, SANTIAGO DE COMPOSTELA CATHEDRAL - DUSK (6 SEC)\n"
         "The BELL RINGER (40s) hauls on the rope. AT 3 SEC the great bronze bell swings over and tolls. KNOCK KNOCK."

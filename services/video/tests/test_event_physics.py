@@ -136,6 +136,18 @@ def _plan(scene: str, *cues: p.SoundCue) -> common_pb2.ScenePlan:
     return scene_plan
 
 
+def _planned(
+    prompt: str, duration: float | None = None, seed: int = 3
+) -> tuple[common_pb2.ScenePlan, render.ShotRenderer]:
+    """A prompt planned as a person would send it (at the test size) and its first shot's renderer."""
+    spec = common_pb2.GenerationSpec(prompt=prompt, seed=seed)
+    if duration is not None:
+        spec.duration_seconds = duration
+    scene_plan = plan(spec, "pro", seed, RATES)
+    scene_plan.format.width, scene_plan.format.height = W, H
+    return scene_plan, render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
+
+
 def _render(scene_plan: common_pb2.ScenePlan) -> np.ndarray:
     return np.concatenate([b.numpy() for _, b, _ in render.frames(scene_plan, on_device=torch.device("cpu"))])
 
@@ -351,22 +363,29 @@ def test_a_kettle_cued_twice_is_one_kettle_whistling_on_the_timed_cue() -> None:
     assert [(type(d).__name__, frame) for d, frame in drawers] == [("Kettle", CUE_FRAME)]
 
 
-def _sounding_alone(kind: str, frames: int = 96) -> np.ndarray:
-    """A sounding source (a disc with a dark band, standing on the floor) alone over a plain background, cue on
-    CUE_FRAME: [F, H, W, 3]."""
-    side = int(H * 0.3)
+def _disc_source(side: int) -> tuple[tuple[torch.Tensor, torch.Tensor], tuple[float, float, float, float]]:
+    """A disc with a dark band, `side` pixels across, ready to blend, and its box standing on the floor mid-picture."""
     yy, xx = torch.meshgrid(torch.arange(side) - side / 2 + 0.5, torch.arange(side) - side / 2 + 0.5, indexing="ij")
     alpha = ((yy**2 + xx**2) <= (side / 2) ** 2).float()[..., None]
     rgb = torch.where(yy[..., None].abs() < side / 8, torch.tensor([90.0, 30, 30]), torch.tensor([200.0, 120, 60]))
-    drawing = (rgb * alpha + 0.5, 1 - alpha)
     box = (W / 2 - side / 2, events.FLOOR * H - side, W / 2 + side / 2, events.FLOOR * H)
-    drawer = events.drawer(kind, W, H, _colour, 11, drawing, source=box, facing=1)
+    return (rgb * alpha + 0.5, 1 - alpha), box
+
+
+def _drawn_alone(drawer: events.Drawer, frames: int = 96) -> np.ndarray:
+    """A drawer's frames over a plain background, cue on CUE_FRAME: [F, H, W, 3]."""
     out = []
     for k in range(frames):
         frame = BACKGROUND.expand(H, W, 3).clone()
         drawer.draw(frame, k - CUE_FRAME)
         out.append(frame.numpy())
     return np.stack(out)
+
+
+def _sounding_alone(kind: str) -> np.ndarray:
+    """A sounding source (a disc 0.3 frame heights across, standing on the floor) alone, cue on CUE_FRAME."""
+    drawing, box = _disc_source(int(H * 0.3))
+    return _drawn_alone(events.drawer(kind, W, H, _colour, 11, drawing, source=box, facing=1))
 
 
 @pytest.mark.parametrize("kind", events.SOUNDING_KINDS)
@@ -637,21 +656,12 @@ def test_the_cues_short_name_for_the_subject_is_the_subject_and_a_loud_word_ligh
     assert [type(d).__name__ for d, _ in drawers] == ["Door"]  # the slam's bang, not a muzzle flash beside it
 
 
-def _moving_alone(kind: str, frames: int = 96) -> np.ndarray:
-    """A thing that moves (the disc of _sounding_alone) alone over a plain background, cue on CUE_FRAME."""
-    side = int(H * 0.2)
-    yy, xx = torch.meshgrid(torch.arange(side) - side / 2 + 0.5, torch.arange(side) - side / 2 + 0.5, indexing="ij")
-    alpha = ((yy**2 + xx**2) <= (side / 2) ** 2).float()[..., None]
-    rgb = torch.where(yy[..., None].abs() < side / 8, torch.tensor([90.0, 30, 30]), torch.tensor([200.0, 120, 60]))
-    box = (W / 2 - side / 2, events.FLOOR * H - side, W / 2 + side / 2, events.FLOOR * H)
-    drawer = events.drawer(kind, W, H, _colour, 11, (rgb * alpha + 0.5, 1 - alpha), source=box, facing=1)
+def _moving_alone(kind: str) -> np.ndarray:
+    """A thing that moves (a disc 0.2 frame heights across) alone, cue on CUE_FRAME."""
+    drawing, box = _disc_source(int(H * 0.2))
+    drawer = events.drawer(kind, W, H, _colour, 11, drawing, source=box, facing=1)
     assert isinstance(drawer, events.Motion)
-    out = []
-    for k in range(frames):
-        frame = BACKGROUND.expand(H, W, 3).clone()
-        drawer.draw(frame, k - CUE_FRAME)
-        out.append(frame.numpy())
-    return np.stack(out)
+    return _drawn_alone(drawer)
 
 
 @pytest.mark.parametrize("kind", events.MOTION_KINDS)
@@ -743,9 +753,7 @@ def test_a_leap_lands_where_it_rests_and_a_halt_stops_there() -> None:
 )
 def test_the_sentence_that_asks_for_a_sound_says_what_moves(prompt: str, kind: str, mover: str, wet: bool) -> None:
     """The planner's cue may hold only the sound ("a tiny plop"); the words of its sentence say what moves."""
-    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, seed=3), "pro", 3, RATES)
-    scene_plan.format.width, scene_plan.format.height = W, H
-    renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
+    _, renderer = _planned(prompt)
     moves = [d for d, _ in renderer._drawers if isinstance(d, events.Motion)]
     assert [d.kind for d in moves] == [kind], [(type(d).__name__, getattr(d, "kind", "")) for d, _ in renderer._drawers]
     assert [n.name for n in renderer._event_nouns] == [mover] and moves[0].wet == wet
@@ -855,17 +863,9 @@ def test_a_fire_catches_and_a_geyser_erupts_on_the_cue(name: str) -> None:
 
 
 def test_a_volcano_erupts_lava_and_the_fireplace_the_prompt_shows_is_where_the_fire_catches() -> None:
-    scene_plan = plan(
-        common_pb2.GenerationSpec(
-            prompt="A stone fireplace in a ski chalet at night. At 2 seconds the kindling catches and flames leap up.",
-            seed=3,
-        ),
-        "pro",
-        3,
-        RATES,
+    _, renderer = _planned(
+        "A stone fireplace in a ski chalet at night. At 2 seconds the kindling catches and flames leap up."
     )
-    scene_plan.format.width, scene_plan.format.height = W, H
-    renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
     (flames,) = [d for d, _ in renderer._drawers if isinstance(d, events.Flames)]
     assert renderer.drawing is not None and flames.box == renderer.drawing.rest_box()[:4]
     lava = _renderer("A volcano at night, static camera.", _cue("the volcano erupts", "volcano", "explosion"))
@@ -889,9 +889,7 @@ def test_a_volcano_erupts_lava_and_the_fireplace_the_prompt_shows_is_where_the_f
     ],
 )
 def test_what_breaks_or_pops_is_the_thing_that_can(prompt: str, thing: str) -> None:
-    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, seed=3), "pro", 3, RATES)
-    scene_plan.format.width, scene_plan.format.height = W, H
-    renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
+    _, renderer = _planned(prompt)
     assert [n.name for n in renderer._event_nouns] == [thing]
 
 
@@ -903,9 +901,7 @@ def test_what_breaks_or_pops_is_the_thing_that_can(prompt: str, thing: str) -> N
     ],
 )
 def test_the_lights_go_out_or_come_on_on_the_cue(prompt: str, on: bool) -> None:
-    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, duration_seconds=SECONDS, seed=3), "pro", 3, RATES)
-    scene_plan.format.width, scene_plan.format.height = W, H
-    renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
+    scene_plan, renderer = _planned(prompt, SECONDS)
     assert [d.on for d, _ in renderer._drawers if isinstance(d, events.Lights)] == [on]
     frames = _render(scene_plan)
     brightness = frames.reshape(len(frames), -1).mean(axis=1)
@@ -918,16 +914,9 @@ def test_the_lights_go_out_or_come_on_on_the_cue(prompt: str, on: bool) -> None:
 
 
 def test_a_buildings_door_seen_from_outside_slams_in_its_front_and_the_building_stands_outdoors() -> None:
-    scene_plan = plan(
-        common_pb2.GenerationSpec(
-            prompt="A little white cottage under grey skies; at 2 seconds its front door slams.", seed=7
-        ),
-        "pro",
-        7,
-        RATES,
+    scene_plan, renderer = _planned(
+        "A little white cottage under grey skies; at 2 seconds its front door slams.", seed=7
     )
-    scene_plan.format.width, scene_plan.format.height = W, H
-    renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
     assert renderer.subject is not None and renderer.subject.family == "building"
     assert renderer.place is None or not renderer.place.indoors  # a cottage seen from outside, not its living room
     (door,) = [d for d, _ in renderer._drawers if isinstance(d, events.Door)]
@@ -950,11 +939,13 @@ def test_a_buildings_door_seen_from_outside_slams_in_its_front_and_the_building_
 def test_a_thing_drawn_as_it_is_after_its_event_looks_as_it_did_before_until_the_cue(prompt: str, thing: str) -> None:
     """The toast is down, the box shut and the cork in until the cue: the drawing that shows them up, open or out
     (the atlas's) is only drawn from the cue on."""
-    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, duration_seconds=SECONDS, seed=3), "pro", 3, RATES)
-    scene_plan.format.width, scene_plan.format.height = W, H
-    renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
-    assert sum(isinstance(d, events.Staged) for d, _ in renderer._drawers) == 1
+    scene_plan, renderer = _planned(prompt, SECONDS)
+    (staged,) = [d for d, _ in renderer._drawers if isinstance(d, events.Staged)]
     assert thing in [n.name for n in renderer._event_nouns] and renderer.drawing is None
+    # two looks: the drawing before the cue is not the one after it
+    before, after = (getattr(d, "drawing", None) for d in (staged.before, staged.after))
+    assert before is not None and after is not None
+    assert before[1].shape != after[1].shape or not torch.equal(before[1], after[1])
     frames = _render(scene_plan)
     jumps = block_jumps(frames)
     assert abs(int(np.argmax(jumps)) + 1 - CUE_FRAME) <= 1, np.round(jumps, 1)
@@ -963,9 +954,7 @@ def test_a_thing_drawn_as_it_is_after_its_event_looks_as_it_did_before_until_the
 
 def test_a_fireplace_is_unlit_until_its_fire_catches() -> None:
     prompt = "A stone fireplace in a cabin at night. At 2 seconds the kindling catches with a whoomph."
-    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, duration_seconds=SECONDS, seed=3), "pro", 3, RATES)
-    scene_plan.format.width, scene_plan.format.height = W, H
-    renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
+    scene_plan, renderer = _planned(prompt, SECONDS)
     assert renderer._subject_before is not None and renderer._subject_before[1] == CUE_FRAME
     frames = _render(scene_plan).astype(np.int16)
     warm = (frames[..., 0] - frames[..., 2] > 120).sum(axis=(1, 2))  # flame-coloured pixels
@@ -973,33 +962,16 @@ def test_a_fireplace_is_unlit_until_its_fire_catches() -> None:
 
 
 def test_one_flash_per_frame_a_leap_under_it_and_the_sentences_event_for_a_cue_that_draws_nothing() -> None:
-    storm = plan(
-        common_pb2.GenerationSpec(
-            prompt="A cat on a windowsill in a storm. At 2 seconds lightning flashes, thunder cracks and the cat leaps "
-            "off the sill.",
-            duration_seconds=SECONDS,
-            seed=3,
-        ),
-        "pro",
-        3,
-        RATES,
+    _, renderer = _planned(
+        "A cat on a windowsill in a storm. At 2 seconds lightning flashes, thunder cracks and the cat leaps off the "
+        "sill.",
+        SECONDS,
     )
-    storm.format.width, storm.format.height = W, H
-    renderer = render.ShotRenderer(storm, storm.shots[0], torch.device("cpu"))
     kinds = sorted(getattr(d, "kind", "") for d, _ in renderer._drawers)
     assert kinds.count("lightning") == 1 and "leap" in kinds, kinds  # one flash (two white the picture out)
-    fizz = plan(
-        common_pb2.GenerationSpec(
-            prompt="A bottle of lemonade in the sun. At 2 seconds the cap flicks off and the lemonade fizzes up.",
-            duration_seconds=SECONDS,
-            seed=3,
-        ),
-        "pro",
-        3,
-        RATES,
+    _, renderer = _planned(
+        "A bottle of lemonade in the sun. At 2 seconds the cap flicks off and the lemonade fizzes up.", SECONDS
     )
-    fizz.format.width, fizz.format.height = W, H
-    renderer = render.ShotRenderer(fizz, fizz.shots[0], torch.device("cpu"))
     assert any(getattr(d, "kind", "") == "cork" or isinstance(d, events.Staged) for d, _ in renderer._drawers)
 
 
@@ -1008,26 +980,15 @@ def test_a_fire_catches_in_the_wok_or_on_the_pudding_and_a_poured_bottle_keeps_i
         ("A carbon-steel wok in a street kitchen at night; at 2 seconds a tall flame flares up through the wok.", "in"),
         ("A christmas pudding on the table; at 2 seconds the brandy on the pudding catches fire.", "on"),
     ]:
-        scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, duration_seconds=SECONDS, seed=3), "pro", 3, RATES)
-        scene_plan.format.width, scene_plan.format.height = W, H
-        renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
+        _, renderer = _planned(prompt, SECONDS)
         (flames,) = [d for d, _ in renderer._drawers if isinstance(d, events.Flames)]
         assert renderer.drawing is not None
         x0, y0, x1, y1, _ = renderer.drawing.rest_box()
         fx0, _, fx1, fy1 = flames.box
         assert x0 - 2 <= (fx0 + fx1) / 2 <= x1 + 2, (prompt, flames.box, (x0, x1))  # over it, not beside it
         assert (fy1 < (y0 + y1) / 2) == (where == "on"), (prompt, flames.box, (y0, y1))  # on its top, or in it
-    cider = plan(
-        common_pb2.GenerationSpec(
-            prompt="A bottle of cider in an orchard; at 2 seconds the bottle is tipped and cider pours into a glass.",
-            duration_seconds=SECONDS,
-            seed=3,
-        ),
-        "pro",
-        3,
-        RATES,
+    _, renderer = _planned(
+        "A bottle of cider in an orchard; at 2 seconds the bottle is tipped and cider pours into a glass.", SECONDS
     )
-    cider.format.width, cider.format.height = W, H
-    renderer = render.ShotRenderer(cider, cider.shots[0], torch.device("cpu"))
     (pour,) = [d for d, _ in renderer._drawers if isinstance(d, events.Motion)]
     assert pour.kind == "pour" and [n.name for n in renderer._event_nouns] == ["bottle"]
