@@ -47,6 +47,7 @@ NUMBERS: dict[str, int] = {str(k): v for k, v in _DATA["NUMBERS"].items()}
 CROWD_WORDS: str = _DATA["CROWD_WORDS"]
 FILLER_WORDS: str = _DATA["FILLER_WORDS"]
 BRIEF_JARGON: str = _DATA["BRIEF_JARGON"]
+BRIEF_FIELDS: str = _DATA["BRIEF_FIELDS"]
 REQUEST_VERBS: str = _DATA["REQUEST_VERBS"]
 SPEECH_VERBS: dict[str, int] = {k: p.Delivery.Value(v) for k, v in _DATA["SPEECH_VERBS"].items()}
 SURFACES: dict[str, str] = _DATA["SURFACES"]

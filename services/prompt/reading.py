@@ -254,6 +254,8 @@ def _person_refs(masked: str) -> list[Person]:
         if any(s <= m.start() < e for s, e in blocked):
             continue
         following = masked[m.end() : m.end() + 30]
+        if re.fullmatch(lx.BRIEF_FIELDS, m.group(0), _FLAGS) and re.match(r"\s*:(?!\d)", following):
+            continue  # "Client: Apex Running": a brief's field, not someone in the clip
         if m.group(2) and following[:1] in ("'", "’"):
             continue  # "the neighbours' party": whose party, not who is seen
         owned = re.match(r"['’]s\s+([\w-]+)(?:\s+([\w-]+))?", following)  # "a kid's party", "a kid's birthday party"

@@ -16,7 +16,7 @@ import colorsys
 import hashlib
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import torch
@@ -113,6 +113,24 @@ class FaceTrack:
 
 
 # ---------------------------------------------------------------------------------------------- appearance
+
+
+@dataclass(frozen=True)
+class BodyMove:
+    """A move a person makes on a sound cue, its moment of contact at `at_s` (seconds since the shot started):
+    jump (up before it, down on it: a leap, a dive, a landing), strike (the arm comes down on it: a chop, a hammer
+    blow, a punch), throw (the arm whips through on it), kick (the leg is out on it) or dash (set low until it, then
+    off at a run toward `direction`, +1 right or -1 left)."""
+
+    kind: str
+    at_s: float
+    direction: float = 1.0
+
+
+#: How high a jump rises, in figure heights, and how long it is in the air before it lands (s).
+JUMP_HEIGHT, JUMP_AIR_S = 0.3, 0.55
+#: How fast a dash leaves, in figure heights per second once at full speed.
+DASH_SPEED = 1.6
 
 
 def _clear_of_mouth(rgb: tuple[float, float, float]) -> bool:
@@ -255,7 +273,7 @@ _OWN = {
 }
 
 
-def _angles(action: int, t: torch.Tensor) -> dict[str, torch.Tensor]:
+def _angles(action: int, t: torch.Tensor, moves: Sequence[BodyMove] = ()) -> dict[str, torch.Tensor]:
     """Joint angles and body offsets per frame ([F] each) for an action.
 
     Limb angles: `*_a` is the sideways angle from hanging straight down (+ = away from the body), `*_p` the
@@ -272,20 +290,7 @@ def _angles(action: int, t: torch.Tensor) -> dict[str, torch.Tensor]:
     breath = torch.sin(tau * t / 4.2)
     a["breath"] = breath
     if base in (_I.ACTION_KIND_WALK, _I.ACTION_KIND_RUN):
-        run = base == _I.ACTION_KIND_RUN
-        phase = tau * t / (0.68 if run else 1.1)
-        swing, knee, arm, elbow = (0.8, 1.2, 0.75, 1.3) if run else (0.42, 0.6, 0.35, 0.4)
-        for s, sign in (("l", 1.0), ("r", -1.0)):
-            leg = sign * torch.sin(phase)
-            bend = 0.12 + knee * torch.relu(sign * torch.cos(phase))  # the knee folds while the leg swings through
-            a[f"thigh_p_{s}"] = swing * leg
-            a[f"shin_p_{s}"] = swing * leg - bend
-            a[f"upper_p_{s}"] = -arm * leg  # arms swing against the legs
-            a[f"fore_p_{s}"] = -arm * leg + elbow
-        a["sway"] = 0.008 * torch.sin(phase)
-        a["yaw"] = 0.05 * torch.sin(phase)
-        if run:
-            a["lift"] = 0.025 * torch.relu(torch.sin(2 * phase))  # both feet off the ground mid-stride
+        a |= _stride(t, base == _I.ACTION_KIND_RUN)
     elif base == _I.ACTION_KIND_SIT:
         for s in ("r", "l"):
             a[f"thigh_a_{s}"], a[f"thigh_p_{s}"] = z + 0.14, z + 1.35  # thighs toward the camera
@@ -339,7 +344,124 @@ def _angles(action: int, t: torch.Tensor) -> dict[str, torch.Tensor]:
         a["upper_a_r"] = a["upper_a_r"] + 0.015 * breath
         a["upper_a_l"] = a["upper_a_l"] + 0.015 * breath
         a["yaw"] = 0.05 * torch.sin(tau * t / 7.0)
+    for move in moves:
+        _MOVES[move.kind](a, t - move.at_s)
     return a
+
+
+def _stride(t: torch.Tensor, run: bool) -> dict[str, torch.Tensor]:
+    """A walk's or a run's legs and arms at times t."""
+    phase = 2 * math.pi * t / (0.68 if run else 1.1)
+    swing, knee, arm, elbow = (0.8, 1.2, 0.75, 1.3) if run else (0.42, 0.6, 0.35, 0.4)
+    a = {}
+    for s, sign in (("l", 1.0), ("r", -1.0)):
+        leg = sign * torch.sin(phase)
+        bend = 0.12 + knee * torch.relu(sign * torch.cos(phase))  # the knee folds while the leg swings through
+        a[f"thigh_p_{s}"] = swing * leg
+        a[f"shin_p_{s}"] = swing * leg - bend
+        a[f"upper_p_{s}"] = -arm * leg  # arms swing against the legs
+        a[f"fore_p_{s}"] = -arm * leg + elbow
+    a["sway"] = 0.008 * torch.sin(phase)
+    a["yaw"] = 0.05 * torch.sin(phase)
+    a["lift"] = 0.025 * torch.relu(torch.sin(2 * phase)) if run else torch.zeros_like(t)  # both feet off mid-stride
+    return a
+
+
+def _ramp(tau: torch.Tensor, start: float, end: float) -> torch.Tensor:
+    """0 before `start` seconds from the cue, 1 after `end`, eased between."""
+    u = ((tau - start) / (end - start)).clamp(0, 1)
+    return u * u * (3 - 2 * u)
+
+
+def _blend(a: dict[str, torch.Tensor], pose: dict[str, torch.Tensor | float], weight: torch.Tensor) -> None:
+    """Move the named angles toward `pose` by `weight` [F] (0: as they were, 1: the pose)."""
+    for name, value in pose.items():
+        a[name] = a[name] * (1 - weight) + value * weight
+
+
+def _pose(start: dict[str, float], end: dict[str, float], u: torch.Tensor) -> dict[str, torch.Tensor | float]:
+    return {name: start[name] * (1 - u) + end[name] * u for name in start}
+
+
+def _jump(a: dict[str, torch.Tensor], tau: torch.Tensor) -> None:
+    """Crouch, up into the air with the knees tucked and the arms raised, down on the cue into a crouch, up again."""
+    air = ((tau > -JUMP_AIR_S) & (tau < 0)).float()
+    crouch = _ramp(tau, -JUMP_AIR_S - 0.25, -JUMP_AIR_S - 0.1) * (1 - _ramp(tau, -JUMP_AIR_S - 0.05, -JUMP_AIR_S))
+    landed = _ramp(tau, -0.06, 0.0) * (1 - _ramp(tau, 0.15, 0.45))
+    bent = crouch + landed
+    arms = _ramp(tau, -JUMP_AIR_S, -JUMP_AIR_S + 0.15) * (1 - _ramp(tau, 0.3, 0.6))
+    legs = bent.clamp(0, 1).maximum(air)
+    for s in ("r", "l"):
+        _blend(a, {f"thigh_p_{s}": 0.6 * bent + 0.9 * air, f"shin_p_{s}": -0.4 * bent - 0.6 * air}, legs)
+        _blend(a, {f"upper_a_{s}": 2.5, f"upper_p_{s}": 0.1, f"fore_a_{s}": 2.8, f"fore_p_{s}": 0.0}, arms)
+    a["ground"] = a["ground"] * (1 - air)
+
+
+def _strike(a: dict[str, torch.Tensor], tau: torch.Tensor) -> None:
+    """The right arm rises overhead and comes down hard in front on the cue, the body leaning into the blow."""
+    weight = _ramp(tau, -0.9, -0.25) * (1 - _ramp(tau, 0.3, 0.9))
+    raised = {"upper_a_r": 2.7, "upper_p_r": 0.2, "fore_a_r": 3.0, "fore_p_r": 0.0}
+    struck = {"upper_a_r": 0.55, "upper_p_r": 0.5, "fore_a_r": -0.5, "fore_p_r": 0.6}  # the hand low in front
+    down = _ramp(tau, -0.12, 0.0)
+    _blend(a, _pose(raised, struck, down), weight)
+    a["lean"] = a["lean"] + 0.12 * down * weight
+
+
+def _throw(a: dict[str, torch.Tensor], tau: torch.Tensor) -> None:
+    """The right arm winds up and back, then whips through to release on the cue; the left arm balances."""
+    weight = _ramp(tau, -1.0, -0.3) * (1 - _ramp(tau, 0.3, 1.2))  # wound up slowly, whipped through fast
+    wound = {"upper_a_r": 2.3, "upper_p_r": -0.9, "fore_a_r": 2.9, "fore_p_r": -0.4}
+    thrown = {"upper_a_r": 1.2, "upper_p_r": 1.1, "fore_a_r": 1.1, "fore_p_r": 1.3}
+    whip = _ramp(tau, -0.09, 0.0)
+    _blend(a, _pose(wound, thrown, whip), weight)
+    _blend(a, {"upper_a_l": 1.0, "fore_a_l": 1.2}, weight)
+    a["lean"] = a["lean"] - 0.15 * whip * weight
+
+
+def _kick(a: dict[str, torch.Tensor], tau: torch.Tensor) -> None:
+    """The right leg draws in, then swings out straight on the cue; the arms go out for balance."""
+    weight = _ramp(tau, -0.9, -0.2) * (1 - _ramp(tau, 0.25, 1.2))
+    drawn = {"thigh_a_r": -0.2, "thigh_p_r": -0.3, "shin_a_r": -0.6, "shin_p_r": -0.8}
+    kicked = {"thigh_a_r": 1.2, "thigh_p_r": 0.3, "shin_a_r": 1.35, "shin_p_r": 0.2}
+    _blend(a, _pose(drawn, kicked, _ramp(tau, -0.09, 0.0)), weight)
+    _blend(a, {"upper_a_r": 0.9, "upper_a_l": 0.9}, weight)
+
+
+def _dash(a: dict[str, torch.Tensor], tau: torch.Tensor) -> None:
+    """Set low (knees bent, leaning in, hands down) until the cue, then a run that turns the body the way it goes."""
+    set_low = 1 - _ramp(tau, 0.0, 0.15)
+    running = _ramp(tau, 0.0, 0.15)
+    for s in ("r", "l"):  # seen from the front a crouch spreads the knees: the hips drop between them
+        crouched = {f"thigh_a_{s}": 0.7, f"thigh_p_{s}": 0.8, f"shin_a_{s}": -0.35, f"shin_p_{s}": -0.3}
+        _blend(a, crouched | {f"upper_a_{s}": 0.25, f"upper_p_{s}": 0.9, f"fore_p_{s}": 0.9}, set_low)
+    stride = _stride(tau.clamp(min=0), run=True)
+    _blend(a, {**stride, "turn": 0.5, "lean": 0.2}, running)
+
+
+_MOVES: dict[str, Callable[[dict[str, torch.Tensor], torch.Tensor], None]] = {
+    "jump": _jump,
+    "strike": _strike,
+    "throw": _throw,
+    "kick": _kick,
+    "dash": _dash,
+}
+#: The moves a person can make on a cue.
+BODY_MOVES = frozenset(_MOVES)
+
+
+def body_offset(moves: Sequence[BodyMove], t: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """How far the moves carry the whole figure on screen at times t: (dx, dy) [F] in figure heights (a jump's
+    rise, a dash's run away)."""
+    dx, dy = torch.zeros_like(t), torch.zeros_like(t)
+    for move in moves:
+        tau = t - move.at_s
+        if move.kind == "jump":
+            u = ((tau + JUMP_AIR_S) / JUMP_AIR_S).clamp(0, 1)
+            dy = dy - JUMP_HEIGHT * 4 * u * (1 - u)
+        elif move.kind == "dash":
+            gone = tau.clamp(min=0)
+            dx = dx + move.direction * DASH_SPEED * gone * gone / (gone + 0.3)  # picks up speed off the mark
+    return dx, dy
 
 
 def _seg(angle: torch.Tensor, pitch: torch.Tensor, side: float, length: float) -> torch.Tensor:
@@ -358,8 +480,8 @@ class _Skeleton:
     head: tuple[float, float]  # half-width, half-height
 
 
-def _skeleton(look: Appearance, action: int, t: torch.Tensor) -> _Skeleton:
-    a = _angles(action, t)
+def _skeleton(look: Appearance, action: int, t: torch.Tensor, moves: Sequence[BodyMove] = ()) -> _Skeleton:
+    a = _angles(action, t, moves)
     sides = (("r", -1.0), ("l", 1.0))
     legs = {}
     for s, side in sides:
@@ -536,10 +658,12 @@ def render_figure(
     light: torch.Tensor,
     mouth_open: torch.Tensor | None = None,
     device: torch.device | None = None,
+    moves: Sequence[BodyMove] = (),
 ) -> tuple[torch.Tensor, list[FaceTrack]]:
-    """Draw a character doing `action` at `times` (seconds since the shot started).
+    """Draw a character doing `action` at `times` (seconds since the shot started), making `moves` on their cues.
 
-    Returns rgba [F, 4, height, height // 2] float32 in 0..1 (straight colour, alpha = anti-aliased coverage)
+    Returns rgba [F, 4, height, height // 2] float32 in 0..1 (as wide as high with moves, whose limbs reach out;
+    straight colour, alpha = anti-aliased coverage)
     and the face track of every frame in sprite pixels. `light` [3] multiplies every colour of the figure
     and tints a thin rim along its silhouette; `mouth_open` [F] in 0..1 opens the mouth (None: closed).
     """
@@ -547,7 +671,7 @@ def render_figure(
         raise ValueError(f"sprite height {height} < 16 px")
     device = device or times.device
     t = times.to(device=device, dtype=torch.float32).reshape(-1)
-    frames, width = t.shape[0], height // 2
+    frames, width = t.shape[0], height if moves else height // 2
     light = light.to(device=device, dtype=torch.float32).reshape(3)
     opening = torch.zeros_like(t) if mouth_open is None else mouth_open.to(device, torch.float32).reshape(-1)
     if opening.shape[0] != frames:
@@ -557,19 +681,25 @@ def render_figure(
     step = max(1, _CHUNK_PIXELS // (height * width))  # bounds the working canvas for long, large shots
     for start in range(0, frames, step):
         part = slice(start, start + step)
-        tracks += _draw_frames(appearance, action, t[part], opening[part].clamp(0, 1), light, out[part])
+        tracks += _draw_frames(appearance, action, t[part], opening[part].clamp(0, 1), light, out[part], moves)
     if appearance.held is not None:
         roles.hold(out, appearance.held, light, _TOP_MARGIN, _SCALE)
     return out, tracks
 
 
 def _draw_frames(
-    look: Appearance, action: int, t: torch.Tensor, opening: torch.Tensor, light: torch.Tensor, out: torch.Tensor
+    look: Appearance,
+    action: int,
+    t: torch.Tensor,
+    opening: torch.Tensor,
+    light: torch.Tensor,
+    out: torch.Tensor,
+    moves: Sequence[BodyMove] = (),
 ) -> list[FaceTrack]:
     """Draw frames at times t into out [F, 4, H, W] (zeros on entry); returns their face tracks."""
     frames, _, height, width = out.shape
     device = out.device
-    sk = _skeleton(look, action, t)
+    sk = _skeleton(look, action, t, moves)
     scale = _SCALE * height
 
     def px(name: str) -> torch.Tensor:

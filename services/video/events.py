@@ -466,7 +466,8 @@ class Splash:
 
 @dataclass
 class Flash:
-    """Light with no object. flash: a muzzle flash or an explosion lights the whole picture; lightning: a
+    """Light with no object. flash: an explosion lights the whole picture; muzzle: a gun's flash, a star of light
+    at the muzzle (at hand height, `cx` across) that lights the picture a little; lightning: a
     forked bolt from the top of the picture to the ground, the sky lit behind it; firework: a burst of
     coloured sparks high in the sky that spread, fall and fade. All flare on the cue frame and fade."""
 
@@ -509,10 +510,14 @@ class Flash:
             if age < GLINT_FRAMES:  # the burst's core: brightest on the cue frame, fading smoothly
                 _blend_disc(frame, self.cx, cy, int(self.h * 0.08), int(GLINT * (1 - age / GLINT_FRAMES)))
             return
-        # the lit sky: full for a flash, half for lightning so the bolt shows against it; a smooth fade,
-        # so no later frame changes as much as the flare itself
-        lift = int((200 if self.kind == "flash" else 110) * fade**2)
+        # the lit sky: full for a flash, half for lightning so the bolt shows against it, a little for a gun's; a
+        # smooth fade, so no later frame changes as much as the flare itself
+        lift = int({"flash": 200, "muzzle": 50}.get(self.kind, 110) * fade**2)
         frame[:] = (frame.to(torch.int16) + lift).clamp(0, 255).to(torch.uint8)
+        if self.kind == "muzzle" and age < GLINT_FRAMES:
+            _blend_disc(
+                frame, self.cx, self.h * MUZZLE_HEIGHT, int(self.h * 0.07), int(GLINT * (1 - age / GLINT_FRAMES))
+            )
         if self.kind == "lightning" and age < BOLT_FRAMES:
             # the bolt is white on the strike and dims into the sky over BOLT_FRAMES: it never just vanishes
             width, glow = max(2, self.h // 120), int(255 * (1 - age / BOLT_FRAMES))
@@ -1291,7 +1296,13 @@ GLOW_PERIOD, GLOW_FRAMES = 8, 48
 # where it faces on the cue frame and eases back over POSE_FRAMES; the knock throws up STRIKE_DUST motes at
 # its front, which settle over DUST_FRAMES.
 STRIKE_REACH, STRIKE_DUST = 0.14, 120
-SOUNDING_KINDS = ("call", "ring", "alarm", "motor", "music", "steam", "strike")
+# A gun's muzzle flash is this far down the picture (a standing person's hand height).
+MUZZLE_HEIGHT = 0.55
+# A chop (a cleaver, an axe, a hammer comes down): it rises CHOP_LIFT of its height, tilted back, over the first part
+# of CHOP_FRAMES (at most CHOP_MOST of the picture's) and comes down hard onto where it rests on the cue frame,
+# squashed, knocking up dust there.
+CHOP_FRAMES, CHOP_LIFT, CHOP_RISE, CHOP_MOST = 12, 0.7, 0.65, 0.2
+SOUNDING_KINDS = ("call", "ring", "alarm", "motor", "music", "steam", "strike", "chop")
 
 
 def _arcs(
@@ -1331,7 +1342,8 @@ class Sounding:
     exhaust shoots out of its back; music: it bobs and notes rise out of it; steam: a jet of steam shoots from
     its top; strike (it charges, kicks or butts what it is against, a stall door, a gate, a rival): it lunges
     toward where it faces on the cue frame, the picture shakes with the knock and dust flies off its front,
-    then it eases back. `drawing` is the source's sprite (the shot's subject, taken over, or the cue's source
+    then it eases back; chop (a cleaver, an axe, a hammer): it rises before the cue and comes down hard on it.
+    `drawing` is the source's sprite (the shot's subject, taken over, or the cue's source
     beside it), standing in `box` (x0, y0, x1, y1) before and after; without one the source is a person drawn by the
     renderer, `box` is their head (updated each frame) and only the sound lines are drawn. The motion and
     the lines are largest on the cue frame and die away after it."""
@@ -1370,15 +1382,23 @@ class Sounding:
     def pose(self, age: int) -> tuple[float, float, float, float]:
         """(stretch, turn, dx, dy) of the source `age` frames after the cue: its height × stretch (its width ÷
         √stretch, so it keeps its bulk), turned clockwise by `turn` radians, moved (dx, dy) pixels."""
+        tall = self.box[3] - self.box[1]
+        if self.kind == "chop" and -CHOP_FRAMES <= age < 0:  # raised, then brought down onto the cue frame
+            u = (age + CHOP_FRAMES) / CHOP_FRAMES
+            up = (
+                math.sin(math.pi / 2 * u / CHOP_RISE) if u < CHOP_RISE else 1 - ((u - CHOP_RISE) / (1 - CHOP_RISE)) ** 2
+            )
+            return 1.0, -0.35 * up * (self.facing or 1), 0.0, -min(CHOP_LIFT * tall, CHOP_MOST * self.h) * up
         if age < 0:
             return 1.0, 0.0, 0.0, 0.0
         jolt = max(0.0, 1 - age / POSE_FRAMES) ** 2
         rattle = max(0.0, 1 - age / RATTLE_FRAMES) * math.cos(2 * math.pi * age / RATTLE_PERIOD)
-        tall = self.box[3] - self.box[1]
         if self.kind == "call":
             return 1 + 0.16 * jolt, -0.22 * jolt * (self.facing or 1), 0.0, 0.0
         if self.kind == "music":
             return 1 + 0.1 * jolt, 0.0, 0.0, 0.0
+        if self.kind == "chop":  # squashed by the blow where it lands
+            return 1 - 0.12 * jolt, 0.0, 0.0, 0.0
         if self.kind == "strike":
             # at the thing it hits on the cue frame, head down into it, then back where it stood
             reach = (self.box[2] - self.box[0]) * STRIKE_REACH
@@ -1463,6 +1483,10 @@ class Sounding:
         ys = y0 + tall * (0.2 + 0.7 * torch.rand(STRIKE_DUST, generator=g)) + age * self.h * 0.004
         out = torch.rand(STRIKE_DUST, generator=g) * tall * 0.35 * (1 + 0.15 * age)
         xs = front + (self.facing or 1) * (out - tall * 0.08)
+        if self.kind == "chop":  # thrown up both ways from under where it came down
+            side = torch.where(torch.rand(STRIKE_DUST, generator=g) < 0.5, -1.0, 1.0)
+            xs = (x0 + x1) / 2 + side * (out + (x1 - x0) * 0.2)
+            ys = y1 - tall * 0.3 * torch.rand(STRIKE_DUST, generator=g) * (1 + 0.3 * age) + age * self.h * 0.003
         keep = torch.rand(STRIKE_DUST, generator=g) < 1 - age / DUST_FRAMES
         _dots(frame, xs[keep], ys[keep], self.smoke, size=max(2, self.h // 120))
 
@@ -1487,9 +1511,11 @@ class Sounding:
             self._notes(frame, age)
         if self.kind == "steam":
             self._jet(frame)
-        if self.kind == "strike" and age < DUST_FRAMES:
+        if self.kind in ("strike", "chop") and age < DUST_FRAMES:
             self._dust(frame, age)
-        if self.kind == "strike" and age < len(SLAM_SHAKE):  # shaken sideways, the left edge smeared, not wrapped
+        if self.kind in ("strike", "chop") and age < len(
+            SLAM_SHAKE
+        ):  # shaken sideways, the left edge smeared, not wrapped
             shift = max(1, round(SLAM_SHAKE[age] * self.h))
             frame[:, shift:] = frame[:, :-shift].clone()
         if self.kind in ("call", "ring", "alarm") and age < ARC_FRAMES:

@@ -41,6 +41,10 @@ SHOT_HEIGHT = {
     p.SHOT_SIZE_CLOSE_UP: 3.6,
     p.SHOT_SIZE_EXTREME_CLOSE_UP: 6.0,
 }
+#: Where a gun's muzzle flash is, right of the person who fires it (in frame widths).
+MUZZLE_BESIDE = 0.06
+#: How tall a person who moves on a cue is framed (of the frame's height): head to foot, room above for a jump.
+MOVER_HEIGHT = 0.6
 #: Where the face sits vertically (fraction of frame height) for close shots, so it stays in frame.
 FACE_LINE = 0.36
 SPRITE_MAX = 480
@@ -50,11 +54,11 @@ FALLING = re.compile(
     r"|(?:rolls?|rolled|rolling|slides?|slid|sliding|knock\w*|swats?|swatted|slips?|slipped) off)\b",
     re.IGNORECASE,
 )
-# Words that say a thing falls from above the picture (a coconut off its palm, a clam from a gull's beak): outdoors
-# anything else that falls topples over where it stands rather than dropping in from off-screen.
+# Words that say a thing falls from above the picture (a coconut off its palm, a clam from a gull's beak, a mango that
+# drops): outdoors anything else that falls topples over where it stands rather than dropping in from off-screen.
 FROM_ABOVE = re.compile(
     r"\b(?:from|off|out of) (?:the |a |its |his |her )?(?:sky|above|overhead|tree|palm|branch|roof|beak|claws?"
-    r"|window|balcony|cliff|ledge)\b|\boverhead\b|\bdrops? (?:a|an|the|its)\b",
+    r"|window|balcony|cliff|ledge)\b|\boverhead\b|\b(?:drops?|dropped|dropping|plummet\w*)\b",
     re.IGNORECASE,
 )
 # Event drawings that are fixtures of the place: the subject and the people pass in front of them.
@@ -91,7 +95,7 @@ _VISIBLE = {
     p.SOUND_EVENT_GLASS_SHATTER: "shatter",
     p.SOUND_EVENT_THUNDER: "lightning",
     p.SOUND_EVENT_EXPLOSION: "flash",
-    p.SOUND_EVENT_GUNSHOT: "flash",
+    p.SOUND_EVENT_GUNSHOT: "muzzle",
     p.SOUND_EVENT_SPLASH: "splash",
     p.SOUND_EVENT_DOOR_SLAM: "slam",
     p.SOUND_EVENT_DOOR_CREAK: "creak",
@@ -176,6 +180,18 @@ class ShotFrames:
     faces: dict[str, list[common_pb2.FaceFrame]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Cast:
+    """A character drawn in a shot: where (x as a fraction of the width), how tall in frame px, and the moves
+    they make on its cues."""
+
+    cid: str
+    look: characters.Appearance
+    x_frac: float
+    height_px: float
+    moves: list[characters.BodyMove]
+
+
 class ShotRenderer:
     """Everything built once for a shot; `render(range)` produces its frames in batches."""
 
@@ -207,6 +223,12 @@ class ShotRenderer:
         # humans are drawn by `characters`; any other subject is a sprite from the vocabulary, beside them
         # when there are people in the shot too ("a boy kicks a football", "a man by his pickup")
         self.subject, self._people = subject_and_people(plan, shot)
+        self._moves = self._body_moves()
+        #: A person's height in frame px as the shot frames them (head to foot when someone moves on a cue):
+        #: things beside them are drawn to this scale.
+        self._person_px = SHOT_HEIGHT.get(shot.camera.shot_size, 1.6) * self.h
+        if any(self._moves.values()):
+            self._person_px = min(self._person_px, MOVER_HEIGHT * self.h)
         # who or what makes each sounding cue's sound (by the cue's id), found with the shot's visible cues
         self._sounders: dict[int, tuple[str, subjects.Noun | None, str | None]] = {}
         self._twins: list[p.SoundCue] = []  # cues copied to carry a second thing seen on them
@@ -371,7 +393,9 @@ class ShotRenderer:
             elif group not in chosen or timing.get(cue.timing, 2) < timing.get(chosen[group][0].timing, 2):
                 chosen[group] = (cue, kind)
         # a flash on the frame of a thing's event is that thing's bang ("slams … with a bang like a gunshot")
-        lights = [(cue, kind) for cue, kind in lights if kind != "flash" or cue.frame not in seen_frames]
+        lights = [
+            (cue, kind) for cue, kind in lights if kind not in ("flash", "muzzle") or cue.frame not in seen_frames
+        ]
         # one light per frame ("lightning flashes, thunder cracks" is one flash, not two that white the picture out)
         lit = {cue.frame: (cue, kind) for cue, kind in sorted(lights, key=lambda pair: -rank.get(pair[1], len(rank)))}
         lights = list(lit.values())
@@ -544,13 +568,20 @@ class ShotRenderer:
         able = set(table["families"][kind]) | callers
 
         def acting(noun: subjects.Noun) -> str:
-            return "call" if noun.family in callers and kind != "strike" else kind
+            return "call" if noun.family in callers and kind not in ("strike", "chop") else kind
 
         if kind == "strike":  # the one that charges or kicks: named in the cue's words, else the subject
             able = set(table["families"][kind])
             agents = [noun for noun in subjects.nouns_in(cue.text) if noun.family in able]
             if self.subject is not None and self.subject.family in able:
                 return kind, self.subject, None
+            return (kind, agents[0], None) if agents else None
+        if kind == "chop":  # the blade or hammer the cue's words name, else its sentence's, else the subject
+            able = set(table["families"][kind])
+            said = f"{cue.text}. {projections.cue_sentence(self.plan, cue)[0]}"
+            agents = [noun for noun in subjects.nouns_in(said) if noun.family in able and noun.size <= TOPPLING_SIZE]
+            if not agents and self.subject is not None and self.subject.family in able:
+                agents = [self.subject]
             return (kind, agents[0], None) if agents else None
         source = subjects.resolve(cue.source_object)
         subject = self.subject if self.subject is not None and self.subject.family in able else None
@@ -682,6 +713,9 @@ class ShotRenderer:
             return self._happening_drawer(cue, kind, seed)
         if kind in SOUNDING or kind in MOVING:
             return self._sounding_drawer(cue, kind, seed)
+        if kind == "muzzle":  # a gun is fired by whoever is in the shot
+            at = self._cast_list[0].x_frac + MUZZLE_BESIDE if self._cast_list else None
+            return events.drawer(kind, self.w, self.h, self._graded, seed, at=at)
         if kind == "crack":  # under the subject's feet where there is one
             ink = (self._rim() * 255).round().clamp(0, 255).to(torch.uint8).cpu()
             if self.drawing is None:
@@ -709,7 +743,7 @@ class ShotRenderer:
                 at, surf = self.place.surf[0], self.world.skyline + self.place.surf[1]
             return events.drawer(kind, self.w, self.h, self._graded, seed, indoors=self._indoors, surface=surf, at=at)
         self._event_nouns.append(noun)
-        person_px = SHOT_HEIGHT.get(self.shot.camera.shot_size, 1.6) * self.h
+        person_px = self._person_px
         most = OBJECT_MAX.get(kind, OBJECT_MAX["any"]) * self.h * subjects.spread(noun)  # a group: each as one
         size = min(subjects.screen_size(noun, person_px, self.h), most)
         if noun == self.subject:  # the prompt's subject is seen as large as any subject, not as a speck
@@ -739,7 +773,7 @@ class ShotRenderer:
         water = {p.LOCATION_BEACH: self.world.skyline + 0.06, p.LOCATION_UNDERWATER: 0.6}.get(location)
         if self.place is not None:
             water = self.world.water
-        person_px = SHOT_HEIGHT.get(self.shot.camera.shot_size, 1.6) * self.h
+        person_px = self._person_px
         size = size_px or subjects.screen_size(noun, person_px, self.h)
         if noun.motion not in ("fly", "swim", "sail"):  # whole between the top bar and where it stands
             size = min(size, self.world.horizon * self.h - self.look.letterbox - 0.02 * self.h)
@@ -767,7 +801,7 @@ class ShotRenderer:
             return None
         if not OVERHEAD.search(self._scene_prompt()):
             return None
-        person_px = SHOT_HEIGHT.get(self.shot.camera.shot_size, 1.6) * self.h
+        person_px = self._person_px
         return subjects.screen_size(self.subject, person_px, self.h) * OVERHEAD_DISTANCE
 
     def _rim(self) -> torch.Tensor:
@@ -780,52 +814,101 @@ class ShotRenderer:
 
     # ---------------------------------------------------------------- characters
 
-    def _cast(self) -> list[tuple[str, characters.Appearance, float, float]]:
-        """(id, appearance, screen x fraction, figure height in frame px) per character in the shot."""
+    def _cast(self) -> list[Cast]:
+        """Each character drawn in the shot, where and how large, with the moves they make on its cues (one who
+        dashes runs toward the side of the picture they do not stand on)."""
         ids = self._people
         by_id = {c.id: c for c in self.plan.characters}
-        height_px = SHOT_HEIGHT.get(self.shot.camera.shot_size, 1.6) * self.h
-        return [
-            (
-                cid,
-                look,
+        cast = []
+        for slot, cid in enumerate(ids[:2]):
+            character = by_id.get(cid, p.Character(id=cid))
+            cameo = self.cameos.get(character.handle.lower()) if character.handle else None
+            look = characters.appearance_for(character, cameo)
+            x_frac = (
                 (0.5 if self.subject is None else PEOPLE_BESIDE_SUBJECT)
                 if len(ids) == 1
-                else (0.33 if slot == 0 else 0.67),
-                height_px * look.height_scale,  # a toddler stands lower than an adult
+                else (0.33 if slot == 0 else 0.67)
             )
-            for slot, cid in enumerate(ids[:2])
-            for character in [by_id.get(cid, p.Character(id=cid))]
-            for look in [
-                characters.appearance_for(
-                    character, self.cameos.get(character.handle.lower()) if character.handle else None
-                )
-            ]
-        ]
+            own = [dataclasses.replace(m, direction=1.0 if x_frac < 0.5 else -1.0) for m in self._moves.get(cid, [])]
+            cast.append(Cast(cid, look, x_frac, self._person_px * look.height_scale, own))  # a toddler stands lower
+        return cast
 
-    def _sprites(
-        self, appearance: characters.Appearance, height_px: float, idx: torch.Tensor
-    ) -> tuple[torch.Tensor, list[characters.FaceTrack]]:
+    def _body_moves(self) -> dict[str, list[characters.BodyMove]]:
+        """The moves the shot's people make on its cues, by character id: the move the words nearest a cue's own in
+        its sentence name, made by the person the clause names last before them (data/events.yaml body_moves)."""
+        if not self._people:
+            return {}
+        table = _event_table()["body_moves"]
+        moves: dict[str, list[characters.BodyMove]] = {}
+        for cue in self.plan.sound_cues:
+            if cue.offscreen or not self.shot.start_frame <= cue.frame < self.shot.end_frame:
+                continue
+            sentence, at = projections.cue_sentence(self.plan, cue)
+            sentence, at = (sentence, at) if sentence else (cue.text, 0)
+            end = at + len(cue.text)
+            said = [
+                (max(m.start() - end, at - m.end(), 0), kind, m)
+                for kind, words in table["words"].items()
+                for m in re.finditer(words, sentence, re.I)
+            ]
+            if not said:
+                continue
+            _, kind, words = min(said, key=lambda found: found[0])
+            mover = self._mover_before(sentence[: words.start()], table)
+            at_s = (cue.frame - self.shot.start_frame + self.lead_in) / self.fps
+            if mover is not None and all(abs(m.at_s - at_s) > 1.0 for m in moves.get(mover, [])):
+                moves.setdefault(mover, []).append(characters.BodyMove(kind, at_s))
+        return moves
+
+    def _mover_before(self, clause: str, table: Mapping[str, list[str]]) -> str | None:
+        """The person a clause names last (a pronoun, a name in capitals, a word of their description, a word for
+        a person), unless it names a thing after them: that thing acts, not a person."""
+        clause = re.split(r"[;:]", clause)[-1]
+        by_id = {c.id: c for c in self.plan.characters}
+        described = {
+            word: cid
+            for cid in self._people
+            for word in re.findall(r"[a-z]+", by_id.get(cid, p.Character()).description.lower())
+            if len(word) > 2 and word not in subjects.DETERMINERS
+        }
+        person, who = -1, self._people[0]
+        for token in re.finditer(r"[A-Za-z']+", clause):
+            word = token.group().lower()
+            if word in described:
+                person, who = token.end(), described[word]
+            elif word in table["pronouns"] or word in table["people"] or (token.group().isupper() and len(word) > 2):
+                person = token.end()
+        if person < 0:
+            return None
+        things = [m for m in subjects.mentions(clause[person:]) if m.noun.family != "crowd"]
+        return None if things else who
+
+    def _sprites(self, member: Cast, idx: torch.Tensor) -> tuple[torch.Tensor, list[characters.FaceTrack]]:
         """The figure for this batch's frames, drawn (at most SPRITE_MAX px high) and graded."""
-        sprite_h = int(min(SPRITE_MAX, max(64, height_px))) // 2 * 2
+        sprite_h = int(min(SPRITE_MAX, max(64, member.height_px))) // 2 * 2
         times = (idx + self.lead_in).float().cpu() / self.fps
-        sprite, tracks = characters.render_figure(appearance, self.shot.action.kind, times, sprite_h, self.world.light)
+        sprite, tracks = characters.render_figure(
+            member.look, self.shot.action.kind, times, sprite_h, self.world.light, moves=member.moves
+        )
         colour = (sprite[:, :3] * 255).round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1)  # rim light > 1
         graded = self.look.grade(colour).permute(0, 3, 1, 2).float() / 255
         return torch.cat([graded, sprite[:, 3:]], dim=1).to(self.device), tracks
 
     def _place(
-        self, height_px: float, x_frac: float, scale: torch.Tensor, ox: torch.Tensor, oy: torch.Tensor
+        self, member: Cast, aspect: float, idx: torch.Tensor, scale: torch.Tensor, ox: torch.Tensor, oy: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """Top-left (x, y) [F] and height [F] of a character's sprite on screen."""
+        """Top-left (x, y) [F] and height [F] of a character's sprite (`aspect` as wide as high) on screen."""
+        height_px, x_frac = member.height_px, member.x_frac
         h_screen = height_px * scale
+        dx, dy = characters.body_offset(member.moves, (idx + self.lead_in).float().cpu() / self.fps)
+        ox, oy = ox + dx.to(ox.device) * h_screen, oy + dy.to(oy.device) * h_screen  # a jump's rise, a dash away
         feet = self.h * self.world.horizon
         top = feet - h_screen
         if height_px > self.h:  # close shots: keep the face on its line instead of the feet on the ground
             top = self.h * FACE_LINE - 0.11 * h_screen
         cx = self.w / 2 + (x_frac * self.w - self.w / 2) * scale + ox
         # whole pixels, so a sprite drawn at screen size is blitted without resampling
-        return (cx - h_screen / 4).round(), (top + oy).round(), h_screen
+        return (cx - h_screen * aspect / 2).round(), (top + oy).round(), h_screen
 
     # ---------------------------------------------------------------- frames
 
@@ -937,13 +1020,15 @@ class ShotRenderer:
     def _characters(self, out: torch.Tensor, idx: torch.Tensor, t: torch.Tensor) -> dict[str, list]:
         faces: dict[str, list] = {}
         s, ox, oy = self.camera.transform(t, CHARACTER_DEPTH)
-        for cid, appearance, x_frac, height_px in self._cast_list:
-            sprite, tracks = self._sprites(appearance, height_px, idx)
-            x0s, y0s, hs = self._place(height_px, x_frac, s, ox, oy)
+        for member in self._cast_list:
+            sprite, tracks = self._sprites(member, idx)
+            aspect = sprite.shape[3] / sprite.shape[2]
+            x0s, y0s, hs = self._place(member, aspect, idx, s, ox, oy)
+            cid = member.cid
             faces[cid] = []
             for k, frame in enumerate(idx.tolist()):
                 x0, y0, h_screen = float(x0s[k]), float(y0s[k]), float(hs[k])
-                w_screen = h_screen / 2
+                w_screen = h_screen * aspect
                 rgba = sprite[k]
                 sh, sw = rgba.shape[1:]
                 factor = h_screen / sh
@@ -1276,7 +1361,9 @@ def visible_kind(cue: p.SoundCue) -> str:
     kind = named or table["sounding"]["actions"].get(cue.sound_action, "") or table["actions"].get(cue.sound_action, "")
     if kind == "flash":  # "a deep crack booms", "a thundering crash": loud, but nothing that lights the picture
         literal = re.sub(table["simile"], " ", f"{cue.text} {cue.source_object}".lower())
-        return kind if re.search(table["flashes"], literal) else ""
+        if re.search(table["flashes"], literal) is None:
+            return ""
+        return "muzzle" if re.search(table["guns"], literal) else kind
     if kind not in ("drop", "shatter"):
         return kind
     things = ([] if source is None else [source]) + subjects.nouns_in(cue.text)
