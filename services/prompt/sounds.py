@@ -57,13 +57,14 @@ class Vocabulary:
     legacy_events: dict[str, tuple[str, str, str, str]]  # SoundEvent name → source, material, action, class
     action_materials: dict[str, str]  # material when the source gives none, by action
     silent_verbs: frozenset[str]  # events that make no sound even when timed ("smiles at 3 s")
-    air_horns: frozenset[str]  # what a horn is blown on ("ship horn": whistle, metal), else it is electronic
     foley_fallback: dict[str, str]  # action → nearest hand-made SoundEvent name, for events-only renderers
     not_sounds: re.Pattern[str]  # phrases whose sound words make no sound ("the crack of dawn")
     word_materials: dict[str, str]  # sound words that say the material ("clap" → flesh, "beep" → electronic)
     resonant_targets: frozenset[str]  # things that sound when struck, louder than the striker (anvil, pins)
     machine_actions: frozenset[str]  # source actions of machines, which a deed done to them does not take
-    deed_actions: frozenset[str]  # verb actions that are a deed done to a thing (impact, scrape), kept
+    machine_kept_actions: frozenset[str]  # verb actions a machine's own action does not replace (a deed, a honk)
+    ringing_verbs: frozenset[str]  # verbs that are a ring whatever rings ("the phone rings")
+    deed_actions: frozenset[str]  # verb actions that are a deed done to a thing (impact, scrape), not a voice
     voice_like_actions: frozenset[str]  # verb actions that stand for a voice when a being makes them
     device_like_actions: frozenset[str]  # verb actions that stand for electronics when a device makes them
     speech_verbs: frozenset[str]  # verbs that say a line ("shouts", "calls"): timed, they are speech
@@ -120,12 +121,13 @@ def vocabulary() -> Vocabulary:
         {k: (v[0], v[1], v[2], v[3]) for k, v in raw["legacy_events"].items()},
         dict(raw["action_materials"]),
         frozenset(raw["silent_verbs"]),
-        frozenset(raw["air_horns"]),
         dict(raw["foley_fallback"]),
         re.compile(r"(?<![\w-])(?:" + "|".join(raw["not_sounds"]) + r")(?![\w-])", re.IGNORECASE),
         dict(raw["word_materials"]),
         frozenset(raw["resonant_targets"]),
         frozenset(raw["machine_actions"]),
+        frozenset(raw["machine_kept_actions"]),
+        frozenset(raw["ringing_verbs"]),
         frozenset(raw["deed_actions"]),
         frozenset(raw["voice_like_actions"]),
         frozenset(raw["device_like_actions"]),
@@ -661,8 +663,8 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
     ]
     if token.lemma_.lower() in vocabulary().weak_verbs and _sound_object(token, vocabulary()):
         # "the organist strikes a low note": the note is the sound made, not what makes it; "hits a cymbal crash":
-        # a thing named in it makes it
-        objects = [m for o in objects for m in _modifiers(o) if m.lemma_.lower() in _vocab_sources()][:1]
+        # a thing named in it makes it; "hits the air horn": the sound's noun is a thing that sounds
+        objects = [m for o in objects for m in (o, *_modifiers(o)) if m.lemma_.lower() in _vocab_sources()][:1]
     preps = [
         g
         for c in token.children
@@ -883,10 +885,12 @@ def _action(source: Any | None, mention: _Mention, vocab: Vocabulary, people: fr
         if found := things().voice.get(material):
             return found
     unbreakable = own in ("explosion", "vocalisation")  # "thunder cracks" is thunder, not a break
-    machine_deed = own in vocab.machine_actions and verb in vocab.deed_actions
-    if own and (verb != "break" or unbreakable) and not machine_deed:
+    ringing = mention.token.lemma_.lower() in vocab.ringing_verbs
+    if own in vocab.machine_actions and (verb in vocab.machine_kept_actions or ringing):
+        return verb  # "the hammer hits the anvil", "a car honks", "the phone rings": the verb says how it sounds
+    if own and (verb != "break" or unbreakable):
         return own
-    if entry and entry[0] == "electronic" and verb in vocab.device_like_actions:
+    if entry and entry[0] == "electronic" and verb in vocab.device_like_actions and not ringing:
         return "electronic"  # "the walkie-talkie chirps", "the speaker chimes": a device's sound is electronics
     person = _is_person(source, people) and source.lower_ != "it"
     animal = not person and entry is not None and entry[0] == "" and not own
@@ -1127,14 +1131,6 @@ def _described_by(mention: _Mention, vocab: Vocabulary) -> tuple[str, str] | Non
     return None
 
 
-def _air_horn(horn: Any, sentence: Any, vocab: Vocabulary, owner: Any | None = None) -> bool:
-    """Whether a horn is blown air: its own modifiers, its owner ("a trawler … its horn"), or a vessel in the same
-    sentence ("the ship's horn")."""
-    near = [c.lower_ for c in horn.children] + [t.lemma_.lower() for t in sentence if t.pos_ in ("NOUN", "PROPN")]
-    near += [owner.lemma_.lower()] if owner is not None else []
-    return any(word in vocab.air_horns for word in near)
-
-
 def _counted(mention: _Mention) -> int:
     """How many times a sound noun says it sounds: "two long blasts", "four clicks", "pop pop pop"."""
     token = mention.token
@@ -1231,8 +1227,6 @@ def _read(
     if described := _described_by(mention, vocab):
         action, label = described  # "closes with a gentle pop", "slams down with a splash": the sound itself
     action = _fall(mention, action, material, described is not None, vocab)
-    if source is not None and source.lemma_.lower() == "horn" and _air_horn(source, sentence, vocab, owner):
-        action, material = "whistle", "metal"
     if (recording := _recording(mention, source, vocab)) is not None:
         # "our jingle hits", "the departure melody plays": no player is named, so a speaker plays it back
         source, owner = recording, None

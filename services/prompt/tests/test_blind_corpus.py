@@ -20,8 +20,9 @@ FILES = ("tuning.jsonl", "heldout.jsonl")
 FIELD_GOAL = 0.95
 MET_FIELDS = ("characters", "count_every")
 UNMET_FIELDS = ("source", "material", "action", "location")
-#: measured with this commit, rounded down to a whole percent
-FLOORS = {"source": 0.73, "material": 0.73, "action": 0.80, "location": 0.90}
+#: measured with this commit, rounded down to a whole percent (material 0.72 and action 0.79 since horns are whistle,
+#: metal, as the labelling guide's later briefs say: this first writer made car and starter horns electronic)
+FLOORS = {"source": 0.73, "material": 0.72, "action": 0.79, "location": 0.90}
 
 
 @pytest.fixture(scope="module")
