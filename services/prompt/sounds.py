@@ -56,6 +56,7 @@ class Vocabulary:
     audioset: dict[str, str]  # display name → machine id
     legacy_events: dict[str, tuple[str, str, str, str]]  # SoundEvent name → source, material, action, class
     action_materials: dict[str, str]  # material when the source gives none, by action
+    action_owned_materials: dict[str, str]  # material of a sound made so whatever sounds ("liquid" → water)
     silent_verbs: frozenset[str]  # events that make no sound even when timed ("smiles at 3 s")
     foley_fallback: dict[str, str]  # action → nearest hand-made SoundEvent name, for events-only renderers
     not_sounds: re.Pattern[str]  # phrases whose sound words make no sound ("the crack of dawn")
@@ -120,6 +121,7 @@ def vocabulary() -> Vocabulary:
         audioset,
         {k: (v[0], v[1], v[2], v[3]) for k, v in raw["legacy_events"].items()},
         dict(raw["action_materials"]),
+        dict(raw["action_owned_materials"]),
         frozenset(raw["silent_verbs"]),
         dict(raw["foley_fallback"]),
         re.compile(r"(?<![\w-])(?:" + "|".join(raw["not_sounds"]) + r")(?![\w-])", re.IGNORECASE),
@@ -1227,6 +1229,8 @@ def _read(
     if described := _described_by(mention, vocab):
         action, label = described  # "closes with a gentle pop", "slams down with a splash": the sound itself
     action = _fall(mention, action, material, described is not None, vocab)
+    if material != "air" and (owned := vocab.action_owned_materials.get(action)):
+        material = owned  # "the pan sizzles", "a pipe bursts with a gush": the water sounds
     if (recording := _recording(mention, source, vocab)) is not None:
         # "our jingle hits", "the departure melody plays": no player is named, so a speaker plays it back
         source, owner = recording, None

@@ -693,3 +693,31 @@ def test_a_device_s_chime_is_its_electronics() -> None:
 def test_the_instrument_a_person_hits_is_the_source() -> None:
     cue = next(c for c in _at(_plan("The stadium DJ hits the air horn at 2 seconds."), 2.0))
     assert (cue.source_object, cue.sound_action) == ("air horn", "whistle")
+
+
+@pytest.mark.parametrize(
+    ("prompt", "material"),
+    [
+        # a liquid sound is the water's whatever it is in or on, unless the prompt says air; a whoosh is the air's
+        ("Sunday brunch: at 2 seconds the sausages sizzle in the cast-iron skillet.", "water"),
+        ("At 2 seconds the soda can fizzes over the rim.", "water"),
+        ("At 2 seconds the tram's air brakes hiss at the stop.", "air"),
+        ("The ninja's sword whooshes through the air at 2 seconds.", "air"),
+    ],
+)
+def test_a_liquid_or_a_whoosh_sounds_of_water_or_air(prompt: str, material: str) -> None:
+    cue = next(c for c in _at(_plan(prompt), 2.0))
+    assert cue.material == material
+
+
+@pytest.mark.parametrize(
+    ("prompt", "material"),
+    [
+        ("Family bowling night: at 2 seconds the pins scatter with a crash.", "wood"),
+        ("The teacher's chalk squeaks on the blackboard at 2 seconds.", "stone"),
+        ("Movie night, at 2 seconds he crunches a handful of tortilla chips.", "wood"),
+    ],
+)
+def test_everyday_things_sound_of_their_usual_material(prompt: str, material: str) -> None:
+    cue = next(c for c in _at(_plan(prompt), 2.0))
+    assert cue.material == material
