@@ -65,6 +65,7 @@ class Vocabulary:
     machine_actions: frozenset[str]  # source actions of machines, which a deed done to them does not take
     machine_kept_actions: frozenset[str]  # verb actions a machine's own action does not replace (a deed, a honk)
     ringing_verbs: frozenset[str]  # verbs that are a ring whatever rings ("the phone rings")
+    place_prepositions: frozenset[str]  # prepositions that say where something is ("a dog under the table")
     deed_actions: frozenset[str]  # verb actions that are a deed done to a thing (impact, scrape), not a voice
     voice_like_actions: frozenset[str]  # verb actions that stand for a voice when a being makes them
     device_like_actions: frozenset[str]  # verb actions that stand for electronics when a device makes them
@@ -130,6 +131,7 @@ def vocabulary() -> Vocabulary:
         frozenset(raw["machine_actions"]),
         frozenset(raw["machine_kept_actions"]),
         frozenset(raw["ringing_verbs"]),
+        frozenset(raw["place_prepositions"]),
         frozenset(raw["deed_actions"]),
         frozenset(raw["voice_like_actions"]),
         frozenset(raw["device_like_actions"]),
@@ -321,7 +323,8 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
         elif _blows_an_instrument(token, vocab):  # "the referee's whistle blows", "blows" read as a noun
             found.append(_Mention(token, *vocab.phrasal["blow"], strong=True, noun=False))
         elif verb := _mistagged_verb(token, vocab):
-            found.append(_Mention(token, *vocab.verbs[verb], strong=True, noun=_indefinite(token)))
+            noun = _indefinite(token) and _placed_doer(token) is None  # "a guy on a park bench rips": a verb
+            found.append(_Mention(token, *vocab.verbs[verb], strong=True, noun=noun))
         elif verb := _disagreeing_verb(token, vocab.weak_verbs):
             found.append(_Mention(token, *vocab.weak_verbs[verb], strong=False, noun=False))  # "a coin drops"
         elif (
@@ -491,6 +494,21 @@ def _indefinite(token: Any) -> bool:
     return token.tag_ == "NN" and (article or described)
 
 
+def _placed_doer(token: Any) -> Any | None:
+    """Who does a verb the parser took for a noun ending a place phrase, or None: in "a guy on a park bench rips open
+    a bag" and "the dog under the table startles", "bench rips" and "table startles" read as the place's object,
+    with the article on the verb; the place says where the noun before it is, and that noun acts."""
+    if token.pos_ != "NOUN" or token.dep_ != "pobj" or token.head.lower_ not in vocabulary().place_prepositions:
+        return None
+    children = list(token.children)
+    if not any(c.dep_ == "compound" and c.i == token.i - 1 for c in children) or not any(
+        c.dep_ in ("det", "poss") for c in children
+    ):
+        return None  # "barking at waves, big wave crashes": no article moved onto it
+    doer = token.head.head
+    return doer if doer.pos_ in ("NOUN", "PROPN") and doer.i < token.i else None
+
+
 def _verb_above(token: Any) -> Any | None:
     """The nearest verb above a token (a mis-tagged verb hangs under a noun: "… her hand and shatters")."""
     head = token.head
@@ -521,6 +539,10 @@ def subject_of(verb: Any, gerunds: bool = True) -> Any | None:
     """The subject of a verb, through coordination and the parser's confusions (shared with the shot's subject);
     with `gerunds`, a gerund said of a noun has it for subject ("everyone screaming", a sound's maker), which the
     shot's subject does not take ("Open on a cap popping off" is a shot of the product)."""
+    if verb.pos_ == "NOUN" and verb.dep_ == "conj" and _placed_doer(verb.head) is not None:
+        verb = verb.head  # "the dog under the table startles and barks"
+    if (doer := _placed_doer(verb)) is not None:
+        return doer
     own = [c for c in verb.children if c.dep_ in ("nsubj", "compound", "amod") and c.i == verb.i - 1]
     if verb.pos_ == "NOUN" and own:
         return own[0]  # a mis-tagged verb with its subject right before it ("the flock bleats")
@@ -663,6 +685,12 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
         and not _QUOTE_MASK.search(c.text)
         and not _FILLER.fullmatch(c.text)
     ]
+    if not objects and _placed_doer(token) is not None:
+        # "a kid on a bike rings the bell": the verb read as the place's object leaves its own object hanging
+        # elsewhere; it is the first thing named after it in its clause
+        clause = token.doc[token.i + 1 : token.sent.end]
+        stop = next((t.i for t in clause if t.is_punct), token.sent.end)
+        objects = [t for t in clause if t.i < stop and t.pos_ == "NOUN" and t.dep_ in ("dobj", "appos")][:1]
     if token.lemma_.lower() in vocabulary().weak_verbs and _sound_object(token, vocabulary()):
         # "the organist strikes a low note": the note is the sound made, not what makes it; "hits a cymbal crash":
         # a thing named in it makes it; "hits the air horn": the sound's noun is a thing that sounds
