@@ -39,6 +39,8 @@ TUNED_ON = {
     "blind13e": ROOT / "services/prompt/tests/blind13e/blind13e.jsonl",
     "blind13f": ROOT / "services/prompt/tests/blind13f/blind13f.jsonl",
     "blind13g": ROOT / "services/prompt/tests/blind13g/blind13g.jsonl",
+    "blind13h": ROOT / "services/prompt/tests/blind13h/blind13h.jsonl",
+    "blind13i": ROOT / "services/prompt/tests/blind13i/blind13i.jsonl",
 }
 FIELDS = ("source", "material", "action", "subject")
 CLASSES = ("a planner", "b guide", "b' writers", "c scorer")

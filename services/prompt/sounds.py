@@ -56,14 +56,17 @@ class Vocabulary:
     audioset: dict[str, str]  # display name → machine id
     legacy_events: dict[str, tuple[str, str, str, str]]  # SoundEvent name → source, material, action, class
     action_materials: dict[str, str]  # material when the source gives none, by action
+    action_owned_materials: dict[str, str]  # material of a sound made so whatever sounds ("liquid" → water)
     silent_verbs: frozenset[str]  # events that make no sound even when timed ("smiles at 3 s")
-    air_horns: frozenset[str]  # what a horn is blown on ("ship horn": whistle, metal), else it is electronic
     foley_fallback: dict[str, str]  # action → nearest hand-made SoundEvent name, for events-only renderers
     not_sounds: re.Pattern[str]  # phrases whose sound words make no sound ("the crack of dawn")
     word_materials: dict[str, str]  # sound words that say the material ("clap" → flesh, "beep" → electronic)
     resonant_targets: frozenset[str]  # things that sound when struck, louder than the striker (anvil, pins)
     machine_actions: frozenset[str]  # source actions of machines, which a deed done to them does not take
-    deed_actions: frozenset[str]  # verb actions that are a deed done to a thing (impact, scrape), kept
+    machine_kept_actions: frozenset[str]  # verb actions a machine's own action does not replace (a deed, a honk)
+    ringing_verbs: frozenset[str]  # verbs that are a ring whatever rings ("the phone rings")
+    place_prepositions: frozenset[str]  # prepositions that say where something is ("a dog under the table")
+    deed_actions: frozenset[str]  # verb actions that are a deed done to a thing (impact, scrape), not a voice
     voice_like_actions: frozenset[str]  # verb actions that stand for a voice when a being makes them
     device_like_actions: frozenset[str]  # verb actions that stand for electronics when a device makes them
     speech_verbs: frozenset[str]  # verbs that say a line ("shouts", "calls"): timed, they are speech
@@ -119,13 +122,16 @@ def vocabulary() -> Vocabulary:
         audioset,
         {k: (v[0], v[1], v[2], v[3]) for k, v in raw["legacy_events"].items()},
         dict(raw["action_materials"]),
+        dict(raw["action_owned_materials"]),
         frozenset(raw["silent_verbs"]),
-        frozenset(raw["air_horns"]),
         dict(raw["foley_fallback"]),
         re.compile(r"(?<![\w-])(?:" + "|".join(raw["not_sounds"]) + r")(?![\w-])", re.IGNORECASE),
         dict(raw["word_materials"]),
         frozenset(raw["resonant_targets"]),
         frozenset(raw["machine_actions"]),
+        frozenset(raw["machine_kept_actions"]),
+        frozenset(raw["ringing_verbs"]),
+        frozenset(raw["place_prepositions"]),
         frozenset(raw["deed_actions"]),
         frozenset(raw["voice_like_actions"]),
         frozenset(raw["device_like_actions"]),
@@ -317,7 +323,8 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
         elif _blows_an_instrument(token, vocab):  # "the referee's whistle blows", "blows" read as a noun
             found.append(_Mention(token, *vocab.phrasal["blow"], strong=True, noun=False))
         elif verb := _mistagged_verb(token, vocab):
-            found.append(_Mention(token, *vocab.verbs[verb], strong=True, noun=_indefinite(token)))
+            noun = _indefinite(token) and _placed_doer(token) is None  # "a guy on a park bench rips": a verb
+            found.append(_Mention(token, *vocab.verbs[verb], strong=True, noun=noun))
         elif verb := _disagreeing_verb(token, vocab.weak_verbs):
             found.append(_Mention(token, *vocab.weak_verbs[verb], strong=False, noun=False))  # "a coin drops"
         elif (
@@ -487,6 +494,21 @@ def _indefinite(token: Any) -> bool:
     return token.tag_ == "NN" and (article or described)
 
 
+def _placed_doer(token: Any) -> Any | None:
+    """Who does a verb the parser took for a noun ending a place phrase, or None: in "a guy on a park bench rips open
+    a bag" and "the dog under the table startles", "bench rips" and "table startles" read as the place's object,
+    with the article on the verb; the place says where the noun before it is, and that noun acts."""
+    if token.pos_ != "NOUN" or token.dep_ != "pobj" or token.head.lower_ not in vocabulary().place_prepositions:
+        return None
+    children = list(token.children)
+    if not any(c.dep_ == "compound" and c.i == token.i - 1 for c in children) or not any(
+        c.dep_ in ("det", "poss") for c in children
+    ):
+        return None  # "barking at waves, big wave crashes": no article moved onto it
+    doer = token.head.head
+    return doer if doer.pos_ in ("NOUN", "PROPN") and doer.i < token.i else None
+
+
 def _verb_above(token: Any) -> Any | None:
     """The nearest verb above a token (a mis-tagged verb hangs under a noun: "… her hand and shatters")."""
     head = token.head
@@ -517,6 +539,10 @@ def subject_of(verb: Any, gerunds: bool = True) -> Any | None:
     """The subject of a verb, through coordination and the parser's confusions (shared with the shot's subject);
     with `gerunds`, a gerund said of a noun has it for subject ("everyone screaming", a sound's maker), which the
     shot's subject does not take ("Open on a cap popping off" is a shot of the product)."""
+    if verb.pos_ == "NOUN" and verb.dep_ == "conj" and _placed_doer(verb.head) is not None:
+        verb = verb.head  # "the dog under the table startles and barks"
+    if (doer := _placed_doer(verb)) is not None:
+        return doer
     own = [c for c in verb.children if c.dep_ in ("nsubj", "compound", "amod") and c.i == verb.i - 1]
     if verb.pos_ == "NOUN" and own:
         return own[0]  # a mis-tagged verb with its subject right before it ("the flock bleats")
@@ -659,10 +685,16 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
         and not _QUOTE_MASK.search(c.text)
         and not _FILLER.fullmatch(c.text)
     ]
+    if not objects and _placed_doer(token) is not None:
+        # "a kid on a bike rings the bell": the verb read as the place's object leaves its own object hanging
+        # elsewhere; it is the first thing named after it in its clause
+        clause = token.doc[token.i + 1 : token.sent.end]
+        stop = next((t.i for t in clause if t.is_punct), token.sent.end)
+        objects = [t for t in clause if t.i < stop and t.pos_ == "NOUN" and t.dep_ in ("dobj", "appos")][:1]
     if token.lemma_.lower() in vocabulary().weak_verbs and _sound_object(token, vocabulary()):
         # "the organist strikes a low note": the note is the sound made, not what makes it; "hits a cymbal crash":
-        # a thing named in it makes it
-        objects = [m for o in objects for m in _modifiers(o) if m.lemma_.lower() in _vocab_sources()][:1]
+        # a thing named in it makes it; "hits the air horn": the sound's noun is a thing that sounds
+        objects = [m for o in objects for m in (o, *_modifiers(o)) if m.lemma_.lower() in _vocab_sources()][:1]
     preps = [
         g
         for c in token.children
@@ -883,10 +915,12 @@ def _action(source: Any | None, mention: _Mention, vocab: Vocabulary, people: fr
         if found := things().voice.get(material):
             return found
     unbreakable = own in ("explosion", "vocalisation")  # "thunder cracks" is thunder, not a break
-    machine_deed = own in vocab.machine_actions and verb in vocab.deed_actions
-    if own and (verb != "break" or unbreakable) and not machine_deed:
+    ringing = mention.token.lemma_.lower() in vocab.ringing_verbs
+    if own in vocab.machine_actions and (verb in vocab.machine_kept_actions or ringing):
+        return verb  # "the hammer hits the anvil", "a car honks", "the phone rings": the verb says how it sounds
+    if own and (verb != "break" or unbreakable):
         return own
-    if entry and entry[0] == "electronic" and verb in vocab.device_like_actions:
+    if entry and entry[0] == "electronic" and verb in vocab.device_like_actions and not ringing:
         return "electronic"  # "the walkie-talkie chirps", "the speaker chimes": a device's sound is electronics
     person = _is_person(source, people) and source.lower_ != "it"
     animal = not person and entry is not None and entry[0] == "" and not own
@@ -1127,14 +1161,6 @@ def _described_by(mention: _Mention, vocab: Vocabulary) -> tuple[str, str] | Non
     return None
 
 
-def _air_horn(horn: Any, sentence: Any, vocab: Vocabulary, owner: Any | None = None) -> bool:
-    """Whether a horn is blown air: its own modifiers, its owner ("a trawler … its horn"), or a vessel in the same
-    sentence ("the ship's horn")."""
-    near = [c.lower_ for c in horn.children] + [t.lemma_.lower() for t in sentence if t.pos_ in ("NOUN", "PROPN")]
-    near += [owner.lemma_.lower()] if owner is not None else []
-    return any(word in vocab.air_horns for word in near)
-
-
 def _counted(mention: _Mention) -> int:
     """How many times a sound noun says it sounds: "two long blasts", "four clicks", "pop pop pop"."""
     token = mention.token
@@ -1231,8 +1257,8 @@ def _read(
     if described := _described_by(mention, vocab):
         action, label = described  # "closes with a gentle pop", "slams down with a splash": the sound itself
     action = _fall(mention, action, material, described is not None, vocab)
-    if source is not None and source.lemma_.lower() == "horn" and _air_horn(source, sentence, vocab, owner):
-        action, material = "whistle", "metal"
+    if material != "air" and (owned := vocab.action_owned_materials.get(action)):
+        material = owned  # "the pan sizzles", "a pipe bursts with a gush": the water sounds
     if (recording := _recording(mention, source, vocab)) is not None:
         # "our jingle hits", "the departure melody plays": no player is named, so a speaker plays it back
         source, owner = recording, None

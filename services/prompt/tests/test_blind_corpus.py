@@ -20,8 +20,9 @@ FILES = ("tuning.jsonl", "heldout.jsonl")
 FIELD_GOAL = 0.95
 MET_FIELDS = ("characters", "count_every")
 UNMET_FIELDS = ("source", "material", "action", "location")
-#: measured with this commit, rounded down to a whole percent
-FLOORS = {"source": 0.73, "material": 0.73, "action": 0.80, "location": 0.90}
+#: measured with this commit, rounded down to a whole percent (action 0.79 since horns are whistle, as the labelling
+#: guide's later briefs say: this first writer made car and starter horns electronic)
+FLOORS = {"source": 0.74, "material": 0.73, "action": 0.79, "location": 0.90}
 
 
 @pytest.fixture(scope="module")
@@ -179,14 +180,23 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # source 70.1 %, material 61.5 %, action 73.7 %; blind13f location 94.8 %, material 64.0 %, characters 83.1 %;
 # blind13e source 82.1 %, characters 76.9 %; blind13d subject 86.9 %; blind13c characters 90.0 %; blind13b subject
 # 96.9 %, source 71.1 %; blind13 subject 93.5 %, source 73.9 %, action 80.9 %; no field fell on any set.
+# Branch prompt12 (issue [9], source / material / action, tuned on all nine sets): every horn is whistle and metal
+# (the guide's later briefs; the first writer's electronic car and starter horns now miss); a machine's own action
+# names a voice verb or none but not a verb that says more ("a car honks", "the truck rattles", "the train
+# screeches", "the phone rings"), a device's chime stays electronics; a liquid sound is the water's and a whoosh the
+# air's unless the prompt says air; usual materials (bowling pins and dry plant matter wood, chalk stone, meat flesh);
+# a verb read as the noun ending a place phrase ("a guy on a park bench rips open a bag") is the deed of who is
+# there. Measured with it: blind13i source 71.9 %, material 63.6 %, action 67.2 %; blind13h source 61.9 %, material
+# 67.6 %, action 68.7 %; all ten files together source 71.2 %, material 68.7 %, action 74.1 % (70.4 / 65.1 / 72.7 %
+# before); recall and subject fell on no set.
 #: corpus → its measures with this commit, rounded down to a whole percent
 OTHER_WRITERS = {
     "blind13i": {
         "recall": 0.96,
         "subject": 0.90,
-        "source": 0.70,
-        "material": 0.54,
-        "action": 0.63,
+        "source": 0.71,
+        "material": 0.63,
+        "action": 0.67,
         "location": 0.90,
         "characters": 0.85,
         "count_every": 0.96,
@@ -194,19 +204,19 @@ OTHER_WRITERS = {
     "blind13h": {
         "recall": 0.95,
         "subject": 0.83,
-        "source": 0.58,
-        "material": 0.60,
-        "action": 0.64,
+        "source": 0.61,
+        "material": 0.67,
+        "action": 0.68,
         "location": 0.89,
         "characters": 0.80,
         "count_every": 0.98,
     },
     "blind13g": {
-        "recall": 0.95,
+        "recall": 0.96,
         "subject": 0.86,
         "source": 0.70,
-        "material": 0.61,
-        "action": 0.73,
+        "material": 0.66,
+        "action": 0.75,
         "location": 0.83,
         "characters": 0.81,
         "count_every": 0.98,
@@ -214,18 +224,18 @@ OTHER_WRITERS = {
     "blind13f": {
         "recall": 0.95,
         "subject": 0.86,
-        "source": 0.59,
-        "material": 0.64,
-        "action": 0.65,
+        "source": 0.62,
+        "material": 0.69,
+        "action": 0.70,
         "location": 0.94,
         "characters": 0.83,
-        "count_every": 0.98,
+        "count_every": 0.99,
     },
     "blind13b": {
         "recall": 0.98,
         "subject": 0.96,
         "source": 0.71,
-        "material": 0.62,
+        "material": 0.63,
         "action": 0.71,
         "location": 0.92,
         "characters": 0.92,
@@ -234,8 +244,8 @@ OTHER_WRITERS = {
     "blind13c": {
         "recall": 0.99,
         "subject": 0.92,
-        "source": 0.73,
-        "material": 0.60,
+        "source": 0.74,
+        "material": 0.64,
         "action": 0.70,
         "location": 0.90,
         "characters": 0.90,
@@ -244,19 +254,19 @@ OTHER_WRITERS = {
     "blind13d": {
         "recall": 0.98,
         "subject": 0.86,
-        "source": 0.68,
-        "material": 0.63,
-        "action": 0.67,
+        "source": 0.70,
+        "material": 0.70,
+        "action": 0.71,
         "location": 0.88,
         "characters": 0.87,
         "count_every": 0.98,
     },
     "blind13e": {
         "recall": 1.00,
-        "subject": 0.90,
+        "subject": 0.91,
         "source": 0.82,
-        "material": 0.71,
-        "action": 0.85,
+        "material": 0.72,
+        "action": 0.90,
         "location": 0.94,
         "characters": 0.76,
         "count_every": 0.98,
