@@ -32,7 +32,7 @@ from cinemesh.v1 import common_pb2
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = [ROOT / "services/prompt/tests/corpus.jsonl", ROOT / "services/prompt/tests/heldout.jsonl"]
-# (name, file): every writer's set was written blind and scored blind once; all have been tuned on since
+# (name, file): every writer's set was written blind and scored blind once; all but the last have been tuned on since
 BLIND = [
     ("blind13 (tuned on)", ROOT / "services/prompt/tests/blind13/tuning.jsonl"),
     ("blind13 heldout (tuned on since)", ROOT / "services/prompt/tests/blind13/heldout.jsonl"),
@@ -44,6 +44,7 @@ BLIND = [
     ("blind13g (tuned on since)", ROOT / "services/prompt/tests/blind13g/blind13g.jsonl"),
     ("blind13h (tuned on since)", ROOT / "services/prompt/tests/blind13h/blind13h.jsonl"),
     ("blind13i (tuned on since)", ROOT / "services/prompt/tests/blind13i/blind13i.jsonl"),
+    ("blind13j (scored blind at 070ed1f, not tuned on)", ROOT / "services/prompt/tests/blind13j/blind13j.jsonl"),
 ]
 
 
