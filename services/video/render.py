@@ -223,6 +223,7 @@ class ShotRenderer:
         # humans are drawn by `characters`; any other subject is a sprite from the vocabulary, beside them
         # when there are people in the shot too ("a boy kicks a football", "a man by his pickup")
         self.subject, self._people = subject_and_people(plan, shot)
+        self.subject = _painted(self.subject, plan, shot)
         self._moves = self._body_moves()
         #: A person's height in frame px as the shot frames them (head to foot when someone moves on a cue):
         #: things beside them are drawn to this scale.
@@ -344,8 +345,14 @@ class ShotRenderer:
         for cue in self.plan.sound_cues:
             if not self.shot.start_frame <= cue.frame < self.shot.end_frame:
                 continue
-            kind = visible_kind(cue) or self._sentence_kind(cue)
-            mover = self._mover(cue, kind)
+            kind = visible_kind(cue)
+            if kind == "burst" and not re.search(table["burstable"], cue.text.lower()):
+                kind = self._sentence_kind(cue) or kind  # "a sharp pop" as the cap is pried off: the cap leaves
+            # a move the cue's own words say ("water gushes out") comes before what its sentence says happens
+            mover = self._mover(cue, kind) if kind else self._own_move(cue)
+            if mover is None:
+                kind = kind or self._sentence_kind(cue)
+                mover = self._mover(cue, kind)
             if mover is not None:  # the whale breaching, the bus braking: the thing moves on the cue
                 self._sounders[id(cue)] = mover
                 kind = mover[0]
@@ -400,6 +407,14 @@ class ShotRenderer:
         lit = {cue.frame: (cue, kind) for cue, kind in sorted(lights, key=lambda pair: -rank.get(pair[1], len(rank)))}
         lights = list(lit.values())
         return sorted([*kept, *chosen.values(), *lights], key=lambda pair: pair[0].frame)
+
+    def _own_move(self, cue: p.SoundCue) -> tuple[str, subjects.Noun | None, None] | None:
+        """The move a cue that draws nothing of itself is seen as from its own words alone, or None."""
+        move = self._mover(cue, "")
+        if move is None:
+            return None
+        words = _event_table()["motions"]["words"][move[0]]
+        return move if re.search(words, cue.text.lower()) else None
 
     def _twin(self, cue: p.SoundCue) -> p.SoundCue:
         """A copy of a cue, for a second thing seen on it (kept, so its id stays its own)."""
@@ -1258,6 +1273,19 @@ def subject_and_people(plan: common_pb2.ScenePlan, shot: p.Shot) -> tuple[subjec
     if ids and (noun is None or noun.family == "crowd"):
         return None, ids  # nothing else to show: whoever's eyes the camera is stands in the scene
     return noun, people
+
+
+def _painted(noun: subjects.Noun | None, plan: common_pb2.ScenePlan, shot: p.Shot) -> subjects.Noun | None:
+    """The subject in the colour the prompt says it is: a colour word in the plan's subject ("red double-decker
+    bus"), else among the two words before the prompt first names it in the same phrase ("a white horse")."""
+    if noun is None:
+        return None
+    prompt = projections.seen_prompt(plan, shot.scene_index)
+    named = [m for m in subjects.mentions(prompt) if m.noun.name == noun.name]
+    phrase = re.split(r"[,.;:!?\n]", prompt[: named[0].start])[-1] if named else ""
+    own = shot.subject.text if subjects.resolve(shot.subject.text) == noun else ""
+    paint = subjects.paint_of(own) or subjects.paint_of(" ".join(phrase.split()[-2:]))
+    return noun if paint is None else dataclasses.replace(noun, paint=paint)
 
 
 def _mirrored(index: torch.Tensor, size: int) -> torch.Tensor:

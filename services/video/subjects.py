@@ -77,6 +77,7 @@ class Noun:
     size: float  # metres, longest side
     faces: str  # left, right or none
     count: int = 1  # a plural names several: they are drawn as one group ("seagulls hovering")
+    paint: tuple[int, int, int] | None = None  # the colour the prompt says it is: its drawing's main colour
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ class Vocabulary:
     senses: dict[str, list[dict]] = field(default_factory=dict)  # type: ignore[type-arg]
     parts: dict[str, frozenset[str]] = field(default_factory=dict)  # part word -> families it is a part of
     before: dict[str, str] = field(default_factory=dict)  # noun name -> its drawing's key before its event
+    paints: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # colour word -> the colour
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,7 @@ def vocabulary() -> Vocabulary:
         data.get("senses", {}),
         {word: frozenset(families) for word, families in data.get("parts", {}).items()},
         data.get("before", {}),
+        {word: (int(r), int(g), int(b)) for word, (r, g, b) in data.get("paints", {}).items()},
     )
 
 
@@ -203,7 +206,52 @@ def sprite(noun: Noun) -> torch.Tensor:
     rgba, boxes = _atlas()
     x, y, w, h = boxes[noun.key]
     one = rgba[y : y + h, x : x + w].permute(2, 0, 1).float() / 255
+    if noun.paint is not None:
+        one = painted(one, noun.paint)
     return one if noun.count == 1 else _group(one, noun.count, noun.motion == "fly")
+
+
+#: How far round the colour wheel (of 1) a shade of the main colour may be from it, how saturated a colour must
+#: be to count as one, and the values between which a grey is a body's grey, not its outline or a highlight.
+PAINT_HUE, PAINT_SATURATED, PAINT_GREYS = 0.09, 0.25, (0.3, 0.97)
+
+
+def painted(one: torch.Tensor, paint: tuple[int, int, int]) -> torch.Tensor:
+    """A drawing [4, h, w] with its main colour (its commonest hue or its greys, whichever covers more of it)
+    painted `paint`, each pixel keeping how much lighter or darker than the main colour it was."""
+    rgb, alpha = one[:3], one[3]
+    top, bottom = rgb.max(0).values, rgb.min(0).values
+    saturation = torch.where(top > 0, (top - bottom) / top.clamp(min=1e-6), torch.zeros_like(top))
+    hue = _hue(rgb, top, bottom)
+    solid = alpha > 0.5
+    coloured = solid & (saturation > PAINT_SATURATED)
+    body = solid & ~coloured & (top > PAINT_GREYS[0]) & (top < PAINT_GREYS[1])  # a grey body (a bus, a toaster)
+    if bool(coloured.any()):
+        peak = torch.histc(hue[coloured], bins=24, min=0, max=1).argmax().item()
+        distance = (hue - (peak + 0.5) / 24).abs()
+        hued = coloured & (torch.minimum(distance, 1 - distance) < PAINT_HUE)
+        body = hued if int(hued.sum()) >= int(body.sum()) else body
+    if not bool(body.any()):
+        return one
+    shade = (top / top[body].mean()).clamp(0, 1.6)  # lighter or darker than the body's mean value
+    target = torch.tensor(paint, dtype=torch.float32)[:, None, None] / 255
+    repainted = (target * shade[None]).clamp(0, 1)
+    return torch.cat([torch.where(body[None], repainted, rgb), one[3:]])
+
+
+def _hue(rgb: torch.Tensor, top: torch.Tensor, bottom: torch.Tensor) -> torch.Tensor:
+    """Hue in 0..1 of each pixel of rgb [3, h, w]."""
+    r, g, b = rgb
+    span = (top - bottom).clamp(min=1e-6)
+    hue = torch.where(top == r, ((g - b) / span) % 6, torch.where(top == g, (b - r) / span + 2, (r - g) / span + 4))
+    return hue / 6
+
+
+def paint_of(words: str) -> tuple[int, int, int] | None:
+    """The colour the last paint word of `words` names ("a red double-decker": red), or None."""
+    paints = vocabulary().paints
+    said = [paints[w] for w in re.findall(r"[a-z]+(?:-[a-z]+)*", words.lower()) if w in paints]  # not white-tailed
+    return said[-1] if said else None
 
 
 def _group(one: torch.Tensor, count: int, flying: bool) -> torch.Tensor:

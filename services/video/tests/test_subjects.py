@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter
 
@@ -369,3 +370,23 @@ def test_accented_words_are_looked_up_without_their_accents() -> None:
     found = subjects.mentions(text)
     assert [m.noun.name for m in found] == ["pinata"]
     assert text[found[0].start : found[0].end] == "piñata"
+
+
+def test_a_subject_the_prompt_gives_a_colour_is_drawn_that_colour() -> None:
+    """Twelfth review: an orange tent for "a red canvas tent", a grey single-decker for "a red double-decker bus"."""
+
+    def subject(prompt: str) -> subjects.Noun | None:
+        scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, seed=1), "pro", 1, {"plus": 16, "pro": 40})
+        shot = scene_plan.shots[0]
+        return render._painted(render.subject_and_people(scene_plan, shot)[0], scene_plan, shot)
+
+    bus = subject("A red double-decker bus drives down a rainy street, 4 seconds")
+    assert bus is not None and bus.paint == subjects.vocabulary().paints["red"]
+    drawing = subjects.sprite(bus)
+    solid = drawing[3] > 0.5
+    r, g, b = (drawing[k][solid].mean().item() for k in range(3))
+    assert r > 1.5 * g and r > 1.5 * b  # mostly red now, not grey
+    plain = subjects.sprite(dataclasses.replace(bus, paint=None))
+    assert not torch.equal(plain, drawing)
+    doe = subject("A white-tailed doe steps out of the birch forest at dawn, 4 seconds")
+    assert doe is None or doe.paint is None  # "white-tailed" names no colour of the doe
