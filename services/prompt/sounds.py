@@ -1874,13 +1874,17 @@ def _attach(
 
 def _repeat_listed(times: list[TimePhrase], reads: list[tuple[_Mention, SoundRead]], sentence: str, base: int) -> None:
     """ "The ball is hit at two, four and six seconds, and …": the items of a list left untied after the verb
-    was found for its first time are that sound once more."""
-    for previous, phrase in pairwise(times):
+    was found for its first time are that sound once more; so are those of a list that leads its sound, "At 0:05,
+    0:07 and 0:09 a bell rings", where the sound was found for the last time."""
+    pairs = list(pairwise(times))
+    # (a phrase, the neighbour whose sound it repeats): each item after the one found, then each before it
+    for phrase, found in [*((b, a) for a, b in pairs), *reversed(pairs)]:
         if phrase.later is not None or any(r.time is phrase for _, r in reads):
             continue
-        if sentence[previous.end : phrase.start].strip(" ,").lower() not in _REPEAT_JOINS:
+        first, second = sorted((phrase, found), key=lambda t: t.start)
+        if sentence[first.end : second.start].strip(" ,").lower() not in _REPEAT_JOINS:
             continue
-        if timed := [(m, r) for m, r in reads if r.time is previous]:
+        if timed := [(m, r) for m, r in reads if r.time is found]:
             mention, original = timed[-1]
             reads.append((mention, replace(original, time=phrase, start=base + phrase.start, end=base + phrase.end)))
 

@@ -93,6 +93,7 @@ def test_a_quote_mask_never_reaches_the_plan() -> None:
         ("at second 4", 4.0),
         ("in second 5", 5.0),
         ("in the 2 seconds", 2.0),
+        ("in exactly 4 second", 4.0),
     ],
 )
 def test_time_phrases(phrase: str, seconds: float) -> None:
@@ -264,6 +265,9 @@ def test_words_that_make_no_sound_make_no_cue(prompt: str) -> None:
             "Twelve seconds. The ball is hit at two, four and six seconds, and the crowd applauds at eleven.",
             [2.0, 4.0, 6.0, 11.0],
         ),
+        # timecodes, each its own unit, after the sound or leading it
+        ("a gong booms at 0:02 and 0:05 in the temple", [2.0, 5.0]),
+        ("At 0:01, 0:03 and 0:06 a dog barks.", [1.0, 3.0, 6.0]),
     ],
 )
 def test_a_list_of_times_is_one_cue_per_time(prompt: str, times: list[float]) -> None:
