@@ -44,7 +44,7 @@ BLIND = [
     ("blind13g (tuned on since)", ROOT / "services/prompt/tests/blind13g/blind13g.jsonl"),
     ("blind13h (tuned on since)", ROOT / "services/prompt/tests/blind13h/blind13h.jsonl"),
     ("blind13i (tuned on since)", ROOT / "services/prompt/tests/blind13i/blind13i.jsonl"),
-    ("blind13j (scored blind at 070ed1f, not tuned on)", ROOT / "services/prompt/tests/blind13j/blind13j.jsonl"),
+    ("blind13j (tuned on since)", ROOT / "services/prompt/tests/blind13j/blind13j.jsonl"),
 ]
 
 

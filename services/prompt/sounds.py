@@ -455,6 +455,8 @@ def _mistagged_verb(token: Any, vocab: Vocabulary) -> str:
         "",
     )
     has_subject = any(c.dep_ in ("nsubj", "compound", "amod") and c.i == token.i - 1 for c in token.children)
+    # "One of them grunts on a hard forehand": a sentence's root with a subject of its own is its verb
+    has_subject = has_subject or (token.dep_ == "ROOT" and any(c.dep_ == "nsubj" for c in token.children))
     return lemma if lemma and (has_subject or token.dep_ == "conj") else ""
 
 
@@ -956,9 +958,13 @@ def _text(sentence: Any, mention: _Mention, source: Any | None, times: list[Time
     timed = {i for t in times for i in range(t.start, t.end)}
     tokens = [token]
     for child in token.children:
-        if child.dep_ in ("conj", "cc", "advcl", "punct", "relcl", "mark", "ccomp", "parataxis"):
+        # "the train horn blasts and the train rumbles in": a clause the parse hung on it as its subject is another's
+        if child.dep_ in ("conj", "cc", "advcl", "punct", "relcl", "mark", "ccomp", "parataxis") or predicate(child):
             continue
-        tokens.extend(t for t in child.subtree if t.idx - base not in timed)
+        # "hit the steering wheel and sigh", "fall down from slide and crying": a sound the parse joined to its
+        # object is its own
+        joined = {t.i for c in child.subtree if c.dep_ == "conj" and _sound_verb(c, gerunds=True) for t in c.subtree}
+        tokens.extend(t for t in child.subtree if t.idx - base not in timed and t.i not in joined)
     # "you hit the chord at 7 s and the audience bursts into applause, 10 second clip": words after the "and" that
     # joins another verb are that verb's
     joins = [c.i for c in token.children if c.dep_ in ("cc", "conj") and c.i > token.i]
@@ -970,11 +976,20 @@ def _text(sentence: Any, mention: _Mention, source: Any | None, times: list[Time
     edges = [subject] if subject is not None else []
     if source is not None and (subject is None or source.i >= subject.i):
         edges.append(source)
-    if token.dep_ == "conj" and subject is not None and subject.head.i != token.i and _sound_verb(token.head):
-        edges = []  # "the engine sputters and dies": the second sound of one subject is its own words
+    if (
+        token.dep_ == "conj"
+        and subject is not None
+        and subject.head.i != token.i
+        and (_sound_verb(token.head) or (token.pos_ == token.head.pos_ == "NOUN"))
+    ):
+        # "the engine sputters and dies", "he hit the wheel and sigh": the second sound of one subject is its own words
+        edges = []
     for edge in edges:
         if edge.i < token.i and sentence.start <= edge.left_edge.i < start_token.i:
             start_token = edge.left_edge
+    # "at 6 second one boy falls": a time's word the parse hung on the subject is no part of the sound's words
+    while start_token.i < token.i and start_token.idx - base in timed:
+        start_token = start_token.nbor()
     kept = sorted((t for t in tokens if t.i < sentence.end), key=lambda t: t.i)
     while len(kept) > 1 and kept[-1].dep_ in ("cc", "punct"):
         kept.pop()  # "the whistle blows at 2 s and …": the parse hung the "and" on the time
@@ -1012,7 +1027,12 @@ def read_sounds(
         # deed is its own ("a gong sounds at 2 s and the old boots hit the floor")
         strong_groups = {_group(m.token) for m in mentions if m.strong}
         mentions = [
-            m for m in mentions if m.strong or _group(m.token) not in strong_groups or _thing_acts(m, mentions, people)
+            m
+            for m in mentions
+            if m.strong
+            or _group(m.token) not in strong_groups
+            or _thing_acts(m, mentions, people)
+            or _deed_beside_a_voice(m, mentions, vocab)
         ]
         seconds_before = seconds_from is not None and seconds_from < base
         times = listed_times(sentence.text, find_times(sentence.text, seconds_before))
@@ -1074,6 +1094,7 @@ def read_sounds(
             if thing is not None and thing.pos_ == "NOUN" and not _is_person(thing, people) and thing.idx not in timed:
                 last_thing = thing
         _echo_what_came_before(reads, found)
+        _voice_with_its_deed(reads, vocab)
         _share_clause_time(reads, sentence.text, base)
         for _, read in sorted(reads, key=lambda r: r[1].start):
             if read.time is not None and read.time.later is not None:
@@ -1117,11 +1138,14 @@ def _silent_of_a_being(mention: _Mention, people: frozenset[str], vocab: Vocabul
     return _is_person(subject, people) or _is_group(subject) or _is_animal(subject)
 
 
-def _sound_verb(token: Any) -> bool:
-    """Whether a word is a sound verb, as written or as the parse mistags it ("the engine sputters")."""
+def _sound_verb(token: Any, gerunds: bool = False) -> bool:
+    """Whether a word is a sound verb, as written or as the parse mistags it ("the engine sputters"); with
+    `gerunds`, also a sound verb's gerund read as a noun ("and crying")."""
     vocab = vocabulary()
     if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB"):
         return token.lemma_.lower() in vocab.verbs
+    if gerunds and token.pos_ == "NOUN" and _gerund(token.lower_) in vocab.verbs:
+        return True
     return bool(_mistagged_verb(token, vocab))
 
 
@@ -1685,7 +1709,10 @@ def _timed_event(phrase: TimePhrase, sentence: Any, base: int, taken: set[int], 
     """The verb a time phrase no sound word could take is timing ("at 7 s the log falls", "a toucan answers
     at 7 s"): in a prompt for a video with sound, an event given a time is an event to be heard, unless
     the verb is a silent one ("smiles", "looks"). The nearest such verb of the phrase's own clause, or None."""
-    breaks = [0, *(m.end() for m in _SEGMENT_BREAK.finditer(sentence.text)), len(sentence.text) + 1]
+    # "At 0:15 she and her partner unlock the door": an "and" between two doers ends no clause
+    joins = {t.idx - base for t in sentence if t.dep_ == "cc" and t.head.pos_ in ("PRON", "PROPN", "NOUN")}
+    ends = [m.end() for m in _SEGMENT_BREAK.finditer(sentence.text) if m.start() + 1 not in joins]
+    breaks = [0, *ends, len(sentence.text) + 1]
     lo = max(b for b in breaks if b <= phrase.start)
     hi = min(b for b in breaks if b > phrase.start)
     verbs = [
@@ -1874,13 +1901,17 @@ def _attach(
 
 def _repeat_listed(times: list[TimePhrase], reads: list[tuple[_Mention, SoundRead]], sentence: str, base: int) -> None:
     """ "The ball is hit at two, four and six seconds, and …": the items of a list left untied after the verb
-    was found for its first time are that sound once more."""
-    for previous, phrase in pairwise(times):
+    was found for its first time are that sound once more; so are those of a list that leads its sound, "At 0:05,
+    0:07 and 0:09 a bell rings", where the sound was found for the last time."""
+    pairs = list(pairwise(times))
+    # (a phrase, the neighbour whose sound it repeats): each item after the one found, then each before it
+    for phrase, found in [*((b, a) for a, b in pairs), *reversed(pairs)]:
         if phrase.later is not None or any(r.time is phrase for _, r in reads):
             continue
-        if sentence[previous.end : phrase.start].strip(" ,").lower() not in _REPEAT_JOINS:
+        first, second = sorted((phrase, found), key=lambda t: t.start)
+        if sentence[first.end : second.start].strip(" ,").lower() not in _REPEAT_JOINS:
             continue
-        if timed := [(m, r) for m, r in reads if r.time is previous]:
+        if timed := [(m, r) for m, r in reads if r.time is found]:
             mention, original = timed[-1]
             reads.append((mention, replace(original, time=phrase, start=base + phrase.start, end=base + phrase.end)))
 
@@ -1988,6 +2019,42 @@ def _thing_acts(mention: _Mention, mentions: list[_Mention], people: frozenset[s
     group = _group(mention.token)
     makers = [subject_of(m.token) for m in mentions if m.strong and not m.noun and _group(m.token) == group]
     return all(maker is None or maker.i != own[0].i for maker in makers)
+
+
+_VOICES = frozenset({"vocalisation", "speech"})
+
+
+def _deed_beside_a_voice(mention: _Mention, mentions: list[_Mention], vocab: Vocabulary) -> bool:
+    """ "he hits the steering wheel and sighs", "a boy falls off the slide and cries": a deed is a sound of its own
+    beside the voice of whoever does it (unlike "falls and smashes", where the strong sound is the deed's own)."""
+    if mention.noun or mention.action not in vocab.deed_actions or (doer := subject_of(mention.token)) is None:
+        return False
+    group = _group(mention.token)
+    own = [m for m in mentions if m.strong and _group(m.token) == group and _maker(m) in (None, doer.i)]
+    return bool(own) and all(m.action in _VOICES for m in own)
+
+
+def _voice_with_its_deed(reads: list[tuple[_Mention, SoundRead]], vocab: Vocabulary) -> None:
+    """ "One hits a root at 5 seconds and yells", "at 6 s a boy falls off the slide and cries": a deed and the voice
+    of whoever does it, joined, are heard at one time."""
+    for mention, read in reads:
+        if read.time is None or mention.noun:
+            continue
+        for other, untimed in reads:
+            if (
+                untimed.time is None
+                and not other.noun
+                and _group(other.token) == _group(mention.token)
+                and _maker(other) == _maker(mention)
+                and sorted((mention.action in _VOICES, other.action in _VOICES)) == [False, True]
+                and vocab.deed_actions & {mention.action, other.action}
+            ):
+                untimed.time = read.time
+
+
+def _maker(mention: _Mention) -> int | None:
+    subject = subject_of(mention.token)
+    return None if subject is None else int(subject.i)
 
 
 def _joined_to_timed(

@@ -114,7 +114,9 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "in",
-        rf"\b(?:after|after\s+about|after\s+exactly|around|in)\s+(?P<n>{_NUMBER})\s*{_SECONDS}(?!\s+(?:of|later|long))",
+        # "in exactly 6 second": a learner's "at exactly"
+        rf"\b(?:after|after\s+about|after\s+exactly|around|in|in\s+exactly)\s+(?P<n>{_NUMBER})\s*{_SECONDS}"
+        r"(?!\s+(?:of|later|long))",
     ),
     # "at sec 4", "at second 4"; "… at 2 seconds and again at 6": the unit carries over; "in second 5", "at second 1
     # and second 3" (a learner's "in the fifth second")
@@ -340,11 +342,12 @@ def latest_stated_second(text: str) -> float | None:
     return max(times) if times else None
 
 
-# one more time of a list: ", 2s", " and 4 seconds", ", and on 6 second", ", 3" (its unit comes later), " 3s"
+# one more time of a list: ", 2s", " and 4 seconds", ", and on 6 second", ", 3" (its unit comes later), " 3s",
+# " and 0:08" (a timecode is its own unit)
 _LIST_ITEM = re.compile(
     r"(?P<join>\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)|\s+(?=\d+(?:\.\d+)?\s*(?:s|sec|secs|second|seconds)\b))"
-    r"(?:(?:at|on)\s+)?(?P<n>\d+(?:\.\d+)?|[a-z]+(?:[ -][a-z]+)??)"
-    r"(?P<unit>\s*-?\s*(?:s|sec|secs|second|seconds)\b)?",
+    rf"(?:(?:at|on)\s+)?(?:(?P<clock>{_CLOCK})|(?P<n>\d+(?:\.\d+)?|[a-z]+(?:[ -][a-z]+)??)"
+    r"(?P<unit>\s*-?\s*(?:s|sec|secs|second|seconds)\b)?)",
     re.IGNORECASE,
 )
 # what makes a number after a list a length or an offset, not one more time: "at 3s, 5s long", "2s later"
@@ -353,6 +356,11 @@ _NOT_A_LISTED_TIME = re.compile(
     r"shot|scene|film|cut|loop|commercial|teaser|promo)",
     re.IGNORECASE,
 )
+
+
+def _item_seconds(m: re.Match[str]) -> float | None:
+    clock = m.group("clock")
+    return _clock(clock) if clock else number(m.group("n"))
 
 
 def listed_times(text: str, times: list[TimePhrase]) -> list[TimePhrase]:
@@ -367,13 +375,13 @@ def listed_times(text: str, times: list[TimePhrase]) -> list[TimePhrase]:
             continue
         items: list[tuple[re.Match[str], float]] = []
         position, last = phrase.end, phrase.seconds
-        while (m := _LIST_ITEM.match(text, position)) and (value := number(m.group("n"))) is not None:
+        while (m := _LIST_ITEM.match(text, position)) and (value := _item_seconds(m)) is not None:
             if value <= last or _NOT_A_LISTED_TIME.match(text, m.end()):
                 break
             items.append((m, value))
             position, last = m.end(), value
         # the list ends at its last item with a unit (a bare number after it is not a time)
-        while items and not items[-1][0].group("unit"):
+        while items and not (items[-1][0].group("unit") or items[-1][0].group("clock")):
             items.pop()
         joined_by_and = any("and" in m.group("join").lower() or "&" in m.group("join") for m, _ in items)
         if not items or (not joined_by_and and len(items) < 2):

@@ -93,6 +93,7 @@ def test_a_quote_mask_never_reaches_the_plan() -> None:
         ("at second 4", 4.0),
         ("in second 5", 5.0),
         ("in the 2 seconds", 2.0),
+        ("in exactly 4 second", 4.0),
     ],
 )
 def test_time_phrases(phrase: str, seconds: float) -> None:
@@ -264,6 +265,9 @@ def test_words_that_make_no_sound_make_no_cue(prompt: str) -> None:
             "Twelve seconds. The ball is hit at two, four and six seconds, and the crowd applauds at eleven.",
             [2.0, 4.0, 6.0, 11.0],
         ),
+        # timecodes, each its own unit, after the sound or leading it
+        ("a gong booms at 0:02 and 0:05 in the temple", [2.0, 5.0]),
+        ("At 0:01, 0:03 and 0:06 a dog barks.", [1.0, 3.0, 6.0]),
     ],
 )
 def test_a_list_of_times_is_one_cue_per_time(prompt: str, times: list[float]) -> None:
@@ -734,3 +738,39 @@ def test_everyday_things_sound_of_their_usual_material(prompt: str, material: st
 def test_a_verb_read_as_a_place_s_noun_is_the_deed_of_who_is_there(prompt: str, source: str) -> None:
     cue = next(c for c in _at(_plan(prompt), 2.0))
     assert cue.source_object == source
+
+
+@pytest.mark.parametrize(
+    ("prompt", "actions"),
+    [
+        # a deed done beside the doer's voice is a sound of its own, heard with it
+        ("At 4 seconds the old man slaps the counter and sigh.", ["impact", "vocalisation"]),
+        ("a girl falls off the bench at 3 seconds and yelps", ["impact", "vocalisation"]),
+    ],
+)
+def test_a_deed_beside_the_doer_s_voice_is_its_own_cue(prompt: str, actions: list[str]) -> None:
+    assert sorted(c.sound_action for c in _at(_plan(prompt), float(re.findall(r"\d", prompt)[0]))) == actions
+
+
+def test_a_voice_with_its_deed_keeps_its_own_words() -> None:
+    texts = [c.text for c in _at(_plan("At 4 seconds the old man slaps the counter and sigh."), 4.0)]
+    assert texts == ["the old man slaps the counter", "sigh"]
+
+
+def test_a_time_covers_every_sound_after_two_doers_named_together() -> None:
+    # "At T she and her friend …, X, Y, and Z": the "and" between the doers ends no clause
+    prompt = "At 0:04 she and her brother unlock the shed, the bolt clunks, the door swings open with a creak, and "
+    prompt += "their boots thud on the boards."
+    assert len(_at(_plan(prompt), 4.0)) == 4
+    assert not _plan(prompt).notes
+
+
+def test_two_sounds_of_two_makers_timed_together_keep_their_own_words() -> None:
+    # the parse hangs "the bus horn blasts" on "rumbles" as its subject: each sound is its own cue
+    texts = {c.text for c in _at(_plan("At 3s the bus horn blasts and the bus rumbles off."), 3.0)}
+    assert texts == {"the bus horn blasts", "the bus rumbles off"}
+
+
+def test_a_noun_root_with_a_subject_is_its_verb() -> None:
+    (cue,) = _at(_plan("Two boxers spar in a ring. One of them grunts on a hard jab at 2 seconds."), 2.0)
+    assert cue.sound_action == "vocalisation"
