@@ -204,8 +204,24 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # Recall 104/106 = 98.1 % (the two misses are timed past the pro tier's 20 s), within a frame 100 %, source 70.2 %,
 # material 55.7 %, action 71.2 %; blind13i action 68.0 %; blind13d material 71.3 %, action 71.8 %; blind13 recall
 # 99.5 %; blind13b action 71.1 % (a wind chime that jangles is read as a device's chime).
+# blind13k (blind13k/README.md), an eleventh writer's 100 prompts (402 cues, 99 timed, 390 kinds), scored blind once
+# at e607618: recall 92/99 = 92.9 %, within a frame 100 % of those found, subject 86.0 %, source 55.4 %, material
+# 42.7 %, action 60.9 %, location 91.4 %, characters 88.0 %, count/every 98.9 %, refused 0; with prompt13 merged
+# (which never saw it) the same but source 56.5 %. Not tuned on yet. The seven timed cues missed are found at their
+# time under other words (a sound merged into its neighbour's cue: "it pops open at 6s and juice splashes
+# everywhere", "the logo slams in with a whoosh") or not at all ("the doors fold open", "slide shut").
 #: corpus → its measures with this commit, rounded down to a whole percent
 OTHER_WRITERS = {
+    "blind13k": {
+        "recall": 0.92,
+        "subject": 0.86,
+        "source": 0.56,
+        "material": 0.42,
+        "action": 0.60,
+        "location": 0.91,
+        "characters": 0.88,
+        "count_every": 0.98,
+    },
     "blind13j": {
         "recall": 0.98,
         "subject": 0.84,
@@ -310,8 +326,8 @@ def _measures(result: BlindScore) -> dict[str, float]:
     return {"recall": result.recall, "subject": result.subject_rate, **fields}
 
 
-#: corpora whose timed-cue recall is below the goal (see their notes above the floors); none since prompt13
-TIMING_UNMET: frozenset[str] = frozenset()
+#: corpora whose timed-cue recall is below the goal (see their notes above the floors)
+TIMING_UNMET = frozenset({"blind13k"})
 
 
 def test_other_writers_meet_the_timing_goals_and_refuse_nothing(other_writer: tuple[str, BlindScore]) -> None:
