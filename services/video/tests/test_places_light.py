@@ -363,3 +363,17 @@ def test_lamplight_warms_pools_sunbeams_slant_across_and_golden_hour_and_strobes
 def test_shops_halls_and_named_places_people_write_are_drawn_as_their_kind(phrase: str, kind: str) -> None:
     found = places.resolve(phrase, phrase)
     assert found is not None and found.name == kind
+
+
+def test_stage_light_firelight_and_floodlights_light_the_place_in_their_colours() -> None:
+    """depict22's weather misses: a red stage light, firelight and floodlights drew plain light; a sun going down
+    drew noon."""
+    interior = p.Environment(location=p.LOCATION_INTERIOR, time_of_day=p.TIME_OF_DAY_NIGHT, lighting=p.LIGHTING_NIGHT)
+    kind = places.resolve("a bar", "a bar")
+    red, fire, plain = (
+        _lit(interior, kind, words).mean((0, 1)) for words in ("red stage light", "deep orange firelight", "night")
+    )
+    assert red[0] > 1.4 * red[1] and red[0] > plain[0]  # red over green, redder than the plain night
+    assert fire[0] > 1.3 * fire[2]  # warm
+    assert "floodlights" in light.named("an outdoor rink at night under floodlights")
+    assert "golden hour" in light.named("a tractor in a sunflower field, the sun is going down")
