@@ -353,6 +353,8 @@ class ShotRenderer:
             if mover is None:
                 kind = kind or self._sentence_kind(cue)
                 mover = self._mover(cue, kind)
+            if mover is None and not kind:
+                kind = self._subject_sounds(cue)
             if mover is not None:  # the whale breaching, the bus braking: the thing moves on the cue
                 self._sounders[id(cue)] = mover
                 kind = mover[0]
@@ -407,6 +409,16 @@ class ShotRenderer:
         lit = {cue.frame: (cue, kind) for cue, kind in sorted(lights, key=lambda pair: -rank.get(pair[1], len(rank)))}
         lights = list(lit.values())
         return sorted([*kept, *chosen.values(), *lights], key=lambda pair: pair[0].frame)
+
+    def _subject_sounds(self, cue: p.SoundCue) -> str:
+        """What the shot's subject does on a timed cue that draws nothing else, where the cue's sentence names the
+        subject (data/events.yaml sounding.fallback); "" otherwise."""
+        if self.subject is None or cue.timing != p.CUE_TIMING_EXPLICIT:
+            return ""
+        sentence = projections.cue_sentence(self.plan, cue)[0] or cue.text
+        if not any(_same_thing(noun, self.subject) for noun in subjects.nouns_in(sentence)):
+            return ""
+        return str(_event_table()["sounding"]["fallback"].get(self.subject.family, ""))
 
     def _own_move(self, cue: p.SoundCue) -> tuple[str, subjects.Noun | None, None] | None:
         """The move a cue that draws nothing of itself is seen as from its own words alone, or None."""

@@ -1011,3 +1011,31 @@ def test_a_gun_fired_flashes_at_its_muzzle_and_does_not_white_out_the_picture() 
         events.drawer(kind, W, H, _colour, 5).draw(frame, 0)
         lit[kind] = float((frame.int().min(dim=-1).values > 230).float().mean())
     assert lit["flash"] > 0.9 and 0.001 < lit["muzzle"] < 0.05, lit
+
+
+def test_twelfth_review_a_lid_springing_open_a_wardrobe_tipping_forward_a_bird_dropping_onto_a_ledge() -> None:
+    """depict23 events that drew nothing: a jack-in-the-box springing open, a wardrobe that tips forward, a
+    rabbit stamping, a puffin dropping onto its ledge."""
+    assert render.visible_kind(_cue("the jack-in-the-box springs open with a boing", "box", "impact")) == "burst"
+    assert render.visible_kind(_cue("the wardrobe tips forward and crashes onto the rug", "wardrobe", "impact")) == (
+        "topple"
+    )
+    assert render.visible_kind(_cue("the rabbit stamps its back foot", "rabbit", "impact")) == "strike"
+    puffin = _renderer("A puffin on a sea cliff, static camera.", _cue("the puffin drops onto the turf ledge", "", ""))
+    assert [kind for _, kind in puffin._cues] == ["land"]
+
+
+def test_a_timed_sound_of_the_subject_that_draws_nothing_else_is_the_subject_acting() -> None:
+    """depict23: 'at 2s the chain bites into the log … a snarling rip' left the chainsaw still."""
+    scene_plan = plan(
+        common_pb2.GenerationSpec(
+            prompt="An orange chainsaw at a campsite, at 2s the chainsaw bites into a log, a snarling rip. 4s"
+        ),
+        "pro",
+        1,
+        {"plus": 16, "pro": 40},
+    )
+    scene_plan.format.height, scene_plan.format.width = 180, 320
+    renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
+    assert renderer.subject is not None and renderer.subject.name == "chainsaw"
+    assert [kind for _, kind in renderer._cues] == ["motor"]
