@@ -122,21 +122,30 @@ def running(mesh: EmbeddedMesh, state_dir: Path, timeout: float = 240) -> Iterat
         mesh.stop()
 
 
+#: How long records_of may take to read a topic up to the end it had when called (a loaded machine is slow).
+READ_TO_END_S = 60.0
+
+
 def records_of(bootstrap: str, topic: str, key: str | None = None, timeout_ms: int = 1500) -> list:
-    """Every record of `topic` (optionally only those with `key`), read from the start."""
+    """Every record of `topic` (optionally only those with `key`), read from the start: at least every record the
+    topic held when called, then whatever more arrives until a poll of `timeout_ms` brings nothing. A first poll
+    that comes back empty before the consumer has fetched anything is no end (a slow fetch once read nothing)."""
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
     try:
         partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
         consumer.assign(partitions)
         consumer.seek_to_beginning(*partitions)
+        ends = consumer.end_offsets(partitions)
+        deadline = time.monotonic() + READ_TO_END_S
         found = []
         while True:
             batch = consumer.poll(timeout_ms=timeout_ms)
-            if not batch:
-                break
             for records in batch.values():
                 found.extend(r for r in records if key is None or (r.key or b"").decode() == key)
-        return found
+            if not batch and all(consumer.position(tp) >= ends[tp] for tp in partitions):
+                return found
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{topic} was not read to its end offsets {ends} in {READ_TO_END_S:.0f} s")
     finally:
         consumer.close()
 
