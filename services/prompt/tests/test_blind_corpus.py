@@ -334,6 +334,8 @@ def test_other_writers_meet_the_timing_goals_and_refuse_nothing(other_writer: tu
     name, result = other_writer
     if name in TIMING_UNMET:
         assert result.refused == 0 and result.frame_rate >= 0.98, result.table()
+        # the marker never hides a goal met: reaching it fails here, so the corpus leaves TIMING_UNMET
+        assert result.recall < 0.95, f"{name} meets the recall goal now: take it out of TIMING_UNMET"
         pytest.xfail(f"{name}: timed-cue recall {result.recall:.1%} is below the 95 % goal")
     assert result.refused == 0 and result.recall >= 0.95 and result.frame_rate >= 0.98, result.table()
 

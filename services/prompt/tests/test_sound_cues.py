@@ -707,22 +707,13 @@ def test_the_instrument_a_person_hits_is_the_source() -> None:
         ("At 2 seconds the soda can fizzes over the rim.", "water"),
         ("At 2 seconds the tram's air brakes hiss at the stop.", "air"),
         ("The ninja's sword whooshes through the air at 2 seconds.", "air"),
-    ],
-)
-def test_a_liquid_or_a_whoosh_sounds_of_water_or_air(prompt: str, material: str) -> None:
-    cue = next(c for c in _at(_plan(prompt), 2.0))
-    assert cue.material == material
-
-
-@pytest.mark.parametrize(
-    ("prompt", "material"),
-    [
+        # everyday things sound of their usual material
         ("Family bowling night: at 2 seconds the pins scatter with a crash.", "wood"),
         ("The teacher's chalk squeaks on the blackboard at 2 seconds.", "stone"),
         ("Movie night, at 2 seconds he crunches a handful of tortilla chips.", "wood"),
     ],
 )
-def test_everyday_things_sound_of_their_usual_material(prompt: str, material: str) -> None:
+def test_a_sound_is_of_the_material_that_makes_it(prompt: str, material: str) -> None:
     cue = next(c for c in _at(_plan(prompt), 2.0))
     assert cue.material == material
 
