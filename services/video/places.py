@@ -147,6 +147,15 @@ def resolve(place_phrase: str, prompt: str) -> Kind | None:
     return (said or scene or [None])[-1 if said else 0]
 
 
+def home(noun: str, family: str, indoors_only: bool) -> Kind | None:
+    """The place a subject usually is (a dolphin's sea, a colander's kitchen), by its noun, else its family; only
+    an indoor one where `indoors_only` (the prompt puts the shot inside)."""
+    homes = _data().get("homes", {})
+    name = next((kind for kind, nouns in homes.get("nouns", {}).items() if noun in nouns), None)
+    kind = table().get(name or homes.get("families", {}).get(family, ""))
+    return None if kind is None or (indoors_only and not kind.indoors) else kind
+
+
 def setting_of(thing: str, kind: Kind, prompt: str, outside: bool = False) -> Kind | None:
     """The place a shot shows when the place found is the very thing the shot's subject draws (a glass greenhouse
     in a botanical garden, seen from outside), or a room while the subject is a building seen from `outside` (a

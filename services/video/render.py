@@ -83,6 +83,9 @@ SOUNDING = frozenset(events.SOUNDING_KINDS)
 STAGED = (events.Fall, events.Burst, events.Sounding, events.Motion)
 # Events that change the subject where it is drawn, without drawing it: a fire catches in the hearth.
 CHANGES_SUBJECT = {"ignite"}
+# The locations a plan gives when its words name no other (the field by default, a room for INT.): a subject
+# shown there is drawn where it usually is instead (places.yaml homes).
+HOME_LOCATIONS = frozenset({p.LOCATION_UNSPECIFIED, p.LOCATION_FIELD, p.LOCATION_INTERIOR, p.LOCATION_STUDIO})
 MOVING = frozenset(events.MOTION_KINDS)
 # how much smaller than beside the people a thing overhead is drawn: up there it is further from the camera
 OVERHEAD_DISTANCE = 0.4
@@ -247,6 +250,11 @@ class ShotRenderer:
             self.place = places.setting_of(self.subject.name, self.place, world_prompt, outside)
         if self.place is not None and self.place.generic and not self.place.elements:
             self.place = None  # a broad word with nothing of its own: the location's world is the better picture
+        location = world_shot.environment.location
+        if self.place is None and self.subject is not None and location in HOME_LOCATIONS:
+            # no place the renderer knows and only the planner's default world: where the subject usually is
+            indoors_only = location in (p.LOCATION_INTERIOR, p.LOCATION_STUDIO)
+            self.place = places.home(self.subject.name, self.subject.family, indoors_only)
         if self.place is not None:  # a pond in the birch forest the prompt names, frost on the paddock
             self.place = places.compose(self.place, phrases[0], world_prompt)
         self.light = lighting.of_shot(world_shot.environment, world_prompt)
@@ -346,6 +354,8 @@ class ShotRenderer:
             if not self.shot.start_frame <= cue.frame < self.shot.end_frame:
                 continue
             kind = visible_kind(cue)
+            if kind == "burst" and re.search(table["puffs"], cue.text.lower()):
+                kind = "steam"  # flour bursting over the rim: a puff from the mixer's top, the mixer stays whole
             if kind == "burst" and not re.search(table["burstable"], cue.text.lower()):
                 kind = self._sentence_kind(cue) or kind  # "a sharp pop" as the cap is pried off: the cap leaves
             # a move the cue's own words say ("water gushes out") comes before what its sentence says happens

@@ -377,3 +377,33 @@ def test_stage_light_firelight_and_floodlights_light_the_place_in_their_colours(
     assert fire[0] > 1.3 * fire[2]  # warm
     assert "floodlights" in light.named("an outdoor rink at night under floodlights")
     assert "golden hour" in light.named("a tractor in a sunflower field, the sun is going down")
+
+
+def _shown_place(prompt: str) -> str | None:
+    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, seed=3), "pro", 3, RATES)
+    scene_plan.format.width, scene_plan.format.height = W, H
+    shown = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu")).place
+    return None if shown is None else shown.name
+
+
+# a place the renderer does not know by name (a firth, an osteria, a town's name) shows where the subject usually is,
+# not the stock field; a place it knows, or a world the words chose, stays as written
+@pytest.mark.parametrize(
+    ("prompt", "kind"),
+    [
+        ("A humpback whale rolls in the Minch at noon, 5 seconds.", "sea"),
+        ("A copper saucepan rests on the hob in a flat in Lucca, warm evening light. 5 seconds.", "kitchen"),
+        ("A green tractor idles outside Ballymena on a grey morning. 5 seconds.", "farmyard"),
+        ("A cello leans on a chair at the Wigmore Hall, spotlit. 5 seconds.", "stage"),
+        ("A rowing raft drifts on Lough Erne in mist. 5 seconds.", "lake"),
+        ("A kettlebell sits by the mirror. 5 seconds.", "gym"),
+        ("A sea otter floats beside a kayak in a kitchen, 5 seconds.", "kitchen"),
+    ],
+)
+def test_a_subject_is_shown_where_it_usually_is_when_its_place_is_unknown(prompt: str, kind: str) -> None:
+    assert _shown_place(prompt) == kind
+
+
+def test_a_subject_with_no_usual_place_keeps_the_world_of_its_words() -> None:
+    assert _shown_place("A red fox trots through a snowy birch forest at dawn. 5 seconds.") == "forest"
+    assert _shown_place("An old oak stands alone under grey skies. 5 seconds.") is None
