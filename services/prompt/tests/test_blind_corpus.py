@@ -210,8 +210,21 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # (which never saw it) the same but source 56.5 %. Not tuned on yet. The seven timed cues missed are found at their
 # time under other words (a sound merged into its neighbour's cue: "it pops open at 6s and juice splashes
 # everywhere", "the logo slams in with a whoosh") or not at all ("the doors fold open", "slide shut").
+# blind13l (blind13l/README.md), a twelfth writer's 100 prompts (395 cues, 108 timed, 385 kinds), scored blind once
+# at 94c64fe: recall 103/108 = 95.4 %, within a frame 99.0 % of those found, subject 80.0 %, source 60.2 %,
+# material 38.2 %, action 60.2 %, location 79.8 %, characters 73.0 %, count/every 97.2 %, refused 0. Not tuned on.
 #: corpus → its measures with this commit, rounded down to a whole percent
 OTHER_WRITERS = {
+    "blind13l": {
+        "recall": 0.95,
+        "subject": 0.80,
+        "source": 0.60,
+        "material": 0.38,
+        "action": 0.60,
+        "location": 0.79,
+        "characters": 0.73,
+        "count_every": 0.97,
+    },
     "blind13k": {
         "recall": 0.92,
         "subject": 0.86,
