@@ -29,14 +29,34 @@ THUMB_W = 320
 
 
 def _frames(prompt: str, height: int, seed: int) -> tuple[common_pb2.ScenePlan, np.ndarray]:
-    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, seed=seed), "pro", seed, RATES)
-    scene_plan.format.height, scene_plan.format.width = height, height * 16 // 9
+    scene_plan = _planned(prompt, height, seed)
     batches = [b.numpy() for _, b, _ in render.frames(scene_plan, on_device=torch.device("cpu"))]
     return scene_plan, np.concatenate(batches)
 
 
-def _row(frames: np.ndarray, indices: list[int]) -> Image.Image:
-    h = frames.shape[1] * THUMB_W // frames.shape[2]
+def _planned(prompt: str, height: int, seed: int) -> common_pb2.ScenePlan:
+    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, seed=seed), "pro", seed, RATES)
+    scene_plan.format.height, scene_plan.format.width = height, height * 16 // 9
+    return scene_plan
+
+
+def _frames_at(scene_plan: common_pb2.ScenePlan, wanted: set[int]) -> dict[int, np.ndarray]:
+    """Only the frames a grid shows: each frame is a function of its index, so no other frame is rendered."""
+    found = {}
+    for shot in scene_plan.shots:
+        inside = sorted(k for k in wanted if shot.start_frame <= k < shot.end_frame)
+        if not inside:
+            continue
+        renderer = render.ShotRenderer(scene_plan, shot, torch.device("cpu"))
+        for k in inside:
+            local = k - shot.start_frame
+            found[k] = renderer.render(local, local + 1).frames.cpu().numpy()[0]
+    return found
+
+
+def _row(frames: np.ndarray | dict[int, np.ndarray], indices: list[int]) -> Image.Image:
+    first = frames[indices[0]]
+    h = first.shape[0] * THUMB_W // first.shape[1]
     row = Image.new("RGB", (THUMB_W * len(indices), h + 16), "black")
     draw = ImageDraw.Draw(row)
     for column, k in enumerate(indices):
@@ -63,12 +83,14 @@ def sheet(prompt: str, height: int, seed: int) -> Image.Image:
 
 
 def review_grid(prompt: str, event_time_s: float, height: int, seed: int) -> Image.Image:
-    scene_plan, frames = _frames(prompt, height, seed)
-    count, fps = len(frames), scene_plan.format.fps or 24
+    scene_plan = _planned(prompt, height, seed)
+    count, fps = scene_plan.shots[-1].end_frame, scene_plan.format.fps or 24
     cues = [cue.frame for cue in scene_plan.sound_cues if render.visible_kind(cue)]
     event = min(cues, key=lambda f: abs(f - event_time_s * fps)) if cues else round(event_time_s * fps)
     clamp = lambda k: max(0, min(count - 1, k))  # noqa: E731
-    rows = [_row(frames, [0, count // 2, count - 1]), _row(frames, [clamp(event - 4), clamp(event), clamp(event + 6)])]
+    shown = [[0, count // 2, count - 1], [clamp(event - 4), clamp(event), clamp(event + 6)]]
+    frames = _frames_at(scene_plan, {k for row in shown for k in row})
+    rows = [_row(frames, row) for row in shown]
     out = Image.new("RGB", (rows[0].width, sum(r.height for r in rows)), "black")
     out.paste(rows[0], (0, 0))
     out.paste(rows[1], (0, rows[0].height))
