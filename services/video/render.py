@@ -379,11 +379,17 @@ class ShotRenderer:
                 kind = "cardoor"
             owner = self._owner(cue) if kind in PART_SOUNDS and mover is None else None
             if owner is not None:  # a truck's horn, a scooter's bell: the truck or the scooter sounds it
-                kind = "call" if owner.family in _event_table()["sounding"]["families"]["call"] else kind
+                sounding = _event_table()["sounding"]
+                kind = "call" if owner.family in sounding["families"]["call"] else kind
                 kind = "ring" if kind == "bell" else kind
+                if owner.family not in sounding["families"].get(kind, []):  # a car's tyres chirp: the car acts as
+                    kind = sounding["fallback"].get(owner.family, kind)  # a car does, its engine, not a bird's call
                 self._sounders[id(cue)] = (kind, owner, None)
             elif kind in SOUNDING and mover is None:  # seen only in a source that can make it: an animal always calls
                 sounder = self._sounder(cue, kind)
+                fallback = self._subject_sounds(cue) if sounder is None else ""
+                if fallback:  # nothing in sight makes that sound, but the subject the sentence names acts as its
+                    sounder = self._sounder(cue, fallback)  # kind does (a kettle's "chirp" is its rattle)
                 if sounder is None:
                     continue
                 self._sounders[id(cue)] = sounder

@@ -153,6 +153,9 @@ def vocabulary() -> Vocabulary:
         noun = Noun(name, sprite_key(entry), entry["family"], entry["motion"], float(entry["size"]), entry["faces"])
         for alias in [name, *entry.get("aliases", [])]:
             nouns[alias] = noun
+    for line in (DATA / "noun_kinds.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+        word, kind = line.split("\t")  # a word the vocabulary lacks, drawn as its kind (a kookaburra as a bird)
+        nouns.setdefault(word, nouns[kind])
     places = {
         word: [Prop(nouns[e["noun"]], e["layer"], e["x"], e["base"], e["height"]) for e in entries]
         for word, entries in data["places"].items()

@@ -1039,3 +1039,17 @@ def test_a_timed_sound_of_the_subject_that_draws_nothing_else_is_the_subject_act
     renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
     assert renderer.subject is not None and renderer.subject.name == "chainsaw"
     assert [kind for _, kind in renderer._cues] == ["motor"]
+
+
+def test_a_sound_made_by_a_part_is_made_the_way_its_owner_makes_sounds() -> None:
+    """A car's tyres that chirp or squeal are the car acting as a car does (its engine's lurch), not a bird's call
+    that no car can make and so nothing at all; a puff of flour or dust bursting from a thing leaves it whole."""
+    car = _renderer(
+        "A grey sports car in a car park at night, static camera.", _cue("its tyres chirp", "tyre", "scrape")
+    )
+    assert [kind for _, kind in car._cues] == ["motor"]
+    assert car._sounders[id(car._cues[0][0])][1].name == "car"
+    mixer = _renderer(
+        "A stand mixer on a worktop, static camera.", _cue("a cloud of flour bursts out of the bowl", "flour", "pop")
+    )
+    assert [kind for _, kind in mixer._cues] == ["steam"]

@@ -407,3 +407,28 @@ def test_a_subject_is_shown_where_it_usually_is_when_its_place_is_unknown(prompt
 def test_a_subject_with_no_usual_place_keeps_the_world_of_its_words() -> None:
     assert _shown_place("A red fox trots through a snowy birch forest at dawn. 5 seconds.") == "forest"
     assert _shown_place("An old oak stands alone under grey skies. 5 seconds.") is None
+
+
+@pytest.mark.parametrize(
+    ("words", "condition"),
+    [
+        ("a side street under sodium lamps", "sodium"),
+        ("a courtyard strung with festoon lights", "string lights"),
+        ("a noodle bar hung with red paper lanterns", "paper lanterns"),
+        ("a cellar lit by one bare bulb", "bare bulb"),
+    ],
+)
+def test_named_lamps_light_the_place_and_are_seen(words: str, condition: str) -> None:
+    """depict23 and depict24's weather misses: sodium lamps, festoon lights, paper lanterns and bare bulbs lit the
+    place in a plain light with no lamp in sight. Now each is named, and its lamps are drawn over the place."""
+    assert condition in light.named(words)
+    night = p.Environment(location=p.LOCATION_CITY_STREET, time_of_day=p.TIME_OF_DAY_NIGHT)
+    plain, lamps = (
+        world.build(light.environment(night, shot), W, H, 5, None, None, shot)
+        for shot in (light.of_shot(night, "a night"), light.of_shot(night, words))
+    )
+
+    def covered(built: world.World) -> int:
+        return sum(int(layer.mask.sum()) for layer in built.layers if layer.mask is not None)
+
+    assert covered(lamps) > covered(plain)  # the lamps, drawn over what the plain night shows

