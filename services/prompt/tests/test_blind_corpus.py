@@ -216,12 +216,15 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # timed ones takes the time before it; a noun the parse made one more object of the verb before ("push the button and
 # blender start") makes the sound; a time that opens a comma clause with its own verb times no sound before it;
 # "fold open", "roll shut", "slide closed", and "slide shut" read as nouns: recall 96/99 = 97.0 %, source 58.3 %,
-# material 43.0 %, action 63.5 %; blind13g source 70.8 %, action 75.9 %.
+# material 43.0 %, action 63.5 %; blind13g source 70.8 %, action 75.9 %. Then a pov caption's role: "a crossing guard"
+# (a role may begin with an -ing word), "on the night shift" rides nothing, the place that tells the role is the first
+# in the prompt ("at the drive-thru … friends in the back seat" is a driver), "pov: your first day at …" is the viewer:
+# blind13k subject 90.0 %.
 #: corpus → its measures with this commit, rounded down to a whole percent
 OTHER_WRITERS = {
     "blind13k": {
         "recall": 0.96,
-        "subject": 0.86,
+        "subject": 0.90,
         "source": 0.58,
         "material": 0.43,
         "action": 0.63,
