@@ -36,6 +36,8 @@ _RELATIVE = re.compile(
     re.IGNORECASE,
 )
 _QUOTE_MASK = re.compile(r"[Qq]_*[Qq]")
+#: an anchor that is the sound's own maker at work ("whines as it charges"), which ties it to no other event
+_OWN_DEED = re.compile(r"(?:as|while)\s+(?:it|they)\b", re.IGNORECASE)
 _FILLER = re.compile(lx.FILLER_WORDS, re.IGNORECASE)  # chat's words ("she shrieks lol"): nothing a sound is done to
 
 
@@ -578,7 +580,11 @@ def subject_of(verb: Any, gerunds: bool = True) -> Any | None:
         ]
         if subjects:
             before = [c for c in subjects if c.i < verb.i]
-            return max(before, key=lambda c: c.i) if before else subjects[0]
+            chosen = max(before, key=lambda c: c.i) if before else subjects[0]
+            relative = verb.dep_ == "relcl" and chosen.tag_ in ("WDT", "WP") and verb.head.pos_ in ("NOUN", "PROPN")
+            if gerunds and relative:
+                return verb.head  # a sound's maker: "a tomato, which splits", "a bubble that bursts"
+            return chosen
         if _copular(verb):
             verb = verb.head  # "the needle is break": the copula holds the subject
             continue
@@ -2081,7 +2087,8 @@ def _share_clause_time(reads: list[tuple[_Mention, SoundRead]], sentence: str, b
             continue
         phrase = next(iter(timed.values()))
         low, high = sorted((phrase.start, position))
-        if not _LATER.search(sentence[low:high]) and not _anchor(sentence, position, read.end - base, position):
+        anchor = _anchor(sentence, position, read.end - base, position)
+        if not _LATER.search(sentence[low:high]) and (not anchor or _OWN_DEED.match(anchor)):
             read.time = phrase
             if joined and (subject := subject_of(mention.token)) is not None and subject.idx > read.start:
                 # its own words begin at its own subject, whatever the parse hung on the verb before it

@@ -219,13 +219,16 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # material 43.0 %, action 63.5 %; blind13g source 70.8 %, action 75.9 %. Then a pov caption's role: "a crossing guard"
 # (a role may begin with an -ing word), "on the night shift" rides nothing, the place that tells the role is the first
 # in the prompt ("at the drive-thru … friends in the back seat" is a driver), "pov: your first day at …" is the viewer:
-# blind13k subject 90.0 %.
+# blind13k subject 90.0 %. Then a relative pronoun's sound is the noun's it stands for ("a tomato, which splits"), a
+# monitor flatlines, a sound "as it charges" still shares its clause's time: blind13k recall 97/99 = 98.0 %, source
+# 61.9 %, material 43.7 %, action 63.9 %; blind13h recall 95.7 %; blind13f source 63.1 %, material 69.3 % (a
+# "chain-link fence, which rattles" is the fence now, of no usual material).
 #: corpus → its measures with this commit, rounded down to a whole percent
 OTHER_WRITERS = {
     "blind13k": {
-        "recall": 0.96,
+        "recall": 0.97,
         "subject": 0.90,
-        "source": 0.58,
+        "source": 0.61,
         "material": 0.43,
         "action": 0.63,
         "location": 0.91,

@@ -816,3 +816,25 @@ def test_doors_that_fold_roll_or_slide_shut_sound_of_their_mechanism(prompt: str
     cues = _at(_plan(prompt), float(re.findall(r"\d+", prompt)[-1]))
     cue = next(c for c in cues if c.text == text)
     assert (cue.source_object.split()[-1], cue.sound_action) == ("door", "mechanical")
+
+
+@pytest.mark.parametrize(
+    ("prompt", "seconds", "source"),
+    [
+        ("At 2 seconds he drops an egg, which cracks on the tiles.", 2.0, "egg"),
+        ("At 3 seconds she presses it onto a grape, which bursts with a wet pop.", 3.0, "grape"),
+    ],
+)
+def test_a_relative_pronoun_s_sound_is_made_by_the_noun_it_stands_for(prompt: str, seconds: float, source: str) -> None:
+    assert source in [c.source_object for c in _at(_plan(prompt), seconds)]
+
+
+def test_a_sound_while_its_maker_works_shares_the_clause_s_time() -> None:
+    # "… at 0:03 and the kettle hisses as it heats": "as it heats" is the kettle's own doing, no other event's time
+    scene_plan = _plan("A doorbell rings at 0:03 and the kettle hisses as it heats.")
+    assert sorted(c.source_object for c in _at(scene_plan, 3.0)) == ["doorbell", "kettle"]
+
+
+def test_a_monitor_that_flatlines_beeps() -> None:
+    (cue,) = _at(_plan("In the ward a pager flatlines at 0:02."), 2.0)
+    assert (cue.source_object, cue.sound_action, cue.material) == ("pager", "electronic", "electronic")
