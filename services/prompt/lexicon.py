@@ -63,6 +63,7 @@ OCCASIONS: frozenset[str] = frozenset(_DATA["OCCASIONS"])
 IMPLIED_PLACES: dict[str, str] = _DATA["IMPLIED_PLACES"]
 POV_AGENTS: dict[str, str] = _DATA["POV_AGENTS"]
 POV_SCENE_ROLES: dict[str, str] = _DATA["POV_SCENE_ROLES"]
+POV_VIEWER_TIMES: str = _DATA["POV_VIEWER_TIMES"]
 ACTING_BODY_PARTS: tuple[str, ...] = tuple(_DATA["ACTING_BODY_PARTS"])
 WORN_THINGS: frozenset[str] = frozenset(_DATA["WORN_THINGS"])
 #: (rt60 seconds, high-pass Hz, low-pass Hz, level dB) per acoustic class.

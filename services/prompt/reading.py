@@ -957,7 +957,12 @@ _NOT_AN_ACTOR = re.compile(
 )
 #: A word that never names what acts: chat filler, a platform, a brief's word for the feel ("vibe", "glide").
 _NO_SUBJECT_WORD = re.compile(rf"^(?:{lx.FILLER_WORDS}|{lx.BRIEF_JARGON})$", _FLAGS)
-_POV = re.compile(r"\bpov\b\W*(?P<you>you(?:'re| are)?|ur|u r|u|i'?m|i am)\s+(?P<rest>[^,.;]{1,60})", _FLAGS)
+#: "pov: you're …", and "pov: your first day at …", whose viewer is the caption's own
+_POV = re.compile(
+    rf"\bpov\b\W*(?P<you>you(?:'re| are)?|ur|u r|u|i'?m|i am|your(?=\s+(?:{lx.POV_VIEWER_TIMES})\b))\s+"
+    r"(?P<rest>[^,.;]{1,60})",
+    _FLAGS,
+)
 _SLUG_WORD = re.compile(r"^(?:INT|EXT|DAY|NIGHT|[A-Z]{1,4})$|^\d")  # slugline words, "6s", "4K"
 _POV_STOP = frozenset(
     [
@@ -1041,7 +1046,8 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
             words = list(re.finditer(r"[\w'-]+", rest[article.end() :]))
             kept = []
             for word in words:
-                if word.group(0).lower() in _POV_STOP or word.group(0).lower().endswith("ing"):
+                # "a beekeeper opening a hive" ends at the verb; "a crossing guard" begins with its -ing word
+                if word.group(0).lower() in _POV_STOP or (word.group(0).lower().endswith("ing") and kept):
                     break
                 kept.append(word)
             if kept:
@@ -1052,17 +1058,21 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
         ride = re.match(
             r"(?:on|riding|at the (?:top|front|back) of)\s+(?:a|an|the)\s+(?P<ride>(?:roller )?[\w-]+)", rest, _FLAGS
         )
-        if ride:
+        if ride and not find(lx.TIMES_OF_DAY, ride.group("ride")):  # "on the night shift" rides nothing
             start = pov.start("rest") + ride.start("ride")
             return f"{ride.group('ride')} rider", start, start + len(ride.group("ride"))
         # "you're skiing" → skier; a viewer with no role the words tell is "you" ("pov: you hit snooze")
         first = re.match(r"(?:just\s+)?([\w-]+)", rest)
         agent = lx.POV_AGENTS.get(first.group(1).lower(), "") if first else ""
-        if not agent:
+        if pov.group("you").lower() == "your":
+            agent = "you"  # "pov: your first day at the chip shop": the viewer, whatever the place tells
+        elif not agent:
             # "pov: you're sitting in a stadium" → fan: the first thing or place that tells the role
+            # read in order, two words before one: "at the drive-thru …, friends in the back seat" is the driver
             words = re.findall(r"[a-z]+", masked[pov.end("you") :].lower())
             pairs = [f"{a} {b}" for a, b in pairwise(words)]
-            agent = next((lx.POV_SCENE_ROLES[w] for w in [*pairs, *words] if w in lx.POV_SCENE_ROLES), "you")
+            ordered = [w for k, word in enumerate(words) for w in (*pairs[k : k + 1], word)]
+            agent = next((lx.POV_SCENE_ROLES[w] for w in ordered if w in lx.POV_SCENE_ROLES), "you")
         return agent, pov.start("you"), pov.end("you")
     doc = parse(masked)
     # the subject of the first verb (the parse's own confusions included: "A black horse gallops"), else

@@ -36,6 +36,8 @@ _RELATIVE = re.compile(
     re.IGNORECASE,
 )
 _QUOTE_MASK = re.compile(r"[Qq]_*[Qq]")
+#: an anchor that is the sound's own maker at work ("whines as it charges"), which ties it to no other event
+_OWN_DEED = re.compile(r"(?:as|while)\s+(?:it|they)\b", re.IGNORECASE)
 _FILLER = re.compile(lx.FILLER_WORDS, re.IGNORECASE)  # chat's words ("she shrieks lol"): nothing a sound is done to
 
 
@@ -294,12 +296,26 @@ class _Mention:
 
 
 def _phrasal(token: Any, vocab: Vocabulary) -> tuple[str, str] | None:
-    # "pop open", and "slide open" where the parse reads the particle as an adverb
-    particles = [c.lower_ for c in token.children if c.dep_ == "prt" or (c.dep_ == "advmod" and c.lower_ == "open")]
+    # "pop open", and "slide open" where the parse reads the particle as an adverb; "the doors fold open", where it
+    # reads it as the verb's adjective right after it
+    particles = [
+        c.lower_
+        for c in token.children
+        if c.dep_ == "prt" or (c.dep_ == "advmod" and c.lower_ == "open") or (c.dep_ == "acomp" and c.i == token.i + 1)
+    ]
     for particle in particles:
         if entry := vocab.phrasal.get(f"{token.lemma_.lower()} {particle}"):
             return entry
     return None
+
+
+def _phrasal_noun(token: Any, vocab: Vocabulary) -> tuple[str, str] | None:
+    """A phrasal sound verb the parse read as nouns, joined to another sound ("the doors chime and slide shut"),
+    or None."""
+    doc = token.doc
+    if token.pos_ != "NOUN" or token.dep_ != "conj" or token.i + 1 >= len(doc):
+        return None
+    return vocab.phrasal.get(f"{token.lemma_.lower()} {doc[token.i + 1].lower_}")
 
 
 def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
@@ -320,6 +336,8 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
                 found.append(_Mention(token, *vocab.weak_verbs[lemma], strong=False, noun=False))
             elif _blows_an_instrument(token, vocab):
                 found.append(_Mention(token, *vocab.phrasal["blow"], strong=True, noun=False))
+        elif entry := _phrasal_noun(token, vocab):
+            found.append(_Mention(token, *entry, strong=True, noun=False))
         elif _blows_an_instrument(token, vocab):  # "the referee's whistle blows", "blows" read as a noun
             found.append(_Mention(token, *vocab.phrasal["blow"], strong=True, noun=False))
         elif verb := _mistagged_verb(token, vocab):
@@ -550,6 +568,8 @@ def subject_of(verb: Any, gerunds: bool = True) -> Any | None:
         return own[0]  # a mis-tagged verb with its subject right before it ("the flock bleats")
     if verb.pos_ == "NOUN" and verb.dep_ == "conj" and (above := _verb_above(verb)) is not None:
         verb = above
+    if gerunds and (joined := _object_joined_before(verb)) is not None:
+        return joined  # a sound's maker: "she presses the switch and fan starts" is the fan's (the shot's is hers)
     while True:
         # a compound right before a verb is its subject when the parser got confused ("the sonar pings");
         # of several subjects the nearest before the verb ("a bell rings … and a gull screams")
@@ -560,7 +580,11 @@ def subject_of(verb: Any, gerunds: bool = True) -> Any | None:
         ]
         if subjects:
             before = [c for c in subjects if c.i < verb.i]
-            return max(before, key=lambda c: c.i) if before else subjects[0]
+            chosen = max(before, key=lambda c: c.i) if before else subjects[0]
+            relative = verb.dep_ == "relcl" and chosen.tag_ in ("WDT", "WP") and verb.head.pos_ in ("NOUN", "PROPN")
+            if gerunds and relative:
+                return verb.head  # a sound's maker: "a tomato, which splits", "a bubble that bursts"
+            return chosen
         if _copular(verb):
             verb = verb.head  # "the needle is break": the copula holds the subject
             continue
@@ -572,6 +596,27 @@ def subject_of(verb: Any, gerunds: bool = True) -> Any | None:
             verb = verb.head
             continue
         return None
+
+
+def _object_joined_before(verb: Any) -> Any | None:
+    """The noun right before a finite verb joined to another when the parse made it one more object of the verb
+    before ("she presses the switch and fan starts", "he opens the tap and water gushes"): that noun is the
+    verb's subject, not the first verb's doer; None elsewhere."""
+    if verb.dep_ != "conj" or verb.tag_ not in ("VBP", "VBZ", "VBD") or verb.i == 0:
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children):
+        return None
+    noun = verb.doc[verb.i - 1]
+    joined = noun.pos_ == "NOUN" and noun.dep_ == "conj" and noun.head.dep_ == "dobj"
+    return noun if joined and noun.head.head.i == verb.head.i else None
+
+
+def _own_sound_clause(token: Any) -> bool:
+    """Whether a word is a sound verb, as written or mis-tagged, with a subject of its own ("the bell rings")."""
+    if not _sound_verb(token):
+        return False
+    subject = subject_of(token, gerunds=False)
+    return subject is not None and subject.head.i == token.i and subject.i < token.i
 
 
 def _gerund_of(verb: Any) -> Any | None:
@@ -676,6 +721,8 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
             usable = found is not None and found.i != token.i and found.pos_ in ("NOUN", "PROPN", "PRON")
             if usable and not (itself and _is_person(found, people)):
                 return found
+        if not itself and (doer := _joined_doer_before(token)) is not None:
+            return doer  # "the balloon bursts at 4s and water splashes": the parse joined the water to the time
         return token if itself else _compound(token)
     subject = subject_of(token)
     # a quoted line ("shouts "Stroke!"") is what is said, not what sounds
@@ -753,6 +800,18 @@ def _source_of(mention: _Mention, people: frozenset[str], timed: set[int]) -> An
     if preps and mention.action in ("impact", "scrape") and not _is_person(preps[0], people):
         return preps[0]
     return subject
+
+
+def _joined_doer_before(token: Any) -> Any | None:
+    """The noun right after an "and" and right before a plural sound word the parse read as a noun ("… and water
+    splashes"), when it joined that noun to something else: the sound word is its verb, the noun its subject."""
+    doc = token.doc
+    if token.tag_ != "NNS" or token.i < 2:
+        return None
+    noun, joiner = doc[token.i - 1], doc[token.i - 2]
+    if noun.pos_ != "NOUN" or noun.dep_ != "conj" or noun.head.i == token.i or joiner.lower_ not in ("and", "then"):
+        return None
+    return noun
 
 
 _FRAMINGS = frozenset({"up", "close-up", "closeup", "shot", "view", "footage", "clip", "video", "scene", "frame"})
@@ -962,13 +1021,35 @@ def _text(sentence: Any, mention: _Mention, source: Any | None, times: list[Time
         if child.dep_ in ("conj", "cc", "advcl", "punct", "relcl", "mark", "ccomp", "parataxis") or predicate(child):
             continue
         # "hit the steering wheel and sigh", "fall down from slide and crying": a sound the parse joined to its
-        # object is its own
-        joined = {t.i for c in child.subtree if c.dep_ == "conj" and _sound_verb(c, gerunds=True) for t in c.subtree}
+        # object is its own, and so is every word after it there ("pops open at 6s and juice splashes everywhere",
+        # where "everywhere" hangs on the time); so is one with a subject of its own hung on a time ("kids are
+        # yelling, at 4 seconds the coach whistles")
+        cuts = [
+            c.left_edge.i
+            for c in child.subtree
+            if c.i > token.i
+            and _sound_verb(c, gerunds=True)
+            and (c.dep_ == "conj" or (c.dep_ == "relcl" and _has_own_subject(c) and c.head.idx - base in timed))
+        ]
+        joined = {t.i for t in child.subtree if cuts and t.i >= min(cuts)}
+        # "At 1 second the bell rings, kids are shouting": a sound before it with a subject of its own, which the
+        # parse hung on it, is another's
+        joined |= {t.i for c in child.subtree if c.i < token.i and _own_sound_clause(c) for t in c.subtree}
         tokens.extend(t for t in child.subtree if t.idx - base not in timed and t.i not in joined)
     # "you hit the chord at 7 s and the audience bursts into applause, 10 second clip": words after the "and" that
     # joins another verb are that verb's
     joins = [c.i for c in token.children if c.dep_ in ("cc", "conj") and c.i > token.i]
     tokens = [t for t in tokens if not joins or t.i < min(joins)] or [token]
+    # "the balloon bursts at 4s and water splashes everywhere": what follows "and" after the verb's own time is
+    # another clause, whatever the parse hung it on
+    after = [
+        base + t.end
+        for t in times
+        if base + t.start > token.idx and re.match(r"\s*,?\s*(?:and|then)\b", sentence.text[t.end :], re.IGNORECASE)
+    ]
+    tokens = [t for t in tokens if not after or t.i == token.i or t.idx < min(after)]
+    if not mention.noun and _phrasal_noun(token, vocabulary()):
+        tokens.append(token.nbor())  # "… and slide shut": the particle the parse read as another noun
     start_token = min(tokens, key=lambda t: t.i)
     # from the subject ("A ceramic plate falls and smashes"), or the source if it is named between them;
     # never back past the subject into another clause
@@ -987,8 +1068,9 @@ def _text(sentence: Any, mention: _Mention, source: Any | None, times: list[Time
     for edge in edges:
         if edge.i < token.i and sentence.start <= edge.left_edge.i < start_token.i:
             start_token = edge.left_edge
-    # "at 6 second one boy falls": a time's word the parse hung on the subject is no part of the sound's words
-    while start_token.i < token.i and start_token.idx - base in timed:
+    # "at 6 second one boy falls": a time's word the parse hung on the subject is no part of the sound's words, nor
+    # is the "and" before them
+    while start_token.i < token.i and (start_token.idx - base in timed or start_token.dep_ in ("cc", "punct")):
         start_token = start_token.nbor()
     kept = sorted((t for t in tokens if t.i < sentence.end), key=lambda t: t.i)
     while len(kept) > 1 and kept[-1].dep_ in ("cc", "punct"):
@@ -1893,10 +1975,25 @@ def _attach(
         chosen = min(here, key=lambda r: (not r[1].strong, abs(at(r) - phrase.start))) if here else None
         if chosen is None:
             grammar = _by_grammar(phrase, reads, base, kind)
-            if grammar is not None and segment(at(grammar)) not in timed_segments - {k}:
+            if (
+                grammar is not None
+                and segment(at(grammar)) not in timed_segments - {k}
+                and not _leads_a_clause_of_its_own(phrase, at(grammar), reads[0][0].token.doc, sentence, base)
+            ):
                 chosen = grammar
         if chosen is not None:
             tie(chosen[1], phrase)
+
+
+def _leads_a_clause_of_its_own(phrase: TimePhrase, position: int, doc: Any, sentence: str, base: int) -> bool:
+    """Whether a time opens a comma clause with a verb of its own, after a sound in an earlier comma clause ("…, crumbs
+    are rattling, at 7 s he switches it off"): the parse hung that verb on the sound, but the time is not its."""
+    comma = sentence.rfind(",", 0, phrase.start)
+    if comma < 0 or position > comma or sentence[comma + 1 : phrase.start].strip():
+        return False
+    end = sentence.find(",", phrase.end)
+    end = len(sentence) if end < 0 else end
+    return any(t.pos_ == "VERB" and base + phrase.end <= t.idx < base + end for t in doc)
 
 
 def _repeat_listed(times: list[TimePhrase], reads: list[tuple[_Mention, SoundRead]], sentence: str, base: int) -> None:
@@ -1974,6 +2071,9 @@ def _share_clause_time(reads: list[tuple[_Mention, SoundRead]], sentence: str, b
             if marks is commas and (joined_to := _and_after_timed_clause(reads, sentence, commas, lo)) is not None:
                 timed = {id(joined_to): joined_to}  # "at 2 s keys jingle, at 4 s the lock clicks, and the dog whines"
                 break
+            if marks is commas and (listed := _listed_between_times(reads, sentence, commas, lo, hi)) is not None:
+                timed = {id(listed): listed}  # "at 2 s the kettle clicks on, water is rumbling, at 5 s it whistles"
+                break
         if marks is clauses and any(
             t.start > position and _in_other_comma_clause(t, reads, commas, base) for t in timed.values()
         ):
@@ -1987,7 +2087,8 @@ def _share_clause_time(reads: list[tuple[_Mention, SoundRead]], sentence: str, b
             continue
         phrase = next(iter(timed.values()))
         low, high = sorted((phrase.start, position))
-        if not _LATER.search(sentence[low:high]) and not _anchor(sentence, position, read.end - base, position):
+        anchor = _anchor(sentence, position, read.end - base, position)
+        if not _LATER.search(sentence[low:high]) and (not anchor or _OWN_DEED.match(anchor)):
             read.time = phrase
             if joined and (subject := subject_of(mention.token)) is not None and subject.idx > read.start:
                 # its own words begin at its own subject, whatever the parse hung on the verb before it
@@ -2001,6 +2102,23 @@ def _and_after_timed_clause(
     """The one time of the comma clause right before a clause that opens with a bare "and" (", and the dog starts
     whining"): the labelling guide's "at T, X and Y" times both, whatever other times the sentence states."""
     if not re.match(r"\s*(?:and|n|&)\s", sentence[lo:], re.IGNORECASE):
+        return None
+    before = max([c for c in commas if c < lo - 1], default=-1) + 1
+    times = {id(r.time): r.time for _, r in reads if r.time is not None and before <= r.time.start < lo}
+    return next(iter(times.values())) if len(times) == 1 else None
+
+
+def _listed_between_times(
+    reads: list[tuple[_Mention, SoundRead]], sentence: str, commas: list[int], lo: int, hi: int
+) -> TimePhrase | None:
+    """The one time of the comma clause right before an untimed one that the next comma clause follows with a time
+    of its own ("At 2 s the drill starts, dust is pouring, at 5 s it stops"): a list of timed happenings, whose untimed
+    item goes with the time before it, as "at T, X and Y" times both; None elsewhere."""
+    if hi >= len(sentence) or lo < 2:
+        return None
+    after = len(sentence[hi + 1 :]) - len(sentence[hi + 1 :].lstrip(" ,;"))
+    leads = {r.time.start for _, r in reads if r.time is not None}
+    if hi + 1 + after not in leads:
         return None
     before = max([c for c in commas if c < lo - 1], default=-1) + 1
     times = {id(r.time): r.time for _, r in reads if r.time is not None and before <= r.time.start < lo}

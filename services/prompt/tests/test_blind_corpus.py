@@ -210,9 +210,25 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # (which never saw it) the same but source 56.5 %. Not tuned on yet. The seven timed cues missed are found at their
 # time under other words (a sound merged into its neighbour's cue: "it pops open at 6s and juice splashes
 # everywhere", "the logo slams in with a whoosh") or not at all ("the doors fold open", "slide shut").
+# Tuned on it since (branch prompt14): a sound the parse joined after a time is its own cue, with every word after it
+# ("pops open at 6s and juice splashes everywhere", "… and water splashes", whose noun before it is its maker), so is
+# one before it with its own subject ("At 1 s the bell rings, kids are shouting"); an untimed comma clause between two
+# timed ones takes the time before it; a noun the parse made one more object of the verb before ("push the button and
+# blender start") makes the sound; a time that opens a comma clause with its own verb times no sound before it;
+# "fold open", "roll shut", "slide closed", and "slide shut" read as nouns: recall 96/99 = 97.0 %, source 58.3 %,
+# material 43.0 %, action 63.5 %; blind13g source 70.8 %, action 75.9 %. Then a pov caption's role: "a crossing guard"
+# (a role may begin with an -ing word), "on the night shift" rides nothing, the place that tells the role is the first
+# in the prompt ("at the drive-thru … friends in the back seat" is a driver), "pov: your first day at …" is the viewer:
+# blind13k subject 90.0 %. Then a relative pronoun's sound is the noun's it stands for ("a tomato, which splits"), a
+# monitor flatlines, a sound "as it charges" still shares its clause's time: blind13k recall 97/99 = 98.0 %, source
+# 61.9 %, material 43.7 %, action 63.9 %; blind13h recall 95.7 %; blind13f source 63.1 %, material 69.3 % (a
+# "chain-link fence, which rattles" is the fence now, of no usual material).
 # blind13l (blind13l/README.md), a twelfth writer's 100 prompts (395 cues, 108 timed, 385 kinds), scored blind once
 # at 94c64fe: recall 103/108 = 95.4 %, within a frame 99.0 % of those found, subject 80.0 %, source 60.2 %,
 # material 38.2 %, action 60.2 %, location 79.8 %, characters 73.0 %, count/every 97.2 %, refused 0. Not tuned on.
+# With prompt14 merged (tuned on blind13k, never saw blind13l) the same but action 59.2 %: the relative-pronoun rule
+# gives "…, which slams down with a bang" its sentence's words ("Its paws drum across the wooden seesaw"), and the
+# drum reads as music. Left as measured: mending it would be tuning with blind13l in view.
 #: corpus → its measures with this commit, rounded down to a whole percent
 OTHER_WRITERS = {
     "blind13l": {
@@ -220,17 +236,17 @@ OTHER_WRITERS = {
         "subject": 0.80,
         "source": 0.60,
         "material": 0.38,
-        "action": 0.60,
+        "action": 0.59,
         "location": 0.79,
         "characters": 0.73,
         "count_every": 0.97,
     },
     "blind13k": {
-        "recall": 0.92,
-        "subject": 0.86,
-        "source": 0.56,
-        "material": 0.42,
-        "action": 0.60,
+        "recall": 0.97,
+        "subject": 0.90,
+        "source": 0.61,
+        "material": 0.43,
+        "action": 0.63,
         "location": 0.91,
         "characters": 0.88,
         "count_every": 0.98,
@@ -340,7 +356,7 @@ def _measures(result: BlindScore) -> dict[str, float]:
 
 
 #: corpora whose timed-cue recall is below the goal (see their notes above the floors)
-TIMING_UNMET = frozenset({"blind13k"})
+TIMING_UNMET: frozenset[str] = frozenset()
 
 
 def test_other_writers_meet_the_timing_goals_and_refuse_nothing(other_writer: tuple[str, BlindScore]) -> None:

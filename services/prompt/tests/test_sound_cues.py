@@ -765,3 +765,76 @@ def test_two_sounds_of_two_makers_timed_together_keep_their_own_words() -> None:
 def test_a_noun_root_with_a_subject_is_its_verb() -> None:
     (cue,) = _at(_plan("Two boxers spar in a ring. One of them grunts on a hard jab at 2 seconds."), 2.0)
     assert cue.sound_action == "vocalisation"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "seconds", "cues"),
+    [
+        (
+            "then the cap pops off at 5s and soda splashes everywhere.",
+            5.0,
+            [("soda splashes everywhere", "soda"), ("then the cap pops off", "cap")],
+        ),
+        (
+            "the balloon bursts at 4s and water splashes everywhere.",
+            4.0,
+            [("the balloon bursts", "balloon"), ("water splashes everywhere", "water")],
+        ),
+    ],
+)
+def test_a_sound_joined_after_a_time_is_a_cue_of_its_own(
+    prompt: str, seconds: float, cues: list[tuple[str, str]]
+) -> None:
+    # "pops open at 6s and juice splashes everywhere": the parse hangs the splash, and the word after it, on the time
+    assert sorted((c.text, c.source_object) for c in _at(_plan(prompt), seconds)) == cues
+
+
+def test_a_sound_the_parse_hung_on_another_keeps_its_own_words() -> None:
+    # "At 1 second the bell rings" hangs on "shouting" and "the teacher claps" on its time: three cues, three texts
+    scene_plan = _plan("At 1 second the bell rings, kids are shouting, at 4 seconds the teacher claps.")
+    assert sorted(c.text for c in _at(scene_plan, 1.0)) == ["kids are shouting", "the bell rings"]
+    assert [c.text for c in _at(scene_plan, 4.0)] == ["the teacher claps"]
+
+
+def test_an_untimed_item_between_two_timed_clauses_takes_the_time_before_it() -> None:
+    # "At T X and Y, Z, at T2 W": a list of timed happenings; the machine the parse made one more object starts
+    prompt = "At 3 second my brother press the switch and vacuum start very loud, crumbs is rattling, at 7 second he "
+    prompt += "stop it."
+    scene_plan = _plan(prompt)
+    assert sorted(c.source_object for c in _at(scene_plan, 3.0)) == ["crumb", "vacuum"]
+    assert [c.text for c in _at(scene_plan, 7.0)] == ["he stop it"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "text"),
+    [
+        ("At 3 seconds the garage doors fold shut.", "the garage doors fold shut"),
+        ("The tram lurches. At 0:02 the doors beep and slide closed.", "slide closed"),
+    ],
+)
+def test_doors_that_fold_roll_or_slide_shut_sound_of_their_mechanism(prompt: str, text: str) -> None:
+    cues = _at(_plan(prompt), float(re.findall(r"\d+", prompt)[-1]))
+    cue = next(c for c in cues if c.text == text)
+    assert (cue.source_object.split()[-1], cue.sound_action) == ("door", "mechanical")
+
+
+@pytest.mark.parametrize(
+    ("prompt", "seconds", "source"),
+    [
+        ("At 2 seconds he drops an egg, which cracks on the tiles.", 2.0, "egg"),
+        ("At 3 seconds she presses it onto a grape, which bursts with a wet pop.", 3.0, "grape"),
+    ],
+)
+def test_a_relative_pronoun_s_sound_is_made_by_the_noun_it_stands_for(prompt: str, seconds: float, source: str) -> None:
+    assert source in [c.source_object for c in _at(_plan(prompt), seconds)]
+
+
+def test_a_sound_while_its_maker_works_shares_the_clause_s_time() -> None:
+    # "… at 0:03 and the kettle hisses as it heats": "as it heats" is the kettle's own doing, no other event's time
+    scene_plan = _plan("A doorbell rings at 0:03 and the kettle hisses as it heats.")
+    assert sorted(c.source_object for c in _at(scene_plan, 3.0)) == ["doorbell", "kettle"]
+
+
+def test_a_monitor_that_flatlines_beeps() -> None:
+    (cue,) = _at(_plan("In the ward a pager flatlines at 0:02."), 2.0)
+    assert (cue.source_object, cue.sound_action, cue.material) == ("pager", "electronic", "electronic")

@@ -167,3 +167,19 @@ def test_a_voice_over_s_description_is_no_one_on_screen() -> None:
     # "VO (warm, older woman):" says whose voice it is, not who is seen
     prompt = "Bakery spot. A baker pulls bread from the oven, the crust crackles at 2 s. VO (warm, older woman): Fresh."
     assert [c.description for c in _plan(prompt).characters] == ["a baker"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "subject"),
+    [
+        # a role whose first word ends in -ing is the role ("a crossing guard"), not a verb after it
+        ("pov: you're a landing officer on a carrier deck, jets roar past, then a car horn honks", "landing officer"),
+        # "on the night shift" rides nothing; the place that tells the role is read in order, two words first
+        ("pov: you're on the morning shift at the drive-thru window, a bus rumbles by", "driver"),
+        ("pov: you're on the night shift at a toll booth, a car honks at you", "toll collector"),
+        # "pov: your first day at …" is the viewer's own day, whatever the place or the people in it
+        ("pov: your first week at the bakery, mixers whirring, the boss shouting orders", "you"),
+    ],
+)
+def test_a_pov_caption_s_viewer_is_the_role_it_tells(prompt: str, subject: str) -> None:
+    assert _subject(prompt) == subject
