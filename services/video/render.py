@@ -432,7 +432,10 @@ class ShotRenderer:
         if self.subject is None or cue.timing != p.CUE_TIMING_EXPLICIT:
             return ""
         sentence = projections.cue_sentence(self.plan, cue)[0] or cue.text
-        if not any(_same_thing(noun, self.subject) for noun in subjects.nouns_in(sentence)):
+        named = subjects.nouns_in(sentence)
+        # "at 2s it slams down": a pronoun with nothing else drawable named is the subject the prompt is about
+        alone = not named and re.search(r"\b(it|he|she|its|his|her)\b", sentence.lower()) is not None
+        if not alone and not any(_same_thing(noun, self.subject) for noun in named):
             return ""
         return str(_event_table()["sounding"]["fallback"].get(self.subject.family, ""))
 

@@ -1053,3 +1053,21 @@ def test_a_sound_made_by_a_part_is_made_the_way_its_owner_makes_sounds() -> None
         "A stand mixer on a worktop, static camera.", _cue("a cloud of flour bursts out of the bowl", "flour", "pop")
     )
     assert [kind for _, kind in mixer._cues] == ["steam"]
+
+
+def test_a_timed_sound_of_a_pronoun_with_nothing_else_named_is_the_subject_acting() -> None:
+    """'at 2s it lets out a long grating creak': the pronoun stands for the shot's subject, which acts on the cue
+    as its family does, instead of nothing happening."""
+    scene_plan = plan(
+        common_pb2.GenerationSpec(
+            prompt="A rusty old windmill on a hill at dusk. At 2s it lets out a grating creak. 4s"
+        ),
+        "pro",
+        1,
+        {"plus": 16, "pro": 40},
+    )
+    scene_plan.format.height, scene_plan.format.width = 180, 320
+    renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
+    assert renderer.subject is not None and renderer.subject.name == "windmill"
+    assert [kind for _, kind in renderer._cues] == ["ring"]
+    assert render.visible_kind(_cue("the old barn folds in on itself", "barn", "impact")) == "topple"
