@@ -229,8 +229,21 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # With prompt14 merged (tuned on blind13k, never saw blind13l) the same but action 59.2 %: the relative-pronoun rule
 # gives "…, which slams down with a bang" its sentence's words ("Its paws drum across the wooden seesaw"), and the
 # drum reads as music. Left as measured: mending it would be tuning with blind13l in view.
+# blind13m (blind13m/README.md), a thirteenth writer's 100 prompts (355 cues, 98 timed, 344 kinds), scored blind once
+# at 3892f47: recall 91/98 = 92.9 %, within a frame 100 % of those found, subject 89.0 %, source 57.1 %, material
+# 53.6 %, action 64.8 %, location 83.5 %, characters 79.0 %, count/every 100 %, refused 0. Not tuned on.
 #: corpus → its measures with this commit, rounded down to a whole percent
 OTHER_WRITERS = {
+    "blind13m": {
+        "recall": 0.92,
+        "subject": 0.89,
+        "source": 0.57,
+        "material": 0.53,
+        "action": 0.64,
+        "location": 0.83,
+        "characters": 0.79,
+        "count_every": 1.0,
+    },
     "blind13l": {
         "recall": 0.95,
         "subject": 0.80,
@@ -356,7 +369,7 @@ def _measures(result: BlindScore) -> dict[str, float]:
 
 
 #: corpora whose timed-cue recall is below the goal (see their notes above the floors)
-TIMING_UNMET: frozenset[str] = frozenset()
+TIMING_UNMET: frozenset[str] = frozenset({"blind13m"})
 
 
 def test_other_writers_meet_the_timing_goals_and_refuse_nothing(other_writer: tuple[str, BlindScore]) -> None:
