@@ -352,6 +352,8 @@ def _unnamed_people(masked: str, refs: list[Person]) -> list[Person]:
         if noun and noun not in lx.PEOPLE and animal:
             return []  # an animal's pov ("pov: you're a cat") shows no person
         return [Person("you", "", "you", "", pov.start("you"), pov.end("you"), 1, False)]
+    if (named := _pov_named_role(masked)) is not None and any(r.start < named[2] and named[1] < r.end for r in refs):
+        return []  # "pov astronaut on a spacewalk … your glove": the viewer is the astronaut, named
     if caption := _POV_CAPTION.search(masked):
         # "pov: lying in a hammock", "pov: u just won at bingo", "pov: your first time at a range": whoever's
         # eyes the camera is stands in the scene even when the caption names no "you're"
@@ -391,6 +393,24 @@ def _pov_role_noun(rest: str) -> str:
             break
         kept = word.lower()
     return kept
+
+
+def _pov_named_role(masked: str) -> tuple[str, int, int] | None:
+    """The viewer a pov caption names without "you" ("pov astronaut on a spacewalk", "POV: a night nurse doing
+    rounds"): the words up to a preposition, a verb or a comma, when their last is a person noun, else None."""
+    caption = _POV_NAMED.match(masked)
+    if caption is None:
+        return None
+    words = list(re.finditer(r"[\w'-]+", caption.group("rest")))
+    kept = []
+    for word in words:
+        if word.group(0).lower() in _POV_STOP or (word.group(0).lower().endswith("ing") and kept):
+            break
+        kept.append(word)
+    if not kept or len(kept) > 3 or not _PEOPLE.fullmatch(kept[-1].group(0)):
+        return None
+    start, end = caption.start("rest") + kept[0].start(), caption.start("rest") + kept[-1].end()
+    return masked[start:end], start, end
 
 
 # --------------------------------------------------------------------------- speech
@@ -961,6 +981,11 @@ _NO_SUBJECT_WORD = re.compile(rf"^(?:{lx.FILLER_WORDS}|{lx.BRIEF_JARGON})$", _FL
 _POV = re.compile(
     rf"\bpov\b\W*(?P<you>you(?:'re| are)?|ur|u r|u|i'?m|i am|your(?=\s+(?:{lx.POV_VIEWER_TIMES})\b))\s+"
     r"(?P<rest>[^,.;]{1,60})",
+    _FLAGS,
+)
+#: "pov mail carrier on a street", "POV: a lifeguard at the tower": a caption naming its viewer's role without "you"
+_POV_NAMED = re.compile(
+    r"^\W*pov\b\W*(?!(?:you|your|ur|u|i'?m|i)\b)(?:(?:a|an|the)\s+)?(?P<rest>[^,.;:]{1,60})",
     _FLAGS,
 )
 _SLUG_WORD = re.compile(r"^(?:INT|EXT|DAY|NIGHT|[A-Z]{1,4})$|^\d")  # slugline words, "6s", "4K"
@@ -1735,14 +1760,17 @@ def read_scene(text: str) -> SceneReading:
         reading.subject = _what_it_stands_for(reading.subject, masked)
     if reading.subject is not None:
         reading.subject = _whole_subject(_before_its_verb(reading.subject, masked), masked)
+    viewer = _pov_named_role(masked)
     if (hero := _hero_subject(masked)) is not None:
         reading.subject = hero  # "Hero: an enameled cast-iron Dutch oven": as written, which the parse cuts
+    elif viewer is not None:
+        reading.subject = viewer  # "POV mail carrier on a street. a lid creaks": whose eyes the shot is
     reading.people = _person_refs(masked)
     reading.speech = _speech(text, masked, quotes)
     reading.cues = _cues(masked)
     camera = [*reading.shot_size, *reading.movement, *reading.style]
     reading.sounds, reading.untied_times = read_sounds(masked, _PEOPLE_NOUNS, tuple(h.span for h in camera))
-    if reading.subject is not None and _is_scenery(reading.subject, masked):
+    if reading.subject is not None and reading.subject != viewer and _is_scenery(reading.subject, masked):
         # "A quiet suburban street at night. … an ambulance races past": a place or a camera phrase is where
         # and how the shot looks; what acts in it, or else the first thing heard, is its subject
         scenery = reading.subject

@@ -179,6 +179,9 @@ def test_a_voice_over_s_description_is_no_one_on_screen() -> None:
         ("pov: you're on the night shift at a toll booth, a car honks at you", "toll collector"),
         # "pov: your first day at …" is the viewer's own day, whatever the place or the people in it
         ("pov: your first week at the bakery, mixers whirring, the boss shouting orders", "you"),
+        # a caption naming its viewer's role without "you" is that role, whatever sounds first
+        ("pov lighthouse keeper on the gallery at dusk, gulls crying, your boots ring", "lighthouse keeper"),
+        ("POV: a night nurse walking the ward. A monitor beeps at 2s, then a door clicks shut", "night nurse"),
     ],
 )
 def test_a_pov_caption_s_viewer_is_the_role_it_tells(prompt: str, subject: str) -> None:
