@@ -1403,6 +1403,11 @@ def place_of(masked: str) -> tuple[str, int, int] | None:
             token.dep_ == "compound"
             and token.head.pos_ in ("NOUN", "PROPN")
             and not {token.head.lower_, token.head.head.lower_} & (_META | {"spot", "promo", "commercial"})
+            # "stadium roaring", "the old guildhall rings": the place does what the verb the parse took for a noun says
+            and not (
+                token.head.i == token.i + 1
+                and ((token.head.lower_.endswith("ing") and token.head.dep_ == "ROOT") or _verb_like(token.head))
+            )
         ):
             continue  # "ice cream", "street light": a place word naming another thing ("a zoo spot" is one)
         elif lemma in lx.PLACES or token.lower_ in lx.PLACES:
@@ -1411,9 +1416,13 @@ def place_of(masked: str) -> tuple[str, int, int] | None:
             continue
         end = token.idx + len(token.text)
         # "a video of the ship": "of" after a camera or brief word says what is shown, not where
-        preposition = token.head
+        # "at a construction site downtown": a place the parse made a compound is where its head is
+        anchor = token
+        while anchor.dep_ == "compound" and anchor.head.i > anchor.i and anchor.head.lemma_.lower() in lx.PLACES:
+            anchor = anchor.head
+        preposition = anchor.head
         locative = (
-            token.dep_ == "pobj"
+            anchor.dep_ == "pobj"
             and preposition.lower_ in _LOCATIVE
             and not (preposition.lower_ == "of" and preposition.head.lower_ in _META)
         )

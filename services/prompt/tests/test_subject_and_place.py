@@ -121,6 +121,14 @@ def _place(prompt: str) -> str:
         ("A woman waters ferns in a sunroom, the watering can drips.", "sunroom"),
         # no place noun: a place's proper name after "in", as written (never a person's)
         ("A fisherman on a motorbike in Hanoi honks at 2 seconds.", "hanoi"),
+        # town halls, pens and kitchens on wheels the table now knows
+        ("Teens shoot hoops in a recreation center, a ball thuds off the rim at 2s.", "recreation center"),
+        ("A keeper hoses down the lion enclosure while a cub mews at 0:03.", "enclosure"),
+        ("My uncle flips burgers in his food truck, grease spits at 1s.", "food truck"),
+        # a place the parse hung as a compound on another is where that one is ("a shopping centre downtown")
+        ("A busker strums at a shopping centre downtown, coins clink at 3s.", "shopping centre"),
+        # a place before a verb the parse took for a noun does what it says ("arena roaring", "the guildhall rings")
+        ("pov: you are the pitcher in the final inning. arena roaring, then a hush at 0:03.", "arena"),
     ],
 )
 def test_the_place_is_where_the_shot_is(prompt: str, place: str) -> None:
