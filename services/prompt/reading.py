@@ -208,7 +208,7 @@ _NOT_A_PERSON = re.compile(
     r"(?:record|music|dvd|cd|mp3|media|video) player|model (?:train|plane|ship|car)|"
     r"no man'?s|man-made|snow ?man|spider-?man|batman|superman|iron man|pac-?man|"
     r"host of|the host city|guard ?rail|coast guard station|player piano|"
-    r"(?:a|the) crowd of \w+|bar host",
+    r"(?:a|the) crowd of \w+|bar host|first[- ]person",  # "first person, you're a chef": the camera's eye
     _FLAGS,
 )
 
@@ -970,8 +970,8 @@ _NOT_AN_ACTOR = re.compile(
     r"^(?:(?:EXT|INT)\b|pov\b|you\b|you'?re\b|ur\b|u\b|i\b|it\b|its\b|he\b|she\b|they\b|we\b|ppl\b|"
     r"\d|(?:[\w-]+\s+){0,4}(?:seconds?|minutes?)\b|is\b|no\b|please\b|(?:the|a|an)$|['\"‘’“]|emergency$|"
     r"(?:need|want|concept|pitch|idea)\b|"
-    r"(?:[\w-]+\s+){0,3}(?:shot|ad|spot|video|clip|brief|commercial|angle|close[ -]?up|macro|bumper|pre-?roll|product|"
-    r"promo|brand|tagline|super|teaser|trailer|reel)s?\b|"
+    r"(?:[\w-]+\s+){0,3}(?:shot|ad|spot|video|vid|clip|brief|commercial|angle|close[ -]?up|macro|bumper|pre-?roll|"
+    r"product|promo|brand|tagline|super|teaser|trailer|reel)s?\b|"
     rf"(?:{lx.FILLER_WORDS})\b|(?:[\w-]+\s+){{0,3}}(?:{lx.BRIEF_JARGON})$|[\w-]+\s+(?:just\s+)?(?:{lx.REQUEST_VERBS})\b)",
     _FLAGS,
 )
@@ -979,7 +979,8 @@ _NOT_AN_ACTOR = re.compile(
 _NO_SUBJECT_WORD = re.compile(rf"^(?:{lx.FILLER_WORDS}|{lx.BRIEF_JARGON})$", _FLAGS)
 #: "pov: you're …", and "pov: your first day at …", whose viewer is the caption's own
 _POV = re.compile(
-    rf"\bpov\b\W*(?P<you>you(?:'re| are)?|ur|u r|u|i'?m|i am|your(?=\s+(?:{lx.POV_VIEWER_TIMES})\b))\s+"
+    rf"\b(?:pov|first[- ]person)\b\W*"
+    rf"(?P<you>you(?:'re| are)?|ur|u r|u|i'?m|i am|your(?=\s+(?:{lx.POV_VIEWER_TIMES})\b))\s+"
     r"(?P<rest>[^,.;]{1,60})",
     _FLAGS,
 )
@@ -1042,6 +1043,7 @@ _META = frozenset(
         "shot",
         "camera",
         "video",
+        "vid",
         "clip",
         "ad",
         "spot",

@@ -190,7 +190,23 @@ def test_a_voice_over_s_description_is_no_one_on_screen() -> None:
         # a caption naming its viewer's role without "you" is that role, whatever sounds first
         ("pov lighthouse keeper on the gallery at dusk, gulls crying, your boots ring", "lighthouse keeper"),
         ("POV: a night nurse walking the ward. A monitor beeps at 2s, then a door clicks shut", "night nurse"),
+        # "first person" is a pov; a role-telling verb names the role
+        ("first person, you're a blacksmith at the anvil, the hammer rings at 2s", "blacksmith"),
+        ("pov you're conducting a brass band, the tuba blurts at 3s", "conductor"),
+        ("pov: you are paddling across a lake at dawn, a duck quacks", "paddler"),
     ],
 )
 def test_a_pov_caption_s_viewer_is_the_role_it_tells(prompt: str, subject: str) -> None:
+    assert _subject(prompt) == subject
+
+
+@pytest.mark.parametrize(
+    ("prompt", "subject"),
+    [
+        # a brief's "vid" or "sound design" is no thing that acts; what sounds in the clip is
+        ("bbq vid for my uncle. a steak sizzles on the grill at 2s", "a steak"),
+        ("Sound design leads this one: the kettle clicks off at 0:02 and steam hisses.", "the kettle"),
+    ],
+)
+def test_a_brief_s_words_for_the_clip_are_no_subject(prompt: str, subject: str) -> None:
     assert _subject(prompt) == subject
