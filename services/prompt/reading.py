@@ -1564,6 +1564,13 @@ _POSSESSOR = re.compile(r"^(?:(?:a|an|the)\s+)?(?:[\w-]+\s+)?([A-Za-z][\w-]+)['�
 _ONE_OF = re.compile(r"^one of (?:them|the \w+)$", _FLAGS)
 
 
+def _an_animal(phrase: str) -> bool:
+    """Whether a noun phrase's head names an animal ("a border collie", "golden retriever")."""
+    words = re.findall(r"[a-z]+", phrase.lower())
+    animals = things().animals
+    return bool(words) and (words[-1] in animals or words[-1].rstrip("s") in animals)
+
+
 def _what_it_stands_for(subject: tuple[str, int, int], masked: str) -> tuple[str, int, int]:
     """A pronoun or "one of them" no acting thing replaces is what it stands for: "crows on a power line, one caws
     twice, then they all fly off" → crows; "2 kids on a trampoline, … one of them yells" → kids."""
@@ -1718,7 +1725,9 @@ def read_scene(text: str) -> SceneReading:
     elif (
         (acting := acting_subject(masked))
         and acting[1] < reading.subject[1]
-        and not _PEOPLE.search(reading.subject[0])
+        # a person later whose verb is in the table does not outrank an animal that acts in the first sentence
+        # ("A border collie tears through a course. … The handler shouts")
+        and (not _PEOPLE.search(reading.subject[0]) or (_an_animal(acting[0]) and acting[1] < sentences(masked)[0][1]))
         and not _MENTION.search(reading.subject[0])
     ):
         # "A sea lion barks … Cars wait.": a thing that acts earlier, by the parse, outranks one whose verb

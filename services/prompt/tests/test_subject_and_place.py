@@ -210,3 +210,15 @@ def test_a_pov_caption_s_viewer_is_the_role_it_tells(prompt: str, subject: str) 
 )
 def test_a_brief_s_words_for_the_clip_are_no_subject(prompt: str, subject: str) -> None:
     assert _subject(prompt) == subject
+
+
+@pytest.mark.parametrize(
+    ("prompt", "subject"),
+    [
+        # an animal acting in the first sentence outranks a person later whose verb the action table knows
+        ("A spaniel bounds through the reeds. At 0:04 the hunter shouts and a duck flaps up.", "spaniel"),
+        ("A husky drags the sled over the ridge. The owner yells from the cabin at 0:03.", "husky"),
+    ],
+)
+def test_an_animal_acting_first_outranks_a_person_later(prompt: str, subject: str) -> None:
+    assert _subject(prompt).split()[-1] == subject
