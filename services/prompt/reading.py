@@ -208,7 +208,7 @@ _NOT_A_PERSON = re.compile(
     r"(?:record|music|dvd|cd|mp3|media|video) player|model (?:train|plane|ship|car)|"
     r"no man'?s|man-made|snow ?man|spider-?man|batman|superman|iron man|pac-?man|"
     r"host of|the host city|guard ?rail|coast guard station|player piano|"
-    r"(?:a|the) crowd of \w+|bar host",
+    r"(?:a|the) crowd of \w+|bar host|first[- ]person",  # "first person, you're a chef": the camera's eye
     _FLAGS,
 )
 
@@ -352,6 +352,8 @@ def _unnamed_people(masked: str, refs: list[Person]) -> list[Person]:
         if noun and noun not in lx.PEOPLE and animal:
             return []  # an animal's pov ("pov: you're a cat") shows no person
         return [Person("you", "", "you", "", pov.start("you"), pov.end("you"), 1, False)]
+    if (named := _pov_named_role(masked)) is not None and any(r.start < named[2] and named[1] < r.end for r in refs):
+        return []  # "pov astronaut on a spacewalk … your glove": the viewer is the astronaut, named
     if caption := _POV_CAPTION.search(masked):
         # "pov: lying in a hammock", "pov: u just won at bingo", "pov: your first time at a range": whoever's
         # eyes the camera is stands in the scene even when the caption names no "you're"
@@ -391,6 +393,24 @@ def _pov_role_noun(rest: str) -> str:
             break
         kept = word.lower()
     return kept
+
+
+def _pov_named_role(masked: str) -> tuple[str, int, int] | None:
+    """The viewer a pov caption names without "you" ("pov astronaut on a spacewalk", "POV: a night nurse doing
+    rounds"): the words up to a preposition, a verb or a comma, when their last is a person noun, else None."""
+    caption = _POV_NAMED.match(masked)
+    if caption is None:
+        return None
+    words = list(re.finditer(r"[\w'-]+", caption.group("rest")))
+    kept = []
+    for word in words:
+        if word.group(0).lower() in _POV_STOP or (word.group(0).lower().endswith("ing") and kept):
+            break
+        kept.append(word)
+    if not kept or len(kept) > 3 or not _PEOPLE.fullmatch(kept[-1].group(0)):
+        return None
+    start, end = caption.start("rest") + kept[0].start(), caption.start("rest") + kept[-1].end()
+    return masked[start:end], start, end
 
 
 # --------------------------------------------------------------------------- speech
@@ -950,8 +970,8 @@ _NOT_AN_ACTOR = re.compile(
     r"^(?:(?:EXT|INT)\b|pov\b|you\b|you'?re\b|ur\b|u\b|i\b|it\b|its\b|he\b|she\b|they\b|we\b|ppl\b|"
     r"\d|(?:[\w-]+\s+){0,4}(?:seconds?|minutes?)\b|is\b|no\b|please\b|(?:the|a|an)$|['\"‘’“]|emergency$|"
     r"(?:need|want|concept|pitch|idea)\b|"
-    r"(?:[\w-]+\s+){0,3}(?:shot|ad|spot|video|clip|brief|commercial|angle|close[ -]?up|macro|bumper|pre-?roll|product|"
-    r"promo|brand|tagline|super|teaser|trailer|reel)s?\b|"
+    r"(?:[\w-]+\s+){0,3}(?:shot|ad|spot|video|vid|clip|brief|commercial|angle|close[ -]?up|macro|bumper|pre-?roll|"
+    r"product|promo|brand|tagline|super|teaser|trailer|reel)s?\b|"
     rf"(?:{lx.FILLER_WORDS})\b|(?:[\w-]+\s+){{0,3}}(?:{lx.BRIEF_JARGON})$|[\w-]+\s+(?:just\s+)?(?:{lx.REQUEST_VERBS})\b)",
     _FLAGS,
 )
@@ -959,8 +979,14 @@ _NOT_AN_ACTOR = re.compile(
 _NO_SUBJECT_WORD = re.compile(rf"^(?:{lx.FILLER_WORDS}|{lx.BRIEF_JARGON})$", _FLAGS)
 #: "pov: you're …", and "pov: your first day at …", whose viewer is the caption's own
 _POV = re.compile(
-    rf"\bpov\b\W*(?P<you>you(?:'re| are)?|ur|u r|u|i'?m|i am|your(?=\s+(?:{lx.POV_VIEWER_TIMES})\b))\s+"
+    rf"\b(?:pov|first[- ]person)\b\W*"
+    rf"(?P<you>you(?:'re| are)?|ur|u r|u|i'?m|i am|your(?=\s+(?:{lx.POV_VIEWER_TIMES})\b))\s+"
     r"(?P<rest>[^,.;]{1,60})",
+    _FLAGS,
+)
+#: "pov mail carrier on a street", "POV: a lifeguard at the tower": a caption naming its viewer's role without "you"
+_POV_NAMED = re.compile(
+    r"^\W*pov\b\W*(?!(?:you|your|ur|u|i'?m|i)\b)(?:(?:a|an|the)\s+)?(?P<rest>[^,.;:]{1,60})",
     _FLAGS,
 )
 _SLUG_WORD = re.compile(r"^(?:INT|EXT|DAY|NIGHT|[A-Z]{1,4})$|^\d")  # slugline words, "6s", "4K"
@@ -1017,6 +1043,7 @@ _META = frozenset(
         "shot",
         "camera",
         "video",
+        "vid",
         "clip",
         "ad",
         "spot",
@@ -1378,6 +1405,11 @@ def place_of(masked: str) -> tuple[str, int, int] | None:
             token.dep_ == "compound"
             and token.head.pos_ in ("NOUN", "PROPN")
             and not {token.head.lower_, token.head.head.lower_} & (_META | {"spot", "promo", "commercial"})
+            # "stadium roaring", "the old guildhall rings": the place does what the verb the parse took for a noun says
+            and not (
+                token.head.i == token.i + 1
+                and ((token.head.lower_.endswith("ing") and token.head.dep_ == "ROOT") or _verb_like(token.head))
+            )
         ):
             continue  # "ice cream", "street light": a place word naming another thing ("a zoo spot" is one)
         elif lemma in lx.PLACES or token.lower_ in lx.PLACES:
@@ -1386,9 +1418,13 @@ def place_of(masked: str) -> tuple[str, int, int] | None:
             continue
         end = token.idx + len(token.text)
         # "a video of the ship": "of" after a camera or brief word says what is shown, not where
-        preposition = token.head
+        # "at a construction site downtown": a place the parse made a compound is where its head is
+        anchor = token
+        while anchor.dep_ == "compound" and anchor.head.i > anchor.i and anchor.head.lemma_.lower() in lx.PLACES:
+            anchor = anchor.head
+        preposition = anchor.head
         locative = (
-            token.dep_ == "pobj"
+            anchor.dep_ == "pobj"
             and preposition.lower_ in _LOCATIVE
             and not (preposition.lower_ == "of" and preposition.head.lower_ in _META)
         )
@@ -1526,6 +1562,13 @@ _POSSESSOR = re.compile(r"^(?:(?:a|an|the)\s+)?(?:[\w-]+\s+)?([A-Za-z][\w-]+)['�
 
 #: "one of them", "one of the kids": one of a group named before, who is what the shot is of
 _ONE_OF = re.compile(r"^one of (?:them|the \w+)$", _FLAGS)
+
+
+def _an_animal(phrase: str) -> bool:
+    """Whether a noun phrase's head names an animal ("a border collie", "golden retriever")."""
+    words = re.findall(r"[a-z]+", phrase.lower())
+    animals = things().animals
+    return bool(words) and (words[-1] in animals or words[-1].rstrip("s") in animals)
 
 
 def _what_it_stands_for(subject: tuple[str, int, int], masked: str) -> tuple[str, int, int]:
@@ -1682,7 +1725,9 @@ def read_scene(text: str) -> SceneReading:
     elif (
         (acting := acting_subject(masked))
         and acting[1] < reading.subject[1]
-        and not _PEOPLE.search(reading.subject[0])
+        # a person later whose verb is in the table does not outrank an animal that acts in the first sentence
+        # ("A border collie tears through a course. … The handler shouts")
+        and (not _PEOPLE.search(reading.subject[0]) or (_an_animal(acting[0]) and acting[1] < sentences(masked)[0][1]))
         and not _MENTION.search(reading.subject[0])
     ):
         # "A sea lion barks … Cars wait.": a thing that acts earlier, by the parse, outranks one whose verb
@@ -1735,14 +1780,17 @@ def read_scene(text: str) -> SceneReading:
         reading.subject = _what_it_stands_for(reading.subject, masked)
     if reading.subject is not None:
         reading.subject = _whole_subject(_before_its_verb(reading.subject, masked), masked)
+    viewer = _pov_named_role(masked)
     if (hero := _hero_subject(masked)) is not None:
         reading.subject = hero  # "Hero: an enameled cast-iron Dutch oven": as written, which the parse cuts
+    elif viewer is not None:
+        reading.subject = viewer  # "POV mail carrier on a street. a lid creaks": whose eyes the shot is
     reading.people = _person_refs(masked)
     reading.speech = _speech(text, masked, quotes)
     reading.cues = _cues(masked)
     camera = [*reading.shot_size, *reading.movement, *reading.style]
     reading.sounds, reading.untied_times = read_sounds(masked, _PEOPLE_NOUNS, tuple(h.span for h in camera))
-    if reading.subject is not None and _is_scenery(reading.subject, masked):
+    if reading.subject is not None and reading.subject != viewer and _is_scenery(reading.subject, masked):
         # "A quiet suburban street at night. … an ambulance races past": a place or a camera phrase is where
         # and how the shot looks; what acts in it, or else the first thing heard, is its subject
         scenery = reading.subject

@@ -505,6 +505,16 @@ def _has_own_subject(token: Any) -> bool:
     return any(c.dep_ in ("nsubj", "nsubjpass") and c.i < token.i for c in token.children)
 
 
+def _relative_pronoun(verb: Any) -> Any | None:
+    """The relative pronoun a relative clause's verb has for subject ("the seesaw, which slams"), or None."""
+    if verb.dep_ != "relcl":
+        return None
+    return next(
+        (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.tag_ in ("WDT", "WP") and c.i < verb.i),
+        None,
+    )
+
+
 def _indefinite(token: Any) -> bool:
     """Whether a singular noun is written as one ("a startup chime", "a cymbal crash"), so it is a sound named,
     not a verb with its subject ("the doors chime"); "with small click" names one too, with no article: an
@@ -1029,7 +1039,12 @@ def _text(sentence: Any, mention: _Mention, source: Any | None, times: list[Time
             for c in child.subtree
             if c.i > token.i
             and _sound_verb(c, gerunds=True)
-            and (c.dep_ == "conj" or (c.dep_ == "relcl" and _has_own_subject(c) and c.head.idx - base in timed))
+            and (
+                c.dep_ == "conj"
+                or (c.dep_ == "relcl" and _has_own_subject(c) and c.head.idx - base in timed)
+                # "paws drum across the seesaw, which slams down": a relative clause's sound is its own
+                or _relative_pronoun(c) is not None
+            )
         ]
         joined = {t.i for t in child.subtree if cuts and t.i >= min(cuts)}
         # "At 1 second the bell rings, kids are shouting": a sound before it with a subject of its own, which the
@@ -1065,6 +1080,9 @@ def _text(sentence: Any, mention: _Mention, source: Any | None, times: list[Time
     ):
         # "the engine sputters and dies", "he hit the wheel and sigh": the second sound of one subject is its own words
         edges = []
+    if (pronoun := _relative_pronoun(token)) is not None:
+        # "the wooden seesaw, which slams down with a bang": the clause's own words, though the seesaw makes it
+        edges = [pronoun]
     for edge in edges:
         if edge.i < token.i and sentence.start <= edge.left_edge.i < start_token.i:
             start_token = edge.left_edge

@@ -229,9 +229,21 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # With prompt14 merged (tuned on blind13k, never saw blind13l) the same but action 59.2 %: the relative-pronoun rule
 # gives "…, which slams down with a bang" its sentence's words ("Its paws drum across the wooden seesaw"), and the
 # drum reads as music. Left as measured: mending it would be tuning with blind13l in view.
+# Tuned on it since (branch prompt15): a pov caption that names its viewer's role without "you" ("pov astronaut on
+# a spacewalk", "POV mail carrier on a street") is that role and the one person a later "you" means; "first person,
+# you're a chef" is a pov and no one on screen; "conducting" tells a conductor, "paddling" a paddler; a brief's "vid"
+# or "sound design" is no subject; an animal acting in the first sentence outranks a person later whose verb is in the
+# action table; a relative clause's sound keeps its own words ("which slams down with a bang") and no other verb's cue
+# takes them in; people and places the tables lacked (nonna, aunty, an examiner, a retiree, a town crier, a handler,
+# a guest; a community centre, an enclosure, a food truck, a fjord, a guildhall), a place the parse hung as a compound
+# on another is where that one is ("a construction site downtown"), and one before a verb the parse took for a noun
+# does what it says ("stadium roaring"): recall 95.4 %, subject 88.0 %, source 61.2 %, material 39.3 %, action 60.2 %,
+# location 89.3 %, characters 82.0 %; blind13f subject 87.7 %; blind13i subject 90.8 %, location 91.9 %; blind13b
+# characters 93.1 %, blind13g 83.1 %, blind13h 80.8 %, blind13j 77.7 %.
 # blind13m (blind13m/README.md), a thirteenth writer's 100 prompts (355 cues, 98 timed, 344 kinds), scored blind once
 # at 3892f47: recall 91/98 = 92.9 %, within a frame 100 % of those found, subject 89.0 %, source 57.1 %, material
-# 53.6 %, action 64.8 %, location 83.5 %, characters 79.0 %, count/every 100 %, refused 0. Not tuned on.
+# 53.6 %, action 64.8 %, location 83.5 %, characters 79.0 %, count/every 100 %, refused 0. Not tuned on. With
+# prompt15 merged (tuned on blind13l, never saw blind13m) the same on every measure.
 #: corpus → its measures with this commit, rounded down to a whole percent
 OTHER_WRITERS = {
     "blind13m": {
@@ -246,12 +258,12 @@ OTHER_WRITERS = {
     },
     "blind13l": {
         "recall": 0.95,
-        "subject": 0.80,
-        "source": 0.60,
-        "material": 0.38,
-        "action": 0.59,
-        "location": 0.79,
-        "characters": 0.73,
+        "subject": 0.88,
+        "source": 0.61,
+        "material": 0.39,
+        "action": 0.60,
+        "location": 0.89,
+        "characters": 0.82,
         "count_every": 0.97,
     },
     "blind13k": {
@@ -271,7 +283,7 @@ OTHER_WRITERS = {
         "material": 0.55,
         "action": 0.71,
         "location": 0.81,
-        "characters": 0.76,
+        "characters": 0.77,
         "count_every": 0.99,
     },
     "blind13i": {
@@ -280,7 +292,7 @@ OTHER_WRITERS = {
         "source": 0.71,
         "material": 0.63,
         "action": 0.67,
-        "location": 0.90,
+        "location": 0.91,
         "characters": 0.85,
         "count_every": 0.96,
     },
@@ -301,12 +313,12 @@ OTHER_WRITERS = {
         "material": 0.66,
         "action": 0.75,
         "location": 0.83,
-        "characters": 0.81,
+        "characters": 0.83,
         "count_every": 0.98,
     },
     "blind13f": {
         "recall": 0.95,
-        "subject": 0.86,
+        "subject": 0.87,
         "source": 0.62,
         "material": 0.69,
         "action": 0.70,
@@ -321,7 +333,7 @@ OTHER_WRITERS = {
         "material": 0.63,
         "action": 0.71,
         "location": 0.92,
-        "characters": 0.92,
+        "characters": 0.93,
         "count_every": 0.96,
     },
     "blind13c": {

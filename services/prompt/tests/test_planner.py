@@ -110,6 +110,14 @@ def test_plan_applies_the_same_validation() -> None:
         # the viewer of a pov caption is on screen whatever words follow "pov"
         ("pov: lying on a dock at sunset, water lapping", 1),
         ("pov: u just missed the bus and it pulls away at 2s", 1),
+        # family words of other languages and roles a scene names are people; a thing they name is not one
+        ("At the kitchen table nonna rolls the dough while the inspector taps his pen", 2),
+        ("Two pensioners play bowls on the green, a ball clacks at 3s", 2),
+        ("The anchor chain rattles at 2s and the guest room door bangs shut", 0),
+        # "first person" is the camera's eye, no one on screen
+        ("First person, you're a barista at the counter, a customer coughs at 2s", 2),
+        # a caption naming its viewer's role is that one person, whom "you" and "your" go on to mean
+        ("pov lighthouse keeper on the gallery at dusk, your boots ring on the steps and you cough", 1),
         # a brief's field is no one in the clip; the sprinter it films is
         ("Client: Apex Running. Hero: a sprinter at the blocks. At 1.5s the pistol fires. Runtime 5 sec.", 1),
     ],

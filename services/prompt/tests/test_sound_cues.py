@@ -829,6 +829,27 @@ def test_a_relative_pronoun_s_sound_is_made_by_the_noun_it_stands_for(prompt: st
     assert source in [c.source_object for c in _at(_plan(prompt), seconds)]
 
 
+@pytest.mark.parametrize(
+    ("prompt", "text", "source", "action"),
+    [
+        # another verb of the sentence ("hooves clatter") neither takes the clause's words nor sets its action
+        (
+            "A pony's hooves clatter over the plank bridge, which creaks loudly at 0:04.",
+            "which creaks loudly",
+            "bridge",
+            "scrape",
+        ),
+        ("The kids kick a ball against the old gate, which rattles at 0:05.", "which rattles", "gate", "mechanical"),
+    ],
+)
+def test_a_relative_clause_s_cue_is_its_own_words_made_by_its_noun(
+    prompt: str, text: str, source: str, action: str
+) -> None:
+    seconds = float(re.findall(r"\d+", prompt)[-1])
+    cue = next(c for c in _at(_plan(prompt), seconds) if c.source_object.split()[-1] == source)
+    assert (cue.text, cue.sound_action) == (text, action)
+
+
 def test_a_sound_while_its_maker_works_shares_the_clause_s_time() -> None:
     # "… at 0:03 and the kettle hisses as it heats": "as it heats" is the kettle's own doing, no other event's time
     scene_plan = _plan("A doorbell rings at 0:03 and the kettle hisses as it heats.")

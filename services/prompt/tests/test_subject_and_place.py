@@ -121,6 +121,14 @@ def _place(prompt: str) -> str:
         ("A woman waters ferns in a sunroom, the watering can drips.", "sunroom"),
         # no place noun: a place's proper name after "in", as written (never a person's)
         ("A fisherman on a motorbike in Hanoi honks at 2 seconds.", "hanoi"),
+        # town halls, pens and kitchens on wheels the table now knows
+        ("Teens shoot hoops in a recreation center, a ball thuds off the rim at 2s.", "recreation center"),
+        ("A keeper hoses down the lion enclosure while a cub mews at 0:03.", "enclosure"),
+        ("My uncle flips burgers in his food truck, grease spits at 1s.", "food truck"),
+        # a place the parse hung as a compound on another is where that one is ("a shopping centre downtown")
+        ("A busker strums at a shopping centre downtown, coins clink at 3s.", "shopping centre"),
+        # a place before a verb the parse took for a noun does what it says ("arena roaring", "the guildhall rings")
+        ("pov: you are the pitcher in the final inning. arena roaring, then a hush at 0:03.", "arena"),
     ],
 )
 def test_the_place_is_where_the_shot_is(prompt: str, place: str) -> None:
@@ -179,7 +187,38 @@ def test_a_voice_over_s_description_is_no_one_on_screen() -> None:
         ("pov: you're on the night shift at a toll booth, a car honks at you", "toll collector"),
         # "pov: your first day at …" is the viewer's own day, whatever the place or the people in it
         ("pov: your first week at the bakery, mixers whirring, the boss shouting orders", "you"),
+        # a caption naming its viewer's role without "you" is that role, whatever sounds first
+        ("pov lighthouse keeper on the gallery at dusk, gulls crying, your boots ring", "lighthouse keeper"),
+        ("POV: a night nurse walking the ward. A monitor beeps at 2s, then a door clicks shut", "night nurse"),
+        # "first person" is a pov; a role-telling verb names the role
+        ("first person, you're a blacksmith at the anvil, the hammer rings at 2s", "blacksmith"),
+        ("pov you're conducting a brass band, the tuba blurts at 3s", "conductor"),
+        ("pov: you are paddling across a lake at dawn, a duck quacks", "paddler"),
     ],
 )
 def test_a_pov_caption_s_viewer_is_the_role_it_tells(prompt: str, subject: str) -> None:
     assert _subject(prompt) == subject
+
+
+@pytest.mark.parametrize(
+    ("prompt", "subject"),
+    [
+        # a brief's "vid" or "sound design" is no thing that acts; what sounds in the clip is
+        ("bbq vid for my uncle. a steak sizzles on the grill at 2s", "a steak"),
+        ("Sound design leads this one: the kettle clicks off at 0:02 and steam hisses.", "the kettle"),
+    ],
+)
+def test_a_brief_s_words_for_the_clip_are_no_subject(prompt: str, subject: str) -> None:
+    assert _subject(prompt) == subject
+
+
+@pytest.mark.parametrize(
+    ("prompt", "subject"),
+    [
+        # an animal acting in the first sentence outranks a person later whose verb the action table knows
+        ("A spaniel bounds through the reeds. At 0:04 the hunter shouts and a duck flaps up.", "spaniel"),
+        ("A husky drags the sled over the ridge. The owner yells from the cabin at 0:03.", "husky"),
+    ],
+)
+def test_an_animal_acting_first_outranks_a_person_later(prompt: str, subject: str) -> None:
+    assert _subject(prompt).split()[-1] == subject
