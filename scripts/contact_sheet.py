@@ -85,7 +85,12 @@ def sheet(prompt: str, height: int, seed: int) -> Image.Image:
 def review_grid(prompt: str, event_time_s: float, height: int, seed: int) -> Image.Image:
     scene_plan = _planned(prompt, height, seed)
     count, fps = scene_plan.shots[-1].end_frame, scene_plan.format.fps or 24
-    cues = [cue.frame for cue in scene_plan.sound_cues if render.visible_kind(cue)]
+    # the frames the renderer draws an event at (its own fallbacks included), the nearest to the asked time
+    cues = [
+        cue.frame
+        for shot in scene_plan.shots
+        for cue, _ in render.ShotRenderer(scene_plan, shot, torch.device("cpu"))._cues
+    ]
     event = min(cues, key=lambda f: abs(f - event_time_s * fps)) if cues else round(event_time_s * fps)
     clamp = lambda k: max(0, min(count - 1, k))  # noqa: E731
     shown = [[0, count // 2, count - 1], [clamp(event - 4), clamp(event), clamp(event + 6)]]

@@ -403,6 +403,7 @@ def test_a_subject_the_prompt_gives_a_colour_is_drawn_that_colour() -> None:
         ("an ibis wading", "heron"),
         ("a bandsaw in the shed", "circular saw"),
         ("an ocelot in the canopy", "cat"),
+        ("a ripe pomegranate on the stall", "apple"),  # the fruit people hold, not the tree of its first sense
     ],
 )
 def test_a_word_the_vocabulary_lacks_is_drawn_as_its_kind(text: str, noun: str) -> None:
