@@ -46,7 +46,7 @@ BLIND = [
     ("blind13i (tuned on since)", ROOT / "services/prompt/tests/blind13i/blind13i.jsonl"),
     ("blind13j (tuned on since)", ROOT / "services/prompt/tests/blind13j/blind13j.jsonl"),
     ("blind13k (tuned on since)", ROOT / "services/prompt/tests/blind13k/blind13k.jsonl"),
-    ("blind13l (scored blind at 94c64fe, not tuned on)", ROOT / "services/prompt/tests/blind13l/blind13l.jsonl"),
+    ("blind13l (tuned on since)", ROOT / "services/prompt/tests/blind13l/blind13l.jsonl"),
     ("blind13m (scored blind at 3892f47, not tuned on)", ROOT / "services/prompt/tests/blind13m/blind13m.jsonl"),
 ]
 
