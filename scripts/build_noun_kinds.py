@@ -114,7 +114,8 @@ def build(dict_dir: Path) -> dict[str, str]:
     verbs = _index(dict_dir / "index.verb")
     kinds = {}
     index = _index(dict_dir / "index.noun")
-    first = {lemma: offsets[0] for lemma, offsets in index.items()}
+    # a class is meant in the sense it is listed for, wherever that sense ranks ("brass" the instruments, not the alloy)
+    first = {lemma: offsets[0] for lemma, offsets in index.items() if lemma not in classes.keys() - drawn_names}
     for lemma, offsets in index.items():
         plain = lemma.replace(" ", "").replace("-", "")
         if lemma in names or lemma in skipped or len(lemma) < 3 or not plain.isalpha():
@@ -152,7 +153,7 @@ def build_roles(dict_dir: Path) -> dict[str, str]:
         names.setdefault(word, name)
     synsets = _synsets(dict_dir / "data.noun")
     index = _index(dict_dir / "index.noun")
-    first = {lemma: offsets[0] for lemma, offsets in index.items()}
+    first = {lemma: offsets[0] for lemma, offsets in index.items() if lemma not in classes.keys() - drawn_names}
     kinds = {}
     for lemma, offsets in index.items():
         if lemma in drawn_names or len(lemma) < 3 or not lemma.replace(" ", "").replace("-", "").isalpha():
