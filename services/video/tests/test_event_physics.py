@@ -1027,16 +1027,9 @@ def test_twelfth_review_a_lid_springing_open_a_wardrobe_tipping_forward_a_bird_d
 
 def test_a_timed_sound_of_the_subject_that_draws_nothing_else_is_the_subject_acting() -> None:
     """depict23: 'at 2s the chain bites into the log … a snarling rip' left the chainsaw still."""
-    scene_plan = plan(
-        common_pb2.GenerationSpec(
-            prompt="An orange chainsaw at a campsite, at 2s the chainsaw bites into a log, a snarling rip. 4s"
-        ),
-        "pro",
-        1,
-        {"plus": 16, "pro": 40},
+    _, renderer = _planned(
+        "An orange chainsaw at a campsite, at 2s the chainsaw bites into a log, a snarling rip. 4s", seed=1
     )
-    scene_plan.format.height, scene_plan.format.width = 180, 320
-    renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
     assert renderer.subject is not None and renderer.subject.name == "chainsaw"
     assert [kind for _, kind in renderer._cues] == ["motor"]
 
@@ -1058,16 +1051,7 @@ def test_a_sound_made_by_a_part_is_made_the_way_its_owner_makes_sounds() -> None
 def test_a_timed_sound_of_a_pronoun_with_nothing_else_named_is_the_subject_acting() -> None:
     """'at 2s it lets out a long grating creak': the pronoun stands for the shot's subject, which acts on the cue
     as its family does, instead of nothing happening."""
-    scene_plan = plan(
-        common_pb2.GenerationSpec(
-            prompt="A rusty old windmill on a hill at dusk. At 2s it lets out a grating creak. 4s"
-        ),
-        "pro",
-        1,
-        {"plus": 16, "pro": 40},
-    )
-    scene_plan.format.height, scene_plan.format.width = 180, 320
-    renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
+    _, renderer = _planned("A rusty old windmill on a hill at dusk. At 2s it lets out a grating creak. 4s", seed=1)
     assert renderer.subject is not None and renderer.subject.name == "windmill"
     assert [kind for _, kind in renderer._cues] == ["ring"]
     assert render.visible_kind(_cue("the old barn folds in on itself", "barn", "impact")) == "topple"
