@@ -84,8 +84,8 @@ def of_shot(env: p.Environment, prompt: str) -> Light:
     wins over night where both are named ("at dusk … the night shift"): the sky is the earlier one's."""
     names = set(named(prompt))
     implied = _BY_TIME.get(env.time_of_day)
-    if implied is not None:
-        names.add(implied)
+    if implied is not None and not Light(frozenset(names)).first("overrides_time"):
+        names.add(implied)  # (not where the plan's time is a word of a named condition: the midnight sun)
     if "dusk" in names and env.time_of_day != p.TIME_OF_DAY_NIGHT:
         names.discard("night")
     if "dawn" in names and env.time_of_day in (p.TIME_OF_DAY_DAWN, p.TIME_OF_DAY_DAY):
@@ -95,7 +95,7 @@ def of_shot(env: p.Environment, prompt: str) -> Light:
 
 def environment(env: p.Environment, light: Light) -> p.Environment:
     """The plan's environment with the values the named conditions stand for (a hailstorm is a storm, a
-    candlelit hall candlelight, fluorescent tubes are lit whatever the hour)."""
+    candlelit hall candlelight, a street under sodium lamps night unless the prompt gives the hour)."""
     out = p.Environment()
     out.CopyFrom(env)
     for key, enum, field in (
@@ -109,9 +109,11 @@ def environment(env: p.Environment, light: Light) -> p.Environment:
         prefix = {"time_of_day": "TIME_OF_DAY_", "weather": "WEATHER_", "lighting": "LIGHTING_"}[field]
         wanted = enum.Value(prefix + value)
         current = getattr(out, field)
-        # the time of day the plan already has stays (its own condition is among these); a weather only
-        # replaces a broad or clear sky, never rain or snow the planner found
-        if field == "time_of_day" and current != p.TIME_OF_DAY_UNSPECIFIED:
+        # the time of day the prompt stated stays (its own condition is among these), unless the condition
+        # holds the very word the planner read it from; a weather only replaces a broad or clear sky, never rain
+        # or snow the planner found
+        stated = current != p.TIME_OF_DAY_UNSPECIFIED and not env.time_of_day_source.inferred
+        if field == "time_of_day" and stated and not light.first("overrides_time"):
             continue
         if field == "weather" and current not in (p.WEATHER_UNSPECIFIED, p.WEATHER_CLEAR, p.WEATHER_RAIN):
             continue

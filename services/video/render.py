@@ -109,6 +109,9 @@ _VISIBLE = {
 WEATHER_SNOW_BANDS = ((700, 0.004, 0.001, 0, 3), (1800, 0.008, 0.002, 0, 5), (6000, 0.016, 0.004, 0, 9))
 # hailstones: (pixels per stone, fall per frame, drift, -, size): many, fast, round and white
 HAIL_BANDS = ((900, 0.035, 0.0005, 0, 5), (2600, 0.05, 0.001, 0, 8))
+# wind: (frame pixels per gust streak, speed per frame in frame widths, streak length in frame widths): long pale
+# streaks that race across the picture, as wind is drawn in the house style
+WIND_STREAKS = (4500, 0.05, 0.2)
 FLASH_FRAMES = 4  # how long a lightning flash lights the windows
 RIGID_MOVES = {
     p.CAMERA_MOVEMENT_UNSPECIFIED,
@@ -990,6 +993,8 @@ class ShotRenderer:
         if self.drawing is not None:
             self._subject(out, idx, t)
         self._weather(out, idx)
+        if self.light.first("particles") == "wind":
+            self._wind(out, idx)
         self._events(out, idx, behind=False, faces=faces)
         return ShotFrames(self.look.finish(out, self.shot.start_frame + start), faces)
 
@@ -1179,6 +1184,35 @@ class ShotRenderer:
                 out[frame[seen], yy.to(out.device)[seen], xx.to(out.device)[seen]] = colour
             else:
                 out[frame, yy, xx] = colour
+
+    def _wind(self, out: torch.Tensor, idx: torch.Tensor) -> None:
+        """Gusts racing across the picture: thin pale streaks that wave a little as they fly (outdoors, or past
+        an interior's windows only)."""
+        if self._indoors and self._glass is None:
+            return
+        per_streak, speed, length = WIND_STREAKS
+        g = torch.Generator().manual_seed(_seed(self.plan.seed, "wind", self._seed_index))
+        n = max(3, self.w * self.h // per_streak)
+        x0, y0 = torch.rand(n, generator=g) * self.w * 2, torch.rand(n, generator=g) * self.h * 0.85
+        pace = (torch.rand(n, generator=g) * 0.6 + 0.7) * speed * self.w
+        f = (idx + self.lead_in).float().to(torch.float32)[:, None]
+        along = torch.arange(max(4, round(length * self.w)), dtype=torch.float32)
+        head = (x0[None, :] + pace[None, :] * f) % (self.w * 2) - self.w * 0.5  # [F, n], off-frame half the time
+        xs = head[..., None] - along  # the streak trails behind its head
+        ys = y0[None, :, None] + torch.sin(xs / (self.w * 0.05) + y0[None, :, None]) * self.h * 0.008
+        yy, xx = ys.round().long(), xs.round().long()
+        inside = (xx >= 0) & (xx < self.w) & (yy >= 0) & (yy < self.h)
+        frame = torch.arange(len(idx))[:, None, None].expand_as(yy)
+        if self._indoors:
+            inside &= self._glass[yy.clamp(0, self.h - 1), xx.clamp(0, self.w - 1)].cpu()
+        # brightest at the head, fading along the tail
+        fade = (1 - along / len(along)).expand_as(xs)[inside].to(out.device)[:, None] * 0.85
+        frame, yy, xx = frame[inside].to(out.device), yy[inside].to(out.device), xx[inside].to(out.device)
+        white = self._graded([236, 240, 246]).to(out.device).float()
+        for dy in range(max(1, self.h // 240)):  # a pixel or two thick
+            rows = (yy + dy).clamp(0, self.h - 1)
+            pixels = out[frame, rows, xx].float()
+            out[frame, rows, xx] = (pixels * (1 - fade) + white * fade).round().to(out.dtype)
 
     def _flashes(self, out: torch.Tensor, idx: torch.Tensor, every_s: float) -> None:
         """Lightning outside, the storm seen from indoors: the windows blaze white for a few frames on each

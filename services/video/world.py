@@ -222,7 +222,9 @@ def build(
     sources = [
         spec
         for name, entry in lighting.conditions().items()
-        if name in light.names and (indoors or not entry.get("indoors"))
+        if name in light.names
+        and (indoors or not entry.get("indoors"))  # candles and tubes inside only
+        and (not indoors or not entry.get("outdoors"))  # floodlight masts outside only
         for spec in entry.get("draw", [])
     ]
     if sources:  # the light's own sources: candles on the wall, fluorescent tubes on the ceiling

@@ -432,3 +432,51 @@ def test_named_lamps_light_the_place_and_are_seen(words: str, condition: str) ->
         return sum(int(layer.mask.sum()) for layer in built.layers if layer.mask is not None)
 
     assert covered(lamps) > covered(plain)  # the lamps, drawn over what the plain night shows
+
+
+def test_lamps_lit_outdoors_bring_the_night_unless_the_prompt_gives_the_hour() -> None:
+    """depict23–25's weather misses: sodium streetlights, floodlights and headlights drawn in broad daylight, because
+    the planner's default hour (day) held. A lamp's hour replaces only an hour the planner chose itself."""
+    chosen = p.Environment(time_of_day=p.TIME_OF_DAY_DAY, time_of_day_source=p.Provenance(inferred=True))
+    stated = p.Environment(time_of_day=p.TIME_OF_DAY_DAY)
+    for words in ("a side street under sodium streetlights", "a pitch under floodlights", "lit by jeep headlights"):
+        assert light.environment(chosen, light.of_shot(chosen, words)).time_of_day == p.TIME_OF_DAY_NIGHT
+        assert light.environment(stated, light.of_shot(stated, words)).time_of_day == p.TIME_OF_DAY_DAY
+    # the midnight sun is the sun at midnight: the planner read "midnight" as the hour, the condition overrules it
+    midnight = p.Environment(time_of_day=p.TIME_OF_DAY_NIGHT)
+    sun = light.of_shot(midnight, "a throwing sector under the midnight sun")
+    assert sun.names == {"midnight sun"}
+    assert light.environment(midnight, sun).time_of_day == p.TIME_OF_DAY_DAY
+
+
+def test_floodlight_masts_stand_outdoors_and_candles_burn_indoors() -> None:
+    night = p.Environment(location=p.LOCATION_CITY_STREET, time_of_day=p.TIME_OF_DAY_NIGHT)
+
+    def covered(kind: places.Kind | None, words: str) -> int:
+        shot_light = light.of_shot(night, words)
+        built = world.build(light.environment(night, shot_light), W, H, 5, None, kind, shot_light)
+        return sum(int(layer.mask.sum()) for layer in built.layers if layer.mask is not None)
+
+    pitch, gym = places.resolve("a football pitch", ""), places.resolve("a gym", "")
+    assert pitch is not None and gym is not None and gym.indoors
+    assert covered(pitch, "night under floodlights") > covered(pitch, "night")  # the masts and their lamps
+    assert covered(gym, "night under floodlights") == covered(gym, "night")  # lit, with no mast in the room
+    assert covered(None, "a candlelit street") == covered(None, "a street")  # no candles stuck on the skyline
+
+
+@pytest.mark.parametrize("words", ["strong wind", "a blustery morning", "gale-force wind"])
+def test_wind_streaks_race_across_the_picture_outdoors(words: str) -> None:
+    """depict23–25's weather misses: a gale, a strong onshore wind and a blustery morning showed nothing."""
+    scene_plan = plan(
+        common_pb2.GenerationSpec(prompt=f"A dog on a beach, {words}. 3 seconds.", seed=2), "pro", 2, RATES
+    )
+    scene_plan.format.width, scene_plan.format.height = 2 * W, 2 * H  # streaks are a fraction of the frame's size
+    renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
+    assert renderer.light.first("particles") == "wind"
+    windy = renderer.render(10, 12).frames.float()
+    renderer.light = light.Light(renderer.light.names - {"wind"})
+    calm = renderer.render(10, 12).frames.float()
+    changed = (windy - calm).abs().amax(dim=-1) > 12
+    assert int(changed[0].sum()) > 2 * W  # streaks of pixels, not a speck
+    assert bool((windy[0][changed[0]].mean(-1) > calm[0][changed[0]].mean(-1)).float().mean() > 0.9)  # paler
+    assert not torch.equal(changed[0], changed[1])  # and they fly on
