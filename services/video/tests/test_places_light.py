@@ -16,7 +16,7 @@ from cinemesh.prompt.planner import plan
 from cinemesh.runtime import projections
 from cinemesh.v1 import common_pb2
 from cinemesh.v1 import plan_pb2 as p
-from cinemesh.video import light, places, render, world
+from cinemesh.video import light, places, render, subjects, world
 
 RATES = {"plus": 16, "pro": 40}
 W, H = 192, 108
@@ -480,3 +480,37 @@ def test_wind_streaks_race_across_the_picture_outdoors(words: str) -> None:
     assert int(changed[0].sum()) > 2 * W  # streaks of pixels, not a speck
     assert bool((windy[0][changed[0]].mean(-1) > calm[0][changed[0]].mean(-1)).float().mean() > 0.9)  # paler
     assert not torch.equal(changed[0], changed[1])  # and they fly on
+
+
+# a place word the kinds lack is drawn as the kind WordNet puts it under (data/place_kinds.tsv): in the place's own
+# phrase, or in the prompt where a place preposition puts it ("in an Antwerp pawnshop")
+@pytest.mark.parametrize(
+    ("phrase", "prompt", "kind"),
+    [
+        ("Antwerp pawnshop", "A pocket watch ticks in an Antwerp pawnshop. 5 seconds.", "shop"),
+        ("Exmoor byre", "A heifer lows in an Exmoor byre. 5 seconds.", "barn"),
+        ("", "A beluga surfaces in the Churchill estuary at 2 seconds.", "river"),
+        ("", "A monk strikes a gong inside a Kathmandu monastery at 3 seconds.", "church"),
+        ("", "A dog naps at a picnic ground outside Perth.", "park"),
+    ],
+)
+def test_a_place_word_the_kinds_lack_is_drawn_as_the_kind_wordnet_puts_it_under(
+    phrase: str, prompt: str, kind: str
+) -> None:
+    found = places.resolve(phrase, prompt)
+    assert found is not None and found.name == kind
+
+
+def test_a_wordnet_place_word_is_a_place_only_where_the_words_put_something_in_it() -> None:
+    """A word WordNet files under places names where the shot is only after "in", "at", "outside"…: the marquee of
+    a theatre's lights or a pawnshop's ticket is no place; nor is a thing the vocabulary draws (a hammock)."""
+    assert places.resolve("", "The old pawnshop ticket curls in the wind. 4 seconds.") is None
+    kinds = dict(line.split("\t") for line in (places.DATA / "place_kinds.tsv").read_text().splitlines()[1:])
+    assert set(kinds.values()) <= set(places.table())
+    assert not {word for kind in places.table().values() for word in kind.words} & set(kinds)
+    assert not set(subjects.vocabulary().nouns) - set(_wordnet_nouns()) & set(kinds)  # no thing the atlas draws
+    assert not _wordnet_nouns() & set(kinds)  # a place is never drawn as a thing too
+
+
+def _wordnet_nouns() -> set[str]:
+    return {line.split("\t")[0] for line in (subjects.DATA / "noun_kinds.tsv").read_text().splitlines()[1:]}
