@@ -353,6 +353,10 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
             and not (token.dep_ == "compound" and token.head.pos_ == "NOUN" and not predicate(token.head))
         ):
             found.append(_Mention(token, *vocab.nouns[lemma], strong=True, noun=True))
+        elif _sound_verb_named(token, vocab):
+            # "they clash with a meaty smack": a sound verb named as the sound a deed makes (the small model may
+            # tag it a proper noun)
+            found.append(_Mention(token, *vocab.verbs[lemma], strong=True, noun=True))
         elif token.pos_ == "NOUN" and (verb := _gerund(token.lower_)) in vocab.verbs:
             found.append(_Mention(token, *vocab.verbs[verb], strong=True, noun=True))  # "the buzzing", "crowing"
         elif token.pos_ == "NOUN" and things().actions.get(lemma) == "music":
@@ -381,6 +385,20 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
             and m.token.head.lemma_.lower() not in ("make", "with", "hear")  # "make big noise", "with a noise"
         )
     ]
+
+
+def _sound_verb_named(token: Any, vocab: Vocabulary) -> bool:
+    """Whether a noun after "with" is a sound verb's name for the sound a deed makes ("with a meaty smack", "with a
+    clatter"), not a thing held ("with a hammer": a thing that sounds is a source, never the sound itself)."""
+    lemma = token.lemma_.lower()
+    return (
+        token.pos_ in ("NOUN", "PROPN")
+        and token.dep_ == "pobj"
+        and token.head.lower_ == "with"
+        and lemma in vocab.verbs
+        and lemma not in vocab.sources
+        and not _is_animal(token)
+    )
 
 
 def _sound_object(verb: Any, vocab: Vocabulary) -> str:

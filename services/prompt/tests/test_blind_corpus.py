@@ -247,11 +247,11 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 #: corpus → its measures with this commit, rounded down to a whole percent
 OTHER_WRITERS = {
     "blind13m": {
-        "recall": 0.92,
+        "recall": 0.95,
         "subject": 0.89,
-        "source": 0.57,
-        "material": 0.53,
-        "action": 0.64,
+        "source": 0.59,
+        "material": 0.56,
+        "action": 0.70,
         "location": 0.83,
         "characters": 0.79,
         "count_every": 1.0,
@@ -381,7 +381,7 @@ def _measures(result: BlindScore) -> dict[str, float]:
 
 
 #: corpora whose timed-cue recall is below the goal (see their notes above the floors)
-TIMING_UNMET: frozenset[str] = frozenset({"blind13m"})
+TIMING_UNMET: frozenset[str] = frozenset()
 
 
 def test_other_writers_meet_the_timing_goals_and_refuse_nothing(other_writer: tuple[str, BlindScore]) -> None:
