@@ -1608,6 +1608,8 @@ def _whole_subject(subject: tuple[str, int, int], masked: str) -> tuple[str, int
     first, last = tokens[0], tokens[-1]
     if first.lower_ in ("its", "their") and (thing := antecedent(first, frozenset(), set())) is not None:
         return _noun_phrase(thing, masked)
+    if last.dep_ == "case" and last.head.dep_ == "poss" and last.head.head.i > last.i:
+        last = last.head.head  # "my grandma's" cut before "sewing machine" (an action word): what she owns acts
     while (
         last.dep_ in ("amod", "advmod", "nummod")
         and 0 < last.head.i - last.i <= 2

@@ -51,6 +51,8 @@ def test_an_occasion_is_not_the_subject(prompt: str, subject: str) -> None:
         ("My uncle's parrot screams at 2s and flaps around the cage.", "parrot", "uncle"),
         ("The neighbour's dog barks at the mailman at 2 seconds.", "dog", "neighbour"),
         ("Late at night my sister's phone buzzes on the desk at 3 seconds.", "phone", "sister"),
+        # … also where an action word in its name ("sewing") cut the words at the owner
+        ("my aunt's sewing machine whirring away, and at 2 seconds the thread snaps.", "machine", "aunt"),
         # what a person wears or moves with is the person acting
         ("A hiker's boots crunch over frozen gravel at 1 second.", "hiker", "boots"),
         # a part of a thing stands for the whole thing
