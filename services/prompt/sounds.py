@@ -264,7 +264,23 @@ def nlp() -> Any:
 @lru_cache(maxsize=256)
 def parse(text: str) -> Any:
     """The parse of a text, shared by everything that reads it (sounds, subject; scene and its one shot)."""
-    return nlp()(text)
+    return nlp()(_SHOUTED.sub(_spoken_case, text))
+
+
+# a verb in capitals in a line written in lower case: a sound shouted on the page ("the phone RINGS")
+_SHOUTED = re.compile(r"(?<![\w'’])[A-Z]{2,}S(?![\w'’])")
+
+
+def _spoken_case(m: re.Match[str]) -> str:
+    """A sound verb shouted in capitals ("the phone on the nightstand RINGS", "the bull ROARS") in lower case, as the
+    small model tags it a verb only so (in capitals it reads a name); any other word in capitals is kept, and so is
+    a bare sound ("CLANG", "WHACK"), which the model reads as the sound it names either way."""
+    text, line_start, line_end = m.string, m.string.rfind("\n", 0, m.start()) + 1, m.string.find("\n", m.end())
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    if line.upper() == line:
+        return m.group(0)  # a slugline or a speaker's name, all in capitals
+    word, vocab = m.group(0).lower(), vocabulary()
+    return word if any(form in vocab.verbs for form in (word[:-1], word[:-2], word[:-3] + "y")) else m.group(0)
 
 
 @dataclass

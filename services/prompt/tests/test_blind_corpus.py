@@ -249,9 +249,9 @@ OTHER_WRITERS = {
     "blind13m": {
         "recall": 0.95,
         "subject": 0.90,
-        "source": 0.59,
+        "source": 0.61,
         "material": 0.56,
-        "action": 0.70,
+        "action": 0.72,
         "location": 0.83,
         "characters": 0.79,
         "count_every": 1.0,

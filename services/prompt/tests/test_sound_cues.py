@@ -181,6 +181,13 @@ def test_a_sound_verb_named_after_with_is_the_deed_s_sound() -> None:
     assert cue.text != "a hammer"
 
 
+def test_a_sound_verb_shouted_in_capitals_is_the_verb() -> None:
+    """ "RINGS" in a line in lower case is the phone's verb, not a name (the small model tags it so in capitals)."""
+    (cue,) = _plan("The old rotary phone on the hall table RINGS at 3 seconds.").sound_cues
+    assert (cue.time_seconds, cue.source_object, cue.sound_action) == (3.0, "phone", "ring")
+    assert "RINGS" in cue.text
+
+
 @pytest.mark.parametrize(
     ("prompt", "actions"),
     [
