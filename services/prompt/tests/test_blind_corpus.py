@@ -253,7 +253,7 @@ OTHER_WRITERS = {
         "material": 0.56,
         "action": 0.72,
         "location": 0.83,
-        "characters": 0.79,
+        "characters": 0.86,
         "count_every": 1.0,
     },
     "blind13l": {

@@ -179,6 +179,23 @@ def test_whose_animal_or_sound_is_no_character(prompt: str, people: list[str]) -
     assert [c.description for c in _plan(prompt).characters] == people
 
 
+@pytest.mark.parametrize(
+    ("prompt", "people"),
+    [
+        # a bare name in capitals opening an action line is someone on screen, and so is one over a line of dialogue
+        ("INT. GARAGE - NIGHT\nDELPHINE, in overalls, tightens a bolt.\nDELPHINE\nAlmost there.", ["Delphine"]),
+        ("EXT. DOCK - DAY\nRain. TOMASZ hauls a net aboard.\nMIRELA\nCareful!", ["Tomasz", "Mirela"]),
+        # the role after a name in capitals is that one ("OSEI (40), a ranger,"); a title names the same one again
+        ("EXT. RIDGE - DAWN\nOSEI (40), a park ranger, lifts his binoculars.", ["Osei"]),
+        ("INT. BRIDGE - NIGHT\nCAPTAIN ROWE grips the rail.\nROWE\nHold steady.", ["CAPTAIN"]),
+        # animals, groups and things in capitals, and the place a slugline names, are no one
+        ("EXT. FARRIER'S YARD - DAY\nA PONY stamps. GULLS wheel. The CROWD murmurs. A farrier bends.", ["a farrier"]),
+    ],
+)
+def test_a_screenplay_s_names_in_capitals_are_its_people(prompt: str, people: list[str]) -> None:
+    assert [c.description for c in _plan(prompt).characters] == people
+
+
 def test_a_voice_over_s_description_is_no_one_on_screen() -> None:
     # "VO (warm, older woman):" says whose voice it is, not who is seen
     prompt = "Bakery spot. A baker pulls bread from the oven, the crust crackles at 2 s. VO (warm, older woman): Fresh."
