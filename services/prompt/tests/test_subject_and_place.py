@@ -134,6 +134,13 @@ def _place(prompt: str) -> str:
         ("A busker strums at a shopping centre downtown, coins clink at 3s.", "shopping centre"),
         # a place before a verb the parse took for a noun does what it says ("arena roaring", "the guildhall rings")
         ("pov: you are the pitcher in the final inning. arena roaring, then a hush at 0:03.", "arena"),
+        # open country, small holdings and the roadside the table now knows
+        ("A shepherd whistles to his dog out on the bleak moorland at 2 seconds.", "moorland"),
+        ("Goats bleat outside a croft on a windy island, a gate bangs at 3 s.", "croft"),
+        ("An old man sells melons at a roadside stall near Tbilisi, a knife thunks at 2s.", "stall"),
+        ("A jazz trio plays on a fire escape above the alley, a sax wails at 4 seconds.", "fire escape"),
+        # a two-word place whose last word the parse tagged an adjective
+        ("A pig race at a county fair. The piglets squeal at 2 seconds.", "county fair"),
     ],
 )
 def test_the_place_is_where_the_shot_is(prompt: str, place: str) -> None:
