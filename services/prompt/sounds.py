@@ -84,6 +84,7 @@ class Vocabulary:
     implied_instruments: dict[str, str]  # sound word → the thing that makes it when none is named ("honk" → horn)
     blown_instruments: tuple[str, ...]  # what "blow" sounds when it is blown ("blows the whistle", "a foghorn blows")
     engine_verbs: frozenset[str]  # verbs heard only of an engine or a motor ("the engine dies", "the truck stalls")
+    struck_sounds: frozenset[str]  # a device's beep, but a knock from a thing that is none ("the ball pings off it")
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -150,6 +151,7 @@ def vocabulary() -> Vocabulary:
         dict(raw["implied_instruments"]),
         tuple(raw["blown_instruments"]),
         frozenset(raw["engine_verbs"]),
+        frozenset(raw["struck_sounds"]),
     )
 
 
@@ -1019,6 +1021,10 @@ def _action(source: Any | None, mention: _Mention, vocab: Vocabulary, people: fr
         material = entry[0] if entry else _thing(source, things().materials)
         if found := things().voice.get(material):
             return found
+    material = entry[0] if entry else _thing(source, things().materials)
+    struck = mention.token.lemma_.lower() in vocab.struck_sounds or _gerund(mention.token.lower_) in vocab.struck_sounds
+    if struck and material not in ("", "electronic") and own not in vocab.machine_actions:
+        return "impact"  # "the ball pings off the shelf", "hail pinging off the roof": a knock, not electronics
     unbreakable = own in ("explosion", "vocalisation")  # "thunder cracks" is thunder, not a break
     ringing = mention.token.lemma_.lower() in vocab.ringing_verbs
     if own in vocab.machine_actions and (verb in vocab.machine_kept_actions or ringing):

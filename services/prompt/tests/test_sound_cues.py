@@ -189,6 +189,19 @@ def test_a_sound_verb_shouted_in_capitals_is_the_verb() -> None:
 
 
 @pytest.mark.parametrize(
+    ("prompt", "action"),
+    [
+        ("A marble pings off the radiator at 2 seconds.", "impact"),
+        ("Hail pinging off the caravan roof at 1 second.", "impact"),
+        ("The radar pings at 3 seconds.", "electronic"),
+    ],
+)
+def test_a_ping_is_a_knock_unless_a_device_makes_it(prompt: str, action: str) -> None:
+    (cue,) = _plan(prompt).sound_cues
+    assert cue.sound_action == action
+
+
+@pytest.mark.parametrize(
     ("prompt", "actions"),
     [
         ("She spits and giggles at 3 seconds.", ["liquid", "vocalisation"]),
