@@ -213,7 +213,9 @@ def _time_unit_sentences(doc: Any) -> Any:
         split_stop = before.text == "." and doc[token.i - 2].lower_ in _UNITS
         # "VOSS "Seal the bulkheads!" Doors hiss shut": a masked quote that ended its sentence ends it here too
         quote_stop = quote_mask(before) and before.text.endswith("q")
-        if (unit_stop or split_stop or quote_stop) and token.text[:1].isupper():
+        # a screenplay's lines ("… at 0:06.\nCORA\n(whispering)"): a line break ends a sentence
+        line_break = before.is_space and "\n" in before.text
+        if (unit_stop or split_stop or quote_stop or line_break) and token.text[:1].isupper():
             token.is_sent_start = True
     return doc
 

@@ -251,7 +251,7 @@ OTHER_WRITERS = {
         "subject": 0.91,
         "source": 0.61,
         "material": 0.56,
-        "action": 0.72,
+        "action": 0.73,
         "location": 0.94,
         "characters": 0.86,
         "count_every": 1.0,

@@ -201,6 +201,13 @@ def test_a_ping_is_a_knock_unless_a_device_makes_it(prompt: str, action: str) ->
     assert cue.sound_action == action
 
 
+def test_a_line_break_ends_a_sentence() -> None:
+    """A screenplay line ends its sentence: the time at its end is not the next line's, and no cue spans two lines."""
+    cues = _plan("EXT. PIER - DAY\nA gull screams at 0:03\nAn old fisherman laughs at it.").sound_cues
+    assert [c.time_seconds for c in cues].count(3.0) == 1
+    assert not any("\n" in c.text for c in cues)
+
+
 @pytest.mark.parametrize(
     ("prompt", "actions"),
     [
