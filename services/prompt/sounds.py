@@ -228,6 +228,10 @@ def _sound_verb_lemmas(doc: Any) -> Any:
     things_known = (vocab.nouns, vocab.sources, things().materials)
     for token in doc:
         lemma, word = token.lemma_.lower(), token.lower_
+        if token.tag_ in ("JJR", "JJS") and (word in things().animals or word in vocab.sources):
+            # "her terrier barks": a being or thing the tables know, read as a comparative ("terri-er"), is that noun
+            token.lemma_, token.pos_, token.tag_ = word, "NOUN", "NN"
+            continue
         if token.pos_ == "PROPN" and word.endswith("s") and lemma == word:
             # "Doors hiss shut", "KLAXONS BLARE": a capitalised plural is read as a name and kept whole
             singular = next((f for f in (word[:-1], word[:-2]) if any(f in table for table in things_known)), "")

@@ -249,9 +249,9 @@ OTHER_WRITERS = {
     "blind13m": {
         "recall": 0.95,
         "subject": 0.91,
-        "source": 0.61,
+        "source": 0.62,
         "material": 0.56,
-        "action": 0.73,
+        "action": 0.74,
         "location": 0.94,
         "characters": 0.86,
         "count_every": 1.0,

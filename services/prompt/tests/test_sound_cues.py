@@ -208,6 +208,12 @@ def test_a_line_break_ends_a_sentence() -> None:
     assert not any("\n" in c.text for c in cues)
 
 
+def test_an_animal_the_model_reads_as_a_comparative_is_the_animal() -> None:
+    """ "terrier" tagged as a comparative adjective ("terri-er") is still the dog that yaps, not the gate it yaps at."""
+    (cue,) = _plan("Our terrier yaps at the gate at 2 seconds.").sound_cues
+    assert (cue.source_object, cue.sound_action) == ("terrier", "vocalisation")
+
+
 @pytest.mark.parametrize(
     ("prompt", "actions"),
     [
