@@ -1441,8 +1441,10 @@ def place_of(masked: str) -> tuple[str, int, int] | None:
         lemma = token.lemma_.lower()
         before = token.doc[token.i - 1] if token.i > 0 else None
         two = f"{before.lower_} {lemma}" if before is not None else ""  # "driving range", "bus stop"
-        # "at a county fair": the small model may tag a two-word place's last word an adjective
-        if token.pos_ not in ("NOUN", "PROPN") and not (token.pos_ == "ADJ" and two in lx.PLACES):
+        # "at a county fair", "at the aquarium banging on the glass": the small model may tag a two-word place's last
+        # word an adjective, or a place before a verb it took for a noun (as in "stadium roaring" below)
+        before_verb = lemma in lx.PLACES and token.head.i == token.i + 1 and token.head.lower_.endswith("ing")
+        if token.pos_ not in ("NOUN", "PROPN") and not (token.pos_ == "ADJ" and (two in lx.PLACES or before_verb)):
             continue
         if two in lx.PLACES:
             start = before.idx  # type: ignore[union-attr]

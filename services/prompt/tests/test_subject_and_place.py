@@ -141,6 +141,8 @@ def _place(prompt: str) -> str:
         ("A jazz trio plays on a fire escape above the alley, a sax wails at 4 seconds.", "fire escape"),
         # a two-word place whose last word the parse tagged an adjective
         ("A pig race at a county fair. The piglets squeal at 2 seconds.", "county fair"),
+        # … or a place before a verb the parse took for the noun it describes
+        ("a baby at the aquarium banging on the glass of the turtle tank, muffled taps", "aquarium"),
     ],
 )
 def test_the_place_is_where_the_shot_is(prompt: str, place: str) -> None:
