@@ -213,6 +213,12 @@ _NOT_A_PERSON = re.compile(
 )
 
 
+#: A name in capitals, maybe its age, a comma and then a role's words: the role that follows is the named one's
+_APPOSITIVE_OF_A_NAME = re.compile(
+    r"\b[A-Z][A-Z'-]{2,}(?:\s*\([^)]{0,20}\))?\s*,\s+(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,2}$"
+)
+
+
 _SCREENPLAY_NAME = re.compile(
     # at a line's start, or a sentence's or after "and" in a slugline's run-on text ("… Heat shimmer. HANK (60s) climbs
     # out", "… bangs shut and LUCY (8) runs out")
@@ -233,6 +239,7 @@ _OFF_SCREEN = re.compile(
 def _person_refs(masked: str) -> list[Person]:
     refs: list[Person] = []
     blocked = [(m.start(), m.end()) for m in (*_NOT_A_PERSON.finditer(masked), *_OFF_SCREEN.finditer(masked))]
+    blocked += [m.span("place") for m in _SLUGLINE.finditer(masked)]  # "INT. BLACKSMITH'S FORGE": a place's name
     for m in _MENTION.finditer(masked):
         handle = m.group(1)
         refs.append(Person(f"@{handle.lower()}", handle, f"@{handle}", "", m.start(), m.end(), 1, False))
@@ -250,6 +257,7 @@ def _person_refs(masked: str) -> list[Person]:
             continue
         known = any(r.key == name.lower() for r in refs)
         refs.append(Person(name.lower(), "", name.title(), "", m.start(1), m.end(1), 1, known))
+    refs += _screenplay_cast(masked, refs, blocked)
     for m in _PEOPLE.finditer(masked):
         if any(s <= m.start() < e for s, e in blocked):
             continue
@@ -265,11 +273,13 @@ def _person_refs(masked: str) -> list[Person]:
             continue  # "the neighbor's dog barks", "a conductor's voice": whose sound, not who is seen
         if _PEOPLE.match(following.lstrip()) and following[:1] == " ":
             continue  # "a newlywed couple": the first word describes the second
+        if _APPOSITIVE_OF_A_NAME.search(masked, 0, m.start()):
+            continue  # "NKECHI (34), a marine biologist,": what the named one is, not someone else
         word = m.group(1).lower()
         head = lx.PEOPLE_PLURALS.get(word, word)
         plural = word in lx.PEOPLE_PLURALS or word == "couple" or bool(m.group(2))
         # walk back over adjectives to the determiner / number
-        before = masked[max(0, m.start() - 60) : m.start()]
+        before = masked[max(0, m.start() - 60) : m.start()].rpartition("\n")[2]  # a line before is no adjective
         tokens = re.findall(r"[\w'-]+|[^\w\s]", before)
         adjectives: list[str] = []
         determiner = ""
@@ -321,6 +331,40 @@ def _person_refs(masked: str) -> list[Person]:
         )
     refs.extend(_unnamed_people(masked, refs))
     return sorted(refs, key=lambda r: r.start)
+
+
+def _screenplay_cast(masked: str, refs: list[Person], blocked: list[tuple[int, int]]) -> list[Person]:
+    """In a screenplay (a slugline opens it), each bare name in capitals that opens an action line or sentence or
+    stands above a line of dialogue ("FERGUS, kilted, plays …", "IFEOMA slides a tray …", "MARCO" over his line),
+    with no age or colon after it (those the screenplay-name rule reads). No one new: a role or a kind after an
+    article ("A ROOSTER crows", "The SMITH hammers"), a group or animals ("GULLS circle"), a sound ("BELL"), a name
+    a title goes with elsewhere ("CAPTAIN VEGA … VEGA"), which the role's word counts, or one read already."""
+    if not (slug := _SLUGLINE.search(masked)):
+        return []
+    cast: list[Person] = []
+    for m in _CAPS_ACTOR.finditer(masked, slug.end()):
+        name, start = m.group("name"), m.start("name")
+        words = [w.lower() for w in name.split()]
+        lead = masked[masked.rfind("\n", 0, start) + 1 : start]
+        if (
+            name.isdigit()
+            or "\n" in name
+            or not (lead.strip() == "" or re.search(r"[.!?]\s+$", lead))  # a line's or sentence's first word
+            or any(w.upper() in _NOT_A_NAME or _kind_of_being(w) or _sounding_thing(w) for w in words)
+            or re.search(rf"\b[A-Z][A-Z.'’-]+ +{re.escape(name)}\b", masked)
+            or any(s <= start < e for s, e in blocked)
+            or any(r.key in words or (r.start < m.end("name") and start < r.end) for r in (*refs, *cast))
+        ):
+            continue
+        cast.append(Person(name.lower(), "", name.title(), "", start, m.end("name"), 1, False))
+    return cast
+
+
+def _kind_of_being(word: str) -> bool:
+    """A word in capitals that names a kind, not someone: a role ("NURSE"), an animal or a group, or the plural of one
+    ("GULLS", "TOURISTS")."""
+    forms = (word, word[:-1], word[:-2]) if word.endswith("s") else (word,)
+    return any(f in _PEOPLE_NOUNS or f in things().animals or re.fullmatch(lx.CROWD_WORDS, f) for f in forms)
 
 
 _BODY_PART = re.compile(
@@ -1394,11 +1438,14 @@ def place_of(masked: str) -> tuple[str, int, int] | None:
         return words.lower(), slug.start("place"), slug.start("place") + len(words)
     found: list[tuple[bool, int, str, int, int]] = []
     for token in parse(masked):
-        if token.pos_ not in ("NOUN", "PROPN"):
-            continue
         lemma = token.lemma_.lower()
         before = token.doc[token.i - 1] if token.i > 0 else None
         two = f"{before.lower_} {lemma}" if before is not None else ""  # "driving range", "bus stop"
+        # "at a county fair", "at the aquarium banging on the glass": the small model may tag a two-word place's last
+        # word an adjective, or a place before a verb it took for a noun (as in "stadium roaring" below)
+        before_verb = lemma in lx.PLACES and token.head.i == token.i + 1 and token.head.lower_.endswith("ing")
+        if token.pos_ not in ("NOUN", "PROPN") and not (token.pos_ == "ADJ" and (two in lx.PLACES or before_verb)):
+            continue
         if two in lx.PLACES:
             start = before.idx  # type: ignore[union-attr]
         elif (
@@ -1608,6 +1655,8 @@ def _whole_subject(subject: tuple[str, int, int], masked: str) -> tuple[str, int
     first, last = tokens[0], tokens[-1]
     if first.lower_ in ("its", "their") and (thing := antecedent(first, frozenset(), set())) is not None:
         return _noun_phrase(thing, masked)
+    if last.dep_ == "case" and last.head.dep_ == "poss" and last.head.head.i > last.i:
+        last = last.head.head  # "my grandma's" cut before "sewing machine" (an action word): what she owns acts
     while (
         last.dep_ in ("amod", "advmod", "nummod")
         and 0 < last.head.i - last.i <= 2

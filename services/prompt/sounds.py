@@ -84,6 +84,7 @@ class Vocabulary:
     implied_instruments: dict[str, str]  # sound word → the thing that makes it when none is named ("honk" → horn)
     blown_instruments: tuple[str, ...]  # what "blow" sounds when it is blown ("blows the whistle", "a foghorn blows")
     engine_verbs: frozenset[str]  # verbs heard only of an engine or a motor ("the engine dies", "the truck stalls")
+    struck_sounds: frozenset[str]  # a device's beep, but a knock from a thing that is none ("the ball pings off it")
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -150,6 +151,7 @@ def vocabulary() -> Vocabulary:
         dict(raw["implied_instruments"]),
         tuple(raw["blown_instruments"]),
         frozenset(raw["engine_verbs"]),
+        frozenset(raw["struck_sounds"]),
     )
 
 
@@ -211,7 +213,9 @@ def _time_unit_sentences(doc: Any) -> Any:
         split_stop = before.text == "." and doc[token.i - 2].lower_ in _UNITS
         # "VOSS "Seal the bulkheads!" Doors hiss shut": a masked quote that ended its sentence ends it here too
         quote_stop = quote_mask(before) and before.text.endswith("q")
-        if (unit_stop or split_stop or quote_stop) and token.text[:1].isupper():
+        # a screenplay's lines ("… at 0:06.\nCORA\n(whispering)"): a line break ends a sentence
+        line_break = before.is_space and "\n" in before.text
+        if (unit_stop or split_stop or quote_stop or line_break) and token.text[:1].isupper():
             token.is_sent_start = True
     return doc
 
@@ -224,6 +228,10 @@ def _sound_verb_lemmas(doc: Any) -> Any:
     things_known = (vocab.nouns, vocab.sources, things().materials)
     for token in doc:
         lemma, word = token.lemma_.lower(), token.lower_
+        if token.tag_ in ("JJR", "JJS") and (word in things().animals or word in vocab.sources):
+            # "her terrier barks": a being or thing the tables know, read as a comparative ("terri-er"), is that noun
+            token.lemma_, token.pos_, token.tag_ = word, "NOUN", "NN"
+            continue
         if token.pos_ == "PROPN" and word.endswith("s") and lemma == word:
             # "Doors hiss shut", "KLAXONS BLARE": a capitalised plural is read as a name and kept whole
             singular = next((f for f in (word[:-1], word[:-2]) if any(f in table for table in things_known)), "")
@@ -264,7 +272,23 @@ def nlp() -> Any:
 @lru_cache(maxsize=256)
 def parse(text: str) -> Any:
     """The parse of a text, shared by everything that reads it (sounds, subject; scene and its one shot)."""
-    return nlp()(text)
+    return nlp()(_SHOUTED.sub(_spoken_case, text))
+
+
+# a verb in capitals in a line written in lower case: a sound shouted on the page ("the phone RINGS")
+_SHOUTED = re.compile(r"(?<![\w'’])[A-Z]{2,}S(?![\w'’])")
+
+
+def _spoken_case(m: re.Match[str]) -> str:
+    """A sound verb shouted in capitals ("the phone on the nightstand RINGS", "the bull ROARS") in lower case, as the
+    small model tags it a verb only so (in capitals it reads a name); any other word in capitals is kept, and so is
+    a bare sound ("CLANG", "WHACK"), which the model reads as the sound it names either way."""
+    text, line_start, line_end = m.string, m.string.rfind("\n", 0, m.start()) + 1, m.string.find("\n", m.end())
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    if line.upper() == line:
+        return m.group(0)  # a slugline or a speaker's name, all in capitals
+    word, vocab = m.group(0).lower(), vocabulary()
+    return word if any(form in vocab.verbs for form in (word[:-1], word[:-2], word[:-3] + "y")) else m.group(0)
 
 
 @dataclass
@@ -353,6 +377,10 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
             and not (token.dep_ == "compound" and token.head.pos_ == "NOUN" and not predicate(token.head))
         ):
             found.append(_Mention(token, *vocab.nouns[lemma], strong=True, noun=True))
+        elif _sound_verb_named(token, vocab):
+            # "they clash with a meaty smack": a sound verb named as the sound a deed makes (the small model may
+            # tag it a proper noun)
+            found.append(_Mention(token, *vocab.verbs[lemma], strong=True, noun=True))
         elif token.pos_ == "NOUN" and (verb := _gerund(token.lower_)) in vocab.verbs:
             found.append(_Mention(token, *vocab.verbs[verb], strong=True, noun=True))  # "the buzzing", "crowing"
         elif token.pos_ == "NOUN" and things().actions.get(lemma) == "music":
@@ -381,6 +409,20 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
             and m.token.head.lemma_.lower() not in ("make", "with", "hear")  # "make big noise", "with a noise"
         )
     ]
+
+
+def _sound_verb_named(token: Any, vocab: Vocabulary) -> bool:
+    """Whether a noun after "with" is a sound verb's name for the sound a deed makes ("with a meaty smack", "with a
+    clatter"), not a thing held ("with a hammer": a thing that sounds is a source, never the sound itself)."""
+    lemma = token.lemma_.lower()
+    return (
+        token.pos_ in ("NOUN", "PROPN")
+        and token.dep_ == "pobj"
+        and token.head.lower_ == "with"
+        and lemma in vocab.verbs
+        and lemma not in vocab.sources
+        and not _is_animal(token)
+    )
 
 
 def _sound_object(verb: Any, vocab: Vocabulary) -> str:
@@ -985,6 +1027,10 @@ def _action(source: Any | None, mention: _Mention, vocab: Vocabulary, people: fr
         material = entry[0] if entry else _thing(source, things().materials)
         if found := things().voice.get(material):
             return found
+    material = entry[0] if entry else _thing(source, things().materials)
+    struck = mention.token.lemma_.lower() in vocab.struck_sounds or _gerund(mention.token.lower_) in vocab.struck_sounds
+    if struck and material not in ("", "electronic") and own not in vocab.machine_actions:
+        return "impact"  # "the ball pings off the shelf", "hail pinging off the roof": a knock, not electronics
     unbreakable = own in ("explosion", "vocalisation")  # "thunder cracks" is thunder, not a break
     ringing = mention.token.lemma_.lower() in vocab.ringing_verbs
     if own in vocab.machine_actions and (verb in vocab.machine_kept_actions or ringing):

@@ -213,7 +213,7 @@ def counts_in_seconds_from(text: str) -> int | None:
 
 
 _BARE_AT = re.compile(
-    rf"\b(?:at|by)\s+{_HEDGE}(?P<n>\d{{1,2}}(?:\.\d+)?|{_WORD})(?=\s*(?:[,.;!?)]|$)|\s+(?:and|then|n|too|as|while|when|with|lol|the|a|an)\b)",
+    rf"\b(?:at|by)\s+{_HEDGE}(?P<n>\d{{1,2}}(?:\.\d+)?|{_WORD})(?=\s*(?:[,.;!?)]|$)|\s+(?:and|then|n|too|as|while|when|with|lol|the|a|an|you|he|she|they|we|i|it|his|her|their)\b)",
     _FLAGS,
 )
 

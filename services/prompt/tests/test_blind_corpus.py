@@ -243,17 +243,21 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # blind13m (blind13m/README.md), a thirteenth writer's 100 prompts (355 cues, 98 timed, 344 kinds), scored blind once
 # at 3892f47: recall 91/98 = 92.9 %, within a frame 100 % of those found, subject 89.0 %, source 57.1 %, material
 # 53.6 %, action 64.8 %, location 83.5 %, characters 79.0 %, count/every 100 %, refused 0. Not tuned on. With
-# prompt15 merged (tuned on blind13l, never saw blind13m) the same on every measure.
+# prompt15 merged (tuned on blind13l, never saw blind13m) the same on every measure. prompt16 tuned on it, by rules
+# that carry to other writers (a sound verb named after "with", a bare "at N" before a pronoun, a verb shouted in
+# capitals, a line break ending a sentence, a screenplay's bare names in capitals, places and people the tables
+# lacked): recall 94/98 = 95.9 %, subject 91.0 %, source 62.8 %, material 56.5 %, action 74.5 %, location 95.6 %,
+# characters 86.0 % (a scene draws at most two characters: labels of three or four are out of reach).
 #: corpus → its measures with this commit, rounded down to a whole percent
 OTHER_WRITERS = {
     "blind13m": {
-        "recall": 0.92,
-        "subject": 0.89,
-        "source": 0.57,
-        "material": 0.53,
-        "action": 0.64,
-        "location": 0.83,
-        "characters": 0.79,
+        "recall": 0.95,
+        "subject": 0.91,
+        "source": 0.62,
+        "material": 0.56,
+        "action": 0.74,
+        "location": 0.95,
+        "characters": 0.86,
         "count_every": 1.0,
     },
     "blind13l": {
@@ -381,7 +385,7 @@ def _measures(result: BlindScore) -> dict[str, float]:
 
 
 #: corpora whose timed-cue recall is below the goal (see their notes above the floors)
-TIMING_UNMET: frozenset[str] = frozenset({"blind13m"})
+TIMING_UNMET: frozenset[str] = frozenset()
 
 
 def test_other_writers_meet_the_timing_goals_and_refuse_nothing(other_writer: tuple[str, BlindScore]) -> None:

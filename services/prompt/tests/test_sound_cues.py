@@ -119,6 +119,8 @@ def test_relative_and_repeating_phrases() -> None:
         ("A gate creaks at 2 seconds. A dog barks at 5.", [2.0, 5.0]),
         ("Fifteen seconds of a quiet harbour. A foghorn sounds at four, and again at nine.", [4.0, 9.0]),
         ("a kettle starts whistling at 2 sec and she lifts it off at like 4", [2.0, 4.0]),
+        # … and a bare "at N" before the pronoun that acts then
+        ("Eight seconds. The kettle clicks off at 1 s, and at 5 she pours the water.", [1.0, 5.0]),
         # a list of times with its units and no commas
         ("a woodpecker taps at 1s 2s and 4s in the pine", [1.0, 2.0, 4.0]),
         # "right away" after a stated time is right after it, not the clip's start
@@ -165,6 +167,51 @@ def test_right_after_the_line_and_as_the_door_opens_are_relative() -> None:
 def test_coordinated_verbs_make_one_sound() -> None:
     (cue,) = _plan("A glass slips from her hand and shatters at 3 seconds.").sound_cues
     assert (cue.time_seconds, cue.source_object, cue.sound_action) == (3.0, "glass", "break")
+
+
+def test_a_sound_verb_named_after_with_is_the_deed_s_sound() -> None:
+    """ "with a heavy whack": a sound verb named as the sound a deed makes keeps its cue beside the next clause's."""
+    cues = _plan("The rugby players collide at two seconds with a heavy whack and the fans roar.").sound_cues
+    assert sorted((c.time_seconds, c.sound_action) for c in cues) == [(2.0, "crowd"), (2.0, "impact")]
+    assert any(c.text == "a heavy whack" for c in cues)
+    (thump,) = _plan("A sandbag drops onto the mat at 4 seconds with a soft whump.").sound_cues
+    assert (thump.time_seconds, thump.sound_action) == (4.0, "impact")
+    # a thing held is never the sound itself
+    (cue,) = _plan("He knocks on the crate with a hammer at 3 seconds.").sound_cues
+    assert cue.text != "a hammer"
+
+
+def test_a_sound_verb_shouted_in_capitals_is_the_verb() -> None:
+    """ "RINGS" in a line in lower case is the phone's verb, not a name (the small model tags it so in capitals)."""
+    (cue,) = _plan("The old rotary phone on the hall table RINGS at 3 seconds.").sound_cues
+    assert (cue.time_seconds, cue.source_object, cue.sound_action) == (3.0, "phone", "ring")
+    assert "RINGS" in cue.text
+
+
+@pytest.mark.parametrize(
+    ("prompt", "action"),
+    [
+        ("A marble pings off the radiator at 2 seconds.", "impact"),
+        ("Hail pinging off the caravan roof at 1 second.", "impact"),
+        ("The radar pings at 3 seconds.", "electronic"),
+    ],
+)
+def test_a_ping_is_a_knock_unless_a_device_makes_it(prompt: str, action: str) -> None:
+    (cue,) = _plan(prompt).sound_cues
+    assert cue.sound_action == action
+
+
+def test_a_line_break_ends_a_sentence() -> None:
+    """A screenplay line ends its sentence: the time at its end is not the next line's, and no cue spans two lines."""
+    cues = _plan("EXT. PIER - DAY\nA gull screams at 0:03\nAn old fisherman laughs at it.").sound_cues
+    assert [c.time_seconds for c in cues].count(3.0) == 1
+    assert not any("\n" in c.text for c in cues)
+
+
+def test_an_animal_the_model_reads_as_a_comparative_is_the_animal() -> None:
+    """ "terrier" tagged as a comparative adjective ("terri-er") is still the dog that yaps, not the gate it yaps at."""
+    (cue,) = _plan("Our terrier yaps at the gate at 2 seconds.").sound_cues
+    assert (cue.source_object, cue.sound_action) == ("terrier", "vocalisation")
 
 
 @pytest.mark.parametrize(

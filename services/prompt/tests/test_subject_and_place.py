@@ -51,6 +51,8 @@ def test_an_occasion_is_not_the_subject(prompt: str, subject: str) -> None:
         ("My uncle's parrot screams at 2s and flaps around the cage.", "parrot", "uncle"),
         ("The neighbour's dog barks at the mailman at 2 seconds.", "dog", "neighbour"),
         ("Late at night my sister's phone buzzes on the desk at 3 seconds.", "phone", "sister"),
+        # … also where an action word in its name ("sewing") cut the words at the owner
+        ("my aunt's sewing machine whirring away, and at 2 seconds the thread snaps.", "machine", "aunt"),
         # what a person wears or moves with is the person acting
         ("A hiker's boots crunch over frozen gravel at 1 second.", "hiker", "boots"),
         # a part of a thing stands for the whole thing
@@ -132,6 +134,15 @@ def _place(prompt: str) -> str:
         ("A busker strums at a shopping centre downtown, coins clink at 3s.", "shopping centre"),
         # a place before a verb the parse took for a noun does what it says ("arena roaring", "the guildhall rings")
         ("pov: you are the pitcher in the final inning. arena roaring, then a hush at 0:03.", "arena"),
+        # open country, small holdings and the roadside the table now knows
+        ("A shepherd whistles to his dog out on the bleak moorland at 2 seconds.", "moorland"),
+        ("Goats bleat outside a croft on a windy island, a gate bangs at 3 s.", "croft"),
+        ("An old man sells melons at a roadside stall near Tbilisi, a knife thunks at 2s.", "stall"),
+        ("A jazz trio plays on a fire escape above the alley, a sax wails at 4 seconds.", "fire escape"),
+        # a two-word place whose last word the parse tagged an adjective
+        ("A pig race at a county fair. The piglets squeal at 2 seconds.", "county fair"),
+        # … or a place before a verb the parse took for the noun it describes
+        ("a baby at the aquarium banging on the glass of the turtle tank, muffled taps", "aquarium"),
     ],
 )
 def test_the_place_is_where_the_shot_is(prompt: str, place: str) -> None:
@@ -174,6 +185,23 @@ def test_a_thing_that_acts_first_outranks_a_person_named_later(prompt: str, subj
     ],
 )
 def test_whose_animal_or_sound_is_no_character(prompt: str, people: list[str]) -> None:
+    assert [c.description for c in _plan(prompt).characters] == people
+
+
+@pytest.mark.parametrize(
+    ("prompt", "people"),
+    [
+        # a bare name in capitals opening an action line is someone on screen, and so is one over a line of dialogue
+        ("INT. GARAGE - NIGHT\nDELPHINE, in overalls, tightens a bolt.\nDELPHINE\nAlmost there.", ["Delphine"]),
+        ("EXT. DOCK - DAY\nRain. TOMASZ hauls a net aboard.\nMIRELA\nCareful!", ["Tomasz", "Mirela"]),
+        # the role after a name in capitals is that one ("OSEI (40), a ranger,"); a title names the same one again
+        ("EXT. RIDGE - DAWN\nOSEI (40), a park ranger, lifts his binoculars.", ["Osei"]),
+        ("INT. BRIDGE - NIGHT\nCAPTAIN ROWE grips the rail.\nROWE\nHold steady.", ["CAPTAIN"]),
+        # animals, groups and things in capitals, and the place a slugline names, are no one
+        ("EXT. FARRIER'S YARD - DAY\nA PONY stamps. GULLS wheel. The CROWD murmurs. A farrier bends.", ["a farrier"]),
+    ],
+)
+def test_a_screenplay_s_names_in_capitals_are_its_people(prompt: str, people: list[str]) -> None:
     assert [c.description for c in _plan(prompt).characters] == people
 
 
