@@ -47,7 +47,8 @@ BLIND = [
     ("blind13j (tuned on since)", ROOT / "services/prompt/tests/blind13j/blind13j.jsonl"),
     ("blind13k (tuned on since)", ROOT / "services/prompt/tests/blind13k/blind13k.jsonl"),
     ("blind13l (tuned on since)", ROOT / "services/prompt/tests/blind13l/blind13l.jsonl"),
-    ("blind13m (scored blind at 3892f47, not tuned on)", ROOT / "services/prompt/tests/blind13m/blind13m.jsonl"),
+    ("blind13m (tuned on since)", ROOT / "services/prompt/tests/blind13m/blind13m.jsonl"),
+    ("blind13n (scored blind at 06eee36, not tuned on)", ROOT / "services/prompt/tests/blind13n/blind13n.jsonl"),
 ]
 
 
