@@ -1015,8 +1015,13 @@ _NOT_AN_ACTOR = re.compile(
     r"\d|(?:[\w-]+\s+){0,4}(?:seconds?|minutes?)\b|is\b|no\b|please\b|(?:the|a|an)$|['\"‘’“]|emergency$|"
     r"(?:need|want|concept|pitch|idea)\b|"
     r"(?:[\w-]+\s+){0,3}(?:shot|ad|spot|video|vid|clip|brief|commercial|angle|close[ -]?up|macro|bumper|pre-?roll|"
-    r"product|promo|brand|tagline|super|teaser|trailer|reel)s?\b|"
-    rf"(?:{lx.FILLER_WORDS})\b|(?:[\w-]+\s+){{0,3}}(?:{lx.BRIEF_JARGON})$|[\w-]+\s+(?:just\s+)?(?:{lx.REQUEST_VERBS})\b)",
+    # the camera word heads the phrase ("Static medium shot", "Spot for a detergent"), no noun after it ("One shot
+    # putter")
+    r"product|promo|brand|tagline|super|teaser|trailer|reel)s?\b"
+    r"(?!\s+(?!(?:of|for|about|with|showing|how|where|in|on|at|from|to|that|and|featuring|starring|my|me|the|a|an)\b)"
+    r"[a-z])|"
+    rf"(?:{lx.FILLER_WORDS})\b|(?:[\w-]+\s+){{0,3}}(?:{lx.BRIEF_JARGON})$|[\w-]+\s+(?:just\s+)?(?:{lx.REQUEST_VERBS})\b|"
+    rf"(?:{lx.REQUEST_VERBS})\s+(?:for\s+)?(?:me|us)\b)",  # "make me a 5s vid of", "Make for me a video"
     _FLAGS,
 )
 #: A word that never names what acts: chat filler, a platform, a brief's word for the feel ("vibe", "glide").
@@ -1107,6 +1112,10 @@ _META = frozenset(
 )
 
 
+#: What a shot is in, not of: a copula's subject that sets the scene ("the weather is foggy", "the sky is overcast").
+_SETTING = frozenset(["weather", "sky", "light", "lighting", "atmosphere", "mood", "air", "temperature"])
+
+
 def parsed_subject(masked: str) -> tuple[str, int, int] | None:
     """The main acting entity from the parse: "pov: you're a beekeeper" → beekeeper, else the first
     subject noun of a verb that is no camera or brief word ("Static medium shot. A plate falls" → plate)."""
@@ -1157,6 +1166,7 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
     nouns = [t for t in doc if t.dep_ in ("ROOT", "nsubj", "nsubjpass")]
     for token in [*subjects, *nouns]:
         meta = token.lower_ in _META or token.lemma_.lower() in _META  # "product shots"
+        meta = meta or token.lower_ in _SETTING  # "the weather is foggy", "the only light is from jeep headlights"
         if (
             token.pos_ not in ("NOUN", "PROPN")
             or meta
@@ -1167,6 +1177,28 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
         ):
             continue
         first = token.left_edge if token.i - token.left_edge.i <= 4 else token  # "A ceramic plate"
+        return masked[first.idx : token.idx + len(token.text)], first.idx, token.idx + len(token.text)
+    return None
+
+
+def _first_thing(masked: str) -> tuple[str, int, int] | None:
+    """The first thing the words name, where no word acts ("Video of 5 seconds, one spotted hyena near the crater",
+    "spotted a kingfisher …, make me a vid of it"): the first noun that is no camera, brief, time, setting or place
+    word, whole (the head of its compound, with up to four words before it)."""
+    for token in parse(masked):
+        if (
+            token.pos_ != "NOUN"
+            or token.dep_ in ("compound", "npadvmod", "amod", "nmod")  # "noise-cancelling", "eco-friendly"
+            or token.lower_ in _META | _SETTING
+            or token.lemma_.lower() in _META
+            or _time_word(token)
+            or _NO_SUBJECT_WORD.match(token.text)
+            or token.lemma_.lower() in lx.PLACES
+        ):
+            continue
+        first = token.left_edge if token.i - token.left_edge.i <= 4 else token
+        while first.i < token.i and (first.is_punct or first.like_num or first.lower_ in ("a", "an", "the", "one")):
+            first = first.doc[first.i + 1]
         return masked[first.idx : token.idx + len(token.text)], first.idx, token.idx + len(token.text)
     return None
 
@@ -1265,11 +1297,22 @@ def _first_to_act(subject: tuple[str, int, int], masked: str) -> bool:
     return acting is not None and acting[1] <= subject[1] < acting[2]
 
 
+def _slugline_end(masked: str) -> int:
+    """Where a screenplay's slugline ends (0 without one): the end of its line, whose rest is the scene's light and
+    length ("EXT. DUXFORD AIRSTRIP – LOW WINTER SUN (8 SEC)"), or of its place where the action runs on."""
+    if not (slug := _SLUGLINE.search(masked)):
+        return 0
+    if masked[slug.end() - 1] == "\n":
+        return slug.end()
+    stop = re.search(r"\.\s|\n", masked[slug.end() :])  # "- NIGHT. Fireworks burst": the action runs on
+    return slug.end() + stop.start() if stop else len(masked)
+
+
 def _screenplay_actor(masked: str) -> tuple[str, int, int] | None:
     """In a screenplay (a slugline opens it) the first character named in capitals in an action line."""
-    if not (slug := _SLUGLINE.search(masked)):
+    if not (slug_end := _slugline_end(masked)):
         return None
-    for m in _CAPS_ACTOR.finditer(masked, slug.end()):
+    for m in _CAPS_ACTOR.finditer(masked, slug_end):
         name = m.group("name")
         # a sound written in capitals, as screenplays do ("A FOGHORN sounds", "the BELL rings"), is no character
         sound = any(_sounding_thing(word.lower()) for word in name.split())
@@ -1376,7 +1419,7 @@ def acting_subject(masked: str) -> tuple[str, int, int] | None:
         if (
             subject.pos_ not in ("NOUN", "PROPN")
             or (subject.dep_ not in ("nsubj", "nsubjpass") and not predicate(token))  # "sand dunes" is no verb
-            or subject.lower_ in _META
+            or subject.lower_ in _META | _SETTING
             or _SLUG_WORD.match(subject.text)
             or _NO_SUBJECT_WORD.match(subject.text)
             or (lemma in lx.PLACES and lemma not in lx.VEHICLE_PLACES)  # a boat is a place that acts
@@ -1769,6 +1812,8 @@ def read_scene(text: str) -> SceneReading:
         if parsed is not None and _NOT_AN_ACTOR.match(parsed[0]) and not _POV.search(masked):
             parsed = acting_subject(masked) or parsed  # "Concept for a bike shop promo. A cyclist …": who acts
         reading.subject = parsed or reading.subject
+        if reading.subject is not None and _NOT_AN_ACTOR.match(reading.subject[0]) and not _POV.search(masked):
+            reading.subject = _first_thing(masked) or reading.subject  # "make me a 5s vid of it": the kingfisher
     elif parsed and parsed[1] == reading.subject[1] and parsed[2] > reading.subject[2]:
         reading.subject = parsed  # "A ceramic plate": the words cut it before "plate" (a verb in the table)
     elif (
@@ -1782,6 +1827,13 @@ def read_scene(text: str) -> SceneReading:
         # "A sea lion barks … Cars wait.": a thing that acts earlier, by the parse, outranks one whose verb
         # only happens to be in the action table
         reading.subject = acting
+    if reading.subject is not None and reading.subject[1] < (slug_end := _slugline_end(masked)):
+        # nothing in a slugline acts (its place, its light, its length): what acts after it
+        after = " " * slug_end + masked[slug_end:]
+        if (found := acting_subject(after) or parsed_subject(after)) is not None:
+            text = found[0].lstrip()
+            found = (text, found[2] - len(text), found[2])
+        reading.subject = found
     if (cast := _screenplay_actor(masked)) is not None and (
         reading.subject is None or cast[1] < reading.subject[1] or not _first_to_act(reading.subject, masked)
     ):
