@@ -79,6 +79,19 @@ def named(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def unnamed(light: Light, text: str) -> str:
+    """The text with the words of the shot's named conditions (a regular plural too) blanked, each character a space
+    so that offsets into it hold: the light draws its own sources, so "bare bulbs" names no light-bulb prop or
+    subject, and "candlelight" no candle."""
+    for name in light.names:
+        for words in sorted(conditions()[name]["words"], key=len, reverse=True):
+            pattern = r"\s+".join(re.escape(word) for word in words.split())
+            text = re.sub(
+                rf"(?<![\w'-]){pattern}(?:e?s)?(?![\w'-])", lambda m: " " * len(m.group(0)), text, flags=re.IGNORECASE
+            )
+    return text
+
+
 def of_shot(env: p.Environment, prompt: str) -> Light:
     """The shot's conditions: those its prompt names, and the one its plan's time of day stands for. Dusk
     wins over night where both are named ("at dusk … the night shift"): the sky is the earlier one's."""

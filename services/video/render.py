@@ -264,6 +264,7 @@ class ShotRenderer:
         environment = lighting.environment(world_shot.environment, self.light)
         if self.place is not None:  # the place draws itself: its own words add no stock props
             phrases = [places.unnamed(self.place, phrase) for phrase in phrases]
+        phrases = [lighting.unnamed(self.light, phrase) for phrase in phrases]  # nor do the light's (bare bulbs)
         # the scenery leaves out the subject the world's own shot drew (drawn once, as that shot did)
         world_subject = self.subject if continued is None else subject_and_people(world_plan, world_shot)[0]
         if self.subject is None:  # what was in view stays unless the new words name something else to draw
@@ -1293,6 +1294,7 @@ def subject_and_people(plan: common_pb2.ScenePlan, shot: p.Shot) -> tuple[subjec
     speak. A thing is never replaced by a person: with people in the shot, a thing the prompt names
     before them is drawn beside them ("black sedan parked ..., driver's door slams")."""
     prompt = projections.seen_prompt(plan, shot.scene_index)
+    prompt = lighting.unnamed(lighting.of_shot(shot.environment, prompt), prompt)  # "BARE BULBS" is the light
     by_id = {c.id: c for c in plan.characters}
     speakers = {line.character_id for line in plan.dialogue}
     ids = list(shot.character_ids)

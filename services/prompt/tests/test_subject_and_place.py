@@ -240,8 +240,8 @@ def test_a_pov_caption_s_viewer_is_the_role_it_tells(prompt: str, subject: str) 
     [
         ("saw a heron by the canal this morning, make me a 6s vid of it n at 2s it takes off w a splash", "heron"),
         ("Video of 6 seconds, one old grey donkey near the village well at dusk. In second 3 he bray loud.", "donkey"),
-        ("Make the clip 5 seconds. One hammer thrower in red vest is spin in the cage, the weather is windy.", "thrower"),
-        ("I want video of 5 second about small red tugboat in the harbour, the light is orange. It hoot at 2.", "tugboat"),
+        ("Make the clip 5 seconds. One hammer thrower in red vest is spin, the weather is windy.", "thrower"),
+        ("I want video of 5 second about small red tugboat, the light is orange. It hoot at 2.", "tugboat"),
     ],
 )
 def test_a_request_a_length_or_the_weather_is_no_subject(prompt: str, subject: str) -> None:
@@ -251,8 +251,8 @@ def test_a_request_a_length_or_the_weather_is_no_subject(prompt: str, subject: s
 @pytest.mark.parametrize(
     ("prompt", "subject"),
     [
-        ("EXT. BIGGIN HILL AIRFIELD – LOW WINTER SUN (6 SEC)\nA HURRICANE idles on the grass. AT 2 SEC it roars.", "hurricane"),
-        ("INT. ANIMAL SHELTER, LEEDS – HARSH LIGHT (5 SEC)\nPEPPER, a wiry terrier, sits up. AT 2 SEC she yaps.", "pepper"),
+        ("EXT. BIGGIN HILL – LOW WINTER SUN (6 SEC)\nA HURRICANE idles. AT 2 SEC it roars.", "hurricane"),
+        ("INT. ANIMAL SHELTER, LEEDS – HARSH LIGHT (5 SEC)\nPEPPER, a terrier, sits. AT 2 SEC she yaps.", "pepper"),
         ("EXT. SALT FLATS - NOON\nA lone dust devil spins across the crust. Wind only.", "dust devil"),
     ],
 )

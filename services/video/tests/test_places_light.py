@@ -514,3 +514,21 @@ def test_a_wordnet_place_word_is_a_place_only_where_the_words_put_something_in_i
 
 def _wordnet_nouns() -> set[str]:
     return {line.split("\t")[0] for line in (subjects.DATA / "noun_kinds.tsv").read_text().splitlines()[1:]}
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "INT. BARI BAKEHOUSE – PRE-DAWN, BARE BULBS (6 SEC)\nNONNA ROSA, a baker, slams a tray down AT 3 SEC.",
+        "A cat in a cellar lit by warm tungsten bulbs, it meows at 2 seconds.",
+    ],
+)
+def test_the_lamps_of_a_named_light_are_its_own_not_a_subject_or_a_prop(prompt: str) -> None:
+    """depict26's v02 and v14: "bare bulbs" and "tungsten bulbs" drew giant light-bulb icons over the scene."""
+    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, seed=2), "pro", 2, RATES)
+    scene_plan.format.width, scene_plan.format.height = W, H
+    renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
+    assert renderer.light.names & {"bare bulb", "lamplight"}
+    assert renderer.subject is None or renderer.subject.name != "lamp"
+    blanked = light.unnamed(renderer.light, prompt)
+    assert len(blanked) == len(prompt) and "bulbs" not in blanked.lower()
