@@ -413,9 +413,18 @@ def _unnamed_people(masked: str, refs: list[Person]) -> list[Person]:
     return []
 
 
+@cache
+def _animal_names() -> re.Pattern[str]:
+    """The animals table's words, as whole words (plurals too)."""
+    names = sorted(things().animals, key=len, reverse=True)
+    return re.compile(rf"\b(?:{'|'.join(re.escape(name) for name in names)})(?:e?s)?\b", _FLAGS)
+
+
 def _animal_before(masked: str, position: int) -> bool:
     """Whether an animal is named before a position ("a dog … he is bark": he is the dog), also in a screenplay's
     capitals ("A shaggy HIGHLAND COW chews. … she lifts her head"), which the tagger reads as a name."""
+    if _animal_names().search(masked[:position]):  # "my jack russell … he barks": the tagger reads a name
+        return True
     sources = vocabulary().sources
     return any(
         t.idx < position

@@ -80,10 +80,12 @@ def named(text: str) -> frozenset[str]:
 
 
 def unnamed(light: Light, text: str) -> str:
-    """The text with the words of the shot's named conditions (a regular plural too) blanked, each character a space
-    so that offsets into it hold: the light draws its own sources, so "bare bulbs" names no light-bulb prop or
-    subject, and "candlelight" no candle."""
+    """The text with the words of the shot's named lights whose lamps are drawn (a regular plural too) blanked, each
+    character a space so that offsets into it hold: the light draws its own sources, so "bare bulbs" names no
+    light-bulb prop or subject, and "candlelight" no candle. Words of the hour or the weather stay as written."""
     for name in light.names:
+        if "draw" not in conditions()[name]:
+            continue
         for words in sorted(conditions()[name]["words"], key=len, reverse=True):
             pattern = r"\s+".join(re.escape(word) for word in words.split())
             text = re.sub(

@@ -108,7 +108,7 @@ def _by_words() -> dict[tuple[str, ...], Kind]:
 
 @cache
 def _by_wordnet() -> dict[tuple[str, ...], Kind]:
-    """Place words and names the kinds lack → the kind WordNet 3.1 puts them under (data/place_kinds.tsv, built by
+    """Place words the kinds lack → the kind WordNet 3.1 puts them under (data/place_kinds.tsv, built by
     scripts/build_noun_kinds.py): a pawnshop is a shop, a slough a swamp, a byre a barn."""
     kinds = table()
     lines = (DATA / "place_kinds.tsv").read_text(encoding="utf-8").splitlines()[1:]
@@ -120,10 +120,10 @@ def _tokens(text: str) -> list[str]:
     return _WORD.findall(plain)
 
 
-def _found(tokens: list[str], by_words: dict[tuple[str, ...], Kind] | None = None) -> list[Kind]:
-    """The kinds the tokens name (by the kinds' own words, or by `by_words`), in the order they are named (the
-    longest name at each word)."""
-    return [kind for _, kind in _named(tokens, by_words or _by_words())]
+def _found(tokens: list[str]) -> list[Kind]:
+    """The kinds the tokens name by the kinds' own words, in the order they are named (the longest name at each
+    word)."""
+    return [kind for _, kind in _named(tokens, _by_words())]
 
 
 def _named(tokens: list[str], by_words: dict[tuple[str, ...], Kind]) -> list[tuple[int, Kind]]:
@@ -162,8 +162,8 @@ PREPOSITION_REACH = 3
 
 def _wordnet_places(tokens: list[str], anywhere: bool) -> list[Kind]:
     """The particular kinds WordNet puts the tokens' place words under: `anywhere` in a place's own phrase, else
-    only where a place preposition comes just before (a slough is where "in the slough" puts us, but "a bureau"
-    is no office)."""
+    only where a place preposition comes just before ("in the slough" puts us there; "the pawnshop ticket curls"
+    does not)."""
     placed = {
         at + step
         for at, token in enumerate(tokens)
@@ -175,7 +175,8 @@ def _wordnet_places(tokens: list[str], anywhere: bool) -> list[Kind]:
 
 def resolve(place_phrase: str, prompt: str) -> Kind | None:
     """The place kind a shot shows: the planner's place (with the words written before it) when the prompt
-    says it and it is particular; else the first particular place the prompt names; else a broad one."""
+    says it and it is particular; else the first particular place the prompt names; else the kind WordNet files
+    the place's words under; else a broad one."""
     scene = _found(_tokens(prompt)) if prompt else []
     said = [k for k in _found(_tokens(place_phrase)) if not prompt or k in scene]
     for candidates, last in (([k for k in said if not k.generic], True), ([k for k in scene if not k.generic], False)):

@@ -259,3 +259,15 @@ def test_a_request_a_length_or_the_weather_is_no_subject(prompt: str, subject: s
 def test_nothing_in_a_slugline_acts(prompt: str, subject: str) -> None:
     """A slugline's place, light and length set the scene: the subject is what acts in the lines after it."""
     assert subject in _subject(prompt).lower()
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "6 sec vid of my jack russell on the sofa, at 2s he growls at the hoover lol",
+        "A piebald cob stands in the paddock. At 3 seconds she snorts.",
+    ],
+)
+def test_he_or_she_after_an_animal_named_like_a_person_is_the_animal(prompt: str) -> None:
+    """depict26's v01: "my jack russell … he barks" drew a person, as "he" was nobody named before it."""
+    assert not _plan(prompt).characters

@@ -417,3 +417,21 @@ def test_words_of_many_meanings_and_verbs_are_not_read_as_things_from_wordnet() 
     vocabulary = subjects.vocabulary().nouns
     assert all(word not in kinds for word in yaml.safe_load((subjects.DATA / "subjects.yaml").read_text())["nouns"])
     assert vocabulary["kookaburra"].name == "bird"
+
+
+# breeds, makes and dishes people name (depict26: a jack russell, a piebald cob, a VW Beetle, a Lambretta, a trifle)
+@pytest.mark.parametrize(
+    ("text", "noun"),
+    [
+        ("my jack russell", "dog"),
+        ("a piebald cob", "horse"),
+        ("corn on the cob", "corn"),
+        ("dad's old VW Beetle", "car"),
+        ("a pale blue Lambretta", "scooter"),
+        ("a muddy Land Rover", "suv"),
+        ("a sherry trifle", "pudding"),
+    ],
+)
+def test_breeds_makes_and_dishes_are_drawn_as_their_kind(text: str, noun: str) -> None:
+    found = subjects.resolve(text)
+    assert found is not None and found.name == noun
