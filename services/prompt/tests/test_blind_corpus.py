@@ -255,7 +255,21 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # same, source 56.2 %, material 49.0 %, action 52.7 %: blind13m's location rose 83.5 → 95.6 % and blind13n's did not
 # move. Not tuned on.
 #: corpus → its measures with this commit, rounded down to a whole percent
+# blind13o (blind13o/README.md), a fifteenth writer's 100 prompts (376 cues, 133 timed at a point, 369 kinds), scored
+# blind once at f7fd659 with the people words of the trades the renderer dresses added (stonemason, postie, …): recall
+# 126/133 = 94.7 %, within a frame 100 % of those found, subject 88.0 %, source 67.5 %, material 52.5 %, action 66.7 %,
+# location 78.5 %, characters 85.0 %, count/every 99.2 %, refused 0. Not tuned on.
 OTHER_WRITERS = {
+    "blind13o": {
+        "recall": 0.94,
+        "subject": 0.88,
+        "source": 0.67,
+        "material": 0.52,
+        "action": 0.66,
+        "location": 0.78,
+        "characters": 0.85,
+        "count_every": 0.99,
+    },
     "blind13n": {
         "recall": 0.96,
         "subject": 0.82,
@@ -401,7 +415,7 @@ def _measures(result: BlindScore) -> dict[str, float]:
 
 
 #: corpora whose timed-cue recall is below the goal (see their notes above the floors)
-TIMING_UNMET: frozenset[str] = frozenset()
+TIMING_UNMET: frozenset[str] = frozenset({"blind13o"})
 
 
 def test_other_writers_meet_the_timing_goals_and_refuse_nothing(other_writer: tuple[str, BlindScore]) -> None:
