@@ -65,6 +65,8 @@ FROM_ABOVE = re.compile(
 BEHIND_SUBJECT = (events.Window, events.Bell, events.Branch, events.Crack)
 # The planner's description of the pov viewer, whose eyes the camera is ("pov: you're at a table ...").
 VIEWER = "you"
+#: Families of things that act of themselves: a pov shot watches the one that makes its timed sound.
+SELF_MOVING = frozenset({"animal", "vehicle", "fantasy"})
 # Where across the frame a lone person and a non-human subject stand when a shot has both.
 PEOPLE_BESIDE_SUBJECT, SUBJECT_BESIDE_PEOPLE = 0.3, 0.74
 # Events whose object is drawn from the atlas, and the largest that object is drawn (frame heights).
@@ -393,7 +395,9 @@ class ShotRenderer:
                 sounder = self._sounder(cue, kind)
                 fallback = self._subject_sounds(cue) if sounder is None else ""
                 if fallback:  # nothing in sight makes that sound, but the subject the sentence names acts as its
-                    sounder = self._sounder(cue, fallback)  # kind does (a kettle's "chirp" is its rattle)
+                    # kind does (a kettle's "chirp" is its rattle; a trifle that hits the lino, a mitt a ball smacks
+                    # into, rattle as anything else does)
+                    sounder = self._sounder(cue, fallback) or (fallback, self.subject, None)
                 if sounder is None:
                     continue
                 self._sounders[id(cue)] = sounder
@@ -1310,6 +1314,9 @@ def subject_and_people(plan: common_pb2.ScenePlan, shot: p.Shot) -> tuple[subjec
         mentioned += [(s.start, s.end) for s in shot.subject.source.spans]
     if people:
         noun = None if named_person else subjects.head_noun(shot.subject.text)
+        if noun is not None and shot.subject.source.spans:  # a thing named before it leads ("wooden rowboat on a
+            # misty lake, fisherman's oar slaps the water": the rowboat, the oar is its event's)
+            noun = subjects.prompt_subject(prompt, noun, shot.subject.source.spans[0].start, mentioned, place)
         if noun is None:
             first = min((start for start, _ in mentioned), default=None)
             noun = subjects.prompt_subject(prompt, None, None, mentioned, place, before=first)
@@ -1336,10 +1343,27 @@ def subject_and_people(plan: common_pb2.ScenePlan, shot: p.Shot) -> tuple[subjec
     if named_at is not None and ambiguous:  # read where it is written: "a crane wades" is the bird
         span = shot.subject.source.spans[0]
         named = subjects.resolve(prompt[span.start : span.end] + " " + " ".join(prompt[span.end :].split()[:1]))
+    if named is None and shot.subject.text.strip().lower() == VIEWER:
+        # "pov: you're holding out a carrot to a big piebald cob … it snorts": the viewer is the camera, and what
+        # they watch is what acts on the prompt's timed cue (the cob), not the first thing named (the carrot)
+        named = _timed_source(plan, shot)
     noun = subjects.prompt_subject(prompt, named, named_at, mentioned, place)
     if ids and (noun is None or noun.family == "crowd"):
         return None, ids  # nothing else to show: whoever's eyes the camera is stands in the scene
     return noun, people
+
+
+def _timed_source(plan: common_pb2.ScenePlan, shot: p.Shot) -> subjects.Noun | None:
+    """The first animal or vehicle that makes a sound the prompt times in the shot, or None: what acts of itself
+    (the cob snorts, the bus brakes); a thing that is struck ("your ball hits the pins") is no better a subject than
+    the first thing named."""
+    for cue in sorted(plan.sound_cues, key=lambda c: c.frame):
+        if cue.timing != p.CUE_TIMING_EXPLICIT or cue.offscreen or not shot.start_frame <= cue.frame < shot.end_frame:
+            continue
+        noun = subjects.resolve(cue.source_object)
+        if noun is not None and noun.family in SELF_MOVING:
+            return noun
+    return None
 
 
 def _painted(noun: subjects.Noun | None, plan: common_pb2.ScenePlan, shot: p.Shot) -> subjects.Noun | None:

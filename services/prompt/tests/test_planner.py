@@ -179,6 +179,9 @@ def test_a_screenplay_name_in_capitals_mid_line_is_a_character(prompt: str, char
         ("A fighter jet screams low over the desert at 3 seconds.", 0),
         ("A rider bike skids on the gravel.", 0),
         ("A fire fighter sprays the flames.", 1),
+        # a trade the renderer dresses is a person too
+        ("A stonemason in a workyard strikes the chisel at 2 seconds.", 1),
+        ("The postie pushes a parcel through the letterbox at 3s.", 1),
     ],
 )
 def test_a_people_word_naming_a_vehicle_is_no_character(prompt: str, characters: int) -> None:

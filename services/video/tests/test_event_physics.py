@@ -1034,6 +1034,24 @@ def test_a_timed_sound_of_the_subject_that_draws_nothing_else_is_the_subject_act
     assert [kind for _, kind in renderer._cues] == ["motor"]
 
 
+@pytest.mark.parametrize(
+    ("prompt", "thing"),
+    [
+        # depict26: a trifle and a catcher's mitt, of families that make no ring of their own, stayed still
+        ("A massive trifle on nan's table, at 2s it hits the lino w a huge splat, 4s vid", "pudding"),
+        (
+            "A leather baseball mitt on a bench under floodlights. At 2 seconds a fastball smacks into the mitt.",
+            "gloves",
+        ),
+    ],
+)
+def test_a_subject_of_any_family_acts_on_its_timed_sound(prompt: str, thing: str) -> None:
+    _, renderer = _planned(prompt, seed=1)
+    assert renderer.subject is not None and renderer.subject.name == thing
+    assert [kind for _, kind in renderer._cues] == ["ring"]
+    assert renderer._sounders[id(renderer._cues[0][0])][1].name == thing
+
+
 def test_a_sound_made_by_a_part_is_made_the_way_its_owner_makes_sounds() -> None:
     """A car's tyres that chirp or squeal are the car acting as a car does (its engine's lurch), not a bird's call
     that no car can make and so nothing at all; a puff of flour or dust bursting from a thing leaves it whole."""

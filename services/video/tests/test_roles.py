@@ -36,6 +36,11 @@ def _figure(description: str) -> tuple[characters.Appearance, torch.Tensor]:
         ("A worker", "worker", "hard_hat", None),
         ("a basketball player", "basketball player", "", "basketball"),
         ("toddler in yellow wellies", "toddler", "", None),
+        ("the postman", "postman", "cap", "envelope"),
+        ("A stonemason in a dusty smock", "mason", "cap", "hammer"),
+        ("a police officer", "police officer", "cap", None),
+        ("an old boatman", "sailor", "cap", None),
+        ("a motocross rider", "motorcyclist", "helmet", None),
     ],
 )
 def test_a_role_names_its_costume_and_prop(description: str, role: str, hat: str, held: str | None) -> None:
@@ -136,11 +141,11 @@ def test_a_referees_shirt_is_striped_down_the_trunk() -> None:
 @pytest.mark.parametrize(
     ("description", "role"),
     [
-        ("The COOPER, leather apron and rolled sleeves", "carpenter"),
+        ("The WHEELWRIGHT, leather apron and rolled sleeves", "carpenter"),
         ("a cheesemonger behind her counter", "vendor"),
         ("a costermonger with a barrow", "vendor"),
         ("a decathlete in a blue singlet", "athlete"),
-        ("Walter, a retired teacher", None),
+        ("Walter, a retired accountant", None),
     ],
 )
 def test_a_person_the_roles_do_not_list_is_dressed_as_their_kind(description: str, role: str | None) -> None:
