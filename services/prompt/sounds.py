@@ -510,10 +510,9 @@ def _mistagged_verb(token: Any, vocab: Vocabulary) -> str:
     if token.tag_ not in ("NN", "NNS"):
         return ""
     word = token.lower_
-    lemma = next(
-        (c for c in (token.lemma_.lower(), word[:-1], word[:-2], word[:-3] + "y") if c in vocab.verbs and c),
-        "",
-    )
+    # a verb's endings ("crashes", "crashed", "cries"), not a noun's: a "cracker" is no "crack", a "banger" no "bang"
+    forms = (token.lemma_.lower(), word[:-1], "" if word.endswith("er") else word[:-2], word[:-3] + "y")
+    lemma = next((c for c in forms if c in vocab.verbs and c), "")
     has_subject = any(c.dep_ in ("nsubj", "compound", "amod") and c.i == token.i - 1 for c in token.children)
     # "One of them grunts on a hard forehand": a sentence's root with a subject of its own is its verb
     has_subject = has_subject or (token.dep_ == "ROOT" and any(c.dep_ == "nsubj" for c in token.children))

@@ -351,7 +351,8 @@ def _match(text: _Words, start: int, plural: bool) -> tuple[Noun, int] | None:
 
 def _written_as_verb(text: _Words, at: int, plural: bool) -> bool:
     """Whether a word that names a thing stands where a verb does, within its clause: after a subject pronoun
-    ("you fire the puck", "she waves"), or, written as a plural, before a noun phrase ("rain hammers the canopy",
+    ("you fire the puck", "she waves"), opening the clause before a noun phrase ("saw this guy on a …"), or, written
+    as a plural, before a noun phrase ("rain hammers the canopy",
     "saws the log"), after a name written in capitals ("QUARRYMAN waves") or after a singular noun phrase and
     before a preposition ("a gardener saws into the stalk")."""
     words, broken = text.words, text.broken
@@ -359,6 +360,8 @@ def _written_as_verb(text: _Words, at: int, plural: bool) -> bool:
     before = words[at - 1] if joined else ""
     after = words[at + 1] if at + 1 < len(words) and at + 1 not in broken else ""
     if before in SUBJECT_PRONOUNS or (before in EITHER_PRONOUNS and not plural):
+        return True
+    if not joined and after in PHRASE_STARTS:  # a clause that opens with it, then a noun phrase: "saw this guy on a …"
         return True
     if not plural:
         return False

@@ -187,3 +187,18 @@ def test_a_screenplay_name_in_capitals_mid_line_is_a_character(prompt: str, char
 def test_a_people_word_naming_a_vehicle_is_no_character(prompt: str, characters: int) -> None:
     scene_plan = plan(spec(prompt=prompt), "pro", 1, RATES)
     assert len(scene_plan.characters) == characters, [c.description for c in scene_plan.characters]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "moves"),
+    [
+        # depict27: "a copper pan of bananas Foster" panned a static shot across the steakhouse
+        ("A copper pan of bananas Foster on a kitchen counter, static camera.", False),
+        ("A frying pan sizzles on the hob at 2 seconds.", False),
+        ("Slow pan across the city at dusk.", True),
+        ("Pan left to reveal the sea.", True),
+    ],
+)
+def test_a_pan_is_the_cameras_move_not_the_cookware(prompt: str, moves: bool) -> None:
+    shot = plan(spec(prompt=prompt), "pro", 1, RATES).shots[0]
+    assert (shot.camera.movement == plan_pb2.CAMERA_MOVEMENT_PAN) is moves

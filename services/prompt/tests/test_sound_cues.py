@@ -290,6 +290,8 @@ def test_every_cue_has_an_event_an_events_only_renderer_can_sound() -> None:
         "A sprinter explodes out of the blocks on an empty track.",
         "She breaks into a smile as the train pulls away, medium shot.",
         "A woman walks through a neon street in the rain, tracking shot.",
+        # depict26: a cracker is no crack, a mews no cat's mew (an ad brief's hero line timed two sounds)
+        "Hero: a gold festive cracker held between two guests at a candlelit supper in a Norwich mews.",
     ],
 )
 def test_words_that_make_no_sound_make_no_cue(prompt: str) -> None:

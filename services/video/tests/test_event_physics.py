@@ -845,6 +845,14 @@ HAPPENINGS = {
         "explosion",
         "ignite",
     ),
+    # depict27: the rum "catching in a whoosh of blue flame" drew the pan rattling
+    "flambe_catches": (
+        "A copper pan of bananas Foster on a kitchen counter, static camera.",
+        "a whoosh of blue flame",
+        "flame",
+        "fire",
+        "ignite",
+    ),
     "geyser_erupts": (
         "A geyser in a volcanic valley at dawn, static camera.",
         "the geyser erupts with a roar",

@@ -41,6 +41,8 @@ def _figure(description: str) -> tuple[characters.Appearance, torch.Tensor]:
         ("a police officer", "police officer", "cap", None),
         ("an old boatman", "sailor", "cap", None),
         ("a motocross rider", "motorcyclist", "helmet", None),
+        ("a karateka with a frayed black belt", "martial artist", "", None),
+        ("a figure skater", "figure skater", "", "ice skate"),
     ],
 )
 def test_a_role_names_its_costume_and_prop(description: str, role: str, hat: str, held: str | None) -> None:

@@ -191,6 +191,8 @@ def test_the_camera_that_films_is_never_the_subject_but_a_camera_on_a_table_is()
         ("a dozen eggs", ["egg"]),
         ("in a gale, seagulls hovering", ["seagull"]),  # the comma: "gale" is no noun phrase before them
         ("between tall shelves. The LIBRARIAN slams a book", ["shelves", "book"]),
+        ("saw this guy on a penny-farthing", ["bicycle"]),  # opening the clause, before a noun phrase
+        ("a saw, the hammer and a drill", ["saw", "hammer", "drill"]),
     ],
 )
 def test_a_word_written_where_a_verb_stands_is_not_drawn_as_a_thing(text: str, drawn: list[str]) -> None:

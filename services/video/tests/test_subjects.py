@@ -430,6 +430,10 @@ def test_words_of_many_meanings_and_verbs_are_not_read_as_things_from_wordnet() 
         ("a pale blue Lambretta", "scooter"),
         ("a muddy Land Rover", "suv"),
         ("a sherry trifle", "pudding"),
+        ("a big grey MANATEE", "seal"),
+        ("a Reliant Robin", "car"),
+        ("a Meteor hydrofoil", "speedboat"),
+        ("a tenor steelpan", "drum"),
     ],
 )
 def test_breeds_makes_and_dishes_are_drawn_as_their_kind(text: str, noun: str) -> None:
