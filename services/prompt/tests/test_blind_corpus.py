@@ -256,9 +256,9 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # move. Not tuned on.
 #: corpus → its measures with this commit, rounded down to a whole percent
 # blind13o (blind13o/README.md), a fifteenth writer's 100 prompts (376 cues, 133 timed at a point, 369 kinds), scored
-# blind once at f7fd659 with the people words of the trades the renderer dresses added (stonemason, postie, …): recall
-# 126/133 = 94.7 %, within a frame 100 % of those found, subject 88.0 %, source 67.5 %, material 52.5 %, action 66.7 %,
-# location 78.5 %, characters 85.0 %, count/every 99.2 %, refused 0. Not tuned on.
+# blind once at a1c06bf (f7fd659 with the people words of the trades the renderer dresses: stonemason, postie, …):
+# recall 126/133 = 94.7 %, within a frame 100 % of those found, subject 88.0 %, source 67.5 %, material 52.5 %, action
+# 66.7 %, location 78.5 %, characters 85.0 %, count/every 99.2 %, refused 0. Not tuned on.
 OTHER_WRITERS = {
     "blind13o": {
         "recall": 0.94,

@@ -137,6 +137,9 @@ def test_possessive_places_are_no_characters_and_a_pov_viewer_is_one(prompt: str
             "TIME_OF_DAY_DAWN",
         ),
         ("pov: crouched behind a snowbank at blue hour, a wolf on the ridge", "WEATHER_SNOW", "TIME_OF_DAY_DUSK"),
+        # depict27: rain and storms as people say them
+        ("moving day in reading n its pissing down. a mirror leant against the van", "WEATHER_RAIN", None),
+        ("a karateka in a budokan while a typhoon lashes the windows", "WEATHER_STORM", None),
     ],
 )
 def test_the_weather_and_light_words_people_write_are_read(prompt: str, weather: str, time_of_day: str | None) -> None:
@@ -202,3 +205,16 @@ def test_a_people_word_naming_a_vehicle_is_no_character(prompt: str, characters:
 def test_a_pan_is_the_cameras_move_not_the_cookware(prompt: str, moves: bool) -> None:
     shot = plan(spec(prompt=prompt), "pro", 1, RATES).shots[0]
     assert (shot.camera.movement == plan_pb2.CAMERA_MOVEMENT_PAN) is moves
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "a guinea fowl on my uncles croft on lewis, windy dreich day",
+        "a whoopee cushion in the staffroom, grey monday morning",
+        "a gull on the harbour wall, sky all grey",
+    ],
+)
+def test_a_grey_day_as_people_say_it_is_overcast(prompt: str) -> None:
+    env = plan(common_pb2.GenerationSpec(prompt=prompt), "pro", 1, RATES).shots[0].environment
+    assert env.lighting == plan_pb2.LIGHTING_OVERCAST

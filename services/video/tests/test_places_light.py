@@ -300,6 +300,9 @@ def test_a_commonly_named_place_resolves_to_its_own_kind(phrase: str, kind: str)
         ("a field", "A dog runs across a field on a pitch black night.", "field"),
         ("the lawn", "A black lab sniffs the lawn.", "garden"),
         ("the kitchen", "Snow falls past the kitchen window as night falls.", "kitchen"),
+        # a roof is where the shot is only in its own place phrase, not as a part of something else (depict27)
+        ("the roof", "A cat sleeps on the roof at night.", "rooftop"),
+        ("a croft", "A guinea fowl on a croft flaps up onto the tin roof of the hen house.", "farmyard"),
     ],
 )
 def test_the_particular_place_wins(phrase: str, prompt: str, kind: str) -> None:
