@@ -535,3 +535,18 @@ def test_the_lamps_of_a_named_light_are_its_own_not_a_subject_or_a_prop(prompt: 
     assert renderer.subject is None or renderer.subject.name != "lamp"
     blanked = light.unnamed(renderer.light, prompt)
     assert len(blanked) == len(prompt) and "bulbs" not in blanked.lower()
+
+
+def test_an_aurora_lights_the_night_sky_green() -> None:
+    """depict27's v21: "polar night, green aurora" drew a plain night sky."""
+    night = p.Environment(location=p.LOCATION_FIELD, time_of_day=p.TIME_OF_DAY_NIGHT)
+
+    def greenest_row(words: str) -> float:  # how much greener than red the greenest row of the sky layer is
+        shot_light = light.of_shot(night, words)
+        built = world.build(light.environment(night, shot_light), W, H, 5, None, None, shot_light)
+        rows = built.layers[0].rgb.float().mean(dim=1) / 255
+        return float((rows[:, 1] - rows[:, 0]).max())
+
+    assert "aurora" in light.of_shot(night, "the northern lights").names
+    plain, aurora = greenest_row("the tundra on a polar night"), greenest_row("the tundra under a green aurora")
+    assert aurora > plain + 0.2
