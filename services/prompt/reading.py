@@ -214,6 +214,8 @@ _NOT_A_PERSON = re.compile(
 
 
 #: A name in capitals, maybe its age, a comma and then a role's words: the role that follows is the named one's
+#: What a screenplay's name is, written after it: "DANNY, a scaffolder in hi-vis," -> "a scaffolder in hi-vis".
+_NAME_APPOSITIVE = re.compile(r"(?:\s*\([^)]{0,20}\))?\s*,\s+((?:a|an)\s+[^,.;:\n]{1,60})")
 _APPOSITIVE_OF_A_NAME = re.compile(
     r"\b[A-Z][A-Z'-]{2,}(?:\s*\([^)]{0,20}\))?\s*,\s+(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,2}$"
 )
@@ -256,7 +258,8 @@ def _person_refs(masked: str) -> list[Person]:
             refs.append(Person(title, "", titled.group(0).title(), "", m.start(1), m.end(1), 1, True))
             continue
         known = any(r.key == name.lower() for r in refs)
-        refs.append(Person(name.lower(), "", name.title(), "", m.start(1), m.end(1), 1, known))
+        described = name.title() if known else _described(name, masked, m.end(1))
+        refs.append(Person(name.lower(), "", described, "", m.start(1), m.end(1), 1, known))
     refs += _screenplay_cast(masked, refs, blocked)
     for m in _PEOPLE.finditer(masked):
         if any(s <= m.start() < e for s, e in blocked):
@@ -356,8 +359,17 @@ def _screenplay_cast(masked: str, refs: list[Person], blocked: list[tuple[int, i
             or any(r.key in words or (r.start < m.end("name") and start < r.end) for r in (*refs, *cast))
         ):
             continue
-        cast.append(Person(name.lower(), "", name.title(), "", start, m.end("name"), 1, False))
+        cast.append(
+            Person(name.lower(), "", _described(name, masked, m.end("name")), "", start, m.end("name"), 1, False)
+        )
     return cast
+
+
+def _described(name: str, masked: str, end: int) -> str:
+    """A screenplay name's description: the name with what it is, written after it ("DANNY, a scaffolder in hi-vis,"
+    -> "Danny, a scaffolder in hi-vis"; the renderer dresses a scaffolder as one), else the name alone."""
+    what = _NAME_APPOSITIVE.match(masked, end)
+    return f"{name.title()}, {what.group(1).strip()}" if what else name.title()
 
 
 def _kind_of_being(word: str) -> bool:

@@ -194,8 +194,13 @@ def test_whose_animal_or_sound_is_no_character(prompt: str, people: list[str]) -
         # a bare name in capitals opening an action line is someone on screen, and so is one over a line of dialogue
         ("INT. GARAGE - NIGHT\nDELPHINE, in overalls, tightens a bolt.\nDELPHINE\nAlmost there.", ["Delphine"]),
         ("EXT. DOCK - DAY\nRain. TOMASZ hauls a net aboard.\nMIRELA\nCareful!", ["Tomasz", "Mirela"]),
-        # the role after a name in capitals is that one ("OSEI (40), a ranger,"); a title names the same one again
-        ("EXT. RIDGE - DAWN\nOSEI (40), a park ranger, lifts his binoculars.", ["Osei"]),
+        # the role after a name in capitals is that one, and describes it ("OSEI (40), a ranger,"); a title names the
+        # same one again
+        ("EXT. RIDGE - DAWN\nOSEI (40), a park ranger, lifts his binoculars.", ["Osei, a park ranger"]),
+        (
+            "EXT. SCAFFOLDING - SLEET\nDANNY, a scaffolder in hi-vis and a beanie, hauls a tube.",
+            ["Danny, a scaffolder in hi-vis and a beanie"],
+        ),
         ("INT. BRIDGE - NIGHT\nCAPTAIN ROWE grips the rail.\nROWE\nHold steady.", ["CAPTAIN"]),
         # animals, groups and things in capitals, and the place a slugline names, are no one
         ("EXT. FARRIER'S YARD - DAY\nA PONY stamps. GULLS wheel. The CROWD murmurs. A farrier bends.", ["a farrier"]),
