@@ -49,7 +49,7 @@ BLIND = [
     ("blind13l (tuned on since)", ROOT / "services/prompt/tests/blind13l/blind13l.jsonl"),
     ("blind13m (tuned on since)", ROOT / "services/prompt/tests/blind13m/blind13m.jsonl"),
     ("blind13n (scored blind at 06eee36, not tuned on)", ROOT / "services/prompt/tests/blind13n/blind13n.jsonl"),
-    ("blind13o (scored blind at a1c06bf, not tuned on)", ROOT / "services/prompt/tests/blind13o/blind13o.jsonl"),
+    ("blind13o (scored blind at a1c06bf, tuned on since)", ROOT / "services/prompt/tests/blind13o/blind13o.jsonl"),
 ]
 
 

@@ -732,6 +732,15 @@ _NOUN_END = re.compile(
     r"which|that|and then|before|after|under)\s|[,;:.!?]",
     _FLAGS,
 )
+#: An ad brief's opening line naming the product and the length ("Pet food, 15s.", "Home security camera, 20s spot."):
+#: what is advertised, not what the clip shows.
+_BRIEF_HEADER = re.compile(
+    r"^\s*[\w'&-]+(?:\s+[\w'&-]+){0,3}\s*,\s*(?:\d+(?:\.\d+)?\s*(?:s|sec|secs|seconds)|[a-z-]+\s+seconds)"
+    r"(?:\s+(?:spot|ad|commercial|pre-?roll|bumper|teaser|cut|clip|video))?\s*[.:!]?\s*$"
+    # or a line that only asks for the length ("Let it run fifteen seconds.", "Make it 6 secs.")
+    r"|^\s*(?:let it (?:run|play|roll)|make it|keep it)(?:\s+for)?\s+[\w. -]{1,25}?\s*(?:seconds?|secs?|s)\s*[.!]?\s*$",
+    _FLAGS,
+)
 _DIRECTIVE_WORDS = re.compile(
     r"\b(?:style|look|shot|camera|film|color|colour|grade|graded|tones?|vibe|aesthetic|"
     r"mood|lens|slow motion|motion|lighting|light|frame|format|aspect|ratio|quality|"
@@ -845,7 +854,7 @@ def _candidates(masked: str) -> list[_Candidate]:
     found: list[_Candidate] = []
     for s_start, s_end in sentences(masked):
         sentence = masked[s_start:s_end]
-        if not re.search(r"[A-Za-z]", sentence) or _directive_only(sentence):
+        if not re.search(r"[A-Za-z]", sentence) or _directive_only(sentence) or _BRIEF_HEADER.match(sentence):
             continue
         body_start = 0
         if directive := _LEADING_DIRECTIVE.match(sentence):

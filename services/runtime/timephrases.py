@@ -281,7 +281,7 @@ _DURATION = re.compile(
     rf"\b(?P<n>{_NUMBER})\s*-?\s*{_UNIT}(?:[ -]long)?\s+{_CLIP_WORDS}\b|"
     rf"(?:^|[.:]\s+)(?P<n5>{_NUMBER})\s*-?\s*{_UNIT}\s+[\w-]+\s+{_CLIP_WORDS}\b|"  # "15s airline spot"
     rf"\b{_CLIP_WORDS}\s+(?:of|lasting|for)\s+(?P<n2>{_NUMBER})\s*{_UNIT}|"
-    rf"\b(?P<n3>{_NUMBER})\s*{_UNIT}\s+(?:total|long|in total|in all|max)\b|"
+    rf"\b(?P<n3>{_NUMBER})\s*{_UNIT}\s+(?:total|long|in total|in all|max|only)\b|"
     rf"(?:^|(?<!\d)[.:,!?\"”)]\s*)(?P<n4>{_NUMBER})\s*{_UNIT}\s*(?=[.,:!)]|$|(?:please|pls|plz|for|enough)\b)",
     _FLAGS,
 )

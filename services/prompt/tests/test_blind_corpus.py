@@ -258,11 +258,14 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # blind13o (blind13o/README.md), a fifteenth writer's 100 prompts (376 cues, 133 timed at a point, 369 kinds), scored
 # blind once at a1c06bf (f7fd659 with the people words of the trades the renderer dresses: stonemason, postie, …):
 # recall 126/133 = 94.7 %, within a frame 100 % of those found, subject 88.0 %, source 67.5 %, material 52.5 %, action
-# 66.7 %, location 78.5 %, characters 85.0 %, count/every 99.2 %, refused 0. Not tuned on.
+# 66.7 %, location 78.5 %, characters 85.0 %, count/every 99.2 %, refused 0. Then tuned on, by rules that read what
+# people write (a length "12 second only"; an ad brief's opening "Pet food, 15s." names the product, not the subject;
+# "Let it run fifteen seconds." asks only for the length; a cracker is no crack): recall 127/133 = 95.5 %, subject
+# 91.0 %, source 67.7 %, material 52.9 %, action 66.9 %, location and characters the same.
 OTHER_WRITERS = {
     "blind13o": {
-        "recall": 0.94,
-        "subject": 0.88,
+        "recall": 0.95,
+        "subject": 0.91,
         "source": 0.67,
         "material": 0.52,
         "action": 0.66,
@@ -415,7 +418,7 @@ def _measures(result: BlindScore) -> dict[str, float]:
 
 
 #: corpora whose timed-cue recall is below the goal (see their notes above the floors)
-TIMING_UNMET: frozenset[str] = frozenset({"blind13o"})
+TIMING_UNMET: frozenset[str] = frozenset()
 
 
 def test_other_writers_meet_the_timing_goals_and_refuse_nothing(other_writer: tuple[str, BlindScore]) -> None:

@@ -218,3 +218,26 @@ def test_a_pan_is_the_cameras_move_not_the_cookware(prompt: str, moves: bool) ->
 def test_a_grey_day_as_people_say_it_is_overcast(prompt: str) -> None:
     env = plan(common_pb2.GenerationSpec(prompt=prompt), "pro", 1, RATES).shots[0].environment
     assert env.lighting == plan_pb2.LIGHTING_OVERCAST
+
+
+@pytest.mark.parametrize(
+    ("prompt", "subject"),
+    [
+        # an ad brief's opening line names the product and the length, not what the clip shows
+        ("Pet food, 15s. A tabby asleep on a windowsill. At 0:04 the cat thuds down off the sill.", "tabby"),
+        ("Home security camera, 20s spot. A raccoon knocks over the bins at 0:03.", "raccoon"),
+        # a line that only asks for the length
+        ("Let it run fifteen seconds. A tea master in a Kyoto tea house ladles water into a bowl.", "tea master"),
+    ],
+)
+def test_a_line_naming_the_product_or_the_length_is_no_subject(prompt: str, subject: str) -> None:
+    assert subject in plan(spec(prompt=prompt), "pro", 1, RATES).shots[0].subject.text.lower()
+
+
+def test_a_length_said_with_only_is_the_clips() -> None:
+    """blind13o: "12 second only: delivery boy …" kept the default length, so "in the middle of video" fell at 2.5 s."""
+    prompt = "12 second only: a delivery boy rides in the rain. In the middle of video thunder is booming."
+    scene_plan = plan(spec(prompt=prompt), "pro", 1, RATES)
+    assert max(shot.end_frame for shot in scene_plan.shots) == 12 * scene_plan.format.fps
+    (thunder,) = [c for c in scene_plan.sound_cues if "thunder" in c.text]
+    assert thunder.time_seconds == pytest.approx(6.0)
