@@ -1081,3 +1081,19 @@ def test_a_timed_sound_of_a_pronoun_with_nothing_else_named_is_the_subject_actin
     assert renderer.subject is not None and renderer.subject.name == "windmill"
     assert [kind for _, kind in renderer._cues] == ["ring"]
     assert render.visible_kind(_cue("the old barn folds in on itself", "barn", "impact")) == "topple"
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "kind"),
+    [
+        # depict27: a sitar's string and a chaise's leg that snap drew the whole thing falling and shattering
+        ("the top string is breaking with a loud twang", "string", "ring"),
+        ("its carved legs snapping with a sharp crack", "leg", "ring"),
+        ("the rope snaps", "rope", "ring"),
+        # the whole thing still breaks where the words say so
+        ("the vase breaks into pieces", "vase", "shatter"),
+        ("the plate falls and smashes", "plate", "shatter"),
+    ],
+)
+def test_a_part_that_snaps_jolts_its_thing_and_breaks_nothing_whole(text: str, source: str, kind: str) -> None:
+    assert render.visible_kind(_cue(text, source, "break")) == kind
