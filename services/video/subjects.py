@@ -513,7 +513,9 @@ def mentions(text: str) -> list[Mention]:
         if modifies and words[at] in LIGHTING:
             continue  # "warm lamp light", "CHANDELIER LIGHT": the light the scene is in, not a thing in it
         if words[at - 1] in finder.filming and at < len(words) and words[at] in finder.camera_verbs:
-            continue  # "the camera orbits around her": the shot's camera, not a thing in it
+            continue  # "the camera orbits around her", "the camera is low": the shot's camera, not a thing in it
+        if _likeness(words, start) and start - 1 not in broken:
+            continue  # "clatters its bill like castanets": a likeness, not a thing in the picture
         reach = max(0, start - finder.reach)
         lead_in = _CLAUSE_BREAK.split(_folded(text[spans[reach].start() : spans[start].start()]))[-1]
         lead_in = finder.times.split(lead_in)[-1]  # "at 3s the wolf howls": a time, not where the wolf is
@@ -521,6 +523,18 @@ def mentions(text: str) -> list[Mention]:
         acts = modifies and _acts(words[at : at + 1 + ACT_REACH], finder.prepositions)
         found.append(Mention(noun, spans[start].start(), spans[at - 1].end(), located, acts))
     return found
+
+
+#: Words before "like" that make it the verb ("I'd like a dog on the beach"), not a likeness.
+_LIKERS = frozenset({"i", "we", "you", "they", "would", "i'd", "we'd", "you'd", "id", "really", "also", "just"})
+
+
+def _likeness(words: list[str], start: int) -> bool:
+    """Whether the noun at `start` follows "like" (with at most an article between) as a likeness does."""
+    at = next((k for k in (start - 1, start - 2) if k >= 0 and words[k] == "like"), None)
+    if at is None or (at == start - 2 and words[start - 1] not in ("a", "an", "the")):
+        return False
+    return at == 0 or words[at - 1] not in _LIKERS
 
 
 def as_written(text: str, noun: Noun) -> Noun:

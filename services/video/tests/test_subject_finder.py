@@ -193,6 +193,12 @@ def test_the_camera_that_films_is_never_the_subject_but_a_camera_on_a_table_is()
         ("between tall shelves. The LIBRARIAN slams a book", ["shelves", "book"]),
         ("saw this guy on a penny-farthing", ["bicycle"]),  # opening the clause, before a noun phrase
         ("a saw, the hammer and a drill", ["saw", "hammer", "drill"]),
+        # a likeness is no thing in the picture; the verb "like" names one (depict27's stork drew a drum)
+        ("it clatters its bill like castanets", []),
+        ("the engine roars like a lion", []),
+        ("I'd like a dog running on the beach", ["dog"]),
+        # a camera the shot is filmed with ("The camera is low near the trunk": depict27 drew a camera)
+        ("The camera is low near the trunk", []),
     ],
 )
 def test_a_word_written_where_a_verb_stands_is_not_drawn_as_a_thing(text: str, drawn: list[str]) -> None:
