@@ -1371,10 +1371,11 @@ def _read(
     elif (
         source is not None
         and source.lower_ in ("it", "they")
-        and mention.action == "vocalisation"
+        and (mention.action == "vocalisation" or _moves_a_body_part(source, vocab))
         and (animal := _animal_antecedent(source, vocab))
     ):
-        source = animal  # "a fox … it yips twice": a voice is a being's
+        # "a fox … it yips twice": a voice is a being's; "a stork … it clatters its bill": so is a bill
+        source = animal
     elif source is not None and source.lower_ in ("it", "they", "its", "one", "ones"):  # "the first one falls"
         # "pulls the cord … it roars to life": the nearest thing before it that makes that kind of sound, else
         # the nearest thing named
@@ -1791,6 +1792,13 @@ def _carrier(token: Any) -> Any | None:
     if token.dep_ == "pobj" and head.lower_ == "with" and head.head.pos_ == "VERB":
         return head.head
     return None
+
+
+def _moves_a_body_part(pronoun: Any, vocab: Vocabulary) -> bool:
+    """Whether the pronoun's own clause moves its animal part ("it throws its head back and clatters its bill")."""
+    verb = pronoun.head
+    parts = [t for t in verb.subtree if t.lemma_.lower() in vocab.animal_parts and _possessor(t) is not None]
+    return any(_possessor(t).lower_ in ("its", "their") for t in parts)
 
 
 def _animal_antecedent(pronoun: Any, vocab: Vocabulary) -> Any | None:

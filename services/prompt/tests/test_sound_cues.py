@@ -908,3 +908,14 @@ def test_a_sound_while_its_maker_works_shares_the_clause_s_time() -> None:
 def test_a_monitor_that_flatlines_beeps() -> None:
     (cue,) = _at(_plan("In the ward a pager flatlines at 0:02."), 2.0)
     assert (cue.source_object, cue.sound_action, cue.material) == ("pager", "electronic", "electronic")
+
+
+def test_it_that_moves_an_animals_part_is_the_animal() -> None:
+    """depict27: "a café con leche … a white stork on its nest … at 3s it throws its head back and clatters its bill"
+    gave the clatter to the coffee, the nearest thing before "it"."""
+    prompt = (
+        "pov: you're having a café con leche on the plaza, looking up at a white stork on its nest on the bell tower. "
+        "at 3s it throws its head right back and clatters its bill like castanets. 5 sec"
+    )
+    (cue,) = _plan(prompt).sound_cues
+    assert cue.source_object == "stork" and cue.time_seconds == 3.0
