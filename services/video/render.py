@@ -374,8 +374,8 @@ class ShotRenderer:
             if mover is not None:  # the whale breaching, the bus braking: the thing moves on the cue
                 self._sounders[id(cue)] = mover
                 kind = mover[0]
-            if not kind:
-                continue
+            if not kind or (kind == "drop" and self._event_noun(cue, kind) is None):
+                continue  # nothing it names can fall ("the lifter drops it", a barbell too big for a shelf): heard
             popped = self._event_noun(cue, kind) if kind == "burst" else None
             if popped is not None and subjects.before(popped) is not None:  # the toast pops up: the toaster does not
                 kind = "ring"  # burst, it jolts from how it looked to how it looks after

@@ -1097,3 +1097,13 @@ def test_a_timed_sound_of_a_pronoun_with_nothing_else_named_is_the_subject_actin
 )
 def test_a_part_that_snaps_jolts_its_thing_and_breaks_nothing_whole(text: str, source: str, kind: str) -> None:
     assert render.visible_kind(_cue(text, source, "break")) == kind
+
+
+def test_a_drop_of_nothing_that_can_fall_draws_no_stand_in() -> None:
+    """depict28: "the lifter drops it", "a cut bough drops" drew a small pale square falling, a stand-in for a glass;
+    a fall of nothing the atlas can drop off a shelf is heard, not drawn."""
+    cue = _cue("the barbell drops onto the platform", "barbell", "impact")
+    assert render.visible_kind(cue) == "drop"
+    assert _renderer("A loaded barbell in a gym, static camera.", cue)._drawers == []
+    cup = _cue("the cup drops onto the floor", "cup", "impact")
+    assert [type(d).__name__ for d, _ in _renderer("A cup on a shelf, static camera.", cup)._drawers] == ["Fall"]
