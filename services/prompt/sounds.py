@@ -1796,9 +1796,8 @@ def _carrier(token: Any) -> Any | None:
 
 def _moves_a_body_part(pronoun: Any, vocab: Vocabulary) -> bool:
     """Whether the pronoun's own clause moves its animal part ("it throws its head back and clatters its bill")."""
-    verb = pronoun.head
-    parts = [t for t in verb.subtree if t.lemma_.lower() in vocab.animal_parts and _possessor(t) is not None]
-    return any(_possessor(t).lower_ in ("its", "their") for t in parts)
+    owners = [_possessor(t) for t in pronoun.head.subtree if t.lemma_.lower() in vocab.animal_parts]
+    return any(owner is not None and owner.lower_ in ("its", "their") for owner in owners)
 
 
 def _animal_antecedent(pronoun: Any, vocab: Vocabulary) -> Any | None:

@@ -178,7 +178,8 @@ def resolve(place_phrase: str, prompt: str) -> Kind | None:
     says it and it is particular; else the first particular place the prompt names; else the kind WordNet files
     the place's words under; else a broad one."""
     tokens = _tokens(prompt)
-    said = [k for k in _found(_tokens(place_phrase)) if not prompt or k in _found(tokens)]
+    named = _found(tokens)
+    said = [k for k in _found(_tokens(place_phrase)) if not prompt or k in named]
     parts = set(_data().get("phrase_only", []))  # "the tin roof of the hen house" puts no shot on a rooftop
     scene = _found([t for t in tokens if t not in parts]) if prompt else []
     for candidates, last in (([k for k in said if not k.generic], True), ([k for k in scene if not k.generic], False)):
