@@ -1541,8 +1541,13 @@ GLIDE_SPEED, GLIDE_SLOPE = 0.012, 0.3
 LAUNCH_SPEED, LAUNCH_ACCEL = 0.25, 0.004
 # halt: it drives in at HALT_SPEED frame widths a frame and brakes over HALT_FRAMES to stand still on the cue.
 HALT_FRAMES, HALT_SPEED = 20, 0.008
-# hit: still until the cue, squashed by the blow on it, then it flies off HIT_SPEED frame widths a frame.
+# hit (a ball struck) and knocked (a bowl a dog knocks off its mat): still until the cue, squashed by the blow on
+# it, then it flies off HIT_SPEED frame widths a frame.
 HIT_SPEED = 0.035
+STRUCK = ("hit", "knocked")
+# knocked: it leaves at KNOCK_SPEED frame widths a frame, rising KNOCK_RISE of its height a frame and falling back
+# KNOCK_GRAVITY frame heights a frame faster each frame, turning over KNOCK_SPIN radians a frame until it lands.
+KNOCK_SPEED, KNOCK_RISE, KNOCK_GRAVITY, KNOCK_SPIN = 0.012, 0.2, 0.004, 0.35
 # What it throws up where it lands, brakes or leaves (spray off water, dust or smoke off the ground), and the
 # frames that settles over.
 KICKED_UP, KICKED_FRAMES, CLOUD_FRAMES = 260, 18, 10
@@ -1553,7 +1558,7 @@ TOSS_FRAMES, TOSS_SPAN, TOSS_TURNS = 16, 0.3, 1.5
 # stream starts; the stream is POUR_WIDTH of the thing's width across (at most a quarter of that of the picture's
 # height), three times that in the first gush, which narrows over POUR_GUSH frames; POUR_DROPS splash where it lands.
 POUR_FRAMES, POUR_TILT, POUR_WIDTH, POUR_LIFT, POUR_DROPS, POUR_GUSH = 40, 1.1, 0.15, 1.0, 40, 8
-MOTION_KINDS = ("leap", "land", "launch", "halt", "hit", "toss", "pour")
+MOTION_KINDS = ("leap", "land", "launch", "halt", "hit", "knocked", "toss", "pour")
 
 
 class _Poses:
@@ -1585,10 +1590,11 @@ class Motion:
     floatplane, a gull, a monster truck off a ramp): it glides in descending and touches down on the cue; launch (a
     rocket, a drone, a heron): it stands until the cue and shoots up out of the picture; halt (a bus at its stop, a
     race car locking its wheels): it drives in braking and stops dead on the cue, pitching forward; hit (a ball
-    struck, kicked or putted): it sits until the cue, is squashed by the blow and flies off; toss (a fish thrown to a
-    stallholder, a ball lobbed): it flies in turning over and lands or is caught on the cue; pour (a teapot, a jug):
-    it tips toward where it faces and its stream starts on the cue. Where it lands, stops
-    or leaves it throws up spray (`wet`: water) or dust and smoke. `drawing` stands in `box` (x0, y0, x1, y1)
+    struck, kicked or putted): it sits until the cue, is squashed by the blow and flies off; knocked (a bowl a dog
+    knocks off its mat, a bucket kicked over): the same, tumbling in a low arc and lying where it comes down; toss
+    (a fish thrown to a stallholder, a ball lobbed): it flies in turning over and lands or is caught on the cue; pour
+    (a teapot, a jug): it tips toward where it faces and its stream starts on the cue. Where it lands, stops or
+    leaves it throws up spray (`wet`: water) or dust and smoke. `drawing` stands in `box` (x0, y0, x1, y1)
     where the thing rests: before its event (a launch, a hit) or after it (a leap, a landing, a halt); it faces
     `facing` (+1 right, −1 left, 0 the camera: it moves right)."""
 
@@ -1662,6 +1668,10 @@ class Motion:
         if age < 0:
             return 1.0, 0.0, 0.0, 0.0
         squash = 1.5 if age == 0 else 1.0
+        if self.kind == "knocked":  # tumbling over in a low arc, and lying where it comes down
+            rise = self.tall * KNOCK_RISE * age - 0.5 * self.h * KNOCK_GRAVITY * age * age
+            flight = min(age, 2 * self.tall * KNOCK_RISE / (self.h * KNOCK_GRAVITY))
+            return squash, face * KNOCK_SPIN * flight, face * self.w * KNOCK_SPEED * flight, -max(0.0, rise)
         return squash, 0.0, face * self.w * HIT_SPEED * age, -self.tall * 0.35 * age
 
     def _kicked_up(self, frame: torch.Tensor, age: int, at: float | None = None, count: int = KICKED_UP) -> None:
@@ -1669,7 +1679,7 @@ class Motion:
         falling back as it thins."""
         x0, _, x1, y1 = self.box
         t = float(age + 1)
-        ground = y1 if self.kind != "hit" else y1 - self.tall / 2
+        ground = y1 if self.kind not in STRUCK else y1 - self.tall / 2
         xs = ((x0 + x1) / 2 + self.from_x if at is None else at + self.from_x * 0.3) + self.vx * t
         ys = ground + self.vy * t + 0.5 * self.gravity * t * t
         keep = (ys <= ground) & (torch.arange(KICKED_UP) < count * (1 - age / KICKED_FRAMES))
@@ -1729,12 +1739,12 @@ class Motion:
         _blit(frame, ready, round(cx - side_w / 2), round(cy - side_h / 2))
         if age < 0:
             return
-        if self.kind == "hit" and age < GLINT_FRAMES:  # the blow flashes where it lands, and its lines burst out
+        if self.kind == "hit" and age < GLINT_FRAMES:  # the blow flashes where it lands
             x0, y0, x1, y1 = self.box
             lift = round(GLINT * (1 - age / GLINT_FRAMES))
             _blend_disc(frame, (x0 + x1) / 2, (y0 + y1) / 2, round(max(self.wide, self.tall) * 0.9), lift)
-            if age == 0:
-                self._blow(frame)
+        if self.kind in STRUCK and age == 0:  # its lines burst out (a knocked thing's seen whole, not in a flash)
+            self._blow(frame)
         if self.kind == "pour":
             self._stream(frame, age)
             return

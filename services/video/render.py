@@ -96,6 +96,9 @@ OVERHEAD = re.compile(r"\b(overhead|above|circl\w*|in the sky|high up|up high|fl
 LATER_SUBJECT_FAMILIES = frozenset({"vehicle", "animal", "instrument", "sport"})
 # Where across the frame a sounding source stands when the shot's subject is drawn too, and when only people are.
 SOURCE_BESIDE_SUBJECT, SOURCE_BESIDE_PEOPLE = 0.2, 0.78
+# A thing the subject knocks flying stands KNOCKED_GAP frame widths right of the subject's drawing (left where that
+# would be past KNOCKED_MOST across).
+KNOCKED_GAP, KNOCKED_MOST = 0.08, 0.86
 _VISIBLE = {
     p.SOUND_EVENT_GLASS_SHATTER: "shatter",
     p.SOUND_EVENT_THUNDER: "lightning",
@@ -241,6 +244,7 @@ class ShotRenderer:
         # who or what makes each sounding cue's sound (by the cue's id), found with the shot's visible cues
         self._sounders: dict[int, tuple[str, subjects.Noun | None, str | None]] = {}
         self._twins: list[p.SoundCue] = []  # cues copied to carry a second thing seen on them
+        self._knocks: set[int] = set()  # the subject's strikes at what it knocks flying (by the twin cue's id)
         self._cues = self._visible_cues()
         if self.subject is not None and any(kind in ("cardoor", "crack") for _, kind in self._cues):
             # a door shuts on a parked car; the ice cracks under the fox that stands on it
@@ -356,6 +360,7 @@ class ShotRenderer:
         by_frame: dict[int, tuple[p.SoundCue, str]] = {}
         lights: list[tuple[p.SoundCue, str]] = []
         seen_frames: set[int] = set()
+        strikes: list[tuple[p.SoundCue, p.SoundCue]] = []  # a knock's cue, and its twin: the subject striking
         for cue in self.plan.sound_cues:
             if not self.shot.start_frame <= cue.frame < self.shot.end_frame:
                 continue
@@ -374,6 +379,9 @@ class ShotRenderer:
             if mover is not None:  # the whale breaching, the bus braking: the thing moves on the cue
                 self._sounders[id(cue)] = mover
                 kind = mover[0]
+                striker = self._striker(cue, mover)
+                if striker is not None:  # the Staffy lunges at the bowl he knocks flying
+                    strikes.append((cue, striker))
             if not kind or (kind == "drop" and self._event_noun(cue, kind) is None):
                 continue  # nothing it names can fall ("the lifter drops it", a barbell too big for a shelf): heard
             popped = self._event_noun(cue, kind) if kind == "burst" else None
@@ -432,7 +440,26 @@ class ShotRenderer:
         # one light per frame ("lightning flashes, thunder cracks" is one flash, not two that white the picture out)
         lit = {cue.frame: (cue, kind) for cue, kind in sorted(lights, key=lambda pair: -rank.get(pair[1], len(rank)))}
         lights = list(lit.values())
-        return sorted([*kept, *chosen.values(), *lights], key=lambda pair: pair[0].frame)
+        moves = [*kept, *chosen.values()]
+        knocks = {id(cue) for cue, kind in moves if kind == "knocked"}
+        struck = [(striker, "strike") for cue, striker in strikes if id(cue) in knocks]
+        return sorted([*moves, *struck, *lights], key=lambda pair: pair[0].frame)
+
+    def _striker(self, cue: p.SoundCue, mover: tuple[str, subjects.Noun | None, None]) -> p.SoundCue | None:
+        """A twin of a cue on which the shot's subject knocks something else flying, for the subject's own strike at
+        it; None where the move is no knock, what is knocked is the subject, or the subject cannot strike (a person
+        strikes with their body: characters.BodyMove)."""
+        kind, noun, _ = mover
+        subject = self.subject
+        able = _event_table()["sounding"]["families"]["strike"]
+        if kind != "knocked" or noun is None or subject is None or subject.family not in able:
+            return None
+        if _same_thing(noun, subject):
+            return None
+        striker = self._twin(cue)
+        self._sounders[id(striker)] = ("strike", subject, None)
+        self._knocks.add(id(striker))
+        return striker
 
     def _subject_sounds(self, cue: p.SoundCue) -> str:
         """What the shot's subject does on a timed cue that draws nothing else, where the cue's sentence names the
@@ -588,9 +615,22 @@ class ShotRenderer:
         if found is None:
             return None
         move, match, text = found
+        moved = self._thing_moved(move, match, text, sentence or cue.text)
+        knocked = re.search(table["words"]["knocked"], text) if move == "hit" else None
+        if moved is None and knocked is not None:  # "he kicks over the bucket": no ball is kicked, the bucket flies
+            moved = self._thing_moved("knocked", knocked, text, sentence or cue.text)
+        return moved
+
+    def _thing_moved(
+        self, move: str, match: re.Match[str], text: str, sentence: str
+    ) -> tuple[str, subjects.Noun | None, None] | None:
+        """What makes the move whose words `match` found in `text` (data/events.yaml `motions`), or None."""
+        table = _event_table()["motions"]
         able = set(table["families"][move])
         if move == "hit":
-            named = [n for n in subjects.nouns_in(sentence or cue.text) if re.search(table["struck"], n.name)][::-1]
+            named = [n for n in subjects.nouns_in(sentence) if re.search(table["struck"], n.name)][::-1]
+        elif move == "knocked":  # what is knocked is named after the words; the one who knocks it, before them
+            named = []
         else:
             named = [m.noun for m in subjects.mentions(text[: match.start()]) if m.noun.family in able][::-1]
         if move in table["object_after"]:  # "throws a salmon", "pours from the teapot": what it is done to, first,
@@ -600,7 +640,9 @@ class ShotRenderer:
             named = [
                 m.noun
                 for m in subjects.mentions(after)
-                if m.noun.family in able and (into is None or m.start < into.start())
+                if m.noun.family in able
+                and (into is None or m.start < into.start())
+                and (move != "knocked" or m.noun.size < TOPPLING_SIZE)  # a stall's door is kicked, not knocked flying
             ] + named
         subject = self.subject if self.subject is not None and self.subject.family in able else None
         if move == "hit" and subject is not None and not re.search(table["struck"], subject.name):
@@ -666,6 +708,9 @@ class ShotRenderer:
             return drawer
         self._event_nouns.append(noun)
         facing = 1 if noun.faces in ("left", "right") else 0  # blend_ready's drawing looks right
+        knock = kind == "knocked" or id(cue) in self._knocks
+        if knock:  # toward what is knocked, and it flies off away from the one who knocks it
+            facing = self._knock_side()[1]
         words = f"{cue.text} {projections.cue_sentence(self.plan, cue)[0]}"
         wet = re.search(_event_table()["motions"]["wet"], words, re.IGNORECASE)
 
@@ -678,7 +723,14 @@ class ShotRenderer:
                 drawing = self._subject_drawing(thing, self._far_size())
             else:
                 centre = SOURCE_BESIDE_PEOPLE if self.subject is None else SOURCE_BESIDE_SUBJECT
-                drawing = self._subject_drawing(thing, centre=centre)
+                size = None
+                if kind == "knocked" and self.subject is not None and self.drawing is not None:
+                    # in front of what knocks it, sized against it (a bowl by a dog, a bucket by a horse)
+                    x0, y0, x1, y1, _ = self.drawing.rest_box()
+                    ratio = math.sqrt(thing.size / max(self.subject.size, thing.size))
+                    size = max(max(x1 - x0, y1 - y0) * ratio, subjects.MIN_SCREEN * self.h)
+                    centre = self._knock_side()[0]
+                drawing = self._subject_drawing(thing, size, centre=centre)
             x0, y0, x1, y1, _ = drawing.rest_box()
             return events.drawer(
                 kind,
@@ -686,7 +738,7 @@ class ShotRenderer:
                 self.h,
                 self._graded,
                 seed,
-                drawing.blend_ready(),
+                drawing.blend_ready(facing if knock else 1),
                 source=(x0, y0, x1, y1),
                 facing=facing,
                 ink=ink,
@@ -696,6 +748,15 @@ class ShotRenderer:
             )
 
         return self._staged(noun, acting)
+
+    def _knock_side(self) -> tuple[float, int]:
+        """Where across the frame a thing the subject knocks flying stands, and the side of the subject it is on
+        (+1 right): right of it where there is room, else left (the subject then faces left)."""
+        if self.subject is None or self.drawing is None:
+            return SOURCE_BESIDE_PEOPLE, 1
+        x0, _, x1, _, _ = self.drawing.rest_box()
+        right = x1 / self.w + KNOCKED_GAP
+        return (right, 1) if right <= KNOCKED_MOST else (max(1 - KNOCKED_MOST, x0 / self.w - KNOCKED_GAP), -1)
 
     def _staged(self, noun: subjects.Noun, build: Callable[[subjects.Noun], events.Drawer]) -> events.Drawer:
         """The event of a thing whose drawing shows it after its event (the toast up, the cork out): drawn as it

@@ -818,9 +818,10 @@ class SubjectDrawing:
         """The commonest colour of the drawing as drawn (lit and graded, sRGB 0..255): a pickup's red."""
         return _dominant(self.sprites[1])
 
-    def blend_ready(self) -> tuple[torch.Tensor, torch.Tensor]:
-        """The drawing as it faces right, ready to blend over uint8 pixels (see `_premultiplied`)."""
-        return _premultiplied(self.sprites[1])
+    def blend_ready(self, facing: int = 1) -> tuple[torch.Tensor, torch.Tensor]:
+        """The drawing as it faces right (`facing` −1: left), ready to blend over uint8 pixels (see
+        `_premultiplied`)."""
+        return _premultiplied(self.sprites[-1 if facing < 0 else 1])
 
     def _pose(self, inst: Instance, seconds: float, progress: float) -> tuple[float, float, float, float]:
         """(centre x px, bottom y px, angle rad, vertical squash) of an instance at a moment."""

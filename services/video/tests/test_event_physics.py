@@ -691,7 +691,7 @@ def test_a_thing_that_moves_does_so_with_its_impact_on_the_cue_and_never_pops(ki
 
 # How many frames before its cue a moving thing is sure to be in the picture: one that glides or drives in comes
 # from outside it.
-LEAVES_FRAME_BY = {"leap": 40, "land": 10, "launch": 40, "halt": 20, "hit": 40, "toss": 16, "pour": 40}
+LEAVES_FRAME_BY = {"leap": 40, "land": 10, "launch": 40, "halt": 20, "hit": 40, "knocked": 40, "toss": 16, "pour": 40}
 
 
 def test_a_leap_lands_where_it_rests_and_a_halt_stops_there() -> None:
@@ -1107,3 +1107,32 @@ def test_a_drop_of_nothing_that_can_fall_draws_no_stand_in() -> None:
     assert _renderer("A loaded barbell in a gym, static camera.", cue)._drawers == []
     cup = _cue("the cup drops onto the floor", "cup", "impact")
     assert [type(d).__name__ for d, _ in _renderer("A cup on a shelf, static camera.", cup)._drawers] == ["Fall"]
+
+
+def test_a_thing_knocked_flying_stands_where_the_subject_strikes_it_and_flies_off_away_from_it() -> None:
+    """Seventeenth review: "the Staffy knocks his steel bowl spinning across the tiles" showed the dog alone, nothing
+    on the cue. The bowl stands in front of the dog, the dog lunges at it and it tumbles off away from him; a door
+    kicked is no thing knocked flying (the horse strikes its stall, test above)."""
+    staffy = _renderer(
+        "A Staffy in a kitchen, static camera.", _cue("he knocks his steel bowl off the mat", "bowl", "impact")
+    )
+    kinds = {type(d).__name__: d for d, _ in staffy._drawers}
+    assert set(kinds) == {"Motion", "Sounding"}
+    bowl, dog = kinds["Motion"], kinds["Sounding"]
+    assert isinstance(bowl, events.Motion) and bowl.kind == "knocked"
+    assert isinstance(dog, events.Sounding) and dog.kind == "strike" and staffy.drawing is None
+    bowl_x, dog_x = (bowl.box[0] + bowl.box[2]) / 2, (dog.box[0] + dog.box[2]) / 2
+    side = 1 if bowl_x > dog_x else -1
+    assert dog.facing == side and bowl.facing == side  # he faces it and it flies on the same way
+    assert bowl.box[3] - bowl.box[1] < dog.box[3] - dog.box[1]  # a bowl by a dog, not as big as him
+    _, turn, dx, dy = bowl.pose(6)
+    assert dx * side > 0 and dy < 0 and turn != 0  # off and up, turning over
+    assert bowl.pose(-1) == (1.0, 0.0, 0.0, 0.0)  # still until the cue
+    landed = bowl.pose(60)
+    assert landed[3] == 0 and landed[2] == bowl.pose(80)[2]  # it lies where it came down
+    # someone kicks over a bucket: no ball is kicked, the bucket flies
+    kick = _renderer("A farmyard at dawn, static camera.", _cue("the goat kicks over the bucket", "bucket", "impact"))
+    assert [(type(d).__name__, getattr(d, "kind", "")) for d, _ in kick._drawers] == [
+        ("Motion", "knocked"),
+        ("Sounding", "strike"),
+    ]
