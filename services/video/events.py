@@ -1548,6 +1548,9 @@ STRUCK = ("hit", "knocked")
 # knocked: it leaves at KNOCK_SPEED frame widths a frame, rising KNOCK_RISE of its height a frame and falling back
 # KNOCK_GRAVITY frame heights a frame faster each frame, turning over KNOCK_SPIN radians a frame until it lands.
 KNOCK_SPEED, KNOCK_RISE, KNOCK_GRAVITY, KNOCK_SPIN = 0.012, 0.2, 0.004, 0.35
+# The water a thing leaps or lands into where the place shows none: an oval POOL_WIDE of its widths across and
+# POOL_DEEP of its heights deep, its middle where it comes down.
+POOL_WIDE, POOL_DEEP = 1.8, 0.35
 # What it throws up where it lands, brakes or leaves (spray off water, dust or smoke off the ground), and the
 # frames that settles over.
 KICKED_UP, KICKED_FRAMES, CLOUD_FRAMES = 260, 18, 10
@@ -1608,6 +1611,7 @@ class Motion:
     facing: int = 1
     wet: bool = False
     pours: tuple[int, int, int] = (150, 200, 235)  # what a pour pours (water unless the words say)
+    pool: bool = False  # it leaps or lands into water the place does not show (a paddling pool, a trough): drawn
 
     def __post_init__(self) -> None:
         self.poses = _Poses(self.drawing)
@@ -1623,6 +1627,7 @@ class Motion:
         self.gravity = size * 0.012
         self.spray = self.colour([235, 242, 250] if self.wet else [200, 190, 175])
         self.liquid = self.colour(list(self.pours))
+        self.water, self.pool_rim = self.colour([70, 140, 200]), self.colour([200, 225, 240])
 
     def pose(self, age: int) -> tuple[float, float, float, float]:
         """(stretch, turn, dx, dy): the thing `age` frames after its cue, its height × stretch, turned clockwise by
@@ -1728,7 +1733,18 @@ class Motion:
         cx, cy, r = (x0 + x1) / 2, (y0 + y1) / 2, max(self.wide, self.tall)
         _arcs(frame, cx, cy, [r * 0.9, r * 1.3, r * 1.7], (-1, 1), max(2.0, self.h / 60), self.spray, 1.0)
 
+    def _water(self, frame: torch.Tensor) -> None:
+        """The water it leaps or lands into, where it comes down: an oval of water with a paler rim."""
+        x0, _, x1, y1 = self.box
+        cx, rx, ry = (x0 + x1) / 2, self.wide * POOL_WIDE / 2, max(3.0, self.tall * POOL_DEEP / 2)
+        rows, cols, ys, xs = _grid(frame, cx - rx, y1 - ry, cx + rx, y1 + ry)
+        inside = ((xs - cx) / rx) ** 2 + ((ys - y1) / ry) ** 2
+        _veil(frame, rows, cols, (inside <= 1).float(), self.pool_rim)
+        _veil(frame, rows, cols, (inside <= 0.7).float(), self.water)
+
     def draw(self, frame: torch.Tensor, age: int) -> None:
+        if self.pool:
+            self._water(frame)  # under it: it comes down into it
         if self.kind == "launch" and 0 <= age < PUFF_FRAMES:
             self._blast(frame, age)  # behind it: it rises out of its smoke
         stretch, turn, dx, dy = self.pose(age)
@@ -1983,6 +1999,7 @@ def drawer(
     topples: bool = False,
     wet: bool = False,
     lava: bool = False,
+    pool: bool = False,
 ) -> Drawer:
     """The simulation for one visible kind (see render.visible_kind), placed by the cue's seed; `drawing` is
     the sounding object's sprite where the atlas has one; `indoors`, what falls falls off a shelf; `surface`,
@@ -1992,7 +2009,7 @@ def drawer(
     `drawing`, facing `facing`; without a drawing, a person's head), `ink`, its sound lines' colour, and `glow`,
     the light an alarm pulses with; `topples`, a thing falling outdoors tips over where it stands (it is not
     dropped from above the picture); `wet`, a thing that moves (see Motion) lands in or leaves water; `lava`,
-    what erupts is a volcano's."""
+    what erupts is a volcano's; `pool`, the water a thing leaps or lands into is drawn where it comes down."""
     cx = w * (0.3 + 0.4 * float(torch.rand(1, generator=torch.Generator().manual_seed(seed))))
     if at is not None:
         cx = w * at
@@ -2031,7 +2048,7 @@ def drawer(
         x0, _, x1, y1 = source or (w * 0.45, 0.0, w * 0.55, FLOOR * h)
         return Gusher(w, h, colour, seed, ((x0 + x1) / 2, y1), lava)
     if kind in MOTION_KINDS and drawing is not None and source is not None:
-        return Motion(kind, w, h, colour, seed, drawing, source, facing, wet, liquid or (150, 200, 235))
+        return Motion(kind, w, h, colour, seed, drawing, source, facing, wet, liquid or (150, 200, 235), pool)
     if kind in SOUNDING_KINDS:
         box = source if source is not None else (cx - h * 0.1, h * 0.6, cx + h * 0.1, FLOOR * h)
         return Sounding(kind, w, h, colour, seed, drawing, box, facing, ink, glow)

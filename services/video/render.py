@@ -96,6 +96,12 @@ OVERHEAD = re.compile(r"\b(overhead|above|circl\w*|in the sky|high up|up high|fl
 LATER_SUBJECT_FAMILIES = frozenset({"vehicle", "animal", "instrument", "sport"})
 # Where across the frame a sounding source stands when the shot's subject is drawn too, and when only people are.
 SOURCE_BESIDE_SUBJECT, SOURCE_BESIDE_PEOPLE = 0.2, 0.78
+# Water a thing leaps or lands into ("belly flops into the paddling pool"): drawn under it where the place has none.
+INTO_WATER = re.compile(
+    r"\b(into|in|in to)\s+([\w']+\s+){0,3}"
+    r"(pool|pond|puddle|bath|bathtub|tub|water|river|lake|trough|stream|fountain|lido|dam|canal|creek)\b",
+    re.IGNORECASE,
+)
 # A thing the subject knocks flying stands KNOCKED_GAP frame widths right of the subject's drawing (left where that
 # would be past KNOCKED_MOST across).
 KNOCKED_GAP, KNOCKED_MOST = 0.08, 0.86
@@ -744,6 +750,7 @@ class ShotRenderer:
                 ink=ink,
                 glow=(int(glow[0]), int(glow[1]), int(glow[2])),
                 wet=wet is not None,
+                pool=kind in ("leap", "land") and self.world.water is None and INTO_WATER.search(words) is not None,
                 liquid=self._liquid(cue) if kind == "pour" else None,
             )
 

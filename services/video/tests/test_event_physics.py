@@ -1136,3 +1136,23 @@ def test_a_thing_knocked_flying_stands_where_the_subject_strikes_it_and_flies_of
         ("Motion", "knocked"),
         ("Sounding", "strike"),
     ]
+
+
+def test_a_belly_flop_into_a_paddling_pool_lands_in_water_drawn_where_the_place_has_none() -> None:
+    """Seventeenth review: a spaniel's belly flop into the kids' paddling pool was only sound lines round the dog.
+    She leaps and comes down into an oval of water drawn where she lands, throwing up spray; at a lake the place's
+    own water is where she lands, and none is drawn."""
+    flop = _cue("she belly flops into the kids paddling pool", "pool", "liquid")
+    garden = _renderer("A cocker spaniel in a back garden, static camera.", flop)
+    ((drawer, _),) = garden._drawers
+    assert isinstance(drawer, events.Motion) and drawer.kind == "leap" and drawer.pool and drawer.wet
+    frame = BACKGROUND.expand(H, W, 3).clone()
+    drawer.draw(frame, -30)  # before she leaps the water is there, under where she lands
+    x0, _, x1, y1 = drawer.box
+    below = frame[round(y1) - 1, round((x0 + x1) / 2)].int()
+    assert int(below[2]) > int(below[0]) + 40  # water blue
+    lake = _renderer(
+        "A cocker spaniel on the shore of a lake, static camera.", _cue("she leaps into the lake", "lake", "liquid")
+    )
+    ((drawer, _),) = lake._drawers
+    assert isinstance(drawer, events.Motion) and not drawer.pool
