@@ -14,7 +14,7 @@ from itertools import pairwise
 
 from cinemesh.prompt import lexicon as lx
 from cinemesh.prompt import safety
-from cinemesh.prompt.reading import CueRead, Hit, Person, SceneReading, find, read_scene
+from cinemesh.prompt.reading import CueRead, Hit, Person, SceneReading, find, read_scene, setting_field
 from cinemesh.prompt.sounds import vocabulary
 from cinemesh.prompt.visibility import mark_offscreen
 from cinemesh.runtime import projections
@@ -374,7 +374,8 @@ _PREPOSITION = re.compile(
 
 
 def _prefer_prepositional(hits: list[Hit], masked: str) -> list[Hit]:
-    """Locations introduced by a preposition ("in a forest") outrank passing mentions."""
+    """Locations in a brief's setting field, else introduced by a preposition ("in a forest"), outrank passing
+    mentions."""
     # "outside a log cabin" places us outdoors, not in the cabin
     hits = [
         h
@@ -390,7 +391,10 @@ def _prefer_prepositional(hits: list[Hit], masked: str) -> list[Hit]:
     ]
     if not hits:
         return hits
-    preferred = [h for h in hits if _PREPOSITION.search(masked[max(0, h.start - 40) : h.start])]
+    field = setting_field(masked)
+    # a brief's setting field says where ("Setting: multi-storey car park"), whatever its hero line passes through
+    in_field = [] if field is None else [h for h in hits if field[0] <= h.start < field[1]]
+    preferred = in_field or [h for h in hits if _PREPOSITION.search(masked[max(0, h.start - 40) : h.start])]
     first = (preferred or hits)[0]
     return [first, *[h for h in hits if h is not first and h.value == first.value]]
 

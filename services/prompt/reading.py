@@ -1503,12 +1503,39 @@ _ABOARD = frozenset(["in", "inside", "on", "aboard", "into", "onto", "within"])
 _WITHIN = frozenset(["in", "inside", "within", "on"])
 
 
+#: An ad brief's field that says where the clip is ("Setting: multi-storey car park in Nottingham, harsh
+#: fluorescents"): its words, not the hero line's ("reversing into a narrow bay"), are the place.
+_SETTING_FIELD = re.compile(
+    r"^[ \t]*(?:setting|location|locale|place|where|backdrop|environment)[ \t]*:[ \t]*(?P<words>[^\n]+)$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def setting_field(masked: str) -> tuple[int, int] | None:
+    """Where an ad brief's setting field's words are (start, end), or None."""
+    found = _SETTING_FIELD.search(masked)
+    return None if found is None else (found.start("words"), found.end("words"))
+
+
 def place_of(masked: str) -> tuple[str, int, int] | None:
     """The place the prompt puts the action in, as written: a screenplay's slugline ("INT. CHURCH - DAY"),
-    else the first place noun after a locative preposition ("in a cozy kitchen"), else the first one named."""
+    else a brief's setting field's place, else the first place noun after a locative preposition ("in a cozy
+    kitchen"), else the first one named."""
     if slug := _SLUGLINE.search(masked):
         words = slug.group("place").strip()
         return words.lower(), slug.start("place"), slug.start("place") + len(words)
+    if (field := setting_field(masked)) is not None:
+        start, end = field
+        # the field's words alone, where they are written: a place named in it wins over one the hero line names
+        alone = " " * start + masked[start:end] + " " * (len(masked) - end)
+        if (within := _place_in(alone)) is not None:
+            return within
+    return _place_in(masked)
+
+
+def _place_in(masked: str) -> tuple[str, int, int] | None:
+    """The first place noun after a locative preposition, else the first one named, else the one the words name
+    or imply (see place_of)."""
     found: list[tuple[bool, int, str, int, int]] = []
     for token in parse(masked):
         lemma = token.lemma_.lower()

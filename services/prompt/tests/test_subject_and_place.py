@@ -143,6 +143,12 @@ def _place(prompt: str) -> str:
         ("A pig race at a county fair. The piglets squeal at 2 seconds.", "county fair"),
         # … or a place before a verb the parse took for the noun it describes
         ("a baby at the aquarium banging on the glass of the turtle tank, muffled taps", "aquarium"),
+        # a brief's setting field says where, not the bay its hero line reverses into
+        (
+            "Client: Kerbside — \u201cTight spots.\u201d\nHero: a small car reversing into a narrow bay.\n"
+            "Setting: multi-storey car park in Leeds, harsh fluorescents.\nBeat: at 3s the bumper taps a pillar.",
+            "car park",
+        ),
     ],
 )
 def test_the_place_is_where_the_shot_is(prompt: str, place: str) -> None:

@@ -1156,3 +1156,12 @@ def test_a_belly_flop_into_a_paddling_pool_lands_in_water_drawn_where_the_place_
     )
     ((drawer, _),) = lake._drawers
     assert isinstance(drawer, events.Motion) and not drawer.pool
+
+
+def test_a_car_that_backs_into_a_pillar_drives_in_and_stops_on_the_cue() -> None:
+    """Seventeenth review: a Fiat whose bumper "kisses a pillar with a hollow plastic thunk" sat still with nothing
+    on the cue: a car reversing into something, or its bumper meeting it, drives in and stops dead on the cue."""
+    for words in ("the rear bumper kisses a pillar with a thunk", "the van reverses into the bollard"):
+        renderer = _renderer("A small car in a car park at night, static camera.", _cue(words, "bumper", "impact"))
+        ((drawer, _),) = renderer._drawers
+        assert isinstance(drawer, events.Motion) and drawer.kind == "halt", words
