@@ -278,6 +278,8 @@ def _person_refs(masked: str) -> list[Person]:
             continue  # "a newlywed couple": the first word describes the second
         if _APPOSITIVE_OF_A_NAME.search(masked, 0, m.start()):
             continue  # "NKECHI (34), a marine biologist,": what the named one is, not someone else
+        if _ON_GUARD.search(masked, 0, m.end()) and m.group(1).lower() == "guard":
+            continue  # "a scarecrow stands guard": keeping watch, not a guard
         word = m.group(1).lower()
         head = lx.PEOPLE_PLURALS.get(word, word)
         plural = word in lx.PEOPLE_PLURALS or word == "couple" or bool(m.group(2))
@@ -297,6 +299,8 @@ def _person_refs(masked: str) -> list[Person]:
                 count = 2 if phrase2 in ("a pair of", "a couple of") else 0  # a group: extras
                 determiner = phrase2
                 break
+            if _TIME_UNIT.fullmatch(low):
+                break  # "At 2 seconds someone yanks the cord": a time, not two people
             if low in lx.NUMBERS:
                 count = lx.NUMBERS[low]
                 determiner = low
@@ -352,7 +356,8 @@ def _screenplay_cast(masked: str, refs: list[Person], blocked: list[tuple[int, i
         if (
             name.isdigit()
             or "\n" in name
-            or not (lead.strip() == "" or re.search(r"[.!?]\s+$", lead))  # a line's or sentence's first word
+            # a line's or sentence's first word ("Old JACK PENGELLY": a word that says how old is part of the line)
+            or not (lead.strip() == "" or re.search(r"[.!?]\s+$", lead) or _NAME_LEAD.fullmatch(lead.strip()))
             or any(w.upper() in _NOT_A_NAME or _kind_of_being(w) or _sounding_thing(w) for w in words)
             or re.search(rf"\b[A-Z][A-Z.'’-]+ +{re.escape(name)}\b", masked)
             or any(s <= start < e for s, e in blocked)
@@ -363,6 +368,16 @@ def _screenplay_cast(masked: str, refs: list[Person], blocked: list[tuple[int, i
             Person(name.lower(), "", _described(name, masked, m.end("name")), "", start, m.end("name"), 1, False)
         )
     return cast
+
+
+#: A time's unit before a people word ("At 2 seconds someone yanks the cord"): it ends the words that describe them.
+_TIME_UNIT = re.compile(r"\d+(?:\.\d+)?(?:s|secs?|seconds?|mins?|minutes?)?|s|secs?|seconds?|mins?|minutes?|mark")
+#: "guard" kept, not someone: "stands guard", "keeps guard", "on guard".
+_ON_GUARD = re.compile(r"\b(?:stand\w*|stood|keep\w*|kept|on|off|mount\w*|lower\w*)\s+(?:\w+\s+)?guard$", _FLAGS)
+#: Words a screenplay writes before a name in capitals that opens an action line ("Old JACK PENGELLY, a thatcher,").
+_NAME_LEAD = re.compile(
+    r"(?:old|young|little|big|wee|tiny|mr|mrs|ms|miss|dr|auntie|uncle|nan|grandma|grandpa|granny)\.?", _FLAGS
+)
 
 
 def _described(name: str, masked: str, end: int) -> str:
@@ -1262,7 +1277,8 @@ _FRAMED = re.compile(
 #: A screenplay's character introduced in capitals in an action line ("ROSA mists", "A SECURITY GUARD walks"),
 #: not a speaker's cue ("COOK (O.S.):", "SAL:").
 _CAPS_ACTOR = re.compile(
-    r"(?m)(?:^|[.!?]\s+)(?:(?:A|An|The|THE)\s+)?(?P<name>[A-Z][A-Z'-]{2,}(?:\s+[A-Z][A-Z'-]{2,})?)\b"
+    r"(?m)(?:^|[.!?]\s+)(?:(?:A|An|The|THE)\s+|(?:Old|Young|Little|Big|Wee|Mr|Mrs|Ms|Miss|Dr|Auntie|Uncle|Nan|Gran"
+    r"|Grandma|Grandpa|Granny)\.?\s+)?(?P<name>[A-Z][A-Z'-]{2,}(?:\s+[A-Z][A-Z'-]{2,})?)\b"
     r"(?!\s*(?:\((?!\d)|:|[-–—]|\.))"  # an age "(30s)" may follow
     r"(?!\s+[A-Z][A-Z'-]{2,})"  # nor the first word of a longer name in capitals ("CAPTAIN OYELARAN (O.S.):")
 )

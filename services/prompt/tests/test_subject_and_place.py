@@ -183,6 +183,9 @@ def test_a_thing_that_acts_first_outranks_a_person_named_later(prompt: str, subj
         # a person named only as whose animal or whose sound it is stays off screen
         ("A girl reads on the porch. The neighbor's dog barks at 2 seconds.", ["a girl"]),
         ("A nurse files charts at night; a patient's voice calls from down the hall at 3 seconds.", ["a nurse"]),
+        # a scarecrow that stands guard is no guard; a time before "someone" is no count of people
+        ("A scarecrow in a tweed jacket stands guard over the bean rows at dawn.", []),
+        ("A leaf blower lies on a drive. At 2 seconds someone yanks the cord.", ["someone"]),
         # named again as someone who acts, they are on screen
         (
             "A girl reads on the porch. The neighbor's dog barks, and the neighbor shouts at it.",
@@ -208,6 +211,8 @@ def test_whose_animal_or_sound_is_no_character(prompt: str, people: list[str]) -
             ["Danny, a scaffolder in hi-vis and a beanie"],
         ),
         ("INT. BRIDGE - NIGHT\nCAPTAIN ROWE grips the rail.\nROWE\nHold steady.", ["CAPTAIN"]),
+        # a word that says how old opens the line with the name
+        ("INT. BARN - DAY\nOld JACK PENGELLY, a thatcher, ties a bundle of reed.", ["Jack Pengelly, a thatcher"]),
         # animals, groups and things in capitals, and the place a slugline names, are no one
         ("EXT. FARRIER'S YARD - DAY\nA PONY stamps. GULLS wheel. The CROWD murmurs. A farrier bends.", ["a farrier"]),
     ],
