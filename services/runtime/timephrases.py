@@ -97,7 +97,13 @@ _PATTERNS: list[tuple[str, str]] = [
     ("every", rf"\b(?:every|each)\s+(?:(?P<n>{_NUMBER})\s*)?(?:{_SECONDS})"),
     ("every", r"\b(?P<c>once|twice|thrice)\s+(?:a|per|every)\s+second\b"),
     # at 0:03 / at the 0:03 mark / (0:03)
-    ("clock", rf"\b(?:at|by|around|from)\s+{_HEDGE}(?:the\s+)?(?P<t>{_CLOCK})(?:\s+mark)?|\((?P<t2>{_CLOCK})\)"),
+    # "at 0:04", "(0:02)", and a shot list's stamp opening a line or a sentence ("0:02 a moped beeps past",
+    # "0:01 - A horn blares", "[0:07]"): a stamp counts from zero, not a time of day ("10:30 at night")
+    (
+        "clock",
+        rf"\b(?:at|by|around|from|in)\s+{_HEDGE}(?:the\s+)?(?P<t>{_CLOCK})(?:\s+mark)?|\((?P<t2>{_CLOCK})\)"
+        rf"|(?:^|(?<=[.!?\n])|(?<=[.!?]\s))[ \t]*\[?(?P<t3>0{{1,2}}:\d{{2}}(?:\.\d+)?)\]?(?=[ \t]*[-–—:,]?[ \t]+\w)",
+    ),
     # at 4 seconds / at exactly three seconds / at the 2 second mark / at second 3 / at t=3s / @3s
     (
         "at",
@@ -237,7 +243,7 @@ def _meaning(kind: str, m: re.Match[str]) -> TimePhrase | None:
         value = number(n) if n else 1.0
         return TimePhrase(**base, every_seconds=value) if value else None
     if kind == "clock":
-        return TimePhrase(**base, seconds=_clock(_group(m, "t", "t2") or "0"))
+        return TimePhrase(**base, seconds=_clock(_group(m, "t", "t2", "t3") or "0"))
     if kind == "at" and m.groupdict().get("n6") and _AGE_DECADE.fullmatch(m.group(0)):
         return None  # "HANK (60s) climbs out": a character's age
     if kind in ("at", "in"):

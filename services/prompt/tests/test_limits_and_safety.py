@@ -193,6 +193,7 @@ def test_a_cue_at_the_very_end_lands_on_the_last_frame() -> None:
         ("A man attempting suicide on a bridge", p.SAFETY_CATEGORY_SELF_HARM, "'suicide'"),
         ("A rally chanting racial slurs at immigrants", p.SAFETY_CATEGORY_HATE, "'racial slurs'"),
         ("Spider-Man swings between skyscrapers", p.SAFETY_CATEGORY_COPYRIGHTED_CHARACTER, "'Spider-Man'"),
+        ("A Lego Batman swings across the shelf", p.SAFETY_CATEGORY_COPYRIGHTED_CHARACTER, "'Lego Batman'"),
         ("Taylor Swift sings on a rooftop", p.SAFETY_CATEGORY_PUBLIC_FIGURE, "'Taylor Swift'"),
     ],
 )
@@ -236,6 +237,8 @@ def test_a_cameo_mention_of_a_person_is_not_a_public_figure() -> None:
         "A bloody mary cocktail on a marble counter",
         "Paris at night from a bridge over the Seine",
         "A kid builds a sandcastle on the beach",
+        # the toy bricks a toddler tips out are no trademarked character; the brand's logo or films are (below)
+        "toddler tips a whole bin of lego onto the wooden floor at 2s CRASH",
     ],
 )
 def test_tricky_negatives_are_allowed(prompt: str) -> None:

@@ -123,6 +123,10 @@ def test_relative_and_repeating_phrases() -> None:
         ("Eight seconds. The kettle clicks off at 1 s, and at 5 she pours the water.", [1.0, 5.0]),
         # a list of times with its units and no commas
         ("a woodpecker taps at 1s 2s and 4s in the pine", [1.0, 2.0, 4.0]),
+        # a shot list's stamps opening a sentence or a line, and "in 0:04"; a time of day is no stamp
+        ("Brief: 10-sec spot. Macro of a spoon. 0:06 phone pings with the order.", [6.0]),
+        ("EXT. LAKE - DAWN\nMist.\n\n0:01 - A horn blares.\n\n[0:03] Oars bite the water: CHUNK.", [1.0, 3.0]),
+        ("In 0:04 somebody drop a foam box and it make big bang. It is 10:30 at night.", [4.0, 4.0]),
         # "right away" after a stated time is right after it, not the clip's start
         ("A cork pops two seconds in and the foam hisses right away.", [2.0, 2.0]),
     ],
