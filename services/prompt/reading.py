@@ -280,6 +280,11 @@ def _person_refs(masked: str) -> list[Person]:
             continue  # "NKECHI (34), a marine biologist,": what the named one is, not someone else
         if _ON_GUARD.search(masked, 0, m.end()) and m.group(1).lower() == "guard":
             continue  # "a scarecrow stands guard": keeping watch, not a guard
+        next_word = re.match(r"\s+([a-z-]+)", following, _FLAGS)
+        if next_word and _names_an_animal(next_word.group(1)):
+            continue  # "a king penguin", "a queen bee": a kind of animal, not a king
+        if _CAR_MAKE.search(masked, 0, m.start()):
+            continue  # "a mud-spattered Jeep Wrangler", "a Ford Ranger": a car's model
         word = m.group(1).lower()
         head = lx.PEOPLE_PLURALS.get(word, word)
         plural = word in lx.PEOPLE_PLURALS or word == "couple" or bool(m.group(2))
@@ -368,6 +373,20 @@ def _screenplay_cast(masked: str, refs: list[Person], blocked: list[tuple[int, i
             Person(name.lower(), "", _described(name, masked, m.end("name")), "", start, m.end("name"), 1, False)
         )
     return cast
+
+
+#: A car maker's name right before a people word makes it a model ("Jeep Wrangler", "Ford Ranger", "Honda Pilot").
+_CAR_MAKE = re.compile(
+    r"\b(?:jeep|ford|honda|toyota|nissan|chevy|chevrolet|dodge|ram|kia|hyundai|mazda|suzuki|mitsubishi|subaru|"
+    r"land rover|range rover|vw|volkswagen|isuzu|gmc|lincoln|renault|peugeot|fiat|skoda|seat)\s+$",
+    _FLAGS,
+)
+
+
+def _names_an_animal(word: str) -> bool:
+    """Whether a word (or its singular) is an animal's name in the sounds tables ("penguin", "bees")."""
+    low = word.lower()
+    return any(form in things().animals for form in (low, low[:-1], low[:-2]))
 
 
 #: A time's unit before a people word ("At 2 seconds someone yanks the cord"): it ends the words that describe them.

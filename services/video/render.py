@@ -74,6 +74,8 @@ OBJECT_KINDS = {"shatter", "drop", "bounce", "split", "burst", "cork", "spill", 
 # a ball flying at a wall is small and quick; a chimney that goes over is as tall as a subject is drawn
 OBJECT_MAX = {"any": 0.2, "rebound": 0.1, "topple": subjects.MAX_SCREEN}
 DOOR_KINDS = {"slam", "creak", "knock"}
+# Events that break their thing: a tool the cue names with another thing is what breaks it, not what breaks.
+BREAKING_KINDS = {"shatter", "split", "burst"}
 # A building's door seen from outside: its width and height as fractions of the building's drawing.
 DOORWAY = (0.22, 0.4)
 # Metres from which a thing of any family that goes over topples where it stands (a ladder, not a hammer).
@@ -94,6 +96,9 @@ OVERHEAD_DISTANCE = 0.4
 OVERHEAD = re.compile(r"\b(overhead|above|circl\w*|in the sky|high up|up high|flies over|flying over|soar\w*)\b", re.I)
 # Things named after the people of a shot that are drawn beside them when nothing else is.
 LATER_SUBJECT_FAMILIES = frozenset({"vehicle", "animal", "instrument", "sport"})
+# Things people handle: one that makes the sound the prompt times is drawn beside them when nothing else is.
+HANDLED_FAMILIES = frozenset({"household", "food", "tool", "sport", "instrument"})
+HANDLED_LEAST_M = 0.2
 # Where across the frame a sounding source stands when the shot's subject is drawn too, and when only people are.
 SOURCE_BESIDE_SUBJECT, SOURCE_BESIDE_PEOPLE = 0.2, 0.78
 # Water a thing leaps or lands into ("belly flops into the paddling pool"): drawn under it where the place has none.
@@ -578,6 +583,8 @@ class ShotRenderer:
         if not found and kind != "topple":  # "it knocks it off n it shatters": the thing its sentence named before
             sentence, at = projections.cue_sentence(self.plan, cue)
             found = [m.noun for m in subjects.mentions(sentence[:at]) if takes_part(m.noun)][::-1]
+        if kind in BREAKING_KINDS:  # "a cleaver comes down and splits the melon": the tool breaks nothing of its own
+            found = sorted(found, key=lambda noun: noun.family == "tool")
         if kind == "burst":  # what can pop pops: the balloon, not the ceiling fan it drifts into
             found = sorted(found, key=lambda noun: re.search(table["burstable"], noun.name) is None)
             if self.subject is not None and re.search(table["burstable"], self.subject.name):
@@ -1404,6 +1411,12 @@ def subject_and_people(plan: common_pb2.ScenePlan, shot: p.Shot) -> tuple[subjec
             noun = subjects.prompt_subject(
                 prompt, None, None, mentioned, place, before=len(prompt), families=LATER_SUBJECT_FAMILIES
             )
+        if noun is None:  # "my dad digging the veg patch … the spade hits a rock": what makes the timed sound,
+            # unless their role holds it already (a basketball player's ball, a guitarist's guitar)
+            held = {r.holds.noun.name for cid in people if (r := roles.role_of(by_id[cid].description)) and r.holds}
+            noun = _timed_source(plan, shot, HANDLED_FAMILIES)
+            # a thing too small to stand as a subject (a nail, a bowl) is seen in its own event, not drawn big
+            noun = None if noun is not None and (noun.name in held or noun.size < HANDLED_LEAST_M) else noun
         return (None if noun is not None and noun.family == "crowd" else noun), people
     named = subjects.resolve(shot.subject.text)
     named_at = shot.subject.source.spans[0].start if shot.subject.source.spans else None
@@ -1421,15 +1434,23 @@ def subject_and_people(plan: common_pb2.ScenePlan, shot: p.Shot) -> tuple[subjec
     return noun, people
 
 
-def _timed_source(plan: common_pb2.ScenePlan, shot: p.Shot) -> subjects.Noun | None:
-    """The first animal or vehicle that makes a sound the prompt times in the shot, or None: what acts of itself
-    (the cob snorts, the bus brakes); a thing that is struck ("your ball hits the pins") is no better a subject than
-    the first thing named."""
+def _timed_source(
+    plan: common_pb2.ScenePlan, shot: p.Shot, families: frozenset[str] = SELF_MOVING
+) -> subjects.Noun | None:
+    """The first thing of `families` that makes a sound the prompt times in the shot, or None. By default an
+    animal or a vehicle, what acts of itself (the cob snorts, the bus brakes); a thing that is struck ("your ball
+    hits the pins") is no better a subject than the first thing named. Beside people, what they handle (the spade
+    that hits a rock, the poppadom an uncle smashes)."""
+    prompt = projections.seen_prompt(plan, shot.scene_index)
     for cue in sorted(plan.sound_cues, key=lambda c: c.frame):
         if cue.timing != p.CUE_TIMING_EXPLICIT or cue.offscreen or not shot.start_frame <= cue.frame < shot.end_frame:
             continue
         noun = subjects.resolve(cue.source_object)
-        if noun is not None and noun.family in SELF_MOVING:
+        if families is not SELF_MOVING:  # handled: as the prompt writes it ("the sack of flour"), where it does
+            said = re.search(rf"\b{re.escape(cue.source_object.lower())}\b", prompt.lower())
+            there = [m.noun for m in subjects.mentions(prompt) if said and m.start <= said.start() < m.end]
+            noun = there[0] if there else None
+        if noun is not None and noun.family in families:
             return noun
     return None
 

@@ -186,6 +186,9 @@ def test_a_thing_that_acts_first_outranks_a_person_named_later(prompt: str, subj
         # a scarecrow that stands guard is no guard; a time before "someone" is no count of people
         ("A scarecrow in a tweed jacket stands guard over the bean rows at dawn.", []),
         ("A leaf blower lies on a drive. At 2 seconds someone yanks the cord.", ["someone"]),
+        # a king penguin is a penguin, a Jeep Wrangler a car
+        ("A king penguin flops onto its belly at the enclosure at 3s.", []),
+        ("A mud-spattered Jeep Wrangler ploughs through the ford at 3s.", []),
         # named again as someone who acts, they are on screen
         (
             "A girl reads on the porch. The neighbor's dog barks, and the neighbor shouts at it.",

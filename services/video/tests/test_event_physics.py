@@ -1165,3 +1165,12 @@ def test_a_car_that_backs_into_a_pillar_drives_in_and_stops_on_the_cue() -> None
         renderer = _renderer("A small car in a car park at night, static camera.", _cue(words, "bumper", "impact"))
         ((drawer, _),) = renderer._drawers
         assert isinstance(drawer, events.Motion) and drawer.kind == "halt", words
+
+
+def test_a_tool_that_comes_down_breaks_the_thing_it_comes_down_on() -> None:
+    """Eighteenth review: "a cleaver comes down and splits the melon clean in half" split the cleaver."""
+    melon = _renderer(
+        "A ripe honeydew melon on a fruit stall, static camera.",
+        _cue("a cleaver comes down and splits the melon clean in half", "cleaver", "break"),
+    )
+    assert [noun.name for noun in melon._event_nouns] == ["melon"]

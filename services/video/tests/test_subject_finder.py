@@ -285,3 +285,39 @@ def test_a_bird_overhead_is_small_and_the_breaking_wave_is_the_subjects_wave() -
     assert heights[1] < 0.6 * heights[0], heights
     storm = _renderer("Drone shot over a stormy coastline, thunder cracks at 3 seconds, waves crash on the cliffs")
     assert storm.drawing is None  # the breaker draws the waves; no sprite wave stands over the sea
+
+
+def test_what_a_person_handles_to_make_the_timed_sound_is_drawn_beside_them() -> None:
+    """Eighteenth review: "my dad digging the veg patch … at 2s the spade hits a massive buried rock" drew dad alone;
+    "my uncle smashes the poppadom w his fist" drew no poppadom. The thing that makes the timed sound stands beside
+    them, as the prompt names it ("the sack of flour"), unless it is too small to stand as a subject (a nail)."""
+    dad = _renderer(
+        "5 sec vid of my dad digging the veg patch, at 2s the spade hits a massive buried rock n goes clang"
+    )
+    assert dad.subject is not None and dad.subject.name == "shovel" and dad._people
+    uncle = _renderer("5s vid at the curry house, my uncle smashes the poppadom w his fist at 2s n it shatters")
+    assert uncle.subject is not None and uncle.subject.name == "poppadom"
+    carpenter = _renderer("INT. WOODSHOP - AFTERNOON. A CARPENTER hammers a nail at 2 seconds. 5 sec.")
+    assert carpenter.subject is None
+
+
+@pytest.mark.parametrize(
+    ("text", "noun"),
+    [
+        ("a rottweiler jumps up at the gate", "rottweiler"),
+        ("the weimaraner spots a stick", "weimaraner"),
+        ("my nans pomeranian", "pomeranian"),
+        ("one Great Dane very big", "great dane"),
+        ("a hairless Sphynx cat", "sphynx"),
+        ("a red Routemaster bus", "double-decker bus"),
+        ("Etna erupting on a clear night", "smoking volcano"),
+        ("a fork of lightning strikes the dome", None),
+        ("the sky all orange", None),
+        ("her coach holds the pads", None),
+    ],
+)
+def test_breeds_named_landmarks_and_words_that_are_no_thing_there(text: str, noun: str | None) -> None:
+    """Eighteenth review: a spotted small dog for a Great Dane and a Rottweiler, a furry tabby for a Sphynx, a camera
+    for Etna, a knife and fork for "a fork of lightning", an orange for "the sky all orange", a bus for a coach."""
+    found = [m.noun.name for m in subjects.mentions(text)]
+    assert (found[0] if found else None) == noun, found
