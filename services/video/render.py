@@ -583,8 +583,12 @@ class ShotRenderer:
         if not found and kind != "topple":  # "it knocks it off n it shatters": the thing its sentence named before
             sentence, at = projections.cue_sentence(self.plan, cue)
             found = [m.noun for m in subjects.mentions(sentence[:at]) if takes_part(m.noun)][::-1]
-        if kind in BREAKING_KINDS:  # "a cleaver comes down and splits the melon": the tool breaks nothing of its own
-            found = sorted(found, key=lambda noun: noun.family == "tool")
+        if kind in BREAKING_KINDS:  # "a cleaver comes down and splits the melon": the melon the shot shows breaks,
+            # and a tool breaks nothing of its own
+            shown = self.subject
+            found = sorted(
+                found, key=lambda noun: (shown is None or not _same_thing(noun, shown), noun.family == "tool")
+            )
         if kind == "burst":  # what can pop pops: the balloon, not the ceiling fan it drifts into
             found = sorted(found, key=lambda noun: re.search(table["burstable"], noun.name) is None)
             if self.subject is not None and re.search(table["burstable"], self.subject.name):
