@@ -217,7 +217,16 @@ def _time_unit_sentences(doc: Any) -> Any:
         line_break = before.is_space and "\n" in before.text
         if (unit_stop or split_stop or quote_stop or line_break) and token.text[:1].isupper():
             token.is_sent_start = True
+        # a shot list's stamp after a full stop ("Sunday morning. 0:02 Dad squeezes the trigger"): it opens the
+        # sentence it times, not ends the one before
+        if before.text.endswith((".", "!", "?")) and _STAMP.fullmatch(token.text):
+            token.is_sent_start = True
+            if token.i + 1 < len(doc):
+                doc[token.i + 1].is_sent_start = False
     return doc
+
+
+_STAMP = re.compile(r"\[?0{1,2}:\d{2}(?:\.\d+)?\]?")
 
 
 def _sound_verb_lemmas(doc: Any) -> Any:
@@ -511,7 +520,8 @@ def _mistagged_verb(token: Any, vocab: Vocabulary) -> str:
         return ""
     word = token.lower_
     # a verb's endings ("crashes", "crashed", "cries"), not a noun's: a "cracker" is no "crack", a "banger" no "bang"
-    forms = (token.lemma_.lower(), word[:-1], "" if word.endswith("er") else word[:-2], word[:-3] + "y")
+    # ("boots" is no "boo": only an -es or -ed ending comes off whole)
+    forms = (token.lemma_.lower(), word[:-1], word[:-2] if word.endswith(("es", "ed")) else "", word[:-3] + "y")
     lemma = next((c for c in forms if c in vocab.verbs and c), "")
     has_subject = any(c.dep_ in ("nsubj", "compound", "amod") and c.i == token.i - 1 for c in token.children)
     # "One of them grunts on a hard forehand": a sentence's root with a subject of its own is its verb

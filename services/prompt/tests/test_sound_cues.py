@@ -127,6 +127,10 @@ def test_relative_and_repeating_phrases() -> None:
         ("Brief: 10-sec spot. Macro of a spoon. 0:06 phone pings with the order.", [6.0]),
         ("EXT. LAKE - DAWN\nMist.\n\n0:01 - A horn blares.\n\n[0:03] Oars bite the water: CHUNK.", [1.0, 3.0]),
         ("In 0:04 somebody drop a foam box and it make big bang. It is 10:30 at night.", [4.0, 4.0]),
+        # a stamp after a full stop opens the sentence it times
+        ("Suburban garden, Sunday morning. 0:02 Dad squeezes the trigger and the trimmer buzzes to life.", [2.0]),
+        # a crowd that boos after a timed screech is heard with it ("boots" stay boots)
+        ("karaoke bar, mic feedback SCREECHES at 0:03 and everyone covers their ears and boos", [3.0, 3.0]),
         # "right away" after a stated time is right after it, not the clip's start
         ("A cork pops two seconds in and the foam hisses right away.", [2.0, 2.0]),
     ],
