@@ -1612,6 +1612,7 @@ class Motion:
     wet: bool = False
     pours: tuple[int, int, int] = (150, 200, 235)  # what a pour pours (water unless the words say)
     pool: bool = False  # it leaps or lands into water the place does not show (a paddling pool, a trough): drawn
+    breaks: bool = False  # a thing knocked flying that smashes where it comes down (a sugar bowl off a table)
 
     def __post_init__(self) -> None:
         self.poses = _Poses(self.drawing)
@@ -1628,6 +1629,10 @@ class Motion:
         self.spray = self.colour([235, 242, 250] if self.wet else [200, 190, 175])
         self.liquid = self.colour(list(self.pours))
         self.water, self.pool_rim = self.colour([70, 140, 200]), self.colour([200, 225, 240])
+        # a knocked thing lands this many frames after the cue (the top of its arc is half way)
+        self.landing = math.ceil(2 * self.tall * KNOCK_RISE / (self.h * KNOCK_GRAVITY))
+        self._shards = _fragments(self.drawing, self.h, torch.Generator().manual_seed(self.seed + 7))
+        self._turned_shards: dict[tuple[int, float], Ready] = {}
 
     def pose(self, age: int) -> tuple[float, float, float, float]:
         """(stretch, turn, dx, dy): the thing `age` frames after its cue, its height × stretch, turned clockwise by
@@ -1742,7 +1747,27 @@ class Motion:
         _veil(frame, rows, cols, (inside <= 1).float(), self.pool_rim)
         _veil(frame, rows, cols, (inside <= 0.7).float(), self.water)
 
+    def _smashed(self, frame: torch.Tensor, age: int) -> None:
+        """A knocked thing that breaks where it comes down: its pieces fly apart from there and lie where they land."""
+        _, _, dx, _ = self.pose(self.landing)
+        x0, _, x1, y1 = self.box
+        cx, t, g = (x0 + x1) / 2 + dx, float(age - self.landing + 1), self.h * KNOCK_GRAVITY
+        for k, piece in enumerate(self._shards):
+            start, rest = y1 + piece.dy, y1 - piece.half
+            flight = (-piece.vy + math.sqrt(piece.vy**2 + 2 * g * max(0.0, rest - start))) / g
+            landed = min(t, flight)
+            angle = round(piece.spin * landed, 1)
+            if (k, angle) not in self._turned_shards:
+                self._turned_shards[(k, angle)] = _turned(piece.ready, angle) if angle else piece.ready
+            ready = self._turned_shards[(k, angle)]
+            x = cx + piece.dx + piece.vx * landed
+            y = min(rest, start + piece.vy * landed + 0.5 * g * landed**2)
+            _blit(frame, ready, round(x - ready[1].shape[1] / 2), round(y - ready[1].shape[0] / 2))
+
     def draw(self, frame: torch.Tensor, age: int) -> None:
+        if self.kind == "knocked" and self.breaks and age >= self.landing:
+            self._smashed(frame, age)
+            return
         if self.pool:
             self._water(frame)  # under it: it comes down into it
         if self.kind == "launch" and 0 <= age < PUFF_FRAMES:
@@ -1759,7 +1784,7 @@ class Motion:
             x0, y0, x1, y1 = self.box
             lift = round(GLINT * (1 - age / GLINT_FRAMES))
             _blend_disc(frame, (x0 + x1) / 2, (y0 + y1) / 2, round(max(self.wide, self.tall) * 0.9), lift)
-        if self.kind in STRUCK and age == 0:  # its lines burst out (a knocked thing's seen whole, not in a flash)
+        if self.kind == "hit" and age == 0:  # its lines burst out (a knocked thing is seen whole, flying)
             self._blow(frame)
         if self.kind == "pour":
             self._stream(frame, age)
@@ -2000,6 +2025,7 @@ def drawer(
     wet: bool = False,
     lava: bool = False,
     pool: bool = False,
+    breaks: bool = False,
 ) -> Drawer:
     """The simulation for one visible kind (see render.visible_kind), placed by the cue's seed; `drawing` is
     the sounding object's sprite where the atlas has one; `indoors`, what falls falls off a shelf; `surface`,
@@ -2009,7 +2035,8 @@ def drawer(
     `drawing`, facing `facing`; without a drawing, a person's head), `ink`, its sound lines' colour, and `glow`,
     the light an alarm pulses with; `topples`, a thing falling outdoors tips over where it stands (it is not
     dropped from above the picture); `wet`, a thing that moves (see Motion) lands in or leaves water; `lava`,
-    what erupts is a volcano's; `pool`, the water a thing leaps or lands into is drawn where it comes down."""
+    what erupts is a volcano's; `pool`, the water a thing leaps or lands into is drawn where it comes down;
+    `breaks`, a thing knocked flying smashes where it lands."""
     cx = w * (0.3 + 0.4 * float(torch.rand(1, generator=torch.Generator().manual_seed(seed))))
     if at is not None:
         cx = w * at
@@ -2048,7 +2075,7 @@ def drawer(
         x0, _, x1, y1 = source or (w * 0.45, 0.0, w * 0.55, FLOOR * h)
         return Gusher(w, h, colour, seed, ((x0 + x1) / 2, y1), lava)
     if kind in MOTION_KINDS and drawing is not None and source is not None:
-        return Motion(kind, w, h, colour, seed, drawing, source, facing, wet, liquid or (150, 200, 235), pool)
+        return Motion(kind, w, h, colour, seed, drawing, source, facing, wet, liquid or (150, 200, 235), pool, breaks)
     if kind in SOUNDING_KINDS:
         box = source if source is not None else (cx - h * 0.1, h * 0.6, cx + h * 0.1, FLOOR * h)
         return Sounding(kind, w, h, colour, seed, drawing, box, facing, ink, glow)

@@ -24,6 +24,7 @@ import torch.nn.functional as F
 import yaml
 
 from cinemesh.runtime import projections
+from cinemesh.runtime.timephrases import find_times
 from cinemesh.v1 import common_pb2
 from cinemesh.v1 import plan_pb2 as p
 from cinemesh.video import characters, events, places, roles, subjects, world
@@ -614,6 +615,13 @@ class ShotRenderer:
             found = next(
                 ((move, m, own) for move, words in table["words"].items() if (m := re.search(words, own))), None
             )
+            stated = find_times(own)
+            if found is not None and stated:  # "a jackdaw hopping across a table …, and at 3 seconds it knocks the
+                # sugar bowl off": the move the stated time is given, the one written nearest after it
+                when = stated[-1].end
+                moves = [(move, m) for move, words in table["words"].items() for m in re.finditer(words, own)]
+                move, m = min(moves, key=lambda pair: (pair[1].start() < when, abs(pair[1].start() - when)))
+                found = (move, m, own)
         # from the sentence, a move where the cue would draw something less particular; the lights going out or a
         # fire catching, where it would draw only its source sounding ("with a buzz")
         standalone = set(table["standalone"]) if kind in table["yields"] else set()
@@ -664,6 +672,8 @@ class ShotRenderer:
         subject = self.subject if self.subject is not None and self.subject.family in able else None
         if move == "hit" and subject is not None and not re.search(table["struck"], subject.name):
             subject = None
+        if move == "knocked" and subject is not None and subject.size >= TOPPLING_SIZE:
+            subject = None  # "his elbow knocks a tin of gloss off the top step": the ladder stays where it stands
         noun = named[0] if named else subject
         if noun is None:  # a fire or a geyser catches or erupts where the picture shows none too
             return (move, None, None) if move in table["standalone"] else None
@@ -762,10 +772,18 @@ class ShotRenderer:
                 glow=(int(glow[0]), int(glow[1]), int(glow[2])),
                 wet=wet is not None,
                 pool=kind in ("leap", "land") and self.world.water is None and INTO_WATER.search(words) is not None,
+                breaks=kind == "knocked" and self._smashes(cue, words),
                 liquid=self._liquid(cue) if kind == "pour" else None,
             )
 
         return self._staged(noun, acting)
+
+    def _smashes(self, cue: p.SoundCue, words: str) -> bool:
+        """Whether a thing knocked flying breaks where it comes down: its cue's words or its sentence's say so, or a
+        cue of the same moment does ("… knocks the sugar bowl off the edge. It smashes on the flagstones")."""
+        breaking = _event_table()["breaking"]
+        near = [c.text for c in self.plan.sound_cues if abs(c.frame - cue.frame) <= self.fps // 2]
+        return any(re.search(breaking, text, re.IGNORECASE) for text in (words, *near))
 
     def _knock_side(self) -> tuple[float, int]:
         """Where across the frame a thing the subject knocks flying stands, and the side of the subject it is on

@@ -1174,3 +1174,25 @@ def test_a_tool_that_comes_down_breaks_the_thing_it_comes_down_on() -> None:
         _cue("a cleaver comes down and splits the melon clean in half", "cleaver", "break"),
     )
     assert [noun.name for noun in melon._event_nouns] == ["melon"]
+
+
+def test_a_bowl_knocked_off_that_smashes_lies_in_pieces_and_the_stated_time_picks_the_move() -> None:
+    """Eighteenth review: "a jackdaw hopping across a table …, and at 3 seconds it knocks the sugar bowl off the edge
+    … it smashes on the flagstones" drew the bowl breaking alone: the hop, written first, was taken for the move.
+    The move the time is given is the knock; the bowl flies off and lies in pieces where it comes down."""
+    words = "a jackdaw hopping across a table, and at 3 seconds it knocks the sugar bowl off the edge"
+    jackdaw = _renderer(
+        "A jackdaw in a tea garden, static camera.",
+        _cue(words, "jackdaw", "impact"),
+        _cue("it smashes on the flagstones", "sugar bowl", "break"),
+    )
+    moves = [d for d, _ in jackdaw._drawers if isinstance(d, events.Motion)]
+    assert [d.kind for d in moves] == ["knocked"] and moves[0].breaks
+    bowl = moves[0]
+    whole = BACKGROUND.expand(H, W, 3).clone()
+    bowl.draw(whole, bowl.landing - 1)
+    pieces = BACKGROUND.expand(H, W, 3).clone()
+    bowl.draw(pieces, bowl.landing + 12)
+    changed = lambda f: int((f != BACKGROUND.expand(H, W, 3)).any(dim=-1).sum())  # noqa: E731
+    assert changed(whole) > 0 and changed(pieces) > 0
+    assert len(bowl._shards) > 1  # cut into pieces, not drawn whole
