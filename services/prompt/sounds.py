@@ -281,7 +281,20 @@ def nlp() -> Any:
 @lru_cache(maxsize=256)
 def parse(text: str) -> Any:
     """The parse of a text, shared by everything that reads it (sounds, subject; scene and its one shot)."""
-    return nlp()(_SHOUTED.sub(_spoken_case, text))
+    return nlp()(_CHAT_AND.sub(_chat_and, _SHOUTED.sub(_spoken_case, text)))
+
+
+#: Chat's "n" for "and" ("it slides n folds up n clatters flat").
+_CHAT_AND = re.compile(r"(?<=\w) n (?P<next>[a-z]+)")
+
+
+def _chat_and(m: re.Match[str]) -> str:
+    """Chat's "n" before a verb the tables know, read as the conjunction (the same length); before anything else
+    ("lightning n thunder crack", "a kickflip n the board slaps down") the parse already reads it well."""
+    word, vocab = m.group("next"), vocabulary()
+    forms = {word, word[:-1], word[:-2], word[:-3] + "y"} - {""}
+    verb = any(form in vocab.verbs for form in forms) and word not in vocab.sources and word not in vocab.nouns
+    return f" & {word}" if verb else m.group(0)
 
 
 # a verb in capitals in a line written in lower case: a sound shouted on the page ("the phone RINGS")
@@ -1980,7 +1993,7 @@ def _compound_text(token: Any) -> str:
 
 
 _REPEAT_JOINS = {"", "and", "again", "and again", "then", "then again", "and then again"}
-_SEGMENT_BREAK = re.compile(r"[,;:—]|\s(?:and|then|but|while|whereas)\s", re.IGNORECASE)
+_SEGMENT_BREAK = re.compile(r"[,;:—]|\s(?:and|then|but|while|whereas|n|&)\s", re.IGNORECASE)
 
 
 def _attach(

@@ -927,3 +927,13 @@ def test_it_that_moves_an_animals_part_is_the_animal() -> None:
     )
     (cue,) = _plan(prompt).sound_cues
     assert cue.source_object == "stork" and cue.time_seconds == 3.0
+
+
+def test_chats_n_before_a_verb_is_and() -> None:
+    """blind13p/depict29: "the old stepladder is leaning on the workbench n at 2s it slides n folds up n clatters flat"
+    gave a cue whose source was "n"."""
+    (cue,) = _plan(
+        "4s vid, my dads garage, the old stepladder is leaning on the workbench n at 2s it slides n folds up n "
+        "clatters flat onto the concrete"
+    ).sound_cues
+    assert cue.source_object == "stepladder" and cue.time_seconds == 2.0
