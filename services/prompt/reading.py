@@ -775,6 +775,14 @@ _BRIEF_HEADER = re.compile(
     r"|^\s*(?:let it (?:run|play|roll)|make it|keep it)(?:\s+for)?\s+[\w. -]{1,25}?\s*(?:seconds?|secs?|s)\s*[.!]?\s*$",
     _FLAGS,
 )
+#: A brief's sentence that says what the film is and how long ("Brief: 10-sec social cutdown, dessert delivery app.",
+#: "Islay whisky, brand film, runtime 30s.", "E-bike launch film (15 sec).", "Cordless hedge trimmer - :15 TV spot."):
+#: the product and the format, not what the clip shows.
+_BRIEF_FORMAT = re.compile(
+    r"^\s*brief\s*:|\b(?:brand|launch|recruitment|product|hero|social) film\b|\bcut-?down\b|\bruntime\s+[\d:]"
+    r"|\b(?:tv|radio|social|ad|web|cinema|:\d+|\d+s|\d+-sec(?:ond)?)\s+spot\b",
+    _FLAGS,
+)
 _DIRECTIVE_WORDS = re.compile(
     r"\b(?:style|look|shot|camera|film|color|colour|grade|graded|tones?|vibe|aesthetic|"
     r"mood|lens|slow motion|motion|lighting|light|frame|format|aspect|ratio|quality|"
@@ -888,7 +896,12 @@ def _candidates(masked: str) -> list[_Candidate]:
     found: list[_Candidate] = []
     for s_start, s_end in sentences(masked):
         sentence = masked[s_start:s_end]
-        if not re.search(r"[A-Za-z]", sentence) or _directive_only(sentence) or _BRIEF_HEADER.match(sentence):
+        if (
+            not re.search(r"[A-Za-z]", sentence)
+            or _directive_only(sentence)
+            or _BRIEF_HEADER.match(sentence)
+            or _BRIEF_FORMAT.search(sentence)
+        ):
             continue
         body_start = 0
         if directive := _LEADING_DIRECTIVE.match(sentence):

@@ -94,6 +94,8 @@ def test_who_acts_first_in_a_screenplay(prompt: str, subject: str) -> None:
         # a brief's "vid" or "sound design" is no thing that acts; what sounds in the clip is
         ("bbq vid for my uncle. a steak sizzles on the grill at 2s", "steak"),
         ("Sound design leads this one: the kettle clicks off at 0:02 and steam hisses.", "kettle"),
+        # a brief's sentence of product and format is no picture
+        ("Brief: 10-sec social cutdown, dessert delivery app. Macro: a spoon cracks the caramel top at 1.5s.", "spoon"),
     ],
 )
 def test_a_duration_a_camera_move_or_a_brief_s_words_are_not_the_subject(prompt: str, subject: str) -> None:
