@@ -50,6 +50,7 @@ BLIND = [
     ("blind13m (tuned on since)", ROOT / "services/prompt/tests/blind13m/blind13m.jsonl"),
     ("blind13n (scored blind at 06eee36, not tuned on)", ROOT / "services/prompt/tests/blind13n/blind13n.jsonl"),
     ("blind13o (scored blind at a1c06bf, tuned on since)", ROOT / "services/prompt/tests/blind13o/blind13o.jsonl"),
+    ("blind13p (scored blind at 0d30eef, tuned on since)", ROOT / "services/prompt/tests/blind13p/blind13p.jsonl"),
 ]
 
 

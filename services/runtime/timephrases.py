@@ -37,6 +37,9 @@ _UNITS = {
     "nineteen": 19,
     "twenty": 20,
     "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
 }
 _COUNTS = {"once": 1, "twice": 2, "thrice": 3}
 _WORD = "|".join(sorted((w for w in _UNITS if w not in ("a", "an")), key=len, reverse=True))
@@ -297,7 +300,11 @@ _DURATION = re.compile(
 _LOOSE_DURATION = re.compile(
     rf"\b(?:length|duration|runtime|total|make it|(?:video|clip|it) (?:is|runs|lasts)|is|runs|lasts|"
     rf"make (?:a |the )?video)\s*(?:is\s+|of\s+|:\s*|about\s+)?(?P<n>{_NUMBER})\s*{_UNIT}|"
-    rf"(?:^|[.!?]\s+)(?P<n2>{_NUMBER})\s*{_UNIT}\s+of\b|"
+    # "Sixteen seconds on a river in Zambia", "Forty seconds at a graduation": a prompt's opening length, and "A
+    # twenty-second ride in a Glasgow taxi"
+    rf"(?:^|[.!?]\s+)(?P<n2>{_NUMBER})\s*{_UNIT}\s+(?:of|on|at|aboard|inside|under|over|along|across|beside|near)\b|"
+    rf"(?:^|[.!?]\s+)an?\s+(?P<n6>{_NUMBER})-second\s+(?:[\w-]+\s+)?(?:ride|walk|drive|look|moment|glimpse|view|trip|"
+    rf"journey|visit|run|flight|wander|stroll|tour|sequence|loop)\b|"
     rf"(?:^|[.!?]\s+)(?P<m>half a|one|a|two)\s+minutes?\s+of\b|"
     rf"(?:{_CLIP_WORDS}s?|\w+)\s+:(?P<n3>\d{{2}})\b(?!:)|"
     rf"\bfor\s+(?P<n5>{_NUMBER})\s*{_UNIT}\s*[.!]?\s*$|"  # "…, for twelve seconds." ending the prompt
@@ -336,7 +343,7 @@ def _stated_length(text: str) -> tuple[float, tuple[int, int]] | None:
             return value, m.span()
     for m in _LOOSE_DURATION.finditer(text):
         minutes = _group(m, "m")
-        value = _MINUTES[minutes.lower()] if minutes else number(_group(m, "n", "n2", "n3", "n4", "n5") or "")
+        value = _MINUTES[minutes.lower()] if minutes else number(_group(m, "n", "n2", "n3", "n4", "n5", "n6") or "")
         if value and value >= latest:
             return value, m.span()
     return None

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from cinemesh.prompt.planner import plan
 from cinemesh.prompt.sounds import vocabulary
 from cinemesh.runtime.errors import InvalidArgument
-from cinemesh.runtime.timephrases import find_times
+from cinemesh.runtime.timephrases import find_times, stated_duration
 from cinemesh.v1 import common_pb2
 from cinemesh.v1 import plan_pb2 as p
 
@@ -937,3 +937,18 @@ def test_chats_n_before_a_verb_is_and() -> None:
         "clatters flat onto the concrete"
     ).sound_cues
     assert cue.source_object == "stepladder" and cue.time_seconds == 2.0
+
+
+@pytest.mark.parametrize(
+    ("prompt", "length"),
+    [
+        # blind13p: a prompt's opening length before where, and "a twenty-second ride"
+        ("Sixteen seconds on a river in Zambia at dusk. At seven seconds a hippo bellows.", 16.0),
+        ("Forty seconds at a graduation ceremony. At three seconds polite applause.", 40.0),
+        ("A twenty-second ride in a Glasgow taxi at night. At six seconds the indicator ticks.", 20.0),
+        # a time, not a length
+        ("Three seconds in, the dog barks.", None),
+    ],
+)
+def test_a_length_stated_as_people_open_a_prompt(prompt: str, length: float | None) -> None:
+    assert stated_duration(prompt) == length
