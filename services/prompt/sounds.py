@@ -1993,7 +1993,7 @@ def _compound_text(token: Any) -> str:
 
 
 _REPEAT_JOINS = {"", "and", "again", "and again", "then", "then again", "and then again"}
-_SEGMENT_BREAK = re.compile(r"[,;:—]|\s(?:and|then|but|while|whereas|n|&)\s", re.IGNORECASE)
+_SEGMENT_BREAK = re.compile(r"[,;:—]|\s(?:and|then|but|while|whereas|&)\s", re.IGNORECASE)
 
 
 def _attach(

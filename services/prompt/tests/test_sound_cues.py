@@ -952,3 +952,12 @@ def test_chats_n_before_a_verb_is_and() -> None:
 )
 def test_a_length_stated_as_people_open_a_prompt(prompt: str, length: float | None) -> None:
     assert stated_duration(prompt) == length
+
+
+def test_chats_n_again_repeats_the_sound_before_it() -> None:
+    timed = [
+        c.time_seconds
+        for c in _plan("pig farm, piglets squealing, big pig oinks at 1s n again at 4s").sound_cues
+        if c.timing == p.CUE_TIMING_EXPLICIT
+    ]
+    assert timed == [1.0, 4.0]
