@@ -215,7 +215,7 @@ _NOT_A_PERSON = re.compile(
 
 #: A name in capitals, maybe its age, a comma and then a role's words: the role that follows is the named one's
 #: What a screenplay's name is, written after it: "DANNY, a scaffolder in hi-vis," -> "a scaffolder in hi-vis".
-_NAME_APPOSITIVE = re.compile(r"(?:\s*\([^)]{0,20}\))?\s*,\s+((?:a|an)\s+[^,.;:\n]{1,60})")
+_NAME_APPOSITIVE = re.compile(r"(?:\s*\([^)]{0,20}\))?\s*,\s+((?:a|an|the|our|their|his|her)\s+[^,.;:\n]{1,60})")
 _APPOSITIVE_OF_A_NAME = re.compile(
     r"\b[A-Z][A-Z'-]{2,}(?:\s*\([^)]{0,20}\))?\s*,\s+(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,2}$"
 )

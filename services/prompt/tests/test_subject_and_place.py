@@ -218,6 +218,7 @@ def test_whose_animal_or_sound_is_no_character(prompt: str, people: list[str]) -
         ("INT. BRIDGE - NIGHT\nCAPTAIN ROWE grips the rail.\nROWE\nHold steady.", ["CAPTAIN"]),
         # a word that says how old opens the line with the name
         ("INT. BARN - DAY\nOld JACK PENGELLY, a thatcher, ties a bundle of reed.", ["Jack Pengelly, a thatcher"]),
+        ("EXT. STREET - DAWN\nDEREK, the milkman, hurries up a doorstep.", ["Derek, the milkman"]),
         # animals, groups and things in capitals, and the place a slugline names, are no one
         ("EXT. FARRIER'S YARD - DAY\nA PONY stamps. GULLS wheel. The CROWD murmurs. A farrier bends.", ["a farrier"]),
     ],

@@ -43,6 +43,14 @@ def _figure(description: str) -> tuple[characters.Appearance, torch.Tensor]:
         ("a motocross rider", "motorcyclist", "helmet", None),
         ("a karateka with a frayed black belt", "martial artist", "", None),
         ("a figure skater", "figure skater", "", "ice skate"),
+        # eighteenth review: trades and sports the figure did not show
+        ("Amara, a ballerina in a black leotard", "ballerina", "", None),
+        ("one netballer girl", "netballer", "", "ball"),
+        ("a refuse collector", "refuse collector", "", None),
+        ("June, a potter in a stained apron", "potter", "", None),
+        ("Derek, the milkman", "milkman", "cap", "milk bottle"),
+        ("Sam, a paperboy", "paperboy", "", "newspaper"),
+        ("a painter-decorator", "decorator", "cap", "paintbrush"),
     ],
 )
 def test_a_role_names_its_costume_and_prop(description: str, role: str, hat: str, held: str | None) -> None:
