@@ -1613,6 +1613,9 @@ class Motion:
     pours: tuple[int, int, int] = (150, 200, 235)  # what a pour pours (water unless the words say)
     pool: bool = False  # it leaps or lands into water the place does not show (a paddling pool, a trough): drawn
     breaks: bool = False  # a thing knocked flying that smashes where it comes down (a sugar bowl off a table)
+    # a leap into the place's water (a dog off the bank into the river): `box` is where it lands in the water, and it
+    # springs from `descent` pixels above that (below when negative: the water lies further off, up the picture)
+    descent: float = 0.0
 
     def __post_init__(self) -> None:
         self.poses = _Poses(self.drawing)
@@ -1644,7 +1647,7 @@ class Motion:
             u = max(0.0, 1 + age / LEAP_FRAMES)  # 0 at the spring, 1 on landing
             # a whale's leap is its own height, not its length again: within the picture
             dx = -face * min(self.wide * LEAP_SPAN, self.w * LEAP_MOST) * (1 - u)
-            dy = -4 * min(self.tall * LEAP_HEIGHT, self.h * LEAP_MOST) * u * (1 - u)
+            dy = -4 * min(self.tall * LEAP_HEIGHT, self.h * LEAP_MOST) * u * (1 - u) - self.descent * (1 - u)
             return 1.0, face * 0.8 * (0.5 - u) if u > 0 else 0.0, dx, dy
         if self.kind == "toss":
             if age >= 0:
@@ -2026,6 +2029,7 @@ def drawer(
     lava: bool = False,
     pool: bool = False,
     breaks: bool = False,
+    descent: float = 0.0,
 ) -> Drawer:
     """The simulation for one visible kind (see render.visible_kind), placed by the cue's seed; `drawing` is
     the sounding object's sprite where the atlas has one; `indoors`, what falls falls off a shelf; `surface`,
@@ -2036,7 +2040,8 @@ def drawer(
     the light an alarm pulses with; `topples`, a thing falling outdoors tips over where it stands (it is not
     dropped from above the picture); `wet`, a thing that moves (see Motion) lands in or leaves water; `lava`,
     what erupts is a volcano's; `pool`, the water a thing leaps or lands into is drawn where it comes down;
-    `breaks`, a thing knocked flying smashes where it lands."""
+    `breaks`, a thing knocked flying smashes where it lands; `descent`, how far below where it springs a leap lands
+    (into the place's water)."""
     cx = w * (0.3 + 0.4 * float(torch.rand(1, generator=torch.Generator().manual_seed(seed))))
     if at is not None:
         cx = w * at
@@ -2075,7 +2080,9 @@ def drawer(
         x0, _, x1, y1 = source or (w * 0.45, 0.0, w * 0.55, FLOOR * h)
         return Gusher(w, h, colour, seed, ((x0 + x1) / 2, y1), lava)
     if kind in MOTION_KINDS and drawing is not None and source is not None:
-        return Motion(kind, w, h, colour, seed, drawing, source, facing, wet, liquid or (150, 200, 235), pool, breaks)
+        return Motion(
+            kind, w, h, colour, seed, drawing, source, facing, wet, liquid or (150, 200, 235), pool, breaks, descent
+        )
     if kind in SOUNDING_KINDS:
         box = source if source is not None else (cx - h * 0.1, h * 0.6, cx + h * 0.1, FLOOR * h)
         return Sounding(kind, w, h, colour, seed, drawing, box, facing, ink, glow)

@@ -108,6 +108,8 @@ INTO_WATER = re.compile(
     r"(pool|pond|puddle|bath|bathtub|tub|water|river|lake|trough|stream|fountain|lido|dam|canal|creek)\b",
     re.IGNORECASE,
 )
+# How deep a thing that leaps into the place's water sits in it, in its own heights below the water line.
+INTO_WATER_DEPTH = 0.35
 # A thing the subject knocks flying stands KNOCKED_GAP frame widths right of the subject's drawing (left where that
 # would be past KNOCKED_MOST across).
 KNOCKED_GAP, KNOCKED_MOST = 0.08, 0.86
@@ -759,6 +761,11 @@ class ShotRenderer:
                     centre = self._knock_side()[0]
                 drawing = self._subject_drawing(thing, size, centre=centre)
             x0, y0, x1, y1, _ = drawing.rest_box()
+            descent = 0.0
+            if kind == "leap" and self.world.water is not None and INTO_WATER.search(words):
+                # "launches off the bank and lands in the water": it comes down in the place's water, not on the bank
+                descent = self.world.water * self.h + INTO_WATER_DEPTH * (y1 - y0) - y1
+                y0, y1 = y0 + descent, y1 + descent
             return events.drawer(
                 kind,
                 self.w,
@@ -773,6 +780,7 @@ class ShotRenderer:
                 wet=wet is not None,
                 pool=kind in ("leap", "land") and self.world.water is None and INTO_WATER.search(words) is not None,
                 breaks=kind == "knocked" and self._smashes(cue, words),
+                descent=descent,
                 liquid=self._liquid(cue) if kind == "pour" else None,
             )
 

@@ -1196,3 +1196,19 @@ def test_a_bowl_knocked_off_that_smashes_lies_in_pieces_and_the_stated_time_pick
     changed = lambda f: int((f != BACKGROUND.expand(H, W, 3)).any(dim=-1).sum())  # noqa: E731
     assert changed(whole) > 0 and changed(pieces) > 0
     assert len(bowl._shards) > 1  # cut into pieces, not drawn whole
+
+
+def test_a_leap_into_the_places_water_lands_in_it() -> None:
+    """Eighteenth review: a Weimaraner that "launches off the bank and lands in the water" came down on the bank. Where
+    the place shows water, a leap into it lands at its water line, from where the dog stood."""
+    river = _renderer(
+        "A weimaraner on a muddy riverbank, static camera.",
+        _cue("she launches off the bank and lands in the river", "river", "liquid"),
+    )
+    ((drawer, _),) = river._drawers
+    assert isinstance(drawer, events.Motion) and drawer.kind == "leap" and not drawer.pool
+    assert river.world.water is not None
+    water_line = river.world.water * H
+    tall = drawer.box[3] - drawer.box[1]
+    assert abs(drawer.box[3] - (water_line + render.INTO_WATER_DEPTH * tall)) <= 1.5
+    assert drawer.pose(-events.LEAP_FRAMES)[3] == -drawer.descent  # it springs from where it stood
