@@ -1634,7 +1634,10 @@ class Motion:
         self.water, self.pool_rim = self.colour([70, 140, 200]), self.colour([200, 225, 240])
         # a knocked thing lands this many frames after the cue (the top of its arc is half way)
         self.landing = math.ceil(2 * self.tall * KNOCK_RISE / (self.h * KNOCK_GRAVITY))
-        self._shards = _fragments(self.drawing, self.h, torch.Generator().manual_seed(self.seed + 7))
+        # only a thing that breaks is cut into pieces
+        self._shards = (
+            _fragments(self.drawing, self.h, torch.Generator().manual_seed(self.seed + 7)) if self.breaks else []
+        )
         self._turned_shards: dict[tuple[int, float], Ready] = {}
 
     def pose(self, age: int) -> tuple[float, float, float, float]:

@@ -1418,6 +1418,8 @@ def subject_and_people(plan: common_pb2.ScenePlan, shot: p.Shot) -> tuple[subjec
     if named_person:  # a screenplay's name in capitals is the person ("COOKIE, the night cook"), not a cookie
         mentioned += [(s.start, s.end) for s in shot.subject.source.spans]
     if people:
+        # what their roles hold already (a basketball player's ball, a guitarist's guitar): never drawn beside them
+        held = {r.holds.noun.name for cid in people if (r := roles.role_of(by_id[cid].description)) and r.holds}
         noun = None if named_person else subjects.head_noun(shot.subject.text)
         if noun is not None and shot.subject.source.spans:  # a thing named before it leads ("wooden rowboat on a
             # misty lake, fisherman's oar slaps the water": the rowboat, the oar is its event's)
@@ -1429,7 +1431,6 @@ def subject_and_people(plan: common_pb2.ScenePlan, shot: p.Shot) -> tuple[subjec
             # unless their role holds it already (a basketball player's ball), the sky draws it, or it is scenery
             # (the lighthouse of "the lighthouse keeper" is drawn as the place's, behind them)
             finder = subjects.vocabulary().finder
-            held = {r.holds.noun.name for cid in people if (r := roles.role_of(by_id[cid].description)) and r.holds}
             handled = [
                 n
                 for n in ([] if named_person else subjects.nouns_in(shot.subject.text))
@@ -1442,10 +1443,9 @@ def subject_and_people(plan: common_pb2.ScenePlan, shot: p.Shot) -> tuple[subjec
                 prompt, None, None, mentioned, place, before=len(prompt), families=LATER_SUBJECT_FAMILIES
             )
         if noun is None:  # "my dad digging the veg patch … the spade hits a rock": what makes the timed sound,
-            # unless their role holds it already (a basketball player's ball, a guitarist's guitar)
-            held = {r.holds.noun.name for cid in people if (r := roles.role_of(by_id[cid].description)) and r.holds}
-            noun = _timed_source(plan, shot, HANDLED_FAMILIES)
-            # a thing too small to stand as a subject (a nail, a bowl) is seen in its own event, not drawn big
+            # unless their role holds it already; a thing too small to stand as a subject (a nail, a bowl) is seen in
+            # its own event, not drawn big
+            noun = _timed_handled(plan, shot)
             noun = None if noun is not None and (noun.name in held or noun.size < HANDLED_LEAST_M) else noun
         return (None if noun is not None and noun.family == "crowd" else noun), people
     named = subjects.resolve(shot.subject.text)
@@ -1464,24 +1464,38 @@ def subject_and_people(plan: common_pb2.ScenePlan, shot: p.Shot) -> tuple[subjec
     return noun, people
 
 
-def _timed_source(
-    plan: common_pb2.ScenePlan, shot: p.Shot, families: frozenset[str] = SELF_MOVING
-) -> subjects.Noun | None:
-    """The first thing of `families` that makes a sound the prompt times in the shot, or None. By default an
-    animal or a vehicle, what acts of itself (the cob snorts, the bus brakes); a thing that is struck ("your ball
-    hits the pins") is no better a subject than the first thing named. Beside people, what they handle (the spade
-    that hits a rock, the poppadom an uncle smashes)."""
+def _timed_cues(plan: common_pb2.ScenePlan, shot: p.Shot) -> list[p.SoundCue]:
+    """The shot's on-screen cues the prompt times, in time order."""
+    return sorted(
+        (
+            cue
+            for cue in plan.sound_cues
+            if cue.timing == p.CUE_TIMING_EXPLICIT
+            and not cue.offscreen
+            and shot.start_frame <= cue.frame < shot.end_frame
+        ),
+        key=lambda c: c.frame,
+    )
+
+
+def _timed_source(plan: common_pb2.ScenePlan, shot: p.Shot) -> subjects.Noun | None:
+    """The first animal or vehicle that makes a sound the prompt times in the shot, or None: what acts of itself
+    (the cob snorts, the bus brakes); a thing that is struck ("your ball hits the pins") is no better a subject than
+    the first thing named."""
+    sources = (subjects.resolve(cue.source_object) for cue in _timed_cues(plan, shot))
+    return next((noun for noun in sources if noun is not None and noun.family in SELF_MOVING), None)
+
+
+def _timed_handled(plan: common_pb2.ScenePlan, shot: p.Shot) -> subjects.Noun | None:
+    """The first thing people handle (HANDLED_FAMILIES) that makes a sound the prompt times in the shot, as the
+    prompt writes it where it names it ("the sack of flour"), or None."""
     prompt = projections.seen_prompt(plan, shot.scene_index)
-    for cue in sorted(plan.sound_cues, key=lambda c: c.frame):
-        if cue.timing != p.CUE_TIMING_EXPLICIT or cue.offscreen or not shot.start_frame <= cue.frame < shot.end_frame:
-            continue
-        noun = subjects.resolve(cue.source_object)
-        if families is not SELF_MOVING:  # handled: as the prompt writes it ("the sack of flour"), where it does
-            said = re.search(rf"\b{re.escape(cue.source_object.lower())}\b", prompt.lower())
-            there = [m.noun for m in subjects.mentions(prompt) if said and m.start <= said.start() < m.end]
-            noun = there[0] if there else None
-        if noun is not None and noun.family in families:
-            return noun
+    lowered, written = prompt.lower(), subjects.mentions(prompt)
+    for cue in _timed_cues(plan, shot):
+        said = re.search(rf"\b{re.escape(cue.source_object.lower())}\b", lowered) if cue.source_object else None
+        there = [m.noun for m in written if said and m.start <= said.start() < m.end]
+        if there and there[0].family in HANDLED_FAMILIES:
+            return there[0]
     return None
 
 

@@ -1189,13 +1189,15 @@ def test_a_bowl_knocked_off_that_smashes_lies_in_pieces_and_the_stated_time_pick
     moves = [d for d, _ in jackdaw._drawers if isinstance(d, events.Motion)]
     assert [d.kind for d in moves] == ["knocked"] and moves[0].breaks
     bowl = moves[0]
-    whole = BACKGROUND.expand(H, W, 3).clone()
-    bowl.draw(whole, bowl.landing - 1)
-    pieces = BACKGROUND.expand(H, W, 3).clone()
-    bowl.draw(pieces, bowl.landing + 12)
-    changed = lambda f: int((f != BACKGROUND.expand(H, W, 3)).any(dim=-1).sum())  # noqa: E731
-    assert changed(whole) > 0 and changed(pieces) > 0
-    assert len(bowl._shards) > 1  # cut into pieces, not drawn whole
+    later = bowl.landing + 12
+    pieces, whole = BACKGROUND.expand(H, W, 3).clone(), BACKGROUND.expand(H, W, 3).clone()
+    bowl.draw(pieces, later)
+    events.drawer("knocked", W, H, _colour, bowl.seed, bowl.drawing, source=bowl.box, facing=bowl.facing).draw(
+        whole, later
+    )
+    drawn = [int((f != BACKGROUND.expand(H, W, 3)).any(dim=-1).sum()) for f in (pieces, whole)]
+    assert min(drawn) > 0 and len(bowl._shards) > 1
+    assert not torch.equal(pieces, whole)  # where it came down it lies in pieces, not whole
 
 
 def test_a_leap_into_the_places_water_lands_in_it() -> None:
