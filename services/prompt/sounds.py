@@ -85,6 +85,7 @@ class Vocabulary:
     blown_instruments: tuple[str, ...]  # what "blow" sounds when it is blown ("blows the whistle", "a foghorn blows")
     engine_verbs: frozenset[str]  # verbs heard only of an engine or a motor ("the engine dies", "the truck stalls")
     struck_sounds: frozenset[str]  # a device's beep, but a knock from a thing that is none ("the ball pings off it")
+    vocal_interjections: frozenset[str]  # what a person "goes" ("goes ugh", "went ow"): a voice
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -152,6 +153,7 @@ def vocabulary() -> Vocabulary:
         tuple(raw["blown_instruments"]),
         frozenset(raw["engine_verbs"]),
         frozenset(raw["struck_sounds"]),
+        frozenset(raw["vocal_interjections"]),
     )
 
 
@@ -382,6 +384,8 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
                 found.append(_Mention(token, *vocab.weak_verbs[lemma], strong=False, noun=False))
             elif _blows_an_instrument(token, vocab):
                 found.append(_Mention(token, *vocab.phrasal["blow"], strong=True, noun=False))
+            elif _goes_a_voice(token, vocab):
+                found.append(_Mention(token, "vocalisation", "Groan", strong=True, noun=False))
         elif entry := _phrasal_noun(token, vocab):
             found.append(_Mention(token, *entry, strong=True, noun=False))
         elif _blows_an_instrument(token, vocab):  # "the referee's whistle blows", "blows" read as a noun
@@ -431,6 +435,14 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
             and m.token.head.lemma_.lower() not in ("make", "with", "hear")  # "make big noise", "with a noise"
         )
     ]
+
+
+def _goes_a_voice(token: Any, vocab: Vocabulary) -> bool:
+    """ "she strums a wrong chord and goes ugh", "he went ow": "go" with an interjection right after it is a voice."""
+    if token.lemma_.lower() != "go" or token.i + 1 >= len(token.doc):
+        return False
+    word = re.sub(r"(\w)\1{2,}", r"\1\1", token.doc[token.i + 1].lower_)  # "ughhhh" is "ughh"
+    return word in vocab.vocal_interjections or word.rstrip(word[-1:]) + word[-1:] in vocab.vocal_interjections
 
 
 def _sound_verb_named(token: Any, vocab: Vocabulary) -> bool:

@@ -299,6 +299,7 @@ _DURATION = re.compile(
 # time lies past them, since the same words can time an event.
 _LOOSE_DURATION = re.compile(
     rf"\b(?:length|duration|runtime|total|make it|(?:video|clip|it) (?:is|runs|lasts)|is|runs|lasts|"
+    rf"(?:video|clip|film|spot|it) (?:should|will|must|can|needs to|has to|ought to) (?:be|last|run)(?: for)?|"
     rf"make (?:a |the )?video)\s*(?:is\s+|of\s+|:\s*|about\s+)?(?P<n>{_NUMBER})\s*{_UNIT}|"
     # "Sixteen seconds on a river in Zambia", "Forty seconds at a graduation": a prompt's opening length, and "A
     # twenty-second ride in a Glasgow taxi"

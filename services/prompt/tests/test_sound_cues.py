@@ -151,6 +151,21 @@ def test_halfway_and_the_end_land_on_the_scene() -> None:
     assert max(c.frame for c in scene_plan.sound_cues) == last
 
 
+def test_a_length_the_clip_should_be_is_stated_wherever_it_is_written() -> None:
+    prompt = "Two teenagers sail a dinghy. Halfway through, the boat heels over and one of them yelps."
+    assert stated_duration(prompt + " The clip should be 10 seconds.") == 10.0
+    assert stated_duration("A dog barks at 2 seconds. The video should last 8 seconds.") == 8.0
+    (yelp,) = _plan(prompt + " The clip should be 10 seconds.").sound_cues
+    assert yelp.time_seconds == 5.0  # half of the ten asked, not of the default length
+
+
+def test_what_someone_goes_is_a_voice_at_the_time_of_the_deed_before_it() -> None:
+    cues = _plan("3s in she strums a wrong chord and goes ugh, then the string snaps at 6s with a twang.").sound_cues
+    voice = [c for c in cues if c.sound_action == "vocalisation"]
+    assert [(c.text, c.time_seconds) for c in voice] == [("goes ugh", 3.0)]
+    assert not [c for c in _plan("The train goes past at 3 seconds.").sound_cues if c.sound_action == "vocalisation"]
+
+
 def test_a_sound_for_the_first_seconds_starts_at_zero() -> None:
     (found,) = find_times("just the sound of a heartbeat for the first three seconds")
     assert found.seconds == 0.0
