@@ -120,6 +120,17 @@ def _tokens(text: str) -> list[str]:
     return _WORD.findall(plain)
 
 
+#: Words after which a place phrase names a landmark of the place it opens with ("the field behind the pub").
+BESIDE = {"behind", "beside", "next", "near", "outside", "opposite", "across", "alongside", "overlooking", "by"}
+
+
+def _headed(tokens: list[str]) -> list[str]:
+    """A place phrase's words up to the landmark it places itself by, where the words before that name a place:
+    "field behind the pub" is a field, "road outside a primary school" a road."""
+    at = next((k for k, token in enumerate(tokens) if token in BESIDE and k), None)
+    return tokens[:at] if at is not None and _found(tokens[:at]) else tokens
+
+
 def _found(tokens: list[str]) -> list[Kind]:
     """The kinds the tokens name by the kinds' own words, in the order they are named (the longest name at each
     word)."""
@@ -173,15 +184,49 @@ def _wordnet_places(tokens: list[str], anywhere: bool) -> list[Kind]:
     return [k for at, k in _named(tokens, _by_wordnet()) if not k.generic and (anywhere or at in placed)]
 
 
+#: Words that put a shot outside the building a place word names ("the front of a stone cottage").
+_OUTSIDE = re.compile(
+    r"\b(?:(?:front|outside|exterior|walls?|facade|face|porch|doorstep) of|outside)\s+"
+    r"(?:the|a|an|our|my|his|her|their)?\s*"
+)
+
+
 def resolve(place_phrase: str, prompt: str) -> Kind | None:
     """The place kind a shot shows: the planner's place (with the words written before it) when the prompt
     says it and it is particular; else the first particular place the prompt names; else the kind WordNet files
-    the place's words under; else a broad one."""
+    the place's words under; else a broad one. A room of a dwelling the prompt puts us outside of ("wisteria over
+    the front of a stone cottage") is the place outside it (data: `outside_of`)."""
+    kind = _resolve(place_phrase, prompt)
+    outside = _data().get("outside_of", {})
+    if kind is None or kind.name not in outside:
+        return kind
+    folded = " ".join(_tokens(prompt))
+    for m in _OUTSIDE.finditer(folded):
+        after = folded[m.end() :].split()[:4]
+        if any(kind in _found(after[: n + 1]) for n in range(len(after))):
+            return table()[outside[kind.name]]
+    return kind
+
+
+def _resolve(place_phrase: str, prompt: str) -> Kind | None:
     tokens = _tokens(prompt)
     named = _found(tokens)
-    said = [k for k in _found(_tokens(place_phrase)) if not prompt or k in named]
+    phrase = _tokens(place_phrase)
+    head = _headed(phrase)
+    said = [k for k in _found(head) if not prompt or k in named]
     parts = set(_data().get("phrase_only", []))  # "the tin roof of the hen house" puts no shot on a rooftop
-    scene = _found([t for t in tokens if t not in parts]) if prompt else []
+    landmarks = _found(phrase[len(head) :])  # "the field behind the pub" is not in the pub
+    # a place named only as what another stands by ("on the field behind the pub") is no place of the shot's
+    beside = {
+        at + step
+        for at, token in enumerate(tokens)
+        if token in BESIDE and at and _found(tokens[max(0, at - 3) : at])
+        for step in range(1, 4)
+    }
+    kept = ["" if t in parts else t for t in tokens]
+    scene = [k for at, k in _named(kept, _by_words()) if k not in landmarks and at not in beside] if prompt else []
+    if not _found([t for t in head if t not in parts]) and any(not k.generic for k in scene):
+        said = []  # "rime on the roof" of a watermill by its mill race: the race is where the shot is
     for candidates, last in (([k for k in said if not k.generic], True), ([k for k in scene if not k.generic], False)):
         if candidates:
             return candidates[-1] if last else candidates[0]

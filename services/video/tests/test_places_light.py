@@ -550,3 +550,31 @@ def test_an_aurora_lights_the_night_sky_green() -> None:
     assert "aurora" in light.of_shot(night, "the northern lights").names
     plain, aurora = greenest_row("the tundra on a polar night"), greenest_row("the tundra under a green aurora")
     assert aurora > plain + 0.2
+
+
+@pytest.mark.parametrize(
+    ("phrase", "prompt", "name"),
+    [
+        # a place named only as what the shot's place stands by
+        ("field behind the pub", "the rounders game on the field behind the pub, midsummer evening", "field"),
+        # outside a dwelling: the place outside it, not its living room
+        ("a stone cottage", "A purple wisteria hangs over the front of a stone cottage in Lacock.", "garden"),
+        ("a stone cottage", "Inside a stone cottage a cat sleeps by the fire.", "living room"),
+        # the roof a place phrase names is part of a thing; the mill race the prompt names is where the shot is
+        ("on the roof", "An old stone watermill by its mill race, rime on the roof. At 3 s the wheel turns.", "river"),
+        ("working men's club in Ashington", "A prize leek on a trestle in a working men's club in Ashington.", "bar"),
+        ("indoor snow dome", "A snowboarder in an indoor snow dome under floodlights.", "ski slope"),
+    ],
+)
+def test_the_place_is_where_the_shot_stands_not_what_it_stands_by(phrase: str, prompt: str, name: str) -> None:
+    kind = places.resolve(phrase, prompt)
+    assert kind is not None and kind.name == name
+
+
+def test_a_broad_place_the_prompt_names_is_never_a_things_usual_home() -> None:
+    """A road is drawn as the street world, not as the kitchen a lollipop or a cup usually stands in."""
+    prompt = "A red cup on the road outside a primary school, icy fog. At 2 s it rolls into the gutter."
+    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, seed=7), "pro", 7, {"plus": 16, "pro": 40})
+    scene_plan.format.width, scene_plan.format.height = 160, 90
+    renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
+    assert renderer.place is None or not renderer.place.indoors
