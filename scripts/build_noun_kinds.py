@@ -113,6 +113,17 @@ def _nearest(
     return None
 
 
+def _unranked(index_file: Path) -> frozenset[str]:
+    """Lemmas of several senses none of which was counted in WordNet's tagged texts: their order says nothing of
+    which is commonest ("chess" lists the grass before the game)."""
+    found = set()
+    for line in index_file.read_text(encoding="utf-8").splitlines():
+        fields = line.split()
+        if not line.startswith(" ") and int(fields[2]) > 1 and int(fields[5 + int(fields[3])]) == 0:
+            found.add(fields[0].replace("_", " ").lower())
+    return frozenset(found)
+
+
 @dataclass(frozen=True)
 class WordNet:
     """The noun synsets and the noun and verb indexes, read once."""
@@ -121,6 +132,7 @@ class WordNet:
     nouns: dict[str, list[str]]
     verbs: dict[str, list[str]]
     adjectives: dict[str, list[str]]
+    unranked: frozenset[str]  # nouns whose senses are listed in no order of use
 
     @classmethod
     def read(cls, dict_dir: Path) -> WordNet:
@@ -129,6 +141,7 @@ class WordNet:
             _index(dict_dir / "index.noun"),
             _index(dict_dir / "index.verb"),
             _index(dict_dir / "index.adj"),
+            _unranked(dict_dir / "index.noun"),
         )
 
 
@@ -164,6 +177,8 @@ def build(wordnet: WordNet, skip: set[str]) -> dict[str, str]:
             continue  # a verb too ("drop", "crash"), or a word of many meanings ("layer", "board", "deck")
         if offsets[0] not in synsets or synsets[offsets[0]][0] not in DRAWN_FILES:
             continue  # its commonest sense is no drawable thing ("shot", "light", "two")
+        if lemma in wordnet.unranked and any(o not in synsets or synsets[o][0] not in DRAWN_FILES for o in offsets):
+            continue  # no sense is known to be the commonest, and one is no thing: "chess" the game, not the grass
         sense = offsets[0]
         fruit = [offset for offset in offsets[1:] if offset in synsets and synsets[offset][0] == FOOD_FILE]
         if synsets[sense][0] == PLANT_FILE and fruit:

@@ -1338,6 +1338,17 @@ _NOT_A_NAME = frozenset(
         "END",
         "CLOSE",
         "WIDE",
+        # a time an action line opens with in capitals ("HALFWAY THROUGH, he lobs the parcel")
+        "HALFWAY",
+        "THROUGH",
+        "SUDDENLY",
+        "MOMENTS",
+        "SECONDS",
+        "BEAT",
+        "THEN",
+        "FINALLY",
+        "AGAIN",
+        "NOW",
     ]
 )
 

@@ -271,11 +271,13 @@ class ShotRenderer:
             inside = world_shot.environment.location == p.LOCATION_INTERIOR
             outside = self.subject.family == "building" and not inside
             self.place = places.setting_of(self.subject.name, self.place, world_prompt, outside)
-        if self.place is not None and self.place.generic and not self.place.elements:
+        broad = self.place is not None and self.place.generic and not self.place.elements
+        if broad:
             self.place = None  # a broad word with nothing of its own: the location's world is the better picture
         location = world_shot.environment.location
-        if self.place is None and self.subject is not None and location in HOME_LOCATIONS:
-            # no place the renderer knows and only the planner's default world: where the subject usually is
+        if self.place is None and not broad and self.subject is not None and location in HOME_LOCATIONS:
+            # no place named and only the planner's default world: where the subject usually is (a road the prompt
+            # names is never a lollipop's kitchen)
             indoors_only = location in (p.LOCATION_INTERIOR, p.LOCATION_STUDIO)
             self.place = places.home(self.subject.name, self.subject.family, indoors_only)
         if self.place is not None:  # a pond in the birch forest the prompt names, frost on the paddock
@@ -1431,10 +1433,12 @@ def subject_and_people(plan: common_pb2.ScenePlan, shot: p.Shot) -> tuple[subjec
             # unless their role holds it already (a basketball player's ball), the sky draws it, or it is scenery
             # (the lighthouse of "the lighthouse keeper" is drawn as the place's, behind them)
             finder = subjects.vocabulary().finder
+            # the words that name them are no thing they handle: a lollipop lady holds no lollipop
+            naming = {n.name for cid in people for n in subjects.nouns_in(by_id[cid].description)}
             handled = [
                 n
                 for n in ([] if named_person else subjects.nouns_in(shot.subject.text))
-                if n.name not in held | finder.sky and n.family not in finder.scenery
+                if n.name not in held | naming | finder.sky and n.family not in finder.scenery
             ]
             noun = handled[0] if handled else None
         if noun is None:  # "REYES … the fighter jet screams overhead": a vehicle, an animal, an instrument or

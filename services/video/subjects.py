@@ -286,10 +286,10 @@ def _singulars(word: str) -> list[str]:
         forms.append(word[:-3] + "y")
     if word.endswith("ves"):
         forms += [word[:-3] + "f", word[:-3] + "fe"]
-    if word.endswith("es"):
-        forms.append(word[:-2])
     if word.endswith("s") and not word.endswith("ss") and len(word) > 2:  # not the "s" of "5s"
         forms.append(word[:-1])
+    if word.endswith("es"):  # after the plain "s": "oranges" are oranges, not orangs
+        forms.append(word[:-2])
     if word.endswith("men"):
         forms.append(word[:-3] + "man")
     return forms
@@ -508,6 +508,9 @@ def mentions(text: str) -> list[Mention]:
         described = at - start == 1 and modifies and words[at] not in HEAD_FOLLOWERS  # a word follows it
         if described and words[start] in finder.adjectives:
             continue
+        alone = (start == 0 or start in broken) and (at == len(words) or at in broken)
+        if alone and at - start == 1 and words[start] in finder.adjectives:
+            continue  # "cold and windy, sodium lamps orange.": a colour standing on its own, not the fruit
         if described and words[start] in finder.woods and (start == 0 or words[start - 1] not in DETERMINERS):
             continue  # "Oak barrels line the walls", "rows of pine benches": the wood, not the tree
         if modifies and words[at] in LIGHTING:
