@@ -52,9 +52,19 @@ SPRITE_MAX = 480
 CHARACTER_DEPTH = 3.0
 FALLING = re.compile(
     r"\b(falls?|falling|fell|drops?|dropped|dropping|tumbl\w*|plummet\w*|topple\w*"
-    r"|(?:rolls?|rolled|rolling|slides?|slid|sliding|knock\w*|swats?|swatted|slips?|slipped) off)\b",
+    r"|(?:rolls?|rolled|rolling|slides?|slid|sliding|knock\w*|swats?|swatted|slips?|slipped) off"
+    r"|(?:slides?|slid|sliding) (?:sideways|down)|collaps\w* onto"
+    # "the dish hits the floor tiles", "clanging onto the concrete": what lands on the floor fell to it
+    r"|(?:hits?|smacks?|slams?|crash\w*|clatter\w*|clang\w*|thuds?|thumps?|lands?|smash\w*)"
+    r" (?:onto |into |on |down on )?(?:the |a )?(?:[\w-]+ )?(?:floor|ground|tiles|flagstones|concrete|deck|carpet"
+    r"|lino|floorboards|pavement|path|cobbles|tablecloth|worktop|boards))\b",
     re.IGNORECASE,
 )
+#: Object events drawn only with a thing the prompt names: no stand-in drops in or breaks where none was asked for.
+UNSTOCKED = frozenset({"drop", "shatter", "split"})
+#: A cue whose words begin with a pronoun or a participle ("it slides sideways and hits the flagstones", "clanging
+#: onto the concrete"): what falls is the thing the prompt named before, whatever source the planner guessed.
+PRONOUN_LED = re.compile(r"^\s*(?:it|they|then it|and it|\w+ing)\b", re.IGNORECASE)
 # Words that say a thing falls from above the picture (a coconut off its palm, a clam from a gull's beak, a mango that
 # drops): outdoors anything else that falls topples over where it stands rather than dropping in from off-screen.
 FROM_ABOVE = re.compile(
@@ -398,8 +408,10 @@ class ShotRenderer:
                 striker = self._striker(cue, mover)
                 if striker is not None:  # the Staffy lunges at the bowl he knocks flying
                     strikes.append((cue, striker))
-            if not kind or (kind == "drop" and self._event_noun(cue, kind) is None):
-                continue  # nothing it names can fall ("the lifter drops it", a barbell too big for a shelf): heard
+            if kind == "drop" and PRONOUN_LED.search(cue.text) and self._event_noun(cue, kind) is None:
+                kind = "topple"  # "it slides down the wall": a pitchfork stands too tall to drop, it goes over
+            if not kind or (kind in UNSTOCKED and self._event_noun(cue, kind) is None):
+                continue  # nothing it names can fall or break ("the lifter drops it", "the trellis tears away"): heard
             popped = self._event_noun(cue, kind) if kind == "burst" else None
             if popped is not None and subjects.before(popped) is not None:  # the toast pops up: the toaster does not
                 kind = "ring"  # burst, it jolts from how it looked to how it looks after
@@ -1625,8 +1637,9 @@ def visible_kind(cue: p.SoundCue) -> str:
     things = ([] if source is None else [source]) + subjects.nouns_in(cue.text)
     droppable = any(noun.family in table["droppable"] for noun in things)
     if kind == "drop":  # an impact the planner guessed is a fall only where the cue's own words say one, of a thing
-        # that can fall: its source, or a thing its words name ("a can tumbles down into the tray")
-        return "drop" if droppable and FALLING.search(written) is not None else ""
+        # that can fall: its source, or a thing its words name ("a can tumbles down into the tray"), or "it"
+        falls = FALLING.search(written) is not None
+        return "drop" if falls and (droppable or PRONOUN_LED.search(cue.text)) else ""
     weather = cue.source_object.strip().lower() in table["weather_sources"]
     if kind == "shatter" and (weather or (not droppable and source is not None)):
         return ""  # "wind tearing across the corn": a breaking sound of nothing that breaks on a floor

@@ -1045,8 +1045,7 @@ def test_a_timed_sound_of_the_subject_that_draws_nothing_else_is_the_subject_act
 @pytest.mark.parametrize(
     ("prompt", "thing"),
     [
-        # depict26: a trifle and a catcher's mitt, of families that make no ring of their own, stayed still
-        ("A massive trifle on nan's table, at 2s it hits the lino w a huge splat, 4s vid", "pudding"),
+        # depict26: a catcher's mitt, of a family that makes no ring of its own, stayed still
         (
             "A leather baseball mitt on a bench under floodlights. At 2 seconds a fastball smacks into the mitt.",
             "gloves",
@@ -1058,6 +1057,42 @@ def test_a_subject_of_any_family_acts_on_its_timed_sound(prompt: str, thing: str
     assert renderer.subject is not None and renderer.subject.name == thing
     assert [kind for _, kind in renderer._cues] == ["ring"]
     assert renderer._sounders[id(renderer._cues[0][0])][1].name == thing
+
+
+@pytest.mark.parametrize(
+    ("prompt", "kind", "thing"),
+    [
+        # depict26's trifle rattled where it stood; what "hits the lino" fell to it
+        ("A massive trifle on nan's table, at 2s it hits the lino w a huge splat, 4s vid", "drop", "pudding"),
+        # depict30: "it" is the mandolin whatever source the planner guessed; a pitchfork too tall to drop goes over
+        (
+            "A mandolin leans against a chair in a cottage kitchen. Cold drizzle streaks the dark window. Four seconds "
+            "in, it slides sideways and hits the flagstones with a jangling, hollow crash. It runs 7 seconds.",
+            "drop",
+            "mandolin",
+        ),
+        (
+            "A rusty pitchfork leans on the wall of a barn at dusk. At 5 seconds it slides down the wall, clanging "
+            "onto the concrete floor. 6 seconds.",
+            "topple",
+            "pitchfork",
+        ),
+    ],
+)
+def test_what_lands_on_the_floor_fell_to_it(prompt: str, kind: str, thing: str) -> None:
+    _, renderer = _planned(prompt, seed=1)
+    assert [drawn for _, drawn in renderer._cues] == [kind]
+    assert [noun.name for noun in renderer._event_nouns] == [thing]
+
+
+def test_no_stand_in_falls_or_breaks_where_the_prompt_names_nothing_that_can() -> None:
+    """depict30: 'the sodden trellis tears away … crashes onto the path' broke a small pale square from nowhere."""
+    _, renderer = _planned(
+        "A purple wisteria over the front of a stone cottage in a downpour. At 3 seconds the sodden trellis tears "
+        "away from the wall and crashes onto the path. 6 seconds.",
+        seed=1,
+    )
+    assert not [kind for _, kind in renderer._cues if kind in ("drop", "shatter", "split")]
 
 
 def test_a_sound_made_by_a_part_is_made_the_way_its_owner_makes_sounds() -> None:
