@@ -578,3 +578,20 @@ def test_a_broad_place_the_prompt_names_is_never_a_things_usual_home() -> None:
     scene_plan.format.width, scene_plan.format.height = 160, 90
     renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
     assert renderer.place is None or not renderer.place.indoors
+
+
+@pytest.mark.parametrize(
+    ("text", "condition"),
+    [
+        # depict30's wordings of light and weather
+        ("a brass letterbox in blue pre-dawn light", "pre-dawn"),
+        ("a smallholding on a muggy thundery afternoon", "thunderstorm"),
+        ("a riad kitchen in harsh noon sun", "heat"),
+        ("nan's kitchen on a dark wet teatime", "dusk"),
+        ("bright morning sun pouring in", "sunbeams"),
+        ("long midsummer evening light on the field", "golden hour"),
+        ("a galley kitchen in weak winter sunshine", "winter"),
+    ],
+)
+def test_a_light_is_read_as_people_write_it(text: str, condition: str) -> None:
+    assert condition in light.named(text)
