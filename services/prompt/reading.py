@@ -439,8 +439,8 @@ def _unnamed_people(masked: str, refs: list[Person]) -> list[Person]:
             return []  # "pov: you're a barber": the viewer is named
         noun = _pov_role_noun(rest)
         animal = vocabulary().sources.get(noun, ("x",))[0] == "" or noun in things().animals
-        if noun and noun not in lx.PEOPLE and animal:
-            return []  # an animal's pov ("pov: you're a cat") shows no person
+        if noun and noun not in lx.PEOPLE and (animal or not noun.endswith(_AGENT_ENDINGS)):
+            return []  # an animal's or a thing's pov ("pov: you're a cat", "you're the metal stake") shows no one
         return [Person("you", "", "you", "", pov.start("you"), pov.end("you"), 1, False)]
     if (named := _pov_named_role(masked)) is not None and any(r.start < named[2] and named[1] < r.end for r in refs):
         return []  # "pov astronaut on a spacewalk … your glove": the viewer is the astronaut, named
@@ -479,6 +479,10 @@ def _animal_before(masked: str, position: int) -> bool:
         and sources.get(t.lemma_.lower(), ("x",))[0] == ""
         for t in parse(masked)
     )
+
+
+#: Endings of words for people the tables may lack ("highlander", "conductor", "florist", "ferryman").
+_AGENT_ENDINGS = ("er", "or", "ist", "man", "men", "woman", "ian", "ess", "ee", "ie", "ant", "ent", "ster", "ic")
 
 
 def _pov_role_noun(rest: str) -> str:
@@ -1089,7 +1093,7 @@ def _subject_and_action(masked: str) -> tuple[tuple[str, int, int] | None, tuple
 #: A subject the word rules found that is no acting entity: a camera phrase, a slugline, a brief's preamble.
 _NOT_AN_ACTOR = re.compile(
     r"^(?:(?:EXT|INT)\b|pov\b|you\b|you'?re\b|ur\b|u\b|i\b|it\b|its\b|he\b|she\b|they\b|we\b|ppl\b|"
-    r"\d|(?:[\w-]+\s+){0,4}(?:seconds?|minutes?)\b|is\b|no\b|please\b|(?:the|a|an)$|['\"‘’“]|emergency$|"
+    r"\[?\d|(?:[\w-]+\s+){0,4}(?:seconds?|minutes?)\b|is\b|no\b|please\b|(?:the|a|an)$|['\"‘’“]|emergency$|"
     r"(?:need|want|concept|pitch|idea)\b|"
     r"(?:[\w-]+\s+){0,3}(?:shot|ad|spot|video|vid|clip|brief|commercial|angle|close[ -]?up|macro|bumper|pre-?roll|"
     # the camera word heads the phrase ("Static medium shot", "Spot for a detergent"), no noun after it ("One shot

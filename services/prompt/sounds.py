@@ -225,6 +225,10 @@ def _time_unit_sentences(doc: Any) -> Any:
             token.is_sent_start = True
             if token.i + 1 < len(doc):
                 doc[token.i + 1].is_sent_start = False
+        # "[00:03] The scanner starts": the parse may end a sentence at the stamp's bracket; the stamp opens its own
+        stamp = doc[token.i - 2] if before.text == "]" else before
+        if _STAMP.fullmatch(stamp.text.strip("[]")) and token.i > stamp.i:
+            token.is_sent_start = False
     return doc
 
 

@@ -166,6 +166,14 @@ def test_what_someone_goes_is_a_voice_at_the_time_of_the_deed_before_it() -> Non
     assert not [c for c in _plan("The train goes past at 3 seconds.").sound_cues if c.sound_action == "vocalisation"]
 
 
+def test_a_bracketed_stamp_with_two_digit_minutes_times_its_line() -> None:
+    """blind13q: "[00:03] The scanner starts" was a sentence of its own to the parse, so the stamp timed nothing."""
+    prompt = "INT. MRI SUITE - NIGHT\n\nDEV lies on the bed.\n\n[00:03] The scanner starts: deep rhythmic KNOCKING."
+    scene_plan = _plan(prompt + " [00:06] It switches to a shrill electronic chirping.")
+    assert sorted(c.time_seconds for c in scene_plan.sound_cues) == [3.0, 6.0]
+    assert not scene_plan.shots[0].subject.text.startswith("[")
+
+
 def test_a_sound_for_the_first_seconds_starts_at_zero() -> None:
     (found,) = find_times("just the sound of a heartbeat for the first three seconds")
     assert found.seconds == 0.0
