@@ -57,14 +57,21 @@ FALLING = re.compile(
     # "the dish hits the floor tiles", "clanging onto the concrete": what lands on the floor fell to it
     r"|(?:hits?|smacks?|slams?|crash\w*|clatter\w*|clang\w*|thuds?|thumps?|lands?|smash\w*)"
     r" (?:onto |into |on |down on )?(?:the |a )?(?:[\w-]+ )?(?:floor|ground|tiles|flagstones|concrete|deck|carpet"
-    r"|lino|floorboards|pavement|path|cobbles|tablecloth|worktop|boards))\b",
+    r"|lino|floorboards|pavement|path|cobbles|tablecloth|worktop|boards|doorstep|step|steps|paving|patio|mat|rug"
+    r"|table|trestle|counter|grass|turf|mud|sand|tarmac|drive|driveway))\b",
     re.IGNORECASE,
 )
 #: Object events drawn only with a thing the prompt names: no stand-in drops in or breaks where none was asked for.
 UNSTOCKED = frozenset({"drop", "shatter", "split"})
-#: A cue whose words begin with a pronoun or a participle ("it slides sideways and hits the flagstones", "clanging
-#: onto the concrete"): what falls is the thing the prompt named before, whatever source the planner guessed.
-PRONOUN_LED = re.compile(r"^\s*(?:it|they|then it|and it|\w+ing)\b", re.IGNORECASE)
+#: A cue whose words begin with a pronoun, a participle or its verb ("it slides sideways and hits the flagstones",
+#: "clanging onto the concrete", "hits the lino"): what falls is the thing the prompt named before, whatever source
+#: the planner guessed.
+PRONOUN_LED = re.compile(
+    r"^\s*(?:it|they|then it|and it|\w+ing|hits?|lands?|falls?|drops?|smacks?|crash\w*|clatters?|slams?|thuds?)\b",
+    re.IGNORECASE,
+)
+#: What a cork or a cap leaves is a bottle: a lid that pops off anything else (a biscuit tin's) is no cork.
+BOTTLED = re.compile(r"\b(corks?|champagne|prosecco|cava|bottles?|fizz|beer|soda|cola|wine)\b", re.IGNORECASE)
 # Words that say a thing falls from above the picture (a coconut off its palm, a clam from a gull's beak, a mango that
 # drops): outdoors anything else that falls topples over where it stands rather than dropping in from off-screen.
 FROM_ABOVE = re.compile(
@@ -408,6 +415,8 @@ class ShotRenderer:
                 striker = self._striker(cue, mover)
                 if striker is not None:  # the Staffy lunges at the bowl he knocks flying
                     strikes.append((cue, striker))
+            if kind == "cork" and not BOTTLED.search(f"{cue.text} {self._scene_prompt()}"):
+                kind = ""  # "the lid pops off" a biscuit tin: heard, not a stand-in bottle's cork
             if kind == "drop" and PRONOUN_LED.search(cue.text) and self._event_noun(cue, kind) is None:
                 kind = "topple"  # "it slides down the wall": a pitchfork stands too tall to drop, it goes over
             if not kind or (kind in UNSTOCKED and self._event_noun(cue, kind) is None):

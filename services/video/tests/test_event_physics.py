@@ -1085,6 +1085,17 @@ def test_what_lands_on_the_floor_fell_to_it(prompt: str, kind: str, thing: str) 
     assert [noun.name for noun in renderer._event_nouns] == [thing]
 
 
+def test_a_tin_that_hits_the_lino_falls_and_its_lid_is_no_bottles_cork() -> None:
+    """depict30: "falling off the counter 2s in, hits the lino, lid pops off" drew a stand-in champagne bottle."""
+    _, renderer = _planned(
+        "nans big biscuit tin on the counter in her kitchen, dark wet teatime. it gets knocked off 2s in, hits the "
+        "lino, lid pops off n biscuits everywhere. 5 sec",
+        seed=1,
+    )
+    assert "cork" not in [kind for _, kind in renderer._cues]
+    assert "bottle" not in [noun.name for noun in renderer._event_nouns]
+
+
 def test_no_stand_in_falls_or_breaks_where_the_prompt_names_nothing_that_can() -> None:
     """depict30: 'the sodden trellis tears away … crashes onto the path' broke a small pale square from nowhere."""
     _, renderer = _planned(
