@@ -1574,6 +1574,13 @@ _SETTING_FIELD = re.compile(
 )
 
 
+#: An ad brief's fields that name who pays for the clip ("Brand: Ridgeback Padel"), never what is in it.
+_WHO_PAYS_FIELD = re.compile(
+    r"^[ \t]*(?:brand|client|agency|advertiser|company|sponsor)[ \t]*:[ \t]*(?P<words>[^\n]+)$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
 def setting_field(masked: str) -> tuple[int, int] | None:
     """Where an ad brief's setting field's words are (start, end), or None."""
     found = _SETTING_FIELD.search(masked)
@@ -2017,6 +2024,20 @@ def read_scene(text: str) -> SceneReading:
         scenery = reading.subject
         actor = acting_subject(masked) or _first_heard(reading.sounds, masked)
         if actor is not None and not (scenery[1] <= actor[1] < scenery[2]):  # not a word of the place itself
+            reading.subject = actor
+    # "Brand: Halvard Barware / Setting: dim hotel bar, brass rail, green velvet booths / Beat 1: bartender caps the
+    # shaker": the brand is who pays, the setting's things are where the clip is (its people may be the subject:
+    # "Setting: …, a young couple, a huge box"); what acts in the beats is the subject
+    fields = [(m.start("words"), m.end("words")) for m in _WHO_PAYS_FIELD.finditer(masked)]
+    if (field := setting_field(masked)) is not None and not (
+        reading.subject is not None and _names_a_person(reading.subject[0])
+    ):
+        fields.append(field)
+    if reading.subject is not None and any(start <= reading.subject[1] < end for start, end in fields):
+        blanked = masked
+        for start, end in fields:
+            blanked = blanked[:start] + " " * (end - start) + blanked[end:]
+        if (actor := acting_subject(blanked)) is not None:
             reading.subject = actor
     reading.place = place_of(masked)
     waving = [(m.start(), m.end()) for m in _OCEAN_WAVE_ACTION.finditer(masked)]

@@ -294,3 +294,25 @@ def test_nothing_in_a_slugline_acts(prompt: str, subject: str) -> None:
 def test_he_or_she_after_an_animal_named_like_a_person_is_the_animal(prompt: str) -> None:
     """depict26's v01: "my jack russell … he barks" drew a person, as "he" was nobody named before it."""
     assert not _plan(prompt).characters
+
+
+@pytest.mark.parametrize(
+    ("prompt", "subject"),
+    [
+        # blind13q: a brief's setting field names where the clip is; what acts in its beats is the subject
+        (
+            "Brand: Halvard Barware\nLength: 15s\nSetting: dim hotel bar, brass rail, green velvet booths\n"
+            "Beat 1: bartender caps the shaker and shakes hard, ice rattling from 0:01.",
+            "bartender",
+        ),
+        # …unless the setting's words name the people it is about
+        (
+            "Client: Kasta Home\nLength 15s\nSetting: bare lounge in a new flat, a young couple, a huge box.\n"
+            "0:03 screws spill across the floorboards with a rattle.",
+            "couple",
+        ),
+    ],
+)
+def test_a_briefs_setting_is_where_the_clip_is_not_what_acts_in_it(prompt: str, subject: str) -> None:
+    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt), "pro", 1, RATES)
+    assert subject in scene_plan.shots[0].subject.text.lower()
