@@ -277,17 +277,17 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # tuned on, by rules that read what people write ("The clip should be 10 seconds" written last states the length, so
 # "halfway" is 5 s; "goes ugh" is a voice; a pov from a thing shows no one; "someone's pickup" is heard, not seen; a
 # coachman and a highlander are people; "[00:03]" opens the line it times; a brief's brand and setting fields name
-# no subject, the beats do): recall 190/199 = 95.5 %, within a frame 99.5 %, subject 89.0 %, characters 70.0 %, the
-# rest level.
+# no subject, the beats do; a window cleaner is someone): recall 190/199 = 95.5 %, within a frame 99.5 %, subject
+# 90.0 %, characters 71.0 %, the rest level.
 OTHER_WRITERS = {
     "blind13q": {
         "recall": 0.95,
-        "subject": 0.89,
+        "subject": 0.90,
         "source": 0.48,
         "material": 0.44,
         "action": 0.58,
         "location": 0.82,
-        "characters": 0.70,
+        "characters": 0.71,
         "count_every": 0.99,
     },
     "blind13p": {
