@@ -158,7 +158,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("at", r"\b(?:in|at|from|on)\s+the\s+second\s+(?P<n>\d+(?:\.\d+)?)\b"),
     (
         "ordinal",
-        r"\b(?:in|at|from|on|during)\s+the\s+(?P<o>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+second\b",
+        r"\b(?:in|at|from|on|during)\s+the\s+(?P<o>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
+        r"|1st|2nd|3rd|[4-9]th|10th)\s+second\b",
     ),
     (
         "later",
@@ -173,7 +174,8 @@ _FEW = {"several": 3, "a few": 3}
 # "(60s)", "(30s)": a decade of age in a screenplay's character introduction, never a time
 _AGE_DECADE = re.compile(r"\(\s*[2-9]0s\s*\)")
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8}
-_ORDINALS.update({"ninth": 9, "tenth": 10})
+_ORDINALS.update({"ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3, "10th": 10})
+_ORDINALS.update({f"{n}th": n for n in range(4, 10)})  # "in the 2nd second", as digits
 #: How long "a beat later" is when the prompt gives no number.
 BEAT_SECONDS = 1.0
 
@@ -359,14 +361,15 @@ def latest_stated_second(text: str) -> float | None:
 # one more time of a list: ", 2s", " and 4 seconds", ", and on 6 second", ", 3" (its unit comes later), " 3s",
 # " and 0:08" (a timecode is its own unit)
 _LIST_ITEM = re.compile(
-    r"(?P<join>\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)|\s+(?=\d+(?:\.\d+)?\s*(?:s|sec|secs|second|seconds)\b))"
+    r"(?P<join>\s*(?:,\s*(?:and\s+|then\s+)?|and\s+|then\s+|&\s*)|\s+(?=\d+(?:\.\d+)?\s*(?:s|sec|secs|second|seconds)\b))"
     rf"(?:(?:at|on)\s+)?(?:(?P<clock>{_CLOCK})|(?P<n>\d+(?:\.\d+)?|[a-z]+(?:[ -][a-z]+)??)"
     r"(?P<unit>\s*-?\s*(?:s|sec|secs|second|seconds)\b)?)",
     re.IGNORECASE,
 )
-# what makes a number after a list a length or an offset, not one more time: "at 3s, 5s long", "2s later"
+# what makes a number after a list a length or an offset, not one more time: "at 3s, 5s long", "2s later" (not "in":
+# "at 1s 2s and 4s in the pine" is a list)
 _NOT_A_LISTED_TIME = re.compile(
-    r"^\s*(?:long|total|max|in all|in total|later|after|before|in\b|into|of\b|clip|video|vid|spot|ad\b|reel|"
+    r"\s*(?:long|total|max|in all|in total|later|after|before|of\b|clip|video|vid|spot|ad\b|reel|"
     r"shot|scene|film|cut|loop|commercial|teaser|promo)",
     re.IGNORECASE,
 )
@@ -378,7 +381,7 @@ def _item_seconds(m: re.Match[str]) -> float | None:
 
 
 def listed_times(text: str, times: list[TimePhrase]) -> list[TimePhrase]:
-    """A list of times after one stated time, "at 1s, 2s, 3s", "at 2s and 4s", "at 1, 2 and 3 seconds", as one
+    """A list of times after one stated time, "at 1s, 2s, 3s", "at 2s and 4s", "at 1s then 2s then 3s", as one
     time phrase per item: each is the same sound once more (labelling guide: one cue per time). A comma alone
     joins an item only in a list of three or more, or ahead of an "and", since "at 3s, 5s long" or "at 4s, 8s
     clip" ends on the clip's length; the times rise, and an item with its own unit or a unit at the list's end
@@ -397,7 +400,7 @@ def listed_times(text: str, times: list[TimePhrase]) -> list[TimePhrase]:
         # the list ends at its last item with a unit (a bare number after it is not a time)
         while items and not (items[-1][0].group("unit") or items[-1][0].group("clock")):
             items.pop()
-        joined_by_and = any("and" in m.group("join").lower() or "&" in m.group("join") for m, _ in items)
+        joined_by_and = any(re.search(r"and|then|&", m.group("join").lower()) for m, _ in items)
         if not items or (not joined_by_and and len(items) < 2):
             continue
         extra += [

@@ -277,11 +277,11 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # tuned on, by rules that read what people write ("The clip should be 10 seconds" written last states the length, so
 # "halfway" is 5 s; "goes ugh" is a voice; a pov from a thing shows no one; "someone's pickup" is heard, not seen; a
 # coachman and a highlander are people; "[00:03]" opens the line it times; a brief's brand and setting fields name
-# no subject, the beats do; a window cleaner is someone): recall 190/199 = 95.5 %, within a frame 99.5 %, subject
-# 90.0 %, characters 71.0 %, the rest level.
+# no subject, the beats do; a window cleaner is someone; "in the 2nd second"; "at 1s then 2s then 3s"): recall
+# 192/199 = 96.5 %, within a frame 100 %, subject 90.0 %, characters 71.0 %, the rest level.
 OTHER_WRITERS = {
     "blind13q": {
-        "recall": 0.95,
+        "recall": 0.96,
         "subject": 0.90,
         "source": 0.48,
         "material": 0.44,

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from cinemesh.prompt.planner import plan
 from cinemesh.prompt.sounds import vocabulary
 from cinemesh.runtime.errors import InvalidArgument
-from cinemesh.runtime.timephrases import find_times, stated_duration
+from cinemesh.runtime.timephrases import find_times, listed_times, stated_duration
 from cinemesh.v1 import common_pb2
 from cinemesh.v1 import plan_pb2 as p
 
@@ -172,6 +172,21 @@ def test_a_bracketed_stamp_with_two_digit_minutes_times_its_line() -> None:
     scene_plan = _plan(prompt + " [00:06] It switches to a shrill electronic chirping.")
     assert sorted(c.time_seconds for c in scene_plan.sound_cues) == [3.0, 6.0]
     assert not scene_plan.shots[0].subject.text.startswith("[")
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        # blind13q: an ordinal second written in digits, and a list joined by "then"
+        ("the steam goes out with a strong hiss in the 2nd second", [2.0]),
+        ("a nail gun, thwack at 1s then 2s then 3s, then the tape snaps back at 5s", [1.0, 2.0, 3.0, 5.0]),
+        # an offset or a length after a list is no item of it
+        ("a bang at 2s, then 3s later a crash", [2.0]),
+        ("a pop at 3s, 5s long", [3.0]),
+    ],
+)
+def test_times_as_people_list_them(text: str, seconds: list[float]) -> None:
+    assert [t.seconds for t in listed_times(text, find_times(text)) if t.seconds is not None] == seconds
 
 
 def test_a_sound_for_the_first_seconds_starts_at_zero() -> None:
