@@ -58,7 +58,10 @@ FALLING = re.compile(
     r"|(?:hits?|smacks?|slams?|crash\w*|clatter\w*|clang\w*|thuds?|thumps?|lands?|smash\w*)"
     r" (?:onto |into |on |down on )?(?:the |a )?(?:[\w-]+ )?(?:floor|ground|tiles|flagstones|concrete|deck|carpet"
     r"|lino|floorboards|pavement|path|cobbles|tablecloth|worktop|boards|doorstep|step|steps|paving|patio|mat|rug"
-    r"|table|trestle|counter|grass|turf|mud|sand|tarmac|drive|driveway))\b",
+    r"|table|trestle|counter|grass|turf|mud|sand|tarmac|drive|driveway)"
+    # "it slips and lands jam-side down on the paving"
+    r"|lands?(?: [\w-]+){1,3} (?:on|onto) (?:the |a )?"
+    r"(?:floor|ground|tiles|paving|pavement|path|grass|deck|carpet|lino))\b",
     re.IGNORECASE,
 )
 #: Object events drawn only with a thing the prompt names: no stand-in drops in or breaks where none was asked for.
@@ -1473,6 +1476,9 @@ def subject_and_people(plan: common_pb2.ScenePlan, shot: p.Shot) -> tuple[subjec
             noun = _timed_handled(plan, shot)
             noun = None if noun is not None and (noun.name in held or noun.size < HANDLED_LEAST_M) else noun
         return (None if noun is not None and noun.family == "crowd" else noun), people
+    pov = bool(viewers) or prompt.lstrip().lower().startswith("pov")
+    if pov and not people and (held := _in_hand(prompt)) is not None:
+        return held, people  # "pov: … sugary jam doughnut in hand, gulls circling": what the viewer holds is seen
     named = subjects.resolve(shot.subject.text)
     named_at = shot.subject.source.spans[0].start if shot.subject.source.spans else None
     ambiguous = set(shot.subject.text.lower().split()) & set(subjects.vocabulary().senses)
@@ -1487,6 +1493,23 @@ def subject_and_people(plan: common_pb2.ScenePlan, shot: p.Shot) -> tuple[subjec
     if ids and (noun is None or noun.family == "crowd"):
         return None, ids  # nothing else to show: whoever's eyes the camera is stands in the scene
     return noun, people
+
+
+#: What a pov's viewer holds: "a jam doughnut in hand", "the hose kinked in your hand", "clutching a sparkler".
+_IN_HAND = re.compile(
+    r"([\w' -]{2,40}?(?:\s+\w+)?)\s+in (?:your |my |ur |one |each )?hands?\b"
+    r"|\b(?:holding|clutching|gripping)\s+(?!out\b|up\b)([\w' -]{2,40})",  # not "holding out a carrot to a cob"
+    re.IGNORECASE,
+)
+
+
+def _in_hand(prompt: str) -> subjects.Noun | None:
+    """The thing a pov's viewer holds, where the prompt says so."""
+    for m in _IN_HAND.finditer(prompt):
+        found = subjects.nouns_in(m.group(1) or m.group(2))
+        if found:
+            return found[-1] if m.group(1) else found[0]
+    return None
 
 
 def _timed_cues(plan: common_pb2.ScenePlan, shot: p.Shot) -> list[p.SoundCue]:

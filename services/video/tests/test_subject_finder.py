@@ -345,3 +345,25 @@ def test_the_words_that_name_a_person_are_no_thing_they_hold() -> None:
     scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, seed=7), "pro", 7, {"plus": 16, "pro": 40})
     subject, people = render.subject_and_people(scene_plan, scene_plan.shots[0])
     assert people and (subject is None or subject.name != "lollipop")
+
+
+@pytest.mark.parametrize(
+    ("prompt", "thing"),
+    [
+        # depict30: what a pov's viewer holds is what the shot sees, not the gulls circling past
+        (
+            "pov: you're on a bench on the promenade on a gusty afternoon, sugary jam doughnut in hand, gulls "
+            "circling. 3 secs in you flinch, it slips and lands jam-side down on the paving with a wet splat. 5s total",
+            "doughnut",
+        ),
+        (
+            "pov: you're washing the car on the front drive, green garden hose kinked in your hand. 2s in the nozzle "
+            "blasts off with a pop (5s)",
+            "garden hose",
+        ),
+    ],
+)
+def test_what_a_pov_viewer_holds_is_the_subject(prompt: str, thing: str) -> None:
+    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, seed=7), "pro", 7, RATES)
+    subject, _ = render.subject_and_people(scene_plan, scene_plan.shots[0])
+    assert subject is not None and subject.name == thing
