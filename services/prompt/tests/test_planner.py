@@ -125,6 +125,8 @@ def test_plan_applies_the_same_validation() -> None:
         ("A dog naps in the yard. someone's pickup rumbles down the gravel road at 2s.", 0),
         ("pov: you are a ghost in an old library and you shove books off a shelf: thud at 2s", 1),
         ("A horse-drawn fiacre clops across a square. At two seconds the coachman clicks his tongue twice.", 1),
+        # a being's word before the thing it names is that thing: "fairy lights", "a ghost train"
+        ("Fairy lights twinkle over a Lego spaceship on the table. At 3s it topples off.", 0),
     ],
 )
 def test_possessive_places_are_no_characters_and_a_pov_viewer_is_one(prompt: str, characters: int) -> None:

@@ -595,3 +595,12 @@ def test_a_broad_place_the_prompt_names_is_never_a_things_usual_home() -> None:
 )
 def test_a_light_is_read_as_people_write_it(text: str, condition: str) -> None:
     assert condition in light.named(text)
+
+
+def test_a_broad_place_out_of_doors_keeps_a_things_outdoor_home() -> None:
+    """depict29: "my dad digging the veg patch" names only a broad field: the spade's garden, not the open world."""
+    prompt = "5 sec vid of my dad digging the veg patch, at 2s the spade hits a buried rock n goes clang"
+    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, seed=7), "pro", 7, {"plus": 16, "pro": 40})
+    scene_plan.format.width, scene_plan.format.height = 160, 90
+    renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
+    assert renderer.place is not None and renderer.place.name == "garden"
