@@ -90,6 +90,8 @@ VIEWER = "you"
 SELF_MOVING = frozenset({"animal", "vehicle", "fantasy"})
 # Where across the frame a lone person and a non-human subject stand when a shot has both.
 PEOPLE_BESIDE_SUBJECT, SUBJECT_BESIDE_PEOPLE = 0.3, 0.74
+#: The frame height (from the top) a flying subject keeps to beside people: above their heads.
+FLIGHT_ABOVE_PEOPLE = 0.22
 # Events whose object is drawn from the atlas, and the largest that object is drawn (frame heights).
 OBJECT_KINDS = {"shatter", "drop", "bounce", "split", "burst", "cork", "spill", "kettle", "rebound", "topple"}
 # a ball flying at a wall is small and quick; a chimney that goes over is as tall as a subject is drawn
@@ -778,8 +780,10 @@ class ShotRenderer:
                 drawing = self._subject_drawing(dataclasses.replace(thing, motion="still"), centre=0.5)
             elif thing == self.subject and self.drawing is not None:
                 drawing = self.drawing
-            elif noun == self.subject:  # the subject as it looks before its event: drawn where the subject is
-                drawing = self._subject_drawing(thing, self._far_size())
+            elif self.subject is not None and noun.name == self.subject.name:
+                # the subject as it looks before its event, drawn where the subject is (one gull calls: the flock the
+                # shot shows)
+                drawing = self._subject_drawing(thing if noun == self.subject else self.subject, self._far_size())
             else:
                 centre = SOURCE_BESIDE_PEOPLE if self.subject is None else SOURCE_BESIDE_SUBJECT
                 size = None
@@ -981,6 +985,8 @@ class ShotRenderer:
             centre if centre is not None else (SUBJECT_BESIDE_PEOPLE if self._people and size_px is None else 0.5),
             self._rim() if size_px is None else None,
             subjects.SUBJECT_MIN_SCREEN * self.h if size_px is None else 0.0,
+            FLIGHT_ABOVE_PEOPLE if self._people else 0.5,  # a gull beside the keeper flies over his head, not his face
+            PEOPLE_BESIDE_SUBJECT if self._people and size_px is None else None,  # and away from him
         )
 
     def _far_size(self) -> float | None:

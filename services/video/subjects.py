@@ -749,6 +749,8 @@ class SubjectDrawing:
         centre: float = 0.5,
         rim: torch.Tensor | None = None,
         least_px: float = 0.0,
+        flight: float = 0.5,
+        clear_of: float | None = None,
     ) -> None:
         """`colour` maps straight RGB 0..1 [N, 3] to the shot's lit and graded RGB 0..1.
         `ground` and `water` are frame-height fractions of the floor line and the water line;
@@ -756,7 +758,8 @@ class SubjectDrawing:
         `followed`: the camera travels right with the subject (tracking, pan), so it heads right
         and covers less of the frame; `centre`, where across the frame it stands or starts from; `rim`, the
         graded colour (RGB 0..1 [3]) of an outline drawn round it so it stands out of the world; `least_px`,
-        the smallest it is drawn, flying or not."""
+        the smallest it is drawn, flying or not; `flight`, the frame height a flying thing keeps to; `clear_of`,
+        where across the frame people stand, whom a moving thing never crosses."""
         self.noun, self.w, self.h, self.device = noun, frame_w, frame_h, device
         self.letterbox = letterbox
         self.followed = followed
@@ -766,6 +769,8 @@ class SubjectDrawing:
         base = sprite(noun).to(device)
         rng = np.random.default_rng(seed)
         direction = 1 if followed or rng.random() < 0.5 else -1
+        if clear_of is not None:  # beside people it starts where it stands and goes off away from them
+            direction = 1 if centre >= clear_of else -1
         if noun.family == "crowd":  # a crowd is a row of people across the frame behind the action
             count = 7
             self.instances = [
@@ -783,8 +788,12 @@ class SubjectDrawing:
             if noun.motion in ("swim", "sail") and water is not None:
                 line = water
             elif noun.motion == "fly":
-                line = 0.5
-            start = centre if noun.motion in ("still", "fall") or followed else centre - 0.22 * direction
+                line = flight
+            start = (
+                centre
+                if noun.motion in ("still", "fall") or followed or clear_of is not None
+                else centre - 0.22 * direction
+            )
             self.instances = [Instance(start, line, 1.0, 0.0, direction)]
         scale = size_px / max(base.shape[1:])
         h, w = max(2, round(base.shape[1] * scale)), max(2, round(base.shape[2] * scale))

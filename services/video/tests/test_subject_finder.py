@@ -367,3 +367,16 @@ def test_what_a_pov_viewer_holds_is_the_subject(prompt: str, thing: str) -> None
     scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, seed=7), "pro", 7, RATES)
     subject, _ = render.subject_and_people(scene_plan, scene_plan.shots[0])
     assert subject is not None and subject.name == thing
+
+
+def test_a_flock_beside_a_person_is_drawn_clear_of_them_when_one_of_it_calls() -> None:
+    """The issue's lighthouse keeper: "gulls calling" drew one gull where a source beside the subject goes, over the
+    keeper's face, not the flock where the shot's subject stands."""
+    prompt = "The lighthouse keeper walks along the beach at dusk, gulls calling"
+    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, seed=7), "pro", 7, RATES)
+    scene_plan.format.width, scene_plan.format.height = 320, 180
+    renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
+    (drawer, _), *_ = renderer._drawers
+    x0, *_ = drawer.box
+    person_x = renderer._cast_list[0].x_frac * renderer.w
+    assert x0 > person_x
