@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -48,6 +49,8 @@ def _svg_text(sprite: str, tint: dict | None, svg_dir: Path) -> str:
             path = svg_dir / f"{sprite.replace('-fe0f', '')}.svg"
         text = path.read_text()
     if tint:
+        if drop := tint.get("drop"):  # elements a drawing shows that the scene draws itself (a boat's sea band)
+            text = re.sub(drop, "", text)
         for old, new in tint.get("fills", {}).items():
             text = text.replace(f'fill="{old}"', f'fill="{new}"')
         head_end = text.index(">") + 1

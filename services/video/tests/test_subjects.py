@@ -441,3 +441,12 @@ def test_words_of_many_meanings_and_verbs_are_not_read_as_things_from_wordnet() 
 def test_breeds_makes_and_dishes_are_drawn_as_their_kind(text: str, noun: str) -> None:
     found = subjects.resolve(text)
     assert found is not None and found.name == noun
+
+
+def test_a_boat_carries_no_band_of_sea_of_its_own() -> None:
+    """depict30: "a white speedboat" painted its emoji's sea band white, a box under the hull; the place draws the
+    water. The drawing's bottom row is the hull's, not a full-width band."""
+    for name in ("speedboat", "motor boat", "canoe", "ship"):
+        alpha = subjects.sprite(subjects.vocabulary().nouns[name])[3]
+        rows = (alpha > 0.5).float().mean(dim=1)
+        assert float(rows[-3:].max()) < 0.9, name
