@@ -1,7 +1,7 @@
 """Non-human subjects and scenery props: nouns resolved to twemoji sprites and moved through a shot.
 
 The vocabulary (data/subjects.yaml: noun -> sprite, family, motion, size, facing) and the sprite
-atlas (data/sprites/atlas.png + atlas.json, rasterised once by scripts/build_sprite_atlas.py) are
+atlas (data/sprites/atlas.webp + atlas.json, rasterised once by scripts/build_sprite_atlas.py) are
 read once per process. A shot's subject is drawn like a character: its sprite is scaled, lit,
 graded and (for rolling, rocking or falling things) rotated once per shot, and per frame it is
 only blended inside its box, so a subject costs about as much as its own pixels.
@@ -198,7 +198,7 @@ def before(noun: Noun) -> Noun | None:
 @cache
 def _atlas() -> tuple[torch.Tensor, dict[str, list[int]]]:
     index = json.loads((DATA / "sprites" / "atlas.json").read_text())
-    rgba = torch.from_numpy(np.asarray(Image.open(DATA / "sprites" / "atlas.png").convert("RGBA")).copy())
+    rgba = torch.from_numpy(np.asarray(Image.open(DATA / "sprites" / "atlas.webp").convert("RGBA")).copy())
     return rgba, index["sprites"]
 
 

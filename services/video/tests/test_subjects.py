@@ -34,8 +34,7 @@ def test_vocabulary_has_250_nouns_across_the_families_each_with_a_sprite_in_the_
     assert len({subjects.sprite_key(entry) for entry in entries.values()}) >= 250
     index = json.loads((subjects.DATA / "sprites" / "atlas.json").read_text())["sprites"]
     assert {subjects.sprite_key(entry) for entry in entries.values()} <= set(index)
-    # a few MB in the repository, so `make run` needs no rasteriser: ~4 KB a drawing (984 drawings, 4.2 MB)
-    assert (subjects.DATA / "sprites" / "atlas.png").stat().st_size < 5_000_000
+    assert (subjects.DATA / "sprites" / "atlas.webp").stat().st_size < 4_000_000
     assert (subjects.DATA / "sprites" / "LICENSE-twemoji.txt").exists()
     for noun in {"lighthouse", "windmill", "bridge", "church", "castle", "birch", "pine", "palm", "stove"}:
         drawn = subjects.sprite(subjects.vocabulary().nouns[noun])
