@@ -481,8 +481,9 @@ def _animal_before(masked: str, position: int) -> bool:
     )
 
 
-#: Endings of words for people the tables may lack ("highlander", "conductor", "florist", "ferryman").
-_AGENT_ENDINGS = ("er", "or", "ist", "man", "men", "woman", "ian", "ess", "ee", "ie", "ant", "ent", "ster", "ic")
+#: Endings of words for people the tables may lack ("highlander", "conductor", "florist", "ferryman"); not "-ee" or
+#: "-ie", which end a tree and a cookie as often as a trainee.
+_AGENT_ENDINGS = ("er", "or", "ist", "man", "men", "woman", "ian", "ess", "ster")
 
 
 def _pov_role_noun(rest: str) -> str:

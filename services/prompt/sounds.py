@@ -85,7 +85,7 @@ class Vocabulary:
     blown_instruments: tuple[str, ...]  # what "blow" sounds when it is blown ("blows the whistle", "a foghorn blows")
     engine_verbs: frozenset[str]  # verbs heard only of an engine or a motor ("the engine dies", "the truck stalls")
     struck_sounds: frozenset[str]  # a device's beep, but a knock from a thing that is none ("the ball pings off it")
-    vocal_interjections: frozenset[str]  # what a person "goes" ("goes ugh", "went ow"): a voice
+    vocal_interjections: frozenset[str]  # what a person "goes" ("goes ugh", "went ow"): a voice, squeezed
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -153,7 +153,7 @@ def vocabulary() -> Vocabulary:
         tuple(raw["blown_instruments"]),
         frozenset(raw["engine_verbs"]),
         frozenset(raw["struck_sounds"]),
-        frozenset(raw["vocal_interjections"]),
+        frozenset(_squeezed(word) for word in raw["vocal_interjections"]),
     )
 
 
@@ -442,11 +442,15 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
 
 
 def _goes_a_voice(token: Any, vocab: Vocabulary) -> bool:
-    """ "she strums a wrong chord and goes ugh", "he went ow": "go" with an interjection right after it is a voice."""
+    """ "she strums a wrong chord and goes ugh", "he went owww": "go" with an interjection right after it is a voice."""
     if token.lemma_.lower() != "go" or token.i + 1 >= len(token.doc):
         return False
-    word = re.sub(r"(\w)\1{2,}", r"\1\1", token.doc[token.i + 1].lower_)  # "ughhhh" is "ughh"
-    return word in vocab.vocal_interjections or word.rstrip(word[-1:]) + word[-1:] in vocab.vocal_interjections
+    return _squeezed(token.doc[token.i + 1].lower_) in vocab.vocal_interjections
+
+
+def _squeezed(word: str) -> str:
+    """A word with each run of one letter written once: "owww", "ughhhh", "nooo" read as the table's words."""
+    return re.sub(r"(\w)\1+", r"\1", word)
 
 
 def _sound_verb_named(token: Any, vocab: Vocabulary) -> bool:

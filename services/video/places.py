@@ -201,10 +201,8 @@ def resolve(place_phrase: str, prompt: str) -> Kind | None:
     if kind is None or kind.name not in outside:
         return kind
     folded = " ".join(_tokens(prompt))
-    for m in _OUTSIDE.finditer(folded):
-        after = folded[m.end() :].split()[:4]
-        if any(kind in _found(after[: n + 1]) for n in range(len(after))):
-            return table()[outside[kind.name]]
+    if any(kind in _found(folded[m.end() :].split()[:4]) for m in _OUTSIDE.finditer(folded)):
+        return table()[outside[kind.name]]
     return kind
 
 

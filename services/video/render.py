@@ -293,8 +293,8 @@ class ShotRenderer:
             inside = world_shot.environment.location == p.LOCATION_INTERIOR
             outside = self.subject.family == "building" and not inside
             self.place = places.setting_of(self.subject.name, self.place, world_prompt, outside)
-        outdoors = self.place is not None and self.place.generic and not self.place.elements and not self.place.indoors
-        if self.place is not None and self.place.generic and not self.place.elements:
+        broad = self.place if self.place is not None and self.place.generic and not self.place.elements else None
+        if broad is not None:
             self.place = None  # a broad word with nothing of its own: the location's world is the better picture
         location = world_shot.environment.location
         if self.place is None and self.subject is not None and location in HOME_LOCATIONS:
@@ -303,7 +303,7 @@ class ShotRenderer:
             # patch is the spade's garden)
             indoors_only = location in (p.LOCATION_INTERIOR, p.LOCATION_STUDIO)
             home = places.home(self.subject.name, self.subject.family, indoors_only)
-            self.place = None if home is not None and home.indoors and outdoors else home
+            self.place = None if home is not None and home.indoors and broad is not None and not broad.indoors else home
         if self.place is not None:  # a pond in the birch forest the prompt names, frost on the paddock
             self.place = places.compose(self.place, phrases[0], world_prompt)
         self.light = lighting.of_shot(world_shot.environment, world_prompt)
@@ -424,11 +424,12 @@ class ShotRenderer:
                     strikes.append((cue, striker))
             if kind == "cork" and not BOTTLED.search(f"{cue.text} {self._scene_prompt()}"):
                 kind = ""  # "the lid pops off" a biscuit tin: heard, not a stand-in bottle's cork
-            tall = self._event_noun(cue, "topple") if kind == "drop" and PRONOUN_LED.search(cue.text) else None
-            if tall is not None and tall.family != "sport" and self._event_noun(cue, kind) is None:
-                kind = "topple"  # "it slides down the wall": a pitchfork stands too tall to drop, it goes over (a
-                # barbell a lifter drops does not)
-            if not kind or (kind in UNSTOCKED and self._event_noun(cue, kind) is None):
+            taking_part = self._event_noun(cue, kind) if kind in UNSTOCKED else None
+            if kind == "drop" and taking_part is None and PRONOUN_LED.search(cue.text):
+                tall = self._event_noun(cue, "topple")
+                if tall is not None and tall.family != "sport":  # (a barbell a lifter drops does not go over)
+                    kind, taking_part = "topple", tall  # "it slides down the wall": a pitchfork too tall to drop
+            if not kind or (kind in UNSTOCKED and taking_part is None):
                 continue  # nothing it names can fall or break ("the lifter drops it", "the trellis tears away"): heard
             popped = self._event_noun(cue, kind) if kind == "burst" else None
             if popped is not None and subjects.before(popped) is not None:  # the toast pops up: the toaster does not

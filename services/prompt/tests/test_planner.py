@@ -122,6 +122,8 @@ def test_plan_applies_the_same_validation() -> None:
         ("Client: Apex Running. Hero: a sprinter at the blocks. At 1.5s the pistol fires. Runtime 5 sec.", 1),
         # blind13q: a pov from a thing shows no one; whose pickup is heard, not who drives it; a coachman is someone
         ("pov: you're the metal stake in a horseshoe pit. first shoe CLANGS around you at 2s", 0),
+        ("pov: you're the last cookie in the jar and a hand reaches in at 2s", 0),
+        ("pov: you're a trainee on your first shift, the till beeps at 2s", 1),
         ("A dog naps in the yard. someone's pickup rumbles down the gravel road at 2s.", 0),
         ("pov: you are a ghost in an old library and you shove books off a shelf: thud at 2s", 1),
         ("A horse-drawn fiacre clops across a square. At two seconds the coachman clicks his tongue twice.", 1),

@@ -164,6 +164,8 @@ def test_what_someone_goes_is_a_voice_at_the_time_of_the_deed_before_it() -> Non
     voice = [c for c in cues if c.sound_action == "vocalisation"]
     assert [(c.text, c.time_seconds) for c in voice] == [("goes ugh", 3.0)]
     assert not [c for c in _plan("The train goes past at 3 seconds.").sound_cues if c.sound_action == "vocalisation"]
+    (stretched,) = [c for c in _plan("at 2s she goes nooo").sound_cues if c.sound_action == "vocalisation"]
+    assert stretched.time_seconds == 2.0  # a run of one letter is read once
 
 
 def test_a_bracketed_stamp_with_two_digit_minutes_times_its_line() -> None:

@@ -303,6 +303,15 @@ def test_a_commonly_named_place_resolves_to_its_own_kind(phrase: str, kind: str)
         # a roof is where the shot is only in its own place phrase, not as a part of something else (depict27)
         ("the roof", "A cat sleeps on the roof at night.", "rooftop"),
         ("a croft", "A guinea fowl on a croft flaps up onto the tin roof of the hen house.", "farmyard"),
+        # the roof a place phrase names is part of a thing; the mill race the prompt names is where the shot is
+        ("on the roof", "An old stone watermill by its mill race, rime on the roof. At 3 s the wheel turns.", "river"),
+        # a place named only as what the shot's place stands by (depict30)
+        ("field behind the pub", "the rounders game on the field behind the pub, midsummer evening", "field"),
+        # outside a dwelling: the place outside it, not its living room
+        ("a stone cottage", "A purple wisteria hangs over the front of a stone cottage in Lacock.", "garden"),
+        ("a stone cottage", "Inside a stone cottage a cat sleeps by the fire.", "living room"),
+        ("working men's club in Ashington", "A prize leek on a trestle in a working men's club in Ashington.", "bar"),
+        ("indoor snow dome", "A snowboarder in an indoor snow dome under floodlights.", "ski slope"),
     ],
 )
 def test_the_particular_place_wins(phrase: str, prompt: str, kind: str) -> None:
@@ -401,6 +410,8 @@ def _shown_place(prompt: str) -> str | None:
         ("A rowing raft drifts on Lough Erne in mist. 5 seconds.", "lake"),
         ("A kettlebell sits by the mirror. 5 seconds.", "gym"),
         ("A sea otter floats beside a kayak in a kitchen, 5 seconds.", "kitchen"),
+        # a broad place out of doors keeps a thing's outdoor home (depict29: the veg patch is the spade's garden)
+        ("5 sec vid of my dad digging the veg patch, at 2s the spade hits a buried rock n goes clang", "garden"),
     ],
 )
 def test_a_subject_is_shown_where_it_usually_is_when_its_place_is_unknown(prompt: str, kind: str) -> None:
@@ -552,32 +563,10 @@ def test_an_aurora_lights_the_night_sky_green() -> None:
     assert aurora > plain + 0.2
 
 
-@pytest.mark.parametrize(
-    ("phrase", "prompt", "name"),
-    [
-        # a place named only as what the shot's place stands by
-        ("field behind the pub", "the rounders game on the field behind the pub, midsummer evening", "field"),
-        # outside a dwelling: the place outside it, not its living room
-        ("a stone cottage", "A purple wisteria hangs over the front of a stone cottage in Lacock.", "garden"),
-        ("a stone cottage", "Inside a stone cottage a cat sleeps by the fire.", "living room"),
-        # the roof a place phrase names is part of a thing; the mill race the prompt names is where the shot is
-        ("on the roof", "An old stone watermill by its mill race, rime on the roof. At 3 s the wheel turns.", "river"),
-        ("working men's club in Ashington", "A prize leek on a trestle in a working men's club in Ashington.", "bar"),
-        ("indoor snow dome", "A snowboarder in an indoor snow dome under floodlights.", "ski slope"),
-    ],
-)
-def test_the_place_is_where_the_shot_stands_not_what_it_stands_by(phrase: str, prompt: str, name: str) -> None:
-    kind = places.resolve(phrase, prompt)
-    assert kind is not None and kind.name == name
-
-
 def test_a_broad_place_the_prompt_names_is_never_a_things_usual_home() -> None:
     """A road is drawn as the street world, not as the kitchen a lollipop or a cup usually stands in."""
-    prompt = "A red cup on the road outside a primary school, icy fog. At 2 s it rolls into the gutter."
-    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, seed=7), "pro", 7, {"plus": 16, "pro": 40})
-    scene_plan.format.width, scene_plan.format.height = 160, 90
-    renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
-    assert renderer.place is None or not renderer.place.indoors
+    shown = _shown_place("A red cup on the road outside a primary school, icy fog. At 2 s it rolls into the gutter.")
+    assert shown is None or not places.table()[shown].indoors
 
 
 @pytest.mark.parametrize(
@@ -595,12 +584,3 @@ def test_a_broad_place_the_prompt_names_is_never_a_things_usual_home() -> None:
 )
 def test_a_light_is_read_as_people_write_it(text: str, condition: str) -> None:
     assert condition in light.named(text)
-
-
-def test_a_broad_place_out_of_doors_keeps_a_things_outdoor_home() -> None:
-    """depict29: "my dad digging the veg patch" names only a broad field: the spade's garden, not the open world."""
-    prompt = "5 sec vid of my dad digging the veg patch, at 2s the spade hits a buried rock n goes clang"
-    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, seed=7), "pro", 7, {"plus": 16, "pro": 40})
-    scene_plan.format.width, scene_plan.format.height = 160, 90
-    renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
-    assert renderer.place is not None and renderer.place.name == "garden"

@@ -342,7 +342,7 @@ def test_a_word_is_read_in_the_sense_its_neighbours_give(text: str, names: list[
 
 def test_the_words_that_name_a_person_are_no_thing_they_hold() -> None:
     prompt = "our lollipop lady on the road outside the school, at 2.5s the wind rips the sign out of her mitten"
-    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, seed=7), "pro", 7, {"plus": 16, "pro": 40})
+    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, seed=7), "pro", 7, RATES)
     subject, people = render.subject_and_people(scene_plan, scene_plan.shots[0])
     assert people and (subject is None or subject.name != "lollipop")
 
@@ -372,10 +372,7 @@ def test_what_a_pov_viewer_holds_is_the_subject(prompt: str, thing: str) -> None
 def test_a_flock_beside_a_person_is_drawn_clear_of_them_when_one_of_it_calls() -> None:
     """The issue's lighthouse keeper: "gulls calling" drew one gull where a source beside the subject goes, over the
     keeper's face, not the flock where the shot's subject stands."""
-    prompt = "The lighthouse keeper walks along the beach at dusk, gulls calling"
-    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, seed=7), "pro", 7, RATES)
-    scene_plan.format.width, scene_plan.format.height = 320, 180
-    renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
+    renderer = _renderer("The lighthouse keeper walks along the beach at dusk, gulls calling")
     (drawer, _), *_ = renderer._drawers
     x0, *_ = drawer.box
     person_x = renderer._cast_list[0].x_frac * renderer.w
