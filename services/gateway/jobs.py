@@ -291,7 +291,8 @@ class JobsApi:
 
     def on_failed(self, event: events_pb2.JobFailed) -> None:
         stage = common_pb2.Stage.Name(event.stage).removeprefix("STAGE_").lower()
-        if self._store.fail_job(event.job_id, stage, event.reason):
+        replays = event.replays if event.HasField("replays") else None
+        if self._store.fail_job(event.job_id, stage, event.reason, replays):
             record = self._store.get_job(event.job_id)
             metrics.CREDITS_REFUNDED.labels(record.tier).inc(record.credits_refunded)
             count_finished(record)

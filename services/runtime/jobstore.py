@@ -675,9 +675,13 @@ class JobStore:
             )
         return True
 
-    def fail_job(self, job_id: str, stage: str, reason: str) -> bool:
-        """Marks the job failed and refunds its reservation, once. False if already terminal."""
-        return self._end_with_refund(job_id, "failed", stage, reason)
+    def fail_job(self, job_id: str, stage: str, reason: str, replays: int | None = None) -> bool:
+        """Marks the job failed and refunds its reservation, once. False if already terminal.
+
+        With `replays`, the failure belongs to that round of the job: once the job was replayed again, it is
+        a late report of a run the replay replaced and changes nothing (False).
+        """
+        return self._end_with_refund(job_id, "failed", stage, reason, replays)
 
     def cancel_job(self, job_id: str) -> JobRecord:
         """Cancels a queued or running job and refunds it; a terminal job is a precondition error."""
@@ -688,12 +692,15 @@ class JobStore:
             )
         return self.get_job(job_id)
 
-    def _end_with_refund(self, job_id: str, state: str, stage: str | None, reason: str | None) -> bool:
+    def _end_with_refund(
+        self, job_id: str, state: str, stage: str | None, reason: str | None, replays: int | None = None
+    ) -> bool:
         now = utcnow()
+        same_round = sa.true() if replays is None else jobs.c.replays == replays
         with self.engine.begin() as conn:
             moved = conn.execute(
                 jobs.update()
-                .where(jobs.c.job_id == job_id, jobs.c.state.not_in(TERMINAL))
+                .where(jobs.c.job_id == job_id, jobs.c.state.not_in(TERMINAL), same_round)
                 .values(
                     state=state,
                     failure_stage=stage,
@@ -867,18 +874,42 @@ class JobStore:
             _queue(conn, job_id, outputs, now)
         return True
 
-    def drop_stage(
-        self, job_id: str, stage: str, status: str = "dropped", outbound: list[dict[str, str]] | None = None
-    ) -> None:
-        """Ends a stage run without output: "dropped" (job cancelled) or "failed" (with `outbound`, its report)."""
-        now = utcnow()
+    def drop_stage(self, job_id: str, stage: str) -> None:
+        """Ends a stage run without output because its job was cancelled or failed elsewhere."""
         with self.engine.begin() as conn:
             conn.execute(
                 stage_runs.update()
                 .where(stage_runs.c.job_id == job_id, stage_runs.c.stage == stage)
-                .values(status=status, finished_at=now, lease_expires_at=None)
+                .values(status="dropped", finished_at=utcnow(), lease_expires_at=None)
             )
-            _queue(conn, job_id, outbound or [], now)
+
+    def fail_stage(self, job_id: str, stage: str, owner: str, report: Callable[[int], list[dict[str, str]]]) -> bool:
+        """Ends `owner`'s run of the stage as failed and queues `report(replays)`, the job's failure, with it.
+
+        The run must still be `owner`'s: a replica that took the work over, or a replay that re-opened the
+        job, owns what happens next, and this late failure is not reported (False). A record that failed
+        before any run was claimed (one that could not even be read) is reported.
+        """
+        now = utcnow()
+        with self.engine.begin() as conn:
+            replays = conn.execute(sa.select(jobs.c.replays).where(jobs.c.job_id == job_id)).scalar()
+            if replays is None:
+                return False  # a record of a job this store never had
+            run = conn.execute(
+                sa.select(stage_runs.c.owner, stage_runs.c.status).where(
+                    stage_runs.c.job_id == job_id, stage_runs.c.stage == stage
+                )
+            ).first()
+            if run is not None:
+                if (run.owner, run.status) != (owner, "running"):
+                    return False
+                conn.execute(
+                    stage_runs.update()
+                    .where(stage_runs.c.job_id == job_id, stage_runs.c.stage == stage)
+                    .values(status="failed", finished_at=now, lease_expires_at=None)
+                )
+            _queue(conn, job_id, report(replays), now)
+        return True
 
     # outbox ---------------------------------------------------------------
 

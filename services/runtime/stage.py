@@ -162,7 +162,16 @@ class StageRunner:
 
     def _fail(self, job_id: str, reason: str, code: str) -> None:
         """Marks the stage run failed and queues the job's failure report in the same transaction."""
-        failed = events_pb2.JobFailed(job_id=job_id, stage=STAGE_ENUM[self.stage], reason=reason[:2000], code=code)
-        record = self.publisher.record(JOBS_FAILED, job_id, failed)
-        self.store.drop_stage(job_id, self.stage, status="failed", outbound=[record.to_json()])
+
+        def report(replays: int) -> list[dict[str, str]]:
+            failed = events_pb2.JobFailed(
+                job_id=job_id, stage=STAGE_ENUM[self.stage], reason=reason[:2000], code=code, replays=replays
+            )
+            return [self.publisher.record(JOBS_FAILED, job_id, failed).to_json()]
+
+        if not self.store.fail_stage(job_id, self.stage, self.owner, report):
+            log.warning(
+                "%s: not failing %s: its run was taken over or replayed meanwhile (%s)", self.stage, job_id, reason
+            )
+            return
         self.relay.flush_job(job_id)

@@ -344,12 +344,52 @@ def test_failed_stage_is_dropped(store: JobStore) -> None:
     _account(store)
     job, _ = _submit(store)
     store.claim_stage(job.job_id, "identity", 5.0, OWNER, LEASE)
-    store.drop_stage(job.job_id, "identity", status="failed")
+    assert store.fail_stage(job.job_id, "identity", OWNER, lambda replays: [{"topic": "jobs.failed"}])
     claim = store.claim_stage(job.job_id, "identity", 5.0, OWNER, LEASE)
     assert (claim.action, claim.attempt) == ("drop", 1)
     [run] = store.stage_runs(job.job_id)
     assert run.status == "failed"
     assert run.finished_at is not None
+    assert _pending(store)[-1] == {"topic": "jobs.failed"}
+
+
+def test_a_stage_failure_is_reported_only_by_the_owner_of_the_run(store: JobStore) -> None:
+    """A replica whose lease was taken over, or whose run a replay re-opened, reports nothing."""
+    _account(store)
+    job, _ = _submit(store)
+    rounds: list[int] = []
+
+    def report(replays: int) -> list[dict[str, str]]:
+        rounds.append(replays)
+        return [{"topic": "jobs.failed"}]
+
+    store.claim_stage(job.job_id, "video", 5.0, OWNER, LEASE)
+    assert not store.fail_stage(job.job_id, "video", "video@other:2:def", report)
+    assert store.stage_runs(job.job_id)[0].status == "running"
+    assert store.fail_stage(job.job_id, "audio", OWNER, report)  # failed before it claimed a run: still reported
+    store.fail_job(job.job_id, "audio", "unreadable record")
+    store.reopen_for_replay(job.job_id, "audio")
+    assert not store.fail_stage(job.job_id, "video", OWNER, report)  # the replay reset the run it held
+    assert rounds == [0]
+    store.claim_stage(job.job_id, "video", 5.0, OWNER, LEASE)
+    assert store.fail_stage(job.job_id, "video", OWNER, report)
+    assert rounds == [0, 1]
+    assert store.fail_stage("no-such-job", "video", OWNER, report) is False
+
+
+def test_a_failure_from_an_earlier_round_does_not_fail_a_replayed_job(store: JobStore) -> None:
+    _account(store, balance=200)
+    job, _ = _submit(store, credits=80)
+    assert store.fail_job(job.job_id, "video", "store unwritable", replays=0)
+    store.reopen_for_replay(job.job_id, "video")
+    assert not store.fail_job(job.job_id, "audio", "store unwritable", replays=0)  # the audio run of round 0, late
+    assert store.get_job(job.job_id).state == "parsing"
+    assert _balance(store) == 120
+    assert store.fail_job(job.job_id, "audio", "store unwritable again", replays=1)
+    assert store.get_job(job.job_id).failure_reason == "store unwritable again"
+    store.reopen_for_replay(job.job_id, "audio")
+    assert store.fail_job(job.job_id, "identity", "@ada was revoked")  # a failure of every round
+    assert store.ledger(job.job_id)["refund.3"] == 80
 
 
 def test_stage_runs_record_outputs(store: JobStore) -> None:
@@ -525,7 +565,7 @@ def test_replay_reopens_a_failed_job_and_reserves_again(store: JobStore) -> None
     _account(store, balance=200)
     job, _ = _submit(store, credits=80)
     store.claim_stage(job.job_id, "video", 5.0, OWNER, LEASE)
-    store.drop_stage(job.job_id, "video", status="failed")
+    store.fail_stage(job.job_id, "video", OWNER, lambda replays: [])
     store.fail_job(job.job_id, "video", "model unreachable")
     assert _balance(store) == 200
 
