@@ -762,13 +762,17 @@ _SETTING_START = re.compile(
 _NOT_A_SUBJECT = re.compile(
     r"^(?:the |a |an )?(?:camera|shot|frame|music|score|soundtrack|sound|silence|lens|"
     r"light|lighting|scene|video|clip|style|look|audio|mood|color|colour|grade|"
-    r"tones?|vibe|aesthetic|focus)\b",
+    r"tones?|vibe|aesthetic|focus)\b"
+    # a time clause names no one ("Right after she says it, the radio …")
+    r"|^(?:right|just|straight|soon|shortly|immediately)\s+(?:after|before|as|when|then)\b",
     _FLAGS,
 )
 _NOUN_END = re.compile(
     r"\s(?:in|on|at|with|as|while|under|near|by|through|across|beside|inside|against|during|"
     r"from|over|into|onto|along|beneath|behind|above|below|among|amid|toward|towards|who|"
-    r"which|that|and then|before|after|under)\s|[,;:.!?]",
+    r"which|that|and then|before|after|under|"
+    # a verb's helper ends the noun as the verb would ("Cyclists are waiting", "The kids have gone")
+    r"is|are|was|were|has|have|had|will|would|can|could|should|must|may|might)\s|[,;:.!?]",
     _FLAGS,
 )
 #: An ad brief's opening line naming the product and the length ("Pet food, 15s.", "Home security camera, 20s spot."):

@@ -102,6 +102,27 @@ def test_a_duration_a_camera_move_or_a_brief_s_words_are_not_the_subject(prompt:
     assert subject in _subject(prompt).split()
 
 
+@pytest.mark.parametrize(
+    ("prompt", "subject"),
+    [
+        # a verb's helper ends the noun it follows, as the verb itself would
+        ("Cyclists are waiting at the lights in the rain. At 3 seconds a bus horn blares.", "cyclists"),
+        ("The kids are playing in the yard when a window smashes at 2 seconds.", "the kids"),
+        ("A heron has landed on the weir. At 4 seconds it stabs at the water.", "a heron"),
+    ],
+)
+def test_a_subject_ends_before_its_verb_s_helper(prompt: str, subject: str) -> None:
+    assert _subject(prompt) == subject
+
+
+def test_a_time_clause_names_no_one() -> None:
+    prompt = (
+        "INT. PAWN SHOP - DAY\nThe bell over the door jingles. LORNA (70s) sets an accordion on the counter.\n"
+        "LORNA\nIt was my husband's.\nRight after she says it, the radio behind the counter crackles."
+    )
+    assert _subject(prompt) == "lorna"
+
+
 def _place(prompt: str) -> str:
     return _plan(prompt).shots[0].environment.place.lower()
 
