@@ -1265,6 +1265,7 @@ def read_sounds(
                 and token.lemma_.lower() in vocab.speech_verbs
                 and token.dep_ == "conj"
                 and token.i not in {m.token.i for m, _ in reads}
+                and not any(_describes(m.token, token) for m, _ in reads)  # "answers with their bells": the bells
                 and (time := timed_groups.get(_group(token))) is not None
             ):
                 mention = _Mention(token, "speech", "Speech", strong=True, noun=False)

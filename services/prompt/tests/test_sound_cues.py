@@ -229,6 +229,12 @@ def test_a_sound_verb_named_after_with_is_the_deed_s_sound() -> None:
     assert cue.text != "a hammer"
 
 
+def test_a_reply_made_with_a_sounding_thing_is_that_thing_s_sound() -> None:
+    """ "everyone answers with their bells": one cue, the bells, not a crowd's words beside it."""
+    cues = _plan("At 3 seconds a bus horn blares and everyone answers with their bells.").sound_cues
+    assert sorted((c.time_seconds, c.source_object) for c in cues) == [(3.0, "bell"), (3.0, "bus horn")]
+
+
 def test_a_sound_verb_shouted_in_capitals_is_the_verb() -> None:
     """ "RINGS" in a line in lower case is the phone's verb, not a name (the small model tags it so in capitals)."""
     (cue,) = _plan("The old rotary phone on the hall table RINGS at 3 seconds.").sound_cues
