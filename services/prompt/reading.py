@@ -238,6 +238,13 @@ _OFF_SCREEN = re.compile(
 )
 
 
+#: What someone wears, written right after the word for them ("in a red jacket", "wearing yellow wellies").
+_WEARING = re.compile(
+    rf"\s+(?:in|wearing|dressed in)\s+(?:(?:a|an|the|his|her|their|some)\s+)?(?:[\w-]+\s+){{0,3}}?(?:{lx.CLOTHES})\b",
+    _FLAGS,
+)
+
+
 def _person_refs(masked: str) -> list[Person]:
     refs: list[Person] = []
     blocked = [(m.start(), m.end()) for m in (*_NOT_A_PERSON.finditer(masked), *_OFF_SCREEN.finditer(masked))]
@@ -335,6 +342,8 @@ def _person_refs(masked: str) -> list[Person]:
         description = " ".join(
             [*([determiner] if determiner and determiner not in lx.NUMBERS else []), *adjectives, m.group(1)]
         )
+        if not plural and (worn := _WEARING.match(masked, m.end())):
+            description += worn.group(0).rstrip()  # "a man in a red jacket": what they are dressed in
         start = m.start() - len(" ".join(adjectives)) - (1 if adjectives else 0)
         refs.append(
             Person(

@@ -119,8 +119,8 @@ class FaceTrack:
 class BodyMove:
     """A move a person makes on a sound cue, its moment of contact at `at_s` (seconds since the shot started):
     jump (up before it, down on it: a leap, a dive, a landing), strike (the arm comes down on it: a chop, a hammer
-    blow, a punch), throw (the arm whips through on it), kick (the leg is out on it) or dash (set low until it, then
-    off at a run toward `direction`, +1 right or -1 left)."""
+    blow, a punch), throw (the arm whips through on it), kick (the leg is out on it), dash (set low until it, then
+    off at a run toward `direction`, +1 right or -1 left) or fall (over sideways, on the ground on it)."""
 
     kind: str
     at_s: float
@@ -131,6 +131,8 @@ class BodyMove:
 JUMP_HEIGHT, JUMP_AIR_S = 0.3, 0.55
 #: How fast a dash leaves, in figure heights per second once at full speed.
 DASH_SPEED = 1.6
+#: How long a fall takes from the knees giving to the floor (s), and how far over the body lies (rad from upright).
+FALL_S, FALL_LEAN = 0.45, 1.4
 
 
 def _clear_of_mouth(rgb: tuple[float, float, float]) -> bool:
@@ -438,12 +440,29 @@ def _dash(a: dict[str, torch.Tensor], tau: torch.Tensor) -> None:
     _blend(a, {**stride, "turn": 0.5, "lean": 0.2}, running)
 
 
+def _fall(a: dict[str, torch.Tensor], tau: torch.Tensor) -> None:
+    """The knees give, the body tips over sideways faster and faster and hits the ground on the cue, and lies there:
+    the legs swing out along the floor (the lower foot keeps to the ground, so the hips come down with them), the
+    arms hang to the floor as if to break the fall."""
+    u = ((tau + FALL_S) / FALL_S).clamp(0, 1)
+    down = u * u  # gravity: slow to start, fastest at the floor
+    buckle = _ramp(tau, -FALL_S - 0.2, -FALL_S + 0.05) * (1 - down)
+    for s in ("r", "l"):
+        _blend(a, {f"thigh_p_{s}": 0.7, f"shin_p_{s}": -0.6}, buckle)
+    _blend(a, {"thigh_a_r": 1.45, "shin_a_r": 1.5, "thigh_a_l": -1.2, "shin_a_l": -1.35}, down)
+    _blend(a, {"thigh_p_r": 0.0, "shin_p_r": 0.0, "thigh_p_l": 0.0, "shin_p_l": 0.0}, down)
+    _blend(a, {"upper_a_r": 0.3, "upper_p_r": 0.4, "fore_a_r": 0.2, "upper_a_l": 0.5, "fore_a_l": 0.4}, down)
+    a["lean"] = a["lean"] * (1 - down) + FALL_LEAN * down
+    a["nod"] = a["nod"] + 0.2 * down
+
+
 _MOVES: dict[str, Callable[[dict[str, torch.Tensor], torch.Tensor], None]] = {
     "jump": _jump,
     "strike": _strike,
     "throw": _throw,
     "kick": _kick,
     "dash": _dash,
+    "fall": _fall,
 }
 #: The moves a person can make on a cue.
 BODY_MOVES = frozenset(_MOVES)

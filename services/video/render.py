@@ -422,6 +422,8 @@ class ShotRenderer:
                 striker = self._striker(cue, mover)
                 if striker is not None:  # the Staffy lunges at the bowl he knocks flying
                     strikes.append((cue, striker))
+            if kind in ("drop", "topple") and mover is None and self._person_falls_on(cue):
+                continue  # "a man slips and falls on the wet floor": he goes down, nothing drops beside him
             if kind == "cork" and not BOTTLED.search(f"{cue.text} {self._scene_prompt()}"):
                 kind = ""  # "the lid pops off" a biscuit tin: heard, not a stand-in bottle's cork
             taking_part = self._event_noun(cue, kind) if kind in UNSTOCKED else None
@@ -491,6 +493,11 @@ class ShotRenderer:
         knocks = {id(cue) for cue, kind in moves if kind == "knocked"}
         struck = [(striker, "strike") for cue, striker in strikes if id(cue) in knocks]
         return sorted([*moves, *struck, *lights], key=lambda pair: pair[0].frame)
+
+    def _person_falls_on(self, cue: p.SoundCue) -> bool:
+        """Whether someone in the shot falls on the cue's frame (a body move of their own)."""
+        at_s = (cue.frame - self.shot.start_frame + self.lead_in) / self.fps
+        return any(m.kind == "fall" and abs(m.at_s - at_s) < 1e-6 for moves in self._moves.values() for m in moves)
 
     def _striker(self, cue: p.SoundCue, mover: tuple[str, subjects.Noun | None, None]) -> p.SoundCue | None:
         """A twin of a cue on which the shot's subject knocks something else flying, for the subject's own strike at
@@ -1076,7 +1083,8 @@ class ShotRenderer:
                 person = token.end()
         if person < 0:
             return None
-        things = [m for m in subjects.mentions(clause[person:]) if m.noun.family != "crowd"]
+        # what they wear is no thing that acts ("a man in a red jacket slips and falls")
+        things = [m for m in subjects.mentions(clause[person:]) if m.noun.family not in ("crowd", "clothing")]
         return None if things else who
 
     def _sprites(self, member: Cast, idx: torch.Tensor) -> tuple[torch.Tensor, list[characters.FaceTrack]]:

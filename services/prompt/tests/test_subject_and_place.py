@@ -337,3 +337,15 @@ def test_he_or_she_after_an_animal_named_like_a_person_is_the_animal(prompt: str
 def test_a_briefs_setting_is_where_the_clip_is_not_what_acts_in_it(prompt: str, subject: str) -> None:
     scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt), "pro", 1, RATES)
     assert subject in scene_plan.shots[0].subject.text.lower()
+
+
+@pytest.mark.parametrize(
+    ("prompt", "description"),
+    [
+        ("A man in a red jacket slips on the ice at 2 seconds.", "a man in a red jacket"),
+        ("A girl wearing yellow wellies jumps into a puddle at 2 seconds.", "a girl wearing yellow wellies"),
+        ("A woman in the kitchen drops a plate at 2 seconds.", "a woman"),  # where she is, not what she wears
+    ],
+)
+def test_what_someone_wears_is_part_of_their_description(prompt: str, description: str) -> None:
+    assert [c.description for c in _plan(prompt).characters] == [description]

@@ -85,6 +85,9 @@ def _cast(prompt: str) -> list[render.Cast]:
             "A sprinter crouches on a running track; at 2 seconds the gun goes bang and she bursts out. 4s",
             "dash",
         ),
+        # what they wear is no thing that acts instead of them
+        ("A man in a red jacket slips and falls on the wet kitchen floor at 2 seconds. 4s", "fall"),
+        ("A snowboarder catches an edge on the rail and slams down at 2 seconds in a snow dome. 4s", "fall"),
     ],
 )
 def test_the_person_the_sentence_names_makes_the_move_on_the_cue_framed_head_to_foot(prompt: str, kind: str) -> None:
@@ -101,3 +104,15 @@ def test_a_thing_the_sentence_names_acts_itself_and_no_person_moves() -> None:
         "pov: you're a butcher behind the counter of a market stall. at 2s the cleaver comes down and chops. 4s"
     )
     assert all(not member.moves for member in cast)
+
+
+def test_a_fall_ends_lying_on_the_ground_and_nothing_drops_beside_the_one_who_falls() -> None:
+    frames = _moving("fall", frames=72)
+    rows = np.nonzero(frames.max(axis=2) > 0.01)
+    tall = lambda k: int(np.ptp(rows[1][rows[0] == k]))  # noqa: E731
+    assert tall(CUE_FRAME + 12) < 0.5 * tall(0)  # down: half as tall as standing, or less
+    prompt = "A man in a red jacket slips and falls on the wet kitchen floor at 2 seconds."
+    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt), "pro", 3, {"plus": 16, "pro": 40})
+    scene_plan.format.height, scene_plan.format.width = 180, 320
+    renderer = render.ShotRenderer(scene_plan, scene_plan.shots[0], torch.device("cpu"))
+    assert renderer._cues == []  # the fall is his: no stand-in drops and splashes on its frame
