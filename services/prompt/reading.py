@@ -1328,7 +1328,7 @@ _FRAMED = re.compile(
 #: not a speaker's cue ("COOK (O.S.):", "SAL:").
 _CAPS_ACTOR = re.compile(
     r"(?m)(?:^|[.!?]\s+)(?:(?:A|An|The|THE)\s+|(?:Old|Young|Little|Big|Wee|Mr|Mrs|Ms|Miss|Dr|Auntie|Uncle|Nan|Gran"
-    r"|Grandma|Grandpa|Granny)\.?\s+)?(?P<name>[A-Z][A-Z'-]{2,}(?:\s+[A-Z][A-Z'-]{2,})?)\b"
+    r"|Grandma|Grandpa|Granny)\.?\s+)?(?P<name>[A-Z][A-Z'-]{2,}(?:\s+[A-Z][A-Z'-]{1,})?)\b"  # "MASTER HU"
     r"(?!\s*(?:\((?!\d)|:|[-–—]|\.))"  # an age "(30s)" may follow
     r"(?!\s+[A-Z][A-Z'-]{2,})"  # nor the first word of a longer name in capitals ("CAPTAIN OYELARAN (O.S.):")
 )
@@ -1424,7 +1424,8 @@ def _screenplay_actor(masked: str) -> tuple[str, int, int] | None:
         # a sound written in capitals, as screenplays do ("A FOGHORN sounds", "the BELL rings"), is no character
         sound = any(_sounding_thing(word.lower()) for word in name.split())
         if not any(word in _NOT_A_NAME for word in name.split()) and not name.isdigit() and not sound:
-            return name, m.start("name"), m.end("name")
+            name = name.rstrip("'’-")  # "MARCO's secateurs": the name, not its possessive
+            return name, m.start("name"), m.start("name") + len(name)
     return None
 
 
@@ -1927,6 +1928,12 @@ def _is_scenery(subject: tuple[str, int, int], masked: str) -> bool:
     return any(hit.start < subject[2] and subject[1] < hit.end for table in tables for hit in find(table, masked))
 
 
+def _sounds(subject: tuple[str, int, int], sounds: list[SoundRead]) -> bool:
+    """Whether a sound comes from the subject (its head word is the sound's source or in the sound's words)."""
+    head = subject[0].lower().split()[-1].rstrip("s") if subject[0].split() else ""
+    return bool(head) and any(head in sound.source.lower() or head in sound.text.lower() for sound in sounds)
+
+
 def _first_heard(sounds: list[SoundRead], masked: str) -> tuple[str, int, int] | None:
     """The first sounding thing named in the words of a sound ("cicadas buzzing" → cicadas), as written."""
     for sound in sounds:
@@ -1976,7 +1983,10 @@ def read_scene(text: str) -> SceneReading:
             found = (text, found[2] - len(text), found[2])
         reading.subject = found
     if (cast := _screenplay_actor(masked)) is not None and (
-        reading.subject is None or cast[1] < reading.subject[1] or not _first_to_act(reading.subject, masked)
+        reading.subject is None
+        or cast[1] < reading.subject[1]
+        or not _first_to_act(reading.subject, masked)
+        or _GROUP.match(reading.subject[0])  # "Parents line the back wall. SEO-YEON (8) bows": a group is background
     ):
         reading.subject = cast  # "INT. GREENHOUSE\nROSA mists the orchids.": the first name in capitals acts
     elif (
@@ -2032,6 +2042,16 @@ def read_scene(text: str) -> SceneReading:
     reading.cues = _cues(masked)
     camera = [*reading.shot_size, *reading.movement, *reading.style]
     reading.sounds, reading.untied_times = read_sounds(masked, _PEOPLE_NOUNS, tuple(h.span for h in camera))
+    if (
+        cast is not None
+        and reading.subject is not None
+        and not _names_a_person(reading.subject[0])
+        and not _sounds(reading.subject, reading.sounds)
+    ):
+        # "INT. ESCAPE ROOM … Fake torches flicker … KEMI, JONAS and LUCA crowd around a padlock": in a screenplay a
+        # thing that only sets the scene, making no sound, does not outrank the cast ("A barge chugs under the
+        # bridge … OLD TOM waves" keeps the barge)
+        reading.subject = cast
     if reading.subject is not None and reading.subject != viewer and _is_scenery(reading.subject, masked):
         # "A quiet suburban street at night. … an ambulance races past": a place or a camera phrase is where
         # and how the shot looks; what acts in it, or else the first thing heard, is its subject

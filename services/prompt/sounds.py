@@ -86,6 +86,7 @@ class Vocabulary:
     engine_verbs: frozenset[str]  # verbs heard only of an engine or a motor ("the engine dies", "the truck stalls")
     struck_sounds: frozenset[str]  # a device's beep, but a knock from a thing that is none ("the ball pings off it")
     vocal_interjections: frozenset[str]  # what a person "goes" ("goes ugh", "went ow"): a voice, squeezed
+    liquid_surfaces: frozenset[str]  # what a blow on sounds of its own water ("oars bite the water")
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -154,6 +155,7 @@ def vocabulary() -> Vocabulary:
         frozenset(raw["engine_verbs"]),
         frozenset(raw["struck_sounds"]),
         frozenset(_squeezed(word) for word in raw["vocal_interjections"]),
+        frozenset(raw["liquid_surfaces"]),
     )
 
 
@@ -221,7 +223,8 @@ def _time_unit_sentences(doc: Any) -> Any:
             token.is_sent_start = True
         # a shot list's stamp after a full stop ("Sunday morning. 0:02 Dad squeezes the trigger"): it opens the
         # sentence it times, not ends the one before
-        if before.text.endswith((".", "!", "?")) and _STAMP.fullmatch(token.text):
+        # (or one opening a line: "16:9.\n0:01 tunnel: studs clattering")
+        if (before.text.endswith((".", "!", "?")) or line_break) and _STAMP.fullmatch(token.text):
             token.is_sent_start = True
             if token.i + 1 < len(doc):
                 doc[token.i + 1].is_sent_start = False
@@ -431,7 +434,13 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
     return [
         m
         for m in found
-        if not (m.noun and m.token.dep_ in ("nsubj", "nsubjpass", "dobj", "compound") and m.token.head.i in verbs)
+        # (an -ing word the parse makes an object is a sound of its own: "the kids tumble out shrieking")
+        if not (
+            m.noun
+            and m.token.dep_ in ("nsubj", "nsubjpass", "dobj", "compound")
+            and m.token.head.i in verbs
+            and not (m.token.dep_ == "dobj" and _gerund(m.token.lower_) in vocab.verbs)
+        )
         and not (
             m.noun
             and m.token.lemma_.lower() in ("sound", "noise")
@@ -1164,9 +1173,10 @@ def _text(sentence: Any, mention: _Mention, source: Any | None, times: list[Time
         token.dep_ == "conj"
         and subject is not None
         and subject.head.i != token.i
-        and (_sound_verb(token.head) or (token.pos_ == token.head.pos_ == "NOUN"))
+        and (_sound_verb(token.head) or token.head.pos_ == "VERB" or (token.pos_ == token.head.pos_ == "NOUN"))
     ):
-        # "the engine sputters and dies", "he hit the wheel and sigh": the second sound of one subject is its own words
+        # "the engine sputters and dies", "he hit the wheel and sigh", "who takes a long slurp at 7 s and sighs": the
+        # second deed of one subject is its own words
         edges = []
     if (pronoun := _relative_pronoun(token)) is not None:
         # "the wooden seesaw, which slams down with a bang": the clause's own words, though the seesaw makes it
@@ -1203,6 +1213,7 @@ def read_sounds(
     untied: list[TimePhrase] = []
     last_thing: Any | None = None  # what "it" / "they" stands for: the last non-person thing named
     seconds_from = counts_in_seconds_from(masked)
+    line_stamp: TimePhrase | None = None  # a shot list's stamp opening the line the sentence is on
     length = duration_span(masked)
     for sentence in doc.sents:
         base = sentence.start_char
@@ -1285,9 +1296,22 @@ def read_sounds(
         _echo_what_came_before(reads, found)
         _voice_with_its_deed(reads, vocab)
         _share_clause_time(reads, sentence.text, base)
+        # "0:01 Christmas morning in a front room. The kids tear into their presents": a stamp that opens a line
+        # times every sound of the line, in whichever of its sentences
+        if base == 0 or masked[:base].rstrip(" \t").endswith("\n"):
+            line_stamp = next((t for t in absolute if t.start <= 1 and _STAMP.fullmatch(t.text.strip())), None)
+        elif line_stamp is not None and not absolute:
+            for _, read in reads:
+                if read.strong and read.time is None and not (read.every_seconds or read.count):
+                    read.time = line_stamp
+        resolved: dict[int, TimePhrase | None] = {}  # a later phrase two sounds share counts from before the first
         for _, read in sorted(reads, key=lambda r: r[1].start):
             if read.time is not None and read.time.later is not None:
+                if (phrase := id(read.time)) in resolved:
+                    read.time = resolved[phrase]
+                    continue
                 _resolve_later(read, [r for _, r in reads if r.start < read.start] + found)
+                resolved[phrase] = read.time
         for mention, read in reads:
             if not read.strong and read.time is None and not (read.every_seconds or read.count):
                 continue  # "she drops her bag": motion, not a described sound, unless it is timed or repeated
@@ -1471,6 +1495,8 @@ def _read(
     if described := _described_by(mention, vocab):
         action, label = described  # "closes with a gentle pop", "slams down with a splash": the sound itself
     action = _fall(mention, action, material, described is not None, vocab)
+    if action == "impact" and not mention.noun and _strikes_a_liquid(mention.token, vocab):
+        material = "water"  # "four oars bite the water": what sounds is the water they hit, not the oar
     if material != "air" and (owned := vocab.action_owned_materials.get(action)):
         material = owned  # "the pan sizzles", "a pipe bursts with a gush": the water sounds
     if (recording := _recording(mention, source, vocab)) is not None:
@@ -1503,6 +1529,13 @@ def _read(
         strong=mention.strong,
         count=_counted(mention),
     )
+
+
+def _strikes_a_liquid(verb: Any, vocab: Vocabulary) -> bool:
+    """Whether a verb's object, or what it lands in or on, is a body of water ("bite the water", "hits the sea")."""
+    struck = [c for c in verb.children if c.dep_ == "dobj"]
+    struck += [g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    return any(t.lemma_.lower() in vocab.liquid_surfaces for t in struck)
 
 
 def _implied_instrument(
@@ -2200,9 +2233,10 @@ def _share_clause_time(reads: list[tuple[_Mention, SoundRead]], sentence: str, b
         if len(timed) != 1:
             continue
         phrase = next(iter(timed.values()))
-        low, high = sorted((phrase.start, position))
+        # the words between the time and the sound, not the time's own ("crashes a second later and the crowd roars")
+        between = sentence[phrase.end : position] if phrase.start < position else sentence[position : phrase.start]
         anchor = _anchor(sentence, position, read.end - base, position)
-        if not _LATER.search(sentence[low:high]) and (not anchor or _OWN_DEED.match(anchor)):
+        if not _LATER.search(between) and (not anchor or _OWN_DEED.match(anchor)):
             read.time = phrase
             if joined and (subject := subject_of(mention.token)) is not None and subject.idx > read.start:
                 # its own words begin at its own subject, whatever the parse hung on the verb before it

@@ -158,9 +158,12 @@ _PATTERNS: list[tuple[str, str]] = [
     ("at", r"\b(?:in|at|from|on)\s+the\s+second\s+(?P<n>\d+(?:\.\d+)?)\b"),
     (
         "ordinal",
-        r"\b(?:in|at|from|on|during)\s+the\s+(?P<o>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
-        r"|1st|2nd|3rd|[4-9]th|10th)\s+second\b",
+        # "on 8th second", "In the 7. second" (an ordinal's dot, as German and Hungarian write it)
+        r"\b(?:in|at|from|on|during)\s+(?:the\s+)?(?P<o>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
+        r"|tenth|\d{1,2}(?:st|nd|rd|th|\.))\s+second\b",
     ),
+    # "it sizzle very loud when video is 1 second": the clip's own clock
+    ("at", rf"\bwhen\s+(?:the\s+)?(?:video|clip|film)\s+is\s+(?:at\s+)?(?P<n>{_NUMBER})\s*{_SECONDS}"),
     (
         "later",
         rf"\b(?P<n>{_NUMBER})\s*{_SECONDS}\s+(?:later|after(?:wards?)?\b(?!\s+(?:the\s+)?(?:start|beginning)))|"
@@ -174,8 +177,7 @@ _FEW = {"several": 3, "a few": 3}
 # "(60s)", "(30s)": a decade of age in a screenplay's character introduction, never a time
 _AGE_DECADE = re.compile(r"\(\s*[2-9]0s\s*\)")
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8}
-_ORDINALS.update({"ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3, "10th": 10})
-_ORDINALS.update({f"{n}th": n for n in range(4, 10)})  # "in the 2nd second", as digits
+_ORDINALS.update({"ninth": 9, "tenth": 10})
 #: How long "a beat later" is when the prompt gives no number.
 BEAT_SECONDS = 1.0
 
@@ -258,7 +260,9 @@ def _meaning(kind: str, m: re.Match[str]) -> TimePhrase | None:
     if kind == "opening":
         return TimePhrase(**base, seconds=0.0)
     if kind == "ordinal":
-        return TimePhrase(**base, seconds=float(_ORDINALS[m.group("o").lower()]))
+        written = m.group("o").lower()
+        digits = re.match(r"\d+", written)
+        return TimePhrase(**base, seconds=float(digits.group(0)) if digits else float(_ORDINALS[written]))
     if kind == "later":
         n = _group(m, "n")
         value = number(n) if n else BEAT_SECONDS + (0.5 if _group(m, "half") else 0.0)

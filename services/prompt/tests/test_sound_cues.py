@@ -185,10 +185,59 @@ def test_a_bracketed_stamp_with_two_digit_minutes_times_its_line() -> None:
         # an offset or a length after a list is no item of it
         ("a bang at 2s, then 3s later a crash", [2.0]),
         ("a pop at 3s, 5s long", [3.0]),
+        # blind13r: an ordinal with no article, or with the dot some languages write it with; the clip's own clock
+        ("On 8th second she gives them coins and coins are jingling", [8.0]),
+        ("In the 7. second they blow a long horn", [7.0]),
+        ("it sizzle very loud when video is 1 second", [1.0]),
     ],
 )
 def test_times_as_people_list_them(text: str, seconds: list[float]) -> None:
     assert [t.seconds for t in listed_times(text, find_times(text)) if t.seconds is not None] == seconds
+
+
+@pytest.mark.parametrize(
+    ("prompt", "timed"),
+    [
+        # blind13r: a second deed of one subject has the time the clause gives the first, relative clause or not
+        (
+            "He hands it to a sunburnt tourist, who takes a long slurp at seven seconds and sighs happily.",
+            [(7.0, "a long slurp"), (7.0, "sighs happily")],
+        ),
+        # a "later" two sounds share counts once, from the sound before them
+        (
+            "At 6 seconds the anchor slips with a wet thud. The fire brigade crashes over backwards a second later "
+            "and the crowd roars with laughter. 10 seconds.",
+            [(6.0, "a wet thud"), (7.0, "The fire brigade crashes over backwards"), (7.0, "the crowd roars")],
+        ),
+        # an -ing word the parse makes an object is a sound; an engine that cuts is heard
+        (
+            "At 0:04 the engine cuts. At 0:06 all four doors pop open at once and the kids tumble out shrieking.",
+            [(4.0, "the engine cuts"), (6.0, "all four doors pop open"), (6.0, "the kids tumble out shrieking")],
+        ),
+        (
+            "After 4 seconds everybody screams and runs away and my cousin is gagging.",
+            [(4.0, "everybody screams"), (4.0, "my cousin is gagging")],
+        ),
+        # a shot list's stamp opening a line times every sentence of that line, however the line before ends
+        (
+            "Christmas TV ad, 30 sec, 16:9.\n0:01 Christmas morning in a front room. The kids tear into their "
+            "presents.\n0:04 the youngest blasts a toy trumpet.",
+            [(1.0, "The kids tear into their presents"), (4.0, "the youngest blasts a toy trumpet")],
+        ),
+    ],
+)
+def test_what_a_clause_or_a_line_times_times_each_of_its_sounds(prompt: str, timed: list[tuple[float, str]]) -> None:
+    cues = _plan(prompt).sound_cues
+    for seconds, text in timed:
+        assert any(c.time_seconds == seconds and text in c.text for c in cues), (seconds, text, cues)
+    assert not any("ad" in c.text.split() for c in cues)  # a TV ad is what the brief is, no set that plays
+
+
+def test_a_blow_on_water_sounds_of_the_water() -> None:
+    (cue,) = _plan("Four oars bite the water together at 3 seconds: CHUNK.").sound_cues
+    assert (cue.source_object, cue.material) == ("oar", "water")
+    (cue,) = _plan("He slaps the table at 2 seconds.").sound_cues
+    assert cue.material == "wood"
 
 
 def test_a_sound_for_the_first_seconds_starts_at_zero() -> None:

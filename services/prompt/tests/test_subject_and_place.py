@@ -77,6 +77,18 @@ def test_a_persons_thing_is_not_the_person(prompt: str, subject: str, not_subjec
         ("INT. SUBMARINE - NIGHT. A pipe drips every second. LIEUTENANT MARSH: Quiet on deck.", "marsh"),
         # a vehicle is a place that acts
         ("EXT. CANAL - DAWN. A barge chugs under the bridge. Ducks scatter. OLD TOM waves at 4 seconds.", "barge"),
+        # blind13r: a group, or a thing that only sets the scene, does not outrank the cast; a title and a short
+        # name are one name, a possessive is no part of it
+        (
+            "INT. TAEKWONDO HALL - EVENING\nParents line the back wall. SEO-YEON (8) kicks; at 0:04 a board splits.",
+            "seo-yeon",
+        ),
+        (
+            "INT. ESCAPE ROOM - NIGHT\nFake torches flicker.\nKEMI (20s) spins a padlock; it clicks at 3 seconds.",
+            "kemi",
+        ),
+        ("INT. NOODLE SHOP - MORNING\nSteam rolls off a vat. MASTER HU (60s) slaps dough down at 0:02, THWAP.", "hu"),
+        ("EXT. VINEYARD - DUSK\nPickers work the rows. MARCO's secateurs snip a bunch at 2 seconds.", "marco"),
     ],
 )
 def test_who_acts_first_in_a_screenplay(prompt: str, subject: str) -> None:
