@@ -520,10 +520,15 @@ def _pov_named_role(masked: str) -> tuple[str, int, int] | None:
         if word.group(0).lower() in _POV_STOP or (word.group(0).lower().endswith("ing") and kept):
             break
         kept.append(word)
-    if not kept or len(kept) > 3 or not _PEOPLE.fullmatch(kept[-1].group(0)):
-        return None
-    start, end = caption.start("rest") + kept[0].start(), caption.start("rest") + kept[-1].end()
-    return masked[start:end], start, end
+    if kept and len(kept) <= 3 and _PEOPLE.fullmatch(kept[-1].group(0)):
+        start, end = caption.start("rest") + kept[0].start(), caption.start("rest") + kept[-1].end()
+        return masked[start:end], start, end
+    # "pov: night shift cleaning the museum": what the viewer is doing names them
+    doing = words[len(kept)] if len(kept) < len(words) else None  # the -ing word the role's words stopped at
+    if doing is not None and doing.group(0).lower() in lx.POV_AGENTS:
+        start = caption.start("rest") + doing.start()
+        return lx.POV_AGENTS[doing.group(0).lower()], start, start + len(doing.group(0))
+    return None
 
 
 # --------------------------------------------------------------------------- speech
@@ -1225,7 +1230,8 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
                 if word.group(0).lower() in _POV_STOP or (word.group(0).lower().endswith("ing") and kept):
                     break
                 kept.append(word)
-            if kept:
+            # "you're the last one left in the office": "one" names no role; the viewer is who the caption says
+            if kept and not any(word.group(0).lower() in ("one", "ones") for word in kept):
                 # the whole role, not its last word: "a mail carrier", "a young beekeeper"
                 start = pov.start("rest") + article.end() + kept[0].start()
                 end = pov.start("rest") + article.end() + kept[-1].end()

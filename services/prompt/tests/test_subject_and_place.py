@@ -283,6 +283,12 @@ def test_a_voice_over_s_description_is_no_one_on_screen() -> None:
         ("first person, you're a blacksmith at the anvil, the hammer rings at 2s", "blacksmith"),
         ("pov you're conducting a brass band, the tuba blurts at 3s", "conductor"),
         ("pov: you are paddling across a lake at dawn, a duck quacks", "paddler"),
+        # blind13r: what a caption without "you" says the viewer is doing; "one" is no role (the place tells it)
+        (
+            "pov: night shift cleaning the museum. the polisher hums under your hands, a bone clatters at 0:03",
+            "cleaner",
+        ),
+        ("pov: you're the last one left on the night bus, the bell dings at 2s", "passenger"),
     ],
 )
 def test_a_pov_caption_s_viewer_is_the_role_it_tells(prompt: str, subject: str) -> None:
