@@ -67,6 +67,7 @@ POV_VIEWER_TIMES: str = _DATA["POV_VIEWER_TIMES"]
 ACTING_BODY_PARTS: tuple[str, ...] = tuple(_DATA["ACTING_BODY_PARTS"])
 WORN_THINGS: frozenset[str] = frozenset(_DATA["WORN_THINGS"])
 CLOTHES: str = _DATA["CLOTHES"]
+ANIMAL_PERSON_WORDS: frozenset[str] = frozenset(_DATA["ANIMAL_PERSON_WORDS"])
 #: (rt60 seconds, high-pass Hz, low-pass Hz, level dB) per acoustic class.
 ACOUSTIC_PARAMETERS: dict[int, tuple[float, float, float, float]] = {
     p.AcousticClass.Value(k): (float(v[0]), float(v[1]), float(v[2]), float(v[3]))

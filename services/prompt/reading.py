@@ -290,6 +290,9 @@ def _person_refs(masked: str) -> list[Person]:
         next_word = re.match(r"\s+([a-z-]+)", following, _FLAGS)
         if next_word and _names_an_animal(next_word.group(1)):
             continue  # "a king penguin", "a queen bee": a kind of animal, not a king
+        word_before = re.search(r"([a-z-]+)\s+$", masked[max(0, m.start() - 30) : m.start()], _FLAGS)
+        if word_before and m.group(1).lower() in lx.ANIMAL_PERSON_WORDS and _names_an_animal(word_before.group(1)):
+            continue  # "an Anglo-Nubian nanny": the breed says the nanny is a goat (a dog walker is someone)
         if _CAR_MAKE.search(masked, 0, m.start()):
             continue  # "a mud-spattered Jeep Wrangler", "a Ford Ranger": a car's model
         word = m.group(1).lower()

@@ -1515,6 +1515,8 @@ def subject_and_people(plan: common_pb2.ScenePlan, shot: p.Shot) -> tuple[subjec
 
 
 #: What a pov's viewer holds: "a jam doughnut in hand", "the hose kinked in your hand", "clutching a sparkler".
+#: The largest thing (in person heights, a noun's size) a viewer's hand holds as the shot's subject.
+HELD_SIZE = 1.0
 _IN_HAND = re.compile(
     r"([\w' -]{2,40}?(?:\s+\w+)?)\s+in (?:your |my |ur |one |each )?hands?\b"
     r"|\b(?:holding|clutching|gripping)\s+(?!out\b|up\b)([\w' -]{2,40})",  # not "holding out a carrot to a cob"
@@ -1525,7 +1527,8 @@ _IN_HAND = re.compile(
 def _in_hand(prompt: str) -> subjects.Noun | None:
     """The thing a pov's viewer holds, where the prompt says so."""
     for m in _IN_HAND.finditer(prompt):
-        found = subjects.nouns_in(m.group(1) or m.group(2))
+        # what a hand can hold: "holding the back door open" for the dog that runs out holds no subject
+        found = [noun for noun in subjects.nouns_in(m.group(1) or m.group(2)) if noun.size <= HELD_SIZE]
         if found:
             return found[-1] if m.group(1) else found[0]
     return None

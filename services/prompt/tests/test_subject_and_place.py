@@ -367,3 +367,9 @@ def test_a_briefs_setting_is_where_the_clip_is_not_what_acts_in_it(prompt: str, 
 )
 def test_what_someone_wears_is_part_of_their_description(prompt: str, description: str) -> None:
     assert [c.description for c in _plan(prompt).characters] == [description]
+
+
+def test_a_breed_before_a_word_for_a_person_makes_it_the_animal() -> None:
+    """depict31: "An Anglo-Nubian nanny … rears up" is a goat, no one on screen; a dog walker is someone."""
+    assert _plan("An Anglo-Nubian nanny rears up in a goat shed. At 3 seconds a bucket tips over.").characters == []
+    assert [c.description for c in _plan("A dog walker slips on the ice at 2 seconds.").characters] == ["a dog walker"]

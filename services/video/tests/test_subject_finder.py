@@ -369,6 +369,17 @@ def test_what_a_pov_viewer_holds_is_the_subject(prompt: str, thing: str) -> None
     assert subject is not None and subject.name == thing
 
 
+def test_a_door_the_viewer_holds_open_is_not_what_the_shot_is_of() -> None:
+    """depict31: "holding the back door open … your Samoyed launches off the step" drew a door, not the dog."""
+    prompt = (
+        "pov: you're holding the back door open at a cottage while heavy snow comes down, and your Samoyed "
+        "launches off the step into a deep drift right around 2s. 5 secs"
+    )
+    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt, seed=7), "pro", 7, RATES)
+    subject, _ = render.subject_and_people(scene_plan, scene_plan.shots[0])
+    assert subject is not None and subject.name == "husky"
+
+
 def test_a_flock_beside_a_person_is_drawn_clear_of_them_when_one_of_it_calls() -> None:
     """The issue's lighthouse keeper: "gulls calling" drew one gull where a source beside the subject goes, over the
     keeper's face, not the flock where the shot's subject stands."""

@@ -435,6 +435,18 @@ def test_words_of_many_meanings_and_verbs_are_not_read_as_things_from_wordnet() 
         ("a Reliant Robin", "car"),
         ("a Meteor hydrofoil", "speedboat"),
         ("a tenor steelpan", "drum"),
+        # depict31
+        ("a grey British Shorthair", "cat"),
+        ("a big Muscovy", "duck"),
+        ("an Anglo-Nubian nanny", "goat"),
+        ("a yellow-bellied terrapin", "turtle"),
+        ("a battered electric keyboard", "piano"),
+        ("a mud-spattered silver Toyota Hilux", "pickup"),
+        ("a white Transit", "van"),
+        ("a small mountain bothy", "hut"),
+        ("the builder's skip", "dumpster"),
+        ("the farm quad", "atv"),
+        ("a butternut squash", "pumpkin"),
     ],
 )
 def test_breeds_makes_and_dishes_are_drawn_as_their_kind(text: str, noun: str) -> None:
