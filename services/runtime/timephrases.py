@@ -305,6 +305,8 @@ _DURATION = re.compile(
 # time lies past them, since the same words can time an event.
 _LOOSE_DURATION = re.compile(
     rf"\b(?:length|duration|runtime|total|make it|(?:video|clip|it) (?:is|runs|lasts)|is|runs|lasts|"
+    # "Keep it to ten seconds.", "Hold it to six seconds", "cap it at 8s"
+    rf"(?:keep|hold|cap|limit|trim|cut)\s+(?:it|this|the\s+(?:video|clip))\s+(?:to|at|under)(?:\s+about)?|"
     rf"(?:video|clip|film|spot|it) (?:should|will|must|can|needs to|has to|ought to) (?:be|last|run)(?: for)?|"
     rf"make (?:a |the )?video)\s*(?:is\s+|of\s+|:\s*|about\s+)?(?P<n>{_NUMBER})\s*{_UNIT}|"
     # "Sixteen seconds on a river in Zambia", "Forty seconds at a graduation": a prompt's opening length, and "A

@@ -155,6 +155,10 @@ def test_a_length_the_clip_should_be_is_stated_wherever_it_is_written() -> None:
     prompt = "Two teenagers sail a dinghy. Halfway through, the boat heels over and one of them yelps."
     assert stated_duration(prompt + " The clip should be 10 seconds.") == 10.0
     assert stated_duration("A dog barks at 2 seconds. The video should last 8 seconds.") == 8.0
+    # blind13r, depict31: "Keep it to ten seconds.", "Hold it to six seconds."
+    assert stated_duration(prompt + " Keep it to ten seconds.") == 10.0
+    assert stated_duration("Midway through, it slides off the log. Hold it to six seconds.") == 6.0
+    assert stated_duration("he keeps it to himself at 3 seconds") is None
     (yelp,) = _plan(prompt + " The clip should be 10 seconds.").sound_cues
     assert yelp.time_seconds == 5.0  # half of the ten asked, not of the default length
 

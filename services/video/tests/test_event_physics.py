@@ -1246,6 +1246,17 @@ def test_a_bowl_knocked_off_that_smashes_lies_in_pieces_and_the_stated_time_pick
     assert not torch.equal(pieces, whole)  # where it came down it lies in pieces, not whole
 
 
+def test_an_animal_that_drops_into_the_water_goes_in_as_a_leap() -> None:
+    """depict31: a terrapin that "slides off the log and drops into the water with a plop" drew nothing: an animal
+    never drops as a thing does; it goes into the water as it would leap in."""
+    pond = _renderer(
+        "A yellow-bellied terrapin suns itself on a log in a garden pond.",
+        _cue("drops into the water with a plop", "terrapin", "impact"),
+    )
+    ((drawer, _),) = pond._drawers
+    assert isinstance(drawer, events.Motion) and drawer.kind == "leap"
+
+
 def test_a_leap_into_the_places_water_lands_in_it() -> None:
     """Eighteenth review: a Weimaraner that "launches off the bank and lands in the water" came down on the bank. Where
     the place shows water, a leap into it lands at its water line, from where the dog stood."""
