@@ -711,6 +711,15 @@ class ShotRenderer:
                 and (into is None or m.start < into.start())
                 and (move != "knocked" or m.noun.size < TOPPLING_SIZE)  # a stall's door is kicked, not knocked flying
             ] + named
+            pronoun = re.search(r"\b(?:it|them)$", match.group(0)) or re.match(r"\s*(?:it|them)\b", after)
+            if move == "knocked" and pronoun:
+                # "she eyes the little glass vase, then swats it off the shelf": "it" is the thing named before
+                before = [
+                    m.noun
+                    for m in subjects.mentions(text[: match.start()])
+                    if m.noun.family in able and m.noun.size < TOPPLING_SIZE
+                ]
+                named = before[-1:] or named
         subject = self.subject if self.subject is not None and self.subject.family in able else None
         if move == "hit" and subject is not None and not re.search(table["struck"], subject.name):
             subject = None

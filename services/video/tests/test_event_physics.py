@@ -1184,6 +1184,19 @@ def test_a_thing_knocked_flying_stands_where_the_subject_strikes_it_and_flies_of
     ]
 
 
+def test_what_it_knocks_is_the_thing_named_before_and_a_shatter_after_the_knock_is_the_knock() -> None:
+    """depict31: "she eyes the little glass vase then swats it off the shelf n it shatters on the floorboards" broke a
+    vase that fell by itself beside a cat that did nothing. "it" is the vase; the cat strikes and it flies off."""
+    _, cat = _planned(
+        "need a vid of my grey british shorthair on top of the bookcase in my flat, rainy morning. she eyes the little "
+        "glass vase then swats it off the shelf n it shatters on the floorboards at about 2s. 6s tops"
+    )
+    assert sorted((type(d).__name__, getattr(d, "kind", "")) for d, _ in cat._drawers) == [
+        ("Motion", "knocked"),
+        ("Sounding", "strike"),
+    ]
+
+
 def test_a_belly_flop_into_a_paddling_pool_lands_in_water_drawn_where_the_place_has_none() -> None:
     """Seventeenth review: a spaniel's belly flop into the kids' paddling pool was only sound lines round the dog.
     She leaps and comes down into an oval of water drawn where she lands, throwing up spray; at a lake the place's
