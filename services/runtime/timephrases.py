@@ -142,7 +142,9 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "start",
-        r"\b(?:at|from|in)\s+the\s+(?:very\s+)?(?:start|beginning)\b(?:\s+of\s+(?:the\s+)?(?:video|clip|shot|scene))?"
+        # (not "at the start of an open-water swim": the start of something in the clip is no time of the clip's)
+        r"\b(?:at|from|in)\s+the\s+(?:very\s+)?(?:start|beginning)\b"
+        r"(?:\s+of\s+(?:the\s+)?(?:video|clip|shot|scene)\b|(?!\s+of\s))"
         r"|\bright away\b|\bimmediately\b|\bopens? (?:with|on) the sound\b"
         # "from the first frame", "on the opening frame", "from frame one": the clip's first frame is its start
         r"|\b(?:at|from|in|on)\s+(?:the\s+)?(?:very\s+)?(?:first|opening)\s+frame\b|\bfrom\s+frame\s+(?:one|1)\b",

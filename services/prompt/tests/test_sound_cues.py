@@ -101,6 +101,12 @@ def test_time_phrases(phrase: str, seconds: float) -> None:
     assert found.seconds == seconds
 
 
+def test_the_start_of_something_in_the_clip_is_no_time_of_the_clip() -> None:
+    """depict31: "at the start of an open-water swim" timed an "open-water" sound at 0 s."""
+    assert find_times("a triathlete at the start of an open-water swim") == []
+    assert [t.fraction for t in find_times("a gong at the start of the video")] == [0.0]
+
+
 def test_relative_and_repeating_phrases() -> None:
     (every,) = find_times("sonar pings every second")
     assert every.every_seconds == 1.0

@@ -205,6 +205,9 @@ def test_the_cue_is_read_as_its_kind(name: str) -> None:
         ("it stomps into a puddle and water sprays up", "shoe", "footsteps", "splash"),
         ("a thick branch tears off the oak with a loud crack", "branch", "break", "branch"),  # torn, not shattered
         ("the cap flips off", "cap", "impact", "cork"),  # a bottle's cap leaves it as a cork does
+        # depict31: water that explodes up is a splash, not a bang's flash; water that gushes across a floor spills
+        ("water exploding up around his legs", "water", "explosion", "splash"),
+        ("the butt tips over and water gushes across the straw", "water", "liquid", "spill"),
     ],
 )
 def test_phrases_decide_what_is_drawn(text: str, source: str, action: str, kind: str) -> None:
