@@ -52,6 +52,7 @@ BLIND = [
     ("blind13o (scored blind at a1c06bf, tuned on since)", ROOT / "services/prompt/tests/blind13o/blind13o.jsonl"),
     ("blind13p (scored blind at 0d30eef, tuned on since)", ROOT / "services/prompt/tests/blind13p/blind13p.jsonl"),
     ("blind13q (scored blind at cb6e9a4, tuned on since)", ROOT / "services/prompt/tests/blind13q/blind13q.jsonl"),
+    ("blind13r (scored blind at 53ab58c, tuned on since)", ROOT / "services/prompt/tests/blind13r/blind13r.jsonl"),
 ]
 
 

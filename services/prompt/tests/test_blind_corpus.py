@@ -279,7 +279,25 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # coachman and a highlander are people; "[00:03]" opens the line it times; a brief's brand and setting fields name
 # no subject, the beats do; a window cleaner is someone; "in the 2nd second"; "at 1s then 2s then 3s"): recall
 # 192/199 = 96.5 %, within a frame 100 %, subject 90.0 %, characters 71.0 %, the rest level.
+# blind13r (blind13r/README.md), an eighteenth writer's 100 prompts (448 cues, 232 timed at a point, 440 kinds),
+# scored blind once at 53ab58c: recall 218/232 = 94.0 %, within a frame 98.2 % of those found, subject 82.0 %, source
+# 52.3 %, material 46.4 %, action 49.5 %, location 73.7 %, characters 69.0 %, count/every 98.2 %, refused 0. Then
+# tuned on, by rules that read what people write (a second deed of one subject shares its clause's time, "who takes
+# a long slurp at 7 s and sighs"; a "later" two sounds share counts once; "On 8th second", "In the 7. second", "when
+# video is 1 second"; a stamp opening a line times the line's every sentence; "tumble out shrieking"; an engine that
+# cuts; "Keep it to ten seconds"; a screenplay's silent scene-setters and groups yield to its cast): recall 228/232 =
+# 98.3 %, within a frame 100 %, subject 87.0 %, source 55.3 %, material 47.5 %, action 53.9 %, the rest level.
 OTHER_WRITERS = {
+    "blind13r": {
+        "recall": 0.98,
+        "subject": 0.87,
+        "source": 0.55,
+        "material": 0.47,
+        "action": 0.53,
+        "location": 0.73,
+        "characters": 0.69,
+        "count_every": 0.98,
+    },
     "blind13q": {
         "recall": 0.96,
         "subject": 0.90,
