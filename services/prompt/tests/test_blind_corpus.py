@@ -285,8 +285,9 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # tuned on, by rules that read what people write (a second deed of one subject shares its clause's time, "who takes
 # a long slurp at 7 s and sighs"; a "later" two sounds share counts once; "On 8th second", "In the 7. second", "when
 # video is 1 second"; a stamp opening a line times the line's every sentence; "tumble out shrieking"; an engine that
-# cuts; "Keep it to ten seconds"; a screenplay's silent scene-setters and groups yield to its cast): recall 228/232 =
-# 98.3 %, within a frame 100 %, subject 87.0 %, source 55.3 %, material 47.5 %, action 53.9 %, the rest level.
+# cuts; "Keep it to ten seconds"; a screenplay's silent scene-setters and groups yield to its cast; place words such
+# as velodrome, synagogue, funfair, soft play, courtyard): recall 228/232 = 98.3 %, within a frame 100 %, subject
+# 87.0 %, source 55.3 %, material 47.5 %, action 53.9 %, location 88.4 %, the rest level.
 OTHER_WRITERS = {
     "blind13r": {
         "recall": 0.98,
@@ -294,7 +295,7 @@ OTHER_WRITERS = {
         "source": 0.55,
         "material": 0.47,
         "action": 0.53,
-        "location": 0.73,
+        "location": 0.88,
         "characters": 0.69,
         "count_every": 0.98,
     },
