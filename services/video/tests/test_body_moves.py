@@ -85,6 +85,8 @@ def _cast(prompt: str) -> list[render.Cast]:
             "A sprinter crouches on a running track; at 2 seconds the gun goes bang and she bursts out. 4s",
             "dash",
         ),
+        # depict31: "diving in" is a jump into the water
+        ("A triathlete in a wetsuit at the start of an open-water swim, diving in at 2 seconds. 4s", "jump"),
         # what they wear is no thing that acts instead of them
         ("A man in a red jacket slips and falls on the wet kitchen floor at 2 seconds. 4s", "fall"),
         ("A snowboarder catches an edge on the rail and slams down at 2 seconds in a snow dome. 4s", "fall"),
