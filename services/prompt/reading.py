@@ -27,6 +27,7 @@ from cinemesh.prompt.sounds import (
     things,
     vocabulary,
 )
+from cinemesh.prompt.visibility import says_offscreen
 from cinemesh.runtime.timephrases import TimePhrase
 from cinemesh.v1 import plan_pb2 as p
 
@@ -348,6 +349,9 @@ def _person_refs(masked: str) -> list[Person]:
         if not plural and (worn := _WEARING.match(masked, m.end())):
             description += worn.group(0).rstrip()  # "a man in a red jacket": what they are dressed in
         start = m.start() - len(" ".join(adjectives)) - (1 if adjectives else 0)
+        clause = re.match(r"[^,.;:!?\n]*", masked[m.end() :])
+        if clause is not None and says_offscreen(clause.group(0)):
+            continue  # "a kid laughing somewhere", "a man shouting from downstairs": heard, not on screen
         refs.append(
             Person(
                 head, "", description, lx.PEOPLE.get(head, ""), max(0, start), m.end(), count, determiner in _DEFINITE

@@ -373,3 +373,9 @@ def test_a_breed_before_a_word_for_a_person_makes_it_the_animal() -> None:
     """depict31: "An Anglo-Nubian nanny … rears up" is a goat, no one on screen; a dog walker is someone."""
     assert _plan("An Anglo-Nubian nanny rears up in a goat shed. At 3 seconds a bucket tips over.").characters == []
     assert [c.description for c in _plan("A dog walker slips on the ice at 2 seconds.").characters] == ["a dog walker"]
+
+
+def test_someone_only_heard_is_no_one_on_screen() -> None:
+    """blind13r: "a kid laughing somewhere" counted a second character beside the pov's viewer."""
+    prompt = "pov: you fell asleep on the beach. waves creeping in, a kid laughing somewhere, at 3s a wave slaps you."
+    assert [c.description for c in _plan(prompt).characters] == ["you"]
