@@ -296,7 +296,7 @@ OTHER_WRITERS = {
         "material": 0.47,
         "action": 0.53,
         "location": 0.88,
-        "characters": 0.69,
+        "characters": 0.70,
         "count_every": 0.98,
     },
     "blind13q": {
@@ -306,7 +306,7 @@ OTHER_WRITERS = {
         "material": 0.44,
         "action": 0.58,
         "location": 0.82,
-        "characters": 0.71,
+        "characters": 0.73,
         "count_every": 0.99,
     },
     "blind13p": {
