@@ -1262,6 +1262,15 @@ def test_a_bowl_knocked_off_that_smashes_lies_in_pieces_and_the_stated_time_pick
     assert not torch.equal(pieces, whole)  # where it came down it lies in pieces, not whole
 
 
+def test_snow_that_comes_down_is_weather_not_a_thing_going_over() -> None:
+    """depict31: "while heavy snow comes down, your Samoyed launches off the step" toppled the dog; the dog leaps."""
+    _, renderer = _planned(
+        "pov: you're holding the back door open at a cottage while heavy snow comes down, and your Samoyed "
+        "launches off the step into a deep drift right around 2s, a soft whumpf and powder everywhere. 5 secs"
+    )
+    assert [kind for _, kind in renderer._cues] == ["leap"]
+
+
 def test_an_animal_that_drops_into_the_water_goes_in_as_a_leap() -> None:
     """depict31: a terrapin that "slides off the log and drops into the water with a plop" drew nothing: an animal
     never drops as a thing does; it goes into the water as it would leap in."""
