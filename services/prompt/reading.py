@@ -1941,10 +1941,13 @@ def _is_scenery(subject: tuple[str, int, int], masked: str) -> bool:
     return any(hit.start < subject[2] and subject[1] < hit.end for table in tables for hit in find(table, masked))
 
 
-def _sounds(subject: tuple[str, int, int], sounds: list[SoundRead]) -> bool:
-    """Whether a sound comes from the subject (its head word is the sound's source or in the sound's words)."""
-    head = subject[0].lower().split()[-1].rstrip("s") if subject[0].split() else ""
-    return bool(head) and any(head in sound.source.lower() or head in sound.text.lower() for sound in sounds)
+def _makes_a_sound(subject: tuple[str, int, int], sounds: list[SoundRead]) -> bool:
+    """Whether a sound comes from the subject: its head word, as a word, in the sound's source or its words."""
+    words = re.findall(r"[\w'-]+", subject[0].lower())
+    if not words:
+        return False
+    head = re.compile(rf"\b{re.escape(words[-1].rstrip('s'))}(?:e?s)?\b")
+    return any(head.search(sound.source.lower()) or head.search(sound.text.lower()) for sound in sounds)
 
 
 def _first_heard(sounds: list[SoundRead], masked: str) -> tuple[str, int, int] | None:
@@ -2059,7 +2062,7 @@ def read_scene(text: str) -> SceneReading:
         cast is not None
         and reading.subject is not None
         and not _names_a_person(reading.subject[0])
-        and not _sounds(reading.subject, reading.sounds)
+        and not _makes_a_sound(reading.subject, reading.sounds)
     ):
         # "INT. ESCAPE ROOM … Fake torches flicker … KEMI, JONAS and LUCA crowd around a padlock": in a screenplay a
         # thing that only sets the scene, making no sound, does not outrank the cast ("A barge chugs under the

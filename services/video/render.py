@@ -1523,9 +1523,9 @@ def subject_and_people(plan: common_pb2.ScenePlan, shot: p.Shot) -> tuple[subjec
     return noun, people
 
 
-#: What a pov's viewer holds: "a jam doughnut in hand", "the hose kinked in your hand", "clutching a sparkler".
 #: The largest thing (in person heights, a noun's size) a viewer's hand holds as the shot's subject.
 HELD_SIZE = 1.0
+#: What a pov's viewer holds: "a jam doughnut in hand", "the hose kinked in your hand", "clutching a sparkler".
 _IN_HAND = re.compile(
     r"([\w' -]{2,40}?(?:\s+\w+)?)\s+in (?:your |my |ur |one |each )?hands?\b"
     r"|\b(?:holding|clutching|gripping)\s+(?!out\b|up\b)([\w' -]{2,40})",  # not "holding out a carrot to a cob"
