@@ -72,6 +72,11 @@ def _same_word(stems: set[str], other: set[str], normalise: bool) -> bool:
     )
 
 
+def _shared_words(label_text: str, plan_text: str) -> int:
+    planned = [_stems(w) for w in _words(plan_text)]
+    return sum(1 for word in set(_words(label_text)) if any(_same_word(_stems(word), p, True) for p in planned))
+
+
 def _contains(haystack: str, needle: str, normalise: bool = True) -> bool:
     """Whether every word of needle is in haystack (plurals folded; normalised, compound heads match, and
     a compound written as one word or two is the same: "air horn" ~ "airhorn")."""
@@ -195,14 +200,21 @@ def _score_one(example: dict[str, Any], result: BlindScore, tier: str, normalise
         result.field_misses.append((eid, "subject", None, subject))
     cues = list(scene_plan.sound_cues)
     used: set[int] = set()
-    # nearest first, one plan cue per labelled cue
+    # nearest first (to the frame), one plan cue per labelled cue; among cues on the same frame the one whose text
+    # shares most words with the label's, so that two sounds at one time are not paired crosswise by list order
     pairs = sorted(
-        (abs(cue.time_seconds - label["time_s"]), li, ci)
+        (
+            round(abs(cue.time_seconds - label["time_s"]) / FRAME),
+            -_shared_words(label["text"], _new(cue, "text")),
+            abs(cue.time_seconds - label["time_s"]),
+            li,
+            ci,
+        )
         for li, label in enumerate(timed_labels)
         for ci, cue in enumerate(cues)
     )
     matched: dict[int, int] = {}
-    for distance, li, ci in pairs:
+    for _, _, distance, li, ci in pairs:
         if distance <= FOUND_WITHIN and li not in matched and ci not in used:
             matched[li] = ci
             used.add(ci)

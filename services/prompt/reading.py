@@ -770,7 +770,9 @@ _LEADING_DIRECTIVE = re.compile(
     r"^\s*(?:[\w'’ -]{0,60}?\b(?:shot|view|footage|close-?up|closeup|angle|pan|still|portrait|video|clip|scene|"
     r"image|time-?lapse|sequence|tracking|dolly|zoom|frame|perspective|pov|glimpse|montage|vignette|push-?in|"
     r"push|pull-?back|pull-?out|dolly-?in|drone|fly-?over|orbit|reveal|tilt|crane)\s+(?:of|on|"
-    r"across|over|following|around|toward|towards|through|as)\s+|open(?:s|ing)? on\s+)",
+    r"across|over|following|around|toward|towards|through|as)\s+|open(?:s|ing)? on\s+|"
+    # a screenplay's camera direction opening the line: "CLOSE ON a boot", "Tight on the kettle"
+    r"(?:extreme(?:ly)? |very )?(?:close|closer|tight|wide|insert|focus|angle)\s+on\s+)",
     _FLAGS,
 )
 _SEGMENT_BREAK = re.compile(r"[,;:]|\s(?=(?:as|while|where|when|whilst|and then|then)\s)", _FLAGS)

@@ -781,6 +781,14 @@ def _is_group(token: Any) -> bool:
     return token.lower_ in _GROUPS or token.lemma_.lower() in _GROUPS
 
 
+def _many_people(token: Any, people: frozenset[str]) -> bool:
+    """Several people at once: "your mates cheer", "the shearers whoop", "they all scream" (a crowd by the
+    guide), not one person or a pair of animals."""
+    if token.tag_ == "NNS" and token.lemma_.lower() in people:
+        return True
+    return token.lower_ in ("they", "we") and any(c.lower_ in ("all", "both") for c in token.children)
+
+
 def _is_animal(token: Any | None) -> bool:
     return token is not None and token.lemma_.lower() in things().animals
 
@@ -1066,7 +1074,7 @@ def _action(source: Any | None, mention: _Mention, vocab: Vocabulary, people: fr
         if verb in ("other", "impact") and mention.noun and (own := _thing(mention.token, things().actions)):
             return own  # "a soft piano" at a time is the piano playing
         return verb
-    if verb in vocab.voice_like_actions and _is_group(source):
+    if verb in vocab.voice_like_actions and (_is_group(source) or _many_people(source, people)):
         return "crowd"
     entry = vocab.sources.get(source.lemma_.lower())
     own = entry[2] if entry else ""
@@ -2370,8 +2378,14 @@ def _anchor(sentence: str, start: int, end: int, token_end: int) -> str:
     return ""
 
 
+_PLACE_PREPOSITIONS = frozenset({"on", "onto", "into", "under", "among", "between"})
+
+
 def predicate(token: Any) -> bool:
     """Whether a token tagged as a noun is really a verb with its subject ("the horse gallops")."""
+    # "land on the bark chips": an object of a place preposition is a thing, not a clause
+    if token.dep_ == "pobj" and token.head.lower_ in _PLACE_PREPOSITIONS:
+        return False
     return token.tag_ == "NNS" and any(
         c.dep_ in ("nsubj", "compound", "amod") and c.i == token.i - 1 for c in token.children
     )
