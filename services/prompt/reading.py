@@ -81,7 +81,12 @@ def mask_quotes(text: str) -> tuple[str, list[tuple[int, int, str]]]:
             masked[i] = "Q" if i in (m.start(), m.end() - 1) else "_"
         if re.search(r"[.!?]\W*$", words):
             masked[m.end() - 1] = "q"  # a closing quote that ends a sentence
+    for m in _BULLET.finditer(text):  # "- 0:02 Drill whirs": a list's bullet is no word of the line
+        masked[m.start(1)] = " "
     return "".join(masked), quotes
+
+
+_BULLET = re.compile(r"^[ \t]*([-•*–—])[ \t]+(?=\S)", re.MULTILINE)
 
 
 def sentences(text: str) -> list[tuple[int, int]]:

@@ -169,6 +169,7 @@ class Things:
     collections: frozenset[str]  # arrangements that sound of what they hold ("a pyramid of cans")
     portions: frozenset[str]  # portions of one stuff that sound of it ("a piece of chalk")
     animals: frozenset[str]  # beings whose sounds are voices and whose pov shows no person
+    animal_plurals: dict[str, str]  # plurals not made with an s ("geese" → goose), which the parse may misread
 
 
 @cache
@@ -181,6 +182,7 @@ def things() -> Things:
         frozenset(raw["collections"]),
         frozenset(raw["portions"]),
         frozenset(raw["animals"]),
+        dict(raw["animal_plurals"]),
     )
 
 
@@ -246,6 +248,10 @@ def _sound_verb_lemmas(doc: Any) -> Any:
     things_known = (vocab.nouns, vocab.sources, things().materials)
     for token in doc:
         lemma, word = token.lemma_.lower(), token.lower_
+        if word in things().animal_plurals and token.pos_ != "NOUN":
+            # "two geese honk": the parse reads an animal's irregular plural as an adjective
+            token.lemma_, token.pos_, token.tag_ = things().animal_plurals[word], "NOUN", "NNS"
+            continue
         if token.tag_ in ("JJR", "JJS") and (word in things().animals or word in vocab.sources):
             # "her terrier barks": a being or thing the tables know, read as a comparative ("terri-er"), is that noun
             token.lemma_, token.pos_, token.tag_ = word, "NOUN", "NN"
@@ -1244,7 +1250,13 @@ def read_sounds(
         seconds_before = seconds_from is not None and seconds_from < base
         times = listed_times(sentence.text, find_times(sentence.text, seconds_before))
         # "EXT. FJORD - MIDNIGHT SUN (6 SEC)": the words that state the clip's length time no sound
-        times = [t for t in times if not (length and length[0] <= base + t.start and base + t.end <= length[1])]
+        # (or a number of seconds overlaps them: "Around 12 seconds long", not "halfway through the 12 second clip")
+        times = [
+            t
+            for t in times
+            if not (length and length[0] <= base + t.start and base + t.end <= length[1])
+            and not (length and t.seconds is not None and length[0] < base + t.end and base + t.start < length[1])
+        ]
         absolute = [t for t in times if t.count is None and t.every_seconds is None]
         repeats = [t for t in times if t.count is not None or t.every_seconds is not None]
         reads: list[tuple[_Mention, SoundRead]] = []
@@ -1310,7 +1322,8 @@ def read_sounds(
             line_stamp = next((t for t in absolute if t.start <= 1 and _STAMP.fullmatch(t.text.strip())), None)
         elif line_stamp is not None and not absolute:
             for _, read in reads:
-                if read.strong and read.time is None and not (read.every_seconds or read.count):
+                # ("0:09 … It beeps twice": a count happens at the line's time; a repeat has none)
+                if read.strong and read.time is None and not read.every_seconds:
                     read.time = line_stamp
         resolved: dict[int, TimePhrase | None] = {}  # a later phrase two sounds share counts from before the first
         for _, read in sorted(reads, key=lambda r: r[1].start):

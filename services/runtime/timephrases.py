@@ -105,7 +105,9 @@ _PATTERNS: list[tuple[str, str]] = [
     (
         "clock",
         rf"\b(?:at|by|around|from|in)\s+{_HEDGE}(?:the\s+)?(?P<t>{_CLOCK})(?:\s+mark)?|\((?P<t2>{_CLOCK})\)"
-        rf"|(?:^|(?<=[.!?\n])|(?<=[.!?]\s))[ \t]*\[?(?P<t3>0{{1,2}}:\d{{2}}(?:\.\d+)?)\]?(?=[ \t]*[-–—:,]?[ \t]+\w)",
+        # (after a list's bullet too: "- 0:02 Drill whirs")
+        rf"|(?:^|(?<=[.!?\n])|(?<=[.!?]\s))[ \t]*(?:[-•*–—][ \t]+)?\[?(?P<t3>0{{1,2}}:\d{{2}}(?:\.\d+)?)\]?"
+        rf"(?=[ \t]*[-–—:,]?[ \t]+\w)",
     ),
     # at 4 seconds / at exactly three seconds / at the 2 second mark / at second 3 / at t=3s / @3s
     (
@@ -299,7 +301,9 @@ _DURATION = re.compile(
     rf"(?:^|[.:]\s+)(?P<n5>{_NUMBER})\s*-?\s*{_UNIT}\s+[\w-]+\s+{_CLIP_WORDS}\b|"  # "15s airline spot"
     rf"\b{_CLIP_WORDS}\s+(?:of|lasting|for)\s+(?P<n2>{_NUMBER})\s*{_UNIT}|"
     rf"\b(?P<n3>{_NUMBER})\s*{_UNIT}\s+(?:total|long|in total|in all|max|only)\b|"
-    rf"(?:^|(?<!\d)[.:,!?\"”)]\s*)(?P<n4>{_NUMBER})\s*{_UNIT}\s*(?=[.,:!)]|$|(?:please|pls|plz|for|enough)\b)",
+    # ("…, 8 sec.", and "Roughly 12 seconds." on its own)
+    rf"(?:^|(?<!\d)[.:,!?\"”)]\s*)(?:(?:roughly|about|around|approx(?:imately|\.)?|circa|~)\s*)?(?P<n4>{_NUMBER})\s*"
+    rf"{_UNIT}\s*(?=[.,:!)\n]|$|(?:please|pls|plz|for|enough)\b)",
     _FLAGS,
 )
 # Looser forms a writer uses for the clip's length ("Length 10 seconds", "the video is 8 seconds", "Make it 6
@@ -344,8 +348,8 @@ def _stated_length(text: str) -> tuple[float, tuple[int, int]] | None:
     times = listed_times(text, find_times(text))
     latest = max((t.seconds for t in times if t.seconds is not None), default=0.0)
     for m in _DURATION.finditer(text):
-        if any(t.seconds is not None and t.start < m.end() and m.start() < t.end for t in times):
-            continue  # "at 1s, 2s, 3s": a listed time, not the clip's length
+        if not m.group("n3") and any(t.seconds is not None and t.start < m.end() and m.start() < t.end for t in times):
+            continue  # "at 1s, 2s, 3s": a listed time, not the clip's length ("around 12 seconds long" is one)
         if m.group("n4") and _AGE_BEFORE.search(text, 0, m.start("n4")) and re.match(r"\d+s\b", text[m.start("n4") :]):
             continue  # "CLAIRE, 30s, turns": a character's age
         value = number(_group(m, "n", "n2", "n3", "n4", "n5") or "")

@@ -165,6 +165,10 @@ def test_a_length_the_clip_should_be_is_stated_wherever_it_is_written() -> None:
     assert stated_duration(prompt + " Keep it to ten seconds.") == 10.0
     assert stated_duration("Midway through, it slides off the log. Hold it to six seconds.") == 6.0
     assert stated_duration("he keeps it to himself at 3 seconds") is None
+    # blind13s: an approximate length standing alone, or one that is also a time phrase's words
+    assert stated_duration("Halfway through, a pot of dal boils over. Roughly 12 seconds.") == 12.0
+    assert stated_duration("A dog barks at 2 seconds. Around 12 seconds long.") == 12.0
+    assert [c.time_seconds for c in _plan("A dog barks at 2 seconds. Around 12 seconds long.").sound_cues] == [2.0]
     (yelp,) = _plan(prompt + " The clip should be 10 seconds.").sound_cues
     assert yelp.time_seconds == 5.0  # half of the ten asked, not of the default length
 
@@ -233,6 +237,12 @@ def test_times_as_people_list_them(text: str, seconds: list[float]) -> None:
             "Christmas TV ad, 30 sec, 16:9.\n0:01 Christmas morning in a front room. The kids tear into their "
             "presents.\n0:04 the youngest blasts a toy trumpet.",
             [(1.0, "The kids tear into their presents"), (4.0, "the youngest blasts a toy trumpet")],
+        ),
+        # blind13s: a shot list's bullets are no words of its lines, and a count happens at its line's time
+        (
+            "Drill ad, 20 sec\n- 0:02 Drill whirs into the plaster.\n- 0:09 His daughter sets her robot on the "
+            "shelf. It beeps twice.",
+            [(2.0, "Drill whirs"), (9.0, "It beeps")],
         ),
     ],
 )
@@ -1066,3 +1076,25 @@ def test_chats_n_again_repeats_the_sound_before_it() -> None:
         if c.timing == p.CUE_TIMING_EXPLICIT
     ]
     assert timed == [1.0, 4.0]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "action"),
+    [
+        # several people's voices at once are a crowd (the guide's rule, blind13r and blind13s)
+        ("pov: you land on the bark chips at 3s and your mates cheer", "crowd"),
+        ("At 5s the fleece peels off and the other shearers cheer.", "crowd"),
+        ("At 2 seconds they all scream.", "crowd"),
+        # one person, or animals, are voices
+        ("At 2 seconds my brother screams.", "vocalisation"),
+        ("At 2 seconds the geese honk.", "vocalisation"),
+    ],
+)
+def test_many_people_s_voices_are_a_crowd(prompt: str, action: str) -> None:
+    voices = [c for c in _plan(prompt).sound_cues if c.sound_action in ("crowd", "vocalisation")]
+    assert voices and voices[-1].sound_action == action, voices
+
+
+def test_a_bed_of_bark_chips_makes_no_bark() -> None:
+    texts = [c.text for c in _plan("pov: you land on the bark chips with a crunch at 3s").sound_cues]
+    assert "bark" not in texts and len(texts) == 1, texts

@@ -108,6 +108,9 @@ def test_who_acts_first_in_a_screenplay(prompt: str, subject: str) -> None:
         ("Sound design leads this one: the kettle clicks off at 0:02 and steam hisses.", "kettle"),
         # a brief's sentence of product and format is no picture
         ("Brief: 10-sec social cutdown, dessert delivery app. Macro: a spoon cracks the caramel top at 1.5s.", "spoon"),
+        # a screenplay's "CLOSE ON", "Tight on" is where the camera looks (blind13r, blind13s)
+        ("Close on a boot stamping into wet turf with a squelch at 2 seconds.", "boot"),
+        ("Tight on a kettle as it starts whistling at 3 seconds.", "kettle"),
     ],
 )
 def test_a_duration_a_camera_move_or_a_brief_s_words_are_not_the_subject(prompt: str, subject: str) -> None:
