@@ -1214,6 +1214,19 @@ def _text(sentence: Any, mention: _Mention, source: Any | None, times: list[Time
     return start_token.idx, end
 
 
+def _sentences(doc: Any) -> list[Any]:
+    """The parse's sentences, but a verbless one the parse ended at a comma goes on after it: "Close to 3 seconds,
+    the spanner slips" is one sentence (the parser does not keep a boundary it was told is none)."""
+    found: list[Any] = []
+    for sentence in doc.sents:
+        last = found[-1] if found else None
+        if last is not None and sentence[0].text == "," and not any(t.pos_ in ("VERB", "AUX") for t in last):
+            found[-1] = doc[last.start : sentence.end]
+        else:
+            found.append(sentence)
+    return found
+
+
 def read_sounds(
     masked: str, people: frozenset[str], quiet: tuple[tuple[int, int], ...] = ()
 ) -> tuple[list[SoundRead], list[TimePhrase]]:
@@ -1229,7 +1242,7 @@ def read_sounds(
     seconds_from = counts_in_seconds_from(masked)
     line_stamp: TimePhrase | None = None  # a shot list's stamp opening the line the sentence is on
     length = duration_span(masked)
-    for sentence in doc.sents:
+    for sentence in _sentences(doc):
         base = sentence.start_char
         mentions = [
             m

@@ -48,6 +48,11 @@ _NUMBER = rf"(?:\d+(?:\.\d+)?|(?:{_WORD})(?:[ -](?:{_WORD}))?(?: point (?:{_WORD
 _SECONDS = r"(?:s|sec|secs|second|seconds|-second|‑second)\b"
 _HEDGE = r"(?:(?:exactly|precisely|just|about|around|roughly|approximately|approx\.?|~|right|only|the|like|maybe)\s+)*"
 _CLOCK = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:\.\d+)?"
+# words that put a sound at or next to a time: "on 0:02", "near 4s", "close to", "just past", "dead on", "bang on"
+_NEAR = (
+    r"(?:on|near(?:\s+to)?|close\s+to|(?:just\s+|a\s+little\s+|little\s+)(?:past|after(?:\s+of)?)|past|"
+    r"(?:dead|bang|spot|exact(?:ly)?)\s+on)"
+)
 
 
 @dataclass(frozen=True)
@@ -104,7 +109,7 @@ _PATTERNS: list[tuple[str, str]] = [
     # "0:01 - A horn blares", "[0:07]"): a stamp counts from zero, not a time of day ("10:30 at night")
     (
         "clock",
-        rf"\b(?:at|by|around|from|in)\s+{_HEDGE}(?:the\s+)?(?P<t>{_CLOCK})(?:\s+mark)?|\((?P<t2>{_CLOCK})\)"
+        rf"\b(?:at|by|around|from|in|{_NEAR})\s+{_HEDGE}(?:the\s+)?(?P<t>{_CLOCK})(?:\s+mark)?|\((?P<t2>{_CLOCK})\)"
         # (after a list's bullet too: "- 0:02 Drill whirs")
         rf"|(?:^|(?<=[.!?\n])|(?<=[.!?]\s))[ \t]*(?:[-•*–—][ \t]+)?\[?(?P<t3>0{{1,2}}:\d{{2}}(?:\.\d+)?)\]?"
         rf"(?=[ \t]*[-–—:,]?[ \t]+\w)",
@@ -112,7 +117,7 @@ _PATTERNS: list[tuple[str, str]] = [
     # at 4 seconds / at exactly three seconds / at the 2 second mark / at second 3 / at t=3s / @3s
     (
         "at",
-        rf"\b(?:at|by|around|from|on)\s+{_HEDGE}(?:the\s+)?(?:(?P<n>{_NUMBER})\s*-?\s*{_SECONDS}(?:\s*mark)?|"
+        rf"\b(?:at|by|around|round|from|on)\s+{_HEDGE}(?:the\s+)?(?:(?P<n>{_NUMBER})\s*-?\s*{_SECONDS}(?:\s*mark)?|"
         rf"second\s+(?P<n2>\d+(?:\.\d+)?)\b|(?P<n3>\d+(?:\.\d+)?)\s*s?\s+mark\b)|"
         rf"\bat\s+t\s*=\s*(?P<n4>\d+(?:\.\d+)?)\s*s?\b|(?<!\w)@\s?(?P<n5>\d+(?:\.\d+)?)\s*{_SECONDS}|"
         rf"\((?P<n6>\d+(?:\.\d+)?)\s*{_SECONDS}\)",
@@ -166,8 +171,19 @@ _PATTERNS: list[tuple[str, str]] = [
         r"\b(?:in|at|from|on|during)\s+(?:the\s+)?(?P<o>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
         r"|tenth|\d{1,2}(?:st|nd|rd|th|\.))\s+second\b",
     ),
-    # "it sizzle very loud when video is 1 second": the clip's own clock
-    ("at", rf"\bwhen\s+(?:the\s+)?(?:video|clip|film)\s+is\s+(?:at\s+)?(?P<n>{_NUMBER})\s*{_SECONDS}"),
+    # "it sizzle very loud when video is 1 second", "When clock show second 2": the clip's own clock
+    (
+        "at",
+        rf"\bwhen\s+(?:the\s+)?(?:video|clip|film|clock|timer)\s+(?:is|shows?|says|reads|hits|reaches|arrives?\s+(?:to|at)|gets\s+to)\s+"
+        rf"(?:at\s+)?(?:(?P<n>{_NUMBER})\s*{_SECONDS}|second\s+(?P<n2>\d+(?:\.\d+)?)\b)",
+    ),
+    # "near 4s", "Close to the 3-second point", "Just after of second 2", "Dead on 0:03" (depict32): a time said
+    # loosely is that time
+    (
+        "at",
+        rf"\b{_NEAR}\s+{_HEDGE}(?:the\s+)?(?:(?P<n>{_NUMBER})\s*-?\s*{_SECONDS}(?:\s*(?:mark|point))?|"
+        r"second\s+(?P<n2>\d+(?:\.\d+)?)\b)",
+    ),
     (
         "later",
         rf"\b(?P<n>{_NUMBER})\s*{_SECONDS}\s+(?:later|after(?:wards?)?\b(?!\s+(?:the\s+)?(?:start|beginning)))|"
@@ -299,10 +315,11 @@ _UNIT = r"(?:s|sec|secs|second|seconds)\b"
 _DURATION = re.compile(
     rf"\b(?P<n>{_NUMBER})\s*-?\s*{_UNIT}(?:[ -]long)?\s+{_CLIP_WORDS}\b|"
     rf"(?:^|[.:]\s+)(?P<n5>{_NUMBER})\s*-?\s*{_UNIT}\s+[\w-]+\s+{_CLIP_WORDS}\b|"  # "15s airline spot"
-    rf"\b{_CLIP_WORDS}\s+(?:of|lasting|for)\s+(?P<n2>{_NUMBER})\s*{_UNIT}|"
+    # ("video of 6 seconds", "video have 6 seconds", "a video with 8 seconds", "needing video 5 seconds")
+    rf"\b{_CLIP_WORDS}\s+(?:(?:of|lasting|for|have|has|with|long\s+of)\s+)?(?:only\s+|just\s+)?(?P<n2>{_NUMBER})\s*{_UNIT}|"
     rf"\b(?P<n3>{_NUMBER})\s*{_UNIT}\s+(?:total|long|in total|in all|max|only)\b|"
     # ("…, 8 sec.", and "Roughly 12 seconds." on its own)
-    rf"(?:^|(?<!\d)[.:,!?\"”)]\s*)(?:(?:roughly|about|around|approx(?:imately|\.)?|circa|~)\s*)?(?P<n4>{_NUMBER})\s*"
+    rf"(?:^|(?<!\d)[.:,!?\"”)—–·|]\s*)(?:(?:roughly|about|around|approx(?:imately|\.)?|circa|~)\s*)?(?P<n4>{_NUMBER})\s*"
     rf"{_UNIT}\s*(?=[.,:!)\n]|$|(?:please|pls|plz|for|enough)\b)",
     _FLAGS,
 )
@@ -312,8 +329,8 @@ _DURATION = re.compile(
 _LOOSE_DURATION = re.compile(
     rf"\b(?:length|duration|runtime|total|make it|(?:video|clip|it) (?:is|runs|lasts)|is|runs|lasts|"
     # "Keep it to ten seconds.", "Hold it to six seconds", "cap it at 8s"
-    rf"(?:keep|hold|cap|limit|trim|cut)\s+(?:it|this|the\s+(?:video|clip))\s+(?:to|at|under)(?:\s+about)?|"
-    rf"(?:video|clip|film|spot|it) (?:should|will|must|can|needs to|has to|ought to) (?:be|last|run)(?: for)?|"
+    rf"(?:keep|hold|cap|limit|trim|cut)\s+(?:it|this|the\s+(?:video|clip))(?:\s+(?:to|at|under))?(?:\s+about)?|"
+    rf"(?:video|clip|film|spot|it) (?:should|will|must|can|needs to|has to|ought to)(?: to)? (?:be|last|run)(?: for)?|"
     rf"make (?:a |the )?video)\s*(?:is\s+|of\s+|:\s*|about\s+)?(?P<n>{_NUMBER})\s*{_UNIT}|"
     # "Sixteen seconds on a river in Zambia", "Forty seconds at a graduation": a prompt's opening length, and "A
     # twenty-second ride in a Glasgow taxi"
@@ -323,7 +340,11 @@ _LOOSE_DURATION = re.compile(
     rf"(?:^|[.!?]\s+)(?P<m>half a|one|a|two)\s+minutes?\s+of\b|"
     rf"(?:{_CLIP_WORDS}s?|\w+)\s+:(?P<n3>\d{{2}})\b(?!:)|"
     rf"\bfor\s+(?P<n5>{_NUMBER})\s*{_UNIT}\s*[.!]?\s*$|"  # "…, for twelve seconds." ending the prompt
-    rf"\((?P<n4>\d+(?:\.\d+)?)\s*(?:sec|secs|second|seconds)\)",  # "(30s)" after a name is an age
+    # "(30s)" after a name is an age; "(6 secs pls)"
+    rf"\((?P<n4>\d+(?:\.\d+)?)\s*(?:sec|secs|second|seconds)(?:\s+(?:pls|please|plz|max|long|total))?\)|"
+    # "Six seconds is the length.", "7s is fine", "Six seconds from start to finish"
+    rf"\b(?P<n7>{_NUMBER})\s*{_UNIT}\s+(?:(?:is|as)\s+(?:the\s+)?(?:length|duration|runtime|limit)|"
+    rf"(?:is|are)\s+(?:fine|good|ok|okay|enough|plenty|great|perfect)|from\s+start\s+to\s+(?:finish|end))\b",
     _FLAGS,
 )
 _MINUTES = {"half a": 30.0, "one": 60.0, "a": 60.0, "two": 120.0}
@@ -358,7 +379,8 @@ def _stated_length(text: str) -> tuple[float, tuple[int, int]] | None:
             return value, m.span()
     for m in _LOOSE_DURATION.finditer(text):
         minutes = _group(m, "m")
-        value = _MINUTES[minutes.lower()] if minutes else number(_group(m, "n", "n2", "n3", "n4", "n5", "n6") or "")
+        written = _group(m, "n", "n2", "n3", "n4", "n5", "n6", "n7") or ""
+        value = _MINUTES[minutes.lower()] if minutes else number(written)
         if value and value >= latest:
             return value, m.span()
     return None

@@ -94,6 +94,17 @@ def test_a_quote_mask_never_reaches_the_plan() -> None:
         ("in second 5", 5.0),
         ("in the 2 seconds", 2.0),
         ("in exactly 4 second", 4.0),
+        # depict32's loose wordings: a time said near, past or dead on is that time
+        ("on 0:02", 2.0),
+        ("near 4s", 4.0),
+        ("round 2s", 2.0),
+        ("close to the 3-second point", 3.0),
+        ("just past 3s", 3.0),
+        ("just after of second 2", 2.0),
+        ("near to the second 4", 4.0),
+        ("dead on 0:03", 3.0),
+        ("when clock show second 2", 2.0),
+        ("when the video arrive to second 3", 3.0),
     ],
 )
 def test_time_phrases(phrase: str, seconds: float) -> None:
@@ -168,6 +179,23 @@ def test_a_length_the_clip_should_be_is_stated_wherever_it_is_written() -> None:
     # blind13s: an approximate length standing alone, or one that is also a time phrase's words
     assert stated_duration("Halfway through, a pot of dal boils over. Roughly 12 seconds.") == 12.0
     assert stated_duration("A dog barks at 2 seconds. Around 12 seconds long.") == 12.0
+    # depict32: lengths as people who learnt English later, or in a hurry, write them
+    for length in (
+        "I ask one video long of 4 seconds.",
+        "Video should to be 4 seconds.",
+        "Please, video have 4 seconds, no more.",
+        "I am needing video 4 seconds.",
+        "For me is a video with 4 seconds, please.",
+        "Give me one video of only 4 seconds, please.",
+        "A dog barks. Four seconds is the length.",
+        "A dog barks, 4s is fine",
+        "A dog barks (4 secs pls)",
+        "A dog barks. Four seconds from start to end.",
+        "A dog barks at the door — 4s",
+        "A dog barks at the door · 4 sec",
+        "A dog barks. Please keep it 4 seconds.",
+    ):
+        assert stated_duration(length) == 4.0, length
     assert [c.time_seconds for c in _plan("A dog barks at 2 seconds. Around 12 seconds long.").sound_cues] == [2.0]
     (yelp,) = _plan(prompt + " The clip should be 10 seconds.").sound_cues
     assert yelp.time_seconds == 5.0  # half of the ten asked, not of the default length
