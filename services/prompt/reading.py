@@ -777,7 +777,10 @@ _LEADING_DIRECTIVE = re.compile(
     r"push|pull-?back|pull-?out|dolly-?in|drone|fly-?over|orbit|reveal|tilt|crane)\s+(?:of|on|"
     r"across|over|following|around|toward|towards|through|as)\s+|open(?:s|ing)? on\s+|"
     # a screenplay's camera direction opening the line: "CLOSE ON a boot", "Tight on the kettle"
-    r"(?:extreme(?:ly)? |very )?(?:close|closer|tight|wide|insert|focus|angle)\s+on\s+)",
+    r"(?:extreme(?:ly)? |very )?(?:close|closer|tight|wide|insert|focus|angle)\s+on\s+|"
+    # a request to the camera: "Film a spotted Appaloosa trotting", "Show a mechanic leaning into an engine bay"
+    r"(?:please\s+)?(?:film|show|shoot|capture|animate|render)\s+(?:me\s+|us\s+)?"
+    r"(?=(?:a|an|the|my|our|some|this|two|three|four)\s))",
     _FLAGS,
 )
 _SEGMENT_BREAK = re.compile(r"[,;:]|\s(?=(?:as|while|where|when|whilst|and then|then)\s)", _FLAGS)

@@ -111,6 +111,9 @@ def test_who_acts_first_in_a_screenplay(prompt: str, subject: str) -> None:
         # a screenplay's "CLOSE ON", "Tight on" is where the camera looks (blind13r, blind13s)
         ("Close on a boot stamping into wet turf with a squelch at 2 seconds.", "boot"),
         ("Tight on a kettle as it starts whistling at 3 seconds.", "kettle"),
+        # a request to the camera is no part of what it films (depict32)
+        ("Film a spotted Appaloosa trotting loose round a sand school; at 3s it bucks.", "appaloosa"),
+        ("Show a mechanic leaning into an engine bay. Close to 3 seconds, the spanner slips.", "mechanic"),
     ],
 )
 def test_a_duration_a_camera_move_or_a_brief_s_words_are_not_the_subject(prompt: str, subject: str) -> None:

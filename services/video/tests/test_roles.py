@@ -156,6 +156,12 @@ def test_a_referees_shirt_is_striped_down_the_trunk() -> None:
         ("a costermonger with a barrow", "vendor"),
         ("a decathlete in a blue singlet", "athlete"),
         ("Walter, a retired accountant", None),
+        # depict32: trades and sports the roles name by their kind
+        ("a locksmith in a hi-vis vest", "worker"),
+        ("GETHIN, a canoeist in a yellow helmet", "sailor"),
+        ("a windsurfer in a black wetsuit", "surfer"),
+        ("a trampolinist in a red leotard", "athlete"),
+        ("a troop of Scouts", "camper"),
     ],
 )
 def test_a_person_the_roles_do_not_list_is_dressed_as_their_kind(description: str, role: str | None) -> None:

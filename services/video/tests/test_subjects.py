@@ -447,6 +447,22 @@ def test_words_of_many_meanings_and_verbs_are_not_read_as_things_from_wordnet() 
         ("the builder's skip", "dumpster"),
         ("the farm quad", "atv"),
         ("a butternut squash", "pumpkin"),
+        # depict32
+        ("a spotted Appaloosa", "horse"),
+        ("a blond Haflinger", "horse"),
+        ("a freshly clipped Bichon Frise", "pomeranian"),
+        ("Saddleback weaners", "pig"),
+        ("the cauliflower", "broccoli"),
+        ("a crossbow", "bow"),
+        ("a velvet ottoman", "chair"),
+        ("a green telehandler", "tractor"),
+        ("Tintern Abbey", "church"),
+        ("a coxed eight", "canoe"),
+        ("a bearded dragon", "lizard"),
+        ("a white hoverboard", "skateboard"),
+        ("one Battenberg", "cake"),
+        ("a tall yucca", "potted plant"),
+        ("an orange Nerf blaster", "water gun"),
     ],
 )
 def test_breeds_makes_and_dishes_are_drawn_as_their_kind(text: str, noun: str) -> None:
