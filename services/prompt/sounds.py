@@ -2255,6 +2255,12 @@ def _share_clause_time(reads: list[tuple[_Mention, SoundRead]], sentence: str, b
             if marks is commas and (listed := _listed_between_times(reads, sentence, commas, lo, hi)) is not None:
                 timed = {id(listed): listed}  # "at 2 s the kettle clicks on, water is rumbling, at 5 s it whistles"
                 break
+        if not timed:
+            # "At 0:07 he slaps a parcel on the scale; the scale beeps": a time that opens the sentence, its only one,
+            # times each of its clauses
+            opening = {id(r.time): r.time for _, r in reads if r.time is not None}
+            if len(opening) == 1 and not sentence[: next(iter(opening.values())).start].strip():
+                timed = opening
         if marks is clauses and any(
             t.start > position and _in_other_comma_clause(t, reads, commas, base) for t in timed.values()
         ):
@@ -2270,7 +2276,8 @@ def _share_clause_time(reads: list[tuple[_Mention, SoundRead]], sentence: str, b
         # the words between the time and the sound, not the time's own ("crashes a second later and the crowd roars")
         between = sentence[phrase.end : position] if phrase.start < position else sentence[position : phrase.start]
         anchor = _anchor(sentence, position, read.end - base, position)
-        if not _LATER.search(between) and (not anchor or _OWN_DEED.match(anchor)):
+        # ("then the dog barks" opens with its own "then": after the time, not at it)
+        if not _LATER.search(between) and not _LATER.match(read.text) and (not anchor or _OWN_DEED.match(anchor)):
             read.time = phrase
             if joined and (subject := subject_of(mention.token)) is not None and subject.idx > read.start:
                 # its own words begin at its own subject, whatever the parse hung on the verb before it

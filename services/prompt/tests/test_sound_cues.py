@@ -266,6 +266,8 @@ def test_times_as_people_list_them(text: str, seconds: list[float]) -> None:
             "presents.\n0:04 the youngest blasts a toy trumpet.",
             [(1.0, "The kids tear into their presents"), (4.0, "the youngest blasts a toy trumpet")],
         ),
+        # blind13s: a time that opens its sentence times each of its clauses
+        ("At 0:07 he slaps a parcel on the scale; the scale beeps.", [(7.0, "he slaps"), (7.0, "the scale beeps")]),
         # blind13s: a shot list's bullets are no words of its lines, and a count happens at its line's time
         (
             "Drill ad, 20 sec\n- 0:02 Drill whirs into the plaster.\n- 0:09 His daughter sets her robot on the "
@@ -1126,3 +1128,12 @@ def test_many_people_s_voices_are_a_crowd(prompt: str, action: str) -> None:
 def test_a_bed_of_bark_chips_makes_no_bark() -> None:
     texts = [c.text for c in _plan("pov: you land on the bark chips with a crunch at 3s").sound_cues]
     assert "bark" not in texts and len(texts) == 1, texts
+
+
+@pytest.mark.parametrize(
+    "prompt", ["At 2s the door slams, then the dog barks.", "At 2s the door slams; later the dog barks."]
+)
+def test_a_sound_then_or_later_is_not_at_the_time_before_it(prompt: str) -> None:
+    """The guide: "X at T, then Y" leaves Y untimed (the bark's own "then" was read past before)."""
+    (bark,) = [c for c in _plan(prompt).sound_cues if "dog" in c.text]
+    assert bark.time_seconds != 2.0
