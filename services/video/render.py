@@ -1690,6 +1690,8 @@ def visible_kind(cue: p.SoundCue) -> str:
     if sound:  # "the dog barks at the gate": the bark is what is seen
         return sound
     kind = named or table["sounding"]["actions"].get(cue.sound_action, "") or table["actions"].get(cue.sound_action, "")
+    if kind in ("", "ring") and source is not None and source.family in table["droppable"] and FALLING.search(written):
+        return "drop"  # "the lifter drops the dumbbell": a thing the cue's words drop falls to its clang, not rings
     if kind == "flash":  # "a deep crack booms", "a thundering crash": loud, but nothing that lights the picture
         literal = re.sub(table["simile"], " ", f"{cue.text} {cue.source_object}".lower())
         if re.search(table["flashes"], literal) is None:

@@ -208,6 +208,10 @@ def test_the_cue_is_read_as_its_kind(name: str) -> None:
         # depict31: water that explodes up is a splash, not a bang's flash; water that gushes across a floor spills
         ("water exploding up around his legs", "water", "explosion", "splash"),
         ("the butt tips over and water gushes across the straw", "water", "liquid", "spill"),
+        # depict32: a thing the cue's words drop falls to its clang, not rings where it lies; a unicycle that
+        # clatters onto the cobbles goes over
+        ("the lifter drops the dumbbell", "dumbbell", "ring", "drop"),
+        ("the unicycle clatters onto the cobbles", "unicycle", "impact", "topple"),
     ],
 )
 def test_phrases_decide_what_is_drawn(text: str, source: str, action: str, kind: str) -> None:

@@ -312,6 +312,9 @@ def test_a_commonly_named_place_resolves_to_its_own_kind(phrase: str, kind: str)
         ("a stone cottage", "Inside a stone cottage a cat sleeps by the fire.", "living room"),
         ("working men's club in Ashington", "A prize leek on a trestle in a working men's club in Ashington.", "bar"),
         ("indoor snow dome", "A snowboarder in an indoor snow dome under floodlights.", "ski slope"),
+        # a bay window or an engine bay is no bay of the sea (depict32)
+        ("the bay window of a flat in Redcar", "A tall yucca in the bay window of a flat in Redcar.", "living room"),
+        ("a back-street garage", "A mechanic leans into an engine bay in a back-street garage.", "garage"),
     ],
 )
 def test_the_particular_place_wins(phrase: str, prompt: str, kind: str) -> None:
