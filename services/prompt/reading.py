@@ -1350,7 +1350,10 @@ _FRAMED = re.compile(
 #: A screenplay's character introduced in capitals in an action line ("ROSA mists", "A SECURITY GUARD walks"),
 #: not a speaker's cue ("COOK (O.S.):", "SAL:").
 _CAPS_ACTOR = re.compile(
-    r"(?m)(?:^|[.!?]\s+)(?:(?:A|An|The|THE)\s+|(?:Old|Young|Little|Big|Wee|Mr|Mrs|Ms|Miss|Dr|Auntie|Uncle|Nan|Gran"
+    # (after a stamp that opens the line, "At 0:01 GWYN (60s) brings…", or a comma that introduces a name with
+    # its age, "Two old rivals in white, HAZEL (70s) and MORTIMER (70s).")
+    r"(?m)(?:^|[.!?]\s+|,\s+(?=[A-Z][A-Z'-]{2,}(?:\s+[A-Z][A-Z'-]{1,})?\s*\(\d))(?:(?:[Aa]t|[Oo]n)\s+\d{1,2}:\d{2},?\s+)?"
+    r"(?:(?:A|An|The|THE)\s+|(?:Old|Young|Little|Big|Wee|Mr|Mrs|Ms|Miss|Dr|Auntie|Uncle|Nan|Gran"
     r"|Grandma|Grandpa|Granny)\.?\s+)?(?P<name>[A-Z][A-Z'-]{2,}(?:\s+[A-Z][A-Z'-]{1,})?)\b"  # "MASTER HU"
     r"(?!\s*(?:\((?!\d)|:|[-–—]|\.))"  # an age "(30s)" may follow
     r"(?!\s+[A-Z][A-Z'-]{2,})"  # nor the first word of a longer name in capitals ("CAPTAIN OYELARAN (O.S.):")
@@ -1420,6 +1423,19 @@ def _screenplay_speaker(masked: str) -> tuple[str, int, int] | None:
     return None
 
 
+def _who_she_is(subject: tuple[str, int, int] | None, masked: str) -> tuple[str, int, int] | None:
+    """The person a "she" or "he" who acts before a thing stands for, the last one named before it ("my mother's
+    kitchen where she makes æbleskiver"), where the subject found is a thing; else None."""
+    if subject is None or _PEOPLE.search(subject[0]) or _an_animal(subject[0]):
+        return None
+    acting = [c for c in _candidates(masked) if c.verbs]
+    pronoun = next((c for c in acting if re.match(r"(?:she|he)\b", c.noun_phrase, _FLAGS)), None)
+    if pronoun is None or pronoun.start >= subject[1]:
+        return None
+    named = list(_PEOPLE.finditer(masked, 0, pronoun.start))
+    return (named[-1].group(0), named[-1].start(), named[-1].end()) if named else None
+
+
 def _first_to_act(subject: tuple[str, int, int], masked: str) -> bool:
     """Whether a subject named before a screenplay's first name in capitals acts in an action line itself ("A
     drummer clicks his sticks. The GUITARIST stomps a pedal"): the parse reads it as a verb's subject."""
@@ -1457,7 +1473,8 @@ def _screenplay_actor(masked: str) -> tuple[str, int, int] | None:
 _REQUESTED = re.compile(
     r"\b(?:make|need|want|wanna|show|do|create|generate|give\s+me|see)\b[^.!?\n]{0,30}?\b"
     r"(?:video|vid|clip|film|footage|animation|sound|scene|reel)\s+(?:of|showing|about)\s+"
-    r"(?:(?:a|an|the|some|my|his|her|our|this)\s+)?(?P<np>\w)",
+    # ("a video about how we bake šakotis" names no thing: who bakes it is the subject)
+    r"(?:(?:a|an|the|some|my|his|her|our|this)\s+)?(?P<np>(?!(?:how|what|why|when|where|who)\b)\w)",
     _FLAGS,
 )
 
@@ -2058,6 +2075,8 @@ def read_scene(text: str) -> SceneReading:
         reading.subject = _what_it_stands_for(reading.subject, masked)
     if reading.subject is not None:
         reading.subject = _whole_subject(_before_its_verb(reading.subject, masked), masked)
+    if (who := _who_she_is(reading.subject, masked)) is not None:
+        reading.subject = who  # "in my grandmother yard. She takes water from old well. The chain …": the grandmother
     viewer = _pov_named_role(masked)
     if (hero := _hero_subject(masked)) is not None:
         reading.subject = hero  # "Hero: an enameled cast-iron Dutch oven": as written, which the parse cuts

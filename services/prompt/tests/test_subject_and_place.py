@@ -89,6 +89,17 @@ def test_a_persons_thing_is_not_the_person(prompt: str, subject: str, not_subjec
         ),
         ("INT. NOODLE SHOP - MORNING\nSteam rolls off a vat. MASTER HU (60s) slaps dough down at 0:02, THWAP.", "hu"),
         ("EXT. VINEYARD - DUSK\nPickers work the rows. MARCO's secateurs snip a bunch at 2 seconds.", "marco"),
+        # blind13s: a name after the stamp that opens its line, or introduced with its age after a comma
+        (
+            "INT. BUTCHER'S SHOP - MORNING\n\nSawdust on the floor. At 0:01 GWYN (60s), the butcher, brings a cleaver "
+            "down, THOCK. The bell jingles and MRS. ACHTERBERG (70s) shuffles in.",
+            "gwyn",
+        ),
+        (
+            "EXT. CROQUET LAWN - AFTERNOON\n\nTwo old rivals in white, HAZEL (70s) and MORTIMER (70s). Hazel lines "
+            "up her mallet.\n\nAt 0:02 her ball cracks into his with a hard clock.",
+            "hazel",
+        ),
     ],
 )
 def test_who_acts_first_in_a_screenplay(prompt: str, subject: str) -> None:
@@ -385,3 +396,24 @@ def test_someone_only_heard_is_no_one_on_screen() -> None:
     """blind13r: "a kid laughing somewhere" counted a second character beside the pov's viewer."""
     prompt = "pov: you fell asleep on the beach. waves creeping in, a kid laughing somewhere, at 3s a wave slaps you."
     assert [c.description for c in _plan(prompt).characters] == ["you"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "subject"),
+    [
+        # blind13s: "she" who acts before a thing is the person named before her
+        (
+            "Please make me video in village near Cacak, in my grandmother yard. She takes water from old well. "
+            "The chain is going down with rattle and the bucket hits the water with splash at 4 second.",
+            "grandmother",
+        ),
+        # a video "about how we bake" names no thing; who bakes is the subject
+        (
+            "Hello! I want to make video about how we bake sakotis at my aunt farm. My aunt pours the batter on the "
+            "stick, it sizzles at 3 seconds.",
+            "my aunt",
+        ),
+    ],
+)
+def test_she_or_we_is_who_the_prompt_named(prompt: str, subject: str) -> None:
+    assert _subject(prompt) == subject
