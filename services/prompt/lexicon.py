@@ -64,6 +64,7 @@ IMPLIED_PLACES: dict[str, str] = _DATA["IMPLIED_PLACES"]
 POV_AGENTS: dict[str, str] = _DATA["POV_AGENTS"]
 POV_SCENE_ROLES: dict[str, str] = _DATA["POV_SCENE_ROLES"]
 POV_VIEWER_TIMES: str = _DATA["POV_VIEWER_TIMES"]
+POV_NOT_RIDES: frozenset[str] = frozenset(_DATA["POV_NOT_RIDES"])
 ACTING_BODY_PARTS: tuple[str, ...] = tuple(_DATA["ACTING_BODY_PARTS"])
 WORN_THINGS: frozenset[str] = frozenset(_DATA["WORN_THINGS"])
 CLOTHES: str = _DATA["CLOTHES"]

@@ -1145,7 +1145,8 @@ _NOT_AN_ACTOR = re.compile(
 _NO_SUBJECT_WORD = re.compile(rf"^(?:{lx.FILLER_WORDS}|{lx.BRIEF_JARGON})$", _FLAGS)
 #: "pov: you're …", and "pov: your first day at …", whose viewer is the caption's own
 _POV = re.compile(
-    rf"\b(?:pov|first[- ]person)\b\W*"
+    # ("pov: it's 2:47am and you're sneaking down": the time or the place before the viewer)
+    rf"\b(?:pov|first[- ]person)\b\W*(?:it'?s\s+[^,.;]{{1,30}}?\s+and\s+)?"
     rf"(?P<you>you(?:'re| are)?|ur|u r|u|i'?m|i am|your(?=\s+(?:{lx.POV_VIEWER_TIMES})\b))\s+"
     r"(?P<rest>[^,.;]{1,60})",
     _FLAGS,
@@ -1256,7 +1257,9 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
         ride = re.match(
             r"(?:on|riding|at the (?:top|front|back) of)\s+(?:a|an|the)\s+(?P<ride>(?:roller )?[\w-]+)", rest, _FLAGS
         )
-        if ride and not find(lx.TIMES_OF_DAY, ride.group("ride")):  # "on the night shift" rides nothing
+        # "on the night shift", "on the bridge" ride nothing
+        rides = ride is not None and ride.group("ride").lower() not in lx.POV_NOT_RIDES
+        if ride and rides and not find(lx.TIMES_OF_DAY, ride.group("ride")):
             start = pov.start("rest") + ride.start("ride")
             return f"{ride.group('ride')} rider", start, start + len(ride.group("ride"))
         # "you're skiing" → skier; a viewer with no role the words tell is "you" ("pov: you hit snooze")

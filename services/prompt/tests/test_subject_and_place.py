@@ -306,6 +306,9 @@ def test_a_voice_over_s_description_is_no_one_on_screen() -> None:
             "cleaner",
         ),
         ("pov: you're the last one left on the night bus, the bell dings at 2s", "passenger"),
+        # blind13s: a bridge is no ride; the time a caption opens with comes before its viewer
+        ("pov: ur on the bridge about to bungee jump, at 4s u jump", "you"),
+        ("pov: it's 2:47am and you're sneaking down the stairs, the 4th one creaks at 4s", "you"),
     ],
 )
 def test_a_pov_caption_s_viewer_is_the_role_it_tells(prompt: str, subject: str) -> None:
