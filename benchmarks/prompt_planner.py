@@ -53,6 +53,7 @@ BLIND = [
     ("blind13p (scored blind at 0d30eef, tuned on since)", ROOT / "services/prompt/tests/blind13p/blind13p.jsonl"),
     ("blind13q (scored blind at cb6e9a4, tuned on since)", ROOT / "services/prompt/tests/blind13q/blind13q.jsonl"),
     ("blind13r (scored blind at 53ab58c, tuned on since)", ROOT / "services/prompt/tests/blind13r/blind13r.jsonl"),
+    ("blind13s (scored blind at 2db734b, tuned on since)", ROOT / "services/prompt/tests/blind13s/blind13s.jsonl"),
 ]
 
 

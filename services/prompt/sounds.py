@@ -547,7 +547,11 @@ def _says_a_line(token: Any, vocab: Vocabulary) -> bool:
     if vocab.verbs[token.lemma_.lower()][0] not in ("vocalisation", "speech"):
         return False
     sentence = token.sent
-    return any(_QUOTE_MASK.search(t.text) or t.text.startswith("Q_") for t in sentence if t.i > token.i)
+    quote = next(
+        (t for t in sentence if t.i > token.i and (_QUOTE_MASK.search(t.text) or t.text.startswith("Q_"))), None
+    )
+    # the line is another's where a verb stands between ("the wind roars in, your instructor yells "ARMS CROSSED!"")
+    return quote is not None and not any(t.pos_ == "VERB" for t in token.doc[token.i + 1 : quote.i])
 
 
 def _quoted_after(token: Any) -> bool:

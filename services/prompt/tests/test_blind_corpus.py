@@ -288,7 +288,29 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # cuts; "Keep it to ten seconds"; a screenplay's silent scene-setters and groups yield to its cast; place words such
 # as velodrome, synagogue, funfair, soft play, courtyard): recall 228/232 = 98.3 %, within a frame 100 %, subject
 # 87.0 %, source 55.3 %, material 47.5 %, action 53.9 %, location 88.4 %, the rest level.
+# blind13s (blind13s/README.md), a nineteenth writer's 100 prompts (518 cues, 294 timed at a point, 516 kinds),
+# scored blind once at 2db734b: recall 270/294 = 91.8 %, within a frame 99.3 % of those found, subject 66.0 %, source
+# 53.3 %, material 42.9 %, action 55.6 %, location 81.4 %, characters 67.0 %, count/every 97.8 %, refused 0. Then
+# tuned on, by rules that read what people write (a shot list's "- 0:02" bullet; a count at its line's stamp;
+# "Roughly 12 seconds."; a time that opens its sentence times each of its clauses, and a "then" that opens a sound
+# keeps it off the time before; "Close to 3 seconds," goes on into its sentence; a screenplay's name after "At 0:01"
+# or introduced with its age after a comma; a "she" who acts before a thing is the person named before her; a bridge
+# is no ride; a voice before another's quoted line is a sound; "he splutters"): recall 279/294 = 94.9 %, within a
+# frame 99.6 %, subject 71.0 %, source 54.8 %, material 46.2 %, action 57.7 %, the rest level. Recall stays below
+# the goal: the misses left are two sounds the parse runs into one clause ("he slaps the desk and the mic stand
+# topples over with a clang"), sounds named only by a noun with no verb ("metal crunching, glass popping"), and a
+# "which" or "one of them" whose sound is never read.
 OTHER_WRITERS = {
+    "blind13s": {
+        "recall": 0.948,
+        "subject": 0.71,
+        "source": 0.54,
+        "material": 0.46,
+        "action": 0.57,
+        "location": 0.81,
+        "characters": 0.67,
+        "count_every": 0.98,
+    },
     "blind13r": {
         "recall": 0.98,
         "subject": 0.87,
@@ -476,7 +498,7 @@ def _measures(result: BlindScore) -> dict[str, float]:
 
 
 #: corpora whose timed-cue recall is below the goal (see their notes above the floors)
-TIMING_UNMET: frozenset[str] = frozenset()
+TIMING_UNMET: frozenset[str] = frozenset({"blind13s"})
 
 
 def test_other_writers_meet_the_timing_goals_and_refuse_nothing(other_writer: tuple[str, BlindScore]) -> None:

@@ -1137,3 +1137,12 @@ def test_a_sound_then_or_later_is_not_at_the_time_before_it(prompt: str) -> None
     """The guide: "X at T, then Y" leaves Y untimed (the bark's own "then" was read past before)."""
     (bark,) = [c for c in _plan(prompt).sound_cues if "dog" in c.text]
     assert bark.time_seconds != 2.0
+
+
+def test_a_voice_before_another_s_quoted_line_is_a_sound() -> None:
+    """blind13s: "the wind roars in, your instructor yells "ARMS CROSSED!"": the line is the instructor's; the wind's
+    roar stays a sound, and a person who splutters coughs."""
+    prompt = 'the door slides open at 2s and the wind roars in, your instructor yells "ARMS CROSSED!" and we jump'
+    assert any(c.time_seconds == 2.0 and "wind roars" in c.text for c in _plan(prompt).sound_cues)
+    (splutter,) = _plan("At two seconds a jet of water catches him in the face and he splutters.").sound_cues[-1:]
+    assert (splutter.time_seconds, splutter.sound_action) == (2.0, "vocalisation")
