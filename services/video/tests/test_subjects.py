@@ -463,6 +463,8 @@ def test_words_of_many_meanings_and_verbs_are_not_read_as_things_from_wordnet() 
         ("one Battenberg", "cake"),
         ("a tall yucca", "potted plant"),
         ("an orange Nerf blaster", "water gun"),
+        ("a group of carol singers", "crowd"),  # a group of people is drawn as a crowd, not one figure
+        ("a patrol of Scouts", "crowd"),
     ],
 )
 def test_breeds_makes_and_dishes_are_drawn_as_their_kind(text: str, noun: str) -> None:
