@@ -38,6 +38,9 @@ def test_a_clock_time_colon_is_not_a_label(prompt: str, subject: str) -> None:
         ("hockey game, goalie slaps the puck away at 0:03 and the fans roar", "goalie"),
         ("A village wedding at dusk. A fiddler saws out a reel at 2 seconds.", "fiddler"),
         ("the wedding, a fiddler saws out a reel at 2 seconds", "fiddler"),
+        # blind13s: a moving day, a supra, a roller disco are occasions too
+        ("moving day in the flat, my bf taping up boxes, at 3s he drops the box of books with a thud", "bf"),
+        ("A roller disco in an old hall. Skaters glide in loops. At 4 seconds a boy falls.", "skaters"),
     ],
 )
 def test_an_occasion_is_not_the_subject(prompt: str, subject: str) -> None:
