@@ -295,15 +295,16 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # "Roughly 12 seconds."; a time that opens its sentence times each of its clauses, and a "then" that opens a sound
 # keeps it off the time before; "Close to 3 seconds," goes on into its sentence; a screenplay's name after "At 0:01"
 # or introduced with its age after a comma; a "she" who acts before a thing is the person named before her; a bridge
-# is no ride; a voice before another's quoted line is a sound; "he splutters"): recall 279/294 = 94.9 %, within a
-# frame 99.6 %, subject 71.0 %, source 54.8 %, material 46.2 %, action 57.7 %, the rest level. Recall stays below
+# is no ride; a voice before another's quoted line is a sound; "he splutters"; a moving day or a roller disco is an
+# occasion): recall 279/294 = 94.9 %, within a frame 99.6 %, subject 74.0 %, source 54.8 %, material 46.2 %, action
+# 57.7 %, the rest level. Recall stays below
 # the goal: the misses left are two sounds the parse runs into one clause ("he slaps the desk and the mic stand
 # topples over with a clang"), sounds named only by a noun with no verb ("metal crunching, glass popping"), and a
 # "which" or "one of them" whose sound is never read.
 OTHER_WRITERS = {
     "blind13s": {
         "recall": 0.948,
-        "subject": 0.71,
+        "subject": 0.74,
         "source": 0.54,
         "material": 0.46,
         "action": 0.57,
