@@ -2235,6 +2235,29 @@ def _in_group(
 _LATER = re.compile(r"\b(?:then|later|afterwards?|after that|until|before|moments later|soon|again)\b", re.IGNORECASE)
 
 
+_PARTICIPLE = re.compile(r"^\s*(?:(?:the|a|an|its|his|her|their|some)\s+)?(?:[\w'-]+\s+){0,2}[\w'-]+ing\b[^,;]*$", re.I)
+
+
+def _participle_after_timed(
+    reads: list[tuple[_Mention, SoundRead]], sentence: str, commas: list[int], position: int
+) -> TimePhrase | None:
+    """The time of the comma clause right before a bare participle phrase ("…, metal crunching, glass popping"): what
+    goes on as it happens, after any other such phrases between; None where the phrase is no participle or what comes
+    before it has no time ("sneakers squeaking, at 3s the whistle": before the time, untimed)."""
+    bounds = [0, *(c + 1 for c in commas), len(sentence) + 1]
+    index = next((k for k in range(len(bounds) - 1) if bounds[k] <= position < bounds[k + 1]), None)
+    if index is None or index == 0 or not _PARTICIPLE.match(sentence[bounds[index] : bounds[index + 1] - 1]):
+        return None
+    for k in range(index - 1, -1, -1):
+        lo, hi = bounds[k], bounds[k + 1]
+        times = {id(r.time): r.time for _, r in reads if r.time is not None and lo <= r.time.start < hi}
+        if times:
+            return next(iter(times.values())) if len(times) == 1 else None
+        if not _PARTICIPLE.match(sentence[lo : hi - 1]):
+            return None
+    return None
+
+
 def _share_clause_time(reads: list[tuple[_Mention, SoundRead]], sentence: str, base: int) -> None:
     """ "At 4 seconds the bat cracks and everyone stands up cheering": one time for every sound of the clause."""
     clauses = [m.start() for m in re.finditer(";", sentence)]
@@ -2258,6 +2281,9 @@ def _share_clause_time(reads: list[tuple[_Mention, SoundRead]], sentence: str, b
                 break
             if marks is commas and (listed := _listed_between_times(reads, sentence, commas, lo, hi)) is not None:
                 timed = {id(listed): listed}  # "at 2 s the kettle clicks on, water is rumbling, at 5 s it whistles"
+                break
+            if marks is commas and (before := _participle_after_timed(reads, sentence, commas, position)) is not None:
+                timed = {id(before): before}  # "at 5s it lands on a row of old cars, metal crunching, glass popping"
                 break
         if not timed:
             # "At 0:07 he slaps a parcel on the scale; the scale beeps": a time that opens the sentence, its only one,

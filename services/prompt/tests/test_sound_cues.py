@@ -266,6 +266,11 @@ def test_times_as_people_list_them(text: str, seconds: list[float]) -> None:
             "presents.\n0:04 the youngest blasts a toy trumpet.",
             [(1.0, "The kids tear into their presents"), (4.0, "the youngest blasts a toy trumpet")],
         ),
+        # blind13s: a bare participle after a timed clause happens then
+        (
+            "at 5s it lands on a row of old cars, metal crunching, glass popping, the crowd goes insane",
+            [(5.0, "metal crunching"), (5.0, "glass popping")],
+        ),
         # blind13s: a time that opens its sentence times each of its clauses
         ("At 0:07 he slaps a parcel on the scale; the scale beeps.", [(7.0, "he slaps"), (7.0, "the scale beeps")]),
         # blind13s: a shot list's bullets are no words of its lines, and a count happens at its line's time
