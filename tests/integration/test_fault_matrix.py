@@ -84,6 +84,9 @@ def test_every_job_ends_once_with_a_balanced_ledger_under_the_fault_matrix(produ
         print(result.summary(JOBS))
         for job in result.failed:
             print(f"failed {job.job_id}: {job.failure_stage}: {job.failure_reason}")
+            # where its time went, against the fault log: which stage it waited on through its re-drives
+            for run in store.stage_runs(job.job_id):
+                print(f"  {run.stage}: {run.status}, {run.attempts} attempt(s), {run.started_at} → {run.finished_at}")
 
         assert result.stuck == []
         assert result.charged_twice == []
