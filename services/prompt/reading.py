@@ -71,7 +71,7 @@ def find(table: Iterable[tuple[str, int]], text: str) -> list[Hit]:
 
 
 def mask_quotes(text: str) -> tuple[str, list[tuple[int, int, str]]]:
-    """The text with quoted speech blanked out, and the quotes (start, end, words)."""
+    """The text with quoted speech and a list's bullets blanked out, and the quotes (start, end, words)."""
     quotes = []
     masked = list(text)
     for m in _QUOTE.finditer(text):
@@ -1258,8 +1258,11 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
             r"(?:on|riding|at the (?:top|front|back) of)\s+(?:a|an|the)\s+(?P<ride>(?:roller )?[\w-]+)", rest, _FLAGS
         )
         # "on the night shift", "on the bridge" ride nothing
-        rides = ride is not None and ride.group("ride").lower() not in lx.POV_NOT_RIDES
-        if ride and rides and not find(lx.TIMES_OF_DAY, ride.group("ride")):
+        if (
+            ride
+            and ride.group("ride").lower() not in lx.POV_NOT_RIDES
+            and not find(lx.TIMES_OF_DAY, ride.group("ride"))
+        ):
             start = pov.start("rest") + ride.start("ride")
             return f"{ride.group('ride')} rider", start, start + len(ride.group("ride"))
         # "you're skiing" → skier; a viewer with no role the words tell is "you" ("pov: you hit snooze")

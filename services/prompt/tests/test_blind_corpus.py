@@ -523,3 +523,23 @@ def test_other_writers_meet_the_subject_and_field_goals(other_writer: tuple[str,
     measured = _measures(result)
     assert measured["subject"] >= 0.90, result.table()
     assert all(measured[name] >= FIELD_GOAL for name in (*MET_FIELDS, *UNMET_FIELDS)), result.table()
+
+
+def test_two_sounds_on_one_frame_are_paired_by_their_words() -> None:
+    """The scorer pairs a labelled cue with the plan's cue on the same frame that shares its words, not the first one
+    listed: labelled in the other order, the bell and the bark are each scored against their own cue."""
+    cue = {"time_s": 2.0, "relative_to": None, "every_s": None, "count": 1, "material": None}
+    example = {
+        "id": "pair",
+        "prompt": "At 2 seconds the dog barks and the church bell rings.",
+        "subject": "dog",
+        "subject_alternatives": [],
+        "location": None,
+        "characters": 0,
+        "cues": [
+            {**cue, "text": "the church bell rings", "source": "bell", "action": "ring", "kind": "bell"},
+            {**cue, "text": "the dog barks", "source": "dog", "action": "vocalisation", "kind": "bark"},
+        ],
+    }
+    result = score([example])
+    assert result.found == 2 and result.correct["source"] == 2, result.misses

@@ -268,9 +268,12 @@ def test_times_as_people_list_them(text: str, seconds: list[float]) -> None:
         ),
         # blind13s: a bare participle after a timed clause happens then
         (
-            "at 5s it lands on a row of old cars, metal crunching, glass popping, the crowd goes insane",
+            "at 2s the truck guns it with a roar, at 5s it lands on a row of old cars, metal crunching, glass popping, "
+            "the crowd goes insane, at 9s mud sprays over the barrier",
             [(5.0, "metal crunching"), (5.0, "glass popping")],
         ),
+        # depict32: a verbless time the parse ends at its comma goes on into its sentence
+        ("Close to 3 seconds, the spanner slips off the bolt and rings on the concrete.", [(3.0, "rings")]),
         # blind13s: a time that opens its sentence times each of its clauses
         ("At 0:07 he slaps a parcel on the scale; the scale beeps.", [(7.0, "he slaps"), (7.0, "the scale beeps")]),
         # blind13s: a shot list's bullets are no words of its lines, and a count happens at its line's time
