@@ -113,7 +113,7 @@ class Tally:
             f"jobs {jobs}: completed {len(self.completed)}, failed {len(self.failed)}, "
             f"lost/stuck {len(self.stuck)}, charged twice {len(self.charged_twice)}, "
             f"without exactly one output {len(self.without_one_output)}, ledger balanced {self.ledger_balanced}; "
-            f"re-driven {self.redrives} time(s)"
+            f"re-drives since a stage last finished {self.redrives}"
         )
 
 

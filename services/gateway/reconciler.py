@@ -12,7 +12,8 @@ gateway of the embedded mesh. Every `reconcile_interval_seconds` it
    again every stored record whose consuming stage has not finished with it
    (the job's frontier). The stages are idempotent, so a re-drive never renders
    twice what is done;
-3. fails a job, with a refund, once it has been re-driven `max_redrives` times.
+3. fails a job, with a refund, once it has been re-driven `max_redrives` times
+   without a stage finishing in between.
 
 A lost broker, a stage that died without redelivery, a gateway that missed an
 outcome in a database blip: all of them end as a stalled job that this loop

@@ -871,6 +871,9 @@ class JobStore:
             ).rowcount
             if done != 1:
                 return False
+            # A finished stage is progress: the re-drive budget counts stalls since the job last moved, so a long
+            # job that recovers from one lost record after another is not failed for stalls it got past.
+            conn.execute(jobs.update().where(jobs.c.job_id == job_id, jobs.c.redrives > 0).values(redrives=0))
             _queue(conn, job_id, outputs, now)
         return True
 
@@ -1057,7 +1060,10 @@ class JobStore:
         return {row.stage for row in rows}
 
     def redrive(self, job: JobRecord, records: list[dict[str, str]]) -> bool:
-        """Queues `records` again for a stalled job and counts the re-drive, once per stall (False if raced)."""
+        """Queues `records` again for a stalled job and counts the re-drive, once per stall (False if raced).
+
+        The count is of re-drives since the job's last finished stage (`finish_stage` resets it).
+        """
         now = utcnow()
         with self.engine.begin() as conn:
             moved = conn.execute(

@@ -561,6 +561,19 @@ def test_stalled_jobs_are_those_without_progress_and_a_redrive_counts_once(store
     assert _pending(store) == [{"topic": "jobs.submitted"}]
 
 
+def test_a_finished_stage_resets_the_redrive_count(store: JobStore) -> None:
+    _account(store)
+    job, _ = _submit(store)
+    for _ in range(2):
+        _age(store, job.job_id, 600)
+        [stalled] = store.stalled_jobs(300)
+        assert store.redrive(stalled, [{"topic": "jobs.submitted"}])
+    assert store.get_job(job.job_id).redrives == 2
+    store.claim_stage(job.job_id, "prompt", 5.0, OWNER, LEASE)
+    assert store.finish_stage(job.job_id, "prompt", OWNER, [{"topic": "jobs.planned"}])
+    assert store.get_job(job.job_id).redrives == 0  # stalls it got past do not count against the next one
+
+
 def test_replay_reopens_a_failed_job_and_reserves_again(store: JobStore) -> None:
     _account(store, balance=200)
     job, _ = _submit(store, credits=80)
