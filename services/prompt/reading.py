@@ -1138,7 +1138,8 @@ _NOT_AN_ACTOR = re.compile(
     r"(?!\s+(?!(?:of|for|about|with|showing|how|where|in|on|at|from|to|that|and|featuring|starring|my|me|the|a|an)\b)"
     r"[a-z])|"
     rf"(?:{lx.FILLER_WORDS})\b|(?:[\w-]+\s+){{0,3}}(?:{lx.BRIEF_JARGON})$|[\w-]+\s+(?:just\s+)?(?:{lx.REQUEST_VERBS})\b|"
-    rf"(?:{lx.REQUEST_VERBS})\s+(?:for\s+)?(?:me|us)\b)",  # "make me a 5s vid of", "Make for me a video"
+    rf"(?:{lx.REQUEST_VERBS})\s+(?:for\s+)?(?:me|us)\b|(?:for|to)\s+(?:me|us)\b)",  # "make me a 5s vid of", "Make for
+    # me a video", "For me is a video with 8 seconds"
     _FLAGS,
 )
 #: A word that never names what acts: chat filler, a platform, a brief's word for the feel ("vibe", "glide").
@@ -1282,7 +1283,7 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
     # the subject of the first verb (the parse's own confusions included: "A black horse gallops"), else
     # the first thing named in a sentence without a verb ("A pot of pasta on the stove.")
     subjects = [
-        subject
+        _topic_of(subject)
         for token in doc
         if token.pos_ in ("VERB", "AUX") or predicate(token)
         if (subject := subject_of(token, gerunds=False)) is not None
@@ -1303,6 +1304,19 @@ def parsed_subject(masked: str) -> tuple[str, int, int] | None:
         first = token.left_edge if token.i - token.left_edge.i <= 4 else token  # "A ceramic plate"
         return masked[first.idx : token.idx + len(token.text)], first.idx, token.idx + len(token.text)
     return None
+
+
+def _topic_of(subject: Any) -> Any:
+    """A pronoun's noun when the sentence names it first, before a comma ("Green telehandler on a farm, grey
+    drizzle, it lifts a round bale": the parse hangs the telehandler on the verb as a loose dependent)."""
+    if subject.pos_ != "PRON":
+        return subject
+    topics = [
+        c
+        for c in subject.head.children
+        if c.dep_ in ("dep", "npadvmod") and c.pos_ in ("NOUN", "PROPN") and c.i < subject.i and not _time_word(c)
+    ]
+    return topics[0] if topics else subject
 
 
 def _first_thing(masked: str) -> tuple[str, int, int] | None:

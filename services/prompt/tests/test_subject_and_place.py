@@ -128,6 +128,8 @@ def test_who_acts_first_in_a_screenplay(prompt: str, subject: str) -> None:
         # a request to the camera is no part of what it films (depict32)
         ("Film a spotted Appaloosa trotting loose round a sand school; at 3s it bucks.", "appaloosa"),
         ("Show a mechanic leaning into an engine bay. Close to 3 seconds, the spanner slips.", "mechanic"),
+        # "For me is a video with 8 seconds": whom the video is for (depict32)
+        ("For me is a video with 8 seconds, please. A goat on a wall, at 4 seconds it jumps down.", "goat"),
     ],
 )
 def test_a_duration_a_camera_move_or_a_brief_s_words_are_not_the_subject(prompt: str, subject: str) -> None:
@@ -145,6 +147,16 @@ def test_a_duration_a_camera_move_or_a_brief_s_words_are_not_the_subject(prompt:
 )
 def test_a_subject_ends_before_its_verb_s_helper(prompt: str, subject: str) -> None:
     assert _subject(prompt) == subject
+
+
+def test_a_pronoun_s_noun_named_before_it_is_the_subject() -> None:
+    # depict32: the parse leaves the noun unattached and the verb's subject is "it"; the bale it lifts is no subject
+    prompt = (
+        "For me is a video with 8 seconds, please. "
+        "Green telehandler on farm near Crediton, grey drizzle in the morning, it lift a round bale. "
+        "Near to the second 4 the bale is falling and bounce on concrete, whump."
+    )
+    assert _subject(prompt) == "green telehandler"
 
 
 def test_a_time_clause_names_no_one() -> None:
