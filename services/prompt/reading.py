@@ -1907,6 +1907,7 @@ def _whole_subject(subject: tuple[str, int, int], masked: str) -> tuple[str, int
         and 0 < last.head.i - last.i <= 2
         and last.head.pos_ in ("NOUN", "PROPN", "ADJ")
         and not (last.head.dep_ == "ROOT" and _verb_like(last.head))  # "A parrot squawks": its sound, not it
+        and not _still_verb(last.head)  # "An oboe rests on its stand": how it stands, not what it is
     ):
         last = last.head  # "a white running shoe" cut at "running" (an action word): the shoe is the subject
     head = last.head
@@ -1963,6 +1964,19 @@ def _verb_like(token: object) -> bool:
         return False
     vocab, word = vocabulary(), token.lower_  # type: ignore[attr-defined]
     return any(w in vocab.verbs or w in vocab.weak_verbs for w in (word, word[:-1], word[:-2]))
+
+
+def _still_verb(token: Any) -> bool:
+    """Whether a plural noun heading a sentence before a preposition is a mis-tagged verb of standing still ("An
+    oboe rests on its stand", "A cat sits in the window")."""
+    following = token.nbor() if token.i + 1 < len(token.doc) else None
+    return (
+        token.dep_ == "ROOT"
+        and token.tag_ == "NNS"
+        and following is not None
+        and following.pos_ == "ADP"
+        and token.lower_[:-1] in vocabulary().silent_verbs
+    )
 
 
 def _noun_phrase(token: object, masked: str) -> tuple[str, int, int]:

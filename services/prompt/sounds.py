@@ -73,6 +73,7 @@ class Vocabulary:
     device_like_actions: frozenset[str]  # verb actions that stand for electronics when a device makes them
     speech_verbs: frozenset[str]  # verbs that say a line ("shouts", "calls"): timed, they are speech
     falls: frozenset[str]  # verbs of falling: a brittle thing that falls breaks, anything else is knocked
+    dropped_sounds: frozenset[str]  # sound words of a thing knocked or dropped, never played ("clatters")
     brittle_materials: frozenset[str]  # materials that break when they fall (glass, ceramic)
     machine_parts: frozenset[str]  # parts of machines that sound for them ("its horn", "the engine")
     animal_parts: frozenset[str]  # parts of animals that sound for them ("its tail", "its flippers")
@@ -142,6 +143,7 @@ def vocabulary() -> Vocabulary:
         frozenset(raw["device_like_actions"]),
         frozenset(raw["speech_verbs"]),
         frozenset(raw["falls"]),
+        frozenset(raw["dropped_sounds"]),
         frozenset(raw["brittle_materials"]),
         frozenset(raw["machine_parts"]),
         frozenset(raw["animal_parts"]),
@@ -1104,7 +1106,8 @@ def _action(source: Any | None, mention: _Mention, vocab: Vocabulary, people: fr
     ringing = mention.token.lemma_.lower() in vocab.ringing_verbs
     if own in vocab.machine_actions and (verb in vocab.machine_kept_actions or ringing):
         return verb  # "the hammer hits the anvil", "a car honks", "the phone rings": the verb says how it sounds
-    if own and (verb != "break" or unbreakable):
+    dropped = own == "music" and verb == "impact" and mention.token.lemma_.lower() in vocab.dropped_sounds
+    if own and (verb != "break" or unbreakable) and not dropped:
         return own
     if entry and entry[0] == "electronic" and verb in vocab.device_like_actions and not ringing:
         return "electronic"  # "the walkie-talkie chirps", "the speaker chimes": a device's sound is electronics

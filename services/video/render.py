@@ -56,12 +56,13 @@ FALLING = re.compile(
     r"|(?:slides?|slid|sliding) (?:sideways|down)|collaps\w* onto"
     # "the dish hits the floor tiles", "clanging onto the concrete": what lands on the floor fell to it
     r"|(?:hits?|smacks?|slams?|crash\w*|clatter\w*|clang\w*|thuds?|thumps?|lands?|smash\w*)"
-    r" (?:onto |into |on |down on )?(?:the |a )?(?:[\w-]+ )?(?:floor|ground|tiles|flagstones|concrete|deck|carpet"
+    r" (?:onto |into |on |down on )?(?:the |a )?(?:[\w-]+ )?(?:floor|ground|tiles|flagstones?|concrete|deck|carpet"
+    r"|parquet|slabs|gravel|decking"
     r"|lino|floorboards|pavement|path|cobbles|tablecloth|worktop|boards|doorstep|step|steps|paving|patio|mat|rug"
     r"|table|trestle|counter|grass|turf|mud|sand|tarmac|drive|driveway)"
     # "it slips and lands jam-side down on the paving"
     r"|lands?(?: [\w-]+){1,3} (?:on|onto) (?:the |a )?"
-    r"(?:floor|ground|tiles|paving|pavement|path|grass|deck|carpet|lino))\b",
+    r"(?:floor|ground|tiles|paving|pavement|path|grass|deck|carpet|lino|flagstones?|parquet))\b",
     re.IGNORECASE,
 )
 #: Object events drawn only with a thing the prompt names: no stand-in drops in or breaks where none was asked for.

@@ -362,6 +362,20 @@ def test_a_ping_is_a_knock_unless_a_device_makes_it(prompt: str, action: str) ->
     assert cue.sound_action == action
 
 
+@pytest.mark.parametrize(
+    ("prompt", "action"),
+    [
+        # depict32: an instrument that falls and clatters is knocked, not played
+        ("At two seconds, the oboe slips off its stand and clatters onto the parquet.", "impact"),
+        ("At 3 seconds the guitar falls off the sofa with a thud.", "impact"),
+        ("The cello plays a low note at 2 seconds.", "music"),
+    ],
+)
+def test_an_instrument_that_clatters_down_is_knocked_not_played(prompt: str, action: str) -> None:
+    cues = [cue for cue in _plan(prompt).sound_cues if cue.time_seconds > 0]
+    assert [cue.sound_action for cue in cues] == [action]
+
+
 def test_a_line_break_ends_a_sentence() -> None:
     """A screenplay line ends its sentence: the time at its end is not the next line's, and no cue spans two lines."""
     cues = _plan("EXT. PIER - DAY\nA gull screams at 0:03\nAn old fisherman laughs at it.").sound_cues

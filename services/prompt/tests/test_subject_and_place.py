@@ -159,6 +159,12 @@ def test_a_pronoun_s_noun_named_before_it_is_the_subject() -> None:
     assert _subject(prompt) == "green telehandler"
 
 
+def test_a_verb_of_standing_still_is_no_part_of_the_subject() -> None:
+    # depict32: the parse reads "rests" as the plural noun the oboe modifies
+    prompt = "An oboe rests on its little stand in the music room. At exactly two seconds, the oboe slips off."
+    assert _subject(prompt) == "an oboe"
+
+
 def test_a_time_clause_names_no_one() -> None:
     prompt = (
         "INT. PAWN SHOP - DAY\nThe bell over the door jingles. LORNA (70s) sets an accordion on the counter.\n"

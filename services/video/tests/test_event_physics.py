@@ -212,6 +212,9 @@ def test_the_cue_is_read_as_its_kind(name: str) -> None:
         # clatters onto the cobbles goes over
         ("the lifter drops the dumbbell", "dumbbell", "ring", "drop"),
         ("the unicycle clatters onto the cobbles", "unicycle", "impact", "topple"),
+        # … and a thing that clatters onto a parquet or flagstone floor fell to it
+        ("clatters onto the parquet", "oboe", "impact", "drop"),
+        ("it slides and lands jam-side down on the flagstone", "scone", "impact", "drop"),
     ],
 )
 def test_phrases_decide_what_is_drawn(text: str, source: str, action: str, kind: str) -> None:
