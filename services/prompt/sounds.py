@@ -411,7 +411,8 @@ def _mentions(sentence: Any, vocab: Vocabulary) -> list[_Mention]:
         elif verb := _disagreeing_verb(token, vocab.weak_verbs):
             found.append(_Mention(token, *vocab.weak_verbs[verb], strong=False, noun=False))  # "a coin drops"
         elif (
-            token.pos_ in ("NOUN", "PROPN")
+            # ("with a thud": the small model may tag a preposition's object an adjective)
+            (token.pos_ in ("NOUN", "PROPN") or (token.pos_ == "ADJ" and token.dep_ == "pobj"))
             and lemma in vocab.nouns
             and not _in_hyphenated(token)
             # "an alarm clock", "a bell tower": a word naming another thing; "the alarm", "a church bell" sound
@@ -580,7 +581,20 @@ def _mistagged_verb(token: Any, vocab: Vocabulary) -> str:
     has_subject = any(c.dep_ in ("nsubj", "compound", "amod") and c.i == token.i - 1 for c in token.children)
     # "One of them grunts on a hard forehand": a sentence's root with a subject of its own is its verb
     has_subject = has_subject or (token.dep_ == "ROOT" and any(c.dep_ == "nsubj" for c in token.children))
-    return lemma if lemma and (has_subject or token.dep_ == "conj") else ""
+    return lemma if lemma and (has_subject or _after_its_plural(token) or token.dep_ == "conj") else ""
+
+
+def _after_its_plural(token: Any) -> bool:
+    """Whether a sound verb's bare form, tagged a singular noun, follows a plural it agrees with ("its metal slats
+    clatter round", parsed as one compound)."""
+    before = token.nbor(-1) if token.i > token.sent.start else None
+    return (
+        before is not None
+        and before.tag_ == "NNS"
+        and before.dep_ == "compound"  # one chain of nouns, not "At four seconds thunder rumbles"
+        and token.tag_ == "NN"
+        and token.lower_ in vocabulary().verbs
+    )
 
 
 def _disagreeing_verb(token: Any, table: dict[str, tuple[str, str]]) -> str:
@@ -681,6 +695,8 @@ def subject_of(verb: Any, gerunds: bool = True) -> Any | None:
     own = [c for c in verb.children if c.dep_ in ("nsubj", "compound", "amod") and c.i == verb.i - 1]
     if verb.pos_ == "NOUN" and own:
         return own[0]  # a mis-tagged verb with its subject right before it ("the flock bleats")
+    if verb.pos_ == "NOUN" and _after_its_plural(verb):
+        return verb.nbor(-1)  # "its metal slats clatter round", parsed as one compound
     if verb.pos_ == "NOUN" and verb.dep_ == "conj" and (above := _verb_above(verb)) is not None:
         verb = above
     if gerunds and (joined := _object_joined_before(verb)) is not None:

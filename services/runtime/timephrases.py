@@ -118,7 +118,7 @@ _PATTERNS: list[tuple[str, str]] = [
     (
         "at",
         rf"\b(?:at|by|around|round|from|on)\s+{_HEDGE}(?:the\s+)?(?:(?P<n>{_NUMBER})\s*-?\s*{_SECONDS}(?:\s*mark)?|"
-        rf"second\s+(?P<n2>\d+(?:\.\d+)?)\b|(?P<n3>\d+(?:\.\d+)?)\s*s?\s+mark\b)|"
+        rf"second\s+(?P<n2>\d+(?:\.\d+)?|{_WORD})\b|(?P<n3>\d+(?:\.\d+)?)\s*s?\s+mark\b)|"
         rf"\bat\s+t\s*=\s*(?P<n4>\d+(?:\.\d+)?)\s*s?\b|(?<!\w)@\s?(?P<n5>\d+(?:\.\d+)?)\s*{_SECONDS}|"
         rf"\((?P<n6>\d+(?:\.\d+)?)\s*{_SECONDS}\)",
     ),

@@ -105,6 +105,7 @@ def test_a_quote_mask_never_reaches_the_plan() -> None:
         ("dead on 0:03", 3.0),
         ("when clock show second 2", 2.0),
         ("when the video arrive to second 3", 3.0),
+        ("by second eight", 8.0),  # blind13t
     ],
 )
 def test_time_phrases(phrase: str, seconds: float) -> None:
@@ -374,6 +375,29 @@ def test_a_ping_is_a_knock_unless_a_device_makes_it(prompt: str, action: str) ->
 def test_an_instrument_that_clatters_down_is_knocked_not_played(prompt: str, action: str) -> None:
     cues = [cue for cue in _plan(prompt).sound_cues if cue.time_seconds > 0]
     assert [cue.sound_action for cue in cues] == [action]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "heard"),
+    [
+        # blind13t: a yawn and an unzipping are sounds, each its own cue beside the other
+        ("At 2 seconds the kid unzips a sleeping bag and yawns loudly.", [("bag", "rustle"), ("kid", "vocalisation")]),
+        ("At 2 seconds the olives patter down onto the nets.", [("net", "rustle")]),
+        # "with a thud" the small model tags an adjective is still the deed's sound, beside a roar joined to it
+        (
+            "At 2 seconds he trips over the log with a thud, and the crowd roars.",
+            [("crowd", "crowd"), ("log", "impact")],
+        ),
+        # "its metal slats clatter round", parsed as one compound of nouns
+        (
+            "At 2 seconds the carousel starts, and its metal slats clatter round.",
+            [("carousel", "motor"), ("slat", "impact")],
+        ),
+    ],
+)
+def test_sounds_the_small_model_misreads_are_heard(prompt: str, heard: list[tuple[str, str]]) -> None:
+    cues = _at(_plan(prompt), 2.0)
+    assert sorted((c.source_object.split()[-1], c.sound_action) for c in cues) == heard
 
 
 def test_a_line_break_ends_a_sentence() -> None:
