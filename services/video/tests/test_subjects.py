@@ -465,6 +465,19 @@ def test_words_of_many_meanings_and_verbs_are_not_read_as_things_from_wordnet() 
         ("an orange Nerf blaster", "water gun"),
         ("a group of carol singers", "crowd"),  # a group of people is drawn as a crowd, not one figure
         ("a patrol of Scouts", "crowd"),
+        # depict33: a car's make alone (its model's number is no word the finder reads)
+        ("a red Peugeot 208", "car"),
+        ("a white Hyundai i10", "car"),
+        ("A red Mazda MX-5", "car"),
+        ("a white Tesla", "car"),
+        ("a sheltie", "border collie"),
+        ("our airedale", "terrier"),
+        ("one big Charolais steer", "cow"),
+        ("his frog wellies", "boot"),
+        ("a choc ice", "ice cream"),
+        ("the hurley", "hockey stick"),
+        ("a row of handbells", "bell"),
+        ("a blue tipper", "truck"),
     ],
 )
 def test_breeds_makes_and_dishes_are_drawn_as_their_kind(text: str, noun: str) -> None:
