@@ -518,12 +518,19 @@ def _blows_an_instrument(token: Any, vocab: Vocabulary) -> bool:
 
 def _describes(noun: Any, verb: Any) -> bool:
     """Whether a sound noun only describes another sound: "goes off with a deep explosion", "a crack of thunder"."""
-    if noun.i == verb.i:
+    if noun.i == verb.i or _own_participle(noun):
         return False
     head = noun.head
     if head.i == verb.i:
         return noun.dep_ in ("dobj", "attr", "compound", "npadvmod")
     return head.dep_ == "prep" and head.lower_ in ("with", "of") and head.head.i == verb.i
+
+
+def _own_participle(noun: Any) -> bool:
+    """ "slams six steins down on the table, foam sloshing": an -ing word after a comma with its own doer before it
+    is a sound of its own, not a word for the sound before it."""
+    doers = [c.i for c in noun.children if c.dep_ in ("amod", "compound", "nsubj") and c.i < noun.i]
+    return noun.lower_.endswith("ing") and bool(doers) and min(doers) > 0 and noun.doc[min(doers) - 1].text == ","
 
 
 def _gerund(word: str) -> str:

@@ -393,6 +393,14 @@ def test_an_instrument_that_clatters_down_is_knocked_not_played(prompt: str, act
             "At 2 seconds the carousel starts, and its metal slats clatter round.",
             [("carousel", "motor"), ("slat", "impact")],
         ),
+        # cups chinking, a line that zings, men who let out a murmur, a waitress's slam with the foam sloshing
+        ("A tea trolley is wheeled in at 2 seconds, cups chinking.", [("cup", "impact"), ("trolley", "impact")]),
+        ("At 2 seconds the line zings off his little reel.", [("line", "scrape")]),
+        ("At 2 seconds the men let out a long murmur.", [("man", "crowd")]),
+        (
+            "At 0:02 a waitress slams six steins down on the table, foam sloshing.",
+            [("foam", "liquid"), ("stein", "impact")],
+        ),
     ],
 )
 def test_sounds_the_small_model_misreads_are_heard(prompt: str, heard: list[tuple[str, str]]) -> None:
