@@ -55,8 +55,10 @@ FALLING = re.compile(
     r"|(?:rolls?|rolled|rolling|slides?|slid|sliding|knock\w*|swats?|swatted|slips?|slipped) off"
     r"|(?:slides?|slid|sliding) (?:sideways|down)|collaps\w* onto"
     # "the dish hits the floor tiles", "clanging onto the concrete": what lands on the floor fell to it
-    r"|(?:hits?|smacks?|slams?|crash\w*|clatter\w*|clang\w*|thuds?|thumps?|lands?|smash\w*)"
-    r" (?:onto |into |on |down on )?(?:the |a )?(?:[\w-]+ )?(?:floor|ground|tiles|flagstones?|concrete|deck|carpet"
+    # ("half the magnets clatter to the floor", "the frame crashes over onto the grass", "clangs off the stone floor")
+    r"|(?:hits?|smacks?|slams?|crash\w*|clatter\w*|clang\w*|thuds?|thumps?|thumping|lands?|smash\w*|bounc\w*)"
+    r" (?:(?:down |over |out )?(?:onto|into|on|to|across|off) )?(?:the |a |its )?(?:[\w-]+ )?"
+    r"(?:floor|ground|tiles|flagstones?|concrete|deck|carpet|windscreen|roof|bonnet"
     r"|parquet|slabs|gravel|decking"
     r"|lino|floorboards|pavement|path|cobbles|tablecloth|worktop|boards|doorstep|step|steps|paving|patio|mat|rug"
     r"|table|trestle|counter|grass|turf|mud|sand|tarmac|drive|driveway)"
@@ -71,7 +73,8 @@ UNSTOCKED = frozenset({"drop", "shatter", "split"})
 #: "clanging onto the concrete", "hits the lino"): what falls is the thing the prompt named before, whatever source
 #: the planner guessed.
 PRONOUN_LED = re.compile(
-    r"^\s*(?:it|they|then it|and it|\w+ing|hits?|lands?|falls?|drops?|smacks?|crash\w*|clatters?|slams?|thuds?)\b",
+    r"^\s*(?:it|they|then it|and it|\w+ing|hits?|lands?|falls?|drops?|smacks?|crash\w*|clatters?|clangs?|slams?|thuds?)"
+    r"\b",
     re.IGNORECASE,
 )
 #: What a cork or a cap leaves is a bottle: a lid that pops off anything else (a biscuit tin's) is no cork.

@@ -215,6 +215,10 @@ def test_the_cue_is_read_as_its_kind(name: str) -> None:
         # … and a thing that clatters onto a parquet or flagstone floor fell to it
         ("clatters onto the parquet", "oboe", "impact", "drop"),
         ("it slides and lands jam-side down on the flagstone", "scone", "impact", "drop"),
+        # depict33: what clatters to the floor, clangs off it or thumps onto a windscreen fell there
+        ("half the magnets clatter to the floor", "magnet", "impact", "drop"),
+        ("clangs off the stone floor", "handbell", "impact", "drop"),
+        ("a tray thumping onto its windscreen", "tray", "impact", "drop"),
     ],
 )
 def test_phrases_decide_what_is_drawn(text: str, source: str, action: str, kind: str) -> None:
