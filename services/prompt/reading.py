@@ -1413,6 +1413,16 @@ _NOT_A_NAME = frozenset(
         "FINALLY",
         "AGAIN",
         "NOW",
+        # … or the word that opens its time ("AROUND 0:02 he flings the fleece", "AT 3.5 SECONDS he throws")
+        "AROUND",
+        "ABOUT",
+        "AT",
+        "BY",
+        "NEAR",
+        "ROUGHLY",
+        "EXACTLY",
+        "JUST",
+        "RIGHT",
     ]
 )
 

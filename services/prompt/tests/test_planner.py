@@ -177,6 +177,9 @@ def test_a_characters_age_after_their_name_is_no_clip_length() -> None:
         ("INT. GARAGE - NIGHT. A radio hums and TOBIAS (12) sneaks in, grinning.", 1),
         # a voice off screen with a note of where it comes from is heard, not seen
         ("INT. GROCERY STORE - DAY. Carts rattle. CLERK (O.S., over the intercom): Cleanup in aisle four!", 0),
+        # depict33: the word in capitals that opens a line's time is no name; a trade in capitals is someone
+        ("INT. SHEARING SHED - DAY\nIAN shears a ewe. AROUND 0:02 he flings the fleece onto the table.", 1),
+        ("EXT. CRICKET CLUB - DAY\nA FIELDER sprints in. AT 3.5 SECONDS he throws at the stumps.", 1),
     ],
 )
 def test_a_screenplay_name_in_capitals_mid_line_is_a_character(prompt: str, characters: int) -> None:

@@ -162,6 +162,12 @@ def test_a_referees_shirt_is_striped_down_the_trunk() -> None:
         ("a windsurfer in a black wetsuit", "surfer"),
         ("a trampolinist in a red leotard", "athlete"),
         ("a troop of Scouts", "camper"),
+        # depict33
+        ("Sal, a SIGNWRITER in a paint-flecked apron", "decorator"),
+        ("IAN, a SHEARER in a sweat-dark vest", "shepherd"),
+        ("the abseiler", "climber"),
+        ("a groundworker", "worker"),
+        ("a FIELDER in grass-stained whites", "cricketer"),
     ],
 )
 def test_a_person_the_roles_do_not_list_is_dressed_as_their_kind(description: str, role: str | None) -> None:

@@ -478,6 +478,7 @@ def test_words_of_many_meanings_and_verbs_are_not_read_as_things_from_wordnet() 
         ("the hurley", "hockey stick"),
         ("a row of handbells", "bell"),
         ("a blue tipper", "truck"),
+        ("three Pekin bantams", "chicken"),
     ],
 )
 def test_breeds_makes_and_dishes_are_drawn_as_their_kind(text: str, noun: str) -> None:
