@@ -354,7 +354,7 @@ def test_second_vocabulary_pass_nouns_resolve_to_their_own_drawing(text: str, na
         ("the steam wand hisses", "espresso machine"),  # part of the machine, not a magic wand
         ("a magic wand", "magic wand"),
         ("a camper by the fire", "fire"),  # a person camping, not a motorhome
-        ("Cheddar Gorge under low cloud", None),  # a place in Somerset, not the cheese (depict33)
+        ("Cheddar Gorge, in the rain", None),  # a place in Somerset, not the cheese (depict33)
         ("a wedge of mature cheddar", "cheese"),
     ],
 )
