@@ -54,6 +54,7 @@ BLIND = [
     ("blind13q (scored blind at cb6e9a4, tuned on since)", ROOT / "services/prompt/tests/blind13q/blind13q.jsonl"),
     ("blind13r (scored blind at 53ab58c, tuned on since)", ROOT / "services/prompt/tests/blind13r/blind13r.jsonl"),
     ("blind13s (scored blind at 2db734b, tuned on since)", ROOT / "services/prompt/tests/blind13s/blind13s.jsonl"),
+    ("blind13t (scored blind at b08e4f3, tuned on since)", ROOT / "services/prompt/tests/blind13t/blind13t.jsonl"),
 ]
 
 
