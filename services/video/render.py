@@ -409,8 +409,10 @@ class ShotRenderer:
             if not self.shot.start_frame <= cue.frame < self.shot.end_frame:
                 continue
             kind = visible_kind(cue)
-            if kind == "burst" and re.search(table["puffs"], cue.text.lower()):
-                kind = "steam"  # flour bursting over the rim: a puff from the mixer's top, the mixer stays whole
+            if kind == "burst" and re.search(table["puffs"], f"{cue.text} {self._named_before(cue)}".lower()):
+                # flour bursting over the rim: a puff from the mixer's top, the mixer stays whole; "knocks the bag
+                # of flour off n it bursts all over the lino": a puff of the flour the sentence named before
+                kind = "steam"
             if kind == "burst" and not re.search(table["burstable"], cue.text.lower()):
                 kind = self._sentence_kind(cue) or kind  # "a sharp pop" as the cap is pried off: the cap leaves
             # a move the cue's own words say ("water gushes out") comes before what its sentence says happens
@@ -546,6 +548,13 @@ class ShotRenderer:
         twin.CopyFrom(cue)
         self._twins.append(twin)
         return twin
+
+    def _named_before(self, cue: p.SoundCue) -> str:
+        """The last thing the cue's sentence names before the cue's own words, as written ("the bag of flour"), or
+        ""."""
+        sentence, at = projections.cue_sentence(self.plan, cue)
+        named = subjects.mentions(sentence[:at])
+        return sentence[named[-1].start : named[-1].end] if named else ""
 
     def _sentence_kind(self, cue: p.SoundCue) -> str:
         """What the sentence asking for a cue that draws nothing says happens then ("at 2.5s the cap flicks off and the

@@ -922,6 +922,17 @@ def test_what_breaks_or_pops_is_the_thing_that_can(prompt: str, thing: str) -> N
     assert [n.name for n in renderer._event_nouns] == [thing]
 
 
+def test_a_bag_of_flour_that_bursts_puffs_and_no_window_breaks() -> None:
+    """depict33: "knocks the bag of flour off n it bursts all over the lino", with light "thru the window" earlier in
+    the sentence, broke a window pane: the burst is of the flour the sentence named before the cue."""
+    _, renderer = _planned(
+        "my cavapoo in the kitchen, grey rainy light thru the window, she jumps up at the worktop and knocks the bag "
+        "of flour off n it bursts all over the lino at 3s"
+    )
+    kinds = [kind for _, kind in renderer._visible_cues()]
+    assert "window" not in kinds and kinds
+
+
 @pytest.mark.parametrize(
     ("prompt", "on"),
     [
