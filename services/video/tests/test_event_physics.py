@@ -922,6 +922,16 @@ def test_what_breaks_or_pops_is_the_thing_that_can(prompt: str, thing: str) -> N
     assert [n.name for n in renderer._event_nouns] == [thing]
 
 
+def test_a_part_of_the_subject_is_no_instrument_that_breaks() -> None:
+    """depict33: "the front drum rolls over a stray traffic cone and flattens it with a loud crack" crushed a snare drum
+    beside the road roller: the roller's drum is a part of it."""
+    _, renderer = _planned(
+        "Hero: a yellow road roller on fresh black tarmac. Action: at the 2-second mark the front drum rolls over a "
+        "stray traffic cone and flattens it with a loud crack."
+    )
+    assert all(noun.name != "drum" for noun in renderer._event_nouns)
+
+
 def test_a_bag_of_flour_that_bursts_puffs_and_no_window_breaks() -> None:
     """depict33: "knocks the bag of flour off n it bursts all over the lino", with light "thru the window" earlier in
     the sentence, broke a window pane: the burst is of the flour the sentence named before the cue."""
