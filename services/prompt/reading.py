@@ -2031,6 +2031,10 @@ def _first_heard(sounds: list[SoundRead], masked: str) -> tuple[str, int, int] |
     return None
 
 
+#: The writer in their own words, in a phrase taken for the subject ("first ever pottery class and i").
+_NARRATOR = re.compile(r"\b(?:i|im|i'm|i’m)\b", re.IGNORECASE)
+
+
 def read_scene(text: str) -> SceneReading:
     masked, quotes = mask_quotes(text)
     reading = SceneReading(text=text, masked=masked)
@@ -2121,6 +2125,15 @@ def read_scene(text: str) -> SceneReading:
         reading.subject = _whole_subject(_before_its_verb(reading.subject, masked), masked)
     if (who := _who_she_is(reading.subject, masked)) is not None:
         reading.subject = who  # "in my grandmother yard. She takes water from old well. The chain …": the grandmother
+    if reading.subject is not None and "(" in reading.subject[0].strip("( "):
+        # "A bird (I think it call kingfisher?) dive": an aside is no part of the subject
+        text, start, _ = reading.subject
+        kept = text[: text.index("(", len(text) - len(text.lstrip("( ")))].rstrip()
+        reading.subject = (kept, start, start + len(kept))
+    if reading.subject is not None and _NARRATOR.search(reading.subject[0]):
+        # "first ever pottery class and i …": words that take the writer in name no thing; the one filming is seen
+        _, start, end = reading.subject
+        reading.subject = ("you", start, end)
     viewer = _pov_named_role(masked)
     if (hero := _hero_subject(masked)) is not None:
         reading.subject = hero  # "Hero: an enameled cast-iron Dutch oven": as written, which the parse cuts

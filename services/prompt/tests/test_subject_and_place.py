@@ -165,6 +165,23 @@ def test_a_verb_of_standing_still_is_no_part_of_the_subject() -> None:
     assert _subject(prompt) == "an oboe"
 
 
+@pytest.mark.parametrize(
+    ("prompt", "subject"),
+    [
+        # an aside in brackets is no part of the subject (blind13c)
+        ("A bird (I think it call kingfisher?) dive in the river at 4 second, make small splash.", "a bird"),
+        # words that take the writer in name no thing: the one filming is seen (blind13t)
+        (
+            "first ever pottery class and im SO bad 😩 vid of my hands on the wheel, wheel humming, at 5s the whole "
+            "pot flops over with a wet slap",
+            "you",
+        ),
+    ],
+)
+def test_an_aside_or_the_writer_is_no_part_of_the_subject(prompt: str, subject: str) -> None:
+    assert _subject(prompt) == subject
+
+
 def test_a_time_clause_names_no_one() -> None:
     prompt = (
         "INT. PAWN SHOP - DAY\nThe bell over the door jingles. LORNA (70s) sets an accordion on the counter.\n"
