@@ -315,6 +315,11 @@ def test_a_commonly_named_place_resolves_to_its_own_kind(phrase: str, kind: str)
         # a bay window or an engine bay is no bay of the sea (depict32)
         ("the bay window of a flat in Redcar", "A tall yucca in the bay window of a flat in Redcar.", "living room"),
         ("a back-street garage", "A mechanic leans into an engine bay in a back-street garage.", "garage"),
+        # depict33: tarmac is a road's (it put a road roller and a marching band in an airport); yards and clubs
+        ("road", "A yellow road roller on fresh black tarmac on a new estate road.", "street"),
+        ("yard", "One big steer in the cattle yard, it butts the metal gate.", "farmyard"),
+        ("builders' yard", "A tipper tips its load of hardcore in a builders' yard.", "building site"),
+        ("cricket club", "EXT. CRICKET CLUB - DAY. A fielder sprints in.", "football pitch"),
     ],
 )
 def test_the_particular_place_wins(phrase: str, prompt: str, kind: str) -> None:
