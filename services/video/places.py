@@ -207,6 +207,9 @@ def resolve(place_phrase: str, prompt: str) -> Kind | None:
 
 
 def _resolve(place_phrase: str, prompt: str) -> Kind | None:
+    # a brief's brand and its line name no place of the shot ("Brand: Rossi's Parlour")
+    for start, end in subjects.brief_spans(prompt):
+        prompt = prompt[:start] + " " * (end - start) + prompt[end:]
     tokens = _tokens(prompt)
     named = _found(tokens)
     phrase = _tokens(place_phrase)

@@ -320,6 +320,10 @@ def test_a_commonly_named_place_resolves_to_its_own_kind(phrase: str, kind: str)
         ("yard", "One big steer in the cattle yard, it butts the metal gate.", "farmyard"),
         ("builders' yard", "A tipper tips its load of hardcore in a builders' yard.", "building site"),
         ("cricket club", "EXT. CRICKET CLUB - DAY. A fielder sprints in.", "football pitch"),
+        ("Largs", "Brand: Rossi's Parlour. Hero: a sundae. Setting: ice cream parlour in Largs.", "restaurant"),
+        ("school", "Location: drop-off bay outside a school in Daventry, bright cold morning.", "parking lot"),
+        ("room", "INT. CONSULTING ROOM OF A VET'S - DAY. The vet elbows a tray off the table.", "hospital"),
+        ("bar", "A hurley cracking a sliotar over the bar at a GAA pitch in Tralee.", "football pitch"),
     ],
 )
 def test_the_particular_place_wins(phrase: str, prompt: str, kind: str) -> None:
