@@ -1772,8 +1772,12 @@ def _named_place(masked: str) -> tuple[str, int, int] | None:
 
 
 def _implied_place(masked: str) -> tuple[str, int, int] | None:
-    """No place named: the one what is named implies ("opens the fridge" → kitchen), spanning that word."""
+    """No place named: the one what is named implies ("opens the fridge" → kitchen), spanning that word; never a
+    word of the weather ("stomps in out the thunder shower" is no bathroom)."""
+    weather = [hit.span for hit in find(lx.WEATHERS, masked)]
     for token in parse(masked):
+        if any(start <= token.idx < end for start, end in weather):
+            continue
         compound = [c for c in token.children if c.dep_ == "compound" and c.i == token.i - 1]
         for key, start in (
             (f"{compound[0].lower_} {token.lemma_.lower()}" if compound else "", compound[0].idx if compound else 0),

@@ -182,6 +182,12 @@ def test_an_aside_or_the_writer_is_no_part_of_the_subject(prompt: str, subject: 
     assert _subject(prompt) == subject
 
 
+def test_a_shower_of_the_weather_implies_no_bathroom() -> None:
+    prompt = "my lad stomps in out the thunder shower n kicks his wellies off at 2s"
+    scene_plan = plan(common_pb2.GenerationSpec(prompt=prompt), "pro", 1, RATES)
+    assert scene_plan.shots[0].environment.place != "bathroom"
+
+
 def test_a_time_clause_names_no_one() -> None:
     prompt = (
         "INT. PAWN SHOP - DAY\nThe bell over the door jingles. LORNA (70s) sets an accordion on the counter.\n"
@@ -239,6 +245,8 @@ def _place(prompt: str) -> str:
             "Setting: multi-storey car park in Leeds, harsh fluorescents.\nBeat: at 3s the bumper taps a pillar.",
             "car park",
         ),
+        # depict33: a thunder shower is weather, not a bathroom; the doorstep is where he kicks his wellies off
+        ("my lad stomps in out the thunder shower n kicks his wellies off on the doorstep, one flies off", "doorstep"),
     ],
 )
 def test_the_place_is_where_the_shot_is(prompt: str, place: str) -> None:
