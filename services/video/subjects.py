@@ -365,6 +365,8 @@ def _written_as_verb(text: _Words, at: int, plural: bool) -> bool:
         return True
     if not plural:
         return False
+    if before == "one":  # "one flies into the puddle": one takes a verb, never a plural noun
+        return True
     if after in PHRASE_STARTS or (joined and at - 1 in text.capitals and at not in text.capitals):
         return True
     singular_before = at >= 2 and at - 1 not in broken and words[at - 2] in ("a", "an") and before not in QUANTITIES

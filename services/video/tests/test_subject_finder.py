@@ -192,6 +192,7 @@ def test_the_camera_that_films_is_never_the_subject_but_a_camera_on_a_table_is()
         ("in a gale, seagulls hovering", ["seagull"]),  # the comma: "gale" is no noun phrase before them
         ("between tall shelves. The LIBRARIAN slams a book", ["shelves", "book"]),
         ("saw this guy on a penny-farthing", ["bicycle"]),  # opening the clause, before a noun phrase
+        ("one flies over the fence", ["fence"]),  # "one" takes a verb, never a plural noun (depict33)
         ("a saw, the hammer and a drill", ["saw", "hammer", "drill"]),
         # a likeness is no thing in the picture; the verb "like" names one (depict27's stork drew a drum)
         ("it clatters its bill like castanets", []),
