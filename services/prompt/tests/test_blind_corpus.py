@@ -305,11 +305,12 @@ def test_does_not_fall_below_what_it_measures(tuning: BlindScore) -> None:
 # tuned on, by rules that read what people write ("by second eight"; a yawn, an unzipping, a patter, a chink, a zing,
 # a murmur someone lets out; "with a thud" the small model tags an adjective; "its metal slats clatter round" parsed
 # as one compound; a participle with its own doer after a comma, "slams the steins down, foam sloshing"): recall
-# 295/310 = 95.2 %, within a frame 100 %, source 47.5 %, material 39.0 %, action 53.9 %, the rest level.
+# 295/310 = 95.2 %, within a frame 100 %, subject 68.0 % (words that take the writer in are the one filming), source
+# 47.5 %, material 39.0 %, action 53.9 %, the rest level.
 OTHER_WRITERS = {
     "blind13t": {
         "recall": 0.95,
-        "subject": 0.67,
+        "subject": 0.68,
         "source": 0.47,
         "material": 0.39,
         "action": 0.53,
