@@ -2129,10 +2129,10 @@ def read_scene(text: str) -> SceneReading:
         reading.subject = _whole_subject(_before_its_verb(reading.subject, masked), masked)
     if (who := _who_she_is(reading.subject, masked)) is not None:
         reading.subject = who  # "in my grandmother yard. She takes water from old well. The chain …": the grandmother
-    if reading.subject is not None and "(" in reading.subject[0].strip("( "):
+    if reading.subject is not None and (aside := reading.subject[0].find("(", 1)) > 0:
         # "A bird (I think it call kingfisher?) dive": an aside is no part of the subject
         text, start, _ = reading.subject
-        kept = text[: text.index("(", len(text) - len(text.lstrip("( ")))].rstrip()
+        kept = text[:aside].rstrip()
         reading.subject = (kept, start, start + len(kept))
     if reading.subject is not None and _NARRATOR.search(reading.subject[0]):
         # "first ever pottery class and i …": words that take the writer in name no thing; the one filming is seen

@@ -619,11 +619,10 @@ class ShotRenderer:
         table = _event_table()
         movable = set(table["droppable"]) | ({"vehicle"} if kind == "burst" else set())
 
-        parts = subjects.vocabulary().parts
-        subject_family = self.subject.family if self.subject is not None else ""
+        owners = [self.subject] if self.subject is not None else []
 
         def takes_part(noun: subjects.Noun) -> bool:  # a tree or a wardrobe does not fall off a shelf: it topples
-            if subject_family in parts.get(noun.name, ()):
+            if subjects.owner_of_part(noun.name, owners) is not None:
                 return False  # a part of the subject ("the front drum" of the road roller) is no instrument
             if kind == "cork":  # what a cork or a cap leaves is a bottle, not the cap drawn as a hat
                 return "bottle" in noun.name
